@@ -1,0 +1,46 @@
+# Coalition — the two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export COALITION_DATABASE_URL ?= sqlite:///var/coalition.db
+
+.PHONY: run test lint typecheck unit bench setup frontend clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) frontend
+
+# Front-end packages come from the npm registry at set-up time (never a CDN).
+frontend:
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then npm install --no-audit --no-fund --silent && touch node_modules; fi; \
+	  $(BIN)/python -m coalition.web.vendor; fi
+
+run: setup
+	$(BIN)/coalition db upgrade
+	$(BIN)/coalition demo --if-missing
+	$(BIN)/coalition serve --host 127.0.0.1 --port 8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/pip install --quiet -e '.[bench]' || echo "red-dwarf could not be installed; its comparison is skipped"
+	for b in benchmarks/*.py; do case $$b in */_*) continue;; esac; echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

@@ -1,0 +1,277 @@
+"""The ``coalition`` command line (Typer + rich): thin adapters over the services.
+
+Areas add their commands in ``coalition.commands.<area>.register``; this module holds the
+foundation: database, demo, serving, bundles and directory search.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import commands
+from .config import load_settings
+from .errors import CoalitionError
+from .services.access import Caller
+
+app = typer.Typer(help="Coalition: inter-independent collaboration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+actors_app = typer.Typer(help="The directory of actors.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data into a network.", no_args_is_help=True)
+export_app = typer.Typer(help="Export data from a network.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(actors_app, name="actors")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+console = Console()
+err = Console(stderr=True)
+OPERATOR = Caller.operator()
+
+
+def database_url() -> str:
+    return load_settings().database_url
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def run_service(fn: Any) -> Any:
+    """Run ``fn(db)`` in one transaction; a domain error becomes a clear message and exit 1."""
+    from .store.session import session_scope
+
+    try:
+        with session_scope(database_url()) as db:
+            return fn(db)
+    except CoalitionError as exc:
+        problems = exc.details if isinstance(exc.details, list) else []
+        for p in problems[:50]:
+            err.print(
+                f"  - {p.get('where', '')}: {p.get('reason', p)}"
+                if isinstance(p, dict)
+                else f"  - {p}"
+            )
+        raise fail(exc.message) from None
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "heads") -> None:
+    """Create or migrate the schema to the latest revision."""
+    from .store.migrate import upgrade
+
+    upgrade(database_url(), revision)
+    console.print(f"schema at {revision} on {_safe_url()}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = "base") -> None:
+    """Take the schema down to a revision (``base`` drops everything)."""
+    from .store.migrate import downgrade
+
+    downgrade(database_url(), revision)
+    console.print(f"schema at {revision} on {_safe_url()}")
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url()).render_as_string(hide_password=True)
+
+
+@app.command()
+def demo(
+    actors: Annotated[int, typer.Option(min=16, help="How many actors to generate.")] = 300,
+    seed: int = 7,
+    slug: str = "demo",
+    if_missing: Annotated[bool, typer.Option(help="Do nothing if the network exists.")] = False,
+) -> None:
+    """Build the deterministic demo network and load it."""
+    from sqlalchemy import select
+
+    from .demo import build_demo_bundle
+    from .io.json_bundle import import_bundle
+    from .store.migrate import upgrade
+    from .store.tables import Network
+
+    upgrade(database_url(), "heads")
+    started = time.perf_counter()
+
+    def load(db: Any) -> str:
+        if db.scalar(select(Network.id).where(Network.slug == slug)) is not None:
+            if if_missing:
+                return "exists"
+            raise CoalitionError(f"a network called '{slug}' exists already")
+        with console.status(f"generating {actors:,} actors…"):
+            bundle = build_demo_bundle(actors=actors, seed=seed, slug=slug)
+        with console.status("loading…"):
+            import_bundle(db, bundle)
+            _after_demo(db, slug)
+        return "loaded"
+
+    outcome = run_service(load)
+    took = time.perf_counter() - started
+    if outcome == "exists":
+        console.print(f"network '{slug}' is there already")
+    else:
+        console.print(f"demo network '{slug}' with {actors:,} actors loaded in {took:.1f} s")
+
+
+def _after_demo(db: Any, slug: str) -> None:
+    """Areas that enrich the demo (accounts, deliberation, outcomes) hook in here."""
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        enrich = getattr(module, "enrich_demo", None)
+        if callable(enrich):
+            enrich(db, slug)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    reload: bool = False,
+) -> None:
+    """Serve the web app and the JSON API."""
+    import uvicorn
+
+    from .store.migrate import upgrade
+
+    upgrade(database_url(), "heads")
+    console.print(f"Coalition on http://{host}:{port}  (database: {_safe_url()})")
+    uvicorn.run("coalition.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+@export_app.command("bundle")
+def export_bundle_cmd(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    include_private: Annotated[
+        bool, typer.Option(help="A full backup with private fields (operator only).")
+    ] = False,
+) -> None:
+    """Write a whole network as one JSON bundle."""
+    from .io.json_bundle import export_bundle
+    from .services.networks import get_network
+
+    data = run_service(
+        lambda db: export_bundle(
+            db, get_network(db, OPERATOR, network), include_private=include_private
+        )
+    )
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"wrote {output} ({len(data['actors'])} actors, {len(data['ties'])} ties)")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@import_app.command("bundle")
+def import_bundle_cmd(
+    path: Path,
+    slug: Annotated[str | None, typer.Option(help="Load under another network slug.")] = None,
+) -> None:
+    """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
+    from .io.json_bundle import import_bundle
+    from .store.migrate import upgrade
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise fail(f"{path}: {exc}") from None
+    upgrade(database_url(), "heads")
+    network = run_service(lambda db: import_bundle(db, data, slug=slug))
+    console.print(f"imported network '{network.slug}'")
+
+
+@actors_app.command("search")
+def actors_search(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    q: str | None = None,
+    capability: Annotated[list[str] | None, typer.Option("--capability", "-c")] = None,
+    min_level: Annotated[int, typer.Option(min=1, max=5)] = 1,
+    purpose: str | None = None,
+    sector: str | None = None,
+    kind: str | None = None,
+    timezone: str | None = None,
+    region: str | None = None,
+    language: str | None = None,
+    min_free_hours: float | None = None,
+    limit: int = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the directory by capability, level, purpose, sector, time zone, language, capacity."""
+    from pydantic import ValidationError
+
+    from .schemas.directory import ActorSearch
+    from .services.directory import search_actors
+    from .services.networks import get_network
+
+    try:
+        query = ActorSearch.model_validate(
+            {
+                "q": q,
+                "capability": capability or [],
+                "min_level": min_level,
+                "purpose": purpose,
+                "sector": sector,
+                "kind": kind,
+                "timezone": timezone,
+                "region": region,
+                "language": language,
+                "min_free_hours": min_free_hours,
+                "limit": limit,
+            }
+        )
+    except ValidationError as exc:
+        raise fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+    page = run_service(
+        lambda db: search_actors(db, OPERATOR, get_network(db, OPERATOR, network), query)
+    )
+    if as_json:
+        emit_json(page.model_dump(mode="json"))
+        return
+    table = Table(title=f"{page.total} match(es)")
+    for column in ("id", "name", "sector", "time zone", "free h/wk", "top capabilities"):
+        table.add_column(column)
+    for a in page.items:
+        table.add_row(
+            str(a.id),
+            a.name,
+            a.sector,
+            a.timezone or "",
+            f"{a.free_hours:g}" if a.free_hours is not None else "",
+            ", ".join(f"{c.term} {c.level}" for c in a.capabilities[:3]),
+        )
+    console.print(table)
+
+
+def _register_areas() -> None:
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(app, import_app, export_app)
+
+
+_register_areas()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

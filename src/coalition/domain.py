@@ -1,0 +1,123 @@
+"""Plain enums and helpers shared by every layer (no database, no web)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActorKind(StrEnum):
+    person = "person"
+    organisation = "organisation"
+
+
+class Sector(StrEnum):
+    business = "business"
+    government = "government"
+    civil_society = "civil_society"
+    education = "education"
+    health = "health"
+    funder = "funder"
+    community = "community"
+    independent = "independent"
+
+
+class Visibility(StrEnum):
+    """Who may see a profile or a field: the widest audience first."""
+
+    public = "public"
+    network = "network"
+    convenors = "convenors"
+    private = "private"
+
+
+class TieKind(StrEnum):
+    collaborated = "collaborated"
+    funded = "funded"
+    referred = "referred"
+    shared_knowledge = "shared_knowledge"
+    partnered = "partnered"
+    member_of = "member_of"
+    influenced = "influenced"
+    mentored = "mentored"
+
+
+class InitiativeKind(StrEnum):
+    project = "project"
+    coalition = "coalition"
+
+
+class InitiativeStatus(StrEnum):
+    draft = "draft"
+    forming = "forming"
+    active = "active"
+    completed = "completed"
+    closed = "closed"
+
+
+# Allowed status moves: a convenor may go forward, or close at any point.
+STATUS_MOVES: dict[InitiativeStatus, frozenset[InitiativeStatus]] = {
+    InitiativeStatus.draft: frozenset({InitiativeStatus.forming, InitiativeStatus.closed}),
+    InitiativeStatus.forming: frozenset(
+        {InitiativeStatus.draft, InitiativeStatus.active, InitiativeStatus.closed}
+    ),
+    InitiativeStatus.active: frozenset({InitiativeStatus.completed, InitiativeStatus.closed}),
+    InitiativeStatus.completed: frozenset(),
+    InitiativeStatus.closed: frozenset(),
+}
+
+
+class Region(StrEnum):
+    """Working-hours regions used for time-zone coverage."""
+
+    americas = "americas"
+    emea = "emea"
+    apac = "apac"
+
+
+_REGION_PREFIXES: tuple[tuple[str, Region], ...] = (
+    ("America/", Region.americas),
+    ("US/", Region.americas),
+    ("Canada/", Region.americas),
+    ("Brazil/", Region.americas),
+    ("Atlantic/", Region.emea),
+    ("Europe/", Region.emea),
+    ("Africa/", Region.emea),
+    ("Asia/", Region.apac),
+    ("Australia/", Region.apac),
+    ("Pacific/", Region.apac),
+    ("Indian/", Region.apac),
+)
+
+# Middle-East zones sit in Asia/ but work EMEA hours.
+_EMEA_ASIA = frozenset(
+    {
+        "Asia/Dubai",
+        "Asia/Riyadh",
+        "Asia/Qatar",
+        "Asia/Bahrain",
+        "Asia/Kuwait",
+        "Asia/Jerusalem",
+        "Asia/Tel_Aviv",
+        "Asia/Beirut",
+        "Asia/Amman",
+        "Asia/Baghdad",
+        "Asia/Tehran",
+        "Asia/Damascus",
+        "Asia/Nicosia",
+        "Asia/Muscat",
+    }
+)
+
+
+def region_of(timezone: str | None) -> Region | None:
+    """The working-hours region of an IANA time zone, or None when it is unknown."""
+    if not timezone:
+        return None
+    if timezone in _EMEA_ASIA:
+        return Region.emea
+    if timezone in {"UTC", "Etc/UTC", "GMT"}:
+        return Region.emea
+    for prefix, region in _REGION_PREFIXES:
+        if timezone.startswith(prefix):
+            return region
+    return None

@@ -1,0 +1,1 @@
+"""Use-cases: transactions and authorisation live here; routes and CLI commands stay thin."""

@@ -1,0 +1,125 @@
+"""Who is calling, and the query clauses that scope every read to what they may see.
+
+Authorisation lives in the queries (Polar's ``get_readable_statement``): a service never loads a
+row and then decides; it asks for the rows the caller may read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from ..errors import Forbidden, Unauthorized
+from ..store.tables import Actor, Network
+
+ROLE_RANK = {"member": 1, "convenor": 2, "steward": 3}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The subject of a request: an account with roles per network, anonymous, or the system."""
+
+    account_id: int | None = None
+    actor_ids: frozenset[int] = frozenset()
+    roles: Mapping[int, str] = field(default_factory=dict)
+    system: bool = False
+    scopes: frozenset[str] | None = None  # API tokens carry scopes; sessions have all
+
+    @classmethod
+    def anonymous(cls) -> Caller:
+        return cls()
+
+    @classmethod
+    def operator(cls) -> Caller:
+        """The person at the server's console (CLI): may do anything."""
+        return cls(system=True)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.system or self.account_id is not None
+
+    def member_of(self, network_id: int) -> bool:
+        return self.system or network_id in self.roles
+
+    def has_role(self, network_id: int, role: str) -> bool:
+        if self.system:
+            return True
+        have = self.roles.get(network_id)
+        return have is not None and ROLE_RANK[have] >= ROLE_RANK[role]
+
+    def owns(self, actor_id: int) -> bool:
+        return self.system or actor_id in self.actor_ids
+
+    def may(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
+
+
+def require_role(caller: Caller, network: Network, role: str) -> None:
+    """Refuse unless the caller holds at least ``role`` in ``network``."""
+    if not caller.authenticated:
+        raise Unauthorized("sign in first")
+    if not caller.has_role(network.id, role):
+        raise Forbidden(f"this needs the {role} role in network '{network.slug}'")
+
+
+def require_scope(caller: Caller, scope: str) -> None:
+    if not caller.may(scope):
+        raise Forbidden(f"this API token lacks the '{scope}' scope")
+
+
+def readable_networks(caller: Caller) -> ColumnElement[bool]:
+    """Networks whose content the caller may read (public profiles are read per actor)."""
+    if caller.system:
+        return true()
+    return Network.id.in_(list(caller.roles)) if caller.roles else false()
+
+
+def readable_actors(caller: Caller) -> ColumnElement[bool]:
+    """Actors whose profile the caller may see: public ones, their networks' ones, their own."""
+    if caller.system:
+        return true()
+    clauses: list[ColumnElement[bool]] = [Actor.visibility == "public"]
+    if caller.roles:
+        clauses.append(Actor.network_id.in_(list(caller.roles)) & (Actor.visibility != "private"))
+    if caller.actor_ids:
+        clauses.append(Actor.id.in_(list(caller.actor_ids)))
+    return (Actor.anonymised == 0) & or_(*clauses)
+
+
+def field_visible(caller: Caller, actor: Actor, audience: str, *, invited_by: bool = False) -> bool:
+    """Whether a field whose member chose ``audience`` may be shown to ``caller``.
+
+    ``invited_by`` is true when the caller convenes an initiative that invited this actor.
+    """
+    if caller.system or caller.owns(actor.id):
+        return True
+    if audience == "public":
+        return True
+    if audience == "network":
+        return caller.member_of(actor.network_id)
+    if audience == "convenors":
+        return invited_by
+    return False
+
+
+def field_visible_clause(
+    caller: Caller, column: ColumnElement[str] | object
+) -> ColumnElement[bool]:
+    """SQL form of :func:`field_visible` (without the invited-by case), for filters."""
+    if caller.system:
+        return true()
+    col = column  # a visibility column of Actor
+    clauses: list[ColumnElement[bool]] = [col == "public"]  # type: ignore[list-item]
+    if caller.roles:
+        clauses.append((col == "network") & Actor.network_id.in_(list(caller.roles)))  # type: ignore[operator]
+    if caller.actor_ids:
+        clauses.append(Actor.id.in_(list(caller.actor_ids)))
+    return or_(*clauses)
+
+
+def require_operator(caller: Caller) -> None:
+    """Whole-network operations (imports) are for the server's operator."""
+    if not caller.system:
+        raise Forbidden("only the server's operator may do this (use the CLI)")

@@ -1,0 +1,341 @@
+"""The self-owned directory: members create and edit their profiles; everyone searches it.
+
+Every read goes through :func:`access.readable_actors`, and every private field through
+:func:`access.field_visible`, so what a caller may not see never leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain import region_of
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..schemas.directory import (
+    ActorCapabilityIn,
+    ActorIn,
+    ActorOut,
+    ActorPage,
+    ActorPatch,
+    ActorSearch,
+    AffiliationIn,
+    AffiliationOut,
+    CapabilityLevelOut,
+)
+from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
+from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
+from .networks import bump_version, capability_ids
+
+PRIVACY_FIELDS = {
+    "day_rate": "day_rate_visibility",
+    "capacity": "capacity_visibility",
+    "contact": "contact_visibility",
+    "declines": "declines_visibility",
+}
+
+
+def _privacy_columns(privacy: Mapping[Any, str]) -> dict[str, str]:
+    return {PRIVACY_FIELDS[name]: audience for name, audience in privacy.items()}
+
+
+def privacy_of(actor: Actor) -> dict[str, str]:
+    return {name: getattr(actor, column) for name, column in PRIVACY_FIELDS.items()}
+
+
+def _load_readable(db: Session, caller: Caller, actor_id: int) -> Actor:
+    actor = db.scalars(select(Actor).where(Actor.id == actor_id, readable_actors(caller))).first()
+    if actor is None:
+        # Same answer whether the actor is missing or hidden: existence is not leaked.
+        raise NotFound(f"no actor {actor_id}")
+    return actor
+
+
+def _check_editor(caller: Caller, actor: Actor, network: Network) -> None:
+    """A profile is edited by its owner (or an organisation's representative) or a steward."""
+    if caller.owns(actor.id):
+        return
+    require_role(caller, network, "steward")
+
+
+def _set_capabilities(
+    db: Session, network: Network, actor: Actor, items: list[ActorCapabilityIn]
+) -> None:
+    terms = [item.term for item in items]
+    if len(set(terms)) != len(terms):
+        raise Invalid("each capability may be listed once", field="capabilities")
+    ids = capability_ids(db, network, terms, field="capabilities")
+    actor.capabilities = [
+        ActorCapability(
+            capability_id=ids[item.term],
+            level=item.level,
+            evidence=item.evidence,
+            esco_uri=item.esco_uri,
+        )
+        for item in items
+    ]
+
+
+def _set_purposes(actor: Actor, tags: list[str]) -> None:
+    actor.purposes = [ActorPurpose(tag=tag) for tag in sorted(set(tags))]
+
+
+def _set_affiliations(
+    db: Session, network: Network, actor: Actor, items: list[AffiliationIn]
+) -> None:
+    org_ids = [item.organisation_id for item in items]
+    if len(set(org_ids)) != len(org_ids):
+        raise Invalid("each organisation may be listed once", field="affiliations")
+    if actor.id in org_ids:
+        raise Invalid("an actor cannot be affiliated with itself", field="affiliations")
+    orgs = set(
+        db.scalars(
+            select(Actor.id).where(
+                Actor.id.in_(org_ids),
+                Actor.network_id == network.id,
+                Actor.kind == "organisation",
+            )
+        )
+    )
+    missing = [oid for oid in org_ids if oid not in orgs]
+    if missing:
+        raise Conflict(
+            f"affiliation to unknown organisation(s) {missing} in network '{network.slug}'"
+        )
+    existing = {a.organisation_id: a for a in _affiliations(db, actor.id)}
+    for oid, old in existing.items():
+        if oid not in org_ids:
+            db.delete(old)
+    for item in items:
+        row = existing.get(item.organisation_id)
+        if row is None:
+            row = Affiliation(actor_id=actor.id, organisation_id=item.organisation_id)
+            db.add(row)
+        row.role_title = item.role_title
+        row.representative = int(item.representative)
+
+
+def _affiliations(db: Session, actor_id: int) -> list[Affiliation]:
+    return list(
+        db.scalars(
+            select(Affiliation).where(Affiliation.actor_id == actor_id).order_by(Affiliation.id)
+        )
+    )
+
+
+def create_actor(db: Session, caller: Caller, network: Network, data: ActorIn) -> ActorOut:
+    """Add a profile to the directory of ``network``."""
+    require_role(caller, network, "member")
+    if data.external_id is not None and db.scalar(
+        select(func.count()).where(
+            Actor.network_id == network.id, Actor.external_id == data.external_id
+        )
+    ):
+        raise Conflict(f"an actor with external id '{data.external_id}' exists already")
+    fields = data.model_dump(exclude={"capabilities", "purposes", "affiliations", "privacy"})
+    actor = Actor(
+        network_id=network.id,
+        region=region_of(data.timezone),
+        committed_hours=0.0,
+        anonymised=0,
+        **fields,
+        **_privacy_columns(data.privacy),
+    )
+    db.add(actor)
+    db.flush()
+    _set_capabilities(db, network, actor, data.capabilities)
+    _set_purposes(actor, data.purposes)
+    _set_affiliations(db, network, actor, data.affiliations)
+    bump_version(db, network.id)
+    db.flush()
+    return actor_view(db, caller, actor)
+
+
+def update_actor(db: Session, caller: Caller, actor_id: int, data: ActorPatch) -> ActorOut:
+    """Change the fields sent in ``data``; capacity may not drop below what is committed."""
+    actor = _load_readable(db, caller, actor_id)
+    network = db.get_one(Network, actor.network_id)
+    _check_editor(caller, actor, network)
+    sent = data.model_dump(exclude_unset=True)
+    if "capacity_hours" in sent and sent["capacity_hours"] is not None:
+        if sent["capacity_hours"] < actor.committed_hours:
+            raise Conflict(
+                f"capacity {sent['capacity_hours']:g} h/week is below the "
+                f"{actor.committed_hours:g} h/week already committed; step back from an "
+                "engagement first"
+            )
+    for name in ("name", "sector", "capacity_hours"):
+        if name in sent and sent[name] is None:
+            raise Invalid(f"{name} cannot be empty", field=name)
+    if "capabilities" in sent:
+        _set_capabilities(db, network, actor, data.capabilities or [])
+    if "purposes" in sent:
+        _set_purposes(actor, data.purposes or [])
+    if "affiliations" in sent:
+        _set_affiliations(db, network, actor, data.affiliations or [])
+    if "privacy" in sent:
+        for column, audience in _privacy_columns(data.privacy or {}).items():
+            setattr(actor, column, audience)
+    for name, value in sent.items():
+        if name in {"capabilities", "purposes", "affiliations", "privacy"}:
+            continue
+        setattr(actor, name, value)
+    if "timezone" in sent:
+        actor.region = region_of(actor.timezone)
+    bump_version(db, network.id)
+    db.flush()
+    return actor_view(db, caller, actor)
+
+
+def get_actor(db: Session, caller: Caller, actor_id: int) -> ActorOut:
+    return actor_view(db, caller, _load_readable(db, caller, actor_id))
+
+
+def get_actor_row(db: Session, caller: Caller, actor_id: int) -> Actor:
+    """The actor row, if the caller may see its profile (for other services)."""
+    return _load_readable(db, caller, actor_id)
+
+
+def actor_view(
+    db: Session, caller: Caller, actor: Actor, *, invited_by: bool = False, slug: str | None = None
+) -> ActorOut:
+    """The profile as ``caller`` may see it: private fields blanked and named in ``hidden``."""
+    if slug is None:
+        slug = db.scalar(select(Network.slug).where(Network.id == actor.network_id)) or ""
+    hidden: list[str] = []
+
+    def show(field: str) -> bool:
+        ok = field_visible(caller, actor, privacy_of(actor)[field], invited_by=invited_by)
+        if not ok:
+            hidden.append(field)
+        return ok
+
+    rate = show("day_rate")
+    capacity = show("capacity")
+    contact = show("contact")
+    affiliations = db.execute(
+        select(Affiliation, Actor.name)
+        .join(Actor, Actor.id == Affiliation.organisation_id)
+        .where(Affiliation.actor_id == actor.id, readable_actors(caller))
+        .order_by(Affiliation.id)
+    ).all()
+    return ActorOut(
+        id=actor.id,
+        network=slug,
+        kind=actor.kind,
+        name=actor.name,
+        sector=actor.sector,
+        external_id=actor.external_id,
+        headline=actor.headline,
+        bio=actor.bio,
+        timezone=actor.timezone,
+        region=actor.region,
+        languages=list(actor.languages or []),
+        purpose_text=actor.purpose_text,
+        purposes=[p.tag for p in actor.purposes],
+        capabilities=sorted(
+            (
+                CapabilityLevelOut(
+                    term=c.capability.term, level=c.level, evidence=c.evidence, esco_uri=c.esco_uri
+                )
+                for c in actor.capabilities
+            ),
+            key=lambda c: (-c.level, c.term),
+        ),
+        affiliations=[
+            AffiliationOut(
+                organisation_id=a.organisation_id,
+                organisation_name=name,
+                role_title=a.role_title,
+                representative=bool(a.representative),
+            )
+            for a, name in affiliations
+        ],
+        visibility=actor.visibility,
+        capacity_hours=actor.capacity_hours if capacity else None,
+        free_hours=round(actor.capacity_hours - actor.committed_hours, 2) if capacity else None,
+        day_rate=actor.day_rate if rate else None,
+        email=actor.email if contact else None,
+        phone=actor.phone if contact else None,
+        website=actor.website,
+        hidden=hidden,
+    )
+
+
+def search_actors(db: Session, caller: Caller, network: Network, query: ActorSearch) -> ActorPage:
+    """Actors of ``network`` the caller may see, filtered by every criterion given (AND)."""
+    stmt = select(Actor).where(Actor.network_id == network.id, readable_actors(caller))
+    if query.q:
+        like = f"%{query.q.lower()}%"
+        stmt = stmt.where(
+            or_(func.lower(Actor.name).like(like), func.lower(Actor.headline).like(like))
+        )
+    if query.capability:
+        ids = capability_ids(db, network, list(query.capability), field="capability")
+        for cid in ids.values():
+            stmt = stmt.where(
+                Actor.id.in_(
+                    select(ActorCapability.actor_id).where(
+                        ActorCapability.capability_id == cid,
+                        ActorCapability.level >= query.min_level,
+                    )
+                )
+            )
+    if query.purpose:
+        text = query.purpose.lower()
+        stmt = stmt.where(
+            or_(
+                Actor.id.in_(
+                    select(ActorPurpose.actor_id).where(func.lower(ActorPurpose.tag) == text)
+                ),
+                func.lower(Actor.purpose_text).like(f"%{text}%"),
+            )
+        )
+    if query.sector:
+        stmt = stmt.where(Actor.sector == query.sector)
+    if query.kind:
+        stmt = stmt.where(Actor.kind == query.kind)
+    if query.timezone:
+        stmt = stmt.where(Actor.timezone == query.timezone)
+    if query.region:
+        stmt = stmt.where(Actor.region == query.region)
+    if query.language:
+        stmt = stmt.where(cast(Actor.languages, String).like(f'%"{query.language}"%'))
+    if query.min_free_hours is not None:
+        # Filtering on capacity reveals it: only actors who show their capacity to the caller.
+        stmt = stmt.where(
+            Actor.capacity_hours - Actor.committed_hours >= query.min_free_hours,
+            field_visible_clause(caller, Actor.capacity_visibility),
+        )
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.scalars(
+        stmt.order_by(Actor.name, Actor.id).limit(query.limit).offset(query.offset)
+    ).all()
+    return ActorPage(
+        total=total, items=[actor_view(db, caller, a, slug=network.slug) for a in rows]
+    )
+
+
+def ensure_same_network(db: Session, network: Network, actor_ids: list[int], *, field: str) -> None:
+    """Refuse references to actors outside ``network`` (a broken reference is a 409)."""
+    if not actor_ids:
+        return
+    found = set(
+        db.scalars(select(Actor.id).where(Actor.id.in_(actor_ids), Actor.network_id == network.id))
+    )
+    missing = sorted(set(actor_ids) - found)
+    if missing:
+        raise Conflict(f"{field}: no actor {missing} in network '{network.slug}'")
+
+
+__all__ = [
+    "Forbidden",
+    "actor_view",
+    "create_actor",
+    "ensure_same_network",
+    "get_actor",
+    "search_actors",
+    "update_actor",
+]

@@ -1,0 +1,248 @@
+"""Initiatives and their roles: what a convenor sets out to do, and who it needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain import STATUS_MOVES, InitiativeStatus
+from ..errors import Conflict, Invalid, NotFound
+from ..schemas.initiatives import (
+    InitiativeIn,
+    InitiativeOut,
+    InitiativePatch,
+    MemberOut,
+    RequirementOut,
+    RoleIn,
+    RoleOut,
+    SectorBounds,
+)
+from ..store.tables import Actor, Engagement, Initiative, Network, Role, RoleRequirement
+from .access import Caller, readable_networks, require_role
+from .directory import ensure_same_network
+from .networks import bump_version, capability_ids
+
+
+def readable_initiatives(caller: Caller) -> object:
+    """Initiatives are read by members of their network."""
+    return Initiative.network_id.in_(select(Network.id).where(readable_networks(caller)))
+
+
+def load_initiative(db: Session, caller: Caller, initiative_id: int) -> Initiative:
+    initiative = db.scalars(
+        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))  # type: ignore[arg-type]
+    ).first()
+    if initiative is None:
+        raise NotFound(f"no initiative {initiative_id}")
+    return initiative
+
+
+def require_convenor(db: Session, caller: Caller, initiative: Initiative) -> Network:
+    """The initiative's own convenor, or a steward, may change it."""
+    network = db.get_one(Network, initiative.network_id)
+    if initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
+        require_role(caller, network, "member")
+        return network
+    require_role(caller, network, "convenor" if initiative.convenor_id is None else "steward")
+    return network
+
+
+def _role(db: Session, network: Network, data: RoleIn, index: int) -> Role:
+    terms = [r.capability for r in data.requirements]
+    if len(set(terms)) != len(terms):
+        raise Invalid("each capability once per role", field=f"roles[{index}].requirements")
+    ids = capability_ids(db, network, terms, field=f"roles[{index}].requirements")
+    return Role(
+        title=data.title,
+        seats=data.seats,
+        hours_per_week=data.hours_per_week,
+        languages=list(data.languages),
+        timezone_regions=list(data.timezone_regions),
+        requirements=[
+            RoleRequirement(capability_id=ids[r.capability], min_level=r.min_level)
+            for r in data.requirements
+        ],
+    )
+
+
+def _title_taken(db: Session, network_id: int, title: str, exclude: int | None = None) -> bool:
+    stmt = select(func.count()).where(
+        Initiative.network_id == network_id, Initiative.title == title
+    )
+    if exclude is not None:
+        stmt = stmt.where(Initiative.id != exclude)
+    return bool(db.scalar(stmt))
+
+
+def create_initiative(
+    db: Session, caller: Caller, network: Network, data: InitiativeIn
+) -> InitiativeOut:
+    """Open an initiative with its roles; the caller's own actor convenes it by default."""
+    require_role(caller, network, "convenor")
+    if _title_taken(db, network.id, data.title):
+        raise Conflict(f"an initiative called '{data.title}' exists already")
+    convenor_id = data.convenor_id
+    if convenor_id is None and len(caller.actor_ids) >= 1:
+        mine = db.scalars(
+            select(Actor.id).where(
+                Actor.id.in_(list(caller.actor_ids)), Actor.network_id == network.id
+            )
+        ).first()
+        convenor_id = mine
+    if convenor_id is not None:
+        ensure_same_network(db, network, [convenor_id], field="convenor_id")
+    initiative = Initiative(
+        network_id=network.id,
+        kind=data.kind,
+        title=data.title,
+        purpose=data.purpose,
+        purpose_tags=list(data.purpose_tags),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        budget=data.budget,
+        status=data.status,
+        sector_mix={k: v.model_dump() for k, v in data.sector_mix.items()},
+        max_per_organisation=data.max_per_organisation,
+        timezone_coverage=list(data.timezone_coverage),
+        convenor_id=convenor_id,
+        roles=[_role(db, network, r, i) for i, r in enumerate(data.roles)],
+    )
+    db.add(initiative)
+    db.flush()
+    return initiative_view(db, initiative)
+
+
+def update_initiative(
+    db: Session, caller: Caller, initiative_id: int, data: InitiativePatch
+) -> InitiativeOut:
+    """Change an initiative; status moves follow draft → forming → active → completed/closed."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    sent = data.model_dump(exclude_unset=True)
+    if sent.get("title") and _title_taken(db, initiative.network_id, sent["title"], initiative.id):
+        raise Conflict(f"an initiative called '{sent['title']}' exists already")
+    if "status" in sent and sent["status"] != initiative.status:
+        old, new = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
+        if new not in STATUS_MOVES[old]:
+            raise Conflict(f"an initiative cannot move from {old.value} to {new.value}")
+    for name, value in sent.items():
+        if name == "sector_mix":
+            value = {k: SectorBounds.model_validate(v).model_dump() for k, v in value.items()}
+        if name in {"title", "status"} and value is None:
+            raise Invalid(f"{name} cannot be empty", field=name)
+        setattr(initiative, name, value)
+    start, end = initiative.start_date, initiative.end_date
+    if start and end and end < start:
+        raise Invalid("end_date must not be before start_date", field="end_date")
+    db.flush()
+    return initiative_view(db, initiative)
+
+
+def add_role(db: Session, caller: Caller, initiative_id: int, data: RoleIn) -> InitiativeOut:
+    initiative = load_initiative(db, caller, initiative_id)
+    network = require_convenor(db, caller, initiative)
+    initiative.roles.append(_role(db, network, data, len(initiative.roles)))
+    db.flush()
+    return initiative_view(db, initiative)
+
+
+def delete_role(db: Session, caller: Caller, initiative_id: int, role_id: int) -> InitiativeOut:
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    role = next((r for r in initiative.roles if r.id == role_id), None)
+    if role is None:
+        raise NotFound(f"no role {role_id} in initiative {initiative_id}")
+    taken = db.scalar(
+        select(func.count()).where(Engagement.role_id == role_id, Engagement.status == "active")
+    )
+    if taken:
+        raise Conflict("this role has active engagements; members must step back first")
+    initiative.roles.remove(role)
+    db.flush()
+    return initiative_view(db, initiative)
+
+
+def list_initiatives(
+    db: Session, caller: Caller, network: Network, status: str | None = None
+) -> list[InitiativeOut]:
+    stmt = select(Initiative).where(
+        Initiative.network_id == network.id,
+        readable_initiatives(caller),  # type: ignore[arg-type]
+    )
+    if status:
+        stmt = stmt.where(Initiative.status == status)
+    rows = db.scalars(stmt.order_by(Initiative.start_date.desc(), Initiative.id.desc())).all()
+    return [initiative_view(db, i, slug=network.slug) for i in rows]
+
+
+def get_initiative(db: Session, caller: Caller, initiative_id: int) -> InitiativeOut:
+    return initiative_view(db, load_initiative(db, caller, initiative_id))
+
+
+def initiative_view(db: Session, initiative: Initiative, slug: str | None = None) -> InitiativeOut:
+    if slug is None:
+        slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
+    members = db.execute(
+        select(Engagement, Actor.name)
+        .join(Actor, Actor.id == Engagement.actor_id)
+        .where(
+            Engagement.initiative_id == initiative.id,
+            Engagement.status.in_(["active", "completed"]),
+            Engagement.listed == 1,
+        )
+        .order_by(Engagement.id)
+    ).all()
+    return InitiativeOut(
+        id=initiative.id,
+        network=slug,
+        kind=initiative.kind,
+        title=initiative.title,
+        purpose=initiative.purpose,
+        purpose_tags=list(initiative.purpose_tags or []),
+        start_date=initiative.start_date,
+        end_date=initiative.end_date,
+        budget=initiative.budget,
+        status=initiative.status,
+        sector_mix={
+            k: SectorBounds.model_validate(v) for k, v in (initiative.sector_mix or {}).items()
+        },
+        max_per_organisation=initiative.max_per_organisation,
+        timezone_coverage=list(initiative.timezone_coverage or []),
+        convenor_id=initiative.convenor_id,
+        roles=[
+            RoleOut(
+                id=r.id,
+                title=r.title,
+                seats=r.seats,
+                hours_per_week=r.hours_per_week,
+                languages=list(r.languages or []),
+                timezone_regions=list(r.timezone_regions or []),
+                requirements=[
+                    RequirementOut(capability=q.capability.term, min_level=q.min_level)
+                    for q in r.requirements
+                ],
+            )
+            for r in initiative.roles
+        ],
+        members=[
+            MemberOut(
+                actor_id=e.actor_id,
+                name=name,
+                role_id=e.role_id,
+                hours_per_week=e.hours_per_week,
+                status=e.status,
+            )
+            for e, name in members
+        ],
+    )
+
+
+__all__ = [
+    "add_role",
+    "bump_version",
+    "create_initiative",
+    "delete_role",
+    "get_initiative",
+    "list_initiatives",
+    "update_initiative",
+]

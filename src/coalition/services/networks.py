@@ -1,0 +1,95 @@
+"""Networks (tenants) and their capability vocabulary."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, NotFound
+from ..schemas.directory import CapabilityIn, NetworkIn
+from ..store.tables import Capability, Network
+from .access import Caller, readable_networks, require_role
+
+
+def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = True) -> Network:
+    """The network called ``slug``; its name is public, its content is scoped elsewhere."""
+    stmt = select(Network).where(Network.slug == slug)
+    if not public_ok:
+        stmt = stmt.where(readable_networks(caller))
+    network = db.scalars(stmt).first()
+    if network is None:
+        raise NotFound(f"no network '{slug}'")
+    return network
+
+
+def list_networks(db: Session, caller: Caller) -> list[Network]:
+    return list(db.scalars(select(Network).order_by(Network.slug)))
+
+
+def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
+    """Open a new network; its creator becomes its first steward (see services.auth)."""
+    if db.scalar(select(func.count()).where(Network.slug == data.slug)):
+        raise Conflict(f"a network called '{data.slug}' exists already")
+    network = Network(**data.model_dump())
+    db.add(network)
+    db.flush()
+    return network
+
+
+def bump_version(db: Session, network_id: int) -> None:
+    """Mark derived analytics (map metrics, groups) of a network as stale."""
+    from sqlalchemy import update
+
+    db.execute(
+        update(Network)
+        .where(Network.id == network_id)
+        .values(data_version=Network.data_version + 1)
+    )
+
+
+def list_capabilities(db: Session, caller: Caller, network: Network) -> list[Capability]:
+    return list(
+        db.scalars(
+            select(Capability).where(Capability.network_id == network.id).order_by(Capability.term)
+        )
+    )
+
+
+def add_capability(db: Session, caller: Caller, network: Network, data: CapabilityIn) -> Capability:
+    """Add a term to a network's vocabulary (stewards set the vocabulary)."""
+    require_role(caller, network, "steward")
+    exists = db.scalar(
+        select(func.count()).where(
+            Capability.network_id == network.id, Capability.term == data.term
+        )
+    )
+    if exists:
+        raise Conflict(f"the vocabulary has '{data.term}' already")
+    capability = Capability(network_id=network.id, **data.model_dump())
+    db.add(capability)
+    db.flush()
+    return capability
+
+
+def capability_ids(
+    db: Session, network: Network, terms: list[str], *, field: str
+) -> dict[str, int]:
+    """Resolve vocabulary terms to ids; an unknown term is a 422 naming ``field``."""
+    from ..errors import Invalid
+
+    if not terms:
+        return {}
+    rows = db.execute(
+        select(Capability.term, Capability.id).where(
+            Capability.network_id == network.id, Capability.term.in_(set(terms))
+        )
+    ).all()
+    found = {term: cid for term, cid in rows}
+    missing = sorted(set(terms) - set(found))
+    if missing:
+        raise Invalid(
+            f"unknown capability {', '.join(repr(m) for m in missing)} "
+            f"(not in the vocabulary of network '{network.slug}')",
+            field=field,
+        )
+    return found

@@ -1,0 +1,55 @@
+"""Ties: the dated, typed relations the interdependence map is made of."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..schemas.initiatives import TieIn, TieOut
+from ..store.tables import Actor, Network, Tie
+from .access import Caller, readable_actors, require_role
+from .directory import ensure_same_network
+from .networks import bump_version
+
+
+def record_tie(db: Session, caller: Caller, network: Network, data: TieIn) -> TieOut:
+    """Record a tie between two actors of ``network``; a member records their own ties."""
+    require_role(caller, network, "member")
+    ensure_same_network(db, network, [data.source_id, data.target_id], field="tie")
+    if not (caller.owns(data.source_id) or caller.owns(data.target_id)):
+        require_role(caller, network, "steward")
+    tie = Tie(network_id=network.id, origin="recorded", **data.model_dump())
+    db.add(tie)
+    db.flush()
+    bump_version(db, network.id)
+    return TieOut.model_validate(tie)
+
+
+def list_ties(
+    db: Session,
+    caller: Caller,
+    network: Network,
+    *,
+    kind: str | None = None,
+    actor_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 1000,
+) -> list[TieOut]:
+    """Ties of ``network`` between actors the caller may see, filtered by kind/actor/window."""
+    visible = select(Actor.id).where(Actor.network_id == network.id, readable_actors(caller))
+    stmt = select(Tie).where(
+        Tie.network_id == network.id, Tie.source_id.in_(visible), Tie.target_id.in_(visible)
+    )
+    if kind:
+        stmt = stmt.where(Tie.kind == kind)
+    if actor_id is not None:
+        stmt = stmt.where(or_(Tie.source_id == actor_id, Tie.target_id == actor_id))
+    if since is not None:
+        stmt = stmt.where(or_(Tie.end_date.is_(None), Tie.end_date >= since))
+    if until is not None:
+        stmt = stmt.where(or_(Tie.start_date.is_(None), Tie.start_date <= until))
+    rows = db.scalars(stmt.order_by(Tie.start_date, Tie.id).limit(limit)).all()
+    return [TieOut.model_validate(t) for t in rows]

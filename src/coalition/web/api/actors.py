@@ -1,0 +1,65 @@
+"""The directory: search profiles, read one, create and edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from ...schemas.common import ActorKindName, RegionName, SectorName
+from ...schemas.directory import ActorIn, ActorOut, ActorPage, ActorPatch, ActorSearch
+from ...services import directory as service
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["directory"])
+
+
+@router.get("/api/networks/{slug}/actors", response_model=ActorPage)
+def search_actors(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    q: str | None = None,
+    capability: list[str] = Query(default=[]),
+    min_level: int = Query(1, ge=1, le=5),
+    purpose: str | None = None,
+    sector: SectorName | None = None,
+    kind: ActorKindName | None = None,
+    timezone: str | None = None,
+    region: RegionName | None = None,
+    language: str | None = None,
+    min_free_hours: float | None = Query(None, ge=0, le=168),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> Any:
+    query = ActorSearch.model_construct(
+        q=q,
+        capability=capability,
+        min_level=min_level,
+        purpose=purpose,
+        sector=sector,
+        kind=kind,
+        timezone=timezone,
+        region=region,
+        language=language,
+        min_free_hours=min_free_hours,
+        limit=limit,
+        offset=offset,
+    )
+    return service.search_actors(db, caller, get_network(db, caller, slug), query)
+
+
+@router.post("/api/networks/{slug}/actors", response_model=ActorOut, status_code=201)
+def create_actor(slug: str, data: ActorIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.create_actor(db, caller, get_network(db, caller, slug), data)
+
+
+@router.get("/api/actors/{actor_id}", response_model=ActorOut)
+def get_actor(actor_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return service.get_actor(db, caller, actor_id)
+
+
+@router.patch("/api/actors/{actor_id}", response_model=ActorOut)
+def update_actor(actor_id: int, data: ActorPatch, db: DB, caller: CurrentCaller) -> Any:
+    return service.update_actor(db, caller, actor_id, data)

@@ -1,0 +1,51 @@
+"""Initiatives and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ...schemas.common import InitiativeStatusName
+from ...schemas.initiatives import InitiativeIn, InitiativeOut, InitiativePatch, RoleIn
+from ...services import initiatives as service
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["initiatives"])
+
+
+@router.get("/api/networks/{slug}/initiatives", response_model=list[InitiativeOut])
+def list_initiatives(
+    slug: str, db: DB, caller: CurrentCaller, status: InitiativeStatusName | None = None
+) -> Any:
+    return service.list_initiatives(db, caller, get_network(db, caller, slug), status)
+
+
+@router.post("/api/networks/{slug}/initiatives", response_model=InitiativeOut, status_code=201)
+def create_initiative(slug: str, data: InitiativeIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.create_initiative(db, caller, get_network(db, caller, slug), data)
+
+
+@router.get("/api/initiatives/{initiative_id}", response_model=InitiativeOut)
+def get_initiative(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return service.get_initiative(db, caller, initiative_id)
+
+
+@router.patch("/api/initiatives/{initiative_id}", response_model=InitiativeOut)
+def update_initiative(
+    initiative_id: int, data: InitiativePatch, db: DB, caller: CurrentCaller
+) -> Any:
+    return service.update_initiative(db, caller, initiative_id, data)
+
+
+@router.post(
+    "/api/initiatives/{initiative_id}/roles", response_model=InitiativeOut, status_code=201
+)
+def add_role(initiative_id: int, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.add_role(db, caller, initiative_id, data)
+
+
+@router.delete("/api/initiatives/{initiative_id}/roles/{role_id}", response_model=InitiativeOut)
+def delete_role(initiative_id: int, role_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return service.delete_role(db, caller, initiative_id, role_id)

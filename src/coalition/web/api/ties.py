@@ -1,0 +1,44 @@
+"""Ties between actors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from ...schemas.common import TieKindName
+from ...schemas.initiatives import TieIn, TieOut
+from ...services import ties as service
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["ties"])
+
+
+@router.get("/api/networks/{slug}/ties", response_model=list[TieOut])
+def list_ties(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    kind: TieKindName | None = None,
+    actor: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = Query(1000, ge=1, le=100000),
+) -> Any:
+    return service.list_ties(
+        db,
+        caller,
+        get_network(db, caller, slug),
+        kind=kind,
+        actor_id=actor,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+
+
+@router.post("/api/networks/{slug}/ties", response_model=TieOut, status_code=201)
+def record_tie(slug: str, data: TieIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.record_tie(db, caller, get_network(db, caller, slug), data)

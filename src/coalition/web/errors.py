@@ -1,0 +1,78 @@
+"""Every error becomes a 4xx with a message; an unexpected one a bare 500 without a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import CoalitionError
+
+log = logging.getLogger("coalition.web")
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _render(request: Request, status: int, message: str, body: dict[str, object]) -> Response:
+    if _wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+    return JSONResponse(jsonable_encoder(body), status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(CoalitionError)
+    async def _domain(request: Request, exc: CoalitionError) -> Response:
+        body: dict[str, object] = {"detail": exc.message}
+        field = getattr(exc, "field", None)
+        if field:
+            body["field"] = field
+        if exc.details is not None:
+            body["problems"] = exc.details
+        return _render(request, exc.status, exc.message, body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "message": err.get("msg", "invalid"),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return _render(request, 422, message, {"detail": problems})
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        log.info("integrity conflict on %s", request.url.path)
+        message = "this conflicts with data already stored (a duplicate or a broken reference)"
+        return _render(request, 409, message, {"detail": message})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail)
+        response = _render(request, exc.status_code, message, {"detail": message})
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
+        message = "something went wrong on our side; nothing was changed"
+        if _wants_html(request):
+            return HTMLResponse(f"<h1>500</h1><p>{message}</p>", status_code=500)
+        return JSONResponse({"detail": message}, status_code=500)
