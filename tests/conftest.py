@@ -43,7 +43,8 @@ def _backends() -> list[str]:
 def _pg_database(worker: str) -> str:
     import psycopg
 
-    name = f"coalition_test_{worker}"
+    # One database per test process, so parallel runs on one machine never collide.
+    name = f"coalition_test_{worker}_{os.getpid()}"
     try:
         with psycopg.connect(
             PG_ADMIN.replace("postgresql://", "postgresql://", 1),
@@ -68,8 +69,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'coalition.db'}"
     else:
         url = _pg_database(worker)
+        request.addfinalizer(lambda: _drop_pg(url))
     upgrade(url, "heads")
     return url
+
+
+def _drop_pg(url: str) -> None:
+    import psycopg
+
+    engine_for(url).dispose()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wipe(url: str) -> None:

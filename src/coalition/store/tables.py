@@ -283,3 +283,15 @@ class Engagement(Base):
     start_date: Mapped[date | None] = mapped_column(Date, default=None)
     end_date: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+def _load_area_tables() -> None:
+    """Import every ``tables_<area>.py`` beside this module, so one metadata holds them all."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("tables_*.py")):
+        importlib.import_module(f"{__package__}.{path.stem}")
+
+
+_load_area_tables()
