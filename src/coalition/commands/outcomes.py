@@ -1,0 +1,501 @@
+"""CLI of the outcomes area (``coalition outcomes …``, ``coalition contributions …``) and its
+demo data (:func:`enrich_demo`)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T", bound=BaseModel)
+
+outcomes_app = typer.Typer(
+    help="Outcomes of initiatives: metrics and measurements.", no_args_is_help=True
+)
+contributions_app = typer.Typer(
+    help="The contribution ledger: record and confirm contributions.", no_args_is_help=True
+)
+
+NetworkOpt = Annotated[str, typer.Option("--network", "-n", help="The network's slug.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _parse(model: type[T], data: dict[str, Any]) -> T:
+    from ..cli import fail
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise fail(
+            "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
+            )
+        ) from None
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@outcomes_app.command("list")
+def outcomes_list(
+    initiative: Annotated[int, typer.Option("--initiative", "-i", help="Initiative id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """The outcomes of an initiative with their status against the trajectory."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..services.outcomes import list_outcomes
+
+    items = run_service(lambda db: list_outcomes(db, OPERATOR, initiative))
+    if as_json:
+        emit_json([o.model_dump(mode="json") for o in items])
+        return
+    table = Table(title=f"{len(items)} outcome(s) of initiative {initiative}")
+    for column in ("id", "name", "baseline", "target", "due", "latest", "status"):
+        table.add_column(column)
+    for o in items:
+        table.add_row(
+            str(o.id),
+            o.name,
+            f"{o.baseline:g} {o.unit} ({o.baseline_date})",
+            f"{o.target:g} {o.unit}",
+            str(o.due_date),
+            f"{o.latest.value:g} ({o.latest.measured_on})" if o.latest else "",
+            o.status.replace("_", " "),
+        )
+    console.print(table)
+
+
+@outcomes_app.command("add")
+def outcomes_add(
+    initiative: Annotated[int, typer.Option("--initiative", "-i", help="Initiative id.")],
+    name: Annotated[str, typer.Option(help="What is measured.")],
+    unit: Annotated[str, typer.Option(help="Unit of every measurement.")],
+    baseline: Annotated[float, typer.Option(help="Value at the baseline date.")],
+    baseline_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
+    target: Annotated[float, typer.Option(help="Value aimed for by the due date.")],
+    direction: Annotated[str, typer.Option(help="increase or decrease.")],
+    due_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
+    description: str = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Define an outcome metric of an initiative."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..schemas.outcomes import OutcomeIn
+    from ..services.outcomes import add_outcome
+
+    data = _parse(
+        OutcomeIn,
+        {
+            "name": name,
+            "description": description,
+            "unit": unit,
+            "baseline": baseline,
+            "baseline_date": baseline_date,
+            "target": target,
+            "direction": direction,
+            "due_date": due_date,
+        },
+    )
+    out = run_service(lambda db: add_outcome(db, OPERATOR, initiative, data))
+    if as_json:
+        emit_json(out.model_dump(mode="json"))
+    else:
+        console.print(f"outcome {out.id} '{out.name}' added to initiative {initiative}")
+
+
+@outcomes_app.command("measure")
+def outcomes_measure(
+    outcome: Annotated[int, typer.Argument(help="Outcome id.")],
+    value: Annotated[float, typer.Option(help="The measured value.")],
+    unit: Annotated[str, typer.Option(help="Must be the outcome's unit.")],
+    on: Annotated[str, typer.Option("--on", help="Measurement date, YYYY-MM-DD.")],
+    source: str = "",
+    note: str = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a dated measurement of an outcome."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..schemas.outcomes import MeasurementIn
+    from ..services.outcomes import record_measurement
+
+    data = _parse(
+        MeasurementIn,
+        {"value": value, "unit": unit, "measured_on": on, "source": source, "note": note},
+    )
+    out = run_service(lambda db: record_measurement(db, OPERATOR, outcome, data))
+    if as_json:
+        emit_json(out.model_dump(mode="json"))
+    else:
+        console.print(f"'{out.name}' is now {out.status.replace('_', ' ')}")
+
+
+@outcomes_app.command("export")
+def outcomes_export(
+    network: NetworkOpt = "demo",
+    what: Annotated[
+        str, typer.Option(help="outcomes, measurements, contributions, assets or health.")
+    ] = "outcomes",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Write one table of the outcomes area as CSV (to a file or standard output)."""
+    import sys
+    from typing import get_args
+
+    from ..cli import OPERATOR, err, fail, run_service
+    from ..io.outcomes_csv import export_csv
+    from ..schemas.outcomes import ExportName
+    from ..services.networks import get_network
+
+    if what not in get_args(ExportName):
+        raise fail(f"--what must be one of {', '.join(get_args(ExportName))}")
+    text = run_service(
+        lambda db: export_csv(db, OPERATOR, get_network(db, OPERATOR, network), what)  # type: ignore[arg-type]
+    )
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output} ({text.count(chr(10)) - 1} row(s))")
+    else:
+        sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------- contributions
+
+
+@contributions_app.command("list")
+def contributions_list(
+    network: NetworkOpt = "demo",
+    initiative: Annotated[int | None, typer.Option("--initiative", "-i")] = None,
+    actor: Annotated[int | None, typer.Option(help="Contributed or confirmed by.")] = None,
+    status: Annotated[str | None, typer.Option(help="recorded or confirmed.")] = None,
+    limit: int = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """The contribution ledger of a network."""
+    from ..cli import OPERATOR, console, emit_json, fail, run_service
+    from ..services.contributions import list_contributions
+    from ..services.networks import get_network
+
+    if status not in (None, "recorded", "confirmed"):
+        raise fail("--status must be recorded or confirmed")
+    items = run_service(
+        lambda db: list_contributions(
+            db,
+            OPERATOR,
+            get_network(db, OPERATOR, network),
+            initiative_id=initiative,
+            actor_id=actor,
+            status=status,
+            limit=limit,
+        )
+    )
+    if as_json:
+        emit_json([c.model_dump(mode="json") for c in items])
+        return
+    table = Table(title=f"{len(items)} contribution(s)")
+    for column in ("id", "initiative", "contributor", "kind", "amount", "date", "confirmed by"):
+        table.add_column(column)
+    for c in items:
+        table.add_row(
+            str(c.id),
+            c.initiative_title,
+            c.contributor_name or str(c.contributor_id),
+            c.kind,
+            f"{c.amount:g} {c.unit}",
+            str(c.contributed_on),
+            (c.confirmed_by_name or str(c.confirmed_by_id)) if c.confirmed_by_id else "—",
+        )
+    console.print(table)
+
+
+@contributions_app.command("add")
+def contributions_add(
+    initiative: Annotated[int, typer.Option("--initiative", "-i")],
+    contributor: Annotated[int, typer.Option(help="The contributing actor's id.")],
+    kind: Annotated[
+        str,
+        typer.Option(help="time, knowledge, money, in_kind, introductions or facilitation."),
+    ],
+    amount: Annotated[float, typer.Option()],
+    unit: Annotated[str, typer.Option(help="hours, EUR, introductions, …")],
+    on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD.")],
+    description: str = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a contribution (it stays unconfirmed until a co-member confirms it)."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..schemas.outcomes import ContributionIn
+    from ..services.contributions import record_contribution
+
+    data = _parse(
+        ContributionIn,
+        {
+            "contributor_id": contributor,
+            "kind": kind,
+            "amount": amount,
+            "unit": unit,
+            "description": description,
+            "contributed_on": on,
+        },
+    )
+    out = run_service(lambda db: record_contribution(db, OPERATOR, initiative, data))
+    if as_json:
+        emit_json(out.model_dump(mode="json"))
+    else:
+        console.print(f"contribution {out.id} recorded; a co-member must confirm it")
+
+
+@contributions_app.command("confirm")
+def contributions_confirm(
+    contribution: Annotated[int, typer.Argument(help="Contribution id.")],
+    by: Annotated[int, typer.Option("--by", help="The confirming co-member's actor id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Confirm a contribution as another member of the same initiative."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..services.contributions import confirm_contribution
+
+    out = run_service(lambda db: confirm_contribution(db, OPERATOR, contribution, by))
+    if as_json:
+        emit_json(out.model_dump(mode="json"))
+    else:
+        console.print(f"contribution {out.id} confirmed; tie {out.tie_id} recorded")
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(outcomes_app, name="outcomes")
+    app.add_typer(contributions_app, name="contributions")
+
+
+# ---------------------------------------------------------------- demo data
+
+_METRICS = (
+    ("People in work six months on", "people", 40.0, 160.0, "increase"),
+    ("Households reached", "households", 120.0, 900.0, "increase"),
+    ("Emissions of member buildings", "tCO2e", 820.0, 560.0, "decrease"),
+    ("Wait for a first appointment", "days", 46.0, 21.0, "decrease"),
+    ("Young people in training", "people", 15.0, 90.0, "increase"),
+    ("Partners sharing data monthly", "partners", 2.0, 12.0, "increase"),
+)
+_PACE = (1.08, 1.0, 0.93, 0.82, 0.74, 0.55)
+_KIND_UNITS = {
+    "time": ("hours", 4, 60),
+    "knowledge": ("sessions", 1, 6),
+    "money": ("EUR", 500, 20000),
+    "in_kind": ("days of venue", 1, 10),
+    "introductions": ("introductions", 1, 5),
+    "facilitation": ("hours", 2, 24),
+}
+_ASSETS = (
+    ("Partnership agreement template", "CC-BY-4.0"),
+    ("Co-design workshop toolkit", "CC-BY-SA-4.0"),
+    ("Outcome indicator library", "CC0-1.0"),
+    ("Shared data dictionary", "CC-BY-4.0"),
+    ("Stakeholder mapping canvas", "CC-BY-NC-4.0"),
+    ("Grant budget calculator", "MIT"),
+    ("Community consultation guide", "CC-BY-4.0"),
+    ("Evaluation framework", "CC-BY-SA-4.0"),
+)
+_CHECKLIST = (
+    "# Partnership health check — facilitator's checklist\n\n"
+    "1. Send the survey a week ahead; ratings are anonymous to other members.\n"
+    "2. Look at the spread before the mean: disagreement is the signal.\n"
+    "3. Discuss the block with the widest range first.\n"
+)
+
+
+def _member_ids(db: Session, initiative_id: int) -> list[int]:
+    from ..store.tables import Engagement
+
+    return sorted(
+        set(
+            db.scalars(
+                select(Engagement.actor_id).where(
+                    Engagement.initiative_id == initiative_id,
+                    Engagement.status.in_(("active", "completed")),
+                )
+            )
+        )
+    )
+
+
+def enrich_demo(db: Session, slug: str) -> None:
+    """Add outcomes, measurements, contributions, assets and health checks to a demo network.
+
+    Deterministic (seeded by the slug; dates follow each initiative's own window, never
+    today), and it does nothing when the network has outcomes already. Everything goes through
+    the services, so the demo obeys the same rules as real use.
+    """
+    import base64
+
+    from ..schemas.outcomes import (
+        BLOCKS,
+        AssetIn,
+        ContributionIn,
+        HealthCheckIn,
+        MeasurementIn,
+        OutcomeIn,
+        RatingsIn,
+        ReuseIn,
+    )
+    from ..services import commons, contributions, health, outcomes
+    from ..services.access import Caller
+    from ..store.tables import Actor, Initiative, Network
+    from ..store.tables_outcomes import Outcome
+
+    op = Caller.operator()
+    network = db.scalars(select(Network).where(Network.slug == slug)).first()
+    if network is None:
+        return
+    if db.scalar(select(Outcome.id).where(Outcome.network_id == network.id).limit(1)):
+        return
+    rng = random.Random(f"coalition-outcomes-demo:{slug}")
+    initiatives = db.scalars(
+        select(Initiative)
+        .where(Initiative.network_id == network.id, Initiative.status.in_(("active", "completed")))
+        .order_by(Initiative.id)
+    ).all()
+    chosen = [(i, m) for i in initiatives if len(m := _member_ids(db, i.id)) >= 2][:16]
+    fallback_start = date(2025, 1, 6)
+
+    for n, (initiative, members) in enumerate(chosen):
+        start = initiative.start_date or fallback_start
+        end = initiative.end_date if initiative.end_date and initiative.end_date > start else None
+        due = end or start + timedelta(days=540)
+        span = (due - start).days
+        # How far into its window the initiative has got when the demo was taken.
+        reached = start + timedelta(days=int(span * rng.uniform(0.45, 1.0)))
+        for k in range(1 + (n % 2)):
+            name, unit, baseline, target, direction = _METRICS[(n + 3 * k) % len(_METRICS)]
+            scale = rng.choice((0.5, 1.0, 1.5))
+            out = outcomes.add_outcome(
+                db,
+                op,
+                initiative.id,
+                OutcomeIn(
+                    name=name,
+                    unit=unit,
+                    baseline=round(baseline * scale, 1),
+                    baseline_date=start,
+                    target=round(target * scale, 1),
+                    direction=direction,  # type: ignore[arg-type]
+                    due_date=due,
+                ),
+            )
+            pace = _PACE[(n + k) % len(_PACE)]
+            day = start + timedelta(days=rng.randint(60, 100))
+            while day <= reached:
+                expected = (day - start).days / span
+                progress = min(1.15, expected * pace * rng.uniform(0.96, 1.04))
+                value = out.baseline + progress * (out.target - out.baseline)
+                outcomes.record_measurement(
+                    db,
+                    op,
+                    out.id,
+                    MeasurementIn(
+                        value=round(value, 1),
+                        unit=unit,
+                        measured_on=day,
+                        source=rng.choice(
+                            ("partner records", "quarterly survey", "public statistics")
+                        ),
+                    ),
+                )
+                day += timedelta(days=rng.randint(80, 100))
+
+        for contributor in members:
+            for _ in range(rng.randint(1, 2)):
+                kind = rng.choice(list(_KIND_UNITS))
+                unit, low, high = _KIND_UNITS[kind]
+                c = contributions.record_contribution(
+                    db,
+                    op,
+                    initiative.id,
+                    ContributionIn(
+                        contributor_id=contributor,
+                        kind=kind,  # type: ignore[arg-type]
+                        amount=float(rng.randint(low, high)),
+                        unit=unit,
+                        contributed_on=start + timedelta(days=rng.randint(0, max(1, span // 2))),
+                    ),
+                )
+                if rng.random() < 0.8:
+                    confirmer = rng.choice([m for m in members if m != contributor])
+                    contributions.confirm_contribution(db, op, c.id, confirmer)
+
+        for h in range(1 + rng.randint(1, 2)):
+            held = start + timedelta(days=90 + 120 * h)
+            if held > reached:
+                break
+            check = health.open_check(db, op, initiative.id, HealthCheckIn(held_on=held))
+            tension = BLOCKS[(n + h) % len(BLOCKS)]
+            for member in members:
+                ratings: dict[str, int] = {}
+                for block in BLOCKS:
+                    base = 4 if block != "fair_value" else 3
+                    score = base + rng.choice((-1, 0, 0, 0, 1))
+                    if block == tension:
+                        score = rng.choice((1, 2, 5))  # a block the members disagree about
+                    ratings[block] = max(1, min(5, score))
+                health.rate(
+                    db,
+                    op,
+                    check.id,
+                    RatingsIn(actor_id=member, ratings=ratings),  # type: ignore[arg-type]
+                )
+
+    actor_ids = list(
+        db.scalars(
+            select(Actor.id)
+            .where(Actor.network_id == network.id, Actor.anonymised == 0)
+            .order_by(Actor.id)
+        )
+    )
+    if len(actor_ids) < 2:
+        return
+    shared_on = min((i.start_date for i, _ in chosen if i.start_date), default=fallback_start)
+    for a, (title, licence) in enumerate(_ASSETS):
+        authors = rng.sample(actor_ids, k=min(len(actor_ids), rng.randint(1, 2)))
+        file = None
+        link: str | None = f"https://commons.example.org/{slug}/{a + 1}"
+        if a == 0:
+            link = None
+            file = {
+                "name": "health-check-checklist.md",
+                "media_type": "text/markdown",
+                "content_base64": base64.b64encode(_CHECKLIST.encode()).decode(),
+            }
+        asset = commons.share_asset(
+            db,
+            op,
+            network,
+            AssetIn.model_validate(
+                {
+                    "title": title,
+                    "licence": licence,
+                    "authors": authors,
+                    "shared_by_id": authors[0],
+                    "link": link,
+                    "file": file,
+                    "shared_on": shared_on.isoformat(),
+                    "description": f"{title}, shared in the commons of {network.name}.",
+                }
+            ),
+        )
+        for initiative, members in rng.sample(chosen, k=min(len(chosen), rng.randint(0, 3))):
+            commons.record_reuse(
+                db,
+                op,
+                asset.id,
+                ReuseIn(
+                    initiative_id=initiative.id,
+                    reused_on=(initiative.start_date or fallback_start) + timedelta(days=30),
+                    recorded_by_id=members[0],
+                ),
+            )

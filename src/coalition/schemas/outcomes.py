@@ -1,0 +1,388 @@
+"""Input and output models of outcomes, contributions, the knowledge commons, health checks
+and fairness of opportunity."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from .common import IsoDate, Name, OutModel, StrictModel
+
+DirectionName = Literal["increase", "decrease"]
+ContributionKindName = Literal[
+    "time", "knowledge", "money", "in_kind", "introductions", "facilitation"
+]
+ContributionStatusName = Literal["recorded", "confirmed"]
+TrajectoryStatusName = Literal["on_track", "at_risk", "off_track", "no_data"]
+BlockName = Literal[
+    "shared_purpose",
+    "trust",
+    "communication",
+    "fair_value",
+    "decision_making",
+    "accountability",
+    "learning",
+]
+ExportName = Literal["outcomes", "measurements", "contributions", "assets", "health"]
+
+#: The standard building blocks of a partnership health check, in the order they are shown.
+BLOCKS: tuple[BlockName, ...] = (
+    "shared_purpose",
+    "trust",
+    "communication",
+    "fair_value",
+    "decision_making",
+    "accountability",
+    "learning",
+)
+BLOCK_LABELS: dict[str, str] = {
+    "shared_purpose": "Shared purpose",
+    "trust": "Trust",
+    "communication": "Communication",
+    "fair_value": "Fair value",
+    "decision_making": "Decision-making",
+    "accountability": "Accountability",
+    "learning": "Learning",
+}
+CONTRIBUTION_KINDS: tuple[ContributionKindName, ...] = (
+    "time",
+    "knowledge",
+    "money",
+    "in_kind",
+    "introductions",
+    "facilitation",
+)
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+Unit = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+def spdx_licence(value: str) -> str:
+    """An SPDX licence expression (e.g. ``CC-BY-4.0``, ``MIT OR Apache-2.0``), normalised.
+
+    Every licence key must be on the SPDX list (checked with the ``license-expression``
+    package, which carries it); anything else is refused with the unknown key named.
+    """
+    from license_expression import get_spdx_licensing
+
+    text = value.strip()
+    if not text:
+        raise ValueError("a licence is needed: an SPDX identifier such as CC-BY-4.0")
+    try:
+        info = get_spdx_licensing().validate(text)
+    except Exception:  # the parser raises odd types on broken syntax
+        raise ValueError(
+            f"'{text}' is not an SPDX licence identifier or expression (e.g. CC-BY-4.0)"
+        ) from None
+    if info.errors or not info.normalized_expression:
+        unknown = ", ".join(info.invalid_symbols) or text
+        raise ValueError(
+            f"'{unknown}' is not an SPDX licence identifier (e.g. CC-BY-4.0, CC-BY-SA-4.0, MIT)"
+        )
+    return str(info.normalized_expression)
+
+
+SpdxLicence = Annotated[str, Field(max_length=200), AfterValidator(spdx_licence)]
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+class OutcomeIn(StrictModel):
+    name: Name
+    description: str = ""
+    unit: Unit
+    baseline: float
+    baseline_date: IsoDate
+    target: float
+    direction: DirectionName
+    due_date: IsoDate
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OutcomeIn:
+        if self.due_date <= self.baseline_date:
+            raise ValueError("due_date must come after baseline_date")
+        if self.direction == "increase" and not self.target > self.baseline:
+            raise ValueError("to increase, the target must be above the baseline")
+        if self.direction == "decrease" and not self.target < self.baseline:
+            raise ValueError("to decrease, the target must be below the baseline")
+        return self
+
+
+class MeasurementIn(StrictModel):
+    value: float
+    unit: Unit
+    measured_on: IsoDate
+    source: str = Field(default="", max_length=300)
+    note: str = ""
+
+
+class MeasurementOut(OutModel):
+    id: int
+    measured_on: IsoDate
+    value: float
+    source: str
+    note: str
+    expected_value: float
+    expected_ratio: float
+    progress_ratio: float
+    performance: float | None
+    status: TrajectoryStatusName
+
+
+class OutcomeOut(OutModel):
+    id: int
+    initiative_id: int
+    name: str
+    description: str
+    unit: str
+    baseline: float
+    baseline_date: IsoDate
+    target: float
+    direction: DirectionName
+    due_date: IsoDate
+    status: TrajectoryStatusName
+    latest: MeasurementOut | None
+    measurements: list[MeasurementOut]
+
+
+# ---------------------------------------------------------------- contributions
+
+
+class ContributionIn(StrictModel):
+    contributor_id: int
+    kind: ContributionKindName
+    amount: float = Field(gt=0, le=1e12)
+    unit: Unit
+    description: str = ""
+    contributed_on: IsoDate
+
+
+class ConfirmIn(StrictModel):
+    confirmer_id: int
+
+
+class ContributionOut(OutModel):
+    id: int
+    initiative_id: int
+    initiative_title: str
+    contributor_id: int
+    contributor_name: str | None
+    kind: ContributionKindName
+    amount: float
+    unit: str
+    description: str
+    contributed_on: IsoDate
+    status: ContributionStatusName
+    confirmed_by_id: int | None
+    confirmed_by_name: str | None
+    confirmed_at: datetime | None
+    tie_id: int | None
+
+
+# ---------------------------------------------------------------- knowledge commons
+
+
+class AssetFileIn(StrictModel):
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00]+$")
+    media_type: str = Field(
+        default="application/octet-stream", pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100
+    )
+    content_base64: str
+
+    def content(self) -> bytes:
+        return base64.b64decode(self.content_base64, validate=True)
+
+    @model_validator(mode="after")
+    def _small(self) -> AssetFileIn:
+        try:
+            size = len(self.content())
+        except (binascii.Error, ValueError):
+            raise ValueError("content_base64 is not valid base64") from None
+        if size == 0:
+            raise ValueError("the file is empty")
+        if size > MAX_UPLOAD_BYTES:
+            raise ValueError(
+                f"the file is {size:,} bytes; uploads are kept in the database up to 2 MB "
+                "(share a link for larger files)"
+            )
+        return self
+
+
+class AssetIn(StrictModel):
+    title: Name
+    description: str = ""
+    link: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
+    file: AssetFileIn | None = None
+    licence: SpdxLicence
+    authors: list[int] = Field(min_length=1, max_length=50)
+    shared_by_id: int | None = None
+    shared_on: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _link_or_file(self) -> AssetIn:
+        if self.link is None and self.file is None:
+            raise ValueError("an asset needs a link or an uploaded file")
+        if len(set(self.authors)) != len(self.authors):
+            raise ValueError("each author once")
+        return self
+
+
+class AuthorOut(OutModel):
+    actor_id: int
+    name: str | None
+
+
+class ReuseIn(StrictModel):
+    initiative_id: int
+    reused_on: IsoDate | None = None
+    note: str = ""
+    recorded_by_id: int | None = None
+
+
+class ReuseOut(OutModel):
+    id: int
+    asset_id: int
+    asset_title: str
+    initiative_id: int
+    initiative_title: str
+    reused_on: IsoDate
+    note: str
+    recorded_by_id: int | None
+    authors: list[AuthorOut]
+
+
+class AssetOut(OutModel):
+    id: int
+    network: str
+    title: str
+    description: str
+    link: str | None
+    file_name: str | None
+    media_type: str | None
+    size_bytes: int
+    download_url: str | None
+    licence: str
+    authors: list[AuthorOut]
+    shared_by_id: int | None
+    shared_on: IsoDate
+    reuses: list[ReuseOut]
+
+
+class AssetCreditOut(OutModel):
+    asset_id: int
+    title: str
+    licence: str
+    reuse_count: int
+
+
+class CreditsOut(OutModel):
+    actor_id: int
+    name: str
+    total_reuses: int
+    assets: list[AssetCreditOut]
+    reuses: list[ReuseOut]
+
+
+# ---------------------------------------------------------------- health checks
+
+
+class HealthCheckIn(StrictModel):
+    held_on: IsoDate
+    label: str = Field(default="", max_length=120)
+
+
+class RatingsIn(StrictModel):
+    actor_id: int
+    ratings: dict[BlockName, Annotated[int, Field(ge=1, le=5)]] = Field(min_length=1)
+
+
+class BlockSpreadOut(OutModel):
+    block: BlockName
+    label: str
+    n: int
+    mean: float | None
+    sd: float | None
+    minimum: int | None
+    maximum: int | None
+    range: int | None
+
+
+class HealthCheckOut(OutModel):
+    id: int
+    initiative_id: int
+    held_on: IsoDate
+    label: str
+    respondents: int
+    members: int
+    blocks: list[BlockSpreadOut]
+    my_ratings: dict[str, int]
+
+
+class HealthOverviewOut(OutModel):
+    initiative_id: int
+    blocks: list[BlockName]
+    checks: list[HealthCheckOut]
+
+
+# ---------------------------------------------------------------- fairness
+
+
+class FairnessGroupOut(OutModel):
+    dimension: Literal["sector", "tenure"]
+    group: str
+    actors: int
+    invited: int | None
+    engaged: int
+    invitations: int | None
+    engagements: int
+    share_invited: float | None
+    share_engaged: float
+    engagements_per_actor: float
+
+
+class UnderRecognisedOut(OutModel):
+    actor_id: int
+    name: str
+    sector: str
+    newcomer: bool | None
+    contribution: int
+    recognition: int
+
+
+class FairnessOut(OutModel):
+    network: str
+    on: date
+    actors: int
+    invitations_counted: bool
+    gini_engagements: float
+    gini_invitations: float | None
+    gini_opportunity: float
+    lorenz: list[tuple[float, float]]
+    groups: list[FairnessGroupOut]
+    under_recognised: list[UnderRecognisedOut]
+
+
+__all__ = [
+    "BLOCKS",
+    "AssetIn",
+    "AssetOut",
+    "ConfirmIn",
+    "ContributionIn",
+    "ContributionOut",
+    "CreditsOut",
+    "FairnessOut",
+    "HealthCheckIn",
+    "HealthCheckOut",
+    "HealthOverviewOut",
+    "MeasurementIn",
+    "OutcomeIn",
+    "OutcomeOut",
+    "RatingsIn",
+    "ReuseIn",
+    "spdx_licence",
+]

@@ -1,0 +1,181 @@
+"""Fairness of opportunity across a network: who is invited and engaged, by sector and by
+tenure (newcomer / veteran), how concentrated opportunity is (Gini), and which members
+contribute much but are recognised little.
+
+Definitions, as of a reference date ``on``:
+
+- *engagements*: active or completed engagements that started on or before ``on``;
+- *invitations*: invitations received up to ``on`` — counted only when the invitations table
+  is part of this installation's schema (the invitations area is optional here);
+- *opportunity* = invitations + engagements;
+- *newcomer*: joined within the last 365 days (:func:`engines.outcomes.is_newcomer`);
+  actors with no joining date form the group "unknown";
+- *contribution* = confirmed contributions + reuses of assets the actor authored;
+- *recognition* = invitations + listed engagements (those shown on team pages);
+- *under-recognised*: contribution in the top quarter and recognition in the bottom quarter
+  of the network (:func:`engines.outcomes.under_recognised`).
+
+Aggregates cover every (non-anonymised) member; the list of named members holds only those
+whose profile the caller may see.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
+from ..schemas.outcomes import FairnessGroupOut, FairnessOut, UnderRecognisedOut
+from ..store.tables import Actor, Base, Engagement, Network
+from ..store.tables_outcomes import AssetAuthor, AssetReuse, Contribution
+from .access import Caller, readable_actors, require_role
+from .outcomes import ON_INITIATIVE
+
+
+def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None:
+    table = Base.metadata.tables.get("invitations")
+    if table is None or "actor_id" not in table.c or "network_id" not in table.c:
+        return None
+    stmt = select(table.c.actor_id, func.count()).where(table.c.network_id == network.id)
+    if "created_at" in table.c:
+        stmt = stmt.where(table.c.created_at <= datetime.combine(on, time.max))
+    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))  # type: ignore[arg-type]
+
+
+def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Counter[int]:
+    stmt = select(Engagement.actor_id, func.count()).where(
+        Engagement.network_id == network.id,
+        Engagement.status.in_(ON_INITIATIVE),
+        or_(Engagement.start_date.is_(None), Engagement.start_date <= on),
+    )
+    if listed:
+        stmt = stmt.where(Engagement.listed == 1)
+    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))  # type: ignore[arg-type]
+
+
+def _contributions(db: Session, network: Network, on: date) -> Counter[int]:
+    confirmed = db.execute(
+        select(Contribution.contributor_id, func.count())
+        .where(
+            Contribution.network_id == network.id,
+            Contribution.status == "confirmed",
+            Contribution.contributed_on <= on,
+        )
+        .group_by(Contribution.contributor_id)
+    ).all()
+    credits = db.execute(
+        select(AssetAuthor.actor_id, func.count())
+        .join(AssetReuse, AssetReuse.asset_id == AssetAuthor.asset_id)
+        .where(AssetReuse.network_id == network.id, AssetReuse.reused_on <= on)
+        .group_by(AssetAuthor.actor_id)
+    ).all()
+    total: Counter[int] = Counter()
+    for actor_id, n in [*confirmed, *credits]:
+        total[actor_id] += n
+    return total
+
+
+def _group(
+    dimension: str,
+    name: str,
+    members: list[int],
+    engagements: Counter[int],
+    invitations: Counter[int] | None,
+) -> FairnessGroupOut:
+    n = len(members)
+    engaged = sum(1 for a in members if engagements[a] > 0)
+    total_eng = sum(engagements[a] for a in members)
+    invited = sum(1 for a in members if invitations[a] > 0) if invitations is not None else None
+    total_inv = sum(invitations[a] for a in members) if invitations is not None else None
+    return FairnessGroupOut(
+        dimension=dimension,  # type: ignore[arg-type]
+        group=name,
+        actors=n,
+        invited=invited,
+        engaged=engaged,
+        invitations=total_inv,
+        engagements=total_eng,
+        share_invited=round(invited / n, 4) if invited is not None and n else None,
+        share_engaged=round(engaged / n, 4) if n else 0.0,
+        engagements_per_actor=round(total_eng / n, 4) if n else 0.0,
+    )
+
+
+def fairness_report(
+    db: Session, caller: Caller, network: Network, on: date | None = None
+) -> FairnessOut:
+    """Who gets the opportunities in ``network`` as of ``on`` (default today); members only."""
+    require_role(caller, network, "member")
+    on = on or date.today()
+    actors = [
+        a
+        for a in db.execute(
+            select(Actor.id, Actor.name, Actor.sector, Actor.joined_on)
+            .where(Actor.network_id == network.id, Actor.anonymised == 0)
+            .order_by(Actor.id)
+        ).all()
+        if a.joined_on is None or a.joined_on <= on
+    ]
+    ids = [a.id for a in actors]
+    engagements = _engagements(db, network, on, listed=False)
+    listed = _engagements(db, network, on, listed=True)
+    invitations = _invitations(db, network, on)
+    contributions = _contributions(db, network, on)
+    inv = invitations if invitations is not None else Counter[int]()
+    opportunity = [float(inv[i] + engagements[i]) for i in ids]
+
+    groups: list[FairnessGroupOut] = []
+    by_sector: dict[str, list[int]] = {}
+    by_tenure: dict[str, list[int]] = {}
+    tenure_of: dict[int, bool | None] = {}
+    for a in actors:
+        by_sector.setdefault(a.sector, []).append(a.id)
+        tenure_of[a.id] = is_newcomer(a.joined_on, on)
+        label = {True: "newcomer", False: "veteran", None: "unknown"}[tenure_of[a.id]]
+        by_tenure.setdefault(label, []).append(a.id)
+    for sector in sorted(by_sector):
+        groups.append(_group("sector", sector, by_sector[sector], engagements, invitations))
+    for label in ("newcomer", "veteran", "unknown"):
+        if label in by_tenure:
+            groups.append(_group("tenure", label, by_tenure[label], engagements, invitations))
+
+    contribution = [float(contributions[i]) for i in ids]
+    recognition = [float(inv[i] + listed[i]) for i in ids]
+    flagged = under_recognised(contribution, recognition)
+    visible = set(
+        db.scalars(
+            select(Actor.id).where(Actor.id.in_([ids[k] for k in flagged]), readable_actors(caller))
+        )
+    )
+    under = [
+        UnderRecognisedOut(
+            actor_id=actors[k].id,
+            name=actors[k].name,
+            sector=actors[k].sector,
+            newcomer=tenure_of[actors[k].id],
+            contribution=int(contribution[k]),
+            recognition=int(recognition[k]),
+        )
+        for k in flagged
+        if actors[k].id in visible
+    ]
+    return FairnessOut(
+        network=network.slug,
+        on=on,
+        actors=len(actors),
+        invitations_counted=invitations is not None,
+        gini_engagements=round(gini([float(engagements[i]) for i in ids]), 4),
+        gini_invitations=round(gini([float(inv[i]) for i in ids]), 4)
+        if invitations is not None
+        else None,
+        gini_opportunity=round(gini(opportunity), 4),
+        lorenz=[(round(x, 4), round(y, 4)) for x, y in lorenz_curve(opportunity, points=100)],
+        groups=groups,
+        under_recognised=under,
+    )
+
+
+__all__ = ["fairness_report"]

@@ -1,0 +1,201 @@
+"""Outcomes, the contribution ledger, the knowledge commons, health checks, fairness, CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from ...io.outcomes_csv import export_csv
+from ...schemas.outcomes import (
+    AssetIn,
+    AssetOut,
+    ConfirmIn,
+    ContributionIn,
+    ContributionOut,
+    ContributionStatusName,
+    CreditsOut,
+    ExportName,
+    FairnessOut,
+    HealthCheckIn,
+    HealthCheckOut,
+    HealthOverviewOut,
+    MeasurementIn,
+    OutcomeIn,
+    OutcomeOut,
+    RatingsIn,
+    ReuseIn,
+    ReuseOut,
+)
+from ...services import commons, contributions, fairness, health, outcomes
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["outcomes"])
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@router.get("/api/initiatives/{initiative_id}/outcomes", response_model=list[OutcomeOut])
+def list_outcomes(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Outcomes with every measurement and its status against the trajectory."""
+    return outcomes.list_outcomes(db, caller, initiative_id)
+
+
+@router.post(
+    "/api/initiatives/{initiative_id}/outcomes", response_model=OutcomeOut, status_code=201
+)
+def add_outcome(initiative_id: int, data: OutcomeIn, db: DB, caller: CurrentCaller) -> Any:
+    return outcomes.add_outcome(db, caller, initiative_id, data)
+
+
+@router.get("/api/outcomes/{outcome_id}", response_model=OutcomeOut)
+def get_outcome(outcome_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return outcomes.get_outcome(db, caller, outcome_id)
+
+
+@router.post("/api/outcomes/{outcome_id}/measurements", response_model=OutcomeOut, status_code=201)
+def record_measurement(outcome_id: int, data: MeasurementIn, db: DB, caller: CurrentCaller) -> Any:
+    return outcomes.record_measurement(db, caller, outcome_id, data)
+
+
+# ---------------------------------------------------------------- contributions
+
+
+@router.get("/api/initiatives/{initiative_id}/contributions", response_model=list[ContributionOut])
+def initiative_contributions(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return contributions.initiative_contributions(db, caller, initiative_id)
+
+
+@router.post(
+    "/api/initiatives/{initiative_id}/contributions",
+    response_model=ContributionOut,
+    status_code=201,
+)
+def record_contribution(
+    initiative_id: int, data: ContributionIn, db: DB, caller: CurrentCaller
+) -> Any:
+    return contributions.record_contribution(db, caller, initiative_id, data)
+
+
+@router.post("/api/contributions/{contribution_id}/confirm", response_model=ContributionOut)
+def confirm_contribution(
+    contribution_id: int, data: ConfirmIn, db: DB, caller: CurrentCaller
+) -> Any:
+    return contributions.confirm_contribution(db, caller, contribution_id, data.confirmer_id)
+
+
+@router.get("/api/networks/{slug}/contributions", response_model=list[ContributionOut])
+def list_contributions(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    initiative: int | None = None,
+    actor: int | None = None,
+    status: ContributionStatusName | None = None,
+    limit: int = Query(1000, ge=1, le=100000),
+) -> Any:
+    return contributions.list_contributions(
+        db,
+        caller,
+        get_network(db, caller, slug),
+        initiative_id=initiative,
+        actor_id=actor,
+        status=status,
+        limit=limit,
+    )
+
+
+# ---------------------------------------------------------------- knowledge commons
+
+
+@router.get("/api/networks/{slug}/assets", response_model=list[AssetOut])
+def list_assets(slug: str, db: DB, caller: CurrentCaller, author: int | None = None) -> Any:
+    return commons.list_assets(db, caller, get_network(db, caller, slug), author_id=author)
+
+
+@router.post("/api/networks/{slug}/assets", response_model=AssetOut, status_code=201)
+def share_asset(slug: str, data: AssetIn, db: DB, caller: CurrentCaller) -> Any:
+    """Share a link or a small file (base64, ≤ 2 MB) under an SPDX licence, with its authors."""
+    return commons.share_asset(db, caller, get_network(db, caller, slug), data)
+
+
+@router.get("/api/assets/{asset_id}", response_model=AssetOut)
+def get_asset(asset_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return commons.get_asset(db, caller, asset_id)
+
+
+@router.get("/api/assets/{asset_id}/file")
+def asset_file(asset_id: int, db: DB, caller: CurrentCaller) -> Response:
+    name, media_type, content = commons.asset_file(db, caller, asset_id)
+    safe = name.replace('"', "").replace("\r", "").replace("\n", "")
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.post("/api/assets/{asset_id}/reuses", response_model=ReuseOut, status_code=201)
+def record_reuse(asset_id: int, data: ReuseIn, db: DB, caller: CurrentCaller) -> Any:
+    return commons.record_reuse(db, caller, asset_id, data)
+
+
+@router.get("/api/initiatives/{initiative_id}/reuses", response_model=list[ReuseOut])
+def initiative_reuses(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return commons.initiative_reuses(db, caller, initiative_id)
+
+
+@router.get("/api/actors/{actor_id}/credits", response_model=CreditsOut)
+def actor_credits(actor_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Reuses of the assets this actor authored."""
+    return commons.credits(db, caller, actor_id)
+
+
+# ---------------------------------------------------------------- health checks
+
+
+@router.get("/api/initiatives/{initiative_id}/health", response_model=HealthOverviewOut)
+def health_overview(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Every health check: mean, standard deviation and range per building block."""
+    return health.health_overview(db, caller, initiative_id)
+
+
+@router.post(
+    "/api/initiatives/{initiative_id}/health-checks",
+    response_model=HealthCheckOut,
+    status_code=201,
+)
+def open_check(initiative_id: int, data: HealthCheckIn, db: DB, caller: CurrentCaller) -> Any:
+    return health.open_check(db, caller, initiative_id, data)
+
+
+@router.post("/api/health-checks/{check_id}/ratings", response_model=HealthCheckOut)
+def rate(check_id: int, data: RatingsIn, db: DB, caller: CurrentCaller) -> Any:
+    return health.rate(db, caller, check_id, data)
+
+
+# ---------------------------------------------------------------- fairness and exports
+
+
+@router.get("/api/networks/{slug}/fairness", response_model=FairnessOut)
+def fairness_report(slug: str, db: DB, caller: CurrentCaller, on: date | None = None) -> Any:
+    """Invitations and engagements by sector and tenure, Gini, under-recognised members."""
+    return fairness.fairness_report(db, caller, get_network(db, caller, slug), on)
+
+
+@router.get("/api/networks/{slug}/exports/{what}.csv")
+def export(slug: str, what: ExportName, db: DB, caller: CurrentCaller) -> Response:
+    """outcomes, measurements, contributions, assets or health as CSV."""
+    text = export_csv(db, caller, get_network(db, caller, slug), what)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{what}.csv"'},
+    )
