@@ -75,6 +75,8 @@ class Invitation(Base):
     counter_hours: Mapped[float | None] = mapped_column(Float, default=None)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message: Mapped[str] = mapped_column(Text, default="")
+    # The member's consent to appear on the team page, given with the answer.
+    listed: Mapped[int] = mapped_column(Integer, default=1)
     # Private to the member: shown only as their ``declines_visibility`` allows.
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)

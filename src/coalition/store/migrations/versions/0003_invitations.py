@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("counter_hours", sa.Float(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("listed", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),

@@ -1,0 +1,485 @@
+"""Engagements: accepted seats, the capacity ledger they consume, and what members see of them.
+
+The ledger (``actors.committed_hours``) moves only through :func:`reserve` and :func:`release`,
+each one conditional ``UPDATE`` inside the caller's transaction: the database decides whether
+the hours fit, so two accepts racing for the last free hours cannot both win, on SQLite (whose
+transactions begin IMMEDIATE) and on PostgreSQL (where the second ``UPDATE`` waits on the row
+lock and re-checks its condition against the committed value). The CHECK constraint
+``committed_hours <= capacity_hours`` stands behind it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Forbidden, NotFound
+from ..schemas.invitations import (
+    CapacityOut,
+    EngagementOut,
+    EngagementPatch,
+    MyCommitmentsOut,
+    TeamMemberOut,
+    TeamOut,
+    TeamRoleOut,
+)
+from ..store.tables import Actor, Engagement, Initiative, Network, Role, Tie
+from ..store.tables_invitations import Invitation, InvitationEvent
+from .access import Caller, field_visible, readable_actors
+from .initiatives import load_initiative, readable_initiatives
+from .networks import bump_version
+from .notifications import notify
+
+# Engagements that count on team pages and calendars; only "active" ones hold capacity.
+CURRENT = ("active", "completed")
+_EPSILON = 1e-6
+
+
+def utcnow() -> datetime:
+    """Now, in UTC without a zone (how every timestamp of this area is stored)."""
+    from datetime import UTC
+
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _expire_actor(db: Session, actor_id: int) -> None:
+    """Forget a loaded Actor's ledger after an UPDATE the session did not see."""
+    for obj in list(db.identity_map.values()):
+        if isinstance(obj, Actor) and obj.id == actor_id:
+            db.expire(obj, ["committed_hours"])
+
+
+def reserve(
+    db: Session, actor_id: int, hours: float, *, show_numbers: bool, who: str = "this member"
+) -> None:
+    """Add ``hours`` to the actor's commitments if they fit, in one conditional UPDATE.
+
+    Raises Conflict("over capacity …") when they do not; the numbers (capacity, committed,
+    asked) are given only when ``show_numbers`` (the member's own view, or their privacy allows).
+    """
+    result = db.execute(
+        update(Actor)
+        .where(Actor.id == actor_id, Actor.committed_hours + hours <= Actor.capacity_hours)
+        .values(committed_hours=Actor.committed_hours + hours)
+        .execution_options(synchronize_session=False)
+    )
+    _expire_actor(db, actor_id)
+    if getattr(result, "rowcount", 0) == 1:
+        return
+    capacity, committed = db.execute(
+        select(Actor.capacity_hours, Actor.committed_hours).where(Actor.id == actor_id)
+    ).one()
+    if show_numbers:
+        raise Conflict(
+            f"over capacity: capacity {capacity:g} h/week, committed {committed:g} h/week, "
+            f"asked {hours:g} h/week",
+            details={"capacity": capacity, "committed": committed, "asked": hours},
+        )
+    raise Conflict(
+        f"over capacity: {who} cannot take {hours:g} more h/week now",
+        details={"asked": hours},
+    )
+
+
+def release(db: Session, actor_id: int, hours: float) -> None:
+    """Give ``hours`` back to the actor's free capacity (never below zero), conditionally."""
+    remaining = Actor.committed_hours - hours
+    result = db.execute(
+        update(Actor)
+        .where(Actor.id == actor_id, Actor.committed_hours >= hours - _EPSILON)
+        .values(committed_hours=case((remaining < 0, 0.0), else_=remaining))
+        .execution_options(synchronize_session=False)
+    )
+    _expire_actor(db, actor_id)
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict("the capacity ledger holds fewer hours than this engagement; ask a steward")
+
+
+def record(
+    db: Session,
+    *,
+    network_id: int,
+    at: datetime,
+    by: tuple[int | None, str],
+    from_status: str | None,
+    to_status: str,
+    invitation_id: int | None = None,
+    engagement_id: int | None = None,
+    hours: float | None = None,
+) -> None:
+    """One line of the audit log: who (actor, in which capacity), when, from → to."""
+    db.add(
+        InvitationEvent(
+            network_id=network_id,
+            invitation_id=invitation_id,
+            engagement_id=engagement_id,
+            at=at,
+            by_actor_id=by[0],
+            by_role=by[1],
+            from_status=from_status,
+            to_status=to_status,
+            hours=hours,
+        )
+    )
+
+
+def open_engagement(
+    db: Session,
+    initiative: Initiative,
+    *,
+    actor_id: int,
+    role_id: int | None,
+    hours: float,
+    listed: bool,
+    now: datetime,
+) -> Engagement:
+    """Insert an active engagement and tie its member to every co-member (capacity reserved
+    by the caller, in the same transaction)."""
+    engagement = Engagement(
+        network_id=initiative.network_id,
+        initiative_id=initiative.id,
+        role_id=role_id,
+        actor_id=actor_id,
+        hours_per_week=hours,
+        status="active",
+        listed=int(listed),
+        start_date=initiative.start_date,
+        end_date=initiative.end_date,
+    )
+    db.add(engagement)
+    db.flush()
+    _tie_co_members(db, initiative, actor_id, now.date())
+    bump_version(db, initiative.network_id)
+    return engagement
+
+
+def _tie_co_members(db: Session, initiative: Initiative, actor_id: int, today: date) -> None:
+    """Dated ``collaborated`` ties from real joint work: the newcomer and each active member."""
+    others = set(
+        db.scalars(
+            select(Engagement.actor_id).where(
+                Engagement.initiative_id == initiative.id,
+                Engagement.status == "active",
+                Engagement.actor_id != actor_id,
+            )
+        )
+    )
+    if not others:
+        return
+    tied = set(
+        db.execute(
+            select(Tie.source_id, Tie.target_id).where(
+                Tie.initiative_id == initiative.id,
+                Tie.origin == "invitation",
+                or_(Tie.source_id == actor_id, Tie.target_id == actor_id),
+            )
+        ).all()
+    )
+    already = {s for s, _ in tied} | {t for _, t in tied}
+    start = initiative.start_date or today
+    end = initiative.end_date if initiative.end_date and initiative.end_date >= start else None
+    for other in sorted(others - already):
+        db.add(
+            Tie(
+                network_id=initiative.network_id,
+                source_id=actor_id,
+                target_id=other,
+                kind="collaborated",
+                weight=1.0,
+                start_date=start,
+                end_date=end,
+                note=f"co-members of '{initiative.title}'",
+                origin="invitation",
+                initiative_id=initiative.id,
+            )
+        )
+
+
+def _engagement_rows(db: Session, where: Iterable[object]) -> list[EngagementOut]:
+    rows = db.execute(
+        select(Engagement, Initiative.title, Role.title, Network.slug)
+        .join(Initiative, Initiative.id == Engagement.initiative_id)
+        .join(Network, Network.id == Engagement.network_id)
+        .outerjoin(Role, Role.id == Engagement.role_id)
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(
+            case((Engagement.status == "active", 0), else_=1),
+            Initiative.start_date,
+            Engagement.id,
+        )
+    ).all()
+    return [
+        EngagementOut(
+            id=e.id,
+            network=slug,
+            initiative_id=e.initiative_id,
+            initiative_title=title,
+            role_id=e.role_id,
+            role_title=role_title,
+            actor_id=e.actor_id,
+            hours_per_week=e.hours_per_week,
+            status=e.status,
+            listed=bool(e.listed),
+            start_date=e.start_date,
+            end_date=e.end_date,
+        )
+        for e, title, role_title, slug in rows
+    ]
+
+
+def engagement_view(db: Session, engagement_id: int) -> EngagementOut:
+    return _engagement_rows(db, [Engagement.id == engagement_id])[0]
+
+
+def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engagement:
+    """An engagement of one of the caller's actors; someone else's is 403 if they can see it."""
+    engagement = db.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFound(f"no engagement {engagement_id}")
+    if not caller.owns(engagement.actor_id):
+        visible = db.scalar(
+            select(Initiative.id).where(
+                Initiative.id == engagement.initiative_id,
+                readable_initiatives(caller),  # type: ignore[arg-type]
+            )
+        )
+        if visible is None:
+            raise NotFound(f"no engagement {engagement_id}")
+        raise Forbidden("only the member engaged may change this engagement")
+    return engagement
+
+
+def actor_capacity(db: Session, actor_ids: Iterable[int]) -> list[CapacityOut]:
+    """Capacity used against free for the given actors (callers pass only their own)."""
+    ids = sorted(set(actor_ids))
+    if not ids:
+        return []
+    rows = db.execute(
+        select(Actor, Network.slug)
+        .join(Network, Network.id == Actor.network_id)
+        .where(Actor.id.in_(ids))
+        .order_by(Actor.name, Actor.id)
+    ).all()
+    return [
+        CapacityOut(
+            actor_id=a.id,
+            name=a.name,
+            network=slug,
+            capacity_hours=a.capacity_hours,
+            committed_hours=a.committed_hours,
+            free_hours=round(a.capacity_hours - a.committed_hours, 4),
+        )
+        for a, slug in rows
+    ]
+
+
+def my_commitments(db: Session, caller: Caller) -> MyCommitmentsOut:
+    """Every engagement of the caller's actors, across all their networks and initiatives."""
+    mine = _members_actors(caller)
+    return MyCommitmentsOut(
+        capacity=actor_capacity(db, mine),
+        engagements=_engagement_rows(db, [Engagement.actor_id.in_(mine)]) if mine else [],
+    )
+
+
+def _members_actors(caller: Caller) -> list[int]:
+    from ..errors import Unauthorized
+
+    if not caller.authenticated:
+        raise Unauthorized("sign in first")
+    return sorted(caller.actor_ids)
+
+
+def calendar_engagements(db: Session, caller: Caller) -> list[tuple[EngagementOut, Initiative]]:
+    """The caller's current engagements with their initiatives, for an .ics calendar."""
+    mine = _members_actors(caller)
+    if not mine:
+        return []
+    items = _engagement_rows(
+        db, [Engagement.actor_id.in_(mine), Engagement.status.in_(list(CURRENT))]
+    )
+    initiatives = {
+        i.id: i
+        for i in db.scalars(
+            select(Initiative).where(Initiative.id.in_({e.initiative_id for e in items}))
+        )
+    }
+    return [(e, initiatives[e.initiative_id]) for e in items]
+
+
+def step_back(
+    db: Session, caller: Caller, engagement_id: int, *, now: datetime | None = None
+) -> EngagementOut:
+    """The member leaves an engagement: status ``withdrawn``, capacity released, convenor told."""
+    now = now or utcnow()
+    engagement = _own_engagement(db, caller, engagement_id)
+    with db.begin_nested():
+        result = db.execute(
+            update(Engagement)
+            .where(Engagement.id == engagement.id, Engagement.status == "active")
+            .values(status="withdrawn", end_date=now.date())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            raise Conflict(f"this engagement is {engagement.status} already, not active")
+        release(db, engagement.actor_id, engagement.hours_per_week)
+        by = (engagement.actor_id, "operator" if caller.system else "invitee")
+        invitation = db.scalars(
+            select(Invitation).where(Invitation.engagement_id == engagement.id)
+        ).first()
+        if invitation is not None and invitation.status == "accepted":
+            invitation.status = "stepped_back"
+        record(
+            db,
+            network_id=engagement.network_id,
+            invitation_id=invitation.id if invitation else None,
+            engagement_id=engagement.id,
+            at=now,
+            by=by,
+            from_status="active",
+            to_status="withdrawn",
+            hours=engagement.hours_per_week,
+        )
+        initiative = db.get_one(Initiative, engagement.initiative_id)
+        name = db.scalar(select(Actor.name).where(Actor.id == engagement.actor_id)) or ""
+        notify(
+            db,
+            initiative.convenor_id,
+            "engagement_withdrawn",
+            f"{name} stepped back from '{initiative.title}'.",
+            link=f"/initiatives/{initiative.id}/invitations",
+            network_id=initiative.network_id,
+        )
+        bump_version(db, engagement.network_id)
+        db.flush()
+    db.refresh(engagement)
+    return engagement_view(db, engagement.id)
+
+
+def set_listed(
+    db: Session, caller: Caller, engagement_id: int, data: EngagementPatch
+) -> EngagementOut:
+    """The member chooses whether the team page names them."""
+    engagement = _own_engagement(db, caller, engagement_id)
+    engagement.listed = int(data.listed)
+    db.flush()
+    return engagement_view(db, engagement.id)
+
+
+def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
+    """The team page of a project (or coalition page): roles, and the members who accepted and
+    agreed to be listed, with the headline and bio their profile shows the caller."""
+    initiative = load_initiative(db, caller, initiative_id)
+    slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
+    rows = db.execute(
+        select(Engagement, Actor)
+        .join(Actor, Actor.id == Engagement.actor_id)
+        .where(
+            Engagement.initiative_id == initiative.id,
+            Engagement.status.in_(list(CURRENT)),
+            Engagement.listed == 1,
+            Actor.anonymised == 0,
+        )
+        .order_by(Engagement.role_id, Actor.name, Engagement.id)
+    ).all()
+    readable = set(
+        db.scalars(
+            select(Actor.id).where(Actor.id.in_({a.id for _, a in rows}), readable_actors(caller))
+        )
+    )
+    roles = {r.id: r for r in initiative.roles}
+    members: list[TeamMemberOut] = []
+    seen: set[tuple[int, int | None]] = set()
+    for e, actor in rows:
+        if (actor.id, e.role_id) in seen:
+            continue
+        seen.add((actor.id, e.role_id))
+        shown = actor.id in readable
+        role = roles.get(e.role_id) if e.role_id is not None else None
+        members.append(
+            TeamMemberOut(
+                actor_id=actor.id,
+                name=actor.name,
+                kind=actor.kind,
+                sector=actor.sector,
+                headline=actor.headline if shown else "",
+                bio=actor.bio if shown else "",
+                role_id=e.role_id,
+                role_title=role.title if role else None,
+            )
+        )
+    filled = Counter(m.role_id for m in members)
+    by_actor = {m.actor_id: m.sector for m in members}
+    return TeamOut(
+        initiative_id=initiative.id,
+        network=slug,
+        kind=initiative.kind,
+        title=initiative.title,
+        purpose=initiative.purpose,
+        start_date=initiative.start_date,
+        end_date=initiative.end_date,
+        roles=[
+            TeamRoleOut(
+                id=r.id,
+                title=r.title,
+                seats=r.seats,
+                filled=filled.get(r.id, 0),
+                hours_per_week=r.hours_per_week,
+                requirements=[f"{q.capability.term} ≥ {q.min_level}" for q in r.requirements],
+            )
+            for r in initiative.roles
+        ],
+        members=members,
+        sectors=dict(sorted(Counter(by_actor.values()).items())),
+    )
+
+
+def capacity_visible(caller: Caller, actor: Actor, *, invited_by: bool) -> bool:
+    return field_visible(caller, actor, actor.capacity_visibility, invited_by=invited_by)
+
+
+def ledger_mismatches(db: Session, network_id: int | None = None) -> list[tuple[int, float, float]]:
+    """Actors whose ledger differs from the sum of their active engagements (should be none)."""
+    sums = (
+        select(Engagement.actor_id, func.sum(Engagement.hours_per_week).label("hours"))
+        .where(Engagement.status == "active")
+        .group_by(Engagement.actor_id)
+        .subquery()
+    )
+    stmt = select(Actor.id, Actor.committed_hours, func.coalesce(sums.c.hours, 0.0)).outerjoin(
+        sums, sums.c.actor_id == Actor.id
+    )
+    if network_id is not None:
+        stmt = stmt.where(Actor.network_id == network_id)
+    return [
+        (aid, committed, total)
+        for aid, committed, total in db.execute(stmt).all()
+        if abs(committed - total) > _EPSILON
+    ]
+
+
+def window(initiative: Initiative, engagement: EngagementOut) -> tuple[date, date | None]:
+    """The dates an engagement spans: the initiative's window, else the engagement's own."""
+    start = initiative.start_date or engagement.start_date or initiative.created_at.date()
+    end = initiative.end_date or engagement.end_date
+    if end is not None and end < start:
+        end = start
+    return start, end
+
+
+__all__ = [
+    "calendar_engagements",
+    "ledger_mismatches",
+    "my_commitments",
+    "open_engagement",
+    "record",
+    "release",
+    "reserve",
+    "set_listed",
+    "step_back",
+    "team",
+]
