@@ -1,0 +1,233 @@
+"""Accounts, sign-in, API tokens, memberships and joining networks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from ...errors import NotFound
+from ...schemas.auth import (
+    Accepted,
+    AcceptInviteIn,
+    CsrfOut,
+    DecisionIn,
+    InvitePreview,
+    JoinIn,
+    JoinRequestOut,
+    LoginIn,
+    MembershipOut,
+    MeOut,
+    MePatch,
+    NetworkInviteIn,
+    NetworkInviteOut,
+    NetworkMemberOut,
+    OutboxOut,
+    PasswordConfirmIn,
+    RegisterIn,
+    ResetIn,
+    ResetRequestIn,
+    RoleIn,
+    SignedIn,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+)
+from ...services import auth as service
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+from ..extensions.security import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_ip,
+    csrf_token,
+    outbox_open,
+    set_session_cookie,
+)
+
+router = APIRouter(tags=["accounts"])
+
+
+def _signed_in(request: Request, response: Response, db: DB, account: Any) -> SignedIn:
+    token = service.start_session(db, account)
+    set_session_cookie(response, request, token)
+    return SignedIn(account=service.account_out(account), csrf_token=csrf_token(request, token))
+
+
+@router.post("/api/auth/register", response_model=SignedIn, status_code=201)
+def register(
+    data: RegisterIn, request: Request, response: Response, db: DB, caller: CurrentCaller
+) -> Any:
+    """Open an account (by invitation, asking to join a network, or alone) and sign in."""
+    account = service.register(db, caller, data, request.app.state.settings.base_url)
+    return _signed_in(request, response, db, account)
+
+
+@router.post("/api/auth/login", response_model=SignedIn)
+def login(
+    data: LoginIn, request: Request, response: Response, db: DB, caller: CurrentCaller
+) -> Any:
+    """Sign in: sets the session cookie; five failures in 15 minutes answer 429."""
+    account = service.authenticate(db, data.email, data.password, client_ip(request))
+    return _signed_in(request, response, db, account)
+
+
+@router.post("/api/auth/logout", status_code=204)
+def logout(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    service.end_session(db, request.cookies.get(SESSION_COOKIE))
+    response = Response(status_code=204)
+    clear_session_cookie(response, request)
+    return response
+
+
+@router.get("/api/auth/csrf", response_model=CsrfOut)
+def csrf(request: Request, caller: CurrentCaller) -> Any:
+    """The token a browser client sends as ``X-CSRF-Token`` with its session cookie."""
+    return CsrfOut(csrf_token=csrf_token(request))
+
+
+@router.post("/api/auth/reset", response_model=Accepted, status_code=202)
+def request_reset(data: ResetRequestIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
+    """E-mail a reset link; the answer is the same whether or not the account exists."""
+    service.request_reset(db, data.email, request.app.state.settings.base_url)
+    return Accepted(detail="if an account has this e-mail address, a reset link is on its way")
+
+
+@router.get("/api/auth/reset/{token}", response_model=Accepted)
+def check_reset(token: str, db: DB, caller: CurrentCaller) -> Any:
+    service.check_reset(db, token)
+    return Accepted(detail="this reset link is valid")
+
+
+@router.post("/api/auth/reset/{token}", response_model=Accepted)
+def reset(token: str, data: ResetIn, db: DB, caller: CurrentCaller) -> Any:
+    """Choose a new password; every session of the account is signed out."""
+    service.reset_password(db, token, data.password)
+    return Accepted(detail="password changed; sign in with the new one")
+
+
+@router.get("/api/auth/invites/{token}", response_model=InvitePreview)
+def preview_invite(token: str, db: DB, caller: CurrentCaller) -> Any:
+    invite, network = service.preview_invite(db, token)
+    return InvitePreview(
+        network=network.slug, network_name=network.name, email=invite.email, role=invite.role
+    )
+
+
+@router.get("/api/me", response_model=MeOut)
+def me(db: DB, caller: CurrentCaller) -> Any:
+    return service.me(db, caller)
+
+
+@router.patch("/api/me", response_model=MeOut)
+def update_me(data: MePatch, db: DB, caller: CurrentCaller) -> Any:
+    return service.update_me(db, caller, data.display_name)
+
+
+@router.get("/api/me/export")
+def export_me(db: DB, caller: CurrentCaller) -> dict[str, Any]:
+    """Everything held about you, your private fields included, as one JSON document."""
+    return service.export_my_data(db, caller)
+
+
+@router.post("/api/me/delete", status_code=204)
+def delete_me(data: PasswordConfirmIn, request: Request, db: DB, caller: CurrentCaller) -> Response:
+    """Delete your account; your profile stays in the map as "Former member", blanked."""
+    service.delete_account(db, caller, data.password)
+    response = Response(status_code=204)
+    clear_session_cookie(response, request)
+    return response
+
+
+@router.get("/api/me/tokens", response_model=list[TokenOut])
+def list_tokens(db: DB, caller: CurrentCaller) -> Any:
+    return service.list_tokens(db, caller)
+
+
+@router.post("/api/me/tokens", response_model=TokenCreated, status_code=201)
+def create_token(data: TokenIn, db: DB, caller: CurrentCaller) -> Any:
+    """A new API token; the answer is the only time the token is shown."""
+    return service.create_token(db, caller, data)
+
+
+@router.delete("/api/me/tokens/{token_id}", response_model=TokenOut)
+def revoke_token(token_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return service.revoke_token(db, caller, token_id)
+
+
+@router.get("/api/me/join-requests", response_model=list[JoinRequestOut])
+def my_join_requests(db: DB, caller: CurrentCaller) -> Any:
+    return service.my_join_requests(db, caller)
+
+
+@router.post("/api/me/invites/accept", response_model=MembershipOut, status_code=201)
+def accept_invite(data: AcceptInviteIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.accept_invite(db, caller, data.token)
+
+
+@router.get("/api/networks/{slug}/members", response_model=list[NetworkMemberOut])
+def list_members(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    return service.list_members(db, caller, get_network(db, caller, slug))
+
+
+@router.patch("/api/networks/{slug}/members/{account_id}", response_model=NetworkMemberOut)
+def change_role(slug: str, account_id: int, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.change_role(db, caller, get_network(db, caller, slug), account_id, data.role)
+
+
+@router.delete("/api/networks/{slug}/members/{account_id}", status_code=204)
+def remove_member(slug: str, account_id: int, db: DB, caller: CurrentCaller) -> Response:
+    service.remove_member(db, caller, get_network(db, caller, slug), account_id)
+    return Response(status_code=204)
+
+
+@router.post("/api/networks/{slug}/join", response_model=JoinRequestOut, status_code=201)
+def request_to_join(slug: str, data: JoinIn, db: DB, caller: CurrentCaller) -> Any:
+    return service.request_to_join(db, caller, get_network(db, caller, slug), data)
+
+
+@router.get("/api/networks/{slug}/join-requests", response_model=list[JoinRequestOut])
+def list_join_requests(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    return service.list_join_requests(db, caller, get_network(db, caller, slug))
+
+
+@router.post(
+    "/api/networks/{slug}/join-requests/{request_id}/approve", response_model=JoinRequestOut
+)
+def approve_join_request(
+    slug: str, request_id: int, data: DecisionIn, db: DB, caller: CurrentCaller
+) -> Any:
+    network = get_network(db, caller, slug)
+    return service.decide_join_request(
+        db, caller, network, request_id, approve=True, role=data.role
+    )
+
+
+@router.post(
+    "/api/networks/{slug}/join-requests/{request_id}/decline", response_model=JoinRequestOut
+)
+def decline_join_request(slug: str, request_id: int, db: DB, caller: CurrentCaller) -> Any:
+    network = get_network(db, caller, slug)
+    return service.decide_join_request(db, caller, network, request_id, approve=False)
+
+
+@router.get("/api/networks/{slug}/invites", response_model=list[NetworkInviteOut])
+def list_invites(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    return service.list_network_invites(db, caller, get_network(db, caller, slug))
+
+
+@router.post("/api/networks/{slug}/invites", response_model=NetworkInviteOut, status_code=201)
+def invite(
+    slug: str, data: NetworkInviteIn, request: Request, db: DB, caller: CurrentCaller
+) -> Any:
+    """Invite someone by e-mail (optionally to claim an existing profile); stewards only."""
+    network = get_network(db, caller, slug)
+    return service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
+
+
+@router.get("/api/dev/outbox", response_model=list[OutboxOut])
+def outbox(request: Request, db: DB, caller: CurrentCaller) -> Any:
+    """The development outbox (no SMTP configured), for requests from this machine only."""
+    if not outbox_open(request):
+        raise NotFound("there is no development outbox here")
+    return service.list_outbox(db)

@@ -1,0 +1,369 @@
+"""Who is calling, CSRF protection and security headers, for every route of every area.
+
+- **Callers.** ``Authorization: Bearer <token>`` is an API token (scoped: ``read`` for safe
+  methods, ``write`` for the rest); otherwise the session cookie, else anonymous.
+- **CSRF.** Signed double-submit: a random *seed* lives in an HttpOnly cookie; pages carry
+  ``csrf_token(request)`` = HMAC(secret key, seed | session cookie) in a hidden ``csrf`` field
+  (forms) or the ``X-CSRF-Token`` header (htmx, via static/csrf.js and the meta tag of
+  base.html). Every unsafe request needs it, except API calls that carry no ambient authority:
+  a Bearer token, or a JSON body with no session cookie (a browser cannot send JSON cross-site
+  without a CORS preflight, which this app never grants). Cross-site posts are also refused by
+  ``Sec-Fetch-Site`` / ``Origin``. When a test replaces ``app.state.resolve_caller`` there is no
+  cookie session to protect, so the check stands aside.
+- **Headers.** A Content-Security-Policy without inline scripts everywhere but the API docs:
+  FastAPI's /docs and /redoc load Swagger UI / ReDoc from a CDN and start them with a short
+  inline script, and no copy of those packages is vendored; rather than weaken every page, those
+  paths alone get a policy that allows that CDN and exactly the inline scripts they send (by
+  hash). /openapi.json itself needs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
+
+from ...errors import Forbidden, Unauthorized
+from ...services import auth as auth_service
+from ...services.access import Caller
+from ...store.tables_auth import Account
+
+SESSION_COOKIE = "coalition_session"
+CSRF_COOKIE = "coalition_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_SEED = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+_DOCS_PATHS = ("/docs", "/redoc")
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        # Inline style attributes are harmless without inline script; maps set them from JS.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' https://cdn.jsdelivr.net {hashes}",
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
+        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "font-src 'self' https://fonts.gstatic.com",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+# ---------------------------------------------------------------- the caller
+
+
+def resolve_caller(request: Request, db: Session) -> Caller:
+    """The caller of ``request``: API token, session cookie, or anonymous."""
+    db.info["settings"] = request.app.state.settings
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("use 'Authorization: Bearer <API token>'")
+        caller = auth_service.caller_for_token(db, token.strip())
+        scope = "read" if request.method in SAFE_METHODS else "write"
+        if not caller.may(scope):
+            raise Forbidden(f"this API token lacks the '{scope}' scope")
+    else:
+        session = request.cookies.get(SESSION_COOKIE)
+        found = auth_service.caller_for_session(db, session) if session else None
+        caller = found or Caller.anonymous()
+    if caller.account_id is not None:
+        request.state.account_name = db.scalar(
+            select(Account.display_name).where(Account.id == caller.account_id)
+        )
+    request.state.caller = caller
+    return caller
+
+
+# ---------------------------------------------------------------- CSRF
+
+
+def csrf_for(secret_key: str, seed: str, session: str | None) -> str:
+    message = f"{seed}|{session or ''}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request, session: str | None = None) -> str:
+    """The token this page's forms and htmx requests must send back (a Jinja global).
+
+    ``session`` names the session a response is about to start (sign-in), when it differs from
+    the cookie the request came with.
+    """
+    seed = getattr(request.state, "csrf_seed", "") or ""
+    if session is None:
+        session = request.cookies.get(SESSION_COOKIE)
+    return csrf_for(request.app.state.settings.secret_key, seed, session)
+
+
+def _is_json(content_type: str) -> bool:
+    main = content_type.split(";", 1)[0].strip().lower()
+    return main == "application/json" or main.endswith("+json")
+
+
+async def _read_body(receive: Callable[[], Awaitable[MutableMapping[str, Any]]]) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Callable[[], Awaitable[MutableMapping[str, Any]]]:
+    sent = False
+
+    async def receive() -> MutableMapping[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _submitted_token(request: Request, body: bytes) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form_request = Request(request.scope, _replay(body))
+        try:
+            form = await form_request.form()
+        except Exception:  # a malformed form carries no token either
+            return None
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def csrf_problem(request: Request, body: bytes, seed: str) -> str | None:
+    """Why an unsafe request must be refused, or None when it may go on."""
+    if request.headers.get("authorization"):
+        return None
+    session = request.cookies.get(SESSION_COOKIE)
+    if session is None and _is_json(request.headers.get("content-type", "")):
+        return None
+    if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
+        return "cross-site requests are refused"
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        host = request.headers.get("host", "")
+        if origin.split("://", 1)[-1].rstrip("/") != host:
+            return "requests from another site are refused"
+    submitted = await _submitted_token(request, body)
+    expected = csrf_for(request.app.state.settings.secret_key, seed, session)
+    if not submitted or not hmac.compare_digest(submitted, expected):
+        return "the form has expired or did not come from this site; reload the page and retry"
+    return None
+
+
+# ---------------------------------------------------------------- middleware
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _refusal(request: Request, message: str) -> Response:
+    if _wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "error.html", {"status": 403, "message": message}, status_code=403
+        )
+    return JSONResponse({"detail": message}, status_code=403)
+
+
+def _inline_script_hashes(html: bytes) -> str:
+    scripts = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode() + "'" for s in scripts
+    )
+
+
+class SecurityMiddleware:
+    """CSRF check on unsafe requests, the CSRF seed cookie, and security headers on every answer."""
+
+    def __init__(self, app: Any, fastapi_app: FastAPI) -> None:
+        self.app = app
+        self.fastapi_app = fastapi_app
+
+    def _enforced(self) -> bool:
+        return getattr(self.fastapi_app.state, "resolve_caller", None) is resolve_caller
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        settings = self.fastapi_app.state.settings
+        seed = request.cookies.get(CSRF_COOKIE, "")
+        new_seed = not _SEED.match(seed)
+        if new_seed:
+            seed = secrets.token_urlsafe(24)
+        request.state.csrf_seed = seed
+        docs = request.url.path.startswith(_DOCS_PATHS)
+        private = bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
+
+        def decorate(headers: MutableHeaders, hashes: str = "") -> None:
+            for name, value in HEADERS.items():
+                headers.setdefault(name, value)
+            headers["content-security-policy"] = (
+                DOCS_CSP.format(hashes=hashes).replace("  ", " ") if docs else CSP
+            )
+            if settings.secure_cookies:
+                headers.setdefault("strict-transport-security", "max-age=31536000")
+            if private and "cache-control" not in headers:
+                headers["cache-control"] = "no-store"
+            if new_seed:
+                secure = "; Secure" if settings.secure_cookies else ""
+                headers.append(
+                    "set-cookie",
+                    f"{CSRF_COOKIE}={seed}; Path=/; Max-Age=31536000; HttpOnly; "
+                    f"SameSite=Lax{secure}",
+                )
+
+        if scope["method"] not in SAFE_METHODS and self._enforced():
+            body = await _read_body(receive)
+            problem = await csrf_problem(request, body, seed)
+            if problem is not None:
+                response = _refusal(request, problem)
+                decorate(response.headers)
+                await response(scope, _replay(b""), send)
+                return
+            receive = _replay(body)
+
+        if docs:
+            await self._docs(scope, receive, send, decorate)
+            return
+
+        async def send_wrapper(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                decorate(MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    async def _docs(
+        self, scope: Any, receive: Any, send: Any, decorate: Callable[..., None]
+    ) -> None:
+        """Hold the (small) docs page to allow exactly its inline scripts by hash."""
+        start: MutableMapping[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def hold(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                decorate(MutableHeaders(scope=start), _inline_script_hashes(body))
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await send(message)
+
+        await self.app(scope, receive, hold)
+
+
+def install(app: FastAPI) -> None:
+    """Resolve callers from sessions and API tokens, and protect every route."""
+    app.state.resolve_caller = resolve_caller
+    app.state.templates.env.globals["csrf_token"] = csrf_token
+    app.add_middleware(SecurityMiddleware, fastapi_app=app)
+
+
+# ---------------------------------------------------------------- cookies and helpers
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    settings = request.app.state.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(auth_service.SESSION_TTL.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=bool(settings.secure_cookies),
+    )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    settings = request.app.state.settings
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=bool(settings.secure_cookies),
+    )
+
+
+def client_ip(request: Request) -> str:
+    """The address the rate limit counts by (behind a proxy, configure it to pass the peer)."""
+    return request.client.host if request.client else "unknown"
+
+
+_LOCAL = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
+
+
+def outbox_open(request: Request) -> bool:
+    """The development outbox: only without SMTP, and only to the machine the server runs on.
+
+    It holds one-time links (resets, invitations), so it is never served to the network.
+    """
+    return request.app.state.settings.smtp_url is None and client_ip(request) in _LOCAL
+
+
+def safe_next(target: str | None, default: str = "/account") -> str:
+    """A local path to go to after signing in; anything else (another site) is ignored."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

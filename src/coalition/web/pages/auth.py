@@ -1,0 +1,552 @@
+"""HTML pages of accounts: sign in and out, register, account, password reset, members.
+
+Every form posts a hidden ``csrf`` field (see web/extensions/security.py); every page's data is
+also in the JSON API (web/api/auth.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ...errors import CoalitionError, NotFound, Unauthorized
+from ...schemas.auth import (
+    DecisionIn,
+    JoinIn,
+    LoginIn,
+    MePatch,
+    NetworkInviteIn,
+    RegisterIn,
+    ResetIn,
+    RoleIn,
+    TokenIn,
+)
+from ...schemas.directory import ActorPatch
+from ...services import auth as service
+from ...services import directory
+from ...services.access import Caller
+from ...services.networks import get_network, list_networks
+from ..deps import DB, CurrentCaller
+from ..extensions.security import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_ip,
+    outbox_open,
+    safe_next,
+    set_session_cookie,
+)
+from .directory import render
+
+router = APIRouter(include_in_schema=False)
+
+AUDIENCES = [
+    ("public", "Everyone"),
+    ("network", "Members of the network"),
+    ("convenors", "Convenors who invited me"),
+    ("private", "Only me"),
+]
+PRIVATE_FIELDS = [
+    ("day_rate", "Day rate"),
+    ("capacity", "Capacity (hours per week)"),
+    ("contact", "Contact details"),
+    ("declines", "Declined invitations and reasons"),
+]
+SECTORS = [
+    "independent",
+    "business",
+    "government",
+    "civil_society",
+    "education",
+    "health",
+    "funder",
+    "community",
+]
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
+        for e in exc.errors(include_url=False)
+    ]
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
+    response = _see_other(target)
+    set_session_cookie(response, request, service.start_session(db, account))
+    return response
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    return _see_other(f"/login?next={request.url.path}")
+
+
+# ---------------------------------------------------------------- sign in and out
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request, caller: CurrentCaller, next: str | None = None, reset: int = 0
+) -> Response:
+    notice = "Your password was changed; sign in with the new one." if reset else ""
+    return render(
+        request,
+        "auth/login.html",
+        {"caller": caller, "next": safe_next(next), "notice": notice, "errors": []},
+    )
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    email: str = Form(""),
+    password: str = Form(""),
+    next: str = Form(""),
+) -> Response:
+    target = safe_next(next)
+    try:
+        data = LoginIn.model_validate({"email": email, "password": password})
+        account = service.authenticate(db, data.email, data.password, client_ip(request))
+    except ValidationError:
+        errors, status = ["Enter your e-mail address and password."], 422
+    except CoalitionError as exc:
+        errors, status = [exc.message], exc.status
+    else:
+        return _signed_in_redirect(request, db, account, target)
+    context = {"caller": caller, "next": target, "notice": "", "errors": errors, "email": email}
+    return render(request, "auth/login.html", context, status)
+
+
+@router.post("/logout")
+def logout(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    service.end_session(db, request.cookies.get(SESSION_COOKIE))
+    response = _see_other("/")
+    clear_session_cookie(response, request)
+    return response
+
+
+# ---------------------------------------------------------------- register
+
+
+def _register_context(
+    request: Request, db: DB, caller: Caller, invite: str | None, **extra: Any
+) -> dict[str, Any]:
+    preview = None
+    invite_error = ""
+    if invite:
+        try:
+            row, network = service.preview_invite(db, invite)
+            preview = {"network": network, "email": row.email, "role": row.role}
+        except Unauthorized as exc:
+            invite_error = exc.message
+    context: dict[str, Any] = {
+        "caller": caller,
+        "invite": invite or "",
+        "preview": preview,
+        "invite_error": invite_error,
+        "networks": list_networks(db, caller),
+        "sectors": SECTORS,
+        "errors": [],
+        "form": {},
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_page(
+    request: Request, db: DB, caller: CurrentCaller, invite: str | None = None
+) -> Response:
+    context = _register_context(request, db, caller, invite)
+    return render(request, "auth/register.html", context, 401 if context["invite_error"] else 200)
+
+
+@router.post("/register", response_class=HTMLResponse)
+def register_submit(
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    email: str = Form(""),
+    display_name: str = Form(""),
+    password: str = Form(""),
+    invite: str = Form(""),
+    network: str = Form(""),
+    message: str = Form(""),
+    kind: str = Form("person"),
+    sector: str = Form("independent"),
+) -> Response:
+    form = {
+        "email": email,
+        "display_name": display_name,
+        "password": password,
+        "invite": invite or None,
+        "network": network or None,
+        "message": message,
+        "kind": kind,
+        "sector": sector,
+    }
+    try:
+        data = RegisterIn.model_validate(form)
+        account = service.register(db, caller, data, request.app.state.settings.base_url)
+    except ValidationError as exc:
+        errors, status = _problems(exc), 422
+    except CoalitionError as exc:
+        errors, status = [exc.message], exc.status
+    else:
+        return _signed_in_redirect(request, db, account, "/account")
+    shown = {k: v for k, v in form.items() if k != "password"}
+    context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
+    return render(request, "auth/register.html", context, status)
+
+
+@router.post("/register/accept")
+def accept_invite(
+    request: Request, db: DB, caller: CurrentCaller, invite: str = Form("")
+) -> Response:
+    if not caller.authenticated:
+        return _to_login(request)
+    membership = service.accept_invite(db, caller, invite)
+    return _see_other(f"/n/{membership.network}/members")
+
+
+# ---------------------------------------------------------------- the account page
+
+
+def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
+    me = service.me(db, caller)
+    actors = [directory.get_actor(db, caller, actor_id) for actor_id in me.actor_ids]
+    member_of = {m.network for m in me.memberships}
+    context: dict[str, Any] = {
+        "caller": caller,
+        "me": me,
+        "actors": actors,
+        "privacy": {
+            a.id: directory.privacy_of(directory.get_actor_row(db, caller, a.id)) for a in actors
+        },
+        "tokens": service.list_tokens(db, caller),
+        "join_requests": service.my_join_requests(db, caller),
+        "joinable": [n for n in list_networks(db, caller) if n.slug not in member_of],
+        "audiences": AUDIENCES,
+        "private_fields": PRIVATE_FIELDS,
+        "sectors": SECTORS,
+        "new_token": None,
+        "errors": [],
+        "notice": "",
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    return render(request, "auth/account.html", _account_context(db, caller))
+
+
+def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> Response:
+    if isinstance(exc, ValidationError):
+        errors, status = _problems(exc), 422
+    elif isinstance(exc, CoalitionError):
+        errors, status = [exc.message], exc.status
+    else:  # pragma: no cover - only the two above are caught
+        raise exc
+    db.rollback()
+    context = _account_context(db, caller, errors=errors)
+    return render(request, "auth/account.html", context, status)
+
+
+@router.post("/account/profile")
+def account_profile(
+    request: Request, db: DB, caller: CurrentCaller, display_name: str = Form("")
+) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    try:
+        service.update_me(
+            db, caller, MePatch.model_validate({"display_name": display_name}).display_name
+        )
+    except (ValidationError, CoalitionError) as exc:
+        return _account_error(request, db, caller, exc)
+    return _see_other("/account")
+
+
+@router.post("/account/privacy/{actor_id}")
+def account_privacy(
+    request: Request,
+    actor_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    visibility: str = Form("network"),
+    day_rate: str = Form("private"),
+    capacity: str = Form("network"),
+    contact: str = Form("network"),
+    declines: str = Form("convenors"),
+) -> Response:
+    """Each member chooses, per field, who may see it; the directory applies it everywhere."""
+    if caller.account_id is None:
+        return _to_login(request)
+    try:
+        patch = ActorPatch.model_validate(
+            {
+                "visibility": visibility,
+                "privacy": {
+                    "day_rate": day_rate,
+                    "capacity": capacity,
+                    "contact": contact,
+                    "declines": declines,
+                },
+            }
+        )
+        if not caller.owns(actor_id):
+            raise NotFound(f"no profile {actor_id} of yours")
+        directory.update_actor(db, caller, actor_id, patch)
+    except (ValidationError, CoalitionError) as exc:
+        return _account_error(request, db, caller, exc)
+    return _see_other("/account")
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def account_new_token(
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    name: str = Form(""),
+    scopes: list[str] = Form(default=[]),
+    expires_in_days: str = Form(""),
+) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    try:
+        days = int(expires_in_days) if expires_in_days.strip() else None
+    except ValueError:
+        days = 0  # refused by the model below, with its message
+    try:
+        data = TokenIn.model_validate({"name": name, "scopes": scopes, "expires_in_days": days})
+        created = service.create_token(db, caller, data)
+    except (ValidationError, CoalitionError) as exc:
+        return _account_error(request, db, caller, exc)
+    context = _account_context(db, caller, new_token=created)
+    return render(request, "auth/account.html", context, 201)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def account_revoke_token(
+    request: Request, token_id: int, db: DB, caller: CurrentCaller
+) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    service.revoke_token(db, caller, token_id)
+    return _see_other("/account")
+
+
+@router.post("/account/join")
+def account_join(
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    network: str = Form(""),
+    message: str = Form(""),
+    kind: str = Form("person"),
+    sector: str = Form("independent"),
+) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    try:
+        data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
+        service.request_to_join(db, caller, get_network(db, caller, network), data)
+    except (ValidationError, CoalitionError) as exc:
+        return _account_error(request, db, caller, exc)
+    return _see_other("/account")
+
+
+@router.get("/account/export")
+def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    """Download everything held about you (the same document as GET /api/me/export)."""
+    if caller.account_id is None:
+        return _to_login(request)
+    data = service.export_my_data(db, caller)
+    return JSONResponse(
+        data,
+        headers={"content-disposition": 'attachment; filename="coalition-my-data.json"'},
+    )
+
+
+@router.post("/account/delete")
+def account_delete(
+    request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
+) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    try:
+        service.delete_account(db, caller, password)
+    except CoalitionError as exc:
+        return _account_error(request, db, caller, exc)
+    response = _see_other("/?deleted=1")
+    clear_session_cookie(response, request)
+    return response
+
+
+# ---------------------------------------------------------------- password reset
+
+
+@router.get("/reset", response_class=HTMLResponse)
+def reset_page(request: Request, caller: CurrentCaller) -> Response:
+    return render(request, "auth/reset_request.html", {"caller": caller, "sent": False})
+
+
+@router.post("/reset", response_class=HTMLResponse)
+def reset_request(
+    request: Request, db: DB, caller: CurrentCaller, email: str = Form("")
+) -> Response:
+    if "@" in email:
+        service.request_reset(db, email, request.app.state.settings.base_url)
+    return render(request, "auth/reset_request.html", {"caller": caller, "sent": True})
+
+
+@router.get("/reset/{token}", response_class=HTMLResponse)
+def reset_form(request: Request, token: str, db: DB, caller: CurrentCaller) -> Response:
+    try:
+        service.check_reset(db, token)
+    except Unauthorized as exc:
+        context = {"caller": caller, "token": "", "errors": [exc.message]}
+        return render(request, "auth/reset.html", context, 401)
+    return render(request, "auth/reset.html", {"caller": caller, "token": token, "errors": []})
+
+
+@router.post("/reset/{token}", response_class=HTMLResponse)
+def reset_submit(
+    request: Request, token: str, db: DB, caller: CurrentCaller, password: str = Form("")
+) -> Response:
+    try:
+        data = ResetIn.model_validate({"password": password})
+        service.reset_password(db, token, data.password)
+    except ValidationError as exc:
+        context = {"caller": caller, "token": token, "errors": _problems(exc)}
+        return render(request, "auth/reset.html", context, 422)
+    except CoalitionError as exc:
+        context = {"caller": caller, "token": "", "errors": [exc.message]}
+        return render(request, "auth/reset.html", context, exc.status)
+    response = _see_other("/login?reset=1")
+    clear_session_cookie(response, request)
+    return response
+
+
+# ---------------------------------------------------------------- members of a network
+
+
+@router.get("/n/{slug}/members", response_class=HTMLResponse)
+def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    if not caller.authenticated:
+        return _to_login(request)
+    members = service.list_members(db, caller, network)
+    steward = caller.has_role(network.id, "steward")
+    context = {
+        "caller": caller,
+        "network": network,
+        "members": members,
+        "steward": steward,
+        "requests": service.list_join_requests(db, caller, network) if steward else [],
+        "invites": service.list_network_invites(db, caller, network) if steward else [],
+        "roles": ["member", "convenor", "steward"],
+    }
+    return render(request, "auth/members.html", context)
+
+
+@router.post("/n/{slug}/members/{account_id}/role")
+def members_role(
+    request: Request,
+    slug: str,
+    account_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    role: str = Form(""),
+) -> Response:
+    network = get_network(db, caller, slug)
+    data = _valid(RoleIn, {"role": role})
+    service.change_role(db, caller, network, account_id, data.role)
+    return _see_other(f"/n/{slug}/members")
+
+
+@router.post("/n/{slug}/members/{account_id}/remove")
+def members_remove(
+    request: Request, slug: str, account_id: int, db: DB, caller: CurrentCaller
+) -> Response:
+    network = get_network(db, caller, slug)
+    service.remove_member(db, caller, network, account_id)
+    leaving = caller.account_id == account_id
+    return _see_other("/account" if leaving else f"/n/{slug}/members")
+
+
+@router.post("/n/{slug}/requests/{request_id}/approve")
+def members_approve(
+    request: Request,
+    slug: str,
+    request_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    role: str = Form("member"),
+) -> Response:
+    network = get_network(db, caller, slug)
+    data = _valid(DecisionIn, {"role": role})
+    service.decide_join_request(db, caller, network, request_id, approve=True, role=data.role)
+    return _see_other(f"/n/{slug}/members")
+
+
+@router.post("/n/{slug}/requests/{request_id}/decline")
+def members_decline(
+    request: Request, slug: str, request_id: int, db: DB, caller: CurrentCaller
+) -> Response:
+    network = get_network(db, caller, slug)
+    service.decide_join_request(db, caller, network, request_id, approve=False)
+    return _see_other(f"/n/{slug}/members")
+
+
+@router.post("/n/{slug}/invites")
+def members_invite(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    email: str = Form(""),
+    role: str = Form("member"),
+    actor_id: str = Form(""),
+) -> Response:
+    network = get_network(db, caller, slug)
+    actor = int(actor_id) if actor_id.strip().isdigit() else None
+    data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
+    service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
+    return _see_other(f"/n/{slug}/members")
+
+
+def _valid(model: Any, data: dict[str, Any]) -> Any:
+    """Validate a form with its strict model; problems become a 422 naming the field."""
+    from ...errors import Invalid
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise Invalid(f"{field}: {first['msg']}", field=field) from None
+
+
+# ---------------------------------------------------------------- the development outbox
+
+
+@router.get("/dev/outbox", response_class=HTMLResponse)
+def outbox_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    if not outbox_open(request):
+        raise NotFound("there is no development outbox here")
+    return render(
+        request, "auth/outbox.html", {"caller": caller, "messages": service.list_outbox(db)}
+    )
