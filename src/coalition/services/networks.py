@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, Unauthorized
 from ..schemas.directory import CapabilityIn, NetworkIn
 from ..store.tables import Capability, Network
 from .access import Caller, readable_networks, require_role
@@ -28,11 +28,16 @@ def list_networks(db: Session, caller: Caller) -> list[Network]:
 
 def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
     """Open a new network; its creator becomes its first steward (see services.auth)."""
+    if not caller.authenticated:
+        raise Unauthorized("sign in first")
     if db.scalar(select(func.count()).where(Network.slug == data.slug)):
         raise Conflict(f"a network called '{data.slug}' exists already")
     network = Network(**data.model_dump())
     db.add(network)
     db.flush()
+    from .auth import on_network_created
+
+    on_network_created(db, caller, network)
     return network
 
 
