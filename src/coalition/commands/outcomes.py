@@ -334,6 +334,7 @@ def enrich_demo(db: Session, slug: str) -> None:
     """
     import base64
 
+    from ..demo import DEMO_TODAY
     from ..schemas.outcomes import (
         BLOCKS,
         AssetIn,
@@ -369,8 +370,8 @@ def enrich_demo(db: Session, slug: str) -> None:
         end = initiative.end_date if initiative.end_date and initiative.end_date > start else None
         due = end or start + timedelta(days=540)
         span = (due - start).days
-        # How far into its window the initiative has got when the demo was taken.
-        reached = start + timedelta(days=int(span * rng.uniform(0.45, 1.0)))
+        # How far into its window the initiative has got on the demo's "today".
+        reached = due if initiative.status == "completed" else min(due, DEMO_TODAY)
         for k in range(1 + (n % 2)):
             name, unit, baseline, target, direction = _METRICS[(n + 3 * k) % len(_METRICS)]
             scale = rng.choice((0.5, 1.0, 1.5))
@@ -389,7 +390,8 @@ def enrich_demo(db: Session, slug: str) -> None:
                 ),
             )
             pace = _PACE[(n + k) % len(_PACE)]
-            day = start + timedelta(days=rng.randint(60, 100))
+            step = max(21, min(100, span // 5))  # about five readings over the window
+            day = start + timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
             while day <= reached:
                 expected = (day - start).days / span
                 progress = min(1.15, expected * pace * rng.uniform(0.96, 1.04))
@@ -407,7 +409,7 @@ def enrich_demo(db: Session, slug: str) -> None:
                         ),
                     ),
                 )
-                day += timedelta(days=rng.randint(80, 100))
+                day += timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
 
         for contributor in members:
             for _ in range(rng.randint(1, 2)):
@@ -422,7 +424,9 @@ def enrich_demo(db: Session, slug: str) -> None:
                         kind=kind,  # type: ignore[arg-type]
                         amount=float(rng.randint(low, high)),
                         unit=unit,
-                        contributed_on=start + timedelta(days=rng.randint(0, max(1, span // 2))),
+                        contributed_on=min(
+                            reached, start + timedelta(days=rng.randint(0, max(1, span // 2)))
+                        ),
                     ),
                 )
                 if rng.random() < 0.8:
@@ -430,7 +434,8 @@ def enrich_demo(db: Session, slug: str) -> None:
                     contributions.confirm_contribution(db, op, c.id, confirmer)
 
         for h in range(1 + rng.randint(1, 2)):
-            held = start + timedelta(days=90 + 120 * h)
+            every = max(30, min(120, span // 3))
+            held = start + timedelta(days=every * (h + 1) * 3 // 4)
             if held > reached:
                 break
             check = health.open_check(db, op, initiative.id, HealthCheckIn(held_on=held))
@@ -495,7 +500,9 @@ def enrich_demo(db: Session, slug: str) -> None:
                 asset.id,
                 ReuseIn(
                     initiative_id=initiative.id,
-                    reused_on=(initiative.start_date or fallback_start) + timedelta(days=30),
+                    reused_on=min(
+                        DEMO_TODAY, (initiative.start_date or fallback_start) + timedelta(days=30)
+                    ),
                     recorded_by_id=members[0],
                 ),
             )
