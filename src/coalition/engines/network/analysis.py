@@ -1,0 +1,355 @@
+"""The whole interdependence-map analysis of one graph, as one plain result.
+
+:func:`analyze` runs every measure of this package on a :class:`~.graph.NetworkGraph` and
+returns a :class:`NetworkAnalysis`: per-actor columns (:class:`ActorMetrics`), per-network
+figures (:class:`NetworkSummary`), how each figure was obtained (:class:`Method`) and the
+seconds each step took. :meth:`NetworkAnalysis.to_dict` gives a JSON-ready dict with a
+fixed structure (NaN becomes ``null``; actors are named by their ids), which the service
+layer caches with the data version it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from coalition.engines.network.brokerage import brokerage_roles
+from coalition.engines.network.communities import leiden
+from coalition.engines.network.graph import NetworkGraph
+from coalition.engines.network.metrics import (
+    attribute_assortativity,
+    components,
+    constraint_and_effective_size,
+    cross_sector,
+    degrees,
+    density,
+    mixing_matrix,
+    pagerank,
+    sector_bridges,
+    triangles,
+)
+from coalition.engines.network.opportunity import concentration
+from coalition.engines.network.paths import CONFIDENCE_ALPHA, path_centrality
+
+__all__ = ["ActorMetrics", "Method", "NetworkAnalysis", "NetworkSummary", "analyze"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
+
+TOP = 100
+"""How many component and community sizes the summary lists (largest first)."""
+
+
+@dataclass(frozen=True)
+class ActorMetrics:
+    """One value per actor of the graph, in the graph's local order.
+
+    ``index`` is the actor's position in the :class:`~.graph.Actors` table. Brokerage
+    columns count brokered two-step paths (see :mod:`.brokerage`); ``community`` and
+    ``component`` are numbered by size (0 = largest).
+    """
+
+    index: IntArray
+    id: npt.NDArray[np.str_]
+    sector: npt.NDArray[np.str_]
+    kind: npt.NDArray[np.str_]
+    degree: IntArray
+    in_degree: IntArray
+    out_degree: IntArray
+    weighted_degree: FloatArray
+    pagerank: FloatArray
+    betweenness: FloatArray
+    betweenness_se: FloatArray
+    closeness: FloatArray
+    closeness_se: FloatArray
+    constraint: FloatArray
+    effective_size: FloatArray
+    coordinator: FloatArray
+    gatekeeper: FloatArray
+    representative: FloatArray
+    consultant: FloatArray
+    liaison: FloatArray
+    community: IntArray
+    component: IntArray
+    cross_sector_ties: IntArray
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    """Whole-network figures. Actor references are local indices (see ``ActorMetrics``)."""
+
+    n_actors: int
+    n_ties: int
+    n_edges: int
+    self_loops: int
+    directed: bool
+    types: tuple[str, ...] | None
+    window: tuple[dt.date | None, dt.date | None] | None
+    density: float
+    n_components: int
+    largest_component: int
+    component_sizes: IntArray
+    n_communities: int
+    modularity: float
+    community_sizes: IntArray
+    sectors: tuple[str, ...]
+    mixing_counts: FloatArray
+    mixing_weights: FloatArray
+    assortativity: float
+    cross_sector_edges: int
+    cross_sector_share: float
+    sector_bridges: IntArray
+    bridge_holders: IntArray
+    isolates: IntArray
+    as_of: dt.date | None
+    newcomer_days: int
+    newcomers: IntArray
+    newcomers_unconnected: IntArray
+    opportunity: dict[str, dict[str, object]]
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the figures were obtained, so a reader can judge them."""
+
+    paths: Literal["exact", "sampled"]
+    path_length: Literal["hops", "inverse_weight"]
+    exact_limit: int
+    sources: int
+    betweenness_error_bound: float
+    confidence: float
+    seed: int
+    leiden_iterations: int
+    resolution: float
+    damping: float
+    brokerage_reading: Literal["directed", "undirected_as_both_directions"]
+
+
+@dataclass(frozen=True)
+class NetworkAnalysis:
+    """Per-actor columns, per-network summary, method notes and step timings (seconds)."""
+
+    actors: ActorMetrics
+    network: NetworkSummary
+    method: Method
+    timings: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict with a fixed set of keys; NaN → ``None``, dates → ISO."""
+        ids = self.actors.id
+        cols = {f.name: _jsonable(getattr(self.actors, f.name)) for f in fields(self.actors)}
+        net: dict[str, Any] = {}
+        for f in fields(self.network):
+            value = getattr(self.network, f.name)
+            if f.name == "sector_bridges":
+                value = [[str(ids[a]), str(ids[b])] for a, b in value.tolist()]
+            elif f.name in ("bridge_holders", "isolates", "newcomers", "newcomers_unconnected"):
+                value = [str(x) for x in ids[value]]
+            net[f.name] = _jsonable(value)
+        return {
+            "actors": cols,
+            "network": net,
+            "method": {
+                f.name: _jsonable(getattr(self.method, f.name)) for f in fields(self.method)
+            },
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+        }
+
+
+def _jsonable(value: object) -> Any:
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":
+            missing = np.isnan(value)
+            if not missing.any():
+                return value.tolist()
+            obj = value.astype(object)
+            obj[missing] = None
+            return obj.tolist()
+        return value.tolist()
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def analyze(
+    graph: NetworkGraph,
+    *,
+    seed: int = 0,
+    exact_betweenness_limit: int = 5000,
+    samples: int = 128,
+    path_length: Literal["hops", "inverse_weight"] = "hops",
+    opportunity: Mapping[str, npt.ArrayLike] | None = None,
+    as_of: dt.date | None = None,
+    newcomer_days: int = 90,
+    resolution: float = 1.0,
+    leiden_iterations: int = 2,
+    damping: float = 0.85,
+) -> NetworkAnalysis:
+    """Every measure of the interdependence map on one graph.
+
+    Parameters
+    ----------
+    graph : from :func:`~.graph.build_graph` (already filtered by type and window).
+    seed : seeds betweenness/closeness sampling and Leiden.
+    exact_betweenness_limit : components up to this size get exact betweenness and closeness;
+        larger ones are sampled (see :mod:`.paths` for the estimators and their error).
+    samples : sources drawn per sampled component.
+    path_length : ``"hops"`` (NetworkX ``weight=None``) or ``"inverse_weight"`` (length
+        ``1/strength``) for betweenness and closeness.
+    opportunity : named count arrays aligned with the **actor table** (e.g. engagements and
+        invitations per actor); reported as concentration (Gini) over the graph's actors,
+        overall and by sector.
+    as_of : the date "now" for newcomers; default the window's end, else the latest date
+        an actor joined.
+    newcomer_days : actors who joined within this many days up to ``as_of`` are newcomers.
+    resolution, leiden_iterations : Leiden parameters (modularity objective).
+    damping : PageRank damping factor.
+    """
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], T]) -> T:
+        t0 = time.perf_counter()
+        out = fn()
+        timings[name] = time.perf_counter() - t0
+        return out
+
+    n = graph.n
+    deg = timed("degree", lambda: degrees(graph))
+    pr = timed("pagerank", lambda: pagerank(graph, damping=damping))
+    paths = timed(
+        "betweenness_closeness",
+        lambda: path_centrality(
+            graph,
+            exact_limit=exact_betweenness_limit,
+            samples=samples,
+            weighted=path_length == "inverse_weight",
+            seed=seed,
+        ),
+    )
+    tri = timed("triangles", lambda: triangles(graph))
+    cons, esize = timed(
+        "constraint_effective_size", lambda: constraint_and_effective_size(graph, tri)
+    )
+    brok = timed("brokerage", lambda: brokerage_roles(graph, tri=tri))
+    comm = timed(
+        "communities",
+        lambda: leiden(graph, seed=seed, resolution=resolution, n_iterations=leiden_iterations),
+    )
+    comp = timed("components", lambda: components(graph))
+    mix = timed("mixing", lambda: mixing_matrix(graph))
+    bridges = timed("bridges", lambda: sector_bridges(graph))
+    cross = timed("cross_sector", lambda: cross_sector(graph))
+
+    t0 = time.perf_counter()
+    joined = graph.joined
+    when = as_of
+    if when is None and graph.window is not None:
+        when = graph.window[1]
+    if when is None and (~np.isnat(joined)).any():
+        when = joined[~np.isnat(joined)].max().astype(dt.date)
+    if when is not None:
+        now = np.datetime64(when, "D")
+        recent = (
+            ~np.isnat(joined)
+            & (joined <= now)
+            & (joined > now - np.timedelta64(newcomer_days, "D"))
+        )
+        newcomers = np.flatnonzero(recent)
+    else:
+        newcomers = np.zeros(0, dtype=np.int64)
+    isolates = np.flatnonzero(deg.degree == 0)
+    opp = {}
+    if opportunity:
+        opp = concentration(
+            {k: np.asarray(v, dtype=np.float64)[graph.index] for k, v in opportunity.items()},
+            graph.sector,
+        )
+    u, v = graph.pairs.u, graph.pairs.v
+    sec = graph.sector
+    cross_edges = int(((sec[u] != sec[v]) & (sec[u] != "") & (sec[v] != "")).sum())
+    timings["summary"] = time.perf_counter() - t0
+
+    actors = ActorMetrics(
+        index=graph.index,
+        id=graph.ids,
+        sector=graph.sector,
+        kind=graph.kind,
+        degree=deg.degree,
+        in_degree=deg.in_degree,
+        out_degree=deg.out_degree,
+        weighted_degree=deg.weighted,
+        pagerank=pr,
+        betweenness=paths.betweenness,
+        betweenness_se=paths.betweenness_se,
+        closeness=paths.closeness,
+        closeness_se=paths.closeness_se,
+        constraint=cons,
+        effective_size=esize,
+        coordinator=brok.coordinator,
+        gatekeeper=brok.gatekeeper,
+        representative=brok.representative,
+        consultant=brok.consultant,
+        liaison=brok.liaison,
+        community=comm.membership,
+        component=comp.membership,
+        cross_sector_ties=cross,
+    )
+    summary = NetworkSummary(
+        n_actors=n,
+        n_ties=graph.n_ties,
+        n_edges=graph.m,
+        self_loops=graph.self_loops,
+        directed=graph.directed,
+        types=graph.types,
+        window=graph.window,
+        density=density(graph),
+        n_components=len(comp.sizes),
+        largest_component=int(comp.sizes[0]) if len(comp.sizes) else 0,
+        component_sizes=comp.sizes[:TOP],
+        n_communities=len(comm.sizes),
+        modularity=comm.modularity,
+        community_sizes=comm.sizes[:TOP],
+        sectors=mix.labels,
+        mixing_counts=mix.counts,
+        mixing_weights=mix.weights,
+        assortativity=attribute_assortativity(mix),
+        cross_sector_edges=cross_edges,
+        cross_sector_share=cross_edges / len(u) if len(u) else float("nan"),
+        sector_bridges=bridges,
+        bridge_holders=np.unique(bridges.reshape(-1)),
+        isolates=isolates,
+        as_of=when,
+        newcomer_days=newcomer_days,
+        newcomers=newcomers,
+        newcomers_unconnected=newcomers[deg.degree[newcomers] == 0],
+        opportunity=opp,
+    )
+    method = Method(
+        paths=paths.method,  # type: ignore[arg-type]
+        path_length=path_length,
+        exact_limit=exact_betweenness_limit,
+        sources=paths.n_sources,
+        betweenness_error_bound=paths.error_bound,
+        confidence=1.0 - CONFIDENCE_ALPHA,
+        seed=seed,
+        leiden_iterations=leiden_iterations,
+        resolution=resolution,
+        damping=damping,
+        brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
+    )
+    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timings)
