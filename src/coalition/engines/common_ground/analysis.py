@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from coalition.engines.common_ground.clustering import (
     Clustering,
@@ -212,6 +213,7 @@ def analyze(
     confidence: float = 0.90,
     data_version: str | int | None = None,
     attribution: str | None = None,
+    n_threads: int | None = 1,
 ) -> GroundResult:
     """Opinion groups, representative statements and consensus of a conversation (Polis).
 
@@ -240,6 +242,11 @@ def analyze(
         One-sided confidence of the z-tests (0.90).
     data_version, attribution
         Stored in the result untouched.
+    n_threads : int or None
+        Threads the native pools (OpenMP k-means, BLAS) may use during the call, scoped with
+        ``threadpoolctl``; None leaves the libraries' defaults. One thread is the default:
+        on a shared two-core machine, spinning OpenMP threads made k-means 3-10x slower, and
+        server workers should not oversubscribe cores.
 
     Returns
     -------
@@ -264,6 +271,40 @@ def analyze(
     >>> r.k, sorted(g.n_members for g in r.groups)
     (2, [10, 10])
     """
+    with threadpool_limits(limits=n_threads):
+        return _analyze(
+            matrix,
+            seed=seed,
+            moderated_out=moderated_out,
+            meta=meta,
+            keep_participants=keep_participants,
+            min_votes=min_votes,
+            base_k=base_k,
+            max_k=max_k,
+            force_k=force_k,
+            pick_max=pick_max,
+            confidence=confidence,
+            data_version=data_version,
+            attribution=attribution,
+        )
+
+
+def _analyze(
+    matrix: VoteMatrix,
+    *,
+    seed: int,
+    moderated_out: Collection[int] | BoolArray,
+    meta: Collection[int] | BoolArray,
+    keep_participants: Collection[int],
+    min_votes: int,
+    base_k: int,
+    max_k: int,
+    force_k: int | None,
+    pick_max: int,
+    confidence: float,
+    data_version: str | int | None,
+    attribution: str | None,
+) -> GroundResult:
     n_s = matrix.n_statements
     mod_mask = statement_mask(n_s, moderated_out)
     meta_mask = statement_mask(n_s, meta)

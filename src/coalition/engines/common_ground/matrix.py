@@ -187,7 +187,8 @@ class VoteMatrix:
 
         Notes
         -----
-        O(V log V) for V votes (two stable sorts); no Python loop over votes.
+        O(V log V) for V votes: one sort by (participant, statement); only the pairs voted
+        more than once are sorted again by time. No Python loop over votes.
         """
         p = np.asarray(participants, dtype=np.int64).ravel()
         s = np.asarray(statements, dtype=np.int64).ravel()
@@ -215,26 +216,12 @@ class VoteMatrix:
         if statement_ids and n_statements is None:
             n_s = max(n_s, len(statement_ids))
 
-        order: npt.NDArray[np.intp]
+        ts: npt.NDArray[np.generic] | None = None
         if timestamps is not None:
             ts = np.asarray(timestamps).ravel()
             if ts.shape != p.shape:
                 raise ValueError("timestamps must have one entry per vote")
-            if ts.size > 1 and not bool(np.all(ts[1:] >= ts[:-1])):
-                order = np.argsort(ts, kind="stable")
-            else:
-                order = np.arange(p.size)
-        else:
-            order = np.arange(p.size)
-        key = p[order] * max(n_s, 1) + s[order]
-        by_key = np.argsort(key, kind="stable")
-        order = order[by_key]
-        key = key[by_key]
-        # the last element of each run of equal keys is the vote that counts
-        last = np.ones(key.size, dtype=bool)
-        if key.size > 1:
-            last[:-1] = key[1:] != key[:-1]
-        order = order[last]
+        order = _last_vote_order(p * max(n_s, 1) + s, ts)
         rows = p[order]
         indptr = np.zeros(n_p + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_p), out=indptr[1:])
@@ -395,3 +382,28 @@ class VoteMatrix:
         out = np.full((self.n_participants, self.n_statements), np.nan)
         out[self.rows, self.indices] = self.values
         return out
+
+
+def _last_vote_order(key: IntArray, ts: npt.NDArray[np.generic] | None) -> npt.NDArray[np.intp]:
+    """Positions of the votes that count, in (participant, statement) order.
+
+    Among votes with the same key the greatest timestamp wins, then the latest position.
+    """
+    order = np.argsort(key)
+    sorted_key = key[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = sorted_key[1:] != sorted_key[:-1]
+    if bool(first.all()):
+        return order
+    # members of runs of equal keys (pairs voted more than once)
+    in_run = ~first
+    in_run[:-1] |= ~first[1:]
+    sub = order[in_run]
+    when = ts[sub] if ts is not None else np.zeros(sub.size)
+    sub = sub[np.lexsort((sub, when, key[sub]))]
+    sub_key = key[sub]
+    last = np.ones(sub.size, dtype=bool)
+    last[:-1] = sub_key[1:] != sub_key[:-1]
+    order = order.copy()
+    order[np.flatnonzero(first & in_run)] = sub[last]
+    return order[first]
