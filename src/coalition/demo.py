@@ -808,36 +808,51 @@ def _recorded_ties(
     note_pick = nrng.random(m)
     order = np.argsort(start, kind="stable")
 
-    notes = {code: vocab.TIE_NOTES[k] for k, code in _K.items()}
-    records: list[dict[str, Any]] = []
-    append = records.append
-    day, span_import = cal.day, cal.span - 730
-    for s, t, k, a, e, he, w, q in zip(
-        src[order].tolist(),
-        tgt[order].tolist(),
-        kind[order].tolist(),
-        start[order].tolist(),
-        end[order].tolist(),
-        has_end[order].tolist(),
-        weight[order].tolist(),
-        note_pick[order].tolist(),
-        strict=True,
-    ):
-        options = notes[k]
-        append(
-            {
-                "source": s + 1,
-                "target": t + 1,
-                "kind": _TIE_KINDS[k],
-                "weight": w,
-                "start_date": day(a),
-                "end_date": day(e) if he else None,
-                "note": options[int(q * len(options))],
-                "origin": "import" if a < span_import else "recorded",
-                "initiative": None,
-            }
+    # Every column is prepared with numpy; the loop only packs rows into dicts.
+    src = src[order]
+    tgt = tgt[order]
+    kind = kind[order]
+    start = start[order]
+    iso = np.asarray(cal.iso, dtype=object)
+    starts = iso[start + cal.lead]
+    ends = iso[np.minimum(end[order], cal.span) + cal.lead]
+    ends[~has_end[order]] = None
+    width = max(len(v) for v in vocab.TIE_NOTES.values())
+    table = np.array(
+        [
+            [vocab.TIE_NOTES[k][j % len(vocab.TIE_NOTES[k])] for j in range(width)]
+            for k in _TIE_KINDS
+        ],
+        dtype=object,
+    )
+    n_notes = np.array([len(vocab.TIE_NOTES[k]) for k in _TIE_KINDS])[kind]
+    notes = table[kind, (note_pick[order] * n_notes).astype(np.int64)]
+    origins = np.where(start < cal.span - 730, "import", "recorded").astype(object)
+    kinds = np.asarray(_TIE_KINDS, dtype=object)[kind]
+    return [
+        {
+            "source": s,
+            "target": t,
+            "kind": k,
+            "weight": w,
+            "start_date": a,
+            "end_date": e,
+            "note": q,
+            "origin": o,
+            "initiative": None,
+        }
+        for s, t, k, w, a, e, q, o in zip(
+            (src + 1).tolist(),
+            (tgt + 1).tolist(),
+            kinds.tolist(),
+            weight[order].tolist(),
+            starts.tolist(),
+            ends.tolist(),
+            notes.tolist(),
+            origins.tolist(),
+            strict=True,
         )
-    return records
+    ]
 
 
 # --------------------------------------------------------------------------- initiatives
