@@ -1,0 +1,270 @@
+"""CLI of accounts (``coalition accounts …``) and the demo accounts (:func:`enrich_demo`)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+accounts_app = typer.Typer(help="Accounts, roles in networks and API tokens.", no_args_is_help=True)
+
+DEMO_PASSWORD = "coalition-demo"
+ROLES = ("member", "convenor", "steward")
+SCOPES = ("read", "write")
+
+
+def _find_account(db: Session, email: str) -> Any:
+    from ..errors import NotFound
+    from ..services.auth import normalise_email
+    from ..store.tables_auth import Account
+
+    account = db.scalars(select(Account).where(Account.email == normalise_email(email))).first()
+    if account is None:
+        raise NotFound(f"no account '{email}'")
+    return account
+
+
+def ensure_account(
+    db: Session,
+    email: str,
+    *,
+    display_name: str,
+    password: str,
+    network_slug: str | None = None,
+    role: str = "member",
+    actor_id: int | None = None,
+) -> Any:
+    """The account for ``email`` (created with ``password`` if new), with ``role`` in a network."""
+    from ..services import auth
+    from ..services.access import Caller
+    from ..services.networks import get_network
+    from ..store.tables_auth import Account
+
+    email = auth.normalise_email(email)
+    account = db.scalars(select(Account).where(Account.email == email)).first()
+    if account is None:
+        account = Account(
+            email=email, display_name=display_name, password_hash=auth.hash_password(password)
+        )
+        db.add(account)
+        db.flush()
+    if network_slug is not None:
+        network = get_network(db, Caller.operator(), network_slug)
+        auth.add_membership(db, account.id, network.id, role, actor_id)
+    return account
+
+
+@accounts_app.command("create")
+def accounts_create(
+    email: str,
+    network: Annotated[str | None, typer.Option("--network", "-n", help="Network slug.")] = None,
+    role: Annotated[str, typer.Option(help="member, convenor or steward.")] = "member",
+    actor: Annotated[
+        int | None, typer.Option("--actor", help="The actor that is this account there.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Display name (default: from e-mail).")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COALITION_ACCOUNT_PASSWORD",
+            help="Password for a new account; without it one is generated and printed once.",
+        ),
+    ] = None,
+) -> None:
+    """Create an account (or give an existing one a role in a network)."""
+    from pydantic import ValidationError
+
+    from ..cli import console, fail, run_service
+    from ..schemas.auth import RegisterIn
+
+    if role not in ROLES:
+        raise fail(f"--role must be one of {', '.join(ROLES)}")
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    display_name = name or email.split("@", 1)[0]
+    try:
+        RegisterIn.model_validate(
+            {"email": email, "password": password, "display_name": display_name}
+        )
+    except ValidationError as exc:
+        raise fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from None
+
+    def create(db: Session) -> tuple[int, bool]:
+        from ..services.auth import normalise_email
+        from ..store.tables_auth import Account
+
+        existed = db.scalar(select(Account.id).where(Account.email == normalise_email(email)))
+        account = ensure_account(
+            db,
+            email,
+            display_name=display_name,
+            password=password,
+            network_slug=network,
+            role=role,
+            actor_id=actor,
+        )
+        return account.id, existed is not None
+
+    account_id, existed = run_service(create)
+    where = f" as {role} of '{network}'" if network else ""
+    verb = "updated" if existed else "created"
+    console.print(f"account {account_id} ({email}) {verb}{where}")
+    if generated and not existed:
+        console.print(f"password (shown once): {password}")
+
+
+@accounts_app.command("token")
+def accounts_token(
+    email: str,
+    scope: Annotated[list[str] | None, typer.Option("--scope", "-s", help="read, write")] = None,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    expires_in_days: Annotated[int | None, typer.Option(min=1, max=3650)] = None,
+) -> None:
+    """Issue an API token for an account; it is printed once (only its hash is kept)."""
+    from ..cli import console, fail, run_service
+    from ..schemas.auth import TokenIn
+    from ..services import auth
+
+    scopes = scope or ["read"]
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise fail(f"unknown scope(s) {', '.join(unknown)}: use read and/or write")
+    data = TokenIn.model_validate(
+        {"name": name, "scopes": scopes, "expires_in_days": expires_in_days}
+    )
+
+    def issue(db: Session) -> str:
+        account = _find_account(db, email)
+        # The operator issues it as the account's own signed-in session would.
+        created = auth.create_token(db, auth.caller_for_account(db, account.id), data)
+        return created.token
+
+    token = run_service(issue)
+    console.print(token, soft_wrap=True, highlight=False)
+
+
+@accounts_app.command("list")
+def accounts_list(
+    network: Annotated[str | None, typer.Option("--network", "-n")] = None,
+) -> None:
+    """Accounts and their roles (in one network, or everywhere)."""
+    from ..cli import console, run_service
+    from ..store.tables import Network
+    from ..store.tables_auth import Account, Membership
+
+    def rows(db: Session) -> list[tuple[Any, ...]]:
+        stmt = (
+            select(Account.id, Account.email, Account.display_name, Network.slug, Membership.role)
+            .outerjoin(Membership, Membership.account_id == Account.id)
+            .outerjoin(Network, Network.id == Membership.network_id)
+            .order_by(Account.email, Network.slug)
+        )
+        if network:
+            stmt = stmt.where(Network.slug == network)
+        return [tuple(r) for r in db.execute(stmt)]
+
+    table = Table()
+    for column in ("id", "e-mail", "name", "network", "role"):
+        table.add_column(column)
+    for row in run_service(rows):
+        table.add_row(*(str(v) if v is not None else "" for v in row))
+    console.print(table)
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(accounts_app, name="accounts")
+
+
+# ---------------------------------------------------------------- demo
+
+
+def enrich_demo(db: Session, slug: str) -> None:
+    """Three demo accounts (password ``coalition-demo``), each linked to a demo actor:
+
+    - steward@example.org — steward, a person of the network;
+    - convenor@example.org — convenor, the convenor of the first forming (else draft)
+      initiative, if there is one;
+    - member@example.org — member, a person with an affiliation, made that organisation's
+      representative (so the account also manages the organisation's profile).
+    Deterministic: the same actors are chosen for the same demo network.
+    """
+    from ..store.tables import Actor, Affiliation, Initiative, Network
+    from ..store.tables_auth import Membership
+
+    network = db.scalars(select(Network).where(Network.slug == slug)).first()
+    if network is None:
+        return
+    taken: set[int] = set(a for a in db.scalars(select(Membership.actor_id)) if a is not None)
+
+    def person(extra: Any = None) -> int | None:
+        stmt = select(Actor.id).where(
+            Actor.network_id == network.id,
+            Actor.kind == "person",
+            Actor.anonymised == 0,
+            Actor.visibility != "private",
+        )
+        if taken:
+            stmt = stmt.where(Actor.id.not_in(taken))
+        if extra is not None:
+            stmt = stmt.where(extra)
+        return db.scalar(stmt.order_by(Actor.id).limit(1))
+
+    convenor_actor = None
+    for status in ("forming", "draft"):
+        convenor_actor = db.scalar(
+            select(Initiative.convenor_id)
+            .where(
+                Initiative.network_id == network.id,
+                Initiative.status == status,
+                Initiative.convenor_id.is_not(None),
+            )
+            .order_by(Initiative.id)
+            .limit(1)
+        )
+        if convenor_actor is not None:
+            break
+    if convenor_actor is not None and convenor_actor in taken:
+        convenor_actor = None
+    if convenor_actor is not None:
+        taken.add(convenor_actor)
+    else:
+        convenor_actor = person()
+        if convenor_actor is not None:
+            taken.add(convenor_actor)
+
+    member_actor = (
+        person(Actor.id.in_(select(Affiliation.actor_id).where(Affiliation.end_date.is_(None))))
+        or person()
+    )
+    if member_actor is not None:
+        taken.add(member_actor)
+        first = db.scalars(
+            select(Affiliation)
+            .where(Affiliation.actor_id == member_actor, Affiliation.end_date.is_(None))
+            .order_by(Affiliation.id)
+            .limit(1)
+        ).first()
+        if first is not None:
+            first.representative = 1
+    steward_actor = person()
+
+    for email, name, role, actor_id in (
+        ("steward@example.org", "Demo steward", "steward", steward_actor),
+        ("convenor@example.org", "Demo convenor", "convenor", convenor_actor),
+        ("member@example.org", "Demo member", "member", member_actor),
+    ):
+        actor = db.get(Actor, actor_id) if actor_id is not None else None
+        ensure_account(
+            db,
+            email,
+            display_name=actor.name if actor is not None else name,
+            password=DEMO_PASSWORD,
+            network_slug=slug,
+            role=role,
+            actor_id=actor_id,
+        )
+    db.flush()
