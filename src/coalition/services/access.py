@@ -88,6 +88,18 @@ def readable_actors(caller: Caller) -> ColumnElement[bool]:
     return (Actor.anonymised == 0) & or_(*clauses)
 
 
+def readable_tie_ends(caller: Caller) -> ColumnElement[bool]:
+    """Actors whose ties the caller may see on the map: the readable ones, and former members
+    (anonymised: "Former member", nothing personal left) of the caller's networks, so that the
+    map keeps its shape when someone deletes their account."""
+    if caller.system:
+        return true()
+    if not caller.roles:
+        return readable_actors(caller)
+    former = (Actor.anonymised == 1) & Actor.network_id.in_(list(caller.roles))
+    return or_(readable_actors(caller), former)
+
+
 def field_visible(caller: Caller, actor: Actor, audience: str, *, invited_by: bool = False) -> bool:
     """Whether a field whose member chose ``audience`` may be shown to ``caller``.
 

@@ -161,10 +161,14 @@ def update_actor(db: Session, caller: Caller, actor_id: int, data: ActorPatch) -
     sent = data.model_dump(exclude_unset=True)
     if "capacity_hours" in sent and sent["capacity_hours"] is not None:
         if sent["capacity_hours"] < actor.committed_hours:
+            # The committed hours are part of the capacity field: named only to who may see it.
+            if field_visible(caller, actor, actor.capacity_visibility):
+                committed = f"the {actor.committed_hours:g} h/week already committed"
+            else:
+                committed = "the hours already committed"
             raise Conflict(
-                f"capacity {sent['capacity_hours']:g} h/week is below the "
-                f"{actor.committed_hours:g} h/week already committed; step back from an "
-                "engagement first"
+                f"capacity {sent['capacity_hours']:g} h/week is below {committed}; "
+                "step back from an engagement first"
             )
     for name in ("name", "sector", "capacity_hours"):
         if name in sent and sent[name] is None:

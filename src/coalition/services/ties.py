@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..schemas.initiatives import TieIn, TieOut
 from ..store.tables import Actor, Network, Tie
-from .access import Caller, readable_actors, require_role
+from .access import Caller, readable_tie_ends, require_role
 from .directory import ensure_same_network
 from .networks import bump_version
 
@@ -39,7 +39,7 @@ def list_ties(
     limit: int = 1000,
 ) -> list[TieOut]:
     """Ties of ``network`` between actors the caller may see, filtered by kind/actor/window."""
-    visible = select(Actor.id).where(Actor.network_id == network.id, readable_actors(caller))
+    visible = select(Actor.id).where(Actor.network_id == network.id, readable_tie_ends(caller))
     stmt = select(Tie).where(
         Tie.network_id == network.id, Tie.source_id.in_(visible), Tie.target_id.in_(visible)
     )

@@ -45,10 +45,17 @@ def export_network(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    include_private: bool = Query(False, description="stewards only: a full backup"),
+    include_private: bool = Query(
+        False, description="the server's operator only (CLI): a full backup with private fields"
+    ),
 ) -> dict[str, Any]:
     network = service.get_network(db, caller, slug, public_ok=False)
-    require_role(caller, network, "steward" if include_private else "member")
+    require_role(caller, network, "member")
+    if include_private:
+        # Members chose who sees their private fields; a steward is not among them by right.
+        from ...services.access import require_operator
+
+        require_operator(caller)
     return export_bundle(db, network, include_private=include_private)
 
 
