@@ -469,7 +469,8 @@ _LANGUAGE_NAMES = {
 def _profiles(world: _World, rng: random.Random, nrng: np.random.Generator) -> None:
     """Names, languages, capabilities, purposes, capacity and privacy of every actor."""
     n = world.n
-    world.levels = np.zeros((n, len(_TERMS)), np.int8)
+    # Column-major: roles read one capability's column across all actors.
+    world.levels = np.zeros((n, len(_TERMS)), np.int8, order="F")
     world.capacity = np.zeros(n)
     used_orgs: set[str] = set()
     tags = vocab.PURPOSES
@@ -596,13 +597,18 @@ def _org_name(
             surname=rng.choice(culture[1]),
             surname2=rng.choice(culture[1]),
             theme=vocab.PURPOSES[purposes[0]][1] if purposes else "Common Good",
+            area=rng.choice(vocab.AREAS),
         )
         if city[0].endswith(" City"):  # not "City of Mexico City", "Ho Chi Minh City City"
             name = name.replace(f"City of {city[0]}", city[0]).replace("City City", "City")
         if name not in used:
             break
     base, k = name, 2
-    while name in used:  # a large network runs out of distinct patterns
+    for branch in vocab.BRANCHES:  # a large network runs out of distinct patterns
+        if name not in used:
+            break
+        name = f"{base} – {branch}"
+    while name in used:
         name = f"{base} ({k})"
         k += 1
     used.add(name)
@@ -1294,6 +1300,7 @@ def _actor_records(
     world: _World, committed: _FloatArray, slug: str, rnd: random.Random, cal: _Calendar
 ) -> list[dict[str, Any]]:
     emails: dict[str, int] = {}
+    handles: dict[str, str] = {}  # name part -> e-mail handle; names repeat a lot
     records: list[dict[str, Any]] = []
     for i in range(world.n):
         org = bool(world.is_org[i])
@@ -1307,7 +1314,8 @@ def _actor_records(
             headline, bio = _org_text(world, i, city, tags, caps)
         else:
             base = ".".join(
-                _slugify(part).replace("-", "") for part in (world.first[i], world.last[i])
+                handles.get(part) or handles.setdefault(part, _slugify(part).replace("-", ""))
+                for part in (world.first[i], world.last[i])
             )
             email = _unique(emails, base, "@example.org")
             website = (

@@ -30,6 +30,8 @@ __all__ = [
     "THEMES",
     "TIE_NOTES",
     "AFFILIATION_TITLES",
+    "AREAS",
+    "BRANCHES",
 ]
 
 # (term, category, description). Terms are unique; categories group them for roles.
@@ -634,15 +636,31 @@ EXTRA_LANGUAGES: tuple[str, ...] = ("fr", "es", "pt", "de", "ar", "zh", "sw", "h
 COMPOUND_HEADS: tuple[str, ...] = (
     "North", "West", "Bright", "Blue", "Green", "Open", "True", "Clear", "Silver", "Red",
     "High", "Deep", "Far", "Wide", "Common", "Golden", "Still", "Stone", "Sun", "Long",
+    "South", "East", "Amber", "Cedar", "Willow", "Iron", "Swift", "Fair", "Kind", "Wild",
+    "Bold", "Round",
 )
 COMPOUND_TAILS: tuple[str, ...] = (
     "wind", "field", "bridge", "river", "light", "harbour", "path", "oak", "leaf", "water",
-    "spring", "gate", "ridge", "well", "haven", "thread", "root", "ford",
+    "spring", "gate", "ridge", "well", "haven", "thread", "root", "ford", "stone", "brook",
+    "wood", "hill", "star", "moor", "bay", "vale", "grove", "mill",
+)
+
+# Public services named after what they look after: "Lyon Department for Housing".
+AREAS: tuple[str, ...] = (
+    "Skills", "Housing", "Youth", "Climate", "Culture", "Transport", "Employment",
+    "Digital Services", "Social Care", "Environment", "Economic Development", "Education",
+    "Communities", "Water", "Public Health",
+)
+
+# Last resort for a name already taken in a very large network: a branch of it.
+BRANCHES: tuple[str, ...] = (
+    "North", "South", "East", "West", "Central", "Riverside", "Old Town", "Harbourside",
+    "Uptown", "Lakeside",
 )
 # fmt: on
 
 # (pattern, what the organisation is) per sector. Placeholders: {city} {country} {place}
-# (a neighbourhood or the city) {compound} {surname} {surname2} {theme}.
+# (a neighbourhood or the city) {compound} {surname} {surname2} {theme} {area}.
 ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
     "business": (
         ("{compound} Learning Co-op", "worker-owned learning co-operative"),
@@ -652,6 +670,8 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{city} Impact Partners", "social impact consultancy"),
         ("{compound} Design Studio", "service design studio"),
         ("{compound} Social Ventures", "social enterprise"),
+        ("{compound} Partners", "consultancy"),
+        ("{surname} {compound} Advisory", "advisory firm"),
     ),
     "government": (
         ("City of {city} Skills Office", "municipal skills office"),
@@ -660,6 +680,10 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{city} Department for Communities", "local government department"),
         ("National Employment Agency of {country}", "national public agency"),
         ("{city} Metropolitan Planning Office", "metropolitan planning body"),
+        ("{city} Department for {area}", "local government department"),
+        ("City of {city} {area} Office", "municipal office"),
+        ("Ministry of {area}, {country}", "national ministry"),
+        ("{place} District Council", "district council"),
     ),
     "civil_society": (
         ("{place} Youth Trust", "youth charity"),
@@ -669,6 +693,8 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{theme} Alliance of {city}", "civil-society alliance"),
         ("{city} Civic Lab", "civic non-profit"),
         ("Friends of {place}", "community charity"),
+        ("{place} {area} Forum", "civil-society forum"),
+        ("{compound} Foundation for {theme}", "operating foundation"),
     ),
     "education": (
         ("University of {city}", "university"),
@@ -677,6 +703,8 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{surname} School of Public Policy", "graduate school"),
         ("{city} Open Learning Centre", "adult learning centre"),
         ("{compound} Academy", "independent academy"),
+        ("{city} College of {area}", "college"),
+        ("{compound} School", "independent school"),
     ),
     "health": (
         ("{city} General Hospital", "public hospital"),
@@ -684,6 +712,9 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("National Public Health Institute of {country}", "public health institute"),
         ("{city} Mental Health Partnership", "mental health partnership"),
         ("{compound} Health Co-operative", "health co-operative"),
+        ("{place} Community Clinic", "community clinic"),
+        ("{place} Health and Wellbeing Hub", "health and wellbeing hub"),
+        ("{compound} Medical Centre", "medical centre"),
     ),
     "funder": (
         ("{surname} Family Foundation", "family foundation"),
@@ -691,6 +722,8 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{compound} Fund", "grant-making fund"),
         ("{theme} Futures Fund", "thematic fund"),
         ("Development Trust of {country}", "development funder"),
+        ("{surname} Trust", "charitable trust"),
+        ("{compound} Foundation", "foundation"),
     ),
     "community": (
         ("{place} Youth Trust", "youth group"),
@@ -700,6 +733,9 @@ ORG_NAME_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{place} Food Co-operative", "food co-operative"),
         ("{place} Mutual Aid Network", "mutual aid group"),
         ("{place} Tenants Union", "tenants' union"),
+        ("{place} Neighbourhood Forum", "neighbourhood forum"),
+        ("{place} Community Garden", "community garden"),
+        ("{compound} Community Hub", "community hub"),
     ),
     "independent": (
         ("{compound} Collective", "collective of independent practitioners"),
