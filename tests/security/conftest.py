@@ -1,0 +1,23 @@
+"""Fixtures of the security tests.
+
+Argon2 with its production cost takes ~0.4 s per hash on the CI machine; the tests create
+dozens of accounts, so they hash with the cheapest Argon2id parameters instead. The code path
+is the same; test_security_accounts.py checks the production parameters separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from argon2 import PasswordHasher
+
+from coalition.services import auth
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(
+        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+    yield
