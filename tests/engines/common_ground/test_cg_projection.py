@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA
@@ -41,6 +42,7 @@ def dense_matrices(draw: st.DrawFn) -> np.ndarray:
     return values
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in divide")  # sklearn's ratio
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(dense_matrices(), st.lists(st.integers(0, 9), max_size=2))
 def test_matches_dense_pca_with_sparsity_scaling(dense: np.ndarray, zeroed: list[int]) -> None:
