@@ -167,7 +167,7 @@ class Ties:
         if n_actors is not None and m and max(s.max(), d.max()) >= n_actors:
             raise ValueError("src/dst refer to actors beyond the actor table")
         if isinstance(type, str):
-            types = np.full(m, type, dtype=np.str_)
+            types = np.full(m, type, dtype=f"<U{max(len(type), 1)}")
         else:
             types = _strings(type, m, "type")
         w = np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64).reshape(-1)
@@ -510,7 +510,7 @@ def project_two_mode(
     return Ties(
         src=mem[first].astype(np.int64),
         dst=mem[second].astype(np.int64),
-        type=np.full(len(first), tie_type, dtype=np.str_),
+        type=np.full(len(first), tie_type, dtype=f"<U{max(len(tie_type), 1)}"),
         weight=w.astype(np.float64),
         start=p_start.astype("datetime64[D]"),
         end=p_end.astype("datetime64[D]"),
