@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from coalition.services import auth
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
+@pytest.fixture(autouse=True, scope="session")
+def fast_hashing() -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
     yield
+    patch.undo()

@@ -37,3 +37,32 @@ def sign_in(client: TestClient, email: str, password: str) -> str:
     )
     assert r.status_code == 303, r.text[:300]
     return page_token(client, "/account")
+
+
+PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
+MISSING_ID = 999_999
+
+
+def app_routes(app: object) -> list[tuple[str, str]]:
+    """Every (METHOD, path) the app answers, from its route list (HEAD and OPTIONS aside)."""
+    from fastapi.routing import iter_route_contexts
+
+    found = set()
+    for route in iter_route_contexts(app.routes):  # type: ignore[attr-defined]
+        path = route.path
+        methods = route.methods or set()
+        if not path or path.startswith("/static"):
+            continue
+        for method in methods - {"HEAD", "OPTIONS"}:
+            found.add((method, path))
+    return sorted(found, key=lambda mp: (mp[1], mp[0]))
+
+
+def fill(path: str, values: dict[str, object], overrides: dict[str, object] | None = None) -> str:
+    """``path`` with each ``{param}`` replaced by the world's value (or an id that is not there)."""
+    given = dict(values) | dict(overrides or {})
+
+    def one(match: re.Match[str]) -> str:
+        return str(given.get(match.group(1), MISSING_ID))
+
+    return PARAM.sub(one, path)

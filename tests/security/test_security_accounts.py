@@ -103,9 +103,9 @@ def test_wrong_password_is_401_and_the_limit_holds_across_processes(settings: Se
     r = second.post("/api/auth/login", json={"email": "bo@example.org", "password": PASSWORD})
     assert r.status_code == 200 and r.json()["csrf_token"]
     with session_scope(settings.database_url) as db:
-        assert not db.scalar(
-            select(func.count()).where(LoginFailure.email == "bo@example.org")
-        ), "a success clears the failures of that e-mail and address"
+        assert not db.scalar(select(func.count()).where(LoginFailure.email == "bo@example.org")), (
+            "a success clears the failures of that e-mail and address"
+        )
 
 
 def test_api_tokens_scoped_revocable_hashed(settings: Settings) -> None:

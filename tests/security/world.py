@@ -53,9 +53,7 @@ def _actor(db: Session, network: Any, name: str, **kw: Any) -> int:
 
 
 def _account(db: Session, email: str, name: str) -> Account:
-    account = Account(
-        email=email, display_name=name, password_hash=auth.hash_password(PASSWORD)
-    )
+    account = Account(email=email, display_name=name, password_hash=auth.hash_password(PASSWORD))
     db.add(account)
     db.flush()
     return account
