@@ -1,0 +1,366 @@
+"""Candidate retrieval: an inverted capability index, built once per network, queried per role.
+
+A role asks for capabilities at minimum levels. The index keeps, for every vocabulary term,
+the rows of the actors holding it and their levels, so the actors meeting all of a role's
+requirements are found by intersecting a few short sorted arrays instead of scanning the
+network; capacity, languages and exclusions are then vectorised filters on that small set.
+Only the best few dozen per role (by a cheap score) go on to the solver
+(:func:`prune`), which is what lets a 100,000-actor network answer in well under a second.
+
+The index also holds the TF-IDF matrix of the actors' purposes (scikit-learn's
+``TfidfVectorizer``: words and within-phrase bigrams, English stop words removed, sublinear
+tf), fitted once on the whole network so that a request only transforms the initiative's
+text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from coalition.engines.formation.problem import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    REGIONS,
+    Candidate,
+    Constraints,
+    FormationInputError,
+    RoleSpec,
+)
+
+__all__ = ["CandidateIndex", "FunnelStep", "prune"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """How many actors remain for a role after one more filter (used to explain infeasibility)."""
+
+    label: str
+    count: int
+
+
+def _purpose_document(candidate_text: str, tags: Iterable[str]) -> str:
+    # Tags are phrases of their own: a full stop keeps bigrams from bridging two of them.
+    return " . ".join([candidate_text, *tags]).strip()
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b|[.;:!?,]")
+
+
+def _purpose_terms(text: str) -> list[str]:
+    """Words (stop words removed) and the bigrams of adjacent words within a phrase.
+
+    Unlike scikit-learn's default, a bigram never bridges a stop word or punctuation, so
+    "climate adaptation and affordable housing" yields "climate adaptation" and "affordable
+    housing" but not "adaptation affordable".
+    """
+    terms: list[str] = []
+    prev: str | None = None
+    for token in _WORD.findall(text.lower()):
+        if len(token) == 1 or token in ENGLISH_STOP_WORDS:
+            prev = None
+            continue
+        terms.append(token)
+        if prev is not None:
+            terms.append(f"{prev} {token}")
+        prev = token
+    return terms
+
+
+class CandidateIndex:
+    """Arrays and postings over a network's candidates, for fast per-role retrieval.
+
+    Parameters
+    ----------
+    candidates : sequence of Candidate
+        Every actor that could be proposed. Ids must be unique; levels 1-5; capacity, day
+        rate and engagement counts non-negative; regions among :data:`REGIONS` or None.
+    vocabulary : iterable of str, optional
+        The network's capability vocabulary. A role asking for a term outside it is refused
+        with :class:`FormationInputError`; by default the vocabulary is the terms some
+        candidate holds.
+
+    Raises
+    ------
+    FormationInputError
+        When a candidate's data is invalid (the field names the candidate by position).
+    """
+
+    def __init__(
+        self, candidates: Sequence[Candidate], *, vocabulary: Iterable[str] | None = None
+    ) -> None:
+        self.candidates: tuple[Candidate, ...] = tuple(candidates)
+        n = len(self.candidates)
+        self.actor_ids: IntArray = np.empty(n, dtype=np.int64)
+        self.capacity: FloatArray = np.empty(n)
+        self.day_rate: FloatArray = np.empty(n)
+        self.recent: IntArray = np.empty(n, dtype=np.int64)
+        self.newcomer: BoolArray = np.empty(n, dtype=bool)
+        self.sector_code: IntArray = np.empty(n, dtype=np.int64)
+        self.region_code: IntArray = np.empty(n, dtype=np.int64)
+        self.sectors: list[str] = []
+        sector_pos: dict[str, int] = {}
+        region_pos = {r: i for i, r in enumerate(REGIONS)}
+        self.languages: list[str] = []
+        lang_pos: dict[str, int] = {}
+        lang_rows: list[int] = []
+        lang_cols: list[int] = []
+        org_ptr = np.zeros(n + 1, dtype=np.int64)
+        org_ids: list[int] = []
+        term_rows: dict[str, list[int]] = {}
+        term_levels: dict[str, list[int]] = {}
+        self.row_of: dict[int, int] = {}
+        documents: list[str] = []
+        for row, cand in enumerate(self.candidates):
+            where = f"candidates[{row}]"
+            if cand.actor_id in self.row_of:
+                raise FormationInputError(
+                    f"{where}.actor_id", f"duplicate actor id {cand.actor_id}"
+                )
+            self.row_of[cand.actor_id] = row
+            self.actor_ids[row] = cand.actor_id
+            cap = float(cand.capacity_left_hours)
+            if not math.isfinite(cap) or cap < 0:
+                raise FormationInputError(
+                    f"{where}.capacity_left_hours", f"must be finite and >= 0, got {cap!r}"
+                )
+            self.capacity[row] = cap
+            if cand.day_rate is None:
+                self.day_rate[row] = np.nan
+            else:
+                rate = float(cand.day_rate)
+                if not math.isfinite(rate) or rate < 0:
+                    raise FormationInputError(
+                        f"{where}.day_rate", f"must be finite and >= 0, got {rate!r}"
+                    )
+                self.day_rate[row] = rate
+            if cand.recent_engagements < 0:
+                raise FormationInputError(f"{where}.recent_engagements", "must be >= 0")
+            self.recent[row] = cand.recent_engagements
+            self.newcomer[row] = bool(cand.is_newcomer)
+            if cand.sector is None:
+                self.sector_code[row] = -1
+            else:
+                code = sector_pos.get(cand.sector)
+                if code is None:
+                    code = sector_pos[cand.sector] = len(self.sectors)
+                    self.sectors.append(cand.sector)
+                self.sector_code[row] = code
+            if cand.tz_region is None:
+                self.region_code[row] = -1
+            elif cand.tz_region in region_pos:
+                self.region_code[row] = region_pos[cand.tz_region]
+            else:
+                raise FormationInputError(
+                    f"{where}.tz_region",
+                    f"unknown region {cand.tz_region!r}; expected one of {', '.join(REGIONS)}",
+                )
+            for lang in cand.languages:
+                key = lang.lower()
+                col = lang_pos.get(key)
+                if col is None:
+                    col = lang_pos[key] = len(self.languages)
+                    self.languages.append(key)
+                lang_rows.append(row)
+                lang_cols.append(col)
+            org_ids.extend(cand.organisations)
+            org_ptr[row + 1] = len(org_ids)
+            for term, level in cand.capabilities.items():
+                if not (
+                    isinstance(level, int | np.integer)
+                    and not isinstance(level, bool)
+                    and MIN_LEVEL <= level <= MAX_LEVEL
+                ):
+                    raise FormationInputError(
+                        f"{where}.capabilities.{term}", f"level must be 1-5, got {level!r}"
+                    )
+                term_rows.setdefault(term, []).append(row)
+                term_levels.setdefault(term, []).append(int(level))
+            documents.append(_purpose_document(cand.purpose_text, cand.purpose_tags))
+        self._lang_pos = lang_pos
+        self.lang_matrix = sp.csc_matrix(
+            (np.ones(len(lang_rows), dtype=np.int8), (lang_rows, lang_cols)),
+            shape=(n, max(len(self.languages), 1)),
+        )
+        self.org_ptr: IntArray = org_ptr
+        self.org_ids: IntArray = np.asarray(org_ids, dtype=np.int64)
+        self.postings: dict[str, tuple[IntArray, npt.NDArray[np.int8]]] = {
+            term: (np.asarray(rows, dtype=np.int64), np.asarray(term_levels[term], dtype=np.int8))
+            for term, rows in term_rows.items()
+        }
+        held = frozenset(self.postings)
+        self.vocabulary: frozenset[str] = (
+            held if vocabulary is None else frozenset(vocabulary) | held
+        )
+        self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
+            analyzer=_purpose_terms, sublinear_tf=True, dtype=np.float64
+        )
+        try:
+            self.purpose_matrix: sp.csr_matrix = sp.csr_matrix(
+                self._vectorizer.fit_transform(documents)
+            )
+            self._terms: npt.NDArray[np.str_] = self._vectorizer.get_feature_names_out()
+        except ValueError:  # no purpose words anywhere: similarity is zero for everyone
+            self._vectorizer = None
+            self.purpose_matrix = sp.csr_matrix((n, 1))
+            self._terms = np.array([""])
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def holders(self, term: str, min_level: int = 1) -> IntArray:
+        """Rows (ascending) of the actors holding ``term`` at ``min_level`` or above."""
+        rows, levels = self.postings.get(term, (np.empty(0, np.int64), np.empty(0, np.int8)))
+        return rows[levels >= min_level]
+
+    def level_of(self, rows: IntArray, term: str) -> IntArray:
+        """Level of ``term`` for each of ``rows`` (0 when not held)."""
+        out = np.zeros(len(rows), dtype=np.int64)
+        held, levels = self.postings.get(term, (np.empty(0, np.int64), np.empty(0, np.int8)))
+        if len(held) and len(rows):
+            pos = np.clip(np.searchsorted(held, rows), 0, len(held) - 1)
+            hit = held[pos] == rows
+            out[hit] = levels[pos[hit]]
+        return out
+
+    def organisations_of(self, row: int) -> IntArray:
+        """Organisation ids the actor at ``row`` is affiliated with."""
+        return self.org_ids[self.org_ptr[row] : self.org_ptr[row + 1]]
+
+    def blocked(self, constraints: Constraints) -> BoolArray:
+        """Mask of actors never to propose: excluded, or of / affiliated with a competitor."""
+        mask = np.zeros(len(self), dtype=bool)
+        for actor in constraints.excluded:
+            row = self.row_of.get(int(actor))
+            if row is not None:
+                mask[row] = True
+        if constraints.competing_orgs:
+            rivals = np.fromiter(constraints.competing_orgs, dtype=np.int64)
+            mask |= np.isin(self.actor_ids, rivals)
+            hit = np.isin(self.org_ids, rivals)
+            if hit.any():
+                owner = np.searchsorted(self.org_ptr, np.flatnonzero(hit), side="right") - 1
+                mask[owner] = True
+        return mask
+
+    def speaks_all(self, rows: IntArray, languages: Iterable[str]) -> BoolArray:
+        """Mask over ``rows``: the actor speaks every one of ``languages``."""
+        ok = np.ones(len(rows), dtype=bool)
+        for lang in languages:
+            col = self._lang_pos.get(lang.lower())
+            if col is None:
+                return np.zeros(len(rows), dtype=bool)
+            column = self.lang_matrix[:, col].toarray().ravel()
+            ok &= column[rows] > 0
+        return ok
+
+    def funnel(self, role: RoleSpec, blocked: BoolArray) -> tuple[IntArray, list[FunnelStep]]:
+        """Rows eligible for ``role`` and the count left after each filter, in order.
+
+        Filters: each requirement (rarest first), capacity for the role's hours, languages,
+        not excluded / competing. Eligible rows are ascending.
+        """
+        steps: list[FunnelStep] = []
+        reqs = sorted(role.requirements.items(), key=lambda kv: len(self.holders(*kv)))
+        if reqs:
+            rows = self.holders(*reqs[0])
+            steps.append(FunnelStep(f"{reqs[0][0]} \u2265 {reqs[0][1]}", len(rows)))
+            for term, level in reqs[1:]:
+                rows = np.intersect1d(rows, self.holders(term, level), assume_unique=True)
+                steps.append(FunnelStep(f"also {term} \u2265 {level}", len(rows)))
+        else:
+            rows = np.arange(len(self), dtype=np.int64)
+            steps.append(FunnelStep("anyone", len(rows)))
+        rows = rows[self.capacity[rows] >= role.hours_per_week - 1e-9]
+        steps.append(FunnelStep(f"{role.hours_per_week:g} h/week free", len(rows)))
+        if role.languages:
+            rows = rows[self.speaks_all(rows, role.languages)]
+            steps.append(FunnelStep("speaks " + " and ".join(sorted(role.languages)), len(rows)))
+        if blocked.any():
+            rows = rows[~blocked[rows]]
+            steps.append(FunnelStep("not excluded or competing", len(rows)))
+        return rows, steps
+
+    def eligible(self, role: RoleSpec, blocked: BoolArray) -> IntArray:
+        """Rows (ascending) of the actors who may take ``role``: every hard per-actor filter."""
+        return self.funnel(role, blocked)[0]
+
+    def query_vector(self, text: str) -> sp.csr_matrix | None:
+        """TF-IDF vector of an initiative's purpose text (None when there is nothing to match)."""
+        if self._vectorizer is None or not text.strip():
+            return None
+        vec = sp.csr_matrix(self._vectorizer.transform([text]))
+        return vec if vec.nnz else None
+
+    def purpose_similarity(self, rows: IntArray, query: sp.csr_matrix | None) -> FloatArray:
+        """Cosine similarity (0..1) of the actors' purposes to the query vector."""
+        if query is None or len(rows) == 0:
+            return np.zeros(len(rows))
+        sims = self.purpose_matrix[rows] @ query.T
+        return np.clip(np.asarray(sims.todense()).ravel(), 0.0, 1.0)
+
+    def shared_purpose_terms(
+        self, row: int, query: sp.csr_matrix | None, top: int = 2
+    ) -> list[str]:
+        """The purpose terms the actor shares with the query, most telling first.
+
+        Bigrams are preferred to the words they contain ("youth employment" rather than
+        "youth" and "employment").
+        """
+        if query is None:
+            return []
+        vec = self.purpose_matrix[row]
+        q = dict(zip(query.indices.tolist(), query.data.tolist(), strict=True))
+        shared = [
+            (value * q[col], str(self._terms[col]))
+            for col, value in zip(vec.indices.tolist(), vec.data.tolist(), strict=True)
+            if col in q
+        ]
+        shared.sort(key=lambda t: (-t[0], t[1]))
+        chosen: list[str] = []
+        for _, term in sorted(shared, key=lambda t: (-(" " in t[1]), -t[0], t[1])):
+            if any(term in c.split() or term == c for c in chosen):
+                continue
+            chosen.append(term)
+            if len(chosen) == top:
+                break
+        return chosen
+
+
+def prune(
+    rows: IntArray,
+    score: FloatArray,
+    keep: int,
+    groups: Mapping[str, BoolArray] | None = None,
+    per_group: int = 0,
+    must: BoolArray | None = None,
+) -> IntArray:
+    """The rows worth giving the solver: the ``keep`` best by ``score``, plus guarantees.
+
+    Besides the ``keep`` highest-scoring rows, keeps the ``per_group`` best of every group
+    mask in ``groups`` (so that, say, a required sector or time-zone region is not pruned
+    away) and every row flagged in ``must`` (locked-in actors). Ties in score are broken by
+    row order, so the result is deterministic. Returns ascending rows.
+    """
+    if len(rows) <= keep and not groups:
+        return rows
+    order = np.lexsort((rows, -score))
+    chosen = np.zeros(len(rows), dtype=bool)
+    chosen[order[:keep]] = True
+    for mask in (groups or {}).values():
+        in_group = order[mask[order]]
+        chosen[in_group[:per_group]] = True
+    if must is not None:
+        chosen |= must
+    return rows[chosen]

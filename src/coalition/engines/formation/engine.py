@@ -1,0 +1,550 @@
+"""``propose``: from an initiative's roles and constraints to ranked, explained teams.
+
+The pipeline, each stage in its own module:
+
+1. validate the problem (:class:`~coalition.engines.formation.problem.FormationInputError`
+   names the bad field);
+2. retrieve each role's eligible actors from the capability index
+   (:mod:`~coalition.engines.formation.candidates`); counting arguments may already prove
+   there is no team (:func:`~coalition.engines.formation.explain.quick_obstacles`);
+3. prune to the best few dozen per role by a cheap score (fit, purpose, fairness, cost),
+   keeping the best of every sector and region and every locked-in actor;
+4. build the team model over that pool (:mod:`~coalition.engines.formation.model`) with
+   pairwise closeness from the tie network (:mod:`~coalition.engines.formation.ties`);
+5. solve: heuristic warm start, then HiGHS (:mod:`~coalition.engines.formation.solver`);
+   then again for each alternative with "share at most two thirds of the seats with every
+   earlier proposal" added;
+6. explain every member (:func:`~coalition.engines.formation.explain.member_reasons`), or,
+   when there is no team, relax one constraint family at a time to find the culprit.
+
+A problem whose pool turns out infeasible after pruning is retried on the whole eligible set
+before infeasibility is reported, so pruning never manufactures an infeasibility.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from coalition.engines.formation.candidates import CandidateIndex, prune
+from coalition.engines.formation.explain import (
+    FAMILY_WORDS,
+    describe_relaxed_team,
+    family_field,
+    member_reasons,
+    quick_obstacles,
+)
+from coalition.engines.formation.model import (
+    TeamModel,
+    build_model,
+    fairness,
+    fit_score,
+    objective_scores,
+    seat_cost,
+)
+from coalition.engines.formation.problem import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    REGIONS,
+    Constraints,
+    FormationInputError,
+    FormationProblem,
+    RoleSpec,
+    Weights,
+    check_number,
+)
+from coalition.engines.formation.result import (
+    FormationResult,
+    Infeasibility,
+    Member,
+    Obstacle,
+    Proposal,
+)
+from coalition.engines.formation.solver import SolveOutcome, find_feasible, solve_model
+from coalition.engines.formation.ties import pool_closeness
+
+__all__ = ["propose", "validate_problem"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: Below this many (actor, role) pairs in all, the whole eligible set goes to the solver.
+NO_PRUNING_BELOW = 1500
+#: How many of each sector / region are kept per role whatever their cheap score.
+KEEP_PER_GROUP = 3
+#: Widest pool tried when a pruned pool is infeasible.
+MAX_RETRY_POOL = 4000
+
+
+def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
+    """Check a problem against the index; raise :class:`FormationInputError` on bad input.
+
+    Refused: no roles, duplicate role keys, seats < 1, non-positive or non-finite hours,
+    levels outside 1-5, capability terms outside the vocabulary, unknown regions, invalid
+    weights (negative, NaN, unknown objective: see
+    :class:`~coalition.engines.formation.problem.Weights`), negative or non-finite budget,
+    non-positive weeks, bad sector mix, organisation cap < 1, locks to unknown roles or
+    unknown actors, actors both locked and excluded, negative ``k_alternatives``,
+    non-positive time limit, unknown mode, ``pool_per_role`` < 1.
+    """
+    roles = list(problem.roles)
+    if not roles:
+        raise FormationInputError("roles", "at least one role is needed")
+    keys: set[str] = set()
+    for r, role in enumerate(roles):
+        where = f"roles[{r}]"
+        if not isinstance(role, RoleSpec):
+            raise FormationInputError(where, "must be a RoleSpec")
+        if role.key in keys:
+            raise FormationInputError(f"{where}.key", f"duplicate role key {role.key!r}")
+        keys.add(role.key)
+        if not isinstance(role.seats, int) or isinstance(role.seats, bool) or role.seats < 1:
+            raise FormationInputError(f"{where}.seats", "must be an integer >= 1")
+        check_number(role.hours_per_week, f"{where}.hours_per_week", strict=True)
+        for term, level in role.requirements.items():
+            field = f"{where}.requirements.{term}"
+            if term not in index.vocabulary:
+                raise FormationInputError(field, f"unknown capability {term!r}")
+            if (
+                not isinstance(level, int)
+                or isinstance(level, bool)
+                or not MIN_LEVEL <= level <= MAX_LEVEL
+            ):
+                raise FormationInputError(field, f"minimum level must be 1-5, got {level!r}")
+        for region in role.tz_regions:
+            if region not in REGIONS:
+                raise FormationInputError(
+                    f"{where}.tz_regions", f"unknown region {region!r}; expected {REGIONS}"
+                )
+    if not isinstance(problem.weights, Weights):
+        raise FormationInputError("weights", "must be a Weights (see Weights.from_mapping)")
+    c = problem.constraints
+    if c.budget is not None:
+        check_number(c.budget, "constraints.budget")
+    check_number(c.weeks, "constraints.weeks", strict=True)
+    for sector, bounds in c.sector_mix.items():
+        field = f"constraints.sector_mix.{sector}"
+        if not isinstance(bounds, tuple | list) or len(bounds) != 2:
+            raise FormationInputError(field, "must be a (min, max) pair")
+        smin, smax = bounds
+        if not isinstance(smin, int) or isinstance(smin, bool) or smin < 0:
+            raise FormationInputError(field, "minimum must be an integer >= 0")
+        if smax is not None and (
+            not isinstance(smax, int) or isinstance(smax, bool) or smax < smin
+        ):
+            raise FormationInputError(field, "maximum must be None or an integer >= minimum")
+    if c.max_per_org is not None and (
+        not isinstance(c.max_per_org, int) or isinstance(c.max_per_org, bool) or c.max_per_org < 1
+    ):
+        raise FormationInputError("constraints.max_per_org", "must be None or an integer >= 1")
+    for region in c.tz_coverage:
+        if region not in REGIONS:
+            raise FormationInputError(
+                "constraints.tz_coverage", f"unknown region {region!r}; expected {REGIONS}"
+            )
+    for actor, key in c.locked_in.items():
+        field = f"constraints.locked_in.{actor}"
+        if actor not in index.row_of:
+            raise FormationInputError(field, f"unknown actor {actor}")
+        if key is not None and key not in keys:
+            raise FormationInputError(field, f"unknown role {key!r}")
+        if actor in c.excluded:
+            raise FormationInputError(field, "an actor cannot be both locked in and excluded")
+    for pair in c.conflicts:
+        if len(pair) != 2:
+            raise FormationInputError("constraints.conflicts", "each conflict is a pair of ids")
+    if (
+        not isinstance(problem.k_alternatives, int)
+        or isinstance(problem.k_alternatives, bool)
+        or problem.k_alternatives < 0
+    ):
+        raise FormationInputError("k_alternatives", "must be an integer >= 0")
+    if problem.time_limit_s is not None:
+        check_number(problem.time_limit_s, "time_limit_s", strict=True)
+    if problem.mode not in ("default", "exact", "heuristic"):
+        raise FormationInputError("mode", "must be 'default', 'exact' or 'heuristic'")
+    if not isinstance(problem.pool_per_role, int) or problem.pool_per_role < 1:
+        raise FormationInputError("pool_per_role", "must be an integer >= 1")
+
+
+def _role_levels(index: CandidateIndex, role: RoleSpec, rows: IntArray) -> FloatArray:
+    terms = list(role.requirements)
+    if not terms:
+        return np.zeros(len(rows))
+    levels = np.stack([index.level_of(rows, t) for t in terms], axis=1)
+    mins = np.array([role.requirements[t] for t in terms], dtype=np.int64)
+    return fit_score(levels, mins)
+
+
+def _select_pool(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    weights: Weights,
+    eligible: Sequence[IntArray],
+    sim_of: Mapping[int, float] | FloatArray,
+    union: IntArray,
+    cost_ref: float,
+    keep: int | None,
+) -> IntArray:
+    """Union over roles of the rows worth solving over (all of them when ``keep`` is None)."""
+    if keep is None:
+        return union
+    n = sum(role.seats for role in roles)
+    w = weights.as_dict()
+    locked_rows = np.array([index.row_of[a] for a in constraints.locked_in], dtype=np.int64)
+    chosen: list[IntArray] = [locked_rows]
+    sim_lookup = np.asarray(sim_of)
+    for r, role in enumerate(roles):
+        rows = eligible[r]
+        if len(rows) <= max(keep, role.seats):
+            chosen.append(rows)
+            continue
+        sim = sim_lookup[np.searchsorted(union, rows)]
+        score = (
+            w["fit"] * _role_levels(index, role, rows)
+            + w["purpose"] * sim
+            + w["fairness"] * fairness(index.recent[rows], index.newcomer[rows])
+        ) / max(n, 1)
+        if cost_ref > 0:
+            score -= (
+                w["cost"]
+                * seat_cost(index.day_rate[rows], role.hours_per_week, constraints.weeks)
+                / cost_ref
+            )
+        groups = {}
+        for code in np.unique(index.sector_code[rows]).tolist():
+            groups[f"sector{code}"] = index.sector_code[rows] == code
+        for code in range(len(REGIONS)):
+            groups[f"region{code}"] = index.region_code[rows] == code
+        chosen.append(prune(rows, score, max(keep, role.seats), groups, KEEP_PER_GROUP))
+    return np.unique(np.concatenate(chosen))
+
+
+def _proposal(
+    rank: int,
+    outcome: SolveOutcome,
+    model: TeamModel,
+    index: CandidateIndex,
+    problem: FormationProblem,
+    query: object,
+    pruned: bool,
+) -> Proposal:
+    assert outcome.team is not None
+    team = outcome.team
+    reasons = member_reasons(
+        index,
+        model,
+        team,
+        problem.constraints,
+        problem.ties,
+        query,  # type: ignore[arg-type]
+        problem.purpose_tags,
+    )
+    members = []
+    for seat, a in enumerate(team.tolist()):
+        row = int(model.pool_rows[model.a_actor[a]])
+        role = model.roles[int(model.a_role[a])]
+        members.append(
+            Member(
+                actor_id=int(index.actor_ids[row]),
+                name=index.candidates[row].name,
+                role_key=role.key,
+                hours_per_week=float(role.hours_per_week),
+                cost=float(model.cost[a]),
+                reasons=reasons[seat],
+            )
+        )
+    bound = outcome.bound if math.isfinite(outcome.bound) else outcome.value
+    gap = max(bound - outcome.value, 0.0) / max(abs(bound), 1e-12)
+    status: Literal["optimal", "feasible"] = (
+        "optimal" if outcome.status == "optimal" else "feasible"
+    )
+    return Proposal(
+        rank=rank,
+        members=tuple(members),
+        scores=objective_scores(model, team),
+        total_score=float(outcome.value),
+        bound=float(bound),
+        gap=float(gap),
+        status=status,
+        total_cost=float(model.cost[team].sum()),
+        solve_seconds=float(outcome.seconds),
+        method=outcome.method,
+        pool_pruned=pruned,
+    )
+
+
+def _diagnose(
+    model: TeamModel,
+    index: CandidateIndex,
+    problem: FormationProblem,
+    seed: int,
+    time_limit: float,
+) -> list[Obstacle]:
+    """Relax one constraint family at a time; those whose removal allows a team are culprits."""
+    families: list[str] = [
+        k
+        for k in ("budget", "sector_mix", "max_per_org", "tz_coverage", "role_tz")
+        if k in model.row_kind
+    ]
+    if model.conflict.any():
+        families.append("conflicts")
+    if model.lock_actor.any():
+        families.append("locked_in")
+    bare = model
+    for kind in families:
+        bare = bare.without_kind(kind)
+    per = max(time_limit / (len(families) + 2), 0.05)
+    status = find_feasible(bare, per, seed)
+    if status == "infeasible":
+        busy = sorted(
+            ((int(np.sum(model.a_role == r)), r) for r in range(len(model.roles))),
+        )
+        names = ", ".join(f"'{model.roles[r].label}' ({k} eligible)" for k, r in busy[:3])
+        return [
+            Obstacle(
+                "distinct_people",
+                "roles",
+                "No set of different people can fill every seat: the roles compete for the "
+                f"same few actors (scarcest: {names}).",
+            )
+        ]
+    obstacles: list[Obstacle] = []
+    for kind in families:
+        relaxed = model.without_kind(kind)
+        outcome = solve_model(relaxed, mode="default", time_limit=per, seed=seed, kicks=5)
+        if outcome.team is None:
+            continue
+        detail, closest = describe_relaxed_team(
+            index, relaxed, outcome.team, kind, problem.constraints
+        )
+        obstacles.append(
+            Obstacle(
+                kind,
+                family_field(kind),
+                f"No team meets {FAMILY_WORDS[kind]} together with the other constraints"
+                + (f"; {detail}." if detail else "."),
+                closest,
+            )
+        )
+    if not obstacles:
+        words = _join_words([FAMILY_WORDS[k] for k in families])
+        obstacles.append(
+            Obstacle(
+                "combination",
+                "constraints",
+                f"No team meets {words} all together, though each can be met on its own "
+                "terms; relax one of them.",
+            )
+        )
+    return obstacles
+
+
+def _join_words(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def propose(problem: FormationProblem) -> FormationResult:
+    """Propose the best team for an initiative and up to ``k_alternatives`` alternatives.
+
+    Parameters
+    ----------
+    problem : FormationProblem
+        Roles, candidates (or a prebuilt index), constraints, weights, purpose, ties, seed,
+        number of alternatives, time limit and mode.
+
+    Returns
+    -------
+    FormationResult
+        ``status`` ``"optimal"`` / ``"feasible"`` with the proposals (best first; each
+        alternative shares at most two thirds of its seats with every earlier one), each
+        with objective scores, bound, gap and per-member reasons; or ``"infeasible"`` with an
+        :class:`~coalition.engines.formation.result.Infeasibility` naming the roles or
+        constraints that cannot be met and the actors who come closest; or ``"unknown"``
+        when no team was found in the time limit and nothing was proven. Never raises for
+        an infeasible problem.
+
+    Raises
+    ------
+    FormationInputError
+        For invalid input (see :func:`validate_problem`), with the field it concerns.
+
+    Notes
+    -----
+    The team model, its objective and constraints are described in
+    :mod:`coalition.engines.formation.model`; the search in
+    :mod:`coalition.engines.formation.solver`. With a time limit the MIP may stop early: the
+    result is then reproducible for a seed when it proves optimality, and otherwise may
+    vary with the machine's speed (the heuristic part never does).
+
+    References
+    ----------
+    .. [1] T. Lappas, K. Liu, E. Terzi, "Finding a team of experts in social networks",
+       KDD 2009 (communication cost of a team in a network).
+    .. [2] M. Kargar, A. An, "Discovering top-k teams of experts with/without a leader in
+       social networks", CIKM 2011 (top-k teams, sum-of-distances cost).
+    """
+    start = time.perf_counter()
+    index = (
+        problem.candidates
+        if isinstance(problem.candidates, CandidateIndex)
+        else CandidateIndex(problem.candidates)
+    )
+    validate_problem(problem, index)
+    roles = tuple(problem.roles)
+    cons = problem.constraints
+    weights = problem.weights
+    limit = None if problem.mode == "exact" else problem.time_limit_s
+    blocked = index.blocked(cons)
+    funnels = [index.funnel(role, blocked) for role in roles]
+    eligible = [f[0] for f in funnels]
+    stats: dict[str, float] = {
+        f"eligible.{role.key}": float(len(eligible[r])) for r, role in enumerate(roles)
+    }
+    obstacles = quick_obstacles(index, roles, cons, funnels, blocked)
+    if obstacles:
+        stats["seconds"] = time.perf_counter() - start
+        return FormationResult(
+            "infeasible",
+            infeasibility=Infeasibility(_summary(obstacles), tuple(obstacles)),
+            stats=stats,
+        )
+    union = np.unique(np.concatenate(eligible))
+    query_text = " . ".join([problem.purpose_text, *problem.purpose_tags])
+    query = index.query_vector(query_text)
+    sim_union = index.purpose_similarity(union, query)
+    if cons.budget is not None and cons.budget > 0:
+        cost_ref = float(cons.budget)
+    else:
+        cost_ref = 0.0
+        for r, role in enumerate(roles):
+            costs = seat_cost(index.day_rate[eligible[r]], role.hours_per_week, cons.weeks)
+            cost_ref += role.seats * float(costs.max(initial=0.0))
+    sectors = index.sector_code[union]
+    regions = index.region_code[union]
+    sector_den = len(np.unique(sectors[sectors >= 0]))
+    region_den = len(np.unique(regions[regions >= 0]))
+    total_pairs = sum(len(e) for e in eligible)
+    keep: int | None = None
+    if problem.mode != "exact" and total_pairs > NO_PRUNING_BELOW:
+        keep = problem.pool_per_role
+
+    def build(keep_k: int | None) -> tuple[TeamModel, bool]:
+        pool = _select_pool(
+            index, roles, cons, weights, eligible, sim_union, union, cost_ref, keep_k
+        )
+        sim = sim_union[np.searchsorted(union, pool)]
+        closeness = pool_closeness(problem.ties, index.actor_ids[pool])
+        model = build_model(
+            index,
+            roles,
+            cons,
+            weights,
+            pool,
+            eligible,
+            sim,
+            closeness,
+            cost_ref=cost_ref,
+            sector_denominator=sector_den,
+            region_denominator=region_den,
+        )
+        return model, len(pool) < len(union)
+
+    model, pruned = build(keep)
+    stats["prepare_seconds"] = time.perf_counter() - start
+    notes: list[str] = []
+
+    def remaining() -> float | None:
+        if limit is None:
+            return None
+        return max(0.9 * limit - (time.perf_counter() - start), 0.02)
+
+    n_solves = 1 + problem.k_alternatives
+    first_share = 0.55 if n_solves > 1 else 1.0
+    left = remaining()
+    first = solve_model(
+        model,
+        mode=problem.mode,
+        time_limit=None if left is None else left * first_share,
+        seed=problem.seed,
+    )
+    if first.team is None and first.status == "infeasible" and pruned:
+        widened = None if len(union) <= MAX_RETRY_POOL else max(keep or 0, 1) * 5
+        model, pruned = build(widened)
+        notes.append("The pruned pool admitted no team; the search was widened.")
+        left = remaining()
+        first = solve_model(
+            model,
+            mode=problem.mode,
+            time_limit=None if left is None else left * first_share,
+            seed=problem.seed,
+        )
+    stats["pool_actors"] = float(len(model.actor_ids))
+    stats["pool_assignments"] = float(model.n_assignments)
+    if first.team is None:
+        stats["seconds"] = time.perf_counter() - start
+        if first.status == "infeasible":
+            diag_time = max(limit or 1.0, 0.5)
+            obstacles = _diagnose(model, index, problem, problem.seed, diag_time)
+            return FormationResult(
+                "infeasible",
+                infeasibility=Infeasibility(_summary(obstacles), tuple(obstacles)),
+                notes=tuple(notes),
+                stats=stats,
+            )
+        return FormationResult(
+            "unknown",
+            infeasibility=Infeasibility(
+                "No team was found within the time limit; infeasibility is not proven. "
+                "Allow more time or relax a constraint.",
+                (),
+                proven=False,
+            ),
+            notes=tuple(notes),
+            stats=stats,
+        )
+    proposals = [_proposal(0, first, model, index, problem, query, pruned)]
+    current = model
+    team = first.team
+    for k in range(1, n_solves):
+        current = current.overlap_row(current.a_actor[team].tolist())
+        left = remaining()
+        share = None if left is None else left / (n_solves - k)
+        outcome = solve_model(
+            current,
+            mode=problem.mode,
+            time_limit=share,
+            seed=problem.seed + k,
+            bound_cap=proposals[-1].bound,
+        )
+        if outcome.team is None:
+            why = (
+                "no other team differs from the earlier ones in at least a third of its seats"
+                if outcome.status == "infeasible"
+                else "no further alternative was found within the time limit"
+            )
+            notes.append(f"Only {k - 1} alternative(s): {why}.")
+            break
+        team = outcome.team
+        proposals.append(_proposal(k, outcome, current, index, problem, query, pruned))
+    stats["seconds"] = time.perf_counter() - start
+    return FormationResult(
+        proposals[0].status,
+        proposals=tuple(proposals),
+        notes=tuple(notes),
+        stats=stats,
+    )
+
+
+def _summary(obstacles: Sequence[Obstacle]) -> str:
+    first = obstacles[0].message
+    more = len(obstacles) - 1
+    return first if more == 0 else f"{first} (and {more} more obstacle{'s' if more > 1 else ''})"

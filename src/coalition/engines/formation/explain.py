@@ -1,0 +1,520 @@
+"""Plain-language reasons: why each member was proposed, and why no team could be formed.
+
+Every sentence is drawn from the data the engine was given (levels, ties and their years,
+shared purpose words, sectors, regions, capacity, rates), so a convenor can check it against
+the directory. Infeasibility is explained in two stages: quick counting arguments on the
+eligible sets (a role with fewer eligible actors than seats, a required region or sector
+nobody eligible is in, a budget below the cheapest possible team, impossible locks), then,
+when those all pass but the solver proves there is no team, by relaxing one constraint
+family at a time (see :func:`coalition.engines.formation.engine.propose`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from coalition.engines.formation.candidates import CandidateIndex, FunnelStep
+from coalition.engines.formation.model import TeamModel, seat_cost
+from coalition.engines.formation.problem import REGIONS, Constraints, RoleSpec
+from coalition.engines.formation.result import ClosestActor, Obstacle
+from coalition.engines.formation.ties import TieGraph
+
+__all__ = [
+    "FAMILY_WORDS",
+    "closest_for_role",
+    "describe_gaps",
+    "describe_relaxed_team",
+    "family_field",
+    "member_reasons",
+    "quick_obstacles",
+]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _names(index: CandidateIndex, rows: Sequence[int], limit: int = 3) -> str:
+    names = [index.candidates[r].name or f"#{index.candidates[r].actor_id}" for r in rows]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def member_reasons(
+    index: CandidateIndex,
+    model: TeamModel,
+    team: IntArray,
+    constraints: Constraints,
+    ties: object,
+    query: sp.csr_matrix | None,
+    purpose_tags: Sequence[str] = (),
+) -> list[tuple[str, ...]]:
+    """Reasons, per seat of ``team`` (assignment indices), in plain language.
+
+    Capability coverage against the role's minimums; prior collaboration with the rest of
+    the team (direct ties and the year they began, or shared collaborators); shared purpose
+    (shared tags, else the TF-IDF terms the actor's purposes share with the initiative's);
+    what the member adds to the mix (only member of a sector or required region); fair
+    spread (newcomer, few recent engagements); capacity; cost; locks.
+    """
+    m = model
+    members = m.a_actor[team]
+    rows = m.pool_rows[members]
+    ids = m.actor_ids[members]
+    tied: npt.NDArray[np.bool_] | None = None
+    years: IntArray | None = None
+    if isinstance(ties, TieGraph):
+        tied, years = ties.direct(ids)
+    clos = m.closeness[np.ix_(members, members)]
+    tags = {t.lower() for t in purpose_tags}
+    sectors = [m.sector_of[i] for i in members]
+    regions = [m.region_of[i] for i in members]
+    out: list[tuple[str, ...]] = []
+    for seat, a in enumerate(team.tolist()):
+        role = m.roles[int(m.a_role[a])]
+        row = int(rows[seat])
+        cand = index.candidates[row]
+        reasons: list[str] = []
+        if int(ids[seat]) in constraints.locked_in:
+            reasons.append("locked in by the convenor")
+        covers = [
+            f"{term} (level {cand.capabilities.get(term, 0)}, needed {need})"
+            for term, need in role.requirements.items()
+        ]
+        if covers:
+            reasons.append("covers " + _join(covers))
+        others = [k for k in range(len(team)) if k != seat]
+        if tied is not None and years is not None:
+            direct = [k for k in others if tied[seat, k]]
+            if direct:
+                known = [int(years[seat, k]) for k in direct if years[seat, k] > 0]
+                when = f" since {min(known)}" if known else " before"
+                who = _names(index, [int(rows[k]) for k in direct])
+                reasons.append(f"worked with {len(direct)} of the team ({who}){when}")
+            else:
+                near = [k for k in others if clos[seat, k] > 0]
+                if near:
+                    reasons.append(
+                        f"shares collaborators with {len(near)} of the team "
+                        f"({_names(index, [int(rows[k]) for k in near])})"
+                    )
+        elif others:
+            close = [k for k in others if clos[seat, k] >= 1.0 - 1e-9]
+            near = [k for k in others if clos[seat, k] > 0]
+            if close:
+                reasons.append(f"has worked with {len(close)} of the team")
+            elif near:
+                reasons.append(f"is close to {len(near)} of the team in the tie network")
+        shared_tags = sorted(t for t in cand.purpose_tags if t.lower() in tags)
+        terms = shared_tags or index.shared_purpose_terms(row, query)
+        if terms:
+            reasons.append("shares " + _join([f"'{t}'" for t in terms[:3]]))
+        sector = sectors[seat]
+        if sector >= 0 and len(team) > 1 and sum(1 for s in sectors if s == sector) == 1:
+            reasons.append(f"the team's only member from {index.sectors[int(sector)]}")
+        region = regions[seat]
+        needed = set(constraints.tz_coverage) | set(role.tz_regions)
+        if region >= 0 and REGIONS[int(region)] in needed:
+            if sum(1 for g in regions if g == region) == 1:
+                reasons.append(f"covers {REGIONS[int(region)].upper()} working hours")
+        if cand.is_newcomer:
+            reasons.append("newcomer to the network")
+        elif cand.recent_engagements == 0:
+            reasons.append("no recent engagements")
+        elif cand.recent_engagements == 1:
+            reasons.append("only 1 recent engagement")
+        reasons.append(
+            f"has {cand.capacity_left_hours:g} h/week free; the role needs {role.hours_per_week:g}"
+        )
+        if cand.day_rate is None:
+            reasons.append("no day rate declared (counted as no cost)")
+        else:
+            reasons.append(
+                f"costs {_money(float(m.cost[a]))} over {constraints.weeks:g} weeks "
+                f"(day rate {_money(cand.day_rate)})"
+            )
+        out.append(tuple(reasons))
+    return out
+
+
+def describe_gaps(index: CandidateIndex, row: int, role: RoleSpec) -> tuple[str, ...]:
+    """What the actor at ``row`` lacks to take ``role`` (empty when nothing is missing)."""
+    cand = index.candidates[row]
+    gaps: list[str] = []
+    for term, need in role.requirements.items():
+        have = cand.capabilities.get(term, 0)
+        if have < need:
+            gaps.append(f"{term} level {have} (needs {need})" if have else f"no {term}")
+    if cand.capacity_left_hours < role.hours_per_week - 1e-9:
+        gaps.append(f"{cand.capacity_left_hours:g} h/week free (needs {role.hours_per_week:g})")
+    spoken = {lang.lower() for lang in cand.languages}
+    for lang in sorted(role.languages):
+        if lang.lower() not in spoken:
+            gaps.append(f"does not speak {lang}")
+    return tuple(gaps)
+
+
+def closest_for_role(
+    index: CandidateIndex, role: RoleSpec, blocked: BoolArray, limit: int = 5
+) -> tuple[ClosestActor, ...]:
+    """The actors who come closest to ``role`` without qualifying, fewest gaps first.
+
+    Looks at everyone holding at least one required capability (everyone, for a role with
+    no requirements), ranks by number of unmet conditions, then total level shortfall, then
+    capacity, then actor id.
+    """
+    terms = list(role.requirements)
+    if terms:
+        rows = np.unique(np.concatenate([index.holders(t, 1) for t in terms]))
+    else:
+        rows = np.arange(len(index), dtype=np.int64)
+    rows = rows[~blocked[rows]]
+    if len(rows) == 0:
+        return ()
+    n_gaps = np.zeros(len(rows), dtype=np.int64)
+    shortfall = np.zeros(len(rows), dtype=np.int64)
+    for term in terms:
+        lvl = index.level_of(rows, term)
+        short = np.maximum(role.requirements[term] - lvl, 0)
+        n_gaps += short > 0
+        shortfall += short
+    n_gaps += index.capacity[rows] < role.hours_per_week - 1e-9
+    if role.languages:
+        n_gaps += ~index.speaks_all(rows, role.languages)
+    candidates = n_gaps > 0
+    rows, n_gaps, shortfall = rows[candidates], n_gaps[candidates], shortfall[candidates]
+    order = np.lexsort((index.actor_ids[rows], -index.capacity[rows], shortfall, n_gaps))
+    out = []
+    for k in order[:limit].tolist():
+        row = int(rows[k])
+        out.append(
+            ClosestActor(
+                actor_id=int(index.actor_ids[row]),
+                name=index.candidates[row].name,
+                role_key=role.key,
+                gaps=describe_gaps(index, row, role),
+            )
+        )
+    return tuple(out)
+
+
+def _funnel_message(role: RoleSpec, steps: Sequence[FunnelStep]) -> str:
+    seats = f"{role.seats} seat{'s' if role.seats != 1 else ''}"
+    shown: list[FunnelStep] = []
+    for step in steps:
+        shown.append(step)
+        if step.count < role.seats:
+            break  # later filters only repeat the shortage
+    parts = [f"{s.count} with {s.label}" for s in shown]
+    return f"Role '{role.label}' needs {seats}; eligible actors: " + ", then ".join(parts) + "."
+
+
+def quick_obstacles(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    funnels: Sequence[tuple[IntArray, list[FunnelStep]]],
+    blocked: BoolArray,
+) -> list[Obstacle]:
+    """Obstacles that counting alone proves, before any search (empty when none is found).
+
+    Checks, in order: each role has as many eligible actors as seats; locked actors are
+    allowed, eligible for their role, not in conflict, within seats, organisation caps and
+    sector maxima; there are enough distinct eligible people; sector minimums are reachable;
+    every required region (team and role) has an eligible actor; the cheapest possible team
+    fits the budget.
+    """
+    obstacles: list[Obstacle] = []
+    eligible = [f[0] for f in funnels]
+    for r, role in enumerate(roles):
+        rows, steps = funnels[r]
+        if len(rows) < role.seats:
+            obstacles.append(
+                Obstacle(
+                    "role",
+                    f"roles[{r}]",
+                    _funnel_message(role, steps),
+                    closest_for_role(index, role, blocked),
+                )
+            )
+    role_pos = {role.key: r for r, role in enumerate(roles)}
+    locks_per_role = np.zeros(len(roles), dtype=np.int64)
+    locked_rows: list[int] = []
+    for actor, key in sorted(constraints.locked_in.items(), key=lambda kv: kv[0]):
+        row = index.row_of[int(actor)]
+        locked_rows.append(row)
+        name = index.candidates[row].name or f"#{actor}"
+        field = f"constraints.locked_in.{actor}"
+        if blocked[row]:
+            obstacles.append(
+                Obstacle(
+                    "locked_in",
+                    field,
+                    f"{name} is locked in but excluded or affiliated with a competing bidder.",
+                )
+            )
+            continue
+        allowed = [role_pos[key]] if key is not None else list(range(len(roles)))
+        ok = [r for r in allowed if np.isin(row, eligible[r])]
+        if not ok:
+            target = roles[allowed[0]]
+            gaps = describe_gaps(index, row, target) if key is not None else ()
+            where = f"role '{target.label}'" if key is not None else "any role"
+            obstacles.append(
+                Obstacle(
+                    "locked_in",
+                    field,
+                    f"{name} is locked in but does not qualify for {where}"
+                    + (f": {'; '.join(gaps)}." if gaps else "."),
+                    (ClosestActor(int(actor), index.candidates[row].name, key, gaps),),
+                )
+            )
+        elif key is not None:
+            locks_per_role[role_pos[key]] += 1
+    for r, role in enumerate(roles):
+        if locks_per_role[r] > role.seats:
+            obstacles.append(
+                Obstacle(
+                    "locked_in",
+                    "constraints.locked_in",
+                    f"{locks_per_role[r]} actors are locked into role '{role.label}', "
+                    f"which has {role.seats} seat(s).",
+                )
+            )
+    n = sum(role.seats for role in roles)
+    if len(locked_rows) > n:
+        obstacles.append(
+            Obstacle(
+                "locked_in",
+                "constraints.locked_in",
+                f"{len(locked_rows)} actors are locked in but the team has {n} seats.",
+            )
+        )
+    locked_ids = set(constraints.locked_in)
+    for a, b in constraints.conflicts:
+        if a in locked_ids and b in locked_ids:
+            obstacles.append(
+                Obstacle(
+                    "conflicts",
+                    "constraints.conflicts",
+                    f"Locked-in actors {_names(index, [index.row_of[a], index.row_of[b]])} "
+                    "are declared in conflict and cannot sit together.",
+                )
+            )
+    if constraints.max_per_org is not None and locked_rows:
+        orgs = np.concatenate([index.organisations_of(r) for r in locked_rows])
+        values, counts = np.unique(orgs, return_counts=True)
+        for org, count in zip(values.tolist(), counts.tolist(), strict=True):
+            if count > constraints.max_per_org:
+                obstacles.append(
+                    Obstacle(
+                        "max_per_org",
+                        "constraints.max_per_org",
+                        f"{count} locked-in actors belong to organisation {org}, above the "
+                        f"cap of {constraints.max_per_org}.",
+                    )
+                )
+    union = np.unique(np.concatenate(eligible)) if eligible else np.empty(0, np.int64)
+    if not obstacles and len(union) < n:
+        obstacles.append(
+            Obstacle(
+                "distinct_people",
+                "roles",
+                f"The roles need {n} different people but only {len(union)} actors qualify "
+                "for any role.",
+            )
+        )
+    mins = {s: mn for s, (mn, _) in constraints.sector_mix.items()}
+    if sum(mins.values()) > n:
+        obstacles.append(
+            Obstacle(
+                "sector_mix",
+                "constraints.sector_mix",
+                f"The sector minimums add up to {sum(mins.values())} members but the team has "
+                f"{n} seats.",
+            )
+        )
+    for sector, (smin, smax) in sorted(constraints.sector_mix.items()):
+        code = index.sectors.index(sector) if sector in index.sectors else -2
+        have = int(np.sum(index.sector_code[union] == code))
+        if have < smin:
+            obstacles.append(
+                Obstacle(
+                    "sector_mix",
+                    f"constraints.sector_mix.{sector}",
+                    f"At least {smin} member(s) from {sector} are required but only {have} "
+                    "eligible actor(s) are in that sector.",
+                    _closest_in_group(index, roles, blocked, index.sector_code == code),
+                )
+            )
+        if smax is not None and locked_rows:
+            locked_here = sum(1 for r in locked_rows if index.sector_code[r] == code)
+            if locked_here > smax:
+                obstacles.append(
+                    Obstacle(
+                        "sector_mix",
+                        f"constraints.sector_mix.{sector}",
+                        f"{locked_here} locked-in actors are from {sector}, above its "
+                        f"maximum of {smax}.",
+                    )
+                )
+    for region in sorted(constraints.tz_coverage):
+        code = REGIONS.index(region)
+        if not np.any(index.region_code[union] == code):
+            obstacles.append(
+                Obstacle(
+                    "tz_coverage",
+                    f"constraints.tz_coverage.{region}",
+                    f"Nobody eligible for any role works {region.upper()} hours.",
+                    _closest_in_group(index, roles, blocked, index.region_code == code),
+                )
+            )
+    for r, role in enumerate(roles):
+        if len(role.tz_regions) > role.seats:
+            obstacles.append(
+                Obstacle(
+                    "role_tz",
+                    f"roles[{r}].tz_regions",
+                    f"Role '{role.label}' must cover {len(role.tz_regions)} regions with "
+                    f"{role.seats} seat(s).",
+                )
+            )
+        for region in sorted(role.tz_regions):
+            code = REGIONS.index(region)
+            if not np.any(index.region_code[eligible[r]] == code):
+                obstacles.append(
+                    Obstacle(
+                        "role_tz",
+                        f"roles[{r}].tz_regions.{region}",
+                        f"Nobody eligible for role '{role.label}' works {region.upper()} hours.",
+                        closest_for_role(index, role, blocked | (index.region_code != code)),
+                    )
+                )
+    if constraints.budget is not None:
+        cheapest = 0.0
+        for r, role in enumerate(roles):
+            costs = np.sort(
+                seat_cost(index.day_rate[eligible[r]], role.hours_per_week, constraints.weeks)
+            )
+            cheapest += float(costs[: role.seats].sum())
+        if cheapest > constraints.budget + 1e-9:
+            obstacles.append(
+                Obstacle(
+                    "budget",
+                    "constraints.budget",
+                    f"The cheapest possible team costs {_money(cheapest)} over "
+                    f"{constraints.weeks:g} weeks, above the budget of "
+                    f"{_money(constraints.budget)}.",
+                )
+            )
+    return obstacles
+
+
+def _closest_in_group(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    blocked: BoolArray,
+    in_group: BoolArray,
+    limit: int = 5,
+) -> tuple[ClosestActor, ...]:
+    """Actors of a group (a sector, a region) closest to qualifying for some role."""
+    found: list[tuple[int, int, ClosestActor]] = []
+    for role in roles:
+        for c in closest_for_role(index, role, blocked | ~in_group, limit):
+            found.append((len(c.gaps), c.actor_id, c))
+    found.sort(key=lambda t: (t[0], t[1]))
+    seen: set[int] = set()
+    out: list[ClosestActor] = []
+    for _, actor, c in found:
+        if actor not in seen:
+            seen.add(actor)
+            out.append(c)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def describe_relaxed_team(
+    index: CandidateIndex,
+    model: TeamModel,
+    team: IntArray,
+    kind: str,
+    constraints: Constraints,
+) -> tuple[str, tuple[ClosestActor, ...]]:
+    """How the best team without constraint family ``kind`` breaks it, and its members."""
+    members = model.a_actor[team]
+    rows = model.pool_rows[members]
+    closest = tuple(
+        ClosestActor(
+            actor_id=int(index.actor_ids[r]),
+            name=index.candidates[r].name,
+            role_key=model.roles[int(model.a_role[a])].key,
+            gaps=(),
+        )
+        for r, a in zip(rows.tolist(), team.tolist(), strict=True)
+    )
+    detail = ""
+    if kind == "budget" and constraints.budget is not None:
+        detail = (
+            f"the closest team costs {_money(float(model.cost[team].sum()))} against a "
+            f"budget of {_money(constraints.budget)}"
+        )
+    elif kind == "sector_mix":
+        counts: dict[str, int] = {}
+        for r in rows.tolist():
+            s = index.candidates[r].sector or "unknown"
+            counts[s] = counts.get(s, 0) + 1
+        detail = "the closest team has " + _join(
+            [f"{c} from {s}" for s, c in sorted(counts.items())]
+        )
+    elif kind in ("tz_coverage", "role_tz"):
+        covered = sorted({index.candidates[r].tz_region or "unknown" for r in rows.tolist()})
+        detail = "the closest team covers " + _join([c.upper() for c in covered])
+    elif kind == "max_per_org":
+        detail = "the closest team has too many members from one organisation"
+    elif kind == "conflicts":
+        detail = "the closest team seats a declared conflicting pair together"
+    elif kind == "locked_in":
+        missing = [a for a in constraints.locked_in if a not in set(index.actor_ids[rows])]
+        detail = "the closest team leaves out locked-in " + _join(
+            [index.candidates[index.row_of[a]].name or f"#{a}" for a in missing]
+        )
+    return detail, closest
+
+
+def family_field(kind: str) -> str:
+    """The problem field a constraint family lives in."""
+    return {
+        "budget": "constraints.budget",
+        "sector_mix": "constraints.sector_mix",
+        "max_per_org": "constraints.max_per_org",
+        "tz_coverage": "constraints.tz_coverage",
+        "role_tz": "roles",
+        "conflicts": "constraints.conflicts",
+        "locked_in": "constraints.locked_in",
+    }.get(kind, "constraints")
+
+
+FAMILY_WORDS: Mapping[str, str] = {
+    "budget": "the budget",
+    "sector_mix": "the sector mix",
+    "max_per_org": "the cap on members per organisation",
+    "tz_coverage": "time-zone coverage",
+    "role_tz": "the roles' time-zone coverage",
+    "conflicts": "the declared conflicts of interest",
+    "locked_in": "the locked-in actors",
+}
