@@ -1,0 +1,478 @@
+"""Kumu's spreadsheet layout, as CSV files (two, or a zip) or one XLSX workbook.
+
+Layout (docs.kumu.io, "Structure your data for Kumu"): an **Elements** table whose first
+column is ``ID`` (then ``Label``, ``Type``, ``Sector``, ``Joined``) and a **Connections**
+table ``From``, ``To``, ``Type``, ``Direction``, ``Strength``, ``Start``, ``End`` (with
+``ID`` first when some tie has a key). Every free attribute is one more column, named after
+it; several values in one cell are separated by ``|``, as Kumu does. Dates are ISO text
+(``2024-03-31``). Lists of one value are written like text: the declared type says which.
+
+Types: spreadsheets carry no column types, so the writer adds a third table, **Fields**
+(``Sheet``, ``Field``, ``Type``) declaring each attribute column's type. In the workbook it
+is the sheet ``Fields (ignore)``, which Kumu skips by its naming rule; as CSV it is
+``fields.csv``. Reading a file without it (made by hand or by Kumu), a column is a list
+when named ``Tags`` or when a cell holds ``|``, else boolean, integer or number when every
+value reads as one, else text.
+
+Reading follows Kumu: headers are matched case-insensitively, an element without ``ID``
+is known by its label, a ``To`` cell ``a|b`` makes one connection per element, a missing
+``Direction`` means directed, a missing ``Strength`` weight 1.
+
+CSV cells are written as they are: a text starting with ``=`` stays so (it is data), which
+spreadsheet programs may read as a formula; prefer the XLSX export for them, whose text
+cells are always text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from coalition.io.graph_model import (
+    DIRECTIONS,
+    AttrType,
+    AttrValue,
+    MapEdge,
+    MapGraph,
+    MapNode,
+    Problem,
+    attribute_types,
+    check,
+    validate_graph,
+)
+
+__all__ = [
+    "CSV_NAMES",
+    "FIELDS_SHEET",
+    "read_csv",
+    "read_csv_zip",
+    "read_xlsx",
+    "write_csv",
+    "write_csv_zip",
+    "write_xlsx",
+]
+
+ELEMENTS, CONNECTIONS = "Elements", "Connections"
+FIELDS_SHEET = "Fields (ignore)"
+CSV_NAMES = {ELEMENTS: "elements.csv", CONNECTIONS: "connections.csv", "Fields": "fields.csv"}
+_ELEMENT_HEADS = ("ID", "Label", "Type", "Sector", "Joined")
+_CONNECTION_HEADS = ("From", "To", "Type", "Direction", "Strength", "Start", "End")
+_ALIASES = {"weight": "strength", "start date": "start", "end date": "end"}
+_TYPES: tuple[AttrType, ...] = ("string", "integer", "double", "boolean", "list")
+_MAX_UNZIPPED = 512 * 1024 * 1024
+_INT = re.compile(r"^[+-]?\d+$")
+
+Cell = str | int | float | bool | dt.date | dt.datetime | None
+
+
+@dataclass
+class _Table:
+    name: str  # as the user sees it: file or sheet name
+    header: list[str]
+    rows: list[tuple[int, list[Cell]]]
+    sheet: str = ""  # Elements, Connections or Fields
+
+    def __post_init__(self) -> None:
+        self.sheet = self.sheet or self.name
+
+
+# ---------------------------------------------------------------- graph → tables
+
+
+def _cell(value: AttrValue | dt.date | None, *, text_only: bool) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return "|".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if text_only:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+    return value
+
+
+def _tables(graph: MapGraph, *, text_only: bool) -> list[_Table]:
+    check("spreadsheet", validate_graph(graph))
+    node_types = attribute_types(graph.nodes)
+    edge_types = attribute_types(graph.edges)
+    keyed = any(e.key is not None for e in graph.edges)
+
+    def c(v: AttrValue | dt.date | None) -> Cell:
+        return _cell(v, text_only=text_only)
+
+    elements = _Table(ELEMENTS, [*_ELEMENT_HEADS, *node_types], [])
+    for i, n in enumerate(graph.nodes):
+        row = [c(n.key), c(n.label), c(n.kind), c(n.sector), c(n.joined)]
+        row += [c(n.attrs.get(name)) for name in node_types]
+        elements.rows.append((i + 2, row))
+    connections = _Table(
+        CONNECTIONS, [*(["ID"] if keyed else []), *_CONNECTION_HEADS, *edge_types], []
+    )
+    for i, e in enumerate(graph.edges):
+        row = [c(e.key)] if keyed else []
+        row += [c(e.source), c(e.target), c(e.type), c(e.direction), c(float(e.weight))]
+        row += [c(e.start), c(e.end)]
+        row += [c(e.attrs.get(name)) for name in edge_types]
+        connections.rows.append((i + 2, row))
+    fields = _Table("Fields", ["Sheet", "Field", "Type"], [])
+    for sheet, types in ((ELEMENTS, node_types), (CONNECTIONS, edge_types)):
+        for name, t in types.items():
+            fields.rows.append((len(fields.rows) + 2, [sheet, name, t]))
+    return [elements, connections, fields]
+
+
+def write_csv(graph: MapGraph) -> dict[str, bytes]:
+    """``elements.csv``, ``connections.csv`` and ``fields.csv`` (UTF-8, RFC 4180)."""
+    out = {}
+    for table in _tables(graph, text_only=True):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(table.header)
+        w.writerows(["" if v is None else v for v in row] for _, row in table.rows)
+        out[CSV_NAMES[table.name]] = buf.getvalue().encode("utf-8")
+    return out
+
+
+def write_csv_zip(graph: MapGraph) -> bytes:
+    """The three CSV files in one zip archive (fixed timestamps: same graph, same bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in write_csv(graph).items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data)
+    return buf.getvalue()
+
+
+def write_xlsx(graph: MapGraph) -> bytes:
+    """One workbook with sheets Elements, Connections and Fields (ignore) (openpyxl)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for table in _tables(graph, text_only=False):
+        ws = wb.create_sheet(FIELDS_SHEET if table.name == "Fields" else table.name)
+        ws.append(table.header)
+        for r, (_, row) in enumerate(table.rows, start=2):
+            for col, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(row=r, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text, even "=…"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- tables → graph
+
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def _infer(header: str, values: Iterable[Cell]) -> AttrType:
+    vals = [v for v in values if not _blank(v)]
+    if header.strip().lower() == "tags" or any(isinstance(v, str) and "|" in v for v in vals):
+        return "list"
+    if vals and all(isinstance(v, bool) or str(v).lower() in ("true", "false") for v in vals):
+        return "boolean"
+    if vals and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and _INT.match(v))
+        for v in vals
+    ):
+        return "integer"
+
+    def number(v: Cell) -> bool:
+        if isinstance(v, bool):
+            return False
+        if isinstance(v, int | float):
+            return True
+        try:
+            return math.isfinite(float(str(v)))
+        except ValueError:
+            return False
+
+    if vals and all(number(v) for v in vals):
+        return "double"
+    return "string"
+
+
+def _parse(value: Cell, t: AttrType) -> AttrValue:
+    if t == "string":
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        return value if isinstance(value, str) else _cell(value, text_only=True)  # type: ignore[return-value]
+    if t == "list":
+        return tuple(x.strip() for x in str(value).split("|") if x.strip())
+    if t == "boolean":
+        if isinstance(value, bool):
+            return value
+        low = str(value).strip().lower()
+        if low not in ("true", "false"):
+            raise ValueError("not true or false")
+        return low == "true"
+    if isinstance(value, bool) or isinstance(value, dt.date):
+        raise ValueError(f"not a{'n integer' if t == 'integer' else ' number'}")
+    if t == "integer":
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError("not an integer")
+            return int(value)
+        return int(str(value).strip())
+    number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    return number
+
+
+def _date(value: Cell) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def _graph(
+    elements: _Table, connections: _Table | None, fields: _Table | None, fmt: str
+) -> MapGraph:
+    problems: list[Problem] = []
+    declared: dict[tuple[str, str], AttrType] = {}
+    if fields is not None:
+        cols = {h.strip().lower(): i for i, h in enumerate(fields.header)}
+        if not {"sheet", "field", "type"} <= cols.keys():
+            problems.append(Problem(f"{fields.name} row 1", "needs columns Sheet, Field, Type"))
+        else:
+            for rn, row in fields.rows:
+                sheet, name, t = (
+                    row[cols[k]] if cols[k] < len(row) else None for k in ("sheet", "field", "type")
+                )
+                if t not in _TYPES or not isinstance(sheet, str) or not isinstance(name, str):
+                    problems.append(
+                        Problem(f"{fields.name} row {rn}", f"type {t!r} is not one of {_TYPES}")
+                    )
+                    continue
+                declared[(sheet.strip().lower(), name)] = t  # type: ignore[assignment]
+
+    def read_rows(
+        table: _Table, core: frozenset[str]
+    ) -> list[tuple[int, dict[str, Cell], dict[str, AttrValue]]]:
+        """Per row: core fields by canonical name, and parsed free attributes."""
+        names = [h.strip() if isinstance(h, str) else str(h) for h in table.header]
+        canon: dict[int, str] = {}
+        free: dict[int, AttrType] = {}
+        for i, h in enumerate(names):
+            low = _ALIASES.get(h.lower(), h.lower())
+            if low in core:
+                canon[i] = low
+            elif h:
+                t = declared.get((table.sheet.lower(), h))
+                if t is None:
+                    t = _infer(h, (row[i] if i < len(row) else None for _, row in table.rows))
+                free[i] = t
+        out = []
+        for rn, row in table.rows:
+            if all(_blank(v) for v in row):
+                continue
+            fixed = {canon[i]: v for i, v in enumerate(row) if i in canon and not _blank(v)}
+            attrs: dict[str, AttrValue] = {}
+            for i, t in free.items():
+                if i >= len(row) or _blank(row[i]):
+                    continue
+                try:
+                    value = _parse(row[i], t)
+                except ValueError as exc:
+                    problems.append(
+                        Problem(f"{table.name} row {rn} column {names[i]!r}", f"{row[i]!r}: {exc}")
+                    )
+                    continue
+                if value != ():
+                    attrs[names[i]] = value
+            out.append((rn, fixed, attrs))
+        return out
+
+    def text(fixed: dict[str, Cell], name: str) -> str | None:
+        v = fixed.get(name)
+        return None if v is None else str(_cell(v, text_only=True))  # type: ignore[arg-type]
+
+    def date(fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
+        v = fixed.get(name)
+        if v is None:
+            return None
+        try:
+            return _date(v)
+        except ValueError:
+            problems.append(Problem(f"{where} column {name!r}", f"{v!r} is not an ISO date"))
+            return None
+
+    core_el = frozenset({"id", "label", "type", "sector", "joined"})
+    if not any(h.strip().lower() == "label" for h in elements.header if isinstance(h, str)):
+        problems.append(Problem(f"{elements.name} row 1", "needs a Label column"))
+    nodes: list[MapNode] = []
+    for rn, fixed, attrs in read_rows(elements, core_el):
+        where = f"{elements.name} row {rn}"
+        label = text(fixed, "label")
+        if label is None:
+            problems.append(Problem(where, "no label"))
+            continue
+        nodes.append(
+            MapNode(
+                key=text(fixed, "id") or label,
+                label=label,
+                kind=text(fixed, "type"),
+                sector=text(fixed, "sector"),
+                joined=date(fixed, "joined", where),
+                attrs=attrs,
+            )
+        )
+    edges: list[MapEdge] = []
+    if connections is not None:
+        core_c = frozenset({"id", "from", "to", "type", "direction", "strength", "start", "end"})
+        heads = {h.strip().lower() for h in connections.header if isinstance(h, str)}
+        if not {"from", "to"} <= heads:
+            problems.append(Problem(f"{connections.name} row 1", "needs From and To columns"))
+        for rn, fixed, attrs in read_rows(connections, core_c):
+            where = f"{connections.name} row {rn}"
+            source, targets = text(fixed, "from"), text(fixed, "to")
+            if source is None or targets is None:
+                problems.append(Problem(where, "needs From and To"))
+                continue
+            direction = (text(fixed, "direction") or "directed").strip().lower()
+            if direction not in DIRECTIONS:
+                problems.append(
+                    Problem(
+                        f"{where} column 'Direction'", f"{direction!r} is not one of {DIRECTIONS}"
+                    )
+                )
+                direction = "directed"
+            weight = 1.0
+            if "strength" in fixed:
+                try:
+                    weight = float(_parse(fixed["strength"], "double"))  # type: ignore[arg-type]
+                except ValueError as exc:
+                    problems.append(Problem(f"{where} column 'Strength'", str(exc)))
+            start, end = date(fixed, "start", where), date(fixed, "end", where)
+            for target in (t.strip() for t in targets.split("|")):
+                edges.append(
+                    MapEdge(
+                        source=source,
+                        target=target,
+                        type=text(fixed, "type") or "tie",
+                        weight=weight,
+                        start=start,
+                        end=end,
+                        direction=direction,  # type: ignore[arg-type]
+                        key=text(fixed, "id"),
+                        attrs=attrs,
+                    )
+                )
+    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
+    check(fmt, problems + validate_graph(graph))
+    return graph
+
+
+def _csv_table(sheet: str, data: bytes) -> _Table:
+    name = CSV_NAMES[sheet]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        check("CSV", [Problem(f"{name} byte {exc.start}", "not UTF-8 text")])
+        raise  # pragma: no cover
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        rows: list[tuple[int, list[Cell]]] = []
+        line = reader.line_num
+        for row in reader:
+            rows.append((line + 1, list(row)))
+            line = reader.line_num
+    except csv.Error as exc:
+        check("CSV", [Problem(f"{name} line {reader.line_num}", f"not CSV: {exc}")])
+        raise  # pragma: no cover
+    return _Table(name, header, rows, sheet)
+
+
+def read_csv(
+    elements: bytes, connections: bytes | None = None, fields: bytes | None = None
+) -> MapGraph:
+    """Read the Kumu layout from CSV files; raise FormatError listing every problem."""
+    return _graph(
+        _csv_table(ELEMENTS, elements),
+        None if connections is None else _csv_table(CONNECTIONS, connections),
+        None if fields is None else _csv_table("Fields", fields),
+        "CSV",
+    )
+
+
+def read_csv_zip(data: bytes) -> MapGraph:
+    """Read ``elements.csv`` (+ ``connections.csv``, ``fields.csv``) from a zip archive."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        check("CSV zip", [Problem("archive", f"not a zip file: {exc}")])
+        raise  # pragma: no cover
+    with z:
+        found: dict[str, zipfile.ZipInfo] = {}
+        for info in z.infolist():
+            base = info.filename.rsplit("/", 1)[-1].lower()
+            if base in CSV_NAMES.values():
+                found[base] = info
+        if CSV_NAMES[ELEMENTS] not in found:
+            check("CSV zip", [Problem("archive", "no elements.csv inside")])
+        if sum(i.file_size for i in found.values()) > _MAX_UNZIPPED:
+            check("CSV zip", [Problem("archive", "the CSV files unpack to more than 512 MB")])
+        files = {name: z.read(info) for name, info in found.items()}
+    return read_csv(
+        files[CSV_NAMES[ELEMENTS]],
+        files.get(CSV_NAMES[CONNECTIONS]),
+        files.get(CSV_NAMES["Fields"]),
+    )
+
+
+def _xlsx_cell(value: object) -> Cell:
+    """openpyxl's value as a plain cell (rich text, decimals, times read as text)."""
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return value  # type: ignore[return-value]
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> MapGraph:
+    """Read the Kumu layout from an XLSX workbook; raise FormatError listing every problem."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        check("XLSX", [Problem("workbook", f"not an XLSX workbook: {type(exc).__name__}: {exc}")])
+        raise  # pragma: no cover
+    try:
+        by_name = {ws.title.strip().lower(): ws for ws in wb.worksheets}
+
+        def table(title: str, sheet: str) -> _Table | None:
+            ws = by_name.get(title.lower())
+            if ws is None:
+                return None
+            rows = ws.iter_rows(values_only=True)
+            header = [("" if h is None else str(h)) for h in next(rows, ())]
+            body = [(rn, [_xlsx_cell(v) for v in r]) for rn, r in enumerate(rows, start=2)]
+            return _Table(ws.title, header, body, sheet)
+
+        elements = table(ELEMENTS, ELEMENTS)
+        if elements is None:
+            check("XLSX", [Problem("workbook", "no sheet named Elements")])
+            raise AssertionError  # pragma: no cover
+        return _graph(
+            elements, table(CONNECTIONS, CONNECTIONS), table(FIELDS_SHEET, "Fields"), "XLSX"
+        )
+    finally:
+        wb.close()
