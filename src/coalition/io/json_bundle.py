@@ -278,9 +278,11 @@ def export_bundle(
                 "roles": roles,
             }
         )
-    engagements = db.scalars(
-        select(Engagement).where(Engagement.network_id == network.id).order_by(Engagement.id)
-    ).all()
+    engagements_stmt = select(Engagement).where(Engagement.network_id == network.id)
+    if not include_private:
+        # A member who asked not to be listed on a team page is not listed in a share either.
+        engagements_stmt = engagements_stmt.where(Engagement.listed == 1)
+    engagements = db.scalars(engagements_stmt.order_by(Engagement.id)).all()
     ties = db.scalars(select(Tie).where(Tie.network_id == network.id).order_by(Tie.id)).all()
     return {
         "format": FORMAT,
