@@ -327,16 +327,13 @@ def step_back(
         if getattr(result, "rowcount", 0) != 1:
             raise Conflict(f"this engagement is {engagement.status} already, not active")
         release(db, engagement.actor_id, engagement.hours_per_week)
-        by = (engagement.actor_id, "operator" if caller.system else "invitee")
+        by = (None, "operator") if caller.system else (engagement.actor_id, "invitee")
         invitation = db.scalars(
             select(Invitation).where(Invitation.engagement_id == engagement.id)
         ).first()
-        if invitation is not None and invitation.status == "accepted":
-            invitation.status = "stepped_back"
         record(
             db,
             network_id=engagement.network_id,
-            invitation_id=invitation.id if invitation else None,
             engagement_id=engagement.id,
             at=now,
             by=by,
@@ -344,6 +341,18 @@ def step_back(
             to_status="withdrawn",
             hours=engagement.hours_per_week,
         )
+        if invitation is not None and invitation.status == "accepted":
+            invitation.status = "stepped_back"
+            record(
+                db,
+                network_id=engagement.network_id,
+                invitation_id=invitation.id,
+                engagement_id=engagement.id,
+                at=now,
+                by=by,
+                from_status="accepted",
+                to_status="stepped_back",
+            )
         initiative = db.get_one(Initiative, engagement.initiative_id)
         name = db.scalar(select(Actor.name).where(Actor.id == engagement.actor_id)) or ""
         notify(
