@@ -1,0 +1,125 @@
+"""Data portability: a member downloads everything held about them, and can delete their
+account; their ties stay in the map under "Former member" with nothing personal left."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coalition.config import Settings
+from coalition.errors import NotFound, Unauthorized
+from coalition.services import auth, directory, networks, ties
+from coalition.services.access import Caller
+from coalition.store.session import session_scope
+from coalition.store.tables import Actor, Affiliation, Base, Engagement, Tie
+from coalition.store.tables_auth import Account, ApiToken, AuthSession, Membership
+
+from .helpers import browser, page_token, sign_in
+from .test_security_privacy import MINA, OTTO, seed_secrets
+from .world import PASSWORD, World, build_world
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    w = build_world(db)
+    seed_secrets(db, w)
+    return w
+
+
+def test_export_holds_everything_about_me_and_nothing_about_others(
+    db: Session, world: World
+) -> None:
+    member = world.caller(db, "member")
+    data = auth.export_my_data(db, member)
+    text = json.dumps(data)
+    assert data["account"]["email"] == "member@example.org"
+    assert [m["network"] for m in data["memberships"]] == ["alpha"]
+    (mine,) = data["actors"]
+    assert mine["id"] == world["actor_id"]
+    assert mine["day_rate"] == MINA["day_rate"] and mine["email"] == MINA["email"]
+    assert mine["day_rate_visibility"] == "private"
+    assert mine["capabilities"] == [{"term": "Facilitation", "level": 4, "evidence": ""}]
+    assert mine["affiliations"][0]["organisation_id"] == world["org_id"]
+    assert [t["id"] for t in data["ties"]] == [world["tie_id"]]
+    assert [e["hours_per_week"] for e in data["engagements"]] == [MINA["committed"]]
+    if "invitations" in Base.metadata.tables:
+        assert [i["reason"] for i in data["other"]["invitations"]] == [MINA["decline"]]
+    assert [t["name"] for t in data["other"]["api_tokens"]] == ["member token"]
+    # No secret of the platform and nothing private of anyone else.
+    for absent in ("password_hash", "token_hash", world["api_token"], OTTO["email"]):
+        assert absent not in text
+    assert str(OTTO["day_rate"]) not in text and OTTO["decline"] not in text
+    with pytest.raises(Unauthorized):
+        auth.export_my_data(db, Caller.anonymous())
+
+
+def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: World) -> None:
+    member = world.caller(db, "member")
+    alpha = networks.get_network(db, Caller.operator(), "alpha")
+    ties_before = db.scalar(select(func.count()).select_from(Tie))
+    with pytest.raises(Unauthorized):
+        auth.delete_account(db, member, "not my password")
+    assert db.get(Account, world.accounts["member"]) is not None
+    token_caller = auth.caller_for_token(db, world["api_token"])
+    with pytest.raises(Exception) as refused:
+        auth.delete_account(db, token_caller, PASSWORD)
+    assert getattr(refused.value, "status", None) == 403
+    auth.delete_account(db, member, PASSWORD)
+    db.commit()
+    assert db.get(Account, world.accounts["member"]) is None
+    for model in (Membership, AuthSession, ApiToken):
+        account_id = model.account_id  # type: ignore[attr-defined]
+        assert not db.scalar(select(func.count()).where(account_id == world.accounts["member"]))
+    actor = db.get_one(Actor, world["actor_id"])
+    db.refresh(actor)
+    assert actor.name == "Former member" and actor.anonymised == 1
+    for field in ("day_rate", "email", "phone", "website", "timezone", "external_id"):
+        assert getattr(actor, field) is None, field
+    assert actor.headline == actor.bio == actor.purpose_text == ""
+    assert actor.capabilities == [] and actor.purposes == [] and actor.languages == []
+    assert actor.capacity_hours == actor.committed_hours == 0
+    assert not db.scalar(select(func.count()).where(Affiliation.actor_id == actor.id))
+    assert db.scalar(select(Engagement.status).where(Engagement.actor_id == actor.id)) == (
+        "withdrawn"
+    )
+    invitations = Base.metadata.tables.get("invitations")
+    if invitations is not None:
+        reasons = db.scalars(
+            select(invitations.c.reason).where(invitations.c.actor_id == actor.id)
+        ).all()
+        assert reasons == [None]
+    # The map keeps its shape: the tie stays, its end is "Former member".
+    assert db.scalar(select(func.count()).select_from(Tie)) == ties_before
+    other = world.caller(db, "other_member")
+    assert [t.id for t in ties.list_ties(db, other, alpha)] == [world["tie_id"]]
+    assert ties.list_ties(db, world.caller(db, "outsider"), alpha) == []
+    with pytest.raises(NotFound):
+        directory.get_actor(db, other, actor.id)
+    # The organisation Mina represented stays, without its representative.
+    assert db.get_one(Actor, world["org_id"]).name == "Org"
+
+
+def test_download_and_delete_through_the_pages(settings: Settings) -> None:
+    with session_scope(settings.database_url) as db:
+        build_world(db)
+    client = browser(settings)
+    csrf = sign_in(client, "member@example.org", PASSWORD)
+    r = client.get("/account/export")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert r.json() == {
+        **client.get("/api/me/export").json(),
+        "exported_at": r.json()["exported_at"],
+    }
+    r = client.post("/account/delete", data={"csrf": csrf, "password": "wrong one"})
+    assert r.status_code == 401 and "nothing was deleted" in r.text
+    r = client.post(
+        "/account/delete", data={"csrf": csrf, "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert client.get("/api/me").status_code == 401
+    r = client.post("/api/auth/login", json={"email": "member@example.org", "password": PASSWORD})
+    assert r.status_code == 401
+    page_token(client, "/login")  # the site still works for the anonymous visitor
