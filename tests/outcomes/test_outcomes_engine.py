@@ -17,7 +17,7 @@ from coalition.engines.outcomes import (
     gini,
     is_newcomer,
     lorenz_curve,
-    percentile_ranks,
+    share_below,
     spread,
     trajectory_status,
     under_recognised,
@@ -170,12 +170,14 @@ def test_lorenz_properties(values: list[float], points: int) -> None:
 
 
 @given(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=50))
-def test_percentile_ranks(values: list[int]) -> None:
-    ranks = percentile_ranks(values)
-    assert all(0 <= r <= 1 for r in ranks)
-    for a, ra in zip(values, ranks, strict=True):
-        for b, rb in zip(values, ranks, strict=True):
-            assert (a < b) <= (ra < rb) and (a == b) == (ra == rb)
+def test_share_below(values: list[int]) -> None:
+    below = share_below(values)
+    assert all(0 <= r < 1 for r in below)
+    assert below[values.index(min(values))] == 0
+    for a, ra in zip(values, below, strict=True):
+        assert ra == sum(1 for b in values if b < a) / len(values)
+        for b, rb in zip(values, below, strict=True):
+            assert (a < b) <= (ra < rb) and (a == b) <= (ra == rb)
 
 
 @given(
@@ -189,17 +191,26 @@ def test_under_recognised_properties(pairs: list[tuple[int, int]]) -> None:
     contribution = [float(c) for c, _ in pairs]
     recognition = [float(r) for _, r in pairs]
     found = under_recognised(contribution, recognition)
-    c_rank, r_rank = percentile_ranks(contribution), percentile_ranks(recognition)
-    assert found == sorted(set(found), key=found.index)
+    c_below, r_below = share_below(contribution), share_below(recognition)
+    assert len(found) == len(set(found))
     for i in range(len(pairs)):
-        flagged = contribution[i] > 0 and c_rank[i] >= 0.75 and r_rank[i] <= 0.25
+        flagged = contribution[i] > 0 and c_below[i] >= 0.75 and r_below[i] <= 0.25
         assert (i in found) == flagged
+    # More recognition never puts anyone on the list who was not there.
+    if found:
+        k = found[0]
+        raised = list(recognition)
+        raised[k] = max(recognition) + 1
+        if len(pairs) * 0.25 < len(pairs) - 1:
+            assert k not in under_recognised(contribution, raised)
 
 
 def test_under_recognised_example() -> None:
     contribution = [9, 8, 0, 1, 0, 2, 0, 0]
     recognition = [0, 6, 5, 4, 3, 3, 2, 1]
     assert under_recognised(contribution, recognition) == [0]
+    # Most members unrecognised: every high contributor among them stands out.
+    assert under_recognised([0, 0, 0, 0, 0, 0, 4, 3], [0, 0, 0, 2, 3, 0, 0, 5]) == [6]
 
 
 def test_newcomer() -> None:

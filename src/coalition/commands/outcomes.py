@@ -362,7 +362,16 @@ def enrich_demo(db: Session, slug: str) -> None:
         .where(Initiative.network_id == network.id, Initiative.status.in_(("active", "completed")))
         .order_by(Initiative.id)
     ).all()
-    chosen = [(i, m) for i in initiatives if len(m := _member_ids(db, i.id)) >= 2][:16]
+    actor_ids = list(
+        db.scalars(
+            select(Actor.id)
+            .where(Actor.network_id == network.id, Actor.anonymised == 0)
+            .order_by(Actor.id)
+        )
+    )
+    # About one initiative with outcomes per 25 members: a showcase, not a burden.
+    chosen = [(i, m) for i in initiatives if len(m := _member_ids(db, i.id)) >= 2]
+    chosen = chosen[: max(6, min(16, len(actor_ids) // 25))]
     fallback_start = date(2025, 1, 6)
 
     for n, (initiative, members) in enumerate(chosen):
@@ -455,13 +464,6 @@ def enrich_demo(db: Session, slug: str) -> None:
                     RatingsIn(actor_id=member, ratings=ratings),  # type: ignore[arg-type]
                 )
 
-    actor_ids = list(
-        db.scalars(
-            select(Actor.id)
-            .where(Actor.network_id == network.id, Actor.anonymised == 0)
-            .order_by(Actor.id)
-        )
-    )
     if len(actor_ids) < 2:
         return
     shared_on = min((i.start_date for i, _ in chosen if i.start_date), default=fallback_start)

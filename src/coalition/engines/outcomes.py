@@ -13,13 +13,14 @@ gini
     Gini coefficient of a non-negative distribution (concentration of opportunity).
 lorenz_curve
     The points of the Lorenz curve that the Gini coefficient summarises.
-percentile_ranks, under_recognised
+share_below, under_recognised
     Members whose contribution ranks high while their recognition ranks low.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +34,7 @@ __all__ = [
     "gini",
     "is_newcomer",
     "lorenz_curve",
-    "percentile_ranks",
+    "share_below",
     "spread",
     "trajectory_status",
     "under_recognised",
@@ -239,25 +240,16 @@ def is_newcomer(joined_on: date | None, on: date) -> bool | None:
     return 0 <= (on - joined_on).days < NEWCOMER_DAYS
 
 
-def percentile_ranks(values: Sequence[float]) -> list[float]:
-    """Mid-rank percentile of each value in [0, 1]: ties share the mean of their ranks.
+def share_below(values: Sequence[float]) -> list[float]:
+    """For each value, the share of all values strictly below it, in [0, 1).
 
-    The rank of ``x`` is ``(below + (equal - 1) / 2) / (n - 1)``, so the smallest value ranks
-    0, the largest 1, and equal values rank alike; a single value ranks 0.5.
+    Unlike a mid-rank percentile, ties do not pull each other up: when most members have no
+    recognition at all, each of them still has nobody below them (0), which is what "in the
+    bottom quarter" should mean for them.
     """
     n = len(values)
-    if n == 1:
-        return [0.5]
     ordered = sorted(values)
-    ranks: dict[float, float] = {}
-    i = 0
-    while i < n:
-        j = i
-        while j + 1 < n and ordered[j + 1] == ordered[i]:
-            j += 1
-        ranks[ordered[i]] = ((i + j) / 2) / (n - 1)
-        i = j + 1
-    return [ranks[v] for v in values]
+    return [bisect_left(ordered, v) / n for v in values]
 
 
 def under_recognised(
@@ -269,20 +261,24 @@ def under_recognised(
 ) -> list[int]:
     """Indices of members whose contribution ranks high and whose recognition ranks low.
 
-    A member qualifies when they contributed something (``contribution > 0``), their
-    contribution's percentile rank is at least ``high`` and their recognition's percentile
-    rank is at most ``low`` (ranks by :func:`percentile_ranks` over everyone given). Returned
-    by decreasing contribution, then increasing recognition, then index.
+    A member qualifies when they contributed something (``contribution > 0``), at least
+    ``high`` of all members contributed strictly less (top quarter by default), and at most
+    ``low`` of all members are recognised strictly less (bottom quarter), by
+    :func:`share_below`. Returned by decreasing contribution, then increasing recognition,
+    then index.
+
+    >>> under_recognised([5, 0, 0, 0], [0, 1, 1, 2])
+    [0]
     """
     if len(contribution) != len(recognition):
         raise ValueError("contribution and recognition must have one value per member")
     if not contribution:
         return []
-    c_rank = percentile_ranks(contribution)
-    r_rank = percentile_ranks(recognition)
+    c_below = share_below(contribution)
+    r_below = share_below(recognition)
     found = [
         i
         for i in range(len(contribution))
-        if contribution[i] > 0 and c_rank[i] >= high and r_rank[i] <= low
+        if contribution[i] > 0 and c_below[i] >= high and r_below[i] <= low
     ]
     return sorted(found, key=lambda i: (-contribution[i], recognition[i], i))

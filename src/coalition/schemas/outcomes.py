@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date, datetime
-from typing import Annotated, Literal
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -61,19 +62,25 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 Unit = Annotated[str, Field(min_length=1, max_length=60)]
 
 
+@lru_cache(maxsize=1)
+def _licensing() -> Any:
+    # Building the SPDX symbol table takes ~0.1 s: once per process.
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
 def spdx_licence(value: str) -> str:
     """An SPDX licence expression (e.g. ``CC-BY-4.0``, ``MIT OR Apache-2.0``), normalised.
 
     Every licence key must be on the SPDX list (checked with the ``license-expression``
     package, which carries it); anything else is refused with the unknown key named.
     """
-    from license_expression import get_spdx_licensing
-
     text = value.strip()
     if not text:
         raise ValueError("a licence is needed: an SPDX identifier such as CC-BY-4.0")
     try:
-        info = get_spdx_licensing().validate(text)
+        info = _licensing().validate(text)
     except Exception:  # the parser raises odd types on broken syntax
         raise ValueError(
             f"'{text}' is not an SPDX licence identifier or expression (e.g. CC-BY-4.0)"

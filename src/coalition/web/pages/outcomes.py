@@ -1,0 +1,609 @@
+"""HTML pages of outcomes: an initiative's outcomes section (charts, ledger, health, reuses),
+the network's outcomes overview, the knowledge commons, credits and fairness.
+
+Charts are inline SVG drawn on the server (no script, nothing from a CDN): this module turns
+service results into coordinates; the templates only place them. Forms post here and are
+answered with a redirect (post/redirect/get); their data is the JSON API's too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from ...errors import CoalitionError, Invalid
+from ...schemas.outcomes import (
+    BLOCK_LABELS,
+    BLOCKS,
+    CONTRIBUTION_KINDS,
+    MAX_UPLOAD_BYTES,
+    AssetIn,
+    ContributionIn,
+    ContributionKindName,
+    DirectionName,
+    FairnessOut,
+    HealthCheckIn,
+    HealthCheckOut,
+    MeasurementIn,
+    OutcomeIn,
+    OutcomeOut,
+    RatingsIn,
+    ReuseIn,
+)
+from ...services import commons, contributions, fairness, health, initiatives, outcomes
+from ...services.access import require_role
+from ...services.networks import get_network
+from ...store.tables import Network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(include_in_schema=False)
+M = TypeVar("M", bound=BaseModel)
+
+STATUS_LABELS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "no_data": "No data yet",
+}
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates = request.app.state.templates
+    context = {
+        "status_labels": STATUS_LABELS,
+        "block_labels": BLOCK_LABELS,
+        **context,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+
+
+def _model(model: type[M], data: dict[str, Any]) -> M:
+    """Validate form data with the API's own model; its complaints become a 422 page."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or None
+        message = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())) or 'input'}: "
+            f"{str(e.get('msg', 'invalid')).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise Invalid(message, field=where) from None
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi] (Heckbert's "nice numbers" for graph labels)."""
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(lo / step) * step
+    ticks = [round(start, 10)]
+    while ticks[-1] < hi - step * 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+
+
+@dataclass
+class LineChart:
+    width: int = 640
+    height: int = 260
+    left: int = 64
+    right: int = 16
+    top: int = 14
+    bottom: int = 34
+    trajectory: str = ""
+    on_track_line: str = ""
+    at_risk_line: str = ""
+    series: str = ""
+    dots: list[tuple[float, float, str, str]] = field(default_factory=list)
+    yticks: list[tuple[float, str]] = field(default_factory=list)
+    xticks: list[tuple[float, str]] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+
+def line_chart(o: OutcomeOut) -> LineChart:
+    """Measurements against the trajectory, with the 90 % and 70 % thresholds of the rule."""
+    chart = LineChart()
+    first = o.baseline_date
+    last = max([o.due_date, *[m.measured_on for m in o.measurements]])
+    values = [o.baseline, o.target, *[m.value for m in o.measurements]]
+    ticks = _nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
+    span_days = max(1, (last - first).days)
+    width = chart.plot_right - chart.left
+    height = chart.plot_bottom - chart.top
+
+    def x(d: date) -> float:
+        return round(chart.left + width * (d - first).days / span_days, 1)
+
+    def y(v: float) -> float:
+        return round(chart.plot_bottom - height * (v - lo) / (hi - lo), 1)
+
+    def line(share: float) -> str:
+        end = o.baseline + share * (o.target - o.baseline)
+        points = [(x(first), y(o.baseline)), (x(o.due_date), y(end))]
+        if last > o.due_date:
+            points.append((x(last), y(end)))
+        return " ".join(f"{a},{b}" for a, b in points)
+
+    chart.trajectory = line(1.0)
+    chart.on_track_line = line(0.9)
+    chart.at_risk_line = line(0.7)
+    chart.series = " ".join(f"{x(m.measured_on)},{y(m.value)}" for m in o.measurements)
+    chart.dots = [
+        (
+            x(m.measured_on),
+            y(m.value),
+            m.status,
+            f"{m.measured_on.isoformat()}: {_fmt(m.value)} {o.unit} "
+            f"(expected {_fmt(m.expected_value)}) — {STATUS_LABELS[m.status]}",
+        )
+        for m in o.measurements
+    ]
+    chart.yticks = [(y(t), _fmt(t)) for t in ticks]
+    middle = first + (o.due_date - first) / 2
+    chart.xticks = [(x(d), d.isoformat()) for d in (first, middle, o.due_date)]
+    if last > o.due_date:
+        chart.xticks.append((x(last), ""))
+    chart.description = (
+        f"{o.name}: from {_fmt(o.baseline)} {o.unit} on {o.baseline_date.isoformat()} to a "
+        f"target of {_fmt(o.target)} {o.unit} by {o.due_date.isoformat()}; "
+        f"{len(o.measurements)} measurement(s); status {STATUS_LABELS[o.status]}."
+    )
+    return chart
+
+
+@dataclass
+class SpreadRow:
+    label: str
+    y: float
+    x_min: float | None
+    x_max: float | None
+    x_sd_lo: float | None
+    x_sd_hi: float | None
+    x_mean: float | None
+    text: str
+
+
+@dataclass
+class SpreadChart:
+    width: int = 640
+    left: int = 140
+    right: int = 20
+    top: int = 24
+    row: int = 26
+    rows: list[SpreadRow] = field(default_factory=list)
+    xticks: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.top + self.row * len(self.rows) + 8
+
+
+def spread_chart(check: HealthCheckOut) -> SpreadChart:
+    """Per block: the range of ratings (thin line), ± one SD (thick) and the mean (dot)."""
+    chart = SpreadChart()
+    width = chart.width - chart.left - chart.right
+
+    def x(v: float) -> float:
+        return round(chart.left + width * (v - 1) / 4, 1)
+
+    chart.xticks = [(x(v), str(v)) for v in range(1, 6)]
+    for i, b in enumerate(check.blocks):
+        y = chart.top + chart.row * i + chart.row / 2
+        if b.mean is None or b.sd is None or b.minimum is None or b.maximum is None:
+            chart.rows.append(SpreadRow(b.label, y, None, None, None, None, None, "no ratings"))
+            continue
+        chart.rows.append(
+            SpreadRow(
+                b.label,
+                y,
+                x(b.minimum),
+                x(b.maximum),
+                x(max(1.0, b.mean - b.sd)),
+                x(min(5.0, b.mean + b.sd)),
+                x(b.mean),
+                f"{b.label}: mean {b.mean:.2f}, SD {b.sd:.2f}, range {b.minimum}–{b.maximum} "
+                f"({b.n} rating(s))",
+            )
+        )
+    return chart
+
+
+@dataclass
+class FairnessCharts:
+    lorenz: str
+    size: int = 300
+    pad: int = 36
+    bars: list[tuple[str, str, float, float | None, str]] = field(default_factory=list)
+
+
+def fairness_charts(report: FairnessOut) -> FairnessCharts:
+    size, pad = 300, 36
+    inner = size - 2 * pad
+    points = " ".join(
+        f"{round(pad + inner * px, 1)},{round(size - pad - inner * py, 1)}"
+        for px, py in report.lorenz
+    )
+    charts = FairnessCharts(lorenz=points, size=size, pad=pad)
+    for g in report.groups:
+        text = f"{g.group.replace('_', ' ')}: {g.engaged} of {g.actors} engaged"
+        if g.share_invited is not None:
+            text += f", {g.invited} invited"
+        charts.bars.append(
+            (g.dimension, g.group.replace("_", " "), g.share_engaged, g.share_invited, text)
+        )
+    return charts
+
+
+# ---------------------------------------------------------------- initiative section
+
+
+def _may_manage(db: DB, caller: CurrentCaller, initiative_id: int) -> bool:
+    try:
+        initiatives.require_convenor(
+            db, caller, initiatives.load_initiative(db, caller, initiative_id)
+        )
+    except CoalitionError:
+        return False
+    return True
+
+
+@router.get("/initiatives/{initiative_id}/outcomes", response_class=HTMLResponse)
+def initiative_outcomes(
+    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+) -> Response:
+    item = initiatives.get_initiative(db, caller, initiative_id)
+    row = initiatives.load_initiative(db, caller, initiative_id)
+    network = db.get_one(Network, row.network_id)
+    items = outcomes.list_outcomes(db, caller, initiative_id)
+    members = outcomes.initiative_member_ids(db, row)
+    mine = sorted(a for a in caller.actor_ids if a in members)
+    names = outcomes.visible_names(db, caller, mine)
+    overview = health.health_overview(db, caller, initiative_id)
+    return render(
+        request,
+        "outcomes/initiative.html",
+        {
+            "item": item,
+            "network": network,
+            "caller": caller,
+            "outcomes": items,
+            "charts": {o.id: line_chart(o) for o in items},
+            "rule": outcomes.STATUS_RULE,
+            "ledger": contributions.initiative_contributions(db, caller, initiative_id),
+            "kinds": CONTRIBUTION_KINDS,
+            "health": overview,
+            "latest_spread": spread_chart(overview.checks[-1]) if overview.checks else None,
+            "blocks": BLOCKS,
+            "reuses": commons.initiative_reuses(db, caller, initiative_id),
+            "my_actors": [(a, names.get(a, f"actor {a}")) for a in mine],
+            "may_manage": _may_manage(db, caller, initiative_id),
+            "today": date.today().isoformat(),
+        },
+    )
+
+
+def _initiative_url(initiative_id: int, anchor: str = "") -> str:
+    return f"/initiatives/{initiative_id}/outcomes" + (f"#{anchor}" if anchor else "")
+
+
+@router.post("/initiatives/{initiative_id}/outcomes/new")
+def add_outcome_form(
+    initiative_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    name: Annotated[str, Form()],
+    unit: Annotated[str, Form()],
+    baseline: Annotated[float, Form()],
+    baseline_date: Annotated[date, Form()],
+    target: Annotated[float, Form()],
+    direction: Annotated[DirectionName, Form()],
+    due_date: Annotated[date, Form()],
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    data = _model(
+        OutcomeIn,
+        {
+            "name": name,
+            "unit": unit,
+            "baseline": baseline,
+            "baseline_date": baseline_date,
+            "target": target,
+            "direction": direction,
+            "due_date": due_date,
+            "description": description,
+        },
+    )
+    out = outcomes.add_outcome(db, caller, initiative_id, data)
+    return _back(_initiative_url(initiative_id, f"outcome-{out.id}"))
+
+
+@router.post("/outcomes/{outcome_id}/measurements/new")
+def measure_form(
+    outcome_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    value: Annotated[float, Form()],
+    unit: Annotated[str, Form()],
+    measured_on: Annotated[date, Form()],
+    source: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    data = _model(
+        MeasurementIn,
+        {"value": value, "unit": unit, "measured_on": measured_on, "source": source, "note": note},
+    )
+    out = outcomes.record_measurement(db, caller, outcome_id, data)
+    return _back(_initiative_url(out.initiative_id, f"outcome-{out.id}"))
+
+
+@router.post("/initiatives/{initiative_id}/contributions/new")
+def contribution_form(
+    initiative_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    contributor_id: Annotated[int, Form()],
+    kind: Annotated[ContributionKindName, Form()],
+    amount: Annotated[float, Form()],
+    unit: Annotated[str, Form()],
+    contributed_on: Annotated[date, Form()],
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    data = _model(
+        ContributionIn,
+        {
+            "contributor_id": contributor_id,
+            "kind": kind,
+            "amount": amount,
+            "unit": unit,
+            "contributed_on": contributed_on,
+            "description": description,
+        },
+    )
+    contributions.record_contribution(db, caller, initiative_id, data)
+    return _back(_initiative_url(initiative_id, "contributions"))
+
+
+@router.post("/contributions/{contribution_id}/confirm")
+def confirm_form(
+    contribution_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    confirmer_id: Annotated[int, Form()],
+) -> Response:
+    out = contributions.confirm_contribution(db, caller, contribution_id, confirmer_id)
+    return _back(_initiative_url(out.initiative_id, "contributions"))
+
+
+@router.post("/initiatives/{initiative_id}/health-checks/new")
+def open_check_form(
+    initiative_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    held_on: Annotated[date, Form()],
+    label: Annotated[str, Form()] = "",
+) -> Response:
+    health.open_check(
+        db, caller, initiative_id, _model(HealthCheckIn, {"held_on": held_on, "label": label})
+    )
+    return _back(_initiative_url(initiative_id, "health"))
+
+
+@router.post("/health-checks/{check_id}/ratings")
+async def rate_form(request: Request, check_id: int, db: DB, caller: CurrentCaller) -> Response:
+    form = await request.form()
+    ratings: dict[str, int] = {}
+    for block in BLOCKS:
+        raw = form.get(block)
+        if isinstance(raw, str) and raw.strip():
+            if raw.strip() not in {"1", "2", "3", "4", "5"}:
+                raise Invalid(f"{BLOCK_LABELS[block]}: rate from 1 to 5", field=block)
+            ratings[block] = int(raw)
+    actor = form.get("actor_id")
+    if not isinstance(actor, str) or not actor.isdigit():
+        raise Invalid("say which of your actors rates", field="actor_id")
+    out = health.rate(
+        db, caller, check_id, _model(RatingsIn, {"actor_id": int(actor), "ratings": ratings})
+    )
+    return _back(_initiative_url(out.initiative_id, "health"))
+
+
+# ---------------------------------------------------------------- network overview
+
+
+@router.get("/n/{slug}/outcomes", response_class=HTMLResponse)
+def network_outcomes(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    require_role(caller, network, "member")
+    grouped = outcomes.list_network_outcomes(db, caller, network.id)
+    counts: dict[str, int] = {k: 0 for k in STATUS_LABELS}
+    for _, items in grouped:
+        for o in items:
+            counts[o.status] += 1
+    return render(
+        request,
+        "outcomes/network.html",
+        {
+            "network": network,
+            "caller": caller,
+            "grouped": grouped,
+            "counts": counts,
+            "rule": outcomes.STATUS_RULE,
+            "ledger": contributions.list_contributions(db, caller, network, limit=25),
+            "exports": ("outcomes", "measurements", "contributions", "assets", "health"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- knowledge commons
+
+
+@router.get("/n/{slug}/commons", response_class=HTMLResponse)
+def commons_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    assets = commons.list_assets(db, caller, network)
+    mine = sorted(caller.actor_ids)
+    return render(
+        request,
+        "outcomes/commons.html",
+        {
+            "network": network,
+            "caller": caller,
+            "assets": assets,
+            "my_actors": sorted(outcomes.visible_names(db, caller, mine).items()),
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _ids(text: str, field: str) -> list[int]:
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not all(p.isdigit() for p in parts):
+        raise Invalid("authors are actor ids separated by commas, e.g. 12, 40", field=field)
+    return [int(p) for p in parts]
+
+
+@router.post("/n/{slug}/commons/new")
+async def share_form(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    title: Annotated[str, Form()],
+    licence: Annotated[str, Form()],
+    authors: Annotated[str, Form()],
+    description: Annotated[str, Form()] = "",
+    link: Annotated[str, Form()] = "",
+    shared_by_id: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    import base64
+
+    network = get_network(db, caller, slug)
+    upload = None
+    if file is not None and file.filename:
+        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise Invalid("uploads are kept in the database up to 2 MB; share a link", field="file")
+        upload = {
+            "name": file.filename.replace("/", "_").replace("\\", "_")[:200],
+            "media_type": file.content_type or "application/octet-stream",
+            "content_base64": base64.b64encode(content).decode(),
+        }
+    data = _model(
+        AssetIn,
+        {
+            "title": title,
+            "description": description,
+            "link": link.strip() or None,
+            "file": upload,
+            "licence": licence,
+            "authors": _ids(authors, "authors"),
+            "shared_by_id": int(shared_by_id) if shared_by_id.strip().isdigit() else None,
+        },
+    )
+    asset = commons.share_asset(db, caller, network, data)
+    return _back(f"/assets/{asset.id}")
+
+
+@router.get("/assets/{asset_id}", response_class=HTMLResponse)
+def asset_page(request: Request, asset_id: int, db: DB, caller: CurrentCaller) -> Response:
+    asset = commons.get_asset(db, caller, asset_id)
+    network = get_network(db, caller, asset.network)
+    options = initiatives.list_initiatives(db, caller, network)
+    return render(
+        request,
+        "outcomes/asset.html",
+        {
+            "network": network,
+            "caller": caller,
+            "asset": asset,
+            "initiatives": options,
+            "my_actors": sorted(
+                outcomes.visible_names(db, caller, sorted(caller.actor_ids)).items()
+            ),
+            "today": date.today().isoformat(),
+        },
+    )
+
+
+@router.post("/assets/{asset_id}/reuses/new")
+def reuse_form(
+    asset_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    initiative_id: Annotated[int, Form()],
+    recorded_by_id: Annotated[str, Form()] = "",
+    reused_on: Annotated[date | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    data = _model(
+        ReuseIn,
+        {
+            "initiative_id": initiative_id,
+            "recorded_by_id": int(recorded_by_id) if recorded_by_id.strip().isdigit() else None,
+            "reused_on": reused_on,
+            "note": note,
+        },
+    )
+    commons.record_reuse(db, caller, asset_id, data)
+    return _back(f"/assets/{asset_id}")
+
+
+@router.get("/actors/{actor_id}/credits", response_class=HTMLResponse)
+def credits_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+    credit = commons.credits(db, caller, actor_id)
+    return render(request, "outcomes/credits.html", {"credit": credit, "caller": caller})
+
+
+# ---------------------------------------------------------------- fairness
+
+
+@router.get("/n/{slug}/fairness", response_class=HTMLResponse)
+def fairness_page(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    on: Annotated[date | None, Query()] = None,
+) -> Response:
+    network = get_network(db, caller, slug)
+    report = fairness.fairness_report(db, caller, network, on)
+    return render(
+        request,
+        "outcomes/fairness.html",
+        {
+            "network": network,
+            "caller": caller,
+            "report": report,
+            "charts": fairness_charts(report),
+        },
+    )
