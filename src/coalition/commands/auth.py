@@ -193,11 +193,18 @@ def enrich_demo(db: Session, slug: str) -> None:
     Deterministic: the same actors are chosen for the same demo network.
     """
     from ..store.tables import Actor, Affiliation, Initiative, Network
-    from ..store.tables_auth import Membership
+    from ..store.tables_auth import Account, Membership
 
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
         return
+    done = db.scalar(
+        select(Membership.id)
+        .join(Account, Account.id == Membership.account_id)
+        .where(Membership.network_id == network.id, Account.email == "steward@example.org")
+    )
+    if done is not None:
+        return  # enriched already
     taken: set[int] = set(a for a in db.scalars(select(Membership.actor_id)) if a is not None)
 
     def person(extra: Any = None) -> int | None:

@@ -44,7 +44,6 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _SEED = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-_DOCS_PATHS = ("/docs", "/redoc")
 
 CSP = "; ".join(
     [
@@ -230,6 +229,15 @@ class SecurityMiddleware:
     def __init__(self, app: Any, fastapi_app: FastAPI) -> None:
         self.app = app
         self.fastapi_app = fastapi_app
+        self.docs_paths = {
+            p
+            for p in (
+                fastapi_app.docs_url,
+                fastapi_app.redoc_url,
+                fastapi_app.swagger_ui_oauth2_redirect_url,
+            )
+            if p
+        }
 
     def _enforced(self) -> bool:
         return getattr(self.fastapi_app.state, "resolve_caller", None) is resolve_caller
@@ -245,7 +253,7 @@ class SecurityMiddleware:
         if new_seed:
             seed = secrets.token_urlsafe(24)
         request.state.csrf_seed = seed
-        docs = request.url.path.startswith(_DOCS_PATHS)
+        docs = request.url.path in self.docs_paths
         private = bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
 
         def decorate(headers: MutableHeaders, hashes: str = "") -> None:
