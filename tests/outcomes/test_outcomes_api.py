@@ -296,6 +296,51 @@ def test_pages_and_forms(settings: Settings) -> None:
         r = ada.get(url, headers=html)
         assert r.status_code == 200, (url, r.text[:300])
         assert "<script>" not in r.text and " onclick" not in r.text
+    overview = ada.get("/n/out/outcomes", headers=html).text
+    assert f"/initiatives/{w.initiative}/outcomes#outcome-{oid}" in overview
+    assert f'href="/initiatives/{w.other_initiative}/outcomes"' in overview  # none defined yet
     with session_scope(settings.database_url) as db:
         version = db.scalars(select(Network.data_version)).one()
         assert version >= 1
+
+
+def test_odd_input_is_a_4xx_never_a_500(settings: Settings) -> None:
+    w = _world(settings)
+    cleo, ada = make_client(settings, w.caller(w.cleo)), make_client(settings, w.caller(w.ada))
+    oid = cleo.post(f"/api/initiatives/{w.initiative}/outcomes", json=OUTCOME).json()["id"]
+    for value in ("NaN", "Infinity", "1e300"):
+        r = cleo.post(
+            f"/api/outcomes/{oid}/measurements",
+            content='{"value": ' + value + ', "unit": "homes", "measured_on": "2026-02-01"}',
+            headers={"content-type": "application/json"},
+        )
+        assert r.status_code == 422, (value, r.text)
+    r = cleo.post(
+        f"/api/outcomes/{oid}/measurements",
+        json={"value": 1, "unit": "homes", "measured_on": "2026-02-01", "note": "a\x00b"},
+    )
+    assert r.status_code == 422
+    assert _count(settings, Measurement) == 0
+    assert ada.get("/api/outcomes/99999999999999").status_code == 422
+    assert ada.get("/api/outcomes/424242").status_code == 404
+    r = ada.post("/api/contributions/1/confirm", json={"confirmer_id": 2**40})
+    assert r.status_code == 422
+    page = "<html><script>alert(1)</script></html>"
+    r = ada.post(
+        "/api/networks/out/assets",
+        json={
+            "title": "Carte",
+            "licence": "CC0-1.0",
+            "authors": [w.ada],
+            "file": {
+                "name": "carte café.html",
+                "media_type": "text/html",
+                "content_base64": base64.b64encode(page.encode()).decode(),
+            },
+        },
+    )
+    assert r.status_code == 201, r.text
+    got = ada.get(r.json()["download_url"])
+    assert got.status_code == 200 and got.text == page
+    assert got.headers["content-type"] == "application/octet-stream"
+    assert "filename*=UTF-8''carte%20caf%C3%A9.html" in got.headers["content-disposition"]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import IsoDate, Name, OutModel, StrictModel
+from .common import IsoDate, OutModel, StrictModel
 
 DirectionName = Literal["increase", "decrease"]
 ContributionKindName = Literal[
@@ -59,7 +59,21 @@ CONTRIBUTION_KINDS: tuple[ContributionKindName, ...] = (
 )
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
-Unit = Annotated[str, Field(min_length=1, max_length=60)]
+
+def _no_control(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+#: Free text; NUL is refused because PostgreSQL cannot store it.
+Text = Annotated[str, Field(max_length=20_000), AfterValidator(_no_control)]
+Unit = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_no_control)]
+Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+#: Measured values: finite and within a range every database stores exactly enough.
+Quantity = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+#: A row id (PostgreSQL's integer).
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 @lru_cache(maxsize=1)
@@ -100,12 +114,12 @@ SpdxLicence = Annotated[str, Field(max_length=200), AfterValidator(spdx_licence)
 
 
 class OutcomeIn(StrictModel):
-    name: Name
-    description: str = ""
+    name: Label
+    description: Text = ""
     unit: Unit
-    baseline: float
+    baseline: Quantity
     baseline_date: IsoDate
-    target: float
+    target: Quantity
     direction: DirectionName
     due_date: IsoDate
 
@@ -121,11 +135,11 @@ class OutcomeIn(StrictModel):
 
 
 class MeasurementIn(StrictModel):
-    value: float
+    value: Quantity
     unit: Unit
     measured_on: IsoDate
-    source: str = Field(default="", max_length=300)
-    note: str = ""
+    source: Annotated[str, Field(max_length=300), AfterValidator(_no_control)] = ""
+    note: Text = ""
 
 
 class MeasurementOut(OutModel):
@@ -161,16 +175,16 @@ class OutcomeOut(OutModel):
 
 
 class ContributionIn(StrictModel):
-    contributor_id: int
+    contributor_id: RowId
     kind: ContributionKindName
-    amount: float = Field(gt=0, le=1e12)
+    amount: float = Field(gt=0, le=1e12, allow_inf_nan=False)
     unit: Unit
-    description: str = ""
+    description: Text = ""
     contributed_on: IsoDate
 
 
 class ConfirmIn(StrictModel):
-    confirmer_id: int
+    confirmer_id: RowId
 
 
 class ContributionOut(OutModel):
@@ -221,13 +235,13 @@ class AssetFileIn(StrictModel):
 
 
 class AssetIn(StrictModel):
-    title: Name
-    description: str = ""
+    title: Label
+    description: Text = ""
     link: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
     file: AssetFileIn | None = None
     licence: SpdxLicence
-    authors: list[int] = Field(min_length=1, max_length=50)
-    shared_by_id: int | None = None
+    authors: list[RowId] = Field(min_length=1, max_length=50)
+    shared_by_id: RowId | None = None
     shared_on: IsoDate | None = None
 
     @model_validator(mode="after")
@@ -245,10 +259,10 @@ class AuthorOut(OutModel):
 
 
 class ReuseIn(StrictModel):
-    initiative_id: int
+    initiative_id: RowId
     reused_on: IsoDate | None = None
-    note: str = ""
-    recorded_by_id: int | None = None
+    note: Text = ""
+    recorded_by_id: RowId | None = None
 
 
 class ReuseOut(OutModel):
@@ -300,11 +314,11 @@ class CreditsOut(OutModel):
 
 class HealthCheckIn(StrictModel):
     held_on: IsoDate
-    label: str = Field(default="", max_length=120)
+    label: Annotated[str, Field(max_length=120), AfterValidator(_no_control)] = ""
 
 
 class RatingsIn(StrictModel):
-    actor_id: int
+    actor_id: RowId
     ratings: dict[BlockName, Annotated[int, Field(ge=1, le=5)]] = Field(min_length=1)
 
 

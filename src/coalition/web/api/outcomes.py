@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ...io.outcomes_csv import export_csv
@@ -35,12 +36,19 @@ from ..deps import DB, CurrentCaller
 
 router = APIRouter(tags=["outcomes"])
 
+_ACTIVE_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}
+)
+#: Row ids fit PostgreSQL's integer; a larger one is a 422, not a database error.
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+QueryId = Annotated[int, Query(ge=1, le=2_147_483_647)]
+
 
 # ---------------------------------------------------------------- outcomes
 
 
 @router.get("/api/initiatives/{initiative_id}/outcomes", response_model=list[OutcomeOut])
-def list_outcomes(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def list_outcomes(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Outcomes with every measurement and its status against the trajectory."""
     return outcomes.list_outcomes(db, caller, initiative_id)
 
@@ -48,17 +56,19 @@ def list_outcomes(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
 @router.post(
     "/api/initiatives/{initiative_id}/outcomes", response_model=OutcomeOut, status_code=201
 )
-def add_outcome(initiative_id: int, data: OutcomeIn, db: DB, caller: CurrentCaller) -> Any:
+def add_outcome(initiative_id: PathId, data: OutcomeIn, db: DB, caller: CurrentCaller) -> Any:
     return outcomes.add_outcome(db, caller, initiative_id, data)
 
 
 @router.get("/api/outcomes/{outcome_id}", response_model=OutcomeOut)
-def get_outcome(outcome_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_outcome(outcome_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return outcomes.get_outcome(db, caller, outcome_id)
 
 
 @router.post("/api/outcomes/{outcome_id}/measurements", response_model=OutcomeOut, status_code=201)
-def record_measurement(outcome_id: int, data: MeasurementIn, db: DB, caller: CurrentCaller) -> Any:
+def record_measurement(
+    outcome_id: PathId, data: MeasurementIn, db: DB, caller: CurrentCaller
+) -> Any:
     return outcomes.record_measurement(db, caller, outcome_id, data)
 
 
@@ -66,7 +76,7 @@ def record_measurement(outcome_id: int, data: MeasurementIn, db: DB, caller: Cur
 
 
 @router.get("/api/initiatives/{initiative_id}/contributions", response_model=list[ContributionOut])
-def initiative_contributions(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def initiative_contributions(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return contributions.initiative_contributions(db, caller, initiative_id)
 
 
@@ -76,14 +86,14 @@ def initiative_contributions(initiative_id: int, db: DB, caller: CurrentCaller) 
     status_code=201,
 )
 def record_contribution(
-    initiative_id: int, data: ContributionIn, db: DB, caller: CurrentCaller
+    initiative_id: PathId, data: ContributionIn, db: DB, caller: CurrentCaller
 ) -> Any:
     return contributions.record_contribution(db, caller, initiative_id, data)
 
 
 @router.post("/api/contributions/{contribution_id}/confirm", response_model=ContributionOut)
 def confirm_contribution(
-    contribution_id: int, data: ConfirmIn, db: DB, caller: CurrentCaller
+    contribution_id: PathId, data: ConfirmIn, db: DB, caller: CurrentCaller
 ) -> Any:
     return contributions.confirm_contribution(db, caller, contribution_id, data.confirmer_id)
 
@@ -93,8 +103,8 @@ def list_contributions(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    initiative: int | None = None,
-    actor: int | None = None,
+    initiative: QueryId | None = None,
+    actor: QueryId | None = None,
     status: ContributionStatusName | None = None,
     limit: int = Query(1000, ge=1, le=100000),
 ) -> Any:
@@ -113,7 +123,7 @@ def list_contributions(
 
 
 @router.get("/api/networks/{slug}/assets", response_model=list[AssetOut])
-def list_assets(slug: str, db: DB, caller: CurrentCaller, author: int | None = None) -> Any:
+def list_assets(slug: str, db: DB, caller: CurrentCaller, author: QueryId | None = None) -> Any:
     return commons.list_assets(db, caller, get_network(db, caller, slug), author_id=author)
 
 
@@ -124,36 +134,42 @@ def share_asset(slug: str, data: AssetIn, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.get("/api/assets/{asset_id}", response_model=AssetOut)
-def get_asset(asset_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_asset(asset_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return commons.get_asset(db, caller, asset_id)
 
 
 @router.get("/api/assets/{asset_id}/file")
-def asset_file(asset_id: int, db: DB, caller: CurrentCaller) -> Response:
+def asset_file(asset_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     name, media_type, content = commons.asset_file(db, caller, asset_id)
-    safe = name.replace('"', "").replace("\r", "").replace("\n", "")
+    if media_type.split(";")[0].strip().lower() in _ACTIVE_TYPES:
+        media_type = "application/octet-stream"  # never let an upload run as a page here
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name
+    )
     return Response(
         content,
         media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Content-Disposition": (
+                f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+            ),
             "X-Content-Type-Options": "nosniff",
         },
     )
 
 
 @router.post("/api/assets/{asset_id}/reuses", response_model=ReuseOut, status_code=201)
-def record_reuse(asset_id: int, data: ReuseIn, db: DB, caller: CurrentCaller) -> Any:
+def record_reuse(asset_id: PathId, data: ReuseIn, db: DB, caller: CurrentCaller) -> Any:
     return commons.record_reuse(db, caller, asset_id, data)
 
 
 @router.get("/api/initiatives/{initiative_id}/reuses", response_model=list[ReuseOut])
-def initiative_reuses(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def initiative_reuses(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return commons.initiative_reuses(db, caller, initiative_id)
 
 
 @router.get("/api/actors/{actor_id}/credits", response_model=CreditsOut)
-def actor_credits(actor_id: int, db: DB, caller: CurrentCaller) -> Any:
+def actor_credits(actor_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Reuses of the assets this actor authored."""
     return commons.credits(db, caller, actor_id)
 
@@ -162,7 +178,7 @@ def actor_credits(actor_id: int, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.get("/api/initiatives/{initiative_id}/health", response_model=HealthOverviewOut)
-def health_overview(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def health_overview(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Every health check: mean, standard deviation and range per building block."""
     return health.health_overview(db, caller, initiative_id)
 
@@ -172,12 +188,12 @@ def health_overview(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
     response_model=HealthCheckOut,
     status_code=201,
 )
-def open_check(initiative_id: int, data: HealthCheckIn, db: DB, caller: CurrentCaller) -> Any:
+def open_check(initiative_id: PathId, data: HealthCheckIn, db: DB, caller: CurrentCaller) -> Any:
     return health.open_check(db, caller, initiative_id, data)
 
 
 @router.post("/api/health-checks/{check_id}/ratings", response_model=HealthCheckOut)
-def rate(check_id: int, data: RatingsIn, db: DB, caller: CurrentCaller) -> Any:
+def rate(check_id: PathId, data: RatingsIn, db: DB, caller: CurrentCaller) -> Any:
     return health.rate(db, caller, check_id, data)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,7 @@ from ...schemas.outcomes import (
     CONTRIBUTION_KINDS,
     MAX_UPLOAD_BYTES,
     AssetIn,
+    ConfirmIn,
     ContributionIn,
     ContributionKindName,
     DirectionName,
@@ -43,6 +44,7 @@ from ...store.tables import Network
 from ..deps import DB, CurrentCaller
 
 router = APIRouter(include_in_schema=False)
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
@@ -279,7 +281,7 @@ def _may_manage(db: DB, caller: CurrentCaller, initiative_id: int) -> bool:
 
 @router.get("/initiatives/{initiative_id}/outcomes", response_class=HTMLResponse)
 def initiative_outcomes(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     item = initiatives.get_initiative(db, caller, initiative_id)
     row = initiatives.load_initiative(db, caller, initiative_id)
@@ -312,13 +314,13 @@ def initiative_outcomes(
     )
 
 
-def _initiative_url(initiative_id: int, anchor: str = "") -> str:
+def _initiative_url(initiative_id: PathId, anchor: str = "") -> str:
     return f"/initiatives/{initiative_id}/outcomes" + (f"#{anchor}" if anchor else "")
 
 
 @router.post("/initiatives/{initiative_id}/outcomes/new")
 def add_outcome_form(
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     name: Annotated[str, Form()],
@@ -349,7 +351,7 @@ def add_outcome_form(
 
 @router.post("/outcomes/{outcome_id}/measurements/new")
 def measure_form(
-    outcome_id: int,
+    outcome_id: PathId,
     db: DB,
     caller: CurrentCaller,
     value: Annotated[float, Form()],
@@ -368,7 +370,7 @@ def measure_form(
 
 @router.post("/initiatives/{initiative_id}/contributions/new")
 def contribution_form(
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     contributor_id: Annotated[int, Form()],
@@ -395,18 +397,19 @@ def contribution_form(
 
 @router.post("/contributions/{contribution_id}/confirm")
 def confirm_form(
-    contribution_id: int,
+    contribution_id: PathId,
     db: DB,
     caller: CurrentCaller,
     confirmer_id: Annotated[int, Form()],
 ) -> Response:
-    out = contributions.confirm_contribution(db, caller, contribution_id, confirmer_id)
+    checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
+    out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
     return _back(_initiative_url(out.initiative_id, "contributions"))
 
 
 @router.post("/initiatives/{initiative_id}/health-checks/new")
 def open_check_form(
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     held_on: Annotated[date, Form()],
@@ -419,7 +422,7 @@ def open_check_form(
 
 
 @router.post("/health-checks/{check_id}/ratings")
-async def rate_form(request: Request, check_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     form = await request.form()
     ratings: dict[str, int] = {}
     for block in BLOCKS:
@@ -460,6 +463,11 @@ def network_outcomes(request: Request, slug: str, db: DB, caller: CurrentCaller)
             "rule": outcomes.STATUS_RULE,
             "ledger": contributions.list_contributions(db, caller, network, limit=25),
             "exports": ("outcomes", "measurements", "contributions", "assets", "health"),
+            "without": [
+                i
+                for i in initiatives.list_initiatives(db, caller, network)
+                if i.id not in {initiative.id for initiative, _ in grouped}
+            ],
         },
     )
 
@@ -535,7 +543,7 @@ async def share_form(
 
 
 @router.get("/assets/{asset_id}", response_class=HTMLResponse)
-def asset_page(request: Request, asset_id: int, db: DB, caller: CurrentCaller) -> Response:
+def asset_page(request: Request, asset_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     asset = commons.get_asset(db, caller, asset_id)
     network = get_network(db, caller, asset.network)
     options = initiatives.list_initiatives(db, caller, network)
@@ -557,7 +565,7 @@ def asset_page(request: Request, asset_id: int, db: DB, caller: CurrentCaller) -
 
 @router.post("/assets/{asset_id}/reuses/new")
 def reuse_form(
-    asset_id: int,
+    asset_id: PathId,
     db: DB,
     caller: CurrentCaller,
     initiative_id: Annotated[int, Form()],
@@ -579,7 +587,7 @@ def reuse_form(
 
 
 @router.get("/actors/{actor_id}/credits", response_class=HTMLResponse)
-def credits_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+def credits_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     credit = commons.credits(db, caller, actor_id)
     return render(request, "outcomes/credits.html", {"credit": credit, "caller": caller})
 
