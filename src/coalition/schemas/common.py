@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -33,6 +33,15 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _aware(value: datetime) -> datetime:
+    # Rows store naive timestamps in the server's local time; RFC 3339 (OpenAPI "date-time")
+    # needs the offset, so output models attach it.
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
 
 _ZONES: frozenset[str] | None = None
 
