@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import ActorKindName, Name, OutModel, SectorName, StrictModel
+from .common import ActorKindName, Name, OutModel, SectorName, StrictModel, Timestamp
 
 Email = Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 # Long passphrases are welcome; the upper bound only stops a hashing denial of service.
@@ -87,7 +86,7 @@ class AccountOut(OutModel):
     id: int
     email: str
     display_name: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class MembershipOut(OutModel):
@@ -120,9 +119,9 @@ class TokenOut(OutModel):
     name: str
     prefix: str
     scopes: list[str]
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
+    created_at: Timestamp
+    expires_at: Timestamp | None
+    last_used_at: Timestamp | None
     revoked: bool
 
 
@@ -151,7 +150,7 @@ class JoinRequestOut(OutModel):
     kind: str
     sector: str
     status: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class NetworkInviteOut(OutModel):
@@ -160,8 +159,8 @@ class NetworkInviteOut(OutModel):
     email: str
     role: str
     actor_id: int | None
-    created_at: datetime
-    expires_at: datetime
+    created_at: Timestamp
+    expires_at: Timestamp
     used: bool
 
 
@@ -177,8 +176,8 @@ class OutboxOut(OutModel):
     to_addr: str
     subject: str
     body: str
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: Timestamp
+    sent_at: Timestamp | None
     error: str
 
 
