@@ -1,0 +1,160 @@
+"""Invitations, engagements, team pages, notifications and calendars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ...io import ics
+from ...schemas.invitations import (
+    AnswerIn,
+    AnswerOut,
+    CounterDecisionIn,
+    EngagementOut,
+    EngagementPatch,
+    InvitationOut,
+    InviteIn,
+    MyCommitmentsOut,
+    MyInvitationsOut,
+    NotificationOut,
+    ReplacementOut,
+    TeamOut,
+)
+from ...services import engagements, invitations, notifications
+from ...services.engagements import utcnow, window
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["invitations"])
+
+
+def _ttl(request: Request) -> int:
+    return int(request.app.state.settings.invitation_ttl_days)
+
+
+@router.post(
+    "/api/initiatives/{initiative_id}/invitations",
+    response_model=list[InvitationOut],
+    status_code=201,
+)
+def invite(
+    initiative_id: int, data: InviteIn, request: Request, db: DB, caller: CurrentCaller
+) -> Any:
+    """Invite seats (a whole proposal, or one by hand) with a message: all or none."""
+    return invitations.invite(db, caller, initiative_id, data, ttl_days=_ttl(request))
+
+
+@router.get("/api/initiatives/{initiative_id}/invitations", response_model=list[InvitationOut])
+def list_for_initiative(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Every invitation of an initiative (its convenor, or a steward)."""
+    return invitations.list_for_initiative(db, caller, initiative_id)
+
+
+@router.get("/api/invitations/{invitation_id}", response_model=InvitationOut)
+def get_invitation(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return invitations.get_invitation(db, caller, invitation_id)
+
+
+@router.post("/api/invitations/{invitation_id}/answer", response_model=AnswerOut)
+def answer(
+    invitation_id: int, data: AnswerIn, request: Request, db: DB, caller: CurrentCaller
+) -> Any:
+    """The invitee accepts, declines (reason optional, private) or counters with fewer hours."""
+    return invitations.answer(db, caller, invitation_id, data, ttl_days=_ttl(request))
+
+
+@router.post("/api/invitations/{invitation_id}/counter", response_model=AnswerOut)
+def decide_counter(
+    invitation_id: int, data: CounterDecisionIn, db: DB, caller: CurrentCaller
+) -> Any:
+    """The convenor accepts or declines a counter-offer."""
+    return invitations.decide_counter(db, caller, invitation_id, data)
+
+
+@router.post("/api/invitations/{invitation_id}/withdraw", response_model=InvitationOut)
+def withdraw(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return invitations.withdraw(db, caller, invitation_id)
+
+
+@router.get("/api/invitations/{invitation_id}/replacements", response_model=list[ReplacementOut])
+def replacements(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return invitations.replacements(db, caller, invitation_id)
+
+
+@router.get("/api/me/invitations", response_model=MyInvitationsOut)
+def my_invitations(db: DB, caller: CurrentCaller) -> Any:
+    """Every invitation to the caller's actors, across networks, with capacity used and free."""
+    return invitations.my_invitations(db, caller)
+
+
+@router.get("/api/me/commitments", response_model=MyCommitmentsOut)
+def my_commitments(db: DB, caller: CurrentCaller) -> Any:
+    return engagements.my_commitments(db, caller)
+
+
+@router.post("/api/engagements/{engagement_id}/step-back", response_model=EngagementOut)
+def step_back(engagement_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """The member steps back: capacity released, the convenor told."""
+    return engagements.step_back(db, caller, engagement_id)
+
+
+@router.patch("/api/engagements/{engagement_id}", response_model=EngagementOut)
+def set_listed(engagement_id: int, data: EngagementPatch, db: DB, caller: CurrentCaller) -> Any:
+    return engagements.set_listed(db, caller, engagement_id, data)
+
+
+@router.get("/api/initiatives/{initiative_id}/team", response_model=TeamOut)
+def team(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return engagements.team(db, caller, initiative_id)
+
+
+@router.get("/api/me/notifications", response_model=list[NotificationOut])
+def my_notifications(
+    db: DB,
+    caller: CurrentCaller,
+    unread: bool = False,
+    limit: int = Query(200, ge=1, le=1000),
+) -> Any:
+    return notifications.list_notifications(db, caller, unread_only=unread, limit=limit)
+
+
+@router.post("/api/me/notifications/read")
+def read_all(db: DB, caller: CurrentCaller) -> dict[str, int]:
+    return {"marked": notifications.mark_read(db, caller)}
+
+
+@router.post("/api/me/notifications/{notification_id}/read")
+def read_one(notification_id: int, db: DB, caller: CurrentCaller) -> dict[str, int]:
+    return {"marked": notifications.mark_read(db, caller, notification_id)}
+
+
+def calendar_response(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    """The caller's current engagements as an RFC 5545 calendar (shared with the page)."""
+    base = str(request.app.state.settings.base_url).rstrip("/")
+    host = base.split("://", 1)[-1].split("/", 1)[0] or "coalition"
+    events = []
+    for engagement, initiative in engagements.calendar_engagements(db, caller):
+        start, last = window(initiative, engagement)
+        role = f"{engagement.role_title} · " if engagement.role_title else ""
+        events.append(
+            ics.CalendarEvent(
+                uid=f"engagement-{engagement.id}@{host}",
+                start=start,
+                last_day=last,
+                summary=f"{role}{engagement.initiative_title}",
+                description=f"{engagement.hours_per_week:g} h/week ({engagement.status})",
+                url=f"{base}/initiatives/{engagement.initiative_id}",
+            )
+        )
+    text = ics.calendar(events, now=utcnow(), name="Coalition engagements")
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="engagements.ics"'},
+    )
+
+
+@router.get("/api/me/engagements.ics", response_class=Response)
+def my_calendar(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    return calendar_response(request, db, caller)

@@ -1,0 +1,370 @@
+"""HTML pages of invitations: the member's inbox and commitments, the convenor's view of an
+initiative's invitations, the team page (HTML, Markdown, PDF), notifications and the calendar.
+
+Forms post here and are answered with a redirect (post/redirect/get); a refused action shows
+the same page again with the reason and the error's status. Every page's data is also in the
+JSON API (web/api/invitations.py), from the same service calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ...errors import CoalitionError
+from ...io import team_page
+from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
+from ...services import engagements, initiatives, invitations, notifications
+from ...services.access import Caller
+from ..api.invitations import calendar_response
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_LABELS = {
+    "pending": "Waiting for an answer",
+    "countered": "Offered fewer hours",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "counter_declined": "Offer declined",
+    "withdrawn": "Withdrawn",
+    "expired": "Expired",
+    "stepped_back": "Stepped back",
+    "active": "Active",
+    "completed": "Completed",
+}
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates = request.app.state.templates
+    context = {"labels": STATUS_LABELS, **context}
+    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _signed_out(request: Request, caller: Caller) -> Response | None:
+    if caller.authenticated:
+        return None
+    return _see_other(f"/login?next={request.url.path}")
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
+        for e in exc.errors(include_url=False)
+    ]
+
+
+def _number(text: str) -> float | str | None:
+    """A number typed in a form (kept as text when it is not one, so validation names it)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _act(
+    request: Request,
+    db: DB,
+    action: Callable[[], object],
+    success: str,
+    page: Callable[[list[str], int], Response],
+) -> Response:
+    """Run one service call for a form; redirect on success, else show the page with why."""
+    try:
+        action()
+    except ValidationError as exc:
+        db.rollback()
+        return page(_problems(exc), 422)
+    except CoalitionError as exc:
+        db.rollback()
+        return page([exc.message], exc.status)
+    return _see_other(success)
+
+
+# -- the member ---------------------------------------------------------------------------
+
+
+def _inbox(request: Request, db: DB, caller: Caller, errors: list[str], status: int) -> Response:
+    mine = invitations.my_invitations(db, caller)
+    open_ = [i for i in mine.invitations if i.status in ("pending", "countered")]
+    past = [i for i in mine.invitations if i.status not in ("pending", "countered")]
+    return render(
+        request,
+        "invitations/inbox.html",
+        {
+            "caller": caller,
+            "capacity": mine.capacity,
+            "open": open_,
+            "past": past,
+            "errors": errors,
+            "unread": notifications.unread_count(db, caller),
+        },
+        status,
+    )
+
+
+@router.get("/me/invitations", response_class=HTMLResponse)
+def inbox(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    return _signed_out(request, caller) or _inbox(request, db, caller, [], 200)
+
+
+@router.post("/invitations/{invitation_id}/answer")
+def answer_form(
+    request: Request,
+    invitation_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    answer: str = Form(""),
+    hours: str = Form(""),
+    reason: str = Form(""),
+    listed: str = Form(""),
+) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    ttl = int(request.app.state.settings.invitation_ttl_days)
+
+    def act() -> object:
+        data: dict[str, Any] = {"answer": answer, "listed": bool(listed)}
+        if answer == "counter":
+            data["hours"] = _number(hours)
+        if answer == "decline" and reason.strip():
+            data["reason"] = reason.strip()
+        return invitations.answer(
+            db, caller, invitation_id, AnswerIn.model_validate(data), ttl_days=ttl
+        )
+
+    return _act(
+        request,
+        db,
+        act,
+        "/me/invitations",
+        lambda errors, status: _inbox(request, db, caller, errors, status),
+    )
+
+
+def _commitments(
+    request: Request, db: DB, caller: Caller, errors: list[str], status: int
+) -> Response:
+    mine = engagements.my_commitments(db, caller)
+    return render(
+        request,
+        "invitations/commitments.html",
+        {
+            "caller": caller,
+            "capacity": mine.capacity,
+            "engagements": mine.engagements,
+            "errors": errors,
+        },
+        status,
+    )
+
+
+@router.get("/me/commitments", response_class=HTMLResponse)
+def commitments(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    return _signed_out(request, caller) or _commitments(request, db, caller, [], 200)
+
+
+@router.post("/engagements/{engagement_id}/step-back")
+def step_back_form(request: Request, engagement_id: int, db: DB, caller: CurrentCaller) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _act(
+        request,
+        db,
+        lambda: engagements.step_back(db, caller, engagement_id),
+        "/me/commitments",
+        lambda errors, status: _commitments(request, db, caller, errors, status),
+    )
+
+
+@router.post("/engagements/{engagement_id}/listed")
+def listed_form(
+    request: Request, engagement_id: int, db: DB, caller: CurrentCaller, listed: str = Form("")
+) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _act(
+        request,
+        db,
+        lambda: engagements.set_listed(
+            db, caller, engagement_id, EngagementPatch(listed=bool(listed))
+        ),
+        "/me/commitments",
+        lambda errors, status: _commitments(request, db, caller, errors, status),
+    )
+
+
+@router.get("/me/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    items = notifications.list_notifications(db, caller)
+    return render(request, "invitations/notifications.html", {"caller": caller, "items": items})
+
+
+@router.post("/me/notifications/read")
+def read_all_form(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    notifications.mark_read(db, caller)
+    return _see_other("/me/notifications")
+
+
+@router.get("/me/engagements.ics")
+def calendar(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    return calendar_response(request, db, caller)
+
+
+# -- the convenor -------------------------------------------------------------------------
+
+
+def _convenor(
+    request: Request, db: DB, caller: Caller, initiative_id: int, errors: list[str], status: int
+) -> Response:
+    items = invitations.list_for_initiative(db, caller, initiative_id)
+    initiative = initiatives.get_initiative(db, caller, initiative_id)
+    # Replacements for seats someone said no (or less) to, while they are still to fill.
+    suggestions = {
+        i.id: invitations.replacements(db, caller, i.id)
+        for i in items
+        if i.status in ("declined", "countered", "counter_declined", "expired")
+    }
+    return render(
+        request,
+        "invitations/convenor.html",
+        {
+            "caller": caller,
+            "item": initiative,
+            "invitations": items,
+            "suggestions": suggestions,
+            "errors": errors,
+        },
+        status,
+    )
+
+
+@router.get("/initiatives/{initiative_id}/invitations", response_class=HTMLResponse)
+def convenor_page(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _convenor(request, db, caller, initiative_id, [], 200)
+
+
+@router.post("/initiatives/{initiative_id}/invitations")
+def invite_form(
+    request: Request,
+    initiative_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    actor_id: str = Form(""),
+    role_id: str = Form(""),
+    hours: str = Form(""),
+    message: str = Form(""),
+) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    ttl = int(request.app.state.settings.invitation_ttl_days)
+
+    def act() -> object:
+        seat: dict[str, Any] = {
+            "actor_id": int(v) if (v := actor_id.strip()).isdigit() else v,
+            "role_id": int(v) if (v := role_id.strip()).isdigit() else v,
+        }
+        if (h := _number(hours)) is not None:
+            seat["hours"] = h
+        data = InviteIn.model_validate({"seats": [seat], "message": message.strip()})
+        return invitations.invite(db, caller, initiative_id, data, ttl_days=ttl)
+
+    back = f"/initiatives/{initiative_id}/invitations"
+    return _act(
+        request,
+        db,
+        act,
+        back,
+        lambda errors, status: _convenor(request, db, caller, initiative_id, errors, status),
+    )
+
+
+def _convenor_action(
+    request: Request, db: DB, caller: Caller, invitation_id: int, action: Callable[[], object]
+) -> Response:
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    initiative_id = invitations.get_invitation(db, caller, invitation_id).initiative_id
+    return _act(
+        request,
+        db,
+        action,
+        f"/initiatives/{initiative_id}/invitations",
+        lambda errors, status: _convenor(request, db, caller, initiative_id, errors, status),
+    )
+
+
+@router.post("/invitations/{invitation_id}/withdraw")
+def withdraw_form(request: Request, invitation_id: int, db: DB, caller: CurrentCaller) -> Response:
+    return _convenor_action(
+        request, db, caller, invitation_id, lambda: invitations.withdraw(db, caller, invitation_id)
+    )
+
+
+@router.post("/invitations/{invitation_id}/counter")
+def counter_form(
+    request: Request,
+    invitation_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    decision: str = Form(""),
+) -> Response:
+    return _convenor_action(
+        request,
+        db,
+        caller,
+        invitation_id,
+        lambda: invitations.decide_counter(
+            db, caller, invitation_id, CounterDecisionIn.model_validate({"decision": decision})
+        ),
+    )
+
+
+# -- the team page ------------------------------------------------------------------------
+
+
+@router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
+def team(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    data = engagements.team(db, caller, initiative_id)
+    return render(
+        request,
+        "invitations/team.html",
+        {"caller": caller, "team": data, "title": team_page.title_of(data)},
+    )
+
+
+@router.get("/initiatives/{initiative_id}/team.md")
+def team_markdown(initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    data = engagements.team(db, caller, initiative_id)
+    return Response(
+        team_page.markdown(data),
+        media_type="text/markdown; charset=utf-8",
+        headers={"content-disposition": f'inline; filename="team-{initiative_id}.md"'},
+    )
+
+
+@router.get("/initiatives/{initiative_id}/team.pdf")
+def team_pdf(initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    data = engagements.team(db, caller, initiative_id)
+    return Response(
+        team_page.pdf(data),
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="team-{initiative_id}.pdf"'},
+    )

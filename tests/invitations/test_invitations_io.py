@@ -1,0 +1,74 @@
+"""Calendar text and team-page rendering, without a database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from coalition.io import ics, team_page
+from coalition.schemas.invitations import TeamMemberOut, TeamOut, TeamRoleOut
+
+
+def test_folding_and_escaping() -> None:
+    long = "Zoë's bid; with, commas\nand a newline " + "é" * 80
+    text = ics.calendar(
+        [ics.CalendarEvent(uid="e-1@x", start=date(2026, 1, 1), last_day=None, summary=long)],
+        now=datetime(2026, 1, 1, 12, 0, 0),
+        name="Mine",
+    )
+    lines = text.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    unfolded = text.replace("\r\n ", "")
+    assert "SUMMARY:Zoë's bid\\; with\\, commas\\nand a newline " + "é" * 80 in unfolded
+    assert "DTEND;VALUE=DATE:20260102" in unfolded  # a one-day event
+    assert "DTSTAMP:20260101T120000Z" in unfolded
+
+
+def _team() -> TeamOut:
+    return TeamOut(
+        initiative_id=1,
+        network="n",
+        kind="coalition",
+        title="Clean <air> *now*",
+        purpose="Cleaner air for [everyone]",
+        start_date=date(2026, 1, 1),
+        end_date=None,
+        roles=[
+            TeamRoleOut(
+                id=1,
+                title="Lead | analyst",
+                seats=2,
+                filled=1,
+                hours_per_week=4,
+                requirements=["Research ≥ 3"],
+            )
+        ],
+        members=[
+            TeamMemberOut(
+                actor_id=9,
+                name="Ada <script>alert(1)</script>",
+                kind="person",
+                sector="civil_society",
+                headline="Analyst",
+                bio="- not a list\n# not a heading\nZoë",
+                role_id=1,
+                role_title="Lead | analyst",
+            )
+        ],
+        sectors={"civil_society": 1},
+    )
+
+
+def test_markdown_keeps_member_text_inert() -> None:
+    text = team_page.markdown(_team())
+    assert text.startswith("# Coalition: Clean \\<air\\> \\*now\\*\n")
+    assert "| Lead \\| analyst | 1 of 2 | 4 | Research ≥ 3 |" in text
+    html = team_page.html(text)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<h1>" in html and html.count("<h1>") == 1 and "<li>not a list" not in html
+    assert "<table>" in html and "<td>Lead | analyst</td>" in html
+
+
+def test_pdf_renders() -> None:
+    data = team_page.pdf(_team())
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 1000
