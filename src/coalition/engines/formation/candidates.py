@@ -124,6 +124,14 @@ class CandidateIndex:
         documents: list[str] = []
         for row, cand in enumerate(self.candidates):
             where = f"candidates[{row}]"
+            if (
+                not isinstance(cand.actor_id, int | np.integer)
+                or isinstance(cand.actor_id, bool)
+                or not -(2**63) <= int(cand.actor_id) < 2**63
+            ):
+                raise FormationInputError(
+                    f"{where}.actor_id", f"must be a 64-bit integer, got {cand.actor_id!r}"
+                )
             if cand.actor_id in self.row_of:
                 raise FormationInputError(
                     f"{where}.actor_id", f"duplicate actor id {cand.actor_id}"

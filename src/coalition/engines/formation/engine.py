@@ -108,7 +108,7 @@ def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
         check_number(role.hours_per_week, f"{where}.hours_per_week", strict=True)
         for term, level in role.requirements.items():
             field = f"{where}.requirements.{term}"
-            if term not in index.vocabulary:
+            if term not in index.vocabulary and term not in (problem.vocabulary or ()):
                 raise FormationInputError(field, f"unknown capability {term!r}")
             if (
                 not isinstance(level, int)
@@ -396,7 +396,7 @@ def propose(problem: FormationProblem) -> FormationResult:
     index = (
         problem.candidates
         if isinstance(problem.candidates, CandidateIndex)
-        else CandidateIndex(problem.candidates)
+        else CandidateIndex(problem.candidates, vocabulary=problem.vocabulary)
     )
     validate_problem(problem, index)
     roles = tuple(problem.roles)
@@ -524,6 +524,8 @@ def propose(problem: FormationProblem) -> FormationResult:
             time_limit=share,
             seed=problem.seed + k,
             bound_cap=proposals[-1].bound,
+            restarts=1,
+            kicks=5,
         )
         if outcome.team is None:
             why = (

@@ -226,7 +226,9 @@ class FormationProblem:
     ``mode``: ``"default"`` (heuristic warm start, then HiGHS within ``time_limit_s`` seconds
     for the whole call), ``"exact"`` (no pruning, no time limit: proves optimality) or
     ``"heuristic"`` (no MIP; a simple bound). ``pool_per_role`` is how many candidates per
-    role survive pruning (by a cheap score) when the eligible set is large.
+    role survive pruning (by a cheap score) when the eligible set is large. ``vocabulary``
+    is the network's capability vocabulary: a requirement outside it and outside the terms
+    candidates hold is refused as unknown (by default only held terms are known).
     """
 
     roles: Sequence[RoleSpec]
@@ -241,3 +243,4 @@ class FormationProblem:
     time_limit_s: float | None = 1.0
     mode: Mode = "default"
     pool_per_role: int = 40
+    vocabulary: frozenset[str] | None = None

@@ -81,6 +81,7 @@ class _Search:
         self.has_conflicts = bool(m.conflict.any())
         self.has_rows = len(m.lo) > 0
         self.has_groups = len(m.group_w) > 0
+        self.group_on = m.groups > 0
 
     # -- state -------------------------------------------------------------------------
     def reset(self, team: IntArray) -> None:
@@ -128,31 +129,28 @@ class _Search:
         m = self.m
         a = int(self.team[seat])
         j = m.a_actor[cand]
-        dv = m.lin[cand].copy()
+        dv = m.lin[cand] + self.ps[j]
+        i = int(m.a_actor[a]) if a >= 0 else -1
         if a >= 0:
-            i = int(m.a_actor[a])
-            dv -= m.lin[a]
-            dv += self.ps[j] - m.pair[j, i] - self.ps[i]
-        else:
-            dv += self.ps[j]
+            dv -= m.lin[a] + m.pair[j, i] + self.ps[i]
         if self.has_groups:
-            gc = self.gc - (m.groups[:, a] if a >= 0 else 0.0)
-            base = gc > 0
+            gc = self.gc - m.groups[:, a] if a >= 0 else self.gc
             old = float(m.group_w[self.gc > 0].sum())
-            new_present = base[:, None] | (m.groups[:, cand] > 0)
+            new_present = (gc > 0)[:, None] | self.group_on[:, cand]
             dv += m.group_w @ new_present - old
-        conf_now = float(self.cf[m.a_actor[self.team[self.team >= 0]]].sum()) / 2.0
-        if a >= 0:
-            i = int(m.a_actor[a])
-            conf = conf_now - self.cf[i] + self.cf[j] - self.conflict[j, i]
+        if self.has_conflicts:
+            conf_now = float(self.cf[m.a_actor[self.team[self.team >= 0]]].sum()) / 2.0
+            if a >= 0:
+                conf = conf_now - self.cf[i] + self.cf[j] - self.conflict[j, i]
+            else:
+                conf = conf_now + self.cf[j]
         else:
-            conf = conf_now + self.cf[j]
+            conf = np.zeros(len(cand))
         if self.has_rows:
-            c = self.c - (m.rows[:, a] if a >= 0 else 0.0)
-            rv = self._rows_viol(c[:, None] + m.rows[:, cand])
-            new_viol = rv + conf
+            c = self.c - m.rows[:, a] if a >= 0 else self.c
+            new_viol = self._rows_viol(c[:, None] + m.rows[:, cand]) + conf
         else:
-            new_viol = np.asarray(conf + np.zeros(len(cand)))
+            new_viol = conf
         return np.asarray(new_viol, dtype=np.float64), np.asarray(dv, dtype=np.float64)
 
     def _apply(self, seat: int, b: int) -> None:
@@ -621,7 +619,9 @@ def solve_model(
     solved on its own (briefly) for one.
     """
     start = time.perf_counter()
-    deadline = None if time_limit is None or mode == "exact" else start + 0.5 * time_limit
+    # The clock is only a safety net: iteration counts bound the heuristic, so the answer
+    # does not depend on the machine unless the limit is far too short for the problem.
+    deadline = None if time_limit is None or mode == "exact" else start + 0.8 * time_limit
     team, value, viol = local_search_team(
         model, seed=seed, restarts=restarts, kicks=kicks, deadline=deadline
     )
