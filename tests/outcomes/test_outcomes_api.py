@@ -344,3 +344,42 @@ def test_odd_input_is_a_4xx_never_a_500(settings: Settings) -> None:
     assert got.status_code == 200 and got.text == page
     assert got.headers["content-type"] == "application/octet-stream"
     assert "filename*=UTF-8''carte%20caf%C3%A9.html" in got.headers["content-disposition"]
+
+
+def test_forms_work_in_a_real_signed_in_session(settings: Settings) -> None:
+    """With the real caller resolver: the pages' forms carry the CSRF token the app demands."""
+    from coalition.services import auth
+    from coalition.store.tables_auth import Account
+    from tests.security.helpers import CSRF_FIELD, browser, sign_in
+
+    with session_scope(settings.database_url) as db:
+        w = build(db)
+        account = Account(
+            email="ada@example.org",
+            display_name="Ada",
+            password_hash=auth.hash_password("outcomes-password-1"),
+        )
+        db.add(account)
+        db.flush()
+        auth.add_membership(db, account.id, w.network.id, "member", w.ada)
+        initiative, ada = w.initiative, w.ada
+    client = browser(settings)
+    sign_in(client, "ada@example.org", "outcomes-password-1")
+    page = client.get(f"/initiatives/{initiative}/outcomes", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    form = page.text.split(f'action="/initiatives/{initiative}/contributions/new"')[1]
+    match = CSRF_FIELD.search(form.split("</form>")[0])
+    assert match, "the contribution form carries its CSRF token"
+    data = {
+        "contributor_id": str(ada),
+        "kind": "knowledge",
+        "amount": "2",
+        "unit": "sessions",
+        "contributed_on": "2026-02-02",
+    }
+    url = f"/initiatives/{initiative}/contributions/new"
+    assert client.post(url, data=data, follow_redirects=False).status_code == 403
+    assert _count(settings, Contribution) == 0
+    r = client.post(url, data=data | {"csrf": match.group(1)}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    assert _count(settings, Contribution) == 1
