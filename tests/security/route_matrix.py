@@ -78,6 +78,39 @@ CONVENOR_OF_INITIATIVE = expect(
     "403", anonymous="404", outsider="404", convenor="2xx", steward="2xx"
 )
 
+CONVENOR_OF_INITIATIVE_PAGE = expect(
+    "403", anonymous="404", outsider="404", convenor="3xx", steward="3xx"
+)
+NETWORK_MEMBERS = expect("2xx", anonymous="401", outsider="403")
+# The invitee and the initiative's convenor (or a steward) see an invitation; the convenor acts.
+INVITATION_CONVENOR = expect("403", anonymous="401", convenor="2xx", steward="2xx", outsider="404")
+INVITATION_CONVENOR_PAGE = expect(
+    "403", anonymous="3xx", convenor="3xx", steward="3xx", outsider="404"
+)
+# Only the member engaged changes their engagement; who cannot see the initiative gets 404.
+OWN_ENGAGEMENT = expect("403", anonymous="404", member="2xx", outsider="404")
+OWN_ENGAGEMENT_PAGE = expect("403", anonymous="3xx", member="3xx", outsider="404")
+# As an actor of one's own that is on the initiative: the member (engaged on it).
+OWN_ACTOR_ON_INITIATIVE = expect("403", anonymous="404", member="2xx", outsider="404")
+OWN_ACTOR_ON_INITIATIVE_PAGE = expect("403", anonymous="404", member="3xx", outsider="404")
+AS_CONVENOR_ACTOR = expect("403", anonymous="404", outsider="404", convenor="2xx")
+OUTCOME = {
+    "name": "Jobs",
+    "unit": "jobs",
+    "baseline": 0.0,
+    "baseline_date": "2026-01-01",
+    "target": 10.0,
+    "direction": "increase",
+    "due_date": "2026-12-31",
+}
+CONTRIBUTION = {
+    "contributor_id": "{actor_id}",
+    "kind": "time",
+    "amount": 3.0,
+    "unit": "hours",
+    "contributed_on": "2026-02-01",
+}
+
 ROUTES: dict[str, Rule] = {
     # ---------------------------------------------------------------- foundation: API
     "GET /api/networks": Rule(EVERYONE),
@@ -206,7 +239,261 @@ ROUTES: dict[str, Rule] = {
     "POST /n/{slug}/requests/{request_id}/decline": Rule(STEWARD_PAGE),
     "POST /n/{slug}/invites": Rule(STEWARD_PAGE, form={"email": "x@example.org"}),
     "GET /dev/outbox": Rule(EVERYONE),
+    # ---------------------------------------------------------------- invitations
+    # {invitation_id}: the convenor's pending invitation of the member to the role {role_id};
+    # {engagement_id}: the member's accepted seat; {notification_id}: the member's.
+    "POST /api/initiatives/{initiative_id}/invitations": Rule(
+        CONVENOR_OF_INITIATIVE,
+        body={"seats": [{"actor_id": "{other_actor}", "role_id": "{role_id}"}]},
+    ),
+    "GET /api/initiatives/{initiative_id}/invitations": Rule(CONVENOR_OF_INITIATIVE),
+    "GET /api/invitations/{invitation_id}": Rule(
+        expect("2xx", anonymous="401", other_member="403", outsider="404")
+    ),
+    "POST /api/invitations/{invitation_id}/answer": Rule(
+        expect("403", anonymous="401", member="2xx", outsider="404"),
+        body={"answer": "decline", "reason": "no time"},
+    ),
+    # A pending invitation has no counter-offer to decide: the convenor gets past the
+    # authorisation and meets the state (409).
+    "POST /api/invitations/{invitation_id}/counter": Rule(
+        expect("403", anonymous="401", convenor="409", steward="409", outsider="404"),
+        body={"decision": "accept"},
+    ),
+    "POST /api/invitations/{invitation_id}/withdraw": Rule(INVITATION_CONVENOR),
+    "GET /api/invitations/{invitation_id}/replacements": Rule(INVITATION_CONVENOR),
+    "GET /api/me/invitations": Rule(SIGNED_IN),
+    "GET /api/me/commitments": Rule(SIGNED_IN),
+    "GET /api/me/engagements.ics": Rule(SIGNED_IN),
+    "POST /api/engagements/{engagement_id}/step-back": Rule(OWN_ENGAGEMENT),
+    "PATCH /api/engagements/{engagement_id}": Rule(OWN_ENGAGEMENT, body={"listed": False}),
+    "GET /api/initiatives/{initiative_id}/team": Rule(NETWORK_READ),
+    "GET /api/me/notifications": Rule(SIGNED_IN),
+    "POST /api/me/notifications/read": Rule(SIGNED_IN),
+    "POST /api/me/notifications/{notification_id}/read": Rule(
+        expect("404", anonymous="401", member="2xx")
+    ),
+    "GET /me/invitations": Rule(ACCOUNT_PAGE),
+    "POST /invitations/{invitation_id}/answer": Rule(
+        expect("403", anonymous="3xx", member="3xx", outsider="404"),
+        form={"answer": "decline"},
+    ),
+    "GET /me/commitments": Rule(ACCOUNT_PAGE),
+    "POST /engagements/{engagement_id}/step-back": Rule(OWN_ENGAGEMENT_PAGE),
+    "POST /engagements/{engagement_id}/listed": Rule(OWN_ENGAGEMENT_PAGE, form={"listed": ""}),
+    "GET /me/notifications": Rule(ACCOUNT_PAGE),
+    "POST /me/notifications/read": Rule(expect("3xx")),
+    "GET /me/engagements.ics": Rule(SIGNED_IN),
+    "GET /initiatives/{initiative_id}/invitations": Rule(
+        expect("403", anonymous="3xx", convenor="2xx", steward="2xx", outsider="404")
+    ),
+    "POST /initiatives/{initiative_id}/invitations": Rule(
+        expect("403", anonymous="3xx", convenor="3xx", steward="3xx", outsider="404"),
+        form={"actor_id": "{other_actor}", "role_id": "{role_id}"},
+    ),
+    "POST /invitations/{invitation_id}/withdraw": Rule(INVITATION_CONVENOR_PAGE),
+    "POST /invitations/{invitation_id}/counter": Rule(
+        expect("403", anonymous="3xx", convenor="409", steward="409", outsider="404"),
+        form={"decision": "accept"},
+    ),
+    "GET /initiatives/{initiative_id}/team": Rule(NETWORK_READ),
+    "GET /initiatives/{initiative_id}/team.md": Rule(NETWORK_READ),
+    "GET /initiatives/{initiative_id}/team.pdf": Rule(NETWORK_READ),
+    # ---------------------------------------------------------------- outcomes
+    # {outcome_id}, {check_id}: of the convenor's initiative; {contribution_id}: the
+    # member's (engaged on it); {asset_id}: a file the member wrote, shared in the commons.
+    "GET /api/initiatives/{initiative_id}/outcomes": Rule(NETWORK_READ),
+    "POST /api/initiatives/{initiative_id}/outcomes": Rule(
+        CONVENOR_OF_INITIATIVE, body=OUTCOME | {"name": "Second"}
+    ),
+    "GET /api/outcomes/{outcome_id}": Rule(NETWORK_READ),
+    "POST /api/outcomes/{outcome_id}/measurements": Rule(
+        CONVENOR_OF_INITIATIVE, body={"value": 3.0, "unit": "jobs", "measured_on": "2026-06-01"}
+    ),
+    "GET /api/initiatives/{initiative_id}/contributions": Rule(NETWORK_READ),
+    "POST /api/initiatives/{initiative_id}/contributions": Rule(
+        OWN_ACTOR_ON_INITIATIVE, body=CONTRIBUTION
+    ),
+    "POST /api/contributions/{contribution_id}/confirm": Rule(
+        AS_CONVENOR_ACTOR, body={"confirmer_id": "{convenor_actor}"}
+    ),
+    "GET /api/networks/{slug}/contributions": Rule(NETWORK_MEMBERS),
+    "GET /api/networks/{slug}/assets": Rule(NETWORK_MEMBERS),
+    # Sharing names one of the caller's own actors among the authors: others have none there.
+    "POST /api/networks/{slug}/assets": Rule(
+        expect("422", anonymous="401", member="2xx", outsider="403"),
+        body={
+            "title": "Toolkit",
+            "link": "https://example.org/toolkit",
+            "licence": "CC-BY-4.0",
+            "authors": ["{actor_id}"],
+        },
+    ),
+    "GET /api/assets/{asset_id}": Rule(NETWORK_READ),
+    "GET /api/assets/{asset_id}/file": Rule(NETWORK_READ),
+    "POST /api/assets/{asset_id}/reuses": Rule(
+        CONVENOR_OF_INITIATIVE, body={"initiative_id": "{initiative_id}"}
+    ),
+    "GET /api/initiatives/{initiative_id}/reuses": Rule(NETWORK_READ),
+    "GET /api/actors/{actor_id}/credits": Rule(NETWORK_READ),
+    "GET /api/initiatives/{initiative_id}/health": Rule(NETWORK_READ),
+    "POST /api/initiatives/{initiative_id}/health-checks": Rule(
+        CONVENOR_OF_INITIATIVE, body={"held_on": "2026-04-01"}
+    ),
+    "POST /api/health-checks/{check_id}/ratings": Rule(
+        OWN_ACTOR_ON_INITIATIVE, body={"actor_id": "{actor_id}", "ratings": {"trust": 4}}
+    ),
+    "GET /api/networks/{slug}/fairness": Rule(NETWORK_MEMBERS),
+    "GET /api/networks/{slug}/exports/{what}.csv": Rule(
+        NETWORK_MEMBERS, path={"what": "contributions"}
+    ),
+    "GET /initiatives/{initiative_id}/outcomes": Rule(NETWORK_READ),
+    "POST /initiatives/{initiative_id}/outcomes/new": Rule(
+        CONVENOR_OF_INITIATIVE_PAGE, form=OUTCOME | {"name": "Second"}
+    ),
+    "POST /outcomes/{outcome_id}/measurements/new": Rule(
+        CONVENOR_OF_INITIATIVE_PAGE,
+        form={"value": "3", "unit": "jobs", "measured_on": "2026-06-01"},
+    ),
+    "POST /initiatives/{initiative_id}/contributions/new": Rule(
+        OWN_ACTOR_ON_INITIATIVE_PAGE, form=CONTRIBUTION
+    ),
+    "POST /contributions/{contribution_id}/confirm": Rule(
+        expect("403", anonymous="404", outsider="404", convenor="3xx"),
+        form={"confirmer_id": "{convenor_actor}"},
+    ),
+    "POST /initiatives/{initiative_id}/health-checks/new": Rule(
+        CONVENOR_OF_INITIATIVE_PAGE, form={"held_on": "2026-04-01"}
+    ),
+    "POST /health-checks/{check_id}/ratings": Rule(
+        OWN_ACTOR_ON_INITIATIVE_PAGE, form={"actor_id": "{actor_id}", "trust": "4"}
+    ),
+    "GET /n/{slug}/outcomes": Rule(NETWORK_MEMBERS),
+    "GET /n/{slug}/commons": Rule(NETWORK_MEMBERS),
+    "POST /n/{slug}/commons/new": Rule(
+        expect("422", anonymous="401", member="3xx", outsider="403"),
+        form={
+            "title": "Toolkit",
+            "licence": "CC-BY-4.0",
+            "authors": "{actor_id}",
+            "link": "https://example.org/toolkit",
+        },
+    ),
+    "GET /assets/{asset_id}": Rule(NETWORK_READ),
+    "POST /assets/{asset_id}/reuses/new": Rule(
+        CONVENOR_OF_INITIATIVE_PAGE, form={"initiative_id": "{initiative_id}"}
+    ),
+    "GET /actors/{actor_id}/credits": Rule(NETWORK_READ),
+    "GET /n/{slug}/fairness": Rule(NETWORK_MEMBERS),
 }
+
+
+# ---------------------------------------------------------------- the world of other areas
 
 # Functions (db, values) -> {name: value} that add other areas' objects to the world.
 WORLD_HOOKS: list[Callable[[Session, dict[str, Any]], dict[str, Any]]] = []
+
+
+def _account_caller(db: Session, values: dict[str, Any], role: str) -> Any:
+    from coalition.services.auth import caller_for_account
+
+    return caller_for_account(db, values[f"{role}_account"])
+
+
+def _invitations_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """The member accepted a seat of "Support" and has a pending invitation to "Lead"."""
+    from sqlalchemy import select
+
+    from coalition.schemas.initiatives import RoleIn
+    from coalition.schemas.invitations import AnswerIn, InviteIn
+    from coalition.services import initiatives, invitations
+    from coalition.services.access import Caller
+    from coalition.store.tables_invitations import Notification
+
+    initiative = initiatives.add_role(
+        db,
+        Caller.operator(),
+        values["initiative_id"],
+        RoleIn.model_validate(
+            {"title": "Support", "seats": 3, "requirements": [{"capability": "Facilitation"}]}
+        ),
+    )
+    support = initiative.roles[-1].id
+    convenor = _account_caller(db, values, "convenor")
+    member = _account_caller(db, values, "member")
+    seat = {"actor_id": values["actor_id"], "role_id": support}
+    (accepted,) = invitations.invite(
+        db, convenor, values["initiative_id"], InviteIn.model_validate({"seats": [seat]})
+    )
+    answer = invitations.answer(db, member, accepted.id, AnswerIn(answer="accept"))
+    seat = {"actor_id": values["actor_id"], "role_id": values["role_id"]}
+    (pending,) = invitations.invite(
+        db, convenor, values["initiative_id"], InviteIn.model_validate({"seats": [seat]})
+    )
+    notification = db.scalar(
+        select(Notification.id).where(Notification.recipient_id == values["actor_id"]).limit(1)
+    )
+    return {
+        "support_role_id": support,
+        "invitation_id": pending.id,
+        "engagement_id": answer.engagement.id if answer.engagement else None,
+        "notification_id": notification,
+    }
+
+
+def _outcomes_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """An outcome, a health check and the member's contribution on the initiative; a file the
+    member wrote in alpha's commons."""
+    import base64
+
+    from coalition.schemas.outcomes import AssetIn, ContributionIn, HealthCheckIn, OutcomeIn
+    from coalition.services import commons, contributions, health, networks, outcomes
+    from coalition.services.access import Caller
+
+    operator = Caller.operator()
+    outcome = outcomes.add_outcome(
+        db, operator, values["initiative_id"], OutcomeIn.model_validate(OUTCOME)
+    )
+    contribution = contributions.record_contribution(
+        db,
+        _account_caller(db, values, "member"),
+        values["initiative_id"],
+        ContributionIn.model_validate(_subst_actor(CONTRIBUTION, values)),
+    )
+    check = health.open_check(
+        db,
+        operator,
+        values["initiative_id"],
+        HealthCheckIn.model_validate({"held_on": "2026-03-01"}),
+    )
+    alpha = networks.get_network(db, operator, values["slug"])
+    asset = commons.share_asset(
+        db,
+        operator,
+        alpha,
+        AssetIn.model_validate(
+            {
+                "title": "Guide",
+                "licence": "CC-BY-4.0",
+                "authors": [values["actor_id"]],
+                "file": {
+                    "name": "guide.txt",
+                    "media_type": "text/plain",
+                    "content_base64": base64.b64encode(b"hello").decode(),
+                },
+            }
+        ),
+    )
+    return {
+        "outcome_id": outcome.id,
+        "contribution_id": contribution.id,
+        "check_id": check.id,
+        "asset_id": asset.id,
+    }
+
+
+def _subst_actor(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values["actor_id"] if v == "{actor_id}" else v for k, v in data.items()}
+
+
+WORLD_HOOKS += [_invitations_world, _outcomes_world]

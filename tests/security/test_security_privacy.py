@@ -27,9 +27,8 @@ from coalition.services.access import Caller
 from coalition.store.migrate import upgrade
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Base, Engagement
-from tests.conftest import make_client
 
-from .helpers import app_routes, fill
+from .helpers import Callers, app_routes, fill
 from .route_matrix import WORLD_HOOKS
 from .world import ROLES, World, build_world
 
@@ -61,26 +60,19 @@ MAY_SEE = {
 }
 
 
-def secret_strings(values: dict[str, Any]) -> list[str]:
-    free = round(values["capacity_hours"] - values["committed"], 2)
-    out = [
-        f"{values['day_rate']:g}",
-        f"{values['capacity_hours']:g}",
-        f"{free:g}",
-        values["email"],
-        values["phone"],
-        values["decline"],
-    ]
-    if values["committed"]:
-        out.append(f"{values['committed']:g}")
-    return out
+Secrets = dict[str, list[str]]
 
 
-def seed_secrets(db: Session, world: World) -> None:
-    """Put the secrets in place, with Mina's fields private and Otto's for the network."""
-    for key, values, audience, visibility in (
-        ("actor_id", MINA, "private", "network"),
-        ("other_actor", OTTO, "network", "public"),
+def seed_secrets(db: Session, world: World) -> Secrets:
+    """Put the secrets in place, with Mina's fields private and Otto's for the network.
+
+    Returns the strings that must not leak, per member, read back from the rows: the free and
+    committed hours include whatever engagements the world held already.
+    """
+    found: Secrets = {}
+    for who, key, values, audience, visibility in (
+        ("mina", "actor_id", MINA, "private", "network"),
+        ("otto", "other_actor", OTTO, "network", "public"),
     ):
         actor_id = world[key]
         db.execute(
@@ -89,7 +81,7 @@ def seed_secrets(db: Session, world: World) -> None:
             .values(
                 day_rate=values["day_rate"],
                 capacity_hours=values["capacity_hours"],
-                committed_hours=values["committed"],
+                committed_hours=Actor.committed_hours + values["committed"],
                 email=values["email"],
                 phone=values["phone"],
                 visibility=visibility,
@@ -104,7 +96,7 @@ def seed_secrets(db: Session, world: World) -> None:
                 Engagement(
                     network_id=world["network_id"],
                     initiative_id=world["initiative_id"],
-                    role_id=world["role_id"],
+                    role_id=None,
                     actor_id=actor_id,
                     hours_per_week=values["committed"],
                     status="active",
@@ -132,7 +124,21 @@ def seed_secrets(db: Session, world: World) -> None:
                     answered_at=now - timedelta(days=1),
                 )
             )
+        db.flush()
+        actor = db.get_one(Actor, actor_id, populate_existing=True)
+        strings = [
+            f"{actor.day_rate:g}",
+            f"{actor.capacity_hours:g}",
+            f"{round(actor.capacity_hours - actor.committed_hours, 2):g}",
+            str(values["email"]),
+            str(values["phone"]),
+            str(values["decline"]),
+        ]
+        if values["committed"]:
+            strings += [f"{values['committed']:g}", f"{round(actor.committed_hours, 2):g}"]
+        found[who] = strings
     db.commit()
+    return found
 
 
 class Crawl:
@@ -141,14 +147,14 @@ class Crawl:
         upgrade(url, "heads")
         with session_scope(url) as db:
             world = build_world(db)
-            seed_secrets(db, world)
             for hook in WORLD_HOOKS:
                 world.values.update(hook(db, dict(world.values)))
                 db.commit()
+            self.secrets = seed_secrets(db, world)
             self.values = dict(world.values)
             self.callers = {role: world.caller(db, role) for role in ROLES}
         self.settings = Settings(database_url=url, secret_key="privacy")
-        self.clients = {role: make_client(self.settings, self.callers[role]) for role in ROLES}
+        self.clients = Callers(self.settings, dict(self.callers))
         self.url = url
 
     def targets(self) -> list[tuple[str, dict[str, Any]]]:
@@ -163,7 +169,7 @@ class Crawl:
                 ]
                 if param.get("in") == "path" and values:
                     enums.setdefault(path, {})[param["name"]] = values
-        out = []
+        out: list[tuple[str, dict[str, Any]]] = []
         for method, path in app_routes(app):
             if method != "GET" or path.startswith(("/docs", "/redoc", "/openapi")):
                 continue
@@ -183,21 +189,16 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     return Crawl(tmp_path_factory.mktemp("privacy"))
 
 
-def forbidden_for(role: str) -> dict[str, str]:
-    out = {}
-    for who, values in (("mina", MINA), ("otto", OTTO)):
-        if who not in MAY_SEE[role]:
-            for s in secret_strings(values):
-                out[s] = who
-    return out
+def forbidden_for(secrets: Secrets, role: str) -> dict[str, str]:
+    return {s: who for who, strings in secrets.items() if who not in MAY_SEE[role] for s in strings}
 
 
 def test_the_secrets_are_there_for_who_may_see_them(crawl: Crawl) -> None:
     """The control: the owner and the network do see what they may (so the test can fail)."""
     mina = crawl.clients["member"].get(f"/api/actors/{crawl.values['actor_id']}").text
-    assert all(s in mina for s in secret_strings(MINA)[:5])
+    assert all(s in mina for s in crawl.secrets["mina"][:5])
     otto = crawl.clients["steward"].get(f"/api/actors/{crawl.values['other_actor']}").text
-    assert all(s in otto for s in secret_strings(OTTO)[:5])
+    assert all(s in otto for s in crawl.secrets["otto"][:5])
 
 
 def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCaptureFixture) -> None:
@@ -206,7 +207,7 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
     targets = crawl.targets()
     assert len(targets) > 20
     for role in ROLES:
-        hidden = forbidden_for(role)
+        hidden = forbidden_for(crawl.secrets, role)
         client = crawl.clients[role]
         for url, query in targets:
             for accept in ("application/json", "text/html"):
@@ -220,9 +221,9 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
         f"/api/actors/{crawl.values['actor_id']}", json={"capacity_hours": 1.0}
     )
     assert r.status_code == 409
-    leaks += [f"error message: {s}" for s in secret_strings(MINA) if s in r.text]
+    leaks += [f"error message: {s}" for s in crawl.secrets["mina"] if s in r.text]
     # A tampered or expired API token, a wrong password: nothing about anyone.
-    everything = secret_strings(MINA) + secret_strings(OTTO)
+    everything = crawl.secrets["mina"] + crawl.secrets["otto"]
     leaks += [f"log line: {s}" for s in everything if s in caplog.text]
     assert not leaks, "\n".join(sorted(set(leaks)))
 
@@ -230,10 +231,10 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
 def test_exports_and_search_respect_privacy(db: Session) -> None:
     """Service level, on both databases: bundles and capacity filters."""
     world = build_world(db)
-    seed_secrets(db, world)
+    secrets = seed_secrets(db, world)
     alpha = networks.get_network(db, Caller.operator(), "alpha")
     text = repr(export_bundle(db, alpha))
-    for s in secret_strings(MINA) + secret_strings(OTTO):
+    for s in secrets["mina"] + secrets["otto"]:
         if s in (MINA["decline"], OTTO["decline"]):
             continue  # not in bundles at all
         assert s not in text

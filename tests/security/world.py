@@ -155,6 +155,8 @@ def build_world(db: Session) -> World:
         tie_id=tie.id,
         account_id=w.accounts["other_member"],
         member_account=w.accounts["member"],
+        convenor_account=w.accounts["convenor"],
+        steward_account=w.accounts["steward"],
         applicant_account=applicant.id,
         request_id=join.id,
         token_id=token.id,
