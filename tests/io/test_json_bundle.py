@@ -223,7 +223,7 @@ def test_bad_bundle_is_refused_whole_with_report(db: Session) -> None:
         import_bundle(db, bundle)
     where = {p["where"] for p in info.value.details}  # type: ignore[union-attr]
     assert "actors[1].sector" in where
-    assert "actors[1].capabilities.0.level" in where
+    assert "actors[1].capabilities[0].level" in where
     assert "ties[0].target" in where
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Actor)) == 0
