@@ -4,14 +4,14 @@ Prints a table (absolute times are this machine's: 2 cores) with each search's l
 ratio to the baseline measured in the same run (an unfiltered first page of the directory), and
 ends with one JSON line of the figures.
 
-    .venv/bin/python benchmarks/store.py [--quick] [--sizes 300,100000] [--databases sqlite,postgresql]
+    .venv/bin/python benchmarks/store.py [--quick] [--sizes 300,100000]
+        [--databases sqlite,postgresql]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
