@@ -152,6 +152,18 @@ def write_csv_zip(graph: MapGraph) -> bytes:
     return buf.getvalue()
 
 
+def _loses_digits(value: Cell) -> bool:
+    """Whether openpyxl's ``%.16g`` number cells would change the value (17-digit floats,
+    integers beyond 2**53): such values are stored as text cells, which Fields types back."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return f"{value:.16g}" != str(value)
+    if isinstance(value, float):
+        return repr(float(f"{value:.16g}")) != repr(value)  # -0.0 too
+    return False
+
+
 def write_xlsx(graph: MapGraph) -> bytes:
     """One workbook with sheets Elements, Connections and Fields (ignore) (openpyxl)."""
     from openpyxl import Workbook
@@ -160,17 +172,37 @@ def write_xlsx(graph: MapGraph) -> bytes:
     wb.remove(wb.active)  # type: ignore[arg-type]
     for table in _tables(graph, text_only=False):
         ws = wb.create_sheet(FIELDS_SHEET if table.name == "Fields" else table.name)
-        ws.append(table.header)
-        for r, (_, row) in enumerate(table.rows, start=2):
+        for r, (_, row) in enumerate([(1, list(table.header)), *table.rows], start=1):
             for col, value in enumerate(row, start=1):
                 if value is None:
                     continue
+                if _loses_digits(value):
+                    value = repr(value) if isinstance(value, float) else str(value)
                 cell = ws.cell(row=r, column=col, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text stays text, even "=…"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    # fixed dates in the document properties and the archive: same graph, same bytes
+    wb.properties.created = wb.properties.modified = _EPOCH
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _restamp(raw.getvalue())
+
+
+_EPOCH = dt.datetime(2000, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _restamp(archive: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- tables → graph
@@ -228,8 +260,13 @@ def _parse(value: Cell, t: AttrType) -> AttrValue:
             if not value.is_integer():
                 raise ValueError("not an integer")
             return int(value)
-        return int(str(value).strip())
-    number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+        if isinstance(value, int) or _INT.match(str(value).strip()):
+            return int(str(value).strip())
+        raise ValueError("not an integer")
+    try:
+        number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    except ValueError:
+        raise ValueError("not a number") from None
     if not math.isfinite(number):
         raise ValueError("not a finite number")
     return number

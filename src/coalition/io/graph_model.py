@@ -75,6 +75,8 @@ RESERVED = frozenset(
         "strength",
         "start",
         "end",
+        "start date",
+        "end date",
         "direction",
     }
 )
