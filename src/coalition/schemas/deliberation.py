@@ -1,0 +1,134 @@
+"""Deliberation: conversations, statements, votes and their common-ground results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .common import OutModel, StrictModel
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+ModerationName = Literal["accept", "reject", "meta", "unmoderated"]
+
+
+class ConversationIn(StrictModel):
+    topic: Annotated[str, Field(min_length=1, max_length=300)]
+    description: Annotated[str, Field(max_length=5000)] = ""
+    initiative_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
+
+
+class ConversationOut(OutModel):
+    id: int
+    network_id: int
+    network_slug: str
+    initiative_id: int | None
+    topic: str
+    description: str
+    attribution: str
+    source: str
+    data_version: int
+    created_at: datetime
+    n_statements: int
+    n_participants: int
+    n_votes: int
+
+
+class StatementIn(StrictModel):
+    text: Text
+
+
+class StatementOut(OutModel):
+    id: int
+    conversation_id: int
+    external_id: int
+    text: str
+    moderation: int
+    is_meta: bool
+    agrees: int
+    disagrees: int
+    passes: int
+
+
+class ModerationIn(StrictModel):
+    action: ModerationName
+
+
+class VoteIn(StrictModel):
+    statement_id: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    value: Literal[-1, 0, 1]
+
+
+class VoteOut(OutModel):
+    statement_id: int
+    participant_external_id: int
+    value: int
+    data_version: int
+
+
+class NextOut(OutModel):
+    statement: StatementOut | None
+    remaining: int
+
+
+class ParticipantPoint(OutModel):
+    external_id: int
+    group: int | None
+    x: float
+    y: float
+
+
+class GroupSupport(OutModel):
+    group: int
+    agree: float
+    disagree: float
+    seen: int
+    repness: float
+    repful: Literal["agree", "disagree"] | None
+
+
+class StatementResult(OutModel):
+    id: int
+    external_id: int
+    text: str
+    moderation: int
+    is_meta: bool
+    groups: list[GroupSupport]
+    consensus_agree: bool
+    consensus_disagree: bool
+    group_informed_consensus: float
+
+
+class RepresentativeOut(OutModel):
+    statement_id: int
+    external_id: int
+    text: str
+    repful: Literal["agree", "disagree"]
+    agree: float
+    disagree: float
+
+
+class GroupOut(OutModel):
+    id: int
+    n_members: int
+    center: tuple[float, float]
+    representative: list[RepresentativeOut]
+
+
+class ResultsOut(OutModel):
+    conversation_id: int
+    data_version: int
+    seed: int
+    k: int
+    attribution: str
+    participants: list[ParticipantPoint]
+    statements: list[StatementResult]
+    groups: list[GroupOut]
+    consensus: list[int]
+
+
+class ImportProblem(OutModel):
+    file: str
+    line: int
+    reason: str

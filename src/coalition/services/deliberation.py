@@ -1,0 +1,745 @@
+"""Deliberation: Polis-style conversations of a network, their votes, and the common ground the
+:mod:`coalition.engines.common_ground` engine finds in them.
+
+Every read goes through :func:`readable_conversations` (members of the conversation's network);
+every change bumps the conversation's ``data_version``, which keys the cached analysis, so a
+result is never older than the votes it is shown with.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..engines.common_ground import (
+    GroundResult,
+    Moderation,
+    VoteMatrix,
+    VoteRefused,
+    analyze,
+    next_statement_from,
+    validate_vote,
+)
+from ..errors import Forbidden, Invalid, NotFound
+from ..io.polis import (
+    PolisExport,
+    PolisFormatError,
+    PolisStatement,
+    PolisVote,
+    participants_from_votes,
+    read_polis_export,
+    write_polis_export,
+)
+from ..schemas.deliberation import (
+    ConversationIn,
+    ConversationOut,
+    GroupOut,
+    GroupSupport,
+    ModerationIn,
+    NextOut,
+    ParticipantPoint,
+    RepresentativeOut,
+    ResultsOut,
+    StatementIn,
+    StatementOut,
+    StatementResult,
+    VoteIn,
+    VoteOut,
+)
+from ..store.tables import Actor, Initiative, Network
+from ..store.tables_deliberation import Conversation, GroundCache, Participant, Statement, Vote
+from .access import Caller, readable_networks, require_operator, require_role
+from .networks import get_network
+
+DEFAULT_SEED = 0
+
+
+def readable_conversations(caller: Caller) -> ColumnElement[bool]:
+    """Conversations are read by the members of their network."""
+    return Conversation.network_id.in_(select(Network.id).where(readable_networks(caller)))
+
+
+def load_conversation(db: Session, caller: Caller, conversation_id: int) -> Conversation:
+    conv = db.scalars(
+        select(Conversation).where(
+            Conversation.id == conversation_id, readable_conversations(caller)
+        )
+    ).first()
+    if conv is None:
+        raise NotFound(f"no conversation {conversation_id}")
+    return conv
+
+
+def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Network:
+    """The convenor of the conversation's initiative, or a network convenor or steward."""
+    network = db.get_one(Network, conv.network_id)
+    if conv.initiative_id is not None:
+        initiative = db.get(Initiative, conv.initiative_id)
+        if initiative is not None and initiative.convenor_id is not None:
+            if caller.owns(initiative.convenor_id):
+                require_role(caller, network, "member")
+                return network
+    require_role(caller, network, "convenor")
+    return network
+
+
+def _bump(db: Session, conv: Conversation) -> None:
+    db.execute(
+        update(Conversation)
+        .where(Conversation.id == conv.id)
+        .values(data_version=Conversation.data_version + 1)
+    )
+    db.flush()
+    db.refresh(conv, ["data_version"])
+
+
+def _counts(db: Session, conv_id: int) -> tuple[int, int, int]:
+    n_s = db.scalar(select(func.count()).where(Statement.conversation_id == conv_id)) or 0
+    n_p = db.scalar(select(func.count()).where(Participant.conversation_id == conv_id)) or 0
+    n_v = db.scalar(select(func.count()).where(Vote.conversation_id == conv_id)) or 0
+    return int(n_s), int(n_p), int(n_v)
+
+
+def conversation_view(db: Session, conv: Conversation) -> ConversationOut:
+    n_s, n_p, n_v = _counts(db, conv.id)
+    slug = db.scalar(select(Network.slug).where(Network.id == conv.network_id)) or ""
+    return ConversationOut(
+        id=conv.id,
+        network_id=conv.network_id,
+        network_slug=slug,
+        initiative_id=conv.initiative_id,
+        topic=conv.topic,
+        description=conv.description,
+        attribution=conv.attribution,
+        source=conv.source,
+        data_version=conv.data_version,
+        created_at=conv.created_at,
+        n_statements=n_s,
+        n_participants=n_p,
+        n_votes=n_v,
+    )
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def create_conversation(
+    db: Session, caller: Caller, slug: str, data: ConversationIn
+) -> ConversationOut:
+    """Open a conversation: the convenor of its initiative, or a network convenor/steward."""
+    network = get_network(db, caller, slug)
+    if data.initiative_id is not None:
+        initiative = db.scalars(
+            select(Initiative).where(
+                Initiative.id == data.initiative_id, Initiative.network_id == network.id
+            )
+        ).first()
+        if initiative is None:
+            require_role(caller, network, "member")
+            raise Invalid("no such initiative in this network", field="initiative_id")
+        if initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
+            require_role(caller, network, "member")
+        else:
+            require_role(caller, network, "convenor")
+    else:
+        require_role(caller, network, "convenor")
+    conv = Conversation(
+        network_id=network.id,
+        initiative_id=data.initiative_id,
+        topic=data.topic,
+        description=data.description,
+    )
+    db.add(conv)
+    db.flush()
+    return conversation_view(db, conv)
+
+
+def list_conversations(db: Session, caller: Caller, slug: str) -> list[ConversationOut]:
+    network = get_network(db, caller, slug)
+    require_role(caller, network, "member")
+    convs = db.scalars(
+        select(Conversation)
+        .where(Conversation.network_id == network.id, readable_conversations(caller))
+        .order_by(Conversation.id)
+    )
+    return [conversation_view(db, c) for c in convs]
+
+
+def get_conversation(db: Session, caller: Caller, conversation_id: int) -> ConversationOut:
+    return conversation_view(db, load_conversation(db, caller, conversation_id))
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _statement_views(db: Session, conv: Conversation) -> list[StatementOut]:
+    tallies: dict[int, dict[int, int]] = {}
+    for sid, value, n in db.execute(
+        select(Vote.statement_id, Vote.value, func.count())
+        .where(Vote.conversation_id == conv.id)
+        .group_by(Vote.statement_id, Vote.value)
+    ):
+        tallies.setdefault(sid, {})[value] = n
+    out = []
+    for s in db.scalars(
+        select(Statement)
+        .where(Statement.conversation_id == conv.id)
+        .order_by(Statement.external_id)
+    ):
+        t = tallies.get(s.id, {})
+        out.append(_statement_out(s, t))
+    return out
+
+
+def _statement_out(s: Statement, t: dict[int, int] | None = None) -> StatementOut:
+    t = t or {}
+    return StatementOut(
+        id=s.id,
+        conversation_id=s.conversation_id,
+        external_id=s.external_id,
+        text=s.text,
+        moderation=s.moderation,
+        is_meta=s.is_meta,
+        agrees=t.get(1, 0),
+        disagrees=t.get(-1, 0),
+        passes=t.get(0, 0),
+    )
+
+
+def list_statements(db: Session, caller: Caller, conversation_id: int) -> list[StatementOut]:
+    return _statement_views(db, load_conversation(db, caller, conversation_id))
+
+
+def _my_actor(db: Session, caller: Caller, network: Network) -> int:
+    if not caller.actor_ids:
+        raise Invalid("only a member's actor may take part in a conversation", field="caller")
+    actor = db.scalar(
+        select(func.min(Actor.id)).where(
+            Actor.id.in_(list(caller.actor_ids)), Actor.network_id == network.id
+        )
+    )
+    if actor is None:
+        raise Forbidden(f"you have no profile in network '{network.slug}'")
+    return int(actor)
+
+
+def _participant_for(db: Session, conv: Conversation, actor_id: int) -> Participant:
+    p = db.scalars(
+        select(Participant).where(
+            Participant.conversation_id == conv.id, Participant.actor_id == actor_id
+        )
+    ).first()
+    if p is not None:
+        return p
+    top = db.scalar(
+        select(func.max(Participant.external_id)).where(Participant.conversation_id == conv.id)
+    )
+    p = Participant(
+        conversation_id=conv.id, external_id=0 if top is None else top + 1, actor_id=actor_id
+    )
+    db.add(p)
+    db.flush()
+    return p
+
+
+def submit_statement(
+    db: Session, caller: Caller, conversation_id: int, data: StatementIn
+) -> StatementOut:
+    """Any member may put a statement; a convenor's own statements are accepted at once."""
+    conv = load_conversation(db, caller, conversation_id)
+    network = db.get_one(Network, conv.network_id)
+    require_role(caller, network, "member")
+    author = _participant_for(db, conv, _my_actor(db, caller, network))
+    top = db.scalar(
+        select(func.max(Statement.external_id)).where(Statement.conversation_id == conv.id)
+    )
+    try:
+        _require_moderator(db, caller, conv)
+        moderation = int(Moderation.accepted)
+    except (Forbidden, NotFound):
+        moderation = int(Moderation.unmoderated)
+    s = Statement(
+        conversation_id=conv.id,
+        external_id=0 if top is None else top + 1,
+        text=data.text,
+        author_id=author.id,
+        moderation=moderation,
+        is_meta=False,
+        timestamp_ms=_now_ms(),
+    )
+    db.add(s)
+    db.flush()
+    _bump(db, conv)
+    return _statement_out(s)
+
+
+def moderate_statement(
+    db: Session, caller: Caller, statement_id: int, data: ModerationIn
+) -> StatementOut:
+    """Accept, reject (moderate out) or mark a statement as meta (about the conversation)."""
+    s = db.scalars(
+        select(Statement).where(
+            Statement.id == statement_id,
+            Statement.conversation_id.in_(
+                select(Conversation.id).where(readable_conversations(caller))
+            ),
+        )
+    ).first()
+    if s is None:
+        raise NotFound(f"no statement {statement_id}")
+    conv = db.get_one(Conversation, s.conversation_id)
+    _require_moderator(db, caller, conv)
+    if data.action == "accept":
+        s.moderation, s.is_meta = int(Moderation.accepted), False
+    elif data.action == "reject":
+        s.moderation, s.is_meta = int(Moderation.out), False
+    elif data.action == "meta":
+        s.moderation, s.is_meta = int(Moderation.accepted), True
+    else:
+        s.moderation, s.is_meta = int(Moderation.unmoderated), False
+    db.flush()
+    _bump(db, conv)
+    return _statement_views_one(db, s)
+
+
+def _statement_views_one(db: Session, s: Statement) -> StatementOut:
+    t = {
+        v: n
+        for v, n in db.execute(
+            select(Vote.value, func.count()).where(Vote.statement_id == s.id).group_by(Vote.value)
+        )
+    }
+    return _statement_out(s, t)
+
+
+# ---------------------------------------------------------------- votes
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def cast_vote(db: Session, caller: Caller, conversation_id: int, data: VoteIn) -> VoteOut:
+    """Record the caller's vote; a second vote on the same statement replaces the first."""
+    conv = load_conversation(db, caller, conversation_id)
+    network = db.get_one(Network, conv.network_id)
+    require_role(caller, network, "member")
+    actor_id = _my_actor(db, caller, network)
+    state = db.scalar(
+        select(Statement.moderation).where(
+            Statement.id == data.statement_id, Statement.conversation_id == conv.id
+        )
+    )
+    try:
+        value = validate_vote(state, data.value)
+    except VoteRefused as exc:
+        field = "statement_id" if exc.reason != "bad_value" else "value"
+        raise Invalid(exc.message, field=field) from None
+    participant = _participant_for(db, conv, actor_id)
+    vote = db.scalars(
+        select(Vote).where(
+            Vote.participant_id == participant.id, Vote.statement_id == data.statement_id
+        )
+    ).first()
+    if vote is None:
+        db.add(
+            Vote(
+                conversation_id=conv.id,
+                participant_id=participant.id,
+                statement_id=data.statement_id,
+                value=value,
+                ts_ms=_now_ms(),
+            )
+        )
+    else:
+        vote.value = value
+        vote.ts_ms = max(_now_ms(), vote.ts_ms + 1)
+    db.flush()
+    _bump(db, conv)
+    return VoteOut(
+        statement_id=data.statement_id,
+        participant_external_id=participant.external_id,
+        value=value,
+        data_version=conv.data_version,
+    )
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def _matrix(
+    db: Session, conv: Conversation
+) -> tuple[VoteMatrix, list[Statement], list[Participant]]:
+    statements = list(
+        db.scalars(
+            select(Statement)
+            .where(Statement.conversation_id == conv.id)
+            .order_by(Statement.external_id)
+        )
+    )
+    participants = list(
+        db.scalars(
+            select(Participant)
+            .where(Participant.conversation_id == conv.id)
+            .order_by(Participant.external_id)
+        )
+    )
+    rows = db.execute(
+        select(Vote.participant_id, Vote.statement_id, Vote.value, Vote.ts_ms).where(
+            Vote.conversation_id == conv.id
+        )
+    )
+    matrix = VoteMatrix.from_labelled(
+        ((p, s, v, float(t)) for p, s, v, t in rows),
+        participant_ids=[p.id for p in participants],
+        statement_ids=[s.id for s in statements],
+    )
+    return matrix, statements, participants
+
+
+def _share(n: int, seen: int) -> float:
+    return round(n / seen, 4) if seen else 0.0
+
+
+def _result_json(
+    conv: Conversation,
+    result: GroundResult,
+    statements: list[Statement],
+    participants: list[Participant],
+) -> dict[str, Any]:
+    st = result.group_stats
+    points = [
+        ParticipantPoint(
+            external_id=p.external_id,
+            group=result.group_of(i),
+            x=round(result.position_of(i)[0], 6),
+            y=round(result.position_of(i)[1], 6),
+        )
+        for i, p in enumerate(participants)
+    ]
+    rows = []
+    for j, s in enumerate(statements):
+        support = []
+        for g in range(result.k):
+            ra, rd = float(st.ra[g, j]), float(st.rd[g, j])
+            support.append(
+                GroupSupport(
+                    group=g,
+                    agree=_share(int(st.na[g, j]), int(st.ns[g, j])),
+                    disagree=_share(int(st.nd[g, j]), int(st.ns[g, j])),
+                    seen=int(st.ns[g, j]),
+                    repness=round(max(ra, rd), 4) if np.isfinite(max(ra, rd)) else 0.0,
+                    repful=None if int(st.ns[g, j]) == 0 else ("agree" if ra >= rd else "disagree"),
+                )
+            )
+        gic = float(result.group_informed_consensus[j])
+        rows.append(
+            StatementResult(
+                id=s.id,
+                external_id=s.external_id,
+                text=s.text,
+                moderation=s.moderation,
+                is_meta=s.is_meta,
+                groups=support,
+                consensus_agree=bool(result.is_consensus_agree[j]),
+                consensus_disagree=bool(result.is_consensus_disagree[j]),
+                group_informed_consensus=round(gic, 6) if np.isfinite(gic) else 0.0,
+            )
+        )
+    groups = []
+    for grp in result.groups:
+        reps = []
+        for r in grp.representative:
+            s = statements[r.statement]
+            agree = _share(int(st.na[grp.id, r.statement]), int(st.ns[grp.id, r.statement]))
+            disagree = _share(int(st.nd[grp.id, r.statement]), int(st.ns[grp.id, r.statement]))
+            reps.append(
+                RepresentativeOut(
+                    statement_id=s.id,
+                    external_id=s.external_id,
+                    text=s.text,
+                    repful=r.repful_for,
+                    agree=agree,
+                    disagree=disagree,
+                )
+            )
+        groups.append(
+            GroupOut(
+                id=grp.id,
+                n_members=grp.n_members,
+                center=(round(grp.center[0], 6), round(grp.center[1], 6)),
+                representative=reps,
+            )
+        )
+    consensus = [statements[c.statement].id for c in result.consensus_agree]
+    out = ResultsOut(
+        conversation_id=conv.id,
+        data_version=conv.data_version,
+        seed=result.seed,
+        k=result.k,
+        attribution=conv.attribution,
+        participants=points,
+        statements=rows,
+        groups=groups,
+        consensus=consensus,
+    ).model_dump(mode="json")
+    out["priorities"] = [float(x) if np.isfinite(x) else 1.0 for x in np.asarray(result.priorities)]
+    return out
+
+
+def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
+    hit = db.scalars(
+        select(GroundCache).where(
+            GroundCache.conversation_id == conv.id,
+            GroundCache.data_version == conv.data_version,
+            GroundCache.seed == seed,
+        )
+    ).first()
+    if hit is not None:
+        return dict(hit.result)
+    matrix, statements, participants = _matrix(db, conv)
+    moderated_out = [j for j, s in enumerate(statements) if s.moderation == int(Moderation.out)]
+    meta = [j for j, s in enumerate(statements) if s.is_meta]
+    result = analyze(
+        matrix,
+        seed=seed,
+        moderated_out=moderated_out,
+        meta=meta,
+        data_version=conv.data_version,
+        attribution=conv.attribution or None,
+    )
+    data = _result_json(conv, result, statements, participants)
+    db.execute(
+        delete(GroundCache).where(
+            GroundCache.conversation_id == conv.id,
+            GroundCache.data_version != conv.data_version,
+        )
+    )
+    try:
+        with db.begin_nested():
+            db.add(
+                GroundCache(
+                    conversation_id=conv.id,
+                    data_version=conv.data_version,
+                    seed=seed,
+                    result=data,
+                )
+            )
+    except IntegrityError:
+        pass  # a concurrent request cached the same version first
+    return data
+
+
+def results(
+    db: Session, caller: Caller, conversation_id: int, seed: int = DEFAULT_SEED
+) -> ResultsOut:
+    """Opinion groups, representative statements and consensus, cached per data version."""
+    conv = load_conversation(db, caller, conversation_id)
+    data = _cached(db, conv, seed)
+    return ResultsOut.model_validate({k: v for k, v in data.items() if k != "priorities"})
+
+
+def next_for(db: Session, caller: Caller, conversation_id: int) -> NextOut:
+    """The statement to show the caller next (Polis's priority-weighted draw)."""
+    conv = load_conversation(db, caller, conversation_id)
+    network = db.get_one(Network, conv.network_id)
+    require_role(caller, network, "member")
+    actor_id = _my_actor(db, caller, network)
+    data = _cached(db, conv, DEFAULT_SEED)
+    statements = list(
+        db.scalars(
+            select(Statement)
+            .where(Statement.conversation_id == conv.id)
+            .order_by(Statement.external_id)
+        )
+    )
+    index = {s.id: j for j, s in enumerate(statements)}
+    participant = db.scalars(
+        select(Participant).where(
+            Participant.conversation_id == conv.id, Participant.actor_id == actor_id
+        )
+    ).first()
+    voted: list[int] = []
+    if participant is not None:
+        voted = [
+            index[sid]
+            for sid in db.scalars(
+                select(Vote.statement_id).where(Vote.participant_id == participant.id)
+            )
+        ]
+    priorities = np.ones(len(statements))
+    cached = data.get("priorities", [])
+    shared = min(len(cached), len(statements))
+    priorities[:shared] = cached[:shared]
+    eligible = np.array([s.moderation != int(Moderation.out) for s in statements], dtype=bool)
+    remaining = int(eligible.sum()) - sum(1 for j in voted if eligible[j])
+    seed = (conv.id * 1_000_003 + actor_id * 7919 + conv.data_version) % (2**32)
+    j = next_statement_from(priorities, voted, eligible, seed)
+    return NextOut(
+        statement=None if j is None else _statement_views_one(db, statements[j]),
+        remaining=remaining,
+    )
+
+
+def charter_markdown(db: Session, caller: Caller, conversation_id: int) -> str:
+    """The coalition charter: what every group agrees on, with each group's support."""
+    conv = load_conversation(db, caller, conversation_id)
+    res = results(db, caller, conversation_id)
+    lines = [f"# Charter: {conv.topic}", ""]
+    if conv.description:
+        lines += [conv.description, ""]
+    lines += [
+        f"{len(res.participants)} participants, {res.k} opinion group(s). "
+        "Statements below are the common ground: agreed across groups.",
+        "",
+    ]
+    chosen = charter_statements(res)
+    if not chosen:
+        lines.append("No common ground has been found yet.")
+    for s in chosen:
+        support = ", ".join(f"group {g.group + 1}: {g.agree:.0%} agree" for g in s.groups)
+        lines.append(f"- {s.text}" + (f" ({support})" if support else ""))
+    if res.attribution:
+        lines += ["", "---", "", res.attribution.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def charter_statements(res: ResultsOut) -> list[StatementResult]:
+    """Consensus statements, most group-informed consensus first."""
+    picked = [s for s in res.statements if s.consensus_agree]
+    return sorted(picked, key=lambda s: -s.group_informed_consensus)
+
+
+# ---------------------------------------------------------------- Polis import/export
+
+
+def import_polis(
+    db: Session, caller: Caller, slug: str, directory: str | Path, topic: str | None = None
+) -> ConversationOut:
+    """Load a Polis export as a new conversation, all or nothing."""
+    require_operator(caller)
+    network = get_network(db, caller, slug)
+    try:
+        export = read_polis_export(directory)
+    except PolisFormatError as exc:
+        problems = [
+            {"where": f"{p.file}:{p.line}", "file": p.file, "line": p.line, "reason": p.reason}
+            for p in exc.problems
+        ]
+        raise Invalid(
+            f"malformed Polis export ({len(problems)} problem(s))",
+            field="directory",
+            details=problems,
+        ) from None
+    except OSError as exc:
+        raise Invalid(f"cannot read the export: {exc.strerror}", field="directory") from None
+    summary = dict((row[0], row[1]) for row in export.summary or () if len(row) >= 2)
+    conv = Conversation(
+        network_id=network.id,
+        topic=(topic or summary.get("topic") or Path(directory).name)[:300],
+        description=summary.get("conversation-description", summary.get("description", "")),
+        attribution=export.attribution or "",
+        source=(summary.get("url") or str(Path(directory).name))[:300],
+    )
+    db.add(conv)
+    db.flush()
+    ids = {s.author_external_id for s in export.statements} | {
+        v.participant_external_id for v in export.votes
+    }
+    ids |= {p.external_id for p in export.participants or ()}
+    participant_rows = [{"conversation_id": conv.id, "external_id": pid} for pid in sorted(ids)]
+    if participant_rows:
+        db.execute(insert(Participant), participant_rows)
+    pmap = dict(
+        db.execute(
+            select(Participant.external_id, Participant.id).where(
+                Participant.conversation_id == conv.id
+            )
+        ).all()
+    )
+    statement_rows = [
+        {
+            "conversation_id": conv.id,
+            "external_id": s.external_id,
+            "text": s.text,
+            "author_id": pmap.get(s.author_external_id),
+            "moderation": s.moderation,
+            "is_meta": False,
+            "timestamp_ms": s.timestamp_ms,
+        }
+        for s in export.statements
+    ]
+    if statement_rows:
+        db.execute(insert(Statement), statement_rows)
+    smap = dict(
+        db.execute(
+            select(Statement.external_id, Statement.id).where(Statement.conversation_id == conv.id)
+        ).all()
+    )
+    last: dict[tuple[int, int], PolisVote] = {}
+    for v in export.votes:
+        key = (v.participant_external_id, v.statement_external_id)
+        if key not in last or v.timestamp_ms >= last[key].timestamp_ms:
+            last[key] = v
+    vote_rows = [
+        {
+            "conversation_id": conv.id,
+            "participant_id": pmap[v.participant_external_id],
+            "statement_id": smap[v.statement_external_id],
+            "value": v.value,
+            "ts_ms": v.timestamp_ms,
+        }
+        for v in last.values()
+    ]
+    if vote_rows:
+        db.execute(insert(Vote), vote_rows)
+    db.flush()
+    _bump(db, conv)
+    return conversation_view(db, conv)
+
+
+def export_polis(db: Session, caller: Caller, conversation_id: int, directory: str | Path) -> int:
+    """Write the conversation as a Polis export directory; returns the number of votes."""
+    conv = load_conversation(db, caller, conversation_id)
+    _, statements, participants = _matrix(db, conv)
+    ext = {p.id: p.external_id for p in participants}
+    sext = {s.id: s.external_id for s in statements}
+    rows = db.execute(
+        select(Vote.participant_id, Vote.statement_id, Vote.value, Vote.ts_ms)
+        .where(Vote.conversation_id == conv.id)
+        .order_by(Vote.ts_ms, Vote.id)
+    ).all()
+    tallies: dict[int, dict[int, int]] = {}
+    for _p, sid, value, _t in rows:
+        per = tallies.setdefault(sid, {})
+        per[value] = per.get(value, 0) + 1
+    votes = [PolisVote(ext[p], sext[sid], v, int(t)) for p, sid, v, t in rows]
+    polis_statements = tuple(
+        PolisStatement(
+            external_id=s.external_id,
+            text=s.text,
+            author_external_id=ext.get(s.author_id, -1) if s.author_id is not None else -1,
+            moderation=s.moderation,
+            timestamp_ms=s.timestamp_ms or 0,
+            agrees=tallies.get(s.id, {}).get(1, 0),
+            disagrees=tallies.get(s.id, {}).get(-1, 0),
+        )
+        for s in statements
+    )
+    res = _cached(db, conv, DEFAULT_SEED)
+    groups = {p["external_id"]: p["group"] for p in res["participants"]}
+    export = PolisExport(
+        statements=polis_statements,
+        votes=tuple(votes),
+        participants=participants_from_votes(polis_statements, votes, groups),
+        summary=(("topic", conv.topic), ("conversation-description", conv.description)),
+        attribution=conv.attribution or None,
+    )
+    write_polis_export(export, directory)
+    return len(votes)

@@ -1,0 +1,131 @@
+"""Deliberation service: votes (last counts, refusals), cache by data version, Polis import and
+export, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coalition.errors import Forbidden, Invalid
+from coalition.io.polis import last_votes, read_polis_export
+from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn, VoteIn
+from coalition.services import deliberation as svc
+from coalition.services.access import Caller
+from coalition.store.tables_deliberation import GroundCache, Vote
+from tests.conftest import shared_data
+
+from .world import OP, World, build
+
+
+def _conversation(db: Session, w: World) -> int:
+    return svc.create_conversation(
+        db,
+        w.caller(w.cleo, "convenor"),
+        w.slug,
+        ConversationIn(topic="What should the coalition stand for?"),
+    ).id
+
+
+def test_vote_upsert_last_counts(db: Session) -> None:
+    w = build(db)
+    cid = _conversation(db, w)
+    s = svc.submit_statement(db, w.caller(w.cleo, "convenor"), cid, StatementIn(text="Warm homes"))
+    ada = w.caller(w.ada)
+    svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=1))
+    svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=-1))
+    assert db.scalar(select(func.count()).select_from(Vote)) == 1
+    [out] = svc.list_statements(db, ada, cid)
+    assert (out.agrees, out.disagrees, out.passes) == (0, 1, 0)
+    svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=0))
+    [out] = svc.list_statements(db, ada, cid)
+    assert (out.agrees, out.disagrees, out.passes) == (0, 0, 1)
+
+
+def test_refused_votes_write_nothing(db: Session) -> None:
+    w = build(db)
+    cid = _conversation(db, w)
+    ada = w.caller(w.ada)
+    s = svc.submit_statement(db, ada, cid, StatementIn(text="Cheaper buses"))
+    assert s.moderation == 0  # a member's statement waits for moderation, and may be voted on
+    svc.moderate_statement(db, w.caller(w.cleo, "convenor"), s.id, ModerationIn(action="reject"))
+    before = svc.get_conversation(db, ada, cid).data_version
+    with pytest.raises(Invalid, match="moderated out"):
+        svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=1))
+    with pytest.raises(Invalid, match="not part"):
+        svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id + 999, value=1))
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+    assert svc.get_conversation(db, ada, cid).data_version == before
+    with pytest.raises(Forbidden):
+        svc.moderate_statement(db, ada, s.id, ModerationIn(action="accept"))
+
+
+def test_results_cached_by_data_version(db: Session) -> None:
+    w = build(db)
+    cid = _conversation(db, w)
+    cleo = w.caller(w.cleo, "convenor")
+    s1 = svc.submit_statement(db, cleo, cid, StatementIn(text="One"))
+    s2 = svc.submit_statement(db, cleo, cid, StatementIn(text="Two"))
+    svc.cast_vote(db, w.caller(w.ada), cid, VoteIn(statement_id=s1.id, value=1))
+    first = svc.results(db, cleo, cid)
+    assert svc.results(db, cleo, cid) == first
+    assert db.scalar(select(func.count()).select_from(GroundCache)) == 1
+    svc.cast_vote(db, w.caller(w.bola), cid, VoteIn(statement_id=s2.id, value=-1))
+    second = svc.results(db, cleo, cid)
+    assert second.data_version > first.data_version
+    assert len(second.participants) == len(first.participants) + 1
+    # only the current version stays cached
+    assert db.scalars(select(GroundCache.data_version)).all() == [second.data_version]
+
+
+def test_outsider_reads_nothing(db: Session) -> None:
+    w = build(db)
+    cid = _conversation(db, w)
+    stranger = Caller(account_id=999, actor_ids=frozenset({999}), roles={})
+    with pytest.raises(Exception) as info:
+        svc.results(db, stranger, cid)
+    assert getattr(info.value, "status", None) == 404
+
+
+def test_polis_import_results_and_round_trip(db: Session, tmp_path: Path) -> None:
+    source = shared_data("polis", "brexit-consensus")
+    w = build(db)
+    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit")
+    assert conv.topic == "Brexit" and conv.n_statements > 0
+    res = svc.results(db, OP, conv.id)
+    assert res.k == 2
+    out = tmp_path / "out"
+    svc.export_polis(db, OP, conv.id, out)
+    original = read_polis_export(source)
+    again = read_polis_export(out)
+
+    def key(votes: object) -> set[tuple[int, int, int]]:
+        return {
+            (v.participant_external_id, v.statement_external_id, v.value)
+            for v in last_votes(votes)  # type: ignore[arg-type]
+        }
+
+    assert key(again.votes) == key(original.votes)
+    assert {s.external_id: s.text for s in again.statements} == {
+        s.external_id: s.text for s in original.statements
+    }
+    assert (again.attribution or "") == (original.attribution or "")
+
+
+def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
+    source = shared_data("polis", "brexit-consensus")
+    broken = tmp_path / "broken"
+    shutil.copytree(source, broken)
+    votes = (broken / "votes.csv").read_text(encoding="utf-8").splitlines()
+    votes[3] = votes[3].rsplit(",", 1)[0] + ",7"
+    (broken / "votes.csv").write_text("\n".join(votes) + "\n", encoding="utf-8")
+    w = build(db)
+    with pytest.raises(Invalid) as info:
+        svc.import_polis(db, OP, w.slug, broken)
+    problems = info.value.details
+    assert isinstance(problems, list) and problems
+    assert problems[0]["file"] == "votes.csv" and problems[0]["line"] == 4
+    assert svc.list_conversations(db, OP, w.slug) == []
