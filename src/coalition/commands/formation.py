@@ -1,0 +1,108 @@
+"""CLI: `coalition form` (an initiative's proposals, or the classic expert-team task) and
+`coalition import graph` (an expert network from GML/GraphML)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    from ..cli import OPERATOR, console, emit_json, fail, run_service
+
+    @app.command()
+    def form(
+        initiative: Annotated[int | None, typer.Argument(help="Initiative id.")] = None,
+        network: Annotated[str | None, typer.Option("--network", "-n")] = None,
+        skills: Annotated[
+            str | None, typer.Option(help="Classic task: comma-separated skills.")
+        ] = None,
+        objective: Annotated[str, typer.Option(help="sum-distance | diameter")] = "sum-distance",
+        distance: Annotated[str, typer.Option(help="hops | weight")] = "hops",
+        alternatives: int = 3,
+        weights: Annotated[str | None, typer.Option(help='JSON, e.g. {"trust": 1.0}')] = None,
+        seed: int = 0,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Propose teams for an INITIATIVE, or solve the classic task with --network --skills."""
+        if skills is not None:
+            if network is None:
+                raise fail("--skills needs --network")
+            if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
+                raise fail("--objective is sum-distance|diameter, --distance hops|weight")
+            from ..services.expert_network import classic_team
+
+            out = run_service(
+                lambda db: classic_team(
+                    db,
+                    network,
+                    [s.strip() for s in skills.split(",") if s.strip()],
+                    objective="sum" if objective == "sum-distance" else "diameter",
+                    distance=distance,  # type: ignore[arg-type]
+                )
+            )
+            if as_json:
+                emit_json(out)
+            else:
+                console.print(out)
+            return
+        if initiative is None:
+            raise fail("give an INITIATIVE id, or --network and --skills for the classic task")
+        from pydantic import ValidationError
+
+        from ..schemas.formation import ProposalRequest
+        from ..services.formation import propose_team
+
+        try:
+            request = ProposalRequest.model_validate(
+                {
+                    "alternatives": alternatives,
+                    "seed": seed,
+                    "weights": json.loads(weights) if weights else {},
+                }
+            )
+        except (ValidationError, json.JSONDecodeError) as exc:
+            raise fail(str(exc)) from None
+        result = run_service(lambda db: propose_team(db, OPERATOR, initiative, request))
+        if as_json:
+            emit_json(result.model_dump(mode="json"))
+            return
+        if not result.proposals:
+            console.print(f"[bold]No team:[/] {result.infeasible}")
+            for o in result.obstacles:
+                console.print(f"- {o.message}")
+                for c in o.closest[:3]:
+                    console.print(f"    closest: {c.name} (lacks {', '.join(c.gaps)})")
+            return
+        for p in result.proposals:
+            table = Table(
+                title=f"#{p.rank} score {p.total_score:.3f} (gap {p.gap:.1%}, {p.status})"
+            )
+            for col in ("role", "member", "h/wk", "why"):
+                table.add_column(col)
+            for m in p.members:
+                table.add_row(
+                    m.role_title, m.name, f"{m.hours_per_week:g}", "; ".join(m.reasons[:3])
+                )
+            console.print(table)
+
+    @import_app.command("graph")
+    def import_graph(
+        path: Path,
+        network: Annotated[str, typer.Option("--network", "-n")],
+        skills_attr: str = "skills",
+        weight_attr: str = "cc",
+    ) -> None:
+        """Import an expert network (GML or GraphML): people, skills, weighted ties."""
+        from ..services.expert_network import import_expert_graph
+
+        summary: Any = run_service(
+            lambda db: import_expert_graph(
+                db, path, network, skills_attr=skills_attr, weight_attr=weight_attr
+            )
+        )
+        console.print(summary)

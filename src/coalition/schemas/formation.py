@@ -1,0 +1,82 @@
+"""Input and output models of formation: proposal requests and proposals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .common import OutModel, StrictModel
+
+Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class WeightsIn(StrictModel):
+    fit: Weight = 1.0
+    purpose: Weight = 0.8
+    trust: Weight = 0.6
+    diversity: Weight = 0.4
+    fairness: Weight = 0.3
+    cost: Weight = 0.3
+
+
+class LockIn(StrictModel):
+    actor_id: int
+    role_id: int | None = None
+
+
+class ProposalRequest(StrictModel):
+    weights: WeightsIn = WeightsIn()
+    alternatives: int = Field(default=3, ge=0, le=5)
+    locked_in: list[LockIn] = []
+    excluded: list[int] = []
+    conflicts: list[tuple[int, int]] = []
+    competing_organisations: list[int] = []
+    seed: int = Field(default=0, ge=0)
+    time_limit_s: float = Field(default=1.0, gt=0, le=60)
+
+
+class ProposedMember(OutModel):
+    actor_id: int
+    name: str
+    role_id: int
+    role_title: str
+    hours_per_week: float
+    reasons: list[str]
+
+
+class ProposalOut(OutModel):
+    id: int
+    rank: int
+    status: str
+    total_score: float
+    bound: float
+    gap: float
+    total_cost: float
+    scores: dict[str, float]
+    method: str
+    members: list[ProposedMember]
+
+
+class ClosestOut(OutModel):
+    actor_id: int
+    name: str
+    role: str | None
+    gaps: list[str]
+
+
+class ObstacleOut(OutModel):
+    constraint: str
+    field: str
+    message: str
+    closest: list[ClosestOut]
+
+
+class ProposalSet(OutModel):
+    initiative_id: int
+    run: str
+    status: str
+    proposals: list[ProposalOut]
+    infeasible: str | None = None
+    obstacles: list[ObstacleOut] = []
+    notes: list[str] = []

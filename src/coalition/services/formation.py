@@ -1,0 +1,330 @@
+"""Formation use-cases: build the engine's problem from the database, run it, keep proposals.
+
+The candidate index and tie graph of a network are cached per data version, so a request on a
+100,000-actor network pays the database read once, not per proposal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..engines.formation import (
+    Candidate,
+    CandidateIndex,
+    Constraints,
+    FormationInputError,
+    FormationProblem,
+    FormationResult,
+    RoleSpec,
+    TieGraph,
+    Weights,
+    propose,
+)
+from ..errors import Invalid, NotFound
+from ..schemas.formation import (
+    ClosestOut,
+    ObstacleOut,
+    ProposalOut,
+    ProposalRequest,
+    ProposalSet,
+    ProposedMember,
+)
+from ..store.tables import (
+    Actor,
+    ActorCapability,
+    ActorPurpose,
+    Affiliation,
+    Capability,
+    Engagement,
+    Initiative,
+    Network,
+    Tie,
+)
+from ..store.tables_formation import Proposal
+from .access import Caller
+from .initiatives import load_initiative, require_convenor
+
+SHARED_RATE = ("public", "network")
+
+
+def _network_data(db: Session, network: Network, today: date) -> tuple[CandidateIndex, TieGraph]:
+    """Every actor of ``network`` as a formation candidate, and its tie graph."""
+    caps: dict[int, dict[str, int]] = defaultdict(dict)
+    for actor_id, term, level in db.execute(
+        select(ActorCapability.actor_id, Capability.term, ActorCapability.level)
+        .join(Capability, Capability.id == ActorCapability.capability_id)
+        .where(Capability.network_id == network.id)
+    ):
+        caps[actor_id][term] = level
+    tags: dict[int, list[str]] = defaultdict(list)
+    for actor_id, tag in db.execute(
+        select(ActorPurpose.actor_id, ActorPurpose.tag)
+        .join(Actor, Actor.id == ActorPurpose.actor_id)
+        .where(Actor.network_id == network.id)
+    ):
+        tags[actor_id].append(tag)
+    orgs: dict[int, list[int]] = defaultdict(list)
+    for actor_id, org_id in db.execute(
+        select(Affiliation.actor_id, Affiliation.organisation_id)
+        .join(Actor, Actor.id == Affiliation.actor_id)
+        .where(Actor.network_id == network.id)
+    ):
+        orgs[actor_id].append(org_id)
+    since = today - timedelta(days=730)
+    recent = dict(
+        db.execute(
+            select(Engagement.actor_id, func.count())
+            .where(
+                Engagement.network_id == network.id,
+                (Engagement.start_date.is_(None)) | (Engagement.start_date >= since),
+            )
+            .group_by(Engagement.actor_id)
+        ).all()
+    )
+    candidates = []
+    rows = db.execute(
+        select(
+            Actor.id,
+            Actor.name,
+            Actor.kind,
+            Actor.sector,
+            Actor.region,
+            Actor.languages,
+            Actor.capacity_hours,
+            Actor.committed_hours,
+            Actor.day_rate,
+            Actor.day_rate_visibility,
+            Actor.purpose_text,
+            Actor.joined_on,
+        )
+        .where(Actor.network_id == network.id, Actor.anonymised == 0, Actor.visibility != "private")
+        .order_by(Actor.id)
+    )
+    for r in rows:
+        candidates.append(
+            Candidate(
+                actor_id=r.id,
+                name=r.name,
+                capabilities=caps.get(r.id, {}),
+                capacity_left_hours=max(0.0, r.capacity_hours - r.committed_hours),
+                sector=r.sector,
+                tz_region=r.region,
+                languages=frozenset(r.languages or []),
+                # A rate the member keeps private is neither shown nor used.
+                day_rate=r.day_rate if r.day_rate_visibility in SHARED_RATE else None,
+                purpose_text=r.purpose_text or "",
+                purpose_tags=tuple(tags.get(r.id, ())),
+                organisations=tuple(orgs.get(r.id, ())),
+                recent_engagements=int(recent.get(r.id, 0)),
+                is_newcomer=bool(r.joined_on and (today - r.joined_on).days < 365),
+            )
+        )
+    vocabulary = db.scalars(select(Capability.term).where(Capability.network_id == network.id))
+    index = CandidateIndex(candidates, vocabulary=list(vocabulary))
+    ties = db.execute(
+        select(Tie.source_id, Tie.target_id, Tie.start_date).where(Tie.network_id == network.id)
+    ).all()
+    graph = TieGraph(
+        [t[0] for t in ties],
+        [t[1] for t in ties],
+        [t[2].year if t[2] else 0 for t in ties],
+    )
+    return index, graph
+
+
+_CACHE: dict[tuple[str, int, int, date], tuple[CandidateIndex, TieGraph]] = {}
+
+
+def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGraph]:
+    """The candidate index and tie graph of ``network``, cached per data version (and day)."""
+    url = db.get_bind().engine.url.render_as_string(hide_password=True)
+    key = (url, network.id, network.data_version, date.today())
+    found = _CACHE.get(key)
+    if found is None:
+        found = _network_data(db, network, key[3])
+        if len(_CACHE) >= 8:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = found
+    return found
+
+
+def build_problem(
+    initiative: Initiative,
+    request: ProposalRequest,
+    index: CandidateIndex,
+    graph: TieGraph,
+) -> FormationProblem:
+    """The engine's problem for ``initiative`` (roles keyed by role id)."""
+    role_key = {r.id: str(r.id) for r in initiative.roles}
+    weeks = 1.0
+    if initiative.start_date and initiative.end_date:
+        weeks = max(1.0, (initiative.end_date - initiative.start_date).days / 7)
+    for lock in request.locked_in:
+        if lock.role_id is not None and lock.role_id not in role_key:
+            raise Invalid(f"no role {lock.role_id} in this initiative", field="locked_in")
+    return FormationProblem(
+        roles=[
+            RoleSpec(
+                key=str(r.id),
+                title=r.title,
+                requirements={q.capability.term: q.min_level for q in r.requirements},
+                seats=r.seats,
+                hours_per_week=r.hours_per_week,
+                languages=frozenset(r.languages or []),
+                tz_regions=frozenset(r.timezone_regions or []),
+            )
+            for r in initiative.roles
+        ],
+        candidates=index,
+        constraints=Constraints(
+            budget=initiative.budget,
+            weeks=weeks,
+            sector_mix={
+                k: (int(v.get("min", 0)), v.get("max"))
+                for k, v in (initiative.sector_mix or {}).items()
+            },
+            max_per_org=initiative.max_per_organisation,
+            tz_coverage=frozenset(initiative.timezone_coverage or []),
+            conflicts=tuple((a, b) for a, b in request.conflicts),
+            competing_orgs=frozenset(request.competing_organisations),
+            locked_in={
+                lock.actor_id: role_key.get(lock.role_id) if lock.role_id else None
+                for lock in request.locked_in
+            },
+            excluded=frozenset(request.excluded),
+        ),
+        weights=Weights(**request.weights.model_dump()),
+        purpose_text=initiative.purpose,
+        purpose_tags=tuple(initiative.purpose_tags or []),
+        ties=graph,
+        seed=request.seed,
+        k_alternatives=request.alternatives,
+        time_limit_s=request.time_limit_s,
+    )
+
+
+def _reason(text: str) -> str:
+    return text.replace("no day rate declared (counted as no cost)", "day rate not shared")
+
+
+def propose_team(
+    db: Session, caller: Caller, initiative_id: int, request: ProposalRequest
+) -> ProposalSet:
+    """Run the formation engine for an initiative and store its proposals for audit."""
+    initiative = load_initiative(db, caller, initiative_id)
+    network = require_convenor(db, caller, initiative)
+    if not initiative.roles:
+        raise Invalid("the initiative has no roles to fill yet", field="roles")
+    index, graph = network_index(db, network)
+    try:
+        result: FormationResult = propose(build_problem(initiative, request, index, graph))
+    except FormationInputError as exc:
+        raise Invalid(str(exc), field=getattr(exc, "field", None)) from None
+    run = uuid.uuid4().hex[:12]
+    titles = {str(r.id): r.title for r in initiative.roles}
+    out = []
+    for p in result.proposals:
+        members = [
+            ProposedMember(
+                actor_id=m.actor_id,
+                name=m.name,
+                role_id=int(m.role_key),
+                role_title=titles[m.role_key],
+                hours_per_week=m.hours_per_week,
+                reasons=[_reason(r) for r in m.reasons],
+            )
+            for m in p.members
+        ]
+        row = Proposal(
+            initiative_id=initiative.id,
+            run=run,
+            rank=p.rank,
+            status=p.status,
+            total_score=p.total_score,
+            bound=p.bound,
+            gap=p.gap,
+            total_cost=p.total_cost,
+            scores=dict(p.scores),
+            members=[m.model_dump() for m in members],
+            request=request.model_dump(mode="json"),
+            method=p.method,
+            requested_by=caller.account_id,
+        )
+        db.add(row)
+        db.flush()
+        out.append(_proposal_out(row))
+    obstacles = []
+    if result.infeasibility is not None:
+        obstacles = [
+            ObstacleOut(
+                constraint=o.constraint,
+                field=o.field,
+                message=o.message,
+                closest=[
+                    ClosestOut(
+                        actor_id=c.actor_id,
+                        name=c.name,
+                        role=titles.get(c.role_key or "", c.role_key),
+                        gaps=list(c.gaps),
+                    )
+                    for c in o.closest
+                ],
+            )
+            for o in result.infeasibility.obstacles
+        ]
+    return ProposalSet(
+        initiative_id=initiative.id,
+        run=run,
+        status=result.status,
+        proposals=out,
+        infeasible=result.infeasibility.summary if result.infeasibility else None,
+        obstacles=obstacles,
+        notes=list(result.notes),
+    )
+
+
+def _proposal_out(row: Proposal) -> ProposalOut:
+    return ProposalOut(
+        id=row.id,
+        rank=row.rank,
+        status=row.status,
+        total_score=row.total_score,
+        bound=row.bound,
+        gap=row.gap,
+        total_cost=row.total_cost,
+        scores=dict(row.scores),
+        method=row.method,
+        members=[ProposedMember(**m) for m in row.members],
+    )
+
+
+def list_proposals(db: Session, caller: Caller, initiative_id: int) -> list[ProposalOut]:
+    """Stored proposals of an initiative, newest run first (the audit trail)."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    rows = db.scalars(
+        select(Proposal)
+        .where(Proposal.initiative_id == initiative.id)
+        .order_by(Proposal.id.desc())
+        .limit(200)
+    ).all()
+    return [_proposal_out(r) for r in rows]
+
+
+def get_proposal(db: Session, caller: Caller, proposal_id: int) -> tuple[Proposal, ProposalOut]:
+    row = db.get(Proposal, proposal_id)
+    if row is None:
+        raise NotFound(f"no proposal {proposal_id}")
+    initiative = load_initiative(db, caller, row.initiative_id)
+    require_convenor(db, caller, initiative)
+    return row, _proposal_out(row)
+
+
+def to_json(result: ProposalSet) -> dict[str, Any]:
+    return result.model_dump(mode="json")

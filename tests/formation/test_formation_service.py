@@ -1,0 +1,152 @@
+"""Formation through the service, API and CLI paths, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coalition.config import Settings
+from coalition.io.json_bundle import import_bundle
+from coalition.schemas.formation import ProposalRequest
+from coalition.services.access import Caller
+from coalition.services.expert_network import classic_team, import_expert_graph
+from coalition.services.formation import propose_team
+from coalition.store.tables import Actor, Initiative
+from coalition.store.tables_formation import Proposal
+from tests.conftest import make_client, shared_data, small_bundle
+
+OP = Caller.operator()
+
+
+def _load(db: Session) -> Initiative:
+    """The small demo network and a fresh project needing its two most common capabilities."""
+    from coalition.schemas.initiatives import InitiativeIn
+    from coalition.services.initiatives import create_initiative
+    from coalition.services.networks import get_network
+    from coalition.store.tables import ActorCapability, Capability
+
+    import_bundle(db, small_bundle(actors=120, seed=5))
+    db.flush()
+    common = db.execute(
+        select(Capability.term, func.count())
+        .join(ActorCapability, ActorCapability.capability_id == Capability.id)
+        .group_by(Capability.term)
+        .order_by(func.count().desc(), Capability.term)
+        .limit(2)
+    ).all()
+    data = InitiativeIn.model_validate(
+        {
+            "kind": "project",
+            "title": "Test bid",
+            "purpose": "youth employment and skills",
+            "roles": [
+                {
+                    "title": "Lead",
+                    "seats": 1,
+                    "hours_per_week": 2.0,
+                    "requirements": [{"capability": common[0][0], "min_level": 2}],
+                },
+                {
+                    "title": "Support",
+                    "seats": 2,
+                    "hours_per_week": 2.0,
+                    "requirements": [{"capability": common[1][0], "min_level": 1}],
+                },
+            ],
+        }
+    )
+    out = create_initiative(db, OP, get_network(db, OP, "small"), data)
+    db.commit()
+    return db.get_one(Initiative, out.id)
+
+
+def test_proposals_respect_hard_constraints_and_are_stored(db: Session) -> None:
+    initiative = _load(db)
+    result = propose_team(db, OP, initiative.id, ProposalRequest(alternatives=2))
+    db.commit()
+    assert result.status in {"optimal", "feasible"}, result.infeasible
+    assert 1 <= len(result.proposals) <= 3
+    roles = {r.id: r for r in initiative.roles}
+    for proposal in result.proposals:
+        seats: dict[int, int] = {}
+        for m in proposal.members:
+            role = roles[m.role_id]
+            actor = db.get_one(Actor, m.actor_id)
+            levels = {c.capability.term: c.level for c in actor.capabilities}
+            for req in role.requirements:
+                assert levels.get(req.capability.term, 0) >= req.min_level
+            assert actor.capacity_hours - actor.committed_hours >= m.hours_per_week - 1e-9
+            assert m.reasons
+            seats[m.role_id] = seats.get(m.role_id, 0) + 1
+        assert seats == {r.id: r.seats for r in initiative.roles}
+        assert 0 <= proposal.gap <= 1
+    stored = db.scalar(select(func.count()).select_from(Proposal))
+    assert stored == len(result.proposals)
+    if len(result.proposals) > 1:
+        first = set(
+            result.proposals[0].members[i].actor_id for i in range(len(result.proposals[0].members))
+        )
+        second = {m.actor_id for m in result.proposals[1].members}
+        assert len(first & second) <= 2 * len(first) / 3 + 1e-9
+
+
+def test_api_and_bad_input(settings: Settings, db: Session) -> None:
+    initiative = _load(db)
+    client: TestClient = make_client(settings, OP)
+    r = client.post(f"/api/initiatives/{initiative.id}/proposals", json={"alternatives": 1})
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    assert body["proposals"] and body["proposals"][0]["members"][0]["reasons"]
+    again = client.post(f"/api/initiatives/{initiative.id}/proposals", json={"alternatives": 1})
+    assert [m["actor_id"] for m in again.json()["proposals"][0]["members"]] == [
+        m["actor_id"] for m in body["proposals"][0]["members"]
+    ]
+    r = client.post(f"/api/initiatives/{initiative.id}/proposals", json={"weights": {"fit": -1}})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "weights.fit"
+    r = client.post(f"/api/initiatives/{initiative.id}/proposals", json={"weights": {"luck": 1}})
+    assert r.status_code == 422
+    assert client.post("/api/initiatives/99999/proposals", json={}).status_code == 404
+    listed = client.get(f"/api/initiatives/{initiative.id}/proposals")
+    assert listed.status_code == 200 and len(listed.json()) >= 2
+
+
+def test_infeasible_is_a_report_not_an_error(settings: Settings, db: Session) -> None:
+    _load(db)
+    client = make_client(settings, OP)
+    term = client.get("/api/networks/small/capabilities").json()[0]["term"]
+    r = client.post(
+        "/api/networks/small/initiatives",
+        json={
+            "kind": "project",
+            "title": "Impossible",
+            "roles": [
+                {
+                    "title": "Crowd",
+                    "seats": 50,
+                    "hours_per_week": 39,
+                    "requirements": [{"capability": term, "min_level": 5}],
+                }
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = client.post(f"/api/initiatives/{r.json()['id']}/proposals", json={})
+    assert r.status_code == 201
+    body = r.json()
+    assert body["status"] == "infeasible" and body["proposals"] == []
+    assert body["infeasible"] and body["obstacles"]
+
+
+def test_classic_task_on_icdt(db: Session) -> None:
+    path = shared_data("teamformation", "icdt.gml")
+    summary = import_expert_graph(db, path, "icdt")
+    assert summary["actors"] == 316
+    db.commit()
+    skills = ["407", "492", "20"]
+    out = classic_team(db, "icdt", skills, objective="sum", distance="hops")
+    assert set(out["covers"]) == set(skills)
+    assert set(out["covers"].values()) <= set(out["members"])
+    assert out["cost"] is not None
