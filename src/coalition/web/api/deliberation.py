@@ -1,0 +1,88 @@
+"""Deliberation: conversations, statements and moderation, votes, next statement, results and
+the coalition charter."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import PlainTextResponse
+
+from ...schemas.deliberation import (
+    ConversationIn,
+    ConversationOut,
+    ModerationIn,
+    NextOut,
+    ResultsOut,
+    StatementIn,
+    StatementOut,
+    VoteIn,
+    VoteOut,
+)
+from ...services import deliberation
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["deliberation"])
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Seed = Annotated[int, Query(ge=0, le=2_147_483_647)]
+
+
+@router.get("/api/networks/{slug}/conversations", response_model=list[ConversationOut])
+def list_conversations(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    return deliberation.list_conversations(db, caller, slug)
+
+
+@router.post("/api/networks/{slug}/conversations", response_model=ConversationOut, status_code=201)
+def create_conversation(slug: str, data: ConversationIn, db: DB, caller: CurrentCaller) -> Any:
+    return deliberation.create_conversation(db, caller, slug, data)
+
+
+@router.get("/api/conversations/{conversation_id}", response_model=ConversationOut)
+def get_conversation(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    return deliberation.get_conversation(db, caller, conversation_id)
+
+
+@router.get("/api/conversations/{conversation_id}/statements", response_model=list[StatementOut])
+def list_statements(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    return deliberation.list_statements(db, caller, conversation_id)
+
+
+@router.post(
+    "/api/conversations/{conversation_id}/statements",
+    response_model=StatementOut,
+    status_code=201,
+)
+def submit_statement(
+    conversation_id: PathId, data: StatementIn, db: DB, caller: CurrentCaller
+) -> Any:
+    return deliberation.submit_statement(db, caller, conversation_id, data)
+
+
+@router.post("/api/statements/{statement_id}/moderation", response_model=StatementOut)
+def moderate_statement(
+    statement_id: PathId, data: ModerationIn, db: DB, caller: CurrentCaller
+) -> Any:
+    return deliberation.moderate_statement(db, caller, statement_id, data)
+
+
+@router.post("/api/conversations/{conversation_id}/votes", response_model=VoteOut)
+def cast_vote(conversation_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> Any:
+    """Record the caller's vote; voting again on a statement replaces the earlier vote."""
+    return deliberation.cast_vote(db, caller, conversation_id, data)
+
+
+@router.get("/api/conversations/{conversation_id}/next", response_model=NextOut)
+def next_statement(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    return deliberation.next_for(db, caller, conversation_id)
+
+
+@router.get("/api/conversations/{conversation_id}/results", response_model=ResultsOut)
+def results(conversation_id: PathId, db: DB, caller: CurrentCaller, seed: Seed = 0) -> Any:
+    """Opinion groups, positions, representative statements and consensus (Polis)."""
+    return deliberation.results(db, caller, conversation_id, seed)
+
+
+@router.get("/api/conversations/{conversation_id}/charter.md", response_class=PlainTextResponse)
+def charter(conversation_id: PathId, db: DB, caller: CurrentCaller) -> PlainTextResponse:
+    text = deliberation.charter_markdown(db, caller, conversation_id)
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

@@ -1,0 +1,90 @@
+"""Deliberation JSON API, CLI and pages: the same groups from every face; demo conversation."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+from typer.testing import CliRunner
+
+from coalition.cli import app
+from coalition.commands.deliberation import enrich_demo
+from coalition.config import Settings
+from coalition.services import deliberation as svc
+from coalition.store.session import session_scope
+from tests.conftest import make_client
+
+from .world import OP, build
+
+
+@pytest.fixture
+def demo(settings: Settings) -> tuple[int, int, int, str]:
+    """A network with 12 members and the demo conversation; returns ids and the slug."""
+    with session_scope(settings.database_url) as db:
+        w = build(db, extra=12)
+        enrich_demo(db, w.slug)
+        [conv] = svc.list_conversations(db, OP, w.slug)
+        return w.network.id, w.ada, conv.id, w.slug
+
+
+def test_api_flow_and_cli_agree(
+    settings: Settings, demo: tuple[int, int, int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network_id, ada, cid, slug = demo
+    from coalition.services.access import Caller
+
+    member = make_client(
+        settings, Caller(account_id=1, actor_ids=frozenset({ada}), roles={network_id: "member"})
+    )
+    listed = member.get(f"/api/networks/{slug}/conversations").json()
+    assert [c["id"] for c in listed] == [cid]
+    statements = member.get(f"/api/conversations/{cid}/statements").json()
+    assert len(statements) == 20
+    nxt = member.get(f"/api/conversations/{cid}/next").json()
+    assert nxt["statement"] is not None
+    r = member.post(
+        f"/api/conversations/{cid}/votes",
+        json={"statement_id": nxt["statement"]["id"], "value": 1},
+    )
+    assert r.status_code == 200, r.text
+    r = member.post(f"/api/conversations/{cid}/votes", json={"statement_id": 10**6, "value": 1})
+    assert r.status_code == 422
+    r = member.post(f"/api/conversations/{cid}/statements", json={"text": "A new idea"})
+    assert r.status_code == 201 and r.json()["moderation"] == 0
+    r = member.post(f"/api/statements/{r.json()['id']}/moderation", json={"action": "reject"})
+    assert r.status_code == 403
+    api = member.get(f"/api/conversations/{cid}/results").json()
+    assert api["k"] >= 2
+    assert member.get(f"/api/conversations/{cid}/charter.md").text.startswith("# Charter")
+    stranger = make_client(settings, Caller(account_id=2, actor_ids=frozenset(), roles={}))
+    assert stranger.get(f"/api/conversations/{cid}/results").status_code in (401, 404)
+
+    monkeypatch.setenv("COALITION_DATABASE_URL", settings.database_url)
+    out = CliRunner().invoke(app, shlex.split(f"ground {cid} --json"))
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.stdout)
+    assert cli["k"] == api["k"]
+    assert {p["external_id"]: p["group"] for p in cli["participants"]} == {
+        p["external_id"]: p["group"] for p in api["participants"]
+    }
+
+
+def test_pages_render(settings: Settings, demo: tuple[int, int, int, str]) -> None:
+    network_id, ada, cid, slug = demo
+    from coalition.services.access import Caller
+
+    client = make_client(
+        settings, Caller(account_id=1, actor_ids=frozenset({ada}), roles={network_id: "steward"})
+    )
+    for url in (
+        f"/n/{slug}/conversations",
+        f"/conversations/{cid}",
+        f"/conversations/{cid}/results",
+        f"/conversations/{cid}/charter",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.text[:500])
+        assert "<h1" in r.text
+    results_page = client.get(f"/conversations/{cid}/results").text
+    assert "<svg" in results_page and "<circle" in results_page
