@@ -497,3 +497,54 @@ def _subst_actor(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
 
 
 WORLD_HOOKS += [_invitations_world, _outcomes_world]
+
+# ---------------------------------------------------------------- deliberation
+# {conversation_id}: on the convenor's initiative; {statement_id}: the member's, accepted.
+ROUTES.update(
+    {
+        "GET /api/networks/{slug}/conversations": Rule(NETWORK_MEMBERS),
+        "POST /api/networks/{slug}/conversations": Rule(
+            expect("403", anonymous="401", convenor="2xx", steward="2xx"),
+            body={"topic": "What next", "initiative_id": "{initiative_id}"},
+        ),
+        "GET /api/conversations/{conversation_id}": Rule(NETWORK_READ),
+        "GET /api/conversations/{conversation_id}/statements": Rule(NETWORK_READ),
+        "POST /api/conversations/{conversation_id}/statements": Rule(
+            NETWORK_READ, body={"text": "We publish what we learn."}
+        ),
+        "POST /api/statements/{statement_id}/moderation": Rule(
+            CONVENOR_OF_INITIATIVE, body={"action": "reject"}
+        ),
+        "POST /api/conversations/{conversation_id}/votes": Rule(
+            NETWORK_READ, body={"statement_id": "{statement_id}", "value": 1}
+        ),
+        "GET /api/conversations/{conversation_id}/next": Rule(NETWORK_READ),
+        "GET /api/conversations/{conversation_id}/results": Rule(NETWORK_READ),
+        "GET /api/conversations/{conversation_id}/charter.md": Rule(NETWORK_READ),
+    }
+)
+
+
+def _deliberation_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
+    from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn
+    from coalition.services import deliberation
+    from coalition.services.access import Caller
+
+    operator = Caller.operator()
+    conversation = deliberation.create_conversation(
+        db,
+        operator,
+        values["slug"],
+        ConversationIn(topic="Priorities", initiative_id=values["initiative_id"]),
+    )
+    statement = deliberation.submit_statement(
+        db,
+        _account_caller(db, values, "member"),
+        conversation.id,
+        StatementIn(text="We share our data openly."),
+    )
+    deliberation.moderate_statement(db, operator, statement.id, ModerationIn(action="accept"))
+    return {"conversation_id": conversation.id, "statement_id": statement.id}
+
+
+WORLD_HOOKS.append(_deliberation_world)
