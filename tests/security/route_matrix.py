@@ -498,6 +498,18 @@ def _subst_actor(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
 
 WORLD_HOOKS += [_invitations_world, _outcomes_world]
 
+# ---------------------------------------------------------------- formation
+ROUTES.update(
+    {
+        "POST /api/initiatives/{initiative_id}/proposals": Rule(
+            CONVENOR_OF_INITIATIVE, body={"alternatives": 1}
+        ),
+        "GET /api/initiatives/{initiative_id}/proposals": Rule(CONVENOR_OF_INITIATIVE),
+        # The world holds no proposal: an unknown id is a 404 for everyone.
+        "GET /api/proposals/{proposal_id}": Rule(expect("404")),
+    }
+)
+
 # ---------------------------------------------------------------- deliberation
 # {conversation_id}: on the convenor's initiative; {statement_id}: the member's, accepted.
 ROUTES.update(
