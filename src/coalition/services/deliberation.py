@@ -26,7 +26,7 @@ from ..engines.common_ground import (
     next_statement_from,
     validate_vote,
 )
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import CoalitionError, Forbidden, Invalid, NotFound
 from ..io.polis import (
     PolisExport,
     PolisFormatError,
@@ -743,3 +743,13 @@ def export_polis(db: Session, caller: Caller, conversation_id: int, directory: s
     )
     write_polis_export(export, directory)
     return len(votes)
+
+
+def may_moderate(db: Session, caller: Caller, conversation_id: int) -> bool:
+    """Whether the caller may moderate the conversation (for showing the controls)."""
+    conv = load_conversation(db, caller, conversation_id)
+    try:
+        _require_moderator(db, caller, conv)
+    except CoalitionError:
+        return False
+    return True

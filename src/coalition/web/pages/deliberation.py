@@ -1,0 +1,216 @@
+"""HTML pages of deliberation: a network's conversations, voting on statement cards, the opinion
+map with each group's representative statements, and the coalition charter.
+
+The opinion map is an inline SVG drawn here from the results (no script); forms post and are
+answered with a redirect (post/redirect/get). Every page's data is the JSON API's too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ...errors import Invalid
+from ...schemas.deliberation import (
+    ConversationIn,
+    ModerationIn,
+    ModerationName,
+    ResultsOut,
+    StatementIn,
+    VoteIn,
+)
+from ...services import deliberation
+from ...services.access import require_role
+from ...services.networks import get_network
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(include_in_schema=False)
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+#: Colour-blind-safe palette (Okabe–Ito), one per group; grey for the unclustered.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
+UNGROUPED = "#999999"
+MAP_SIZE = 320
+MAP_PAD = 16
+
+
+def render(request: Request, template: str, context: dict[str, Any]) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _valid(model: Any, data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or None
+        raise Invalid(str(first.get("msg", "invalid")), field=where) from None
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    colour: str
+    label: str
+
+
+def opinion_map(res: ResultsOut) -> list[Dot]:
+    """Participants' positions scaled into the SVG's square, coloured by group."""
+    if not res.participants:
+        return []
+    xs = [p.x for p in res.participants]
+    ys = [p.y for p in res.participants]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    inner = MAP_SIZE - 2 * MAP_PAD
+
+    def sx(v: float) -> float:
+        return round(MAP_PAD + (v - min(xs)) / span * inner, 1)
+
+    def sy(v: float) -> float:
+        return round(MAP_SIZE - MAP_PAD - (v - min(ys)) / span * inner, 1)
+
+    return [
+        Dot(
+            sx(p.x),
+            sy(p.y),
+            UNGROUPED if p.group is None else PALETTE[p.group % len(PALETTE)],
+            f"participant {p.external_id}: "
+            + ("not grouped" if p.group is None else f"group {p.group + 1}"),
+        )
+        for p in res.participants
+    ]
+
+
+@router.get("/n/{slug}/conversations", response_class=HTMLResponse)
+def conversations_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    items = deliberation.list_conversations(db, caller, slug)
+    may_open = caller.has_role(network.id, "convenor")
+    return render(
+        request,
+        "deliberation/list.html",
+        {"network": network, "conversations": items, "may_open": may_open},
+    )
+
+
+@router.post("/n/{slug}/conversations/new")
+def open_conversation_form(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    topic: Annotated[str, Form()],
+    description: Annotated[str, Form()] = "",
+    initiative_id: Annotated[str, Form()] = "",
+) -> Response:
+    network = get_network(db, caller, slug)
+    require_role(caller, network, "member")
+    initiative = int(initiative_id) if initiative_id.strip().isdigit() else None
+    data = _valid(
+        ConversationIn,
+        {"topic": topic, "description": description, "initiative_id": initiative},
+    )
+    out = deliberation.create_conversation(db, caller, slug, data)
+    return _back(f"/conversations/{out.id}")
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(
+    request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    conv = deliberation.get_conversation(db, caller, conversation_id)
+    statements = deliberation.list_statements(db, caller, conversation_id)
+    moderator = deliberation.may_moderate(db, caller, conversation_id)
+    member = caller.member_of(conv.network_id) and bool(caller.actor_ids)
+    nxt = deliberation.next_for(db, caller, conversation_id) if member else None
+    return render(
+        request,
+        "deliberation/conversation.html",
+        {
+            "conversation": conv,
+            "statements": [s for s in statements if moderator or s.moderation != -1],
+            "next": nxt,
+            "member": member,
+            "moderator": moderator,
+        },
+    )
+
+
+@router.post("/conversations/{conversation_id}/vote")
+def vote_form(
+    conversation_id: PathId,
+    db: DB,
+    caller: CurrentCaller,
+    statement_id: Annotated[int, Form()],
+    value: Annotated[int, Form()],
+) -> Response:
+    data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
+    deliberation.cast_vote(db, caller, conversation_id, data)
+    return _back(f"/conversations/{conversation_id}#vote")
+
+
+@router.post("/conversations/{conversation_id}/statements/new")
+def statement_form(
+    conversation_id: PathId, db: DB, caller: CurrentCaller, text: Annotated[str, Form()]
+) -> Response:
+    deliberation.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
+    return _back(f"/conversations/{conversation_id}#statements")
+
+
+@router.post("/conversations/{conversation_id}/statements/{statement_id}/moderation")
+def moderation_form(
+    conversation_id: PathId,
+    statement_id: PathId,
+    db: DB,
+    caller: CurrentCaller,
+    action: Annotated[ModerationName, Form()],
+) -> Response:
+    deliberation.moderate_statement(db, caller, statement_id, ModerationIn(action=action))
+    return _back(f"/conversations/{conversation_id}#statements")
+
+
+@router.get("/conversations/{conversation_id}/results", response_class=HTMLResponse)
+def results_page(
+    request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    conv = deliberation.get_conversation(db, caller, conversation_id)
+    res = deliberation.results(db, caller, conversation_id)
+    return render(
+        request,
+        "deliberation/results.html",
+        {
+            "conversation": conv,
+            "results": res,
+            "dots": opinion_map(res),
+            "size": MAP_SIZE,
+            "palette": PALETTE,
+            "consensus": deliberation.charter_statements(res),
+        },
+    )
+
+
+@router.get("/conversations/{conversation_id}/charter", response_class=HTMLResponse)
+def charter_page(
+    request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    conv = deliberation.get_conversation(db, caller, conversation_id)
+    res = deliberation.results(db, caller, conversation_id)
+    return render(
+        request,
+        "deliberation/charter.html",
+        {
+            "conversation": conv,
+            "results": res,
+            "statements": deliberation.charter_statements(res),
+            "palette": PALETTE,
+        },
+    )
