@@ -150,3 +150,19 @@ def test_classic_task_on_icdt(db: Session) -> None:
     assert set(out["covers"]) == set(skills)
     assert set(out["covers"].values()) <= set(out["members"])
     assert out["cost"] is not None
+
+
+def test_comparison_page(settings: Settings, db: Session) -> None:
+    initiative = _load(db)
+    client = make_client(settings, OP)
+    page = client.get(f"/initiatives/{initiative.id}/proposals")
+    assert page.status_code == 200 and "No proposals yet" in page.text
+    r = client.post(
+        f"/initiatives/{initiative.id}/proposals/run",
+        data={"alternatives": "1", "trust": "1.5"},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200, r.text
+    assert "Best team" in r.text and "Alternative 1" in r.text and "<meter" in r.text
+    stored = client.get(f"/api/initiatives/{initiative.id}/proposals").json()
+    assert any(m["name"] in r.text for m in stored[0]["members"])

@@ -560,3 +560,11 @@ def _deliberation_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
 
 
 WORLD_HOOKS.append(_deliberation_world)
+ROUTES.update(
+    {
+        "GET /initiatives/{initiative_id}/proposals": Rule(CONVENOR_OF_INITIATIVE),
+        "POST /initiatives/{initiative_id}/proposals/run": Rule(
+            CONVENOR_OF_INITIATIVE_PAGE, form={"alternatives": 1}
+        ),
+    }
+)
