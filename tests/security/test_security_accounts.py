@@ -274,3 +274,15 @@ def test_outbox_is_closed_with_smtp_or_from_afar(settings: Settings) -> None:
 
     afar = TestClient(create_app(settings), client=("203.0.113.9", 5000))
     assert afar.get("/api/dev/outbox").status_code == 404
+
+
+def test_signing_in_replaces_the_session(settings: Settings) -> None:
+    client = browser(settings)
+    _register(client)
+    before = client.cookies.get("coalition_session")
+    sign_in(client, "ada@example.org", PASSWORD)
+    after = client.cookies.get("coalition_session")
+    assert before and after and before != after
+    with session_scope(settings.database_url) as db:
+        hashes = set(db.scalars(select(AuthSession.token_hash)))
+    assert hashes == {auth.digest(after)}, "the session from before is gone"

@@ -49,6 +49,8 @@ router = APIRouter(tags=["accounts"])
 
 
 def _signed_in(request: Request, response: Response, db: DB, account: Any) -> SignedIn:
+    # A new session on every sign-in: a session cookie planted before it is worth nothing.
+    service.end_session(db, request.cookies.get(SESSION_COOKIE))
     token = service.start_session(db, account)
     set_session_cookie(response, request, token)
     return SignedIn(account=service.account_out(account), csrf_token=csrf_token(request, token))

@@ -79,6 +79,8 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
     response = _see_other(target)
+    # A new session on every sign-in: a session cookie planted before it is worth nothing.
+    service.end_session(db, request.cookies.get(SESSION_COOKIE))
     set_session_cookie(response, request, service.start_session(db, account))
     return response
 
