@@ -275,3 +275,19 @@ def test_notifications_read(db: Session) -> None:
         notifications.mark_read(db, w.member(w.members[1]), first.id)
     assert notifications.mark_read(db, me) == 1
     assert notifications.list_notifications(db, me, unread_only=True) == []
+
+
+def test_a_closed_initiative_takes_no_one_but_hears_no(db: Session) -> None:
+    from coalition.schemas.initiatives import InitiativePatch
+    from coalition.services import initiatives
+
+    w = build(db)
+    a, b = w.members[0], w.members[1]
+    first, second = _invite(db, w, a), _invite(db, w, b)
+    initiatives.update_initiative(db, OP, w.initiative_id, InitiativePatch(status="closed"))
+    with pytest.raises(Conflict, match="closed"):
+        _answer(db, w, first.id, a, answer="accept")
+    with pytest.raises(Conflict, match="closed"):
+        _invite(db, w, a, role=w.roles[1])
+    assert _answer(db, w, second.id, b, answer="decline").invitation.status == "declined"
+    assert db.get_one(Actor, a).committed_hours == 0.0

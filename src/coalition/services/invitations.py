@@ -440,7 +440,8 @@ def answer(
     invitation = _for_invitee(db, caller, invitation_id)
     _require_state(invitation, now, ("pending",))
     initiative = db.get_one(Initiative, invitation.initiative_id)
-    _require_open_initiative(initiative)
+    if data.answer != "decline":  # saying no stays possible once an initiative has closed
+        _require_open_initiative(initiative)
     if data.answer == "counter" and (data.hours or 0) >= invitation.hours_per_week:
         raise Invalid(
             f"a counter offers fewer than the {invitation.hours_per_week:g} h/week asked",
