@@ -156,6 +156,7 @@ def test_bad_arguments() -> None:
 
 
 @pytest.mark.skipif(not DATA.exists(), reason=f"{DATA} is absent (shared benchmark data)")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # HTML entities in author names
 def test_on_the_icdt_expert_network() -> None:
     g = ig.Graph.Read_GML(str(DATA / "icdt.gml"))
     skills = [

@@ -98,4 +98,8 @@ def test_infeasible_reports_are_never_wrong_about_existence(
     result = propose(problem)
     index = CandidateIndex(problem.candidates)  # type: ignore[arg-type]
     best, _ = brute_force_best(problem, index, edges)
-    assert (result.status == "infeasible") == (best == -math.inf)
+    assert (result.status == "infeasible") == (best == -math.inf), (
+        problem,
+        result.infeasibility,
+        best,
+    )

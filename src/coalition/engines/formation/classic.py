@@ -330,6 +330,15 @@ def solve_classic(
         covered by a connected team) and whether it is proven optimal. Skills nobody holds
         are listed in ``missing`` (the team is then empty).
 
+    Examples
+    --------
+    A path 0 - 1 - 2 - 3 where node 0 knows "ml", nodes 1 and 3 know "db":
+
+    >>> team = solve_classic([(0, 1), (1, 2), (2, 3)], [{"ml"}, {"db"}, set(), {"db"}],
+    ...                      ["ml", "db"])
+    >>> team.members, team.assignment["db"], team.cost
+    ((0, 1), 1, 1.0)
+
     Notes
     -----
     Computes distances from the holders of the task's skills only (``h`` nodes): O(h (n + m)

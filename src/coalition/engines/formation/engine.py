@@ -377,6 +377,18 @@ def propose(problem: FormationProblem) -> FormationResult:
     FormationInputError
         For invalid input (see :func:`validate_problem`), with the field it concerns.
 
+    Examples
+    --------
+    >>> from coalition.engines.formation import Candidate, RoleSpec
+    >>> people = [
+    ...     Candidate(1, "Ana", {"Facilitation": 4}, capacity_left_hours=10),
+    ...     Candidate(2, "Ben", {"Facilitation": 2}, capacity_left_hours=10),
+    ... ]
+    >>> role = RoleSpec("host", "Host", {"Facilitation": 3}, hours_per_week=4)
+    >>> result = propose(FormationProblem(roles=[role], candidates=people))
+    >>> result.status, result.best.members[0].name, result.best.members[0].reasons[0]
+    ('optimal', 'Ana', 'covers Facilitation (level 4, needed 3)')
+
     Notes
     -----
     The team model, its objective and constraints are described in
@@ -462,10 +474,13 @@ def propose(problem: FormationProblem) -> FormationResult:
     stats["prepare_seconds"] = time.perf_counter() - start
     notes: list[str] = []
 
+    hard_deadline = None if limit is None else start + 0.95 * limit
+
     def remaining() -> float | None:
         if limit is None:
             return None
-        return max(0.9 * limit - (time.perf_counter() - start), 0.02)
+        # A margin for HiGHS's own overshoot, the bound fallback and the explanations.
+        return max(0.85 * limit - (time.perf_counter() - start), 0.02)
 
     n_solves = 1 + problem.k_alternatives
     first_share = 0.55 if n_solves > 1 else 1.0
@@ -475,6 +490,7 @@ def propose(problem: FormationProblem) -> FormationResult:
         mode=problem.mode,
         time_limit=None if left is None else left * first_share,
         seed=problem.seed,
+        hard_deadline=hard_deadline,
     )
     if first.team is None and first.status == "infeasible" and pruned:
         widened = None if len(union) <= MAX_RETRY_POOL else max(keep or 0, 1) * 5
@@ -486,6 +502,7 @@ def propose(problem: FormationProblem) -> FormationResult:
             mode=problem.mode,
             time_limit=None if left is None else left * first_share,
             seed=problem.seed,
+            hard_deadline=hard_deadline,
         )
     stats["pool_actors"] = float(len(model.actor_ids))
     stats["pool_assignments"] = float(model.n_assignments)
@@ -524,6 +541,7 @@ def propose(problem: FormationProblem) -> FormationResult:
             time_limit=share,
             seed=problem.seed + k,
             bound_cap=proposals[-1].bound,
+            hard_deadline=hard_deadline,
             restarts=1,
             kicks=5,
         )

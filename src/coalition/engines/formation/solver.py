@@ -7,10 +7,13 @@
    kept when they lead somewhere better). Iteration counts, not the clock, bound it, so it is
    deterministic for a seed.
 2. **Exact model** - the same model as a mixed-integer program solved by HiGHS (through
-   highspy) from that warm start, within the time left. The pairwise trust term is
-   linearised with one variable per close pair (``w_ij <= X_i``, ``w_ij <= X_j``, and the
-   strengthening ``sum_j w_ij <= (n - 1) X_i``), diversity with one presence variable per
-   sector, region and shared organisation (``y_g <= sum of its members``).
+   highspy) from that warm start, within the time left. Diversity gets one presence variable
+   per sector, region and shared organisation (``y_g <= sum of its members``). The pairwise
+   trust term is linearised with one variable per close pair (``w_ij <= X_i``,
+   ``w_ij <= X_j`` and the strengthening ``sum_j w_ij <= (n - 1) X_i``), whose relaxation is
+   tight; above :data:`MAX_PAIR_VARIABLES` close pairs (dense tie networks) the default mode
+   uses Glover's compact linearisation instead, one variable per actor
+   (``t_i <= sum_j pair_ij X_j``, ``t_i <= cap_i X_i``), smaller but looser.
 
 The answer is the better of the two; its bound is HiGHS's dual bound (or, for the heuristic
 alone, the LP relaxation), so the reported gap is a proven one.
@@ -19,7 +22,9 @@ References
 ----------
 .. [1] H. R. Lourenco, O. C. Martin, T. Stutzle, "Iterated local search", in Handbook of
    Metaheuristics, 2003.
-.. [2] Q. Huangfu, J. A. J. Hall, "Parallelizing the dual revised simplex method",
+.. [2] F. Glover, "Improved linear integer programming formulations of nonlinear integer
+   problems", Management Science 22(4), 1975.
+.. [3] Q. Huangfu, J. A. J. Hall, "Parallelizing the dual revised simplex method",
    Math. Prog. Comp. 10, 2018 (HiGHS); HiGHS MIP solver documentation, https://highs.dev.
 """
 
@@ -87,6 +92,8 @@ class _Search:
     def reset(self, team: IntArray) -> None:
         m = self.m
         self.team = team.copy()
+        # A seat is locked while a locked-in actor holds it (they may still change role).
+        self.locked_seats = (team >= 0) & m.lock_actor[m.a_actor[np.maximum(team, 0)]]
         filled = team[team >= 0]
         members = m.a_actor[filled]
         self.in_team = np.zeros(len(m.actor_ids), dtype=bool)
@@ -118,7 +125,8 @@ class _Search:
         filled = self.team[self.team >= 0]
         members = self.m.a_actor[filled]
         v = float(self._rows_viol(self.c)) if self.has_rows else 0.0
-        return v + float(self.cf[members].sum()) / 2.0
+        missing_locks = float(np.count_nonzero(self.m.lock_actor & ~self.in_team))
+        return v + float(self.cf[members].sum()) / 2.0 + missing_locks
 
     def _candidates(self, seat: int) -> IntArray:
         pool = self.by_role[self.seat_role[seat]]
@@ -170,6 +178,7 @@ class _Search:
         self.ps += m.pair[:, j]
         self.cf += self.conflict[:, j]
         self.team[seat] = b
+        self.locked_seats[seat] = bool(m.lock_actor[j])
         self.value = self._value()
         self.viol = self._viol()
 
@@ -184,18 +193,19 @@ class _Search:
         """Greedy team: locked actors first, then scarce roles first, best seat by seat."""
         m = self.m
         team = np.full(m.n, -1, dtype=np.int64)
-        self.locked_seats = np.zeros(m.n, dtype=bool)
         free = m.seats.copy()
         first_seat = np.concatenate([[0], np.cumsum(m.seats)[:-1]]).astype(np.int64)
         for actor in sorted(locked):
             options = [a for a in locked[actor].tolist() if free[m.a_role[a]] > 0]
             if not options:
                 continue  # more locks than seats: reported by the diagnosis
-            a = max(options, key=lambda k: (m.lin[k], -k))
+            if randomise:
+                a = options[int(self.rng.integers(len(options)))]
+            else:
+                a = max(options, key=lambda k: (m.lin[k], -k))
             r = int(m.a_role[a])
             seat = int(first_seat[r] + m.seats[r] - free[r])
             team[seat] = a
-            self.locked_seats[seat] = True
             free[r] -= 1
         self.reset(team)
         scarcity = [
@@ -244,7 +254,7 @@ class _Search:
         for s1 in range(n):
             for s2 in range(s1 + 1, n):
                 r1, r2 = int(self.seat_role[s1]), int(self.seat_role[s2])
-                if r1 == r2 or self.locked_seats[s1] or self.locked_seats[s2]:
+                if r1 == r2:
                     continue
                 a1, a2 = int(self.team[s1]), int(self.team[s2])
                 if a1 < 0 or a2 < 0:
@@ -262,6 +272,8 @@ class _Search:
                     )
                 if self._better(new_viol, self.value + dv, self.viol, self.value):
                     self.team[s1], self.team[s2] = b1, b2
+                    ls = self.locked_seats
+                    ls[s1], ls[s2] = ls[s2], ls[s1]
                     self.c = self.c - m.rows[:, a1] - m.rows[:, a2] + m.rows[:, b1] + m.rows[:, b2]
                     self.value = self._value()
                     self.viol = self._viol()
@@ -277,8 +289,42 @@ class _Search:
             if not improved:
                 break
 
+    def _relocate_locked(self) -> bool:
+        """Move a locked-in actor free to take any role into a random other role."""
+        m = self.m
+        movable = [
+            s
+            for s in np.flatnonzero(self.locked_seats).tolist()
+            if (self.assign_of[m.a_actor[self.team[s]]] >= 0).sum() > 1
+        ]
+        if not movable:
+            return False
+        s1 = movable[int(self.rng.integers(len(movable)))]
+        i = int(m.a_actor[self.team[s1]])
+        r1 = int(self.seat_role[s1])
+        targets = [
+            s
+            for s in range(m.n)
+            if not self.locked_seats[s]
+            and int(self.seat_role[s]) != r1
+            and self.assign_of[i, self.seat_role[s]] >= 0
+        ]
+        cand = self._candidates(s1)
+        if not targets or len(cand) == 0:
+            return False
+        s2 = targets[int(self.rng.integers(len(targets)))]
+        self._apply(s1, int(cand[int(self.rng.integers(len(cand)))]))
+        self._apply(s2, int(self.assign_of[i, self.seat_role[s2]]))
+        return True
+
     def kick(self, size: int) -> None:
-        """Replace ``size`` random unlocked seats by random eligible actors."""
+        """Replace ``size`` random unlocked seats by random eligible actors.
+
+        Half the time, when a locked-in actor may take several roles, first moves them to
+        another role (a compound move local search cannot make).
+        """
+        if self.rng.random() < 0.5 and self._relocate_locked():
+            size -= 1
         free = np.flatnonzero(~self.locked_seats & (self.team >= 0))
         if len(free) == 0:
             return
@@ -607,6 +653,7 @@ def solve_model(
     restarts: int = 2,
     kicks: int = 10,
     bound_cap: float = math.inf,
+    hard_deadline: float | None = None,
 ) -> SolveOutcome:
     """Best team for ``model``: heuristic warm start, then HiGHS (see the module docstring).
 
@@ -615,8 +662,9 @@ def solve_model(
     returned is always recomputed from the team by
     :func:`~coalition.engines.formation.model.team_value`. ``bound_cap`` is a bound already
     known to hold (an alternative can never beat the bound of the team it must differ from).
-    When HiGHS stops before its root relaxation gives a useful bound, the LP relaxation is
-    solved on its own (briefly) for one.
+    When HiGHS stops before its root relaxation gives a useful bound, the compact LP
+    relaxation is solved on its own for one, if time is left before ``hard_deadline`` (a
+    ``time.perf_counter()`` value: the caller's whole budget).
     """
     start = time.perf_counter()
     # The clock is only a safety net: iteration counts bound the heuristic, so the answer
@@ -643,8 +691,12 @@ def solve_model(
         remaining = max(time_limit - (time.perf_counter() - start), 0.005)
     trust = "auto-exact" if mode == "exact" else "auto"
     status, mip_team, bound = _run_mip(model, team, remaining, seed, trust=trust)
-    if status == "infeasible":
+    if status == "infeasible" and team is None:
         return SolveOutcome("infeasible", None, -math.inf, -math.inf, "mip", _since(start))
+    if status == "infeasible":
+        # The heuristic's team satisfies every constraint by an independent count, so the
+        # solver's verdict is numerical noise: keep the team, without a proof.
+        status, mip_team, bound = "unknown", None, math.inf
     method = "mip"
     if mip_team is not None:
         mip_value = team_value(model, mip_team)
@@ -659,7 +711,9 @@ def solve_model(
     bound = min(bound, bound_cap) if math.isfinite(bound) else bound_cap
     if status != "optimal" and not bound <= value + 0.05:
         # HiGHS stopped before its root relaxation bounded anything useful.
-        bound = min(bound, lp_bound(model, time_limit=0.2))
+        left = 0.1 if hard_deadline is None else hard_deadline - time.perf_counter()
+        if left > 0.02:
+            bound = min(bound, lp_bound(model, time_limit=min(left, 0.1)))
     if status == "optimal":
         bound = max(bound, value)
         final: Status = "optimal" if bound - value <= 1e-6 * max(1.0, abs(bound)) else "feasible"
