@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,7 @@ from coalition.io.polis import last_votes, read_polis_export
 from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn, VoteIn
 from coalition.services import deliberation as svc
 from coalition.services.access import Caller
+from coalition.store.tables import Actor, Network
 from coalition.store.tables_deliberation import GroundCache, Vote
 from tests.conftest import shared_data
 
@@ -129,3 +132,37 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
     assert isinstance(problems, list) and problems
     assert problems[0]["file"] == "votes.csv" and problems[0]["line"] == 4
     assert svc.list_conversations(db, OP, w.slug) == []
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 2), st.sampled_from((-1, 0, 1))),
+        max_size=12,
+    )
+)
+def test_stored_votes_are_the_last_per_pair(db: Session, votes: list[tuple[int, int, int]]) -> None:
+    if db.scalar(select(func.count()).select_from(Network)) == 0:
+        build(db)
+    w_net = db.scalars(select(Network)).one()
+    actors = sorted(db.scalars(select(Actor.id).where(Actor.network_id == w_net.id)))[:3]
+    roles = {w_net.id: "convenor"}
+    cid = svc.create_conversation(db, OP, w_net.slug, ConversationIn(topic="P")).id
+    author = Caller(account_id=1, actor_ids=frozenset({actors[0]}), roles=roles)
+    sids = [svc.submit_statement(db, author, cid, StatementIn(text=f"S{i}")).id for i in range(3)]
+    expected: dict[tuple[int, int], int] = {}
+    for who, which, value in votes:
+        caller = Caller(account_id=1, actor_ids=frozenset({actors[who]}), roles=roles)
+        data = VoteIn.model_validate({"statement_id": sids[which], "value": value})
+        svc.cast_vote(db, caller, cid, data)
+        expected[(who, which)] = value
+    stored = svc.list_statements(db, OP, cid)
+    for which, s in enumerate(stored):
+        mine = [v for (_, j), v in expected.items() if j == which]
+        assert (s.agrees, s.disagrees, s.passes) == (
+            mine.count(1),
+            mine.count(-1),
+            mine.count(0),
+        )
