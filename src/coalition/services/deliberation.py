@@ -644,7 +644,7 @@ def import_polis(
         network_id=network.id,
         topic=(topic or summary.get("topic") or Path(directory).name)[:300],
         description=summary.get("conversation-description", summary.get("description", "")),
-        attribution=export.attribution or "",
+        attribution=export.attribution or _collection_attribution(Path(directory)),
         source=(summary.get("url") or str(Path(directory).name))[:300],
     )
     db.add(conv)
@@ -702,6 +702,16 @@ def import_polis(
     db.flush()
     _bump(db, conv)
     return conversation_view(db, conv)
+
+
+def _collection_attribution(directory: Path) -> str:
+    """The licence note of a collection of exports (``ATTRIBUTION.md`` beside the export
+    directory, as openData-style collections keep it) when the export has none of its own."""
+    note = directory.parent / "ATTRIBUTION.md"
+    try:
+        return note.read_text(encoding="utf-8") if note.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def export_polis(db: Session, caller: Caller, conversation_id: int, directory: str | Path) -> int:
