@@ -533,6 +533,24 @@ ROUTES.update(
         "GET /api/conversations/{conversation_id}/next": Rule(NETWORK_READ),
         "GET /api/conversations/{conversation_id}/results": Rule(NETWORK_READ),
         "GET /api/conversations/{conversation_id}/charter.md": Rule(NETWORK_READ),
+        "GET /n/{slug}/conversations": Rule(NETWORK_MEMBERS),
+        "POST /n/{slug}/conversations/new": Rule(
+            expect("403", anonymous="401", convenor="3xx", steward="3xx"),
+            form={"topic": "What next", "initiative_id": "{initiative_id}"},
+        ),
+        "GET /conversations/{conversation_id}": Rule(NETWORK_READ),
+        "POST /conversations/{conversation_id}/vote": Rule(
+            expect("3xx", anonymous="404", outsider="404"),
+            form={"statement_id": "{statement_id}", "value": "1"},
+        ),
+        "POST /conversations/{conversation_id}/statements/new": Rule(
+            expect("3xx", anonymous="404", outsider="404"), form={"text": "We meet monthly."}
+        ),
+        "POST /conversations/{conversation_id}/statements/{statement_id}/moderation": Rule(
+            CONVENOR_OF_INITIATIVE_PAGE, form={"action": "reject"}
+        ),
+        "GET /conversations/{conversation_id}/results": Rule(NETWORK_READ),
+        "GET /conversations/{conversation_id}/charter": Rule(NETWORK_READ),
     }
 )
 
