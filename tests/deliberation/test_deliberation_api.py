@@ -128,7 +128,7 @@ def test_page_forms_vote_and_add(settings: Settings, demo: tuple[int, int, int, 
 
 
 def test_cli_import_export_round_trip(
-    clean_url: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, clean_url: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pathlib import Path
 
@@ -144,6 +144,8 @@ def test_cli_import_export_round_trip(
     assert out.exit_code == 0, out.output
     with session_scope(clean_url) as db:
         [conv] = svc.list_conversations(db, OP, "cli")
+    page = make_client(settings, OP).get(f"/conversations/{conv.id}/results")
+    assert page.status_code == 200 and "Computational Democracy" in page.text  # CC BY note
     target = Path(str(tmp_path)) / "export"
     out = runner.invoke(app, ["export", "polis", str(conv.id), "-o", str(target)])
     assert out.exit_code == 0, out.output
