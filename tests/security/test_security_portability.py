@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coalition.config import Settings
@@ -123,3 +123,40 @@ def test_download_and_delete_through_the_pages(settings: Settings) -> None:
     r = client.post("/api/auth/login", json={"email": "member@example.org", "password": PASSWORD})
     assert r.status_code == 401
     page_token(client, "/login")  # the site still works for the anonymous visitor
+
+
+def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
+    """Rows of other areas (invitations, contributions, conversations, votes) come along."""
+    from .route_matrix import WORLD_HOOKS
+
+    world = build_world(db)
+    for hook in WORLD_HOOKS:
+        world.values.update(hook(db, dict(world.values)))
+    # Taking part as herself, not as the organisation she represents.
+    db.execute(update(Affiliation).values(representative=0))
+    member = world.caller(db, "member")
+    tables = Base.metadata.tables
+    if "votes" in tables:
+        from coalition.schemas.deliberation import VoteIn
+        from coalition.services import deliberation
+
+        deliberation.cast_vote(
+            db,
+            member,
+            world["conversation_id"],
+            VoteIn(statement_id=world["statement_id"], value=1),
+        )
+    other = auth.export_my_data(db, member)["other"]
+    for name in (
+        "invitations",
+        "notifications",
+        "contributions",
+        "conversation_participants",
+        "votes",
+    ):
+        if name in tables:
+            assert other.get(name), f"{name} about the member are in the export"
+    if "votes" in tables:
+        assert {v["value"] for v in other["votes"]} == {1}
+    # Another member's export holds none of those.
+    assert "votes" not in auth.export_my_data(db, world.caller(db, "other_member"))["other"]

@@ -779,7 +779,15 @@ def accept_invite(db: Session, caller: Caller, token: str) -> MembershipOut:
 # Columns that name the person a row is about, in any area's table; rows a member merely
 # touched (an invitation they sent as convenor) are not theirs to take away.
 _SUBJECT_COLUMNS = frozenset(
-    {"actor_id", "account_id", "recipient_id", "participant_id", "author_id", "contributor_id"}
+    {
+        "actor_id",
+        "account_id",
+        "recipient_id",
+        "participant_id",
+        "author_id",
+        "contributor_id",
+        "confirmer_id",
+    }
 )
 _SECRET_SUFFIXES = ("_hash",)
 _COVERED = frozenset(
@@ -801,6 +809,39 @@ def _rows(db: Session, table: Table, where: Any) -> list[dict[str, Any]]:
     return [{k: _jsonable(v) for k, v in row._mapping.items()} for row in result]
 
 
+def _rows_about(db: Session, account_id: int, own: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every area's tables that are about the person, found through the foreign keys
+    of their subject columns: to their account, their actors, then (a second hop) to rows
+    found so far, such as votes of their participant rows in a conversation."""
+    tables = Base.metadata.tables
+    ids: dict[str, set[Any]] = {"accounts": {account_id}, "actors": set(own)}
+    other: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(3):
+        found = False
+        for name, table in sorted(tables.items()):
+            if name in _COVERED or name in other:
+                continue
+            clauses: list[ColumnElement[bool]] = []
+            for column in table.columns:
+                if column.name not in _SUBJECT_COLUMNS:
+                    continue
+                for fk in column.foreign_keys:
+                    wanted = ids.get(fk.column.table.name)
+                    if wanted:
+                        clauses.append(column.in_(sorted(wanted)))
+            if not clauses:
+                continue
+            rows = _rows(db, table, or_(*clauses))
+            if rows:
+                other[name] = rows
+                if "id" in table.columns:
+                    ids[name] = {r["id"] for r in rows}
+                found = True
+        if not found:
+            break
+    return other
+
+
 def export_my_data(db: Session, caller: Caller) -> dict[str, Any]:
     """Everything held about the caller, private fields included (their own), as JSON."""
     account = _account(db, caller)
@@ -816,23 +857,7 @@ def export_my_data(db: Session, caller: Caller) -> dict[str, Any]:
         ]
         a["purposes"] = [p.tag for p in actor.purposes]
         a["affiliations"] = _rows(db, tables["affiliations"], Affiliation.actor_id == actor.id)
-    other: dict[str, list[dict[str, Any]]] = {}
-    for name, table in sorted(tables.items()):
-        if name in _COVERED:
-            continue
-        clauses: list[ColumnElement[bool]] = []
-        for column in table.columns:
-            if column.name not in _SUBJECT_COLUMNS:
-                continue
-            targets = {fk.column.table.name for fk in column.foreign_keys}
-            if "actors" in targets and own:
-                clauses.append(column.in_(own))
-            elif "accounts" in targets:
-                clauses.append(column == account.id)
-        if clauses:
-            rows = _rows(db, table, or_(*clauses))
-            if rows:
-                other[name] = rows
+    other = _rows_about(db, account.id, own)
     return {
         "format": "coalition-personal-data",
         "version": 1,
