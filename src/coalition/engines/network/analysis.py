@@ -191,7 +191,7 @@ def analyze(
     *,
     seed: int = 0,
     exact_betweenness_limit: int = 5000,
-    samples: int = 128,
+    samples: int | None = None,
     path_length: Literal["hops", "inverse_weight"] = "hops",
     opportunity: Mapping[str, npt.ArrayLike] | None = None,
     as_of: dt.date | None = None,
@@ -208,7 +208,8 @@ def analyze(
     seed : seeds betweenness/closeness sampling and Leiden.
     exact_betweenness_limit : components up to this size get exact betweenness and closeness;
         larger ones are sampled (see :mod:`.paths` for the estimators and their error).
-    samples : sources drawn per sampled component.
+    samples : sources drawn per sampled component (default: scaled to its size, see
+        :data:`.paths.ARC_BUDGET`).
     path_length : ``"hops"`` (NetworkX ``weight=None``) or ``"inverse_weight"`` (length
         ``1/strength``) for betweenness and closeness.
     opportunity : named count arrays aligned with the **actor table** (e.g. engagements and

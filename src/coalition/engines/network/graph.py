@@ -317,7 +317,7 @@ def build_graph(
     keep = np.ones(len(ties), dtype=bool)
     type_filter: tuple[str, ...] | None = None
     if types is not None:
-        type_filter = tuple(sorted(set(types)))
+        type_filter = tuple(sorted({types} if isinstance(types, str) else set(types)))
         keep &= np.isin(ties.type, np.asarray(type_filter, dtype=np.str_))
     lo: np.datetime64 = _NAT
     hi: np.datetime64 = _NAT

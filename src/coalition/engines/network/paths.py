@@ -81,6 +81,12 @@ BoolArray = npt.NDArray[np.bool_]
 CONFIDENCE_ALPHA = 0.05
 """Per-actor miss probability of the stated betweenness error bound."""
 
+MIN_SOURCES = 128
+ARC_BUDGET = 128 * 2_000_000
+"""Default sampling: ``max(MIN_SOURCES, ARC_BUDGET / arcs)`` sources per large component, so
+the work (sources × arcs) is about that of 128 sources on a million ties, and smaller
+components, which cost less per source, get more sources and smaller errors."""
+
 
 @dataclass(frozen=True)
 class PathCentrality:
@@ -110,7 +116,7 @@ def path_centrality(
     graph: NetworkGraph,
     *,
     exact_limit: int = 5000,
-    samples: int = 128,
+    samples: int | None = None,
     weighted: bool = False,
     seed: int = 0,
     batch: int = 32,
@@ -121,7 +127,8 @@ def path_centrality(
     ----------
     graph : the analysis graph.
     exact_limit : components of at most this many actors are computed exactly.
-    samples : sources (and closeness pivots) drawn in each larger component.
+    samples : sources (and closeness pivots) drawn in each larger component; by default
+        ``max(128, 2.56e8 / arcs of the component)`` (see :data:`ARC_BUDGET`).
     weighted : path length ``1/weight`` instead of hop count.
     seed : seeds the choice of sources.
     batch : sources processed together by the block BFS (memory ``≈ 20·N·batch`` bytes).
@@ -131,7 +138,7 @@ def path_centrality(
     PathCentrality; equal to NetworkX's ``betweenness_centrality(normalized=True)`` and
     ``closeness_centrality(wf_improved=True)`` where exact.
     """
-    if samples < 1:
+    if samples is not None and samples < 1:
         raise ValueError("samples must be at least 1")
     n = graph.n
     g = graph.ig
@@ -156,10 +163,14 @@ def path_centrality(
     for c in large:
         members = np.flatnonzero(membership == c)
         size = len(members)
-        k = min(samples, size)
+        edges = _component_edges(graph, members)
+        if samples is None:
+            arcs = len(edges[0]) * (1 if graph.directed else 2)
+            k = min(size, max(MIN_SOURCES, ARC_BUDGET // max(arcs, 1)))
+        else:
+            k = min(samples, size)
         sources = np.sort(rng.choice(size, size=k, replace=False))
         n_sources += k
-        edges = _component_edges(graph, members)
         if weighted:
             stats = _sample_igraph(edges, size, sources, graph.directed)
         else:
