@@ -96,10 +96,10 @@ def suggest_replacements(
 ) -> list[ReplacementOut]:
     """Candidates for a seat someone declined or countered, best first.
 
-    This is the hook the formation engine will take over (it will keep ``locked_in`` members
-    and re-solve the team); for now one SQL query ranks the directory: every minimum level of
-    the role met, free capacity ≥ the role's hours, not invited to or engaged in this
-    initiative already, not excluded; ranked by the sum of their levels in what the role needs.
+    One SQL query finds who is eligible (every minimum level of the role met, free capacity
+    ≥ the role's hours, not invited to or engaged in this initiative already, not excluded,
+    locked-in teammates kept out); the formation engine then ranks them for the seat
+    (:func:`_rank_with_formation`).
     Only profiles visible to the network are proposed; free hours are used, never shown.
     """
     blocked = set(excluded_actor_ids) | set(locked_in_actor_ids)
@@ -141,14 +141,23 @@ def suggest_replacements(
                 )
             )
         )
-    rows = db.execute(stmt.order_by(fit.desc(), Actor.name, Actor.id).limit(limit)).all()
+    rows = db.execute(stmt.order_by(fit.desc(), Actor.name, Actor.id).limit(max(limit, 40))).all()
+    ranked = _rank_with_formation(db, initiative, role, [actor.id for actor, _ in rows], limit)
+    by_id = {actor.id: (actor, score) for actor, score in rows}
+    order: list[tuple[int, list[str]]] = (
+        ranked if ranked is not None else [(actor.id, []) for actor, _ in rows[:limit]]
+    )
     out = []
-    for actor, score in rows:
+    for actor_id, reasons in order:
+        actor, score = by_id[actor_id]
         levels = {c.capability_id: (c.capability.term, c.level) for c in actor.capabilities}
         why = ", ".join(
             f"{levels[cid][0]} {levels[cid][1]} (needs {lvl})"
             for cid, lvl in sorted(needs.items(), key=lambda kv: levels[kv[0]][0])
         )
+        # Capacity and rates steer the choice but are not shown to the convenor here.
+        shown = [r for r in reasons if "free" not in r and "rate" not in r and "cost" not in r]
+        why = "; ".join([why, *shown[1:]]) if why else "; ".join(shown)
         out.append(
             ReplacementOut(
                 actor_id=actor.id,
@@ -160,6 +169,55 @@ def suggest_replacements(
             )
         )
     return out
+
+
+def _rank_with_formation(
+    db: Session, initiative: Initiative, role: Role, eligible: list[int], limit: int
+) -> list[tuple[int, list[str]]] | None:
+    """Re-run the formation engine on the open seat over the eligible actors: best first.
+
+    The seat is solved alone (one seat, the alternatives being other people), scored on fit,
+    shared purpose, diversity, fairness and cost; ``None`` when the engine has no answer.
+    """
+    if not eligible:
+        return []
+    from ..engines.formation import CandidateIndex, FormationProblem, RoleSpec, propose
+    from .formation import network_index
+
+    network = db.get_one(Network, initiative.network_id)
+    index, graph = network_index(db, network)
+    wanted = set(eligible)
+    pool = [c for c in index.candidates if c.actor_id in wanted]
+    if not pool:
+        return None
+    spec = RoleSpec(
+        key=str(role.id),
+        title=role.title,
+        requirements={q.capability.term: q.min_level for q in role.requirements},
+        seats=1,
+        hours_per_week=role.hours_per_week,
+        languages=frozenset(role.languages or []),
+        tz_regions=frozenset(role.timezone_regions or []),
+    )
+    result = propose(
+        FormationProblem(
+            roles=[spec],
+            candidates=CandidateIndex(pool),
+            purpose_text=initiative.purpose,
+            purpose_tags=tuple(initiative.purpose_tags or []),
+            ties=graph,
+            k_alternatives=max(0, limit - 1),
+            time_limit_s=1.0,
+        )
+    )
+    if not result.proposals:
+        return None
+    seen: dict[int, list[str]] = {}
+    for proposal in result.proposals:
+        for member in proposal.members:
+            if member.actor_id in wanted:
+                seen.setdefault(member.actor_id, list(member.reasons))
+    return list(seen.items())[:limit]
 
 
 def _replacements(
