@@ -198,6 +198,15 @@ def test_cross_site_and_tokenless_form_posts_are_refused(settings: Settings) -> 
         follow_redirects=False,
     )
     assert r.status_code == 303
+    # A multipart form (an upload) carries it the same way, and the route still gets its body.
+    r = client.post(
+        "/account/profile",
+        data={"display_name": "Uploader", "csrf": csrf},
+        files={"file": ("notes.txt", b"some bytes", "text/plain")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert client.get("/api/me").json()["account"]["display_name"] == "Uploader"
     # The refusal of a page is a page.
     r = client.post("/account/profile", data={"display_name": "X"}, headers={"accept": "text/html"})
     assert r.status_code == 403 and "<h1>403</h1>" in r.text

@@ -11,6 +11,7 @@ included, and each answer is searched for the secrets that caller may not see.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ OTTO = {
     "decline": "REASON-OTTO-network-y8",
 }
 # What each caller may see: Mina's secrets are hers alone; Otto's are for alpha's members.
+POST_FORM = re.compile(r"<form[^>]*method=\"post\".*?</form>", re.S | re.I)
 MAY_SEE = {
     "anonymous": set(),
     "member": {"mina", "otto"},
@@ -204,6 +206,7 @@ def test_the_secrets_are_there_for_who_may_see_them(crawl: Crawl) -> None:
 def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     leaks = []
+    unprotected: set[str] = set()
     targets = crawl.targets()
     assert len(targets) > 20
     for role in ROLES:
@@ -214,6 +217,9 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
             accept = "application/json" if url.startswith("/api") else "text/html"
             r = client.get(url, params=query, headers={"accept": accept})
             assert r.status_code < 500, f"{url} as {role}: {r.status_code}"
+            for form in POST_FORM.findall(r.text):
+                if 'name="csrf"' not in form:
+                    unprotected.add(f"{url} as {role}: {form[:120]}")
             for secret, who in hidden.items():
                 if secret in r.text:
                     leaks.append(f"{url} {query} as {role}: {who}'s {secret!r}")
@@ -227,6 +233,8 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
     everything = crawl.secrets["mina"] + crawl.secrets["otto"]
     leaks += [f"log line: {s}" for s in everything if s in caplog.text]
     assert not leaks, "\n".join(sorted(set(leaks)))
+    # Every form a page renders posts the CSRF field, or the browser's post will be refused.
+    assert not unprotected, "forms without the csrf field:\n" + "\n".join(sorted(unprotected))
 
 
 def test_exports_and_search_respect_privacy(db: Session) -> None:

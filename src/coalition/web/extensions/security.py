@@ -173,6 +173,7 @@ async def _submitted_token(request: Request, body: bytes) -> str | None:
         except Exception:  # a malformed form carries no token either
             return None
         value = form.get(CSRF_FIELD)
+        await form.close()  # uploads are parsed again by the route, from the same bytes
         return value if isinstance(value, str) else None
     return None
 
