@@ -77,8 +77,11 @@ FloatArray = npt.NDArray[np.float64]
 NO_PRUNING_BELOW = 1500
 #: How many of each sector / region are kept per role whatever their cheap score.
 KEEP_PER_GROUP = 3
-#: Widest pool tried when a pruned pool is infeasible.
-MAX_RETRY_POOL = 4000
+#: Widest unpruned pool (pairwise closeness is a dense pool x pool matrix): beyond it even
+#: the exact mode prunes (more generously), and a retry after an infeasible pool widens by 5x.
+MAX_RETRY_POOL = 2500
+#: Candidates kept per role by the exact mode when the eligible set is wider than that.
+EXACT_POOL_PER_ROLE = 300
 
 
 def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
@@ -446,8 +449,15 @@ def propose(problem: FormationProblem) -> FormationResult:
     region_den = len(np.unique(regions[regions >= 0]))
     total_pairs = sum(len(e) for e in eligible)
     keep: int | None = None
+    notes: list[str] = []
     if problem.mode != "exact" and total_pairs > NO_PRUNING_BELOW:
         keep = problem.pool_per_role
+    elif problem.mode == "exact" and len(union) > MAX_RETRY_POOL:
+        keep = max(EXACT_POOL_PER_ROLE, problem.pool_per_role)
+        notes.append(
+            f"{len(union)} actors qualify; even the exact mode kept only the best {keep} "
+            "per role, so optimality holds for that pool."
+        )
 
     def build(keep_k: int | None) -> tuple[TeamModel, bool]:
         pool = _select_pool(
@@ -472,7 +482,6 @@ def propose(problem: FormationProblem) -> FormationResult:
 
     model, pruned = build(keep)
     stats["prepare_seconds"] = time.perf_counter() - start
-    notes: list[str] = []
 
     hard_deadline = None if limit is None else start + 0.95 * limit
 
