@@ -33,6 +33,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from coalition.io.graph_model import (
     DIRECTIONS,
@@ -173,7 +174,8 @@ def write_xlsx(graph: MapGraph) -> bytes:
     for table in _tables(graph, text_only=False):
         ws = wb.create_sheet(FIELDS_SHEET if table.name == "Fields" else table.name)
         for r, (_, row) in enumerate([(1, list(table.header)), *table.rows], start=1):
-            for col, value in enumerate(row, start=1):
+            cells: list[Any] = list(row)  # type: ignore[call-overload]
+            for col, value in enumerate(cells, start=1):
                 if value is None:
                     continue
                 if _loses_digits(value):
