@@ -31,7 +31,6 @@ ATTR_TYPES = (
 ).split()
 
 
-
 def choice(*values: str) -> str:
     return "<choice>" + "".join(f"<value>{v}</value>" for v in values) + "</choice>"
 
