@@ -43,7 +43,6 @@ def _subst(value: Any, values: dict[str, Any]) -> Any:
 class Matrix:
     def __init__(self, tmp: Path) -> None:
         self.path = tmp / "matrix.db"
-        self.template = tmp / "template.db"
         self.url = f"sqlite:///{self.path}"
         upgrade(self.url, "heads")
         with session_scope(self.url) as db:
@@ -54,23 +53,17 @@ class Matrix:
             self.values = dict(world.values)
             self.callers = {role: world.caller(db, role) for role in ROLES}
         engine_for(self.url).dispose()
-        self._copy(self.path, self.template)
+        # The world, kept in memory; restoring copies it over the file in place (SQLite's
+        # backup API), which the app's pooled connections see at their next transaction.
+        self.template = sqlite3.connect(":memory:")
+        self.target = sqlite3.connect(self.path)
+        self.target.backup(self.template)
         settings = Settings(database_url=self.url, secret_key="matrix")
         self.clients = Callers(settings, dict(self.callers))
         self.routes = app_routes(self.clients["anonymous"].app)
 
-    @staticmethod
-    def _copy(source: Path, target: Path) -> None:
-        src, dst = sqlite3.connect(source), sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
-
     def restore(self) -> None:
-        engine_for(self.url).dispose()
-        self._copy(self.template, self.path)
+        self.template.backup(self.target)
 
     def call(self, client: TestClient, method: str, path: str, rule: Rule) -> int:
         overrides = {k: _subst(v, self.values) for k, v in rule.path.items()}
