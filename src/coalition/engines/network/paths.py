@@ -21,7 +21,9 @@ Exact or sampled
 ----------------
 Both measures only involve pairs inside one (weakly) connected component. Components of at
 most ``exact_limit`` actors are computed exactly (python-igraph, all sources). In a larger
-component of ``N`` actors, ``k`` sources are drawn uniformly without replacement and
+component of ``N`` actors, ``k`` sources are drawn uniformly without replacement (by
+default ``k = max(128, 2.56e8 / arcs)``: the work of 128 sources on a million ties, more
+sources where each costs less) and
 
 * betweenness is estimated as ``(N/k) Σ_{s∈sample} δ_s(v)`` — Brandes & Pich (2007),
   unbiased; the dependency ``δ_s(v)`` lies in ``[0, N-2]``, so by Hoeffding's inequality
