@@ -181,7 +181,13 @@ def _rank_with_formation(
     """
     if not eligible:
         return []
-    from ..engines.formation import CandidateIndex, FormationProblem, RoleSpec, propose
+    from ..engines.formation import (
+        CandidateIndex,
+        FormationInputError,
+        FormationProblem,
+        RoleSpec,
+        propose,
+    )
     from .formation import network_index
 
     network = db.get_one(Network, initiative.network_id)
@@ -199,17 +205,26 @@ def _rank_with_formation(
         languages=frozenset(role.languages or []),
         tz_regions=frozenset(role.timezone_regions or []),
     )
-    result = propose(
-        FormationProblem(
-            roles=[spec],
-            candidates=CandidateIndex(pool),
-            purpose_text=initiative.purpose,
-            purpose_tags=tuple(initiative.purpose_tags or []),
-            ties=graph,
-            k_alternatives=max(0, limit - 1),
-            time_limit_s=1.0,
+    needs = {q.capability.term: q.min_level for q in role.requirements}
+    try:
+        pool_index = CandidateIndex(
+            pool, vocabulary=set(needs) | {t for c in pool for t in c.capabilities}
         )
+    except FormationInputError:
+        return None
+    problem = FormationProblem(
+        roles=[spec],
+        candidates=pool_index,
+        purpose_text=initiative.purpose,
+        purpose_tags=tuple(initiative.purpose_tags or []),
+        ties=graph,
+        k_alternatives=max(0, limit - 1),
+        time_limit_s=1.0,
     )
+    try:
+        result = propose(problem)
+    except FormationInputError:
+        return None
     if not result.proposals:
         return None
     seen: dict[int, list[str]] = {}
