@@ -147,7 +147,13 @@ def test_every_field_survives_every_format() -> None:
                 kind="person",
                 sector="health",
                 joined=dt.date(2021, 3, 4),
-                attrs={"tags": ("nurse", "trainer"), "hours": 12, "rate": 0.1, "open": True},
+                attrs={
+                    "tags": ("nurse", "trainer"),
+                    "hours": 2**62 + 1,
+                    "rate": 0.1 + 0.2,
+                    "open": True,
+                    "zero": -0.0,
+                },
             ),
             MapNode("o1", "Clinic 1 | North", kind="organisation", attrs={"note": '=1+1 "x"\n'}),
         ),
@@ -159,7 +165,7 @@ def test_every_field_survives_every_format() -> None:
         ),
     )
     for write, read in FORMATS.values():
-        assert read(write(graph)) == graph
+        assert typed(read(write(graph))) == typed(graph)
 
 
 def _uniform(graph: MapGraph, direction: str) -> MapGraph:

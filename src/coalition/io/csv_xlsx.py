@@ -161,7 +161,8 @@ def _loses_digits(value: Cell) -> bool:
     if isinstance(value, int):
         return f"{value:.16g}" != str(value)
     if isinstance(value, float):
-        return repr(float(f"{value:.16g}")) != repr(value)  # -0.0 too
+        # openpyxl reads "-0" back as the integer 0: keep the sign of zero as text too
+        return float(f"{value:.16g}") != value or (value == 0 and math.copysign(1, value) < 0)
     return False
 
 

@@ -41,6 +41,8 @@ from coalition.io.graph_model import (
     Problem,
     attribute_types,
     check,
+    format_scalar,
+    parse_scalar,
     validate_graph,
 )
 
@@ -75,14 +77,10 @@ _READ_TYPE: dict[str, AttrType] = {
 
 
 def _format_value(value: AttrValue) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
     if isinstance(value, tuple):
         items = (v.replace("\\", "\\\\").replace('"', '\\"') for v in value)
         return "[" + ", ".join(f'"{v}"' for v in items) + "]"
-    return str(value)
+    return format_scalar(value)
 
 
 def write_gexf(graph: MapGraph) -> bytes:
@@ -208,24 +206,12 @@ def _parse_list(text: str) -> tuple[str, ...] | None:
 
 
 def _parse_value(text: str, t: AttrType) -> AttrValue:
-    if t == "integer":
-        return int(text.strip())
-    if t == "double":
-        value = float(text.strip())
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("not a finite number")
-        return value
-    if t == "boolean":
-        low = text.strip().lower()
-        if low not in ("true", "false", "1", "0"):
-            raise ValueError("not a boolean")
-        return low in ("true", "1")
     if t == "list":
         parsed = _parse_list(text)
         if parsed is None:
             raise ValueError("not a list")
         return parsed
-    return text
+    return parse_scalar(text, t)
 
 
 def _date(text: str | None) -> dt.date | None:

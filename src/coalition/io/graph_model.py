@@ -50,6 +50,8 @@ __all__ = [
     "attr_type",
     "attribute_types",
     "check",
+    "format_scalar",
+    "parse_scalar",
     "validate_graph",
 ]
 
@@ -186,6 +188,33 @@ def attribute_types(items: Iterable[MapNode | MapEdge]) -> dict[str, AttrType]:
             if t is not None and name not in found:
                 found[name] = t
     return dict(sorted(found.items()))
+
+
+def format_scalar(value: str | int | float | bool) -> str:
+    """Text of a non-list value as the XML formats write it (``true``, shortest float)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def parse_scalar(text: str, t: AttrType) -> AttrValue:
+    """Inverse of :func:`format_scalar` for a declared type (not ``list``); ValueError if
+    the text is not one (booleans also read ``1``/``0``; numbers must be finite)."""
+    if t == "integer":
+        return int(text.strip())
+    if t == "double":
+        value = float(text.strip())
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return value
+    if t == "boolean":
+        low = text.strip().lower()
+        if low not in ("true", "false", "1", "0"):
+            raise ValueError("not a boolean")
+        return low in ("true", "1")
+    return text
 
 
 def _text_problem(value: object, *, what: str) -> str | None:

@@ -36,6 +36,8 @@ from coalition.io.graph_model import (
     Problem,
     attribute_types,
     check,
+    format_scalar,
+    parse_scalar,
     validate_graph,
 )
 
@@ -66,13 +68,9 @@ _EDGE_FIELDS = ("type", "weight", "start", "end", "direction")
 
 
 def _text(value: AttrValue) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
     if isinstance(value, tuple):
         return json.dumps(list(value), ensure_ascii=False)
-    return str(value)
+    return format_scalar(value)
 
 
 def write_graphml(graph: MapGraph) -> bytes:
@@ -146,19 +144,7 @@ def _parse(text: str, t: AttrType, is_list: bool) -> AttrValue:
         if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
             raise ValueError("not a JSON list of strings")
         return tuple(items)
-    if t == "integer":
-        return int(text.strip())
-    if t == "double":
-        value = float(text.strip())
-        if value != value or abs(value) == float("inf"):
-            raise ValueError("not a finite number")
-        return value
-    if t == "boolean":
-        low = text.strip().lower()
-        if low not in ("true", "false", "1", "0"):
-            raise ValueError("not a boolean")
-        return low in ("true", "1")
-    return text
+    return parse_scalar(text, t)
 
 
 def read_graphml(data: bytes) -> MapGraph:
