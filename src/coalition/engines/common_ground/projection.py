@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.sparse.linalg import ArpackError
 from sklearn.decomposition import TruncatedSVD
 
 from coalition.engines.common_ground.matrix import VoteMatrix
@@ -196,6 +197,9 @@ def _leading_components(
     k = min(2, n_cols, n_rows)
     components = np.zeros((2, n_s))
     explained = np.zeros(2)
+    if k == 0 or sub.nnz == 0:
+        # Nothing varies (no votes left after centring): no direction to project on.
+        return components, explained
     solver = svd_solver
     if solver == "auto":
         solver = "arpack" if sub.nnz <= _ARPACK_MAX_NNZ else "randomized"
@@ -214,7 +218,12 @@ def _leading_components(
             n_iter=7,
             random_state=seed,
         )
-        svd.fit(sub)
+        try:
+            svd.fit(sub)
+        except ArpackError:
+            # ARPACK can fail on degenerate (e.g. rank-0 after masking) inputs; use randomized.
+            svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=seed)
+            svd.fit(sub)
         vt = svd.components_
         var = np.asarray(svd.singular_values_) ** 2 / max(n_rows - 1, 1)
     components[:k, cols] = vt
