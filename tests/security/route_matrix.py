@@ -586,3 +586,19 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _load_area_routes() -> None:
+    """Areas may keep their entries in ``tests/security/routes_<area>.py`` (they import
+    ROUTES, Rule, expect and WORLD_HOOKS from here and update them), so that parallel work
+    does not edit this file at the same time."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name.startswith("routes_"):
+            importlib.import_module(f"{__package__}.{info.name}")
+
+
+_load_area_routes()
