@@ -163,6 +163,6 @@ def test_comparison_page(settings: Settings, db: Session) -> None:
         follow_redirects=True,
     )
     assert r.status_code == 200, r.text
-    assert "Best team" in r.text and "Alternative 1" in r.text and "<meter" in r.text
+    assert "Best team" in r.text and "Alternative 1" in r.text and 'class="bar"' in r.text
     stored = client.get(f"/api/initiatives/{initiative.id}/proposals").json()
     assert any(m["name"] in r.text for m in stored[0]["members"])

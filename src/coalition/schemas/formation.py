@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel
+from .common import OutModel, StrictModel, Timestamp
 
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -80,3 +80,28 @@ class ProposalSet(OutModel):
     infeasible: str | None = None
     obstacles: list[ObstacleOut] = []
     notes: list[str] = []
+
+
+class NamedActorOut(OutModel):
+    actor_id: int
+    name: str
+    role_id: int | None = None
+
+
+class ProposalRunOut(OutModel):
+    """The newest formation run of an initiative: its proposals (best first) and the request
+    that produced them, with the names of the members it locked in or excluded."""
+
+    initiative_id: int
+    run: str | None
+    created_at: Timestamp | None
+    request: ProposalRequest
+    proposals: list[ProposalOut]
+    locked_in: list[NamedActorOut]
+    excluded: list[NamedActorOut]
+
+
+class ProposalInviteIn(StrictModel):
+    """Invite every member of a proposal to the seat it proposes them for."""
+
+    message: str = Field(default="", max_length=4000)

@@ -19,6 +19,7 @@ from .common import (
     StrictModel,
     Tag,
     TieKindName,
+    Timestamp,
 )
 
 
@@ -124,6 +125,31 @@ class InitiativeOut(OutModel):
     members: list[MemberOut]
 
 
+class RoleSupplyOut(OutModel):
+    """How many profiles the caller can see meet a role's capability minimums."""
+
+    title: str
+    seats: int
+    eligible: int
+
+
+class InitiativePreviewOut(OutModel):
+    """An initiative checked as if it were saved (nothing is written): its roles' supply."""
+
+    title: str
+    kind: str
+    roles: list[RoleSupplyOut]
+
+
+class PublicationOut(OutModel):
+    """Whether an initiative's team (or coalition) page is public, and since when."""
+
+    initiative_id: int
+    published: bool
+    published_at: Timestamp | None
+    url: str
+
+
 class TieIn(StrictModel):
     source_id: int
     target_id: int
@@ -159,6 +185,9 @@ __all__ = [
     "InitiativeIn",
     "InitiativeOut",
     "InitiativePatch",
+    "InitiativePreviewOut",
+    "PublicationOut",
+    "RoleSupplyOut",
     "RoleIn",
     "RoleOut",
     "TieIn",

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import OutModel, StrictModel
+from .common import OutModel, StrictModel, Timestamp
 
 AnswerName = Literal["accept", "decline", "counter"]
 DecisionName = Literal["accept", "decline"]
@@ -205,3 +205,6 @@ class TeamOut(OutModel):
     roles: list[TeamRoleOut]
     members: list[TeamMemberOut]
     sectors: dict[str, int]
+    # Published pages are public; there, members whose profile is not public are only counted.
+    published_at: Timestamp | None = None
+    unnamed_members: int = 0

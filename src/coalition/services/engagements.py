@@ -29,8 +29,9 @@ from ..schemas.invitations import (
 )
 from ..store.tables import Actor, Engagement, Initiative, Network, Role, Tie
 from ..store.tables_invitations import Invitation, InvitationEvent
+from ..store.tables_publications import Publication
 from .access import Caller, field_visible, readable_actors
-from .initiatives import load_initiative, readable_initiatives
+from .initiatives import load_initiative, published_initiative, readable_initiatives
 from .networks import bump_version
 from .notifications import notify
 
@@ -381,8 +382,19 @@ def set_listed(
 
 def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
     """The team page of a project (or coalition page): roles, and the members who accepted and
-    agreed to be listed, with the headline and bio their profile shows the caller."""
-    initiative = load_initiative(db, caller, initiative_id)
+    agreed to be listed, with the headline and bio their profile shows the caller.
+
+    A page its convenor published is read by anyone; a caller from outside the network sees
+    there only the members whose profile is public to them, and a count of the others."""
+    publication = db.get(Publication, initiative_id)
+    try:
+        initiative = load_initiative(db, caller, initiative_id)
+    except NotFound:
+        found = published_initiative(db, initiative_id) if publication is not None else None
+        if found is None:
+            raise
+        initiative = found
+    insider = caller.member_of(initiative.network_id)
     slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
     rows = db.execute(
         select(Engagement, Actor)
@@ -403,11 +415,15 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
     roles = {r.id: r for r in initiative.roles}
     members: list[TeamMemberOut] = []
     seen: set[tuple[int, int | None]] = set()
+    unnamed: set[int] = set()
     for e, actor in rows:
         if (actor.id, e.role_id) in seen:
             continue
         seen.add((actor.id, e.role_id))
         shown = actor.id in readable
+        if not shown and not insider:
+            unnamed.add(actor.id)
+            continue
         role = roles.get(e.role_id) if e.role_id is not None else None
         members.append(
             TeamMemberOut(
@@ -421,8 +437,8 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
                 role_title=role.title if role else None,
             )
         )
-    filled = Counter(m.role_id for m in members)
-    by_actor = {m.actor_id: m.sector for m in members}
+    filled = Counter(role_id for _, role_id in seen)
+    by_actor = {a.id: a.sector for _, a in rows}
     return TeamOut(
         initiative_id=initiative.id,
         network=slug,
@@ -444,6 +460,8 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
         ],
         members=members,
         sectors=dict(sorted(Counter(by_actor.values()).items())),
+        published_at=publication.published_at if publication is not None else None,
+        unnamed_members=len(unnamed),
     )
 
 

@@ -29,9 +29,11 @@ from ..engines.formation import (
 from ..errors import Invalid, NotFound
 from ..schemas.formation import (
     ClosestOut,
+    NamedActorOut,
     ObstacleOut,
     ProposalOut,
     ProposalRequest,
+    ProposalRunOut,
     ProposalSet,
     ProposedMember,
 )
@@ -315,6 +317,77 @@ def list_proposals(db: Session, caller: Caller, initiative_id: int) -> list[Prop
         .limit(200)
     ).all()
     return [_proposal_out(r) for r in rows]
+
+
+def latest_run(db: Session, caller: Caller, initiative_id: int) -> ProposalRunOut:
+    """The newest run's proposals, best first, with the request that produced them (what the
+    convenor compares, locks and excludes from)."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    newest = db.scalars(
+        select(Proposal)
+        .where(Proposal.initiative_id == initiative.id)
+        .order_by(Proposal.id.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return ProposalRunOut(
+            initiative_id=initiative.id,
+            run=None,
+            created_at=None,
+            request=ProposalRequest(),
+            proposals=[],
+            locked_in=[],
+            excluded=[],
+        )
+    rows = db.scalars(
+        select(Proposal)
+        .where(Proposal.initiative_id == initiative.id, Proposal.run == newest.run)
+        .order_by(Proposal.rank, Proposal.id)
+    ).all()
+    request = ProposalRequest.model_validate(newest.request, strict=False)
+    locked, excluded = _held(db, initiative, request)
+    return ProposalRunOut(
+        initiative_id=initiative.id,
+        run=newest.run,
+        created_at=newest.created_at,
+        request=request,
+        proposals=[_proposal_out(r) for r in rows],
+        locked_in=locked,
+        excluded=excluded,
+    )
+
+
+def _held(
+    db: Session, initiative: Initiative, request: ProposalRequest
+) -> tuple[list[NamedActorOut], list[NamedActorOut]]:
+    """The members a request locks in and excludes, named (those still in the network)."""
+    wanted = {lock.actor_id for lock in request.locked_in} | set(request.excluded)
+    names = dict(
+        db.execute(
+            select(Actor.id, Actor.name).where(
+                Actor.id.in_(sorted(wanted)),
+                Actor.network_id == initiative.network_id,
+                Actor.anonymised == 0,
+            )
+        ).all()
+    )
+    locked = [
+        NamedActorOut(actor_id=lock.actor_id, name=names[lock.actor_id], role_id=lock.role_id)
+        for lock in request.locked_in
+        if lock.actor_id in names
+    ]
+    excluded = [NamedActorOut(actor_id=a, name=names[a]) for a in request.excluded if a in names]
+    return locked, excluded
+
+
+def held_actors(
+    db: Session, caller: Caller, initiative_id: int, request: ProposalRequest
+) -> tuple[list[NamedActorOut], list[NamedActorOut]]:
+    """Who ``request`` locks in and who it excludes, by name (the convenor's view)."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    return _held(db, initiative, request)
 
 
 def get_proposal(db: Session, caller: Caller, proposal_id: int) -> tuple[Proposal, ProposalOut]:

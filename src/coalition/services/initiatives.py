@@ -6,19 +6,31 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import STATUS_MOVES, InitiativeStatus
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import CoalitionError, Conflict, Invalid, NotFound
 from ..schemas.initiatives import (
     InitiativeIn,
     InitiativeOut,
     InitiativePatch,
+    InitiativePreviewOut,
     MemberOut,
+    PublicationOut,
     RequirementOut,
     RoleIn,
     RoleOut,
+    RoleSupplyOut,
     SectorBounds,
 )
-from ..store.tables import Actor, Engagement, Initiative, Network, Role, RoleRequirement
-from .access import Caller, readable_networks, require_role
+from ..store.tables import (
+    Actor,
+    ActorCapability,
+    Engagement,
+    Initiative,
+    Network,
+    Role,
+    RoleRequirement,
+)
+from ..store.tables_publications import Publication
+from .access import Caller, readable_actors, readable_networks, require_role
 from .directory import ensure_same_network
 from .networks import bump_version, capability_ids
 
@@ -48,10 +60,7 @@ def require_convenor(db: Session, caller: Caller, initiative: Initiative) -> Net
 
 
 def _role(db: Session, network: Network, data: RoleIn, index: int) -> Role:
-    terms = [r.capability for r in data.requirements]
-    if len(set(terms)) != len(terms):
-        raise Invalid("each capability once per role", field=f"roles[{index}].requirements")
-    ids = capability_ids(db, network, terms, field=f"roles[{index}].requirements")
+    ids = _requirement_ids(db, network, data, index)
     return Role(
         title=data.title,
         seats=data.seats,
@@ -65,6 +74,13 @@ def _role(db: Session, network: Network, data: RoleIn, index: int) -> Role:
     )
 
 
+def _requirement_ids(db: Session, network: Network, data: RoleIn, index: int) -> dict[str, int]:
+    terms = [r.capability for r in data.requirements]
+    if len(set(terms)) != len(terms):
+        raise Invalid("each capability once per role", field=f"roles[{index}].requirements")
+    return capability_ids(db, network, terms, field=f"roles[{index}].requirements")
+
+
 def _title_taken(db: Session, network_id: int, title: str, exclude: int | None = None) -> bool:
     stmt = select(func.count()).where(
         Initiative.network_id == network_id, Initiative.title == title
@@ -74,10 +90,10 @@ def _title_taken(db: Session, network_id: int, title: str, exclude: int | None =
     return bool(db.scalar(stmt))
 
 
-def create_initiative(
+def _checked_convenor(
     db: Session, caller: Caller, network: Network, data: InitiativeIn
-) -> InitiativeOut:
-    """Open an initiative with its roles; the caller's own actor convenes it by default."""
+) -> int | None:
+    """Every check of a new initiative but its roles; the actor who will convene it."""
     require_role(caller, network, "convenor")
     if _title_taken(db, network.id, data.title):
         raise Conflict(f"an initiative called '{data.title}' exists already")
@@ -91,6 +107,14 @@ def create_initiative(
         convenor_id = mine
     if convenor_id is not None:
         ensure_same_network(db, network, [convenor_id], field="convenor_id")
+    return convenor_id
+
+
+def create_initiative(
+    db: Session, caller: Caller, network: Network, data: InitiativeIn
+) -> InitiativeOut:
+    """Open an initiative with its roles; the caller's own actor convenes it by default."""
+    convenor_id = _checked_convenor(db, caller, network, data)
     initiative = Initiative(
         network_id=network.id,
         kind=data.kind,
@@ -110,6 +134,36 @@ def create_initiative(
     db.add(initiative)
     db.flush()
     return initiative_view(db, initiative)
+
+
+def preview_initiative(
+    db: Session, caller: Caller, network: Network, data: InitiativeIn
+) -> InitiativePreviewOut:
+    """Make every check :func:`create_initiative` makes, write nothing, and say for each role
+    how many profiles the caller can see meet its capability minimums (capacity, rates and
+    languages are left to formation, which weighs them without showing them)."""
+    _checked_convenor(db, caller, network, data)
+    supply = []
+    for i, role in enumerate(data.roles):
+        ids = _requirement_ids(db, network, role, i)
+        stmt = select(func.count()).where(
+            Actor.network_id == network.id,
+            Actor.visibility != "private",
+            readable_actors(caller),
+        )
+        for r in role.requirements:
+            stmt = stmt.where(
+                Actor.id.in_(
+                    select(ActorCapability.actor_id).where(
+                        ActorCapability.capability_id == ids[r.capability],
+                        ActorCapability.level >= r.min_level,
+                    )
+                )
+            )
+        supply.append(
+            RoleSupplyOut(title=role.title, seats=role.seats, eligible=db.scalar(stmt) or 0)
+        )
+    return InitiativePreviewOut(title=data.title, kind=data.kind, roles=supply)
 
 
 def update_initiative(
@@ -237,12 +291,91 @@ def initiative_view(db: Session, initiative: Initiative, slug: str | None = None
     )
 
 
+def can_convene(db: Session, caller: Caller, initiative_id: int) -> bool:
+    """Whether the caller may change the initiative (its convenor, or a steward)."""
+    try:
+        require_convenor(db, caller, load_initiative(db, caller, initiative_id))
+    except CoalitionError:
+        return False
+    return True
+
+
+# -- publishing the team (or coalition) page ----------------------------------------------
+
+
+def published_initiative(db: Session, initiative_id: int) -> Initiative | None:
+    """The initiative if its team page is published (then anyone may read that page)."""
+    return db.scalars(
+        select(Initiative)
+        .join(Publication, Publication.initiative_id == Initiative.id)
+        .where(Initiative.id == initiative_id)
+    ).first()
+
+
+def _publication_view(initiative_id: int, row: Publication | None) -> PublicationOut:
+    return PublicationOut(
+        initiative_id=initiative_id,
+        published=row is not None,
+        published_at=row.published_at if row is not None else None,
+        url=f"/initiatives/{initiative_id}/team",
+    )
+
+
+def get_publication(db: Session, caller: Caller, initiative_id: int) -> PublicationOut:
+    if published_initiative(db, initiative_id) is None:
+        load_initiative(db, caller, initiative_id)
+    return _publication_view(initiative_id, db.get(Publication, initiative_id))
+
+
+def publish_team(db: Session, caller: Caller, initiative_id: int) -> PublicationOut:
+    """Make the team page public: anyone may read it, members whose profile is not public
+    are counted but not named. Needs somebody on the team (accepted and listed)."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    row = db.get(Publication, initiative.id)
+    if row is not None:
+        return _publication_view(initiative.id, row)
+    listed = db.scalar(
+        select(func.count()).where(
+            Engagement.initiative_id == initiative.id,
+            Engagement.status.in_(["active", "completed"]),
+            Engagement.listed == 1,
+        )
+    )
+    if not listed:
+        raise Conflict(
+            "nobody has accepted a seat (and agreed to be listed) yet: "
+            "publish the page once the team has members"
+        )
+    row = Publication(initiative_id=initiative.id, published_by=caller.account_id)
+    db.add(row)
+    db.flush()
+    return _publication_view(initiative.id, row)
+
+
+def unpublish_team(db: Session, caller: Caller, initiative_id: int) -> PublicationOut:
+    """Take the team page back to the network's members only."""
+    initiative = load_initiative(db, caller, initiative_id)
+    require_convenor(db, caller, initiative)
+    row = db.get(Publication, initiative.id)
+    if row is not None:
+        db.delete(row)
+        db.flush()
+    return _publication_view(initiative.id, None)
+
+
 __all__ = [
     "add_role",
     "bump_version",
+    "can_convene",
     "create_initiative",
     "delete_role",
     "get_initiative",
+    "get_publication",
     "list_initiatives",
+    "preview_initiative",
+    "publish_team",
+    "published_initiative",
+    "unpublish_team",
     "update_initiative",
 ]

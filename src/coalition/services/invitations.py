@@ -40,6 +40,7 @@ from ..schemas.invitations import (
     InviteIn,
     MyInvitationsOut,
     ReplacementOut,
+    SeatIn,
 )
 from ..store.tables import (
     Actor,
@@ -466,6 +467,65 @@ def invite(
         )
     db.flush()
     return _views(db, caller, created, now)
+
+
+def invite_proposal(
+    db: Session,
+    caller: Caller,
+    proposal_id: int,
+    message: str = "",
+    *,
+    now: datetime | None = None,
+    ttl_days: int = DEFAULT_TTL_DAYS,
+    initiative_id: int | None = None,
+) -> list[InvitationOut]:
+    """Invite every member of a stored proposal to the seat it proposes them for.
+
+    Seats already offered or answered (an invitation that was neither withdrawn nor let
+    expire) or taken (an active engagement) are left as they are, so a convenor who invited
+    one member by hand can still invite the rest of the team, and nobody who declined is asked
+    twice. A draft initiative moves to ``forming``: people are being asked now.
+    """
+    from .formation import get_proposal
+
+    now = now or utcnow()
+    row, proposal = get_proposal(db, caller, proposal_id)
+    if initiative_id is not None and row.initiative_id != initiative_id:
+        raise NotFound(f"no proposal {proposal_id} in initiative {initiative_id}")
+    initiative = load_initiative(db, caller, row.initiative_id)
+    # Asked already: an open invitation, or an answer (a member who declined is not asked
+    # again by a click on the whole team); withdrawn and expired seats may be offered anew.
+    asked = db.execute(
+        select(
+            Invitation.actor_id, Invitation.role_id, Invitation.status, Invitation.expires_at
+        ).where(Invitation.initiative_id == initiative.id)
+    ).all()
+    busy = {
+        (a, r)
+        for a, r, status, expires in asked
+        if status not in ("withdrawn", "expired")
+        and not (status in OPEN_STATUSES and expires <= now)
+    } | {
+        (a, r)
+        for a, r in db.execute(
+            select(Engagement.actor_id, Engagement.role_id).where(
+                Engagement.initiative_id == initiative.id, Engagement.status == "active"
+            )
+        )
+    }
+    seats = [
+        SeatIn(actor_id=m.actor_id, role_id=m.role_id, hours=m.hours_per_week)
+        for m in proposal.members
+        if (m.actor_id, m.role_id) not in busy
+    ]
+    if not seats:
+        raise Conflict("everyone in this proposal has been invited to their seat already")
+    data = InviteIn(seats=seats, message=message, proposal_id=proposal.id)
+    created = invite(db, caller, initiative.id, data, now=now, ttl_days=ttl_days)
+    if initiative.status == "draft":
+        initiative.status = "forming"
+        db.flush()
+    return created
 
 
 def _settle_expired(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 
-from ...schemas.formation import ProposalOut, ProposalRequest, ProposalSet
+from ...schemas.formation import (
+    ProposalInviteIn,
+    ProposalOut,
+    ProposalRequest,
+    ProposalRunOut,
+    ProposalSet,
+)
+from ...schemas.invitations import InvitationOut
 from ...services import formation as service
+from ...services import invitations
 from ..deps import DB, CurrentCaller
 
 router = APIRouter(tags=["formation"])
@@ -33,3 +41,27 @@ def list_proposals(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
 @router.get("/api/proposals/{proposal_id}", response_model=ProposalOut)
 def get_proposal(proposal_id: int, db: DB, caller: CurrentCaller) -> Any:
     return service.get_proposal(db, caller, proposal_id)[1]
+
+
+@router.get("/api/initiatives/{initiative_id}/proposals/latest", response_model=ProposalRunOut)
+def latest_run(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """The newest run: its proposals best first, and the request (weights, locks, exclusions)."""
+    return service.latest_run(db, caller, initiative_id)
+
+
+@router.post(
+    "/api/proposals/{proposal_id}/invitations",
+    response_model=list[InvitationOut],
+    status_code=201,
+)
+def invite_proposal(
+    proposal_id: int,
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    data: ProposalInviteIn = Body(default_factory=ProposalInviteIn),
+) -> Any:
+    """Invite every member of a proposal to their proposed seat (seats already offered or
+    taken are left as they are)."""
+    ttl = int(request.app.state.settings.invitation_ttl_days)
+    return invitations.invite_proposal(db, caller, proposal_id, data.message, ttl_days=ttl)

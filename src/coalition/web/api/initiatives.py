@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from ...schemas.common import InitiativeStatusName
-from ...schemas.initiatives import InitiativeIn, InitiativeOut, InitiativePatch, RoleIn
+from ...schemas.initiatives import (
+    InitiativeIn,
+    InitiativeOut,
+    InitiativePatch,
+    InitiativePreviewOut,
+    PublicationOut,
+    RoleIn,
+)
 from ...services import initiatives as service
 from ...services.networks import get_network
 from ..deps import DB, CurrentCaller
@@ -49,3 +56,28 @@ def add_role(initiative_id: int, data: RoleIn, db: DB, caller: CurrentCaller) ->
 @router.delete("/api/initiatives/{initiative_id}/roles/{role_id}", response_model=InitiativeOut)
 def delete_role(initiative_id: int, role_id: int, db: DB, caller: CurrentCaller) -> Any:
     return service.delete_role(db, caller, initiative_id, role_id)
+
+
+@router.post("/api/networks/{slug}/initiatives/preview", response_model=InitiativePreviewOut)
+def preview_initiative(slug: str, data: InitiativeIn, db: DB, caller: CurrentCaller) -> Any:
+    """Check an initiative as creating it would, without saving it (the guided form's review
+    step): 422/409 as creation would answer, else how many visible profiles could fill each
+    role."""
+    return service.preview_initiative(db, caller, get_network(db, caller, slug), data)
+
+
+@router.get("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
+def get_publication(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    return service.get_publication(db, caller, initiative_id)
+
+
+@router.post("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
+def publish(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Publish the team (or coalition) page: anyone may read it from now on."""
+    return service.publish_team(db, caller, initiative_id)
+
+
+@router.delete("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
+def unpublish(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+    """Take the team page back to the network's members only."""
+    return service.unpublish_team(db, caller, initiative_id)

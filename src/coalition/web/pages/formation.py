@@ -1,56 +1,130 @@
-"""The convenor's proposal comparison: run formation, compare teams side by side, re-run."""
+"""The convenor's proposal comparison: ask for proposals, compare the best team and its
+alternatives side by side, lock members in or exclude them and run again, invite a team.
+
+The page's data is the API's: ``GET /api/initiatives/{id}/proposals/latest`` (the newest run
+and its request), ``POST /api/initiatives/{id}/proposals`` (a run) and ``POST
+/api/proposals/{id}/invitations`` (invite a proposed team).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
-from ...errors import Invalid
-from ...schemas.formation import ProposalRequest
+from ...errors import CoalitionError, Invalid, NotFound
+from ...schemas.formation import NamedActorOut, ProposalOut, ProposalRequest, ProposalSet
 from ...services import formation as service
+from ...services import invitations
+from ...services.access import Caller
 from ...services.initiatives import get_initiative
-from ...store.tables_formation import Proposal
 from ..deps import DB, CurrentCaller
-from .directory import render
 
 router = APIRouter(include_in_schema=False)
 
+OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
+OBJECTIVE_HINTS = {
+    "fit": "how far members exceed the levels each role needs",
+    "purpose": "how much members share the initiative's purpose",
+    "trust": "past collaborations and closeness in the tie network",
+    "diversity": "sectors, regions and kinds of actor represented",
+    "fairness": "opportunity for newcomers and those with few recent engagements",
+    "cost": "day rates shared with convenors, against the budget",
+}
 
-def _ids(text: str, field: str) -> list[int]:
-    try:
-        return [int(x) for x in text.replace(";", ",").split(",") if x.strip()]
-    except ValueError:
-        raise Invalid("give actor ids separated by commas", field=field) from None
+
+def _ids(values: list[str], field: str) -> list[tuple[int, int | None]]:
+    """Actor ids typed or ticked: "12", "12:34" (actor 12 in role 34), or several with commas."""
+    out: list[tuple[int, int | None]] = []
+    for value in values:
+        for part in value.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            actor, _, role = part.partition(":")
+            try:
+                out.append((int(actor), int(role) if role else None))
+            except ValueError:
+                raise Invalid(
+                    f"'{part}' is not an actor id: give numbers separated by commas", field=field
+                ) from None
+    return out
+
+
+def _render(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    initiative_id: int,
+    *,
+    proposals: list[ProposalOut],
+    used: ProposalRequest,
+    locked: list[NamedActorOut],
+    excluded: list[NamedActorOut],
+    created_at: Any = None,
+    result: ProposalSet | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    item = get_initiative(db, caller, initiative_id)
+    seats = {
+        (i.actor_id, i.role_id): i.status
+        for i in invitations.list_for_initiative(db, caller, initiative_id)
+    }
+    best = {(m.actor_id, m.role_id) for m in proposals[0].members} if proposals else set()
+    held = {a.actor_id for a in locked} | {a.actor_id for a in excluded}
+    context = {
+        "caller": caller,
+        "item": item,
+        "proposals": proposals,
+        "used": used,
+        "locked": locked,
+        "excluded": excluded,
+        "held": held,
+        "created_at": created_at,
+        "result": result,
+        "errors": errors or [],
+        "best": best,
+        "invited": seats,
+        "objectives": OBJECTIVES,
+        "hints": OBJECTIVE_HINTS,
+        "roles": {r.id: r for r in item.roles},
+    }
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, "formation/proposals.html", context, status_code=status
+    )
+
+
+def _latest(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    initiative_id: int,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    run = service.latest_run(db, caller, initiative_id)
+    return _render(
+        request,
+        db,
+        caller,
+        initiative_id,
+        proposals=run.proposals,
+        used=run.request,
+        locked=run.locked_in,
+        excluded=run.excluded,
+        created_at=run.created_at,
+        errors=errors,
+        status=status,
+    )
 
 
 @router.get("/initiatives/{initiative_id}/proposals", response_class=HTMLResponse)
 def proposals_page(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
-    stored = service.list_proposals(db, caller, initiative_id)
-    item = get_initiative(db, caller, initiative_id)
-    run = None
-    if stored:
-        run = db.scalar(select(Proposal.run).where(Proposal.id == stored[0].id))
-        latest = set(db.scalars(select(Proposal.id).where(Proposal.run == run)))
-        stored = sorted((p for p in stored if p.id in latest), key=lambda p: p.rank)
-        request_used = db.scalar(select(Proposal.request).where(Proposal.id == stored[0].id))
-    else:
-        request_used = ProposalRequest().model_dump(mode="json")
-    return render(
-        request,
-        "formation/proposals.html",
-        {
-            "item": item,
-            "proposals": stored,
-            "run": run,
-            "used": request_used,
-            "caller": caller,
-            "objectives": ["fit", "purpose", "trust", "diversity", "fairness", "cost"],
-        },
-    )
+    return _latest(request, db, caller, initiative_id)
 
 
 @router.post("/initiatives/{initiative_id}/proposals/run")
@@ -59,49 +133,101 @@ def run_formation(
     initiative_id: int,
     db: DB,
     caller: CurrentCaller,
-    fit: Annotated[float, Form()] = 1.0,
-    purpose: Annotated[float, Form()] = 0.8,
-    trust: Annotated[float, Form()] = 0.6,
-    diversity: Annotated[float, Form()] = 0.4,
-    fairness: Annotated[float, Form()] = 0.3,
-    cost: Annotated[float, Form()] = 0.3,
-    alternatives: Annotated[int, Form()] = 3,
-    lock: Annotated[str, Form()] = "",
-    exclude: Annotated[str, Form()] = "",
+    fit: Annotated[str, Form()] = "1.0",
+    purpose: Annotated[str, Form()] = "0.8",
+    trust: Annotated[str, Form()] = "0.6",
+    diversity: Annotated[str, Form()] = "0.4",
+    fairness: Annotated[str, Form()] = "0.3",
+    cost: Annotated[str, Form()] = "0.3",
+    alternatives: Annotated[str, Form()] = "3",
+    lock: Annotated[list[str] | None, Form()] = None,
+    exclude: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
+    """Run formation with the weights, locks and exclusions of the form; the new run shows."""
+    typed = {
+        "fit": fit,
+        "purpose": purpose,
+        "trust": trust,
+        "diversity": diversity,
+        "fairness": fairness,
+        "cost": cost,
+    }
     try:
-        req = ProposalRequest.model_validate(
-            {
-                "weights": {
-                    "fit": fit,
-                    "purpose": purpose,
-                    "trust": trust,
-                    "diversity": diversity,
-                    "fairness": fairness,
-                    "cost": cost,
-                },
-                "alternatives": alternatives,
-                "locked_in": [{"actor_id": a} for a in _ids(lock, "lock")],
-                "excluded": _ids(exclude, "exclude"),
-            }
-        )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise Invalid(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-    result = service.propose_team(db, caller, initiative_id, req)
+        weights: dict[str, Any] = {}
+        for name, text in typed.items():
+            try:
+                weights[name] = float(text)
+            except ValueError:
+                raise Invalid(f"weight '{name}': give a number from 0 to 100") from None
+        try:
+            count: Any = int(alternatives)
+        except ValueError:
+            count = alternatives
+        locks = {actor: role for actor, role in _ids(lock or [], "lock")}
+        excluded = sorted({actor for actor, _ in _ids(exclude or [], "exclude")})
+        try:
+            req = ProposalRequest.model_validate(
+                {
+                    "weights": weights,
+                    "alternatives": count,
+                    "locked_in": [{"actor_id": a, "role_id": r} for a, r in locks.items()],
+                    "excluded": excluded,
+                }
+            )
+        except ValidationError as exc:
+            raise Invalid(
+                "; ".join(
+                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                    for e in exc.errors(include_url=False)
+                )
+            ) from None
+        if set(locks) & set(excluded):
+            raise Invalid("a member cannot be both locked in and excluded", field="lock")
+        result = service.propose_team(db, caller, initiative_id, req)
+    except Invalid as exc:
+        db.rollback()
+        return _latest(request, db, caller, initiative_id, [exc.message], exc.status)
     if not result.proposals:
-        item = get_initiative(db, caller, initiative_id)
-        return render(
+        # Nothing to store but the reasons: show them with the request that led there.
+        locked, left_out = service.held_actors(db, caller, initiative_id, req)
+        return _render(
             request,
-            "formation/proposals.html",
-            {
-                "item": item,
-                "proposals": [],
-                "run": result.run,
-                "used": req.model_dump(mode="json"),
-                "result": result,
-                "caller": caller,
-                "objectives": ["fit", "purpose", "trust", "diversity", "fairness", "cost"],
-            },
+            db,
+            caller,
+            initiative_id,
+            proposals=[],
+            used=req,
+            locked=locked,
+            excluded=left_out,
+            result=result,
         )
     return RedirectResponse(f"/initiatives/{initiative_id}/proposals", status_code=303)
+
+
+@router.post("/initiatives/{initiative_id}/proposals/{proposal_id}/invite")
+def invite_team(
+    request: Request,
+    initiative_id: int,
+    proposal_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    """Invite every member of the proposal to their proposed seat, then follow the answers."""
+    ttl = int(request.app.state.settings.invitation_ttl_days)
+    try:
+        if len(message) > 4000:
+            raise Invalid("the message is longer than 4,000 characters", field="message")
+        sent = invitations.invite_proposal(
+            db, caller, proposal_id, message.strip(), ttl_days=ttl, initiative_id=initiative_id
+        )
+    except NotFound:
+        raise
+    except CoalitionError as exc:
+        if exc.status in (401, 403):
+            raise
+        db.rollback()
+        return _latest(request, db, caller, initiative_id, [exc.message], exc.status)
+    return RedirectResponse(
+        f"/initiatives/{initiative_id}/invitations?invited={len(sent)}", status_code=303
+    )

@@ -248,6 +248,7 @@ def _convenor(
             "item": initiative,
             "invitations": items,
             "suggestions": suggestions,
+            "publication": initiatives.get_publication(db, caller, initiative_id),
             "errors": errors,
         },
         status,
@@ -340,13 +341,54 @@ def counter_form(
 # -- the team page ------------------------------------------------------------------------
 
 
-@router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
-def team(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def _team(
+    request: Request, db: DB, caller: Caller, initiative_id: int, errors: list[str], status: int
+) -> Response:
     data = engagements.team(db, caller, initiative_id)
     return render(
         request,
         "invitations/team.html",
-        {"caller": caller, "team": data, "title": team_page.title_of(data)},
+        {
+            "caller": caller,
+            "team": data,
+            "title": team_page.title_of(data),
+            "can_publish": initiatives.can_convene(db, caller, initiative_id),
+            "errors": errors,
+        },
+        status,
+    )
+
+
+@router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
+def team(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    return _team(request, db, caller, initiative_id, [], 200)
+
+
+@router.post("/initiatives/{initiative_id}/team/publish")
+def publish_form(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    """The convenor publishes the team (or coalition) page: anyone may read it."""
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _act(
+        request,
+        db,
+        lambda: initiatives.publish_team(db, caller, initiative_id),
+        f"/initiatives/{initiative_id}/team",
+        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
+    )
+
+
+@router.post("/initiatives/{initiative_id}/team/unpublish")
+def unpublish_form(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+    """Back to the network's members only."""
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _act(
+        request,
+        db,
+        lambda: initiatives.unpublish_team(db, caller, initiative_id),
+        f"/initiatives/{initiative_id}/team",
+        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
     )
 
 
