@@ -156,8 +156,6 @@ ROUTES: dict[str, Rule] = {
     "GET /n/{slug}/initiatives": Rule(EVERYONE),
     "GET /initiatives/{initiative_id}": Rule(NETWORK_READ),
     "GET /docs": Rule(EVERYONE),
-    "GET /docs/oauth2-redirect": Rule(EVERYONE),
-    "GET /redoc": Rule(EVERYONE),
     "GET /openapi.json": Rule(EVERYONE),
     # ---------------------------------------------------------------- accounts: API
     "POST /api/auth/register": Rule(

@@ -14,6 +14,9 @@ FILES = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "sigma.min.js": "sigma/dist/sigma.min.js",
     "graphology.umd.min.js": "graphology/dist/graphology.umd.min.js",
+    # The API docs at /docs (web/app.py, templates/docs.html, static/docs.js).
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 
 

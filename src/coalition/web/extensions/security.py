@@ -10,16 +10,13 @@
   without a CORS preflight, which this app never grants). Cross-site posts are also refused by
   ``Sec-Fetch-Site`` / ``Origin``. When a test replaces ``app.state.resolve_caller`` there is no
   cookie session to protect, so the check stands aside.
-- **Headers.** A Content-Security-Policy without inline scripts everywhere but the API docs:
-  FastAPI's /docs and /redoc load Swagger UI / ReDoc from a CDN and start them with a short
-  inline script, and no copy of those packages is vendored; rather than weaken every page, those
-  paths alone get a policy that allows that CDN and exactly the inline scripts they send (by
-  hash). /openapi.json itself needs nothing.
+- **Headers.** One Content-Security-Policy for every answer, the API docs included: no inline
+  scripts and no other origin. /docs is Swagger UI from the npm copy in static/vendor, started
+  by static/docs.js (web/app.py), so it needs no exception.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -58,20 +55,6 @@ CSP = "; ".join(
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-DOCS_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' https://cdn.jsdelivr.net {hashes}",
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "font-src 'self' https://fonts.gstatic.com",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
         "frame-ancestors 'none'",
     ]
 )
@@ -217,28 +200,12 @@ def _refusal(request: Request, message: str) -> Response:
     return JSONResponse({"detail": message}, status_code=403)
 
 
-def _inline_script_hashes(html: bytes) -> str:
-    scripts = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
-    return " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode() + "'" for s in scripts
-    )
-
-
 class SecurityMiddleware:
     """CSRF check on unsafe requests, the CSRF seed cookie, and security headers on every answer."""
 
     def __init__(self, app: Any, fastapi_app: FastAPI) -> None:
         self.app = app
         self.fastapi_app = fastapi_app
-        self.docs_paths = {
-            p
-            for p in (
-                fastapi_app.docs_url,
-                fastapi_app.redoc_url,
-                fastapi_app.swagger_ui_oauth2_redirect_url,
-            )
-            if p
-        }
 
     def _enforced(self) -> bool:
         return getattr(self.fastapi_app.state, "resolve_caller", None) is resolve_caller
@@ -254,15 +221,12 @@ class SecurityMiddleware:
         if new_seed:
             seed = secrets.token_urlsafe(24)
         request.state.csrf_seed = seed
-        docs = request.url.path in self.docs_paths
         private = bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
 
-        def decorate(headers: MutableHeaders, hashes: str = "") -> None:
+        def decorate(headers: MutableHeaders) -> None:
             for name, value in HEADERS.items():
                 headers.setdefault(name, value)
-            headers["content-security-policy"] = (
-                DOCS_CSP.format(hashes=hashes).replace("  ", " ") if docs else CSP
-            )
+            headers["content-security-policy"] = CSP
             if settings.secure_cookies:
                 headers.setdefault("strict-transport-security", "max-age=31536000")
             if private and "cache-control" not in headers:
@@ -285,40 +249,12 @@ class SecurityMiddleware:
                 return
             receive = _replay(body)
 
-        if docs:
-            await self._docs(scope, receive, send, decorate)
-            return
-
         async def send_wrapper(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 decorate(MutableHeaders(scope=message))
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
-
-    async def _docs(
-        self, scope: Any, receive: Any, send: Any, decorate: Callable[..., None]
-    ) -> None:
-        """Hold the (small) docs page to allow exactly its inline scripts by hash."""
-        start: MutableMapping[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def hold(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            if message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if message.get("more_body", False):
-                    return
-                body = b"".join(chunks)
-                decorate(MutableHeaders(scope=start), _inline_script_hashes(body))
-                await send(start)
-                await send({"type": "http.response.body", "body": body, "more_body": False})
-                return
-            await send(message)
-
-        await self.app(scope, receive, hold)
 
 
 def install(app: FastAPI) -> None:
