@@ -1,0 +1,844 @@
+"""The interdependence map of a network: its analysis, drawing, changes, exports and imports.
+
+The map is shared by a network's members: it shows every actor whose profile the network
+may see (visibility other than ``private``) and former members (anonymised as "Former
+member", so the map keeps its shape), with the ties between them. The same actors and ties
+go into every member's view, so one cached result serves them all; a private profile is not
+on the map for anyone.
+
+Results are cached in ``map_cache`` by the network's ``data_version`` (moved by every write to
+actors, ties, engagements…) and by the query; a newer version replaces older entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import ActorKind, Sector, TieKind
+from ..errors import Invalid
+from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
+from ..store.tables_map import MapCache
+from .access import Caller, require_role
+from .networks import bump_version, get_network
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "MapQuery",
+    "analysis",
+    "changes",
+    "export_map",
+    "import_map",
+    "map_view",
+]
+
+ExportFormat = Literal["gexf", "graphml", "kumu", "csv", "xlsx"]
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "gexf": ("application/gexf+xml", "gexf"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "kumu": ("application/json", "kumu.json"),
+    "csv": ("application/zip", "csv.zip"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+Projection = Literal["none", "organisations", "initiatives"]
+Freq = Literal["year", "quarter"]
+FORMER = "Former member"
+DIRECTED_KINDS = frozenset({"funded", "referred", "mentored", "influenced", "member_of"})
+"""Tie kinds that read from source to target; the others are mutual."""
+
+METRIC_COLUMNS = (
+    "degree",
+    "weighted_degree",
+    "pagerank",
+    "betweenness",
+    "closeness",
+    "constraint",
+    "effective_size",
+    "coordinator",
+    "gatekeeper",
+    "representative",
+    "consultant",
+    "liaison",
+    "community",
+    "component",
+    "cross_sector_ties",
+)
+"""Per-actor columns carried to the map page and into exports."""
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """Which part of the map: tie types, a time window or period, and a projection.
+
+    ``at`` alone is the network as it stood on that day (ties active then, actors who had
+    joined); ``since``..``at`` is a window (ties active at some moment of it); ``period`` is
+    a calendar year (``"2024"``) or quarter (``"2024-Q3"``), as on the time slider.
+    ``projection`` reads people's shared organisations or initiatives as ties between them
+    (a two-mode network projected onto people).
+    """
+
+    types: tuple[str, ...] | None = None
+    since: dt.date | None = None
+    at: dt.date | None = None
+    period: str | None = None
+    projection: Projection = "none"
+
+    def __post_init__(self) -> None:
+        if self.types is not None:
+            unknown = sorted(set(self.types) - {k.value for k in TieKind})
+            if unknown:
+                raise Invalid(f"unknown tie type(s): {', '.join(unknown)}", field="types")
+            object.__setattr__(self, "types", tuple(sorted(set(self.types))))
+        if self.period is not None and (self.since is not None or self.at is not None):
+            raise Invalid("give a period or a since/at window, not both", field="period")
+        if self.since is not None and self.at is not None and self.since > self.at:
+            raise Invalid("'since' is after 'at'", field="since")
+        if self.period is not None:
+            _period_window(self.period)  # validates
+        if self.projection not in ("none", "organisations", "initiatives"):
+            raise Invalid("projection is none, organisations or initiatives", field="projection")
+
+    @property
+    def window(self) -> tuple[dt.date | None, dt.date | None] | None:
+        if self.period is not None:
+            return _period_window(self.period)
+        if self.at is not None:
+            return (self.since or self.at, self.at)
+        if self.since is not None:
+            return (self.since, None)
+        return None
+
+    @property
+    def key(self) -> str:
+        types = ",".join(self.types) if self.types is not None else "*"
+        win = self.window
+        w = "*" if win is None else f"{win[0] or ''}..{win[1] or ''}"
+        return f"types={types}|window={w}|projection={self.projection}"
+
+    def to_dict(self) -> dict[str, Any]:
+        win = self.window
+        return {
+            "types": list(self.types) if self.types is not None else None,
+            "since": self.since.isoformat() if self.since else None,
+            "at": self.at.isoformat() if self.at else None,
+            "period": self.period,
+            "projection": self.projection,
+            "window": None if win is None else [d.isoformat() if d else None for d in win],
+        }
+
+
+def _period_window(label: str) -> tuple[dt.date, dt.date]:
+    from ..engines.network.timeline import periods
+
+    try:
+        if "-Q" in label:
+            year, q = label.split("-Q")
+            quarter = int(q)
+            if not 1 <= quarter <= 4:
+                raise ValueError
+            day = dt.date(int(year), 3 * quarter - 2, 1)
+            _, start, end = periods(day, day, "quarter")[0]
+        else:
+            day = dt.date(int(label), 1, 1)
+            _, start, end = periods(day, day, "year")[0]
+    except ValueError:
+        raise Invalid(
+            f"period '{label}' is not a year (2024) or a quarter (2024-Q3)", field="period"
+        ) from None
+    return start, end
+
+
+# --- loading the map's actors and ties -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MapData:
+    network_id: int
+    ids: list[int]
+    names: list[str]
+    keys: list[str]
+    kind: list[str]
+    sector: list[str]
+    joined: list[dt.date | None]
+    tie_ids: list[int]
+    src: np.ndarray
+    dst: np.ndarray
+    tie_kind: list[str]
+    weight: list[float]
+    start: list[dt.date | None]
+    end: list[dt.date | None]
+    origin: list[str]
+
+
+def _on_map(network_id: int) -> Any:
+    return (Actor.network_id == network_id) & (
+        (Actor.visibility != "private") | (Actor.anonymised == 1)
+    )
+
+
+def _load(db: Session, network: Network) -> _MapData:
+    rows = db.execute(
+        select(
+            Actor.id,
+            Actor.name,
+            Actor.external_id,
+            Actor.kind,
+            Actor.sector,
+            Actor.joined_on,
+            Actor.anonymised,
+        )
+        .where(_on_map(network.id))
+        .order_by(Actor.id)
+    ).all()
+    ids = [r[0] for r in rows]
+    on_map = select(Actor.id).where(_on_map(network.id))
+    ties = db.execute(
+        select(
+            Tie.id,
+            Tie.source_id,
+            Tie.target_id,
+            Tie.kind,
+            Tie.weight,
+            Tie.start_date,
+            Tie.end_date,
+            Tie.origin,
+        )
+        .where(
+            Tie.network_id == network.id,
+            Tie.source_id.in_(on_map),
+            Tie.target_id.in_(on_map),
+        )
+        .order_by(Tie.id)
+    ).all()
+    id_arr = np.asarray(ids, dtype=np.int64)
+    src = np.searchsorted(id_arr, np.asarray([t[1] for t in ties], dtype=np.int64))
+    dst = np.searchsorted(id_arr, np.asarray([t[2] for t in ties], dtype=np.int64))
+    return _MapData(
+        network_id=network.id,
+        ids=ids,
+        names=[FORMER if r[6] else r[1] for r in rows],
+        keys=[r[2] or f"actor-{r[0]}" for r in rows],
+        kind=[r[3] for r in rows],
+        sector=[r[4] for r in rows],
+        joined=[r[5] for r in rows],
+        tie_ids=[t[0] for t in ties],
+        src=src,
+        dst=dst,
+        tie_kind=[t[3] for t in ties],
+        weight=[float(t[4]) for t in ties],
+        start=[t[5] for t in ties],
+        end=[t[6] for t in ties],
+        origin=[t[7] for t in ties],
+    )
+
+
+def _opportunity(db: Session, network: Network, data: _MapData) -> dict[str, np.ndarray]:
+    """Engagements and invitations per actor, aligned with the map's actor table."""
+    from ..store.tables_invitations import Invitation
+
+    pos = {a: i for i, a in enumerate(data.ids)}
+    out: dict[str, np.ndarray] = {}
+    for name, table in (("engagements", Engagement), ("invitations", Invitation)):
+        counts = np.zeros(len(data.ids))
+        rows = db.execute(
+            select(table.actor_id, func.count())
+            .where(table.network_id == network.id)
+            .group_by(table.actor_id)
+        ).all()
+        for actor_id, n in rows:
+            if actor_id in pos:
+                counts[pos[actor_id]] = n
+        out[name] = counts
+    return out
+
+
+def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, Any]:
+    from ..engines.network import Actors, Affiliations, Ties, project_two_mode
+
+    actors = Actors.create(
+        [str(i) for i in data.ids], sector=data.sector, kind=data.kind, joined=data.joined
+    )
+    if query.projection == "none":
+        ties = Ties.create(
+            data.src,
+            data.dst,
+            type=data.tie_kind,
+            weight=data.weight,
+            start=data.start,
+            end=data.end,
+            n_actors=len(actors),
+        )
+        return actors, ties
+    # a two-mode network (people in organisations or initiatives) projected onto people
+    people = [i for i, k in enumerate(data.kind) if k == "person"]
+    actors = Actors.create(
+        [str(data.ids[i]) for i in people],
+        sector=[data.sector[i] for i in people],
+        kind=[data.kind[i] for i in people],
+        joined=[data.joined[i] for i in people],
+    )
+    pos = {data.ids[i]: j for j, i in enumerate(people)}
+    rows: Sequence[Any]
+    if query.projection == "organisations":
+        rows = db.execute(
+            select(
+                Affiliation.actor_id,
+                Affiliation.organisation_id,
+                Affiliation.start_date,
+                Affiliation.end_date,
+            )
+            .join(Actor, Actor.id == Affiliation.actor_id)
+            .where(Actor.network_id == data.network_id)
+        ).all()
+    else:
+        rows = db.execute(
+            select(
+                Engagement.actor_id,
+                Engagement.initiative_id,
+                Engagement.start_date,
+                Engagement.end_date,
+            ).where(Engagement.network_id == data.network_id)
+        ).all()
+    kept = [r for r in rows if r[0] in pos]
+    groups = {g: i for i, g in enumerate(sorted({r[1] for r in kept}))}
+    aff = Affiliations.create(
+        [pos[r[0]] for r in kept],
+        [groups[r[1]] for r in kept],
+        start=[r[2] for r in kept],
+        end=[r[3] for r in kept],
+    )
+    tie_type = "shared_organisation" if query.projection == "organisations" else "shared_initiative"
+    return actors, project_two_mode(aff, tie_type=tie_type)
+
+
+# --- cache ------------------------------------------------------------------------------------
+
+
+def _cached(
+    db: Session, network: Network, key: str, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    hit = db.scalars(
+        select(MapCache.result).where(
+            MapCache.network_id == network.id,
+            MapCache.data_version == network.data_version,
+            MapCache.key == key,
+        )
+    ).first()
+    if hit is not None:
+        return dict(hit)
+    result = compute()
+    db.execute(
+        delete(MapCache).where(
+            MapCache.network_id == network.id, MapCache.data_version != network.data_version
+        )
+    )
+    try:
+        with db.begin_nested():
+            db.add(
+                MapCache(
+                    network_id=network.id,
+                    data_version=network.data_version,
+                    key=key,
+                    result=result,
+                )
+            )
+    except IntegrityError:
+        pass  # a concurrent request stored the same result first
+    return result
+
+
+def _member_network(db: Session, caller: Caller, slug: str) -> Network:
+    """The network, for its members (others are told it is not there)."""
+    return get_network(db, caller, slug, public_ok=False)
+
+
+# --- analysis, drawing, changes ---------------------------------------------------------------
+
+
+def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> dict[str, Any]:
+    from ..engines.network import analyze, build_graph
+
+    actors, ties = _engine_tables(db, data, query)
+    types = query.types if query.projection == "none" else None
+    graph = build_graph(actors, ties, types=types, window=query.window)
+    result = analyze(
+        graph,
+        opportunity=_opportunity(db, network, data),
+        as_of=query.at or (query.window[1] if query.window else None) or dt.date.today(),
+    ).to_dict()
+    name_of = dict(zip((str(i) for i in data.ids), data.names, strict=True))
+    result["actors"]["name"] = [name_of[i] for i in result["actors"]["id"]]
+    result["edges"] = {
+        "source": [str(x) for x in graph.ids[graph.pairs.u]],
+        "target": [str(x) for x in graph.ids[graph.pairs.v]],
+        "weight": [round(float(w), 6) for w in graph.pairs.weight],
+    }
+    return result
+
+
+def _periods(data: _MapData, freq: Freq = "year") -> list[dict[str, str]]:
+    from ..engines.network.timeline import periods
+
+    days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
+    if not days:
+        return []
+    today = dt.date.today()
+    last = min(max(days), today) if min(days) <= today else max(days)
+    return [
+        {"label": label, "start": s.isoformat(), "end": e.isoformat()}
+        for label, s, e in periods(min(days), last, freq)
+    ]
+
+
+def analysis(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[str, Any]:
+    """Every metric of the map for ``query`` (per actor, per network, and how obtained)."""
+    network = _member_network(db, caller, slug)
+    result = _cached(
+        db,
+        network,
+        f"analysis|{query.key}",
+        lambda: _analyse(db, network, _load(db, network), query),
+    )
+    return {
+        "network": network.slug,
+        "data_version": network.data_version,
+        "query": query.to_dict(),
+        **{k: v for k, v in result.items() if k != "edges"},
+    }
+
+
+def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any]]:
+    def compute() -> dict[str, Any]:
+        from ..engines.network import Actors, Ties, build_graph
+        from ..engines.network.layout import layout
+
+        actors = Actors.create([str(i) for i in data.ids])
+        ties = Ties.create(data.src, data.dst, weight=data.weight, n_actors=len(actors))
+        pos = layout(build_graph(actors, ties), seed=network.id)
+        return {
+            "id": [str(i) for i in data.ids],
+            "x": [round(float(v), 5) for v in pos[:, 0]],
+            "y": [round(float(v), 5) for v in pos[:, 1]],
+        }
+
+    return _cached(db, network, "layout", compute)
+
+
+def map_view(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[str, Any]:
+    """What the map page draws: actors with positions and metrics, linked pairs, summary.
+
+    Positions come from one layout of the whole network (cached), so actors keep their
+    place when the tie-type filter or the time slider changes what is drawn.
+    """
+    network = _member_network(db, caller, slug)
+    loaded: list[_MapData] = []
+
+    def data() -> _MapData:
+        if not loaded:
+            loaded.append(_load(db, network))
+        return loaded[0]
+
+    result = _cached(
+        db, network, f"analysis|{query.key}", lambda: _analyse(db, network, data(), query)
+    )
+    periods_ = _cached(db, network, "periods", lambda: {"year": _periods(data(), "year")})
+    pos = _layout(db, network, data())
+    where = {k: i for i, k in enumerate(pos["id"])}
+    cols = result["actors"]
+    at = [where[i] for i in cols["id"]]
+    return {
+        "network": {"slug": network.slug, "name": network.name},
+        "data_version": network.data_version,
+        "query": query.to_dict(),
+        "types": [k.value for k in TieKind],
+        "sectors": [s.value for s in Sector],
+        "periods": periods_["year"],
+        "nodes": {
+            "id": cols["id"],
+            "name": cols["name"],
+            "sector": cols["sector"],
+            "kind": cols["kind"],
+            "x": [pos["x"][j] for j in at],
+            "y": [pos["y"][j] for j in at],
+            **{c: cols[c] for c in METRIC_COLUMNS},
+        },
+        "edges": result["edges"],
+        "summary": _summary(result["network"]),
+        "method": result["method"],
+    }
+
+
+def _summary(net: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "n_actors",
+        "n_ties",
+        "n_edges",
+        "density",
+        "n_components",
+        "largest_component",
+        "n_communities",
+        "modularity",
+        "sectors",
+        "mixing_counts",
+        "assortativity",
+        "cross_sector_edges",
+        "cross_sector_share",
+        "bridge_holders",
+        "isolates",
+        "newcomers_unconnected",
+        "opportunity",
+    )
+    return {k: net[k] for k in keep if k in net}
+
+
+def changes(
+    db: Session,
+    caller: Caller,
+    slug: str,
+    *,
+    freq: Freq = "year",
+    types: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The map at each year (or quarter) and what changed from one to the next: who became
+    central, which sectors drew closer, which communities merged or split."""
+    if freq not in ("year", "quarter"):
+        raise Invalid("freq is year or quarter", field="freq")
+    query = MapQuery(types=tuple(types) if types is not None else None)
+    network = _member_network(db, caller, slug)
+
+    def compute() -> dict[str, Any]:
+        from ..engines.network import compare_snapshots, snapshots
+
+        data = _load(db, network)
+        actors, ties = _engine_tables(db, data, query)
+        last = dt.date.today()
+        days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
+        if not days:
+            return {"snapshots": [], "changes": []}
+        snaps = snapshots(
+            actors,
+            ties,
+            freq=freq,
+            types=query.types,
+            first=min(days),
+            last=min(max(days), last) if min(days) <= last else max(days),
+        )
+        name_of = dict(zip((str(i) for i in data.ids), data.names, strict=True))
+        out_snaps = []
+        for s in snaps:
+            net = s.analysis.network
+            out_snaps.append(
+                {
+                    "label": s.label,
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "n_actors": net.n_actors,
+                    "n_edges": net.n_edges,
+                    "density": _finite(net.density),
+                    "n_communities": net.n_communities,
+                    "assortativity": _finite(net.assortativity),
+                    "cross_sector_share": _finite(net.cross_sector_share),
+                }
+            )
+        out_changes = []
+        for before, after in zip(snaps, snaps[1:], strict=False):
+            change = compare_snapshots(before, after).to_dict()
+            for block in change["centrality"]:
+                for part in ("entered", "left", "risers"):
+                    for entry in block.get(part, []):
+                        entry["name"] = name_of.get(str(entry["id"]), "")
+            out_changes.append({"from": before.label, "to": after.label, **change})
+        return {"snapshots": out_snaps, "changes": out_changes}
+
+    result = _cached(db, network, f"changes|freq={freq}|{query.key}", compute)
+    return {
+        "network": network.slug,
+        "data_version": network.data_version,
+        "freq": freq,
+        **result,
+    }
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+# --- exchange formats -------------------------------------------------------------------------
+
+
+def _to_map_graph(data: _MapData, metrics: dict[str, Any] | None) -> Any:
+    from ..io.graph_model import MapEdge, MapGraph, MapNode
+
+    per_actor: dict[str, dict[str, Any]] = {}
+    if metrics is not None:
+        cols = metrics["actors"]
+        for j, actor in enumerate(cols["id"]):
+            attrs: dict[str, Any] = {}
+            for c in METRIC_COLUMNS:
+                v = cols[c][j]
+                if v is None:
+                    continue
+                attrs[c] = (
+                    int(v)
+                    if c in ("degree", "community", "component", "cross_sector_ties")
+                    else float(v)
+                )
+            per_actor[actor] = attrs
+    nodes = tuple(
+        MapNode(
+            key=data.keys[i],
+            label=data.names[i],
+            kind=data.kind[i],
+            sector=data.sector[i],
+            joined=data.joined[i],
+            attrs=per_actor.get(str(data.ids[i]), {}),
+        )
+        for i in range(len(data.ids))
+    )
+    edges = tuple(
+        MapEdge(
+            source=data.keys[int(data.src[t])],
+            target=data.keys[int(data.dst[t])],
+            type=data.tie_kind[t],
+            weight=data.weight[t],
+            start=data.start[t],
+            end=data.end[t],
+            direction="directed" if data.tie_kind[t] in DIRECTED_KINDS else "undirected",
+            key=f"tie-{data.tie_ids[t]}",
+            attrs={"origin": data.origin[t]} if data.origin[t] else {},
+        )
+        for t in range(len(data.tie_ids))
+    )
+    return MapGraph(nodes=nodes, edges=edges)
+
+
+def export_map(
+    db: Session, caller: Caller, slug: str, fmt: str, *, with_metrics: bool = True
+) -> tuple[bytes, str, str]:
+    """The whole map (every actor on it and every tie, with dates, types and weights, and
+    the actors' metrics as attributes) in an exchange format: ``(content, media type,
+    file name)``."""
+    if fmt not in EXPORT_FORMATS:
+        raise Invalid(f"format is one of {', '.join(EXPORT_FORMATS)}", field="format")
+    from ..io import csv_xlsx, gexf, graphml, kumu
+
+    network = _member_network(db, caller, slug)
+    data = _load(db, network)
+    metrics = None
+    if with_metrics:
+        query = MapQuery()
+        metrics = _cached(
+            db, network, f"analysis|{query.key}", lambda: _analyse(db, network, data, query)
+        )
+    graph = _to_map_graph(data, metrics)
+    writers: dict[str, Callable[[Any], bytes]] = {
+        "gexf": gexf.write_gexf,
+        "graphml": graphml.write_graphml,
+        "kumu": kumu.write_kumu,
+        "csv": csv_xlsx.write_csv_zip,
+        "xlsx": csv_xlsx.write_xlsx,
+    }
+    media, ext = EXPORT_FORMATS[fmt]
+    return writers[fmt](graph), media, f"{network.slug}-map.{ext}"
+
+
+READERS = ("gexf", "graphml", "kumu", "csv", "xlsx")
+
+
+def _read(fmt: str, content: bytes) -> Any:
+    from ..io import csv_xlsx, gexf, graphml, kumu
+
+    readers: dict[str, Callable[[bytes], Any]] = {
+        "gexf": gexf.read_gexf,
+        "graphml": graphml.read_graphml,
+        "kumu": kumu.read_kumu,
+        "csv": csv_xlsx.read_csv_zip,
+        "xlsx": csv_xlsx.read_xlsx,
+    }
+    if fmt not in readers:
+        raise Invalid(f"format is one of {', '.join(readers)}", field="format")
+    return readers[fmt](content)
+
+
+def guess_format(filename: str) -> str | None:
+    """The exchange format a file name suggests (``.gexf``, ``.graphml``, ``.json``, ``.zip``
+    or ``.csv``, ``.xlsx``), or None."""
+    name = filename.lower()
+    for suffix, fmt in (
+        (".gexf", "gexf"),
+        (".graphml", "graphml"),
+        (".json", "kumu"),
+        (".zip", "csv"),
+        (".xlsx", "xlsx"),
+    ):
+        if name.endswith(suffix):
+            return fmt
+    return None
+
+
+def import_map(db: Session, caller: Caller, slug: str, fmt: str, content: bytes) -> dict[str, Any]:
+    """Load a map file into a network, all or nothing.
+
+    Nodes are matched to the network's actors by key (an actor's external id, or
+    ``actor-<id>`` as exports write it); other nodes become new actors (kind ``person`` or
+    ``organisation`` and a known sector are required). Every edge becomes a tie of a known
+    type between two nodes of the file or actors of the network. Any problem anywhere —
+    in the file, or in the mapping to the domain — rejects the whole file with a report
+    naming each element and why; nothing is written.
+    """
+    network = get_network(db, caller, slug, public_ok=False)
+    require_role(caller, network, "steward")
+    from ..io.graph_model import MapGraph
+
+    graph: MapGraph = _read(fmt, content)
+    existing = {
+        key: actor_id
+        for actor_id, key in db.execute(
+            select(Actor.id, Actor.external_id).where(
+                Actor.network_id == network.id, Actor.external_id.is_not(None)
+            )
+        ).all()
+    }
+    all_ids = set(db.scalars(select(Actor.id).where(Actor.network_id == network.id)))
+    problems: list[dict[str, str]] = []
+    kinds = {k.value for k in ActorKind}
+    sectors = {s.value for s in Sector}
+    tie_kinds = {k.value for k in TieKind}
+
+    def resolve(key: str) -> int | None:
+        if key in existing:
+            return existing[key]
+        if key.startswith("actor-") and key[6:].isdigit() and int(key[6:]) in all_ids:
+            return int(key[6:])
+        return None
+
+    new_nodes = []
+    for i, node in enumerate(graph.nodes):
+        where = f"node {i + 1} ({node.key})"
+        if resolve(node.key) is not None:
+            continue
+        if node.kind not in kinds:
+            problems.append({"where": where, "why": f"kind must be one of {sorted(kinds)}"})
+        if node.sector not in sectors:
+            problems.append({"where": where, "why": f"sector must be one of {sorted(sectors)}"})
+        if not node.label.strip() or len(node.label) > 200:
+            problems.append({"where": where, "why": "a name of 1 to 200 characters is needed"})
+        if len(node.key) > 120:
+            problems.append({"where": where, "why": "keys are at most 120 characters"})
+        new_nodes.append(node)
+    file_keys = {n.key for n in graph.nodes}
+    for i, edge in enumerate(graph.edges):
+        where = f"edge {i + 1} ({edge.key or f'{edge.source}→{edge.target}'})"
+        if edge.type not in tie_kinds:
+            problems.append(
+                {"where": where, "why": f"type '{edge.type}' is not one of {sorted(tie_kinds)}"}
+            )
+        for end in (edge.source, edge.target):
+            if end not in file_keys and resolve(end) is None:
+                problems.append({"where": where, "why": f"'{end}' is no node of the file"})
+    if problems:
+        raise Invalid(
+            f"the map file has {len(problems)} problem(s); nothing was imported. "
+            f"First: {problems[0]['where']}: {problems[0]['why']}",
+            details=problems[:200],
+        )
+    created: dict[str, int] = {}
+    for node in new_nodes:
+        actor = Actor(
+            network_id=network.id,
+            external_id=node.key,
+            kind=node.kind or "person",
+            name=node.label,
+            sector=node.sector or "independent",
+            joined_on=node.joined,
+        )
+        db.add(actor)
+        db.flush()
+        created[node.key] = actor.id
+
+    def actor_id(key: str) -> int:
+        found = created.get(key) or resolve(key)
+        assert found is not None  # checked above
+        return found
+
+    ties = [
+        {
+            "network_id": network.id,
+            "source_id": actor_id(e.source),
+            "target_id": actor_id(e.target),
+            "kind": e.type,
+            "weight": e.weight,
+            "start_date": e.start,
+            "end_date": e.end,
+            "origin": "imported",
+            "note": "",
+            "initiative_id": None,
+        }
+        for e in graph.edges
+    ]
+    if ties:
+        db.execute(insert(Tie), ties)
+    bump_version(db, network.id)
+    return {
+        "network": network.slug,
+        "format": fmt,
+        "actors_created": len(created),
+        "actors_matched": len(graph.nodes) - len(created),
+        "ties_created": len(ties),
+    }
+
+
+def actor_ties(
+    db: Session, caller: Caller, slug: str, actor_id: int, query: MapQuery
+) -> list[dict[str, Any]]:
+    """The ties of one actor on the map (for the map's side panel), newest first."""
+    network = _member_network(db, caller, slug)
+    on_map = select(Actor.id).where(_on_map(network.id))
+    stmt = select(Tie).where(
+        Tie.network_id == network.id,
+        or_(Tie.source_id == actor_id, Tie.target_id == actor_id),
+        Tie.source_id.in_(on_map),
+        Tie.target_id.in_(on_map),
+    )
+    if query.types is not None:
+        stmt = stmt.where(Tie.kind.in_(query.types))
+    win = query.window
+    if win is not None:
+        if win[1] is not None:
+            stmt = stmt.where(or_(Tie.start_date.is_(None), Tie.start_date <= win[1]))
+        if win[0] is not None:
+            stmt = stmt.where(or_(Tie.end_date.is_(None), Tie.end_date >= win[0]))
+    rows = db.scalars(stmt.order_by(Tie.start_date.desc(), Tie.id.desc()).limit(500)).all()
+    other_ids = {t.target_id if t.source_id == actor_id else t.source_id for t in rows}
+    label = {
+        a: (FORMER if anon else name)
+        for a, name, anon in db.execute(
+            select(Actor.id, Actor.name, Actor.anonymised).where(Actor.id.in_(other_ids))
+        ).all()
+    }
+    return [
+        {
+            "id": t.id,
+            "kind": t.kind,
+            "weight": t.weight,
+            "start": t.start_date.isoformat() if t.start_date else None,
+            "end": t.end_date.isoformat() if t.end_date else None,
+            "other_id": (other := t.target_id if t.source_id == actor_id else t.source_id),
+            "other_name": label.get(other, ""),
+            "direction": "out" if t.source_id == actor_id else "in",
+        }
+        for t in rows
+    ]
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """Compact JSON for large payloads (no spaces)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,148 @@
+"""The interdependence map: every metric, the drawing's data, changes over time, exchange files.
+
+Query parameters shared by the reads: ``types`` (tie types, repeatable or comma-separated),
+``at`` (the network as it stood on that day), ``since`` (with ``at``: a window), ``period``
+(``2024`` or ``2024-Q3``), ``projection`` (``none``, ``organisations``, ``initiatives``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ...errors import Invalid
+from ...services import interdependence as service
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(tags=["map"])
+
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+Types = Annotated[
+    list[str] | None,
+    Query(description="Tie types to keep (repeat, or separate with commas); default all."),
+]
+At = Annotated[date | None, Query(description="The network as it stood on this day.")]
+Since = Annotated[date | None, Query(description="With 'at': ties active from this day.")]
+Period = Annotated[
+    str | None, Query(max_length=7, description="A year (2024) or a quarter (2024-Q3).")
+]
+ProjectionParam = Annotated[
+    Literal["none", "organisations", "initiatives"],
+    Query(description="Project people's shared organisations or initiatives onto ties."),
+]
+
+
+def map_query(
+    types: list[str] | None,
+    at: date | None,
+    since: date | None,
+    period: str | None,
+    projection: str = "none",
+) -> service.MapQuery:
+    """Build the query from request parameters (``types`` may be comma-separated)."""
+    names = None
+    if types is not None:
+        names = tuple(t.strip() for group in types for t in group.split(",") if t.strip())
+    if since is not None and at is None:
+        raise Invalid("'since' needs 'at' (the end of the window)", field="since")
+    return service.MapQuery(
+        types=names,
+        since=since,
+        at=at,
+        period=period or None,
+        projection=projection,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/api/networks/{slug}/map/analysis")
+def map_analysis(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    types: Types = None,
+    at: At = None,
+    since: Since = None,
+    period: Period = None,
+    projection: ProjectionParam = "none",
+) -> Any:
+    """Every metric per actor and per network, and how each was obtained."""
+    return service.analysis(db, caller, slug, map_query(types, at, since, period, projection))
+
+
+@router.get("/api/networks/{slug}/map")
+def map_view(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    types: Types = None,
+    at: At = None,
+    since: Since = None,
+    period: Period = None,
+    projection: ProjectionParam = "none",
+) -> Response:
+    """What the map page draws: actors with positions and metrics, linked pairs, periods."""
+    payload = service.map_view(db, caller, slug, map_query(types, at, since, period, projection))
+    return Response(service.dumps(payload), media_type="application/json")
+
+
+@router.get("/api/networks/{slug}/map/changes")
+def map_changes(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    freq: Literal["year", "quarter"] = "year",
+    types: Types = None,
+) -> Any:
+    """Snapshots by year or quarter and what changed between consecutive ones."""
+    names = map_query(types, None, None, None).types
+    return service.changes(db, caller, slug, freq=freq, types=names)
+
+
+@router.get("/api/networks/{slug}/map/actors/{actor_id}/ties")
+def map_actor_ties(
+    slug: str,
+    actor_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    db: DB,
+    caller: CurrentCaller,
+    types: Types = None,
+    at: At = None,
+    since: Since = None,
+    period: Period = None,
+) -> Any:
+    """One actor's ties on the map (within the filter), newest first."""
+    return service.actor_ties(db, caller, slug, actor_id, map_query(types, at, since, period))
+
+
+@router.get("/api/networks/{slug}/map/export")
+def map_export(
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    format: Literal["gexf", "graphml", "kumu", "csv", "xlsx"] = "gexf",  # noqa: A002
+) -> Response:
+    """The whole map as GEXF 1.3, GraphML, Kumu JSON, CSV (zip of two files) or XLSX."""
+    content, media, filename = service.export_map(db, caller, slug, format)
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/api/networks/{slug}/map/import")
+async def map_import(
+    slug: str,
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    format: Literal["gexf", "graphml", "kumu", "csv", "xlsx"],  # noqa: A002
+) -> Any:
+    """Load a map file (the request body) into the network, all or nothing (stewards)."""
+    content = await request.body()
+    if len(content) > MAX_IMPORT_BYTES:
+        raise Invalid("the file is larger than 64 MiB", field="body")
+    return await run_in_threadpool(service.import_map, db, caller, slug, format, content)

@@ -1,0 +1,174 @@
+"""HTML pages of the interdependence map: the drawing (sigma.js over graphology, positions from
+the server), its controls, a table view of the same data, the network's patterns, and what
+changed from year to year.
+
+The page works without JavaScript: the controls form is a plain GET form and the table, the
+summary and the downloads are rendered here; the script (static/map.js) draws the map from
+``/api/networks/{slug}/map`` and updates it in place when a control changes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ...domain import Sector, TieKind
+from ...errors import Invalid
+from ...services import interdependence as service
+from ...services.networks import get_network
+from ..api.interdependence import map_query
+from ..deps import DB, CurrentCaller
+
+router = APIRouter(include_in_schema=False)
+
+#: Okabe–Ito, colour-blind safe, one per sector (in ``Sector`` order).
+SECTOR_COLOURS = dict(
+    zip(
+        [s.value for s in Sector],
+        ("#E69F00", "#0072B2", "#009E73", "#56B4E9", "#D55E00", "#CC79A7", "#8C6D1F", "#555555"),
+        strict=True,
+    )
+)
+SIZE_METRICS = {
+    "pagerank": "PageRank",
+    "degree": "Degree",
+    "weighted_degree": "Weighted degree",
+    "betweenness": "Betweenness",
+    "closeness": "Closeness",
+    "effective_size": "Effective size",
+    "constraint": "Constraint",
+    "liaison": "Liaison brokerage",
+    "cross_sector_ties": "Cross-sector ties",
+}
+TABLE_ROWS = 100
+
+
+def _render(request: Request, template: str, context: dict[str, Any]) -> Response:
+    return request.app.state.templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}g}" if abs(value) < 1e-3 and value else f"{value:,.{digits}f}"
+
+
+@router.get("/n/{slug}/map")
+def map_page(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    types: Annotated[list[str] | None, Query()] = None,
+    slot: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+    size: Annotated[str, Query(max_length=40)] = "pagerank",
+    colour: Annotated[str, Query(max_length=20)] = "sector",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The map, its controls, patterns, a table of actors, and downloads."""
+    network = get_network(db, caller, slug, public_ok=False)
+    if size not in SIZE_METRICS:
+        raise Invalid(f"size is one of {', '.join(SIZE_METRICS)}", field="size")
+    if colour not in ("sector", "community"):
+        raise Invalid("colour is sector or community", field="colour")
+    all_time = service.map_view(db, caller, slug, service.MapQuery())
+    periods = all_time["periods"]
+    period = None
+    if slot is not None and slot < len(periods):
+        period = periods[slot]["label"]
+    query = map_query(types, None, None, period)
+    view = all_time if query == service.MapQuery() else service.map_view(db, caller, slug, query)
+    nodes = view["nodes"]
+    order = sorted(
+        range(len(nodes["id"])),
+        key=lambda i: -(nodes[size][i] if nodes[size][i] is not None else -math.inf),
+    )
+    needle = q.strip().lower()
+    if needle:
+        order = [i for i in order if needle in nodes["name"][i].lower()]
+    rows = [
+        {
+            "id": nodes["id"][i],
+            "name": nodes["name"][i],
+            "sector": nodes["sector"][i],
+            "kind": nodes["kind"][i],
+            "degree": _fmt(nodes["degree"][i]),
+            "metric": _fmt(nodes[size][i]),
+            "pagerank": _fmt(nodes["pagerank"][i]),
+            "betweenness": _fmt(nodes["betweenness"][i]),
+            "community": nodes["community"][i],
+            "liaison": _fmt(nodes["liaison"][i], 0),
+        }
+        for i in order[:TABLE_ROWS]
+    ]
+    summary = view["summary"]
+    selected_types = set(query.types or [])
+    return _render(
+        request,
+        "map/map.html",
+        {
+            "network": network,
+            "view": view,
+            "summary": summary,
+            "rows": rows,
+            "shown": len(order),
+            "size": size,
+            "size_label": SIZE_METRICS[size],
+            "size_metrics": SIZE_METRICS,
+            "colour": colour,
+            "q": q,
+            "periods": periods,
+            "slot": len(periods) if period is None else slot,
+            "period": period,
+            "tie_types": [k.value for k in TieKind],
+            "selected_types": selected_types,
+            "sector_colours": SECTOR_COLOURS,
+            "formats": service.EXPORT_FORMATS,
+            "api_url": f"/api/networks/{slug}/map"
+            + (f"?{extra}" if (extra := _api_params(query)) else ""),
+            "fmt": _fmt,
+            "mixing": _mixing_rows(summary),
+        },
+    )
+
+
+def _api_params(query: service.MapQuery) -> str:
+    parts = []
+    if query.types:
+        parts.append("types=" + ",".join(query.types))
+    if query.period:
+        parts.append(f"period={query.period}")
+    return "&".join(parts)
+
+
+def _mixing_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    sectors = summary.get("sectors") or []
+    counts = summary.get("mixing_counts") or []
+    return [
+        {"sector": sectors[i], "cells": [int(c) for c in counts[i]]} for i in range(len(sectors))
+    ]
+
+
+@router.get("/n/{slug}/map/changes")
+def changes_page(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    freq: Annotated[str, Query(max_length=10)] = "year",
+) -> Response:
+    """What changed from one year (or quarter) to the next."""
+    network = get_network(db, caller, slug, public_ok=False)
+    if freq not in ("year", "quarter"):
+        raise Invalid("freq is year or quarter", field="freq")
+    result = service.changes(db, caller, slug, freq=freq)  # type: ignore[arg-type]
+    return _render(
+        request,
+        "map/changes.html",
+        {"network": network, "result": result, "freq": freq, "fmt": _fmt},
+    )

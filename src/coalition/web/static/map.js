@@ -1,0 +1,232 @@
+/* The interdependence map: draws /api/networks/{slug}/map with sigma.js over graphology.
+ * Positions come from the server (cached there); colour, size and search change the drawing
+ * in place; tie types and the time slider fetch the filtered map and redraw it. */
+(function () {
+  "use strict";
+  var canvas = document.getElementById("map-canvas");
+  if (!canvas || !window.Sigma || !window.graphology) return;
+  var form = document.getElementById("map-controls");
+  var statusEl = document.getElementById("map-status");
+  var details = document.getElementById("map-details");
+  var slider = document.getElementById("map-slot");
+  var periodOut = document.getElementById("map-period");
+  var sizeSel = document.getElementById("map-size");
+  var colourSel = document.getElementById("map-colour");
+  var search = document.getElementById("map-search");
+  var sectorColours = JSON.parse(canvas.dataset.colours || "{}");
+  var communityColours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F", "#555555"];
+  var periods = slider && slider.dataset.periods ? slider.dataset.periods.split(",") : [];
+  var graph = new window.graphology.Graph({ type: "undirected" });
+  var renderer = null;
+  var data = null;
+  var index = {};
+  var selected = null;
+  var started = performance.now();
+
+  function say(text) { if (statusEl) statusEl.textContent = text; }
+
+  function fmt(v) {
+    if (v === null || v === undefined) return "–";
+    if (typeof v !== "number") return String(v);
+    if (Number.isInteger(v)) return v.toLocaleString();
+    return Math.abs(v) < 0.001 && v !== 0 ? v.toExponential(2) : v.toFixed(3);
+  }
+
+  function colourOf(i) {
+    var n = data.nodes;
+    if (colourSel && colourSel.value === "community") {
+      return communityColours[n.community[i] % communityColours.length];
+    }
+    return sectorColours[n.sector[i]] || "#777777";
+  }
+
+  function sizes() {
+    var metric = sizeSel ? sizeSel.value : "pagerank";
+    var values = data.nodes[metric] || data.nodes.pagerank;
+    var lo = Infinity, hi = -Infinity;
+    values.forEach(function (v) { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
+    var few = values.length > 5000 ? 1 : values.length > 1000 ? 1.5 : 2.5;
+    return values.map(function (v) {
+      if (v === null || !(hi > lo)) return few + 1;
+      return few + 10 * Math.sqrt((v - lo) / (hi - lo));
+    });
+  }
+
+  function restyle() {
+    if (!data) return;
+    var s = sizes();
+    data.nodes.id.forEach(function (id, i) {
+      graph.mergeNodeAttributes(id, { size: s[i], color: colourOf(i) });
+    });
+  }
+
+  function build() {
+    graph.clear();
+    index = {};
+    var n = data.nodes, s = sizes();
+    for (var i = 0; i < n.id.length; i++) {
+      index[n.id[i]] = i;
+      graph.addNode(n.id[i], { x: n.x[i], y: -n.y[i], size: s[i], color: colourOf(i), label: n.name[i] });
+    }
+    var e = data.edges;
+    var w = 0;
+    e.weight.forEach(function (v) { w = Math.max(w, v); });
+    for (var j = 0; j < e.source.length; j++) {
+      graph.addEdge(e.source[j], e.target[j], {
+        size: 0.4 + 1.6 * Math.sqrt(e.weight[j] / (w || 1)),
+        color: "#c5ccd6",
+      });
+    }
+  }
+
+  function draw(payload) {
+    data = payload;
+    build();
+    if (!renderer) {
+      renderer = new window.Sigma(graph, canvas, {
+        labelRenderedSizeThreshold: data.nodes.id.length > 2000 ? 9 : 6,
+        labelDensity: 0.5,
+        zIndex: true,
+        hideEdgesOnMove: data.edges.source.length > 50000,
+      });
+      renderer.on("clickNode", function (ev) { select(ev.node, false); });
+      renderer.on("clickStage", function () { select(null, false); });
+      renderer.setSetting("nodeReducer", function (node, attrs) {
+        if (selected === null) return attrs;
+        if (node === selected) return Object.assign({}, attrs, { highlighted: true, zIndex: 2 });
+        if (graph.hasNode(selected) && graph.areNeighbors(node, selected)) return Object.assign({}, attrs, { zIndex: 1 });
+        return Object.assign({}, attrs, { color: "#dde2e8", label: "" });
+      });
+      renderer.setSetting("edgeReducer", function (edge, attrs) {
+        if (selected === null) return attrs;
+        if (graph.hasExtremity(edge, selected)) return Object.assign({}, attrs, { color: "#5b6b80", zIndex: 1 });
+        return Object.assign({}, attrs, { hidden: true });
+      });
+      renderer.once("afterRender", function () {
+        var ms = Math.round(performance.now() - started);
+        canvas.dataset.drawnMs = String(ms);
+        canvas.dataset.drawn = "true";
+        say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn. Scroll to zoom, drag to move, click an actor for its metrics.");
+        document.dispatchEvent(new CustomEvent("map:drawn", { detail: { ms: ms } }));
+      });
+    } else {
+      renderer.refresh();
+      say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn.");
+    }
+    if (selected !== null && !graph.hasNode(selected)) select(null, false);
+    else if (selected !== null) select(selected, false);
+  }
+
+  function row(dt, dd) {
+    var t = document.createElement("dt"); t.textContent = dt;
+    var d = document.createElement("dd"); d.textContent = dd;
+    return [t, d];
+  }
+
+  function select(id, focusCamera) {
+    selected = id;
+    if (renderer) renderer.refresh();
+    details.replaceChildren();
+    var h = document.createElement("h2");
+    if (id === null || index[id] === undefined) {
+      h.textContent = "Selected actor";
+      var p = document.createElement("p"); p.className = "muted";
+      p.textContent = "Click an actor on the map, or find one by name, to see its metrics and ties.";
+      details.append(h, p);
+      return;
+    }
+    var i = index[id], n = data.nodes;
+    var a = document.createElement("a"); a.href = "/actors/" + id; a.textContent = n.name[i];
+    h.append(a);
+    var dl = document.createElement("dl");
+    [["Sector", n.sector[i].replace("_", " ")], ["Kind", n.kind[i]], ["Degree", fmt(n.degree[i])],
+     ["Weighted degree", fmt(n.weighted_degree[i])], ["PageRank", fmt(n.pagerank[i])],
+     ["Betweenness", fmt(n.betweenness[i])], ["Closeness", fmt(n.closeness[i])],
+     ["Constraint", fmt(n.constraint[i])], ["Effective size", fmt(n.effective_size[i])],
+     ["Community", fmt(n.community[i])], ["Cross-sector ties", fmt(n.cross_sector_ties[i])],
+     ["Coordinator", fmt(n.coordinator[i])], ["Gatekeeper", fmt(n.gatekeeper[i])],
+     ["Representative", fmt(n.representative[i])], ["Consultant", fmt(n.consultant[i])],
+     ["Liaison", fmt(n.liaison[i])]
+    ].forEach(function (pair) { dl.append.apply(dl, row(pair[0], pair[1])); });
+    var tiesHead = document.createElement("h3"); tiesHead.textContent = "Ties";
+    var list = document.createElement("ul"); list.id = "map-actor-ties";
+    details.append(h, dl, tiesHead, list);
+    fetch("/api/networks/" + canvas.dataset.slug + "/map/actors/" + id + "/ties" + query(false), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (ties) {
+        if (selected !== id) return;
+        if (!ties.length) { var li = document.createElement("li"); li.textContent = "No ties in this view."; list.append(li); }
+        ties.slice(0, 50).forEach(function (t) {
+          var li = document.createElement("li");
+          li.textContent = t.kind.replace("_", " ") + (t.direction === "out" ? " → " : " ← ") + t.other_name +
+            (t.start ? " (" + t.start + (t.end ? " – " + t.end : " – ") + ")" : "");
+          list.append(li);
+        });
+      });
+    if (focusCamera && renderer) {
+      var pos = renderer.getNodeDisplayData(id);
+      if (pos) renderer.getCamera().animate({ x: pos.x, y: pos.y, ratio: 0.25 }, { duration: 400 });
+    }
+  }
+
+  function query(withProjection) {
+    var parts = [];
+    if (form) {
+      var boxes = form.querySelectorAll("input[name=types]");
+      var chosen = [];
+      boxes.forEach(function (b) { if (b.checked) chosen.push(b.value); });
+      if (chosen.length && chosen.length < boxes.length) parts.push("types=" + chosen.join(","));
+      if (!chosen.length) parts.push("types=none_selected");
+    }
+    if (slider && Number(slider.value) < periods.length) parts.push("period=" + periods[Number(slider.value)]);
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function load(url) {
+    say("Loading the map…");
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) return r.json().then(function (b) { throw new Error(b.detail || r.statusText); });
+        return r.json();
+      })
+      .then(draw)
+      .catch(function (err) { say("The map could not be drawn: " + err.message); });
+  }
+
+  function refetch() {
+    var q = query(true);
+    if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
+    load("/api/networks/" + canvas.dataset.slug + "/map" + q);
+  }
+
+  if (slider) {
+    slider.addEventListener("input", function () {
+      var label = Number(slider.value) < periods.length ? periods[Number(slider.value)] : "all time";
+      periodOut.textContent = label;
+      slider.setAttribute("aria-valuetext", label);
+    });
+    slider.addEventListener("change", refetch);
+  }
+  if (form) {
+    form.querySelectorAll("input[name=types]").forEach(function (b) { b.addEventListener("change", refetch); });
+  }
+  if (sizeSel) sizeSel.addEventListener("change", restyle);
+  if (colourSel) colourSel.addEventListener("change", restyle);
+  if (search) {
+    search.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" || !data) return;
+      var needle = search.value.trim().toLowerCase();
+      if (!needle) return;
+      var names = data.nodes.name;
+      for (var i = 0; i < names.length; i++) {
+        if (names[i].toLowerCase().indexOf(needle) >= 0) {
+          ev.preventDefault();
+          select(data.nodes.id[i], true);
+          say("Found " + names[i] + ".");
+          return;
+        }
+      }
+    });
+  }
+  load(canvas.dataset.source);
+})();
