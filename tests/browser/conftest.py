@@ -8,7 +8,8 @@ Session fixtures:
   elsewhere, so the ``db_url`` parametrisation of tests/conftest.py does not apply here.
 - ``browser``: headless chromium (``/usr/bin/chromium``, or ``COALITION_CHROMIUM``).
 
-Function fixtures: ``page`` (a fresh context, 1280×900) and ``phone_page`` (390×844, touch).
+Function fixtures: ``page`` (a fresh context, 1280×900), ``other_page`` (another such context:
+a second person at the same time) and ``phone_page`` (390×844, touch).
 Each page records uncaught script errors and CSP refusals; a test fails if any happened.
 
 Every test here is marked ``browser`` and put in the xdist group ``browser`` so that
@@ -230,6 +231,12 @@ def _new_page(browser: Any, **options: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
+    yield from _new_page(browser, viewport={"width": 1280, "height": 900}, base_url=live.url)
+
+
+@pytest.fixture
+def other_page(browser: Any, live: Live) -> Iterator[Any]:
+    """A second desktop page in its own context (another person signed in at the same time)."""
     yield from _new_page(browser, viewport={"width": 1280, "height": 900}, base_url=live.url)
 
 

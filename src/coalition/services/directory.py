@@ -197,6 +197,37 @@ def get_actor(db: Session, caller: Caller, actor_id: int) -> ActorOut:
     return actor_view(db, caller, _load_readable(db, caller, actor_id))
 
 
+def editable_actor(db: Session, caller: Caller, actor_id: int) -> tuple[ActorOut, dict[str, str]]:
+    """The profile and its privacy choices, for whoever may edit it (owner or steward).
+
+    Fields the editor may not see stay hidden (named in ``hidden``): a steward editing a
+    member's profile cannot read, and so does not overwrite, what the member keeps private.
+    """
+    actor = _load_readable(db, caller, actor_id)
+    _check_editor(caller, actor, db.get_one(Network, actor.network_id))
+    return actor_view(db, caller, actor), privacy_of(actor)
+
+
+def may_edit(db: Session, caller: Caller, actor_id: int) -> bool:
+    """Whether ``caller`` may edit this profile (to offer the link; the edit checks again)."""
+    if caller.owns(actor_id):
+        return True
+    network_id = db.scalar(select(Actor.network_id).where(Actor.id == actor_id))
+    return network_id is not None and caller.has_role(network_id, "steward")
+
+
+def facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]]:
+    """The time zones and languages of the profiles the caller may see, for search filters."""
+    base = (Actor.network_id == network.id, readable_actors(caller))
+    zones = db.scalars(
+        select(Actor.timezone).where(*base, Actor.timezone.is_not(None)).distinct()
+    ).all()
+    languages: set[str] = set()
+    for value in db.scalars(select(Actor.languages).where(*base)):
+        languages.update(value or [])
+    return {"timezones": sorted(z for z in zones if z), "languages": sorted(languages)}
+
+
 def get_actor_row(db: Session, caller: Caller, actor_id: int) -> Actor:
     """The actor row, if the caller may see its profile (for other services)."""
     return _load_readable(db, caller, actor_id)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from ...schemas.common import ActorKindName, RegionName, SectorName
-from ...schemas.directory import ActorSearch
+from ...errors import CoalitionError
+from ...schemas.directory import ActorPage, ActorSearch
 from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, list_networks
 from ...store.tables import Actor, Initiative, Tie
@@ -38,57 +39,100 @@ def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return render(request, "home.html", {"networks": networks, "caller": caller})
 
 
+def _search_query(params: dict[str, str], page: int) -> ActorSearch:
+    """The directory form's query: empty fields mean "any"; the rest is validated strictly."""
+    given = {name: value.strip() for name, value in params.items() if value and value.strip()}
+    data: dict[str, Any] = {
+        name: given[name]
+        for name in ("q", "purpose", "sector", "kind", "timezone", "region", "language")
+        if name in given
+    }
+    if "capability" in given:
+        data["capability"] = [given["capability"]]
+    for name, kind in (("min_level", int), ("min_free_hours", float)):
+        if name in given:
+            try:
+                data[name] = kind(given[name])
+            except ValueError:
+                data[name] = given[name]  # refused below with the field's own message
+    data["limit"] = 30
+    data["offset"] = (page - 1) * 30
+    return ActorSearch.model_validate(data)
+
+
 @router.get("/n/{slug}/directory", response_class=HTMLResponse)
 def directory_page(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    q: str | None = None,
-    capability: str | None = None,
-    min_level: int = Query(1, ge=1, le=5),
-    purpose: str | None = None,
-    sector: SectorName | None = Query(None),
-    kind: ActorKindName | None = Query(None),
-    region: RegionName | None = Query(None),
-    language: str | None = None,
-    min_free_hours: float | None = Query(None, ge=0, le=168),
+    q: str = "",
+    capability: str = "",
+    min_level: str = "",
+    purpose: str = "",
+    sector: str = "",
+    kind: str = "",
+    region: str = "",
+    timezone: str = "",
+    language: str = "",
+    min_free_hours: str = "",
     page: int = Query(1, ge=1),
 ) -> Response:
     network = get_network(db, caller, slug)
-    query = ActorSearch.model_construct(
-        q=q or None,
-        capability=[capability] if capability else [],
-        min_level=min_level,
-        purpose=purpose or None,
-        sector=sector or None,
-        kind=kind or None,
-        timezone=None,
-        region=region or None,
-        language=language or None,
-        min_free_hours=min_free_hours,
-        limit=30,
-        offset=(page - 1) * 30,
-    )
-    results = directory.search_actors(db, caller, network, query)
+    params = {
+        "q": q,
+        "capability": capability,
+        "min_level": min_level,
+        "purpose": purpose,
+        "sector": sector,
+        "kind": kind,
+        "region": region,
+        "timezone": timezone,
+        "language": language,
+        "min_free_hours": min_free_hours,
+    }
+    errors: list[str] = []
+    try:
+        query = _search_query(params, page)
+        results = directory.search_actors(db, caller, network, query)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+    except CoalitionError as exc:
+        errors = [exc.message]
+    if errors:
+        query = ActorSearch.model_construct()
+        results = ActorPage(total=0, items=[])
     context = {
         "network": network,
         "results": results,
         "query": query,
+        "params": params,
+        "errors": errors,
         "capabilities": list_capabilities(db, caller, network),
         "page": page,
         "pages": max(1, (results.total + 29) // 30),
         "caller": caller,
     }
-    if request.headers.get("HX-Request"):
-        return render(request, "_actor_results.html", context)
-    return render(request, "directory.html", context)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        # htmx swaps 2xx answers only: the problems are shown in the results instead.
+        return render(request, "_actor_results.html", context | {"oob": True})
+    context["facets"] = directory.facets(db, caller, network)
+    return render(request, "directory.html", context, 422 if errors else 200)
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
     actor = directory.get_actor(db, caller, actor_id)
-    return render(request, "actor.html", {"actor": actor, "caller": caller})
+    context = {
+        "actor": actor,
+        "caller": caller,
+        "can_edit": directory.may_edit(db, caller, actor_id),
+        "saved": request.query_params.get("saved") == "1",
+    }
+    return render(request, "actor.html", context)
 
 
 @router.get("/n/{slug}/initiatives", response_class=HTMLResponse)

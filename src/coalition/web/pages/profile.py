@@ -1,0 +1,236 @@
+"""The profile editor: a member edits their own profile (a steward any profile of the network).
+
+Capabilities with levels, purposes, capacity and contact, and who may see each private field,
+in one form that works without script. The same change is available from the JSON API
+(``PATCH /api/actors/{id}`` with an :class:`ActorPatch`); both go through
+:func:`directory.update_actor`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from ...errors import CoalitionError
+from ...schemas.directory import ActorOut, ActorPatch
+from ...services import directory
+from ...services.networks import list_capabilities
+from ...store.tables import Network
+from ..deps import DB, CurrentCaller
+from .directory import render
+
+router = APIRouter(include_in_schema=False)
+
+SECTORS = [
+    "independent",
+    "business",
+    "government",
+    "civil_society",
+    "education",
+    "health",
+    "funder",
+    "community",
+]
+AUDIENCES = [
+    ("public", "Everyone, signed in or not"),
+    ("network", "Members of the network"),
+    ("convenors", "Convenors who invited me"),
+    ("private", "Only me"),
+]
+PRIVATE_FIELDS = [
+    ("day_rate", "Who sees your day rate"),
+    ("capacity", "Who sees your capacity"),
+    ("contact", "Who sees your e-mail and phone"),
+    ("declines", "Who sees the invitations you declined, and why"),
+]
+BLANK_CAPABILITY_ROWS = 2
+SPLIT = re.compile(r"[,;\n]+")
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+def _context(
+    db: DB,
+    caller: Any,
+    actor: ActorOut,
+    privacy: dict[str, str],
+    *,
+    values: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+) -> dict[str, Any]:
+    network = db.scalars(select(Network).where(Network.slug == actor.network)).one()
+    if values is None:
+        values = _values_of(actor, privacy)
+    rows = list(values["capabilities"])
+    rows += [{"term": "", "level": 3, "evidence": ""}] * BLANK_CAPABILITY_ROWS
+    return {
+        "actor": actor,
+        "network": network,
+        "values": values,
+        "rows": rows,
+        "vocabulary": [c.term for c in list_capabilities(db, caller, network)],
+        "sectors": SECTORS,
+        "audiences": AUDIENCES,
+        "private_fields": PRIVATE_FIELDS,
+        "errors": errors or [],
+        "caller": caller,
+    }
+
+
+def _values_of(actor: ActorOut, privacy: dict[str, str]) -> dict[str, Any]:
+    """The form's values for a stored profile."""
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+
+    return {
+        "name": actor.name,
+        "sector": actor.sector,
+        "headline": actor.headline,
+        "bio": actor.bio,
+        "timezone": actor.timezone or "",
+        "languages": ", ".join(actor.languages),
+        "purposes": ", ".join(actor.purposes),
+        "purpose_text": actor.purpose_text,
+        "capacity_hours": number(actor.capacity_hours),
+        "day_rate": number(actor.day_rate),
+        "email": actor.email or "",
+        "phone": actor.phone or "",
+        "website": actor.website or "",
+        "capabilities": [
+            {"term": c.term, "level": c.level, "evidence": c.evidence} for c in actor.capabilities
+        ],
+        "visibility": actor.visibility,
+        "privacy": dict(privacy),
+    }
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The submitted values (to show again) and the patch they make, with problems found."""
+    problems: list[str] = []
+    hidden = set(actor.hidden)
+    esco = {c.term: c.esco_uri for c in actor.capabilities}
+    values: dict[str, Any] = {
+        name: _text(form, name)
+        for name in (
+            "name",
+            "sector",
+            "headline",
+            "bio",
+            "timezone",
+            "languages",
+            "purposes",
+            "purpose_text",
+            "capacity_hours",
+            "day_rate",
+            "email",
+            "phone",
+            "website",
+            "visibility",
+        )
+    }
+    values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
+    rows: list[dict[str, Any]] = []
+    for term, raw_level, evidence in zip(
+        form.getlist("cap_term"),
+        form.getlist("cap_level"),
+        form.getlist("cap_evidence"),
+        strict=False,
+    ):
+        rows.append(
+            {"term": str(term).strip(), "level": str(raw_level).strip(), "evidence": str(evidence)}
+        )
+    values["capabilities"] = [r for r in rows if r["term"]]
+
+    patch: dict[str, Any] = {
+        "name": values["name"],
+        "sector": values["sector"],
+        "headline": values["headline"],
+        "bio": values["bio"],
+        "timezone": values["timezone"] or None,
+        "languages": [x.strip() for x in SPLIT.split(values["languages"]) if x.strip()],
+        "purposes": [x.strip() for x in SPLIT.split(values["purposes"]) if x.strip()],
+        "purpose_text": values["purpose_text"],
+        "website": values["website"] or None,
+        "visibility": values["visibility"],
+        "privacy": values["privacy"],
+    }
+    capabilities = []
+    for row in values["capabilities"]:
+        try:
+            level = int(row["level"])
+        except ValueError:
+            problems.append(f"capability {row['term']}: the level must be a whole number 1–5")
+            continue
+        row["level"] = level
+        capabilities.append(
+            {
+                "term": row["term"],
+                "level": level,
+                "evidence": row["evidence"].strip(),
+                "esco_uri": esco.get(row["term"]),
+            }
+        )
+    patch["capabilities"] = capabilities
+    # A field the editor cannot see is not in the form, and so is left as it is.
+    if "capacity" not in hidden:
+        try:
+            patch["capacity_hours"] = float(values["capacity_hours"] or "0")
+        except ValueError:
+            problems.append("capacity: hours per week must be a number")
+    if "day_rate" not in hidden:
+        try:
+            patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
+        except ValueError:
+            problems.append("day rate: must be a number, or empty")
+    if "contact" not in hidden:
+        patch["email"] = values["email"] or None
+        patch["phone"] = values["phone"] or None
+    return values, patch, problems
+
+
+@router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    actor, privacy = directory.editable_actor(db, caller, actor_id)
+    return render(request, "profile_edit.html", _context(db, caller, actor, privacy))
+
+
+@router.post("/actors/{actor_id}/edit", response_class=HTMLResponse)
+async def edit_submit(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+    if caller.account_id is None:
+        return _to_login(request)
+    actor, privacy = directory.editable_actor(db, caller, actor_id)
+    values, patch, problems = _parse(await request.form(), actor)
+    status = 422
+    if not problems:
+        try:
+            directory.update_actor(db, caller, actor_id, ActorPatch.model_validate(patch))
+        except ValidationError as exc:
+            problems = [_problem(e) for e in exc.errors(include_url=False)]
+        except CoalitionError as exc:
+            problems, status = [exc.message], exc.status
+        else:
+            return RedirectResponse(f"/actors/{actor_id}?saved=1", status_code=303)
+    db.rollback()
+    context = _context(db, caller, actor, privacy, values=values, errors=problems)
+    return render(request, "profile_edit.html", context, status)
+
+
+def _problem(error: Any) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ()))
+    return f"{where or 'form'}: {error.get('msg', 'invalid')}"
