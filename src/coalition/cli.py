@@ -58,7 +58,7 @@ def run_service(fn: Any) -> Any:
         problems = exc.details if isinstance(exc.details, list) else []
         for p in problems[:50]:
             err.print(
-                f"  - {p.get('where', '')}: {p.get('reason', p)}"
+                f"  - {p.get('where', '')}: {p.get('reason') or p.get('why') or p}"
                 if isinstance(p, dict)
                 else f"  - {p}"
             )

@@ -408,7 +408,7 @@ def analysis(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[st
         lambda: _analyse(db, network, _load(db, network), query),
     )
     return {
-        "network": network.slug,
+        "slug": network.slug,
         "data_version": network.data_version,
         "query": query.to_dict(),
         **{k: v for k, v in result.items() if k != "edges"},
@@ -560,7 +560,7 @@ def changes(
 
     result = _cached(db, network, f"changes|freq={freq}|{query.key}", compute)
     return {
-        "network": network.slug,
+        "slug": network.slug,
         "data_version": network.data_version,
         "freq": freq,
         **result,
