@@ -587,6 +587,32 @@ def next_for(db: Session, caller: Caller, conversation_id: int) -> NextOut:
     )
 
 
+def my_votes(
+    db: Session, caller: Caller, conversation_id: int
+) -> tuple[int | None, dict[int, int]]:
+    """The caller's participant number in the conversation (None before they take part) and
+    their vote on each statement (statement id → 1 agree, -1 disagree, 0 pass)."""
+    conv = load_conversation(db, caller, conversation_id)
+    if not caller.actor_ids:
+        return None, {}
+    actor = db.scalar(
+        select(func.min(Actor.id)).where(
+            Actor.id.in_(list(caller.actor_ids)), Actor.network_id == conv.network_id
+        )
+    )
+    participant = db.scalars(
+        select(Participant).where(
+            Participant.conversation_id == conv.id, Participant.actor_id == actor
+        )
+    ).first()
+    if actor is None or participant is None:
+        return None, {}
+    votes = db.execute(
+        select(Vote.statement_id, Vote.value).where(Vote.participant_id == participant.id)
+    ).all()
+    return participant.external_id, {int(sid): int(value) for sid, value in votes}
+
+
 def charter_markdown(db: Session, caller: Caller, conversation_id: int) -> str:
     """The coalition charter: what every group agrees on, with each group's support."""
     conv = load_conversation(db, caller, conversation_id)

@@ -62,9 +62,10 @@ class Dot:
     y: float
     colour: str
     label: str
+    mine: bool = False
 
 
-def opinion_map(res: ResultsOut) -> list[Dot]:
+def opinion_map(res: ResultsOut, me: int | None = None) -> list[Dot]:
     """Participants' positions scaled into the SVG's square, coloured by group."""
     if not res.participants:
         return []
@@ -84,8 +85,10 @@ def opinion_map(res: ResultsOut) -> list[Dot]:
             sx(p.x),
             sy(p.y),
             UNGROUPED if p.group is None else PALETTE[p.group % len(PALETTE)],
-            f"participant {p.external_id}: "
+            ("you" if p.external_id == me else f"participant {p.external_id}")
+            + ": "
             + ("not grouped" if p.group is None else f"group {p.group + 1}"),
+            p.external_id == me,
         )
         for p in res.participants
     ]
@@ -132,6 +135,7 @@ def conversation_page(
     moderator = deliberation.may_moderate(db, caller, conversation_id)
     member = caller.member_of(conv.network_id) and bool(caller.actor_ids)
     nxt = deliberation.next_for(db, caller, conversation_id) if member else None
+    _, mine = deliberation.my_votes(db, caller, conversation_id)
     return render(
         request,
         "deliberation/conversation.html",
@@ -141,6 +145,7 @@ def conversation_page(
             "next": nxt,
             "member": member,
             "moderator": moderator,
+            "mine": mine,
         },
     )
 
@@ -184,13 +189,17 @@ def results_page(
 ) -> Response:
     conv = deliberation.get_conversation(db, caller, conversation_id)
     res = deliberation.results(db, caller, conversation_id)
+    me, _ = deliberation.my_votes(db, caller, conversation_id)
+    my_group = next((p.group for p in res.participants if p.external_id == me), None)
     return render(
         request,
         "deliberation/results.html",
         {
             "conversation": conv,
             "results": res,
-            "dots": opinion_map(res),
+            "dots": opinion_map(res, me),
+            "me": me,
+            "my_group": my_group,
             "size": MAP_SIZE,
             "palette": PALETTE,
             "consensus": deliberation.charter_statements(res),
