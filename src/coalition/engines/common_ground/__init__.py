@@ -8,7 +8,8 @@ red-dwarf, its Python re-implementation.
 
 Modules: :mod:`.matrix` (votes, vote validation), :mod:`.projection` (PCA map),
 :mod:`.clustering` (groups), :mod:`.repness` (representative and consensus statements),
-:mod:`.consensus` (group-informed consensus, priority, routing), :mod:`.analysis` (all steps).
+:mod:`.consensus` (group-informed consensus, priority, routing), :mod:`.incremental`
+(Polis's warm-started updates and the replay of a vote log), :mod:`.analysis` (all steps).
 """
 
 from coalition.engines.common_ground.analysis import (
@@ -17,6 +18,7 @@ from coalition.engines.common_ground.analysis import (
     StatementRepness,
     analyze,
     next_statement,
+    replay,
 )
 from coalition.engines.common_ground.clustering import (
     Clustering,
@@ -27,6 +29,14 @@ from coalition.engines.common_ground.consensus import (
     comment_priorities,
     group_informed_consensus,
     next_statement_from,
+)
+from coalition.engines.common_ground.incremental import (
+    History,
+    KMeansClusters,
+    PolisUpdate,
+    polis_kmeans,
+    polis_update,
+    replay_history,
 )
 from coalition.engines.common_ground.matrix import (
     Moderation,
@@ -53,7 +63,10 @@ __all__ = [
     "Group",
     "GroundResult",
     "GroupStats",
+    "History",
+    "KMeansClusters",
     "Moderation",
+    "PolisUpdate",
     "Projection",
     "RepStatement",
     "StatementRepness",
@@ -68,6 +81,10 @@ __all__ = [
     "next_statement",
     "next_statement_from",
     "pca_project",
+    "polis_kmeans",
+    "polis_update",
+    "replay",
+    "replay_history",
     "select_consensus",
     "select_in_conv",
     "select_representative",

@@ -1,0 +1,721 @@
+"""Polis's incremental math: each update warm-starts from the previous one.
+
+Polis does not recompute a conversation from scratch. Its math worker polls the votes once a
+second and runs ``conv-update`` on each new batch, carrying state over from the previous
+update [2]_:
+
+* **in-conv** is sticky: once a participant enters clustering (``min(7, n_cmts)`` votes at
+  the time, or among the 15 most active while fewer than 15 qualify) they stay in.
+* **PCA** runs 100 power iterations started from the previous update's components (a new
+  statement's entry starts at 1) [3]_.
+* **Base clusters** (k = 100) start from the previous update's clusters: each is recentred on
+  its previous members' new positions, empty ones are dropped, clusters with identical centres
+  are merged, and while there are fewer clusters than ``min(k, distinct points)`` the point
+  farthest from every centre becomes a new cluster. Lloyd steps follow (at most 100; stop
+  when no centre moved by 0.01). The first update initialises with the first k distinct
+  points instead [4]_.
+* **Groups**: for each k = 2 … ``min(5, 2 + n_base // 12)`` the base-cluster centres are
+  clustered the same way (weighted by members), warm-started from that k's previous grouping;
+  at most 20 Lloyd steps — ``conversation.clj`` passes ``:cluster-iters``, a keyword
+  ``clusters/kmeans`` ignores, so its default ``max-iters 20`` applies [2]_ [4]_.
+* **k** is smoothed: the k with the best silhouette must win 4 updates in a row
+  (``group-k-buffer``) before the groups switch to it.
+
+So Polis's groups are a product of the conversation's history: the same final votes, replayed
+in time order, give Polis's groups, while a from-scratch k-means may settle in another local
+optimum. :func:`polis_update` is one such update; :func:`replay_history` runs the updates a
+timestamped vote log implies (batches of ``batch_ms`` = 1 s, the poller's default interval);
+:func:`~coalition.engines.common_ground.analysis.analyze` accepts a :class:`History` to do
+the same for a live conversation.
+
+References
+----------
+.. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
+   spaces", Recerca 26(2), 2021 — "Clustering" (base clusters, k by silhouette).
+.. [2] compdemocracy/polis, ``math/src/polismath/math/conversation.clj``
+   (``base-conv-update-graph``: ``:in-conv``; ``small-conv-update-graph``: ``:pca``,
+   ``:base-clusters``, ``:group-clusterings``, ``:group-k-smoother``) and
+   ``math/src/polismath/poller.clj`` (``polling-interval`` default 1000 ms).
+.. [3] compdemocracy/polis, ``math/src/polismath/math/pca.clj`` (``power-iteration``,
+   ``powerit-pca``: 100 iterations, start vectors padded with 1).
+.. [4] compdemocracy/polis, ``math/src/polismath/math/clusters.clj`` (``kmeans``,
+   ``init-clusters``, ``clean-start-clusters``, ``safe-recenter-clusters``,
+   ``uniqify-clusters``, ``most-distal``, ``cluster-step``, ``same-clustering?``,
+   ``silhouette``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from coalition.engines.common_ground.clustering import Clustering, select_in_conv
+from coalition.engines.common_ground.matrix import VoteMatrix
+from coalition.engines.common_ground.projection import Projection, pca_project
+
+__all__ = [
+    "History",
+    "KMeansClusters",
+    "PolisUpdate",
+    "polis_kmeans",
+    "polis_silhouette",
+    "polis_update",
+    "replay_history",
+    "update_batches",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+SAME_CLUSTERING = 0.01
+"""Lloyd iterations stop when every (sorted) centre moved less than this (``same-clustering?``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class KMeansClusters:
+    """A clustering as Polis carries it between updates: the members of each cluster id.
+
+    ``members[i]`` (a participant index for base clusters, a base-cluster id for groups)
+    belongs to cluster ``ids[i]``. Centres are not kept: each update recentres every cluster
+    on its members' new positions.
+    """
+
+    members: IntArray
+    ids: IntArray
+
+    @classmethod
+    def empty(cls) -> KMeansClusters:
+        """No clusters (the state before the first update)."""
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """What one Polis update hands to the next (the persisted part of ``conv``).
+
+    Attributes
+    ----------
+    in_conv : (n_participants,) bool array
+        Participants in clustering; they stay in.
+    components : (2, n_statements) array
+        PCA components, the next power iteration's start vectors.
+    columns : (n_statements,) bool array
+        Statements that were columns (had votes) at this update; a statement that becomes a
+        column later starts its power iteration at 1, as Polis pads its start vectors.
+    base : KMeansClusters
+        Base clusters (participant index → base id).
+    groupings : dict[int, KMeansClusters]
+        For each k tried, the grouping of base ids into group ids.
+    last_k, last_k_count, smoothed_k : int
+        The k smoother: the best k of the last update, how many updates in a row it won, and
+        the k in use (0 when none yet).
+    updates : int
+        Number of updates so far.
+    """
+
+    in_conv: BoolArray
+    components: FloatArray
+    columns: BoolArray
+    base: KMeansClusters
+    groupings: dict[int, KMeansClusters] = field(default_factory=dict)
+    last_k: int = 0
+    last_k_count: int = 0
+    smoothed_k: int = 0
+    updates: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class PolisUpdate:
+    """Result of :func:`polis_update`: the map, the groups and the history to carry on."""
+
+    projection: Projection
+    in_conv: BoolArray
+    clustering: Clustering
+    history: History
+
+
+# -- k-means as in clusters.clj --------------------------------------------------------------
+
+
+def _sq_dists(points: FloatArray, centers: FloatArray) -> FloatArray:
+    """Squared Euclidean distances, (n, c), one coordinate at a time (exact, no expansion)."""
+    out = np.zeros((points.shape[0], centers.shape[0]))
+    for d in range(points.shape[1]):
+        diff = points[:, d, None] - centers[None, :, d]
+        out += diff * diff
+    return out
+
+
+def _n_distinct(points: FloatArray) -> int:
+    """Number of distinct rows."""
+    if points.shape[0] < 2:
+        return int(points.shape[0])
+    srt = points[np.lexsort(points.T[::-1])]
+    return 1 + int(np.count_nonzero(np.any(srt[1:] != srt[:-1], axis=1)))
+
+
+def _weighted_centers(
+    points: FloatArray, assign: IntArray, n_clusters: int, weights: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted mean of each cluster's points, and each cluster's total weight."""
+    mass: FloatArray = np.bincount(assign, weights=weights, minlength=n_clusters).astype(np.float64)
+    centers = np.full((n_clusters, points.shape[1]), np.nan)
+    filled = mass > 0
+    for d in range(points.shape[1]):
+        sums = np.bincount(assign, weights=weights * points[:, d], minlength=n_clusters)
+        np.divide(sums, mass, out=centers[:, d], where=filled)
+    return centers, mass
+
+
+def _same_clustering(a: FloatArray, b: FloatArray) -> bool:
+    """``same-clustering?``: centres sorted, paired, all within :data:`SAME_CLUSTERING`."""
+    sa = a[np.lexsort(a.T[::-1])]
+    sb = b[np.lexsort(b.T[::-1])]
+    n = min(sa.shape[0], sb.shape[0])
+    return bool(np.all(np.linalg.norm(sa[:n] - sb[:n], axis=1) < SAME_CLUSTERING))
+
+
+def _first_distinct(points: FloatArray, k: int) -> FloatArray:
+    """``init-clusters``: the first ``k`` distinct points, in order."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def _clean_start(
+    points: FloatArray,
+    names: IntArray,
+    previous: KMeansClusters,
+    k: int,
+    weights: FloatArray,
+) -> tuple[IntArray, IntArray]:
+    """``clean-start-clusters``: warm-start clusters from the previous update's members.
+
+    Returns the cluster ids (ascending, as Polis sorts clusters by id) and each point's
+    cluster index into them (-1 for points that were in no previous cluster).
+    """
+    n = names.shape[0]
+    order = np.argsort(names, kind="stable")
+    where = np.searchsorted(names, previous.members, sorter=order)
+    where = np.minimum(where, max(n - 1, 0))
+    present = (n > 0) & (names[order[where]] == previous.members) if n else np.zeros(0, bool)
+    point_of = order[where[present]] if n else np.zeros(0, dtype=np.int64)
+    prev_ids = previous.ids[present]
+    assign = np.full(n, -1, dtype=np.int64)
+    if prev_ids.size == 0:
+        # safe-recenter-clusters: nothing left, so one big cluster with a fresh id.
+        ids = np.array([int(previous.ids.max()) + 1 if previous.ids.size else 0], dtype=np.int64)
+        assign[:] = 0
+    else:
+        ids, idx = np.unique(prev_ids, return_inverse=True)
+        assign[point_of] = idx
+    centers, mass = _weighted_centers(
+        points, np.maximum(assign, 0), ids.size, weights * (assign >= 0)
+    )
+
+    # uniqify-clusters: clusters whose centres coincide are merged into the one with more
+    # members (the later one on a tie), in id order.
+    if _n_distinct(centers) < ids.size:
+        _, inverse = np.unique(centers, axis=0, return_inverse=True)
+        sizes = np.bincount(assign[assign >= 0], minlength=ids.size)
+        target = np.arange(ids.size)
+        merged_id = ids.copy()
+        kept: dict[int, int] = {}
+        for c in range(ids.size):
+            key = int(inverse.ravel()[c])
+            if key not in kept:
+                kept[key] = c
+                continue
+            first = kept[key]
+            if sizes[first] <= sizes[c]:
+                merged_id[first] = ids[c]
+            sizes[first] += sizes[c]
+            target[c] = first
+        keep = np.flatnonzero(target == np.arange(ids.size))
+        renumber = np.full(ids.size, -1, dtype=np.int64)
+        renumber[keep] = np.arange(keep.size)
+        assign = np.where(assign >= 0, renumber[target[np.maximum(assign, 0)]], -1)
+        new_ids = merged_id[keep]
+        order_ids = np.argsort(new_ids, kind="stable")
+        rank = np.empty_like(order_ids)
+        rank[order_ids] = np.arange(order_ids.size)
+        ids = new_ids[order_ids]
+        assign = np.where(assign >= 0, rank[np.maximum(assign, 0)], -1)
+
+    possible = min(k, _n_distinct(points)) if ids.size < k else k
+    while ids.size < possible:
+        centers, _ = _weighted_centers(
+            points, np.maximum(assign, 0), ids.size, weights * (assign >= 0)
+        )
+        nearest = _sq_dists(points, centers).min(axis=1)
+        # most-distal: the farthest point from its nearest centre (the last one on a tie).
+        o = n - 1 - int(np.argmax(nearest[::-1]))
+        if not nearest[o] > 0:
+            break
+        assign[o] = ids.size
+        ids = np.append(ids, int(ids.max()) + 1)
+    return ids, assign
+
+
+def polis_kmeans(
+    points: npt.ArrayLike,
+    names: npt.ArrayLike,
+    k: int,
+    *,
+    previous: KMeansClusters | None = None,
+    max_iters: int = 20,
+    weights: npt.ArrayLike | None = None,
+) -> tuple[KMeansClusters, FloatArray, IntArray]:
+    """Polis's k-means, warm-started from the previous update's clusters (``clusters/kmeans``).
+
+    Parameters
+    ----------
+    points : (n, d) array-like
+        Points to cluster.
+    names : (n,) array-like of int
+        A stable name per point (participant index, base-cluster id), unique.
+    k : int
+        Number of clusters wanted.
+    previous : KMeansClusters, optional
+        Last update's clusters. Without them (or when empty) the first ``k`` distinct points
+        are the initial centres (``init-clusters``).
+    max_iters : int
+        Lloyd steps after the first (Polis: 100 for base clusters, 20 for groups).
+    weights : (n,) array-like, optional
+        Point weights (members of each base cluster, for the group step).
+
+    Returns
+    -------
+    clusters : KMeansClusters
+        Members and ids, for the next update.
+    centers : (c, d) array
+        Centre of each cluster, rows in ascending id order (``clusters.ids`` sorted unique).
+    assign : (n,) int array
+        Index of each point's cluster into ``centers``.
+
+    Notes
+    -----
+    Each Lloyd step assigns every point to its nearest centre (the first on a tie), drops
+    clusters left empty and moves centres to the (weighted) mean; iteration stops when no
+    centre moved by 0.01 or after ``max_iters`` + 1 steps. Cost O(n · c) per step.
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    nm = np.asarray(names, dtype=np.int64)
+    n = pts.shape[0]
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if n == 0 or k < 1:
+        return KMeansClusters.empty(), np.zeros((0, pts.shape[1] if pts.ndim == 2 else 2)), nm * 0
+    if previous is not None and previous.members.size:
+        ids, assign = _clean_start(pts, nm, previous, k, w)
+        centers, _ = _weighted_centers(pts, np.maximum(assign, 0), ids.size, w * (assign >= 0))
+    else:
+        centers = _first_distinct(pts, k)
+        ids = np.arange(centers.shape[0], dtype=np.int64)
+    for remaining in range(max_iters, -1, -1):
+        assign = np.argmin(_sq_dists(pts, centers), axis=1).astype(np.int64)
+        new_centers, mass = _weighted_centers(pts, assign, ids.size, w)
+        used = np.bincount(assign, minlength=ids.size) > 0
+        if not np.all(used):
+            remap = np.cumsum(used) - 1
+            assign = remap[assign]
+            ids = ids[used]
+            new_centers = new_centers[used]
+        done = remaining == 0 or _same_clustering(centers, new_centers)
+        centers = new_centers
+        if done:
+            break
+    return KMeansClusters(members=nm.copy(), ids=ids[assign]), centers, assign
+
+
+def polis_silhouette(points: FloatArray, assign: IntArray, dist: FloatArray | None = None) -> float:
+    """Mean silhouette of a clustering of ``points`` (``clusters/silhouette``), unweighted.
+
+    A point alone in its cluster scores 0; needs at least two clusters. ``dist``, the
+    points' distance matrix, may be given to share it between clusterings.
+    """
+    n = points.shape[0]
+    n_clusters = int(assign.max()) + 1 if n else 0
+    if n_clusters < 2:
+        return 0.0
+    if dist is None:
+        dist = np.sqrt(_sq_dists(points, points))
+    onehot = np.zeros((n, n_clusters))
+    onehot[np.arange(n), assign] = 1.0
+    sums = dist @ onehot
+    sizes = onehot.sum(axis=0)
+    own = sizes[assign]
+    a = sums[np.arange(n), assign] / np.maximum(own - 1, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = sums / sizes
+    means[np.arange(n), assign] = np.inf
+    means[:, sizes == 0] = np.inf
+    b = means.min(axis=1)
+    denom = np.maximum(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(denom > 0, (b - a) / denom, 0.0)
+    s[own <= 1] = 0.0
+    return float(s.mean())
+
+
+# -- one update ------------------------------------------------------------------------------
+
+
+def polis_update(
+    matrix: VoteMatrix,
+    history: History | None,
+    *,
+    zeroed: Collection[int] | BoolArray = (),
+    seed: int = 0,
+    min_votes: int = 7,
+    greedy_n: int = 15,
+    base_k: int = 100,
+    max_k: int = 5,
+    base_iters: int = 100,
+    group_iters: int = 20,
+    pca_iters: int = 100,
+    k_buffer: int = 4,
+    keep_participants: Collection[int] = (),
+    force_k: int | None = None,
+) -> PolisUpdate:
+    """One Polis math update of ``matrix`` (the votes so far), warm-started from ``history``.
+
+    Parameters
+    ----------
+    matrix : VoteMatrix
+        All last votes up to this update. Participant and statement indices must keep their
+        meaning from one update to the next (give the final shape from the start).
+    history : History or None
+        The previous update's :attr:`PolisUpdate.history`; None for the first update.
+    zeroed : collection of int or bool mask
+        Moderated-out and meta statements.
+    seed : int
+        Seed of the random power-iteration start of the first update (Polis: ``rand``).
+    min_votes, greedy_n : int
+        ``in-conv`` rule (7 votes, or the 15 most active).
+    base_k, max_k : int
+        Base clusters (100) and most groups tried (5).
+    base_iters, group_iters, pca_iters : int
+        Iteration caps: 100 Lloyd steps for base clusters, 20 for groups, 100 power iterations.
+    k_buffer : int
+        Updates in a row a new best k must win before groups switch to it (4).
+    keep_participants : collection of int
+        Participants to put in clustering in addition to the sticky ones.
+    force_k : int, optional
+        Describe the grouping for this k instead of the smoothed one (when it was computed);
+        the history's smoother is unaffected.
+
+    Returns
+    -------
+    PolisUpdate
+        The map, ``in_conv``, the clustering (groups ordered by size, 0 = largest) and the
+        history for the next update.
+    """
+    step = _polis_step(
+        matrix,
+        history,
+        zeroed=zeroed,
+        seed=seed,
+        min_votes=min_votes,
+        greedy_n=greedy_n,
+        base_k=base_k,
+        max_k=max_k,
+        base_iters=base_iters,
+        group_iters=group_iters,
+        pca_iters=pca_iters,
+        k_buffer=k_buffer,
+        keep_participants=keep_participants,
+    )
+    h = step.history
+    clustering = _clustering(
+        matrix.n_participants,
+        step.members,
+        step.member_base,
+        step.base_centers,
+        step.base_weights,
+        step.assigns,
+        step.silhouettes,
+        force_k
+        if force_k in step.assigns
+        else (h.smoothed_k if h.smoothed_k in step.assigns else 0),
+    )
+    return PolisUpdate(
+        projection=step.projection, in_conv=h.in_conv, clustering=clustering, history=h
+    )
+
+
+class _Step(NamedTuple):
+    projection: Projection
+    members: IntArray
+    member_base: IntArray
+    base_centers: FloatArray
+    base_weights: IntArray
+    assigns: dict[int, IntArray]
+    silhouettes: dict[int, float]
+    history: History
+
+
+def _polis_step(
+    matrix: VoteMatrix,
+    history: History | None,
+    *,
+    zeroed: Collection[int] | BoolArray,
+    seed: int,
+    min_votes: int,
+    greedy_n: int,
+    base_k: int,
+    max_k: int,
+    base_iters: int,
+    group_iters: int,
+    pca_iters: int,
+    k_buffer: int,
+    keep_participants: Collection[int] = (),
+) -> _Step:
+    """The update itself, without describing the groups (what a replay needs)."""
+    n_p, n_s = matrix.n_participants, matrix.n_statements
+    start = None
+    if history is not None and history.components.shape == (2, n_s):
+        start = history.components.copy()
+        start[:, ~history.columns] = 1.0  # a statement new since then starts at 1
+    projection = pca_project(
+        matrix,
+        zeroed=zeroed,
+        seed=seed,
+        svd_solver="power",
+        start_components=start,
+        power_iters=pca_iters,
+    )
+    keep = {int(i) for i in keep_participants}
+    if history is not None and history.in_conv.shape == (n_p,):
+        keep.update(np.flatnonzero(history.in_conv).tolist())
+    in_conv = select_in_conv(
+        matrix.participant_vote_counts(),
+        int(projection.active.sum()),
+        min_votes=min_votes,
+        greedy_n=greedy_n,
+        keep=keep,
+    )
+    members = np.flatnonzero(in_conv)
+    prev_base = history.base if history is not None else None
+    base, base_centers, member_base = polis_kmeans(
+        projection.positions[members], members, base_k, previous=prev_base, max_iters=base_iters
+    )
+    base_ids = np.unique(base.ids)
+    base_weights = np.bincount(member_base, minlength=base_ids.size).astype(np.int64)
+
+    # max-k-fn: min(max-k, 2 + n_base // 12); each k warm-started from its own last grouping.
+    top = min(max_k, 2 + base_ids.size // 12)
+    base_dist = np.sqrt(_sq_dists(base_centers, base_centers))
+    groupings: dict[int, KMeansClusters] = {}
+    assigns: dict[int, IntArray] = {}
+    silhouettes: dict[int, float] = {}
+    for k in range(2, top + 1):
+        prev = history.groupings.get(k) if history is not None else None
+        grouping, _, assign = polis_kmeans(
+            base_centers,
+            base_ids,
+            k,
+            previous=prev,
+            max_iters=group_iters,
+            weights=base_weights,
+        )
+        groupings[k] = grouping
+        if base_ids.size and int(assign.max()) >= 1:
+            assigns[k] = assign
+            silhouettes[k] = polis_silhouette(base_centers, assign, base_dist)
+
+    # group-k-smoother: a new best k must win k_buffer updates in a row.
+    last_k, last_count, smoothed = 0, 0, 0
+    if history is not None:
+        last_k, last_count, smoothed = history.last_k, history.last_k_count, history.smoothed_k
+    if silhouettes:
+        this_k = max(silhouettes, key=lambda kk: (silhouettes[kk], kk))  # max-key: last on ties
+        last_count = last_count + 1 if this_k == last_k else 1
+        if last_count >= k_buffer or smoothed not in assigns:
+            smoothed = this_k
+        last_k = this_k
+    new_history = History(
+        in_conv=in_conv,
+        components=projection.components.copy(),
+        columns=projection.active.copy(),
+        base=base,
+        groupings=groupings,
+        last_k=last_k,
+        last_k_count=last_count,
+        smoothed_k=smoothed,
+        updates=(history.updates if history is not None else 0) + 1,
+    )
+    return _Step(
+        projection=projection,
+        members=members,
+        member_base=member_base,
+        base_centers=base_centers,
+        base_weights=base_weights,
+        assigns=assigns,
+        silhouettes=silhouettes,
+        history=new_history,
+    )
+
+
+def _order_groups(
+    assign: IntArray, weights: IntArray, centers: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Group ids 0..k-1 by decreasing members (ties: by centre x, then y), with centres."""
+    k = int(assign.max()) + 1
+    sizes = np.bincount(assign, weights=weights, minlength=k)
+    means, _ = _weighted_centers(centers, assign, k, weights.astype(np.float64))
+    order = sorted(range(k), key=lambda g: (-sizes[g], means[g, 0], means[g, 1]))
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(k)
+    return rank[assign], means[order]
+
+
+def _clustering(
+    n_participants: int,
+    members: IntArray,
+    member_base: IntArray,
+    base_centers: FloatArray,
+    base_weights: IntArray,
+    assigns: Mapping[int, IntArray],
+    silhouettes: Mapping[int, float],
+    k: int,
+) -> Clustering:
+    labels = np.full(n_participants, -1, dtype=np.int64)
+    base_labels = np.full(n_participants, -1, dtype=np.int64)
+    base_labels[members] = member_base
+    candidates = {kk: _order_groups(a, base_weights, base_centers)[0] for kk, a in assigns.items()}
+    if k:
+        base_groups, centers = _order_groups(assigns[k], base_weights, base_centers)
+        labels[members] = base_groups[member_base]
+    else:
+        base_groups = np.full(base_centers.shape[0], -1, dtype=np.int64)
+        centers = np.zeros((0, 2))
+    return Clustering(
+        labels=labels,
+        k=int(centers.shape[0]),
+        silhouettes=dict(silhouettes),
+        centers=centers,
+        base_labels=base_labels,
+        base_centers=base_centers,
+        base_weights=base_weights,
+        base_groups=base_groups,
+        candidates=candidates,
+    )
+
+
+# -- replaying a vote log --------------------------------------------------------------------
+
+
+def update_batches(timestamps: npt.ArrayLike, batch_ms: float = 1000.0) -> IntArray:
+    """Where Polis's updates fall in a time-sorted vote log: the end index of each batch.
+
+    Votes are grouped into consecutive windows of ``batch_ms`` milliseconds from the first
+    vote — the poller fetches the votes created since its last poll once a second, and each
+    non-empty poll triggers one update.
+
+    Examples
+    --------
+    >>> update_batches([0, 10, 999, 1000, 5000], 1000).tolist()
+    [3, 4, 5]
+    """
+    ts = np.asarray(timestamps, dtype=np.float64)
+    if ts.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    window = np.floor((ts - ts[0]) / batch_ms)
+    ends = np.flatnonzero(np.diff(window) != 0) + 1
+    return np.append(ends, ts.size).astype(np.int64)
+
+
+def replay_history(
+    participants: npt.ArrayLike,
+    statements: npt.ArrayLike,
+    values: npt.ArrayLike,
+    timestamps: npt.ArrayLike,
+    *,
+    n_participants: int,
+    n_statements: int,
+    batch_ms: float = 1000.0,
+    zeroed: Collection[int] | BoolArray = (),
+    seed: int = 0,
+    stop_before_last: bool = True,
+    min_votes: int = 7,
+    greedy_n: int = 15,
+    base_k: int = 100,
+    max_k: int = 5,
+    base_iters: int = 100,
+    group_iters: int = 20,
+    pca_iters: int = 100,
+    k_buffer: int = 4,
+) -> tuple[History | None, int]:
+    """Run Polis's updates over a timestamped vote log, as its math worker ran them.
+
+    Parameters
+    ----------
+    participants, statements, values, timestamps : array-like
+        The votes (re-votes included), as for :meth:`VoteMatrix.from_arrays`.
+    n_participants, n_statements : int
+        Final shape; indices keep their meaning across updates.
+    batch_ms : float
+        Poll interval (Polis: 1000 ms); see :func:`update_batches`.
+    zeroed : collection of int or bool mask
+        Moderated-out and meta statements (their final state, for every update: an export
+        does not say when moderation happened).
+    seed : int
+        Seed of the first update's power-iteration start.
+    stop_before_last : bool
+        Stop before the last batch, so the caller can run the last update with the full
+        analysis (:func:`~coalition.engines.common_ground.analysis.analyze` with
+        ``history=``); otherwise run every batch.
+    min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer : int
+        As for :func:`polis_update`.
+
+    Returns
+    -------
+    history : History or None
+        The state after the updates run (None if none ran).
+    n_updates : int
+        Updates the log implies in all (the last included even when not run here).
+
+    Notes
+    -----
+    Each update rebuilds the matrix from the votes so far (O(V log V)) and runs the
+    clustering steps only (no repness): about a millisecond per update for a conversation
+    of a few hundred participants. Replaying is meant for imported conversations of modest
+    size; a live conversation keeps its :class:`History` from one analysis to the next.
+    """
+    p = np.asarray(participants, dtype=np.int64).ravel()
+    s = np.asarray(statements, dtype=np.int64).ravel()
+    v = np.asarray(values).ravel()
+    ts = np.asarray(timestamps).ravel()
+    order = np.argsort(ts, kind="stable")
+    p, s, v, ts = p[order], s[order], v[order], ts[order]
+    ends = update_batches(ts, batch_ms)
+    run = ends[:-1] if stop_before_last else ends
+    history: History | None = None
+    for end in run:
+        matrix = VoteMatrix.from_arrays(
+            p[:end],
+            s[:end],
+            v[:end],
+            ts[:end],
+            n_participants=n_participants,
+            n_statements=n_statements,
+        )
+        history = _polis_step(
+            matrix,
+            history,
+            zeroed=zeroed,
+            seed=seed,
+            min_votes=min_votes,
+            greedy_n=greedy_n,
+            base_k=base_k,
+            max_k=max_k,
+            base_iters=base_iters,
+            group_iters=group_iters,
+            pca_iters=pca_iters,
+            k_buffer=k_buffer,
+        ).history
+    return history, int(ends.size)
