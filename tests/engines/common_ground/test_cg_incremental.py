@@ -197,8 +197,8 @@ def test_update_batches() -> None:
 def _log(planted_matrix: VoteMatrix, seed: int) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
     rows, cols, vals = planted_matrix.rows, planted_matrix.indices, planted_matrix.values
-    # participants arrive one after another, each voting over a minute
-    t = rows * 60_000 + rng.integers(0, 60_000, rows.size)
+    # participants arrive one after another, each voting over three seconds
+    t = rows * 5_000 + rng.integers(0, 3_000, rows.size)
     return rows, cols, vals, t
 
 

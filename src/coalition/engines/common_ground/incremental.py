@@ -52,6 +52,7 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from coalition.engines.common_ground.clustering import Clustering, select_in_conv
 from coalition.engines.common_ground.matrix import VoteMatrix
@@ -649,6 +650,7 @@ def replay_history(
     group_iters: int = 20,
     pca_iters: int = 100,
     k_buffer: int = 4,
+    n_threads: int | None = 1,
 ) -> tuple[History | None, int]:
     """Run Polis's updates over a timestamped vote log, as its math worker ran them.
 
@@ -671,6 +673,10 @@ def replay_history(
         ``history=``); otherwise run every batch.
     min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer : int
         As for :func:`polis_update`.
+    n_threads : int or None
+        Threads the native pools may use (see
+        :func:`~coalition.engines.common_ground.analysis.analyze`): thousands of tiny
+        eigendecompositions are slowed down, not sped up, by more threads.
 
     Returns
     -------
@@ -695,27 +701,28 @@ def replay_history(
     ends = update_batches(ts, batch_ms)
     run = ends[:-1] if stop_before_last else ends
     history: History | None = None
-    for end in run:
-        matrix = VoteMatrix.from_arrays(
-            p[:end],
-            s[:end],
-            v[:end],
-            ts[:end],
-            n_participants=n_participants,
-            n_statements=n_statements,
-        )
-        history = _polis_step(
-            matrix,
-            history,
-            zeroed=zeroed,
-            seed=seed,
-            min_votes=min_votes,
-            greedy_n=greedy_n,
-            base_k=base_k,
-            max_k=max_k,
-            base_iters=base_iters,
-            group_iters=group_iters,
-            pca_iters=pca_iters,
-            k_buffer=k_buffer,
-        ).history
+    with threadpool_limits(limits=n_threads):
+        for end in run:
+            matrix = VoteMatrix.from_arrays(
+                p[:end],
+                s[:end],
+                v[:end],
+                ts[:end],
+                n_participants=n_participants,
+                n_statements=n_statements,
+            )
+            history = _polis_step(
+                matrix,
+                history,
+                zeroed=zeroed,
+                seed=seed,
+                min_votes=min_votes,
+                greedy_n=greedy_n,
+                base_k=base_k,
+                max_k=max_k,
+                base_iters=base_iters,
+                group_iters=group_iters,
+                pca_iters=pca_iters,
+                k_buffer=k_buffer,
+            ).history
     return history, int(ends.size)

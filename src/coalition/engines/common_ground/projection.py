@@ -245,11 +245,15 @@ def _power_components(
         if v is None or not np.any(v):
             v = rng.random(n_cols)
         if gram is not None:
-            deflated = gram
-            for pc in found:  # factor-matrix: P XᵀX P with P = I - pc pcᵀ
-                proj = np.eye(n_cols) - np.outer(pc, pc)
-                deflated = proj @ deflated @ proj
-            v, eigval = _power_closed_form(deflated, v, iters)
+            if not found:
+                eig = np.linalg.eigh(gram)
+                v, eigval = _power_closed_form(gram, v, iters, eig)
+            else:  # factor-matrix: P XᵀX P with P = I - pc pcᵀ
+                known = _deflated_eig(eig, found[0])
+                if known is None:
+                    proj = np.eye(n_cols) - np.outer(found[0], found[0])
+                    known = np.linalg.eigh(proj @ gram @ proj)
+                v, eigval = _power_closed_form(gram, v, iters, known)
         else:
             assert sub_t is not None
             v, eigval = _power_loop(sub.tocsr(), sub_t, found, v, iters)
@@ -283,16 +287,22 @@ def _power_loop(
     return v, eigval
 
 
-def _power_closed_form(gram: FloatArray, start: FloatArray, iters: int) -> tuple[FloatArray, float]:
+def _power_closed_form(
+    gram: FloatArray,
+    start: FloatArray,
+    iters: int,
+    eig: tuple[FloatArray, FloatArray] | None = None,
+) -> tuple[FloatArray, float]:
     """``power-iteration`` on a symmetric PSD matrix, all steps at once.
 
     After t products the vector is ``U (λ/λmax)^t c`` normalised (``gram = U diag(λ) Uᵀ``,
     ``c = Uᵀ start``), and the eigenvalue estimate of step t is ``|gram v_(t-1)|``. Polis
     stops when that estimate no longer changes or after ``iters`` + 1 products; here "no
     longer changes" is a relative change within 4 machine epsilons. Same result as the
-    loop, O(m³) once instead of O(iters · m²) Python steps.
+    loop, O(m³) once instead of O(iters · m²) Python steps. ``eig``, the eigendecomposition
+    ``(λ, U)`` of the matrix if already known, is used instead of ``gram``.
     """
-    lam, vecs = np.linalg.eigh(gram)
+    lam, vecs = np.linalg.eigh(gram) if eig is None else eig
     top = float(lam[-1])
     if not top > 0:
         return np.zeros_like(start), 0.0
@@ -309,6 +319,24 @@ def _power_closed_form(gram: FloatArray, start: FloatArray, iters: int) -> tuple
     stop = int(np.argmax(change)) + 1 if np.any(change) else iters
     direction = vecs @ weighted[stop + 1]
     return direction / np.linalg.norm(direction), float(estimates[stop])
+
+
+def _deflated_eig(
+    eig: tuple[FloatArray, FloatArray], found: FloatArray
+) -> tuple[FloatArray, FloatArray] | None:
+    """Eigendecomposition of P·gram·P (P = I − found foundᵀ) from gram's, when ``found`` is
+    gram's top eigenvector (a simple one, to machine precision): the same vectors, the top
+    eigenvalue 0. None otherwise (then it must be computed)."""
+    lam, vecs = eig
+    if lam.size < 2 or not lam[-1] > 0:
+        return None
+    simple = lam[-1] - lam[-2] > 1e-8 * lam[-1]
+    if not simple or abs(float(vecs[:, -1] @ found)) < 1.0 - 1e-12:
+        return None
+    lam = lam.copy()
+    lam[-1] = 0.0
+    order = np.argsort(lam, kind="stable")
+    return lam[order], vecs[:, order]
 
 
 def _leading_components(
