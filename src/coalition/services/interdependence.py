@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -432,13 +433,47 @@ def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any
     return _cached(db, network, "layout", compute)
 
 
+_VIEWS: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = OrderedDict()
+VIEWS_KEPT = 8
+"""Assembled map views kept in this process (the drawing's JSON for the latest versions), so
+that the page and its data request do not re-read and re-encode the cached results."""
+
+
+def _view(db: Session, network: Network, query: MapQuery) -> tuple[dict[str, Any], bytes]:
+    where = str(getattr(db.get_bind(), "url", ""))
+    key = (where, network.id, network.created_at, network.data_version, query.key)
+    hit = _VIEWS.get(key)
+    if hit is not None:
+        _VIEWS.move_to_end(key)
+        return hit
+    view = _assemble_view(db, network, query)
+    entry = (view, dumps(view).encode())
+    _VIEWS[key] = entry
+    while len(_VIEWS) > VIEWS_KEPT:
+        _VIEWS.popitem(last=False)
+    return entry
+
+
 def map_view(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[str, Any]:
     """What the map page draws: actors with positions and metrics, linked pairs, summary.
 
     Positions come from one layout of the whole network (cached), so actors keep their
     place when the tie-type filter or the time slider changes what is drawn.
     """
-    network = _member_network(db, caller, slug)
+    return _view(db, _member_network(db, caller, slug), query)[0]
+
+
+def map_view_json(db: Session, caller: Caller, slug: str, query: MapQuery) -> bytes:
+    """:func:`map_view` as compact JSON bytes (what the page fetches)."""
+    return _view(db, _member_network(db, caller, slug), query)[1]
+
+
+def _short(values: list[Any]) -> list[Any]:
+    """Floats to 5 significant digits (what a drawing and its side panel need)."""
+    return [float(f"{v:.5g}") if isinstance(v, float) else v for v in values]
+
+
+def _assemble_view(db: Session, network: Network, query: MapQuery) -> dict[str, Any]:
     loaded: list[_MapData] = []
 
     def data() -> _MapData:
@@ -468,7 +503,7 @@ def map_view(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[st
             "kind": cols["kind"],
             "x": [pos["x"][j] for j in at],
             "y": [pos["y"][j] for j in at],
-            **{c: cols[c] for c in METRIC_COLUMNS},
+            **{c: _short(cols[c]) for c in METRIC_COLUMNS},
         },
         "edges": result["edges"],
         "summary": _summary(result["network"]),

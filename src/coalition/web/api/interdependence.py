@@ -85,8 +85,10 @@ def map_view(
     projection: ProjectionParam = "none",
 ) -> Response:
     """What the map page draws: actors with positions and metrics, linked pairs, periods."""
-    payload = service.map_view(db, caller, slug, map_query(types, at, since, period, projection))
-    return Response(service.dumps(payload), media_type="application/json")
+    payload = service.map_view_json(
+        db, caller, slug, map_query(types, at, since, period, projection)
+    )
+    return Response(payload, media_type="application/json")
 
 
 @router.get("/api/networks/{slug}/map/changes")

@@ -21,7 +21,6 @@
   var data = null;
   var index = {};
   var selected = null;
-  var started = performance.now();
 
   function say(text) { if (statusEl) statusEl.textContent = text; }
 
@@ -103,9 +102,10 @@
         return Object.assign({}, attrs, { hidden: true });
       });
       renderer.once("afterRender", function () {
-        var ms = Math.round(performance.now() - started);
+        var ms = Math.round(performance.now());  // since the navigation started
         canvas.dataset.drawnMs = String(ms);
         canvas.dataset.drawn = "true";
+        canvas.dataset.nodes = String(graph.order);
         say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn. Scroll to zoom, drag to move, click an actor for its metrics.");
         document.dispatchEvent(new CustomEvent("map:drawn", { detail: { ms: ms } }));
       });
@@ -182,15 +182,28 @@
     return parts.length ? "?" + parts.join("&") : "";
   }
 
+  var requested = 0;
+  var loading = false;
+
   function load(url) {
+    var mine = ++requested;
+    loading = true;
     say("Loading the map…");
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(url, { credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) return r.json().then(function (b) { throw new Error(b.detail || r.statusText); });
         return r.json();
       })
-      .then(draw)
-      .catch(function (err) { say("The map could not be drawn: " + err.message); });
+      .then(function (payload) {
+        if (mine !== requested) return;  // a newer request is on its way: draw only the last
+        draw(payload);
+        loading = false;
+      })
+      .catch(function (err) {
+        if (mine !== requested) return;
+        loading = false;
+        say("The map could not be drawn: " + err.message);
+      });
   }
 
   function refetch() {
@@ -228,5 +241,14 @@
       }
     });
   }
+  /* A read-only view of what is drawn (used by the browser tests). */
+  window.coalitionMap = {
+    nodes: function () { return graph.order; },
+    edges: function () { return graph.size; },
+    query: function () { return query(true); },
+    loading: function () { return loading; },
+    colours: function () { return graph.mapNodes(function (n, a) { return a.color; }).join(","); },
+    sizes: function () { return graph.mapNodes(function (n, a) { return a.size; }).join(","); },
+  };
   load(canvas.dataset.source);
 })();
