@@ -165,7 +165,7 @@
       });
     if (focusCamera && renderer) {
       var pos = renderer.getNodeDisplayData(id);
-      if (pos) renderer.getCamera().animate({ x: pos.x, y: pos.y, ratio: 0.25 }, { duration: 400 });
+      if (pos) renderer.getCamera().animate({ x: pos.x, y: pos.y, ratio: 0.5 }, { duration: 400 });
     }
   }
 
