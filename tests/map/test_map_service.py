@@ -157,6 +157,16 @@ def test_projections_put_people_together(db: Session) -> None:
     assert result["network"]["n_ties"] > 0
 
 
+def test_a_projection_too_large_is_refused_with_a_reason(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _network(db)
+    monkeypatch.setattr(svc, "PROJECTION_MAX_PAIRS", 1)
+    with pytest.raises(Invalid) as err:
+        svc.analysis(db, OP, "small", svc.MapQuery(projection="organisations"))
+    assert err.value.field == "projection" and "max_pairs" in err.value.message
+
+
 def test_changes_year_by_year(db: Session) -> None:
     _network(db)
     out = svc.changes(db, OP, "small", freq="year")

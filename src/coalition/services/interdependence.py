@@ -52,6 +52,8 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 Projection = Literal["none", "organisations", "initiatives"]
 Freq = Literal["year", "quarter"]
 FORMER = "Former member"
+PROJECTION_MAX_PAIRS = 20_000_000
+"""The most co-membership ties a projection may make (a group of k people makes k(k-1)/2)."""
 DIRECTED_KINDS = frozenset({"funded", "referred", "mentored", "influenced", "member_of"})
 """Tie kinds that read from source to target; the others are mutual."""
 
@@ -317,7 +319,10 @@ def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, A
         end=[r[3] for r in kept],
     )
     tie_type = "shared_organisation" if query.projection == "organisations" else "shared_initiative"
-    return actors, project_two_mode(aff, tie_type=tie_type)
+    try:
+        return actors, project_two_mode(aff, tie_type=tie_type, max_pairs=PROJECTION_MAX_PAIRS)
+    except ValueError as exc:  # too many pairs to project: say so, do not fail
+        raise Invalid(f"this projection cannot be drawn: {exc}", field="projection") from None
 
 
 # --- cache ------------------------------------------------------------------------------------
