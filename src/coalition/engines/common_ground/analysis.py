@@ -3,7 +3,10 @@
 :func:`analyze` runs, in order: the projection (:mod:`.projection`), the clustering
 (:mod:`.clustering`), the repness and consensus selection (:mod:`.repness`), the
 group-informed consensus and the comment priorities (:mod:`.consensus`), and returns one
-plain :class:`GroundResult`. :func:`next_statement` picks what to show a participant next.
+plain :class:`GroundResult`. Given the previous result's ``history`` it runs as one of Polis's
+warm-started updates (:mod:`.incremental`); :func:`replay` runs all the updates a timestamped
+vote log implies, which is how Polis's own groups came about. :func:`next_statement` picks
+what to show a participant next.
 
 References
 ----------

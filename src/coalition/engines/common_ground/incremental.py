@@ -203,8 +203,8 @@ def _clean_start(
     order = np.argsort(names, kind="stable")
     where = np.searchsorted(names, previous.members, sorter=order)
     where = np.minimum(where, max(n - 1, 0))
-    present = (n > 0) & (names[order[where]] == previous.members) if n else np.zeros(0, bool)
-    point_of = order[where[present]] if n else np.zeros(0, dtype=np.int64)
+    present = names[order[where]] == previous.members  # n >= 1 here
+    point_of = order[where[present]]
     prev_ids = previous.ids[present]
     assign = np.full(n, -1, dtype=np.int64)
     if prev_ids.size == 0:
@@ -388,7 +388,8 @@ def polis_update(
     ----------
     matrix : VoteMatrix
         All last votes up to this update. Participant and statement indices must keep their
-        meaning from one update to the next (give the final shape from the start).
+        meaning from one update to the next; participants and statements added since the
+        previous update come after the old ones.
     history : History or None
         The previous update's :attr:`PolisUpdate.history`; None for the first update.
     zeroed : collection of int or bool mask
@@ -478,9 +479,12 @@ def _polis_step(
     """The update itself, without describing the groups (what a replay needs)."""
     n_p, n_s = matrix.n_participants, matrix.n_statements
     start = None
-    if history is not None and history.components.shape == (2, n_s):
-        start = history.components.copy()
-        start[:, ~history.columns] = 1.0  # a statement new since then starts at 1
+    if history is not None and history.components.shape[1] <= n_s:
+        # Statements added since keep their place after the old ones; a statement that was
+        # not a column then starts at 1 (power-iteration pads its start vector with 1s).
+        old_s = history.components.shape[1]
+        start = np.ones((2, n_s))
+        start[:, :old_s] = np.where(history.columns, history.components, 1.0)
     projection = pca_project(
         matrix,
         zeroed=zeroed,
@@ -490,8 +494,9 @@ def _polis_step(
         power_iters=pca_iters,
     )
     keep = {int(i) for i in keep_participants}
-    if history is not None and history.in_conv.shape == (n_p,):
-        keep.update(np.flatnonzero(history.in_conv).tolist())
+    if history is not None:  # in-conv is sticky (participants added since come after)
+        kept = np.flatnonzero(history.in_conv)
+        keep.update(kept[kept < n_p].tolist())
     in_conv = select_in_conv(
         matrix.participant_vote_counts(),
         int(projection.active.sum()),
