@@ -243,7 +243,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
 def enrich_demo(db: Session, slug: str) -> None:
     """Invitations in the demo: for a few forming initiatives, the best candidates of each role
-    are invited and answer (mostly accept; some decline or counter), deterministically."""
+    are invited and answer (mostly accept; some decline or counter), deterministically.
+
+    Every seat is picked and invited first, and the answers come after, declines and counters
+    before accepts: an accept opens an engagement, which changes the network's data version
+    and so the formation index that ranks candidates (a whole-network read, seconds at
+    100,000 actors). This order reads it once, however large the network.
+    """
     from ..errors import CoalitionError
     from ..schemas.invitations import AnswerIn, InviteIn
     from ..services.engagements import utcnow
@@ -262,6 +268,7 @@ def enrich_demo(db: Session, slug: str) -> None:
         .limit(4)
     ).all()
     now = utcnow()
+    answers: list[tuple[int, AnswerIn]] = []
     for initiative in forming:
         for role in initiative.roles:
             filled = db.scalar(
@@ -275,28 +282,35 @@ def enrich_demo(db: Session, slug: str) -> None:
             picks = suggest_replacements(db, initiative, role, [], [], limit=free)
             for pick in picks:
                 try:
-                    made = invite(
-                        db,
-                        operator,
-                        initiative.id,
-                        InviteIn.model_validate(
-                            {
-                                "seats": [{"actor_id": pick.actor_id, "role_id": role.id}],
-                                "message": f"Would you join us as {role.title}?",
-                            }
-                        ),
-                        now=now,
-                    )[0]
-                    roll = rng.random()
-                    if roll < 0.5:
-                        data = AnswerIn(answer="accept")
-                    elif roll < 0.65:
-                        data = AnswerIn(answer="decline")
-                    elif roll < 0.8 and made.hours_per_week > 1:
-                        data = AnswerIn(answer="counter", hours=made.hours_per_week / 2)
-                    else:
-                        continue  # left waiting for an answer
                     with db.begin_nested():
-                        answer(db, operator, made.id, data, now=now)
+                        made = invite(
+                            db,
+                            operator,
+                            initiative.id,
+                            InviteIn.model_validate(
+                                {
+                                    "seats": [{"actor_id": pick.actor_id, "role_id": role.id}],
+                                    "message": f"Would you join us as {role.title}?",
+                                }
+                            ),
+                            now=now,
+                        )[0]
                 except CoalitionError:
-                    continue  # a full calendar or a closed seat: the demo moves on
+                    continue  # a closed seat: the demo moves on
+                roll = rng.random()
+                if roll < 0.5:
+                    answers.append((made.id, AnswerIn(answer="accept")))
+                elif roll < 0.65:
+                    answers.append((made.id, AnswerIn(answer="decline")))
+                elif roll < 0.8 and made.hours_per_week > 1:
+                    answers.append(
+                        (made.id, AnswerIn(answer="counter", hours=made.hours_per_week / 2))
+                    )
+                # else: left waiting for an answer
+    # Stable: declines and counters keep their order, then the accepts keep theirs.
+    for invitation_id, data in sorted(answers, key=lambda a: a[1].answer == "accept"):
+        try:
+            with db.begin_nested():
+                answer(db, operator, invitation_id, data, now=now)
+        except CoalitionError:
+            continue  # a full calendar: the demo moves on
