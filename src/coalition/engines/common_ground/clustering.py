@@ -34,8 +34,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import silhouette_score
 
 __all__ = ["Clustering", "cluster_participants", "select_in_conv"]
 
@@ -195,6 +193,8 @@ def cluster_participants(
     kb = min(base_k, n_distinct)
     if kb < 2:
         return empty
+    from sklearn.cluster import KMeans, MiniBatchKMeans  # imported when first needed
+
     base: KMeans | MiniBatchKMeans
     if members.size <= _SMALL:
         base = KMeans(n_clusters=kb, n_init=base_n_init, random_state=seed).fit(points)
@@ -263,6 +263,8 @@ def _silhouette(points: FloatArray, grouping: IntArray, n_groups: int) -> float:
     """Mean silhouette over points; 0 when every group is a single point (as Polis)."""
     if n_groups >= points.shape[0]:
         return 0.0
+    from sklearn.metrics import silhouette_score
+
     return float(silhouette_score(points, grouping, metric="euclidean"))
 
 

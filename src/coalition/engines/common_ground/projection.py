@@ -39,7 +39,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackError
-from sklearn.decomposition import TruncatedSVD
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
@@ -368,6 +367,8 @@ def _leading_components(
         vt = vt * signs[:, None]
         var = s**2 / max(n_rows - 1, 1)
     else:
+        from sklearn.decomposition import TruncatedSVD  # imported when first needed
+
         svd = TruncatedSVD(
             n_components=k,
             algorithm=solver,

@@ -37,12 +37,12 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.stats import norm
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
@@ -69,7 +69,7 @@ def z_critical(confidence: float = 0.90) -> float:
     """One-sided critical z for ``confidence``, rounded to 4 decimals (0.90 → Polis's 1.2816)."""
     if not 0.5 < confidence < 1.0:
         raise ValueError("confidence must be in (0.5, 1)")
-    return round(float(norm.ppf(confidence)), 4)
+    return round(NormalDist().inv_cdf(confidence), 4)
 
 
 def prop_test(succ: npt.ArrayLike, n: npt.ArrayLike) -> FloatArray:

@@ -19,11 +19,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from coalition.engines.formation.problem import (
     MAX_LEVEL,
@@ -58,6 +58,14 @@ def _purpose_document(candidate_text: str, tags: Iterable[str]) -> str:
 _WORD = re.compile(r"(?u)\b\w\w+\b|[.;:!?,]")
 
 
+@cache
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (imported when first needed: sklearn is slow to load)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 def _purpose_terms(text: str) -> list[str]:
     """Words (stop words removed) and the bigrams of adjacent words within a phrase.
 
@@ -68,7 +76,7 @@ def _purpose_terms(text: str) -> list[str]:
     terms: list[str] = []
     prev: str | None = None
     for token in _WORD.findall(text.lower()):
-        if len(token) == 1 or token in ENGLISH_STOP_WORDS:
+        if len(token) == 1 or token in _stop_words():
             prev = None
             continue
         terms.append(token)
@@ -211,6 +219,8 @@ class CandidateIndex:
         self.vocabulary: frozenset[str] = (
             held if vocabulary is None else frozenset(vocabulary) | held
         )
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
             analyzer=_purpose_terms, sublinear_tf=True, dtype=np.float64
         )
