@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from fpdf import FPDF
 from markdown_it import MarkdownIt
 
 from ..schemas.invitations import TeamOut
@@ -83,7 +83,7 @@ def html(text: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
 
 
-def _font(pdf: FPDF) -> tuple[str, bool]:
+def _font(pdf: Any) -> tuple[str, bool]:
     for folder in _FONT_DIRS:
         if all((folder / f).is_file() for f in _FONT_FILES.values()):
             for style, file in _FONT_FILES.items():
@@ -94,6 +94,8 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
 
 def pdf(team: TeamOut) -> bytes:
     """The page as a PDF document (A4)."""
+    from fpdf import FPDF  # imported when a PDF is first asked for
+
     document = FPDF(format="A4")
     document.set_title(title_of(team))
     document.set_creator("Coalition")
