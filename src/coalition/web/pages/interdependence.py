@@ -129,8 +129,7 @@ def map_page(
             "selected_types": selected_types,
             "sector_colours": SECTOR_COLOURS,
             "formats": service.EXPORT_FORMATS,
-            "api_url": f"/api/networks/{slug}/map"
-            + (f"?{extra}" if (extra := _api_params(query)) else ""),
+            "api_query": f"?{extra}" if (extra := _api_params(query)) else "",
             "fmt": _fmt,
             "mixing": _mixing_rows(summary),
         },
