@@ -93,6 +93,31 @@ def test_proposals_respect_hard_constraints_and_are_stored(db: Session) -> None:
         assert len(first & second) <= 2 * len(first) / 3 + 1e-9
 
 
+def test_reasons_keep_a_private_capacity_figure_private(db: Session) -> None:
+    """The engine still respects capacity, but a figure the member keeps from the network
+    does not appear in the reasons a convenor reads."""
+    from sqlalchemy import update
+
+    initiative = _load(db)
+    first = propose_team(db, OP, initiative.id, ProposalRequest(alternatives=0))
+    members = first.proposals[0].members
+    hidden, shown = members[0].actor_id, members[1].actor_id
+    db.execute(update(Actor).where(Actor.id == hidden).values(capacity_visibility="private"))
+    db.execute(update(Actor).where(Actor.id == shown).values(capacity_visibility="network"))
+    db.commit()
+    again = propose_team(db, OP, initiative.id, ProposalRequest(alternatives=0))
+    by_actor = {m.actor_id: m for m in again.proposals[0].members}
+    assert hidden in by_actor and shown in by_actor  # capacity privacy does not change the team
+    hidden_text = " ".join(by_actor[hidden].reasons)
+    free = db.get_one(Actor, hidden)
+    figure = f"{max(0.0, free.capacity_hours - free.committed_hours):g} h/week free"
+    assert figure not in hidden_text and "h/week free" not in hidden_text
+    assert "has the free capacity the role needs" in hidden_text
+    assert "h/week free" in " ".join(by_actor[shown].reasons)
+    stored = db.scalars(select(Proposal.members).order_by(Proposal.id.desc())).first()
+    assert figure not in str(stored)
+
+
 def test_api_and_bad_input(settings: Settings, db: Session) -> None:
     initiative = _load(db)
     client: TestClient = make_client(settings, OP)

@@ -6,6 +6,7 @@ The candidate index and tie graph of a network are cached per data version, so a
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from datetime import date, timedelta
@@ -211,8 +212,33 @@ def build_problem(
     )
 
 
-def _reason(text: str) -> str:
-    return text.replace("no day rate declared (counted as no cost)", "day rate not shared")
+_CAPACITY_REASON = re.compile(r"^has [0-9.e+-]+ h/week free; the role needs ([0-9.e+-]+)$")
+_CAPACITY_GAP = re.compile(r"^[0-9.e+-]+ h/week free \(needs ([0-9.e+-]+)\)$")
+
+
+def _reason(text: str, *, capacity_shared: bool = True) -> str:
+    """A reason as the convenor may read it: a day rate or a free-capacity figure the member
+    does not share with the network is not shown (the engine still respects capacity)."""
+    text = text.replace("no day rate declared (counted as no cost)", "day rate not shared")
+    if not capacity_shared:
+        if m := _CAPACITY_REASON.match(text):
+            return f"has the free capacity the role needs ({m.group(1)} h/week)"
+        if m := _CAPACITY_GAP.match(text):
+            return f"not enough free capacity (the role needs {m.group(1)} h/week)"
+    return text
+
+
+def _capacity_shared(db: Session, actor_ids: set[int]) -> set[int]:
+    """Those of ``actor_ids`` whose free capacity the network may see."""
+    if not actor_ids:
+        return set()
+    return set(
+        db.scalars(
+            select(Actor.id).where(
+                Actor.id.in_(actor_ids), Actor.capacity_visibility.in_(SHARED_RATE)
+            )
+        )
+    )
 
 
 def propose_team(
@@ -230,6 +256,10 @@ def propose_team(
         raise Invalid(str(exc), field=getattr(exc, "field", None)) from None
     run = uuid.uuid4().hex[:12]
     titles = {str(r.id): r.title for r in initiative.roles}
+    mentioned = {m.actor_id for p in result.proposals for m in p.members}
+    if result.infeasibility is not None:
+        mentioned |= {c.actor_id for o in result.infeasibility.obstacles for c in o.closest}
+    shared = _capacity_shared(db, mentioned)
     out = []
     for p in result.proposals:
         members = [
@@ -239,7 +269,7 @@ def propose_team(
                 role_id=int(m.role_key),
                 role_title=titles[m.role_key],
                 hours_per_week=m.hours_per_week,
-                reasons=[_reason(r) for r in m.reasons],
+                reasons=[_reason(r, capacity_shared=m.actor_id in shared) for r in m.reasons],
             )
             for m in p.members
         ]
@@ -273,7 +303,7 @@ def propose_team(
                         actor_id=c.actor_id,
                         name=c.name,
                         role=titles.get(c.role_key or "", c.role_key),
-                        gaps=list(c.gaps),
+                        gaps=[_reason(g, capacity_shared=c.actor_id in shared) for g in c.gaps],
                     )
                     for c in o.closest
                 ],
