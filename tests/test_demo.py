@@ -405,3 +405,54 @@ def test_invariants_hold_for_any_size_and_seed(actors: int, seed: int) -> None:
     assert {a["sector"] for a in b["actors"] if a["kind"] == "organisation"} == SECTORS
     assert len(b["initiatives"]) == 24
     assert len({t["start_date"][:4] for t in b["ties"]}) >= 4
+
+
+def test_the_demo_convenor_can_form_a_team_for_their_forming_initiative(
+    clean_url: str, request: pytest.FixtureRequest
+) -> None:
+    """The whole demo as `coalition demo` loads it (every area's hook included): the demo
+    convenor's own forming initiative gets a best team that fills every seat, and alternatives
+    -- not an infeasible sector mix nobody eligible meets."""
+    from sqlalchemy import select
+
+    from coalition.cli import _after_demo
+    from coalition.io.json_bundle import import_bundle
+    from coalition.schemas.formation import ProposalRequest
+    from coalition.services.auth import caller_for_account
+    from coalition.services.formation import _CACHE as formation_cache
+    from coalition.services.formation import propose_team
+    from coalition.store.session import session_factory
+    from coalition.store.tables import Initiative
+    from coalition.store.tables_auth import Account, Membership
+
+    # The formation index is cached per (database, network id, data version); a wiped database
+    # gives the next test's network the same id and version, so leave no entry behind.
+    request.addfinalizer(formation_cache.clear)
+    with session_factory(clean_url)() as db:
+        import_bundle(db, build_demo_bundle())
+        _after_demo(db, "demo")
+        db.commit()
+        account, actor = db.execute(
+            select(Account.id, Membership.actor_id)
+            .join(Membership, Membership.account_id == Account.id)
+            .where(Account.email == "convenor@example.org")
+        ).one()
+        convenor = caller_for_account(db, account)
+        forming = db.scalars(
+            select(Initiative)
+            .where(Initiative.convenor_id == actor, Initiative.status == "forming")
+            .order_by(Initiative.id)
+        ).all()
+        assert forming, "the demo convenor convenes a forming initiative"
+        feasible = []
+        for initiative in forming:
+            found = propose_team(db, convenor, initiative.id, ProposalRequest(alternatives=3))
+            if found.proposals and found.infeasible is None:
+                feasible.append((initiative, found))
+        assert feasible, "no forming initiative of the demo convenor has a feasible team"
+        initiative, found = feasible[0]
+        seats = sum(r.seats for r in initiative.roles)
+        assert len(found.proposals[0].members) == seats
+        assert len(found.proposals) >= 2  # a best team and at least one alternative
+        members = [m.actor_id for m in found.proposals[0].members]
+        assert len(set(members)) == len(members)  # one seat each

@@ -166,9 +166,13 @@ def build_demo_bundle(
     drawn per actor; memberships, initiative co-membership and funding add the rest (about
     7.7 ties per actor in all at 100,000 actors, 8.7 at 300). Each past initiative's team
     members hold the capabilities its roles require; active engagements never exceed an
-    actor's capacity and ``committed_hours`` is their sum. Initiatives number
+    actor's capacity and ``committed_hours`` is their sum. Upcoming (forming and draft)
+    initiatives ask only for what the network can give today: each role's seats and hours
+    are within reach of actors who qualify, and a coalition's sector mix names sectors in
+    which at least three of them are, none holding more than half the seats -- so the
+    formation engine finds a team for them. Initiatives number
     ``max(24, actors // 400)``. Runs in O(actors) time and memory: 100,000 actors take about
-    11 s of CPU on a 2-core development machine.
+    8 s of CPU on a 2-core development machine.
 
     References
     ----------
@@ -883,6 +887,8 @@ class _Role:
     regions: list[str]
     requirements: list[tuple[int, int]]
     members: list[int]
+    # For an upcoming role: how many actors of each sector could take a seat now.
+    depth: _IntArray | None = None
 
     def record(self) -> dict[str, Any]:
         return {
@@ -991,7 +997,9 @@ def _initiatives(
             "end_date": None if end is None else cal.day(end),
             "budget": _budget(kind, status, rng),
             "status": status,
-            "sector_mix": _sector_mix(world, members, kind, status, rng),
+            "sector_mix": _sector_mix(
+                world, members, kind, status, rng, _depth(roles), sum(r.seats for r in roles)
+            ),
             "max_per_organisation": _max_per_org(members, orgs_of, kind),
             "timezone_coverage": _coverage(world, members, convenor, rng),
             "convenor": None if convenor is None else convenor + 1,
@@ -1111,6 +1119,18 @@ def _role(
         qualified &= world.region == _REGIONS.index(regions[0])
     if free is not None:
         qualified &= free >= min(hours, 2.0)
+    depth = None
+    ready_count = 0
+    if status in ("forming", "draft"):
+        # Who could take a seat today (the anchor included): an upcoming role asks for no more
+        # hours and seats than they can give, and its initiative's sector mix reads ``depth``.
+        ready = qualified & ~world.private
+        if free is not None:
+            if not (ready & (free >= hours)).any():
+                hours = max(1.0, min(hours, math.floor(free[anchor] * 2) / 2))
+            ready &= free >= hours
+        depth = np.bincount(world.sector[ready], minlength=len(_SECTORS)).astype(np.int64)
+        ready_count = int(np.count_nonzero(ready))
     qualified[anchor] = False
     pool = np.flatnonzero(qualified)
     members = [anchor]
@@ -1120,7 +1140,7 @@ def _role(
         extra = nrng.choice(pool, k, replace=False, p=weight / weight.sum())
         members += [int(x) for x in extra]
     if status in ("forming", "draft"):
-        seats, members = min(planned, len(members)), []
+        seats, members = min(planned, len(members), max(1, ready_count)), []
     elif status == "completed":
         seats = len(members)
     else:
@@ -1133,6 +1153,7 @@ def _role(
         regions,
         requirements,
         members,
+        depth,
     )
 
 
@@ -1171,8 +1192,23 @@ def _budget(kind: str, status: str, rng: random.Random) -> float | None:
     return float(round(rng.uniform(low, high), -3))
 
 
+def _depth(roles: list[_Role]) -> _IntArray | None:
+    """Seat-takers by sector over an upcoming initiative's roles (None for a started one)."""
+    depths = [role.depth for role in roles if role.depth is not None]
+    return np.sum(depths, axis=0) if depths else None
+
+
+_MIX_DEPTH = 3  # an upcoming coalition asks for a sector where this many could take a seat
+
+
 def _sector_mix(
-    world: _World, members: list[int], kind: str, status: str, rng: random.Random
+    world: _World,
+    members: list[int],
+    kind: str,
+    status: str,
+    rng: random.Random,
+    depth: _IntArray | None = None,
+    seats: int = 0,
 ) -> dict[str, dict[str, int]]:
     counts: dict[str, int] = {}
     if members:
@@ -1180,13 +1216,25 @@ def _sector_mix(
             counts[_SECTORS[s]] = counts.get(_SECTORS[s], 0) + 1
     elif kind == "coalition":
         present = sorted(set(world.sector[world.is_org].tolist()))
-        for s in rng.sample(present, min(len(present), rng.randint(2, 3))):
+        wanted = rng.sample(present, min(len(present), rng.randint(2, 3)))
+        if depth is not None:
+            # A convenor asks for sectors where someone could take a seat, so a team exists
+            # (a sector nobody eligible is in made every proposal infeasible).
+            deep = [s for s in wanted if depth[s] >= _MIX_DEPTH]
+            others = [s for s in present if s not in deep and depth[s] >= _MIX_DEPTH]
+            others.sort(key=lambda s: (-int(depth[s]), s))
+            wanted = sorted(deep + others[: len(wanted) - len(deep)])
+        for s in wanted:
             counts[_SECTORS[s]] = 1
     if kind == "project":
         if "independent" in counts and rng.random() < 0.5:
             return {"independent": {"min": 1, "max": counts["independent"] + 2}}
         return {}
     top = sorted(counts, key=lambda s: (-counts[s], s))[:4]
+    if depth is not None:
+        # Balance rather than a cap of two: no sector holds more than half the seats.
+        cap = max(2, -(-seats // 2))
+        return {s: {"min": 1, "max": cap} for s in sorted(top)}
     return {s: {"min": 1, "max": counts[s] + 1} for s in sorted(top)}
 
 
