@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from coalition.engines.common_ground import VoteMatrix, analyze, pca_project, replay
 from coalition.engines.common_ground.incremental import (
+    History,
     KMeansClusters,
     polis_kmeans,
     polis_silhouette,
@@ -268,3 +271,137 @@ def test_update_from_nothing_and_from_a_static_analysis(planted: Callable) -> No
     warm = analyze(p.matrix, history=static.history)
     assert adjusted_rand_score(static.labels, warm.labels) == 1.0
     assert warm.history is not None and warm.history.updates == 2
+
+
+# -- storing a history -----------------------------------------------------------------------
+
+
+@st.composite
+def kmeans_states(draw: st.DrawFn, n_names: int) -> KMeansClusters:
+    members = draw(st.lists(st.integers(0, max(n_names - 1, 0)), unique=True, max_size=n_names))
+    ids = draw(st.lists(st.integers(0, 10**6), min_size=len(members), max_size=len(members)))
+    return KMeansClusters(np.array(members, dtype=np.int64), np.array(ids, dtype=np.int64))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> History:
+    n_p = draw(st.integers(0, 40))
+    n_s = draw(st.integers(0, 12))
+    finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+    components = np.array(
+        draw(st.lists(finite, min_size=2 * n_s, max_size=2 * n_s)), dtype=np.float64
+    ).reshape(2, n_s)
+    groupings = draw(st.dictionaries(st.integers(2, 5), kmeans_states(100), max_size=4))
+    count = st.integers(0, 2**40)
+    return History(
+        in_conv=np.array(draw(st.lists(st.booleans(), min_size=n_p, max_size=n_p)), dtype=bool),
+        components=components,
+        columns=np.array(draw(st.lists(st.booleans(), min_size=n_s, max_size=n_s)), dtype=bool),
+        base=draw(kmeans_states(n_p)),
+        groupings=groupings,
+        last_k=draw(count),
+        last_k_count=draw(count),
+        smoothed_k=draw(count),
+        updates=draw(count),
+    )
+
+
+def _assert_same(a: History, b: History) -> None:
+    for name in ("in_conv", "components", "columns"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), name
+        if name == "components":  # bit for bit, signed zeros included
+            assert x.tobytes() == y.tobytes()
+    pairs = [(a.base, b.base)] + [(a.groupings[k], b.groupings[k]) for k in a.groupings]
+    assert sorted(a.groupings) == sorted(b.groupings)
+    for x, y in pairs:
+        assert x.members.dtype == y.members.dtype == np.int64
+        assert x.ids.dtype == y.ids.dtype == np.int64
+        assert x.members.tolist() == y.members.tolist() and x.ids.tolist() == y.ids.tolist()
+    for name in ("last_k", "last_k_count", "smoothed_k", "updates"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_history_round_trips_through_json(history: History) -> None:
+    text = json.dumps(history.to_dict(), allow_nan=False)
+    back = History.from_dict(json.loads(text))
+    _assert_same(history, back)
+    assert back.n_participants == history.in_conv.size
+    assert back.n_statements == history.components.shape[1]
+    assert json.dumps(back.to_dict(), allow_nan=False) == text
+
+
+def test_a_stored_history_continues_exactly_as_the_live_one(planted: Callable) -> None:
+    p = planted(n_groups=3, per_group=30)
+    rows, cols, vals, t = _log(p.matrix, 1)
+    shape = {"n_participants": p.matrix.n_participants, "n_statements": p.matrix.n_statements}
+    r = replay(rows, cols, vals, t, **shape)
+    assert r.history is not None and r.history.groupings
+    stored = History.from_dict(json.loads(json.dumps(r.history.to_dict())))
+    _assert_same(r.history, stored)
+    live = analyze(p.matrix, history=r.history)
+    again = analyze(p.matrix, history=stored)
+    assert np.array_equal(live.labels, again.labels)
+    assert np.array_equal(live.positions, again.positions)
+    assert live.history is not None and again.history is not None
+    assert live.history.to_dict() == again.history.to_dict()
+
+
+def test_history_of_a_from_scratch_analysis_and_of_nothing_round_trip() -> None:
+    empty = analyze(VoteMatrix.from_votes([], n_participants=0, n_statements=0))
+    assert empty.history is not None
+    _assert_same(empty.history, History.from_dict(json.loads(json.dumps(empty.history.to_dict()))))
+    votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    static = analyze(VoteMatrix.from_votes(votes))
+    assert static.history is not None
+    _assert_same(static.history, History.from_dict(static.history.to_dict()))
+
+
+def test_non_finite_components_are_not_stored() -> None:
+    h = History(
+        in_conv=np.zeros(1, dtype=bool),
+        components=np.array([[np.nan], [0.0]]),
+        columns=np.ones(1, dtype=bool),
+        base=KMeansClusters.empty(),
+    )
+    with pytest.raises(ValueError, match="non-finite"):
+        h.to_dict()
+
+
+def _valid() -> dict[str, Any]:
+    votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    r = analyze(VoteMatrix.from_votes(votes))
+    assert r.history is not None
+    return r.history.to_dict()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda d: d.update(format=2),
+        lambda d: d.pop("updates"),
+        lambda d: d.update(n_statements=11),  # components are 2 x 10
+        lambda d: d.update(in_conv=[0, 20]),  # index out of range
+        lambda d: d.update(columns=[0.5]),
+        lambda d: d.update(components=[[0.0] * 10, [None] * 10]),
+        lambda d: d.update(components=[[0.0] * 10, [float("nan")] * 10]),
+        lambda d: d.update(components=[[0.0] * 10, [0.0] * 9]),
+        lambda d: d.update(last_k=-1),
+        lambda d: d.update(smoothed_k=True),
+        lambda d: d["base"].update(ids=d["base"]["ids"][:-1]),
+        lambda d: d["base"].update(members=[25] * len(d["base"]["members"])),
+        lambda d: d["base"].update(members=[2**70] + d["base"]["members"][1:]),
+        lambda d: d.update(groupings={"two": d["groupings"]["2"]}),
+        lambda d: d.update(groupings=[]),
+    ],
+)
+def test_malformed_histories_are_refused(spoil: Callable[[dict[str, Any]], object]) -> None:
+    data = _valid()
+    History.from_dict(data)  # the unspoilt one reads
+    spoil(data)
+    with pytest.raises(ValueError):
+        History.from_dict(data)
+    with pytest.raises(ValueError):
+        History.from_dict([])  # type: ignore[arg-type]

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -94,6 +94,21 @@ class KMeansClusters:
         """No clusters (the state before the first update)."""
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form: ``{"members": [...], "ids": [...]}`` (plain ints)."""
+        return {"members": self.members.tolist(), "ids": self.ids.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KMeansClusters:
+        """The inverse of :meth:`to_dict`; raises ValueError on a malformed dict."""
+        members = _int_array(_field(data, "members"), "members")
+        ids = _int_array(_field(data, "ids"), "ids")
+        if members.shape != ids.shape:
+            raise ValueError("members and ids differ in length")
+        if np.unique(members).size != members.size:
+            raise ValueError("a member appears twice")
+        return cls(members=members, ids=ids)
+
 
 @dataclass(frozen=True, eq=False)
 class History:
@@ -128,6 +143,126 @@ class History:
     last_k_count: int = 0
     smoothed_k: int = 0
     updates: int = 0
+
+    FORMAT: ClassVar[int] = 1
+    """Version of the :meth:`to_dict` layout."""
+
+    @property
+    def n_participants(self) -> int:
+        """Rows of the matrix of the update that produced this history."""
+        return int(self.in_conv.shape[0])
+
+    @property
+    def n_statements(self) -> int:
+        """Columns of the matrix of the update that produced this history."""
+        return int(self.components.shape[1])
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form, for storing the history between updates.
+
+        Boolean masks are stored as the indices that are set, arrays as lists of plain ints
+        and floats (JSON keeps a float exactly: Python writes the shortest repr that reads
+        back to the same double), grouping keys as strings. :meth:`from_dict` inverts it
+        exactly. Raises ValueError when a component is not finite (JSON has no NaN).
+        """
+        if not np.all(np.isfinite(self.components)):
+            raise ValueError("a history with non-finite components cannot be stored")
+        return {
+            "format": self.FORMAT,
+            "n_participants": self.n_participants,
+            "n_statements": self.n_statements,
+            "in_conv": np.flatnonzero(self.in_conv).tolist(),
+            "components": self.components.tolist(),
+            "columns": np.flatnonzero(self.columns).tolist(),
+            "base": self.base.to_dict(),
+            "groupings": {str(k): g.to_dict() for k, g in sorted(self.groupings.items())},
+            "last_k": int(self.last_k),
+            "last_k_count": int(self.last_k_count),
+            "smoothed_k": int(self.smoothed_k),
+            "updates": int(self.updates),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> History:
+        """The inverse of :meth:`to_dict`.
+
+        Raises
+        ------
+        ValueError
+            When ``data`` is not a history of this format: a missing or mistyped field, an
+            index out of range, components of the wrong shape or not finite.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError("a history is a mapping")
+        if _field(data, "format") != cls.FORMAT:
+            raise ValueError(f"unknown history format {data.get('format')!r}")
+        n_p = _count(_field(data, "n_participants"), "n_participants")
+        n_s = _count(_field(data, "n_statements"), "n_statements")
+        try:
+            components = np.asarray(_field(data, "components"), dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError("components must be two lists of numbers") from None
+        if n_s == 0 and components.size == 0:
+            components = components.reshape(2, 0)
+        if components.shape != (2, n_s):
+            raise ValueError(f"components must be 2 x {n_s}")
+        if not np.all(np.isfinite(components)):
+            raise ValueError("components must be finite")
+        raw_groupings = _field(data, "groupings")
+        if not isinstance(raw_groupings, Mapping):
+            raise ValueError("groupings must be a mapping")
+        groupings: dict[int, KMeansClusters] = {}
+        for key, value in raw_groupings.items():
+            if not (isinstance(key, str) and key.isdigit()) or not isinstance(value, Mapping):
+                raise ValueError(f"bad grouping {key!r}")
+            groupings[int(key)] = KMeansClusters.from_dict(value)
+        base = KMeansClusters.from_dict(_field(data, "base"))
+        if base.members.size and not (0 <= base.members.min() and base.members.max() < n_p):
+            raise ValueError("a base-cluster member is out of range")
+        return cls(
+            in_conv=_mask(_field(data, "in_conv"), n_p, "in_conv"),
+            components=components,
+            columns=_mask(_field(data, "columns"), n_s, "columns"),
+            base=base,
+            groupings=groupings,
+            last_k=_count(_field(data, "last_k"), "last_k"),
+            last_k_count=_count(_field(data, "last_k_count"), "last_k_count"),
+            smoothed_k=_count(_field(data, "smoothed_k"), "smoothed_k"),
+            updates=_count(_field(data, "updates"), "updates"),
+        )
+
+
+def _field(data: Mapping[str, Any], name: str) -> Any:
+    try:
+        return data[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"missing {name!r}") from None
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer")
+    return value
+
+
+def _int_array(value: Any, name: str) -> IntArray:
+    if not isinstance(value, list) or not all(
+        isinstance(x, int) and not isinstance(x, bool) for x in value
+    ):
+        raise ValueError(f"{name} must be a list of integers")
+    try:
+        return np.array(value, dtype=np.int64).reshape(-1)
+    except OverflowError:
+        raise ValueError(f"{name}: an integer is out of range") from None
+
+
+def _mask(indices: Any, n: int, name: str) -> BoolArray:
+    idx = _int_array(indices, name)
+    if idx.size and not (0 <= idx.min() and idx.max() < n):
+        raise ValueError(f"{name}: an index is out of range")
+    mask = np.zeros(n, dtype=bool)
+    mask[idx] = True
+    return mask
 
 
 @dataclass(frozen=True, eq=False)
