@@ -5,20 +5,35 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coalition.engines.common_ground import History
 from coalition.errors import Forbidden, Invalid
 from coalition.io.polis import last_votes, read_polis_export
-from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn, VoteIn
+from coalition.schemas.deliberation import (
+    ConversationIn,
+    ModerationIn,
+    ResultsOut,
+    StatementIn,
+    VoteIn,
+)
 from coalition.services import deliberation as svc
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, Network
-from coalition.store.tables_deliberation import GroundCache, Vote
+from coalition.store.tables_deliberation import (
+    Conversation,
+    GroundCache,
+    GroundHistory,
+    Statement,
+    Vote,
+)
 from tests.conftest import shared_data
 
 from .world import OP, World, build
@@ -93,13 +108,46 @@ def test_outsider_reads_nothing(db: Session) -> None:
     assert getattr(info.value, "status", None) == 404
 
 
-def test_polis_import_results_and_round_trip(db: Session, tmp_path: Path) -> None:
+# Polis's groups come out of its update-per-second history; the import replays it
+# (tests/engines/common_ground/test_cg_brexit.py: replay 0.918, from scratch 0.876).
+ARI_FLOOR = 0.90
+
+
+def _ari_with_polis(res: ResultsOut, source: Path) -> float:
+    """ARI of the conversation's groups against Polis's ``group-id``, over the participants
+    both clustered (nearly all of Polis's 197)."""
+    polis = read_polis_export(source).groups()
+    ours = {p.external_id: p.group for p in res.participants}
+    both = [pid for pid, g in polis.items() if g is not None and ours.get(pid) is not None]
+    assert len(both) >= 180
+    return float(adjusted_rand_score([polis[p] for p in both], [ours[p] for p in both]))
+
+
+def test_polis_import_results_and_round_trip(
+    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = shared_data("polis", "brexit-consensus")
     w = build(db)
-    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit")
+    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit")  # the one replay
     assert conv.topic == "Brexit" and conv.n_statements > 0
-    res = svc.results(db, OP, conv.id)
+
+    def no_analysis(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the import's replay should have been cached")
+
+    monkeypatch.setattr(svc, "replay_log", no_analysis)  # a request never replays
+    with monkeypatch.context() as m:
+        m.setattr(svc, "analyze", no_analysis)
+        res = svc.results(db, OP, conv.id)  # Polis's groups at once, from the import
     assert res.k == 2
+    assert _ari_with_polis(res, source) >= ARI_FLOOR
+    history = db.execute(
+        select(GroundHistory.data_version, GroundHistory.history).where(
+            GroundHistory.conversation_id == conv.id
+        )
+    ).one()
+    assert history.data_version == res.data_version
+    assert History.from_dict(history.history).updates == 4836  # one per second of votes
+
     out = tmp_path / "out"
     svc.export_polis(db, OP, conv.id, out)
     original = read_polis_export(source)
@@ -118,6 +166,40 @@ def test_polis_import_results_and_round_trip(db: Session, tmp_path: Path) -> Non
     # the collection's licence note (CC BY) travels with the conversation and its export
     assert res.attribution and "CC BY" in res.attribution
     assert again.attribution == res.attribution
+
+    # a later vote continues Polis's history with one update; the groups stay Polis's
+    n_votes = func.count(Vote.id)
+    voter_id = db.scalars(  # the first participant who voted but not on everything
+        select(Vote.participant_id)
+        .where(Vote.conversation_id == conv.id)
+        .group_by(Vote.participant_id)
+        .having(n_votes < conv.n_statements)
+        .order_by(Vote.participant_id)
+    ).first()
+    voted = set(db.scalars(select(Vote.statement_id).where(Vote.participant_id == voter_id)))
+    fresh = db.scalars(
+        select(Statement.id)
+        .where(Statement.conversation_id == conv.id, Statement.id.not_in(voted))
+        .order_by(Statement.external_id)
+    ).first()
+    assert fresh is not None
+    db.add(
+        Vote(
+            conversation_id=conv.id,
+            participant_id=voter_id,
+            statement_id=fresh,
+            value=1,
+            ts_ms=2_000_000_000_000,
+        )
+    )
+    svc._bump(db, db.get_one(Conversation, conv.id))
+    later = svc.results(db, OP, conv.id)
+    assert later.data_version == res.data_version + 1 and later.k == 2
+    stored = db.scalars(
+        select(GroundHistory.history).where(GroundHistory.conversation_id == conv.id)
+    ).one()
+    assert History.from_dict(stored).updates == 4837
+    assert _ari_with_polis(later, source) >= ARI_FLOOR
 
 
 def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:

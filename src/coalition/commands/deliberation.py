@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -17,15 +18,26 @@ def import_polis(
     directory: Annotated[Path, typer.Argument(help="A Polis export directory.")],
     network: Annotated[str, typer.Option("--network", "-n", help="The network's slug.")],
     topic: Annotated[str | None, typer.Option(help="Topic (default: the export's).")] = None,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            help="Replay the vote log as Polis's updates ran, so the groups are Polis's "
+            "(about 1-3 ms per second of votes); without it the first results request "
+            "analyses the final votes from scratch."
+        ),
+    ] = True,
 ) -> None:
     """Load a Polis conversation export as a new conversation (all or nothing)."""
     from ..cli import OPERATOR, console, run_service
     from ..services.deliberation import import_polis as service
 
-    out = run_service(lambda db: service(db, OPERATOR, network, directory, topic))
+    started = time.perf_counter()
+    out = run_service(lambda db: service(db, OPERATOR, network, directory, topic, replay=replay))
     console.print(
         f"conversation {out.id} '{out.topic}': {out.n_statements} statements, "
         f"{out.n_participants} participants, {out.n_votes} votes"
+        + (" (vote log replayed)" if replay else "")
+        + f" in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -120,3 +120,29 @@ class GroundCache(Base):
     seed: Mapped[int] = mapped_column(Integer)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class GroundHistory(Base):
+    """The state Polis's next update of a conversation warm-starts from (one row each).
+
+    ``history`` is :meth:`History.to_dict` of the latest analysis of the live lineage (the
+    default seed), computed at ``data_version``. Its rows and columns are the conversation's
+    participants and statements ordered by ``external_id`` as they were then:
+    ``n_participants``/``n_statements`` of them, whose primary keys hash (SHA-256 of the
+    little-endian int64 ids) to the two digests. A later matrix whose first rows and columns
+    hash the same has only grown, so the history still applies. Kept apart from the results
+    cache, which is evicted on every new version.
+    """
+
+    __tablename__ = "ground_history"
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    data_version: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    n_participants: Mapped[int] = mapped_column(Integer)
+    n_statements: Mapped[int] = mapped_column(Integer)
+    participants_digest: Mapped[str] = mapped_column(String(64))
+    statements_digest: Mapped[str] = mapped_column(String(64))
+    history: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
