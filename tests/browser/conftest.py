@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -48,6 +50,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
+#: A browser test that runs longer than this has hung (the whole suite takes ~1.5 min).
+TEST_LIMIT_S = int(os.environ.get("COALITION_BROWSER_TEST_LIMIT_S", "300"))
 DEMO_SLUG = "demo"
 
 
@@ -87,6 +91,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             item._id = coerce_node_id(nodeid)
         else:
             item._nodeid = nodeid
+
+
+@pytest.fixture(autouse=True)
+def _hang_guard() -> Iterator[None]:
+    """Fail a browser test that hangs (a wait with no time limit) instead of stalling make test."""
+    if threading.current_thread() is not threading.main_thread() or TEST_LIMIT_S <= 0:
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"this browser test ran past {TEST_LIMIT_S} s; it hangs somewhere")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_LIMIT_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)

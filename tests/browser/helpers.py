@@ -49,10 +49,13 @@ def _serve_axe(page: Any) -> None:
     )
 
 
-def check_axe(page: Any, context: str = "") -> list[dict[str, Any]]:
+def check_axe(
+    page: Any, context: str = "", skip_rules: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now; fail on any critical or serious violation.
 
-    Returns the violations of lower impact (moderate, minor) for whoever wants them.
+    ``skip_rules`` turns rules off by id (for an HTML fragment, the rules about a whole
+    document). Returns the violations of lower impact (moderate, minor) for whoever wants them.
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         if not getattr(page.context, "_axe_routed", False):
@@ -62,14 +65,16 @@ def check_axe(page: Any, context: str = "") -> list[dict[str, Any]]:
         loaded = page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run")
         assert loaded, "axe-core did not load into the page (CSP or the route interception)"
     results = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+        """async (skip) => {
+            const rules = Object.fromEntries(skip.map(id => [id, {enabled: false}]));
+            const r = await axe.run(document, {resultTypes: ['violations'], rules});
             return r.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '),
                                           summary: (n.failureSummary || '').slice(0, 300)}))
             }));
-        }"""
+        }""",
+        list(skip_rules),
     )
     bad = [v for v in results if v["impact"] in SERIOUS]
     if bad:

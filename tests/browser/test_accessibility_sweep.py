@@ -1,0 +1,165 @@
+"""Accessibility sweep: every GET page of the app, on the demo network, checked with axe-core.
+
+The routes are read from the app itself (every GET route outside /api and /static), so a new
+page is swept without editing this file; a new path parameter must be given a demo value in
+``values`` below (the test says so). Each page is opened as the first demo account that may
+see it (member, then convenor, then steward; sign-in pages signed out) and must have no
+critical or serious violation. Answers that are not HTML (JSON, calendars, PDF, Markdown)
+are left out; an HTML fragment (an htmx partial) is checked without the rules that only make
+sense for a whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from .conftest import DEFAULT_TIMEOUT_MS
+from .helpers import CONVENOR, MEMBER, STEWARD, check_axe, login
+
+PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
+SIGNED_OUT = {"/login", "/register", "/reset", "/reset/{token}"}
+ACCOUNTS = (MEMBER, CONVENOR, STEWARD)
+#: Rules about a whole document, which a fragment for htmx is not.
+DOCUMENT_RULES = (
+    "html-has-lang",
+    "document-title",
+    "landmark-one-main",
+    "page-has-heading-one",
+    "region",
+    "bypass",
+)
+
+
+def page_routes() -> list[str]:
+    from fastapi.routing import iter_route_contexts
+
+    from coalition.config import Settings
+    from coalition.web.app import create_app
+
+    app = create_app(Settings(database_url="sqlite://"))
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        path = route.path
+        if not path or path.startswith(("/api", "/static")) or path == "/openapi.json":
+            continue
+        if "GET" in (route.methods or set()):
+            found.add(path)
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def values(live: Any) -> dict[str, Any]:
+    """Path parameters filled from the demo network, by name (and by route where it matters)."""
+    from coalition.store.tables import Initiative
+    from coalition.store.tables_auth import Account, Membership
+    from coalition.store.tables_deliberation import Conversation
+    from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
+
+    engine = create_engine(live.db_url)
+    try:
+        with Session(engine) as db:
+
+            def actor_of(email: str) -> int:
+                return int(
+                    db.scalars(
+                        select(Membership.actor_id)
+                        .join(Account, Account.id == Membership.account_id)
+                        .where(Account.email == email)
+                    ).one()
+                )
+
+            convenor = actor_of(CONVENOR)
+            convened = db.scalar(
+                select(func.min(Initiative.id)).where(
+                    Initiative.convenor_id == convenor, Initiative.status == "forming"
+                )
+            )
+            with_outcomes = db.scalar(select(func.min(Outcome.initiative_id)))
+            return {
+                "slug": live.slug,
+                "actor_id": actor_of(MEMBER),
+                "initiative_id": convened,
+                "conversation_id": db.scalar(select(func.min(Conversation.id))),
+                "asset_id": db.scalar(select(func.min(KnowledgeAsset.id))),
+                "token": "no-such-reset-token",
+                "by_route": {
+                    "/initiatives/{initiative_id}/outcomes": {"initiative_id": with_outcomes},
+                },
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pages(browser: Any, live: Any) -> Iterator[dict[str | None, Any]]:
+    """One page per demo account (and one signed out), signed in once for the whole sweep."""
+    contexts = []
+    out: dict[str | None, Any] = {}
+    for who in (None, *ACCOUNTS):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live.url)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        if who is not None:
+            login(page, live, who)
+        out[who] = page
+    try:
+        yield out
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def fill(route: str, values: dict[str, Any]) -> str:
+    given = dict(values) | values["by_route"].get(route, {})
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if given.get(name) is None:
+            raise AssertionError(
+                f"the sweep has no demo value for {{{name}}} in {route}: add one to "
+                "values() in tests/browser/test_accessibility_sweep.py"
+            )
+        return str(given[name])
+
+    return PARAM.sub(one, route)
+
+
+def signed_in_as_nobody(page: Any) -> bool:
+    return bool(re.search(r"/login(\?|$)", page.url))
+
+
+@pytest.mark.parametrize("route", page_routes())
+def test_page_has_no_serious_accessibility_violation(
+    route: str, values: dict[str, Any], pages: dict[str | None, Any]
+) -> None:
+    path = fill(route, values)
+    who_tries: tuple[str | None, ...] = (None,) if route in SIGNED_OUT else ACCOUNTS
+    tried = []
+    for who in who_tries:
+        page = pages[who]
+        answer = page.request.get(path)
+        tried.append((who, answer.status, answer.url))
+        sent_to_login = re.search(r"/login(\?|$)", answer.url) and route not in SIGNED_OUT
+        if answer.ok and not sent_to_login:
+            break
+    assert answer.status < 500, f"{path} answered {answer.status} ({tried})"
+    kind = (answer.headers.get("content-type") or "").split(";")[0].strip()
+    if kind != "text/html":
+        assert kind, f"{path} answered without a content type"
+        return  # a download (JSON, calendar, PDF, Markdown): no page to check
+    body = answer.text()
+    assert body.strip(), f"{path} answered an empty page"
+    response = page.goto(path)
+    assert response is not None and response.status == answer.status, (path, tried)
+    where = f"{path} as {who or 'nobody'} ({answer.status})"
+    if re.match(r"\s*<!doctype html", body, re.I) or "<html" in body[:500]:
+        check_axe(page, where)
+    else:
+        check_axe(page, f"{where}, an HTML fragment", skip_rules=DOCUMENT_RULES)
