@@ -99,6 +99,28 @@ def shot(page: Any, name: str) -> Path:
 
 
 def no_horizontal_scroll(page: Any) -> None:
-    """The page body does not scroll sideways (phone widths)."""
-    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, f"the page is {width}px wide in a {inner}px window ({page.url})"
+    """The page body does not scroll sideways (phone widths).
+
+    Compared with the layout viewport (``documentElement.clientWidth``), not ``innerWidth``:
+    in a mobile context chromium widens ``innerWidth`` to the content, so a page too wide for
+    the phone would pass a test against it.
+    """
+    width, viewport, where = page.evaluate(
+        """() => {
+            const d = document.documentElement, limit = d.clientWidth + 1, out = [];
+            for (const e of document.body.querySelectorAll('*')) {
+                if (e.getBoundingClientRect().right <= limit) continue;
+                let clipped = false;
+                for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                    if (getComputedStyle(a).overflowX !== 'visible') { clipped = true; break; }
+                }
+                if (!clipped) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + (e.className && e.className.baseVal === undefined && e.className
+                       ? '.' + String(e.className).trim().split(/\\s+/).join('.') : ''));
+            }
+            return [d.scrollWidth, d.clientWidth, out.slice(0, 5)];
+        }"""
+    )
+    assert width <= viewport, (
+        f"the page is {width}px wide on a {viewport}px screen ({page.url}); too wide: {where}"
+    )

@@ -4,9 +4,11 @@ The routes are read from the app itself (every GET route outside /api and /stati
 page is swept without editing this file; a new path parameter must be given a demo value in
 ``values`` below (the test says so). Each page is opened as the first demo account that may
 see it (member, then convenor, then steward; sign-in pages signed out) and must have no
-critical or serious violation. Answers that are not HTML (JSON, calendars, PDF, Markdown)
-are left out; an HTML fragment (an htmx partial) is checked without the rules that only make
-sense for a whole document.
+critical or serious violation, once at desktop width and once on a phone (390 px, where the
+page must not scroll sideways either). The check runs when the page has settled (no network
+for a moment), so content drawn by script (the API docs, the map) is checked too. Answers
+that are not HTML (JSON, calendars, PDF, Markdown) are left out; an HTML fragment (an htmx
+partial) is checked without the rules that only make sense for a whole document.
 """
 
 from __future__ import annotations
@@ -20,11 +22,22 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from .conftest import DEFAULT_TIMEOUT_MS
-from .helpers import CONVENOR, MEMBER, STEWARD, check_axe, login
+from .helpers import CONVENOR, MEMBER, STEWARD, check_axe, login, no_horizontal_scroll
 
 PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
 SIGNED_OUT = {"/login", "/register", "/reset", "/reset/{token}"}
 ACCOUNTS = (MEMBER, CONVENOR, STEWARD)
+#: Whether the page runs script of its own (beyond htmx and the CSRF helper every page has).
+SCRIPTED = r"() => [...document.scripts].some(s => !/\/(htmx\.min|csrf)\.js$/.test(s.src))"
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 1,
+    },
+}
 #: Rules about a whole document, which a fragment for htmx is not.
 DOCUMENT_RULES = (
     "html-has-lang",
@@ -97,18 +110,19 @@ def values(live: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def pages(browser: Any, live: Any) -> Iterator[dict[str | None, Any]]:
-    """One page per demo account (and one signed out), signed in once for the whole sweep."""
+def pages(browser: Any, live: Any) -> Iterator[dict[tuple[str, str | None], Any]]:
+    """One page per screen and demo account (and one signed out), signed in once."""
     contexts = []
-    out: dict[str | None, Any] = {}
-    for who in (None, *ACCOUNTS):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live.url)
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        if who is not None:
-            login(page, live, who)
-        out[who] = page
+    out: dict[tuple[str, str | None], Any] = {}
+    for screen, options in SCREENS.items():
+        for who in (None, *ACCOUNTS):
+            context = browser.new_context(base_url=live.url, **options)
+            context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+            contexts.append(context)
+            page = context.new_page()
+            if who is not None:
+                login(page, live, who)
+            out[screen, who] = page
     try:
         yield out
     finally:
@@ -135,15 +149,16 @@ def signed_in_as_nobody(page: Any) -> bool:
     return bool(re.search(r"/login(\?|$)", page.url))
 
 
+@pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("route", page_routes())
 def test_page_has_no_serious_accessibility_violation(
-    route: str, values: dict[str, Any], pages: dict[str | None, Any]
+    route: str, screen: str, values: dict[str, Any], pages: dict[tuple[str, str | None], Any]
 ) -> None:
     path = fill(route, values)
     who_tries: tuple[str | None, ...] = (None,) if route in SIGNED_OUT else ACCOUNTS
     tried = []
     for who in who_tries:
-        page = pages[who]
+        page = pages[screen, who]
         answer = page.request.get(path)
         tried.append((who, answer.status, answer.url))
         sent_to_login = re.search(r"/login(\?|$)", answer.url) and route not in SIGNED_OUT
@@ -158,7 +173,11 @@ def test_page_has_no_serious_accessibility_violation(
     assert body.strip(), f"{path} answered an empty page"
     response = page.goto(path)
     assert response is not None and response.status == answer.status, (path, tried)
-    where = f"{path} as {who or 'nobody'} ({answer.status})"
+    if page.evaluate(SCRIPTED):
+        page.wait_for_load_state("networkidle")  # let the page's own script draw
+    where = f"{path} as {who or 'nobody'} ({answer.status}, {screen})"
+    if screen == "phone":
+        no_horizontal_scroll(page)
     if re.match(r"\s*<!doctype html", body, re.I) or "<html" in body[:500]:
         check_axe(page, where)
     else:
