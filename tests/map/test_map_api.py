@@ -140,6 +140,11 @@ def test_map_pages_without_javascript(settings: Settings) -> None:
     view = member.get("/api/networks/small/map").json()
     top = max(range(len(view["nodes"]["id"])), key=lambda i: view["nodes"]["pagerank"][i])
     assert view["nodes"]["name"][top] in html
+    name_of = dict(zip(view["nodes"]["id"], view["nodes"]["name"], strict=True))
+    for actor in view["summary"]["newcomers_unconnected"][:12]:
+        assert f'<a href="/actors/{actor}">{name_of[actor]}</a>' in html
+    for actor in view["summary"]["bridge_holders"][:3]:
+        assert f'href="/actors/{actor}"' in html
     r = member.get(
         "/n/small/map", params={"types": "collaborated", "slot": 0, "size": "betweenness"}
     )

@@ -132,8 +132,21 @@ def map_page(
             "api_query": f"?{extra}" if (extra := _api_params(query)) else "",
             "fmt": _fmt,
             "mixing": _mixing_rows(summary),
+            "newcomers": _named(nodes, summary.get("newcomers_unconnected") or []),
+            "bridgers": _named(nodes, summary.get("bridge_holders") or [], by="cross_sector_ties"),
         },
     )
+
+
+def _named(
+    nodes: dict[str, list[Any]], ids: list[str], *, by: str | None = None, limit: int = 12
+) -> list[tuple[str, str]]:
+    """(id, name) of the given actors, most ``by`` first, at most ``limit``."""
+    where = {a: i for i, a in enumerate(nodes["id"])}
+    rows = [where[a] for a in ids if a in where]
+    if by is not None:
+        rows.sort(key=lambda i: -(nodes[by][i] or 0))
+    return [(nodes["id"][i], nodes["name"][i]) for i in rows[:limit]]
 
 
 def _api_params(query: service.MapQuery) -> str:
