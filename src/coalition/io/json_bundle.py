@@ -1,23 +1,54 @@
 """A whole network as one JSON document: the backup, migration and demo format.
 
 Rows refer to each other by ``ref`` (1..N in id order), never by database ids, so that
-export → import into an empty database → export gives the same document.
+export → import into an empty database → export gives the same document. Actors and
+initiatives have a ``ref``; other rows are referred to by their 0-based position in their
+section (``engagements``, ``ties``, ``invitations``, ``proposals``), roles by their position in
+their initiative, and a conversation's participants and statements by their ``external_id``.
 Import is all-or-nothing: every row is checked first and all problems are reported together.
+
+Besides the directory (capabilities, actors, affiliations, initiatives, engagements, ties) a
+bundle carries every area's network data: invitations and their audit log, proposals of the
+formation engine, conversations (participants, statements, votes), outcomes and their
+measurements, the contribution ledger, the knowledge commons (assets, authors, reuses), health
+checks and their ratings, and publications. Those sections are optional (absent = empty), so
+older bundles still import. Left out on purpose: accounts, memberships, sessions, tokens and
+join requests (personal and security data), notifications and the mail outbox (per-account
+messages), and derived caches (map, common-ground results and histories), which are computed
+again on demand.
+
+A *shared* bundle (without ``include_private``) is readable by any member of the network, so
+it holds only what every member may read: not the invitations and their audit log (the
+invitee's and the convenor's), not the proposals (the convenor's, with costs from day
+rates), not the individual health ratings (only their aggregates are ever shown), and a
+conversation's participants without the actor each one is (votes stay anonymous, as in a
+Polis export). ``include_private`` (the operator's full backup) holds everything.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import repeat
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
 from pydantic_core import to_json
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
@@ -33,6 +64,13 @@ from ..schemas.common import (
 )
 from ..schemas.directory import NetworkIn
 from ..schemas.initiatives import InitiativeIn
+from ..schemas.invitations import InvitationStatusName
+from ..schemas.outcomes import (
+    BlockName,
+    ContributionKindName,
+    ContributionStatusName,
+    DirectionName,
+)
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -46,6 +84,20 @@ from ..store.tables import (
     RoleRequirement,
     Tie,
 )
+from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
+from ..store.tables_formation import Proposal
+from ..store.tables_invitations import OPEN_STATUSES, Invitation, InvitationEvent
+from ..store.tables_outcomes import (
+    AssetAuthor,
+    AssetReuse,
+    Contribution,
+    HealthCheck,
+    HealthRating,
+    KnowledgeAsset,
+    Measurement,
+    Outcome,
+)
+from ..store.tables_publications import Publication
 
 FORMAT = "coalition-bundle"
 VERSION = 1
@@ -99,6 +151,8 @@ class BundleActor(TypedDict):
     visibility: Annotated[VisibilityName, Field(default="network")]
     privacy: Annotated[dict[str, VisibilityName], Field(default_factory=dict)]
     joined_on: Annotated[date | None, Field(default=None)]
+    # A former member ("Former member", nothing personal left) keeps its node and ties.
+    anonymised: Annotated[bool, Field(default=False)]
 
 
 @with_config(_ROW)
@@ -143,6 +197,203 @@ class BundleTie(TypedDict):
     initiative: Annotated[int | None, Field(default=None)]
 
 
+# ---- the other areas' sections (all optional). Timestamps are naive ISO 8601, as stored.
+
+Stamp = Annotated[NaiveDatetime | None, Field(default=None)]  # absent: the time of import
+Quantity = Annotated[float, Field(allow_inf_nan=False)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Index = Annotated[int | None, Field(default=None)]  # a 0-based position, or none
+Ref = Annotated[int | None, Field(default=None)]  # an actor's ref, or none
+Maybe = Annotated[int | None, Field(default=None)]
+
+
+@with_config(_ROW)
+class BundleInvitation(TypedDict):
+    initiative: int
+    role: Index
+    actor: int
+    invited_by: Ref
+    proposal: Index  # position in ``proposals``
+    hours_per_week: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    counter_hours: Annotated[float | None, Field(default=None, gt=0, allow_inf_nan=False)]
+    status: InvitationStatusName
+    message: Annotated[str, Field(default="")]
+    listed: Annotated[bool, Field(default=True)]
+    reason: Annotated[str | None, Field(default=None)]
+    created_at: Stamp
+    expires_at: NaiveDatetime
+    answered_at: Annotated[NaiveDatetime | None, Field(default=None)]
+    engagement: Index  # position in ``engagements``
+
+
+@with_config(_ROW)
+class BundleInvitationEvent(TypedDict):
+    invitation: Index  # position in ``invitations``
+    engagement: Index  # position in ``engagements``
+    at: NaiveDatetime
+    by_actor: Ref
+    by_role: Annotated[str, Field(min_length=1, max_length=20)]
+    from_status: Annotated[str | None, Field(default=None, max_length=20)]
+    to_status: Annotated[str, Field(min_length=1, max_length=20)]
+    hours: Annotated[float | None, Field(default=None, allow_inf_nan=False)]
+
+
+@with_config(_ROW)
+class BundleProposalMember(TypedDict):
+    actor: int | None  # none: an actor no longer in the network
+    name: str
+    role: int | None  # position in the initiative's roles; none: a role since deleted
+    role_title: str
+    hours_per_week: float
+    reasons: Annotated[list[str], Field(default_factory=list)]
+
+
+@with_config(_ROW)
+class BundleProposal(TypedDict):
+    initiative: int
+    run: Annotated[str, Field(min_length=1, max_length=40)]
+    rank: Int32
+    status: Annotated[str, Field(min_length=1, max_length=20)]
+    total_score: float
+    bound: float
+    gap: float
+    total_cost: Annotated[float, Field(default=0.0)]
+    scores: Annotated[dict[str, float], Field(default_factory=dict)]
+    members: Annotated[list[BundleProposalMember], Field(default_factory=list)]
+    # The formation request as stored, its actor ids written as refs and role ids as
+    # positions in the initiative's roles (none where they no longer name one).
+    request: Annotated[dict[str, Any], Field(default_factory=dict)]
+    method: Annotated[str, Field(default="", max_length=40)]
+    created_at: Stamp
+
+
+@with_config(_ROW)
+class BundleParticipant(TypedDict):
+    external_id: Annotated[int, Field(ge=0, le=2**31 - 1)]
+    actor: Ref  # only in a full backup: who voted what is the participant's own
+
+
+@with_config(_ROW)
+class BundleStatement(TypedDict):
+    external_id: Annotated[int, Field(ge=0, le=2**31 - 1)]
+    text: str
+    author: Maybe  # a participant's external_id
+    moderation: Annotated[Literal[-1, 0, 1], Field(default=0)]
+    is_meta: Annotated[bool, Field(default=False)]
+    created_at: Stamp
+    timestamp_ms: Annotated[int | None, Field(default=None, ge=-(2**63), le=2**63 - 1)]
+
+
+@with_config(_ROW)
+class BundleVote(TypedDict):
+    participant: int  # external_id
+    statement: int  # external_id
+    value: Literal[-1, 0, 1]
+    ts_ms: Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+
+@with_config(_ROW)
+class BundleConversation(TypedDict):
+    initiative: Maybe  # an initiative's ref
+    topic: Annotated[str, Field(min_length=1, max_length=300)]
+    description: Annotated[str, Field(default="")]
+    attribution: Annotated[str, Field(default="")]
+    source: Annotated[str, Field(default="", max_length=300)]
+    created_at: Stamp
+    participants: Annotated[list[BundleParticipant], Field(default_factory=list)]
+    statements: Annotated[list[BundleStatement], Field(default_factory=list)]
+    votes: Annotated[list[BundleVote], Field(default_factory=list)]
+
+
+@with_config(_ROW)
+class BundleMeasurement(TypedDict):
+    measured_on: date
+    value: Quantity
+    source: Annotated[str, Field(default="", max_length=300)]
+    note: Annotated[str, Field(default="")]
+    created_at: Stamp
+
+
+@with_config(_ROW)
+class BundleOutcome(TypedDict):
+    initiative: int
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(default="")]
+    unit: Annotated[str, Field(min_length=1, max_length=60)]
+    baseline: Quantity
+    baseline_date: date
+    target: Quantity
+    direction: DirectionName
+    due_date: date
+    created_at: Stamp
+    measurements: Annotated[list[BundleMeasurement], Field(default_factory=list)]
+
+
+@with_config(_ROW)
+class BundleContribution(TypedDict):
+    initiative: int
+    contributor: int
+    kind: ContributionKindName
+    amount: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Annotated[str, Field(min_length=1, max_length=60)]
+    description: Annotated[str, Field(default="")]
+    contributed_on: date
+    status: Annotated[ContributionStatusName, Field(default="recorded")]
+    confirmed_by: Ref
+    confirmed_at: Annotated[NaiveDatetime | None, Field(default=None)]
+    tie: Index  # position in ``ties``: the tie its confirmation made
+    created_at: Stamp
+
+
+@with_config(_ROW)
+class BundleReuse(TypedDict):
+    initiative: int
+    recorded_by: Ref
+    reused_on: date
+    note: Annotated[str, Field(default="")]
+    created_at: Stamp
+
+
+@with_config(_ROW)
+class BundleAsset(TypedDict):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(default="")]
+    link: Annotated[str | None, Field(default=None, max_length=500)]
+    file_name: Annotated[str | None, Field(default=None, max_length=200)]
+    media_type: Annotated[str | None, Field(default=None, max_length=100)]
+    content: Annotated[str | None, Field(default=None)]  # the file, base64
+    licence: Annotated[str, Field(min_length=1, max_length=200)]
+    shared_by: Ref
+    shared_on: date
+    created_at: Stamp
+    authors: Annotated[list[int], Field(default_factory=list)]  # refs, in credit order
+    reuses: Annotated[list[BundleReuse], Field(default_factory=list)]
+
+
+@with_config(_ROW)
+class BundleRating(TypedDict):
+    actor: int
+    block: BlockName
+    rating: Annotated[int, Field(ge=1, le=5)]
+    created_at: Stamp
+
+
+@with_config(_ROW)
+class BundleHealthCheck(TypedDict):
+    initiative: int
+    held_on: date
+    label: Annotated[str, Field(default="", max_length=120)]
+    created_at: Stamp
+    ratings: Annotated[list[BundleRating], Field(default_factory=list)]
+
+
+@with_config(_ROW)
+class BundlePublication(TypedDict):
+    initiative: int
+    published_at: Stamp
+
+
+MAX_ASSET_BYTES = 2 * 1024 * 1024  # the knowledge_assets.small_file constraint
 PRIVACY = {
     "day_rate": "day_rate_visibility",
     "capacity": "capacity_visibility",
@@ -169,6 +420,10 @@ class BundleProblem:
 
 def _d(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
 
 
 # ---------------------------------------------------------------- export
@@ -240,6 +495,7 @@ def export_bundle(
                 "visibility": a.visibility,
                 "privacy": {f: getattr(a, col) for f, col in PRIVACY.items()},
                 "joined_on": _d(a.joined_on),
+                "anonymised": bool(a.anonymised),
             }
         )
     affiliations = db.scalars(
@@ -301,6 +557,16 @@ def export_bundle(
         engagements_stmt = engagements_stmt.where(Engagement.listed == 1)
     engagements = db.scalars(engagements_stmt.order_by(Engagement.id)).all()
     ties = db.scalars(select(Tie).where(Tie.network_id == network.id).order_by(Tie.id)).all()
+    areas = _export_areas(
+        db,
+        network,
+        ref=ref,
+        iref=iref,
+        role_index=role_index,
+        engagement_index={e.id: n for n, e in enumerate(engagements)},
+        tie_index={t.id: n for n, t in enumerate(ties)},
+        include_private=include_private,
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -359,7 +625,365 @@ def export_bundle(
             }
             for t in ties
         ],
+        **areas,
     }
+
+
+def _export_areas(
+    db: Session,
+    network: Network,
+    *,
+    ref: dict[int, int],
+    iref: dict[int, int],
+    role_index: dict[int, int],
+    engagement_index: dict[int, int],
+    tie_index: dict[int, int],
+    include_private: bool,
+) -> dict[str, list[dict[str, Any]]]:
+    """The other areas' sections of :func:`export_bundle` (see the module's docstring)."""
+    net = network.id
+    initiatives_of_network = select(Initiative.id).where(Initiative.network_id == net)
+    proposals: list[Proposal] = []
+    invitations: list[Invitation] = []
+    events: list[InvitationEvent] = []
+    if include_private:
+        proposals = list(
+            db.scalars(
+                select(Proposal)
+                .where(Proposal.initiative_id.in_(initiatives_of_network))
+                .order_by(Proposal.id)
+            )
+        )
+        invitations = list(
+            db.scalars(
+                select(Invitation).where(Invitation.network_id == net).order_by(Invitation.id)
+            )
+        )
+        events = list(
+            db.scalars(
+                select(InvitationEvent)
+                .where(InvitationEvent.network_id == net)
+                .order_by(InvitationEvent.id)
+            )
+        )
+    proposal_index = {x.id: n for n, x in enumerate(proposals)}
+    invitation_index = {x.id: n for n, x in enumerate(invitations)}
+
+    def opt(mapping: dict[int, int], key: int | None) -> int | None:
+        return mapping.get(key) if key is not None else None
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    out["proposals"] = [
+        {
+            "initiative": iref[x.initiative_id],
+            "run": x.run,
+            "rank": x.rank,
+            "status": x.status,
+            "total_score": x.total_score,
+            "bound": x.bound,
+            "gap": x.gap,
+            "total_cost": x.total_cost,
+            "scores": dict(x.scores or {}),
+            "members": [
+                {
+                    "actor": ref.get(m.get("actor_id")),  # type: ignore[arg-type]
+                    "name": m.get("name", ""),
+                    "role": role_index.get(m.get("role_id")),  # type: ignore[arg-type]
+                    "role_title": m.get("role_title", ""),
+                    "hours_per_week": m.get("hours_per_week", 0.0),
+                    "reasons": list(m.get("reasons") or []),
+                }
+                for m in x.members or []
+            ],
+            "request": _map_request(x.request or {}, ref.get, role_index.get),
+            "method": x.method,
+            "created_at": _d(x.created_at),
+        }
+        for x in proposals
+    ]
+    out["invitations"] = [
+        {
+            "initiative": iref[x.initiative_id],
+            "role": opt(role_index, x.role_id),
+            "actor": ref[x.actor_id],
+            "invited_by": opt(ref, x.invited_by_id),
+            "proposal": opt(proposal_index, x.proposal_id),
+            "hours_per_week": x.hours_per_week,
+            "counter_hours": x.counter_hours,
+            "status": x.status,
+            "message": x.message,
+            "listed": bool(x.listed),
+            "reason": x.reason,
+            "created_at": _d(x.created_at),
+            "expires_at": _d(x.expires_at),
+            "answered_at": _d(x.answered_at),
+            "engagement": opt(engagement_index, x.engagement_id),
+        }
+        for x in invitations
+    ]
+    out["invitation_events"] = [
+        {
+            "invitation": opt(invitation_index, x.invitation_id),
+            "engagement": opt(engagement_index, x.engagement_id),
+            "at": _d(x.at),
+            "by_actor": opt(ref, x.by_actor_id),
+            "by_role": x.by_role,
+            "from_status": x.from_status,
+            "to_status": x.to_status,
+            "hours": x.hours,
+        }
+        for x in events
+    ]
+
+    conversations = db.scalars(
+        select(Conversation).where(Conversation.network_id == net).order_by(Conversation.id)
+    ).all()
+    of_network = select(Conversation.id).where(Conversation.network_id == net)
+    participants: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    participant_ext: dict[int, int] = {}
+    for pid, cid, ext, actor_id in db.execute(
+        select(
+            Participant.id,
+            Participant.conversation_id,
+            Participant.external_id,
+            Participant.actor_id,
+        )
+        .where(Participant.conversation_id.in_(of_network))
+        .order_by(Participant.id)
+    ):
+        participant_ext[pid] = ext
+        participants[cid].append(
+            # Who each participant is stays in the full backup: votes are their own.
+            {"external_id": ext, "actor": opt(ref, actor_id) if include_private else None}
+        )
+    statements: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    statement_ext: dict[int, int] = {}
+    for st in db.scalars(
+        select(Statement).where(Statement.conversation_id.in_(of_network)).order_by(Statement.id)
+    ):
+        statement_ext[st.id] = st.external_id
+        statements[st.conversation_id].append(
+            {
+                "external_id": st.external_id,
+                "text": st.text,
+                "author": opt(participant_ext, st.author_id),
+                "moderation": st.moderation,
+                "is_meta": bool(st.is_meta),
+                "created_at": _d(st.created_at),
+                "timestamp_ms": st.timestamp_ms,
+            }
+        )
+    votes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for cid, pid, sid, value, ts in db.execute(
+        select(Vote.conversation_id, Vote.participant_id, Vote.statement_id, Vote.value, Vote.ts_ms)
+        .where(Vote.conversation_id.in_(of_network))
+        .order_by(Vote.id)
+    ):
+        votes[cid].append(
+            {
+                "participant": participant_ext[pid],
+                "statement": statement_ext[sid],
+                "value": value,
+                "ts_ms": ts,
+            }
+        )
+    out["conversations"] = [
+        {
+            "initiative": opt(iref, c.initiative_id),
+            "topic": c.topic,
+            "description": c.description,
+            "attribution": c.attribution,
+            "source": c.source,
+            "created_at": _d(c.created_at),
+            "participants": participants[c.id],
+            "statements": statements[c.id],
+            "votes": votes[c.id],
+        }
+        for c in conversations
+    ]
+
+    measurements: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for m in db.scalars(
+        select(Measurement).where(Measurement.network_id == net).order_by(Measurement.id)
+    ):
+        measurements[m.outcome_id].append(
+            {
+                "measured_on": _d(m.measured_on),
+                "value": m.value,
+                "source": m.source,
+                "note": m.note,
+                "created_at": _d(m.created_at),
+            }
+        )
+    out["outcomes"] = [
+        {
+            "initiative": iref[o.initiative_id],
+            "name": o.name,
+            "description": o.description,
+            "unit": o.unit,
+            "baseline": o.baseline,
+            "baseline_date": _d(o.baseline_date),
+            "target": o.target,
+            "direction": o.direction,
+            "due_date": _d(o.due_date),
+            "created_at": _d(o.created_at),
+            "measurements": measurements[o.id],
+        }
+        for o in db.scalars(select(Outcome).where(Outcome.network_id == net).order_by(Outcome.id))
+    ]
+    out["contributions"] = [
+        {
+            "initiative": iref[c.initiative_id],
+            "contributor": ref[c.contributor_id],
+            "kind": c.kind,
+            "amount": c.amount,
+            "unit": c.unit,
+            "description": c.description,
+            "contributed_on": _d(c.contributed_on),
+            "status": c.status,
+            "confirmed_by": opt(ref, c.confirmed_by_id),
+            "confirmed_at": _d(c.confirmed_at),
+            "tie": opt(tie_index, c.tie_id),
+            "created_at": _d(c.created_at),
+        }
+        for c in db.scalars(
+            select(Contribution).where(Contribution.network_id == net).order_by(Contribution.id)
+        )
+    ]
+
+    assets_of_network = select(KnowledgeAsset.id).where(KnowledgeAsset.network_id == net)
+    authors: dict[int, list[int]] = defaultdict(list)
+    for asset_id, actor_id in db.execute(
+        select(AssetAuthor.asset_id, AssetAuthor.actor_id)
+        .where(AssetAuthor.asset_id.in_(assets_of_network))
+        .order_by(AssetAuthor.asset_id, AssetAuthor.position, AssetAuthor.actor_id)
+    ):
+        authors[asset_id].append(ref[actor_id])
+    reuses: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in db.scalars(
+        select(AssetReuse).where(AssetReuse.network_id == net).order_by(AssetReuse.id)
+    ):
+        reuses[r.asset_id].append(
+            {
+                "initiative": iref[r.initiative_id],
+                "recorded_by": opt(ref, r.recorded_by_id),
+                "reused_on": _d(r.reused_on),
+                "note": r.note,
+                "created_at": _d(r.created_at),
+            }
+        )
+    k = KnowledgeAsset
+    out["knowledge_assets"] = [
+        {
+            "title": a.title,
+            "description": a.description,
+            "link": a.link,
+            "file_name": a.file_name,
+            "media_type": a.media_type,
+            "content": base64.b64encode(a.content).decode("ascii")
+            if a.content is not None
+            else None,
+            "licence": a.licence,
+            "shared_by": opt(ref, a.shared_by_id),
+            "shared_on": _d(a.shared_on),
+            "created_at": _d(a.created_at),
+            "authors": authors[a.id],
+            "reuses": reuses[a.id],
+        }
+        for a in db.execute(
+            select(
+                k.id,
+                k.title,
+                k.description,
+                k.link,
+                k.file_name,
+                k.media_type,
+                k.content,
+                k.licence,
+                k.shared_by_id,
+                k.shared_on,
+                k.created_at,
+            )
+            .where(k.network_id == net)
+            .order_by(k.id)
+        )
+    ]
+
+    checks = db.scalars(
+        select(HealthCheck).where(HealthCheck.network_id == net).order_by(HealthCheck.id)
+    ).all()
+    ratings: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if include_private:  # individual ratings are never shown to others, only their aggregates
+        for h in db.scalars(
+            select(HealthRating).where(
+                HealthRating.check_id.in_(
+                    select(HealthCheck.id).where(HealthCheck.network_id == net)
+                )
+            )
+        ):
+            ratings[h.check_id].append(
+                {
+                    "actor": ref[h.actor_id],
+                    "block": h.block,
+                    "rating": h.rating,
+                    "created_at": _d(h.created_at),
+                }
+            )
+    out["health_checks"] = [
+        {
+            "initiative": iref[h.initiative_id],
+            "held_on": _d(h.held_on),
+            "label": h.label,
+            "created_at": _d(h.created_at),
+            "ratings": sorted(ratings[h.id], key=lambda r: (r["actor"], r["block"])),
+        }
+        for h in checks
+    ]
+    out["publications"] = sorted(
+        (
+            {"initiative": iref[x.initiative_id], "published_at": _d(x.published_at)}
+            for x in db.scalars(
+                select(Publication).where(Publication.initiative_id.in_(initiatives_of_network))
+            )
+        ),
+        key=lambda x: x["initiative"],
+    )
+    return out
+
+
+def _map_request(
+    request: dict[str, Any],
+    actor: Callable[[Any], int | None],
+    role: Callable[[Any], int | None],
+) -> dict[str, Any]:
+    """A stored formation request with its actor and role numbers mapped (ids ↔ refs).
+
+    Only the keys the formation area defines as ids change (``locked_in``'s ``actor_id`` and
+    ``role_id``, ``excluded``, ``conflicts``, ``competing_organisations``); the rest is kept.
+    Values of an unexpected type are kept as they are (the checks report them).
+    """
+    out = dict(request)
+
+    def many(values: Any) -> Any:
+        return [actor(v) for v in values] if isinstance(values, list) else values
+
+    if isinstance(request.get("locked_in"), list):
+        out["locked_in"] = [
+            {
+                **lock,
+                "actor_id": actor(lock.get("actor_id")),
+                "role_id": role(lock.get("role_id")) if lock.get("role_id") is not None else None,
+            }
+            if isinstance(lock, dict)
+            else lock
+            for lock in request["locked_in"]
+        ]
+    for key in ("excluded", "competing_organisations"):
+        if key in request:
+            out[key] = many(request[key])
+    if isinstance(request.get("conflicts"), list):
+        out["conflicts"] = [many(pair) for pair in request["conflicts"]]
+    return out
 
 
 # ---------------------------------------------------------------- import
@@ -377,8 +1001,28 @@ class Bundle(_Row):
     initiatives: list[BundleInitiative] = []
     engagements: list[BundleEngagement] = []
     ties: list[BundleTie] = []
+    proposals: list[BundleProposal] = []
+    invitations: list[BundleInvitation] = []
+    invitation_events: list[BundleInvitationEvent] = []
+    conversations: list[BundleConversation] = []
+    outcomes: list[BundleOutcome] = []
+    contributions: list[BundleContribution] = []
+    knowledge_assets: list[BundleAsset] = []
+    health_checks: list[BundleHealthCheck] = []
+    publications: list[BundlePublication] = []
 
 
+AREA_SECTIONS = (
+    "proposals",
+    "invitations",
+    "invitation_events",
+    "conversations",
+    "outcomes",
+    "contributions",
+    "knowledge_assets",
+    "health_checks",
+    "publications",
+)
 _BUNDLE = TypeAdapter(Bundle)
 
 
@@ -413,8 +1057,19 @@ def check_bundle(data: Any) -> tuple[dict[str, list[Any]], list[BundleProblem]]:
         "initiatives": bundle.initiatives,
         "engagements": bundle.engagements,
         "ties": bundle.ties,
+        **{name: getattr(bundle, name) for name in AREA_SECTIONS},
     }
     return parsed, list(_check_references(parsed))
+
+
+_RAW_ACTOR_FIELDS = (
+    ("ties", ("source", "target")),
+    ("affiliations", ("actor",)),
+    ("invitations", ("actor", "invited_by")),
+    ("invitation_events", ("by_actor",)),
+    ("contributions", ("contributor", "confirmed_by")),
+)
+_NULLABLE = {"invited_by", "by_actor", "confirmed_by"}
 
 
 def _raw_reference_problems(data: str | bytes) -> list[BundleProblem]:
@@ -423,10 +1078,12 @@ def _raw_reference_problems(data: str | bytes) -> list[BundleProblem]:
         doc = json.loads(data)
         refs = {a.get("ref") for a in doc.get("actors") or [] if isinstance(a, dict)}
         problems = []
-        for section, ends in (("ties", ("source", "target")), ("affiliations", ("actor",))):
+        for section, ends in _RAW_ACTOR_FIELDS:
             for n, row in enumerate(doc.get(section) or []):
                 for end in ends:
-                    if isinstance(row, dict) and row.get(end) not in refs:
+                    if not isinstance(row, dict) or (end in _NULLABLE and row.get(end) is None):
+                        continue
+                    if row.get(end) not in refs:
                         problems.append(
                             BundleProblem(
                                 f"{section}[{n}].{end}", f"no actor with ref {row.get(end)}"
@@ -520,6 +1177,210 @@ def _check_references(p: dict[str, list[Any]]) -> Iterator[BundleProblem]:
             yield BundleProblem(
                 f"ties[{n}].initiative", f"no initiative with ref {t['initiative']}"
             )
+    yield from _check_areas(p, kinds, roles)
+
+
+def _check_areas(
+    p: dict[str, list[Any]], kinds: dict[int, str], roles: dict[int, int]
+) -> Iterator[BundleProblem]:
+    """References and the database's rules in the other areas' sections."""
+
+    def actor(where: str, value: int | None) -> Iterator[BundleProblem]:
+        if value is not None and value not in kinds:
+            yield BundleProblem(where, f"no actor with ref {value}")
+
+    def initiative(where: str, value: int | None) -> Iterator[BundleProblem]:
+        if value is not None and value not in roles:
+            yield BundleProblem(where, f"no initiative with ref {value}")
+
+    def role(where: str, of: int, value: int | None) -> Iterator[BundleProblem]:
+        if value is not None and of in roles and not 0 <= value < roles[of]:
+            yield BundleProblem(where, f"no role {value} in that initiative")
+
+    def position(where: str, section: str, value: int | None) -> Iterator[BundleProblem]:
+        if value is not None and not 0 <= value < len(p[section]):
+            yield BundleProblem(where, f"no row {value} in {section}")
+
+    for n, x in enumerate(p["proposals"]):
+        at = f"proposals[{n}]"
+        yield from initiative(f"{at}.initiative", x["initiative"])
+        for m, member in enumerate(x["members"]):
+            yield from actor(f"{at}.members[{m}].actor", member["actor"])
+            yield from role(f"{at}.members[{m}].role", x["initiative"], member["role"])
+        yield from _check_request(f"{at}.request", x["request"], kinds, roles, x["initiative"])
+
+    engagements = p["engagements"]
+    open_seats: set[tuple[int, int, int]] = set()
+    for n, x in enumerate(p["invitations"]):
+        at = f"invitations[{n}]"
+        yield from initiative(f"{at}.initiative", x["initiative"])
+        yield from role(f"{at}.role", x["initiative"], x["role"])
+        yield from actor(f"{at}.actor", x["actor"])
+        yield from actor(f"{at}.invited_by", x["invited_by"])
+        yield from position(f"{at}.proposal", "proposals", x["proposal"])
+        yield from position(f"{at}.engagement", "engagements", x["engagement"])
+        e = x["engagement"]
+        if e is not None and 0 <= e < len(engagements):
+            if engagements[e]["initiative"] != x["initiative"]:
+                yield BundleProblem(f"{at}.engagement", "is an engagement of another initiative")
+        if x["counter_hours"] is not None and not x["counter_hours"] < x["hours_per_week"]:
+            yield BundleProblem(f"{at}.counter_hours", "must be fewer than hours_per_week")
+        if x["status"] in OPEN_STATUSES and x["role"] is not None:
+            seat = (x["initiative"], x["role"], x["actor"])
+            if seat in open_seats:
+                yield BundleProblem(at, "a second open invitation to the same person and seat")
+            open_seats.add(seat)
+    for n, x in enumerate(p["invitation_events"]):
+        at = f"invitation_events[{n}]"
+        yield from position(f"{at}.invitation", "invitations", x["invitation"])
+        yield from position(f"{at}.engagement", "engagements", x["engagement"])
+        yield from actor(f"{at}.by_actor", x["by_actor"])
+
+    for n, c in enumerate(p["conversations"]):
+        at = f"conversations[{n}]"
+        yield from initiative(f"{at}.initiative", c["initiative"])
+        voters: set[int] = set()
+        who: set[int] = set()
+        for m, x in enumerate(c["participants"]):
+            if x["external_id"] in voters:
+                yield BundleProblem(f"{at}.participants[{m}].external_id", "duplicate")
+            voters.add(x["external_id"])
+            yield from actor(f"{at}.participants[{m}].actor", x["actor"])
+            if x["actor"] is not None:
+                if x["actor"] in who:
+                    yield BundleProblem(f"{at}.participants[{m}].actor", "takes part twice")
+                who.add(x["actor"])
+        said: set[int] = set()
+        for m, x in enumerate(c["statements"]):
+            if x["external_id"] in said:
+                yield BundleProblem(f"{at}.statements[{m}].external_id", "duplicate")
+            said.add(x["external_id"])
+            if x["author"] is not None and x["author"] not in voters:
+                yield BundleProblem(f"{at}.statements[{m}].author", f"no participant {x['author']}")
+        cast: set[tuple[int, int]] = set()
+        for m, v in enumerate(c["votes"]):
+            if v["participant"] not in voters:
+                yield BundleProblem(
+                    f"{at}.votes[{m}].participant", f"no participant {v['participant']}"
+                )
+            if v["statement"] not in said:
+                yield BundleProblem(f"{at}.votes[{m}].statement", f"no statement {v['statement']}")
+            if (v["participant"], v["statement"]) in cast:
+                yield BundleProblem(f"{at}.votes[{m}]", "a second vote on the same statement")
+            cast.add((v["participant"], v["statement"]))
+
+    names: set[tuple[int, str]] = set()
+    for n, o in enumerate(p["outcomes"]):
+        at = f"outcomes[{n}]"
+        yield from initiative(f"{at}.initiative", o["initiative"])
+        if (o["initiative"], o["name"]) in names:
+            yield BundleProblem(f"{at}.name", "duplicate name in that initiative")
+        names.add((o["initiative"], o["name"]))
+        rising = o["direction"] == "increase"
+        if (o["target"] > o["baseline"]) != rising or o["target"] == o["baseline"]:
+            yield BundleProblem(
+                f"{at}.target",
+                f"to {o['direction']}, the target must be "
+                + ("above" if rising else "below")
+                + " the baseline",
+            )
+        if not o["due_date"] > o["baseline_date"]:
+            yield BundleProblem(f"{at}.due_date", "must come after baseline_date")
+
+    for n, x in enumerate(p["contributions"]):
+        at = f"contributions[{n}]"
+        yield from initiative(f"{at}.initiative", x["initiative"])
+        yield from actor(f"{at}.contributor", x["contributor"])
+        yield from actor(f"{at}.confirmed_by", x["confirmed_by"])
+        if x["confirmed_by"] is not None and x["confirmed_by"] == x["contributor"]:
+            yield BundleProblem(f"{at}.confirmed_by", "a contribution is confirmed by another")
+        yield from position(f"{at}.tie", "ties", x["tie"])
+
+    for n, a in enumerate(p["knowledge_assets"]):
+        at = f"knowledge_assets[{n}]"
+        if a["content"] is not None:
+            try:
+                size = len(base64.b64decode(a["content"], validate=True))
+            except (binascii.Error, ValueError):
+                yield BundleProblem(f"{at}.content", "is not valid base64")
+            else:
+                if size > MAX_ASSET_BYTES:
+                    yield BundleProblem(f"{at}.content", f"{size:,} bytes; at most 2 MiB")
+        elif a["link"] is None:
+            yield BundleProblem(at, "an asset needs a link or a content")
+        yield from actor(f"{at}.shared_by", a["shared_by"])
+        for m, author in enumerate(a["authors"]):
+            yield from actor(f"{at}.authors[{m}]", author)
+        if len(set(a["authors"])) != len(a["authors"]):
+            yield BundleProblem(f"{at}.authors", "each author once")
+        used: set[int] = set()
+        for m, r in enumerate(a["reuses"]):
+            yield from initiative(f"{at}.reuses[{m}].initiative", r["initiative"])
+            yield from actor(f"{at}.reuses[{m}].recorded_by", r["recorded_by"])
+            if r["initiative"] in used:
+                yield BundleProblem(f"{at}.reuses[{m}]", "a second reuse in that initiative")
+            used.add(r["initiative"])
+
+    held: set[tuple[int, date]] = set()
+    for n, h in enumerate(p["health_checks"]):
+        at = f"health_checks[{n}]"
+        yield from initiative(f"{at}.initiative", h["initiative"])
+        if (h["initiative"], h["held_on"]) in held:
+            yield BundleProblem(f"{at}.held_on", "a second check of that initiative that day")
+        held.add((h["initiative"], h["held_on"]))
+        rated: set[tuple[int, str]] = set()
+        for m, r in enumerate(h["ratings"]):
+            yield from actor(f"{at}.ratings[{m}].actor", r["actor"])
+            if (r["actor"], r["block"]) in rated:
+                yield BundleProblem(f"{at}.ratings[{m}]", "a second rating of that block")
+            rated.add((r["actor"], r["block"]))
+
+    published: set[int] = set()
+    for n, x in enumerate(p["publications"]):
+        yield from initiative(f"publications[{n}].initiative", x["initiative"])
+        if x["initiative"] in published:
+            yield BundleProblem(f"publications[{n}].initiative", "published twice")
+        published.add(x["initiative"])
+
+
+def _check_request(
+    at: str, request: dict[str, Any], kinds: dict[int, str], roles: dict[int, int], of: int
+) -> Iterator[BundleProblem]:
+    """A proposal's request: every actor number a ref of the bundle (or none), roles too."""
+
+    def ref(where: str, value: Any) -> Iterator[BundleProblem]:
+        if value is not None and (type(value) is not int or value not in kinds):
+            yield BundleProblem(where, f"no actor with ref {value!r}")
+
+    locked = request.get("locked_in", [])
+    if not isinstance(locked, list):
+        yield BundleProblem(f"{at}.locked_in", "must be a list")
+        locked = []
+    for m, lock in enumerate(locked):
+        if not isinstance(lock, dict):
+            yield BundleProblem(f"{at}.locked_in[{m}]", "must be an object")
+            continue
+        yield from ref(f"{at}.locked_in[{m}].actor_id", lock.get("actor_id"))
+        r = lock.get("role_id")
+        if r is not None and (type(r) is not int or (of in roles and not 0 <= r < roles[of])):
+            yield BundleProblem(f"{at}.locked_in[{m}].role_id", f"no role {r!r} in that initiative")
+    for key in ("excluded", "competing_organisations"):
+        values = request.get(key, [])
+        if not isinstance(values, list):
+            yield BundleProblem(f"{at}.{key}", "must be a list")
+            continue
+        for m, value in enumerate(values):
+            yield from ref(f"{at}.{key}[{m}]", value)
+    pairs = request.get("conflicts", [])
+    if not isinstance(pairs, list):
+        yield BundleProblem(f"{at}.conflicts", "must be a list")
+        pairs = []
+    for m, pair in enumerate(pairs):
+        if not isinstance(pair, list):
+            yield BundleProblem(f"{at}.conflicts[{m}]", "must be a pair of refs")
+            continue
+        for end, value in enumerate(pair):
+            yield from ref(f"{at}.conflicts[{m}][{end}]", value)
 
 
 ACTOR_COLUMNS = (
@@ -622,6 +1483,27 @@ def _bulk_cache(db: Session) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size={before}")
 
 
+@contextmanager
+def _refused_by_database(db: Session) -> Iterator[None]:
+    """A rule of the database the checks above did not foresee: a refusal (4xx), not a crash.
+
+    The savepoint inside has been rolled back by then, so nothing of the bundle stays.
+    """
+    dbapi: Any = db.get_bind().dialect.dbapi
+    refusals: tuple[type[BaseException], ...] = (sa_exc.IntegrityError, sa_exc.DataError)
+    if dbapi is not None:
+        refusals += (dbapi.IntegrityError, dbapi.DataError)
+    try:
+        yield
+    except refusals as exc:
+        reason = (str(exc).strip().splitlines() or ["refused"])[0][:300]
+        raise Invalid(
+            f"the database refused the bundle; nothing was imported: {reason}",
+            field="bundle",
+            details=[{"where": "bundle", "reason": reason}],
+        ) from None
+
+
 def _reserve_ids(db: Session, model: Any, count: int) -> int:
     """The first of ``count`` fresh ids for ``model``; the table is locked on PostgreSQL."""
     table = model.__table__
@@ -642,6 +1524,462 @@ def _sync_sequence(db: Session, model: Any) -> None:
         )
 
 
+def _insert_numbered(
+    db: Session, model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> int:
+    """``rows`` (without their id) under fresh consecutive ids; returns the first id."""
+    if not rows:
+        return 0
+    first = _reserve_ids(db, model, len(rows))
+    _insert(db, model, ("id", *columns), [(first + n, *row) for n, row in enumerate(rows)])
+    _sync_sequence(db, model)
+    return first
+
+
+def _import_areas(
+    db: Session,
+    net: int,
+    p: dict[str, list[Any]],
+    *,
+    actor_ids: dict[int, int],
+    initiative_ids: dict[int, int],
+    role_ids: dict[tuple[int, int], int],
+    first_engagement: int,
+    first_tie: int,
+) -> None:
+    """The other areas' sections of a checked bundle, parents before the rows that refer to
+    them. A timestamp the bundle leaves out is the time of import."""
+    now = _now()
+
+    def actor(value: int | None) -> int | None:
+        return actor_ids[value] if value is not None else None
+
+    def role(of: int, value: int | None) -> int | None:
+        return role_ids[(of, value)] if value is not None else None
+
+    def after(first: int, position: int | None) -> int | None:
+        return first + position if position is not None else None
+
+    # A number that names no row any more (kept so in the source) is written 0, which names
+    # none either: proposals are an audit record, kept as they were.
+    proposals: list[BundleProposal] = p["proposals"]
+    first_proposal = _insert_numbered(
+        db,
+        Proposal,
+        (
+            "initiative_id",
+            "run",
+            "rank",
+            "status",
+            "total_score",
+            "bound",
+            "gap",
+            "total_cost",
+            "scores",
+            "members",
+            "request",
+            "method",
+            "requested_by",
+            "created_at",
+        ),
+        [
+            (
+                initiative_ids[x["initiative"]],
+                x["run"],
+                x["rank"],
+                x["status"],
+                x["total_score"],
+                x["bound"],
+                x["gap"],
+                x["total_cost"],
+                x["scores"],
+                [
+                    {
+                        "actor_id": actor_ids.get(m["actor"], 0) if m["actor"] is not None else 0,
+                        "name": m["name"],
+                        "role_id": role_ids.get((x["initiative"], m["role"]), 0)
+                        if m["role"] is not None
+                        else 0,
+                        "role_title": m["role_title"],
+                        "hours_per_week": m["hours_per_week"],
+                        "reasons": m["reasons"],
+                    }
+                    for m in x["members"]
+                ],
+                _map_request(
+                    x["request"],
+                    lambda r: actor_ids.get(r, 0),
+                    lambda r, of=x["initiative"]: role_ids.get((of, r)),  # type: ignore[misc]
+                ),
+                x["method"],
+                None,  # an account: accounts are not in bundles
+                x["created_at"] or now,
+            )
+            for x in proposals
+        ],
+    )
+    invitations: list[BundleInvitation] = p["invitations"]
+    first_invitation = _insert_numbered(
+        db,
+        Invitation,
+        (
+            "network_id",
+            "initiative_id",
+            "role_id",
+            "actor_id",
+            "invited_by_id",
+            "proposal_id",
+            "hours_per_week",
+            "counter_hours",
+            "status",
+            "message",
+            "listed",
+            "reason",
+            "created_at",
+            "expires_at",
+            "answered_at",
+            "engagement_id",
+        ),
+        [
+            (
+                net,
+                initiative_ids[x["initiative"]],
+                role(x["initiative"], x["role"]),
+                actor_ids[x["actor"]],
+                actor(x["invited_by"]),
+                after(first_proposal, x["proposal"]),
+                x["hours_per_week"],
+                x["counter_hours"],
+                x["status"],
+                x["message"],
+                int(x["listed"]),
+                x["reason"],
+                x["created_at"] or now,
+                x["expires_at"],
+                x["answered_at"],
+                after(first_engagement, x["engagement"]),
+            )
+            for x in invitations
+        ],
+    )
+    events: list[BundleInvitationEvent] = p["invitation_events"]
+    _insert(
+        db,
+        InvitationEvent,
+        (
+            "network_id",
+            "invitation_id",
+            "engagement_id",
+            "at",
+            "by_actor_id",
+            "by_role",
+            "from_status",
+            "to_status",
+            "hours",
+        ),
+        [
+            (
+                net,
+                after(first_invitation, x["invitation"]),
+                after(first_engagement, x["engagement"]),
+                x["at"],
+                actor(x["by_actor"]),
+                x["by_role"],
+                x["from_status"],
+                x["to_status"],
+                x["hours"],
+            )
+            for x in events
+        ],
+    )
+
+    conversations: list[BundleConversation] = p["conversations"]
+    first_conversation = _insert_numbered(
+        db,
+        Conversation,
+        (
+            "network_id",
+            "initiative_id",
+            "topic",
+            "description",
+            "attribution",
+            "source",
+            "data_version",
+            "created_at",
+        ),
+        [
+            (
+                net,
+                initiative_ids[c["initiative"]] if c["initiative"] is not None else None,
+                c["topic"],
+                c["description"],
+                c["attribution"],
+                c["source"],
+                1,
+                c["created_at"] or now,
+            )
+            for c in conversations
+        ],
+    )
+    voters = [
+        (first_conversation + n, x["external_id"], actor(x["actor"]))
+        for n, c in enumerate(conversations)
+        for x in c["participants"]
+    ]
+    first_participant = _insert_numbered(
+        db, Participant, ("conversation_id", "external_id", "actor_id"), voters
+    )
+    participant_id = {(cid, ext): first_participant + k for k, (cid, ext, _) in enumerate(voters)}
+    statement_rows = [
+        (
+            first_conversation + n,
+            x["external_id"],
+            x["text"],
+            participant_id[(first_conversation + n, x["author"])]
+            if x["author"] is not None
+            else None,
+            x["moderation"],
+            x["is_meta"],
+            x["created_at"] or now,
+            x["timestamp_ms"],
+        )
+        for n, c in enumerate(conversations)
+        for x in c["statements"]
+    ]
+    first_statement = _insert_numbered(
+        db,
+        Statement,
+        (
+            "conversation_id",
+            "external_id",
+            "text",
+            "author_id",
+            "moderation",
+            "is_meta",
+            "created_at",
+            "timestamp_ms",
+        ),
+        statement_rows,
+    )
+    statement_id = {(row[0], row[1]): first_statement + k for k, row in enumerate(statement_rows)}
+    _insert(
+        db,
+        Vote,
+        ("conversation_id", "participant_id", "statement_id", "value", "ts_ms"),
+        [
+            (
+                cid,
+                participant_id[(cid, v["participant"])],
+                statement_id[(cid, v["statement"])],
+                v["value"],
+                v["ts_ms"],
+            )
+            for n, c in enumerate(conversations)
+            for cid in (first_conversation + n,)
+            for v in c["votes"]
+        ],
+    )
+
+    outcomes: list[BundleOutcome] = p["outcomes"]
+    first_outcome = _insert_numbered(
+        db,
+        Outcome,
+        (
+            "network_id",
+            "initiative_id",
+            "name",
+            "description",
+            "unit",
+            "baseline",
+            "baseline_date",
+            "target",
+            "direction",
+            "due_date",
+            "created_at",
+        ),
+        [
+            (
+                net,
+                initiative_ids[o["initiative"]],
+                o["name"],
+                o["description"],
+                o["unit"],
+                o["baseline"],
+                o["baseline_date"],
+                o["target"],
+                o["direction"],
+                o["due_date"],
+                o["created_at"] or now,
+            )
+            for o in outcomes
+        ],
+    )
+    _insert(
+        db,
+        Measurement,
+        ("network_id", "outcome_id", "measured_on", "value", "source", "note", "created_at"),
+        [
+            (
+                net,
+                first_outcome + n,
+                m["measured_on"],
+                m["value"],
+                m["source"],
+                m["note"],
+                m["created_at"] or now,
+            )
+            for n, o in enumerate(outcomes)
+            for m in o["measurements"]
+        ],
+    )
+    contributions: list[BundleContribution] = p["contributions"]
+    _insert(
+        db,
+        Contribution,
+        (
+            "network_id",
+            "initiative_id",
+            "contributor_id",
+            "kind",
+            "amount",
+            "unit",
+            "description",
+            "contributed_on",
+            "status",
+            "confirmed_by_id",
+            "confirmed_at",
+            "tie_id",
+            "created_at",
+        ),
+        [
+            (
+                net,
+                initiative_ids[x["initiative"]],
+                actor_ids[x["contributor"]],
+                x["kind"],
+                x["amount"],
+                x["unit"],
+                x["description"],
+                x["contributed_on"],
+                x["status"],
+                actor(x["confirmed_by"]),
+                x["confirmed_at"],
+                after(first_tie, x["tie"]),
+                x["created_at"] or now,
+            )
+            for x in contributions
+        ],
+    )
+
+    assets: list[BundleAsset] = p["knowledge_assets"]
+    files = [base64.b64decode(a["content"]) if a["content"] is not None else None for a in assets]
+    first_asset = _insert_numbered(
+        db,
+        KnowledgeAsset,
+        (
+            "network_id",
+            "title",
+            "description",
+            "link",
+            "file_name",
+            "media_type",
+            "size_bytes",
+            "content",
+            "licence",
+            "shared_by_id",
+            "shared_on",
+            "created_at",
+        ),
+        [
+            (
+                net,
+                a["title"],
+                a["description"],
+                a["link"],
+                a["file_name"],
+                a["media_type"],
+                len(content) if content is not None else 0,
+                content,
+                a["licence"],
+                actor(a["shared_by"]),
+                a["shared_on"],
+                a["created_at"] or now,
+            )
+            for a, content in zip(assets, files, strict=True)
+        ],
+    )
+    _insert(
+        db,
+        AssetAuthor,
+        ("asset_id", "actor_id", "position"),
+        [
+            (first_asset + n, actor_ids[author], position)
+            for n, a in enumerate(assets)
+            for position, author in enumerate(a["authors"])
+        ],
+    )
+    _insert(
+        db,
+        AssetReuse,
+        (
+            "network_id",
+            "asset_id",
+            "initiative_id",
+            "recorded_by_id",
+            "reused_on",
+            "note",
+            "created_at",
+        ),
+        [
+            (
+                net,
+                first_asset + n,
+                initiative_ids[r["initiative"]],
+                actor(r["recorded_by"]),
+                r["reused_on"],
+                r["note"],
+                r["created_at"] or now,
+            )
+            for n, a in enumerate(assets)
+            for r in a["reuses"]
+        ],
+    )
+
+    checks: list[BundleHealthCheck] = p["health_checks"]
+    first_check = _insert_numbered(
+        db,
+        HealthCheck,
+        ("network_id", "initiative_id", "held_on", "label", "created_at"),
+        [
+            (net, initiative_ids[h["initiative"]], h["held_on"], h["label"], h["created_at"] or now)
+            for h in checks
+        ],
+    )
+    _insert(
+        db,
+        HealthRating,
+        ("check_id", "actor_id", "block", "rating", "created_at"),
+        [
+            (
+                first_check + n,
+                actor_ids[r["actor"]],
+                r["block"],
+                r["rating"],
+                r["created_at"] or now,
+            )
+            for n, h in enumerate(checks)
+            for r in h["ratings"]
+        ],
+    )
+    publications: list[BundlePublication] = p["publications"]
+    _insert(
+        db,
+        Publication,
+        ("initiative_id", "published_at", "published_by"),
+        [(initiative_ids[x["initiative"]], x["published_at"] or now, None) for x in publications],
+    )
+
+
 def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network:
     """Load a bundle as a new network in one transaction; refuse it whole on any problem.
 
@@ -660,7 +1998,7 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
     target_slug = slug or net_in.slug
     if db.scalar(select(Network.id).where(Network.slug == target_slug)):
         raise Conflict(f"a network called '{target_slug}' exists already")
-    with db.begin_nested(), _bulk_cache(db):
+    with _refused_by_database(db), db.begin_nested(), _bulk_cache(db):
         network = Network(
             slug=target_slug,
             name=net_in.name,
@@ -713,7 +2051,7 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
                     privacy["contact"],
                     privacy["declines"],
                     a["joined_on"],
-                    0,
+                    int(a["anonymised"]),
                 )
             )
         _insert(db, Actor, ACTOR_COLUMNS, rows)
@@ -796,65 +2134,78 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
             initiative_ids[i.ref] = initiative.id
             for n, role in enumerate(initiative.roles):
                 role_ids[(i.ref, n)] = role.id
-        _insert(
-            db,
-            Engagement,
+        engagements: list[BundleEngagement] = parsed["engagements"]
+        engagement_rows = [
             (
-                "network_id",
-                "initiative_id",
-                "role_id",
-                "actor_id",
-                "hours_per_week",
-                "status",
-                "listed",
-                "start_date",
-                "end_date",
-            ),
-            [
-                (
-                    net,
-                    initiative_ids[e["initiative"]],
-                    role_ids[(e["initiative"], e["role"])] if e["role"] is not None else None,
-                    actor_ids[e["actor"]],
-                    e["hours_per_week"],
-                    e["status"],
-                    int(e["listed"]),
-                    e["start_date"],
-                    e["end_date"],
-                )
-                for e in parsed["engagements"]
-            ],
+                net,
+                initiative_ids[e["initiative"]],
+                role_ids[(e["initiative"], e["role"])] if e["role"] is not None else None,
+                actor_ids[e["actor"]],
+                e["hours_per_week"],
+                e["status"],
+                int(e["listed"]),
+                e["start_date"],
+                e["end_date"],
+            )
+            for e in engagements
+        ]
+        engagement_columns = (
+            "network_id",
+            "initiative_id",
+            "role_id",
+            "actor_id",
+            "hours_per_week",
+            "status",
+            "listed",
+            "start_date",
+            "end_date",
         )
-        _insert(
-            db,
-            Tie,
+        if parsed["invitations"] or parsed["invitation_events"]:
+            first_engagement = _insert_numbered(db, Engagement, engagement_columns, engagement_rows)
+        else:
+            first_engagement = 0
+            _insert(db, Engagement, engagement_columns, engagement_rows)
+        tie_rows = [
             (
-                "network_id",
-                "source_id",
-                "target_id",
-                "kind",
-                "weight",
-                "start_date",
-                "end_date",
-                "note",
-                "origin",
-                "initiative_id",
-            ),
-            [
-                (
-                    net,
-                    actor_ids[t["source"]],
-                    actor_ids[t["target"]],
-                    t["kind"],
-                    t["weight"],
-                    t["start_date"],
-                    t["end_date"],
-                    t["note"],
-                    t["origin"],
-                    initiative_ids[t["initiative"]] if t["initiative"] is not None else None,
-                )
-                for t in parsed["ties"]
-            ],
+                net,
+                actor_ids[t["source"]],
+                actor_ids[t["target"]],
+                t["kind"],
+                t["weight"],
+                t["start_date"],
+                t["end_date"],
+                t["note"],
+                t["origin"],
+                initiative_ids[t["initiative"]] if t["initiative"] is not None else None,
+            )
+            for t in parsed["ties"]
+        ]
+        tie_columns = (
+            "network_id",
+            "source_id",
+            "target_id",
+            "kind",
+            "weight",
+            "start_date",
+            "end_date",
+            "note",
+            "origin",
+            "initiative_id",
+        )
+        if any(c["tie"] is not None for c in parsed["contributions"]):
+            first_tie = _insert_numbered(db, Tie, tie_columns, tie_rows)
+        else:
+            first_tie = 0
+            _insert(db, Tie, tie_columns, tie_rows)
+        _import_areas(
+            db,
+            net,
+            parsed,
+            actor_ids=actor_ids,
+            initiative_ids=initiative_ids,
+            role_ids=role_ids,
+            first_engagement=first_engagement,
+            first_tie=first_tie,
         )
     return network
 
