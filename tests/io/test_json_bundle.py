@@ -504,6 +504,7 @@ def test_bad_bundle_is_refused_whole_with_report(db: Session) -> None:
                 "kind": "person",
                 "name": "Bad",
                 "sector": "nowhere",
+                "headline": "x" * 301,
                 "capabilities": [{"term": "Z", "level": 9}],
             },
         ],
@@ -514,6 +515,7 @@ def test_bad_bundle_is_refused_whole_with_report(db: Session) -> None:
     where = {p["where"] for p in info.value.details}  # type: ignore[union-attr]
     assert "actors[1].sector" in where
     assert "actors[1].capabilities[0].level" in where
+    assert "actors[1].headline" in where  # longer than its column
     assert "ties[0].target" in where
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Actor)) == 0
@@ -808,6 +810,28 @@ def test_a_broken_reference_in_any_area_refuses_the_bundle_naming_the_row(db: Se
             import_bundle(db, one)
         assert named in {p["where"] for p in info.value.details}  # type: ignore[union-attr]
     import_bundle(db, _small_with_areas())
+
+
+def test_the_databases_rules_are_checked_per_row_before_any_write(db: Session) -> None:
+    bundle = _small_with_areas()
+    bundle["outcomes"][0]["target"] = -1.0  # "increase" to below the baseline
+    bundle["invitations"][0]["counter_hours"] = 9.0  # more than offered
+    bundle["invitations"][1]["status"] = "pending"
+    bundle["invitations"].append({**bundle["invitations"][1]})  # a second open seat
+    bundle["conversations"][0]["votes"].append(bundle["conversations"][0]["votes"][0])
+    bundle["knowledge_assets"][0]["content"] = "not base64!"
+    bundle["health_checks"].append({**bundle["health_checks"][0], "ratings": []})
+    with pytest.raises(Invalid) as info:
+        import_bundle(db, bundle)
+    where = {p["where"] for p in info.value.details}  # type: ignore[union-attr]
+    assert where == {
+        "outcomes[0].target",
+        "invitations[0].counter_hours",
+        "invitations[2]",
+        "conversations[0].votes[2]",
+        "knowledge_assets[0].content",
+        "health_checks[1].held_on",
+    }
 
 
 def test_a_rule_only_the_database_knows_is_refused_not_a_crash(db: Session) -> None:

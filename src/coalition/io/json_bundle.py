@@ -110,9 +110,9 @@ class _Row(BaseModel):
 
 class BundleCapability(_Row):
     term: str = Field(min_length=1, max_length=120)
-    category: str = ""
+    category: str = Field(default="", max_length=80)
     description: str = ""
-    esco_uri: str | None = None
+    esco_uri: str | None = Field(default=None, max_length=300)
 
 
 # The rows a bundle holds by the hundred thousand are validated into typed dicts: building a
@@ -125,7 +125,7 @@ class BundleActorCapability(TypedDict):
     term: str
     level: Annotated[int, Field(ge=1, le=5)]
     evidence: Annotated[str, Field(default="")]
-    esco_uri: Annotated[str | None, Field(default=None)]
+    esco_uri: Annotated[str | None, Field(default=None, max_length=300)]
 
 
 @with_config(_ROW)
@@ -134,19 +134,20 @@ class BundleActor(TypedDict):
     kind: ActorKindName
     name: Annotated[str, Field(min_length=1, max_length=200)]
     sector: SectorName
-    external_id: Annotated[str | None, Field(default=None)]
-    headline: Annotated[str, Field(default="")]
+    # Lengths are those of the columns (PostgreSQL refuses longer text; SQLite would not).
+    external_id: Annotated[str | None, Field(default=None, max_length=120)]
+    headline: Annotated[str, Field(default="", max_length=300)]
     bio: Annotated[str, Field(default="")]
-    timezone: Annotated[str | None, Field(default=None)]
+    timezone: Annotated[str | None, Field(default=None, max_length=64)]
     languages: Annotated[list[str], Field(default_factory=list)]
     capacity_hours: Annotated[float, Field(default=0.0, ge=0)]
     committed_hours: Annotated[float, Field(default=0.0, ge=0)]
     day_rate: Annotated[float | None, Field(default=None, ge=0)]
-    email: Annotated[str | None, Field(default=None)]
-    phone: Annotated[str | None, Field(default=None)]
-    website: Annotated[str | None, Field(default=None)]
+    email: Annotated[str | None, Field(default=None, max_length=200)]
+    phone: Annotated[str | None, Field(default=None, max_length=60)]
+    website: Annotated[str | None, Field(default=None, max_length=300)]
     purpose_text: Annotated[str, Field(default="")]
-    purposes: Annotated[list[str], Field(default_factory=list)]
+    purposes: Annotated[list[Annotated[str, Field(max_length=120)]], Field(default_factory=list)]
     capabilities: Annotated[list[BundleActorCapability], Field(default_factory=list)]
     visibility: Annotated[VisibilityName, Field(default="network")]
     privacy: Annotated[dict[str, VisibilityName], Field(default_factory=dict)]
@@ -159,7 +160,7 @@ class BundleActor(TypedDict):
 class BundleAffiliation(TypedDict):
     actor: int
     organisation: int
-    role_title: Annotated[str, Field(default="")]
+    role_title: Annotated[str, Field(default="", max_length=200)]
     representative: Annotated[bool, Field(default=False)]
     start_date: Annotated[date | None, Field(default=None)]
     end_date: Annotated[date | None, Field(default=None)]
@@ -193,7 +194,7 @@ class BundleTie(TypedDict):
     start_date: Annotated[date | None, Field(default=None)]
     end_date: Annotated[date | None, Field(default=None)]
     note: Annotated[str, Field(default="")]
-    origin: Annotated[str, Field(default="import")]
+    origin: Annotated[str, Field(default="import", max_length=30)]
     initiative: Annotated[int | None, Field(default=None)]
 
 
@@ -1277,13 +1278,9 @@ def _check_areas(
             yield BundleProblem(f"{at}.name", "duplicate name in that initiative")
         names.add((o["initiative"], o["name"]))
         rising = o["direction"] == "increase"
-        if (o["target"] > o["baseline"]) != rising or o["target"] == o["baseline"]:
-            yield BundleProblem(
-                f"{at}.target",
-                f"to {o['direction']}, the target must be "
-                + ("above" if rising else "below")
-                + " the baseline",
-            )
+        if not (o["target"] > o["baseline"] if rising else o["target"] < o["baseline"]):
+            side = "above" if rising else "below"
+            yield BundleProblem(f"{at}.target", f"to {o['direction']}, must be {side} the baseline")
         if not o["due_date"] > o["baseline_date"]:
             yield BundleProblem(f"{at}.due_date", "must come after baseline_date")
 
