@@ -118,6 +118,59 @@ def test_reasons_keep_a_private_capacity_figure_private(db: Session) -> None:
     assert figure not in str(stored)
 
 
+def test_proposals_fill_the_open_seats_only(db: Session) -> None:
+    """Once someone holds a seat, proposals are for the seats still open, and never propose
+    the people already engaged (their capacity went to this initiative)."""
+    import pytest
+
+    from coalition.errors import Invalid
+    from coalition.store.tables import Engagement
+
+    initiative = _load(db)
+    roles = {r.id: r for r in initiative.roles}
+    first = propose_team(db, OP, initiative.id, ProposalRequest(alternatives=0))
+    held = first.proposals[0].members[0]
+    db.add(
+        Engagement(
+            network_id=initiative.network_id,
+            initiative_id=initiative.id,
+            role_id=held.role_id,
+            actor_id=held.actor_id,
+            hours_per_week=held.hours_per_week,
+            status="active",
+        )
+    )
+    db.commit()
+    again = propose_team(db, OP, initiative.id, ProposalRequest(alternatives=1))
+    assert again.proposals, again.infeasible
+    for proposal in again.proposals:
+        assert held.actor_id not in {m.actor_id for m in proposal.members}
+        seats: dict[int, int] = {}
+        for m in proposal.members:
+            seats[m.role_id] = seats.get(m.role_id, 0) + 1
+        expected = {
+            rid: r.seats - (1 if rid == held.role_id else 0)
+            for rid, r in roles.items()
+            if r.seats - (1 if rid == held.role_id else 0) > 0
+        }
+        assert seats == expected
+    # every seat held: nothing to propose, said plainly
+    for m in again.proposals[0].members:
+        db.add(
+            Engagement(
+                network_id=initiative.network_id,
+                initiative_id=initiative.id,
+                role_id=m.role_id,
+                actor_id=m.actor_id,
+                hours_per_week=m.hours_per_week,
+                status="active",
+            )
+        )
+    db.commit()
+    with pytest.raises(Invalid, match="every seat"):
+        propose_team(db, OP, initiative.id, ProposalRequest(alternatives=0))
+
+
 def test_api_and_bad_input(settings: Settings, db: Session) -> None:
     initiative = _load(db)
     client: TestClient = make_client(settings, OP)

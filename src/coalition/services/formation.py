@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -141,20 +142,35 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
     return index, graph
 
 
-_CACHE: dict[tuple[str, int, int, date], tuple[CandidateIndex, TieGraph]] = {}
+_CACHE: dict[tuple[Any, ...], tuple[CandidateIndex, TieGraph]] = {}
 
 
 def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGraph]:
     """The candidate index and tie graph of ``network``, cached per data version (and day)."""
     url = db.get_bind().engine.url.render_as_string(hide_password=True)
-    key = (url, network.id, network.data_version, date.today())
+    # created_at tells apart a network re-created under a reused id (a wiped database)
+    key = (url, network.id, network.created_at, network.data_version, date.today())
     found = _CACHE.get(key)
     if found is None:
-        found = _network_data(db, network, key[3])
+        found = _network_data(db, network, key[4])
         if len(_CACHE) >= 8:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = found
     return found
+
+
+def seats_taken(db: Session, initiative: Initiative) -> tuple[dict[int, int], frozenset[int]]:
+    """Seats already held in ``initiative`` (active engagements per role) and who holds them."""
+    rows = db.execute(
+        select(Engagement.role_id, Engagement.actor_id).where(
+            Engagement.initiative_id == initiative.id, Engagement.status == "active"
+        )
+    ).all()
+    taken: dict[int, int] = defaultdict(int)
+    for role_id, _ in rows:
+        if role_id is not None:
+            taken[role_id] += 1
+    return dict(taken), frozenset(actor for _, actor in rows)
 
 
 def build_problem(
@@ -162,9 +178,20 @@ def build_problem(
     request: ProposalRequest,
     index: CandidateIndex,
     graph: TieGraph,
+    *,
+    taken: Mapping[int, int] | None = None,
+    engaged: frozenset[int] = frozenset(),
 ) -> FormationProblem:
-    """The engine's problem for ``initiative`` (roles keyed by role id)."""
-    role_key = {r.id: str(r.id) for r in initiative.roles}
+    """The engine's problem for ``initiative`` (roles keyed by role id).
+
+    Seats already held (``taken``, per role id) are not proposed again and the people holding
+    them (``engaged``) are not proposed for other seats: proposals fill the open seats.
+    """
+    taken = taken or {}
+    open_roles = [r for r in initiative.roles if r.seats - taken.get(r.id, 0) > 0]
+    if not open_roles:
+        raise Invalid("every seat of this initiative is taken", field="roles")
+    role_key = {r.id: str(r.id) for r in open_roles}
     weeks = 1.0
     if initiative.start_date and initiative.end_date:
         weeks = max(1.0, (initiative.end_date - initiative.start_date).days / 7)
@@ -177,12 +204,12 @@ def build_problem(
                 key=str(r.id),
                 title=r.title,
                 requirements={q.capability.term: q.min_level for q in r.requirements},
-                seats=r.seats,
+                seats=r.seats - taken.get(r.id, 0),
                 hours_per_week=r.hours_per_week,
                 languages=frozenset(r.languages or []),
                 tz_regions=frozenset(r.timezone_regions or []),
             )
-            for r in initiative.roles
+            for r in open_roles
         ],
         candidates=index,
         constraints=Constraints(
@@ -200,7 +227,7 @@ def build_problem(
                 lock.actor_id: role_key.get(lock.role_id) if lock.role_id else None
                 for lock in request.locked_in
             },
-            excluded=frozenset(request.excluded),
+            excluded=frozenset(request.excluded) | engaged,
         ),
         weights=Weights(**request.weights.model_dump()),
         purpose_text=initiative.purpose,
@@ -251,7 +278,10 @@ def propose_team(
         raise Invalid("the initiative has no roles to fill yet", field="roles")
     index, graph = network_index(db, network)
     try:
-        result: FormationResult = propose(build_problem(initiative, request, index, graph))
+        taken, engaged = seats_taken(db, initiative)
+        result: FormationResult = propose(
+            build_problem(initiative, request, index, graph, taken=taken, engaged=engaged)
+        )
     except FormationInputError as exc:
         raise Invalid(str(exc), field=getattr(exc, "field", None)) from None
     run = uuid.uuid4().hex[:12]
