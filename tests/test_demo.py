@@ -451,8 +451,12 @@ def test_the_demo_convenor_can_form_a_team_for_their_forming_initiative(
                 feasible.append((initiative, found))
         assert feasible, "no forming initiative of the demo convenor has a feasible team"
         initiative, found = feasible[0]
-        seats = sum(r.seats for r in initiative.roles)
+        from coalition.services.formation import seats_taken
+
+        taken, engaged = seats_taken(db, initiative)  # proposals fill the seats still open
+        seats = sum(r.seats - taken.get(r.id, 0) for r in initiative.roles)
         assert len(found.proposals[0].members) == seats
+        assert not engaged & {m.actor_id for m in found.proposals[0].members}
         assert len(found.proposals) >= 2  # a best team and at least one alternative
         members = [m.actor_id for m in found.proposals[0].members]
         assert len(set(members)) == len(members)  # one seat each

@@ -756,6 +756,46 @@ def test_a_shared_bundle_keeps_each_members_own_data_out(db: Session) -> None:
     assert export_bundle(db, copy_of, include_private=True)["conversations"] == [conversation]
 
 
+def test_a_share_holds_no_private_profile_and_always_imports(db: Session) -> None:
+    """A private profile is a placeholder without its ties in a share (nobody else sees it in
+    the app); capacities kept private read as fully used, so a share of a realistic network
+    (the demo: private capacities, private profiles, engagements) imports as it is."""
+    from coalition.demo import build_demo_bundle
+    from coalition.io.json_bundle import PRIVATE_NAME
+
+    bundle = build_demo_bundle(actors=80, seed=2, slug="share")
+    network = import_bundle(db, bundle)
+    db.flush()
+    private = db.scalars(
+        select(Actor).where(Actor.network_id == network.id, Actor.visibility == "private")
+    ).all()
+    assert private, "the demo has private profiles"
+    full = export_bundle(db, network, include_private=True)
+    shared = export_bundle(db, network)
+    refs = {a["ref"]: a for a in shared["actors"]}
+    names = {a.name for a in private}
+    for a in shared["actors"]:
+        assert a["name"] not in names
+    hidden = {a["ref"] for a in full["actors"] if a["visibility"] == "private"}
+    for r in hidden:
+        assert (
+            refs[r]["name"] == PRIVATE_NAME and refs[r]["bio"] == "" and not refs[r]["capabilities"]
+        )
+    assert all(t["source"] not in hidden and t["target"] not in hidden for t in shared["ties"])
+    assert any(t["source"] in hidden or t["target"] in hidden for t in full["ties"])
+    kept_private = [
+        a for a in full["actors"] if a["privacy"].get("capacity", "network") != "public"
+    ]
+    assert kept_private
+    for a in shared["actors"]:
+        assert a["committed_hours"] <= a["capacity_hours"] + 1e-9
+    copy_of = import_bundle(db, copy.deepcopy(shared), slug="share-copy")
+    db.flush()
+    again = export_bundle(db, copy_of)
+    assert again["actors"] == shared["actors"]  # a share of the share is the same share
+    assert again["ties"] == shared["ties"] and again["engagements"] == shared["engagements"]
+
+
 BROKEN = [
     ("proposals", (0, "initiative"), 9, "proposals[0].initiative"),
     ("proposals", (0, "members", 0, "actor"), 99, "proposals[0].members[0].actor"),

@@ -18,11 +18,13 @@ messages), and derived caches (map, common-ground results and histories), which 
 again on demand.
 
 A *shared* bundle (without ``include_private``) is readable by any member of the network, so
-it holds only what every member may read: not the invitations and their audit log (the
-invitee's and the convenor's), not the proposals (the convenor's, with costs from day
-rates), not the individual health ratings (only their aggregates are ever shown), and a
-conversation's participants without the actor each one is (votes stay anonymous, as in a
-Polis export). ``include_private`` (the operator's full backup) holds everything.
+it holds only what every member may read: a private profile only as a placeholder without
+anything personal and without its ties, capacity and contact details only where the member
+made them public (a capacity kept private reads as fully used), not the invitations and
+their audit log (the invitee's and the convenor's), not the proposals (the convenor's, with
+costs from day rates), not the individual health ratings (only their aggregates are ever
+shown), and a conversation's participants without the actor each one is (votes stay
+anonymous, as in a Polis export). ``include_private`` (the operator's full backup) holds everything.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ from ..store.tables_outcomes import (
 )
 from ..store.tables_publications import Publication
 
+PRIVATE_NAME = "Private member"
 FORMAT = "coalition-bundle"
 VERSION = 1
 CHUNK = 5000
@@ -471,8 +474,58 @@ def export_bundle(
     def shown(actor: Actor, field: str) -> bool:
         return include_private or getattr(actor, PRIVACY[field]) == "public"
 
+    engagements_stmt = select(Engagement).where(Engagement.network_id == network.id)
+    if not include_private:
+        # A member who asked not to be listed on a team page is not listed in a share either.
+        engagements_stmt = engagements_stmt.where(Engagement.listed == 1)
+    engagements = db.scalars(engagements_stmt.order_by(Engagement.id)).all()
+    # In a share, the hours an actor has committed are those of the engagements it lists (no
+    # more is known to members), and a capacity the member keeps to themselves is shown as
+    # fully used: the bundle stays consistent (committed = active engagements <= capacity).
+    listed_hours: dict[int, float] = defaultdict(float)
+    for e in engagements:
+        if e.status == "active":
+            listed_hours[e.actor_id] += e.hours_per_week
+    # A private profile is seen by nobody else in the app: in a share it is a placeholder
+    # without anything personal, and its ties are left out (as on the map).
+    hidden = (
+        set()
+        if include_private
+        else {a.id for a in actors if a.visibility == "private" and not a.anonymised}
+    )
+
     out_actors = []
     for a in actors:
+        if a.id in hidden:
+            committed = listed_hours.get(a.id, 0.0)
+            out_actors.append(
+                {
+                    "ref": ref[a.id],
+                    "kind": a.kind,
+                    "name": PRIVATE_NAME,
+                    "sector": a.sector,
+                    "external_id": None,
+                    "headline": "",
+                    "bio": "",
+                    "timezone": None,
+                    "languages": [],
+                    "capacity_hours": committed,
+                    "committed_hours": committed,
+                    "day_rate": None,
+                    "email": None,
+                    "phone": None,
+                    "website": None,
+                    "purpose_text": "",
+                    "purposes": [],
+                    "capabilities": [],
+                    "visibility": a.visibility,
+                    "privacy": {f: "private" for f in PRIVACY},
+                    "joined_on": None,
+                    "anonymised": False,
+                }
+            )
+            continue
+        committed = a.committed_hours if include_private else listed_hours.get(a.id, 0.0)
         out_actors.append(
             {
                 "ref": ref[a.id],
@@ -484,8 +537,8 @@ def export_bundle(
                 "bio": a.bio,
                 "timezone": a.timezone,
                 "languages": list(a.languages or []),
-                "capacity_hours": a.capacity_hours if shown(a, "capacity") else 0.0,
-                "committed_hours": a.committed_hours if shown(a, "capacity") else 0.0,
+                "capacity_hours": a.capacity_hours if shown(a, "capacity") else committed,
+                "committed_hours": committed,
                 "day_rate": a.day_rate if shown(a, "day_rate") else None,
                 "email": a.email if shown(a, "contact") else None,
                 "phone": a.phone if shown(a, "contact") else None,
@@ -552,12 +605,9 @@ def export_bundle(
                 "roles": roles,
             }
         )
-    engagements_stmt = select(Engagement).where(Engagement.network_id == network.id)
-    if not include_private:
-        # A member who asked not to be listed on a team page is not listed in a share either.
-        engagements_stmt = engagements_stmt.where(Engagement.listed == 1)
-    engagements = db.scalars(engagements_stmt.order_by(Engagement.id)).all()
     ties = db.scalars(select(Tie).where(Tie.network_id == network.id).order_by(Tie.id)).all()
+    if hidden:
+        ties = [t for t in ties if t.source_id not in hidden and t.target_id not in hidden]
     areas = _export_areas(
         db,
         network,
