@@ -57,6 +57,7 @@ def check_axe(
     ``skip_rules`` turns rules off by id (for an HTML fragment, the rules about a whole
     document). Returns the violations of lower impact (moderate, minor) for whoever wants them.
     """
+    page.wait_for_load_state("load")  # styles applied (contrast, sizes) before axe looks
     if not page.evaluate("() => typeof window.axe === 'object'"):
         if not getattr(page.context, "_axe_routed", False):
             _serve_axe(page)
@@ -103,8 +104,10 @@ def no_horizontal_scroll(page: Any) -> None:
 
     Compared with the layout viewport (``documentElement.clientWidth``), not ``innerWidth``:
     in a mobile context chromium widens ``innerWidth`` to the content, so a page too wide for
-    the phone would pass a test against it.
+    the phone would pass a test against it. Waits for the page's load event first: right after
+    a form post the new document may be parsed before its stylesheets apply.
     """
+    page.wait_for_load_state("load")
     width, viewport, where = page.evaluate(
         """() => {
             const d = document.documentElement, limit = d.clientWidth + 1, out = [];
