@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -58,37 +58,30 @@ def map_query(
     )
 
 
-@router.get("/api/networks/{slug}/map/analysis")
-def map_analysis(
-    slug: str,
-    db: DB,
-    caller: CurrentCaller,
+def query_params(
     types: Types = None,
     at: At = None,
     since: Since = None,
     period: Period = None,
     projection: ProjectionParam = "none",
-) -> Any:
+) -> service.MapQuery:
+    """The map query of a request's parameters (a FastAPI dependency)."""
+    return map_query(types, at, since, period, projection)
+
+
+Query_ = Annotated[service.MapQuery, Depends(query_params)]
+
+
+@router.get("/api/networks/{slug}/map/analysis")
+def map_analysis(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Any:
     """Every metric per actor and per network, and how each was obtained."""
-    return service.analysis(db, caller, slug, map_query(types, at, since, period, projection))
+    return service.analysis(db, caller, slug, query)
 
 
 @router.get("/api/networks/{slug}/map")
-def map_view(
-    slug: str,
-    db: DB,
-    caller: CurrentCaller,
-    types: Types = None,
-    at: At = None,
-    since: Since = None,
-    period: Period = None,
-    projection: ProjectionParam = "none",
-) -> Response:
+def map_view(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Response:
     """What the map page draws: actors with positions and metrics, linked pairs, periods."""
-    payload = service.map_view_json(
-        db, caller, slug, map_query(types, at, since, period, projection)
-    )
-    return Response(payload, media_type="application/json")
+    return Response(service.map_view_json(db, caller, slug, query), media_type="application/json")
 
 
 @router.get("/api/networks/{slug}/map/changes")
