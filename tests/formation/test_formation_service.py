@@ -171,6 +171,33 @@ def test_proposals_fill_the_open_seats_only(db: Session) -> None:
         propose_team(db, OP, initiative.id, ProposalRequest(alternatives=0))
 
 
+def test_a_former_member_is_not_named_in_stored_proposals(db: Session) -> None:
+    """Deleting an account anonymises the person: the proposals kept for audit keep the seat
+    but neither their name nor their reasons, and nobody else's reasons name them."""
+    from coalition.services.auth import FORMER_MEMBER, anonymise_actor
+
+    initiative = _load(db)
+    propose_team(db, OP, initiative.id, ProposalRequest(alternatives=2))
+    db.commit()
+    stored = db.scalars(select(Proposal.members)).all()
+    named_by_others = {}
+    for members in stored:
+        for m in members:
+            for other in members:
+                if other["actor_id"] != m["actor_id"] and m["name"] in " ".join(other["reasons"]):
+                    named_by_others[m["actor_id"]] = m["name"]
+    assert named_by_others, "some reason names a teammate (worked with …)"
+    actor_id, name = next(iter(named_by_others.items()))
+    anonymise_actor(db, db.get_one(Actor, actor_id))
+    db.commit()
+    text = str(db.scalars(select(Proposal.members)).all())
+    assert name not in text
+    for members in db.scalars(select(Proposal.members)):
+        for m in members:
+            if m["actor_id"] == actor_id:
+                assert m["name"] == FORMER_MEMBER and m["reasons"] == []
+
+
 def test_api_and_bad_input(settings: Settings, db: Session) -> None:
     initiative = _load(db)
     client: TestClient = make_client(settings, OP)

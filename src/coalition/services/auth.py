@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from ..store.tables import (
     Affiliation,
     Base,
     Engagement,
+    Initiative,
     Network,
     Tie,
 )
@@ -913,6 +915,35 @@ def delete_account(db: Session, caller: Caller, password: str) -> None:
     db.flush()
 
 
+def _scrub_proposals(db: Session, actor: Actor) -> None:
+    """Stored proposals (kept for audit) name people: a former member's entry keeps its seat
+    but not its name or reasons, and others' reasons no longer name them."""
+    proposals = Base.metadata.tables.get("proposals")
+    if proposals is None or actor.name == FORMER_MEMBER:
+        return
+    named = re.compile(rf"(?<!\w){re.escape(actor.name)}(?!\w)")
+    rows = db.execute(
+        select(proposals.c.id, proposals.c.members)
+        .join(Initiative, Initiative.id == proposals.c.initiative_id)
+        .where(Initiative.network_id == actor.network_id)
+    ).all()
+    for row_id, members in rows:
+        changed = False
+        scrubbed = []
+        for m in members or []:
+            m = dict(m)
+            if m.get("actor_id") == actor.id:
+                m["name"], m["reasons"] = FORMER_MEMBER, []
+                changed = True
+            else:
+                reasons = [named.sub(FORMER_MEMBER, r) for r in m.get("reasons", [])]
+                changed |= reasons != m.get("reasons", [])
+                m["reasons"] = reasons
+            scrubbed.append(m)
+        if changed:
+            db.execute(update(proposals).where(proposals.c.id == row_id).values(members=scrubbed))
+
+
 def anonymise_actor(db: Session, actor: Actor) -> None:
     """Blank a person's profile, keeping the node (and its ties) as "Former member"."""
     today = date.today()
@@ -935,6 +966,7 @@ def anonymise_actor(db: Session, actor: Actor) -> None:
             )
             .values(status="withdrawn")
         )
+    _scrub_proposals(db, actor)
     notifications = tables.get("notifications")
     if notifications is not None and "recipient_id" in notifications.c:
         db.execute(delete(notifications).where(notifications.c.recipient_id == actor.id))
