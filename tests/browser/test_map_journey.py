@@ -36,6 +36,14 @@ def test_analyst_explores_the_map(page: Any, live: Any) -> None:
     sizes_before = page.evaluate("() => window.coalitionMap.sizes()")
     page.get_by_label("Size by").select_option("betweenness")
     assert page.evaluate("() => window.coalitionMap.sizes()") != sizes_before
+    # the table view follows: ordered by betweenness, highest first
+    table = page.locator("#map-table")
+    assert table.locator("thead th").nth(3).inner_text() == "Betweenness"
+    shown = [
+        float(x.replace(",", ""))
+        for x in table.locator("tbody tr td:nth-child(4)").all_inner_texts()[:20]
+    ]
+    assert shown == sorted(shown, reverse=True) and shown[0] > 0
 
     # tie-type filter: only collaborations -> fewer linked pairs
     edges_all = page.evaluate("() => window.coalitionMap.edges()")

@@ -57,6 +57,46 @@
     data.nodes.id.forEach(function (id, i) {
       graph.mergeNodeAttributes(id, { size: s[i], color: colourOf(i) });
     });
+    renderTable();
+  }
+
+  /* The table view follows the drawing: the same actors, ordered by the size metric. */
+  var TABLE_ROWS = 100;
+  function renderTable() {
+    var table = document.getElementById("map-table");
+    var note = document.getElementById("map-table-note");
+    if (!table || !data || !sizeSel) return;
+    var metric = sizeSel.value;
+    var label = sizeSel.options[sizeSel.selectedIndex].text;
+    var n = data.nodes;
+    var cols = [["Actor", null], ["Sector", null], ["Degree", "degree"], [label, metric]];
+    if (metric !== "pagerank") cols.push(["PageRank", "pagerank"]);
+    if (metric !== "betweenness") cols.push(["Betweenness", "betweenness"]);
+    cols.push(["Community", "community"], ["Liaison", "liaison"]);
+    var order = n.id.map(function (_, i) { return i; });
+    var v = n[metric] || n.pagerank;
+    order.sort(function (a, b) { return (v[b] === null ? -Infinity : v[b]) - (v[a] === null ? -Infinity : v[a]); });
+    var head = document.createElement("tr");
+    cols.forEach(function (c) {
+      var th = document.createElement("th"); th.scope = "col"; th.textContent = c[0]; head.append(th);
+    });
+    var body = document.createElement("tbody");
+    order.slice(0, TABLE_ROWS).forEach(function (i) {
+      var tr = document.createElement("tr"); tr.dataset.id = n.id[i];
+      var a = document.createElement("a"); a.href = "/actors/" + n.id[i]; a.textContent = n.name[i];
+      var first = document.createElement("td"); first.append(a); tr.append(first);
+      var sector = document.createElement("td"); sector.textContent = n.sector[i].replace("_", " "); tr.append(sector);
+      cols.slice(2).forEach(function (c) {
+        var td = document.createElement("td"); td.textContent = fmt(n[c[1]][i]); tr.append(td);
+      });
+      body.append(tr);
+    });
+    table.tHead.replaceChildren(head);
+    table.tBodies[0].replaceWith(body);
+    if (note) {
+      note.textContent = n.id.length.toLocaleString() + " actors in this view, by " + label +
+        (n.id.length > TABLE_ROWS ? "; the first " + TABLE_ROWS + " shown (download for all)." : ".");
+    }
   }
 
   function build() {
@@ -113,6 +153,7 @@
       renderer.refresh();
       say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn.");
     }
+    renderTable();
     if (selected !== null && !graph.hasNode(selected)) select(null, false);
     else if (selected !== null) select(selected, false);
   }
