@@ -240,3 +240,26 @@ def test_a_bad_import_names_every_problem_and_writes_nothing(db: Session) -> Non
     with pytest.raises(Exception) as err2:
         svc.import_map(db, _member(network), "small", "kumu", content)
     assert getattr(err2.value, "status", None) == 403
+
+
+def test_views_are_served_from_many_threads_at_once(clean_url: str) -> None:
+    """Requests run in a thread pool: the in-process cache of assembled views holds under
+    concurrent reads and evictions (more distinct queries than it keeps)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coalition.store.session import session_scope
+
+    with session_scope(clean_url) as db:
+        _network(db)
+    kinds = ["collaborated", "funded", "referred", "shared_knowledge", "partnered", "mentored"]
+    queries = [svc.MapQuery(types=(k,)) for k in kinds] + [svc.MapQuery()] * 3
+    queries = queries * 4  # 36 reads of 7 distinct views > VIEWS_KEPT
+
+    def read(query: svc.MapQuery) -> int:
+        with session_scope(clean_url) as db:
+            return len(svc.map_view_json(db, OP, "small", query))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        sizes = list(pool.map(read, queries))
+    assert all(size > 0 for size in sizes)
+    assert len(svc._VIEWS) <= svc.VIEWS_KEPT

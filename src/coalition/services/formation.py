@@ -7,6 +7,7 @@ The candidate index and tie graph of a network are cached per data version, so a
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
@@ -143,6 +144,7 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
 
 
 _CACHE: dict[tuple[Any, ...], tuple[CandidateIndex, TieGraph]] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGraph]:
@@ -150,12 +152,14 @@ def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGra
     url = db.get_bind().engine.url.render_as_string(hide_password=True)
     # created_at tells apart a network re-created under a reused id (a wiped database)
     key = (url, network.id, network.created_at, network.data_version, date.today())
-    found = _CACHE.get(key)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
     if found is None:
         found = _network_data(db, network, key[4])
-        if len(_CACHE) >= 8:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = found
+        with _CACHE_LOCK:  # requests run in a thread pool
+            if len(_CACHE) >= 8:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = found
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -444,18 +445,23 @@ VIEWS_KEPT = 8
 that the page and its data request do not re-read and re-encode the cached results."""
 
 
+_VIEWS_LOCK = threading.Lock()  # requests run in a thread pool
+
+
 def _view(db: Session, network: Network, query: MapQuery) -> tuple[dict[str, Any], bytes]:
     where = str(getattr(db.get_bind(), "url", ""))
     key = (where, network.id, network.created_at, network.data_version, query.key)
-    hit = _VIEWS.get(key)
-    if hit is not None:
-        _VIEWS.move_to_end(key)
-        return hit
+    with _VIEWS_LOCK:
+        hit = _VIEWS.get(key)
+        if hit is not None:
+            _VIEWS.move_to_end(key)
+            return hit
     view = _assemble_view(db, network, query)
     entry = (view, dumps(view).encode())
-    _VIEWS[key] = entry
-    while len(_VIEWS) > VIEWS_KEPT:
-        _VIEWS.popitem(last=False)
+    with _VIEWS_LOCK:
+        _VIEWS[key] = entry
+        while len(_VIEWS) > VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
     return entry
 
 
