@@ -28,13 +28,11 @@ def _query(
 ) -> Any:
     from ..cli import fail
     from ..errors import Invalid
-    from ..services.interdependence import MapQuery
+    from ..services.interdependence import MapQuery, tie_types
 
-    if since is not None and at is None:
-        raise fail("--since needs --at (the end of the window)")
     try:
         return MapQuery(
-            types=tuple(t.strip() for t in types.split(",") if t.strip()) if types else None,
+            types=tie_types([types] if types else None),
             at=at.date() if at else None,
             since=since.date() if since else None,
             period=period,

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -103,6 +103,8 @@ class MapQuery:
             object.__setattr__(self, "types", tuple(sorted(set(self.types))))
         if self.period is not None and (self.since is not None or self.at is not None):
             raise Invalid("give a period or a since/at window, not both", field="period")
+        if self.since is not None and self.at is None:
+            raise Invalid("'since' needs 'at' (the end of the window)", field="since")
         if self.since is not None and self.at is not None and self.since > self.at:
             raise Invalid("'since' is after 'at'", field="since")
         if self.period is not None:
@@ -116,8 +118,6 @@ class MapQuery:
             return _period_window(self.period)
         if self.at is not None:
             return (self.since or self.at, self.at)
-        if self.since is not None:
-            return (self.since, None)
         return None
 
     @property
@@ -137,6 +137,13 @@ class MapQuery:
             "projection": self.projection,
             "window": None if win is None else [d.isoformat() if d else None for d in win],
         }
+
+
+def tie_types(values: Iterable[str] | None) -> tuple[str, ...] | None:
+    """Tie types as people write them: repeated and/or comma-separated (None = all)."""
+    if values is None:
+        return None
+    return tuple(t.strip() for value in values for t in value.split(",") if t.strip())
 
 
 def _period_window(label: str) -> tuple[dt.date, dt.date]:
@@ -391,17 +398,25 @@ def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> 
     return result
 
 
+def _span(data: _MapData) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the data speaks of (tie starts and ends, days joined), the last
+    no later than today unless everything lies ahead; None without any date."""
+    days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
+    if not days:
+        return None
+    first, last, today = min(days), max(days), dt.date.today()
+    return first, (min(last, today) if first <= today else last)
+
+
 def _periods(data: _MapData, freq: Freq = "year") -> list[dict[str, str]]:
     from ..engines.network.timeline import periods
 
-    days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
-    if not days:
+    span = _span(data)
+    if span is None:
         return []
-    today = dt.date.today()
-    last = min(max(days), today) if min(days) <= today else max(days)
     return [
         {"label": label, "start": s.isoformat(), "end": e.isoformat()}
-        for label, s, e in periods(min(days), last, freq)
+        for label, s, e in periods(*span, freq)
     ]
 
 
@@ -565,18 +580,10 @@ def changes(
 
         data = _load(db, network)
         actors, ties = _engine_tables(db, data, query)
-        last = dt.date.today()
-        days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
-        if not days:
+        span = _span(data)
+        if span is None:
             return {"snapshots": [], "changes": []}
-        snaps = snapshots(
-            actors,
-            ties,
-            freq=freq,
-            types=query.types,
-            first=min(days),
-            last=min(max(days), last) if min(days) <= last else max(days),
-        )
+        snaps = snapshots(actors, ties, freq=freq, types=query.types, first=span[0], last=span[1])
         name_of = dict(zip((str(i) for i in data.ids), data.names, strict=True))
         out_snaps = []
         for s in snaps:

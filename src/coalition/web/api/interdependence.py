@@ -44,13 +44,8 @@ def map_query(
     projection: str = "none",
 ) -> service.MapQuery:
     """Build the query from request parameters (``types`` may be comma-separated)."""
-    names = None
-    if types is not None:
-        names = tuple(t.strip() for group in types for t in group.split(",") if t.strip())
-    if since is not None and at is None:
-        raise Invalid("'since' needs 'at' (the end of the window)", field="since")
     return service.MapQuery(
-        types=names,
+        types=service.tie_types(types),
         since=since,
         at=at,
         period=period or None,

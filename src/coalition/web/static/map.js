@@ -192,7 +192,7 @@
     var tiesHead = document.createElement("h3"); tiesHead.textContent = "Ties";
     var list = document.createElement("ul"); list.id = "map-actor-ties";
     details.append(h, dl, tiesHead, list);
-    fetch("/api/networks/" + canvas.dataset.slug + "/map/actors/" + id + "/ties" + query(false), { credentials: "same-origin" })
+    fetch("/api/networks/" + canvas.dataset.slug + "/map/actors/" + id + "/ties" + query(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (ties) {
         if (selected !== id) return;
@@ -210,7 +210,7 @@
     }
   }
 
-  function query(withProjection) {
+  function query() {
     var parts = [];
     if (form) {
       var boxes = form.querySelectorAll("input[name=types]");
@@ -248,7 +248,7 @@
   }
 
   function refetch() {
-    var q = query(true);
+    var q = query();
     if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
     load("/api/networks/" + canvas.dataset.slug + "/map" + q);
   }
@@ -286,7 +286,7 @@
   window.coalitionMap = {
     nodes: function () { return graph.order; },
     edges: function () { return graph.size; },
-    query: function () { return query(true); },
+    query: function () { return query(); },
     loading: function () { return loading; },
     colours: function () { return graph.mapNodes(function (n, a) { return a.color; }).join(","); },
     sizes: function () { return graph.mapNodes(function (n, a) { return a.size; }).join(","); },
