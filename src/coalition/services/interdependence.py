@@ -31,6 +31,7 @@ from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
 from ..store.tables_map import MapCache
 from .access import Caller, require_role
 from .networks import bump_version, get_network
+from .ties import active_between
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -863,12 +864,8 @@ def actor_ties(
     )
     if query.types is not None:
         stmt = stmt.where(Tie.kind.in_(query.types))
-    win = query.window
-    if win is not None:
-        if win[1] is not None:
-            stmt = stmt.where(or_(Tie.start_date.is_(None), Tie.start_date <= win[1]))
-        if win[0] is not None:
-            stmt = stmt.where(or_(Tie.end_date.is_(None), Tie.end_date >= win[0]))
+    if query.window is not None:
+        stmt = stmt.where(*active_between(*query.window))
     rows = db.scalars(stmt.order_by(Tie.start_date.desc(), Tie.id.desc()).limit(500)).all()
     other_ids = {t.target_id if t.source_id == actor_id else t.source_id for t in rows}
     label = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ..schemas.initiatives import TieIn, TieOut
@@ -27,6 +27,17 @@ def record_tie(db: Session, caller: Caller, network: Network, data: TieIn) -> Ti
     return TieOut.model_validate(tie)
 
 
+def active_between(since: date | None, until: date | None) -> list[ColumnElement[bool]]:
+    """Clauses for ties active at some moment of ``[since, until]`` (open sides when None;
+    a tie without a start began long ago, one without an end goes on)."""
+    clauses: list[ColumnElement[bool]] = []
+    if since is not None:
+        clauses.append(or_(Tie.end_date.is_(None), Tie.end_date >= since))
+    if until is not None:
+        clauses.append(or_(Tie.start_date.is_(None), Tie.start_date <= until))
+    return clauses
+
+
 def list_ties(
     db: Session,
     caller: Caller,
@@ -47,9 +58,6 @@ def list_ties(
         stmt = stmt.where(Tie.kind == kind)
     if actor_id is not None:
         stmt = stmt.where(or_(Tie.source_id == actor_id, Tie.target_id == actor_id))
-    if since is not None:
-        stmt = stmt.where(or_(Tie.end_date.is_(None), Tie.end_date >= since))
-    if until is not None:
-        stmt = stmt.where(or_(Tie.start_date.is_(None), Tie.start_date <= until))
+    stmt = stmt.where(*active_between(since, until))
     rows = db.scalars(stmt.order_by(Tie.start_date, Tie.id).limit(limit)).all()
     return [TieOut.model_validate(t) for t in rows]
