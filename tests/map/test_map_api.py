@@ -73,6 +73,22 @@ def test_api_reads_filters_and_refusals(settings: Settings) -> None:
     actor = view["nodes"]["id"][0]
     ties = member.get(f"/api/networks/small/map/actors/{actor}/ties").json()
     assert all(t["other_name"] for t in ties)
+    # a period keeps the ties active in it, as the ties list's since/until window does
+    year = view["periods"][-2]["label"]
+    lo, hi = f"{year}-01-01", f"{year}-12-31"
+    in_year = member.get(
+        f"/api/networks/small/map/actors/{actor}/ties", params={"period": year}
+    ).json()
+    expected = {
+        t["id"]
+        for t in ties
+        if (t["start"] is None or t["start"] <= hi) and (t["end"] is None or t["end"] >= lo)
+    }
+    assert {t["id"] for t in in_year} == expected and len(expected) < len(ties)
+    listed = member.get(
+        "/api/networks/small/ties", params={"actor": actor, "since": lo, "until": hi}
+    ).json()
+    assert {t["id"] for t in listed} == expected
     outsider = make_client(settings, Caller(account_id=2, roles={nid + 99: "member"}))
     assert outsider.get("/api/networks/small/map").status_code == 404
     assert make_client(settings).get("/api/networks/small/map/analysis").status_code == 404
