@@ -27,6 +27,7 @@ from ...services import deliberation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CurrentCaller
+from .directory import render
 
 router = APIRouter(include_in_schema=False)
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -36,11 +37,6 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
 UNGROUPED = "#999999"
 MAP_SIZE = 320
 MAP_PAD = 16
-
-
-def render(request: Request, template: str, context: dict[str, Any]) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
 
 
 def _back(url: str) -> RedirectResponse:

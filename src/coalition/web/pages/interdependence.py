@@ -21,6 +21,7 @@ from ...services import interdependence as service
 from ...services.networks import get_network
 from ..api.interdependence import map_query
 from ..deps import DB, CurrentCaller
+from .directory import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,10 +45,6 @@ SIZE_METRICS = {
     "cross_sector_ties": "Cross-sector ties",
 }
 TABLE_ROWS = 100
-
-
-def _render(request: Request, template: str, context: dict[str, Any]) -> Response:
-    return request.app.state.templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -108,7 +105,7 @@ def map_page(
     ]
     summary = view["summary"]
     selected_types = set(query.types or [])
-    return _render(
+    return render(
         request,
         "map/map.html",
         {
@@ -179,7 +176,7 @@ def changes_page(
     if freq not in ("year", "quarter"):
         raise Invalid("freq is year or quarter", field="freq")
     result = service.changes(db, caller, slug, freq=freq)  # type: ignore[arg-type]
-    return _render(
+    return render(
         request,
         "map/changes.html",
         {"network": network, "result": result, "freq": freq, "fmt": _fmt},
