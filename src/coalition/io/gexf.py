@@ -45,6 +45,7 @@ from coalition.io.graph_model import (
     parse_scalar,
     validate_graph,
 )
+from coalition.io.safe_input import parse_xml
 
 __all__ = ["GEXF_NS", "read_gexf", "write_gexf"]
 
@@ -223,12 +224,7 @@ def _date(text: str | None) -> dt.date | None:
 def read_gexf(data: bytes) -> MapGraph:
     """Parse a GEXF document; raise FormatError listing every problem (line + reason)."""
     problems: list[Problem] = []
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        check(_FORMAT, [Problem(f"line {exc.lineno}", f"not well-formed XML: {exc.msg}")])
-        raise  # pragma: no cover - check raised
+    root = parse_xml(data, _FORMAT)
     ns = etree.QName(root).namespace
     if etree.QName(root).localname != "gexf" or ns not in _ACCEPTED_NS:
         check(_FORMAT, [Problem(f"line {root.sourceline} <{root.tag}>", "not a GEXF document")])

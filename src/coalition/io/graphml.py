@@ -40,6 +40,7 @@ from coalition.io.graph_model import (
     parse_scalar,
     validate_graph,
 )
+from coalition.io.safe_input import parse_xml
 
 __all__ = ["GRAPHML_NS", "LIST_MARK", "read_graphml", "write_graphml"]
 
@@ -150,12 +151,7 @@ def _parse(text: str, t: AttrType, is_list: bool) -> AttrValue:
 def read_graphml(data: bytes) -> MapGraph:
     """Parse a GraphML document; raise FormatError listing every problem (line + reason)."""
     problems: list[Problem] = []
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        check(_FORMAT, [Problem(f"line {exc.lineno}", f"not well-formed XML: {exc.msg}")])
-        raise  # pragma: no cover
+    root = parse_xml(data, _FORMAT)
     name = etree.QName(root)
     if name.localname != "graphml" or name.namespace not in (GRAPHML_NS, None):
         check(_FORMAT, [Problem(f"line {root.sourceline} <{root.tag}>", "not a GraphML document")])
