@@ -187,13 +187,18 @@ def import_bundle_cmd(
     slug: Annotated[str | None, typer.Option(help="Load under another network slug.")] = None,
 ) -> None:
     """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
+    from .io.graph_model import FormatError
     from .io.json_bundle import import_bundle
+    from .io.safe_input import MAX_BLOB_CHARS, load_json
     from .store.migrate import upgrade
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise fail(f"{path}: {exc}") from None
+        # a full backup may carry many files: the operator's own, so a larger limit
+        data = load_json(path.read_bytes(), "JSON bundle", max_chars=MAX_BLOB_CHARS, limit=2**30)
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror}") from None
+    except FormatError as exc:  # encoding, nesting, NaN, syntax: with the line
+        raise fail(f"{path}: {exc.message}") from None
     upgrade(database_url(), "heads")
     network = run_service(lambda db: import_bundle(db, data, slug=slug))
     console.print(f"imported network '{network.slug}'")

@@ -2033,6 +2033,9 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
     Raises :class:`Invalid` with every problem (``details`` lists them) or :class:`Conflict`
     when the network exists already. The caller's session is left untouched on failure.
     """
+    from .safe_input import MAX_BLOB_CHARS, check_tree
+
+    check_tree(data, "JSON bundle", max_chars=MAX_BLOB_CHARS)  # before any parsing
     parsed, problems = check_bundle(data)
     if problems:
         raise Invalid(

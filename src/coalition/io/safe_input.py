@@ -44,6 +44,7 @@ from lxml import etree
 from coalition.io.graph_model import FormatError, Problem
 
 __all__ = [
+    "MAX_BLOB_CHARS",
     "MAX_BYTES",
     "MAX_COLUMNS",
     "MAX_DEPTH",
@@ -64,6 +65,8 @@ __all__ = [
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_FIELD_CHARS = 100_000
+MAX_BLOB_CHARS = 3 * 1024 * 1024
+"""The longest field where a format carries a file (a bundle's 2 MB asset, in base64)."""
 MAX_DEPTH = 32
 MAX_UNPACKED = 256 * 1024 * 1024
 MAX_MEMBERS = 1_000
@@ -109,10 +112,10 @@ def decode_utf8(data: bytes, fmt: str, *, name: str = "", limit: int = MAX_BYTES
     return text
 
 
-def check_field(value: str, fmt: str, where: str) -> None:
-    """Refuse a text field longer than :data:`MAX_FIELD_CHARS`."""
-    if len(value) > MAX_FIELD_CHARS:
-        refuse(fmt, where, f"a field of {len(value):,} characters (at most {MAX_FIELD_CHARS:,})")
+def check_field(value: str, fmt: str, where: str, *, limit: int = MAX_FIELD_CHARS) -> None:
+    """Refuse a text field longer than ``limit`` characters."""
+    if len(value) > limit:
+        refuse(fmt, where, f"a field of {len(value):,} characters (at most {limit:,})")
 
 
 # ---------------------------------------------------------------- JSON
@@ -121,14 +124,14 @@ def check_field(value: str, fmt: str, where: str) -> None:
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|-?Infinity|NaN', re.DOTALL)
 
 
-def _scan_json(text: str, fmt: str) -> None:
+def _scan_json(text: str, fmt: str, max_chars: int) -> None:
     depth = 0
     for m in _JSON_TOKEN.finditer(text):
         token = m.group()
         first = token[0]
         if first == '"':
-            if len(token) > MAX_FIELD_CHARS + 2:
-                check_field(token[1:-1], fmt, _position(text, m.start()))
+            if len(token) > max_chars + 2:
+                check_field(token[1:-1], fmt, _position(text, m.start()), limit=max_chars)
         elif first in "[{":
             depth += 1
             if depth > MAX_DEPTH:
@@ -148,12 +151,15 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def load_json(data: bytes, fmt: str) -> Any:
+def load_json(
+    data: bytes, fmt: str, *, max_chars: int = MAX_FIELD_CHARS, limit: int = MAX_BYTES
+) -> Any:
     """Parse a JSON document after :func:`decode_utf8` and a scan that refuses nesting deeper
-    than :data:`MAX_DEPTH`, over-long strings and ``NaN``/``Infinity`` (with their line);
-    syntax errors and repeated keys are refused with their line too."""
-    text = decode_utf8(data, fmt)
-    _scan_json(text, fmt)
+    than :data:`MAX_DEPTH`, strings over ``max_chars`` and ``NaN``/``Infinity`` (with their
+    line); syntax errors and repeated keys are refused with their line too. ``limit``
+    bounds the file's size, as in :func:`decode_utf8`."""
+    text = decode_utf8(data, fmt, limit=limit)
+    _scan_json(text, fmt, max_chars)
     try:
         value = json.loads(text, object_pairs_hook=_no_repeats)
     except json.JSONDecodeError as exc:
@@ -162,13 +168,13 @@ def load_json(data: bytes, fmt: str) -> Any:
         key = str(exc).split("'")[1] if "'" in str(exc) else ""
         pos = text.find(json.dumps(key)) if key else -1
         refuse(fmt, _position(text, pos) if pos >= 0 else "document", str(exc))
-    check_tree(value, fmt)
+    check_tree(value, fmt, max_chars=max_chars)
     return value
 
 
-def check_tree(value: Any, fmt: str, *, root: str = "") -> None:
+def check_tree(value: Any, fmt: str, *, root: str = "", max_chars: int = MAX_FIELD_CHARS) -> None:
     """Refuse parsed JSON-like data (dicts, lists, scalars) nested deeper than
-    :data:`MAX_DEPTH`, with a non-finite number, an over-long string, a NUL character or a
+    :data:`MAX_DEPTH`, with a non-finite number, a string over ``max_chars``, a NUL or a
     lone surrogate (which no database column holds); the problem names the path
     (``actors[3].name``). Iterative: a deep document cannot exhaust the stack here."""
     stack: list[tuple[Any, str, int]] = [(value, root, 0)]
@@ -181,7 +187,7 @@ def check_tree(value: Any, fmt: str, *, root: str = "") -> None:
             children = item.items() if isinstance(item, dict) else enumerate(item)
             for key, child in children:
                 if isinstance(key, str):
-                    _check_text(key, fmt, f"{where} key")
+                    _check_text(key, fmt, f"{where} key", max_chars)
                     sub = f"{path}.{key}" if path else key
                 else:
                     sub = f"{path}[{key}]"
@@ -189,14 +195,14 @@ def check_tree(value: Any, fmt: str, *, root: str = "") -> None:
         elif isinstance(item, float) and not math.isfinite(item):
             refuse(fmt, where, f"{item} is not a finite number")
         elif isinstance(item, str):
-            _check_text(item, fmt, where)
+            _check_text(item, fmt, where, max_chars)
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _check_text(text: str, fmt: str, where: str) -> None:
-    check_field(text, fmt, where)
+def _check_text(text: str, fmt: str, where: str, limit: int) -> None:
+    check_field(text, fmt, where, limit=limit)
     bad = _UNSTORABLE.search(text)
     if bad:
         refuse(fmt, where, f"the character U+{ord(bad.group()):04X} cannot be stored")
