@@ -467,8 +467,10 @@ def _graph(
 
 
 def _text_cell(value: str, fmt: str, where: str) -> str:
+    """A CSV cell: size-checked, and the formula guard that :func:`write_csv` adds removed
+    (the workbook keeps text as it is, so its cells are only size-checked)."""
     safe_input.check_field(value, fmt, where)
-    return safe_input.restore_cell(value)
+    return safe_input.restore_cell(value) if fmt == "CSV" else value
 
 
 def _check_size(fmt: str, where: str, rows: int, columns: int) -> None:
@@ -481,7 +483,7 @@ def _check_size(fmt: str, where: str, rows: int, columns: int) -> None:
 def _csv_table(sheet: str, data: bytes) -> _Table:
     name = CSV_NAMES[sheet]
     text = safe_input.decode_utf8(data, "CSV", name=name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a cut file is an error
     try:
         header = [_text_cell(h, "CSV", f"{name} row 1") for h in next(reader, [])]
         rows: list[tuple[int, list[Cell]]] = []
