@@ -49,6 +49,7 @@ from coalition.io.graph_model import (
     DIRECTIONS,
     AttrType,
     AttrValue,
+    FormatError,
     MapEdge,
     MapGraph,
     MapNode,
@@ -523,7 +524,7 @@ def read_csv_zip(data: bytes) -> MapGraph:
             check("CSV zip", [Problem("archive", "no elements.csv inside")])
         try:
             files = {name: z.read(info) for name, info in found.items()}
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except safe_input.ZIP_ERRORS as exc:
             safe_input.refuse("CSV zip", "archive", f"damaged: {exc}")
     return read_csv(
         files[CSV_NAMES[ELEMENTS]],
@@ -543,6 +544,20 @@ def _xlsx_cell(value: object, where: str) -> Cell:
     return _text_cell(str(value), "XLSX", where)
 
 
+def _sheet_table(ws: Any, sheet: str) -> _Table:
+    # the declared dimension may claim a million rows and columns: ignore it
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, ())
+    _check_size("XLSX", f"{ws.title} row 1", 0, len(first))
+    header = [("" if h is None else str(_xlsx_cell(h, f"{ws.title} row 1"))) for h in first]
+    body: list[tuple[int, list[Cell]]] = []
+    for rn, r in enumerate(rows, start=2):
+        _check_size("XLSX", f"{ws.title} row {rn}", rn - 1, len(r))
+        body.append((rn, [_xlsx_cell(v, f"{ws.title} row {rn}") for v in r]))
+    return _Table(ws.title, header, body, sheet)
+
+
 def read_xlsx(data: bytes) -> MapGraph:
     """Read the Kumu layout from an XLSX workbook; raise FormatError listing every problem."""
     from openpyxl import load_workbook
@@ -560,19 +575,15 @@ def read_xlsx(data: bytes) -> MapGraph:
             ws = by_name.get(title.lower())
             if ws is None:
                 return None
-            # the declared dimension may claim a million rows and columns: ignore it
-            ws.reset_dimensions()  # type: ignore[union-attr]
-            rows = ws.iter_rows(values_only=True)
-            first = next(rows, ())
-            _check_size("XLSX", f"{ws.title} row 1", 0, len(first))
-            header = [("" if h is None else str(_xlsx_cell(h, f"{ws.title} row 1"))) for h in first]
-            body: list[tuple[int, list[Cell]]] = []
-            for rn, r in enumerate(rows, start=2):
-                _check_size("XLSX", f"{ws.title} row {rn}", rn - 1, len(r))
-                body.append((rn, [_xlsx_cell(v, f"{ws.title} row {rn}") for v in r]))
-            return _Table(ws.title, header, body, sheet)
+            try:
+                return _sheet_table(ws, sheet)
+            except FormatError:
+                raise
+            except Exception as exc:  # openpyxl reads a sheet lazily: damage shows up here
+                safe_input.refuse("XLSX", f"sheet {ws.title}", f"damaged: {type(exc).__name__}")
 
         elements = table(ELEMENTS, ELEMENTS)
+
         if elements is None:
             check("XLSX", [Problem("workbook", "no sheet named Elements")])
             raise AssertionError  # pragma: no cover

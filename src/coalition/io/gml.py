@@ -84,8 +84,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         if kind == "bad":
             if token == '"':
                 safe_input.refuse(_FORMAT, f"line {line}", "a string is not closed")
-            bad = text[m.start() : m.start() + 20].split()[0]
-            safe_input.refuse(_FORMAT, f"line {line}", f"unexpected {bad!r}")
+            safe_input.refuse(_FORMAT, f"line {line}", f"unexpected character {token!r}")
         if kind == "space" or kind == "comment":
             line += token.count("\n")
             continue

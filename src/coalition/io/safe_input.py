@@ -36,6 +36,7 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_MEMBERS",
     "MAX_ROWS",
     "MAX_UNPACKED",
+    "ZIP_ERRORS",
     "check_field",
     "check_tree",
     "check_zip",
@@ -263,6 +265,19 @@ def parse_xml(data: bytes, fmt: str) -> etree._Element:
 # ---------------------------------------------------------------- archives
 
 
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,  # an unknown compression method or zip version, strong encryption
+    RuntimeError,  # an encrypted member
+)
+"""What :mod:`zipfile` raises, one way or another, for a damaged or unusual archive."""
+
+
 def check_zip(
     data: bytes,
     fmt: str,
@@ -281,7 +296,7 @@ def check_zip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         refuse(fmt, "archive", f"not {kind}: {exc}")
     if len(infos) > MAX_MEMBERS:
         refuse(fmt, "archive", f"{len(infos):,} members (at most {MAX_MEMBERS:,})")
@@ -311,7 +326,7 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, fmt: str) -
                         f"archive member {info.filename}",
                         "a document type declaration (DTD, entities) is not accepted",
                     )
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         refuse(fmt, f"archive member {info.filename}", f"damaged: {exc}")
 
 
