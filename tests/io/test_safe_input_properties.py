@@ -160,3 +160,29 @@ def test_a_sheet_openpyxl_chokes_on_is_refused_not_raised() -> None:
     )
     with pytest.raises(FormatError, match="sheet Elements: damaged"):
         read_xlsx(_zip(parts))
+
+
+def test_tables_longer_than_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows past the limit, counted as they are read (a sheet's rows need not be numbered)."""
+    from coalition.io import safe_input
+    from coalition.io.csv_xlsx import write_csv, write_xlsx
+    from coalition.io.graph_model import MapGraph, MapNode
+
+    graph = MapGraph(nodes=tuple(MapNode(f"n{i}", f"N{i}") for i in range(6)))
+    monkeypatch.setattr(safe_input, "MAX_ROWS", 5)
+    with pytest.raises(FormatError, match="elements.csv row 7: more than 5 rows"):
+        read_csv(write_csv(graph)["elements.csv"])
+    with pytest.raises(FormatError, match="sheet1.xml: a row numbered 7 .at most 5 rows"):
+        read_xlsx(write_xlsx(graph))
+    import io
+    import re
+    import zipfile
+
+    book = zipfile.ZipFile(io.BytesIO(write_xlsx(graph)))
+    parts = {i.filename: book.read(i) for i in book.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = re.sub(rb'(<row) r="\d+"', rb"\1", parts[name])  # numbers are optional
+    with pytest.raises(FormatError, match="Elements row 7: more than 5 rows"):
+        read_xlsx(_zip(parts))
+    monkeypatch.setattr(safe_input, "MAX_ROWS", 6)
+    assert len(read_xlsx(_zip(parts)).nodes) == 6

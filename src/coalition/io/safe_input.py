@@ -316,29 +316,41 @@ def check_zip(
     return archive
 
 
+# a spreadsheet row's number: a sheet may skip to row 1,048,576 in a few bytes, and a
+# reader then produces every empty row in between
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=[\"'](\d+)")
+
+
 def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, fmt: str) -> None:
+    where = f"archive member {info.filename}"
+    sheet = "/worksheets/" in info.filename
     try:
         with archive.open(info) as fh:
             for chunk in _chunks(fh):
                 if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
                     refuse(
+                        fmt, where, "a document type declaration (DTD, entities) is not accepted"
+                    )
+                rows = _ROW_NUMBER.findall(chunk) if sheet else ()
+                if rows and max(map(int, rows)) > MAX_ROWS:
+                    refuse(
                         fmt,
-                        f"archive member {info.filename}",
-                        "a document type declaration (DTD, entities) is not accepted",
+                        where,
+                        f"a row numbered {max(map(int, rows)):,} (at most {MAX_ROWS:,} rows)",
                     )
     except ZIP_ERRORS as exc:
         refuse(fmt, f"archive member {info.filename}", f"damaged: {exc}")
 
 
 def _chunks(fh: Any, size: int = 1 << 20) -> Iterator[bytes]:
-    """Chunks that overlap by 16 bytes, so a marker split across two is still seen."""
+    """Chunks that overlap by 64 bytes, so a marker split across two is still seen."""
     tail = b""
     while True:
         block = fh.read(size)
         if not block:
             return
         yield tail + block
-        tail = block[-16:]
+        tail = block[-64:]
 
 
 # ---------------------------------------------------------------- spreadsheet cells

@@ -454,8 +454,8 @@ def _xlsx_cases() -> Cases:
                     ).replace(b'<dimension ref="A1:D3"/>', b'<dimension ref="A1:XFD1048576"/>')
                 },
             ),
-            "Elements row",
-            "more than 500,000 rows",
+            "archive member xl/worksheets/sheet1.xml",
+            "a row numbered 1,048,576 (at most 500,000 rows)",
         ),
         "extra_cells.xlsx": (
             _xlsx(
