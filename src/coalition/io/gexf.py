@@ -222,7 +222,8 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def read_gexf(data: bytes) -> MapGraph:
-    """Parse a GEXF document; raise FormatError listing every problem (line + reason)."""
+    """Parse a GEXF document (after :func:`~.safe_input.parse_xml`'s checks: UTF-8, no DTD
+    or entity, sizes, nesting); raise FormatError listing every problem (line + reason)."""
     problems: list[Problem] = []
     root = parse_xml(data, _FORMAT)
     ns = etree.QName(root).namespace

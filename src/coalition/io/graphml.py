@@ -149,7 +149,8 @@ def _parse(text: str, t: AttrType, is_list: bool) -> AttrValue:
 
 
 def read_graphml(data: bytes) -> MapGraph:
-    """Parse a GraphML document; raise FormatError listing every problem (line + reason)."""
+    """Parse a GraphML document (after :func:`~.safe_input.parse_xml`'s checks: UTF-8, no
+    DTD or entity, sizes, nesting); raise FormatError listing every problem (line + reason)."""
     problems: list[Problem] = []
     root = parse_xml(data, _FORMAT)
     name = etree.QName(root)

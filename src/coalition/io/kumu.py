@@ -102,7 +102,8 @@ def _attr(value: Any) -> AttrValue | None:
 
 
 def read_kumu(data: bytes) -> MapGraph:
-    """Parse a Kumu blueprint; raise FormatError listing every problem (item + reason)."""
+    """Parse a Kumu blueprint (after :func:`~.safe_input.load_json`'s checks: UTF-8, sizes,
+    nesting, finite numbers, no repeated key); raise FormatError listing every problem."""
     doc = load_json(data, _FORMAT)
     if not isinstance(doc, dict) or not isinstance(doc.get("elements", []), list):
         check(_FORMAT, [Problem("document", "expected an object with an 'elements' list")])

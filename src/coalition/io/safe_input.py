@@ -23,7 +23,9 @@ Rules, the same for every importer:
 * an archive (XLSX, zip of CSV files) has at most :data:`MAX_MEMBERS` members that
   unpack to at most :data:`MAX_UNPACKED` bytes together, as declared by the archive —
   which :mod:`zipfile` then holds every member to — and its XML parts have no DTD either;
-* a table has at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns.
+* a table has at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns (a workbook's
+  sheet is also refused when it numbers a row past the limit, before a reader fills every
+  empty row up to it).
 
 Spreadsheet exports go the other way: :func:`neutralise_cell` keeps a text cell from being
 run as a formula (OWASP, "CSV Injection") and :func:`restore_cell` undoes it on import.
