@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..config import Settings, load_settings
+from ..domain import Region, Sector
 from . import api, errors, pages
 
 HERE = Path(__file__).parent
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["attribution_notice"] = ""
+    # The vocabularies of domain.py, so that templates never spell them out.
+    templates.env.globals["sector_names"] = [s.value for s in Sector]
+    templates.env.globals["region_names"] = [r.value for r in Region]
     app.state.templates = templates
     errors.install(app)
     _install_docs(app, templates)
