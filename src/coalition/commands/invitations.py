@@ -250,9 +250,9 @@ def enrich_demo(db: Session, slug: str) -> None:
     and so the formation index that ranks candidates (a whole-network read, seconds at
     100,000 actors). This order reads it once, however large the network.
     """
+    from ..clock import utcnow
     from ..errors import CoalitionError
     from ..schemas.invitations import AnswerIn, InviteIn
-    from ..services.engagements import utcnow
     from ..services.invitations import answer, invite, suggest_replacements
     from ..store.tables import Engagement, Initiative, Network
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from .. import clock
 from ..domain import (
     ActorKind,
     InitiativeKind,
@@ -57,9 +58,9 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _aware(value: datetime) -> datetime:
-    # Rows store naive timestamps in the server's local time; RFC 3339 (OpenAPI "date-time")
-    # needs the offset, so output models attach it.
-    return value if value.tzinfo is not None else value.astimezone()
+    # Rows store timestamps in UTC without a zone (see coalition.clock); RFC 3339 (OpenAPI
+    # "date-time") needs the offset, so output models attach it.
+    return value if value.tzinfo is not None else clock.aware(value)
 
 
 Timestamp = Annotated[datetime, AfterValidator(_aware)]

@@ -8,11 +8,10 @@ into a tie of the interdependence map between contributor and confirmer (origin
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.outcomes import ContributionIn, ContributionOut
 from ..store.tables import Initiative, Network, Tie
@@ -150,7 +149,7 @@ def confirm_contribution(
     db.flush()
     row.status = "confirmed"
     row.confirmed_by_id = confirmer_id
-    row.confirmed_at = datetime.now().replace(microsecond=0)
+    row.confirmed_at = clock.utcnow()
     row.tie_id = tie.id
     db.flush()
     bump_version(db, row.network_id)

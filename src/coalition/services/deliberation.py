@@ -19,7 +19,6 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.common_ground import (
     GroundResult,
     History,
@@ -599,7 +599,7 @@ def _store_history(
         "participants_digest": _ids_digest([p.id for p in participants]),
         "statements_digest": _ids_digest([s.id for s in statements]),
         "history": data,
-        "updated_at": datetime.now().replace(microsecond=0),
+        "updated_at": clock.utcnow(),
     }
     exists = db.scalar(
         select(GroundHistory.data_version).where(GroundHistory.conversation_id == conv.id)

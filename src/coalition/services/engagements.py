@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..schemas.invitations import (
     CapacityOut,
@@ -38,13 +39,6 @@ from .notifications import notify
 # Engagements that count on team pages and calendars; only "active" ones hold capacity.
 CURRENT = ("active", "completed")
 _EPSILON = 1e-6
-
-
-def utcnow() -> datetime:
-    """Now, in UTC without a zone (how every timestamp of this area is stored)."""
-    from datetime import UTC
-
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _expire_actor(db: Session, actor_id: int) -> None:

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
 from ..schemas.outcomes import FairnessGroupOut, FairnessOut, UnderRecognisedOut
 from ..store.tables import Actor, Base, Engagement, Network
@@ -109,7 +110,7 @@ def fairness_report(
 ) -> FairnessOut:
     """Who gets the opportunities in ``network`` as of ``on`` (default today); members only."""
     require_role(caller, network, "member")
-    on = on or date.today()
+    on = on or clock.today()
     actors = [
         a
         for a in db.execute(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.formation import (
     Candidate,
     CandidateIndex,
@@ -151,7 +152,7 @@ def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGra
     """The candidate index and tie graph of ``network``, cached per data version (and day)."""
     url = db.get_bind().engine.url.render_as_string(hide_password=True)
     # created_at tells apart a network re-created under a reused id (a wiped database)
-    key = (url, network.id, network.created_at, network.data_version, date.today())
+    key = (url, network.id, network.created_at, network.data_version, clock.today())
     with _CACHE_LOCK:
         found = _CACHE.get(key)
     if found is None:

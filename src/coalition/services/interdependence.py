@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import ActorKind, Sector, TieKind
 from ..errors import Invalid
 from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
@@ -387,7 +388,7 @@ def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> 
     result = analyze(
         graph,
         opportunity=_opportunity(db, network, data),
-        as_of=query.at or (query.window[1] if query.window else None) or dt.date.today(),
+        as_of=query.at or (query.window[1] if query.window else None) or clock.today(),
     ).to_dict()
     name_of = dict(zip((str(i) for i in data.ids), data.names, strict=True))
     result["actors"]["name"] = [name_of[i] for i in result["actors"]["id"]]
@@ -405,7 +406,7 @@ def _span(data: _MapData) -> tuple[dt.date, dt.date] | None:
     days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
     if not days:
         return None
-    first, last, today = min(days), max(days), dt.date.today()
+    first, last, today = min(days), max(days), clock.today()
     return first, (min(last, today) if first <= today else last)
 
 
@@ -456,6 +457,7 @@ def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any
 
 
 _VIEWS: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = OrderedDict()
+
 VIEWS_KEPT = 8
 """Assembled map views kept in this process (the drawing's JSON for the latest versions), so
 that the page and its data request do not re-read and re-encode the cached results."""

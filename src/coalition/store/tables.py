@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..domain import PRIVACY_DEFAULTS
 
 # A naming convention makes constraint names stable, so Alembic batch migrations work on SQLite.
@@ -42,8 +43,8 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+# Every timestamp column defaults to now, stored as UTC without a zone (see coalition.clock).
+_now = utcnow
 
 
 _DEFAULT = {field.value: audience.value for field, audience in PRIVACY_DEFAULTS.items()}
