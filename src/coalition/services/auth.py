@@ -36,6 +36,7 @@ from ..schemas.auth import (
     TokenIn,
     TokenOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     Affiliation,
@@ -58,7 +59,6 @@ from ..store.tables_auth import (
 )
 from .access import ROLE_RANK, Caller, require_role
 from .mail import send_mail
-from .networks import bump_version
 
 log = logging.getLogger("coalition.auth")
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.outcomes import ContributionIn, ContributionOut
+from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_outcomes import Contribution
 from .access import Caller, readable_networks, require_role
 from .initiatives import load_initiative
-from .networks import bump_version
 from .outcomes import initiative_member_ids, readable_initiative_ids, visible_names
 
 #: The tie each kind of contribution creates once it is confirmed.

@@ -25,9 +25,10 @@ from ..schemas.directory import (
     AffiliationOut,
     CapabilityLevelOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
-from .networks import bump_version, capability_ids
+from .networks import capability_ids
 
 PRIVACY_FIELDS = {f.value: f.column for f in PrivateField}
 

@@ -28,12 +28,12 @@ from ..schemas.invitations import (
     TeamOut,
     TeamRoleOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, Engagement, Initiative, Network, Role, Tie
 from ..store.tables_invitations import Invitation, InvitationEvent
 from ..store.tables_publications import Publication
 from .access import Caller, field_visible, readable_actors
 from .initiatives import load_initiative, published_initiative, readable_initiatives
-from .networks import bump_version
 from .notifications import notify
 
 # Engagements that count on team pages and calendars; only "active" ones hold capacity.

@@ -20,6 +20,7 @@ from ..schemas.initiatives import (
     RoleSupplyOut,
     SectorBounds,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -32,7 +33,7 @@ from ..store.tables import (
 from ..store.tables_publications import Publication
 from .access import Caller, readable_actors, readable_networks, require_role
 from .directory import ensure_same_network
-from .networks import bump_version, capability_ids
+from .networks import capability_ids
 
 
 def readable_initiatives(caller: Caller) -> object:
