@@ -2,7 +2,7 @@
 
 :func:`build_demo_bundle` is pure: the same arguments always give an identical ``dict``. It
 touches no database; the importer of JSON bundles loads what it returns. The word lists live
-in :mod:`coalition.demo_vocab`.
+in :mod:`coalition.demo.vocab`.
 
 How the network is made
 -----------------------
@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from . import demo_vocab as vocab
-from .domain import PRIVACY_DEFAULTS, Region, Sector
+from ..domain import PRIVACY_DEFAULTS, Region, Sector
+from . import vocab
 
 if TYPE_CHECKING:
     from _typeshed import SupportsLenAndGetItem
