@@ -343,7 +343,7 @@ def _graph(
 
     def text(fixed: dict[str, Cell], name: str) -> str | None:
         v = fixed.get(name)
-        return None if v is None else str(_cell(v, text_only=True))  # type: ignore[arg-type]
+        return None if v is None else str(_cell(v, text_only=True))
 
     def date(fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
         v = fixed.get(name)
@@ -482,7 +482,7 @@ def read_csv_zip(data: bytes) -> MapGraph:
 def _xlsx_cell(value: object) -> Cell:
     """openpyxl's value as a plain cell (rich text, decimals, times read as text)."""
     if value is None or isinstance(value, str | int | float | bool | dt.date):
-        return value  # type: ignore[return-value]
+        return value
     return str(value)
 
 

@@ -239,7 +239,7 @@ def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engageme
         visible = db.scalar(
             select(Initiative.id).where(
                 Initiative.id == engagement.initiative_id,
-                readable_initiatives(caller),  # type: ignore[arg-type]
+                readable_initiatives(caller),
             )
         )
         if visible is None:

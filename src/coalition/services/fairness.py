@@ -43,7 +43,7 @@ def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None
     stmt = select(table.c.actor_id, func.count()).where(table.c.network_id == network.id)
     if "created_at" in table.c:
         stmt = stmt.where(table.c.created_at <= datetime.combine(on, time.max))
-    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))
 
 
 def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Counter[int]:
@@ -54,7 +54,7 @@ def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Co
     )
     if listed:
         stmt = stmt.where(Engagement.listed == 1)
-    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))
 
 
 def _contributions(db: Session, network: Network, on: date) -> Counter[int]:

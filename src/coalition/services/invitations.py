@@ -269,7 +269,7 @@ def _can_see_initiative(db: Session, caller: Caller, initiative_id: int) -> bool
         db.scalar(
             select(Initiative.id).where(
                 Initiative.id == initiative_id,
-                readable_initiatives(caller),  # type: ignore[arg-type]
+                readable_initiatives(caller),
             )
         )
         is not None

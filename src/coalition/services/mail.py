@@ -31,7 +31,7 @@ def smtp_url_for(db: Session) -> str | None:
     """The SMTP URL of the app serving this session (set per request), else the environment's."""
     settings = db.info.get("settings")
     if settings is not None:
-        return settings.smtp_url  # type: ignore[no-any-return]
+        return settings.smtp_url
     return load_settings().smtp_url
 
 

@@ -100,4 +100,4 @@ def _install_docs(app: FastAPI, templates: Jinja2Templates) -> None:
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
         context = {"title": f"{app.title} API", "openapi_url": app.openapi_url}
-        return templates.TemplateResponse(request, "docs.html", context)  # type: ignore[no-any-return]
+        return templates.TemplateResponse(request, "docs.html", context)

@@ -385,7 +385,7 @@ def _render(
     }
     templates = request.app.state.templates
     status = 422 if problems else 200
-    return templates.TemplateResponse(request, "formation/new.html", context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, "formation/new.html", context, status_code=status)
 
 
 @router.get("/n/{slug}/initiatives/new", response_class=HTMLResponse)
@@ -419,7 +419,7 @@ def role_fragment(
         "next_key": index + 1,
     }
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "formation/_role_fragment.html", context)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, "formation/_role_fragment.html", context)
 
 
 @router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)

@@ -63,7 +63,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "block_labels": BLOCK_LABELS,
         **context,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _model(model: type[M], data: dict[str, Any]) -> M:
