@@ -1,14 +1,12 @@
 """The ``coalition`` command line (Typer + rich): thin adapters over the services.
 
-Areas add their commands in ``coalition.commands.<area>.register``; this module holds the
-foundation: database, demo, serving, bundles and directory search.
+Each area's commands live in ``coalition.commands.<area>`` and are listed at the end of this
+module; this module holds the foundation: database, demo, serving, bundles, directory search.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import sys
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import commands
+from .commands import auth, deliberation, formation, interdependence, invitations, outcomes
 from .config import load_settings
 from .errors import CoalitionError
 from .services.access import Caller
@@ -132,12 +130,10 @@ def demo(
 
 
 def _after_demo(db: Any, slug: str) -> None:
-    """Areas that enrich the demo (accounts, deliberation, outcomes) hook in here."""
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        enrich = getattr(module, "enrich_demo", None)
-        if callable(enrich):
-            enrich(db, slug)
+    """Each area's demo data (accounts, a conversation, invitations, outcomes): coalition.demo."""
+    from .demo import enrich_demo
+
+    enrich_demo(db, slug)
 
 
 @app.command()
@@ -268,15 +264,9 @@ def actors_search(
     console.print(table)
 
 
-def _register_areas() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(app, import_app, export_app)
-
-
-_register_areas()
+# Each area's commands, one module per area under coalition/commands/.
+for area in (auth, deliberation, formation, interdependence, invitations, outcomes):
+    area.register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
