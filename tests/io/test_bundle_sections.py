@@ -30,6 +30,65 @@ OPERATOR = Caller.operator()
 IMPORTED_AT = datetime(2024, 5, 6, 7, 8, 9)
 
 
+def _golden_fixture() -> dict[str, Any]:
+    """A row of every area, plus what a share treats apart: an organisation with public day
+    rate and contact and an affiliation, a private profile with ties, a former member."""
+    bundle = _small_with_areas()
+    bundle["actors"] += [
+        {
+            "ref": 4,
+            "kind": "organisation",
+            "name": "Org",
+            "sector": "business",
+            "external_id": "org-4",
+            "timezone": "Europe/Paris",
+            "languages": ["fr", "en"],
+            "capacity_hours": 20.0,
+            "day_rate": 500.0,
+            "email": "org@example.org",
+            "phone": "+33 1",
+            "website": "https://org.example",
+            "purposes": ["water", "access", "water"],
+            "privacy": {"day_rate": "public", "contact": "public"},
+            "joined_on": "2023-01-02",
+        },
+        {
+            "ref": 5,
+            "kind": "person",
+            "name": "Hidden",
+            "sector": "community",
+            "bio": "not for a share",
+            "capacity_hours": 8.0,
+            "email": "hidden@example.org",
+            "purposes": ["privacy"],
+            "capabilities": [{"term": "A", "level": 2, "evidence": "seen"}],
+            "visibility": "private",
+        },
+        {
+            "ref": 6,
+            "kind": "person",
+            "name": "Former member",
+            "sector": "independent",
+            "visibility": "private",
+            "anonymised": True,
+        },
+    ]
+    bundle["affiliations"] = [
+        {
+            "actor": 1,
+            "organisation": 4,
+            "role_title": "Lead",
+            "representative": True,
+            "start_date": "2022-01-01",
+        }
+    ]
+    bundle["ties"] += [
+        {"source": 5, "target": 1, "kind": "referred", "weight": 2.0, "note": "via Hidden"},
+        {"source": 6, "target": 4, "kind": "collaborated", "start_date": "2021-03-04"},
+    ]
+    return bundle
+
+
 def _text(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
 
@@ -42,7 +101,7 @@ def test_the_format_is_the_one_written_before_the_sections(
     same values. The files were written by that module (commit 624b4b9); if the fixture
     changes on purpose, write them again from an export and review the difference."""
     monkeypatch.setattr(document, "now", lambda: IMPORTED_AT)
-    network = portability.import_bundle(db, OPERATOR, _small_with_areas(), slug="golden")
+    network = portability.import_bundle(db, OPERATOR, _golden_fixture(), slug="golden")
     db.flush()
     backup = portability.export_bundle(db, OPERATOR, "golden", include_private=True)
     share = portability.export_bundle(db, OPERATOR, network.slug)
