@@ -386,6 +386,7 @@ PUBLICATIONS = Section(
     order_by=(),
     sort=lambda x: x["initiative"],
     unique=(Unique(("initiative",), "published twice", at="initiative"),),
+    left_out=("published_by",),  # an account: accounts are not in bundles
 )
 
 AREAS = (

@@ -158,6 +158,7 @@ class Section:
     checks: tuple[Callable[[Checking], Iterator[BundleProblem]], ...] = ()  # whole section
     constants: tuple[tuple[str, Any], ...] = ()  # columns every imported row gets
     distinct: bool = False  # scalar rows: each value once
+    left_out: tuple[str, ...] = ()  # the table's columns a bundle does not carry, on purpose
     row: Any = None  # the row schema; None: a typed dict of the fields' types
 
     @property

@@ -273,6 +273,7 @@ ACTORS = Section(
         Unique(("external_id",), "duplicate external id", at="external_id"),
     ),
     rules=(_within_capacity,),
+    left_out=("created_at",),  # the store writes the time of import
 )
 
 
@@ -358,6 +359,7 @@ INITIATIVES = Section(
         Unique(("title",), "duplicate title", at="title"),
     ),
     row=BundleInitiative,
+    left_out=("created_at",),  # the store writes the time of import
 )
 
 
@@ -400,6 +402,7 @@ ENGAGEMENTS = Section(
     # A member who asked not to be listed on a team page is not listed in a share either.
     share_where=lambda: Engagement.listed == 1,
     checks=(_committed_is_engaged,),
+    left_out=("created_at",),  # the store writes the time of import
 )
 
 

@@ -226,4 +226,5 @@ PROPOSALS = Section(
     ),
     scope=within_initiatives(Proposal.initiative_id),
     private=True,  # the convenor's, with costs from day rates
+    left_out=("requested_by",),  # an account: accounts are not in bundles
 )
