@@ -102,7 +102,7 @@ def demo(
     from sqlalchemy import select
 
     from .demo import build_demo_bundle
-    from .io.json_bundle import import_bundle
+    from .services.portability import import_bundle
     from .store.migrate import upgrade
     from .store.tables import Network
 
@@ -117,7 +117,7 @@ def demo(
         with console.status(f"generating {actors:,} actors…"):
             bundle = build_demo_bundle(actors=actors, seed=seed, slug=slug)
         with console.status("loading…"):
-            import_bundle(db, bundle)
+            import_bundle(db, OPERATOR, bundle)
             _after_demo(db, slug)
         return "loaded"
 
@@ -161,13 +161,10 @@ def export_bundle_cmd(
     ] = False,
 ) -> None:
     """Write a whole network as one JSON bundle."""
-    from .io.json_bundle import export_bundle
-    from .services.networks import get_network
+    from .services.portability import export_bundle
 
     data = run_service(
-        lambda db: export_bundle(
-            db, get_network(db, OPERATOR, network), include_private=include_private
-        )
+        lambda db: export_bundle(db, OPERATOR, network, include_private=include_private)
     )
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
     if output:
@@ -184,8 +181,8 @@ def import_bundle_cmd(
 ) -> None:
     """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
     from .io.graph_model import FormatError
-    from .io.json_bundle import import_bundle
     from .io.safe_input import MAX_BLOB_CHARS, load_json
+    from .services.portability import import_bundle
     from .store.migrate import upgrade
 
     try:
@@ -196,7 +193,7 @@ def import_bundle_cmd(
     except FormatError as exc:  # encoding, nesting, NaN, syntax: with the line
         raise fail(f"{path}: {exc.message}") from None
     upgrade(database_url(), "heads")
-    network = run_service(lambda db: import_bundle(db, data, slug=slug))
+    network = run_service(lambda db: import_bundle(db, OPERATOR, data, slug=slug))
     console.print(f"imported network '{network.slug}'")
 
 
