@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ..config import Settings, load_settings
+from ..config import Settings, check_settings, load_settings
 from . import api, errors, pages
 
 HERE = Path(__file__).parent
@@ -39,6 +39,7 @@ def _routers(package: object) -> list[APIRouter]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    check_settings(settings)  # e.g. no default secret outside development
     app = FastAPI(
         title="Coalition",
         version="0.1.0",

@@ -35,7 +35,7 @@ from ...schemas.auth import (
 )
 from ...services import auth as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -45,7 +45,7 @@ from ..extensions.security import (
     set_session_cookie,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=CommitFirstRoute)
 
 
 def _signed_in(request: Request, response: Response, db: DB, account: Any) -> SignedIn:

@@ -10,9 +10,9 @@ from ...io.json_bundle import export_bundle, import_bundle
 from ...schemas.directory import CapabilityIn, CapabilityOut, NetworkIn, NetworkOut
 from ...services import networks as service
 from ...services.access import require_role
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(prefix="/api/networks", tags=["networks"])
+router = APIRouter(prefix="/api/networks", tags=["networks"], route_class=CommitFirstRoute)
 
 
 @router.get("", response_model=list[NetworkOut])
