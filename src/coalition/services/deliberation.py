@@ -254,11 +254,17 @@ def _my_actor(db: Session, caller: Caller, network: Network) -> int:
 
 
 def _participant_for(db: Session, conv: Conversation, actor_id: int) -> Participant:
-    p = db.scalars(
-        select(Participant).where(
-            Participant.conversation_id == conv.id, Participant.actor_id == actor_id
-        )
-    ).first()
+    mine = select(Participant).where(
+        Participant.conversation_id == conv.id, Participant.actor_id == actor_id
+    )
+    p = db.scalars(mine).first()
+    if p is not None:
+        return p
+    # A newcomer: lock the conversation's row first, so that newcomers arriving at once number
+    # themselves one after the other, then look again (a concurrent request of this same actor
+    # may just have added them). SQLite's transactions are serialised already.
+    db.execute(select(Conversation.id).where(Conversation.id == conv.id).with_for_update())
+    p = db.scalars(mine.execution_options(populate_existing=True)).first()
     if p is not None:
         return p
     top = db.scalar(

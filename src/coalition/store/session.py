@@ -16,12 +16,16 @@ Concurrency, as the web server needs it:
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # anyio's default limit of worker threads, which run FastAPI's sync endpoints and dependencies.
@@ -32,6 +36,10 @@ POOL_MARGIN = 10
 POOL_TIMEOUT_S = 10.0
 # SQLite's busy timeout when none is given (the CLI and jobs may wait long).
 DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+
+# An execution option: the transaction only reads (a GET), so SQLite may begin it deferred.
+READ_ONLY = "coalition_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -45,10 +53,58 @@ def _in_memory(url: str) -> bool:
     return url in ("sqlite://", "sqlite:///") or ":memory:" in url or "mode=memory" in url
 
 
+class _WriteLock:
+    """One writer at a time per SQLite file in this process, waiting in turn (FIFO).
+
+    SQLite lets waiting writers poll (the busy handler sleeps and retries), which under many
+    threads is unfair and slow: the holder competes for the GIL with the pollers, and a late
+    poller can starve. Queueing in-process first makes the wait a plain, fair, blocking one;
+    SQLite's busy timeout still guards against other processes (the CLI, a second server).
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._turns: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._turns:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._turns.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait gave up: keep it
+                return True
+            self._turns.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._turns:
+                self._turns.popleft().set()  # the lock passes straight to the next in line
+            else:
+                self._held = False
+
+
+_WRITE_LOCKS: dict[str, _WriteLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(url: str) -> _WriteLock:
+    key = url.split("?", 1)[0]
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, _WriteLock())
+
+
 def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
     busy_ms = int(busy_timeout_s * 1000)
     pool: dict[str, Any] = {}
-    if not _in_memory(url):
+    in_memory = _in_memory(url)
+    if not in_memory:
         pool = {
             "pool_size": WORKER_THREADS,
             "max_overflow": POOL_MARGIN,
@@ -69,9 +125,44 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
-    # Take the write lock at BEGIN, so read-check-write sequences are serialised and a
-    # transaction never has to upgrade a read lock (which fails at once, whatever the timeout).
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    lock = None if in_memory else _write_lock(url)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Take the write lock at BEGIN, so read-check-write sequences are serialised and a
+        # transaction never has to upgrade a read lock (which fails at once, whatever the
+        # timeout); queue for it in-process first (see _WriteLock).
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # WAL: readers neither wait for nor block writers
+            return
+        if lock is not None:
+            if not lock.acquire(busy_timeout_s):
+                raise OperationalError(
+                    "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+                )
+            conn.info["coalition_write_lock"] = lock
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end(conn)
+            raise
+
+    def _end(conn: Connection, *_args: Any) -> None:
+        held = conn.info.pop("coalition_write_lock", None)
+        if held is not None:
+            held.release()
+
+    # SQLAlchemy calls these just before the DBAPI commit/rollback: a writer let in during that
+    # instant waits for it in SQLite's busy handler, briefly.
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        held = record.info.pop("coalition_write_lock", None)
+        if held is not None:  # a connection given back mid-transaction (invalidated, say)
+            held.release()
+
     return engine
 
 

@@ -8,7 +8,8 @@ waits for a free worker thread, and under load every worker thread can be a requ
 those very locks: the server freezes. It also means a 201 could reach the client before the row
 is committed, so a GET right after would not find it. :class:`CommitFirstRoute` commits as the
 endpoint returns, on the endpoint's own thread, so a response is only ever sent for work that
-is stored, and locks are released before any other thread is needed.
+is stored, and locks are released before any other thread is needed. For the same reason
+``get_caller`` commits what resolving the caller did before the endpoint's thread is sought.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from ..services.access import Caller
-from ..store.session import session_factory
+from ..store.session import READ_ONLY, session_factory
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -35,6 +38,9 @@ def get_db(request: Request) -> Iterator[Session]:
         settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
     )
     session = make()
+    if request.method in READ_METHODS:
+        # Reads need no write lock (SQLite); a GET that writes a cache row still may.
+        session.bind = session.get_bind().execution_options(**{READ_ONLY: True})
     try:
         yield session
         session.commit()  # work done after the endpoint (rare: a lazy load while rendering)
@@ -50,6 +56,10 @@ def get_caller(request: Request, db: Annotated[Session, Depends(get_db)]) -> Cal
     if resolver is None:
         return Caller.anonymous()
     caller: Caller = resolver(request, db)
+    # End the transaction here: the endpoint runs on another worker thread, and a lock held
+    # across that hop (a token's row, SQLite's write lock) could wait for a thread that every
+    # other request, waiting for the lock, is holding.
+    db.commit()
     return caller
 
 
