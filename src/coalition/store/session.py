@@ -8,7 +8,8 @@ Concurrency, as the web server needs it:
 - **SQLite** runs in WAL mode with a busy timeout, and every transaction starts with
   ``BEGIN IMMEDIATE``: it takes the write lock at BEGIN, so two read-check-write transactions
   never both hold a read lock and deadlock on the upgrade; a contended writer waits (up to the
-  busy timeout) instead of failing.
+  busy timeout) instead of failing, in a first-come first-served queue of this process
+  (:class:`_WriteLock`) rather than SQLite's polling.
 - **PostgreSQL** connections of the web server carry a server-side ``lock_timeout`` and
   ``statement_timeout``, so a blocked request ends with a clear 503 instead of holding a
   worker thread for ever (web/extensions/busy.py maps the errors).
@@ -36,10 +37,6 @@ POOL_MARGIN = 10
 POOL_TIMEOUT_S = 10.0
 # SQLite's busy timeout when none is given (the CLI and jobs may wait long).
 DEFAULT_BUSY_TIMEOUT_S = 30.0
-
-
-# An execution option: the transaction only reads (a GET), so SQLite may begin it deferred.
-READ_ONLY = "coalition_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -132,9 +129,6 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
         # Take the write lock at BEGIN, so read-check-write sequences are serialised and a
         # transaction never has to upgrade a read lock (which fails at once, whatever the
         # timeout); queue for it in-process first (see _WriteLock).
-        if conn.get_execution_options().get(READ_ONLY):
-            conn.exec_driver_sql("BEGIN")  # WAL: readers neither wait for nor block writers
-            return
         if lock is not None:
             if not lock.acquire(busy_timeout_s):
                 raise OperationalError(

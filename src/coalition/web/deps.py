@@ -25,9 +25,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from ..services.access import Caller
-from ..store.session import READ_ONLY, session_factory
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from ..store.session import session_factory
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -38,9 +36,6 @@ def get_db(request: Request) -> Iterator[Session]:
         settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
     )
     session = make()
-    if request.method in READ_METHODS:
-        # Reads need no write lock (SQLite); a GET that writes a cache row still may.
-        session.bind = session.get_bind().execution_options(**{READ_ONLY: True})
     try:
         yield session
         session.commit()  # work done after the endpoint (rare: a lazy load while rendering)
