@@ -198,6 +198,10 @@ ROUTES: dict[str, Rule] = {
     "POST /api/networks/{slug}/join-requests/{request_id}/decline": Rule(STEWARD_ONLY),
     "GET /api/networks/{slug}/invites": Rule(STEWARD_ONLY),
     "POST /api/networks/{slug}/invites": Rule(STEWARD_ONLY, body={"email": "x@example.org"}),
+    "POST /api/auth/password": Rule(
+        expect("2xx", anonymous="401"),
+        body={"current_password": "{password}", "new_password": "another long password"},
+    ),
     # Development mode only (off here, as by default): nobody, not even a local caller.
     "GET /api/dev/outbox": Rule(expect("404")),
     # ---------------------------------------------------------------- accounts: pages

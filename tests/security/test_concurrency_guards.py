@@ -293,3 +293,28 @@ def test_no_start_with_the_default_secret_outside_development(
     monkeypatch.setenv("COALITION_LOCK_TIMEOUT", "soon")
     with pytest.raises(ConfigurationError, match="COALITION_LOCK_TIMEOUT"):
         load_settings()
+
+
+def test_a_password_change_keeps_this_session_and_ends_the_others(settings: Settings) -> None:
+    from .helpers import browser, sign_in
+    from .world import PASSWORD
+
+    values = _world(settings.database_url)
+    here, elsewhere = browser(settings), browser(settings)
+    csrf = sign_in(here, "member@example.org", PASSWORD)
+    sign_in(elsewhere, "member@example.org", PASSWORD)
+    token = {"authorization": f"Bearer {values['api_token']}"}
+    assert here.get("/api/me", headers=token).status_code == 200
+    change = {"current_password": "not the password", "new_password": "a brand new passphrase"}
+    r = here.post("/api/auth/password", json=change, headers={"x-csrf-token": csrf})
+    assert r.status_code == 422 and r.json()["field"] == "current_password"
+    assert elsewhere.get("/api/me").status_code == 200, "a wrong current password changes nothing"
+    r = here.post("/api/auth/password", json=change | {"current_password": PASSWORD}, headers=token)
+    assert r.status_code == 403, "an API token cannot change the password"
+    change["current_password"] = PASSWORD
+    r = here.post("/api/auth/password", json=change, headers={"x-csrf-token": csrf})
+    assert r.status_code == 200, r.text
+    assert here.get("/api/me").status_code == 200, "the session that changed it stays"
+    assert elsewhere.get("/api/me").status_code == 401, "every other session is signed out"
+    assert here.get("/api/me", headers=token).status_code == 401, "API tokens are revoked"
+    sign_in(elsewhere, "member@example.org", "a brand new passphrase")

@@ -373,6 +373,22 @@ def reset_password(db: Session, token: str, password: str) -> None:
     db.flush()
 
 
+def change_password(
+    db: Session, caller: Caller, current: str, new: str, ip: str, session: str | None
+) -> None:
+    """A signed-in person chooses a new password (the current one proves it is them, within the
+    sign-in rate limit): every other session ends and every API token is revoked."""
+    _require_session(caller)
+    account = _account(db, caller)
+    login_limit.admit(db, account.email, ip)
+    if not verify_password(account.password_hash, current):
+        raise Invalid("the current password is not right", field="current_password")
+    login_limit.succeeded(db, account.email, ip)
+    account.password_hash = hash_password(new)
+    revoke_credentials(db, account.id, keep_session=session)
+    db.flush()
+
+
 def revoke_credentials(db: Session, account_id: int, keep_session: str | None = None) -> None:
     """Sign every session of the account out and revoke its API tokens: a new password
     (reset or changed) ends whatever the old one, or a thief who had it, opened.

@@ -23,6 +23,7 @@ from ...schemas.auth import (
     NetworkInviteOut,
     NetworkMemberOut,
     OutboxOut,
+    PasswordChangeIn,
     PasswordConfirmIn,
     RegisterIn,
     ResetIn,
@@ -106,6 +107,20 @@ def reset(token: str, data: ResetIn, db: DB, caller: CurrentCaller) -> Any:
     """Choose a new password; every session of the account is signed out."""
     service.reset_password(db, token, data.password)
     return Accepted(detail="password changed; sign in with the new one")
+
+
+@router.post("/api/auth/password", response_model=Accepted)
+def change_password(data: PasswordChangeIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
+    """Change the password: every other session is signed out, every API token revoked."""
+    service.change_password(
+        db,
+        caller,
+        data.current_password,
+        data.new_password,
+        client_ip(request),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    return Accepted(detail="password changed; other sessions and every API token are revoked")
 
 
 @router.get("/api/auth/invites/{token}", response_model=InvitePreview)
