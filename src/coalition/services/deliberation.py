@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engines.common_ground import (
     GroundResult,
@@ -114,13 +115,17 @@ def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Netwo
 
 
 def _bump(db: Session, conv: Conversation) -> None:
-    db.execute(
+    """Move the conversation's data version on, in one statement that returns the new value:
+    the row is locked only from here to the commit, and no writer reads it first."""
+    db.flush()
+    version = db.execute(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(data_version=Conversation.data_version + 1)
-    )
-    db.flush()
-    db.refresh(conv, ["data_version"])
+        .returning(Conversation.data_version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(conv, "data_version", version)
 
 
 def _counts(db: Session, conv_id: int) -> tuple[int, int, int]:
