@@ -30,7 +30,7 @@ from ..store.session import session_factory
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request: committed as the endpoint returns (see CommitFirstRoute), rolled
-    back on error, and closed after the response."""
+    back on error, and closed before the response is sent."""
     settings = request.app.state.settings
     make = session_factory(
         settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
@@ -46,7 +46,12 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_caller(request: Request, db: Annotated[Session, Depends(get_db)]) -> Caller:
+# scope="function": closed once the response is rendered, before it is sent, so no connection
+# (nor, on SQLite, a write lock a lazy load took while rendering) waits on a slow client.
+DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_caller(request: Request, db: DB) -> Caller:
     resolver = getattr(request.app.state, "resolve_caller", None)
     if resolver is None:
         return Caller.anonymous()
@@ -58,7 +63,6 @@ def get_caller(request: Request, db: Annotated[Session, Depends(get_db)]) -> Cal
     return caller
 
 
-DB = Annotated[Session, Depends(get_db)]
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 _SESSION_PARAM = "_request_session"
