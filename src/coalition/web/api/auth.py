@@ -244,7 +244,7 @@ def invite(
 
 @router.get("/api/dev/outbox", response_model=list[OutboxOut])
 def outbox(request: Request, db: DB, caller: CurrentCaller) -> Any:
-    """The development outbox (no SMTP configured), for requests from this machine only."""
+    """The development outbox: only in development mode and without SMTP (else 404)."""
     if not outbox_open(request):
         raise NotFound("there is no development outbox here")
     return service.list_outbox(db)
