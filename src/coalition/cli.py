@@ -145,11 +145,27 @@ def serve(
     """Serve the web app and the JSON API."""
     import uvicorn
 
+    from .config import ConfigurationError, check_settings, load_settings
     from .store.migrate import upgrade
+
+    try:
+        check_settings(load_settings())
+    except ConfigurationError as exc:
+        console.print(str(exc), markup=False, style="red")
+        raise typer.Exit(1) from None
 
     upgrade(database_url(), "heads")
     console.print(f"Coalition on http://{host}:{port}  (database: {_safe_url()})")
-    uvicorn.run("coalition.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
+    # the app reads it only from COALITION_TRUSTED_PROXIES (web/extensions/security.py).
+    uvicorn.run(
+        "coalition.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=False,
+    )
 
 
 @export_app.command("bundle")

@@ -26,6 +26,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..engines.common_ground import (
@@ -115,13 +116,17 @@ def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Netwo
 
 
 def _bump(db: Session, conv: Conversation) -> None:
-    db.execute(
+    """Move the conversation's data version on, in one statement that returns the new value:
+    the row is locked only from here to the commit, and no writer reads it first."""
+    db.flush()
+    version = db.execute(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(data_version=Conversation.data_version + 1)
-    )
-    db.flush()
-    db.refresh(conv, ["data_version"])
+        .returning(Conversation.data_version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(conv, "data_version", version)
 
 
 def _counts(db: Session, conv_id: int) -> tuple[int, int, int]:
@@ -255,11 +260,17 @@ def _my_actor(db: Session, caller: Caller, network: Network) -> int:
 
 
 def _participant_for(db: Session, conv: Conversation, actor_id: int) -> Participant:
-    p = db.scalars(
-        select(Participant).where(
-            Participant.conversation_id == conv.id, Participant.actor_id == actor_id
-        )
-    ).first()
+    mine = select(Participant).where(
+        Participant.conversation_id == conv.id, Participant.actor_id == actor_id
+    )
+    p = db.scalars(mine).first()
+    if p is not None:
+        return p
+    # A newcomer: lock the conversation's row first, so that newcomers arriving at once number
+    # themselves one after the other, then look again (a concurrent request of this same actor
+    # may just have added them). SQLite's transactions are serialised already.
+    db.execute(select(Conversation.id).where(Conversation.id == conv.id).with_for_update())
+    p = db.scalars(mine.execution_options(populate_existing=True)).first()
     if p is not None:
         return p
     top = db.scalar(

@@ -20,9 +20,9 @@ from ...schemas.deliberation import (
     VoteOut,
 )
 from ...services import deliberation
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["deliberation"])
+router = APIRouter(tags=["deliberation"], route_class=CommitFirstRoute)
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Seed = Annotated[int, Query(ge=0, le=2_147_483_647)]
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Body, Query
 from ...schemas.directory import CapabilityIn, CapabilityOut, NetworkIn, NetworkOut
 from ...services import networks as service
 from ...services import portability
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(prefix="/api/networks", tags=["networks"])
+router = APIRouter(prefix="/api/networks", tags=["networks"], route_class=CommitFirstRoute)
 
 
 @router.get("", response_model=list[NetworkOut])

@@ -26,10 +26,10 @@ from ...schemas.deliberation import (
 from ...services import deliberation
 from ...services.access import require_role
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 #: Colour-blind-safe palette (Okabe–Ito), one per group; grey for the unclustered.

@@ -20,9 +20,9 @@ from ...services import formation as service
 from ...services import invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
 OBJECTIVE_HINTS = {

@@ -42,9 +42,9 @@ from ...services import commons, contributions, fairness, health, initiatives, o
 from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 M = TypeVar("M", bound=BaseModel)
 
