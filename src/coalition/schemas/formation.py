@@ -18,6 +18,7 @@ class WeightsIn(StrictModel):
     diversity: Weight = 0.4
     fairness: Weight = 0.3
     cost: Weight = 0.3
+    bridging: Weight = 0.0
 
 
 class LockIn(StrictModel):
@@ -45,6 +46,28 @@ class ProposedMember(OutModel):
     reasons: list[str]
 
 
+class NamedActorOut(OutModel):
+    actor_id: int
+    name: str
+    role_id: int | None = None
+
+
+class FairnessContrastOut(OutModel):
+    """What the fairness term changed in a proposal: the best team with fairness off, on the
+    same pool and constraints, and the cost on every other objective, in plain words."""
+
+    weight: float
+    seats_changed: int
+    seats: int
+    instead_of: list[NamedActorOut]
+    value_on: float
+    value_off: float
+    loss: float
+    fit_on: float
+    fit_off: float
+    summary: str
+
+
 class ProposalOut(OutModel):
     id: int
     rank: int
@@ -56,6 +79,7 @@ class ProposalOut(OutModel):
     scores: dict[str, float]
     method: str
     members: list[ProposedMember]
+    fairness: FairnessContrastOut | None = None
 
 
 class ClosestOut(OutModel):
@@ -80,12 +104,6 @@ class ProposalSet(OutModel):
     infeasible: str | None = None
     obstacles: list[ObstacleOut] = []
     notes: list[str] = []
-
-
-class NamedActorOut(OutModel):
-    actor_id: int
-    name: str
-    role_id: int | None = None
 
 
 class ProposalRunOut(OutModel):

@@ -39,6 +39,7 @@ from coalition.engines.formation.explain import (
     member_reasons,
     quick_obstacles,
 )
+from coalition.engines.formation.fairness import role_reference
 from coalition.engines.formation.model import (
     TeamModel,
     build_model,
@@ -66,7 +67,7 @@ from coalition.engines.formation.result import (
     Proposal,
 )
 from coalition.engines.formation.solver import SolveOutcome, find_feasible, solve_model
-from coalition.engines.formation.ties import pool_closeness
+from coalition.engines.formation.ties import pool_closeness, pool_tied
 
 __all__ = ["propose", "validate_problem"]
 
@@ -209,10 +210,11 @@ def _select_pool(
             chosen.append(rows)
             continue
         sim = sim_lookup[np.searchsorted(union, rows)]
+        reference = role_reference(index.exposure, rows)
         score = (
             w["fit"] * _role_levels(index, role, rows)
             + w["purpose"] * sim
-            + w["fairness"] * fairness(index.recent[rows], index.newcomer[rows])
+            + w["fairness"] * fairness(index, rows, reference)
         ) / max(n, 1)
         if cost_ref > 0:
             score -= (
@@ -465,6 +467,7 @@ def propose(problem: FormationProblem) -> FormationResult:
         )
         sim = sim_union[np.searchsorted(union, pool)]
         closeness = pool_closeness(problem.ties, index.actor_ids[pool])
+        tied = pool_tied(problem.ties, index.actor_ids[pool], closeness)
         model = build_model(
             index,
             roles,
@@ -474,6 +477,7 @@ def propose(problem: FormationProblem) -> FormationResult:
             eligible,
             sim,
             closeness,
+            tied=tied,
             cost_ref=cost_ref,
             sector_denominator=sector_den,
             region_denominator=region_den,
@@ -491,7 +495,9 @@ def propose(problem: FormationProblem) -> FormationResult:
         # A margin for HiGHS's own overshoot, the bound fallback and the explanations.
         return max(0.85 * limit - (time.perf_counter() - start), 0.02)
 
-    n_solves = 1 + problem.k_alternatives
+    w = weights.as_dict()
+    contrast = w["fairness"] > 0 and weights.total() > w["fairness"]
+    n_solves = 1 + problem.k_alternatives + int(contrast)
     first_share = 0.55 if n_solves > 1 else 1.0
     left = remaining()
     first = solve_model(
@@ -538,12 +544,26 @@ def propose(problem: FormationProblem) -> FormationResult:
             stats=stats,
         )
     proposals = [_proposal(0, first, model, index, problem, query, pruned)]
+    fairness_off: Proposal | None = None
+    if contrast:
+        plain = model.without_fairness()
+        left = remaining()
+        outcome = solve_model(
+            plain,
+            mode=problem.mode,
+            time_limit=None if left is None else left / (n_solves - 1),
+            seed=problem.seed,
+            hard_deadline=hard_deadline,
+            restarts=1,
+        )
+        if outcome.team is not None:
+            fairness_off = _proposal(0, outcome, plain, index, problem, query, pruned)
     current = model
     team = first.team
-    for k in range(1, n_solves):
+    for k in range(1, n_solves - int(contrast)):
         current = current.overlap_row(current.a_actor[team].tolist())
         left = remaining()
-        share = None if left is None else left / (n_solves - k)
+        share = None if left is None else left / (n_solves - int(contrast) - k)
         outcome = solve_model(
             current,
             mode=problem.mode,
@@ -570,6 +590,7 @@ def propose(problem: FormationProblem) -> FormationResult:
         proposals=tuple(proposals),
         notes=tuple(notes),
         stats=stats,
+        fairness_off=fairness_off,
     )
 
 
