@@ -81,6 +81,8 @@ class Run:
     value_off: list[float] = field(default_factory=list)
     fit_on: list[float] = field(default_factory=list)
     fit_off: list[float] = field(default_factory=list)
+    scores_on: list[dict[str, float]] = field(default_factory=list)
+    scores_off: list[dict[str, float]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -158,6 +160,8 @@ def _step(
             run.value_off.append(_value(plain.proposals[0]))
             run.fit_on.append(best.scores["fit"])
             run.fit_off.append(plain.proposals[0].scores["fit"])
+            run.scores_on.append(dict(best.scores))
+            run.scores_off.append(dict(plain.proposals[0].scores))
     sent = invitations.invite_proposal(db, OP, best.id, now=now)
     for invitation in sent:
         try:
@@ -276,6 +280,8 @@ def one_size(actors: int, n_initiatives: int, weight: float | None) -> dict[str,
         "objective_loss": loss,
         "fit_loss": fit_loss,
         "contrasted": len(on.value_on),
+        "scores_on": _means(on.scores_on),
+        "scores_off": _means(on.scores_off),
         "teams_on": on.proposed,
         "teams_off": off.proposed,
         "no_team_on": on.no_team,
@@ -285,6 +291,11 @@ def one_size(actors: int, n_initiatives: int, weight: float | None) -> dict[str,
         "seconds_on": on.seconds,
         "seconds_off": off.seconds,
     }
+
+
+def _means(rows: list[dict[str, float]]) -> dict[str, float]:
+    keys = sorted({k for r in rows for k in r})
+    return {k: float(np.mean([r.get(k, 0.0) for r in rows])) for k in keys} if rows else {}
 
 
 def floors(r: dict[str, Any]) -> dict[str, bool]:
@@ -355,6 +366,12 @@ def main() -> None:
             f"{r['refused_on']} / {r['refused_off']}; "
             f"this machine: {r['seconds_on']:.0f} s on (incl. the same-state solves), "
             f"{r['seconds_off']:.0f} s off"
+        )
+    for r in results:
+        on, off = r["scores_on"], r["scores_off"]
+        print(
+            f"  {r['actors']:,} actors, mean objective scores on / off, same state: "
+            + ", ".join(f"{k} {on[k]:.3f} / {off[k]:.3f}" for k in on)
         )
     print(f"  total benchmark time {time.perf_counter() - started:.0f} s")
     print(

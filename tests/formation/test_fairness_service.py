@@ -71,7 +71,7 @@ def _steward(network_id: int) -> Caller:
 
 def test_each_proposal_shows_what_fairness_changed(db: Session) -> None:
     w, _, members = _world(db)
-    request = ProposalRequest(weights=WeightsIn(fairness=3.0), alternatives=1)
+    request = ProposalRequest(weights=WeightsIn(fairness=3.0), alternatives=1, fairness_budget=0.9)
     result = formation.propose_team(db, OP, w.initiative_id, request)
     best = result.proposals[0]
     assert {m.actor_id for m in best.members} == set(members[2:])  # the fewer chances
@@ -96,6 +96,16 @@ def test_each_proposal_shows_what_fairness_changed(db: Session) -> None:
         invitations.invite_proposal(db, OP, hidden)
 
 
+def test_the_budget_caps_what_fairness_costs(db: Session) -> None:
+    """The experts fit far better: within the default 2 % budget, fairness keeps them."""
+    w, _, members = _world(db)
+    request = ProposalRequest(weights=WeightsIn(fairness=3.0), alternatives=0)
+    best = formation.propose_team(db, OP, w.initiative_id, request).proposals[0]
+    assert {m.actor_id for m in best.members} == set(members[:2])
+    assert best.fairness is not None and best.fairness.loss <= 0.02
+    assert best.fairness.seats_changed == 0 and "changed nobody" in best.fairness.summary
+
+
 def test_fairness_off_changes_nothing_and_says_nothing(db: Session) -> None:
     w, _, members = _world(db)
     request = ProposalRequest(weights=WeightsIn(fairness=0.0), alternatives=0)
@@ -113,7 +123,8 @@ def test_stewards_set_the_default_weight(db: Session) -> None:
     out = fairness.set_weight(db, _steward(network.id), network, FairnessWeightIn(weight=3.0))
     assert out.weight == 3.0 and not out.default
     # A request naming no fairness weight uses the network's; one that names it, its own.
-    best = formation.propose_team(db, OP, w.initiative_id, ProposalRequest()).proposals[0]
+    loose = ProposalRequest(fairness_budget=0.9)
+    best = formation.propose_team(db, OP, w.initiative_id, loose).proposals[0]
     assert {m.actor_id for m in best.members} == set(members[2:])
     assert formation.latest_run(db, OP, w.initiative_id).request.weights.fairness == 3.0
     own = ProposalRequest(weights=WeightsIn(fairness=0.0))

@@ -35,6 +35,8 @@ class ProposalRequest(StrictModel):
     competing_organisations: list[int] = []
     seed: int = Field(default=0, ge=0)
     time_limit_s: float = Field(default=1.0, gt=0, le=60)
+    # The most fairness may cost the best team on every other objective (a share).
+    fairness_budget: float = Field(default=0.02, ge=0, lt=1, allow_inf_nan=False)
 
 
 class ProposedMember(OutModel):

@@ -258,6 +258,7 @@ def build_problem(
         seed=request.seed,
         k_alternatives=request.alternatives,
         time_limit_s=request.time_limit_s,
+        fairness_budget=request.fairness_budget,
     )
 
 
@@ -444,6 +445,9 @@ def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
             f"against {value_off:.3f} ({_percent(loss)}); capability fit "
             f"{fit_on:.2f} against {fit_off:.2f}."
         )
+        budget = (row.request or {}).get("fairness_budget")
+        if isinstance(budget, int | float):
+            summary += f" Fairness may cost at most {100 * float(budget):g} % here."
     return FairnessContrastOut(
         weight=float(weights["fairness"]),
         seats_changed=len(extra),

@@ -148,7 +148,11 @@ def test_fairness_changes_the_team_and_the_contrast_shows_it() -> None:
     ]
     role = RoleSpec("host", "Host", {"Facilitation": 1}, hours_per_week=4)
     problem = FormationProblem(
-        roles=[role], candidates=[busy, quiet, *crowd], k_alternatives=0, mode="exact"
+        roles=[role],
+        candidates=[busy, quiet, *crowd],
+        k_alternatives=0,
+        mode="exact",
+        fairness_budget=None,
     )
     result = propose(problem)
     assert result.best is not None and result.best.members[0].actor_id == 2
@@ -201,3 +205,48 @@ def test_bridging_asks_for_new_connections_across_sectors() -> None:
     assert set(bridging.best.actor_ids) == {2, 3}
     assert bridging.best.scores["bridging"] == 1.0
     assert plain.best.scores["bridging"] <= bridging.best.scores["bridging"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    fairness_weight=st.floats(0.5, 10.0),
+    budget=st.sampled_from([0.0, 0.01, 0.02, 0.05]),
+    seed=st.integers(0, 10_000),
+)
+def test_fairness_never_costs_more_than_its_budget(
+    fairness_weight: float, budget: float, seed: int
+) -> None:
+    """The best team's value on every objective but fairness stays within the budget of the
+    fairness-off team's, whatever the weight (the epsilon-constraint)."""
+    rng = np.random.default_rng(seed)
+    people = [
+        Candidate(
+            i,
+            f"P{i}",
+            {"Facilitation": int(rng.integers(2, 6))},
+            capacity_left_hours=10,
+            sector=str(rng.choice(["business", "health", "education"])),
+            exposure=float(rng.exponential(2.0)),
+        )
+        for i in range(12)
+    ]
+    role = RoleSpec("pair", "Pair", {"Facilitation": 2}, seats=3, hours_per_week=4)
+    weights = Weights(fairness=fairness_weight)
+    result = propose(
+        FormationProblem(
+            roles=[role],
+            candidates=people,
+            weights=weights,
+            k_alternatives=0,
+            mode="exact",
+            fairness_budget=budget,
+        )
+    )
+    assert result.best is not None and result.fairness_off is not None
+    w = {k: v for k, v in weights.as_dict().items() if k != "fairness"}
+
+    def value(scores: object) -> float:
+        return sum(v * scores[k] for k, v in w.items()) / sum(w.values())  # type: ignore[index]
+
+    on, off = value(result.best.scores), value(result.fairness_off.scores)
+    assert on >= (1 - budget) * off - 1e-9

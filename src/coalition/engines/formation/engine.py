@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -47,6 +48,7 @@ from coalition.engines.formation.model import (
     fit_score,
     objective_scores,
     seat_cost,
+    team_value,
 )
 from coalition.engines.formation.problem import (
     MAX_LEVEL,
@@ -94,7 +96,8 @@ def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
     :class:`~coalition.engines.formation.problem.Weights`), negative or non-finite budget,
     non-positive weeks, bad sector mix, organisation cap < 1, locks to unknown roles or
     unknown actors, actors both locked and excluded, negative ``k_alternatives``,
-    non-positive time limit, unknown mode, ``pool_per_role`` < 1.
+    non-positive time limit, unknown mode, ``pool_per_role`` < 1, a fairness budget outside
+    [0, 1).
     """
     roles = list(problem.roles)
     if not roles:
@@ -174,6 +177,10 @@ def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
         raise FormationInputError("mode", "must be 'default', 'exact' or 'heuristic'")
     if not isinstance(problem.pool_per_role, int) or problem.pool_per_role < 1:
         raise FormationInputError("pool_per_role", "must be an integer >= 1")
+    if problem.fairness_budget is not None:
+        check_number(problem.fairness_budget, "fairness_budget")
+        if problem.fairness_budget >= 1:
+            raise FormationInputError("fairness_budget", "must be below 1 (a share)")
 
 
 def _role_levels(index: CandidateIndex, role: RoleSpec, rows: IntArray) -> FloatArray:
@@ -543,7 +550,6 @@ def propose(problem: FormationProblem) -> FormationResult:
             notes=tuple(notes),
             stats=stats,
         )
-    proposals = [_proposal(0, first, model, index, problem, query, pruned)]
     fairness_off: Proposal | None = None
     if contrast:
         plain = model.without_fairness()
@@ -558,6 +564,8 @@ def propose(problem: FormationProblem) -> FormationResult:
         )
         if outcome.team is not None:
             fairness_off = _proposal(0, outcome, plain, index, problem, query, pruned)
+            first = _within_budget(model, first, outcome, problem, remaining, hard_deadline)
+    proposals = [_proposal(0, first, model, index, problem, query, pruned)]
     current = model
     team = first.team
     for k in range(1, n_solves - int(contrast)):
@@ -591,6 +599,56 @@ def propose(problem: FormationProblem) -> FormationResult:
         notes=tuple(notes),
         stats=stats,
         fairness_off=fairness_off,
+    )
+
+
+#: How many times the fairness weight is halved to bring a team within the budget.
+BUDGET_HALVINGS = 4
+
+
+def _within_budget(
+    model: TeamModel,
+    first: SolveOutcome,
+    off: SolveOutcome,
+    problem: FormationProblem,
+    remaining: Callable[[], float | None],
+    hard_deadline: float | None,
+) -> SolveOutcome:
+    """The best team whose value on every objective but fairness is within
+    ``problem.fairness_budget`` of the fairness-off team's (``off``): ``first`` when it is,
+    else the best team with the fairness weight halved (up to :data:`BUDGET_HALVINGS` times),
+    else ``off``. Its value and bound are read on ``model`` (the weights as asked)."""
+    budget = problem.fairness_budget
+    assert first.team is not None and off.team is not None
+    if budget is None:
+        return first
+    plain = model.without_fairness()
+    floor = (1.0 - budget) * team_value(plain, off.team) - 1e-12
+    chosen, scale = first, 1.0
+    for _ in range(BUDGET_HALVINGS):
+        if chosen.team is not None and team_value(plain, chosen.team) >= floor:
+            break
+        scale /= 2.0
+        left = remaining()
+        chosen = solve_model(
+            model.with_fairness_scaled(scale),
+            mode=problem.mode,
+            time_limit=None if left is None else left / 4,
+            seed=problem.seed,
+            hard_deadline=hard_deadline,
+            restarts=1,
+        )
+    if chosen.team is None or team_value(plain, chosen.team) < floor:
+        chosen = off
+    if chosen is first:
+        return first
+    value = team_value(model, chosen.team)  # type: ignore[arg-type]
+    bound = max(first.bound, value)
+    status: Literal["optimal", "feasible"] = (
+        "optimal" if bound - value <= 1e-9 * max(abs(bound), 1.0) else "feasible"
+    )
+    return replace(
+        chosen, value=value, bound=bound, status=status, method=chosen.method + "+budget"
     )
 
 

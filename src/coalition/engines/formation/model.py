@@ -167,12 +167,17 @@ class TeamModel:
             row_label=self.row_label + tuple(labels),
         )
 
-    def without_fairness(self) -> TeamModel:
-        """A copy whose objective leaves the fairness term out (same scale otherwise): the
-        team a convenor would get with fairness off, on the same pool and constraints."""
+    def with_fairness_scaled(self, scale: float) -> TeamModel:
+        """A copy whose fairness term weighs ``scale`` times its weight (same scale otherwise);
+        ``scale=0`` is the team a convenor would get with fairness off, on the same pool and
+        constraints."""
         w = self.weights.as_dict()
-        drop = w["fairness"] * self.fair / max(self.n, 1) / self.weights.total()
-        return replace(self, lin=self.lin - drop)
+        term = w["fairness"] * self.fair / max(self.n, 1) / self.weights.total()
+        return replace(self, lin=self.lin - (1.0 - scale) * term)
+
+    def without_fairness(self) -> TeamModel:
+        """:meth:`with_fairness_scaled` at 0: the objective of everything but fairness."""
+        return self.with_fairness_scaled(0.0)
 
     def without_kind(self, kind: str) -> TeamModel:
         """A copy without the constraint family ``kind`` (rows, conflicts or locks)."""

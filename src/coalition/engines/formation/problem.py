@@ -246,6 +246,12 @@ class FormationProblem:
     role survive pruning (by a cheap score) when the eligible set is large. ``vocabulary``
     is the network's capability vocabulary: a requirement outside it and outside the terms
     candidates hold is refused as unknown (by default only held terms are known).
+
+    ``fairness_budget`` caps what fairness may cost the best team: its value on every other
+    objective stays within that share of the best team's with fairness off (the fairness
+    weight is halved until it does; at worst the team is the fairness-off one). None: no cap.
+    This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
+    1971): as much fair spread as a stated loss allows.
     """
 
     roles: Sequence[RoleSpec]
@@ -261,3 +267,4 @@ class FormationProblem:
     mode: Mode = "default"
     pool_per_role: int = 40
     vocabulary: frozenset[str] | None = None
+    fairness_budget: float | None = 0.02
