@@ -249,7 +249,9 @@ class FormationProblem:
 
     ``fairness_budget`` caps what fairness may cost the best team: its value on every other
     objective stays within that share of the best team's with fairness off (the fairness
-    weight is halved until it does; at worst the team is the fairness-off one). None: no cap.
+    weight is halved until it does; at worst the team is the fairness-off one). None (the
+    default): no cap, the best team is the optimum of the weighted objective; the services
+    pass the request's budget (2 % unless it says otherwise).
     This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
     1971): as much fair spread as a stated loss allows.
     """
@@ -267,4 +269,4 @@ class FormationProblem:
     mode: Mode = "default"
     pool_per_role: int = 40
     vocabulary: frozenset[str] | None = None
-    fairness_budget: float | None = 0.02
+    fairness_budget: float | None = None
