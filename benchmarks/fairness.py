@@ -6,7 +6,8 @@ mix, organisation cap and time-zone coverage), one a week. For each: propose wit
 request, invite the best team, every invitee accepts (within capacity: the services refuse
 anything else), the initiative becomes active, and five weeks later it completes - its
 engagements end and their hours return. Run A uses the network's default fairness weight
-(fairness on); run B the same with fairness 0 (off). Baseline: run B, in the same process.
+(fairness on; the request's default fairness budget of 2 % applies); run B the same with
+fairness 0 (off). Baseline: run B, in the same process.
 
 Measured among the actors who qualify (capability minimums) for at least one role drawn:
 
