@@ -21,7 +21,7 @@ whose profile the caller may see.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -187,20 +187,23 @@ def _over_time(
     db: Session, network: Network, actors: list[tuple[int, date | None]], on: date
 ) -> list[GiniPointOut]:
     """Gini of opportunity among the members of the day, every quarter of the last two years."""
-    events = _chance_dates(db, network.id, None)
-    by_actor: dict[int, list[date]] = defaultdict(list)
-    for actor, day in events:
-        by_actor[actor].append(day)
+    position = {a: k for k, (a, _) in enumerate(actors)}
+    events = [
+        (position[a], d.toordinal())
+        for a, d in _chance_dates(db, network.id, None)
+        if a in position
+    ]
+    who = np.array([k for k, _ in events], dtype=np.int64)
+    when = np.array([d for _, d in events], dtype=np.int64)
+    joined = np.array([j.toordinal() if j is not None else 0 for _, j in actors], dtype=np.int64)
     points = []
     for quarter in range(8, -1, -1):
         day = on - timedelta(days=91 * quarter)
-        counts = [
-            float(sum(1 for d in by_actor.get(a, ()) if d <= day))
-            for a, joined in actors
-            if joined is None or joined <= day
-        ]
-        if counts:
-            points.append(GiniPointOut(on=day, gini=round(gini(counts), 4)))
+        counts = np.bincount(who[when <= day.toordinal()], minlength=len(actors))
+        present = joined <= day.toordinal()
+        if present.any():
+            values = counts[present].astype(np.float64).tolist()
+            points.append(GiniPointOut(on=day, gini=round(gini(values), 4)))
     return points
 
 
