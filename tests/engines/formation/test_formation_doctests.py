@@ -6,10 +6,10 @@ import doctest
 
 import pytest
 
-from coalition.engines.formation import classic, engine
+from coalition.engines.formation import classic, engine, fairness
 
 
-@pytest.mark.parametrize("module", [classic, engine])
+@pytest.mark.parametrize("module", [classic, engine, fairness])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]
     assert result.attempted > 0
