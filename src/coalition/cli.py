@@ -16,7 +16,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .commands import auth, deliberation, formation, interdependence, invitations, outcomes
+from .commands import (
+    auth,
+    deliberation,
+    fairness,
+    formation,
+    interdependence,
+    invitations,
+    outcomes,
+)
 from .config import load_settings
 from .errors import CoalitionError
 from .services.access import Caller
@@ -278,7 +286,7 @@ def actors_search(
 
 
 # Each area's commands, one module per area under coalition/commands/.
-for area in (auth, deliberation, formation, interdependence, invitations, outcomes):
+for area in (auth, deliberation, fairness, formation, interdependence, invitations, outcomes):
     area.register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover

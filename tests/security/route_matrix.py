@@ -604,3 +604,12 @@ def _load_area_routes() -> None:
 
 
 _load_area_routes()
+
+# ---------------------------------------------------------------- fairness weight
+ROUTES.update(
+    {
+        "GET /api/networks/{slug}/fairness/weight": Rule(NETWORK_MEMBERS),
+        "PUT /api/networks/{slug}/fairness/weight": Rule(STEWARD_ONLY, body={"weight": 0.4}),
+        "POST /n/{slug}/fairness/weight": Rule(STEWARD_PAGE, form={"weight": "0.4"}),
+    }
+)

@@ -99,6 +99,7 @@ def export_bundle(
             "name": network.name,
             "description": network.description,
             "attribution": network.attribution,
+            "fairness_weight": network.fairness_weight,
         },
     }
     for section in SECTIONS:
@@ -226,6 +227,7 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
             name=net_in.name,
             description=net_in.description,
             attribution=net_in.attribution,
+            fairness_weight=net_in.fairness_weight,
             data_version=1,
         )
         db.add(network)
