@@ -851,7 +851,11 @@ def import_polis(
         v.participant_external_id for v in export.votes
     }
     ids |= {p.external_id for p in export.participants or ()}
-    participant_rows = [{"conversation_id": conv.id, "external_id": pid} for pid in sorted(ids)]
+    xids = export.xids()
+    participant_rows = [
+        {"conversation_id": conv.id, "external_id": pid, "xid": xids.get(pid)}
+        for pid in sorted(ids)
+    ]
     if participant_rows:
         db.execute(insert(Participant), participant_rows)
     pmap = dict(
@@ -868,7 +872,8 @@ def import_polis(
             "text": s.text,
             "author_id": pmap.get(s.author_external_id),
             "moderation": s.moderation,
-            "is_meta": False,
+            "is_meta": s.is_meta,
+            "is_seed": s.is_seed,
             "timestamp_ms": s.timestamp_ms,
         }
         for s in export.statements
@@ -963,6 +968,8 @@ def export_polis(db: Session, caller: Caller, conversation_id: int, directory: s
             timestamp_ms=s.timestamp_ms or 0,
             agrees=tallies.get(s.id, {}).get(1, 0),
             disagrees=tallies.get(s.id, {}).get(-1, 0),
+            is_meta=s.is_meta,
+            is_seed=s.is_seed,
         )
         for s in statements
     )
