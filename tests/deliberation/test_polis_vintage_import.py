@@ -55,3 +55,28 @@ def test_each_vintage_imports(db: Session, name: str, tmp_path: Path) -> None:
         svc.list_statements(db, OP, conv.id)
     )
     assert "site-user" not in shown
+
+
+def test_cli_replays_a_2024_export_with_a_progress_bar(
+    clean_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from coalition.cli import app
+    from coalition.engines.common_ground import History
+    from coalition.engines.common_ground.incremental import update_batches
+    from coalition.store.session import session_scope
+    from coalition.store.tables_deliberation import GroundHistory
+
+    with session_scope(clean_url) as db:
+        build(db, slug="cli")
+    monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
+    args = ["import", "polis", str(VINTAGES / "opendata-2024"), "--network", "cli"]
+    out = CliRunner().invoke(app, [*args, "--batch-seconds", "1"])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert "6 statements, 8 participants, 39 votes (vote log replayed)" in said
+    with session_scope(clean_url) as db:
+        stored = db.scalars(select(GroundHistory.history)).one()
+        stamps = sorted(v.timestamp_ms for v in read_polis_export(VINTAGES / "opendata-2024").votes)
+        assert History.from_dict(stored).updates == update_batches(stamps, 1000).size == 38

@@ -39,11 +39,17 @@ from threadpoolctl import threadpool_limits
 from coalition.engines.common_ground.incremental import History, _cluster_step, update_batches
 from coalition.engines.common_ground.projection import Projection, statement_mask
 
-__all__ = ["POWER_TOL", "VoteStream", "replay_stream"]
+__all__ = ["IMPORT_BATCH_MS", "POWER_TOL", "VoteStream", "replay_stream"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+IMPORT_BATCH_MS = 60_000
+"""Batch window of the replay an import runs (ms). Chosen on every real conversation in
+``../shared`` (``benchmarks/common_ground.py``): a minute of votes per update agreed with
+Polis's own groups at least as well as one-second batches and from-scratch analysis on
+average, at a fraction of the updates. See the README's benchmark table."""
 
 POWER_TOL = 1e-7
 """A power iteration stops when its unit direction moves less than this (Euclidean)."""
@@ -67,8 +73,12 @@ class VoteStream:
         self.zeroed = statement_mask(n_statements, zeroed)
         self.votes = np.zeros((n_participants, n_statements))
         self.voted = np.zeros((n_participants, n_statements), dtype=bool)
-        self.x = np.zeros((n_participants, n_statements))
-        self.gram = np.zeros((n_statements, n_statements))
+        # X and G only over the statements that are not zeroed (their column of X is 0)
+        self.live_cols = np.flatnonzero(~self.zeroed)
+        self.position = np.full(n_statements, -1, dtype=np.int64)
+        self.position[self.live_cols] = np.arange(self.live_cols.size)
+        self.x = np.zeros((n_participants, self.live_cols.size))
+        self.gram = np.zeros((self.live_cols.size, self.live_cols.size))
         self.col_sum = np.zeros(n_statements)
         self.col_count = np.zeros(n_statements, dtype=np.int64)
         self.row_count = np.zeros(n_participants, dtype=np.int64)
@@ -94,11 +104,13 @@ class VoteStream:
         self.row_live += np.bincount(p[live_new], minlength=self.n_participants)
         self.votes[p, s] = v
         self.voted[p, s] = True
-        changed = np.unique(s[~self.zeroed[s]])
+        changed = np.unique(self.position[s])
+        changed = changed[changed >= 0]
         if changed.size:
-            mean = self.col_sum[changed] / self.col_count[changed]
-            self.x[:, changed] = (self.votes[:, changed] - mean) * self.voted[:, changed]
-            cross = self.x.T @ self.x[:, changed]  # (n_s, |changed|)
+            cols = self.live_cols[changed]
+            mean = self.col_sum[cols] / self.col_count[cols]
+            self.x[:, changed] = (self.votes[:, cols] - mean) * self.voted[:, cols]
+            cross = self.x.T @ self.x[:, changed]  # (live, |changed|)
             self.gram[:, changed] = cross
             self.gram[changed, :] = cross.T
 
@@ -121,23 +133,21 @@ class VoteStream:
         n_rows = int(np.count_nonzero(self.row_live))
         if live.any() and n_rows >= 2:
             rng = np.random.default_rng(seed)
-            found: list[FloatArray] = []
+            on = live[self.live_cols]  # live statements among X's columns
+            starts = np.zeros((self.live_cols.size, 2))
             for c in range(2):
-                v = None if start is None else start[c].copy()
-                if v is None or not np.any(v[live]):
-                    v = rng.random(n_s)
-                v[~live] = 0.0
-                v, eigval = _power(self.gram, v, found, max_iters)
-                if not np.any(v):
-                    break
-                found.append(v)
-                components[c] = v
-                explained[c] = eigval / max(n_rows - 1, 1)
+                v = None if start is None else start[c, self.live_cols][on]
+                if v is None or not np.any(v):
+                    v = rng.random(int(on.sum()))  # as pca_project draws it: live columns
+                starts[on, c] = v
+            vectors, values = _subspace(self.gram, starts, max_iters)
+            components[:, self.live_cols] = vectors.T
+            explained[:] = values / max(n_rows - 1, 1)
         center = np.zeros(n_s)
         center[live] = self.col_sum[live] / self.col_count[live]
         n_votes = self.row_live + int(zeroed.sum())
         scale = np.sqrt(n_columns / np.maximum(n_votes, 1))
-        positions = (self.x @ components.T) * scale[:, None]
+        positions = (self.x @ components[:, self.live_cols].T) * scale[:, None]
         statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
         statement_positions[~live] = 0.0
         return Projection(
@@ -152,32 +162,40 @@ class VoteStream:
         )
 
 
-def _power(
-    gram: FloatArray, v: FloatArray, found: list[FloatArray], max_iters: int
-) -> tuple[FloatArray, float]:
-    """Power iteration on ``gram`` deflated by ``found``, from ``v``: stops when the unit
-    direction moves less than :data:`POWER_TOL`, or after ``max_iters`` + 1 products."""
-    eigval = 0.0
-    norm = float(np.linalg.norm(v))
-    if norm == 0.0:
-        return v, 0.0
-    v = v / norm
+def _subspace(
+    gram: FloatArray, starts: FloatArray, max_iters: int
+) -> tuple[FloatArray, FloatArray]:
+    """The two leading eigenvectors of ``gram`` (columns) and their eigenvalues: Polis's
+    power iteration with deflation (``powerit-pca``), both vectors in one product a step.
+
+    The first column is plain power iteration; the second is power iteration kept
+    orthogonal to the first, which is what deflating ``gram`` by the first amounts to. Each
+    vector's sign follows its start, as in Polis. Stops when no entry of either vector moves
+    by :data:`POWER_TOL`, or after ``max_iters`` + 1 products. A vector with eigenvalue 0
+    comes back as zeros, as Polis's iteration ends on a zero vector.
+    """
+    tiny = np.finfo(float).tiny
+    q = starts.copy()
+    q[:, 0] /= max(float(np.linalg.norm(q[:, 0])), tiny)
+    q[:, 1] -= q[:, 0] * float(q[:, 0] @ q[:, 1])
+    q[:, 1] /= max(float(np.linalg.norm(q[:, 1])), tiny)
+    values = np.zeros(2)
     for _ in range(max_iters + 1):
-        w = v
-        for pc in found:
-            w = w - pc * (pc @ w)
-        w = gram @ w
-        for pc in found:
-            w = w - pc * (pc @ w)
-        eigval = float(np.sqrt(w @ w))
-        if eigval == 0.0:
-            return np.zeros_like(v), 0.0
-        w /= eigval
-        moved = float(np.linalg.norm(w - v))
-        v = w
+        w = gram @ q
+        values[0] = float(np.sqrt(w[:, 0] @ w[:, 0]))
+        if values[0] == 0.0:
+            return np.zeros_like(q), np.zeros(2)
+        first = w[:, 0] / values[0]
+        second = w[:, 1] - first * float(first @ w[:, 1])
+        values[1] = float(np.sqrt(second @ second))
+        second = second / values[1] if values[1] > 1e-12 * values[0] else second * 0.0
+        moved = max(float(np.max(np.abs(first - q[:, 0]))), float(np.max(np.abs(second - q[:, 1]))))
+        q[:, 0], q[:, 1] = first, second
         if moved < POWER_TOL:
             break
-    return v, eigval
+    if not np.any(q[:, 1]):
+        values[1] = 0.0
+    return q, values
 
 
 def replay_stream(
