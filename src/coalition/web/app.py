@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..config import Settings, load_settings
-from . import api, errors, pages
+from . import api, errors, input_guard, pages
 
 HERE = Path(__file__).parent
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for hook in getattr(app.state, "startup_hooks", []):
         hook(app)
     _install_extensions(app)
+    input_guard.install(app)
     return app
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -27,10 +27,10 @@ from ...services import deliberation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CurrentCaller
+from ..params import FormId, PathId
 from .directory import render
 
 router = APIRouter(include_in_schema=False)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 #: Colour-blind-safe palette (Okabe–Ito), one per group; grey for the unclustered.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
@@ -151,8 +151,8 @@ def vote_form(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    statement_id: Annotated[int, Form()],
-    value: Annotated[int, Form()],
+    statement_id: FormId,
+    value: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
     deliberation.cast_vote(db, caller, conversation_id, data)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -42,9 +42,9 @@ from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CurrentCaller
+from ..params import FormId, PathId
 
 router = APIRouter(include_in_schema=False)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
@@ -373,7 +373,7 @@ def contribution_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    contributor_id: Annotated[int, Form()],
+    contributor_id: FormId,
     kind: Annotated[ContributionKindName, Form()],
     amount: Annotated[float, Form()],
     unit: Annotated[str, Form()],
@@ -400,7 +400,7 @@ def confirm_form(
     contribution_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    confirmer_id: Annotated[int, Form()],
+    confirmer_id: FormId,
 ) -> Response:
     checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
     out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
@@ -568,7 +568,7 @@ def reuse_form(
     asset_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    initiative_id: Annotated[int, Form()],
+    initiative_id: FormId,
     recorded_by_id: Annotated[str, Form()] = "",
     reused_on: Annotated[date | None, Form()] = None,
     note: Annotated[str, Form()] = "",
