@@ -331,3 +331,35 @@ def test_a_500_keeps_the_security_headers_and_logs_its_traceback(
     assert records and records[0].exc_info is not None
     assert "RuntimeError" in caplog.text and "def boom" in caplog.text or "boom" in caplog.text
     json.dumps(r.json())
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, str(2**70), "-1", "1e3"])
+def test_ids_typed_in_page_forms_never_fail(settings: Settings, number: str) -> None:
+    """Ids typed in forms: "²" passes ``str.isdigit`` but not ``int``; 5,000 digits pass neither."""
+    with session_scope(settings.database_url) as db:
+        world = build_world(db)
+    client = browser(settings)
+    csrf = sign_in(client, "steward@example.org", PASSWORD)
+    html = {"accept": "text/html"}
+    answers = [
+        client.post(
+            "/n/alpha/invites",
+            data={"csrf": csrf, "email": "x@example.org", "actor_id": number},
+            headers=html,
+            follow_redirects=False,
+        ),
+        client.post(
+            f"/initiatives/{world['initiative_id']}/invitations",
+            data={"csrf": csrf, "actor_id": number, "role_id": number},
+            headers=html,
+            follow_redirects=False,
+        ),
+        client.post(
+            "/n/alpha/conversations/new",
+            data={"csrf": csrf, "topic": "T", "initiative_id": number},
+            headers=html,
+            follow_redirects=False,
+        ),
+    ]
+    for r in answers:
+        assert r.status_code < 500, (r.request.url, r.status_code, r.text[:200])

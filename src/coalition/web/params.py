@@ -20,3 +20,17 @@ FormId = Annotated[int, Form(ge=1, le=MAX_ID)]
 QueryCount = Annotated[int, Query(ge=0, le=MAX_COUNT)]
 
 __all__ = ["FormId", "MAX_ID", "PathId", "QueryCount", "QueryId"]
+
+
+def form_int(text: str) -> int | str:
+    """A whole number typed in a form field, or the text unchanged for the model to refuse by
+    the field's name. Only ASCII digits count: ``str.isdigit`` also accepts "²", on which
+    ``int`` fails, and a number of thousands of digits fails ``int`` too."""
+    value = text.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 40 else value
+
+
+def form_id(text: str) -> int | None:
+    """An optional id typed in a form field: None when left empty or not a whole number."""
+    value = form_int(text)
+    return value if isinstance(value, int) else None

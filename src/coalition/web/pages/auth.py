@@ -38,7 +38,7 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
-from ..params import PathId, QueryCount
+from ..params import PathId, QueryCount, form_id
 from .directory import render
 
 router = APIRouter(include_in_schema=False)
@@ -525,7 +525,7 @@ def members_invite(
     actor_id: str = Form(""),
 ) -> Response:
     network = get_network(db, caller, slug)
-    actor = int(actor_id) if actor_id.strip().isdigit() else None
+    actor = form_id(actor_id)
     data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
     service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
     return _see_other(f"/n/{slug}/members")

@@ -27,7 +27,7 @@ from ...services import deliberation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CurrentCaller
-from ..params import FormId, PathId
+from ..params import FormId, PathId, form_id
 from .directory import render
 
 router = APIRouter(include_in_schema=False)
@@ -113,7 +113,7 @@ def open_conversation_form(
 ) -> Response:
     network = get_network(db, caller, slug)
     require_role(caller, network, "member")
-    initiative = int(initiative_id) if initiative_id.strip().isdigit() else None
+    initiative = form_id(initiative_id)
     data = _valid(
         ConversationIn,
         {"topic": topic, "description": description, "initiative_id": initiative},

@@ -22,7 +22,7 @@ from ...services import engagements, initiatives, invitations, notifications
 from ...services.access import Caller
 from ..api.invitations import calendar_response
 from ..deps import DB, CurrentCaller
-from ..params import PathId
+from ..params import PathId, form_int
 
 router = APIRouter(include_in_schema=False)
 
@@ -284,8 +284,8 @@ def invite_form(
 
     def act() -> object:
         seat: dict[str, Any] = {
-            "actor_id": int(v) if (v := actor_id.strip()).isdigit() else v,
-            "role_id": int(v) if (v := role_id.strip()).isdigit() else v,
+            "actor_id": form_int(actor_id),
+            "role_id": form_int(role_id),
         }
         if (h := _number(hours)) is not None:
             seat["hours"] = h
