@@ -82,7 +82,11 @@ class StrictModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _plain_strings(cls, value: Any) -> Any:
-        _check_strings(value)
+        if value.__class__ is str:  # the common case, kept cheap: it runs for every field
+            if _CONTROL.search(value) is not None:
+                plain_text(value)
+        elif isinstance(value, list | tuple | set | frozenset | dict):
+            _check_strings(value)
         return value
 
 
