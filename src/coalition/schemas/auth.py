@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..domain import ActorKind, Sector
-from .common import ActorKindName, Name, OutModel, SectorName, StrictModel, Timestamp
+from .common import ActorKindName, Id, Name, OutModel, SectorName, StrictModel, Timestamp
 
 Email = Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 # Long passphrases are welcome; the upper bound only stops a hashing denial of service.
@@ -16,7 +16,7 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 Secret = Annotated[str, Field(min_length=8, max_length=200)]
 RoleName = Literal["member", "convenor", "steward"]
 ScopeName = Literal["read", "write"]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")]
+Slug = Annotated[str, Field(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")]
 
 
 class RegisterIn(StrictModel):
@@ -81,7 +81,7 @@ class RoleIn(StrictModel):
 class NetworkInviteIn(StrictModel):
     email: Email
     role: RoleName = "member"
-    actor_id: int | None = None
+    actor_id: Id | None = None
 
 
 class AcceptInviteIn(StrictModel):

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    field_validator,
 )
 from pydantic_core import core_schema
 
@@ -31,11 +32,78 @@ from ..domain import (
     Visibility,
 )
 
+# ---------------------------------------------------------------- limits of input, declared once
+
+#: The largest row id: PostgreSQL's ``integer``. Ids beyond it cannot exist, so they are refused
+#: at the edge (422) instead of reaching the driver (which fails on anything over 2**63 on
+#: SQLite and 2**31 on PostgreSQL).
+MAX_ID = 2**31 - 1
+#: Largest counts, offsets and seeds accepted from a client.
+MAX_COUNT = 2**31 - 1
+#: Text sizes, in characters: names and titles, tags, one-line fields (headline, unit, source),
+#: free text (bio, purpose, description, notes, statements, messages) and the ceiling no string
+#: of any input may pass, whatever its field.
+NAME_MAX = 200
+TAG_MAX = 120
+LINE_MAX = 300
+TEXT_MAX = 5_000
+LONG_TEXT_MAX = 20_000
+#: Largest money amount (day rate, budget): far beyond any real one, exact in every database.
+MONEY_MAX = 1e12
+
+#: Characters refused in every string input: C0 controls but tab, line feed and carriage
+#: return; DEL; C1 controls; lone surrogates (from JSON ``\ud800`` escapes). NUL breaks
+#: PostgreSQL and, stored on SQLite, every XML export of the map; the others are never text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def control_problem(value: str) -> str | None:
+    """Why ``value`` cannot be accepted as text (a control character), or None when it can."""
+    found = _CONTROL.search(value)
+    if found is None:
+        return None
+    return f"must not contain control characters (found U+{ord(found.group()):04X})"
+
+
+def plain_text(value: str) -> str:
+    """Validator of every string input: refuses control characters (see ``_CONTROL``)."""
+    problem = control_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _check_strings(value: Any) -> None:
+    if isinstance(value, str):
+        plain_text(value)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _check_strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key)
+            _check_strings(item)
+
 
 class StrictModel(BaseModel):
-    """Input model: unknown fields are refused and no type is coerced into another."""
+    """Input model: unknown fields are refused and no type is coerced into another.
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    Every string in it, at any depth, is refused when it holds a control character; every
+    field declares its own size limit (tests/security/test_security_input.py checks that each
+    does); numbers must be finite.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_strings(cls, value: Any) -> Any:
+        if value.__class__ is str:  # the common case, kept cheap: it runs for every field
+            if _CONTROL.search(value) is not None:
+                plain_text(value)
+        elif isinstance(value, list | tuple | set | frozenset | dict):
+            _check_strings(value)
+        return value
 
 
 class OutModel(BaseModel):
@@ -78,7 +146,7 @@ def _timezone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[str, AfterValidator(_timezone)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_timezone)]
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
@@ -89,12 +157,21 @@ def _language(value: str) -> str:
     return value
 
 
-Language = Annotated[str, AfterValidator(_language)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Tag = Annotated[str, Field(min_length=1, max_length=120)]
+Language = Annotated[str, Field(max_length=16), AfterValidator(_language)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX)]
+#: One line of text (a headline, a role title at most this long).
+Line = Annotated[str, Field(max_length=LINE_MAX)]
+#: Free text: a bio, a purpose, a description, a note, a message.
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
 Level = Annotated[int, Field(ge=1, le=5)]
-Hours = Annotated[float, Field(ge=0, le=168)]
-Money = Annotated[float, Field(ge=0)]
+Hours = Annotated[float, Field(ge=0, le=168, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MONEY_MAX, allow_inf_nan=False)]
+#: A web address and an e-mail address as a profile shows them.
+Url = Annotated[str, Field(max_length=LINE_MAX, pattern=r"^https?://\S+$")]
+EmailText = Annotated[str, Field(max_length=NAME_MAX, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+#: A row id in a JSON body.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class _OneOf:

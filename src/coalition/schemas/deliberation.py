@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel
+from .common import OutModel, StrictModel, Timestamp
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 ModerationName = Literal["accept", "reject", "meta", "unmoderated"]
@@ -29,7 +28,7 @@ class ConversationOut(OutModel):
     attribution: str
     source: str
     data_version: int
-    created_at: datetime
+    created_at: Timestamp
     n_statements: int
     n_participants: int
     n_votes: int

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel, Timestamp
+from .common import MAX_COUNT, Id, OutModel, StrictModel, Timestamp
 
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -22,18 +22,18 @@ class WeightsIn(StrictModel):
 
 
 class LockIn(StrictModel):
-    actor_id: int
-    role_id: int | None = None
+    actor_id: Id
+    role_id: Id | None = None
 
 
 class ProposalRequest(StrictModel):
     weights: WeightsIn = WeightsIn()
     alternatives: int = Field(default=3, ge=0, le=5)
-    locked_in: list[LockIn] = []
-    excluded: list[int] = []
-    conflicts: list[tuple[int, int]] = []
-    competing_organisations: list[int] = []
-    seed: int = Field(default=0, ge=0)
+    locked_in: list[LockIn] = Field(default=[], max_length=500)
+    excluded: list[Id] = Field(default=[], max_length=5000)
+    conflicts: list[tuple[Id, Id]] = Field(default=[], max_length=5000)
+    competing_organisations: list[Id] = Field(default=[], max_length=5000)
+    seed: int = Field(default=0, ge=0, le=MAX_COUNT)
     time_limit_s: float = Field(default=1.0, gt=0, le=60)
     # The most fairness may cost the best team on every other objective (a share).
     fairness_budget: float = Field(default=0.02, ge=0, lt=1, allow_inf_nan=False)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import IsoDate, OutModel, StrictModel
+from .common import IsoDate, OutModel, StrictModel, Timestamp
 
 DirectionName = Literal["increase", "decrease"]
 ContributionKindName = Literal[
@@ -201,7 +201,7 @@ class ContributionOut(OutModel):
     status: ContributionStatusName
     confirmed_by_id: int | None
     confirmed_by_name: str | None
-    confirmed_at: datetime | None
+    confirmed_at: Timestamp | None
     tie_id: int | None
 
 
@@ -213,7 +213,8 @@ class AssetFileIn(StrictModel):
     media_type: str = Field(
         default="application/octet-stream", pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100
     )
-    content_base64: str
+    # Base64 of MAX_UPLOAD_BYTES, rounded up: larger cannot decode to an accepted file.
+    content_base64: str = Field(max_length=(MAX_UPLOAD_BYTES // 3 + 1) * 4 + 16)
 
     def content(self) -> bytes:
         return base64.b64decode(self.content_base64, validate=True)

@@ -86,3 +86,24 @@ def capability_ids(
             field=field,
         )
     return found
+
+
+def network_counts(db: Session, caller: Caller) -> list[tuple[Network, dict[str, int] | None]]:
+    """Every network with its numbers of actors, ties and initiatives, for the home page.
+
+    The numbers describe a network's content, which only its members read: other callers
+    (anonymous visitors included) get the network's name and description, and None.
+    """
+    from ..store.tables import Actor, Initiative, Tie
+
+    out: list[tuple[Network, dict[str, int] | None]] = []
+    for network in list_networks(db, caller):
+        if not (caller.system or caller.member_of(network.id)):
+            out.append((network, None))
+            continue
+        counts = {
+            name: int(db.scalar(select(func.count()).where(model.network_id == network.id)) or 0)
+            for name, model in (("actors", Actor), ("ties", Tie), ("initiatives", Initiative))
+        }
+        out.append((network, counts))
+    return out

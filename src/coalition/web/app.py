@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..config import Settings, check_settings, load_settings
 from ..domain import Region, Sector
-from . import errors
+from . import errors, input_guard
 from .api import actors as actors_api
 from .api import auth as auth_api
 from .api import deliberation as deliberation_api
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     busy.install(app)
     openapi.install(app)
     security.install(app)
+    input_guard.install(app)
     return app
 
 

@@ -45,6 +45,7 @@ from ..extensions.security import (
     outbox_open,
     set_session_cookie,
 )
+from ..params import PathId
 
 router = APIRouter(tags=["accounts"], route_class=CommitFirstRoute)
 
@@ -168,7 +169,7 @@ def create_token(data: TokenIn, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.delete("/api/me/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, db: DB, caller: CurrentCaller) -> Any:
+def revoke_token(token_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.revoke_token(db, caller, token_id)
 
 
@@ -188,12 +189,12 @@ def list_members(slug: str, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.patch("/api/networks/{slug}/members/{account_id}", response_model=NetworkMemberOut)
-def change_role(slug: str, account_id: int, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
+def change_role(slug: str, account_id: PathId, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
     return service.change_role(db, caller, get_network(db, caller, slug), account_id, data.role)
 
 
 @router.delete("/api/networks/{slug}/members/{account_id}", status_code=204)
-def remove_member(slug: str, account_id: int, db: DB, caller: CurrentCaller) -> Response:
+def remove_member(slug: str, account_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     service.remove_member(db, caller, get_network(db, caller, slug), account_id)
     return Response(status_code=204)
 
@@ -212,7 +213,7 @@ def list_join_requests(slug: str, db: DB, caller: CurrentCaller) -> Any:
     "/api/networks/{slug}/join-requests/{request_id}/approve", response_model=JoinRequestOut
 )
 def approve_join_request(
-    slug: str, request_id: int, data: DecisionIn, db: DB, caller: CurrentCaller
+    slug: str, request_id: PathId, data: DecisionIn, db: DB, caller: CurrentCaller
 ) -> Any:
     network = get_network(db, caller, slug)
     return service.decide_join_request(
@@ -223,7 +224,7 @@ def approve_join_request(
 @router.post(
     "/api/networks/{slug}/join-requests/{request_id}/decline", response_model=JoinRequestOut
 )
-def decline_join_request(slug: str, request_id: int, db: DB, caller: CurrentCaller) -> Any:
+def decline_join_request(slug: str, request_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     network = get_network(db, caller, slug)
     return service.decide_join_request(db, caller, network, request_id, approve=False)
 

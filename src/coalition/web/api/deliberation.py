@@ -3,9 +3,9 @@ the coalition charter."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from ...schemas.deliberation import (
@@ -23,10 +23,10 @@ from ...schemas.deliberation import (
 )
 from ...services import deliberation, deliberation_moderation
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, QueryCount
 
 router = APIRouter(tags=["deliberation"], route_class=CommitFirstRoute)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Seed = Annotated[int, Query(ge=0, le=2_147_483_647)]
+Seed = QueryCount
 
 
 @router.get("/api/networks/{slug}/conversations", response_model=list[ConversationOut])

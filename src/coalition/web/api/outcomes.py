@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ...io.outcomes_csv import export_csv
@@ -35,6 +35,7 @@ from ...schemas.outcomes import (
 from ...services import commons, contributions, fairness, health, outcomes
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, QueryId
 
 router = APIRouter(tags=["outcomes"], route_class=CommitFirstRoute)
 
@@ -42,8 +43,6 @@ _ACTIVE_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}
 )
 #: Row ids fit PostgreSQL's integer; a larger one is a 422, not a database error.
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-QueryId = Annotated[int, Query(ge=1, le=2_147_483_647)]
 
 
 # ---------------------------------------------------------------- outcomes

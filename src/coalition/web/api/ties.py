@@ -12,6 +12,7 @@ from ...schemas.initiatives import TieIn, TieOut
 from ...services import ties as service
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import QueryId
 
 router = APIRouter(tags=["ties"], route_class=CommitFirstRoute)
 
@@ -22,7 +23,7 @@ def list_ties(
     db: DB,
     caller: CurrentCaller,
     kind: TieKindName | None = None,
-    actor: int | None = None,
+    actor: QueryId | None = None,
     since: date | None = None,
     until: date | None = None,
     limit: int = Query(1000, ge=1, le=100000),

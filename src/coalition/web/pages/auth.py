@@ -39,6 +39,7 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
+from ..params import PathId, QueryCount, form_id
 from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -86,7 +87,7 @@ def _to_login(request: Request) -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, caller: CurrentCaller, next: str | None = None, reset: int = 0
+    request: Request, caller: CurrentCaller, next: str | None = None, reset: QueryCount = 0
 ) -> Response:
     notice = "Your password was changed; sign in with the new one." if reset else ""
     return render(
@@ -276,7 +277,7 @@ def account_profile(
 @router.post("/account/privacy/{actor_id}")
 def account_privacy(
     request: Request,
-    actor_id: int,
+    actor_id: PathId,
     db: DB,
     caller: CurrentCaller,
     visibility: str = Form("network"),
@@ -334,7 +335,7 @@ def account_new_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def account_revoke_token(
-    request: Request, token_id: int, db: DB, caller: CurrentCaller
+    request: Request, token_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
         return _to_login(request)
@@ -460,7 +461,7 @@ def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
 def members_role(
     request: Request,
     slug: str,
-    account_id: int,
+    account_id: PathId,
     db: DB,
     caller: CurrentCaller,
     role: str = Form(""),
@@ -473,7 +474,7 @@ def members_role(
 
 @router.post("/n/{slug}/members/{account_id}/remove")
 def members_remove(
-    request: Request, slug: str, account_id: int, db: DB, caller: CurrentCaller
+    request: Request, slug: str, account_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
     service.remove_member(db, caller, network, account_id)
@@ -485,7 +486,7 @@ def members_remove(
 def members_approve(
     request: Request,
     slug: str,
-    request_id: int,
+    request_id: PathId,
     db: DB,
     caller: CurrentCaller,
     role: str = Form("member"),
@@ -498,7 +499,7 @@ def members_approve(
 
 @router.post("/n/{slug}/requests/{request_id}/decline")
 def members_decline(
-    request: Request, slug: str, request_id: int, db: DB, caller: CurrentCaller
+    request: Request, slug: str, request_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
     service.decide_join_request(db, caller, network, request_id, approve=False)
@@ -516,7 +517,7 @@ def members_invite(
     actor_id: str = Form(""),
 ) -> Response:
     network = get_network(db, caller, slug)
-    actor = int(actor_id) if actor_id.strip().isdigit() else None
+    actor = form_id(actor_id)
     data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
     service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
     return _see_other(f"/n/{slug}/members")

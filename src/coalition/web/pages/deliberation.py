@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -28,10 +28,10 @@ from ...services import deliberation, deliberation_moderation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import FormId, PathId, form_id
 from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 #: Colour-blind-safe palette (Okabe–Ito), one per group; grey for the unclustered.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
@@ -114,7 +114,7 @@ def open_conversation_form(
 ) -> Response:
     network = get_network(db, caller, slug)
     require_role(caller, network, "member")
-    initiative = int(initiative_id) if initiative_id.strip().isdigit() else None
+    initiative = form_id(initiative_id)
     data = _valid(
         ConversationIn,
         {"topic": topic, "description": description, "initiative_id": initiative},
@@ -152,8 +152,8 @@ def vote_form(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    statement_id: Annotated[int, Form()],
-    value: Annotated[int, Form()],
+    statement_id: FormId,
+    value: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
     deliberation.cast_vote(db, caller, conversation_id, data)

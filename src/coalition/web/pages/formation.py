@@ -21,6 +21,7 @@ from ...services import invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -125,14 +126,16 @@ def _latest(
 
 
 @router.get("/initiatives/{initiative_id}/proposals", response_class=HTMLResponse)
-def proposals_page(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def proposals_page(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     return _latest(request, db, caller, initiative_id)
 
 
 @router.post("/initiatives/{initiative_id}/proposals/run")
 def run_formation(
     request: Request,
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     fit: Annotated[str, Form()] = "1.0",
@@ -211,8 +214,8 @@ def run_formation(
 @router.post("/initiatives/{initiative_id}/proposals/{proposal_id}/invite")
 def invite_team(
     request: Request,
-    initiative_id: int,
-    proposal_id: int,
+    initiative_id: PathId,
+    proposal_id: PathId,
     db: DB,
     caller: CurrentCaller,
     message: Annotated[str, Form()] = "",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -44,9 +44,9 @@ from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import FormId, PathId, form_id, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
@@ -384,7 +384,7 @@ def contribution_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    contributor_id: Annotated[int, Form()],
+    contributor_id: FormId,
     kind: Annotated[ContributionKindName, Form()],
     amount: Annotated[float, Form()],
     unit: Annotated[str, Form()],
@@ -411,7 +411,7 @@ def confirm_form(
     contribution_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    confirmer_id: Annotated[int, Form()],
+    confirmer_id: FormId,
 ) -> Response:
     checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
     out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
@@ -442,11 +442,12 @@ async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentC
             if raw.strip() not in {"1", "2", "3", "4", "5"}:
                 raise Invalid(f"{BLOCK_LABELS[block]}: rate from 1 to 5", field=block)
             ratings[block] = int(raw)
-    actor = form.get("actor_id")
-    if not isinstance(actor, str) or not actor.isdigit():
+    raw_actor = form.get("actor_id")
+    actor = form_int(raw_actor) if isinstance(raw_actor, str) else ""
+    if not isinstance(actor, int):
         raise Invalid("say which of your actors rates", field="actor_id")
     out = health.rate(
-        db, caller, check_id, _model(RatingsIn, {"actor_id": int(actor), "ratings": ratings})
+        db, caller, check_id, _model(RatingsIn, {"actor_id": actor, "ratings": ratings})
     )
     return _back(_initiative_url(out.initiative_id, "health"))
 
@@ -505,10 +506,11 @@ def commons_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
 
 
 def _ids(text: str, field: str) -> list[int]:
-    parts = [p for p in text.replace(",", " ").split() if p]
-    if not all(p.isdigit() for p in parts):
+    parts = [form_int(p) for p in text.replace(",", " ").split() if p]
+    ids = [p for p in parts if isinstance(p, int)]
+    if len(ids) != len(parts):
         raise Invalid("authors are actor ids separated by commas, e.g. 12, 40", field=field)
-    return [int(p) for p in parts]
+    return ids
 
 
 @router.post("/n/{slug}/commons/new")
@@ -546,7 +548,7 @@ async def share_form(
             "file": upload,
             "licence": licence,
             "authors": _ids(authors, "authors"),
-            "shared_by_id": int(shared_by_id) if shared_by_id.strip().isdigit() else None,
+            "shared_by_id": form_id(shared_by_id),
         },
     )
     asset = commons.share_asset(db, caller, network, data)
@@ -579,7 +581,7 @@ def reuse_form(
     asset_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    initiative_id: Annotated[int, Form()],
+    initiative_id: FormId,
     recorded_by_id: Annotated[str, Form()] = "",
     reused_on: Annotated[date | None, Form()] = None,
     note: Annotated[str, Form()] = "",
@@ -588,7 +590,7 @@ def reuse_form(
         ReuseIn,
         {
             "initiative_id": initiative_id,
-            "recorded_by_id": int(recorded_by_id) if recorded_by_id.strip().isdigit() else None,
+            "recorded_by_id": form_id(recorded_by_id),
             "reused_on": reused_on,
             "note": note,
         },
