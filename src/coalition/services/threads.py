@@ -441,3 +441,9 @@ def get_thread(
             _mark_read(db, thread.id, actor_id, posts[-1].id)
         db.flush()
     return out
+
+
+def get_post(db: Session, caller: Caller, post_id: int) -> PostOut:
+    """One post of a thread the caller may read."""
+    post, thread = _load_post(db, caller, post_id)
+    return _post_views(db, caller, thread, [post])[0]
