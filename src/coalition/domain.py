@@ -171,3 +171,43 @@ def region_of(timezone: str | None) -> Region | None:
         if timezone.startswith(prefix):
             return region
     return None
+
+
+# -- working together: threads and decisions (services/threads.py, services/decisions.py) --
+
+
+class ThreadVisibility(StrEnum):
+    """Who reads a thread: the initiative's team (engaged members and convenor) or the network."""
+
+    team = "team"
+    network = "network"
+
+
+class DecisionKind(StrEnum):
+    """Loomio's poll kinds: consent (with block), choose one, rank, score."""
+
+    consent = "consent"
+    choose = "choose"
+    rank = "rank"
+    score = "score"
+
+
+class ConsentPosition(StrEnum):
+    agree = "agree"
+    abstain = "abstain"
+    disagree = "disagree"
+    block = "block"
+
+
+class DecisionStatus(StrEnum):
+    """Open until its closing time or the proposer closes it; then passed, not passed or blocked."""
+
+    open = "open"
+    passed = "passed"
+    not_passed = "not_passed"
+    blocked = "blocked"
+    withdrawn = "withdrawn"
+
+
+# Score decisions: each option gets 0..SCORE_MAX.
+SCORE_MAX = 5

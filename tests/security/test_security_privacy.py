@@ -32,6 +32,7 @@ from coalition.store.tables import Actor, Base, Engagement
 
 from .helpers import Callers, app_routes, fill
 from .route_matrix import WORLD_HOOKS
+from .routes_together import TEAM_CANARY
 from .world import ROLES, World, build_world
 
 # Owner-only secrets of Mina ({actor_id}); network-audience secrets of Otto ({other_actor}).
@@ -53,11 +54,13 @@ OTTO = {
 }
 # What each caller may see: Mina's secrets are hers alone; Otto's are for alpha's members.
 POST_FORM = re.compile(r"<form[^>]*method=\"post\".*?</form>", re.S | re.I)
+# "team": the canary posted in a team-only thread of the convenor's initiative (its team is
+# the member and the convenor; see routes_together.py).
 MAY_SEE = {
     "anonymous": set(),
-    "member": {"mina", "otto"},
+    "member": {"mina", "otto", "team"},
     "other_member": {"otto"},
-    "convenor": {"otto"},
+    "convenor": {"otto", "team"},
     "steward": {"otto"},
     "outsider": set(),
 }
@@ -154,6 +157,7 @@ class Crawl:
                 world.values.update(hook(db, dict(world.values)))
                 db.commit()
             self.secrets = seed_secrets(db, world)
+            self.secrets["team"] = [TEAM_CANARY]
             self.values = dict(world.values)
             self.callers = {role: world.caller(db, role) for role in ROLES}
         self.settings = Settings(database_url=url, secret_key="privacy")
@@ -202,6 +206,13 @@ def test_the_secrets_are_there_for_who_may_see_them(crawl: Crawl) -> None:
     assert all(s in mina for s in crawl.secrets["mina"][:5])
     otto = crawl.clients["steward"].get(f"/api/actors/{crawl.values['other_actor']}").text
     assert all(s in otto for s in crawl.secrets["otto"][:5])
+
+
+def test_the_team_canary_is_there_for_the_team(crawl: Crawl) -> None:
+    """The control for team threads: the team reads the canary, so its absence elsewhere counts."""
+    for role in ("member", "convenor"):
+        page = crawl.clients[role].get(f"/threads/{crawl.values['thread_id']}").text
+        assert TEAM_CANARY in page, role
 
 
 def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCaptureFixture) -> None:

@@ -1,0 +1,175 @@
+"""The demo's joint work: a team that talks and decides (called from commands/together.py).
+
+On an active initiative: the demo member is invited to a seat by its convenor and accepts
+(consent, through the invitations service), then the team keeps a team-only kick-off thread and a
+network-wide call for ideas, and decides: one consent decision blocked, then amended and
+passed, and one open consent decision (the member has not voted on it yet). Everything goes
+through the services, so the demo obeys the rules real use does. Idempotent: a network with
+threads already is left as it is.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import CoalitionError
+from .schemas.invitations import AnswerIn, InviteIn
+from .schemas.together import CloseIn, DecisionIn, PostIn, ThreadIn, VoteIn
+from .services import decisions, invitations, threads
+from .services.access import Caller
+from .services.auth import caller_for_account
+from .services.outcomes import initiative_member_ids
+from .store.tables import Actor, Initiative, Network
+from .store.tables_auth import Account
+from .store.tables_together import Thread
+
+
+def _account(db: Session, email: str) -> Caller | None:
+    account_id = db.scalar(select(Account.id).where(Account.email == email))
+    return caller_for_account(db, account_id) if account_id is not None else None
+
+
+def _seat_for_member(db: Session, convenor: Caller, member: Caller, initiative: Initiative) -> None:
+    """The member is offered the first role and accepts (skipped when it cannot fit)."""
+    member_actor = min(member.actor_ids & set(_actors(db, initiative.network_id)), default=None)
+    if member_actor is None or member_actor in initiative_member_ids(db, initiative):
+        return
+    role = initiative.roles[0] if initiative.roles else None
+    if role is None:
+        return
+    try:
+        with db.begin_nested():
+            (invitation,) = invitations.invite(
+                db,
+                convenor,
+                initiative.id,
+                InviteIn.model_validate(
+                    {"seats": [{"actor_id": member_actor, "role_id": role.id, "hours": 1.0}]}
+                ),
+            )
+            invitations.answer(db, member, invitation.id, AnswerIn(answer="accept"))
+    except CoalitionError:
+        return
+
+
+def _actors(db: Session, network_id: int) -> list[int]:
+    return list(db.scalars(select(Actor.id).where(Actor.network_id == network_id)))
+
+
+def _as_actor(network_id: int, actor_id: int) -> Caller:
+    """A demo actor without an account, acting with exactly its own rights."""
+    return Caller(account_id=0, actor_ids=frozenset({actor_id}), roles={network_id: "convenor"})
+
+
+def build_together(db: Session, slug: str) -> None:
+    """Threads and decisions on an active initiative of network ``slug`` that the demo member
+    joins (the demo convenor's forming initiative is left to formation)."""
+    network = db.scalars(select(Network).where(Network.slug == slug)).first()
+    member = _account(db, "member@example.org")
+    if network is None or member is None:
+        return
+    if db.scalar(select(Thread.id).where(Thread.network_id == network.id).limit(1)):
+        return
+    candidates = db.scalars(
+        select(Initiative)
+        .where(
+            Initiative.network_id == network.id,
+            Initiative.status == "active",
+            Initiative.convenor_id.is_not(None),
+            Initiative.convenor_id.not_in(list(member.actor_ids)),
+        )
+        .order_by(Initiative.id)
+    ).all()
+    for initiative in candidates:
+        assert initiative.convenor_id is not None
+        convenor = _as_actor(network.id, initiative.convenor_id)
+        _seat_for_member(db, convenor, member, initiative)
+        if member.actor_ids & initiative_member_ids(db, initiative):
+            _talk(db, convenor, member, initiative)
+            _decide(db, convenor, member, initiative)
+            db.flush()
+            return
+
+
+def _talk(db: Session, convenor: Caller, member: Caller, initiative: Initiative) -> None:
+    kickoff = threads.start_thread(
+        db,
+        convenor,
+        initiative.id,
+        ThreadIn(
+            title="Kick-off: who does what in the first month",
+            visibility="team",
+            body="Welcome to the team! Please add **what you can take on** this month, "
+            "and anything that worries you about the timeline.",
+        ),
+    )
+    threads.reply(
+        db,
+        member,
+        kickoff.id,
+        PostIn(body="I can draft the stakeholder map by Friday and join the weekly call."),
+    )
+    threads.reply(
+        db,
+        convenor,
+        kickoff.id,
+        PostIn(body="Thank you. I'll put the draft on the agenda of the next call."),
+    )
+    ideas = threads.start_thread(
+        db,
+        convenor,
+        initiative.id,
+        ThreadIn(
+            title="Ideas from the network",
+            visibility="network",
+            body="We're open to ideas from anyone in the network: who else should we talk to?",
+        ),
+    )
+    threads.reply(db, member, ideas.id, PostIn(body="The local library runs a makers' group."))
+
+
+def _decide(db: Session, convenor: Caller, member: Caller, initiative: Initiative) -> None:
+    first = decisions.propose(
+        db,
+        convenor,
+        DecisionIn(
+            kind="consent",
+            title="Meet every Monday at 8:00",
+            details="A weekly call of one hour, cameras optional.",
+        ),
+        initiative_id=initiative.id,
+    )
+    decisions.vote(
+        db,
+        member,
+        first.id,
+        VoteIn(position="block", reason="8:00 clashes with school runs for several of us."),
+    )
+    decisions.close(
+        db, convenor, first.id, CloseIn(outcome="Blocked: the time does not work. Amended below.")
+    )
+    second = decisions.propose(
+        db,
+        convenor,
+        DecisionIn(
+            kind="consent",
+            title="Meet every Monday at 10:00",
+            details="As before, two hours later.",
+            amends_id=first.id,
+        ),
+        initiative_id=initiative.id,
+    )
+    decisions.vote(db, member, second.id, VoteIn(position="agree", reason="Works for me."))
+    decisions.close(db, convenor, second.id, CloseIn(outcome="Adopted: Mondays at 10:00."))
+    decisions.propose(
+        db,
+        convenor,
+        DecisionIn(
+            kind="consent",
+            title="Share our drafts in the knowledge commons under CC BY 4.0",
+            details="Everything we write for this initiative becomes reusable by the network.",
+            closes_in_hours=24 * 7,
+        ),
+        initiative_id=initiative.id,
+    )
