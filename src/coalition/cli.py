@@ -24,6 +24,7 @@ from .commands import (
     interdependence,
     invitations,
     outcomes,
+    together,
 )
 from .config import load_settings
 from .errors import CoalitionError
@@ -286,7 +287,16 @@ def actors_search(
 
 
 # Each area's commands, one module per area under coalition/commands/.
-for area in (auth, deliberation, fairness, formation, interdependence, invitations, outcomes):
+for area in (
+    auth,
+    deliberation,
+    fairness,
+    formation,
+    interdependence,
+    invitations,
+    outcomes,
+    together,
+):
     area.register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ..demo_together import build_together
 from . import accounts, deliberation, invitations, outcomes
 from .network import DEMO_TODAY, build_demo_bundle
 
@@ -21,3 +22,4 @@ def enrich_demo(db: Session, slug: str) -> None:
     deliberation.enrich_demo(db, slug)
     invitations.enrich_demo(db, slug)
     outcomes.enrich_demo(db, slug)
+    build_together(db, slug)  # threads and decisions on the initiatives made above

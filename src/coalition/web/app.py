@@ -30,8 +30,10 @@ from .api import invitations as invitations_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
 from .api import ties as ties_api
+from .api import together as together_api
 from .extensions import busy, openapi, security
 from .pages import auth as auth_pages
+from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
 from .pages import directory as directory_pages
 from .pages import formation as formation_pages
@@ -40,6 +42,7 @@ from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
+from .pages import together as together_pages
 
 HERE = Path(__file__).parent
 
@@ -55,7 +58,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     networks_api.router,
     outcomes_api.router,
     ties_api.router,
+    together_api.router,
     auth_pages.router,
+    decisions_pages.router,
     deliberation_pages.router,
     directory_pages.router,
     formation_pages.router,
@@ -64,6 +69,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     invitations_pages.router,
     outcomes_pages.router,
     profile_pages.router,
+    together_pages.router,
 )
 
 

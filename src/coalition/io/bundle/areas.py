@@ -150,6 +150,7 @@ PARTICIPANTS = Section(
     key="external_id",
     missing="no participant {value}",
     parent="conversation_id",
+    left_out=("xid",),  # an outside participant's own id never leaves the platform
     unique=(
         Unique(("external_id",), "duplicate", at="external_id"),
         Unique(("actor",), "takes part twice", at="actor"),
@@ -164,6 +165,8 @@ STATEMENTS = Section(
         ref("author", "participants", "author_id", optional=True, by=PARENT),
         val("moderation", Annotated[Literal[-1, 0, 1], Spec(default=0)]),
         flag("is_meta"),
+        flag("is_seed"),
+        val("moderation_reason", Annotated[str, Spec(default="", max_length=5_000)]),
         created(),
         val("timestamp_ms", Annotated[int | None, Spec(default=None, ge=-(2**63), le=2**63 - 1)]),
     ),
@@ -193,6 +196,7 @@ CONVERSATIONS = Section(
         val("description", Text),
         val("attribution", Text),
         val("source", Source),
+        flag("strict_moderation"),
         created(),
         nested("participants", PARTICIPANTS),
         nested("statements", STATEMENTS),

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
+from ... import clock
 from .bulk import insert, insert_numbered
 
 PARENT = "^"  # a qualified reference (``Col.by``) that names a row of the same parent
@@ -51,10 +52,9 @@ class BundleProblem:
 def now() -> datetime:
     """The time of import, for a timestamp the bundle leaves out.
 
-    Naive local time, as the store's own defaults (``store.tables._now``) write it; the bundle
-    moves to aware UTC together with the store's clock, or its rows would disagree with theirs.
+    UTC without a zone, as the store's own defaults write it (see :mod:`coalition.clock`).
     """
-    return datetime.now().replace(microsecond=0)
+    return clock.utcnow()
 
 
 @dataclass
