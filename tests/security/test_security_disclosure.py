@@ -74,9 +74,9 @@ def test_every_timestamp_of_every_response_model_is_aware_utc() -> None:
     assert not naive, naive
     from pydantic import TypeAdapter
 
-    local = datetime(2026, 3, 1, 12, 0)  # rows hold naive local time
-    out = TypeAdapter(Timestamp).validate_python(local)
-    assert out.tzinfo == UTC and out == local.astimezone(UTC)
+    stored = datetime(2026, 3, 1, 12, 0)  # rows hold naive UTC (coalition.clock)
+    out = TypeAdapter(Timestamp).validate_python(stored)
+    assert out.utcoffset() is not None and out == stored.replace(tzinfo=UTC)
 
 
 def test_conversation_timestamps_carry_their_offset(settings: Settings) -> None:
