@@ -121,3 +121,30 @@ def region_of(timezone: str | None) -> Region | None:
         if timezone.startswith(prefix):
             return region
     return None
+
+
+class NetworkVisibility(StrEnum):
+    """Who may find a network: listed for all, reachable by its address only, or members only."""
+
+    public = "public"
+    unlisted = "unlisted"
+    private = "private"
+
+
+class JoinPolicy(StrEnum):
+    """How a person becomes a member: at once, by a steward's approval, or by invitation only."""
+
+    open = "open"
+    approval = "approval"
+    invitation = "invitation"
+
+
+# The audience of each profile field a new member starts with, unless their network's
+# stewards chose other defaults ("profile" is the profile itself; the rest are its fields).
+PROFILE_PRIVACY_DEFAULTS: dict[str, Visibility] = {
+    "profile": Visibility.network,
+    "day_rate": Visibility.private,
+    "capacity": Visibility.network,
+    "contact": Visibility.network,
+    "declines": Visibility.convenors,
+}

@@ -54,6 +54,14 @@ class Network(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     # Bumped on every write that changes derived analytics (map metrics, groups).
     data_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Settings its stewards keep (see services.network_settings and domain.NetworkVisibility,
+    # domain.JoinPolicy); the logo lives in tables_networks.NetworkLogo.
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    join_policy: Mapped[str] = mapped_column(String(20), default="approval")
+    welcome_text: Mapped[str] = mapped_column(Text, default="")
+    # {field: audience} for new members' profiles; missing fields keep the domain's defaults.
+    default_privacy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Capability(Base):
