@@ -1,0 +1,374 @@
+"""CLI of networks (``coalition networks …``): create, list, settings, logo, requests to join;
+and the demo's second network (:func:`enrich_demo`)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+networks_app = typer.Typer(
+    help="Networks: create them, their settings and logo, requests to join.",
+    no_args_is_help=True,
+)
+
+
+def _cli() -> Any:
+    from .. import cli
+
+    return cli
+
+
+def _privacy(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, audience = pair.partition("=")
+        if not sep:
+            raise _cli().fail(f"--privacy takes FIELD=AUDIENCE, such as contact=private: {pair!r}")
+        out[field.strip()] = audience.strip()
+    return out
+
+
+def _print_settings(out: Any, as_json: bool) -> None:
+    cli = _cli()
+    if as_json:
+        cli.emit_json(out.model_dump(mode="json"))
+        return
+    table = Table(title=f"settings of '{out.slug}'", show_header=False)
+    for name in ("name", "purpose", "description", "visibility", "join_policy", "welcome_text"):
+        table.add_row(name, str(getattr(out, name)))
+    for field, audience in out.default_privacy.items():
+        table.add_row(f"new members' {field}", audience)
+    table.add_row("logo", out.logo_url or "none")
+    cli.console.print(table)
+
+
+@networks_app.command("list")
+def networks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every network on this server, with its visibility and join policy."""
+    from ..services.network_settings import directory_of_networks
+
+    cli = _cli()
+    items = cli.run_service(lambda db: directory_of_networks(db, cli.OPERATOR))
+    if as_json:
+        cli.emit_json([i.model_dump(mode="json") for i in items])
+        return
+    table = Table()
+    for column in ("slug", "name", "visibility", "join policy", "members", "profiles"):
+        table.add_column(column)
+    for i in items:
+        table.add_row(
+            i.slug,
+            i.name,
+            i.visibility,
+            i.join_policy,
+            str(i.counts.members),
+            str(i.counts.actors),
+        )
+    cli.console.print(table)
+
+
+@networks_app.command("create")
+def networks_create(
+    slug: str,
+    name: str,
+    purpose: str = "",
+    visibility: str = "public",
+    join_policy: Annotated[str, typer.Option("--join-policy")] = "approval",
+    steward: Annotated[
+        str | None, typer.Option(help="E-mail of an existing account to make its first steward.")
+    ] = None,
+) -> None:
+    """Open a new network (on a fresh install too); optionally name its first steward."""
+    from pydantic import ValidationError
+
+    from ..schemas.directory import NetworkIn
+    from ..schemas.networks import NetworkSettingsPatch
+    from ..services import auth, network_settings, networks
+    from .auth import _find_account
+
+    cli = _cli()
+    try:
+        data = NetworkIn(slug=slug, name=name)
+        patch = NetworkSettingsPatch.model_validate(
+            {"purpose": purpose, "visibility": visibility, "join_policy": join_policy}
+        )
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+    def create(db: Session) -> Any:
+        network = networks.create_network(db, cli.OPERATOR, data)
+        if steward:
+            auth.add_membership(db, _find_account(db, steward).id, network.id, "steward")
+        return network_settings.update_settings(db, cli.OPERATOR, network, patch)
+
+    _print_settings(cli.run_service(create), as_json=False)
+
+
+@networks_app.command("settings")
+def networks_settings(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    name: str | None = None,
+    purpose: str | None = None,
+    description: str | None = None,
+    visibility: Annotated[str | None, typer.Option(help="public, unlisted or private")] = None,
+    join_policy: Annotated[
+        str | None, typer.Option("--join-policy", help="open, approval or invitation")
+    ] = None,
+    welcome: Annotated[str | None, typer.Option(help="The welcome text of new members.")] = None,
+    privacy: Annotated[
+        list[str] | None,
+        typer.Option(help="FIELD=AUDIENCE for new members' profiles, e.g. contact=private."),
+    ] = None,
+    logo: Annotated[Path | None, typer.Option(help="An image file to use as the logo.")] = None,
+    no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show a network's settings, changing those given first."""
+    from pydantic import ValidationError
+
+    from ..schemas.networks import NetworkSettingsPatch
+    from ..services import network_settings
+    from ..services.networks import get_network
+
+    cli = _cli()
+    given = {
+        "name": name,
+        "purpose": purpose,
+        "description": description,
+        "visibility": visibility,
+        "join_policy": join_policy,
+        "welcome_text": welcome,
+        "default_privacy": _privacy(privacy),
+    }
+    try:
+        patch = NetworkSettingsPatch.model_validate(
+            {k: v for k, v in given.items() if v is not None}
+        )
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+    image = None
+    if logo is not None:
+        try:
+            image = logo.read_bytes()
+        except OSError as exc:
+            raise cli.fail(f"{logo}: {exc.strerror or exc}") from None
+
+    def apply(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        out = network_settings.update_settings(db, cli.OPERATOR, found, patch)
+        if image is not None:
+            out = network_settings.set_logo(db, cli.OPERATOR, found, image)
+        if no_logo:
+            out = network_settings.remove_logo(db, cli.OPERATOR, found)
+        return out
+
+    _print_settings(cli.run_service(apply), as_json)
+
+
+@networks_app.command("requests")
+def networks_requests(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    approve: Annotated[list[int] | None, typer.Option(help="Admit this request (by id).")] = None,
+    decline: Annotated[list[int] | None, typer.Option(help="Decline this request.")] = None,
+) -> None:
+    """List the requests to join waiting for a decision; admit or decline some first."""
+    from ..services import auth, joining
+    from ..services.networks import get_network
+
+    cli = _cli()
+    base_url = cli.load_settings().base_url
+
+    def run(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        for request_id in approve or []:
+            joining.decide(db, cli.OPERATOR, found, request_id, approve=True, base_url=base_url)
+        for request_id in decline or []:
+            joining.decide(db, cli.OPERATOR, found, request_id, approve=False, base_url=base_url)
+        return auth.list_join_requests(db, cli.OPERATOR, found)
+
+    table = Table(title="requests to join waiting for a decision")
+    for column in ("id", "name", "e-mail", "as", "message", "since"):
+        table.add_column(column)
+    for r in cli.run_service(run):
+        table.add_row(
+            str(r.id),
+            r.display_name,
+            r.email or "",
+            f"{r.kind}, {r.sector}",
+            r.message,
+            str(r.created_at),
+        )
+    cli.console.print(table)
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(networks_app, name="networks")
+
+
+# ---------------------------------------------------------------- demo
+
+MOVEMENT_TERMS = (
+    ("Community organising", "Organising"),
+    ("Campaigning", "Advocacy"),
+    ("Facilitation", "Process"),
+    ("Policy analysis", "Policy"),
+    ("Communications", "Media"),
+    ("Fundraising", "Resources"),
+)
+MOVEMENT_INITIATIVES = (
+    (
+        "coalition",
+        "Clean Air Streets coalition",
+        "forming",
+        "School streets in ten cities",
+    ),
+    ("project", "Repair café network", "active", "A repair café in every neighbourhood library"),
+    ("project", "Heat-wave buddies", "completed", "Neighbours checking on neighbours in summer"),
+)
+
+
+def enrich_demo(db: Session, slug: str) -> None:
+    """Give the demo network its settings, and open a second one beside it that anyone may
+    join at once: a movement of people from the first network (the demo steward and member
+    accounts belong to both) and newcomers. Deterministic for a given demo slug."""
+    from ..schemas.directory import ActorIn, CapabilityIn, NetworkIn
+    from ..schemas.initiatives import InitiativeIn
+    from ..schemas.networks import NetworkSettingsPatch
+    from ..services import auth, directory, initiatives, network_settings, networks
+    from ..services.access import Caller
+    from ..store.tables import Actor, Network
+    from ..store.tables_auth import Account, Membership
+
+    operator = Caller.operator()
+    demo = db.scalars(select(Network).where(Network.slug == slug)).first()
+    movement_slug = f"{slug}-movement"[:80]
+    if demo is None or db.scalar(select(Network.id).where(Network.slug == movement_slug)):
+        return
+    network_settings.update_settings(
+        db,
+        operator,
+        demo,
+        NetworkSettingsPatch(
+            purpose="Independent practitioners and organisations who bid and build together.",
+            welcome_text="Welcome! Fill in your capabilities and capacity so convenors can "
+            "find you, then look at the initiatives that are forming.",
+        ),
+    )
+    movement = networks.create_network(
+        db,
+        operator,
+        NetworkIn(
+            slug=movement_slug,
+            name="Liveable Cities Movement",
+            description="Residents, groups and councils making streets and neighbourhoods "
+            "healthier, one campaign at a time.",
+        ),
+    )
+    network_settings.update_settings(
+        db,
+        operator,
+        movement,
+        NetworkSettingsPatch.model_validate(
+            {
+                "purpose": "Streets for people: clean air, shade and repair in every city.",
+                "visibility": "public",
+                "join_policy": "open",
+                "welcome_text": "Welcome to the movement. Say what you care about and how "
+                "many hours you can give; campaigns that are forming will find you.",
+                "default_privacy": {"contact": "private", "profile": "network"},
+            }
+        ),
+    )
+    for term, category in MOVEMENT_TERMS:
+        networks.add_capability(db, operator, movement, CapabilityIn(term=term, category=category))
+    rng = random.Random(f"{slug}-movement")
+    accounts = {
+        email: db.scalars(select(Account).where(Account.email == email)).first()
+        for email in ("steward@example.org", "member@example.org")
+    }
+    own = {
+        email: db.scalar(
+            select(Actor.id)
+            .join(Membership, Membership.actor_id == Actor.id)
+            .where(Membership.account_id == account.id, Actor.network_id == demo.id)
+        )
+        for email, account in accounts.items()
+        if account is not None
+    }
+    first = select(Actor.id).where(
+        Actor.network_id == demo.id, Actor.kind == "person", Actor.anonymised == 0
+    )
+    chosen = set(db.scalars(first.order_by(Actor.id).limit(40))) | {
+        a for a in own.values() if a is not None
+    }
+    people = db.scalars(select(Actor).where(Actor.id.in_(chosen)).order_by(Actor.id)).all()
+    twins: dict[int, int] = {}
+    for person in people:
+        terms = rng.sample([t for t, _ in MOVEMENT_TERMS], 2)
+        twin = directory.create_actor(
+            db,
+            operator,
+            movement,
+            ActorIn.model_validate(
+                {
+                    "kind": "person",
+                    "name": person.name,
+                    "sector": person.sector,
+                    "headline": person.headline[:300],
+                    "timezone": person.timezone,
+                    "languages": list(person.languages or []),
+                    "capacity_hours": float(rng.choice((2, 4, 6, 8))),
+                    "purposes": ["clean air", rng.choice(["repair", "shade", "housing"])],
+                    "capabilities": [{"term": t, "level": rng.randint(1, 5)} for t in terms],
+                    "visibility": "network",
+                }
+            ),
+        )
+        twins[person.id] = twin.id
+    convenor = next(iter(twins.values()), None)
+    for kind, title, status, purpose in MOVEMENT_INITIATIVES:
+        initiatives.create_initiative(
+            db,
+            operator,
+            movement,
+            InitiativeIn.model_validate(
+                {
+                    "kind": kind,
+                    "title": title,
+                    "status": status,
+                    "purpose": purpose,
+                    "convenor_id": convenor,
+                    "roles": [
+                        {
+                            "title": "Organiser",
+                            "seats": 2,
+                            "requirements": [{"capability": "Community organising"}],
+                        }
+                    ],
+                }
+            ),
+        )
+    # The demo's steward and member accounts belong to both networks, each with a profile.
+    for email, role in (("steward@example.org", "steward"), ("member@example.org", "member")):
+        account = accounts.get(email)
+        if account is None:
+            continue
+        actor_id = twins.get(own.get(email) or 0)
+        if actor_id is None:
+            actor_id = auth._new_profile(
+                db, movement, account.display_name, "person", "independent"
+            ).id
+        auth.add_membership(db, account.id, movement.id, role, actor_id)
+    db.flush()
