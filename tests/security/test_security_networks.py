@@ -416,3 +416,32 @@ def test_join_button_follows_the_policy_on_the_page(
     assert "by invitation only" in page and 'action="/n/alpha/join"' not in page
     refused = web.post("/api/networks/alpha/join", json={}, headers={"x-csrf-token": csrf})
     assert refused.status_code == 403 and "invitation only" in refused.json()["detail"]
+
+
+def test_the_bundle_carries_the_settings(db: Session, world: World) -> None:
+    """A private network restored from its bundle stays private (and keeps its policy)."""
+    from coalition.io.json_bundle import export_bundle, import_bundle
+
+    _set(
+        db,
+        visibility="private",
+        join_policy="invitation",
+        purpose="Quiet work",
+        default_privacy={"contact": "private"},
+    )
+    bundle = export_bundle(db, _alpha(db))
+    assert bundle["settings"]["visibility"] == "private"
+    copy = import_bundle(db, bundle, slug="alpha-copy")
+    assert (copy.visibility, copy.join_policy, copy.purpose) == (
+        "private",
+        "invitation",
+        "Quiet work",
+    )
+    assert network_settings.default_privacy(copy)["contact"] == "private"
+    assert export_bundle(db, copy)["settings"] == bundle["settings"]
+    older = {k: v for k, v in bundle.items() if k != "settings"}
+    plain = import_bundle(db, older, slug="alpha-old")
+    assert (plain.visibility, plain.join_policy) == ("public", "approval")
+    bad = dict(bundle, settings={"visibility": "secret"})
+    with pytest.raises(Invalid, match="settings"):
+        import_bundle(db, bad, slug="alpha-bad")

@@ -67,6 +67,7 @@ from ..schemas.common import (
 from ..schemas.directory import NetworkIn
 from ..schemas.initiatives import InitiativeIn
 from ..schemas.invitations import InvitationStatusName
+from ..schemas.networks import NetworkSettingsPatch
 from ..schemas.outcomes import (
     BlockName,
     ContributionKindName,
@@ -627,6 +628,7 @@ def export_bundle(
             "description": network.description,
             "attribution": network.attribution,
         },
+        "settings": _settings_record(network),
         "capabilities": [
             {
                 "term": c.term,
@@ -1046,6 +1048,8 @@ class Bundle(_Row):
     format: Literal["coalition-bundle"]
     version: Literal[1]
     network: NetworkIn
+    # Who may find and join the network (services.network_settings); absent in older bundles.
+    settings: NetworkSettingsPatch | None = None
     capabilities: list[BundleCapability] = []
     actors: list[BundleActor] = []
     affiliations: list[BundleAffiliation] = []
@@ -1102,6 +1106,7 @@ def check_bundle(data: Any) -> tuple[dict[str, list[Any]], list[BundleProblem]]:
         return {}, problems + _raw_reference_problems(data)
     parsed: dict[str, list[Any]] = {
         "network": [bundle.network],
+        "settings": [bundle.settings],
         "capabilities": bundle.capabilities,
         "actors": bundle.actors,
         "affiliations": bundle.affiliations,
@@ -2042,6 +2047,7 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
             details=[{"where": p.where, "reason": p.reason} for p in problems],
         )
     net_in = parsed["network"][0]
+    bundle_settings = parsed.get("settings", [None])[0]
     target_slug = slug or net_in.slug
     if db.scalar(select(Network.id).where(Network.slug == target_slug)):
         raise Conflict(f"a network called '{target_slug}' exists already")
@@ -2053,6 +2059,7 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
             attribution=net_in.attribution,
             data_version=1,
         )
+        _apply_settings(network, bundle_settings)
         db.add(network)
         db.flush()
         net = network.id
@@ -2258,3 +2265,26 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
 
 
 __all__ = ["BundleProblem", "check_bundle", "export_bundle", "import_bundle"]
+
+
+def _settings_record(network: Network) -> dict[str, Any]:
+    """A network's settings as the bundle carries them (the logo stays out: it is a file)."""
+    return {
+        "purpose": network.purpose,
+        "visibility": network.visibility,
+        "join_policy": network.join_policy,
+        "welcome_text": network.welcome_text,
+        "default_privacy": dict(sorted((network.default_privacy or {}).items())),
+    }
+
+
+def _apply_settings(network: Network, settings: NetworkSettingsPatch | None) -> None:
+    if settings is None:
+        return
+    network.purpose = settings.purpose or ""
+    network.welcome_text = settings.welcome_text or ""
+    if settings.visibility is not None:
+        network.visibility = settings.visibility.value
+    if settings.join_policy is not None:
+        network.join_policy = settings.join_policy.value
+    network.default_privacy = {k: v.value for k, v in (settings.default_privacy or {}).items()}
