@@ -212,6 +212,9 @@ def actors_search(
     region: str | None = None,
     language: str | None = None,
     min_free_hours: float | None = None,
+    min_completeness: Annotated[
+        int | None, typer.Option(help="Onboarding checklist done, at least (percent).")
+    ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -235,6 +238,7 @@ def actors_search(
                 "region": region,
                 "language": language,
                 "min_free_hours": min_free_hours,
+                "min_completeness": min_completeness,
                 "limit": limit,
             }
         )

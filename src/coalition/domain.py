@@ -148,3 +148,14 @@ PROFILE_PRIVACY_DEFAULTS: dict[str, Visibility] = {
     "contact": Visibility.network,
     "declines": Visibility.convenors,
 }
+
+
+class OnboardingStep(StrEnum):
+    """A new member's first steps, in the order the checklist shows them."""
+
+    profile = "profile"
+    capabilities = "capabilities"
+    purposes = "purposes"
+    availability = "availability"
+    privacy = "privacy"
+    opportunity = "opportunity"

@@ -1,8 +1,9 @@
 """Networks journeys: a newcomer on a phone finds the open movement in the directory of
-networks and joins it at once; a person asks to join the approval-only demo network and is told
-when a steward accepts; a steward changes the movement's join policy by keyboard and uploads a
-logo (a wrong file is refused with a clear message); a member of both networks switches
-between them and the navigation keeps to networks they are in."""
+networks, joins it at once and works through the first-steps checklist; a person asks to join
+the approval-only demo network and is told when a steward accepts; a steward changes the
+movement's join policy by keyboard and uploads a logo (a wrong file is refused with a clear
+message); a member of both networks switches between them and the navigation keeps to networks
+they are in."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def test_newcomer_finds_the_movement_and_joins_at_once(phone_page: Any, live: An
     expect(nav.get_by_role("link", name=re.compile("Liveable Cities Movement"))).to_be_visible()
     no_horizontal_scroll(page)
     check_axe(page, "the movement's page, as a new member")
+    complete_the_checklist(page, movement(live))
     me = page.request.get("/api/me").json()
     assert [m["network"] for m in me["memberships"]] == [movement(live)]
     # The navigation never falls back to a network the person is not in.
@@ -72,6 +74,41 @@ def test_newcomer_finds_the_movement_and_joins_at_once(phone_page: Any, live: An
     )
     assert f'href="/n/{live.slug}/directory"' not in page.content()
     shot(page, "networks-newcomer-joined-phone")
+
+
+def completeness(page: Any) -> int:
+    return int(page.locator("#completeness-value").inner_text().rstrip("%"))
+
+
+def complete_the_checklist(page: Any, slug: str) -> None:
+    """Work through the first steps from the network's page: each one raises completeness."""
+    steps = page.get_by_role("region", name="Your first steps")
+    expect(steps).to_be_visible()
+    start = completeness(page)
+    assert start < 100
+    button = page.get_by_role("button", name="My privacy choices suit me")
+    tab_to(page, button)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    after_privacy = completeness(page)
+    assert after_privacy > start
+    expect(page.get_by_role("button", name="My privacy choices suit me")).to_have_count(0)
+    page.get_by_role("link", name="Say who you are in a headline").click()
+    page.get_by_label("Headline").fill("Cycling parent, school-street organiser")
+    page.get_by_label("Time zone").fill("Europe/Lisbon")
+    page.get_by_label("Capacity (hours per week)").fill("4")
+    page.get_by_label("Purposes").fill("clean air, school streets")
+    page.get_by_label("Capability 1", exact=True).select_option("Community organising")
+    page.get_by_label("Level of capability 1").select_option("3")
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page).to_have_url(re.compile(r"/actors/\d+\?saved=1$"))
+    page.goto(f"/n/{slug}")
+    assert completeness(page) == 83  # all but a first opportunity
+    no_horizontal_scroll(page)
+    check_axe(page, "checklist nearly done")
+    api = page.request.get(f"/api/networks/{slug}/onboarding").json()
+    assert api["completeness"] == 83
+    assert [s["key"] for s in api["steps"] if not s["done"]] == ["opportunity"]
 
 
 def test_request_to_join_is_accepted_and_the_person_is_told(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .route_matrix import EVERYONE, ROUTES, STEWARD_ONLY, WORLD_HOOKS, Rule, expect
 
 STEWARD_FORM = expect("403", anonymous="3xx", steward="3xx")
+OWN_CHECKLIST = expect("2xx", anonymous="401", outsider="404")
 
 ROUTES.update(
     {
@@ -42,6 +43,10 @@ ROUTES.update(
             expect("403", anonymous="3xx", steward="422"), form={"nothing": "here"}
         ),
         "POST /n/{slug}/settings/logo/remove": Rule(STEWARD_FORM),
+        # one's own checklist: whoever has a profile in the network; the outsider has none
+        "GET /api/networks/{slug}/onboarding": Rule(OWN_CHECKLIST),
+        "POST /api/networks/{slug}/onboarding/privacy": Rule(OWN_CHECKLIST),
+        "POST /n/{slug}/onboarding/privacy": Rule(expect("3xx", outsider="404")),
     }
 )
 

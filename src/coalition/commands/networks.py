@@ -213,6 +213,34 @@ def networks_requests(
     cli.console.print(table)
 
 
+@networks_app.command("onboarding")
+def networks_onboarding(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    below: Annotated[
+        int, typer.Option(min=0, max=101, help="Only profiles less complete than this (%).")
+    ] = 101,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """How far each profile of a network is through the onboarding checklist."""
+    from ..services.networks import get_network
+    from ..services.onboarding import network_completeness
+
+    cli = _cli()
+    rows = cli.run_service(
+        lambda db: network_completeness(db, get_network(db, cli.OPERATOR, network))
+    )
+    rows = [r for r in rows if r["completeness"] < below]
+    if as_json:
+        cli.emit_json(rows)
+        return
+    table = Table(title=f"{len(rows)} profile(s)")
+    for column in ("id", "name", "complete"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["actor_id"]), r["name"], f"{r['completeness']}%")
+    cli.console.print(table)
+
+
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     app.add_typer(networks_app, name="networks")
 

@@ -6,7 +6,13 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from ..domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, Visibility
+from ..domain import (
+    PROFILE_PRIVACY_DEFAULTS,
+    JoinPolicy,
+    NetworkVisibility,
+    OnboardingStep,
+    Visibility,
+)
 from .common import Name, OutModel, StrictModel
 
 # The vocabularies are declared in domain.py; a form sends their values as text.
@@ -80,3 +86,19 @@ class NetworkPublicOut(OutModel):
     initiatives: list[PublicInitiativeOut]
     # The caller's relation to it: "member", "pending" (a request waits), or "none".
     standing: str
+
+
+class ChecklistStepOut(OutModel):
+    key: OnboardingStep
+    label: str
+    done: bool
+    link: str
+
+
+class ChecklistOut(OutModel):
+    """A member's first steps in a network, and how many are done (whole percent)."""
+
+    network: str
+    actor_id: int
+    steps: list[ChecklistStepOut]
+    completeness: int

@@ -22,3 +22,14 @@ class NetworkLogo(Base):
     height: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class OnboardingMark(Base):
+    """A checklist step a member marked done themselves (the others are read off the profile)."""
+
+    __tablename__ = "onboarding_marks"
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str] = mapped_column(String(30), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(default=_now)

@@ -1,4 +1,5 @@
-"""A network's settings and logo (stewards), its public page, and the directory of networks."""
+"""A network's settings and logo (stewards), its public page, the directory of networks, and
+a member's onboarding checklist."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from ...schemas.networks import NetworkPublicOut, NetworkSettingsOut, NetworkSettingsPatch
+from ...schemas.networks import (
+    ChecklistOut,
+    NetworkPublicOut,
+    NetworkSettingsOut,
+    NetworkSettingsPatch,
+)
 from ...services import network_settings as service
+from ...services import onboarding as onboarding_service
 from ...services.networks import get_network
 from ..deps import DB, CurrentCaller
 
@@ -63,3 +70,15 @@ async def upload_logo(slug: str, request: Request, db: DB, caller: CurrentCaller
 @router.delete("/api/networks/{slug}/logo", response_model=NetworkSettingsOut)
 def remove_logo(slug: str, db: DB, caller: CurrentCaller) -> Any:
     return service.remove_logo(db, caller, get_network(db, caller, slug))
+
+
+@router.get("/api/networks/{slug}/onboarding", response_model=ChecklistOut)
+def onboarding(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """The caller's first steps in the network (their own profile there) and completeness."""
+    return onboarding_service.checklist(db, caller, get_network(db, caller, slug))
+
+
+@router.post("/api/networks/{slug}/onboarding/privacy", response_model=ChecklistOut)
+def onboarding_privacy(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """Mark the privacy step done: the audiences of the caller's fields suit them."""
+    return onboarding_service.mark_privacy_reviewed(db, caller, get_network(db, caller, slug))

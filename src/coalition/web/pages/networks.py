@@ -17,7 +17,7 @@ from ...domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, V
 from ...errors import CoalitionError, NotFound
 from ...schemas.auth import JoinIn
 from ...schemas.networks import NetworkSettingsPatch
-from ...services import joining
+from ...services import joining, onboarding
 from ...services import network_settings as service
 from ...services.access import Caller
 from ...services.auth import list_join_requests
@@ -107,6 +107,7 @@ def network_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
         "caller": caller,
         "network": network,
         "page": service.public_page(db, caller, network),
+        "checklist": _checklist(db, caller, network),
         "steward": steward,
         "waiting": waiting,
         "sectors": SECTORS,
@@ -116,6 +117,25 @@ def network_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
     response = render(request, "networks/network.html", context)
     _remember(response, request, caller, network)
     return response
+
+
+def _checklist(db: DB, caller: Caller, network: Network) -> Any:
+    """The caller's checklist when they have a profile in the network, else None."""
+    if not caller.member_of(network.id) or caller.system:
+        return None
+    try:
+        return onboarding.checklist(db, caller, network)
+    except CoalitionError:
+        return None
+
+
+@router.post("/n/{slug}/onboarding/privacy")
+def onboarding_privacy(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    if caller.account_id is None:
+        return _see_other(f"/login?next=/n/{network.slug}")
+    onboarding.mark_privacy_reviewed(db, caller, network)
+    return _see_other(f"/n/{network.slug}#h-first-steps")
 
 
 @router.post("/n/{slug}/join")
@@ -151,6 +171,7 @@ def _network_error(
         "caller": caller,
         "network": network,
         "page": service.public_page(db, caller, network),
+        "checklist": None,
         "steward": False,
         "waiting": 0,
         "sectors": SECTORS,

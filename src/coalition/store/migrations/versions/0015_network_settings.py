@@ -1,5 +1,5 @@
 """networks: settings stewards keep (purpose, visibility, join policy, welcome, default
-privacy) and the logo
+privacy), the logo, and the onboarding steps members mark done
 
 Revision ID: 0015
 Revises: 0001
@@ -48,9 +48,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("network_id", name=op.f("pk_network_logos")),
     )
+    op.create_table(
+        "onboarding_marks",
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=30), nullable=False),
+        sa.Column("done_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["actors.id"],
+            name=op.f("fk_onboarding_marks_actor_id_actors"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("actor_id", "step", name=op.f("pk_onboarding_marks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("onboarding_marks")
     op.drop_table("network_logos")
     with op.batch_alter_table("networks", schema=None) as batch_op:
         for column in ("default_privacy", "welcome_text", "join_policy", "visibility", "purpose"):
