@@ -213,3 +213,27 @@ def test_member_of_both_networks_switches_between_them(phone_page: Any, live: An
     expect(nav.get_by_role("link", name="Directory")).to_have_attribute(
         "href", f"/n/{movement(live)}/directory"
     )
+
+
+def test_steward_merges_two_capabilities(page: Any, live: Any) -> None:
+    slug = movement(live)
+    login(page, live, STEWARD)
+    page.goto(f"/n/{slug}/settings")
+    page.get_by_role("link", name="Vocabulary").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vocabulary of")
+    check_axe(page, "vocabulary")
+    terms = {t["term"]: t for t in page.request.get(f"/api/networks/{slug}/vocabulary").json()}
+    source, into = terms["Campaigning"], terms["Community organising"]
+    page.get_by_role("combobox", name=re.compile("^Merge")).select_option(label="Campaigning")
+    page.get_by_role("combobox", name=re.compile("^into")).select_option(
+        label="Community organising"
+    )
+    page.get_by_role("button", name="Merge", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Merged 'Campaigning' into 'Community organising'"
+    )
+    after = {t["term"]: t for t in page.request.get(f"/api/networks/{slug}/vocabulary").json()}
+    assert "Campaigning" not in after
+    holders = after["Community organising"]["actors"]
+    assert max(into["actors"], source["actors"]) <= holders <= into["actors"] + source["actors"]
+    check_axe(page, "vocabulary after a merge")

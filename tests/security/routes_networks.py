@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .route_matrix import EVERYONE, ROUTES, STEWARD_ONLY, WORLD_HOOKS, Rule, expect
 
 STEWARD_FORM = expect("403", anonymous="3xx", steward="3xx")
+STEWARD_PAGE_VIEW = expect("403", anonymous="3xx", steward="2xx")
 OWN_CHECKLIST = expect("2xx", anonymous="401", outsider="404")
 
 ROUTES.update(
@@ -47,6 +48,28 @@ ROUTES.update(
         "GET /api/networks/{slug}/onboarding": Rule(OWN_CHECKLIST),
         "POST /api/networks/{slug}/onboarding/privacy": Rule(OWN_CHECKLIST),
         "POST /n/{slug}/onboarding/privacy": Rule(expect("3xx", outsider="404")),
+        # vocabulary: {capability_id} is alpha's "Facilitation" (in use), {spare_id} an unused term
+        "GET /api/networks/{slug}/vocabulary": Rule(STEWARD_ONLY),
+        "PATCH /api/networks/{slug}/capabilities/{capability_id}": Rule(
+            STEWARD_ONLY, body={"description": "Running good meetings"}
+        ),
+        "POST /api/networks/{slug}/capabilities/{capability_id}/merge": Rule(
+            STEWARD_ONLY, body={"into": "{spare_id}"}
+        ),
+        "DELETE /api/networks/{slug}/capabilities/{capability_id}": Rule(
+            STEWARD_ONLY, path={"capability_id": "{spare_id}"}
+        ),
+        "GET /n/{slug}/capabilities": Rule(STEWARD_PAGE_VIEW),
+        "POST /n/{slug}/capabilities": Rule(STEWARD_PAGE_VIEW, form={"term": "Mediation"}),
+        "POST /n/{slug}/capabilities/{capability_id}/edit": Rule(
+            STEWARD_PAGE_VIEW, form={"term": "Group facilitation"}
+        ),
+        "POST /n/{slug}/capabilities/merge": Rule(
+            STEWARD_PAGE_VIEW, form={"source": "{capability_id}", "into": "{spare_id}"}
+        ),
+        "POST /n/{slug}/capabilities/{capability_id}/retire": Rule(
+            STEWARD_PAGE_VIEW, path={"capability_id": "{spare_id}"}
+        ),
     }
 )
 
@@ -60,14 +83,24 @@ def png(width: int = 8, height: int = 8) -> bytes:
 
 
 def _networks_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
-    """alpha has a logo."""
+    """alpha has a logo and an unused term."""
+    from sqlalchemy import select
+
+    from coalition.schemas.directory import CapabilityIn
     from coalition.services import network_settings, networks
     from coalition.services.access import Caller
+    from coalition.store.tables import Capability
 
     operator = Caller.operator()
     alpha = networks.get_network(db, operator, values["slug"])
     network_settings.set_logo(db, operator, alpha, png())
-    return {}
+    facilitation = db.scalar(
+        select(Capability.id).where(
+            Capability.network_id == alpha.id, Capability.term == "Facilitation"
+        )
+    )
+    spare = networks.add_capability(db, operator, alpha, CapabilityIn(term="Spare"))
+    return {"capability_id": facilitation, "spare_id": spare.id}
 
 
 WORLD_HOOKS.append(_networks_world)

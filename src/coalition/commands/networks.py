@@ -241,7 +241,124 @@ def networks_onboarding(
     cli.console.print(table)
 
 
+vocabulary_app = typer.Typer(
+    help="A network's capability vocabulary: list, rename, describe, merge, retire.",
+    no_args_is_help=True,
+)
+
+
+def _term_id(db: Session, network: Any, term: str) -> int:
+    from ..errors import NotFound
+    from ..store.tables import Capability
+
+    found = db.scalar(
+        select(Capability.id).where(Capability.network_id == network.id, Capability.term == term)
+    )
+    if found is None:
+        raise NotFound(f"no capability '{term}' in network '{network.slug}'")
+    return int(found)
+
+
+@vocabulary_app.command("list")
+def vocabulary_list(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Every term with how many profiles and role requirements use it."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+    terms = cli.run_service(
+        lambda db: vocabulary.vocabulary(db, cli.OPERATOR, get_network(db, cli.OPERATOR, network))
+    )
+    if as_json:
+        cli.emit_json([t.model_dump(mode="json") for t in terms])
+        return
+    table = Table(title=f"{len(terms)} term(s)")
+    for column in ("id", "term", "category", "profiles", "roles"):
+        table.add_column(column)
+    for t in terms:
+        table.add_row(str(t.id), t.term, t.category, str(t.actors), str(t.requirements))
+    cli.console.print(table)
+
+
+@vocabulary_app.command("edit")
+def vocabulary_edit(
+    term: str,
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    rename: Annotated[str | None, typer.Option(help="The new name of the term.")] = None,
+    description: str | None = None,
+    esco_uri: Annotated[str | None, typer.Option("--esco-uri")] = None,
+) -> None:
+    """Rename or describe a term."""
+    from pydantic import ValidationError
+
+    from ..schemas.networks import CapabilityPatch
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+    given = {"term": rename, "description": description, "esco_uri": esco_uri}
+    try:
+        patch = CapabilityPatch.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+    def run(db: Session) -> str:
+        found = get_network(db, cli.OPERATOR, network)
+        row = vocabulary.update_term(db, cli.OPERATOR, found, _term_id(db, found, term), patch)
+        return str(row.term)
+
+    cli.console.print(f"saved '{cli.run_service(run)}'")
+
+
+@vocabulary_app.command("merge")
+def vocabulary_merge(
+    term: str,
+    into: str,
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+) -> None:
+    """Fold TERM into INTO: every profile and role re-pointed, the best level kept."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+
+    def run(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        source, target = _term_id(db, found, term), _term_id(db, found, into)
+        return vocabulary.merge_terms(db, cli.OPERATOR, found, source, target)
+
+    out = cli.run_service(run)
+    cli.console.print(
+        f"merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
+        f"{out.actors_raised} raised, {out.requirements_moved} role requirement(s) re-pointed"
+    )
+
+
+@vocabulary_app.command("retire")
+def vocabulary_retire(
+    term: str, network: Annotated[str, typer.Option("--network", "-n")] = "demo"
+) -> None:
+    """Remove a term nobody uses (merge a term in use instead)."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+
+    def run(db: Session) -> None:
+        found = get_network(db, cli.OPERATOR, network)
+        vocabulary.retire_term(db, cli.OPERATOR, found, _term_id(db, found, term))
+
+    cli.run_service(run)
+    cli.console.print(f"retired '{term}'")
+
+
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(vocabulary_app, name="vocabulary")
     app.add_typer(networks_app, name="networks")
 
 

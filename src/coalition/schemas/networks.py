@@ -102,3 +102,34 @@ class ChecklistOut(OutModel):
     actor_id: int
     steps: list[ChecklistStepOut]
     completeness: int
+
+
+class CapabilityPatch(StrictModel):
+    """Rename or describe a vocabulary term: only the fields sent change."""
+
+    term: Name | None = None
+    category: Annotated[str, Field(max_length=80)] | None = None
+    description: LongText | None = None
+    esco_uri: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)] | None = None
+
+
+class MergeIn(StrictModel):
+    into: int
+
+
+class MergeOut(OutModel):
+    merged: str
+    into: str
+    actors_moved: int
+    actors_raised: int
+    requirements_moved: int
+
+
+class VocabularyTermOut(OutModel):
+    id: int
+    term: str
+    category: str
+    description: str
+    esco_uri: str | None
+    actors: int
+    requirements: int
