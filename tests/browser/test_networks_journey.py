@@ -237,3 +237,13 @@ def test_steward_merges_two_capabilities(page: Any, live: Any) -> None:
     holders = after["Community organising"]["actors"]
     assert max(into["actors"], source["actors"]) <= holders <= into["actors"] + source["actors"]
     check_axe(page, "vocabulary after a merge")
+
+
+def test_steward_pages_fit_a_phone(phone_page: Any, live: Any) -> None:
+    page = phone_page
+    login(page, live, STEWARD)
+    for path in (f"/n/{live.slug}/settings", f"/n/{live.slug}/capabilities", f"/n/{live.slug}"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        no_horizontal_scroll(page)
+        check_axe(page, f"{path} on a phone")
