@@ -1,14 +1,12 @@
 """The ``coalition`` command line (Typer + rich): thin adapters over the services.
 
-Areas add their commands in ``coalition.commands.<area>.register``; this module holds the
-foundation: database, demo, serving, bundles and directory search.
+Each area's commands live in ``coalition.commands.<area>`` and are listed at the end of this
+module; this module holds the foundation: database, demo, serving, bundles, directory search.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import sys
 import time
 from pathlib import Path
@@ -18,7 +16,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import commands
+from .commands import (
+    auth,
+    deliberation,
+    formation,
+    interdependence,
+    invitations,
+    networks,
+    outcomes,
+)
 from .config import load_settings
 from .errors import CoalitionError
 from .services.access import Caller
@@ -132,12 +138,10 @@ def demo(
 
 
 def _after_demo(db: Any, slug: str) -> None:
-    """Areas that enrich the demo (accounts, deliberation, outcomes) hook in here."""
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        enrich = getattr(module, "enrich_demo", None)
-        if callable(enrich):
-            enrich(db, slug)
+    """Each area's demo data (accounts, a conversation, invitations, outcomes): coalition.demo."""
+    from .demo import enrich_demo
+
+    enrich_demo(db, slug)
 
 
 @app.command()
@@ -187,13 +191,18 @@ def import_bundle_cmd(
     slug: Annotated[str | None, typer.Option(help="Load under another network slug.")] = None,
 ) -> None:
     """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
+    from .io.graph_model import FormatError
     from .io.json_bundle import import_bundle
+    from .io.safe_input import MAX_BLOB_CHARS, load_json
     from .store.migrate import upgrade
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise fail(f"{path}: {exc}") from None
+        # a full backup may carry many files: the operator's own, so a larger limit
+        data = load_json(path.read_bytes(), "JSON bundle", max_chars=MAX_BLOB_CHARS, limit=2**30)
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror}") from None
+    except FormatError as exc:  # encoding, nesting, NaN, syntax: with the line
+        raise fail(f"{path}: {exc.message}") from None
     upgrade(database_url(), "heads")
     network = run_service(lambda db: import_bundle(db, data, slug=slug))
     console.print(f"imported network '{network.slug}'")
@@ -267,15 +276,9 @@ def actors_search(
     console.print(table)
 
 
-def _register_areas() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(app, import_app, export_app)
-
-
-_register_areas()
+# Each area's commands, one module per area under coalition/commands/.
+for area in (auth, deliberation, formation, interdependence, invitations, networks, outcomes):
+    area.register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from coalition.cli import app
-from coalition.commands.deliberation import enrich_demo
 from coalition.config import Settings
+from coalition.demo.deliberation import enrich_demo
 from coalition.engines.common_ground import History
 from coalition.services import deliberation as svc
 from coalition.store.session import session_scope

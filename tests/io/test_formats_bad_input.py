@@ -74,8 +74,8 @@ def test_gexf_problems_are_all_reported_with_lines() -> None:
             b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
             + GEXF_HEAD[22:]
             + b'<graph><nodes><node id="a" label="&e;"/></nodes><edges/></graph></gexf>',
-            "line 2",
-            "external entity",
+            "line 1 column 1",
+            "document type declaration",
         ),
     ],
 )
@@ -150,7 +150,7 @@ def test_csv_problems_name_file_row_and_column() -> None:
     assert has(problems(exc), "elements.csv row 1", "needs a Label column")
     with pytest.raises(FormatError) as exc:
         read_csv(b"Label\n\xff\n")
-    assert has(problems(exc), "elements.csv byte", "not UTF-8")
+    assert has(problems(exc), "elements.csv line 2 byte 6", "not UTF-8")
 
 
 def test_csv_zip_and_xlsx_reject_damaged_archives() -> None:

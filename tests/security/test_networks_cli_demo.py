@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from coalition.cli import app as cli
-from coalition.commands import auth as auth_commands
-from coalition.commands import networks as network_commands
+from coalition.demo import accounts as demo_accounts
+from coalition.demo import networks as demo_networks
 from coalition.io.json_bundle import import_bundle
 from coalition.services import auth
 from coalition.store.tables import Actor, Network
@@ -90,9 +90,9 @@ def test_cli_decides_requests_to_join(clean_url: str, db: Session) -> None:
 
 def test_demo_has_a_second_network_with_people_in_both(db: Session) -> None:
     import_bundle(db, small_bundle())
-    auth_commands.enrich_demo(db, "small")
-    network_commands.enrich_demo(db, "small")
-    network_commands.enrich_demo(db, "small")  # again: nothing changes
+    demo_accounts.enrich_demo(db, "small")
+    demo_networks.enrich_demo(db, "small")
+    demo_networks.enrich_demo(db, "small")  # again: nothing changes
     db.commit()
     demo, movement = (
         db.scalars(select(Network).where(Network.slug == slug)).one()

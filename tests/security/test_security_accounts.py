@@ -4,10 +4,11 @@ tokens, rate limits, password reset; and bad input that must be refused and chan
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, text, update
 
+from coalition.clock import utcnow
 from coalition.config import Settings
 from coalition.services import auth
 from coalition.store.session import session_scope
@@ -99,7 +100,7 @@ def test_wrong_password_is_401_and_the_limit_holds_across_processes(settings: Se
     r = second.post("/api/auth/login", json={"email": "nobody@example.org", "password": "x" * 12})
     assert r.status_code == 401 and r.json()["detail"] == "wrong e-mail or password"
     with session_scope(settings.database_url) as db:
-        db.execute(update(LoginFailure).values(at=datetime.now() - timedelta(minutes=16)))
+        db.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
     r = second.post("/api/auth/login", json={"email": "bo@example.org", "password": PASSWORD})
     assert r.status_code == 200 and r.json()["csrf_token"]
     with session_scope(settings.database_url) as db:
@@ -152,7 +153,7 @@ def test_api_tokens_scoped_revocable_hashed(settings: Settings) -> None:
     assert r.status_code == 200 and r.json()["revoked"] is True
     assert api.get("/api/me", headers=bearer).status_code == 401
     with session_scope(settings.database_url) as db:
-        db.execute(update(ApiToken).values(expires_at=datetime.now() - timedelta(seconds=1)))
+        db.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     r = api.get("/api/me", headers=writer)
     assert r.status_code == 401 and "expired" in r.json()["detail"]
     assert api.get("/api/me", headers={"authorization": "Bearer coa_nonsense"}).status_code == 401
@@ -230,7 +231,7 @@ def test_tampered_session_cookie_is_anonymous_and_changes_nothing(settings: Sett
     client.cookies.set("coalition_session", session)
     assert client.get("/api/me").status_code == 200
     with session_scope(settings.database_url) as db:
-        db.execute(update(AuthSession).values(expires_at=datetime.now() - timedelta(seconds=1)))
+        db.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert client.get("/api/me").status_code == 401
 
 

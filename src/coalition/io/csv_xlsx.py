@@ -18,9 +18,18 @@ Reading follows Kumu: headers are matched case-insensitively, an element without
 is known by its label, a ``To`` cell ``a|b`` makes one connection per element, a missing
 ``Direction`` means directed, a missing ``Strength`` weight 1.
 
-CSV cells are written as they are: a text starting with ``=`` stays so (it is data), which
-spreadsheet programs may read as a formula; prefer the XLSX export for them, whose text
-cells are always text.
+Formula injection (OWASP, "CSV Injection"): a CSV text cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is written with a leading ``'``
+(:func:`~.safe_input.neutralise_cell`), so a spreadsheet shows it as text instead of running
+it; the reader removes that quote again (:func:`~.safe_input.restore_cell`), so our own
+exports round-trip exactly. Numbers are written as numbers. In the workbook, text cells are
+typed as text and such cells also carry Excel's "quote prefix" style, so editing them keeps
+them text.
+
+Before any parsing, files go through :mod:`.safe_input`: UTF-8 only, size limits on files,
+archives (zip bombs), cells, rows and columns, and no DTD in the workbook's XML parts. A
+row with more cells than the header has columns, a column with values but no header, and
+a header named twice are refused.
 """
 
 from __future__ import annotations
@@ -35,10 +44,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from coalition.io import safe_input
 from coalition.io.graph_model import (
     DIRECTIONS,
     AttrType,
     AttrValue,
+    FormatError,
     MapEdge,
     MapGraph,
     MapNode,
@@ -66,7 +77,6 @@ _ELEMENT_HEADS = ("ID", "Label", "Type", "Sector", "Joined")
 _CONNECTION_HEADS = ("From", "To", "Type", "Direction", "Strength", "Start", "End")
 _ALIASES = {"weight": "strength", "start date": "start", "end date": "end"}
 _TYPES: tuple[AttrType, ...] = ("string", "integer", "double", "boolean", "list")
-_MAX_UNZIPPED = 512 * 1024 * 1024
 _INT = re.compile(r"^[+-]?\d+$")
 
 Cell = str | int | float | bool | dt.date | dt.datetime | None
@@ -102,14 +112,15 @@ def _cell(value: AttrValue | dt.date | None, *, text_only: bool) -> Cell:
     return value
 
 
-def _tables(graph: MapGraph, *, text_only: bool) -> list[_Table]:
+def _tables(graph: MapGraph) -> list[_Table]:
+    """The three tables, cells typed (text, numbers, booleans; dates and lists as text)."""
     check("spreadsheet", validate_graph(graph))
     node_types = attribute_types(graph.nodes)
     edge_types = attribute_types(graph.edges)
     keyed = any(e.key is not None for e in graph.edges)
 
     def c(v: AttrValue | dt.date | None) -> Cell:
-        return _cell(v, text_only=text_only)
+        return _cell(v, text_only=False)
 
     elements = _Table(ELEMENTS, [*_ELEMENT_HEADS, *node_types], [])
     for i, n in enumerate(graph.nodes):
@@ -132,14 +143,21 @@ def _tables(graph: MapGraph, *, text_only: bool) -> list[_Table]:
     return [elements, connections, fields]
 
 
+def _csv_cell(value: Cell) -> str:
+    """A text cell guarded against formula injection; other values as their text."""
+    if isinstance(value, str):
+        return safe_input.neutralise_cell(value)
+    return "" if value is None else str(_cell(value, text_only=True))
+
+
 def write_csv(graph: MapGraph) -> dict[str, bytes]:
     """``elements.csv``, ``connections.csv`` and ``fields.csv`` (UTF-8, RFC 4180)."""
     out = {}
-    for table in _tables(graph, text_only=True):
+    for table in _tables(graph):
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(table.header)
-        w.writerows(["" if v is None else v for v in row] for _, row in table.rows)
+        w.writerow([_csv_cell(h) for h in table.header])
+        w.writerows([_csv_cell(v) for v in row] for _, row in table.rows)
         out[CSV_NAMES[table.name]] = buf.getvalue().encode("utf-8")
     return out
 
@@ -172,7 +190,7 @@ def write_xlsx(graph: MapGraph) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
-    for table in _tables(graph, text_only=False):
+    for table in _tables(graph):
         ws = wb.create_sheet(FIELDS_SHEET if table.name == "Fields" else table.name)
         for r, (_, row) in enumerate([(1, list(table.header)), *table.rows], start=1):
             cells: list[Any] = list(row)  # type: ignore[call-overload]
@@ -184,6 +202,8 @@ def write_xlsx(graph: MapGraph) -> bytes:
                 cell = ws.cell(row=r, column=col, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text stays text, even "=…"
+                    if safe_input.neutralise_cell(value) != value:
+                        cell.quotePrefix = True  # and stays text when edited
     # fixed dates in the document properties and the archive: same graph, same bytes
     wb.properties.created = wb.properties.modified = _EPOCH
     raw = io.BytesIO()
@@ -283,6 +303,31 @@ def _date(value: Cell) -> dt.date:
     return dt.date.fromisoformat(str(value).strip()[:10])
 
 
+def _column_problems(table: _Table, names: list[str], core: frozenset[str]) -> list[Problem]:
+    """A header named twice, a column with values but no header, a row with more cells
+    than the header has columns: each would be dropped silently, so refuse it."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for h in names:
+        low = _ALIASES.get(h.lower(), h.lower())
+        name = low if low in core else h
+        if h and name in seen:
+            problems.append(Problem(f"{table.name} row 1", f"column {h!r} appears twice"))
+        seen.add(name)
+    for rn, row in table.rows:
+        for i, v in enumerate(row):
+            if _blank(v) or (i < len(names) and names[i]):
+                continue
+            why = (
+                f"column {i + 1} has a value but no header"
+                if i < len(names)
+                else f"{len(row)} cells but the header names {len(names)} columns"
+            )
+            problems.append(Problem(f"{table.name} row {rn} column {i + 1}", why))
+            break
+    return problems
+
+
 def _graph(
     elements: _Table, connections: _Table | None, fields: _Table | None, fmt: str
 ) -> MapGraph:
@@ -309,6 +354,7 @@ def _graph(
     ) -> list[tuple[int, dict[str, Cell], dict[str, AttrValue]]]:
         """Per row: core fields by canonical name, and parsed free attributes."""
         names = [h.strip() if isinstance(h, str) else str(h) for h in table.header]
+        problems.extend(_column_problems(table, names, core))
         canon: dict[int, str] = {}
         free: dict[int, AttrType] = {}
         for i, h in enumerate(names):
@@ -343,7 +389,7 @@ def _graph(
 
     def text(fixed: dict[str, Cell], name: str) -> str | None:
         v = fixed.get(name)
-        return None if v is None else str(_cell(v, text_only=True))  # type: ignore[arg-type]
+        return None if v is None else str(_cell(v, text_only=True))
 
     def date(fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
         v = fixed.get(name)
@@ -421,24 +467,36 @@ def _graph(
     return graph
 
 
+def _text_cell(value: str, fmt: str, where: str) -> str:
+    """A CSV cell: size-checked, and the formula guard that :func:`write_csv` adds removed
+    (the workbook keeps text as it is, so its cells are only size-checked)."""
+    safe_input.check_field(value, fmt, where)
+    return safe_input.restore_cell(value) if fmt == "CSV" else value
+
+
+def _check_size(fmt: str, where: str, rows: int, columns: int) -> None:
+    if rows > safe_input.MAX_ROWS:
+        safe_input.refuse(fmt, where, f"more than {safe_input.MAX_ROWS:,} rows")
+    if columns > safe_input.MAX_COLUMNS:
+        safe_input.refuse(fmt, where, f"{columns:,} columns (at most {safe_input.MAX_COLUMNS:,})")
+
+
 def _csv_table(sheet: str, data: bytes) -> _Table:
     name = CSV_NAMES[sheet]
+    text = safe_input.decode_utf8(data, "CSV", name=name)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a cut file is an error
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        check("CSV", [Problem(f"{name} byte {exc.start}", "not UTF-8 text")])
-        raise  # pragma: no cover
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, [])
+        header = [_text_cell(h, "CSV", f"{name} row 1") for h in next(reader, [])]
         rows: list[tuple[int, list[Cell]]] = []
         line = reader.line_num
         for row in reader:
-            rows.append((line + 1, list(row)))
+            where = f"{name} row {line + 1}"
+            _check_size("CSV", where, len(rows) + 1, len(row))
+            rows.append((line + 1, [_text_cell(v, "CSV", where) for v in row]))
             line = reader.line_num
     except csv.Error as exc:
-        check("CSV", [Problem(f"{name} line {reader.line_num}", f"not CSV: {exc}")])
-        raise  # pragma: no cover
+        safe_input.refuse("CSV", f"{name} line {reader.line_num}", f"not CSV: {exc}")
+    _check_size("CSV", f"{name} row 1", 0, len(header))
     return _Table(name, header, rows, sheet)
 
 
@@ -456,12 +514,7 @@ def read_csv(
 
 def read_csv_zip(data: bytes) -> MapGraph:
     """Read ``elements.csv`` (+ ``connections.csv``, ``fields.csv``) from a zip archive."""
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        check("CSV zip", [Problem("archive", f"not a zip file: {exc}")])
-        raise  # pragma: no cover
-    with z:
+    with safe_input.check_zip(data, "CSV zip", kind="a zip file") as z:
         found: dict[str, zipfile.ZipInfo] = {}
         for info in z.infolist():
             base = info.filename.rsplit("/", 1)[-1].lower()
@@ -469,9 +522,10 @@ def read_csv_zip(data: bytes) -> MapGraph:
                 found[base] = info
         if CSV_NAMES[ELEMENTS] not in found:
             check("CSV zip", [Problem("archive", "no elements.csv inside")])
-        if sum(i.file_size for i in found.values()) > _MAX_UNZIPPED:
-            check("CSV zip", [Problem("archive", "the CSV files unpack to more than 512 MB")])
-        files = {name: z.read(info) for name, info in found.items()}
+        try:
+            files = {name: z.read(info) for name, info in found.items()}
+        except safe_input.ZIP_ERRORS as exc:
+            safe_input.refuse("CSV zip", "archive", f"damaged: {exc}")
     return read_csv(
         files[CSV_NAMES[ELEMENTS]],
         files.get(CSV_NAMES[CONNECTIONS]),
@@ -479,17 +533,36 @@ def read_csv_zip(data: bytes) -> MapGraph:
     )
 
 
-def _xlsx_cell(value: object) -> Cell:
+def _xlsx_cell(value: object, where: str) -> Cell:
     """openpyxl's value as a plain cell (rich text, decimals, times read as text)."""
-    if value is None or isinstance(value, str | int | float | bool | dt.date):
-        return value  # type: ignore[return-value]
-    return str(value)
+    if isinstance(value, str):
+        return _text_cell(value, "XLSX", where)
+    if isinstance(value, float) and not math.isfinite(value):
+        safe_input.refuse("XLSX", where, f"{value} is not a finite number")
+    if value is None or isinstance(value, int | float | bool | dt.date):
+        return value
+    return _text_cell(str(value), "XLSX", where)
+
+
+def _sheet_table(ws: Any, sheet: str) -> _Table:
+    # the declared dimension may claim a million rows and columns: ignore it
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, ())
+    _check_size("XLSX", f"{ws.title} row 1", 0, len(first))
+    header = [("" if h is None else str(_xlsx_cell(h, f"{ws.title} row 1"))) for h in first]
+    body: list[tuple[int, list[Cell]]] = []
+    for rn, r in enumerate(rows, start=2):
+        _check_size("XLSX", f"{ws.title} row {rn}", rn - 1, len(r))
+        body.append((rn, [_xlsx_cell(v, f"{ws.title} row {rn}") for v in r]))
+    return _Table(ws.title, header, body, sheet)
 
 
 def read_xlsx(data: bytes) -> MapGraph:
     """Read the Kumu layout from an XLSX workbook; raise FormatError listing every problem."""
     from openpyxl import load_workbook
 
+    safe_input.check_zip(data, "XLSX", kind="an XLSX workbook", xml_parts=True).close()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -502,12 +575,15 @@ def read_xlsx(data: bytes) -> MapGraph:
             ws = by_name.get(title.lower())
             if ws is None:
                 return None
-            rows = ws.iter_rows(values_only=True)
-            header = [("" if h is None else str(h)) for h in next(rows, ())]
-            body = [(rn, [_xlsx_cell(v) for v in r]) for rn, r in enumerate(rows, start=2)]
-            return _Table(ws.title, header, body, sheet)
+            try:
+                return _sheet_table(ws, sheet)
+            except FormatError:
+                raise
+            except Exception as exc:  # openpyxl reads a sheet lazily: damage shows up here
+                safe_input.refuse("XLSX", f"sheet {ws.title}", f"damaged: {type(exc).__name__}")
 
         elements = table(ELEMENTS, ELEMENTS)
+
         if elements is None:
             check("XLSX", [Problem("workbook", "no sheet named Elements")])
             raise AssertionError  # pragma: no cover

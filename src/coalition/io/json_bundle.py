@@ -55,7 +55,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
-from ..domain import region_of
+from .. import domain
+from ..domain import PrivateField, Region, region_of
 from ..errors import Conflict, Invalid
 from ..schemas.common import (
     ActorKindName,
@@ -399,19 +400,9 @@ class BundlePublication(TypedDict):
 
 
 MAX_ASSET_BYTES = 2 * 1024 * 1024  # the knowledge_assets.small_file constraint
-PRIVACY = {
-    "day_rate": "day_rate_visibility",
-    "capacity": "capacity_visibility",
-    "contact": "contact_visibility",
-    "declines": "declines_visibility",
-}
-PRIVACY_DEFAULTS = {
-    "day_rate": "private",
-    "capacity": "network",
-    "contact": "network",
-    "declines": "convenors",
-}
-_REGIONS: tuple[RegionName, ...] = ("americas", "emea", "apac")
+PRIVACY = {f.value: f.column for f in PrivateField}
+PRIVACY_DEFAULTS = {f.value: v.value for f, v in domain.PRIVACY_DEFAULTS.items()}
+_REGIONS: tuple[RegionName, ...] = tuple(Region)
 
 
 @dataclass
@@ -2038,6 +2029,9 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
     Raises :class:`Invalid` with every problem (``details`` lists them) or :class:`Conflict`
     when the network exists already. The caller's session is left untouched on failure.
     """
+    from .safe_input import MAX_BLOB_CHARS, check_tree
+
+    check_tree(data, "JSON bundle", max_chars=MAX_BLOB_CHARS)  # before any parsing
     parsed, problems = check_bundle(data)
     if problems:
         raise Invalid(

@@ -33,6 +33,7 @@ from coalition.io.graph_model import (
     check,
     validate_graph,
 )
+from coalition.io.safe_input import load_json
 
 __all__ = ["read_kumu", "write_kumu"]
 
@@ -101,15 +102,9 @@ def _attr(value: Any) -> AttrValue | None:
 
 
 def read_kumu(data: bytes) -> MapGraph:
-    """Parse a Kumu blueprint; raise FormatError listing every problem (item + reason)."""
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        check(_FORMAT, [Problem(f"byte {exc.start}", "not UTF-8 text")])
-        raise  # pragma: no cover
-    except json.JSONDecodeError as exc:
-        check(_FORMAT, [Problem(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}")])
-        raise  # pragma: no cover
+    """Parse a Kumu blueprint (after :func:`~.safe_input.load_json`'s checks: UTF-8, sizes,
+    nesting, finite numbers, no repeated key); raise FormatError listing every problem."""
+    doc = load_json(data, _FORMAT)
     if not isinstance(doc, dict) or not isinstance(doc.get("elements", []), list):
         check(_FORMAT, [Problem("document", "expected an object with an 'elements' list")])
     if not isinstance(doc.get("connections", []), list):

@@ -18,6 +18,7 @@ from ..schemas.outcomes import ExportName
 from ..services import commons, contributions, health, outcomes
 from ..services.access import Caller, require_role
 from ..store.tables import Network
+from .safe_input import neutralise_cell
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "outcomes": (
@@ -95,9 +96,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -105,9 +103,9 @@ def _cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.10g}"
-    if isinstance(value, str) and value[:1] in _FORMULA:
-        # A spreadsheet would run it as a formula (CSV injection): keep it text.
-        return "'" + value
+    if isinstance(value, str):
+        # A spreadsheet would run "=…" as a formula (CSV injection): keep it text.
+        return neutralise_cell(value)
     return value
 
 

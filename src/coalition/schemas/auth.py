@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..domain import ActorKind, Sector
 from .common import ActorKindName, Name, OutModel, SectorName, StrictModel, Timestamp
 
 Email = Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -27,8 +28,8 @@ class RegisterIn(StrictModel):
     invite: Secret | None = None
     network: Slug | None = None
     message: str = Field(default="", max_length=2000)
-    kind: ActorKindName = "person"
-    sector: SectorName = "independent"
+    kind: ActorKindName = ActorKind.person
+    sector: SectorName = Sector.independent
 
 
 class LoginIn(StrictModel):
@@ -60,8 +61,8 @@ class TokenIn(StrictModel):
 
 class JoinIn(StrictModel):
     message: str = Field(default="", max_length=2000)
-    kind: ActorKindName = "person"
-    sector: SectorName = "independent"
+    kind: ActorKindName = ActorKind.person
+    sector: SectorName = Sector.independent
 
 
 class DecisionIn(StrictModel):

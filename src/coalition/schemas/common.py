@@ -4,10 +4,32 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+)
+from pydantic_core import core_schema
+
+from .. import clock
+from ..domain import (
+    ActorKind,
+    InitiativeKind,
+    InitiativeStatus,
+    InvitationStatus,
+    PrivateField,
+    Region,
+    Sector,
+    TieKind,
+    Visibility,
+)
 
 
 class StrictModel(BaseModel):
@@ -36,9 +58,9 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _aware(value: datetime) -> datetime:
-    # Rows store naive timestamps in the server's local time; RFC 3339 (OpenAPI "date-time")
-    # needs the offset, so output models attach it.
-    return value if value.tzinfo is not None else value.astimezone()
+    # Rows store timestamps in UTC without a zone (see coalition.clock); RFC 3339 (OpenAPI
+    # "date-time") needs the offset, so output models attach it.
+    return value if value.tzinfo is not None else clock.aware(value)
 
 
 Timestamp = Annotated[datetime, AfterValidator(_aware)]
@@ -74,29 +96,24 @@ Level = Annotated[int, Field(ge=1, le=5)]
 Hours = Annotated[float, Field(ge=0, le=168)]
 Money = Annotated[float, Field(ge=0)]
 
-SectorName = Literal[
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-    "independent",
-]
-ActorKindName = Literal["person", "organisation"]
-VisibilityName = Literal["public", "network", "convenors", "private"]
-RegionName = Literal["americas", "emea", "apac"]
-TieKindName = Literal[
-    "collaborated",
-    "funded",
-    "referred",
-    "shared_knowledge",
-    "partnered",
-    "member_of",
-    "influenced",
-    "mentored",
-]
-InitiativeKindName = Literal["project", "coalition"]
-InitiativeStatusName = Literal["draft", "forming", "active", "completed", "closed"]
-PrivateField = Literal["day_rate", "capacity", "contact", "declines"]
+
+class _OneOf:
+    """Validates like a ``Literal`` of the enum's values (same errors, same JSON schema) and
+    gives the enum member, so each vocabulary is spelled once, in domain.py."""
+
+    def __get_pydantic_core_schema__(
+        self, source: type[StrEnum], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        values = core_schema.literal_schema([member.value for member in source])
+        return core_schema.no_info_after_validator_function(source, values)
+
+
+SectorName = Annotated[Sector, _OneOf()]
+ActorKindName = Annotated[ActorKind, _OneOf()]
+VisibilityName = Annotated[Visibility, _OneOf()]
+RegionName = Annotated[Region, _OneOf()]
+TieKindName = Annotated[TieKind, _OneOf()]
+InitiativeKindName = Annotated[InitiativeKind, _OneOf()]
+InitiativeStatusName = Annotated[InitiativeStatus, _OneOf()]
+InvitationStatusName = Annotated[InvitationStatus, _OneOf()]
+PrivateFieldName = Annotated[PrivateField, _OneOf()]

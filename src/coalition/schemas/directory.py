@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..domain import Visibility
 from .common import (
     ActorKindName,
     Hours,
@@ -13,7 +14,7 @@ from .common import (
     Money,
     Name,
     OutModel,
-    PrivateField,
+    PrivateFieldName,
     RegionName,
     SectorName,
     StrictModel,
@@ -84,8 +85,8 @@ class ActorIn(StrictModel):
     purposes: list[Tag] = []
     capabilities: list[ActorCapabilityIn] = []
     affiliations: list[AffiliationIn] = []
-    visibility: VisibilityName = "network"
-    privacy: dict[PrivateField, VisibilityName] = {}
+    visibility: VisibilityName = Visibility.network
+    privacy: dict[PrivateFieldName, VisibilityName] = {}
     joined_on: IsoDate | None = None
 
 
@@ -108,7 +109,7 @@ class ActorPatch(StrictModel):
     capabilities: list[ActorCapabilityIn] | None = None
     affiliations: list[AffiliationIn] | None = None
     visibility: VisibilityName | None = None
-    privacy: dict[PrivateField, VisibilityName] | None = None
+    privacy: dict[PrivateFieldName, VisibilityName] | None = None
 
 
 class ActorSearch(StrictModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from ..domain import InitiativeStatus
 from .common import (
     Hours,
     InitiativeKindName,
@@ -56,7 +57,7 @@ class InitiativeIn(StrictModel):
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
     budget: Money | None = None
-    status: InitiativeStatusName = "draft"
+    status: InitiativeStatusName = InitiativeStatus.draft
     sector_mix: dict[SectorName, SectorBounds] = {}
     max_per_organisation: int | None = Field(default=None, ge=1)
     timezone_coverage: list[RegionName] = []

@@ -7,20 +7,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import OutModel, StrictModel, Timestamp
+from .common import InvitationStatusName, OutModel, StrictModel, Timestamp
 
 AnswerName = Literal["accept", "decline", "counter"]
 DecisionName = Literal["accept", "decline"]
-InvitationStatusName = Literal[
-    "pending",
-    "countered",
-    "accepted",
-    "declined",
-    "counter_declined",
-    "withdrawn",
-    "expired",
-    "stepped_back",
-]
 
 
 class SeatIn(StrictModel):

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import CoalitionError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.auth import (
     AccountOut,
@@ -35,6 +36,7 @@ from ..schemas.auth import (
     TokenIn,
     TokenOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     Affiliation,
@@ -57,7 +59,6 @@ from ..store.tables_auth import (
 )
 from .access import ROLE_RANK, Caller, require_role
 from .mail import send_mail
-from .networks import bump_version
 
 log = logging.getLogger("coalition.auth")
 
@@ -101,10 +102,6 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -135,7 +132,7 @@ def _represented(db: Session, own: set[int]) -> set[int]:
     """Organisations whose named representative is one of ``own`` (and still is, today)."""
     if not own:
         return set()
-    today = date.today()
+    today = clock.today()
     return set(
         db.scalars(
             select(Affiliation.organisation_id).where(
@@ -151,7 +148,7 @@ def caller_for_session(db: Session, token: str) -> Caller | None:
     """The caller of a session cookie, or None when it is unknown, tampered with or expired."""
     account_id = db.scalar(
         select(AuthSession.account_id).where(
-            AuthSession.token_hash == digest(token), AuthSession.expires_at > datetime.now()
+            AuthSession.token_hash == digest(token), AuthSession.expires_at > clock.utcnow()
         )
     )
     return None if account_id is None else caller_for_account(db, account_id)
@@ -160,13 +157,13 @@ def caller_for_session(db: Session, token: str) -> Caller | None:
 def caller_for_token(db: Session, token: str) -> Caller:
     """The caller of an API token; an unknown, revoked or expired token is a 401."""
     row = db.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
-    now = datetime.now()
+    now = clock.utcnow()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("this API token is not valid")
     if row.expires_at is not None and row.expires_at <= now:
         raise Unauthorized("this API token has expired")
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = _now()
+        row.last_used_at = clock.utcnow()
         db.flush()
     return caller_for_account(db, row.account_id, frozenset(row.scopes or []))
 
@@ -223,7 +220,7 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> Account:
     across processes; a failure is committed even though the request fails (see the route).
     """
     email = normalise_email(email)
-    since = datetime.now() - LOGIN_WINDOW
+    since = clock.utcnow() - LOGIN_WINDOW
     failures = db.scalar(
         select(func.count()).where(
             LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since
@@ -234,7 +231,7 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> Account:
     account = db.scalars(select(Account).where(Account.email == email)).first()
     ok = verify_password(account.password_hash if account else _DUMMY_HASH, password)
     if account is None or not ok:
-        db.add(LoginFailure(email=email, ip=ip, at=_now()))
+        db.add(LoginFailure(email=email, ip=ip, at=clock.utcnow()))
         # The one commit in a service: the failure must count even though the request fails
         # (the request wrapper rolls back on errors). Nothing else is written before it.
         db.commit()
@@ -254,11 +251,11 @@ def start_session(db: Session, account: Account) -> str:
         AuthSession(
             token_hash=digest(token),
             account_id=account.id,
-            created_at=_now(),
-            expires_at=_now() + SESSION_TTL,
+            created_at=clock.utcnow(),
+            expires_at=clock.utcnow() + SESSION_TTL,
         )
     )
-    db.execute(delete(AuthSession).where(AuthSession.expires_at <= datetime.now()))
+    db.execute(delete(AuthSession).where(AuthSession.expires_at <= clock.utcnow()))
     db.flush()
     return token
 
@@ -312,7 +309,7 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
     recent = db.scalar(
         select(func.count()).where(
             PasswordReset.account_id == account.id,
-            PasswordReset.created_at > datetime.now() - RESET_TTL,
+            PasswordReset.created_at > clock.utcnow() - RESET_TTL,
         )
     )
     if (recent or 0) >= 3:
@@ -322,8 +319,8 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
         PasswordReset(
             account_id=account.id,
             token_hash=digest(token),
-            created_at=_now(),
-            expires_at=_now() + RESET_TTL,
+            created_at=clock.utcnow(),
+            expires_at=clock.utcnow() + RESET_TTL,
         )
     )
     send_mail(
@@ -339,7 +336,7 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
 
 def _open_reset(db: Session, token: str) -> PasswordReset:
     row = db.scalars(select(PasswordReset).where(PasswordReset.token_hash == digest(token))).first()
-    if row is None or row.used_at is not None or row.expires_at <= datetime.now():
+    if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
         raise Unauthorized("this reset link is not valid or has expired; ask for a new one")
     return row
 
@@ -353,7 +350,7 @@ def reset_password(db: Session, token: str, password: str) -> None:
     row = _open_reset(db, token)
     account = db.get_one(Account, row.account_id)
     account.password_hash = hash_password(password)
-    row.used_at = _now()
+    row.used_at = clock.utcnow()
     db.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
     db.execute(delete(LoginFailure).where(LoginFailure.email == account.email))
     db.flush()
@@ -394,8 +391,10 @@ def create_token(db: Session, caller: Caller, data: TokenIn) -> TokenCreated:
         token_hash=digest(token),
         prefix=token[:10],
         scopes=sorted(set(data.scopes)),
-        created_at=_now(),
-        expires_at=_now() + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+        created_at=clock.utcnow(),
+        expires_at=clock.utcnow() + timedelta(days=data.expires_in_days)
+        if data.expires_in_days
+        else None,
     )
     db.add(row)
     db.flush()
@@ -411,7 +410,7 @@ def revoke_token(db: Session, caller: Caller, token_id: int) -> TokenOut:
     if row is None:
         raise NotFound(f"no API token {token_id}")
     if row.revoked_at is None:
-        row.revoked_at = _now()
+        row.revoked_at = clock.utcnow()
         db.flush()
     return _token_out(row)
 
@@ -451,7 +450,9 @@ def add_membership(
         )
     ).first()
     if row is None:
-        row = Membership(account_id=account_id, network_id=network_id, role=role, created_at=_now())
+        row = Membership(
+            account_id=account_id, network_id=network_id, role=role, created_at=clock.utcnow()
+        )
         db.add(row)
     else:
         row.role = role
@@ -583,7 +584,7 @@ def _new_join_request(db: Session, account: Account, network: Network, data: Joi
         kind=data.kind,
         sector=data.sector,
         status="pending",
-        created_at=_now(),
+        created_at=clock.utcnow(),
     )
     db.add(row)
     db.flush()
@@ -644,7 +645,7 @@ def decide_join_request(
         raise Conflict(f"this request was {row.status} already")
     account = db.get_one(Account, row.account_id)
     row.status = "approved" if approve else "declined"
-    row.decided_at = _now()
+    row.decided_at = clock.utcnow()
     row.decided_by = caller.account_id
     if approve:
         actor = _new_profile(db, network, account.display_name, row.kind, row.sector)
@@ -664,7 +665,7 @@ def _new_profile(db: Session, network: Network, name: str, kind: str, sector: st
         committed_hours=0.0,
         capacity_hours=0.0,
         anonymised=0,
-        joined_on=date.today(),
+        joined_on=clock.today(),
     )
     from .network_settings import apply_default_privacy
 
@@ -715,8 +716,8 @@ def invite_to_network(
         actor_id=data.actor_id,
         token_hash=digest(token),
         invited_by=caller.account_id,
-        created_at=_now(),
-        expires_at=_now() + INVITE_TTL,
+        created_at=clock.utcnow(),
+        expires_at=clock.utcnow() + INVITE_TTL,
     )
     db.add(row)
     db.flush()
@@ -743,7 +744,7 @@ def list_network_invites(db: Session, caller: Caller, network: Network) -> list[
 
 def _open_invite(db: Session, token: str) -> NetworkInvite:
     row = db.scalars(select(NetworkInvite).where(NetworkInvite.token_hash == digest(token))).first()
-    if row is None or row.used_at is not None or row.expires_at <= datetime.now():
+    if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
         raise Unauthorized("this invitation is not valid or has expired; ask for a new one")
     return row
 
@@ -765,7 +766,7 @@ def _use_invite(db: Session, account: Account, invite: NetworkInvite) -> Members
     actor_id = invite.actor_id
     if actor_id is None:
         actor_id = _new_profile(db, network, account.display_name, "person", "independent").id
-    invite.used_at = _now()
+    invite.used_at = clock.utcnow()
     return add_membership(db, account.id, network.id, invite.role, actor_id)
 
 
@@ -869,7 +870,7 @@ def export_my_data(db: Session, caller: Caller) -> dict[str, Any]:
     return {
         "format": "coalition-personal-data",
         "version": 1,
-        "exported_at": _now().isoformat(),
+        "exported_at": clock.utcnow().isoformat(),
         "account": {
             "id": account.id,
             "email": account.email,
@@ -952,7 +953,7 @@ def _scrub_proposals(db: Session, actor: Actor) -> None:
 
 def anonymise_actor(db: Session, actor: Actor) -> None:
     """Blank a person's profile, keeping the node (and its ties) as "Former member"."""
-    today = date.today()
+    today = clock.today()
     db.execute(
         update(Engagement)
         .where(Engagement.actor_id == actor.id, Engagement.status == "active")

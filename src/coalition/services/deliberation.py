@@ -19,15 +19,15 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.common_ground import (
     GroundResult,
     History,
@@ -65,6 +65,7 @@ from ..schemas.deliberation import (
     VoteIn,
     VoteOut,
 )
+from ..store.cache import cached_result, store_result
 from ..store.tables import Actor, Initiative, Network
 from ..store.tables_deliberation import (
     Conversation,
@@ -599,7 +600,7 @@ def _store_history(
         "participants_digest": _ids_digest([p.id for p in participants]),
         "statements_digest": _ids_digest([s.id for s in statements]),
         "history": data,
-        "updated_at": datetime.now().replace(microsecond=0),
+        "updated_at": clock.utcnow(),
     }
     exists = db.scalar(
         select(GroundHistory.data_version).where(GroundHistory.conversation_id == conv.id)
@@ -634,39 +635,17 @@ def _store(
     """Cache ``result`` for the current data version and seed (dropping other versions) and,
     for the live seed, keep its history; returns the cached JSON."""
     data = _result_json(conv, result, statements, participants)
-    db.execute(
-        delete(GroundCache).where(
-            GroundCache.conversation_id == conv.id,
-            GroundCache.data_version != conv.data_version,
-        )
-    )
-    try:
-        with db.begin_nested():
-            db.add(
-                GroundCache(
-                    conversation_id=conv.id,
-                    data_version=conv.data_version,
-                    seed=seed,
-                    result=data,
-                )
-            )
-    except IntegrityError:
-        pass  # a concurrent request cached the same version first
+    owner = {"conversation_id": conv.id}
+    store_result(db, GroundCache, conv.data_version, data, owner, seed=seed)
     if seed == DEFAULT_SEED and result.history is not None:
         _store_history(db, conv, result.history, statements, participants)
     return data
 
 
 def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
-    hit = db.scalars(
-        select(GroundCache).where(
-            GroundCache.conversation_id == conv.id,
-            GroundCache.data_version == conv.data_version,
-            GroundCache.seed == seed,
-        )
-    ).first()
+    hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
     if hit is not None:
-        return dict(hit.result)
+        return hit
     matrix, statements, participants = _matrix(db, conv)
     moderated_out = [j for j, s in enumerate(statements) if s.moderation == int(Moderation.out)]
     meta = [j for j, s in enumerate(statements) if s.is_meta]

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..schemas.invitations import (
     CapacityOut,
@@ -27,24 +28,17 @@ from ..schemas.invitations import (
     TeamOut,
     TeamRoleOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, Engagement, Initiative, Network, Role, Tie
 from ..store.tables_invitations import Invitation, InvitationEvent
 from ..store.tables_publications import Publication
 from .access import Caller, field_visible, readable_actors
 from .initiatives import load_initiative, published_initiative, readable_initiatives
-from .networks import bump_version
 from .notifications import notify
 
 # Engagements that count on team pages and calendars; only "active" ones hold capacity.
 CURRENT = ("active", "completed")
 _EPSILON = 1e-6
-
-
-def utcnow() -> datetime:
-    """Now, in UTC without a zone (how every timestamp of this area is stored)."""
-    from datetime import UTC
-
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _expire_actor(db: Session, actor_id: int) -> None:
@@ -245,7 +239,7 @@ def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engageme
         visible = db.scalar(
             select(Initiative.id).where(
                 Initiative.id == engagement.initiative_id,
-                readable_initiatives(caller),  # type: ignore[arg-type]
+                readable_initiatives(caller),
             )
         )
         if visible is None:

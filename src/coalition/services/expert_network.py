@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from ..engines.formation import solve_classic
 from ..errors import Conflict, Invalid, NotFound
+from ..io.gml import read_gml
+from ..io.graph_model import Problem, check
+from ..io.graphml import read_graphml
 from ..io.json_bundle import import_bundle
 from ..store.tables import Actor, ActorCapability, Capability, Network, Tie
 
@@ -23,7 +27,11 @@ MIN_WEIGHT = 1e-9
 def import_expert_graph(
     db: Session, path: Path, slug: str, *, skills_attr: str = "skills", weight_attr: str = "cc"
 ) -> dict[str, int]:
-    """Load a GML/GraphML expert network as a new network, through the bundle mapping."""
+    """Load a GML/GraphML expert network as a new network, through the bundle mapping.
+
+    The file is read by our own checked readers (:mod:`coalition.io.gml`,
+    :mod:`coalition.io.graphml`), never by igraph's, whose C core can abort the process on a
+    malformed file; any problem refuses the whole file with its line or element."""
     if not path.exists():
         raise NotFound(f"{path} does not exist")
     if db.scalar(select(Network.id).where(Network.slug == slug)) is not None:
@@ -31,27 +39,23 @@ def import_expert_graph(
     if not re.match(r"^[a-z0-9][a-z0-9-]{1,78}$", slug):
         raise Invalid("network slugs are lowercase letters, digits and dashes", field="network")
     try:
-        graph = (
-            ig.Graph.Read_GraphML(str(path))
-            if path.suffix.lower() in {".graphml", ".xml"}
-            else ig.Graph.Read_GML(str(path))
-        )
-    except Exception as exc:  # igraph raises its own error types for any parse failure
-        raise Invalid(f"{path.name}: not a readable graph ({exc})", field="file") from None
-    attrs = set(graph.vs.attributes())
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Invalid(f"{path.name}: cannot be read ({exc.strerror})", field="file") from None
+    if path.suffix.lower() in {".graphml", ".xml"}:
+        people, links = _from_graphml(data, skills_attr, weight_attr)
+    else:
+        people, links = _from_gml(data, skills_attr, weight_attr)
     terms: set[str] = set()
     actors = []
-    for v in graph.vs:
-        label = str(v["label"]) if "label" in attrs and v["label"] is not None else str(v.index)
-        raw = v[skills_attr] if skills_attr in attrs else None
+    for index, (label, name, raw) in enumerate(people):
         counts = Counter(s.strip() for s in str(raw or "").split(",") if s.strip())
         terms.update(counts)
-        name = v["name"] if "name" in attrs and v["name"] else label
         actors.append(
             {
-                "ref": v.index + 1,
+                "ref": index + 1,
                 "kind": "person",
-                "name": str(name),
+                "name": name,
                 "sector": "independent",
                 "external_id": label,
                 "capacity_hours": 40.0,
@@ -61,20 +65,11 @@ def import_expert_graph(
                 ],
             }
         )
-    ties = []
-    weighted = weight_attr in set(graph.es.attributes())
-    for e in graph.es:
-        if e.source == e.target:
-            continue
-        w = float(e[weight_attr]) if weighted and e[weight_attr] is not None else 1.0
-        ties.append(
-            {
-                "source": e.source + 1,
-                "target": e.target + 1,
-                "kind": "collaborated",
-                "weight": max(w, MIN_WEIGHT),
-            }
-        )
+    ties = [
+        {"source": s + 1, "target": t + 1, "kind": "collaborated", "weight": max(w, MIN_WEIGHT)}
+        for s, t, w in links
+        if s != t
+    ]
     bundle = {
         "format": "coalition-bundle",
         "version": 1,
@@ -85,6 +80,64 @@ def import_expert_graph(
     }
     import_bundle(db, bundle)
     return {"actors": len(actors), "ties": len(ties), "skills": len(terms)}
+
+
+# (label, name, skills) per person; (source index, target index, weight) per tie
+_People = list[tuple[str, str, object]]
+_Links = list[tuple[int, int, float]]
+
+
+def _weight(value: object, where: str, attr: str, problems: list[Problem]) -> float:
+    """A tie weight: absent is 1; it must be a finite number ≥ 0 (0, a Jaccard similarity of
+    nothing shared, is kept as :data:`MIN_WEIGHT`); anything else is refused, not clamped."""
+    if value is None:
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(Problem(where, f"{attr} {value!r} is not a number"))
+        return 1.0
+    if not math.isfinite(value) or value < 0:
+        problems.append(Problem(where, f"{attr} {value!r} is not a finite number ≥ 0"))
+        return 1.0
+    return float(value)
+
+
+def _from_gml(data: bytes, skills_attr: str, weight_attr: str) -> tuple[_People, _Links]:
+    graph = read_gml(data)
+    people: _People = []
+    index: dict[object, int] = {}
+    for i, node in enumerate(graph.nodes):
+        raw_label = node.attrs.get("label")
+        label = str(raw_label) if raw_label is not None else str(i)
+        people.append((label, str(node.attrs.get("name") or label), node.attrs.get(skills_attr)))
+        index[node.attrs["id"]] = i
+    problems: list[Problem] = []
+    links = [
+        (
+            index[e.attrs["source"]],
+            index[e.attrs["target"]],
+            _weight(e.attrs.get(weight_attr), f"line {e.line} edge", weight_attr, problems),
+        )
+        for e in graph.edges
+    ]
+    check("GML", problems)
+    return people, links
+
+
+def _from_graphml(data: bytes, skills_attr: str, weight_attr: str) -> tuple[_People, _Links]:
+    graph = read_graphml(data)
+    people: _People = [
+        (n.label, str(n.attrs.get("name") or n.label), n.attrs.get(skills_attr))
+        for n in graph.nodes
+    ]
+    index = {n.key: i for i, n in enumerate(graph.nodes)}
+    problems: list[Problem] = []
+    links = []
+    for i, e in enumerate(graph.edges):
+        raw = e.weight if weight_attr == "weight" else e.attrs.get(weight_attr)
+        w = _weight(raw, f"edge {i + 1} ({e.source} → {e.target})", weight_attr, problems)
+        links.append((index[e.source], index[e.target], w))
+    check("GraphML", problems)
+    return people, links
 
 
 def classic_team(

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
 from ..schemas.outcomes import FairnessGroupOut, FairnessOut, UnderRecognisedOut
 from ..store.tables import Actor, Base, Engagement, Network
@@ -42,7 +43,7 @@ def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None
     stmt = select(table.c.actor_id, func.count()).where(table.c.network_id == network.id)
     if "created_at" in table.c:
         stmt = stmt.where(table.c.created_at <= datetime.combine(on, time.max))
-    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))
 
 
 def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Counter[int]:
@@ -53,7 +54,7 @@ def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Co
     )
     if listed:
         stmt = stmt.where(Engagement.listed == 1)
-    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))
 
 
 def _contributions(db: Session, network: Network, on: date) -> Counter[int]:
@@ -109,7 +110,7 @@ def fairness_report(
 ) -> FairnessOut:
     """Who gets the opportunities in ``network`` as of ``on`` (default today); members only."""
     require_role(caller, network, "member")
-    on = on or date.today()
+    on = on or clock.today()
     actors = [
         a
         for a in db.execute(

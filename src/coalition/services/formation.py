@@ -7,7 +7,6 @@ The candidate index and tie graph of a network are cached per data version, so a
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.formation import (
     Candidate,
     CandidateIndex,
@@ -40,6 +40,7 @@ from ..schemas.formation import (
     ProposalSet,
     ProposedMember,
 )
+from ..store.cache import ProcessCache, version_key
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -143,24 +144,13 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
     return index, graph
 
 
-_CACHE: dict[tuple[Any, ...], tuple[CandidateIndex, TieGraph]] = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE: ProcessCache[tuple[CandidateIndex, TieGraph]] = ProcessCache(8)
 
 
 def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGraph]:
     """The candidate index and tie graph of ``network``, cached per data version (and day)."""
-    url = db.get_bind().engine.url.render_as_string(hide_password=True)
-    # created_at tells apart a network re-created under a reused id (a wiped database)
-    key = (url, network.id, network.created_at, network.data_version, date.today())
-    with _CACHE_LOCK:
-        found = _CACHE.get(key)
-    if found is None:
-        found = _network_data(db, network, key[4])
-        with _CACHE_LOCK:  # requests run in a thread pool
-            if len(_CACHE) >= 8:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = found
-    return found
+    today = clock.today()
+    return _CACHE.get(version_key(db, network, today), lambda: _network_data(db, network, today))
 
 
 def seats_taken(db: Session, initiative: Initiative) -> tuple[dict[int, int], frozenset[int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import STATUS_MOVES, InitiativeStatus
@@ -20,6 +20,7 @@ from ..schemas.initiatives import (
     RoleSupplyOut,
     SectorBounds,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -32,17 +33,17 @@ from ..store.tables import (
 from ..store.tables_publications import Publication
 from .access import Caller, readable_actors, readable_networks, require_role
 from .directory import ensure_same_network
-from .networks import bump_version, capability_ids
+from .networks import capability_ids
 
 
-def readable_initiatives(caller: Caller) -> object:
+def readable_initiatives(caller: Caller) -> ColumnElement[bool]:
     """Initiatives are read by members of their network."""
     return Initiative.network_id.in_(select(Network.id).where(readable_networks(caller)))
 
 
 def load_initiative(db: Session, caller: Caller, initiative_id: int) -> Initiative:
     initiative = db.scalars(
-        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))  # type: ignore[arg-type]
+        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))
     ).first()
     if initiative is None:
         raise NotFound(f"no initiative {initiative_id}")
@@ -221,7 +222,7 @@ def list_initiatives(
 ) -> list[InitiativeOut]:
     stmt = select(Initiative).where(
         Initiative.network_id == network.id,
-        readable_initiatives(caller),  # type: ignore[arg-type]
+        readable_initiatives(caller),
     )
     if status:
         stmt = stmt.where(Initiative.status == status)

@@ -9,10 +9,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..domain import JoinPolicy
 from ..errors import Forbidden
 from ..schemas.auth import JoinIn, JoinRequestOut
@@ -37,7 +36,7 @@ def join_account(db: Session, account: Account, network: Network, data: JoinIn) 
     row = auth._new_join_request(db, account, network, data)
     if network.join_policy == JoinPolicy.open.value:
         row.status = "approved"
-        row.decided_at = datetime.now().replace(microsecond=0)
+        row.decided_at = utcnow()
         actor = auth._new_profile(db, network, account.display_name, row.kind, row.sector)
         auth.add_membership(db, account.id, network.id, "member", actor.id)
         if network.welcome_text.strip():

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import warnings
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..domain import PROFILE_PRIVACY_DEFAULTS, NetworkVisibility
 from ..errors import Invalid
 from ..schemas.networks import (
@@ -156,7 +156,7 @@ def set_logo(db: Session, caller: Caller, network: Network, data: bytes) -> Netw
     require_role(caller, network, "steward")
     media_type, width, height = check_logo(data)
     row = db.get(NetworkLogo, network.id)
-    now = datetime.now().replace(microsecond=0)
+    now = utcnow()
     if row is None:
         row = NetworkLogo(network_id=network.id)
         db.add(row)

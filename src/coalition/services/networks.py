@@ -15,6 +15,7 @@ from .access import (
     readable_networks,
     require_role,
 )
+from .auth import on_network_created
 
 
 def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = True) -> Network:
@@ -43,21 +44,8 @@ def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
     network = Network(**data.model_dump())
     db.add(network)
     db.flush()
-    from .auth import on_network_created
-
     on_network_created(db, caller, network)
     return network
-
-
-def bump_version(db: Session, network_id: int) -> None:
-    """Mark derived analytics (map metrics, groups) of a network as stale."""
-    from sqlalchemy import update
-
-    db.execute(
-        update(Network)
-        .where(Network.id == network_id)
-        .values(data_version=Network.data_version + 1)
-    )
 
 
 def list_capabilities(db: Session, caller: Caller, network: Network) -> list[Capability]:

@@ -8,12 +8,12 @@ a filter on completeness never reveals what a member chose not to show.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..domain import OnboardingStep
 from ..errors import NotFound, Unauthorized
 from ..schemas.networks import ChecklistOut, ChecklistStepOut
@@ -124,7 +124,7 @@ def mark_privacy_reviewed(db: Session, caller: Caller, network: Network) -> Chec
             OnboardingMark(
                 actor_id=actor.id,
                 step=OnboardingStep.privacy.value,
-                done_at=datetime.now().replace(microsecond=0),
+                done_at=utcnow(),
             )
         )
         db.flush()

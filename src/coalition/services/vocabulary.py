@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, Invalid, NotFound
 from ..schemas.directory import CapabilityIn
 from ..schemas.networks import CapabilityPatch, MergeOut, VocabularyTermOut
+from ..store.cache import bump_version
 from ..store.tables import ActorCapability, Capability, Network, RoleRequirement
 from .access import Caller, require_role
-from .networks import add_capability, bump_version
+from .networks import add_capability
 
 
 def _term(

@@ -246,7 +246,7 @@ def _proposal(
         team,
         problem.constraints,
         problem.ties,
-        query,  # type: ignore[arg-type]
+        query,
         problem.purpose_tags,
     )
     members = []

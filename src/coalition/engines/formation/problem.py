@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
+from coalition.domain import Region
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from coalition.engines.formation.candidates import CandidateIndex
     from coalition.engines.formation.ties import TieGraph
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 OBJECTIVES: tuple[str, ...] = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
-REGIONS: tuple[str, ...] = ("americas", "emea", "apac")
+REGIONS: tuple[str, ...] = tuple(r.value for r in Region)
 MIN_LEVEL, MAX_LEVEL = 1, 5
 
 Mode = Literal["default", "exact", "heuristic"]

@@ -311,6 +311,19 @@ def build_graph(
     Returns
     -------
     NetworkGraph with merged weights (sums) and the python-igraph graph built once.
+
+    Examples
+    --------
+    Two ties of one pair merge into one edge whose weight is their sum:
+
+    >>> actors = Actors.create(["ana", "ben", "cy", "dee"])
+    >>> kinds = ["collaborated", "funded", "referred", "collaborated"]
+    >>> ties = Ties.create([0, 0, 1, 0], [1, 1, 2, 2], type=kinds, weight=[1, 2, 1, 1])
+    >>> graph = build_graph(actors, ties)
+    >>> graph.n, graph.m, graph.weight.tolist()
+    (4, 3, [3.0, 1.0, 1.0])
+    >>> build_graph(actors, ties, types={"collaborated"}).m
+    2
     """
     if len(ties) and max(int(ties.src.max()), int(ties.dst.max())) >= len(actors):
         raise ValueError("ties refer to actors beyond the actor table")

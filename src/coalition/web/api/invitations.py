@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...clock import utcnow
 from ...io import ics
 from ...schemas.invitations import (
     AnswerIn,
@@ -23,7 +24,7 @@ from ...schemas.invitations import (
     TeamOut,
 )
 from ...services import engagements, invitations, notifications
-from ...services.engagements import utcnow, window
+from ...services.engagements import window
 from ..deps import DB, CurrentCaller
 
 router = APIRouter(tags=["invitations"])

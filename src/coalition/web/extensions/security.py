@@ -197,7 +197,7 @@ def _wants_html(request: Request) -> bool:
 def _refusal(request: Request, message: str) -> Response:
     if _wants_html(request):
         templates = request.app.state.templates
-        return templates.TemplateResponse(  # type: ignore[no-any-return]
+        return templates.TemplateResponse(
             request, "error.html", {"status": 403, "message": message}, status_code=403
         )
     return JSONResponse({"detail": message}, status_code=403)

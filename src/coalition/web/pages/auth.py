@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from ...domain import PRIVACY_DEFAULTS, SECTOR_CHOICES, PrivateField
 from ...errors import CoalitionError, NotFound, Unauthorized
 from ...schemas.auth import (
     DecisionIn,
@@ -54,16 +55,7 @@ PRIVATE_FIELDS = [
     ("contact", "Contact details"),
     ("declines", "Declined invitations and reasons"),
 ]
-SECTORS = [
-    "independent",
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-]
+SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -298,10 +290,10 @@ def account_privacy(
     db: DB,
     caller: CurrentCaller,
     visibility: str = Form("network"),
-    day_rate: str = Form("private"),
-    capacity: str = Form("network"),
-    contact: str = Form("network"),
-    declines: str = Form("convenors"),
+    day_rate: str = Form(PRIVACY_DEFAULTS[PrivateField.day_rate].value),
+    capacity: str = Form(PRIVACY_DEFAULTS[PrivateField.capacity].value),
+    contact: str = Form(PRIVACY_DEFAULTS[PrivateField.contact].value),
+    declines: str = Form(PRIVACY_DEFAULTS[PrivateField.declines].value),
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
     if caller.account_id is None:

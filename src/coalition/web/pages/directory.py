@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -93,7 +93,7 @@ def _render(
         "roles": {r.id: r for r in item.roles},
     }
     templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
+    return templates.TemplateResponse(
         request, "formation/proposals.html", context, status_code=status
     )
 

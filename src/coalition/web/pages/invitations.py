@@ -42,7 +42,7 @@ STATUS_LABELS = {
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
     context = {"labels": STATUS_LABELS, **context}
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _see_other(url: str) -> RedirectResponse:

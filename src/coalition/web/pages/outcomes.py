@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from ... import clock
 from ...errors import CoalitionError, Invalid
 from ...schemas.outcomes import (
     BLOCK_LABELS,
@@ -62,7 +63,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "block_labels": BLOCK_LABELS,
         **context,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _model(model: type[M], data: dict[str, Any]) -> M:
@@ -309,7 +310,7 @@ def initiative_outcomes(
             "reuses": commons.initiative_reuses(db, caller, initiative_id),
             "my_actors": [(a, names.get(a, f"actor {a}")) for a in mine],
             "may_manage": _may_manage(db, caller, initiative_id),
-            "today": date.today().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 
@@ -558,7 +559,7 @@ def asset_page(request: Request, asset_id: PathId, db: DB, caller: CurrentCaller
             "my_actors": sorted(
                 outcomes.visible_names(db, caller, sorted(caller.actor_ids)).items()
             ),
-            "today": date.today().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 

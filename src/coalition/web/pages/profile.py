@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
+from ...domain import SECTOR_CHOICES
 from ...errors import CoalitionError
 from ...schemas.directory import ActorOut, ActorPatch
 from ...services import directory
@@ -27,16 +28,7 @@ from .directory import render
 
 router = APIRouter(include_in_schema=False)
 
-SECTORS = [
-    "independent",
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-]
+SECTORS = [s.value for s in SECTOR_CHOICES]
 AUDIENCES = [
     ("public", "Everyone, signed in or not"),
     ("network", "Members of the network"),
