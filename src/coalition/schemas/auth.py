@@ -49,6 +49,11 @@ class PasswordConfirmIn(StrictModel):
     password: AnyPassword
 
 
+class PasswordChangeIn(StrictModel):
+    current_password: AnyPassword
+    new_password: Password
+
+
 class MePatch(StrictModel):
     display_name: Name
 

@@ -29,6 +29,8 @@ class NetworkIn(StrictModel):
     name: Name
     description: str = ""
     attribution: str = ""
+    # The default weight of fairness in proposals; None: the platform's default.
+    fairness_weight: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
 
 
 class NetworkOut(OutModel):

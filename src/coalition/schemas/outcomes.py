@@ -354,7 +354,7 @@ class HealthOverviewOut(OutModel):
 
 
 class FairnessGroupOut(OutModel):
-    dimension: Literal["sector", "tenure"]
+    dimension: Literal["sector", "region", "tenure"]
     group: str
     actors: int
     invited: int | None
@@ -364,6 +364,24 @@ class FairnessGroupOut(OutModel):
     share_invited: float | None
     share_engaged: float
     engagements_per_actor: float
+    gini_opportunity: float = 0.0
+
+
+class FairnessWeightIn(StrictModel):
+    """The network's default weight of fairness in formation (0 turns it off by default)."""
+
+    weight: float = Field(ge=0, le=100, allow_inf_nan=False)
+
+
+class FairnessWeightOut(OutModel):
+    network: str
+    weight: float
+    default: bool
+
+
+class GiniPointOut(OutModel):
+    on: date
+    gini: float
 
 
 class UnderRecognisedOut(OutModel):
@@ -386,6 +404,8 @@ class FairnessOut(OutModel):
     lorenz: list[tuple[float, float]]
     groups: list[FairnessGroupOut]
     under_recognised: list[UnderRecognisedOut]
+    over_time: list[GiniPointOut] = []
+    weight: float = 0.3
 
 
 __all__ = [
@@ -397,6 +417,8 @@ __all__ = [
     "ContributionOut",
     "CreditsOut",
     "FairnessOut",
+    "FairnessWeightIn",
+    "FairnessWeightOut",
     "HealthCheckIn",
     "HealthCheckOut",
     "HealthOverviewOut",

@@ -18,10 +18,10 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .. import clock
-from ..errors import CoalitionError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.auth import (
     AccountOut,
     JoinIn,
@@ -57,6 +57,7 @@ from ..store.tables_auth import (
     OutboxMessage,
     PasswordReset,
 )
+from . import login_limit
 from .access import ROLE_RANK, Caller, require_role
 from .mail import send_mail
 
@@ -65,9 +66,10 @@ log = logging.getLogger("coalition.auth")
 SESSION_TTL = timedelta(days=14)
 RESET_TTL = timedelta(hours=1)
 INVITE_TTL = timedelta(days=14)
-LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_LIMIT = 5
+LOGIN_WINDOW = login_limit.WINDOW
+LOGIN_LIMIT = login_limit.PAIR_LIMIT
 TOKEN_PREFIX = "coa_"
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 FORMER_MEMBER = "Former member"
 
 _hasher = PasswordHasher()
@@ -75,8 +77,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
 
 
-class RateLimited(CoalitionError):
-    status = 429
+RateLimited = login_limit.RateLimited
 
 
 # ---------------------------------------------------------------- secrets
@@ -156,16 +157,42 @@ def caller_for_session(db: Session, token: str) -> Caller | None:
 
 def caller_for_token(db: Session, token: str) -> Caller:
     """The caller of an API token; an unknown, revoked or expired token is a 401."""
-    row = db.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
+    hashed = digest(token)
+    _touch_token(db, hashed)
+    row = db.scalars(select(ApiToken).where(ApiToken.token_hash == hashed)).first()
     now = clock.utcnow()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("this API token is not valid")
     if row.expires_at is not None and row.expires_at <= now:
         raise Unauthorized("this API token has expired")
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = clock.utcnow()
-        db.flush()
     return caller_for_account(db, row.account_id, frozenset(row.scopes or []))
+
+
+def _touch_token(db: Session, hashed: str) -> None:
+    """Note when a token was last used, at most once a minute, without making its uses queue.
+
+    One conditional UPDATE, the request's first statement (so SQLite takes its write lock
+    before reading). On PostgreSQL a use that finds the row being touched by another skips it
+    (SKIP LOCKED) instead of waiting for that request to end.
+    """
+    now = clock.utcnow()
+    token = aliased(ApiToken)
+    due = (
+        select(token.id)
+        .where(
+            token.token_hash == hashed,
+            token.revoked_at.is_(None),
+            or_(token.last_used_at.is_(None), token.last_used_at < now - TOKEN_TOUCH_EVERY),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    db.execute(
+        update(ApiToken)
+        .where(ApiToken.id == due)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _account(db: Session, caller: Caller) -> Account:
@@ -215,31 +242,21 @@ def register(db: Session, caller: Caller, data: RegisterIn, base_url: str) -> Ac
 def authenticate(db: Session, email: str, password: str, ip: str) -> Account:
     """The account for ``email`` if ``password`` is right, within the rate limit.
 
-    Five failures per e-mail and address in fifteen minutes close the door (429) until the
-    oldest of them is fifteen minutes old. The rows live in the database so the limit holds
-    across processes; a failure is committed even though the request fails (see the route).
+    The attempt is recorded and committed first, then judged (services/login_limit.py): five
+    per e-mail and address, twenty per e-mail, fifty per address in fifteen minutes, and the
+    door closes (429) even for attempts that arrive all at once, in any process.
     """
     email = normalise_email(email)
-    since = clock.utcnow() - LOGIN_WINDOW
-    failures = db.scalar(
-        select(func.count()).where(
-            LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since
-        )
-    )
-    if (failures or 0) >= LOGIN_LIMIT:
-        raise RateLimited("too many failed sign-ins; wait fifteen minutes and try again")
+    login_limit.admit(db, email, ip)
     account = db.scalars(select(Account).where(Account.email == email)).first()
     ok = verify_password(account.password_hash if account else _DUMMY_HASH, password)
     if account is None or not ok:
-        db.add(LoginFailure(email=email, ip=ip, at=clock.utcnow()))
-        # The one commit in a service: the failure must count even though the request fails
-        # (the request wrapper rolls back on errors). Nothing else is written before it.
-        db.commit()
-        log.info("failed sign-in (%d recent failures for this address)", (failures or 0) + 1)
+        recent = login_limit.recent(db, email, ip)
+        log.info("failed sign-in (%d recent failures for this address)", recent)
         raise Unauthorized("wrong e-mail or password")
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    db.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
+    login_limit.succeeded(db, email, ip)
     db.flush()
     return account
 
@@ -351,9 +368,41 @@ def reset_password(db: Session, token: str, password: str) -> None:
     account = db.get_one(Account, row.account_id)
     account.password_hash = hash_password(password)
     row.used_at = clock.utcnow()
-    db.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
+    revoke_credentials(db, account.id)
     db.execute(delete(LoginFailure).where(LoginFailure.email == account.email))
     db.flush()
+
+
+def change_password(
+    db: Session, caller: Caller, current: str, new: str, ip: str, session: str | None
+) -> None:
+    """A signed-in person chooses a new password (the current one proves it is them, within the
+    sign-in rate limit): every other session ends and every API token is revoked."""
+    _require_session(caller)
+    account = _account(db, caller)
+    login_limit.admit(db, account.email, ip)
+    if not verify_password(account.password_hash, current):
+        raise Invalid("the current password is not right", field="current_password")
+    login_limit.succeeded(db, account.email, ip)
+    account.password_hash = hash_password(new)
+    revoke_credentials(db, account.id, keep_session=session)
+    db.flush()
+
+
+def revoke_credentials(db: Session, account_id: int, keep_session: str | None = None) -> None:
+    """Sign every session of the account out and revoke its API tokens: a new password
+    (reset or changed) ends whatever the old one, or a thief who had it, opened.
+    ``keep_session`` (a cookie value) spares the session that made the change."""
+    sessions = delete(AuthSession).where(AuthSession.account_id == account_id)
+    if keep_session is not None:
+        sessions = sessions.where(AuthSession.token_hash != digest(keep_session))
+    db.execute(sessions)
+    db.execute(
+        update(ApiToken)
+        .where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ---------------------------------------------------------------- API tokens

@@ -188,8 +188,10 @@ def _rank_with_formation(
         FormationInputError,
         FormationProblem,
         RoleSpec,
+        Weights,
         propose,
     )
+    from .fairness import network_weight
     from .formation import network_index
 
     network = db.get_one(Network, initiative.network_id)
@@ -217,6 +219,7 @@ def _rank_with_formation(
     problem = FormationProblem(
         roles=[spec],
         candidates=pool_index,
+        weights=Weights(fairness=network_weight(network)),
         purpose_text=initiative.purpose,
         purpose_tags=tuple(initiative.purpose_tags or []),
         ties=graph,

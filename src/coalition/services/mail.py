@@ -1,6 +1,7 @@
 """Outgoing e-mail: every message goes to the ``outbox`` table, and over SMTP when configured.
 
-Without ``COALITION_SMTP_URL`` (development) the outbox is the mail: read it at /dev/outbox.
+Without ``COALITION_SMTP_URL`` the outbox is the mail: in development mode
+(``COALITION_DEVELOPMENT=1``) read it at /dev/outbox; elsewhere nobody can.
 With it, each message is sent at once with :mod:`smtplib`; the body is then cleared from the
 outbox, because messages can carry one-time links (password resets, invitations) that must not
 sit in the database after delivery.

@@ -60,6 +60,8 @@ class Network(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     # Bumped on every write that changes derived analytics (map metrics, groups).
     data_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The stewards' default weight of fairness in formation; None: the platform's default.
+    fairness_weight: Mapped[float | None] = mapped_column(Float, default=None)
     # Settings its stewards keep (see services.network_settings and domain.NetworkVisibility,
     # domain.JoinPolicy); the logo lives in tables_networks.NetworkLogo.
     purpose: Mapped[str] = mapped_column(Text, default="")

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ..config import Settings, load_settings
+from ..config import Settings, check_settings, load_settings
 from ..domain import Region, Sector
 from . import errors
 from .api import actors as actors_api
@@ -32,7 +32,7 @@ from .api import networks as networks_api
 from .api import outcomes as outcomes_api
 from .api import ties as ties_api
 from .api import vocabulary as vocabulary_api
-from .extensions import openapi, security
+from .extensions import busy, openapi, security
 from .pages import auth as auth_pages
 from .pages import deliberation as deliberation_pages
 from .pages import directory as directory_pages
@@ -77,6 +77,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    check_settings(settings)  # e.g. no default secret outside development
     app = FastAPI(
         title="Coalition",
         version="0.1.0",
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    busy.install(app)
     openapi.install(app)
     security.install(app)
     return app

@@ -10,9 +10,9 @@ from ...schemas.common import ActorKindName, RegionName, SectorName
 from ...schemas.directory import ActorIn, ActorOut, ActorPage, ActorPatch, ActorSearch
 from ...services import directory as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["directory"])
+router = APIRouter(tags=["directory"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/actors", response_model=ActorPage)

@@ -23,6 +23,7 @@ from ...schemas.auth import (
     NetworkInviteOut,
     NetworkMemberOut,
     OutboxOut,
+    PasswordChangeIn,
     PasswordConfirmIn,
     RegisterIn,
     ResetIn,
@@ -36,7 +37,7 @@ from ...schemas.auth import (
 from ...services import auth as service
 from ...services import joining
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -46,7 +47,7 @@ from ..extensions.security import (
     set_session_cookie,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=CommitFirstRoute)
 
 
 def _signed_in(request: Request, response: Response, db: DB, account: Any) -> SignedIn:
@@ -107,6 +108,20 @@ def reset(token: str, data: ResetIn, db: DB, caller: CurrentCaller) -> Any:
     """Choose a new password; every session of the account is signed out."""
     service.reset_password(db, token, data.password)
     return Accepted(detail="password changed; sign in with the new one")
+
+
+@router.post("/api/auth/password", response_model=Accepted)
+def change_password(data: PasswordChangeIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
+    """Change the password: every other session is signed out, every API token revoked."""
+    service.change_password(
+        db,
+        caller,
+        data.current_password,
+        data.new_password,
+        client_ip(request),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    return Accepted(detail="password changed; other sessions and every API token are revoked")
 
 
 @router.get("/api/auth/invites/{token}", response_model=InvitePreview)
@@ -236,7 +251,7 @@ def invite(
 
 @router.get("/api/dev/outbox", response_model=list[OutboxOut])
 def outbox(request: Request, db: DB, caller: CurrentCaller) -> Any:
-    """The development outbox (no SMTP configured), for requests from this machine only."""
+    """The development outbox: only in development mode and without SMTP (else 404)."""
     if not outbox_open(request):
         raise NotFound("there is no development outbox here")
     return service.list_outbox(db)

@@ -16,9 +16,9 @@ from ...schemas.formation import (
 from ...schemas.invitations import InvitationOut
 from ...services import formation as service
 from ...services import invitations
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["formation"])
+router = APIRouter(tags=["formation"], route_class=CommitFirstRoute)
 
 
 @router.post(

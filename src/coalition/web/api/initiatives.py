@@ -17,9 +17,9 @@ from ...schemas.initiatives import (
 )
 from ...services import initiatives as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["initiatives"])
+router = APIRouter(tags=["initiatives"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/initiatives", response_model=list[InitiativeOut])

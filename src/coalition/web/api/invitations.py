@@ -25,9 +25,9 @@ from ...schemas.invitations import (
 )
 from ...services import engagements, invitations, notifications
 from ...services.engagements import window
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["invitations"])
+router = APIRouter(tags=["invitations"], route_class=CommitFirstRoute)
 
 
 def _ttl(request: Request) -> int:

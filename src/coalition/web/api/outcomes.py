@@ -20,6 +20,8 @@ from ...schemas.outcomes import (
     CreditsOut,
     ExportName,
     FairnessOut,
+    FairnessWeightIn,
+    FairnessWeightOut,
     HealthCheckIn,
     HealthCheckOut,
     HealthOverviewOut,
@@ -32,9 +34,9 @@ from ...schemas.outcomes import (
 )
 from ...services import commons, contributions, fairness, health, outcomes
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["outcomes"])
+router = APIRouter(tags=["outcomes"], route_class=CommitFirstRoute)
 
 _ACTIVE_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}
@@ -204,6 +206,18 @@ def rate(check_id: PathId, data: RatingsIn, db: DB, caller: CurrentCaller) -> An
 def fairness_report(slug: str, db: DB, caller: CurrentCaller, on: date | None = None) -> Any:
     """Invitations and engagements by sector and tenure, Gini, under-recognised members."""
     return fairness.fairness_report(db, caller, get_network(db, caller, slug), on)
+
+
+@router.get("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
+def fairness_weight(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """The default weight of fairness in this network's proposals."""
+    return fairness.get_weight(db, caller, get_network(db, caller, slug))
+
+
+@router.put("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
+def set_fairness_weight(slug: str, data: FairnessWeightIn, db: DB, caller: CurrentCaller) -> Any:
+    """Stewards set the default weight of fairness (a request may still name its own)."""
+    return fairness.set_weight(db, caller, get_network(db, caller, slug), data)
 
 
 @router.get("/api/networks/{slug}/exports/{what}.csv")

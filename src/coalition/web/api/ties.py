@@ -11,9 +11,9 @@ from ...schemas.common import TieKindName
 from ...schemas.initiatives import TieIn, TieOut
 from ...services import ties as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["ties"])
+router = APIRouter(tags=["ties"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/ties", response_model=list[TieOut])

@@ -30,7 +30,7 @@ from ...services import auth as service
 from ...services import directory, joining
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -41,7 +41,7 @@ from ..extensions.security import (
 )
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 AUDIENCES = [
     ("public", "Everyone"),

@@ -14,9 +14,9 @@ from ...schemas.directory import ActorPage, ActorSearch
 from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, list_networks
 from ...store.tables import Actor, Initiative, Tie
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -20,18 +20,20 @@ from ...services import formation as service
 from ...services import invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
+OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost", "bridging")
 OBJECTIVE_HINTS = {
     "fit": "how far members exceed the levels each role needs",
     "purpose": "how much members share the initiative's purpose",
     "trust": "past collaborations and closeness in the tie network",
     "diversity": "sectors, regions and kinds of actor represented",
-    "fairness": "opportunity for newcomers and those with few recent engagements",
+    "fairness": "opportunity for those who have had fewer chances recently than others who "
+    "qualify (the network's default weight unless you change it)",
     "cost": "day rates shared with convenors, against the budget",
+    "bridging": "new connections: people from different sectors who have never worked together",
 }
 
 
@@ -139,6 +141,7 @@ def run_formation(
     diversity: Annotated[str, Form()] = "0.4",
     fairness: Annotated[str, Form()] = "0.3",
     cost: Annotated[str, Form()] = "0.3",
+    bridging: Annotated[str, Form()] = "0",
     alternatives: Annotated[str, Form()] = "3",
     lock: Annotated[list[str] | None, Form()] = None,
     exclude: Annotated[list[str] | None, Form()] = None,
@@ -151,6 +154,7 @@ def run_formation(
         "diversity": diversity,
         "fairness": fairness,
         "cost": cost,
+        "bridging": bridging,
     }
     try:
         weights: dict[str, Any] = {}

@@ -29,9 +29,9 @@ from ...services import initiatives
 from ...services.access import Caller, require_role
 from ...services.networks import get_network, list_capabilities
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 SECTORS: tuple[str, ...] = tuple(s.value for s in Sector)
 REGIONS: tuple[str, ...] = tuple(r.value for r in Region)

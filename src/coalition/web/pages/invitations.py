@@ -21,9 +21,9 @@ from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch,
 from ...services import engagements, initiatives, invitations, notifications
 from ...services.access import Caller
 from ..api.invitations import calendar_response
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 STATUS_LABELS = {
     "pending": "Waiting for an answer",

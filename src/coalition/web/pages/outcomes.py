@@ -30,6 +30,7 @@ from ...schemas.outcomes import (
     ContributionKindName,
     DirectionName,
     FairnessOut,
+    FairnessWeightIn,
     HealthCheckIn,
     HealthCheckOut,
     MeasurementIn,
@@ -42,9 +43,9 @@ from ...services import commons, contributions, fairness, health, initiatives, o
 from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 M = TypeVar("M", bound=BaseModel)
 
@@ -247,6 +248,7 @@ class FairnessCharts:
     size: int = 300
     pad: int = 36
     bars: list[tuple[str, str, float, float | None, str]] = field(default_factory=list)
+    over_time: str = ""
 
 
 def fairness_charts(report: FairnessOut) -> FairnessCharts:
@@ -257,6 +259,14 @@ def fairness_charts(report: FairnessOut) -> FairnessCharts:
         for px, py in report.lorenz
     )
     charts = FairnessCharts(lorenz=points, size=size, pad=pad)
+    if report.over_time:
+        first, last = report.over_time[0].on, report.over_time[-1].on
+        span = max((last - first).days, 1)
+        charts.over_time = " ".join(
+            f"{round(pad + (2 * size - 2 * pad) * (p.on - first).days / span, 1)},"
+            f"{round(size / 2 - pad - (size / 2 - 2 * pad) * p.gini, 1)}"
+            for p in report.over_time
+        )
     for g in report.groups:
         text = f"{g.group.replace('_', ' ')}: {g.engaged} of {g.actors} engaged"
         if g.share_invited is not None:
@@ -614,5 +624,16 @@ def fairness_page(
             "caller": caller,
             "report": report,
             "charts": fairness_charts(report),
+            "steward": caller.has_role(network.id, "steward"),
         },
     )
+
+
+@router.post("/n/{slug}/fairness/weight")
+def fairness_weight_form(
+    slug: str, db: DB, caller: CurrentCaller, weight: Annotated[float, Form()]
+) -> Response:
+    """Stewards set the network's default weight of fairness in proposals."""
+    network = get_network(db, caller, slug)
+    fairness.set_weight(db, caller, network, _model(FairnessWeightIn, {"weight": weight}))
+    return _back(f"/n/{network.slug}/fairness#weight")

@@ -23,10 +23,10 @@ from ...schemas.directory import ActorOut, ActorPatch
 from ...services import directory
 from ...services.networks import list_capabilities
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 SECTORS = [s.value for s in SECTOR_CHOICES]
 AUDIENCES = [
