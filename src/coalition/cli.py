@@ -23,6 +23,7 @@ from .commands import (
     formation,
     interdependence,
     invitations,
+    networks,
     outcomes,
     together,
 )
@@ -235,6 +236,9 @@ def actors_search(
     region: str | None = None,
     language: str | None = None,
     min_free_hours: float | None = None,
+    min_completeness: Annotated[
+        int | None, typer.Option(help="Onboarding checklist done, at least (percent).")
+    ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -258,6 +262,7 @@ def actors_search(
                 "region": region,
                 "language": language,
                 "min_free_hours": min_free_hours,
+                "min_completeness": min_completeness,
                 "limit": limit,
             }
         )
@@ -294,6 +299,7 @@ for area in (
     formation,
     interdependence,
     invitations,
+    networks,
     outcomes,
     together,
 ):

@@ -211,3 +211,38 @@ class DecisionStatus(StrEnum):
 
 # Score decisions: each option gets 0..SCORE_MAX.
 SCORE_MAX = 5
+
+
+class NetworkVisibility(StrEnum):
+    """Who may find a network: listed for all, reachable by its address only, or members only."""
+
+    public = "public"
+    unlisted = "unlisted"
+    private = "private"
+
+
+class JoinPolicy(StrEnum):
+    """How a person becomes a member: at once, by a steward's approval, or by invitation only."""
+
+    open = "open"
+    approval = "approval"
+    invitation = "invitation"
+
+
+# The audience of each profile field a new member starts with, unless their network's
+# stewards chose other defaults ("profile" is the profile itself; the rest are its fields).
+PROFILE_PRIVACY_DEFAULTS: dict[str, Visibility] = {
+    "profile": Visibility.network,
+    **{field.value: audience for field, audience in PRIVACY_DEFAULTS.items()},
+}
+
+
+class OnboardingStep(StrEnum):
+    """A new member's first steps, in the order the checklist shows them."""
+
+    profile = "profile"
+    capabilities = "capabilities"
+    purposes = "purposes"
+    availability = "availability"
+    privacy = "privacy"
+    opportunity = "opportunity"

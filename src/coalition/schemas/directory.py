@@ -133,6 +133,8 @@ class ActorSearch(StrictModel):
     region: RegionName | None = None
     language: Annotated[str, Field(max_length=16)] | None = None
     min_free_hours: Hours | None = None
+    # Share of the onboarding checklist done, as far as the caller may see (services.onboarding).
+    min_completeness: int | None = Field(default=None, ge=0, le=100)
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=MAX_COUNT)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel, Timestamp
+from .common import Id, OutModel, StrictModel, Timestamp
 
 ThreadVisibilityName = Literal["team", "network"]
 DecisionKindName = Literal["consent", "choose", "rank", "score"]
@@ -16,7 +16,7 @@ DecisionStatusName = Literal["open", "passed", "not_passed", "blocked", "withdra
 Body = Annotated[str, Field(min_length=1, max_length=20_000)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(max_length=2_000)]
-AssetIds = Annotated[list[int], Field(max_length=10)]
+AssetIds = Annotated[list[Id], Field(max_length=10)]
 
 
 class PostIn(StrictModel):
@@ -86,7 +86,7 @@ class DecisionIn(StrictModel):
     visibility: ThreadVisibilityName = "team"
     secret_votes: bool = False
     closes_in_hours: Annotated[float, Field(gt=0, le=24 * 365)] = 72.0
-    amends_id: int | None = None
+    amends_id: Id | None = None
 
 
 class VoteIn(StrictModel):
@@ -95,7 +95,7 @@ class VoteIn(StrictModel):
     ranking: Annotated[list[Annotated[int, Field(ge=0, le=19)]], Field(max_length=20)] = []
     scores: Annotated[list[Annotated[int, Field(ge=0, le=5)]], Field(max_length=20)] = []
     reason: Reason = ""
-    actor_id: int | None = None
+    actor_id: Id | None = None
 
 
 class CloseIn(StrictModel):
@@ -147,7 +147,7 @@ class DecisionOut(OutModel):
     closed_at: Timestamp | None = None
     outcome: str = ""
     outcome_html: str = ""
-    amends_id: int | None = None
+    amends_id: Id | None = None
     amended_by_id: int | None = None
     tally: TallyOut
     votes: list[VoteOut] = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
+from ..domain import NetworkVisibility
 from ..errors import Forbidden, Unauthorized
 from ..store.tables import Actor, Network
 
@@ -76,11 +77,34 @@ def readable_networks(caller: Caller) -> ColumnElement[bool]:
     return Network.id.in_(list(caller.roles)) if caller.roles else false()
 
 
-def readable_actors(caller: Caller) -> ColumnElement[bool]:
-    """Actors whose profile the caller may see: public ones, their networks' ones, their own."""
+def findable_networks(caller: Caller) -> ColumnElement[bool]:
+    """Networks the caller may know exist: every one not private, and their own.
+
+    A private network is, to anyone outside it, exactly like a network that does not exist.
+    """
     if caller.system:
         return true()
-    clauses: list[ColumnElement[bool]] = [Actor.visibility == "public"]
+    open_ = Network.visibility != NetworkVisibility.private.value
+    return or_(open_, Network.id.in_(list(caller.roles))) if caller.roles else open_
+
+
+def listed_networks(caller: Caller) -> ColumnElement[bool]:
+    """Networks shown in lists (the directory of networks): public ones, and the caller's."""
+    if caller.system:
+        return true()
+    public = Network.visibility == NetworkVisibility.public.value
+    return or_(public, Network.id.in_(list(caller.roles))) if caller.roles else public
+
+
+def readable_actors(caller: Caller) -> ColumnElement[bool]:
+    """Actors whose profile the caller may see: public ones (outside private networks), their
+    networks' ones, their own."""
+    if caller.system:
+        return true()
+    not_private = select(Network.id).where(Network.visibility != NetworkVisibility.private.value)
+    clauses: list[ColumnElement[bool]] = [
+        (Actor.visibility == "public") & Actor.network_id.in_(not_private)
+    ]
     if caller.roles:
         clauses.append(Actor.network_id.in_(list(caller.roles)) & (Actor.visibility != "private"))
     if caller.actor_ids:

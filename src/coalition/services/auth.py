@@ -229,8 +229,11 @@ def register(db: Session, caller: Caller, data: RegisterIn, base_url: str) -> Ac
     if invite is not None:
         _use_invite(db, account, invite)
     elif data.network:
-        network = _network(db, data.network)
-        _new_join_request(
+        from .joining import join_account
+        from .networks import get_network
+
+        network = get_network(db, caller, data.network)
+        join_account(
             db, account, network, JoinIn(message=data.message, kind=data.kind, sector=data.sector)
         )
     return account
@@ -713,6 +716,9 @@ def _new_profile(db: Session, network: Network, name: str, kind: str, sector: st
         anonymised=0,
         joined_on=clock.today(),
     )
+    from .network_settings import apply_default_privacy
+
+    apply_default_privacy(network, actor)
     db.add(actor)
     db.flush()
     bump_version(db, network.id)

@@ -340,6 +340,10 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
             Actor.capacity_hours - Actor.committed_hours >= query.min_free_hours,
             field_visible_clause(caller, Actor.capacity_visibility),
         )
+    if query.min_completeness is not None:
+        from .onboarding import completeness
+
+        stmt = stmt.where(completeness(caller) >= query.min_completeness)
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.scalars(
         stmt.order_by(Actor.name, Actor.id).limit(query.limit).offset(query.offset)

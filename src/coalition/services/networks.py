@@ -8,13 +8,20 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, NotFound, Unauthorized
 from ..schemas.directory import CapabilityIn, NetworkIn
 from ..store.tables import Capability, Network
-from .access import Caller, readable_networks, require_role
+from .access import (
+    Caller,
+    findable_networks,
+    listed_networks,
+    readable_networks,
+    require_role,
+)
 from .auth import on_network_created
 
 
 def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = True) -> Network:
-    """The network called ``slug``; its name is public, its content is scoped elsewhere."""
-    stmt = select(Network).where(Network.slug == slug)
+    """The network called ``slug``; its name is public unless the network is private (then
+    only its members find it), its content is scoped elsewhere."""
+    stmt = select(Network).where(Network.slug == slug, findable_networks(caller))
     if not public_ok:
         stmt = stmt.where(readable_networks(caller))
     network = db.scalars(stmt).first()
@@ -24,7 +31,8 @@ def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = Tru
 
 
 def list_networks(db: Session, caller: Caller) -> list[Network]:
-    return list(db.scalars(select(Network).order_by(Network.slug)))
+    """Public networks and the caller's own (unlisted ones are reached by their address)."""
+    return list(db.scalars(select(Network).where(listed_networks(caller)).order_by(Network.slug)))
 
 
 def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:

@@ -62,6 +62,14 @@ class Network(Base):
     data_version: Mapped[int] = mapped_column(Integer, default=0)
     # The stewards' default weight of fairness in formation; None: the platform's default.
     fairness_weight: Mapped[float | None] = mapped_column(Float, default=None)
+    # Settings its stewards keep (see services.network_settings and domain.NetworkVisibility,
+    # domain.JoinPolicy); the logo lives in tables_networks.NetworkLogo.
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    join_policy: Mapped[str] = mapped_column(String(20), default="approval")
+    welcome_text: Mapped[str] = mapped_column(Text, default="")
+    # {field: audience} for new members' profiles; missing fields keep the domain's defaults.
+    default_privacy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Capability(Base):

@@ -27,11 +27,13 @@ from .api import formation as formation_api
 from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
 from .api import invitations as invitations_api
+from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
 from .api import ties as ties_api
 from .api import together as together_api
-from .extensions import busy, openapi, security
+from .api import vocabulary as vocabulary_api
+from .extensions import busy, openapi, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
@@ -40,9 +42,11 @@ from .pages import formation as formation_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
+from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
 from .pages import together as together_pages
+from .pages import vocabulary as vocabulary_pages
 
 HERE = Path(__file__).parent
 
@@ -55,10 +59,12 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiatives_api.router,
     interdependence_api.router,
     invitations_api.router,
+    network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
     ties_api.router,
     together_api.router,
+    vocabulary_api.router,
     auth_pages.router,
     decisions_pages.router,
     deliberation_pages.router,
@@ -67,9 +73,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiative_form_pages.router,
     interdependence_pages.router,
     invitations_pages.router,
+    networks_pages.router,
     outcomes_pages.router,
     profile_pages.router,
     together_pages.router,
+    vocabulary_pages.router,
 )
 
 
@@ -99,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     busy.install(app)
     openapi.install(app)
     security.install(app)
+    together.install(app)
     input_guard.install(app)
     return app
 

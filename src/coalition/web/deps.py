@@ -36,6 +36,9 @@ def get_db(request: Request) -> Iterator[Session]:
         settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
     )
     session = make()
+    # Kept for what a page's chrome reads with the request's own session (the unread count):
+    # a second session would wait on this one's write lock under SQLite's immediate transactions.
+    request.state.db = session
     try:
         yield session
         session.commit()  # work done after the endpoint (rare: a lazy load while rendering)
@@ -43,6 +46,8 @@ def get_db(request: Request) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        # An error page rendered after this point must not open a new transaction on it.
+        request.state.db = None
         session.close()
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import Conflict, Invalid
 from ...schemas.directory import NetworkIn
+from ...schemas.networks import NetworkSettingsPatch
 from ...store.tables import Network
 from ..safe_input import MAX_BLOB_CHARS, check_tree
 from .areas import AREAS
@@ -72,6 +73,8 @@ _FIELDS: dict[str, Any] = {
     "format": (Literal["coalition-bundle"], ...),
     "version": (Literal[1], ...),
     "network": (NetworkIn, ...),
+    # Who may find and join the network (services.network_settings); absent in older bundles.
+    "settings": (NetworkSettingsPatch | None, None),
     **{s.name: (GenericAlias(list, (row_schema(s),)), []) for s in SECTIONS},
 }
 # The whole document, validated in one pass (pydantic-core) for speed at 100k actors.
@@ -102,6 +105,9 @@ def export_bundle(
             "fairness_weight": network.fairness_weight,
         },
     }
+    settings = _settings_record(network)
+    if settings != _DEFAULT_SETTINGS:  # a network left as created exports as before
+        out["settings"] = settings
     for section in SECTIONS:
         out[section.name] = export_section(section, ctx)
     return out
@@ -142,7 +148,7 @@ def check_bundle(data: Any) -> tuple[dict[str, list[Any]], list[BundleProblem]]:
     except ValidationError as exc:
         problems = [BundleProblem(_where(tuple(err["loc"])), err["msg"]) for err in exc.errors()]
         return {}, problems + _raw_reference_problems(text)
-    parsed: dict[str, list[Any]] = {"network": [bundle.network]}
+    parsed: dict[str, list[Any]] = {"network": [bundle.network], "settings": [bundle.settings]}
     for section in SECTIONS:
         rows = getattr(bundle, section.name)
         parsed[section.name] = [r.model_dump() if isinstance(r, BaseModel) else r for r in rows]
@@ -230,9 +236,42 @@ def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network
             fairness_weight=net_in.fairness_weight,
             data_version=1,
         )
+        _apply_settings(network, parsed["settings"][0])
         db.add(network)
         db.flush()
         ctx = Importing(db, network.id, now(), numbered=_named(parsed))
         for section in SECTIONS:  # parents before the rows that name them
             load_rows(section, Batch(parsed[section.name]), ctx)
     return network
+
+
+_DEFAULT_SETTINGS = {
+    "purpose": "",
+    "visibility": "public",
+    "join_policy": "approval",
+    "welcome_text": "",
+    "default_privacy": {},
+}
+
+
+def _settings_record(network: Network) -> dict[str, Any]:
+    """A network's settings as the bundle carries them (the logo stays out: it is a file)."""
+    return {
+        "purpose": network.purpose,
+        "visibility": network.visibility,
+        "join_policy": network.join_policy,
+        "welcome_text": network.welcome_text,
+        "default_privacy": dict(sorted((network.default_privacy or {}).items())),
+    }
+
+
+def _apply_settings(network: Network, settings: NetworkSettingsPatch | None) -> None:
+    if settings is None:
+        return
+    network.purpose = settings.purpose or ""
+    network.welcome_text = settings.welcome_text or ""
+    if settings.visibility is not None:
+        network.visibility = settings.visibility.value
+    if settings.join_policy is not None:
+        network.join_policy = settings.join_policy.value
+    network.default_privacy = {k: v.value for k, v in (settings.default_privacy or {}).items()}

@@ -31,6 +31,7 @@ def search_actors(
     region: RegionName | None = None,
     language: str | None = None,
     min_free_hours: float | None = Query(None, ge=0, le=168),
+    min_completeness: int | None = Query(None, ge=0, le=100),
     limit: int = Query(50, ge=1, le=500),
     offset: QueryCount = 0,
 ) -> Any:
@@ -45,6 +46,7 @@ def search_actors(
         region=region,
         language=language,
         min_free_hours=min_free_hours,
+        min_completeness=min_completeness,
         limit=limit,
         offset=offset,
     )

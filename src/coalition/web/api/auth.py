@@ -35,6 +35,7 @@ from ...schemas.auth import (
     TokenOut,
 )
 from ...services import auth as service
+from ...services import joining
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
@@ -201,7 +202,9 @@ def remove_member(slug: str, account_id: PathId, db: DB, caller: CurrentCaller) 
 
 @router.post("/api/networks/{slug}/join", response_model=JoinRequestOut, status_code=201)
 def request_to_join(slug: str, data: JoinIn, db: DB, caller: CurrentCaller) -> Any:
-    return service.request_to_join(db, caller, get_network(db, caller, slug), data)
+    """Join by the network's policy: a member at once (open), a request that waits for a
+    steward (approval), or 403 (invitation only)."""
+    return joining.join(db, caller, get_network(db, caller, slug), data)
 
 
 @router.get("/api/networks/{slug}/join-requests", response_model=list[JoinRequestOut])
@@ -213,20 +216,24 @@ def list_join_requests(slug: str, db: DB, caller: CurrentCaller) -> Any:
     "/api/networks/{slug}/join-requests/{request_id}/approve", response_model=JoinRequestOut
 )
 def approve_join_request(
-    slug: str, request_id: PathId, data: DecisionIn, db: DB, caller: CurrentCaller
+    slug: str, request_id: PathId, data: DecisionIn, request: Request, db: DB, caller: CurrentCaller
 ) -> Any:
     network = get_network(db, caller, slug)
-    return service.decide_join_request(
-        db, caller, network, request_id, approve=True, role=data.role
+    base_url = request.app.state.settings.base_url
+    return joining.decide(
+        db, caller, network, request_id, approve=True, role=data.role, base_url=base_url
     )
 
 
 @router.post(
     "/api/networks/{slug}/join-requests/{request_id}/decline", response_model=JoinRequestOut
 )
-def decline_join_request(slug: str, request_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+def decline_join_request(
+    slug: str, request_id: PathId, request: Request, db: DB, caller: CurrentCaller
+) -> Any:
     network = get_network(db, caller, slug)
-    return service.decide_join_request(db, caller, network, request_id, approve=False)
+    base_url = request.app.state.settings.base_url
+    return joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
 
 
 @router.get("/api/networks/{slug}/invites", response_model=list[NetworkInviteOut])

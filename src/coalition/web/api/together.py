@@ -21,12 +21,13 @@ from ...schemas.together import (
 )
 from ...services import decisions, threads
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
 router = APIRouter(tags=["together"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/initiatives/{initiative_id}/threads", response_model=list[ThreadOut])
-def list_threads(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def list_threads(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """The initiative's threads the caller may read (team threads: its team only)."""
     return threads.list_threads(db, caller, initiative_id)
 
@@ -34,31 +35,31 @@ def list_threads(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
 @router.post(
     "/api/initiatives/{initiative_id}/threads", response_model=ThreadDetailOut, status_code=201
 )
-def start_thread(initiative_id: int, data: ThreadIn, db: DB, caller: CurrentCaller) -> Any:
+def start_thread(initiative_id: PathId, data: ThreadIn, db: DB, caller: CurrentCaller) -> Any:
     """Open a thread (team or network) with its first post; a team member or the convenor."""
     return threads.start_thread(db, caller, initiative_id, data)
 
 
 @router.get("/api/threads/{thread_id}", response_model=ThreadDetailOut)
-def get_thread(thread_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_thread(thread_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """A thread and its posts (Markdown and its safe HTML); marks it read."""
     return threads.get_thread(db, caller, thread_id)
 
 
 @router.post("/api/threads/{thread_id}/posts", response_model=PostOut, status_code=201)
-def reply(thread_id: int, data: PostIn, db: DB, caller: CurrentCaller) -> Any:
+def reply(thread_id: PathId, data: PostIn, db: DB, caller: CurrentCaller) -> Any:
     """Reply; ``@[Full Name]`` notifies that member when they may read the thread."""
     return threads.reply(db, caller, thread_id, data)
 
 
 @router.patch("/api/posts/{post_id}", response_model=PostOut)
-def edit_post(post_id: int, data: PostEditIn, db: DB, caller: CurrentCaller) -> Any:
+def edit_post(post_id: PathId, data: PostEditIn, db: DB, caller: CurrentCaller) -> Any:
     """Edit one's own post; the earlier text stays in its history."""
     return threads.edit_post(db, caller, post_id, data)
 
 
 @router.get("/api/posts/{post_id}/history", response_model=list[PostEditOut])
-def post_history(post_id: int, db: DB, caller: CurrentCaller) -> Any:
+def post_history(post_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return threads.post_history(db, caller, post_id)
 
 
@@ -75,7 +76,7 @@ def unread(db: DB, caller: CurrentCaller) -> dict[str, int]:
 
 
 @router.get("/api/initiatives/{initiative_id}/decisions", response_model=list[DecisionOut])
-def initiative_decisions(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def initiative_decisions(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return decisions.list_decisions(db, caller, initiative_id=initiative_id)
 
 
@@ -83,7 +84,7 @@ def initiative_decisions(initiative_id: int, db: DB, caller: CurrentCaller) -> A
     "/api/initiatives/{initiative_id}/decisions", response_model=DecisionOut, status_code=201
 )
 def propose_on_initiative(
-    initiative_id: int, data: DecisionIn, db: DB, caller: CurrentCaller
+    initiative_id: PathId, data: DecisionIn, db: DB, caller: CurrentCaller
 ) -> Any:
     """Propose a decision to the initiative's team (consent, choose, rank or score)."""
     return decisions.propose(db, caller, data, initiative_id=initiative_id)
@@ -101,18 +102,18 @@ def propose_on_network(slug: str, data: DecisionIn, db: DB, caller: CurrentCalle
 
 
 @router.get("/api/decisions/{decision_id}", response_model=DecisionOut)
-def get_decision(decision_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_decision(decision_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Tally, blocks, votes (unless secret), who has not voted yet, and the decision log."""
     return decisions.get_decision(db, caller, decision_id)
 
 
 @router.post("/api/decisions/{decision_id}/votes", response_model=DecisionOut)
-def vote(decision_id: int, data: VoteIn, db: DB, caller: CurrentCaller) -> Any:
+def vote(decision_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> Any:
     """Cast or change one's vote; a block needs its reason."""
     return decisions.vote(db, caller, decision_id, data)
 
 
 @router.post("/api/decisions/{decision_id}/close", response_model=DecisionOut)
-def close(decision_id: int, data: CloseIn, db: DB, caller: CurrentCaller) -> Any:
+def close(decision_id: PathId, data: CloseIn, db: DB, caller: CurrentCaller) -> Any:
     """The proposer closes it (or it closed at its time) and writes the outcome statement."""
     return decisions.close(db, caller, decision_id, data)

@@ -35,6 +35,7 @@ from starlette.datastructures import MutableHeaders
 from ...errors import Forbidden, Unauthorized
 from ...services import auth as auth_service
 from ...services.access import Caller
+from ...services.network_settings import my_networks
 from ...store.tables_auth import Account
 
 SESSION_COOKIE = "coalition_session"
@@ -93,6 +94,8 @@ def resolve_caller(request: Request, db: Session) -> Caller:
             select(Account.display_name).where(Account.id == caller.account_id)
         )
     request.state.caller = caller
+    # The navigation offers the caller's own networks, and never falls back to another one.
+    request.state.my_networks = my_networks(db, caller)
     return caller
 
 

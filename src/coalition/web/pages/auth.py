@@ -27,7 +27,7 @@ from ...schemas.auth import (
 )
 from ...schemas.directory import ActorPatch
 from ...services import auth as service
-from ...services import directory
+from ...services import directory, joining
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -158,9 +158,14 @@ def _register_context(
 
 @router.get("/register", response_class=HTMLResponse)
 def register_page(
-    request: Request, db: DB, caller: CurrentCaller, invite: str | None = None
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    invite: str | None = None,
+    network: str | None = None,
 ) -> Response:
-    context = _register_context(request, db, caller, invite)
+    # ``network``: the Join button of a network's page sends people here to open an account.
+    context = _register_context(request, db, caller, invite, form={"network": network})
     return render(request, "auth/register.html", context, 401 if context["invite_error"] else 200)
 
 
@@ -196,7 +201,8 @@ def register_submit(
     except CoalitionError as exc:
         errors, status = [exc.message], exc.status
     else:
-        return _signed_in_redirect(request, db, account, "/account")
+        target = f"/n/{data.network}" if data.network else "/account"
+        return _signed_in_redirect(request, db, account, target)
     shown = {k: v for k, v in form.items() if k != "password"}
     context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
     return render(request, "auth/register.html", context, status)
@@ -228,7 +234,11 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
         },
         "tokens": service.list_tokens(db, caller),
         "join_requests": service.my_join_requests(db, caller),
-        "joinable": [n for n in list_networks(db, caller) if n.slug not in member_of],
+        "joinable": [
+            n
+            for n in list_networks(db, caller)
+            if n.slug not in member_of and n.join_policy != "invitation"
+        ],
         "audiences": AUDIENCES,
         "private_fields": PRIVATE_FIELDS,
         "sectors": SECTORS,
@@ -357,7 +367,7 @@ def account_join(
         return _to_login(request)
     try:
         data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
-        service.request_to_join(db, caller, get_network(db, caller, network), data)
+        joining.join(db, caller, get_network(db, caller, network), data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
     return _see_other("/account")
@@ -493,7 +503,8 @@ def members_approve(
 ) -> Response:
     network = get_network(db, caller, slug)
     data = _valid(DecisionIn, {"role": role})
-    service.decide_join_request(db, caller, network, request_id, approve=True, role=data.role)
+    base_url = request.app.state.settings.base_url
+    joining.decide(db, caller, network, request_id, approve=True, role=data.role, base_url=base_url)
     return _see_other(f"/n/{slug}/members")
 
 
@@ -502,7 +513,8 @@ def members_decline(
     request: Request, slug: str, request_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
-    service.decide_join_request(db, caller, network, request_id, approve=False)
+    base_url = request.app.state.settings.base_url
+    joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
     return _see_other(f"/n/{slug}/members")
 
 

@@ -16,6 +16,7 @@ from ...services import decisions
 from ...services.access import Caller
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, form_id, form_int
 from .together import _act, _form, _initiative_page, _signed_out, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -43,14 +44,14 @@ def _proposal(f: dict[str, Any]) -> DecisionIn:
             "visibility": f.get("visibility", "team"),
             "secret_votes": f.get("secret_votes") == "1",
             "closes_in_hours": _hours(f.get("closes_in_hours")),
-            "amends_id": int(amends) if amends.isdigit() else None,
+            "amends_id": form_id(amends),
         }
     )
 
 
 @router.post("/initiatives/{initiative_id}/decisions")
 async def propose_on_initiative(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
@@ -107,8 +108,13 @@ def _decision_page(
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
-def decision_page(request: Request, decision_id: int, db: DB, caller: CurrentCaller) -> Response:
+def decision_page(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _signed_out(request, caller) or _decision_page(request, db, caller, decision_id, [], 200)
+
+
+def _small(text: str) -> bool:
+    """A small whole number typed in a form (ASCII digits only: "²" is a digit to Python)."""
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def _ballot(f: dict[str, Any], n: int) -> dict[str, Any]:
@@ -116,25 +122,25 @@ def _ballot(f: dict[str, Any], n: int) -> dict[str, Any]:
     data: dict[str, Any] = {"reason": str(f.get("reason", ""))}
     if f.get("position"):
         data["position"] = f["position"]
-    if str(f.get("choice", "")).isdigit():
-        data["choice"] = int(f["choice"])
+    if str(f.get("choice", "")).strip():
+        data["choice"] = form_int(str(f["choice"]))
     places = {i: str(f.get(f"place_{i}", "")).strip() for i in range(n)}
     if any(places.values()):
-        if not all(p.isdigit() for p in places.values() if p):
+        if not all(_small(p) for p in places.values() if p):
             raise Invalid("places are numbers", field="ranking")
         data["ranking"] = [
             i for i, p in sorted(places.items(), key=lambda kv: (int(kv[1] or 99), kv[0])) if p
         ]
     scores = [str(f.get(f"score_{i}", "")).strip() for i in range(n)]
     if any(scores):
-        if not all(s.isdigit() for s in scores):
+        if not all(_small(s) for s in scores):
             raise Invalid("give every option a score from 0 to 5", field="scores")
         data["scores"] = [int(s) for s in scores]
     return data
 
 
 @router.post("/decisions/{decision_id}/vote")
-async def vote(request: Request, decision_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
@@ -152,7 +158,7 @@ async def vote(request: Request, decision_id: int, db: DB, caller: CurrentCaller
 
 
 @router.post("/decisions/{decision_id}/close")
-async def close(request: Request, decision_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     f = await _form(request)

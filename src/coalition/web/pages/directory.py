@@ -39,7 +39,7 @@ def _search_query(params: dict[str, str], page: int) -> ActorSearch:
     }
     if "capability" in given:
         data["capability"] = [given["capability"]]
-    for name, kind in (("min_level", int), ("min_free_hours", float)):
+    for name, kind in (("min_level", int), ("min_free_hours", float), ("min_completeness", int)):
         if name in given:
             try:
                 data[name] = kind(given[name])
@@ -66,6 +66,7 @@ def directory_page(
     timezone: str = "",
     language: str = "",
     min_free_hours: str = "",
+    min_completeness: str = "",
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     network = get_network(db, caller, slug)
@@ -80,6 +81,7 @@ def directory_page(
         "timezone": timezone,
         "language": language,
         "min_free_hours": min_free_hours,
+        "min_completeness": min_completeness,
     }
     errors: list[str] = []
     try:

@@ -22,6 +22,7 @@ from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -86,7 +87,7 @@ async def _form(request: Request) -> dict[str, Any]:
 def _ids(text: Any) -> list[int]:
     """Asset ids typed as "12, 15"; anything else is refused with the field named."""
     parts = [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() and len(p) <= 10 for p in parts):
         raise Invalid("attachments are asset numbers separated by commas", field="asset_ids")
     return [int(p) for p in parts]
 
@@ -111,21 +112,21 @@ def _initiative_page(
 
 @router.get("/initiatives/{initiative_id}/threads", response_class=HTMLResponse)
 def initiative_threads(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     return _initiative_page(request, db, caller, initiative_id, [], 200)
 
 
 @router.get("/initiatives/{initiative_id}/decisions", response_class=HTMLResponse)
 def initiative_decisions(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     return _initiative_page(request, db, caller, initiative_id, [], 200)
 
 
 @router.post("/initiatives/{initiative_id}/threads")
 async def start_thread(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
@@ -163,12 +164,12 @@ def _thread_page(
 
 
 @router.get("/threads/{thread_id}", response_class=HTMLResponse)
-def thread_page(request: Request, thread_id: int, db: DB, caller: CurrentCaller) -> Response:
+def thread_page(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _signed_out(request, caller) or _thread_page(request, db, caller, thread_id, [], 200)
 
 
 @router.post("/threads/{thread_id}/posts")
-async def reply(request: Request, thread_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def reply(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
@@ -197,12 +198,12 @@ def _edit_page(
 
 
 @router.get("/posts/{post_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, post_id: int, db: DB, caller: CurrentCaller) -> Response:
+def edit_page(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _signed_out(request, caller) or _edit_page(request, db, caller, post_id, [], 200)
 
 
 @router.post("/posts/{post_id}/edit")
-async def edit_post(request: Request, post_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     f = await _form(request)

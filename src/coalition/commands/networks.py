@@ -1,0 +1,361 @@
+"""CLI of networks (``coalition networks …``): create, list, settings, logo, requests to join,
+onboarding; and of their vocabulary (``coalition vocabulary …``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+networks_app = typer.Typer(
+    help="Networks: create them, their settings and logo, requests to join.",
+    no_args_is_help=True,
+)
+
+
+def _cli() -> Any:
+    from .. import cli
+
+    return cli
+
+
+def _privacy(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, audience = pair.partition("=")
+        if not sep:
+            raise _cli().fail(f"--privacy takes FIELD=AUDIENCE, such as contact=private: {pair!r}")
+        out[field.strip()] = audience.strip()
+    return out
+
+
+def _print_settings(out: Any, as_json: bool) -> None:
+    cli = _cli()
+    if as_json:
+        cli.emit_json(out.model_dump(mode="json"))
+        return
+    table = Table(title=f"settings of '{out.slug}'", show_header=False)
+    for name in ("name", "purpose", "description", "visibility", "join_policy", "welcome_text"):
+        table.add_row(name, str(getattr(out, name)))
+    for field, audience in out.default_privacy.items():
+        table.add_row(f"new members' {field}", audience)
+    table.add_row("logo", out.logo_url or "none")
+    cli.console.print(table)
+
+
+@networks_app.command("list")
+def networks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every network on this server, with its visibility and join policy."""
+    from ..services.network_settings import directory_of_networks
+
+    cli = _cli()
+    items = cli.run_service(lambda db: directory_of_networks(db, cli.OPERATOR))
+    if as_json:
+        cli.emit_json([i.model_dump(mode="json") for i in items])
+        return
+    table = Table()
+    for column in ("slug", "name", "visibility", "join policy", "members", "profiles"):
+        table.add_column(column)
+    for i in items:
+        table.add_row(
+            i.slug,
+            i.name,
+            i.visibility,
+            i.join_policy,
+            str(i.counts.members),
+            str(i.counts.actors),
+        )
+    cli.console.print(table)
+
+
+@networks_app.command("create")
+def networks_create(
+    slug: str,
+    name: str,
+    purpose: str = "",
+    visibility: str = "public",
+    join_policy: Annotated[str, typer.Option("--join-policy")] = "approval",
+    steward: Annotated[
+        str | None, typer.Option(help="E-mail of an existing account to make its first steward.")
+    ] = None,
+) -> None:
+    """Open a new network (on a fresh install too); optionally name its first steward."""
+    from pydantic import ValidationError
+
+    from ..schemas.directory import NetworkIn
+    from ..schemas.networks import NetworkSettingsPatch
+    from ..services import auth, network_settings, networks
+    from .auth import _find_account
+
+    cli = _cli()
+    try:
+        data = NetworkIn(slug=slug, name=name)
+        patch = NetworkSettingsPatch.model_validate(
+            {"purpose": purpose, "visibility": visibility, "join_policy": join_policy}
+        )
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+    def create(db: Session) -> Any:
+        network = networks.create_network(db, cli.OPERATOR, data)
+        if steward:
+            auth.add_membership(db, _find_account(db, steward).id, network.id, "steward")
+        return network_settings.update_settings(db, cli.OPERATOR, network, patch)
+
+    _print_settings(cli.run_service(create), as_json=False)
+
+
+@networks_app.command("settings")
+def networks_settings(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    name: str | None = None,
+    purpose: str | None = None,
+    description: str | None = None,
+    visibility: Annotated[str | None, typer.Option(help="public, unlisted or private")] = None,
+    join_policy: Annotated[
+        str | None, typer.Option("--join-policy", help="open, approval or invitation")
+    ] = None,
+    welcome: Annotated[str | None, typer.Option(help="The welcome text of new members.")] = None,
+    privacy: Annotated[
+        list[str] | None,
+        typer.Option(help="FIELD=AUDIENCE for new members' profiles, e.g. contact=private."),
+    ] = None,
+    logo: Annotated[Path | None, typer.Option(help="An image file to use as the logo.")] = None,
+    no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show a network's settings, changing those given first."""
+    from pydantic import ValidationError
+
+    from ..schemas.networks import NetworkSettingsPatch
+    from ..services import network_settings
+    from ..services.networks import get_network
+
+    cli = _cli()
+    given = {
+        "name": name,
+        "purpose": purpose,
+        "description": description,
+        "visibility": visibility,
+        "join_policy": join_policy,
+        "welcome_text": welcome,
+        "default_privacy": _privacy(privacy),
+    }
+    try:
+        patch = NetworkSettingsPatch.model_validate(
+            {k: v for k, v in given.items() if v is not None}
+        )
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+    image = None
+    if logo is not None:
+        try:
+            image = logo.read_bytes()
+        except OSError as exc:
+            raise cli.fail(f"{logo}: {exc.strerror or exc}") from None
+
+    def apply(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        out = network_settings.update_settings(db, cli.OPERATOR, found, patch)
+        if image is not None:
+            out = network_settings.set_logo(db, cli.OPERATOR, found, image)
+        if no_logo:
+            out = network_settings.remove_logo(db, cli.OPERATOR, found)
+        return out
+
+    _print_settings(cli.run_service(apply), as_json)
+
+
+@networks_app.command("requests")
+def networks_requests(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    approve: Annotated[list[int] | None, typer.Option(help="Admit this request (by id).")] = None,
+    decline: Annotated[list[int] | None, typer.Option(help="Decline this request.")] = None,
+) -> None:
+    """List the requests to join waiting for a decision; admit or decline some first."""
+    from ..services import auth, joining
+    from ..services.networks import get_network
+
+    cli = _cli()
+    base_url = cli.load_settings().base_url
+
+    def run(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        for request_id in approve or []:
+            joining.decide(db, cli.OPERATOR, found, request_id, approve=True, base_url=base_url)
+        for request_id in decline or []:
+            joining.decide(db, cli.OPERATOR, found, request_id, approve=False, base_url=base_url)
+        return auth.list_join_requests(db, cli.OPERATOR, found)
+
+    table = Table(title="requests to join waiting for a decision")
+    for column in ("id", "name", "e-mail", "as", "message", "since"):
+        table.add_column(column)
+    for r in cli.run_service(run):
+        table.add_row(
+            str(r.id),
+            r.display_name,
+            r.email or "",
+            f"{r.kind}, {r.sector}",
+            r.message,
+            str(r.created_at),
+        )
+    cli.console.print(table)
+
+
+@networks_app.command("onboarding")
+def networks_onboarding(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    below: Annotated[
+        int, typer.Option(min=0, max=101, help="Only profiles less complete than this (%).")
+    ] = 101,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """How far each profile of a network is through the onboarding checklist."""
+    from ..services.networks import get_network
+    from ..services.onboarding import network_completeness
+
+    cli = _cli()
+    rows = cli.run_service(
+        lambda db: network_completeness(db, get_network(db, cli.OPERATOR, network))
+    )
+    rows = [r for r in rows if r["completeness"] < below]
+    if as_json:
+        cli.emit_json(rows)
+        return
+    table = Table(title=f"{len(rows)} profile(s)")
+    for column in ("id", "name", "complete"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["actor_id"]), r["name"], f"{r['completeness']}%")
+    cli.console.print(table)
+
+
+vocabulary_app = typer.Typer(
+    help="A network's capability vocabulary: list, rename, describe, merge, retire.",
+    no_args_is_help=True,
+)
+
+
+def _term_id(db: Session, network: Any, term: str) -> int:
+    from ..errors import NotFound
+    from ..store.tables import Capability
+
+    found = db.scalar(
+        select(Capability.id).where(Capability.network_id == network.id, Capability.term == term)
+    )
+    if found is None:
+        raise NotFound(f"no capability '{term}' in network '{network.slug}'")
+    return int(found)
+
+
+@vocabulary_app.command("list")
+def vocabulary_list(
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Every term with how many profiles and role requirements use it."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+    terms = cli.run_service(
+        lambda db: vocabulary.vocabulary(db, cli.OPERATOR, get_network(db, cli.OPERATOR, network))
+    )
+    if as_json:
+        cli.emit_json([t.model_dump(mode="json") for t in terms])
+        return
+    table = Table(title=f"{len(terms)} term(s)")
+    for column in ("id", "term", "category", "profiles", "roles"):
+        table.add_column(column)
+    for t in terms:
+        table.add_row(str(t.id), t.term, t.category, str(t.actors), str(t.requirements))
+    cli.console.print(table)
+
+
+@vocabulary_app.command("edit")
+def vocabulary_edit(
+    term: str,
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+    rename: Annotated[str | None, typer.Option(help="The new name of the term.")] = None,
+    description: str | None = None,
+    esco_uri: Annotated[str | None, typer.Option("--esco-uri")] = None,
+) -> None:
+    """Rename or describe a term."""
+    from pydantic import ValidationError
+
+    from ..schemas.networks import CapabilityPatch
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+    given = {"term": rename, "description": description, "esco_uri": esco_uri}
+    try:
+        patch = CapabilityPatch.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        raise cli.fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+    def run(db: Session) -> str:
+        found = get_network(db, cli.OPERATOR, network)
+        row = vocabulary.update_term(db, cli.OPERATOR, found, _term_id(db, found, term), patch)
+        return str(row.term)
+
+    cli.console.print(f"saved '{cli.run_service(run)}'")
+
+
+@vocabulary_app.command("merge")
+def vocabulary_merge(
+    term: str,
+    into: str,
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+) -> None:
+    """Fold TERM into INTO: every profile and role re-pointed, the best level kept."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+
+    def run(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        source, target = _term_id(db, found, term), _term_id(db, found, into)
+        return vocabulary.merge_terms(db, cli.OPERATOR, found, source, target)
+
+    out = cli.run_service(run)
+    cli.console.print(
+        f"merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
+        f"{out.actors_raised} raised, {out.requirements_moved} role requirement(s) re-pointed"
+    )
+
+
+@vocabulary_app.command("retire")
+def vocabulary_retire(
+    term: str, network: Annotated[str, typer.Option("--network", "-n")] = "demo"
+) -> None:
+    """Remove a term nobody uses (merge a term in use instead)."""
+    from ..services import vocabulary
+    from ..services.networks import get_network
+
+    cli = _cli()
+
+    def run(db: Session) -> None:
+        found = get_network(db, cli.OPERATOR, network)
+        vocabulary.retire_term(db, cli.OPERATOR, found, _term_id(db, found, term))
+
+    cli.run_service(run)
+    cli.console.print(f"retired '{term}'")
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(vocabulary_app, name="vocabulary")
+    app.add_typer(networks_app, name="networks")

@@ -1,0 +1,48 @@
+"""A network's capability vocabulary, kept by its stewards: list with use counts, rename,
+describe, merge, retire (adding a term is POST /api/networks/{slug}/capabilities)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from ...schemas.directory import CapabilityOut
+from ...schemas.networks import CapabilityPatch, MergeIn, MergeOut, VocabularyTermOut
+from ...services import vocabulary as service
+from ...services.networks import get_network
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
+
+router = APIRouter(tags=["networks"], route_class=CommitFirstRoute)
+
+
+@router.get("/api/networks/{slug}/vocabulary", response_model=list[VocabularyTermOut])
+def vocabulary(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """Every term with how many profiles and role requirements use it (stewards)."""
+    return service.vocabulary(db, caller, get_network(db, caller, slug))
+
+
+@router.patch("/api/networks/{slug}/capabilities/{capability_id}", response_model=CapabilityOut)
+def update_term(
+    slug: str, capability_id: PathId, data: CapabilityPatch, db: DB, caller: CurrentCaller
+) -> Any:
+    """Rename or describe a term; a name the vocabulary has already is a 409 (merge instead)."""
+    return service.update_term(db, caller, get_network(db, caller, slug), capability_id, data)
+
+
+@router.post("/api/networks/{slug}/capabilities/{capability_id}/merge", response_model=MergeOut)
+def merge_term(
+    slug: str, capability_id: PathId, data: MergeIn, db: DB, caller: CurrentCaller
+) -> Any:
+    """Fold this term into ``into``: every profile and role requirement re-pointed, the higher
+    level and the stricter minimum kept, this term removed; all or nothing."""
+    network = get_network(db, caller, slug)
+    return service.merge_terms(db, caller, network, capability_id, data.into)
+
+
+@router.delete("/api/networks/{slug}/capabilities/{capability_id}", status_code=204)
+def retire_term(slug: str, capability_id: PathId, db: DB, caller: CurrentCaller) -> Response:
+    """Retire a term nobody uses (a term in use is a 409: merge it instead)."""
+    service.retire_term(db, caller, get_network(db, caller, slug), capability_id)
+    return Response(status_code=204)

@@ -1,0 +1,154 @@
+"""The steward's vocabulary page: every capability term with its uses; add, rename, describe,
+merge and retire (the same services as web/api/vocabulary.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ...errors import CoalitionError
+from ...schemas.directory import CapabilityIn
+from ...schemas.networks import CapabilityPatch
+from ...services import vocabulary as service
+from ...services.access import Caller
+from ...services.networks import get_network
+from ...store.tables import Network
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, form_id
+from .directory import render
+
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _page(
+    request: Request, db: DB, caller: Caller, network: Network, status: int = 200, **extra: Any
+) -> Response:
+    context: dict[str, Any] = {
+        "caller": caller,
+        "network": network,
+        "terms": service.vocabulary(db, caller, network),
+        "errors": [],
+        "notice": "",
+    }
+    context.update(extra)
+    return render(request, "networks/vocabulary.html", context, status)
+
+
+def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Response:
+    """Run ``action(network)``; a problem re-renders the page with it, else back with a notice."""
+    network = get_network(db, caller, slug)
+    if caller.account_id is None and not caller.system:
+        return _see_other(f"/login?next=/n/{network.slug}/capabilities")
+    try:
+        notice = action(network)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+        db.rollback()
+        return _page(request, db, caller, network, 422, errors=errors)
+    except CoalitionError as exc:
+        if exc.status in (401, 403):
+            raise
+        db.rollback()
+        return _page(request, db, caller, network, exc.status, errors=[exc.message])
+    return _page(request, db, caller, network, notice=notice)
+
+
+@router.get("/n/{slug}/capabilities", response_class=HTMLResponse)
+def vocabulary_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
+    network = get_network(db, caller, slug)
+    if caller.account_id is None and not caller.system:
+        return _see_other(f"/login?next=/n/{network.slug}/capabilities")
+    return _page(request, db, caller, network)
+
+
+@router.post("/n/{slug}/capabilities", response_class=HTMLResponse)
+def vocabulary_add(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    term: str = Form(""),
+    category: str = Form(""),
+    description: str = Form(""),
+    esco_uri: str = Form(""),
+) -> Response:
+    def add(network: Network) -> str:
+        data = CapabilityIn.model_validate(
+            {
+                "term": term.strip(),
+                "category": category.strip(),
+                "description": description.strip(),
+                "esco_uri": esco_uri.strip() or None,
+            }
+        )
+        service.add_term(db, caller, network, data)
+        return f"Added '{data.term}'."
+
+    return _act(request, db, caller, slug, add)
+
+
+@router.post("/n/{slug}/capabilities/{capability_id}/edit", response_class=HTMLResponse)
+def vocabulary_edit(
+    request: Request,
+    slug: str,
+    capability_id: PathId,
+    db: DB,
+    caller: CurrentCaller,
+    term: str = Form(""),
+    description: str = Form(""),
+    esco_uri: str = Form(""),
+) -> Response:
+    def edit(network: Network) -> str:
+        data = CapabilityPatch.model_validate(
+            {"term": term.strip(), "description": description, "esco_uri": esco_uri.strip() or None}
+        )
+        row = service.update_term(db, caller, network, capability_id, data)
+        return f"Saved '{row.term}'."
+
+    return _act(request, db, caller, slug, edit)
+
+
+@router.post("/n/{slug}/capabilities/merge", response_class=HTMLResponse)
+def vocabulary_merge(
+    request: Request,
+    slug: str,
+    db: DB,
+    caller: CurrentCaller,
+    source: str = Form(""),
+    into: str = Form(""),
+) -> Response:
+    def merge(network: Network) -> str:
+        source_id, into_id = form_id(source), form_id(into)
+        if source_id is None or into_id is None:
+            from ...errors import Invalid
+
+            raise Invalid("choose the term to merge and the term to keep", field="source")
+        out = service.merge_terms(db, caller, network, source_id, into_id)
+        return (
+            f"Merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
+            f"{out.actors_raised} raised to a higher level, {out.requirements_moved} role "
+            "requirement(s) re-pointed."
+        )
+
+    return _act(request, db, caller, slug, merge)
+
+
+@router.post("/n/{slug}/capabilities/{capability_id}/retire", response_class=HTMLResponse)
+def vocabulary_retire(
+    request: Request, slug: str, capability_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    def retire(network: Network) -> str:
+        service.retire_term(db, caller, network, capability_id)
+        return "Retired the term."
+
+    return _act(request, db, caller, slug, retire)
