@@ -144,5 +144,5 @@ def test_a_post_cannot_inject_html_into_the_page(db: Session, settings: Settings
         f"/api/initiatives/{t.initiative_id}/threads", json={"title": "XSS", "body": body}
     )
     page = c["ben"].get(f"/threads/{r.json()['id']}").text
-    assert "<script>alert" not in page and "href=\"javascript" not in page
+    assert "<script>alert" not in page and 'href="javascript' not in page
     assert 'onclick="y()"' not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
