@@ -24,7 +24,7 @@ frontend:
 run: setup
 	$(BIN)/coalition db upgrade
 	$(BIN)/coalition demo --if-missing
-	$(BIN)/coalition serve --host 127.0.0.1 --port 8000
+	COALITION_DEVELOPMENT=$${COALITION_DEVELOPMENT:-1} $(BIN)/coalition serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -35,6 +35,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,12 @@ from coalition.engines.common_ground import (  # noqa: E402
     group_informed_consensus,
     replay,
 )
+from coalition.engines.common_ground.incremental import update_batches  # noqa: E402
+from coalition.engines.common_ground.stream import IMPORT_BATCH_MS  # noqa: E402
 from coalition.io.polis import read_polis_export  # noqa: E402
 
-BREXIT = ROOT.parent / "shared" / "data" / "polis" / "brexit-consensus"
+POLIS = Path(os.environ.get("COALITION_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polis"
+BREXIT = POLIS / "brexit-consensus"
 
 try:  # benchmark-only dependency
     warnings.filterwarnings("ignore")
@@ -239,6 +243,105 @@ def _compare_selection_with_reddwarf(matrix: VoteMatrix, ours: Any) -> dict[str,
     return {"repness_same_as_reddwarf": same_rep, "consensus_same_as_reddwarf": same_cons}
 
 
+# -- part 1b: every real conversation ----------------------------------------------------
+
+REPLAY_WINDOWS_S = (1, 60, 600)
+"""Batch windows of the replay measured (s): Polis's 1-second poll, a minute, ten minutes."""
+
+
+def conversation_log(folder: Path) -> dict[str, Any]:
+    """A Polis export as the vote log, the final matrix and Polis's own groups."""
+    export = read_polis_export(folder)
+    pids = sorted(
+        {v.participant_external_id for v in export.votes}
+        | {p.external_id for p in export.participants or ()}
+        | {s.author_external_id for s in export.statements}
+    )
+    sids = sorted(s.external_id for s in export.statements)
+    row = {pid: i for i, pid in enumerate(pids)}
+    col = {sid: j for j, sid in enumerate(sids)}
+    log = (
+        np.array([row[v.participant_external_id] for v in export.votes]),
+        np.array([col[v.statement_external_id] for v in export.votes]),
+        np.array([v.value for v in export.votes]),
+        np.array([v.timestamp_ms for v in export.votes]),
+    )
+    shape = {"n_participants": len(pids), "n_statements": len(sids)}
+    out_ = [col[s.external_id] for s in export.statements if s.moderation == -1]
+    meta = [col[s.external_id] for s in export.statements if s.is_meta]
+    groups = export.groups()
+    polis = np.array([-1 if groups.get(p) is None else groups[p] for p in pids])
+    return {"log": log, "shape": shape, "out": out_, "meta": meta, "polis": polis}
+
+
+def conversations_part(windows: tuple[int, ...], max_updates: int) -> dict[str, Any]:
+    """Replay (per batch window) vs from scratch, for every conversation in ../shared."""
+    results: dict[str, Any] = {}
+    for folder in sorted(p for p in POLIS.iterdir() if (p / "votes.csv").is_file()):
+        c = conversation_log(folder)
+        log, shape, polis = c["log"], c["shape"], c["polis"]
+        mods = {"moderated_out": c["out"], "meta": c["meta"]}
+        n_votes = int(log[0].size)
+        row: dict[str, Any] = {"votes": n_votes, **shape}
+        matrix = VoteMatrix.from_arrays(*log, **shape)
+        t, scratch = best_time(partial(analyze, matrix, **mods), 1)
+        row["scratch"] = {"s": t, "k": scratch.k, "ari": ari(polis, scratch.labels)}
+        for w in windows:
+            n_updates = int(update_batches(np.sort(log[3]), w * 1000.0).size)
+            if n_updates > max_updates:
+                row[f"replay_{w}s"] = {"skipped": f"{n_updates:,} updates"}
+                continue
+            cpu = time.process_time()
+            t, res = best_time(partial(replay, *log, **shape, **mods, batch_ms=w * 1000.0), 1)
+            row[f"replay_{w}s"] = {
+                "s": t,
+                "cpu_s": time.process_time() - cpu,
+                "votes_per_s": n_votes / t,
+                "updates": n_updates,
+                "k": res.k,
+                "ari": ari(polis, res.labels),
+            }
+        results[folder.name] = row
+    return results
+
+
+def conversation_lines(conv: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    lines: list[tuple[str, str, str, str]] = []
+    default = f"replay_{IMPORT_BATCH_MS // 1000}s"
+    for name, row in conv.items():
+        sc = row["scratch"]
+        lines.append(
+            (
+                f"{name[:28]} ({row['votes']:,} votes): from scratch",
+                f"ARI {sc['ari']:.3f} (k={sc['k']})",
+                "",
+                f"{sc['s']:.2f} s",
+            )
+        )
+        for key, r in row.items():
+            if not key.startswith("replay_"):
+                continue
+            label = f"  replay, {key[7:]} batches" + (" (import default)" if key == default else "")
+            if "skipped" in r:
+                lines.append((label, "not run", "", r["skipped"]))
+                continue
+            lines.append(
+                (
+                    label,
+                    f"ARI {r['ari']:.3f} (k={r['k']})",
+                    "",
+                    f"{r['s']:.1f} s ({r['cpu_s']:.1f} s CPU), {r['votes_per_s']:,.0f} votes/s, "
+                    f"{r['updates']:,} updates, {r['s'] / sc['s']:.0f}x scratch",
+                )
+            )
+    if conv:
+        for mode in ["scratch", *(f"replay_{w}s" for w in REPLAY_WINDOWS_S)]:
+            aris = [row[mode]["ari"] for row in conv.values() if "ari" in row.get(mode, {})]
+            if len(aris) == len(conv):
+                lines.append((f"mean ARI over all: {mode}", f"{np.mean(aris):.3f}", "", ""))
+    return lines
+
+
 # -- part 2: speed vs red-dwarf ------------------------------------------------------------
 
 
@@ -350,6 +453,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale run")
     parser.add_argument("--scale-child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--conversations-only",
+        action="store_true",
+        help="only the real conversations in ../shared (replay vs from scratch)",
+    )
+    parser.add_argument(
+        "--max-updates",
+        type=int,
+        default=20_000,
+        help="skip a replay window that implies more updates than this (default 20,000)",
+    )
     args = parser.parse_args()
     if args.scale_child:
         scale_child(args.scale_child)
@@ -362,6 +476,17 @@ def main() -> None:
         "reddwarf_installed": HAVE_REDDWARF,
     }
     lines: list[tuple[str, str, str, str]] = []
+
+    if POLIS.is_dir():
+        conv = conversations_part(REPLAY_WINDOWS_S, args.max_updates)
+        figures["conversations"] = conv
+        lines += conversation_lines(conv)
+    else:
+        figures["conversations"] = f"skipped: {POLIS} absent"
+        lines.append(("Real conversations", "skipped", "", f"{POLIS} absent"))
+    if args.conversations_only:
+        _print(figures, lines)
+        return
 
     if BREXIT.is_dir():
         b = brexit_part(repeat)
@@ -468,6 +593,10 @@ def main() -> None:
         )
     )
     lines.append(("  groups, ARI vs planted", f"k={sc['k']}, {sc['ari_planted']:.3f}", "", ""))
+    _print(figures, lines)
+
+
+def _print(figures: dict[str, Any], lines: list[tuple[str, str, str, str]]) -> None:
     figures["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     widths = [
@@ -476,7 +605,10 @@ def main() -> None:
     ]
     header = ("figure", "ours", "red-dwarf", "note")
     load = figures["load_average_at_start"]
-    print(f"Common ground (Polis method) — times on this machine (2 cores), load {load}")
+    print(
+        f"Common ground (Polis method) — times on this machine (2 cores, shared), "
+        f"load average {load} at start, {figures['load_average_at_end']} at end"
+    )
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in lines:

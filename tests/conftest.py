@@ -23,7 +23,8 @@ from coalition.store.session import engine_for, session_factory
 from coalition.store.tables import Base
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout; COALITION_SHARED_DATA points elsewhere (a git worktree)
+SHARED_DATA = Path(os.environ.get("COALITION_SHARED_DATA", ROOT.parent / "shared" / "data"))
 PG_ADMIN = os.environ.get(
     "COALITION_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

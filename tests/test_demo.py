@@ -1,4 +1,4 @@
-"""Tests of the demo network generator (coalition.demo)."""
+"""Tests of the demo network generator (coalition.demo.network)."""
 
 from __future__ import annotations
 

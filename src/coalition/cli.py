@@ -1,14 +1,12 @@
 """The ``coalition`` command line (Typer + rich): thin adapters over the services.
 
-Areas add their commands in ``coalition.commands.<area>.register``; this module holds the
-foundation: database, demo, serving, bundles and directory search.
+Each area's commands live in ``coalition.commands.<area>`` and are listed at the end of this
+module; this module holds the foundation: database, demo, serving, bundles, directory search.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import sys
 import time
 from pathlib import Path
@@ -18,7 +16,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import commands
+from .commands import (
+    auth,
+    deliberation,
+    fairness,
+    formation,
+    interdependence,
+    invitations,
+    outcomes,
+    together,
+)
 from .config import load_settings
 from .errors import CoalitionError
 from .services.access import Caller
@@ -104,7 +111,7 @@ def demo(
     from sqlalchemy import select
 
     from .demo import build_demo_bundle
-    from .io.json_bundle import import_bundle
+    from .services.portability import import_bundle
     from .store.migrate import upgrade
     from .store.tables import Network
 
@@ -119,7 +126,7 @@ def demo(
         with console.status(f"generating {actors:,} actors…"):
             bundle = build_demo_bundle(actors=actors, seed=seed, slug=slug)
         with console.status("loading…"):
-            import_bundle(db, bundle)
+            import_bundle(db, OPERATOR, bundle)
             _after_demo(db, slug)
         return "loaded"
 
@@ -132,12 +139,10 @@ def demo(
 
 
 def _after_demo(db: Any, slug: str) -> None:
-    """Areas that enrich the demo (accounts, deliberation, outcomes) hook in here."""
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        enrich = getattr(module, "enrich_demo", None)
-        if callable(enrich):
-            enrich(db, slug)
+    """Each area's demo data (accounts, a conversation, invitations, outcomes): coalition.demo."""
+    from .demo import enrich_demo
+
+    enrich_demo(db, slug)
 
 
 @app.command()
@@ -149,11 +154,27 @@ def serve(
     """Serve the web app and the JSON API."""
     import uvicorn
 
+    from .config import ConfigurationError, check_settings, load_settings
     from .store.migrate import upgrade
+
+    try:
+        check_settings(load_settings())
+    except ConfigurationError as exc:
+        console.print(str(exc), markup=False, style="red")
+        raise typer.Exit(1) from None
 
     upgrade(database_url(), "heads")
     console.print(f"Coalition on http://{host}:{port}  (database: {_safe_url()})")
-    uvicorn.run("coalition.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
+    # the app reads it only from COALITION_TRUSTED_PROXIES (web/extensions/security.py).
+    uvicorn.run(
+        "coalition.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=False,
+    )
 
 
 @export_app.command("bundle")
@@ -165,13 +186,10 @@ def export_bundle_cmd(
     ] = False,
 ) -> None:
     """Write a whole network as one JSON bundle."""
-    from .io.json_bundle import export_bundle
-    from .services.networks import get_network
+    from .services.portability import export_bundle
 
     data = run_service(
-        lambda db: export_bundle(
-            db, get_network(db, OPERATOR, network), include_private=include_private
-        )
+        lambda db: export_bundle(db, OPERATOR, network, include_private=include_private)
     )
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
     if output:
@@ -188,8 +206,8 @@ def import_bundle_cmd(
 ) -> None:
     """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
     from .io.graph_model import FormatError
-    from .io.json_bundle import import_bundle
     from .io.safe_input import MAX_BLOB_CHARS, load_json
+    from .services.portability import import_bundle
     from .store.migrate import upgrade
 
     try:
@@ -200,7 +218,7 @@ def import_bundle_cmd(
     except FormatError as exc:  # encoding, nesting, NaN, syntax: with the line
         raise fail(f"{path}: {exc.message}") from None
     upgrade(database_url(), "heads")
-    network = run_service(lambda db: import_bundle(db, data, slug=slug))
+    network = run_service(lambda db: import_bundle(db, OPERATOR, data, slug=slug))
     console.print(f"imported network '{network.slug}'")
 
 
@@ -268,15 +286,18 @@ def actors_search(
     console.print(table)
 
 
-def _register_areas() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(app, import_app, export_app)
-
-
-_register_areas()
+# Each area's commands, one module per area under coalition/commands/.
+for area in (
+    auth,
+    deliberation,
+    fairness,
+    formation,
+    interdependence,
+    invitations,
+    outcomes,
+    together,
+):
+    area.register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -2,22 +2,72 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SQLITE = "sqlite:///var/coalition.db"
+DEFAULT_SECRET = "dev-secret-change-me"
+
+
+class ConfigurationError(RuntimeError):
+    """The server must not start with these settings; the message says what to change."""
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_SQLITE
-    secret_key: str = "dev-secret-change-me"
+    secret_key: str = DEFAULT_SECRET
     smtp_url: str | None = None
     invitation_ttl_days: int = 14
     base_url: str = "http://127.0.0.1:8000"
     secure_cookies: bool = False
+    # Development mode: the default secret is allowed and, without SMTP, /dev/outbox shows
+    # every e-mail sent (reset links included) to anyone who can reach the server.
+    development: bool = False
+    # Addresses of reverse proxies whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: tuple[str, ...] = ()
+    # Server-side limits of one request's database work (PostgreSQL; SQLite's busy timeout).
+    lock_timeout_s: float = 5.0
+    statement_timeout_s: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse settings the server must not run with (outside development)."""
+    if not settings.development and settings.secret_key == DEFAULT_SECRET:
+        raise ConfigurationError(
+            "COALITION_SECRET_KEY is not set: the default secret key signs CSRF tokens anyone "
+            "can forge. Set COALITION_SECRET_KEY to a long random value (for example the output "
+            "of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or set "
+            "COALITION_DEVELOPMENT=1 on a development machine."
+        )
+    for proxy in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"COALITION_TRUSTED_PROXIES: {proxy!r} is not an address or a network "
+                "(write them comma-separated, e.g. 10.0.0.5,192.168.1.0/24)"
+            ) from None
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value < 86_400:
+        raise ConfigurationError(f"{name} must be between 0 and 86400 seconds, not {raw!r}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -27,11 +77,16 @@ def load_settings() -> Settings:
         path = Path(url.removeprefix("sqlite:///"))
         if path.parent != Path("."):
             path.parent.mkdir(parents=True, exist_ok=True)
+    proxies = os.environ.get("COALITION_TRUSTED_PROXIES", "")
     return Settings(
         database_url=url,
-        secret_key=os.environ.get("COALITION_SECRET_KEY", "dev-secret-change-me"),
+        secret_key=os.environ.get("COALITION_SECRET_KEY", DEFAULT_SECRET),
         smtp_url=os.environ.get("COALITION_SMTP_URL") or None,
         invitation_ttl_days=int(os.environ.get("COALITION_INVITATION_TTL_DAYS", "14")),
         base_url=os.environ.get("COALITION_BASE_URL", "http://127.0.0.1:8000"),
         secure_cookies=os.environ.get("COALITION_SECURE_COOKIES", "") == "1",
+        development=_flag("COALITION_DEVELOPMENT"),
+        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+        lock_timeout_s=_seconds("COALITION_LOCK_TIMEOUT", 5.0),
+        statement_timeout_s=_seconds("COALITION_STATEMENT_TIMEOUT", 30.0),
     )

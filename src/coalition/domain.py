@@ -21,6 +21,13 @@ class Sector(StrEnum):
     independent = "independent"
 
 
+# Forms offer a person's sector with "independent" first: most people join as independents.
+SECTOR_CHOICES: tuple[Sector, ...] = (
+    Sector.independent,
+    *(s for s in Sector if s is not Sector.independent),
+)
+
+
 class Visibility(StrEnum):
     """Who may see a profile or a field: the widest audience first."""
 
@@ -28,6 +35,29 @@ class Visibility(StrEnum):
     network = "network"
     convenors = "convenors"
     private = "private"
+
+
+class PrivateField(StrEnum):
+    """A profile field whose audience each member chooses; stored in ``<name>_visibility``."""
+
+    day_rate = "day_rate"
+    capacity = "capacity"
+    contact = "contact"
+    declines = "declines"
+
+    @property
+    def column(self) -> str:
+        """The actors column that holds this field's audience."""
+        return f"{self.value}_visibility"
+
+
+# Who sees each private field until the member chooses otherwise.
+PRIVACY_DEFAULTS: dict[PrivateField, Visibility] = {
+    PrivateField.day_rate: Visibility.private,
+    PrivateField.capacity: Visibility.network,
+    PrivateField.contact: Visibility.network,
+    PrivateField.declines: Visibility.convenors,
+}
 
 
 class TieKind(StrEnum):
@@ -39,6 +69,26 @@ class TieKind(StrEnum):
     member_of = "member_of"
     influenced = "influenced"
     mentored = "mentored"
+
+
+class InvitationStatus(StrEnum):
+    """Every stored status; ``expired`` is stored once an expired invitation is settled."""
+
+    pending = "pending"
+    countered = "countered"
+    accepted = "accepted"
+    declined = "declined"
+    counter_declined = "counter_declined"
+    withdrawn = "withdrawn"
+    expired = "expired"
+    stepped_back = "stepped_back"
+
+
+# Statuses still waiting for somebody's answer.
+OPEN_INVITATION_STATUSES: tuple[InvitationStatus, ...] = (
+    InvitationStatus.pending,
+    InvitationStatus.countered,
+)
 
 
 class InitiativeKind(StrEnum):

@@ -55,7 +55,7 @@ def page_routes() -> list[str]:
     from coalition.config import Settings
     from coalition.web.app import create_app
 
-    app = create_app(Settings(database_url="sqlite://"))
+    app = create_app(Settings(database_url="sqlite://", development=True))
     found = set()
     for route in iter_route_contexts(app.routes):
         path = route.path

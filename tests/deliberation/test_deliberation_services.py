@@ -128,7 +128,8 @@ def test_polis_import_results_and_round_trip(
 ) -> None:
     source = shared_data("polis", "brexit-consensus")
     w = build(db)
-    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit")  # the one replay
+    # Polis's own cadence, one update a second (the import's default batches a minute)
+    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
     assert conv.topic == "Brexit" and conv.n_statements > 0
 
     def no_analysis(*args: Any, **kwargs: Any) -> Any:

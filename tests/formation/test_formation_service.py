@@ -83,8 +83,12 @@ def test_proposals_respect_hard_constraints_and_are_stored(db: Session) -> None:
             seats[m.role_id] = seats.get(m.role_id, 0) + 1
         assert seats == {r.id: r.seats for r in initiative.roles}
         assert 0 <= proposal.gap <= 1
-    stored = db.scalar(select(func.count()).select_from(Proposal))
+    stored = db.scalar(select(func.count()).select_from(Proposal).where(Proposal.rank >= 0))
     assert stored == len(result.proposals)
+    # The best team with fairness off is kept for audit too, and never listed.
+    contrast = db.scalar(select(func.count()).select_from(Proposal).where(Proposal.rank < 0))
+    assert contrast == 1
+    assert all(p.fairness is not None for p in result.proposals)
     if len(result.proposals) > 1:
         first = set(
             result.proposals[0].members[i].actor_id for i in range(len(result.proposals[0].members))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -43,7 +43,7 @@ def test_accept_creates_engagement_ties_and_notifications(db: Session) -> None:
     a, b = w.members[0], w.members[1]
     first = _invite(db, w, a)
     assert first.status == "pending" and first.hours_per_week == 4.0
-    assert first.expires_at == T0 + timedelta(days=14)
+    assert first.expires_at == (T0 + timedelta(days=14)).replace(tzinfo=UTC)  # aware, in UTC
     version = db.scalar(select(Network.data_version).where(Network.id == w.network_id))
     out = _answer(db, w, first.id, a, answer="accept")
     assert out.invitation.status == "accepted" and out.engagement is not None

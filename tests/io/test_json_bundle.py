@@ -330,6 +330,8 @@ def areas(
                 else None,
                 "moderation": draw(st.sampled_from([-1, 0, 1])),
                 "is_meta": draw(st.booleans()),
+                "is_seed": draw(st.booleans()),
+                "moderation_reason": draw(TEXT),
                 "created_at": draw(STAMP),
                 "timestamp_ms": draw(st.none() | st.integers(0, 2**62)),
             }
@@ -353,6 +355,7 @@ def areas(
                 "description": draw(TEXT),
                 "attribution": draw(TEXT),
                 "source": draw(TEXT),
+                "strict_moderation": draw(st.booleans()),
                 "created_at": draw(STAMP),
                 "participants": participants,
                 "statements": statements,

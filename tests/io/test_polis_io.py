@@ -20,9 +20,9 @@ from coalition.io.polis import (
     read_polis_export,
     write_polis_export,
 )
+from tests.conftest import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[2]
-BREXIT = ROOT.parent / "shared" / "data" / "polis" / "brexit-consensus"
+BREXIT = SHARED_DATA / "polis" / "brexit-consensus"
 
 # any text a CSV field can carry (NUL and lone surrogates cannot be encoded)
 TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
@@ -238,7 +238,8 @@ def test_undecodable_files_are_problems_not_crashes(tmp_path: Path) -> None:
     (tmp_path / "ATTRIBUTION.md").write_bytes(b"\xc3")
     with pytest.raises(PolisFormatError) as info:
         read_polis_export(tmp_path)
+    # the line of the undecodable byte, not of the chunk the decoder was reading
     assert {(p.file, p.line) for p in info.value.problems} == {
-        ("votes.csv", 1),
-        ("ATTRIBUTION.md", 0),
+        ("votes.csv", 2),
+        ("ATTRIBUTION.md", 1),
     }

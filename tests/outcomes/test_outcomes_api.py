@@ -172,7 +172,21 @@ def test_health_api_and_exports(settings: Settings) -> None:
     )
     assert r.status_code == 200
     trust = next(b for b in r.json()["blocks"] if b["block"] == "trust")
-    assert (trust["mean"], trust["sd"], trust["range"]) == (3.0, 1.0, 2)
+    # Two raters: their mean and range would give away both ratings, so only the count shows.
+    assert (trust["n"], trust["mean"], trust["sd"], trust["minimum"], trust["range"]) == (
+        2,
+        None,
+        None,
+        None,
+        None,
+    )
+    bola = make_client(settings, w.caller(w.bola))
+    r = bola.post(
+        f"/api/health-checks/{hid}/ratings", json={"actor_id": w.bola, "ratings": {"trust": 3}}
+    )
+    assert r.status_code == 200, r.text
+    trust = next(b for b in r.json()["blocks"] if b["block"] == "trust")
+    assert (trust["n"], trust["mean"], trust["range"]) == (3, 3.0, 2)
     r = dan.post(
         f"/api/health-checks/{hid}/ratings", json={"actor_id": w.dan, "ratings": {"trust": 1}}
     )
@@ -181,7 +195,7 @@ def test_health_api_and_exports(settings: Settings) -> None:
         f"/api/health-checks/{hid}/ratings", json={"actor_id": w.ada, "ratings": {"trust": 6}}
     )
     assert r.status_code == 422
-    assert _count(settings, HealthRating) == 3
+    assert _count(settings, HealthRating) == 4
 
     cleo.post(f"/api/initiatives/{w.initiative}/outcomes", json=OUTCOME)
     r = dan.get("/api/networks/out/exports/health.csv")
@@ -189,7 +203,13 @@ def test_health_api_and_exports(settings: Settings) -> None:
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert len(rows) == 7
     trust_row = next(x for x in rows if x["block"] == "trust")
-    assert (trust_row["respondents"], trust_row["mean"], trust_row["sd"]) == ("2", "3", "1")
+    assert (trust_row["respondents"], trust_row["mean"], trust_row["sd"]) == ("3", "3", "0.816")
+    learning_row = next(x for x in rows if x["block"] == "learning")
+    assert (learning_row["respondents"], learning_row["mean"], learning_row["max"]) == (
+        "1",
+        "",
+        "",
+    )
     assert "actor_id" not in rows[0]  # aggregates only, never one member's ratings
     for what in ("outcomes", "measurements", "contributions", "assets"):
         r = dan.get(f"/api/networks/out/exports/{what}.csv")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from coalition.cli import app
-from coalition.commands.outcomes import enrich_demo
+from coalition.demo.outcomes import enrich_demo
 from coalition.io.json_bundle import import_bundle
 from coalition.io.outcomes_csv import COLUMNS, export_csv
 from coalition.services.access import Caller

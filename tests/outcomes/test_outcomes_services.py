@@ -367,10 +367,14 @@ def test_health_spread(db: Session) -> None:
     trust = blocks["trust"]
     assert (trust.n, trust.mean, trust.minimum, trust.maximum, trust.range) == (3, 3.0, 1, 5, 4)
     assert trust.sd == pytest.approx((8 / 3) ** 0.5, abs=1e-3)
-    assert (blocks["learning"].mean, blocks["learning"].sd, blocks["learning"].range) == (
-        4.0,
-        0.0,
-        0,
+    # Two raters of "learning": a mean and range would reveal both ratings; only the count shows.
+    learning = blocks["learning"]
+    assert (learning.n, learning.mean, learning.sd, learning.minimum, learning.range) == (
+        2,
+        None,
+        None,
+        None,
+        None,
     )
     assert blocks["communication"].n == 0 and blocks["communication"].mean is None
     assert out.respondents == 3 and out.members == 3
@@ -386,6 +390,9 @@ def test_health_spread(db: Session) -> None:
     health.rate(db, w.caller(w.ada), later.id, RatingsIn(actor_id=w.ada, ratings={"trust": 4}))
     overview = health.health_overview(db, w.caller(w.dan), w.initiative)
     assert [c.held_on for c in overview.checks] == [date(2026, 3, 1), date(2026, 6, 1)]
+    # One rater: nothing of Ada's rating is shown to Dan, only that one member rated.
+    lone = {b.block: b for b in overview.checks[1].blocks}["trust"]
+    assert (lone.n, lone.mean, lone.sd, lone.minimum, lone.maximum) == (1, None, None, None, None)
     assert overview.checks[0].my_ratings == {}  # Dan sees aggregates only
     before = count(db, HealthRating)
     with pytest.raises(Forbidden):

@@ -198,8 +198,12 @@ ROUTES: dict[str, Rule] = {
     "POST /api/networks/{slug}/join-requests/{request_id}/decline": Rule(STEWARD_ONLY),
     "GET /api/networks/{slug}/invites": Rule(STEWARD_ONLY),
     "POST /api/networks/{slug}/invites": Rule(STEWARD_ONLY, body={"email": "x@example.org"}),
-    # Development only (no SMTP) and only from this machine: the test client is local.
-    "GET /api/dev/outbox": Rule(EVERYONE),
+    "POST /api/auth/password": Rule(
+        expect("2xx", anonymous="401"),
+        body={"current_password": "{password}", "new_password": "another long password"},
+    ),
+    # Development mode only (off here, as by default): nobody, not even a local caller.
+    "GET /api/dev/outbox": Rule(expect("404")),
     # ---------------------------------------------------------------- accounts: pages
     "GET /login": Rule(EVERYONE),
     "POST /login": Rule(expect("3xx"), form={"email": "{member_email}", "password": "{password}"}),
@@ -236,7 +240,7 @@ ROUTES: dict[str, Rule] = {
     "POST /n/{slug}/requests/{request_id}/approve": Rule(STEWARD_PAGE, form={"role": "member"}),
     "POST /n/{slug}/requests/{request_id}/decline": Rule(STEWARD_PAGE),
     "POST /n/{slug}/invites": Rule(STEWARD_PAGE, form={"email": "x@example.org"}),
-    "GET /dev/outbox": Rule(EVERYONE),
+    "GET /dev/outbox": Rule(expect("404")),
     # ---------------------------------------------------------------- invitations
     # {invitation_id}: the convenor's pending invitation of the member to the role {role_id};
     # {engagement_id}: the member's accepted seat; {notification_id}: the member's.
@@ -600,3 +604,12 @@ def _load_area_routes() -> None:
 
 
 _load_area_routes()
+
+# ---------------------------------------------------------------- fairness weight
+ROUTES.update(
+    {
+        "GET /api/networks/{slug}/fairness/weight": Rule(NETWORK_MEMBERS),
+        "PUT /api/networks/{slug}/fairness/weight": Rule(STEWARD_ONLY, body={"weight": 0.4}),
+        "POST /n/{slug}/fairness/weight": Rule(STEWARD_PAGE, form={"weight": "0.4"}),
+    }
+)

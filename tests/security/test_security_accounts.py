@@ -4,10 +4,12 @@ tokens, rate limits, password reset; and bad input that must be refused and chan
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import func, select, text, update
 
+from coalition.clock import utcnow
 from coalition.config import Settings
 from coalition.services import auth
 from coalition.store.session import session_scope
@@ -99,7 +101,7 @@ def test_wrong_password_is_401_and_the_limit_holds_across_processes(settings: Se
     r = second.post("/api/auth/login", json={"email": "nobody@example.org", "password": "x" * 12})
     assert r.status_code == 401 and r.json()["detail"] == "wrong e-mail or password"
     with session_scope(settings.database_url) as db:
-        db.execute(update(LoginFailure).values(at=datetime.now() - timedelta(minutes=16)))
+        db.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
     r = second.post("/api/auth/login", json={"email": "bo@example.org", "password": PASSWORD})
     assert r.status_code == 200 and r.json()["csrf_token"]
     with session_scope(settings.database_url) as db:
@@ -152,7 +154,7 @@ def test_api_tokens_scoped_revocable_hashed(settings: Settings) -> None:
     assert r.status_code == 200 and r.json()["revoked"] is True
     assert api.get("/api/me", headers=bearer).status_code == 401
     with session_scope(settings.database_url) as db:
-        db.execute(update(ApiToken).values(expires_at=datetime.now() - timedelta(seconds=1)))
+        db.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     r = api.get("/api/me", headers=writer)
     assert r.status_code == 401 and "expired" in r.json()["detail"]
     assert api.get("/api/me", headers={"authorization": "Bearer coa_nonsense"}).status_code == 401
@@ -230,11 +232,12 @@ def test_tampered_session_cookie_is_anonymous_and_changes_nothing(settings: Sett
     client.cookies.set("coalition_session", session)
     assert client.get("/api/me").status_code == 200
     with session_scope(settings.database_url) as db:
-        db.execute(update(AuthSession).values(expires_at=datetime.now() - timedelta(seconds=1)))
+        db.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert client.get("/api/me").status_code == 401
 
 
 def test_password_reset_by_emailed_link(settings: Settings) -> None:
+    settings = replace(settings, development=True)  # the link is read from /dev/outbox
     client = browser(settings)
     _register(client, "cy@example.org")
     other = browser(settings)
@@ -273,16 +276,24 @@ def test_password_reset_by_emailed_link(settings: Settings) -> None:
     assert r.status_code == 401, "a reset link works once"
 
 
-def test_outbox_is_closed_with_smtp_or_from_afar(settings: Settings) -> None:
-    smtp = Settings(database_url=settings.database_url, smtp_url="smtp://127.0.0.1:1")
-    assert browser(smtp).get("/api/dev/outbox").status_code == 404
-    assert browser(smtp).get("/dev/outbox").status_code == 404
+def test_outbox_only_in_development_mode(settings: Settings) -> None:
+    """Production (the default) has no outbox, whatever address asks: a reverse proxy on the
+    same host makes every request local. Development mode opens it, unless SMTP is set."""
     from fastapi.testclient import TestClient
 
     from coalition.web.app import create_app
 
-    afar = TestClient(create_app(settings), client=("203.0.113.9", 5000))
-    assert afar.get("/api/dev/outbox").status_code == 404
+    assert settings.development is False
+    for peer in ("127.0.0.1", "::1", "203.0.113.9"):
+        local = TestClient(create_app(settings), client=(peer, 5000))
+        assert local.get("/api/dev/outbox").status_code == 404
+        assert local.get("/dev/outbox", headers={"accept": "text/html"}).status_code == 404
+    smtp = replace(settings, development=True, smtp_url="smtp://127.0.0.1:1")
+    assert browser(smtp).get("/api/dev/outbox").status_code == 404
+    assert browser(smtp).get("/dev/outbox").status_code == 404
+    development = replace(settings, development=True)
+    assert browser(development).get("/api/dev/outbox").status_code == 200
+    assert browser(development).get("/dev/outbox").status_code == 200
 
 
 def test_signing_in_replaces_the_session(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from .world import PASSWORD, build_world
 
 
 def test_steward_admits_and_names_roles_from_the_members_page(settings: Settings) -> None:
+    settings = replace(settings, development=True)  # the invitation is read from /dev/outbox
     with session_scope(settings.database_url) as db:
         world = build_world(db)
     steward = browser(settings)

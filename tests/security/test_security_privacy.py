@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from coalition.clock import utcnow
 from coalition.config import Settings
 from coalition.io.json_bundle import export_bundle
 from coalition.schemas.directory import ActorSearch
@@ -111,7 +112,7 @@ def seed_secrets(db: Session, world: World) -> Secrets:
             )
         invitations = Base.metadata.tables.get("invitations")
         if invitations is not None:
-            now = datetime.now().replace(microsecond=0)
+            now = utcnow()
             db.execute(
                 insert(invitations).values(
                     network_id=world["network_id"],

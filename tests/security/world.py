@@ -8,11 +8,12 @@ outsider. Tokens handed out by e-mail are generated here so the tests know them 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from coalition.clock import utcnow
 from coalition.schemas.auth import JoinIn, TokenIn
 from coalition.schemas.directory import ActorIn, CapabilityIn, NetworkIn
 from coalition.schemas.initiatives import InitiativeIn, TieIn
@@ -119,7 +120,7 @@ def build_world(db: Session) -> World:
         TokenIn(name="member token", scopes=["read", "write"]),
     )
     reset_token, invite_token = auth.new_secret(), auth.new_secret()
-    now = datetime.now()
+    now = utcnow()
     db.add(
         PasswordReset(
             account_id=w.accounts["other_member"],

@@ -1,16 +1,15 @@
 """CLI of the deliberation area (``coalition import polis``, ``coalition export polis``,
-``coalition ground``) and its demo conversation (:func:`enrich_demo`)."""
+``coalition ground``, ``coalition moderation``); its demo conversation is in
+coalition.demo.deliberation."""
 
 from __future__ import annotations
 
-import random
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 
@@ -22,17 +21,44 @@ def import_polis(
         bool,
         typer.Option(
             help="Replay the vote log as Polis's updates ran, so the groups are Polis's "
-            "(about 1-3 ms per second of votes); without it the first results request "
-            "analyses the final votes from scratch."
+            "(the default: it agreed better with Polis's groups across the conversations "
+            "measured); without it the first results request analyses the final votes "
+            "from scratch."
         ),
     ] = True,
+    batch_seconds: Annotated[
+        float | None,
+        typer.Option(help="Seconds of votes per replayed update (default: the import's, 60)."),
+    ] = None,
 ) -> None:
     """Load a Polis conversation export as a new conversation (all or nothing)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     from ..cli import OPERATOR, console, run_service
     from ..services.deliberation import import_polis as service
 
     started = time.perf_counter()
-    out = run_service(lambda db: service(db, OPERATOR, network, directory, topic, replay=replay))
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(
+        "[progress.description]{task.description}", *columns, console=console, transient=True
+    ) as bar:
+        task = bar.add_task("replaying votes", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        out = run_service(
+            lambda db: service(
+                db,
+                OPERATOR,
+                network,
+                directory,
+                topic,
+                replay=replay,
+                progress=tick,
+                **({} if batch_seconds is None else {"batch_ms": batch_seconds * 1000}),
+            )
+        )
     console.print(
         f"conversation {out.id} '{out.topic}': {out.n_statements} statements, "
         f"{out.n_participants} participants, {out.n_votes} votes"
@@ -83,126 +109,78 @@ def ground(
         console.print(res.attribution.strip())
 
 
+def moderation_queue(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Statements awaiting moderation, then those decided."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..services.deliberation_moderation import moderation_queue as service
+
+    queue = run_service(lambda db: service(db, OPERATOR, conversation))
+    if as_json:
+        emit_json(queue.model_dump(mode="json"))
+        return
+    mode = "strict" if queue.strict_moderation else "open"
+    table = Table(title=f"{len(queue.pending)} awaiting moderation ({mode} moderation)")
+    for column in ("id", "statement", "status", "reason"):
+        table.add_column(column)
+    for s in queue.pending + queue.decided:
+        status = {1: "accepted", -1: "rejected", 0: "awaiting"}[s.moderation]
+        table.add_row(str(s.id), s.text, "meta" if s.is_meta else status, s.moderation_reason)
+    console.print(table)
+
+
+def moderate(
+    statement: Annotated[int, typer.Argument(help="Statement id.")],
+    action: Annotated[str, typer.Argument(help="accept, reject, meta or unmoderated.")],
+    reason: Annotated[str, typer.Option(help="Why it is rejected.")] = "",
+) -> None:
+    """Accept, reject (with a reason) or mark a statement as meta."""
+    from ..cli import OPERATOR, console, run_service
+    from ..errors import Invalid
+    from ..schemas.deliberation import ModerationIn
+    from ..services.deliberation import moderate_statement
+
+    def act(db: Session) -> object:
+        if action not in ("accept", "reject", "meta", "unmoderated"):
+            raise Invalid("action must be accept, reject, meta or unmoderated", field="action")
+        if len(reason) > 500:
+            raise Invalid("a reason has at most 500 characters", field="reason")
+        data = ModerationIn.model_validate({"action": action, "reason": reason})
+        return moderate_statement(db, OPERATOR, statement, data)
+
+    run_service(act)
+    console.print(f"statement {statement}: {action}")
+
+
+def moderation_mode(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    mode: Annotated[str, typer.Argument(help="strict or open.")],
+) -> None:
+    """Strict (only accepted statements are voted on) or open moderation."""
+    from ..cli import OPERATOR, console, run_service
+    from ..errors import Invalid
+    from ..schemas.deliberation import ModerationModeIn
+    from ..services.deliberation_moderation import set_moderation_mode
+
+    def act(db: Session) -> object:
+        if mode not in ("strict", "open"):
+            raise Invalid("mode must be strict or open", field="mode")
+        return set_moderation_mode(
+            db, OPERATOR, conversation, ModerationModeIn(strict=mode == "strict")
+        )
+
+    run_service(act)
+    console.print(f"conversation {conversation}: {mode} moderation")
+
+
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     import_app.command("polis")(import_polis)
     export_app.command("polis")(export_polis)
     app.command("ground")(ground)
-
-
-# ---------------------------------------------------------------- demo data
-
-_CAMPS = (
-    (
-        "Retrofit every home in the city by 2035",
-        "Public money should go to insulation before new energy supply",
-        "Tenants must not pay for landlords' retrofits",
-        "Neighbourhood energy co-ops deserve first call on grants",
-        "Council housing should lead the way on heat pumps",
-        "Rent rises after a retrofit should be capped",
-    ),
-    (
-        "Local businesses should be paid to train retrofit installers",
-        "Private investment will move faster than grants",
-        "Energy bills matter more than carbon targets",
-        "Planning rules slow down solar on roofs",
-        "Firms that join the coalition should get procurement credit",
-        "We need a single retrofit marketplace run by business",
-    ),
-    (
-        "Older people in cold homes must come first",
-        "Advice in community languages before any campaign",
-        "Health services should prescribe warm homes",
-        "Volunteers should visit every household at risk",
-        "Fuel debt should be written off for the poorest",
-        "Schools should teach families to save energy",
-    ),
-)
-_SHARED = (
-    "Nobody in our city should live in a cold, damp home",
-    "The coalition should publish what it spends and achieves",
-)
-
-
-def enrich_demo(db: Session, slug: str) -> None:
-    """A deterministic demo conversation on the network's first coalition initiative: members
-    of three camps voting on twenty statements (about 70% of the votes cast), so that the
-    results page shows groups. Does nothing when the network has a conversation already."""
-    from ..engines.common_ground import Moderation
-    from ..store.tables import Actor, Initiative, Network
-    from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
-
-    network = db.scalars(select(Network).where(Network.slug == slug)).first()
-    if network is None:
-        return
-    if db.scalar(select(Conversation.id).where(Conversation.network_id == network.id).limit(1)):
-        return
-    initiative = db.scalars(
-        select(Initiative)
-        .where(Initiative.network_id == network.id, Initiative.kind == "coalition")
-        .order_by(Initiative.id)
-    ).first()
-    actors = list(
-        db.scalars(
-            select(Actor.id)
-            .where(Actor.network_id == network.id, Actor.anonymised == 0)
-            .order_by(Actor.id)
-            .limit(40)
-        )
-    )
-    if len(actors) < 6:
-        return
-    rng = random.Random(f"deliberation:{slug}")
-    conv = Conversation(
-        network_id=network.id,
-        initiative_id=None if initiative is None else initiative.id,
-        topic="What should our coalition stand for?",
-        description="Agree, disagree or pass on each statement; add your own.",
-    )
-    db.add(conv)
-    db.flush()
-    base_ms = 1_780_000_000_000
-    participants = []
-    for i, actor_id in enumerate(actors):
-        p = Participant(conversation_id=conv.id, external_id=i, actor_id=actor_id)
-        db.add(p)
-        participants.append(p)
-    db.flush()
-    texts = [(c, t) for c, camp in enumerate(_CAMPS) for t in camp] + [(-1, t) for t in _SHARED]
-    statements = []
-    for j, (camp, text) in enumerate(texts):
-        s = Statement(
-            conversation_id=conv.id,
-            external_id=j,
-            text=text,
-            author_id=participants[j % len(participants)].id,
-            moderation=int(Moderation.accepted),
-            is_meta=False,
-            timestamp_ms=base_ms + j * 60_000,
-        )
-        db.add(s)
-        statements.append((camp, s))
-    db.flush()
-    rows = []
-    for i, p in enumerate(participants):
-        mine = i % 3
-        for j, (camp, s) in enumerate(statements):
-            if rng.random() > 0.7:
-                continue
-            if camp == -1:
-                value = 1 if rng.random() < 0.9 else 0
-            elif camp == mine:
-                value = 1 if rng.random() < 0.85 else 0
-            else:
-                value = -1 if rng.random() < 0.7 else rng.choice((0, 1))
-            rows.append(
-                Vote(
-                    conversation_id=conv.id,
-                    participant_id=p.id,
-                    statement_id=s.id,
-                    value=value,
-                    ts_ms=base_ms + 3_600_000 + (i * len(statements) + j) * 1000,
-                )
-            )
-    db.add_all(rows)
-    conv.data_version = 1
-    db.flush()
+    moderation = typer.Typer(help="Moderate a conversation's statements.", no_args_is_help=True)
+    moderation.command("queue")(moderation_queue)
+    moderation.command("decide")(moderate)
+    moderation.command("mode")(moderation_mode)
+    app.add_typer(moderation, name="moderation")

@@ -226,10 +226,3 @@ def decisions_close(decision: int, outcome: str, as_actor: AsOpt) -> None:
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     app.add_typer(threads_app, name="threads")
     app.add_typer(decisions_app, name="decisions")
-
-
-def enrich_demo(db: Session, slug: str) -> None:
-    """The demo's threads and decisions (see demo_together.py)."""
-    from ..demo_together import build_together
-
-    build_together(db, slug)

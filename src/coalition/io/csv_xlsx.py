@@ -389,7 +389,7 @@ def _graph(
 
     def text(fixed: dict[str, Cell], name: str) -> str | None:
         v = fixed.get(name)
-        return None if v is None else str(_cell(v, text_only=True))  # type: ignore[arg-type]
+        return None if v is None else str(_cell(v, text_only=True))
 
     def date(fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
         v = fixed.get(name)
@@ -540,7 +540,7 @@ def _xlsx_cell(value: object, where: str) -> Cell:
     if isinstance(value, float) and not math.isfinite(value):
         safe_input.refuse("XLSX", where, f"{value} is not a finite number")
     if value is None or isinstance(value, int | float | bool | dt.date):
-        return value  # type: ignore[return-value]
+        return value
     return _text_cell(str(value), "XLSX", where)
 
 

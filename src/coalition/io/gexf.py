@@ -88,7 +88,7 @@ def write_gexf(graph: MapGraph) -> bytes:
     """The graph as a GEXF 1.3 document (UTF-8 bytes); raises FormatError if invalid."""
     check(_FORMAT, validate_graph(graph))
     nsmap = {None: GEXF_NS, "xsi": _XSI}
-    root = etree.Element(f"{{{GEXF_NS}}}gexf", nsmap=nsmap, version="1.3")  # type: ignore[dict-item]
+    root = etree.Element(f"{{{GEXF_NS}}}gexf", nsmap=nsmap, version="1.3")
     root.set(f"{{{_XSI}}}schemaLocation", f"{GEXF_NS} {GEXF_NS}/gexf.xsd")
     meta = etree.SubElement(root, "meta")
     etree.SubElement(meta, "creator").text = "Coalition"
@@ -347,7 +347,7 @@ def read_gexf(data: bytes) -> MapGraph:
                 weight=weight,
                 start=start,
                 end=end,
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 key=el.get("id"),
                 attrs=values_of(el, "edge"),
             )

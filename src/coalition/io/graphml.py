@@ -77,7 +77,7 @@ def _text(value: AttrValue) -> str:
 def write_graphml(graph: MapGraph) -> bytes:
     """The graph as a GraphML document (UTF-8 bytes); raises FormatError if invalid."""
     check(_FORMAT, validate_graph(graph))
-    root = etree.Element(f"{{{GRAPHML_NS}}}graphml", nsmap={None: GRAPHML_NS, "xsi": _XSI})  # type: ignore[dict-item]
+    root = etree.Element(f"{{{GRAPHML_NS}}}graphml", nsmap={None: GRAPHML_NS, "xsi": _XSI})
     root.set(
         f"{{{_XSI}}}schemaLocation",
         f"{GRAPHML_NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",

@@ -1,26 +1,31 @@
 """Read and write a Polis conversation export (a directory of CSV files), as plain dataclasses.
 
-Format, as Polis exports it (see compdemocracy/openData and the Polis server's
-``export`` routes):
+Format, as Polis exports it (compdemocracy/openData and the Polis server's ``export``
+routes). Columns are read **by name**, in any order; every vintage of the layout reads:
 
 ``comments.csv``
-    ``timestamp, datetime, comment-id, author-id, agrees, disagrees, moderated, comment-body``;
-    ``moderated`` is 1 (accepted), 0 (unmoderated) or -1 (moderated out).
+    ``timestamp, datetime, comment-id, author-id, agrees, disagrees, moderated,
+    comment-body`` (2014-2023); exports from 2024 drop ``datetime`` and add ``is-meta``,
+    ``is-seed`` and ``group-informed-consensus``. ``moderated`` is 1 (accepted),
+    0 (unmoderated) or -1 (moderated out). Required: ``timestamp``, ``comment-id``,
+    ``author-id``, ``moderated``, ``comment-body``.
 ``votes.csv``
-    ``timestamp, datetime, comment-id, voter-id, vote`` with vote 1 agree, -1 disagree, 0 pass.
-    Re-votes are kept: the last vote per (voter, comment) is the one that counts.
+    ``timestamp, datetime, comment-id, voter-id, vote`` (``datetime`` optional) with vote 1
+    agree, -1 disagree, 0 pass. Re-votes are kept: the last vote per (voter, comment) counts.
 ``participants-votes.csv`` (optional)
-    ``participant, group-id, n-comments, n-votes, n-agree, n-disagree`` then one column per
-    comment id holding the participant's last vote (blank = none); ``group-id`` is the opinion
-    group Polis assigned (blank = not clustered).
-``summary.csv`` (optional)
-    ``key,value`` rows (topic, url, counts, description).
+    ``participant, [xid,] group-id, n-comments, n-votes, n-agree, n-disagree`` then one
+    column per comment id holding the participant's last vote (blank = none); ``group-id``
+    is the opinion group Polis assigned (blank = not clustered); ``xid`` (2020 on) the
+    participant's external id in the embedding site.
+``summary.csv``, ``stats-history.csv`` (optional)
+    ``key,value`` rows (topic, url, counts, description); counts over time (not read).
 ``ATTRIBUTION.md`` (optional)
     Licence and attribution text that must accompany results (CC BY data).
 
+Columns this module does not know are ignored, so a newer export still reads.
 :func:`read_polis_export` collects *every* problem (file, line, reason) before raising one
-:class:`PolisFormatError`; :func:`write_polis_export` writes the same format back, so that
-``read(write(export)) == export``. Pure: files in, dataclasses out, no database.
+:class:`PolisFormatError`; :func:`write_polis_export` writes the layout that was read back,
+so that ``read(write(export)) == export``. Pure: files in, dataclasses out, no database.
 """
 
 from __future__ import annotations
@@ -29,13 +34,14 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 __all__ = [
     "PolisExport",
     "PolisFormatError",
+    "PolisLayout",
     "PolisParticipant",
     "PolisProblem",
     "PolisStatement",
@@ -62,7 +68,21 @@ COMMENT_COLUMNS = (
     "moderated",
     "comment-body",
 )
+COMMENT_REQUIRED = ("timestamp", "comment-id", "author-id", "moderated", "comment-body")
+COMMENT_2024 = (
+    "timestamp",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "comment-body",
+    "is-meta",
+    "is-seed",
+    "group-informed-consensus",
+)
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+VOTE_REQUIRED = ("timestamp", "comment-id", "voter-id", "vote")
 PARTICIPANT_COLUMNS = (
     "participant",
     "group-id",
@@ -71,13 +91,24 @@ PARTICIPANT_COLUMNS = (
     "n-agree",
     "n-disagree",
 )
+PARTICIPANT_REQUIRED = ("participant",)
+PARTICIPANT_KNOWN = frozenset((*PARTICIPANT_COLUMNS, "xid"))
+FIELD_LIMIT = 1 << 20
+"""Longest field read (1 MiB of text): a longer one is a broken file, not a statement."""
 
 _INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_TRUE = frozenset(("1", "true", "t", "yes"))
+_FALSE = frozenset(("0", "false", "f", "no", ""))
 
 
 @dataclass(frozen=True)
 class PolisStatement:
-    """A comment (statement) of the conversation."""
+    """A comment (statement) of the conversation.
+
+    ``group_informed_consensus`` is the text of that 2024 column as exported (Polis's own
+    figure, kept for a faithful export; Coalition recomputes its own).
+    """
 
     external_id: int
     text: str
@@ -87,6 +118,9 @@ class PolisStatement:
     datetime: str = ""
     agrees: int = 0
     disagrees: int = 0
+    is_meta: bool = False
+    is_seed: bool = False
+    group_informed_consensus: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +139,9 @@ class PolisParticipant:
     """A row of ``participants-votes.csv``.
 
     ``votes`` holds ``(statement external id, last vote)`` for the cells that are not blank,
-    in ascending statement id; ``group_id`` is Polis's opinion group, None when not clustered.
+    in ascending statement id; ``group_id`` is Polis's opinion group, None when not clustered;
+    ``xid`` the external id the embedding site gave the participant ("" when none) — private:
+    Coalition stores it and never shows or exports it.
     """
 
     external_id: int
@@ -115,22 +151,40 @@ class PolisParticipant:
     n_agree: int
     n_disagree: int
     votes: tuple[tuple[int, int], ...] = ()
+    xid: str = ""
+
+
+@dataclass(frozen=True)
+class PolisLayout:
+    """The named columns of each file, in file order (comment columns of
+    ``participants-votes.csv`` follow the named ones). Reading records it; writing follows
+    it, adding any column the data needs that it lacks."""
+
+    comments: tuple[str, ...] = COMMENT_COLUMNS
+    votes: tuple[str, ...] = VOTE_COLUMNS
+    participants: tuple[str, ...] = PARTICIPANT_COLUMNS
 
 
 @dataclass(frozen=True)
 class PolisExport:
     """A whole export. ``participants`` is None when ``participants-votes.csv`` is absent,
-    ``summary`` (rows of ``summary.csv``) and ``attribution`` likewise."""
+    ``summary`` (rows of ``summary.csv``) and ``attribution`` likewise. ``layout`` (how the
+    files were laid out) does not take part in equality."""
 
     statements: tuple[PolisStatement, ...]
     votes: tuple[PolisVote, ...]
     participants: tuple[PolisParticipant, ...] | None = None
     summary: tuple[tuple[str, ...], ...] | None = None
     attribution: str | None = None
+    layout: PolisLayout = field(default=PolisLayout(), compare=False)
 
     def groups(self) -> dict[int, int | None]:
         """Polis's ``group-id`` per participant external id (empty without participants)."""
         return {p.external_id: p.group_id for p in self.participants or ()}
+
+    def xids(self) -> dict[int, str]:
+        """The non-empty ``xid`` per participant external id."""
+        return {p.external_id: p.xid for p in self.participants or () if p.xid}
 
 
 @dataclass(frozen=True)
@@ -180,32 +234,57 @@ class _Writer:
         self.fh.write(self.buffer.getvalue()[:-2] + "\n")
 
 
+def _decode(data: bytes) -> tuple[str | None, int, str]:
+    """UTF-8 text of ``data`` (a BOM dropped), or None with the line and reason it fails."""
+    try:
+        return data.decode("utf-8-sig"), 0, ""
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, line, f"not UTF-8 text (byte {data[exc.start]:#04x}): {exc.reason}"
+
+
 class _Rows:
     """CSV records of one file with the line each starts on, and a problem sink."""
 
-    def __init__(
-        self, path: Path, problems: list[PolisProblem], encoding: str = "utf-8-sig"
-    ) -> None:
+    def __init__(self, path: Path, problems: list[PolisProblem]) -> None:
         self.name = path.name
         self.path = path
         self.problems = problems
-        self.encoding = encoding
+        self.header: tuple[str, ...] = ()
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(PolisProblem(self.name, line, reason))
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
-        with self.path.open(newline="", encoding=self.encoding) as fh:
-            reader = csv.reader(fh)
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            self.problem(0, f"cannot read: {exc.strerror}")
+            return
+        text, bad_line, reason = _decode(data)
+        if text is None:
+            self.problem(bad_line, reason)
+            return
+        if "\x00" in text:
+            self.problem(text[: text.index("\x00")].count("\n") + 1, "holds a NUL byte")
+            return
+        limit = csv.field_size_limit()
+        csv.field_size_limit(FIELD_LIMIT)
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
             start = 1
-            try:
-                for row in reader:
-                    yield start, row
-                    start = reader.line_num + 1
-            except csv.Error as exc:
-                self.problem(start, f"unreadable CSV: {exc}")
-            except UnicodeDecodeError as exc:
-                self.problem(start, f"not UTF-8 text: {exc.reason}")
+            for row in reader:
+                yield start, row
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger" in message:
+                message = f"a field is longer than {FIELD_LIMIT:,} characters"
+            elif "unexpected end of data" in message:
+                message = "ends inside a quoted field (truncated file?)"
+            self.problem(start, f"unreadable CSV: {message}")
+        finally:
+            csv.field_size_limit(limit)
 
     def table(
         self, required: tuple[str, ...]
@@ -214,11 +293,15 @@ class _Rows:
         header: list[str] | None = None
         for line, row in self.records():
             if header is None:
-                header = row
+                header = [name.strip() for name in row]
+                self.header = tuple(header)
                 missing = [c for c in required if c not in header]
                 for col in missing:
                     self.problem(line, f"missing column {col!r}")
-                if missing:
+                doubled = sorted({c for c in header if header.count(c) > 1})
+                for col in doubled:
+                    self.problem(line, f"column {col!r} appears twice")
+                if missing or doubled:
                     return
                 continue
             if not row:
@@ -227,18 +310,36 @@ class _Rows:
                 self.problem(line, f"expected {len(header)} fields, found {len(row)}")
                 continue
             yield line, dict(zip(header, row, strict=True)), header, row
-        if header is None:
+        if header is None and not any(p.file == self.name for p in self.problems):
             self.problem(1, "empty file (no header)")
 
     def integer(self, line: int, column: str, text: str) -> int | None:
         if _INT.fullmatch(text) is None:
-            self.problem(line, f"{column}: not an integer: {text!r}")
+            self.problem(line, f"{column}: not an integer: {_shown(text)}")
             return None
         return int(text)
 
+    def optional_integer(self, line: int, f: Mapping[str, str], column: str) -> int | None:
+        """An integer column that may be absent from the layout (0 then)."""
+        return self.integer(line, column, f[column]) if column in f else 0
+
+    def flag(self, line: int, f: Mapping[str, str], column: str) -> bool | None:
+        text = f.get(column, "").strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        self.problem(line, f"{column}: not a flag (1/0, true/false): {_shown(f[column])}")
+        return None
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a problem report, cut to 40 characters."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
 
 def read_polis_export(directory: str | Path) -> PolisExport:
-    """Read a Polis export directory into a :class:`PolisExport`.
+    """Read a Polis export directory, of any vintage, into a :class:`PolisExport`.
 
     Parameters
     ----------
@@ -249,15 +350,18 @@ def read_polis_export(directory: str | Path) -> PolisExport:
     Returns
     -------
     PolisExport
-        Rows in file order; votes keep re-votes (see :func:`last_votes`).
+        Rows in file order; votes keep re-votes (see :func:`last_votes`); ``layout`` records
+        the columns found.
 
     Raises
     ------
     PolisFormatError
-        With every problem found: missing files or columns, rows with the wrong number of
-        fields, numbers that do not parse, vote values other than -1/0/1, moderation values
-        other than -1/0/1, duplicate comment or participant ids, and votes or participant
-        columns naming a comment id that ``comments.csv`` does not have.
+        With every problem found: missing files or required columns, a column twice, text
+        that is not UTF-8, a NUL byte, a quoted field left open or longer than
+        :data:`FIELD_LIMIT`, rows with the wrong number of fields, numbers or flags that do
+        not parse, vote or moderation values other than -1/0/1, duplicate comment or
+        participant ids, and votes or participant columns naming a comment id that
+        ``comments.csv`` does not have.
     """
     root = Path(directory)
     problems: list[PolisProblem] = []
@@ -266,21 +370,26 @@ def read_polis_export(directory: str | Path) -> PolisExport:
     for name in (COMMENTS, VOTES):
         if not (root / name).is_file():
             problems.append(PolisProblem(name, 0, "missing file"))
-    statements = _read_comments(root / COMMENTS, problems) if (root / COMMENTS).is_file() else []
+    layout: dict[str, tuple[str, ...]] = {}
+    statements = []
+    if (root / COMMENTS).is_file():
+        statements = _read_comments(root / COMMENTS, problems, layout)
     known = {s.external_id for s in statements}
-    votes = _read_votes(root / VOTES, known, problems) if (root / VOTES).is_file() else []
+    votes = []
+    if (root / VOTES).is_file():
+        votes = _read_votes(root / VOTES, known, problems, layout)
     participants = None
     if (root / PARTICIPANTS).is_file():
-        participants = tuple(_read_participants(root / PARTICIPANTS, known, problems))
+        participants = tuple(_read_participants(root / PARTICIPANTS, known, problems, layout))
     summary = None
     if (root / SUMMARY).is_file():
-        summary = tuple(tuple(row) for _, row in _Rows(root / SUMMARY, problems, "utf-8").records())
+        summary = tuple(tuple(row) for _, row in _Rows(root / SUMMARY, problems).records())
     attribution = None
     if (root / ATTRIBUTION).is_file():
-        try:
-            attribution = (root / ATTRIBUTION).read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(PolisProblem(ATTRIBUTION, 0, f"not UTF-8 text: {exc.reason}"))
+        text, line, reason = _decode((root / ATTRIBUTION).read_bytes())
+        if text is None:
+            problems.append(PolisProblem(ATTRIBUTION, line, reason))
+        attribution = text
     if problems:
         raise PolisFormatError(problems)
     return PolisExport(
@@ -289,29 +398,37 @@ def read_polis_export(directory: str | Path) -> PolisExport:
         participants=participants,
         summary=summary,
         attribution=attribution,
+        layout=PolisLayout(**layout),
     )
 
 
-def _read_comments(path: Path, problems: list[PolisProblem]) -> list[PolisStatement]:
+def _read_comments(
+    path: Path, problems: list[PolisProblem], layout: dict[str, tuple[str, ...]]
+) -> list[PolisStatement]:
     rows = _Rows(path, problems)
     out: list[PolisStatement] = []
     seen: dict[int, int] = {}
-    for line, f, _, _ in rows.table(COMMENT_COLUMNS):
+    for line, f, _, _ in rows.table(COMMENT_REQUIRED):
         ts = rows.integer(line, "timestamp", f["timestamp"])
         tid = rows.integer(line, "comment-id", f["comment-id"])
         author = rows.integer(line, "author-id", f["author-id"])
-        agrees = rows.integer(line, "agrees", f["agrees"])
-        disagrees = rows.integer(line, "disagrees", f["disagrees"])
+        agrees = rows.optional_integer(line, f, "agrees")
+        disagrees = rows.optional_integer(line, f, "disagrees")
         mod = rows.integer(line, "moderated", f["moderated"])
         if mod is not None and mod not in (-1, 0, 1):
             rows.problem(line, f"moderated: must be -1, 0 or 1, not {mod}")
             mod = None
+        meta, seed = rows.flag(line, f, "is-meta"), rows.flag(line, f, "is-seed")
+        gic = f.get("group-informed-consensus", "").strip()
+        gic_ok = not gic or _FLOAT.fullmatch(gic) is not None
+        if not gic_ok:
+            rows.problem(line, f"group-informed-consensus: not a number: {_shown(gic)}")
         if tid is not None:
             if tid in seen:
                 rows.problem(line, f"duplicate comment-id {tid} (first on line {seen[tid]})")
                 continue
             seen[tid] = line
-        if None in (ts, tid, author, agrees, disagrees, mod):
+        if None in (ts, tid, author, agrees, disagrees, mod, meta, seed) or not gic_ok:
             continue
         out.append(
             PolisStatement(
@@ -320,18 +437,27 @@ def _read_comments(path: Path, problems: list[PolisProblem]) -> list[PolisStatem
                 author_external_id=author,  # type: ignore[arg-type]
                 moderation=mod,  # type: ignore[arg-type]
                 timestamp_ms=ts,  # type: ignore[arg-type]
-                datetime=f["datetime"],
+                datetime=f.get("datetime", ""),
                 agrees=agrees,  # type: ignore[arg-type]
                 disagrees=disagrees,  # type: ignore[arg-type]
+                is_meta=bool(meta),
+                is_seed=bool(seed),
+                group_informed_consensus=f.get("group-informed-consensus", ""),
             )
         )
+    layout["comments"] = rows.header
     return out
 
 
-def _read_votes(path: Path, known: set[int], problems: list[PolisProblem]) -> list[PolisVote]:
+def _read_votes(
+    path: Path,
+    known: set[int],
+    problems: list[PolisProblem],
+    layout: dict[str, tuple[str, ...]],
+) -> list[PolisVote]:
     rows = _Rows(path, problems)
     out: list[PolisVote] = []
-    for line, f, _, _ in rows.table(VOTE_COLUMNS):
+    for line, f, _, _ in rows.table(VOTE_REQUIRED):
         ts = rows.integer(line, "timestamp", f["timestamp"])
         tid = rows.integer(line, "comment-id", f["comment-id"])
         pid = rows.integer(line, "voter-id", f["voter-id"])
@@ -344,35 +470,46 @@ def _read_votes(path: Path, known: set[int], problems: list[PolisProblem]) -> li
             tid = None
         if ts is None or tid is None or pid is None or value is None:
             continue
-        out.append(PolisVote(pid, tid, value, ts, f["datetime"]))
+        out.append(PolisVote(pid, tid, value, ts, f.get("datetime", "")))
+    layout["votes"] = rows.header
     return out
 
 
+def _comment_columns(
+    rows: _Rows, header: list[str], known: set[int]
+) -> tuple[list[tuple[int, int]], tuple[str, ...]]:
+    """(position, comment id) of the comment columns, and the named columns in order."""
+    columns: list[tuple[int, int]] = []
+    named: list[str] = []
+    for pos, name in enumerate(header):
+        if name in PARTICIPANT_KNOWN:
+            named.append(name)
+        elif _INT.fullmatch(name) is None:
+            continue  # a column of a later vintage: ignored
+        elif int(name) not in known:
+            rows.problem(1, f"column {name!r}: comment id not in {COMMENTS}")
+        else:
+            columns.append((pos, int(name)))
+    return columns, tuple(named)
+
+
 def _read_participants(
-    path: Path, known: set[int], problems: list[PolisProblem]
+    path: Path,
+    known: set[int],
+    problems: list[PolisProblem],
+    layout: dict[str, tuple[str, ...]],
 ) -> list[PolisParticipant]:
     rows = _Rows(path, problems)
     out: list[PolisParticipant] = []
     seen: dict[int, int] = {}
     columns: list[tuple[int, int]] | None = None  # (position in row, comment id)
-    for line, f, header, raw in rows.table(PARTICIPANT_COLUMNS):
+    for line, f, header, raw in rows.table(PARTICIPANT_REQUIRED):
         if columns is None:
-            columns = []
-            fixed = set(PARTICIPANT_COLUMNS)
-            for pos, name in enumerate(header):
-                if name in fixed:
-                    continue
-                if _INT.fullmatch(name) is None:
-                    rows.problem(1, f"column {name!r} is not a comment id")
-                elif int(name) not in known:
-                    rows.problem(1, f"column {name!r}: comment id not in {COMMENTS}")
-                else:
-                    columns.append((pos, int(name)))
+            columns, layout["participants"] = _comment_columns(rows, header, known)
         pid = rows.integer(line, "participant", f["participant"])
-        group = None
-        if f["group-id"] != "":
-            group = rows.integer(line, "group-id", f["group-id"])
-        counts = [rows.integer(line, c, f[c]) for c in PARTICIPANT_COLUMNS[2:]]
+        group_text = f.get("group-id", "")
+        group = rows.integer(line, "group-id", group_text) if group_text != "" else None
+        counts = [rows.optional_integer(line, f, c) for c in PARTICIPANT_COLUMNS[2:]]
         cells: list[tuple[int, int]] = []
         bad = False
         for pos, tid in columns:
@@ -389,15 +526,72 @@ def _read_participants(
                 rows.problem(line, f"duplicate participant {pid} (first on line {seen[pid]})")
                 continue
             seen[pid] = line
-        if pid is None or bad or None in counts or (f["group-id"] != "" and group is None):
+        if pid is None or bad or None in counts or (group_text != "" and group is None):
             continue
         n_comments, n_votes, n_agree, n_disagree = (int(c) for c in counts)  # type: ignore[arg-type]
         out.append(
             PolisParticipant(
-                pid, group, n_comments, n_votes, n_agree, n_disagree, tuple(sorted(cells))
+                pid,
+                group,
+                n_comments,
+                n_votes,
+                n_agree,
+                n_disagree,
+                tuple(sorted(cells)),
+                f.get("xid", ""),
             )
         )
+    layout.setdefault("participants", tuple(c for c in rows.header if c in PARTICIPANT_KNOWN))
     return out
+
+
+def _with(columns: tuple[str, ...], needed: Iterable[str]) -> tuple[str, ...]:
+    """``columns`` and, at the end, those of ``needed`` it lacks."""
+    return columns + tuple(c for c in needed if c not in columns)
+
+
+def _comment_cells(s: PolisStatement) -> dict[str, object]:
+    return {
+        "timestamp": s.timestamp_ms,
+        "datetime": s.datetime,
+        "comment-id": s.external_id,
+        "author-id": s.author_external_id,
+        "agrees": s.agrees,
+        "disagrees": s.disagrees,
+        "moderated": s.moderation,
+        "comment-body": s.text,
+        "is-meta": "true" if s.is_meta else "false",
+        "is-seed": "true" if s.is_seed else "false",
+        "group-informed-consensus": s.group_informed_consensus,
+    }
+
+
+def _layout_for(export: PolisExport) -> PolisLayout:
+    """The export's layout, with every column its data needs (known columns only)."""
+    lay = export.layout
+    comments = tuple(c for c in lay.comments if c in _comment_cells(PolisStatement(0, "", 0, 0, 0)))
+    comments = _with(comments, COMMENT_REQUIRED)
+    if any(s.datetime for s in export.statements):
+        comments = _with(comments, ("datetime",))
+    for name, needed in (
+        ("agrees", any(s.agrees for s in export.statements)),
+        ("disagrees", any(s.disagrees for s in export.statements)),
+        ("is-meta", any(s.is_meta for s in export.statements)),
+        ("is-seed", any(s.is_seed for s in export.statements)),
+        ("group-informed-consensus", any(s.group_informed_consensus for s in export.statements)),
+    ):
+        if needed:
+            comments = _with(comments, (name,))
+    votes = _with(tuple(c for c in lay.votes if c in VOTE_COLUMNS), VOTE_REQUIRED)
+    if any(v.datetime for v in export.votes):
+        votes = _with(votes, ("datetime",))
+    people = export.participants or ()
+    participants = _with(
+        tuple(c for c in lay.participants if c in PARTICIPANT_KNOWN), PARTICIPANT_COLUMNS
+    )
+    if any(p.xid for p in people):
+        participants = _with(participants, ("xid",))
+    return PolisLayout(comments, votes, participants)
 
 
 def write_polis_export(export: PolisExport, directory: str | Path) -> None:
@@ -405,58 +599,34 @@ def write_polis_export(export: PolisExport, directory: str | Path) -> None:
 
     Writes ``comments.csv`` and ``votes.csv``, and ``participants-votes.csv``,
     ``summary.csv`` and ``ATTRIBUTION.md`` when the export has them; UTF-8, ``\\n`` line ends,
-    fields quoted only when needed — the layout Polis produces. The participant vote columns
-    are every statement id in ascending order.
+    fields quoted only when needed — the layout Polis produces, in the column order of
+    ``export.layout`` plus any column the data needs that the layout lacks (``datetime``,
+    ``is-meta``, ``xid``, …). The participant vote columns are every statement id in
+    ascending order. Whoever must not publish xids passes participants without them.
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
+    layout = _layout_for(export)
     with (root / COMMENTS).open("w", newline="", encoding="utf-8") as fh:
         w = _Writer(fh)
-        w.writerow(COMMENT_COLUMNS)
+        w.writerow(layout.comments)
         for s in export.statements:
-            w.writerow(
-                [
-                    s.timestamp_ms,
-                    s.datetime,
-                    s.external_id,
-                    s.author_external_id,
-                    s.agrees,
-                    s.disagrees,
-                    s.moderation,
-                    s.text,
-                ]
-            )
+            cells = _comment_cells(s)
+            w.writerow(cells[c] for c in layout.comments)
     with (root / VOTES).open("w", newline="", encoding="utf-8") as fh:
         w = _Writer(fh)
-        w.writerow(VOTE_COLUMNS)
+        w.writerow(layout.votes)
         for v in export.votes:
-            w.writerow(
-                [
-                    v.timestamp_ms,
-                    v.datetime,
-                    v.statement_external_id,
-                    v.participant_external_id,
-                    v.value,
-                ]
-            )
+            vote_cells: dict[str, object] = {
+                "timestamp": v.timestamp_ms,
+                "datetime": v.datetime,
+                "comment-id": v.statement_external_id,
+                "voter-id": v.participant_external_id,
+                "vote": v.value,
+            }
+            w.writerow(vote_cells[c] for c in layout.votes)
     if export.participants is not None:
-        ids = sorted(s.external_id for s in export.statements)
-        with (root / PARTICIPANTS).open("w", newline="", encoding="utf-8") as fh:
-            w = _Writer(fh)
-            w.writerow([*PARTICIPANT_COLUMNS, *map(str, ids)])
-            for p in export.participants:
-                cells = dict(p.votes)
-                w.writerow(
-                    [
-                        p.external_id,
-                        "" if p.group_id is None else p.group_id,
-                        p.n_comments,
-                        p.n_votes,
-                        p.n_agree,
-                        p.n_disagree,
-                        *(cells.get(t, "") for t in ids),
-                    ]
-                )
+        _write_participants(root / PARTICIPANTS, export, layout.participants)
     if export.summary is not None:
         with (root / SUMMARY).open("w", newline="", encoding="utf-8") as fh:
             w = _Writer(fh)
@@ -464,6 +634,25 @@ def write_polis_export(export: PolisExport, directory: str | Path) -> None:
                 w.writerow(row)
     if export.attribution is not None:
         (root / ATTRIBUTION).write_bytes(export.attribution.encode("utf-8"))
+
+
+def _write_participants(path: Path, export: PolisExport, named: tuple[str, ...]) -> None:
+    ids = sorted(s.external_id for s in export.statements)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = _Writer(fh)
+        w.writerow([*named, *map(str, ids)])
+        for p in export.participants or ():
+            cells = dict(p.votes)
+            fixed: dict[str, object] = {
+                "participant": p.external_id,
+                "xid": p.xid,
+                "group-id": "" if p.group_id is None else p.group_id,
+                "n-comments": p.n_comments,
+                "n-votes": p.n_votes,
+                "n-agree": p.n_agree,
+                "n-disagree": p.n_disagree,
+            }
+            w.writerow([*(fixed[c] for c in named), *(cells.get(t, "") for t in ids)])
 
 
 def last_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
@@ -489,7 +678,7 @@ def participants_from_votes(
 
     Every voter and every author gets a row (ascending id): comments authored, last votes
     (count, agrees, disagrees, and the vote per comment in ascending comment id), and the
-    group from ``groups`` (None when absent).
+    group from ``groups`` (None when absent). No xids: they are not derived from votes.
     """
     stmts = list(statements)
     authored: dict[int, int] = {}

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import ActorKindName, Name, OutModel, SectorName, StrictModel, Timestamp
+from ..domain import ActorKind, Sector
+from .common import ActorKindName, Id, Name, OutModel, SectorName, StrictModel, Timestamp
 
 Email = Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 # Long passphrases are welcome; the upper bound only stops a hashing denial of service.
@@ -15,7 +16,7 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=256)]
 Secret = Annotated[str, Field(min_length=8, max_length=200)]
 RoleName = Literal["member", "convenor", "steward"]
 ScopeName = Literal["read", "write"]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")]
+Slug = Annotated[str, Field(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")]
 
 
 class RegisterIn(StrictModel):
@@ -27,8 +28,8 @@ class RegisterIn(StrictModel):
     invite: Secret | None = None
     network: Slug | None = None
     message: str = Field(default="", max_length=2000)
-    kind: ActorKindName = "person"
-    sector: SectorName = "independent"
+    kind: ActorKindName = ActorKind.person
+    sector: SectorName = Sector.independent
 
 
 class LoginIn(StrictModel):
@@ -48,6 +49,11 @@ class PasswordConfirmIn(StrictModel):
     password: AnyPassword
 
 
+class PasswordChangeIn(StrictModel):
+    current_password: AnyPassword
+    new_password: Password
+
+
 class MePatch(StrictModel):
     display_name: Name
 
@@ -60,8 +66,8 @@ class TokenIn(StrictModel):
 
 class JoinIn(StrictModel):
     message: str = Field(default="", max_length=2000)
-    kind: ActorKindName = "person"
-    sector: SectorName = "independent"
+    kind: ActorKindName = ActorKind.person
+    sector: SectorName = Sector.independent
 
 
 class DecisionIn(StrictModel):
@@ -75,7 +81,7 @@ class RoleIn(StrictModel):
 class NetworkInviteIn(StrictModel):
     email: Email
     role: RoleName = "member"
-    actor_id: int | None = None
+    actor_id: Id | None = None
 
 
 class AcceptInviteIn(StrictModel):

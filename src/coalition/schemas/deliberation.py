@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel
+from .common import OutModel, StrictModel, Timestamp
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 ModerationName = Literal["accept", "reject", "meta", "unmoderated"]
@@ -29,10 +28,11 @@ class ConversationOut(OutModel):
     attribution: str
     source: str
     data_version: int
-    created_at: datetime
+    created_at: Timestamp
     n_statements: int
     n_participants: int
     n_votes: int
+    strict_moderation: bool = False
 
 
 class StatementIn(StrictModel):
@@ -46,13 +46,31 @@ class StatementOut(OutModel):
     text: str
     moderation: int
     is_meta: bool
-    agrees: int
-    disagrees: int
-    passes: int
+    is_seed: bool = False
+    moderation_reason: str = ""
+    # Anti-herding: None (absent) until the caller has voted on the statement (moderators
+    # always see them), so nobody votes with the crowd they can see.
+    agrees: int | None
+    disagrees: int | None
+    passes: int | None
 
 
 class ModerationIn(StrictModel):
     action: ModerationName
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+
+class ModerationModeIn(StrictModel):
+    """Strict: only accepted statements are shown and voted on; open: all but rejected."""
+
+    strict: bool
+
+
+class ModerationQueueOut(OutModel):
+    conversation_id: int
+    strict_moderation: bool
+    pending: list[StatementOut]
+    decided: list[StatementOut]
 
 
 class VoteIn(StrictModel):

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import Field
 
+from ..domain import Visibility
 from .common import (
+    MAX_COUNT,
     ActorKindName,
+    EmailText,
     Hours,
+    Id,
     IsoDate,
     Language,
     Level,
+    Line,
     Money,
     Name,
     OutModel,
-    PrivateField,
+    PrivateFieldName,
     RegionName,
     SectorName,
     StrictModel,
     Tag,
+    Text,
     TimeZone,
+    Url,
     VisibilityName,
 )
 
 
 class NetworkIn(StrictModel):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")
+    slug: str = Field(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")
     name: Name
-    description: str = ""
-    attribution: str = ""
+    description: Text = ""
+    attribution: Text = ""
+    # The default weight of fairness in proposals; None: the platform's default.
+    fairness_weight: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
 
 
 class NetworkOut(OutModel):
@@ -40,9 +51,9 @@ class NetworkOut(OutModel):
 
 class CapabilityIn(StrictModel):
     term: Name
-    category: str = ""
-    description: str = ""
-    esco_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    category: Name | Literal[""] = ""
+    description: Text = ""
+    esco_uri: Url | None = None
 
 
 class CapabilityOut(OutModel):
@@ -56,13 +67,13 @@ class CapabilityOut(OutModel):
 class ActorCapabilityIn(StrictModel):
     term: Name
     level: Level
-    evidence: str = ""
-    esco_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    evidence: Text = ""
+    esco_uri: Url | None = None
 
 
 class AffiliationIn(StrictModel):
-    organisation_id: int
-    role_title: str = ""
+    organisation_id: Id
+    role_title: Line = ""
     representative: bool = False
 
 
@@ -71,21 +82,21 @@ class ActorIn(StrictModel):
     name: Name
     sector: SectorName
     external_id: str | None = Field(default=None, min_length=1, max_length=120)
-    headline: str = Field(default="", max_length=300)
-    bio: str = ""
+    headline: Line = ""
+    bio: Text = ""
     timezone: TimeZone | None = None
     languages: list[Language] = []
     capacity_hours: Hours = 0.0
     day_rate: Money | None = None
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: EmailText | None = None
     phone: str | None = Field(default=None, max_length=60)
-    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    purpose_text: str = ""
+    website: Url | None = None
+    purpose_text: Text = ""
     purposes: list[Tag] = []
     capabilities: list[ActorCapabilityIn] = []
     affiliations: list[AffiliationIn] = []
-    visibility: VisibilityName = "network"
-    privacy: dict[PrivateField, VisibilityName] = {}
+    visibility: VisibilityName = Visibility.network
+    privacy: dict[PrivateFieldName, VisibilityName] = {}
     joined_on: IsoDate | None = None
 
 
@@ -94,36 +105,36 @@ class ActorPatch(StrictModel):
 
     name: Name | None = None
     sector: SectorName | None = None
-    headline: str | None = Field(default=None, max_length=300)
-    bio: str | None = None
+    headline: Line | None = None
+    bio: Text | None = None
     timezone: TimeZone | None = None
     languages: list[Language] | None = None
     capacity_hours: Hours | None = None
     day_rate: Money | None = None
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: EmailText | None = None
     phone: str | None = Field(default=None, max_length=60)
-    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    purpose_text: str | None = None
+    website: Url | None = None
+    purpose_text: Text | None = None
     purposes: list[Tag] | None = None
     capabilities: list[ActorCapabilityIn] | None = None
     affiliations: list[AffiliationIn] | None = None
     visibility: VisibilityName | None = None
-    privacy: dict[PrivateField, VisibilityName] | None = None
+    privacy: dict[PrivateFieldName, VisibilityName] | None = None
 
 
 class ActorSearch(StrictModel):
-    q: str | None = None
-    capability: list[str] = []
+    q: Line | None = None
+    capability: list[Name] = Field(default=[], max_length=20)
     min_level: Level = 1
-    purpose: str | None = None
+    purpose: Tag | None = None
     sector: SectorName | None = None
     kind: ActorKindName | None = None
-    timezone: str | None = None
+    timezone: Annotated[str, Field(max_length=64)] | None = None
     region: RegionName | None = None
-    language: str | None = None
+    language: Annotated[str, Field(max_length=16)] | None = None
     min_free_hours: Hours | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_COUNT)
 
 
 class CapabilityLevelOut(OutModel):

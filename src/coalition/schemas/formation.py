@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .common import OutModel, StrictModel, Timestamp
+from .common import MAX_COUNT, Id, OutModel, StrictModel, Timestamp
 
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -18,22 +18,25 @@ class WeightsIn(StrictModel):
     diversity: Weight = 0.4
     fairness: Weight = 0.3
     cost: Weight = 0.3
+    bridging: Weight = 0.0
 
 
 class LockIn(StrictModel):
-    actor_id: int
-    role_id: int | None = None
+    actor_id: Id
+    role_id: Id | None = None
 
 
 class ProposalRequest(StrictModel):
     weights: WeightsIn = WeightsIn()
     alternatives: int = Field(default=3, ge=0, le=5)
-    locked_in: list[LockIn] = []
-    excluded: list[int] = []
-    conflicts: list[tuple[int, int]] = []
-    competing_organisations: list[int] = []
-    seed: int = Field(default=0, ge=0)
+    locked_in: list[LockIn] = Field(default=[], max_length=500)
+    excluded: list[Id] = Field(default=[], max_length=5000)
+    conflicts: list[tuple[Id, Id]] = Field(default=[], max_length=5000)
+    competing_organisations: list[Id] = Field(default=[], max_length=5000)
+    seed: int = Field(default=0, ge=0, le=MAX_COUNT)
     time_limit_s: float = Field(default=1.0, gt=0, le=60)
+    # The most fairness may cost the best team on every other objective (a share).
+    fairness_budget: float = Field(default=0.02, ge=0, lt=1, allow_inf_nan=False)
 
 
 class ProposedMember(OutModel):
@@ -43,6 +46,28 @@ class ProposedMember(OutModel):
     role_title: str
     hours_per_week: float
     reasons: list[str]
+
+
+class NamedActorOut(OutModel):
+    actor_id: int
+    name: str
+    role_id: int | None = None
+
+
+class FairnessContrastOut(OutModel):
+    """What the fairness term changed in a proposal: the best team with fairness off, on the
+    same pool and constraints, and the cost on every other objective, in plain words."""
+
+    weight: float
+    seats_changed: int
+    seats: int
+    instead_of: list[NamedActorOut]
+    value_on: float
+    value_off: float
+    loss: float
+    fit_on: float
+    fit_off: float
+    summary: str
 
 
 class ProposalOut(OutModel):
@@ -56,6 +81,7 @@ class ProposalOut(OutModel):
     scores: dict[str, float]
     method: str
     members: list[ProposedMember]
+    fairness: FairnessContrastOut | None = None
 
 
 class ClosestOut(OutModel):
@@ -80,12 +106,6 @@ class ProposalSet(OutModel):
     infeasible: str | None = None
     obstacles: list[ObstacleOut] = []
     notes: list[str] = []
-
-
-class NamedActorOut(OutModel):
-    actor_id: int
-    name: str
-    role_id: int | None = None
 
 
 class ProposalRunOut(OutModel):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from ..domain import InitiativeStatus
 from .common import (
     Hours,
+    Id,
     InitiativeKindName,
     InitiativeStatusName,
     IsoDate,
@@ -18,6 +20,7 @@ from .common import (
     SectorName,
     StrictModel,
     Tag,
+    Text,
     TieKindName,
     Timestamp,
 )
@@ -34,12 +37,12 @@ class RoleIn(StrictModel):
     hours_per_week: float = Field(default=4.0, gt=0, le=80)
     languages: list[Language] = []
     timezone_regions: list[RegionName] = []
-    requirements: list[RequirementIn] = Field(min_length=1)
+    requirements: list[RequirementIn] = Field(min_length=1, max_length=50)
 
 
 class SectorBounds(StrictModel):
-    min: int = Field(default=0, ge=0)
-    max: int | None = Field(default=None, ge=0)
+    min: int = Field(default=0, ge=0, le=10_000)
+    max: int | None = Field(default=None, ge=0, le=10_000)
 
     @model_validator(mode="after")
     def _ordered(self) -> SectorBounds:
@@ -51,17 +54,17 @@ class SectorBounds(StrictModel):
 class InitiativeIn(StrictModel):
     kind: InitiativeKindName
     title: Name
-    purpose: str = ""
+    purpose: Text = ""
     purpose_tags: list[Tag] = []
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
     budget: Money | None = None
-    status: InitiativeStatusName = "draft"
+    status: InitiativeStatusName = InitiativeStatus.draft
     sector_mix: dict[SectorName, SectorBounds] = {}
-    max_per_organisation: int | None = Field(default=None, ge=1)
+    max_per_organisation: int | None = Field(default=None, ge=1, le=10_000)
     timezone_coverage: list[RegionName] = []
-    convenor_id: int | None = None
-    roles: list[RoleIn] = []
+    convenor_id: Id | None = None
+    roles: list[RoleIn] = Field(default=[], max_length=100)
 
     @model_validator(mode="after")
     def _window(self) -> InitiativeIn:
@@ -72,14 +75,14 @@ class InitiativeIn(StrictModel):
 
 class InitiativePatch(StrictModel):
     title: Name | None = None
-    purpose: str | None = None
+    purpose: Text | None = None
     purpose_tags: list[Tag] | None = None
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
     budget: Money | None = None
     status: InitiativeStatusName | None = None
     sector_mix: dict[SectorName, SectorBounds] | None = None
-    max_per_organisation: int | None = Field(default=None, ge=1)
+    max_per_organisation: int | None = Field(default=None, ge=1, le=10_000)
     timezone_coverage: list[RegionName] | None = None
 
 
@@ -151,13 +154,13 @@ class PublicationOut(OutModel):
 
 
 class TieIn(StrictModel):
-    source_id: int
-    target_id: int
+    source_id: Id
+    target_id: Id
     kind: TieKindName
     weight: float = Field(default=1.0, gt=0, le=1000)
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
-    note: str = ""
+    note: Text = ""
 
     @model_validator(mode="after")
     def _valid(self) -> TieIn:
@@ -170,8 +173,8 @@ class TieIn(StrictModel):
 
 class TieOut(OutModel):
     id: int
-    source_id: int
-    target_id: int
+    source_id: Id
+    target_id: Id
     kind: str
     weight: float
     start_date: IsoDate | None

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import OutModel, StrictModel, Timestamp
+from .common import Id, InvitationStatusName, OutModel, StrictModel, Timestamp
 
 AnswerName = Literal["accept", "decline", "counter"]
 DecisionName = Literal["accept", "decline"]
-InvitationStatusName = Literal[
-    "pending",
-    "countered",
-    "accepted",
-    "declined",
-    "counter_declined",
-    "withdrawn",
-    "expired",
-    "stepped_back",
-]
 
 
 class SeatIn(StrictModel):
     """One seat of a proposal, or one invitation by hand: who, for which role, how many hours."""
 
-    actor_id: int
-    role_id: int
+    actor_id: Id
+    role_id: Id
     hours: float | None = Field(default=None, gt=0, le=80)
 
 
 class InviteIn(StrictModel):
     seats: list[SeatIn] = Field(min_length=1, max_length=200)
     message: str = Field(default="", max_length=4000)
-    proposal_id: int | None = None
+    proposal_id: Id | None = None
 
     @model_validator(mode="after")
     def _distinct(self) -> InviteIn:
@@ -74,7 +64,7 @@ class EngagementPatch(StrictModel):
 
 
 class EventOut(OutModel):
-    at: datetime
+    at: Timestamp
     by_actor_id: int | None
     by_role: str
     from_status: str | None
@@ -101,9 +91,9 @@ class InvitationOut(OutModel):
     message: str
     reason: str | None
     reason_hidden: bool
-    created_at: datetime
-    expires_at: datetime
-    answered_at: datetime | None
+    created_at: Timestamp
+    expires_at: Timestamp
+    answered_at: Timestamp | None
     engagement_id: int | None
     history: list[EventOut]
 
@@ -168,7 +158,7 @@ class NotificationOut(OutModel):
     text: str
     link: str
     read: bool
-    created_at: datetime
+    created_at: Timestamp
 
 
 class TeamRoleOut(OutModel):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import IsoDate, OutModel, StrictModel
+from .common import IsoDate, OutModel, StrictModel, Timestamp
 
 DirectionName = Literal["increase", "decrease"]
 ContributionKindName = Literal[
@@ -201,7 +201,7 @@ class ContributionOut(OutModel):
     status: ContributionStatusName
     confirmed_by_id: int | None
     confirmed_by_name: str | None
-    confirmed_at: datetime | None
+    confirmed_at: Timestamp | None
     tie_id: int | None
 
 
@@ -213,7 +213,8 @@ class AssetFileIn(StrictModel):
     media_type: str = Field(
         default="application/octet-stream", pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100
     )
-    content_base64: str
+    # Base64 of MAX_UPLOAD_BYTES, rounded up: larger cannot decode to an accepted file.
+    content_base64: str = Field(max_length=(MAX_UPLOAD_BYTES // 3 + 1) * 4 + 16)
 
     def content(self) -> bytes:
         return base64.b64decode(self.content_base64, validate=True)
@@ -354,7 +355,7 @@ class HealthOverviewOut(OutModel):
 
 
 class FairnessGroupOut(OutModel):
-    dimension: Literal["sector", "tenure"]
+    dimension: Literal["sector", "region", "tenure"]
     group: str
     actors: int
     invited: int | None
@@ -364,6 +365,24 @@ class FairnessGroupOut(OutModel):
     share_invited: float | None
     share_engaged: float
     engagements_per_actor: float
+    gini_opportunity: float = 0.0
+
+
+class FairnessWeightIn(StrictModel):
+    """The network's default weight of fairness in formation (0 turns it off by default)."""
+
+    weight: float = Field(ge=0, le=100, allow_inf_nan=False)
+
+
+class FairnessWeightOut(OutModel):
+    network: str
+    weight: float
+    default: bool
+
+
+class GiniPointOut(OutModel):
+    on: date
+    gini: float
 
 
 class UnderRecognisedOut(OutModel):
@@ -386,6 +405,8 @@ class FairnessOut(OutModel):
     lorenz: list[tuple[float, float]]
     groups: list[FairnessGroupOut]
     under_recognised: list[UnderRecognisedOut]
+    over_time: list[GiniPointOut] = []
+    weight: float = 0.3
 
 
 __all__ = [
@@ -397,6 +418,8 @@ __all__ = [
     "ContributionOut",
     "CreditsOut",
     "FairnessOut",
+    "FairnessWeightIn",
+    "FairnessWeightOut",
     "HealthCheckIn",
     "HealthCheckOut",
     "HealthOverviewOut",

@@ -18,9 +18,10 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..errors import CoalitionError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from .. import clock
+from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.auth import (
     AccountOut,
     JoinIn,
@@ -35,6 +36,7 @@ from ..schemas.auth import (
     TokenIn,
     TokenOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     Affiliation,
@@ -55,18 +57,19 @@ from ..store.tables_auth import (
     OutboxMessage,
     PasswordReset,
 )
+from . import login_limit
 from .access import ROLE_RANK, Caller, require_role
 from .mail import send_mail
-from .networks import bump_version
 
 log = logging.getLogger("coalition.auth")
 
 SESSION_TTL = timedelta(days=14)
 RESET_TTL = timedelta(hours=1)
 INVITE_TTL = timedelta(days=14)
-LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_LIMIT = 5
+LOGIN_WINDOW = login_limit.WINDOW
+LOGIN_LIMIT = login_limit.PAIR_LIMIT
 TOKEN_PREFIX = "coa_"
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 FORMER_MEMBER = "Former member"
 
 _hasher = PasswordHasher()
@@ -74,8 +77,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
 
 
-class RateLimited(CoalitionError):
-    status = 429
+RateLimited = login_limit.RateLimited
 
 
 # ---------------------------------------------------------------- secrets
@@ -99,10 +101,6 @@ def new_secret() -> str:
 def digest(token: str) -> str:
     """The stored form of a token: SHA-256 is enough for 256-bit random secrets."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 def normalise_email(email: str) -> str:
@@ -135,7 +133,7 @@ def _represented(db: Session, own: set[int]) -> set[int]:
     """Organisations whose named representative is one of ``own`` (and still is, today)."""
     if not own:
         return set()
-    today = date.today()
+    today = clock.today()
     return set(
         db.scalars(
             select(Affiliation.organisation_id).where(
@@ -151,7 +149,7 @@ def caller_for_session(db: Session, token: str) -> Caller | None:
     """The caller of a session cookie, or None when it is unknown, tampered with or expired."""
     account_id = db.scalar(
         select(AuthSession.account_id).where(
-            AuthSession.token_hash == digest(token), AuthSession.expires_at > datetime.now()
+            AuthSession.token_hash == digest(token), AuthSession.expires_at > clock.utcnow()
         )
     )
     return None if account_id is None else caller_for_account(db, account_id)
@@ -159,16 +157,42 @@ def caller_for_session(db: Session, token: str) -> Caller | None:
 
 def caller_for_token(db: Session, token: str) -> Caller:
     """The caller of an API token; an unknown, revoked or expired token is a 401."""
-    row = db.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
-    now = datetime.now()
+    hashed = digest(token)
+    _touch_token(db, hashed)
+    row = db.scalars(select(ApiToken).where(ApiToken.token_hash == hashed)).first()
+    now = clock.utcnow()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("this API token is not valid")
     if row.expires_at is not None and row.expires_at <= now:
         raise Unauthorized("this API token has expired")
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = _now()
-        db.flush()
     return caller_for_account(db, row.account_id, frozenset(row.scopes or []))
+
+
+def _touch_token(db: Session, hashed: str) -> None:
+    """Note when a token was last used, at most once a minute, without making its uses queue.
+
+    One conditional UPDATE, the request's first statement (so SQLite takes its write lock
+    before reading). On PostgreSQL a use that finds the row being touched by another skips it
+    (SKIP LOCKED) instead of waiting for that request to end.
+    """
+    now = clock.utcnow()
+    token = aliased(ApiToken)
+    due = (
+        select(token.id)
+        .where(
+            token.token_hash == hashed,
+            token.revoked_at.is_(None),
+            or_(token.last_used_at.is_(None), token.last_used_at < now - TOKEN_TOUCH_EVERY),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    db.execute(
+        update(ApiToken)
+        .where(ApiToken.id == due)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _account(db: Session, caller: Caller) -> Account:
@@ -215,31 +239,21 @@ def register(db: Session, caller: Caller, data: RegisterIn, base_url: str) -> Ac
 def authenticate(db: Session, email: str, password: str, ip: str) -> Account:
     """The account for ``email`` if ``password`` is right, within the rate limit.
 
-    Five failures per e-mail and address in fifteen minutes close the door (429) until the
-    oldest of them is fifteen minutes old. The rows live in the database so the limit holds
-    across processes; a failure is committed even though the request fails (see the route).
+    The attempt is recorded and committed first, then judged (services/login_limit.py): five
+    per e-mail and address, twenty per e-mail, fifty per address in fifteen minutes, and the
+    door closes (429) even for attempts that arrive all at once, in any process.
     """
     email = normalise_email(email)
-    since = datetime.now() - LOGIN_WINDOW
-    failures = db.scalar(
-        select(func.count()).where(
-            LoginFailure.email == email, LoginFailure.ip == ip, LoginFailure.at > since
-        )
-    )
-    if (failures or 0) >= LOGIN_LIMIT:
-        raise RateLimited("too many failed sign-ins; wait fifteen minutes and try again")
+    login_limit.admit(db, email, ip)
     account = db.scalars(select(Account).where(Account.email == email)).first()
     ok = verify_password(account.password_hash if account else _DUMMY_HASH, password)
     if account is None or not ok:
-        db.add(LoginFailure(email=email, ip=ip, at=_now()))
-        # The one commit in a service: the failure must count even though the request fails
-        # (the request wrapper rolls back on errors). Nothing else is written before it.
-        db.commit()
-        log.info("failed sign-in (%d recent failures for this address)", (failures or 0) + 1)
+        recent = login_limit.recent(db, email, ip)
+        log.info("failed sign-in (%d recent failures for this address)", recent)
         raise Unauthorized("wrong e-mail or password")
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    db.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
+    login_limit.succeeded(db, email, ip)
     db.flush()
     return account
 
@@ -251,11 +265,11 @@ def start_session(db: Session, account: Account) -> str:
         AuthSession(
             token_hash=digest(token),
             account_id=account.id,
-            created_at=_now(),
-            expires_at=_now() + SESSION_TTL,
+            created_at=clock.utcnow(),
+            expires_at=clock.utcnow() + SESSION_TTL,
         )
     )
-    db.execute(delete(AuthSession).where(AuthSession.expires_at <= datetime.now()))
+    db.execute(delete(AuthSession).where(AuthSession.expires_at <= clock.utcnow()))
     db.flush()
     return token
 
@@ -309,7 +323,7 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
     recent = db.scalar(
         select(func.count()).where(
             PasswordReset.account_id == account.id,
-            PasswordReset.created_at > datetime.now() - RESET_TTL,
+            PasswordReset.created_at > clock.utcnow() - RESET_TTL,
         )
     )
     if (recent or 0) >= 3:
@@ -319,8 +333,8 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
         PasswordReset(
             account_id=account.id,
             token_hash=digest(token),
-            created_at=_now(),
-            expires_at=_now() + RESET_TTL,
+            created_at=clock.utcnow(),
+            expires_at=clock.utcnow() + RESET_TTL,
         )
     )
     send_mail(
@@ -336,7 +350,7 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
 
 def _open_reset(db: Session, token: str) -> PasswordReset:
     row = db.scalars(select(PasswordReset).where(PasswordReset.token_hash == digest(token))).first()
-    if row is None or row.used_at is not None or row.expires_at <= datetime.now():
+    if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
         raise Unauthorized("this reset link is not valid or has expired; ask for a new one")
     return row
 
@@ -350,10 +364,42 @@ def reset_password(db: Session, token: str, password: str) -> None:
     row = _open_reset(db, token)
     account = db.get_one(Account, row.account_id)
     account.password_hash = hash_password(password)
-    row.used_at = _now()
-    db.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
+    row.used_at = clock.utcnow()
+    revoke_credentials(db, account.id)
     db.execute(delete(LoginFailure).where(LoginFailure.email == account.email))
     db.flush()
+
+
+def change_password(
+    db: Session, caller: Caller, current: str, new: str, ip: str, session: str | None
+) -> None:
+    """A signed-in person chooses a new password (the current one proves it is them, within the
+    sign-in rate limit): every other session ends and every API token is revoked."""
+    _require_session(caller)
+    account = _account(db, caller)
+    login_limit.admit(db, account.email, ip)
+    if not verify_password(account.password_hash, current):
+        raise Invalid("the current password is not right", field="current_password")
+    login_limit.succeeded(db, account.email, ip)
+    account.password_hash = hash_password(new)
+    revoke_credentials(db, account.id, keep_session=session)
+    db.flush()
+
+
+def revoke_credentials(db: Session, account_id: int, keep_session: str | None = None) -> None:
+    """Sign every session of the account out and revoke its API tokens: a new password
+    (reset or changed) ends whatever the old one, or a thief who had it, opened.
+    ``keep_session`` (a cookie value) spares the session that made the change."""
+    sessions = delete(AuthSession).where(AuthSession.account_id == account_id)
+    if keep_session is not None:
+        sessions = sessions.where(AuthSession.token_hash != digest(keep_session))
+    db.execute(sessions)
+    db.execute(
+        update(ApiToken)
+        .where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ---------------------------------------------------------------- API tokens
@@ -391,8 +437,10 @@ def create_token(db: Session, caller: Caller, data: TokenIn) -> TokenCreated:
         token_hash=digest(token),
         prefix=token[:10],
         scopes=sorted(set(data.scopes)),
-        created_at=_now(),
-        expires_at=_now() + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+        created_at=clock.utcnow(),
+        expires_at=clock.utcnow() + timedelta(days=data.expires_in_days)
+        if data.expires_in_days
+        else None,
     )
     db.add(row)
     db.flush()
@@ -408,7 +456,7 @@ def revoke_token(db: Session, caller: Caller, token_id: int) -> TokenOut:
     if row is None:
         raise NotFound(f"no API token {token_id}")
     if row.revoked_at is None:
-        row.revoked_at = _now()
+        row.revoked_at = clock.utcnow()
         db.flush()
     return _token_out(row)
 
@@ -448,7 +496,9 @@ def add_membership(
         )
     ).first()
     if row is None:
-        row = Membership(account_id=account_id, network_id=network_id, role=role, created_at=_now())
+        row = Membership(
+            account_id=account_id, network_id=network_id, role=role, created_at=clock.utcnow()
+        )
         db.add(row)
     else:
         row.role = role
@@ -580,7 +630,7 @@ def _new_join_request(db: Session, account: Account, network: Network, data: Joi
         kind=data.kind,
         sector=data.sector,
         status="pending",
-        created_at=_now(),
+        created_at=clock.utcnow(),
     )
     db.add(row)
     db.flush()
@@ -641,7 +691,7 @@ def decide_join_request(
         raise Conflict(f"this request was {row.status} already")
     account = db.get_one(Account, row.account_id)
     row.status = "approved" if approve else "declined"
-    row.decided_at = _now()
+    row.decided_at = clock.utcnow()
     row.decided_by = caller.account_id
     if approve:
         actor = _new_profile(db, network, account.display_name, row.kind, row.sector)
@@ -661,7 +711,7 @@ def _new_profile(db: Session, network: Network, name: str, kind: str, sector: st
         committed_hours=0.0,
         capacity_hours=0.0,
         anonymised=0,
-        joined_on=date.today(),
+        joined_on=clock.today(),
     )
     db.add(actor)
     db.flush()
@@ -709,8 +759,8 @@ def invite_to_network(
         actor_id=data.actor_id,
         token_hash=digest(token),
         invited_by=caller.account_id,
-        created_at=_now(),
-        expires_at=_now() + INVITE_TTL,
+        created_at=clock.utcnow(),
+        expires_at=clock.utcnow() + INVITE_TTL,
     )
     db.add(row)
     db.flush()
@@ -737,7 +787,7 @@ def list_network_invites(db: Session, caller: Caller, network: Network) -> list[
 
 def _open_invite(db: Session, token: str) -> NetworkInvite:
     row = db.scalars(select(NetworkInvite).where(NetworkInvite.token_hash == digest(token))).first()
-    if row is None or row.used_at is not None or row.expires_at <= datetime.now():
+    if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
         raise Unauthorized("this invitation is not valid or has expired; ask for a new one")
     return row
 
@@ -759,7 +809,7 @@ def _use_invite(db: Session, account: Account, invite: NetworkInvite) -> Members
     actor_id = invite.actor_id
     if actor_id is None:
         actor_id = _new_profile(db, network, account.display_name, "person", "independent").id
-    invite.used_at = _now()
+    invite.used_at = clock.utcnow()
     return add_membership(db, account.id, network.id, invite.role, actor_id)
 
 
@@ -863,7 +913,7 @@ def export_my_data(db: Session, caller: Caller) -> dict[str, Any]:
     return {
         "format": "coalition-personal-data",
         "version": 1,
-        "exported_at": _now().isoformat(),
+        "exported_at": clock.utcnow().isoformat(),
         "account": {
             "id": account.id,
             "email": account.email,
@@ -946,7 +996,7 @@ def _scrub_proposals(db: Session, actor: Actor) -> None:
 
 def anonymise_actor(db: Session, actor: Actor) -> None:
     """Blank a person's profile, keeping the node (and its ties) as "Former member"."""
-    today = date.today()
+    today = clock.today()
     db.execute(
         update(Engagement)
         .where(Engagement.actor_id == actor.id, Engagement.status == "active")

@@ -7,11 +7,11 @@ so an actor's credits are the reuses of the assets they made.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
+from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..schemas.outcomes import (
     AssetCreditOut,
@@ -152,7 +152,7 @@ def share_asset(db: Session, caller: Caller, network: Network, data: AssetIn) ->
         content=content,
         licence=data.licence,
         shared_by_id=shared_by,
-        shared_on=data.shared_on or date.today(),
+        shared_on=data.shared_on or clock.today(),
     )
     db.add(asset)
     db.flush()
@@ -224,7 +224,7 @@ def record_reuse(db: Session, caller: Caller, asset_id: int, data: ReuseIn) -> R
         asset_id=asset.id,
         initiative_id=initiative.id,
         recorded_by_id=recorder,
-        reused_on=data.reused_on or date.today(),
+        reused_on=data.reused_on or clock.today(),
         note=data.note,
     )
     db.add(row)

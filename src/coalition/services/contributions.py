@@ -8,18 +8,17 @@ into a tie of the interdependence map between contributor and confirmer (origin
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.outcomes import ContributionIn, ContributionOut
+from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_outcomes import Contribution
 from .access import Caller, readable_networks, require_role
 from .initiatives import load_initiative
-from .networks import bump_version
 from .outcomes import initiative_member_ids, readable_initiative_ids, visible_names
 
 #: The tie each kind of contribution creates once it is confirmed.
@@ -150,7 +149,7 @@ def confirm_contribution(
     db.flush()
     row.status = "confirmed"
     row.confirmed_by_id = confirmer_id
-    row.confirmed_at = datetime.now().replace(microsecond=0)
+    row.confirmed_at = clock.utcnow()
     row.tie_id = tie.id
     db.flush()
     bump_version(db, row.network_id)

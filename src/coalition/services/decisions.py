@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import ConsentPosition, DecisionKind, DecisionStatus, ThreadVisibility
 from ..engines import decisions as engine
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -28,20 +29,21 @@ from ..schemas.together import (
     VoteIn,
     VoteOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Engagement, Initiative, Network, Tie
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
 from . import markup
 from .access import Caller, require_role
 from .initiatives import load_initiative
-from .networks import bump_version, get_network
+from .networks import get_network
 from .notifications import notify
 from .outcomes import ON_INITIATIVE, initiative_member_ids
 from .threads import author_for
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.utcnow()
 
 
 def readable_decisions(caller: Caller) -> ColumnElement[bool]:

@@ -18,16 +18,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import clock
 from ..engines.common_ground import (
     GroundResult,
     History,
@@ -39,6 +40,7 @@ from ..engines.common_ground import (
     validate_vote,
 )
 from ..engines.common_ground import replay as replay_log
+from ..engines.common_ground.stream import IMPORT_BATCH_MS
 from ..errors import CoalitionError, Forbidden, Invalid, NotFound
 from ..io.polis import (
     PolisExport,
@@ -65,6 +67,7 @@ from ..schemas.deliberation import (
     VoteIn,
     VoteOut,
 )
+from ..store.cache import cached_result, store_result
 from ..store.tables import Actor, Initiative, Network
 from ..store.tables_deliberation import (
     Conversation,
@@ -114,13 +117,17 @@ def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Netwo
 
 
 def _bump(db: Session, conv: Conversation) -> None:
-    db.execute(
+    """Move the conversation's data version on, in one statement that returns the new value:
+    the row is locked only from here to the commit, and no writer reads it first."""
+    db.flush()
+    version = db.execute(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(data_version=Conversation.data_version + 1)
-    )
-    db.flush()
-    db.refresh(conv, ["data_version"])
+        .returning(Conversation.data_version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(conv, "data_version", version)
 
 
 def _counts(db: Session, conv_id: int) -> tuple[int, int, int]:
@@ -147,6 +154,7 @@ def conversation_view(db: Session, conv: Conversation) -> ConversationOut:
         n_statements=n_s,
         n_participants=n_p,
         n_votes=n_v,
+        strict_moderation=conv.strict_moderation,
     )
 
 
@@ -221,7 +229,9 @@ def _statement_views(db: Session, conv: Conversation) -> list[StatementOut]:
     return out
 
 
-def _statement_out(s: Statement, t: dict[int, int] | None = None) -> StatementOut:
+def _statement_out(
+    s: Statement, t: dict[int, int] | None = None, *, tallies: bool = True
+) -> StatementOut:
     t = t or {}
     return StatementOut(
         id=s.id,
@@ -230,14 +240,56 @@ def _statement_out(s: Statement, t: dict[int, int] | None = None) -> StatementOu
         text=s.text,
         moderation=s.moderation,
         is_meta=s.is_meta,
-        agrees=t.get(1, 0),
-        disagrees=t.get(-1, 0),
-        passes=t.get(0, 0),
+        is_seed=s.is_seed,
+        moderation_reason=s.moderation_reason,
+        agrees=t.get(1, 0) if tallies else None,
+        disagrees=t.get(-1, 0) if tallies else None,
+        passes=t.get(0, 0) if tallies else None,
     )
 
 
+def _shown_to_voters(conv: Conversation, s: Statement | StatementOut) -> bool:
+    """Whether voters see (and may vote on) a statement: accepted ones under strict
+    moderation, all but rejected ones under open moderation."""
+    if conv.strict_moderation:
+        return s.moderation == int(Moderation.accepted)
+    return s.moderation != int(Moderation.out)
+
+
+def _voted_statements(db: Session, caller: Caller, conv: Conversation) -> set[int]:
+    """Ids of the statements the caller has voted on in ``conv``."""
+    if not caller.actor_ids:
+        return set()
+    mine = select(Participant.id).where(
+        Participant.conversation_id == conv.id,
+        Participant.actor_id.in_(list(caller.actor_ids)),
+    )
+    return set(db.scalars(select(Vote.statement_id).where(Vote.participant_id.in_(mine))))
+
+
+def _is_moderator(db: Session, caller: Caller, conv: Conversation) -> bool:
+    try:
+        _require_moderator(db, caller, conv)
+    except CoalitionError:
+        return False
+    return True
+
+
 def list_statements(db: Session, caller: Caller, conversation_id: int) -> list[StatementOut]:
-    return _statement_views(db, load_conversation(db, caller, conversation_id))
+    """The statements voters may see; a statement's tallies only once the caller voted on it
+    (anti-herding). Moderators see every statement with its tallies."""
+    conv = load_conversation(db, caller, conversation_id)
+    views = _statement_views(db, conv)
+    if _is_moderator(db, caller, conv):
+        return views
+    voted = _voted_statements(db, caller, conv)
+    return [
+        v
+        if v.id in voted
+        else v.model_copy(update={"agrees": None, "disagrees": None, "passes": None})
+        for v in views
+        if _shown_to_voters(conv, v)
+    ]
 
 
 def _my_actor(db: Session, caller: Caller, network: Network) -> int:
@@ -254,11 +306,17 @@ def _my_actor(db: Session, caller: Caller, network: Network) -> int:
 
 
 def _participant_for(db: Session, conv: Conversation, actor_id: int) -> Participant:
-    p = db.scalars(
-        select(Participant).where(
-            Participant.conversation_id == conv.id, Participant.actor_id == actor_id
-        )
-    ).first()
+    mine = select(Participant).where(
+        Participant.conversation_id == conv.id, Participant.actor_id == actor_id
+    )
+    p = db.scalars(mine).first()
+    if p is not None:
+        return p
+    # A newcomer: lock the conversation's row first, so that newcomers arriving at once number
+    # themselves one after the other, then look again (a concurrent request of this same actor
+    # may just have added them). SQLite's transactions are serialised already.
+    db.execute(select(Conversation.id).where(Conversation.id == conv.id).with_for_update())
+    p = db.scalars(mine.execution_options(populate_existing=True)).first()
     if p is not None:
         return p
     top = db.scalar(
@@ -327,6 +385,7 @@ def moderate_statement(
         s.moderation, s.is_meta = int(Moderation.accepted), True
     else:
         s.moderation, s.is_meta = int(Moderation.unmoderated), False
+    s.moderation_reason = data.reason.strip() if data.action == "reject" else ""
     db.flush()
     _bump(db, conv)
     return _statement_views_one(db, s)
@@ -365,6 +424,8 @@ def cast_vote(db: Session, caller: Caller, conversation_id: int, data: VoteIn) -
     except VoteRefused as exc:
         field = "statement_id" if exc.reason != "bad_value" else "value"
         raise Invalid(exc.message, field=field) from None
+    if conv.strict_moderation and state != int(Moderation.accepted):
+        raise Invalid("this statement awaits moderation", field="statement_id")
     participant = _participant_for(db, conv, actor_id)
     vote = db.scalars(
         select(Vote).where(
@@ -599,7 +660,7 @@ def _store_history(
         "participants_digest": _ids_digest([p.id for p in participants]),
         "statements_digest": _ids_digest([s.id for s in statements]),
         "history": data,
-        "updated_at": datetime.now().replace(microsecond=0),
+        "updated_at": clock.utcnow(),
     }
     exists = db.scalar(
         select(GroundHistory.data_version).where(GroundHistory.conversation_id == conv.id)
@@ -634,39 +695,17 @@ def _store(
     """Cache ``result`` for the current data version and seed (dropping other versions) and,
     for the live seed, keep its history; returns the cached JSON."""
     data = _result_json(conv, result, statements, participants)
-    db.execute(
-        delete(GroundCache).where(
-            GroundCache.conversation_id == conv.id,
-            GroundCache.data_version != conv.data_version,
-        )
-    )
-    try:
-        with db.begin_nested():
-            db.add(
-                GroundCache(
-                    conversation_id=conv.id,
-                    data_version=conv.data_version,
-                    seed=seed,
-                    result=data,
-                )
-            )
-    except IntegrityError:
-        pass  # a concurrent request cached the same version first
+    owner = {"conversation_id": conv.id}
+    store_result(db, GroundCache, conv.data_version, data, owner, seed=seed)
     if seed == DEFAULT_SEED and result.history is not None:
         _store_history(db, conv, result.history, statements, participants)
     return data
 
 
 def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
-    hit = db.scalars(
-        select(GroundCache).where(
-            GroundCache.conversation_id == conv.id,
-            GroundCache.data_version == conv.data_version,
-            GroundCache.seed == seed,
-        )
-    ).first()
+    hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
     if hit is not None:
-        return dict(hit.result)
+        return hit
     matrix, statements, participants = _matrix(db, conv)
     moderated_out = [j for j, s in enumerate(statements) if s.moderation == int(Moderation.out)]
     meta = [j for j, s in enumerate(statements) if s.is_meta]
@@ -735,12 +774,13 @@ def next_for(db: Session, caller: Caller, conversation_id: int) -> NextOut:
     cached = data.get("priorities", [])
     shared = min(len(cached), len(statements))
     priorities[:shared] = cached[:shared]
-    eligible = np.array([s.moderation != int(Moderation.out) for s in statements], dtype=bool)
+    eligible = np.array([_shown_to_voters(conv, s) for s in statements], dtype=bool)
     remaining = int(eligible.sum()) - sum(1 for j in voted if eligible[j])
     seed = (conv.id * 1_000_003 + actor_id * 7919 + conv.data_version) % (2**32)
     j = next_statement_from(priorities, voted, eligible, seed)
+    # never voted on by the caller, so shown without its tallies (anti-herding)
     return NextOut(
-        statement=None if j is None else _statement_views_one(db, statements[j]),
+        statement=None if j is None else _statement_out(statements[j], tallies=False),
         remaining=remaining,
     )
 
@@ -811,15 +851,18 @@ def import_polis(
     topic: str | None = None,
     *,
     replay: bool = True,
+    batch_ms: float = IMPORT_BATCH_MS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ConversationOut:
     """Load a Polis export as a new conversation, all or nothing.
 
     With ``replay`` (the default) the export's vote log is replayed as Polis's math worker
-    ran it — one warm-started update per second of votes — and the result and its history are
-    stored, so the conversation shows Polis's groups at once and its later votes continue
-    from Polis's state. That is the costly part of an import (about 1 to 3 ms per update: the
-    Brexit export's 4,836 updates take 10 to 20 s); without it the first results request
-    analyses the final votes from scratch.
+    ran it — one warm-started update per ``batch_ms`` of votes (:data:`IMPORT_BATCH_MS`, the
+    window that agreed best with Polis's groups across the real conversations measured) —
+    and the result and its history are stored, so the conversation shows Polis's groups at
+    once and its later votes continue from Polis's state; ``progress(votes_done,
+    votes_total)`` follows it. Without it the first results request analyses the final
+    votes from scratch. Rows go in with one bulk insert per table.
     """
     require_operator(caller)
     network = get_network(db, caller, slug)
@@ -851,7 +894,11 @@ def import_polis(
         v.participant_external_id for v in export.votes
     }
     ids |= {p.external_id for p in export.participants or ()}
-    participant_rows = [{"conversation_id": conv.id, "external_id": pid} for pid in sorted(ids)]
+    xids = export.xids()
+    participant_rows = [
+        {"conversation_id": conv.id, "external_id": pid, "xid": xids.get(pid)}
+        for pid in sorted(ids)
+    ]
     if participant_rows:
         db.execute(insert(Participant), participant_rows)
     pmap = dict(
@@ -868,7 +915,8 @@ def import_polis(
             "text": s.text,
             "author_id": pmap.get(s.author_external_id),
             "moderation": s.moderation,
-            "is_meta": False,
+            "is_meta": s.is_meta,
+            "is_seed": s.is_seed,
             "timestamp_ms": s.timestamp_ms,
         }
         for s in export.statements
@@ -900,11 +948,17 @@ def import_polis(
     db.flush()
     _bump(db, conv)
     if replay:
-        _replay_import(db, conv, export.votes)
+        _replay_import(db, conv, export.votes, batch_ms, progress)
     return conversation_view(db, conv)
 
 
-def _replay_import(db: Session, conv: Conversation, votes: Sequence[PolisVote]) -> None:
+def _replay_import(
+    db: Session,
+    conv: Conversation,
+    votes: Sequence[PolisVote],
+    batch_ms: float,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     """Replay an imported vote log (re-votes included) as Polis's updates, and store the last
     update's result and history as the conversation's live analysis."""
     statements, participants = _rows(db, conv)
@@ -924,6 +978,8 @@ def _replay_import(db: Session, conv: Conversation, votes: Sequence[PolisVote]) 
         meta=[j for j, s in enumerate(statements) if s.is_meta],
         data_version=conv.data_version,
         attribution=conv.attribution or None,
+        batch_ms=batch_ms,
+        progress=progress,
     )
     _store(db, conv, DEFAULT_SEED, result, statements, participants)
 
@@ -963,6 +1019,8 @@ def export_polis(db: Session, caller: Caller, conversation_id: int, directory: s
             timestamp_ms=s.timestamp_ms or 0,
             agrees=tallies.get(s.id, {}).get(1, 0),
             disagrees=tallies.get(s.id, {}).get(-1, 0),
+            is_meta=s.is_meta,
+            is_seed=s.is_seed,
         )
         for s in statements
     )

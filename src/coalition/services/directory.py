@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain import region_of
+from ..domain import PrivateField, region_of
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..schemas.directory import (
     ActorCapabilityIn,
@@ -25,16 +25,12 @@ from ..schemas.directory import (
     AffiliationOut,
     CapabilityLevelOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
-from .networks import bump_version, capability_ids
+from .networks import capability_ids
 
-PRIVACY_FIELDS = {
-    "day_rate": "day_rate_visibility",
-    "capacity": "capacity_visibility",
-    "contact": "contact_visibility",
-    "declines": "declines_visibility",
-}
+PRIVACY_FIELDS = {f.value: f.column for f in PrivateField}
 
 
 def _privacy_columns(privacy: Mapping[Any, str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..schemas.invitations import (
     CapacityOut,
@@ -27,24 +28,17 @@ from ..schemas.invitations import (
     TeamOut,
     TeamRoleOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, Engagement, Initiative, Network, Role, Tie
 from ..store.tables_invitations import Invitation, InvitationEvent
 from ..store.tables_publications import Publication
 from .access import Caller, field_visible, readable_actors
 from .initiatives import load_initiative, published_initiative, readable_initiatives
-from .networks import bump_version
 from .notifications import notify
 
 # Engagements that count on team pages and calendars; only "active" ones hold capacity.
 CURRENT = ("active", "completed")
 _EPSILON = 1e-6
-
-
-def utcnow() -> datetime:
-    """Now, in UTC without a zone (how every timestamp of this area is stored)."""
-    from datetime import UTC
-
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _expire_actor(db: Session, actor_id: int) -> None:
@@ -158,6 +152,106 @@ def open_engagement(
     return engagement
 
 
+def _end(
+    db: Session,
+    engagements: Iterable[Engagement],
+    *,
+    on: date,
+    now: datetime,
+    by: tuple[int | None, str],
+) -> int:
+    """End each still-active engagement as ``completed``, giving its hours back.
+
+    The end date becomes ``on`` when the engagement was planned to run longer (so the member's
+    history says when the work really stopped); an earlier planned end is kept. Ties made by
+    the engagement keep their dates. Returns how many ended.
+    """
+    ended = 0
+    for engagement in engagements:
+        end = on if engagement.end_date is None or engagement.end_date > on else None
+        values: dict[str, object] = {"status": "completed"}
+        if end is not None:
+            values["end_date"] = end
+        result = db.execute(
+            update(Engagement)
+            .where(Engagement.id == engagement.id, Engagement.status == "active")
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            continue  # ended meanwhile (stepped back, or another request)
+        release(db, engagement.actor_id, engagement.hours_per_week)
+        record(
+            db,
+            network_id=engagement.network_id,
+            engagement_id=engagement.id,
+            at=now,
+            by=by,
+            from_status="active",
+            to_status="completed",
+            hours=engagement.hours_per_week,
+        )
+        db.expire(engagement, ["status", "end_date"])
+        ended += 1
+    return ended
+
+
+def end_initiative_engagements(
+    db: Session,
+    initiative: Initiative,
+    *,
+    now: datetime | None = None,
+    by: tuple[int | None, str] = (None, "system"),
+) -> int:
+    """An initiative completed or closed: its active engagements end today and their hours
+    return to each member's free capacity (in the caller's transaction). Returns how many."""
+    now = now or utcnow()
+    active = db.scalars(
+        select(Engagement)
+        .where(Engagement.initiative_id == initiative.id, Engagement.status == "active")
+        .order_by(Engagement.id)
+    ).all()
+    ended = _end(db, active, on=now.date(), now=now, by=by)
+    if ended:
+        bump_version(db, initiative.network_id)
+        db.flush()
+    return ended
+
+
+def settle_ended(
+    db: Session,
+    *,
+    today: date | None = None,
+    network_id: int | None = None,
+    actor_ids: Iterable[int] | None = None,
+) -> int:
+    """End every active engagement whose end date has passed (before ``today``).
+
+    A periodic step (``coalition engagements settle``, daily from cron or a worker), and run
+    before every formation request, so capacity counts as free on the day after the work
+    ends. Returns how many ended.
+    """
+    now = utcnow()
+    today = today or now.date()
+    stmt = select(Engagement).where(
+        Engagement.status == "active",
+        Engagement.end_date.is_not(None),
+        Engagement.end_date < today,
+    )
+    if network_id is not None:
+        stmt = stmt.where(Engagement.network_id == network_id)
+    if actor_ids is not None:
+        stmt = stmt.where(Engagement.actor_id.in_(sorted(set(actor_ids))))
+    due = db.scalars(stmt.order_by(Engagement.id)).all()
+    if not due:
+        return 0
+    ended = _end(db, due, on=today, now=now, by=(None, "system"))
+    for network in sorted({e.network_id for e in due}):
+        bump_version(db, network)
+    db.flush()
+    return ended
+
+
 def _tie_co_members(db: Session, initiative: Initiative, actor_id: int, today: date) -> None:
     """Dated ``collaborated`` ties from real joint work: the newcomer and each active member."""
     others = set(
@@ -245,7 +339,7 @@ def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engageme
         visible = db.scalar(
             select(Initiative.id).where(
                 Initiative.id == engagement.initiative_id,
-                readable_initiatives(caller),  # type: ignore[arg-type]
+                readable_initiatives(caller),
             )
         )
         if visible is None:
@@ -500,6 +594,7 @@ def window(initiative: Initiative, engagement: EngagementOut) -> tuple[date, dat
 
 __all__ = [
     "calendar_engagements",
+    "end_initiative_engagements",
     "ledger_mismatches",
     "my_commitments",
     "open_engagement",
@@ -507,6 +602,7 @@ __all__ = [
     "release",
     "reserve",
     "set_listed",
+    "settle_ended",
     "step_back",
     "team",
 ]

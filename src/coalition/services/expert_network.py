@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from ..engines.formation import solve_classic
 from ..errors import Conflict, Invalid, NotFound
+from ..io.bundle import import_bundle
 from ..io.gml import read_gml
 from ..io.graph_model import Problem, check
 from ..io.graphml import read_graphml
-from ..io.json_bundle import import_bundle
 from ..store.tables import Actor, ActorCapability, Capability, Network, Tie
 
 # A tie's weight must be positive; a Jaccard similarity of 0 is stored as this.

@@ -22,17 +22,93 @@ whose profile the caller may see.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
+from ..engines.formation.fairness import EXPOSURE_HALF_LIFE_DAYS
 from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
-from ..schemas.outcomes import FairnessGroupOut, FairnessOut, UnderRecognisedOut
+from ..errors import Invalid
+from ..schemas.outcomes import (
+    FairnessGroupOut,
+    FairnessOut,
+    FairnessWeightIn,
+    FairnessWeightOut,
+    GiniPointOut,
+    UnderRecognisedOut,
+)
 from ..store.tables import Actor, Base, Engagement, Network
 from ..store.tables_outcomes import AssetAuthor, AssetReuse, Contribution
 from .access import Caller, readable_actors, require_role
 from .outcomes import ON_INITIATIVE
+
+#: The platform's default weight of fairness in formation, where stewards set none.
+DEFAULT_WEIGHT = 0.3
+#: Chances older than this many half-lives are left out of exposure (they weigh < 1/64).
+_HORIZON_HALF_LIVES = 6
+
+
+def network_weight(network: Network) -> float:
+    """The network's default fairness weight (the stewards', else :data:`DEFAULT_WEIGHT`)."""
+    return DEFAULT_WEIGHT if network.fairness_weight is None else float(network.fairness_weight)
+
+
+def get_weight(db: Session, caller: Caller, network: Network) -> FairnessWeightOut:
+    """The default weight of fairness members' proposals use in ``network``."""
+    require_role(caller, network, "member")
+    return FairnessWeightOut(
+        network=network.slug,
+        weight=network_weight(network),
+        default=network.fairness_weight is None,
+    )
+
+
+def set_weight(
+    db: Session, caller: Caller, network: Network, data: FairnessWeightIn
+) -> FairnessWeightOut:
+    """Stewards set the weight fairness gets in a proposal when its request names none."""
+    require_role(caller, network, "steward")
+    if data.weight > 100:
+        raise Invalid("the weight is at most 100", field="weight")
+    network.fairness_weight = float(data.weight)
+    db.flush()
+    return get_weight(db, caller, network)
+
+
+def _chance_dates(db: Session, network_id: int, since: date | None) -> list[tuple[int, date]]:
+    """(actor, date) of every chance in the network: engagements (by start, else creation)
+    and, where the invitations area is installed, invitations (by creation)."""
+    stmt = select(Engagement.actor_id, Engagement.start_date, Engagement.created_at).where(
+        Engagement.network_id == network_id
+    )
+    if since is not None:
+        stmt = stmt.where(or_(Engagement.start_date >= since, Engagement.created_at >= since))
+    out = [(a, s or c.date()) for a, s, c in db.execute(stmt)]
+    table = Base.metadata.tables.get("invitations")
+    if table is not None and {"actor_id", "network_id", "created_at"} <= set(table.c.keys()):
+        inv = select(table.c.actor_id, table.c.created_at).where(table.c.network_id == network_id)
+        if since is not None:
+            inv = inv.where(table.c.created_at >= datetime.combine(since, time.min))
+        out.extend((a, c.date()) for a, c in db.execute(inv))
+    return out
+
+
+def exposure_by_actor(db: Session, network_id: int, today: date) -> dict[int, float]:
+    """Each member's time-decayed count of recent chances as of ``today``
+    (:func:`~coalition.engines.formation.fairness.decayed_exposure`, summed per member)."""
+    horizon = today - timedelta(days=int(EXPOSURE_HALF_LIFE_DAYS * _HORIZON_HALF_LIVES))
+    events = _chance_dates(db, network_id, horizon)
+    if not events:
+        return {}
+    actors = np.fromiter((a for a, _ in events), dtype=np.int64, count=len(events))
+    ages = np.fromiter(((today - d).days for _, d in events), dtype=np.float64, count=len(events))
+    weights = 0.5 ** (np.maximum(ages, 0.0) / EXPOSURE_HALF_LIFE_DAYS)
+    ids, inverse = np.unique(actors, return_inverse=True)
+    sums = np.bincount(inverse, weights=weights)
+    return dict(zip(ids.tolist(), sums.tolist(), strict=True))
 
 
 def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None:
@@ -42,7 +118,7 @@ def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None
     stmt = select(table.c.actor_id, func.count()).where(table.c.network_id == network.id)
     if "created_at" in table.c:
         stmt = stmt.where(table.c.created_at <= datetime.combine(on, time.max))
-    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(table.c.actor_id)).all()))
 
 
 def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Counter[int]:
@@ -53,7 +129,7 @@ def _engagements(db: Session, network: Network, on: date, *, listed: bool) -> Co
     )
     if listed:
         stmt = stmt.where(Engagement.listed == 1)
-    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))  # type: ignore[arg-type]
+    return Counter(dict(db.execute(stmt.group_by(Engagement.actor_id)).all()))
 
 
 def _contributions(db: Session, network: Network, on: date) -> Counter[int]:
@@ -101,7 +177,35 @@ def _group(
         share_invited=round(invited / n, 4) if invited is not None and n else None,
         share_engaged=round(engaged / n, 4) if n else 0.0,
         engagements_per_actor=round(total_eng / n, 4) if n else 0.0,
+        gini_opportunity=round(
+            gini([float(engagements[a] + (invitations or Counter[int]())[a]) for a in members]),
+            4,
+        ),
     )
+
+
+def _over_time(
+    db: Session, network: Network, actors: list[tuple[int, date | None]], on: date
+) -> list[GiniPointOut]:
+    """Gini of opportunity among the members of the day, every quarter of the last two years."""
+    position = {a: k for k, (a, _) in enumerate(actors)}
+    events = [
+        (position[a], d.toordinal())
+        for a, d in _chance_dates(db, network.id, None)
+        if a in position
+    ]
+    who = np.array([k for k, _ in events], dtype=np.int64)
+    when = np.array([d for _, d in events], dtype=np.int64)
+    joined = np.array([j.toordinal() if j is not None else 0 for _, j in actors], dtype=np.int64)
+    points = []
+    for quarter in range(8, -1, -1):
+        day = on - timedelta(days=91 * quarter)
+        counts = np.bincount(who[when <= day.toordinal()], minlength=len(actors))
+        present = joined <= day.toordinal()
+        if present.any():
+            values = counts[present].astype(np.float64).tolist()
+            points.append(GiniPointOut(on=day, gini=round(gini(values), 4)))
+    return points
 
 
 def fairness_report(
@@ -109,11 +213,11 @@ def fairness_report(
 ) -> FairnessOut:
     """Who gets the opportunities in ``network`` as of ``on`` (default today); members only."""
     require_role(caller, network, "member")
-    on = on or date.today()
+    on = on or clock.today()
     actors = [
         a
         for a in db.execute(
-            select(Actor.id, Actor.name, Actor.sector, Actor.joined_on)
+            select(Actor.id, Actor.name, Actor.sector, Actor.region, Actor.joined_on)
             .where(Actor.network_id == network.id, Actor.anonymised == 0)
             .order_by(Actor.id)
         ).all()
@@ -130,14 +234,18 @@ def fairness_report(
     groups: list[FairnessGroupOut] = []
     by_sector: dict[str, list[int]] = {}
     by_tenure: dict[str, list[int]] = {}
+    by_region: dict[str, list[int]] = {}
     tenure_of: dict[int, bool | None] = {}
     for a in actors:
         by_sector.setdefault(a.sector, []).append(a.id)
+        by_region.setdefault(a.region or "unknown", []).append(a.id)
         tenure_of[a.id] = is_newcomer(a.joined_on, on)
         label = {True: "newcomer", False: "veteran", None: "unknown"}[tenure_of[a.id]]
         by_tenure.setdefault(label, []).append(a.id)
     for sector in sorted(by_sector):
         groups.append(_group("sector", sector, by_sector[sector], engagements, invitations))
+    for region in sorted(by_region):
+        groups.append(_group("region", region, by_region[region], engagements, invitations))
     for label in ("newcomer", "veteran", "unknown"):
         if label in by_tenure:
             groups.append(_group("tenure", label, by_tenure[label], engagements, invitations))
@@ -175,7 +283,16 @@ def fairness_report(
         lorenz=[(round(x, 4), round(y, 4)) for x, y in lorenz_curve(opportunity, points=100)],
         groups=groups,
         under_recognised=under,
+        over_time=_over_time(db, network, [(a.id, a.joined_on) for a in actors], on),
+        weight=network_weight(network),
     )
 
 
-__all__ = ["fairness_report"]
+__all__ = [
+    "DEFAULT_WEIGHT",
+    "exposure_by_actor",
+    "fairness_report",
+    "get_weight",
+    "network_weight",
+    "set_weight",
+]

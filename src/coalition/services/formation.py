@@ -7,7 +7,6 @@ The candidate index and tie graph of a network are cached per data version, so a
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..engines.formation import (
     Candidate,
     CandidateIndex,
@@ -32,6 +32,7 @@ from ..engines.formation import (
 from ..errors import Invalid, NotFound
 from ..schemas.formation import (
     ClosestOut,
+    FairnessContrastOut,
     NamedActorOut,
     ObstacleOut,
     ProposalOut,
@@ -39,7 +40,9 @@ from ..schemas.formation import (
     ProposalRunOut,
     ProposalSet,
     ProposedMember,
+    WeightsIn,
 )
+from ..store.cache import ProcessCache, version_key
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -53,9 +56,16 @@ from ..store.tables import (
 )
 from ..store.tables_formation import Proposal
 from .access import Caller
+from .engagements import settle_ended
+from .fairness import exposure_by_actor, network_weight
 from .initiatives import load_initiative, require_convenor
 
 SHARED_RATE = ("public", "network")
+#: Rank under which a run keeps its best team with fairness off (shown, never invited).
+CONTRAST_RANK = -1
+#: Trust one co-engagement earns a pair (ties from accepted invitations); repeated ones
+#: combine as a noisy-or: 1/2, 3/4, 7/8, ...
+CO_ENGAGEMENT_TRUST = 0.5
 
 
 def _network_data(db: Session, network: Network, today: date) -> tuple[CandidateIndex, TieGraph]:
@@ -92,6 +102,7 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
             .group_by(Engagement.actor_id)
         ).all()
     )
+    exposure = exposure_by_actor(db, network.id, today)
     candidates = []
     rows = db.execute(
         select(
@@ -128,39 +139,36 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
                 organisations=tuple(orgs.get(r.id, ())),
                 recent_engagements=int(recent.get(r.id, 0)),
                 is_newcomer=bool(r.joined_on and (today - r.joined_on).days < 365),
+                exposure=float(exposure.get(r.id, 0.0)),
             )
         )
     vocabulary = db.scalars(select(Capability.term).where(Capability.network_id == network.id))
     index = CandidateIndex(candidates, vocabulary=list(vocabulary))
     ties = db.execute(
-        select(Tie.source_id, Tie.target_id, Tie.start_date).where(Tie.network_id == network.id)
+        select(Tie.source_id, Tie.target_id, Tie.start_date, Tie.origin).where(
+            Tie.network_id == network.id
+        )
     ).all()
     graph = TieGraph(
         [t[0] for t in ties],
         [t[1] for t in ties],
         [t[2].year if t[2] else 0 for t in ties],
+        # Co-engagement earns trust with diminishing returns (see TieGraph): no lock-in.
+        [CO_ENGAGEMENT_TRUST if t[3] == "invitation" else 1.0 for t in ties],
     )
     return index, graph
 
 
-_CACHE: dict[tuple[Any, ...], tuple[CandidateIndex, TieGraph]] = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE: ProcessCache[tuple[CandidateIndex, TieGraph]] = ProcessCache(8)
 
 
-def network_index(db: Session, network: Network) -> tuple[CandidateIndex, TieGraph]:
-    """The candidate index and tie graph of ``network``, cached per data version (and day)."""
-    url = db.get_bind().engine.url.render_as_string(hide_password=True)
-    # created_at tells apart a network re-created under a reused id (a wiped database)
-    key = (url, network.id, network.created_at, network.data_version, date.today())
-    with _CACHE_LOCK:
-        found = _CACHE.get(key)
-    if found is None:
-        found = _network_data(db, network, key[4])
-        with _CACHE_LOCK:  # requests run in a thread pool
-            if len(_CACHE) >= 8:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = found
-    return found
+def network_index(
+    db: Session, network: Network, today: date | None = None
+) -> tuple[CandidateIndex, TieGraph]:
+    """The candidate index and tie graph of ``network`` as of ``today`` (default: today),
+    cached per data version and day."""
+    day = today or clock.today()
+    return _CACHE.get(version_key(db, network, day), lambda: _network_data(db, network, day))
 
 
 def seats_taken(db: Session, initiative: Initiative) -> tuple[dict[int, int], frozenset[int]]:
@@ -240,6 +248,7 @@ def build_problem(
         seed=request.seed,
         k_alternatives=request.alternatives,
         time_limit_s=request.time_limit_s,
+        fairness_budget=request.fairness_budget,
     )
 
 
@@ -272,15 +281,35 @@ def _capacity_shared(db: Session, actor_ids: set[int]) -> set[int]:
     )
 
 
+def effective_request(request: ProposalRequest, network: Network) -> ProposalRequest:
+    """The request with the network's default fairness weight where it sets none."""
+    if "weights" in request.model_fields_set and "fairness" in request.weights.model_fields_set:
+        return request
+    weights = request.weights.model_copy(update={"fairness": network_weight(network)})
+    return request.model_copy(update={"weights": weights})
+
+
 def propose_team(
-    db: Session, caller: Caller, initiative_id: int, request: ProposalRequest
+    db: Session,
+    caller: Caller,
+    initiative_id: int,
+    request: ProposalRequest,
+    *,
+    today: date | None = None,
 ) -> ProposalSet:
-    """Run the formation engine for an initiative and store its proposals for audit."""
+    """Run the formation engine for an initiative and store its proposals for audit.
+
+    Engagements whose end date has passed end first, so their hours count as free. Where
+    fairness has weight, the best team with fairness off is kept too (rank -1 of the run),
+    and each proposal says what fairness changed.
+    """
     initiative = load_initiative(db, caller, initiative_id)
     network = require_convenor(db, caller, initiative)
     if not initiative.roles:
         raise Invalid("the initiative has no roles to fill yet", field="roles")
-    index, graph = network_index(db, network)
+    request = effective_request(request, network)
+    settle_ended(db, today=today, network_id=network.id)
+    index, graph = network_index(db, network, today)
     try:
         taken, engaged = seats_taken(db, initiative)
         result: FormationResult = propose(
@@ -295,7 +324,13 @@ def propose_team(
         mentioned |= {c.actor_id for o in result.infeasibility.obstacles for c in o.closest}
     shared = _capacity_shared(db, mentioned)
     out = []
-    for p in result.proposals:
+    off_row: Proposal | None = None
+    ranked = [(p.rank, p) for p in result.proposals]
+    if result.fairness_off is not None and result.proposals:
+        ranked.insert(0, (CONTRAST_RANK, result.fairness_off))
+        mentioned |= set(result.fairness_off.actor_ids)
+        shared = _capacity_shared(db, mentioned)
+    for rank, p in ranked:
         members = [
             ProposedMember(
                 actor_id=m.actor_id,
@@ -310,7 +345,7 @@ def propose_team(
         row = Proposal(
             initiative_id=initiative.id,
             run=run,
-            rank=p.rank,
+            rank=rank,
             status=p.status,
             total_score=p.total_score,
             bound=p.bound,
@@ -324,7 +359,10 @@ def propose_team(
         )
         db.add(row)
         db.flush()
-        out.append(_proposal_out(row))
+        if rank == CONTRAST_RANK:
+            off_row = row
+        else:
+            out.append(_proposal_out(row, off_row))
     obstacles = []
     if result.infeasibility is not None:
         obstacles = [
@@ -355,7 +393,73 @@ def propose_team(
     )
 
 
-def _proposal_out(row: Proposal) -> ProposalOut:
+def _value_without_fairness(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    others = {k: float(w) for k, w in weights.items() if k != "fairness" and k in scores}
+    total = sum(others.values())
+    return sum(w * float(scores[k]) for k, w in others.items()) / total if total > 0 else 0.0
+
+
+def _names(members: list[dict[str, Any]]) -> str:
+    names = [str(m.get("name") or f"#{m.get('actor_id')}") for m in members]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
+    """What fairness changed in proposal ``row`` against ``off``, the best team with fairness
+    off on the same pool: seats that differ, and the cost on every other objective (the
+    weighted mean of all objectives but fairness), in plain words. Counts of anyone's past
+    chances are never shown."""
+    weights = {
+        **WeightsIn().model_dump(),
+        **dict((row.request or {}).get("weights") or {}),
+    }
+    on_ids = {m["actor_id"] for m in row.members}
+    off_ids = {m["actor_id"] for m in off.members}
+    extra = [m for m in row.members if m["actor_id"] not in off_ids]
+    instead = [m for m in off.members if m["actor_id"] not in on_ids]
+    value_on = _value_without_fairness(row.scores, weights)
+    value_off = _value_without_fairness(off.scores, weights)
+    loss = max(value_off - value_on, 0.0) / value_off if value_off > 0 else 0.0
+    fit_on, fit_off = float(row.scores.get("fit", 0.0)), float(off.scores.get("fit", 0.0))
+    n = len(row.members)
+    if not extra:
+        summary = (
+            f"Fairness (weight {weights['fairness']:g}) changed nobody: this is also the best "
+            "team with fairness off."
+        )
+    else:
+        summary = (
+            f"Fairness (weight {weights['fairness']:g}) changed {len(extra)} of {n} seats: "
+            f"{_names(extra)} rather than {_names(instead)}, who would be proposed with "
+            f"fairness off. On every other objective this team scores {value_on:.3f} "
+            f"against {value_off:.3f} ({_percent(loss)}); capability fit "
+            f"{fit_on:.2f} against {fit_off:.2f}."
+        )
+        budget = (row.request or {}).get("fairness_budget")
+        if isinstance(budget, int | float):
+            summary += f" Fairness may cost at most {100 * float(budget):g} % here."
+    return FairnessContrastOut(
+        weight=float(weights["fairness"]),
+        seats_changed=len(extra),
+        seats=n,
+        instead_of=[
+            NamedActorOut(actor_id=m["actor_id"], name=m["name"], role_id=m.get("role_id"))
+            for m in instead
+        ],
+        value_on=round(value_on, 6),
+        value_off=round(value_off, 6),
+        loss=round(loss, 6),
+        fit_on=round(fit_on, 6),
+        fit_off=round(fit_off, 6),
+        summary=summary,
+    )
+
+
+def _percent(share: float) -> str:
+    return "no lower" if share < 0.0005 else f"{100 * share:.1f} % lower"
+
+
+def _proposal_out(row: Proposal, off: Proposal | None = None) -> ProposalOut:
     return ProposalOut(
         id=row.id,
         rank=row.rank,
@@ -367,6 +471,7 @@ def _proposal_out(row: Proposal) -> ProposalOut:
         scores=dict(row.scores),
         method=row.method,
         members=[ProposedMember(**m) for m in row.members],
+        fairness=contrast(row, off) if off is not None else None,
     )
 
 
@@ -380,7 +485,8 @@ def list_proposals(db: Session, caller: Caller, initiative_id: int) -> list[Prop
         .order_by(Proposal.id.desc())
         .limit(200)
     ).all()
-    return [_proposal_out(r) for r in rows]
+    offs = {r.run: r for r in rows if r.rank == CONTRAST_RANK}
+    return [_proposal_out(r, offs.get(r.run)) for r in rows if r.rank != CONTRAST_RANK]
 
 
 def latest_run(db: Session, caller: Caller, initiative_id: int) -> ProposalRunOut:
@@ -395,11 +501,12 @@ def latest_run(db: Session, caller: Caller, initiative_id: int) -> ProposalRunOu
         .limit(1)
     ).first()
     if newest is None:
+        network = db.get_one(Network, initiative.network_id)
         return ProposalRunOut(
             initiative_id=initiative.id,
             run=None,
             created_at=None,
-            request=ProposalRequest(),
+            request=effective_request(ProposalRequest(), network),
             proposals=[],
             locked_in=[],
             excluded=[],
@@ -409,6 +516,7 @@ def latest_run(db: Session, caller: Caller, initiative_id: int) -> ProposalRunOu
         .where(Proposal.initiative_id == initiative.id, Proposal.run == newest.run)
         .order_by(Proposal.rank, Proposal.id)
     ).all()
+    off = next((r for r in rows if r.rank == CONTRAST_RANK), None)
     request = ProposalRequest.model_validate(newest.request, strict=False)
     locked, excluded = _held(db, initiative, request)
     return ProposalRunOut(
@@ -416,7 +524,7 @@ def latest_run(db: Session, caller: Caller, initiative_id: int) -> ProposalRunOu
         run=newest.run,
         created_at=newest.created_at,
         request=request,
-        proposals=[_proposal_out(r) for r in rows],
+        proposals=[_proposal_out(r, off) for r in rows if r.rank != CONTRAST_RANK],
         locked_in=locked,
         excluded=excluded,
     )
@@ -456,11 +564,18 @@ def held_actors(
 
 def get_proposal(db: Session, caller: Caller, proposal_id: int) -> tuple[Proposal, ProposalOut]:
     row = db.get(Proposal, proposal_id)
-    if row is None:
+    if row is None or row.rank == CONTRAST_RANK:  # the contrast is shown, never invited
         raise NotFound(f"no proposal {proposal_id}")
     initiative = load_initiative(db, caller, row.initiative_id)
     require_convenor(db, caller, initiative)
-    return row, _proposal_out(row)
+    off = db.scalars(
+        select(Proposal).where(
+            Proposal.initiative_id == row.initiative_id,
+            Proposal.run == row.run,
+            Proposal.rank == CONTRAST_RANK,
+        )
+    ).first()
+    return row, _proposal_out(row, off)
 
 
 def to_json(result: ProposalSet) -> dict[str, Any]:

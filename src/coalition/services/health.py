@@ -6,6 +6,9 @@ Results are shown per block as the mean *and the disagreement* — population st
 deviation and range (:func:`coalition.engines.outcomes.spread`) — over time, because a
 partnership whose members disagree about its trust has a problem that an average hides.
 Individual ratings are never shown to others: only their aggregates, and each member's own.
+An aggregate of one or two ratings would show them (the minimum and maximum of two raters are
+their ratings), so a block's mean and spread appear only from ``MIN_RATERS`` raters up; below,
+only how many rated it.
 """
 
 from __future__ import annotations
@@ -36,12 +39,15 @@ from .outcomes import (
     readable_initiative_ids,
 )
 
+#: The fewest raters of a block whose ratings are summarised (mean, spread, range).
+MIN_RATERS = 3
+
 
 def _block_views(ratings: dict[str, list[int]]) -> list[BlockSpreadOut]:
     out = []
     for block in BLOCKS:
         values = ratings.get(block, [])
-        if values:
+        if len(values) >= MIN_RATERS:
             s = spread(values)
             out.append(
                 BlockSpreadOut(
@@ -60,7 +66,7 @@ def _block_views(ratings: dict[str, list[int]]) -> list[BlockSpreadOut]:
                 BlockSpreadOut(
                     block=block,
                     label=BLOCK_LABELS[block],
-                    n=0,
+                    n=len(values),
                     mean=None,
                     sd=None,
                     minimum=None,
@@ -195,4 +201,4 @@ def network_health_summary(
     return [(c, i.title, _block_views(ratings[c.id])) for c, i in rows]
 
 
-__all__ = ["health_overview", "network_health_summary", "open_check", "rate"]
+__all__ = ["MIN_RATERS", "health_overview", "network_health_summary", "open_check", "rate"]

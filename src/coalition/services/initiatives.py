@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import STATUS_MOVES, InitiativeStatus
@@ -20,6 +20,7 @@ from ..schemas.initiatives import (
     RoleSupplyOut,
     SectorBounds,
 )
+from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
     ActorCapability,
@@ -32,17 +33,20 @@ from ..store.tables import (
 from ..store.tables_publications import Publication
 from .access import Caller, readable_actors, readable_networks, require_role
 from .directory import ensure_same_network
-from .networks import bump_version, capability_ids
+from .networks import capability_ids
+
+#: Statuses in which an initiative's work is over: its engagements end, capacity returns.
+CLOSED_STATUSES = (InitiativeStatus.completed.value, InitiativeStatus.closed.value)
 
 
-def readable_initiatives(caller: Caller) -> object:
+def readable_initiatives(caller: Caller) -> ColumnElement[bool]:
     """Initiatives are read by members of their network."""
     return Initiative.network_id.in_(select(Network.id).where(readable_networks(caller)))
 
 
 def load_initiative(db: Session, caller: Caller, initiative_id: int) -> Initiative:
     initiative = db.scalars(
-        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))  # type: ignore[arg-type]
+        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))
     ).first()
     if initiative is None:
         raise NotFound(f"no initiative {initiative_id}")
@@ -173,6 +177,7 @@ def update_initiative(
     initiative = load_initiative(db, caller, initiative_id)
     require_convenor(db, caller, initiative)
     sent = data.model_dump(exclude_unset=True)
+    finishing = sent.get("status") in CLOSED_STATUSES and initiative.status not in CLOSED_STATUSES
     if sent.get("title") and _title_taken(db, initiative.network_id, sent["title"], initiative.id):
         raise Conflict(f"an initiative called '{sent['title']}' exists already")
     if "status" in sent and sent["status"] != initiative.status:
@@ -189,6 +194,17 @@ def update_initiative(
     if start and end and end < start:
         raise Invalid("end_date must not be before start_date", field="end_date")
     db.flush()
+    if finishing:
+        # Finished work gives capacity back; ties and history keep their dates.
+        from .engagements import end_initiative_engagements
+
+        if caller.system:
+            by: tuple[int | None, str] = (None, "operator")
+        elif initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
+            by = (initiative.convenor_id, "convenor")
+        else:
+            by = (None, "steward")
+        end_initiative_engagements(db, initiative, by=by)
     return initiative_view(db, initiative)
 
 
@@ -221,7 +237,7 @@ def list_initiatives(
 ) -> list[InitiativeOut]:
     stmt = select(Initiative).where(
         Initiative.network_id == network.id,
-        readable_initiatives(caller),  # type: ignore[arg-type]
+        readable_initiatives(caller),
     )
     if status:
         stmt = stmt.where(Initiative.status == status)

@@ -14,23 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import ActorKind, Sector, TieKind
 from ..errors import Invalid
+from ..store.cache import ProcessCache, bump_version, cached_result, store_result, version_key
 from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
 from ..store.tables_map import MapCache
 from .access import Caller, require_role
-from .networks import bump_version, get_network
+from .networks import get_network
 from .ties import active_between
 
 __all__ = [
@@ -340,33 +339,11 @@ def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, A
 def _cached(
     db: Session, network: Network, key: str, compute: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    hit = db.scalars(
-        select(MapCache.result).where(
-            MapCache.network_id == network.id,
-            MapCache.data_version == network.data_version,
-            MapCache.key == key,
-        )
-    ).first()
+    hit = cached_result(db, MapCache, network.data_version, network_id=network.id, key=key)
     if hit is not None:
-        return dict(hit)
+        return hit
     result = compute()
-    db.execute(
-        delete(MapCache).where(
-            MapCache.network_id == network.id, MapCache.data_version != network.data_version
-        )
-    )
-    try:
-        with db.begin_nested():
-            db.add(
-                MapCache(
-                    network_id=network.id,
-                    data_version=network.data_version,
-                    key=key,
-                    result=result,
-                )
-            )
-    except IntegrityError:
-        pass  # a concurrent request stored the same result first
+    store_result(db, MapCache, network.data_version, result, {"network_id": network.id}, key=key)
     return result
 
 
@@ -387,7 +364,7 @@ def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> 
     result = analyze(
         graph,
         opportunity=_opportunity(db, network, data),
-        as_of=query.at or (query.window[1] if query.window else None) or dt.date.today(),
+        as_of=query.at or (query.window[1] if query.window else None) or clock.today(),
     ).to_dict()
     name_of = dict(zip((str(i) for i in data.ids), data.names, strict=True))
     result["actors"]["name"] = [name_of[i] for i in result["actors"]["id"]]
@@ -405,7 +382,7 @@ def _span(data: _MapData) -> tuple[dt.date, dt.date] | None:
     days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
     if not days:
         return None
-    first, last, today = min(days), max(days), dt.date.today()
+    first, last, today = min(days), max(days), clock.today()
     return first, (min(last, today) if first <= today else last)
 
 
@@ -455,30 +432,18 @@ def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any
     return _cached(db, network, "layout", compute)
 
 
-_VIEWS: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = OrderedDict()
 VIEWS_KEPT = 8
 """Assembled map views kept in this process (the drawing's JSON for the latest versions), so
 that the page and its data request do not re-read and re-encode the cached results."""
-
-
-_VIEWS_LOCK = threading.Lock()  # requests run in a thread pool
+_VIEWS: ProcessCache[tuple[dict[str, Any], bytes]] = ProcessCache(VIEWS_KEPT)
 
 
 def _view(db: Session, network: Network, query: MapQuery) -> tuple[dict[str, Any], bytes]:
-    where = str(getattr(db.get_bind(), "url", ""))
-    key = (where, network.id, network.created_at, network.data_version, query.key)
-    with _VIEWS_LOCK:
-        hit = _VIEWS.get(key)
-        if hit is not None:
-            _VIEWS.move_to_end(key)
-            return hit
-    view = _assemble_view(db, network, query)
-    entry = (view, dumps(view).encode())
-    with _VIEWS_LOCK:
-        _VIEWS[key] = entry
-        while len(_VIEWS) > VIEWS_KEPT:
-            _VIEWS.popitem(last=False)
-    return entry
+    def assemble() -> tuple[dict[str, Any], bytes]:
+        view = _assemble_view(db, network, query)
+        return view, dumps(view).encode()
+
+    return _VIEWS.get(version_key(db, network, query.key), assemble)
 
 
 def map_view(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[str, Any]:

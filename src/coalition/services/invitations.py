@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, case, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..config import Settings
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from ..schemas.invitations import (
@@ -60,12 +61,12 @@ from .engagements import (
     open_engagement,
     record,
     reserve,
-    utcnow,
 )
 from .initiatives import load_initiative, readable_initiatives, require_convenor
 from .notifications import notify
 
-DEFAULT_TTL_DAYS = Settings().invitation_ttl_days
+# The default of the setting, read without building Settings (no environment at import).
+DEFAULT_TTL_DAYS = Settings.invitation_ttl_days
 
 # The moves of the state machine above (the audit log never shows any other).
 MOVES: dict[str, frozenset[str]] = {
@@ -187,8 +188,10 @@ def _rank_with_formation(
         FormationInputError,
         FormationProblem,
         RoleSpec,
+        Weights,
         propose,
     )
+    from .fairness import network_weight
     from .formation import network_index
 
     network = db.get_one(Network, initiative.network_id)
@@ -216,6 +219,7 @@ def _rank_with_formation(
     problem = FormationProblem(
         roles=[spec],
         candidates=pool_index,
+        weights=Weights(fairness=network_weight(network)),
         purpose_text=initiative.purpose,
         purpose_tags=tuple(initiative.purpose_tags or []),
         ties=graph,
@@ -268,7 +272,7 @@ def _can_see_initiative(db: Session, caller: Caller, initiative_id: int) -> bool
         db.scalar(
             select(Initiative.id).where(
                 Initiative.id == initiative_id,
-                readable_initiatives(caller),  # type: ignore[arg-type]
+                readable_initiatives(caller),
             )
         )
         is not None

@@ -1,6 +1,7 @@
 """Outgoing e-mail: every message goes to the ``outbox`` table, and over SMTP when configured.
 
-Without ``COALITION_SMTP_URL`` (development) the outbox is the mail: read it at /dev/outbox.
+Without ``COALITION_SMTP_URL`` the outbox is the mail: in development mode
+(``COALITION_DEVELOPMENT=1``) read it at /dev/outbox; elsewhere nobody can.
 With it, each message is sent at once with :mod:`smtplib`; the body is then cleared from the
 outbox, because messages can carry one-time links (password resets, invitations) that must not
 sit in the database after delivery.
@@ -15,12 +16,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import datetime
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..config import load_settings
 from ..store.tables_auth import OutboxMessage
 
@@ -31,7 +32,7 @@ def smtp_url_for(db: Session) -> str | None:
     """The SMTP URL of the app serving this session (set per request), else the environment's."""
     settings = db.info.get("settings")
     if settings is not None:
-        return settings.smtp_url  # type: ignore[no-any-return]
+        return settings.smtp_url
     return load_settings().smtp_url
 
 
@@ -52,7 +53,7 @@ def send_mail(db: Session, to: str, subject: str, body: str) -> OutboxMessage:
             message.error = type(exc).__name__
             log.warning("mail to outbox #%s not delivered: %s", message.id, type(exc).__name__)
         else:
-            message.sent_at = datetime.now().replace(microsecond=0)
+            message.sent_at = clock.utcnow()
             message.body = ""
     db.flush()
     return message

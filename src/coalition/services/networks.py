@@ -9,6 +9,7 @@ from ..errors import Conflict, NotFound, Unauthorized
 from ..schemas.directory import CapabilityIn, NetworkIn
 from ..store.tables import Capability, Network
 from .access import Caller, readable_networks, require_role
+from .auth import on_network_created
 
 
 def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = True) -> Network:
@@ -35,21 +36,8 @@ def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
     network = Network(**data.model_dump())
     db.add(network)
     db.flush()
-    from .auth import on_network_created
-
     on_network_created(db, caller, network)
     return network
-
-
-def bump_version(db: Session, network_id: int) -> None:
-    """Mark derived analytics (map metrics, groups) of a network as stale."""
-    from sqlalchemy import update
-
-    db.execute(
-        update(Network)
-        .where(Network.id == network_id)
-        .values(data_version=Network.data_version + 1)
-    )
 
 
 def list_capabilities(db: Session, caller: Caller, network: Network) -> list[Capability]:
@@ -98,3 +86,24 @@ def capability_ids(
             field=field,
         )
     return found
+
+
+def network_counts(db: Session, caller: Caller) -> list[tuple[Network, dict[str, int] | None]]:
+    """Every network with its numbers of actors, ties and initiatives, for the home page.
+
+    The numbers describe a network's content, which only its members read: other callers
+    (anonymous visitors included) get the network's name and description, and None.
+    """
+    from ..store.tables import Actor, Initiative, Tie
+
+    out: list[tuple[Network, dict[str, int] | None]] = []
+    for network in list_networks(db, caller):
+        if not (caller.system or caller.member_of(network.id)):
+            out.append((network, None))
+            continue
+        counts = {
+            name: int(db.scalar(select(func.count()).where(model.network_id == network.id)) or 0)
+            for name, model in (("actors", Actor), ("ties", Tie), ("initiatives", Initiative))
+        }
+        out.append((network, counts))
+    return out

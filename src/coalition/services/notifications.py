@@ -1,8 +1,8 @@
-"""In-app notifications, and the same text by email when the mail service is there.
+"""In-app notifications, and the same text by email.
 
 A notification is written in the transaction of the change it reports, so it exists exactly
 when the change does. Email goes through ``coalition.services.mail.send_mail`` (an outbox the
-app shows in development) when that module is installed; without it, in-app is all there is.
+app shows in development, and SMTP when configured).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ..schemas.invitations import NotificationOut
 from ..store.tables import Actor
 from ..store.tables_invitations import Notification
 from .access import Caller
+from .mail import send_mail
 
 log = logging.getLogger("coalition.notifications")
 
@@ -48,10 +49,6 @@ def notify(
 
 
 def _email(db: Session, recipient_id: int, subject: str, body: str, link: str) -> None:
-    try:
-        from .mail import send_mail  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
     address = db.scalar(select(Actor.email).where(Actor.id == recipient_id))
     if not address:
         return

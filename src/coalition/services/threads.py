@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import ThreadVisibility
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.together import (
@@ -27,19 +28,19 @@ from ..schemas.together import (
     ThreadIn,
     ThreadOut,
 )
+from ..store.cache import bump_version
 from ..store.tables import Actor, Engagement, Initiative, Network, Tie
 from ..store.tables_outcomes import KnowledgeAsset
 from ..store.tables_together import Post, PostEdit, Thread, ThreadRead
 from . import markup
 from .access import Caller, readable_actors
 from .initiatives import load_initiative
-from .networks import bump_version
 from .notifications import notify
 from .outcomes import ON_INITIATIVE, initiative_member_ids
 
 
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.utcnow()
 
 
 def team_initiatives(caller: Caller) -> ColumnElement[bool]:

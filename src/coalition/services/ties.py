@@ -8,10 +8,10 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ..schemas.initiatives import TieIn, TieOut
+from ..store.cache import bump_version
 from ..store.tables import Actor, Network, Tie
 from .access import Caller, readable_tie_ends, require_role
 from .directory import ensure_same_network
-from .networks import bump_version
 
 
 def record_tie(db: Session, caller: Caller, network: Network, data: TieIn) -> TieOut:

@@ -25,6 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..clock import utcnow
+from ..domain import PRIVACY_DEFAULTS
+
 # A naming convention makes constraint names stable, so Alembic batch migrations work on SQLite.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -40,8 +43,11 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+# Every timestamp column defaults to now, stored as UTC without a zone (see coalition.clock).
+_now = utcnow
+
+
+_DEFAULT = {field.value: audience.value for field, audience in PRIVACY_DEFAULTS.items()}
 
 
 class Network(Base):
@@ -54,6 +60,8 @@ class Network(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     # Bumped on every write that changes derived analytics (map metrics, groups).
     data_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The stewards' default weight of fairness in formation; None: the platform's default.
+    fairness_weight: Mapped[float | None] = mapped_column(Float, default=None)
 
 
 class Capability(Base):
@@ -105,10 +113,10 @@ class Actor(Base):
     visibility: Mapped[str] = mapped_column(String(20), default="network")
     # Per-field audience chosen by the member (see domain.Visibility); columns, not JSON, so
     # that searches can filter on what the caller may see in SQL.
-    day_rate_visibility: Mapped[str] = mapped_column(String(20), default="private")
-    capacity_visibility: Mapped[str] = mapped_column(String(20), default="network")
-    contact_visibility: Mapped[str] = mapped_column(String(20), default="network")
-    declines_visibility: Mapped[str] = mapped_column(String(20), default="convenors")
+    day_rate_visibility: Mapped[str] = mapped_column(String(20), default=_DEFAULT["day_rate"])
+    capacity_visibility: Mapped[str] = mapped_column(String(20), default=_DEFAULT["capacity"])
+    contact_visibility: Mapped[str] = mapped_column(String(20), default=_DEFAULT["contact"])
+    declines_visibility: Mapped[str] = mapped_column(String(20), default=_DEFAULT["declines"])
     joined_on: Mapped[date | None] = mapped_column(Date, default=None)
     anonymised: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)

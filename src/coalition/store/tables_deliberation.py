@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +42,8 @@ class Conversation(Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     data_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    # Polis's strict moderation: only accepted statements are shown (open: all but rejected)
+    strict_moderation: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Participant(Base):
@@ -59,6 +62,9 @@ class Participant(Base):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="SET NULL"), default=None
     )
+    # the embedding site's id of an imported (or outside) participant: private, never shown
+    # or exported
+    xid: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Statement(Base):
@@ -80,6 +86,8 @@ class Statement(Base):
     )
     moderation: Mapped[int] = mapped_column(Integer, default=0)
     is_meta: Mapped[bool] = mapped_column(default=False)
+    is_seed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    moderation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     # Polis's own timestamp (ms) of imported statements, kept for a faithful export.
     timestamp_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)

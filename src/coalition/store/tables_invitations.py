@@ -13,22 +13,13 @@ from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Inte
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain import OPEN_INVITATION_STATUSES, InvitationStatus
 from .tables import Base, _now
 
-# Every stored status; "expired" is stored once an expired invitation has been settled.
-INVITATION_STATUSES = (
-    "pending",
-    "countered",
-    "accepted",
-    "declined",
-    "counter_declined",
-    "withdrawn",
-    "expired",
-    "stepped_back",
-)
-OPEN_STATUSES = ("pending", "countered")
+INVITATION_STATUSES = tuple(s.value for s in InvitationStatus)
+OPEN_STATUSES = tuple(s.value for s in OPEN_INVITATION_STATUSES)
 
-_OPEN_SQL = "status IN ('pending', 'countered')"
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class Invitation(Base):

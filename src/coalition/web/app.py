@@ -4,14 +4,12 @@
 no CDN and no inline script, so it lives under the same CSP as every page. FastAPI's own /docs
 and /redoc (which load from a CDN) are off; there is no OAuth2 flow, so no oauth2-redirect.
 
-Routers are found by discovery: every module of ``web.api`` and ``web.pages`` that defines
-``router`` is included, so areas add their endpoints without editing this file.
+Every router is listed here, JSON API first, then the pages (a new area adds its line), so a
+URL can be followed from this file to its handler, its service and its query.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -19,26 +17,65 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ..config import Settings, load_settings
-from . import api, errors, pages
+from ..config import Settings, check_settings, load_settings
+from ..domain import Region, Sector
+from . import errors, input_guard
+from .api import actors as actors_api
+from .api import auth as auth_api
+from .api import deliberation as deliberation_api
+from .api import formation as formation_api
+from .api import initiatives as initiatives_api
+from .api import interdependence as interdependence_api
+from .api import invitations as invitations_api
+from .api import networks as networks_api
+from .api import outcomes as outcomes_api
+from .api import ties as ties_api
+from .api import together as together_api
+from .extensions import busy, openapi, security
+from .pages import auth as auth_pages
+from .pages import decisions as decisions_pages
+from .pages import deliberation as deliberation_pages
+from .pages import directory as directory_pages
+from .pages import formation as formation_pages
+from .pages import initiative_form as initiative_form_pages
+from .pages import interdependence as interdependence_pages
+from .pages import invitations as invitations_pages
+from .pages import outcomes as outcomes_pages
+from .pages import profile as profile_pages
+from .pages import together as together_pages
 
 HERE = Path(__file__).parent
 
-
-def _routers(package: object) -> list[APIRouter]:
-    found = []
-    path = getattr(package, "__path__", [])
-    name = getattr(package, "__name__", "")
-    for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
-        module = importlib.import_module(f"{name}.{info.name}")
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            found.append(router)
-    return found
+# In this order: a path that two routers could match goes to the first.
+ROUTERS: tuple[APIRouter, ...] = (
+    actors_api.router,
+    auth_api.router,
+    deliberation_api.router,
+    formation_api.router,
+    initiatives_api.router,
+    interdependence_api.router,
+    invitations_api.router,
+    networks_api.router,
+    outcomes_api.router,
+    ties_api.router,
+    together_api.router,
+    auth_pages.router,
+    decisions_pages.router,
+    deliberation_pages.router,
+    directory_pages.router,
+    formation_pages.router,
+    initiative_form_pages.router,
+    interdependence_pages.router,
+    invitations_pages.router,
+    outcomes_pages.router,
+    profile_pages.router,
+    together_pages.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    check_settings(settings)  # e.g. no default secret outside development
     app = FastAPI(
         title="Coalition",
         version="0.1.0",
@@ -50,17 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["attribution_notice"] = ""
+    # The vocabularies of domain.py, so that templates never spell them out.
+    templates.env.globals["sector_names"] = [s.value for s in Sector]
+    templates.env.globals["region_names"] = [r.value for r in Region]
     app.state.templates = templates
     errors.install(app)
     _install_docs(app, templates)
-    for router in _routers(api):
-        app.include_router(router)
-    for router in _routers(pages):
+    for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for hook in getattr(app.state, "startup_hooks", []):
-        hook(app)
-    _install_extensions(app)
+    busy.install(app)
+    openapi.install(app)
+    security.install(app)
+    input_guard.install(app)
     return app
 
 
@@ -70,17 +109,4 @@ def _install_docs(app: FastAPI, templates: Jinja2Templates) -> None:
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
         context = {"title": f"{app.title} API", "openapi_url": app.openapi_url}
-        return templates.TemplateResponse(request, "docs.html", context)  # type: ignore[no-any-return]
-
-
-def _install_extensions(app: FastAPI) -> None:
-    """Areas that need middleware (security) expose ``install(app)`` in ``web.extensions``."""
-    try:
-        extensions = importlib.import_module("coalition.web.extensions")
-    except ModuleNotFoundError:
-        return
-    for info in sorted(pkgutil.iter_modules(extensions.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"coalition.web.extensions.{info.name}")
-        install = getattr(module, "install", None)
-        if callable(install):
-            install(app)
+        return templates.TemplateResponse(request, "docs.html", context)

@@ -1,11 +1,27 @@
-"""Request-scoped dependencies: the database session and the caller."""
+"""Request-scoped dependencies: the database session and the caller; and the route class that
+commits a request's work before its response is sent.
+
+Why commit in the endpoint's thread: FastAPI runs a sync endpoint on a worker thread, then
+validates its return value on *another* worker thread, and only then closes the dependencies.
+A transaction committed in ``get_db``'s teardown therefore still holds its row locks while it
+waits for a free worker thread, and under load every worker thread can be a request waiting for
+those very locks: the server freezes. It also means a 201 could reach the client before the row
+is committed, so a GET right after would not find it. :class:`CommitFirstRoute` commits as the
+endpoint returns, on the endpoint's own thread, so a response is only ever sent for work that
+is stored, and locks are released before any other thread is needed. For the same reason
+``get_caller`` commits what resolving the caller did before the endpoint's thread is sought.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from ..services.access import Caller
@@ -13,11 +29,16 @@ from ..store.session import session_factory
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the handler returns, rolled back on error."""
-    session = session_factory(request.app.state.settings.database_url)()
+    """One session per request: committed as the endpoint returns (see CommitFirstRoute), rolled
+    back on error, and closed before the response is sent."""
+    settings = request.app.state.settings
+    make = session_factory(
+        settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
+    )
+    session = make()
     try:
         yield session
-        session.commit()
+        session.commit()  # work done after the endpoint (rare: a lazy load while rendering)
     except BaseException:
         session.rollback()
         raise
@@ -25,13 +46,70 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_caller(request: Request, db: Annotated[Session, Depends(get_db)]) -> Caller:
+# scope="function": closed once the response is rendered, before it is sent, so no connection
+# (nor, on SQLite, a write lock a lazy load took while rendering) waits on a slow client.
+DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_caller(request: Request, db: DB) -> Caller:
     resolver = getattr(request.app.state, "resolve_caller", None)
     if resolver is None:
         return Caller.anonymous()
     caller: Caller = resolver(request, db)
+    # End the transaction here: the endpoint runs on another worker thread, and a lock held
+    # across that hop (a token's row, SQLite's write lock) could wait for a thread that every
+    # other request, waiting for the lock, is holding.
+    db.commit()
     return caller
 
 
-DB = Annotated[Session, Depends(get_db)]
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+_SESSION_PARAM = "_request_session"
+
+
+def commit_before_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """``endpoint``, committing the request's session when it returns, on the same thread.
+
+    The request's session (the same object the endpoint and ``get_caller`` get: dependencies
+    are cached per request) is added to the signature as one more dependency. An exception
+    leaves the session uncommitted; ``get_db`` rolls it back.
+    """
+    signature = inspect.signature(endpoint, eval_str=True)
+    extra = inspect.Parameter(_SESSION_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=DB)
+    params = list(signature.parameters.values())
+    if _SESSION_PARAM in signature.parameters:
+        return endpoint
+    wrapper: Callable[..., Any]
+    if inspect.iscoroutinefunction(endpoint):
+
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            session: Session = kwargs.pop(_SESSION_PARAM)
+            result = await endpoint(*args, **kwargs)
+            # Off the event loop, and not on the shared worker threads (they may all be busy
+            # waiting for the locks this commit releases).
+            await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
+            return result
+
+        wrapper = async_wrapper
+    else:
+
+        def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
+            session: Session = kwargs.pop(_SESSION_PARAM)
+            result = endpoint(*args, **kwargs)
+            session.commit()
+            return result
+
+        wrapper = sync_wrapper
+    functools.update_wrapper(wrapper, endpoint)
+    # FastAPI must read the signature below, not follow __wrapped__ to the endpoint's.
+    vars(wrapper).pop("__wrapped__", None)
+    vars(wrapper)["__signature__"] = signature.replace(parameters=[*params, extra])
+    return wrapper
+
+
+class CommitFirstRoute(APIRoute):
+    """The route class of every router: the request's work is committed before the response."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, commit_before_response(endpoint), **kwargs)

@@ -1,4 +1,10 @@
-"""Every error becomes a 4xx with a message; an unexpected one a bare 500 without a traceback."""
+"""Every error becomes a 4xx with a message; an unexpected one a bare 500 whose body says
+nothing of the cause, while the log keeps its traceback.
+
+Starlette answers unexpected errors from its outermost layer, outside every middleware, so the
+500 (and the answers of the input guard, which runs before the others) carry the security
+headers themselves.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import CoalitionError
@@ -29,6 +35,24 @@ def _render(request: Request, status: int, message: str, body: dict[str, object]
             request, "error.html", {"status": status, "message": message}, status_code=status
         )
     return JSONResponse(jsonable_encoder(body), status_code=status)
+
+
+def secured(response: Response) -> Response:
+    """``response`` with the security headers every answer carries (extensions/security.py)."""
+    from .extensions.security import CSP, HEADERS
+
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["content-security-policy"] = CSP
+    response.headers.setdefault("cache-control", "no-store")
+    return response
+
+
+def error_response(
+    request: Request, status: int, message: str, body: dict[str, object]
+) -> Response:
+    """An error answer (HTML for pages, JSON otherwise) built outside the middleware stack."""
+    return secured(_render(request, status, message, body))
 
 
 def install(app: FastAPI) -> None:
@@ -71,8 +95,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
+        if isinstance(exc, StatementError):
+            exc.hide_parameters = True  # the values may be private; the statement is enough
+        log.error(
+            "unexpected %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
         message = "something went wrong on our side; nothing was changed"
         if _wants_html(request):
-            return HTMLResponse(f"<h1>500</h1><p>{message}</p>", status_code=500)
-        return JSONResponse({"detail": message}, status_code=500)
+            return secured(HTMLResponse(f"<h1>500</h1><p>{message}</p>", status_code=500))
+        return secured(JSONResponse({"detail": message}, status_code=500))

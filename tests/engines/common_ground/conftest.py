@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -12,9 +11,9 @@ import pytest
 
 from coalition.engines.common_ground import VoteMatrix
 from coalition.io.polis import PolisExport, read_polis_export
+from tests.conftest import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[3]
-BREXIT = ROOT.parent / "shared" / "data" / "polis" / "brexit-consensus"
+BREXIT = SHARED_DATA / "polis" / "brexit-consensus"
 
 
 @dataclass(frozen=True)

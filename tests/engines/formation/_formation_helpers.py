@@ -158,7 +158,7 @@ def reference_scores(
     index: CandidateIndex,
     edges: Sequence[tuple[int, int]] = (),
 ) -> dict[str, float]:
-    """The six objective scores of a team, from their definitions (Weights docstring)."""
+    """The objective scores of a team, from their definitions (Weights docstring)."""
     cands = candidates_of(problem)
     by_id = {c.actor_id: c for c in cands}
     roles = {r.key: r for r in problem.roles}
@@ -176,13 +176,23 @@ def reference_scores(
     query = index.query_vector(" . ".join([problem.purpose_text, *problem.purpose_tags]))
     rows = np.array([index.row_of[a] for a in ids], dtype=np.int64)
     sims = index.purpose_similarity(rows, query)
-    fair = [1.0 if by_id[a].is_newcomer else 1.0 / (1 + by_id[a].recent_engagements) for a in ids]
+    fair = [fair_score(problem, by_id[a], roles[k]) for a, k in team]
     clos = hop_closeness(problem.ties, ids, edges)
     trust = (
         sum(clos[(a, b)] for a, b in itertools.combinations(ids, 2)) / (n * (n - 1) / 2)
         if n > 1
         else 0.0
     )
+    tied = direct_ties(problem.ties, ids, edges, clos)
+    cross = [
+        a != b
+        and by_id[a].sector is not None
+        and by_id[b].sector is not None
+        and by_id[a].sector != by_id[b].sector
+        and (a, b) not in tied
+        for a, b in itertools.combinations(ids, 2)
+    ]
+    bridging = sum(cross) / (n * (n - 1) / 2) if n > 1 else 0.0
     eligible = {c.actor_id for c in cands for role in problem.roles if qualifies(problem, c, role)}
     if cons.budget is not None and cons.budget > 0:
         ref = cons.budget
@@ -210,7 +220,35 @@ def reference_scores(
         "diversity": diversity,
         "fairness": float(np.mean(fair)),
         "cost": cost,
+        "bridging": bridging,
     }
+
+
+def exposure_of(cand: Candidate) -> float:
+    return float(cand.recent_engagements if cand.exposure is None else cand.exposure)
+
+
+def fair_score(problem: FormationProblem, cand: Candidate, role: RoleSpec) -> float:
+    """The documented fair-spread score: exp(-exposure / (mean over the role's eligible + 1/4)),
+    a newcomer lifted a quarter of the way to 1, fading to nothing after 3 engagements."""
+    eligible = [exposure_of(c) for c in candidates_of(problem) if qualifies(problem, c, role)]
+    mean = sum(eligible) / len(eligible) if eligible else 0.0
+    base = math.exp(-exposure_of(cand) / (mean + 0.25))
+    boost = 0.25 * max(0.0, 1 - cand.recent_engagements / 3) if cand.is_newcomer else 0.0
+    return base + (1 - base) * boost
+
+
+def direct_ties(
+    ties: object,
+    ids: Sequence[int],
+    edges: Sequence[tuple[int, int]],
+    clos: dict[tuple[int, int], float],
+) -> set[tuple[int, int]]:
+    """Pairs (both orders) with a direct tie: an edge of ``edges``, or closeness 1."""
+    if isinstance(ties, TieGraph):
+        pairs = {(a, b) for a, b in edges} | {(b, a) for a, b in edges}
+        return {(a, b) for a, b in pairs if a in ids and b in ids}
+    return {pair for pair, value in clos.items() if value >= 1.0 - 1e-9}
 
 
 def weighted(problem: FormationProblem, scores: dict[str, float]) -> float:

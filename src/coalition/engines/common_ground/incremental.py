@@ -612,7 +612,7 @@ def _polis_step(
     keep_participants: Collection[int] = (),
 ) -> _Step:
     """The update itself, without describing the groups (what a replay needs)."""
-    n_p, n_s = matrix.n_participants, matrix.n_statements
+    n_s = matrix.n_statements
     start = None
     if history is not None and history.components.shape[1] <= n_s:
         # Statements added since keep their place after the old ones; a statement that was
@@ -628,12 +628,44 @@ def _polis_step(
         start_components=start,
         power_iters=pca_iters,
     )
+    return _cluster_step(
+        projection,
+        matrix.participant_vote_counts(),
+        history,
+        min_votes=min_votes,
+        greedy_n=greedy_n,
+        base_k=base_k,
+        max_k=max_k,
+        base_iters=base_iters,
+        group_iters=group_iters,
+        k_buffer=k_buffer,
+        keep_participants=keep_participants,
+    )
+
+
+def _cluster_step(
+    projection: Projection,
+    vote_counts: IntArray,
+    history: History | None,
+    *,
+    min_votes: int,
+    greedy_n: int,
+    base_k: int,
+    max_k: int,
+    base_iters: int,
+    group_iters: int,
+    k_buffer: int,
+    keep_participants: Collection[int] = (),
+) -> _Step:
+    """The clustering half of an update (in-conv, base clusters, groups, the k smoother) on
+    the map ``projection`` has just drawn."""
+    n_p = vote_counts.shape[0]
     keep = {int(i) for i in keep_participants}
     if history is not None:  # in-conv is sticky (participants added since come after)
         kept = np.flatnonzero(history.in_conv)
         keep.update(kept[kept < n_p].tolist())
     in_conv = select_in_conv(
-        matrix.participant_vote_counts(),
+        vote_counts,
         int(projection.active.sum()),
         min_votes=min_votes,
         greedy_n=greedy_n,

@@ -264,7 +264,7 @@ class VoteMatrix:
             cols.append(vote[1])
             vals.append(vote[2])
             if len(vote) > 3:
-                stamps.append(vote[3])  # type: ignore[misc]
+                stamps.append(vote[3])
             else:
                 timed = False
         return cls.from_arrays(

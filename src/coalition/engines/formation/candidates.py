@@ -115,6 +115,7 @@ class CandidateIndex:
         self.day_rate: FloatArray = np.empty(n)
         self.recent: IntArray = np.empty(n, dtype=np.int64)
         self.newcomer: BoolArray = np.empty(n, dtype=bool)
+        self.exposure: FloatArray = np.empty(n)
         self.sector_code: IntArray = np.empty(n, dtype=np.int64)
         self.region_code: IntArray = np.empty(n, dtype=np.int64)
         self.sectors: list[str] = []
@@ -165,6 +166,12 @@ class CandidateIndex:
                 raise FormationInputError(f"{where}.recent_engagements", "must be >= 0")
             self.recent[row] = cand.recent_engagements
             self.newcomer[row] = bool(cand.is_newcomer)
+            seen = float(cand.recent_engagements if cand.exposure is None else cand.exposure)
+            if not math.isfinite(seen) or seen < 0:
+                raise FormationInputError(
+                    f"{where}.exposure", f"must be finite and >= 0, got {cand.exposure!r}"
+                )
+            self.exposure[row] = seen
             if cand.sector is None:
                 self.sector_code[row] = -1
             else:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -39,6 +40,7 @@ from coalition.engines.formation.explain import (
     member_reasons,
     quick_obstacles,
 )
+from coalition.engines.formation.fairness import role_reference
 from coalition.engines.formation.model import (
     TeamModel,
     build_model,
@@ -46,6 +48,7 @@ from coalition.engines.formation.model import (
     fit_score,
     objective_scores,
     seat_cost,
+    team_value,
 )
 from coalition.engines.formation.problem import (
     MAX_LEVEL,
@@ -66,7 +69,7 @@ from coalition.engines.formation.result import (
     Proposal,
 )
 from coalition.engines.formation.solver import SolveOutcome, find_feasible, solve_model
-from coalition.engines.formation.ties import pool_closeness
+from coalition.engines.formation.ties import pool_closeness, pool_tied
 
 __all__ = ["propose", "validate_problem"]
 
@@ -93,7 +96,8 @@ def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
     :class:`~coalition.engines.formation.problem.Weights`), negative or non-finite budget,
     non-positive weeks, bad sector mix, organisation cap < 1, locks to unknown roles or
     unknown actors, actors both locked and excluded, negative ``k_alternatives``,
-    non-positive time limit, unknown mode, ``pool_per_role`` < 1.
+    non-positive time limit, unknown mode, ``pool_per_role`` < 1, a fairness budget outside
+    [0, 1).
     """
     roles = list(problem.roles)
     if not roles:
@@ -173,6 +177,10 @@ def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
         raise FormationInputError("mode", "must be 'default', 'exact' or 'heuristic'")
     if not isinstance(problem.pool_per_role, int) or problem.pool_per_role < 1:
         raise FormationInputError("pool_per_role", "must be an integer >= 1")
+    if problem.fairness_budget is not None:
+        check_number(problem.fairness_budget, "fairness_budget")
+        if problem.fairness_budget >= 1:
+            raise FormationInputError("fairness_budget", "must be below 1 (a share)")
 
 
 def _role_levels(index: CandidateIndex, role: RoleSpec, rows: IntArray) -> FloatArray:
@@ -209,10 +217,11 @@ def _select_pool(
             chosen.append(rows)
             continue
         sim = sim_lookup[np.searchsorted(union, rows)]
+        reference = role_reference(index.exposure, rows)
         score = (
             w["fit"] * _role_levels(index, role, rows)
             + w["purpose"] * sim
-            + w["fairness"] * fairness(index.recent[rows], index.newcomer[rows])
+            + w["fairness"] * fairness(index, rows, reference)
         ) / max(n, 1)
         if cost_ref > 0:
             score -= (
@@ -246,7 +255,7 @@ def _proposal(
         team,
         problem.constraints,
         problem.ties,
-        query,  # type: ignore[arg-type]
+        query,
         problem.purpose_tags,
     )
     members = []
@@ -465,6 +474,7 @@ def propose(problem: FormationProblem) -> FormationResult:
         )
         sim = sim_union[np.searchsorted(union, pool)]
         closeness = pool_closeness(problem.ties, index.actor_ids[pool])
+        tied = pool_tied(problem.ties, index.actor_ids[pool], closeness)
         model = build_model(
             index,
             roles,
@@ -474,6 +484,7 @@ def propose(problem: FormationProblem) -> FormationResult:
             eligible,
             sim,
             closeness,
+            tied=tied,
             cost_ref=cost_ref,
             sector_denominator=sector_den,
             region_denominator=region_den,
@@ -491,7 +502,9 @@ def propose(problem: FormationProblem) -> FormationResult:
         # A margin for HiGHS's own overshoot, the bound fallback and the explanations.
         return max(0.85 * limit - (time.perf_counter() - start), 0.02)
 
-    n_solves = 1 + problem.k_alternatives
+    w = weights.as_dict()
+    contrast = w["fairness"] > 0 and weights.total() > w["fairness"]
+    n_solves = 1 + problem.k_alternatives + int(contrast)
     first_share = 0.55 if n_solves > 1 else 1.0
     left = remaining()
     first = solve_model(
@@ -537,13 +550,28 @@ def propose(problem: FormationProblem) -> FormationResult:
             notes=tuple(notes),
             stats=stats,
         )
+    fairness_off: Proposal | None = None
+    if contrast:
+        plain = model.without_fairness()
+        left = remaining()
+        outcome = solve_model(
+            plain,
+            mode=problem.mode,
+            time_limit=None if left is None else left / (n_solves - 1),
+            seed=problem.seed,
+            hard_deadline=hard_deadline,
+            restarts=1,
+        )
+        if outcome.team is not None:
+            fairness_off = _proposal(0, outcome, plain, index, problem, query, pruned)
+            first = _within_budget(model, first, outcome, problem, remaining, hard_deadline)
     proposals = [_proposal(0, first, model, index, problem, query, pruned)]
     current = model
     team = first.team
-    for k in range(1, n_solves):
+    for k in range(1, n_solves - int(contrast)):
         current = current.overlap_row(current.a_actor[team].tolist())
         left = remaining()
-        share = None if left is None else left / (n_solves - k)
+        share = None if left is None else left / (n_solves - int(contrast) - k)
         outcome = solve_model(
             current,
             mode=problem.mode,
@@ -570,6 +598,57 @@ def propose(problem: FormationProblem) -> FormationResult:
         proposals=tuple(proposals),
         notes=tuple(notes),
         stats=stats,
+        fairness_off=fairness_off,
+    )
+
+
+#: How many times the fairness weight is halved to bring a team within the budget.
+BUDGET_HALVINGS = 4
+
+
+def _within_budget(
+    model: TeamModel,
+    first: SolveOutcome,
+    off: SolveOutcome,
+    problem: FormationProblem,
+    remaining: Callable[[], float | None],
+    hard_deadline: float | None,
+) -> SolveOutcome:
+    """The best team whose value on every objective but fairness is within
+    ``problem.fairness_budget`` of the fairness-off team's (``off``): ``first`` when it is,
+    else the best team with the fairness weight halved (up to :data:`BUDGET_HALVINGS` times),
+    else ``off``. Its value and bound are read on ``model`` (the weights as asked)."""
+    budget = problem.fairness_budget
+    assert first.team is not None and off.team is not None
+    if budget is None:
+        return first
+    plain = model.without_fairness()
+    floor = (1.0 - budget) * team_value(plain, off.team) - 1e-12
+    chosen, scale = first, 1.0
+    for _ in range(BUDGET_HALVINGS):
+        if chosen.team is not None and team_value(plain, chosen.team) >= floor:
+            break
+        scale /= 2.0
+        left = remaining()
+        chosen = solve_model(
+            model.with_fairness_scaled(scale),
+            mode=problem.mode,
+            time_limit=None if left is None else left / 4,
+            seed=problem.seed,
+            hard_deadline=hard_deadline,
+            restarts=1,
+        )
+    if chosen.team is None or team_value(plain, chosen.team) < floor:
+        chosen = off
+    if chosen is first:
+        return first
+    value = team_value(model, chosen.team)  # type: ignore[arg-type]
+    bound = max(first.bound, value)
+    status: Literal["optimal", "feasible"] = (
+        "optimal" if bound - value <= 1e-9 * max(abs(bound), 1.0) else "feasible"
+    )
+    return replace(
+        chosen, value=value, bound=bound, status=status, method=chosen.method + "+budget"
     )
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.formation.candidates import CandidateIndex, FunnelStep
+from coalition.engines.formation.fairness import fewer_chances, newcomer_boost
 from coalition.engines.formation.model import TeamModel, seat_cost
 from coalition.engines.formation.problem import REGIONS, Constraints, RoleSpec
 from coalition.engines.formation.result import ClosestActor, Obstacle
@@ -69,7 +70,8 @@ def member_reasons(
     the team (direct ties and the year they began, or shared collaborators); shared purpose
     (shared tags, else the TF-IDF terms the actor's purposes share with the initiative's);
     what the member adds to the mix (only member of a sector or required region); fair
-    spread (newcomer, few recent engagements); capacity; cost; locks.
+    spread (a newcomer still boosted, or fewer chances recently than is usual for the role,
+    never a count); capacity; cost; locks.
     """
     m = model
     members = m.a_actor[team]
@@ -131,12 +133,11 @@ def member_reasons(
         if region >= 0 and REGIONS[int(region)] in needed:
             if sum(1 for g in regions if g == region) == 1:
                 reasons.append(f"covers {REGIONS[int(region)].upper()} working hours")
-        if cand.is_newcomer:
+        # Said without counts: other members read these reasons too.
+        if newcomer_boost(index.recent[[row]], index.newcomer[[row]])[0] > 0:
             reasons.append("newcomer to the network")
-        elif cand.recent_engagements == 0:
-            reasons.append("no recent engagements")
-        elif cand.recent_engagements == 1:
-            reasons.append("only 1 recent engagement")
+        elif fewer_chances(float(index.exposure[row]), float(m.fair_ref[int(m.a_role[a])])):
+            reasons.append("has had fewer chances recently")
         reasons.append(
             f"has {cand.capacity_left_hours:g} h/week free; the role needs {role.hours_per_week:g}"
         )

@@ -8,7 +8,7 @@ at most one per actor. With ``x`` the 0/1 assignment vector and ``X_i`` the acto
 ``value(x) = const + lin . x + sum_g group_w[g] * [groups[g] . x > 0]
 + sum_{i<j} pair[i, j] * X_i * X_j``
 
-which equals ``sum_o weight_o * score_o(team) / sum_o weight_o`` for the six objectives of
+which equals ``sum_o weight_o * score_o(team) / sum_o weight_o`` for the objectives of
 :class:`~coalition.engines.formation.problem.Weights` (see :func:`objective_scores`).
 
 Hard constraints are ``lo <= rows . x <= hi`` (budget, sector mix, organisation caps,
@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coalition.engines.formation.candidates import CandidateIndex
+from coalition.engines.formation.fairness import fairness_scores, role_reference
 from coalition.engines.formation.problem import (
     MAX_LEVEL,
     OBJECTIVES,
@@ -41,6 +42,7 @@ __all__ = [
     "fairness",
     "fit_score",
     "max_differing_overlap",
+    "new_connections",
     "objective_scores",
     "seat_cost",
     "team_value",
@@ -67,9 +69,23 @@ def fit_score(levels: IntArray, minimums: IntArray) -> FloatArray:
     return np.clip(per, 0.0, 1.0).mean(axis=1)
 
 
-def fairness(recent: IntArray, newcomer: BoolArray) -> FloatArray:
-    """Fair-spread score: ``1 / (1 + recent_engagements)``, newcomers 1."""
-    return np.where(newcomer, 1.0, 1.0 / (1.0 + recent.astype(np.float64)))
+def fairness(index: CandidateIndex, rows: IntArray, reference: float) -> FloatArray:
+    """Fair-spread score of the actors at index ``rows`` for a role whose eligible actors'
+    mean exposure is ``reference``
+    (:func:`~coalition.engines.formation.fairness.fairness_scores`)."""
+    return fairness_scores(
+        index.exposure[rows], index.recent[rows], index.newcomer[rows], reference
+    )
+
+
+def new_connections(tied: BoolArray, sector_of: IntArray) -> FloatArray:
+    """1 for each pair of distinct actors who were never tied and come from two different
+    known sectors (a connection across sectors the team would make), else 0."""
+    known = sector_of >= 0
+    cross = (sector_of[:, None] != sector_of[None, :]) & known[:, None] & known[None, :]
+    out = (cross & ~tied).astype(np.float64)
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def seat_cost(day_rate: FloatArray, hours_per_week: float, weeks: float) -> FloatArray:
@@ -104,7 +120,9 @@ class TeamModel:
     cost: FloatArray
     sim: FloatArray
     fair: FloatArray
+    fair_ref: FloatArray
     closeness: FloatArray
+    bridge: FloatArray
     lin: FloatArray
     const: float
     pair: FloatArray
@@ -149,6 +167,18 @@ class TeamModel:
             row_label=self.row_label + tuple(labels),
         )
 
+    def with_fairness_scaled(self, scale: float) -> TeamModel:
+        """A copy whose fairness term weighs ``scale`` times its weight (same scale otherwise);
+        ``scale=0`` is the team a convenor would get with fairness off, on the same pool and
+        constraints."""
+        w = self.weights.as_dict()
+        term = w["fairness"] * self.fair / max(self.n, 1) / self.weights.total()
+        return replace(self, lin=self.lin - (1.0 - scale) * term)
+
+    def without_fairness(self) -> TeamModel:
+        """:meth:`with_fairness_scaled` at 0: the objective of everything but fairness."""
+        return self.with_fairness_scaled(0.0)
+
     def without_kind(self, kind: str) -> TeamModel:
         """A copy without the constraint family ``kind`` (rows, conflicts or locks)."""
         if kind == "conflicts":
@@ -186,6 +216,7 @@ def build_model(
     sim: FloatArray,
     closeness: FloatArray,
     *,
+    tied: BoolArray | None = None,
     cost_ref: float,
     sector_denominator: int,
     region_denominator: int,
@@ -194,7 +225,8 @@ def build_model(
 
     ``eligible[r]`` are the index rows eligible for role ``r`` (before pruning); only pool
     actors among them get an assignment to ``r``. ``sim`` and ``closeness`` are the purpose
-    similarity and pairwise closeness of the pool actors. ``cost_ref``, ``sector_denominator``
+    similarity and pairwise closeness of the pool actors, ``tied`` whether each pair of them
+    has a direct tie (by default: closeness 1). ``cost_ref``, ``sector_denominator``
     and ``region_denominator`` normalise the cost and diversity scores; they are computed from
     the eligible sets, not the pool, so pruning does not change what a score means.
     """
@@ -232,6 +264,8 @@ def build_model(
 
     fit = np.zeros(n_assign)
     cost = np.zeros(n_assign)
+    fair = np.zeros(n_assign)
+    fair_ref = np.array([role_reference(index.exposure, e) for e in eligible], dtype=np.float64)
     for r, role in enumerate(roles):
         sel = np.flatnonzero(a_role == r)
         rows = pool_rows[a_actor[sel]]
@@ -244,20 +278,27 @@ def build_model(
         mins = np.array([role.requirements[t] for t in terms], dtype=np.int64)
         fit[sel] = fit_score(levels, mins)
         cost[sel] = seat_cost(index.day_rate[rows], role.hours_per_week, constraints.weeks)
-    fair = fairness(index.recent[pool_rows], index.newcomer[pool_rows])
+        fair[sel] = fairness(index, rows, float(fair_ref[r]))
     sim = np.asarray(sim, dtype=np.float64)
 
     per_seat = 1.0 / max(n, 1)
-    lin = (w["fit"] * fit + w["purpose"] * sim[a_actor] + w["fairness"] * fair[a_actor]) * per_seat
+    lin = (w["fit"] * fit + w["purpose"] * sim[a_actor] + w["fairness"] * fair) * per_seat
     if cost_ref > 0:
         lin = lin - w["cost"] * cost / cost_ref
     const = w["cost"]
 
+    sector_of = index.sector_code[pool_rows]
+    if tied is None:
+        tied = closeness >= 1.0 - 1e-9
+    bridge = new_connections(np.asarray(tied, dtype=bool), sector_of)
     n_pairs = n * (n - 1) / 2
-    pair = w["trust"] * closeness / n_pairs if n_pairs > 0 else np.zeros((n_pool, n_pool))
+    pair = (
+        (w["trust"] * closeness + w["bridging"] * bridge) / n_pairs
+        if n_pairs > 0
+        else np.zeros((n_pool, n_pool))
+    )
 
     # Presence groups for diversity: sectors, regions, organisations (primary one, or self).
-    sector_of = index.sector_code[pool_rows]
     region_of = index.region_code[pool_rows]
     key_of = np.empty(n_pool, dtype=np.int64)
     for i, row in enumerate(pool_rows.tolist()):
@@ -362,7 +403,9 @@ def build_model(
         cost=cost,
         sim=sim,
         fair=fair,
+        fair_ref=fair_ref,
         closeness=closeness,
+        bridge=bridge,
         lin=lin / wsum,
         const=const / wsum,
         pair=pair / wsum,
@@ -420,17 +463,18 @@ def violation(model: TeamModel, team: IntArray) -> float:
 
 
 def objective_scores(model: TeamModel, team: IntArray) -> dict[str, float]:
-    """The six objective scores (each 0..1, 1 best) of a team, by objective name."""
+    """The objective scores (each 0..1, 1 best) of a team, by objective name."""
     team = np.asarray(team, dtype=np.int64)
     members = model.a_actor[team]
     n = max(len(team), 1)
     out = dict.fromkeys(OBJECTIVES, 0.0)
     out["fit"] = float(model.fit[team].sum()) / n
     out["purpose"] = float(model.sim[members].sum()) / n
-    out["fairness"] = float(model.fair[members].sum()) / n
+    out["fairness"] = float(model.fair[team].sum()) / n
     k = len(team)
     if k >= 2:
         out["trust"] = float(model.closeness[np.ix_(members, members)].sum()) / (k * (k - 1))
+        out["bridging"] = float(model.bridge[np.ix_(members, members)].sum()) / (k * (k - 1))
     total_cost = float(model.cost[team].sum())
     out["cost"] = 1.0 - total_cost / model.cost_ref if model.cost_ref > 0 else 1.0
     sectors = len(np.unique(model.sector_of[members][model.sector_of[members] >= 0]))

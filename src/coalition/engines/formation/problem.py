@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
+from coalition.domain import Region
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from coalition.engines.formation.candidates import CandidateIndex
     from coalition.engines.formation.ties import TieGraph
@@ -46,8 +48,16 @@ __all__ = [
     "check_number",
 ]
 
-OBJECTIVES: tuple[str, ...] = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
-REGIONS: tuple[str, ...] = ("americas", "emea", "apac")
+OBJECTIVES: tuple[str, ...] = (
+    "fit",
+    "purpose",
+    "trust",
+    "diversity",
+    "fairness",
+    "cost",
+    "bridging",
+)
+REGIONS: tuple[str, ...] = tuple(r.value for r in Region)
 MIN_LEVEL, MAX_LEVEL = 1, 5
 
 Mode = Literal["default", "exact", "heuristic"]
@@ -95,7 +105,10 @@ class Candidate:
     working-hours region (``'americas'``, ``'emea'``, ``'apac'``) or None when unknown.
     ``day_rate`` is per 8-hour day, or None when undeclared. ``organisations`` are the ids of
     the organisations the actor is affiliated with. ``recent_engagements`` counts engagements
-    in the recent period the service chooses (used for fair spread of opportunity).
+    in the recent period the service chooses (a newcomer's boost fades with it).
+    ``exposure`` is the member's time-decayed count of recent chances (invitations and
+    engagements, :func:`~coalition.engines.formation.fairness.decayed_exposure`); None means
+    ``recent_engagements``. Both drive the fair spread of opportunity.
     """
 
     actor_id: int
@@ -111,6 +124,7 @@ class Candidate:
     organisations: tuple[int, ...] = ()
     recent_engagements: int = 0
     is_newcomer: bool = False
+    exposure: float | None = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +182,12 @@ class Weights:
       1/2 two hops, 1/4 three hops, 0 further);
     * ``diversity`` - mean of distinct sectors, regions and organisations, each relative to
       the most the team could have;
-    * ``fairness`` - mean of ``1 / (1 + recent_engagements)``, newcomers counting 1;
-    * ``cost`` - ``1 - cost / reference`` (reference: the budget, else the dearest seats).
+    * ``fairness`` - mean over seats of the fair-spread score: recent exposure relative to the
+      others eligible for the same role, with a bounded newcomer boost that fades
+      (:func:`~coalition.engines.formation.fairness.fairness_scores`);
+    * ``cost`` - ``1 - cost / reference`` (reference: the budget, else the dearest seats);
+    * ``bridging`` - share of member pairs who are a new connection across sectors (never
+      tied, from two different known sectors); 0 by default, a convenor asks for it.
     """
 
     fit: float = 1.0
@@ -178,6 +196,7 @@ class Weights:
     diversity: float = 0.4
     fairness: float = 0.3
     cost: float = 0.3
+    bridging: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -229,6 +248,14 @@ class FormationProblem:
     role survive pruning (by a cheap score) when the eligible set is large. ``vocabulary``
     is the network's capability vocabulary: a requirement outside it and outside the terms
     candidates hold is refused as unknown (by default only held terms are known).
+
+    ``fairness_budget`` caps what fairness may cost the best team: its value on every other
+    objective stays within that share of the best team's with fairness off (the fairness
+    weight is halved until it does; at worst the team is the fairness-off one). None (the
+    default): no cap, the best team is the optimum of the weighted objective; the services
+    pass the request's budget (2 % unless it says otherwise).
+    This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
+    1971): as much fair spread as a stated loss allows.
     """
 
     roles: Sequence[RoleSpec]
@@ -244,3 +271,4 @@ class FormationProblem:
     mode: Mode = "default"
     pool_per_role: int = 40
     vocabulary: frozenset[str] | None = None
+    fairness_budget: float | None = None

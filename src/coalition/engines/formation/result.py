@@ -110,7 +110,9 @@ class FormationResult:
     nothing proven). ``proposals`` holds the best team first, then up to ``k_alternatives``
     that each share at most two thirds of their seats with every earlier one. ``notes``
     explain anything the caller should know (fewer alternatives than asked, pruning widened).
-    ``stats`` carries sizes and timings for logs.
+    ``stats`` carries sizes and timings for logs. ``fairness_off`` is the best team on the
+    same pool with the fairness term left out (when fairness has weight): what fairness
+    changed, shown so the trade-off is in the open.
     """
 
     status: ResultStatus
@@ -118,6 +120,7 @@ class FormationResult:
     infeasibility: Infeasibility | None = None
     notes: tuple[str, ...] = ()
     stats: Mapping[str, float] = field(default_factory=dict)
+    fairness_off: Proposal | None = None
 
     @property
     def best(self) -> Proposal | None:

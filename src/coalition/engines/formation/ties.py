@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-__all__ = ["CLOSENESS_BY_HOPS", "TieGraph", "pool_closeness"]
+__all__ = ["CLOSENESS_BY_HOPS", "TieGraph", "pool_closeness", "pool_tied"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -39,6 +39,12 @@ class TieGraph:
     year : array-like of int, optional
         Year each tie started (0 or negative for unknown); a merged pair keeps its earliest
         known year.
+    strength : array-like of float, optional
+        Trust each tie earns, in (0, 1] (default 1). Repeated ties of a pair combine as a
+        noisy-or, ``1 - prod(1 - s)``, so each repetition earns less than the one before:
+        ties made by co-engagement (strength 1/2 each) give 1/2, 3/4, 7/8, ... - trust grows
+        with repeated work together, but with diminishing returns, which keeps the trust
+        objective from locking a network into the same teams.
 
     Build it once per network (about 0.1 s per million ties) and share it between requests.
     """
@@ -48,6 +54,7 @@ class TieGraph:
         source: npt.ArrayLike,
         target: npt.ArrayLike,
         year: npt.ArrayLike | None = None,
+        strength: npt.ArrayLike | None = None,
     ) -> None:
         src = np.asarray(source, dtype=np.int64).ravel()
         dst = np.asarray(target, dtype=np.int64).ravel()
@@ -60,8 +67,17 @@ class TieGraph:
         )
         if yrs.shape != src.shape:
             raise ValueError("year must have the same length as source")
+        power = (
+            np.ones(src.shape, dtype=np.float64)
+            if strength is None
+            else np.asarray(strength, dtype=np.float64).ravel()
+        )
+        if power.shape != src.shape:
+            raise ValueError("strength must have the same length as source")
+        if not np.all(np.isfinite(power) & (power > 0) & (power <= 1)):
+            raise ValueError("strength must lie in (0, 1]")
         keep = src != dst
-        src, dst, yrs = src[keep], dst[keep], yrs[keep]
+        src, dst, yrs, power = src[keep], dst[keep], yrs[keep], power[keep]
         self.actor_ids: IntArray = np.unique(np.concatenate([src, dst]))
         n = len(self.actor_ids)
         u = np.searchsorted(self.actor_ids, src)
@@ -70,11 +86,14 @@ class TieGraph:
         cols = np.concatenate([v, u])
         known = np.where(yrs > 0, yrs, _NO_YEAR)
         years = np.concatenate([known, known])
+        doubt = 1.0 - np.concatenate([power, power])
         key = rows * max(n, 1) + cols
         order = np.lexsort((years, key))
-        key, years = key[order], years[order]
+        key, years, doubt = key[order], years[order], doubt[order]
         first = np.ones(len(key), dtype=bool)
         first[1:] = key[1:] != key[:-1]
+        starts = np.flatnonzero(first)
+        combined = 1.0 - np.multiply.reduceat(doubt, starts) if len(starts) else np.empty(0)
         key, years = key[first], years[first]
         r, c = key // max(n, 1), key % max(n, 1)
         self._adj = sp.csr_matrix(
@@ -84,6 +103,7 @@ class TieGraph:
             (np.where(years == _NO_YEAR, 0, years).astype(np.float64), (r, c)), shape=(n, n)
         )
         self._year.eliminate_zeros()  # unknown years read back as 0
+        self._strength = sp.csr_matrix((combined, (r, c)), shape=(n, n), dtype=np.float64)
 
     @property
     def n_ties(self) -> int:
@@ -124,6 +144,16 @@ class TieGraph:
         np.fill_diagonal(out, 0)
         return out
 
+    def strength(self, actor_ids: Sequence[int] | IntArray) -> FloatArray:
+        """Combined strength (0 when untied) of the direct ties among the given actors."""
+        p = len(actor_ids)
+        out = np.zeros((p, p))
+        idx, rows = self._rows(actor_ids)
+        if len(rows):
+            out[np.ix_(idx, idx)] = self._strength[rows][:, rows].toarray()
+        np.fill_diagonal(out, 0.0)
+        return out
+
     def direct(self, actor_ids: Sequence[int] | IntArray) -> tuple[npt.NDArray[np.bool_], IntArray]:
         """Direct ties among the given actors, and the earliest known year of each (0 unknown)."""
         p = len(actor_ids)
@@ -137,13 +167,28 @@ class TieGraph:
         return tied, years
 
 
+def pool_tied(
+    ties: TieGraph | Callable[[int, int], float] | Mapping[tuple[int, int], float] | None,
+    actor_ids: Sequence[int] | IntArray,
+    closeness: FloatArray,
+) -> npt.NDArray[np.bool_]:
+    """Whether each pair of ``actor_ids`` has worked together (a direct tie).
+
+    From a :class:`TieGraph` its direct ties; otherwise the pairs of ``closeness`` 1.
+    """
+    if isinstance(ties, TieGraph):
+        return ties.direct(actor_ids)[0]
+    return np.asarray(closeness >= 1.0 - 1e-9, dtype=bool)
+
+
 def pool_closeness(
     ties: TieGraph | Callable[[int, int], float] | Mapping[tuple[int, int], float] | None,
     actor_ids: Sequence[int] | IntArray,
 ) -> FloatArray:
     """Pairwise closeness in [0, 1] among ``actor_ids`` (symmetric, zero diagonal).
 
-    A :class:`TieGraph` gives :data:`CLOSENESS_BY_HOPS` by hop distance; a callable or a
+    A :class:`TieGraph` gives :data:`CLOSENESS_BY_HOPS` by hop distance, a direct tie
+    counting its strength (see :class:`TieGraph`); a callable or a
     mapping ``{(a, b): closeness}`` is used as given (clipped to [0, 1], either order of the
     pair); None gives zeros.
     """
@@ -155,6 +200,9 @@ def pool_closeness(
         hop = ties.hops(ids, 3)
         table = np.array([0.0, *CLOSENESS_BY_HOPS, 0.0])
         out = table[hop]
+        direct = hop == 1
+        if direct.any():
+            out = np.where(direct, ties.strength(ids) * CLOSENESS_BY_HOPS[0], out)
     else:
         out = np.zeros((p, p))
         for i in range(p):

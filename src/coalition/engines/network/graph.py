@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import igraph as ig
 import numpy as np
@@ -61,12 +61,12 @@ Window = tuple[DateLike, DateLike]
 _NAT = np.datetime64("NaT", "D")
 
 
-def _dates(values: object, n: int, name: str) -> DateArray:
+def _dates(values: Iterable[Any] | None, n: int, name: str) -> DateArray:
     if values is None:
         return np.full(n, _NAT, dtype="datetime64[D]")
     try:
         out = np.asarray(
-            values if isinstance(values, np.ndarray) else list(values),  # type: ignore[call-overload]
+            values if isinstance(values, np.ndarray) else list(values),
             dtype="datetime64[D]",
         )
     except (ValueError, TypeError) as exc:
@@ -76,10 +76,10 @@ def _dates(values: object, n: int, name: str) -> DateArray:
     return out
 
 
-def _strings(values: object, n: int, name: str) -> StrArray:
+def _strings(values: Iterable[Any] | None, n: int, name: str) -> StrArray:
     if values is None:
         return np.full(n, "", dtype=np.str_)
-    seq = values if isinstance(values, np.ndarray) else list(values)  # type: ignore[call-overload]
+    seq = values if isinstance(values, np.ndarray) else list(values)
     out = np.asarray(["" if v is None else str(v) for v in seq], dtype=np.str_)
     if n and out.shape != (n,):
         raise ValueError(f"{name}: expected {n} values, got {out.shape}")
@@ -311,6 +311,19 @@ def build_graph(
     Returns
     -------
     NetworkGraph with merged weights (sums) and the python-igraph graph built once.
+
+    Examples
+    --------
+    Two ties of one pair merge into one edge whose weight is their sum:
+
+    >>> actors = Actors.create(["ana", "ben", "cy", "dee"])
+    >>> kinds = ["collaborated", "funded", "referred", "collaborated"]
+    >>> ties = Ties.create([0, 0, 1, 0], [1, 1, 2, 2], type=kinds, weight=[1, 2, 1, 1])
+    >>> graph = build_graph(actors, ties)
+    >>> graph.n, graph.m, graph.weight.tolist()
+    (4, 3, [3.0, 1.0, 1.0])
+    >>> build_graph(actors, ties, types={"collaborated"}).m
+    2
     """
     if len(ties) and max(int(ties.src.max()), int(ties.dst.max())) >= len(actors):
         raise ValueError("ties refer to actors beyond the actor table")

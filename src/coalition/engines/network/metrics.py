@@ -68,6 +68,15 @@ def degrees(graph: NetworkGraph) -> Degrees:
     """Degree and strength of every actor — NetworkX ``G.degree()`` / ``G.degree(weight=)``.
 
     Undirected graphs report ``in_degree = out_degree = degree``.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> ties = Ties.create([0, 0, 1], [1, 2, 2], weight=[3, 1, 1])  # a triangle; d has no tie
+    >>> graph = build_graph(Actors.create("abcd"), ties)
+    >>> d = degrees(graph)
+    >>> d.degree.tolist(), d.weighted.tolist()
+    ([2, 2, 2, 0], [4.0, 4.0, 2.0, 0.0])
     """
     n = graph.n
     out_d = np.bincount(graph.src, minlength=n).astype(np.int64)
@@ -92,6 +101,14 @@ def pagerank(
     (NetworkX's default handling of dangling nodes). Undirected ties are walked both ways.
     Power iteration on a sparse transition matrix (Langville & Meyer 2006), as in
     NetworkX's scipy implementation, until the L1 change is below ``tol``.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> ties = Ties.create([0, 0, 1], [1, 2, 2], weight=[3, 1, 1])  # a triangle; d has no tie
+    >>> graph = build_graph(Actors.create("abcd"), ties)
+    >>> pagerank(graph).round(3).tolist()
+    [0.373, 0.373, 0.206, 0.048]
     """
     n = graph.n
     if n == 0:
@@ -114,7 +131,16 @@ def pagerank(
 
 
 def density(graph: NetworkGraph) -> float:
-    """Share of possible ties present — NetworkX ``density``: ``2m/(n(n-1))`` or ``m/(n(n-1))``."""
+    """Share of possible ties present — NetworkX ``density``: ``2m/(n(n-1))`` or ``m/(n(n-1))``.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> ties = Ties.create([0, 0, 1], [1, 2, 2], weight=[3, 1, 1])  # a triangle; d has no tie
+    >>> graph = build_graph(Actors.create("abcd"), ties)
+    >>> density(graph)  # 3 of the 6 possible ties
+    0.5
+    """
     n = graph.n
     if n < 2:
         return 0.0
@@ -131,7 +157,16 @@ class Components:
 
 
 def components(graph: NetworkGraph) -> Components:
-    """Connected components (weak ones when directed) — NetworkX ``connected_components``."""
+    """Connected components (weak ones when directed) — NetworkX ``connected_components``.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> ties = Ties.create([0, 0, 1], [1, 2, 2], weight=[3, 1, 1])  # a triangle; d has no tie
+    >>> graph = build_graph(Actors.create("abcd"), ties)
+    >>> components(graph).membership.tolist()  # d alone is the second, smaller component
+    [0, 0, 0, 1]
+    """
     if graph.n == 0:
         return Components(np.zeros(0, np.int64), np.zeros(0, np.int64))
     raw = np.asarray(graph.ig.connected_components(mode="weak").membership, dtype=np.int64)

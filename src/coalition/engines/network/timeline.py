@@ -169,7 +169,7 @@ class SnapshotChange:
     communities: tuple[CommunityEvent, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+        return _jsonable(asdict(self))
 
 
 def _ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -190,7 +190,7 @@ def _centrality_change(
 
     def rank(idx: int) -> ActorRank:
         i, j = pos_a.get(idx), pos_b.get(idx)
-        name = str(b.actors.id[j]) if j is not None else str(a.actors.id[i])  # type: ignore[index]
+        name = str(b.actors.id[j]) if j is not None else str(a.actors.id[i])
         return ActorRank(
             index=idx,
             id=name,

@@ -10,9 +10,10 @@ from ...schemas.common import ActorKindName, RegionName, SectorName
 from ...schemas.directory import ActorIn, ActorOut, ActorPage, ActorPatch, ActorSearch
 from ...services import directory as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, QueryCount
 
-router = APIRouter(tags=["directory"])
+router = APIRouter(tags=["directory"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/actors", response_model=ActorPage)
@@ -31,7 +32,7 @@ def search_actors(
     language: str | None = None,
     min_free_hours: float | None = Query(None, ge=0, le=168),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: QueryCount = 0,
 ) -> Any:
     query = ActorSearch.model_construct(
         q=q,
@@ -56,10 +57,10 @@ def create_actor(slug: str, data: ActorIn, db: DB, caller: CurrentCaller) -> Any
 
 
 @router.get("/api/actors/{actor_id}", response_model=ActorOut)
-def get_actor(actor_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_actor(actor_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.get_actor(db, caller, actor_id)
 
 
 @router.patch("/api/actors/{actor_id}", response_model=ActorOut)
-def update_actor(actor_id: int, data: ActorPatch, db: DB, caller: CurrentCaller) -> Any:
+def update_actor(actor_id: PathId, data: ActorPatch, db: DB, caller: CurrentCaller) -> Any:
     return service.update_actor(db, caller, actor_id, data)

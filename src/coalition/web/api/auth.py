@@ -23,6 +23,7 @@ from ...schemas.auth import (
     NetworkInviteOut,
     NetworkMemberOut,
     OutboxOut,
+    PasswordChangeIn,
     PasswordConfirmIn,
     RegisterIn,
     ResetIn,
@@ -35,7 +36,7 @@ from ...schemas.auth import (
 )
 from ...services import auth as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -44,8 +45,9 @@ from ..extensions.security import (
     outbox_open,
     set_session_cookie,
 )
+from ..params import PathId
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=CommitFirstRoute)
 
 
 def _signed_in(request: Request, response: Response, db: DB, account: Any) -> SignedIn:
@@ -108,6 +110,20 @@ def reset(token: str, data: ResetIn, db: DB, caller: CurrentCaller) -> Any:
     return Accepted(detail="password changed; sign in with the new one")
 
 
+@router.post("/api/auth/password", response_model=Accepted)
+def change_password(data: PasswordChangeIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
+    """Change the password: every other session is signed out, every API token revoked."""
+    service.change_password(
+        db,
+        caller,
+        data.current_password,
+        data.new_password,
+        client_ip(request),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    return Accepted(detail="password changed; other sessions and every API token are revoked")
+
+
 @router.get("/api/auth/invites/{token}", response_model=InvitePreview)
 def preview_invite(token: str, db: DB, caller: CurrentCaller) -> Any:
     invite, network = service.preview_invite(db, token)
@@ -153,7 +169,7 @@ def create_token(data: TokenIn, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.delete("/api/me/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, db: DB, caller: CurrentCaller) -> Any:
+def revoke_token(token_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.revoke_token(db, caller, token_id)
 
 
@@ -173,12 +189,12 @@ def list_members(slug: str, db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.patch("/api/networks/{slug}/members/{account_id}", response_model=NetworkMemberOut)
-def change_role(slug: str, account_id: int, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
+def change_role(slug: str, account_id: PathId, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
     return service.change_role(db, caller, get_network(db, caller, slug), account_id, data.role)
 
 
 @router.delete("/api/networks/{slug}/members/{account_id}", status_code=204)
-def remove_member(slug: str, account_id: int, db: DB, caller: CurrentCaller) -> Response:
+def remove_member(slug: str, account_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     service.remove_member(db, caller, get_network(db, caller, slug), account_id)
     return Response(status_code=204)
 
@@ -197,7 +213,7 @@ def list_join_requests(slug: str, db: DB, caller: CurrentCaller) -> Any:
     "/api/networks/{slug}/join-requests/{request_id}/approve", response_model=JoinRequestOut
 )
 def approve_join_request(
-    slug: str, request_id: int, data: DecisionIn, db: DB, caller: CurrentCaller
+    slug: str, request_id: PathId, data: DecisionIn, db: DB, caller: CurrentCaller
 ) -> Any:
     network = get_network(db, caller, slug)
     return service.decide_join_request(
@@ -208,7 +224,7 @@ def approve_join_request(
 @router.post(
     "/api/networks/{slug}/join-requests/{request_id}/decline", response_model=JoinRequestOut
 )
-def decline_join_request(slug: str, request_id: int, db: DB, caller: CurrentCaller) -> Any:
+def decline_join_request(slug: str, request_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     network = get_network(db, caller, slug)
     return service.decide_join_request(db, caller, network, request_id, approve=False)
 
@@ -229,7 +245,7 @@ def invite(
 
 @router.get("/api/dev/outbox", response_model=list[OutboxOut])
 def outbox(request: Request, db: DB, caller: CurrentCaller) -> Any:
-    """The development outbox (no SMTP configured), for requests from this machine only."""
+    """The development outbox: only in development mode and without SMTP (else 404)."""
     if not outbox_open(request):
         raise NotFound("there is no development outbox here")
     return service.list_outbox(db)

@@ -3,15 +3,17 @@ the coalition charter."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from ...schemas.deliberation import (
     ConversationIn,
     ConversationOut,
     ModerationIn,
+    ModerationModeIn,
+    ModerationQueueOut,
     NextOut,
     ResultsOut,
     StatementIn,
@@ -19,12 +21,12 @@ from ...schemas.deliberation import (
     VoteIn,
     VoteOut,
 )
-from ...services import deliberation
-from ..deps import DB, CurrentCaller
+from ...services import deliberation, deliberation_moderation
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, QueryCount
 
-router = APIRouter(tags=["deliberation"])
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Seed = Annotated[int, Query(ge=0, le=2_147_483_647)]
+router = APIRouter(tags=["deliberation"], route_class=CommitFirstRoute)
+Seed = QueryCount
 
 
 @router.get("/api/networks/{slug}/conversations", response_model=list[ConversationOut])
@@ -86,3 +88,17 @@ def results(conversation_id: PathId, db: DB, caller: CurrentCaller, seed: Seed =
 def charter(conversation_id: PathId, db: DB, caller: CurrentCaller) -> PlainTextResponse:
     text = deliberation.charter_markdown(db, caller, conversation_id)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/api/conversations/{conversation_id}/moderation", response_model=ModerationQueueOut)
+def moderation_queue(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    """Statements awaiting moderation, then those decided (moderators only)."""
+    return deliberation_moderation.moderation_queue(db, caller, conversation_id)
+
+
+@router.put("/api/conversations/{conversation_id}/moderation", response_model=ConversationOut)
+def set_moderation_mode(
+    conversation_id: PathId, data: ModerationModeIn, db: DB, caller: CurrentCaller
+) -> Any:
+    """Strict (only accepted statements are voted on) or open moderation."""
+    return deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)

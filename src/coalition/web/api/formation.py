@@ -16,16 +16,17 @@ from ...schemas.formation import (
 from ...schemas.invitations import InvitationOut
 from ...services import formation as service
 from ...services import invitations
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
-router = APIRouter(tags=["formation"])
+router = APIRouter(tags=["formation"], route_class=CommitFirstRoute)
 
 
 @router.post(
     "/api/initiatives/{initiative_id}/proposals", response_model=ProposalSet, status_code=201
 )
 def propose(
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     request: ProposalRequest = Body(default_factory=ProposalRequest),
@@ -34,17 +35,17 @@ def propose(
 
 
 @router.get("/api/initiatives/{initiative_id}/proposals", response_model=list[ProposalOut])
-def list_proposals(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def list_proposals(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.list_proposals(db, caller, initiative_id)
 
 
 @router.get("/api/proposals/{proposal_id}", response_model=ProposalOut)
-def get_proposal(proposal_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_proposal(proposal_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.get_proposal(db, caller, proposal_id)[1]
 
 
 @router.get("/api/initiatives/{initiative_id}/proposals/latest", response_model=ProposalRunOut)
-def latest_run(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def latest_run(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """The newest run: its proposals best first, and the request (weights, locks, exclusions)."""
     return service.latest_run(db, caller, initiative_id)
 
@@ -55,7 +56,7 @@ def latest_run(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
     status_code=201,
 )
 def invite_proposal(
-    proposal_id: int,
+    proposal_id: PathId,
     request: Request,
     db: DB,
     caller: CurrentCaller,

@@ -17,9 +17,10 @@ from ...schemas.initiatives import (
 )
 from ...services import initiatives as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
-router = APIRouter(tags=["initiatives"])
+router = APIRouter(tags=["initiatives"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/initiatives", response_model=list[InitiativeOut])
@@ -35,13 +36,13 @@ def create_initiative(slug: str, data: InitiativeIn, db: DB, caller: CurrentCall
 
 
 @router.get("/api/initiatives/{initiative_id}", response_model=InitiativeOut)
-def get_initiative(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_initiative(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.get_initiative(db, caller, initiative_id)
 
 
 @router.patch("/api/initiatives/{initiative_id}", response_model=InitiativeOut)
 def update_initiative(
-    initiative_id: int, data: InitiativePatch, db: DB, caller: CurrentCaller
+    initiative_id: PathId, data: InitiativePatch, db: DB, caller: CurrentCaller
 ) -> Any:
     return service.update_initiative(db, caller, initiative_id, data)
 
@@ -49,12 +50,12 @@ def update_initiative(
 @router.post(
     "/api/initiatives/{initiative_id}/roles", response_model=InitiativeOut, status_code=201
 )
-def add_role(initiative_id: int, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
+def add_role(initiative_id: PathId, data: RoleIn, db: DB, caller: CurrentCaller) -> Any:
     return service.add_role(db, caller, initiative_id, data)
 
 
 @router.delete("/api/initiatives/{initiative_id}/roles/{role_id}", response_model=InitiativeOut)
-def delete_role(initiative_id: int, role_id: int, db: DB, caller: CurrentCaller) -> Any:
+def delete_role(initiative_id: PathId, role_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.delete_role(db, caller, initiative_id, role_id)
 
 
@@ -67,17 +68,17 @@ def preview_initiative(slug: str, data: InitiativeIn, db: DB, caller: CurrentCal
 
 
 @router.get("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
-def get_publication(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_publication(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return service.get_publication(db, caller, initiative_id)
 
 
 @router.post("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
-def publish(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def publish(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Publish the team (or coalition) page: anyone may read it from now on."""
     return service.publish_team(db, caller, initiative_id)
 
 
 @router.delete("/api/initiatives/{initiative_id}/publication", response_model=PublicationOut)
-def unpublish(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def unpublish(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Take the team page back to the network's members only."""
     return service.unpublish_team(db, caller, initiative_id)

@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import Invalid
 from ...services import interdependence as service
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["map"])
+router = APIRouter(tags=["map"], route_class=CommitFirstRoute)
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 Types = Annotated[

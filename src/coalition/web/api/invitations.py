@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...clock import utcnow
 from ...io import ics
 from ...schemas.invitations import (
     AnswerIn,
@@ -23,10 +24,11 @@ from ...schemas.invitations import (
     TeamOut,
 )
 from ...services import engagements, invitations, notifications
-from ...services.engagements import utcnow, window
-from ..deps import DB, CurrentCaller
+from ...services.engagements import window
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
-router = APIRouter(tags=["invitations"])
+router = APIRouter(tags=["invitations"], route_class=CommitFirstRoute)
 
 
 def _ttl(request: Request) -> int:
@@ -39,26 +41,26 @@ def _ttl(request: Request) -> int:
     status_code=201,
 )
 def invite(
-    initiative_id: int, data: InviteIn, request: Request, db: DB, caller: CurrentCaller
+    initiative_id: PathId, data: InviteIn, request: Request, db: DB, caller: CurrentCaller
 ) -> Any:
     """Invite seats (a whole proposal, or one by hand) with a message: all or none."""
     return invitations.invite(db, caller, initiative_id, data, ttl_days=_ttl(request))
 
 
 @router.get("/api/initiatives/{initiative_id}/invitations", response_model=list[InvitationOut])
-def list_for_initiative(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def list_for_initiative(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """Every invitation of an initiative (its convenor, or a steward)."""
     return invitations.list_for_initiative(db, caller, initiative_id)
 
 
 @router.get("/api/invitations/{invitation_id}", response_model=InvitationOut)
-def get_invitation(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+def get_invitation(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return invitations.get_invitation(db, caller, invitation_id)
 
 
 @router.post("/api/invitations/{invitation_id}/answer", response_model=AnswerOut)
 def answer(
-    invitation_id: int, data: AnswerIn, request: Request, db: DB, caller: CurrentCaller
+    invitation_id: PathId, data: AnswerIn, request: Request, db: DB, caller: CurrentCaller
 ) -> Any:
     """The invitee accepts, declines (reason optional, private) or counters with fewer hours."""
     return invitations.answer(db, caller, invitation_id, data, ttl_days=_ttl(request))
@@ -66,19 +68,19 @@ def answer(
 
 @router.post("/api/invitations/{invitation_id}/counter", response_model=AnswerOut)
 def decide_counter(
-    invitation_id: int, data: CounterDecisionIn, db: DB, caller: CurrentCaller
+    invitation_id: PathId, data: CounterDecisionIn, db: DB, caller: CurrentCaller
 ) -> Any:
     """The convenor accepts or declines a counter-offer."""
     return invitations.decide_counter(db, caller, invitation_id, data)
 
 
 @router.post("/api/invitations/{invitation_id}/withdraw", response_model=InvitationOut)
-def withdraw(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+def withdraw(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return invitations.withdraw(db, caller, invitation_id)
 
 
 @router.get("/api/invitations/{invitation_id}/replacements", response_model=list[ReplacementOut])
-def replacements(invitation_id: int, db: DB, caller: CurrentCaller) -> Any:
+def replacements(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return invitations.replacements(db, caller, invitation_id)
 
 
@@ -94,18 +96,18 @@ def my_commitments(db: DB, caller: CurrentCaller) -> Any:
 
 
 @router.post("/api/engagements/{engagement_id}/step-back", response_model=EngagementOut)
-def step_back(engagement_id: int, db: DB, caller: CurrentCaller) -> Any:
+def step_back(engagement_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     """The member steps back: capacity released, the convenor told."""
     return engagements.step_back(db, caller, engagement_id)
 
 
 @router.patch("/api/engagements/{engagement_id}", response_model=EngagementOut)
-def set_listed(engagement_id: int, data: EngagementPatch, db: DB, caller: CurrentCaller) -> Any:
+def set_listed(engagement_id: PathId, data: EngagementPatch, db: DB, caller: CurrentCaller) -> Any:
     return engagements.set_listed(db, caller, engagement_id, data)
 
 
 @router.get("/api/initiatives/{initiative_id}/team", response_model=TeamOut)
-def team(initiative_id: int, db: DB, caller: CurrentCaller) -> Any:
+def team(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return engagements.team(db, caller, initiative_id)
 
 
@@ -125,7 +127,7 @@ def read_all(db: DB, caller: CurrentCaller) -> dict[str, int]:
 
 
 @router.post("/api/me/notifications/{notification_id}/read")
-def read_one(notification_id: int, db: DB, caller: CurrentCaller) -> dict[str, int]:
+def read_one(notification_id: PathId, db: DB, caller: CurrentCaller) -> dict[str, int]:
     return {"marked": notifications.mark_read(db, caller, notification_id)}
 
 

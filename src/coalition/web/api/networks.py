@@ -6,13 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Query
 
-from ...io.json_bundle import export_bundle, import_bundle
 from ...schemas.directory import CapabilityIn, CapabilityOut, NetworkIn, NetworkOut
 from ...services import networks as service
-from ...services.access import require_role
-from ..deps import DB, CurrentCaller
+from ...services import portability
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(prefix="/api/networks", tags=["networks"])
+router = APIRouter(prefix="/api/networks", tags=["networks"], route_class=CommitFirstRoute)
 
 
 @router.get("", response_model=list[NetworkOut])
@@ -49,19 +48,9 @@ def export_network(
         False, description="the server's operator only (CLI): a full backup with private fields"
     ),
 ) -> dict[str, Any]:
-    network = service.get_network(db, caller, slug, public_ok=False)
-    require_role(caller, network, "member")
-    if include_private:
-        # Members chose who sees their private fields; a steward is not among them by right.
-        from ...services.access import require_operator
-
-        require_operator(caller)
-    return export_bundle(db, network, include_private=include_private)
+    return portability.export_bundle(db, caller, slug, include_private=include_private)
 
 
 @router.post("/import", response_model=NetworkOut, status_code=201)
 def import_network(db: DB, caller: CurrentCaller, bundle: dict[str, Any] = Body(...)) -> Any:
-    from ...services.access import require_operator
-
-    require_operator(caller)
-    return import_bundle(db, bundle)
+    return portability.import_bundle(db, caller, bundle)

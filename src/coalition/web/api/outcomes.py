@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ...io.outcomes_csv import export_csv
@@ -20,6 +20,8 @@ from ...schemas.outcomes import (
     CreditsOut,
     ExportName,
     FairnessOut,
+    FairnessWeightIn,
+    FairnessWeightOut,
     HealthCheckIn,
     HealthCheckOut,
     HealthOverviewOut,
@@ -32,16 +34,15 @@ from ...schemas.outcomes import (
 )
 from ...services import commons, contributions, fairness, health, outcomes
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, QueryId
 
-router = APIRouter(tags=["outcomes"])
+router = APIRouter(tags=["outcomes"], route_class=CommitFirstRoute)
 
 _ACTIVE_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}
 )
 #: Row ids fit PostgreSQL's integer; a larger one is a 422, not a database error.
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-QueryId = Annotated[int, Query(ge=1, le=2_147_483_647)]
 
 
 # ---------------------------------------------------------------- outcomes
@@ -204,6 +205,18 @@ def rate(check_id: PathId, data: RatingsIn, db: DB, caller: CurrentCaller) -> An
 def fairness_report(slug: str, db: DB, caller: CurrentCaller, on: date | None = None) -> Any:
     """Invitations and engagements by sector and tenure, Gini, under-recognised members."""
     return fairness.fairness_report(db, caller, get_network(db, caller, slug), on)
+
+
+@router.get("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
+def fairness_weight(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """The default weight of fairness in this network's proposals."""
+    return fairness.get_weight(db, caller, get_network(db, caller, slug))
+
+
+@router.put("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
+def set_fairness_weight(slug: str, data: FairnessWeightIn, db: DB, caller: CurrentCaller) -> Any:
+    """Stewards set the default weight of fairness (a request may still name its own)."""
+    return fairness.set_weight(db, caller, get_network(db, caller, slug), data)
 
 
 @router.get("/api/networks/{slug}/exports/{what}.csv")

@@ -11,9 +11,10 @@ from ...schemas.common import TieKindName
 from ...schemas.initiatives import TieIn, TieOut
 from ...services import ties as service
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import QueryId
 
-router = APIRouter(tags=["ties"])
+router = APIRouter(tags=["ties"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/ties", response_model=list[TieOut])
@@ -22,7 +23,7 @@ def list_ties(
     db: DB,
     caller: CurrentCaller,
     kind: TieKindName | None = None,
-    actor: int | None = None,
+    actor: QueryId | None = None,
     since: date | None = None,
     until: date | None = None,
     limit: int = Query(1000, ge=1, le=100000),

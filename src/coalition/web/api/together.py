@@ -20,9 +20,9 @@ from ...schemas.together import (
     VoteIn,
 )
 from ...services import decisions, threads
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(tags=["together"])
+router = APIRouter(tags=["together"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/initiatives/{initiative_id}/threads", response_model=list[ThreadOut])

@@ -39,6 +39,35 @@ INVALID = {
 }
 
 
+#: The refusals any operation may answer (web/errors.py, web/input_guard.py, the security
+#: extension), each with the same error body: a message, or the list of fields at fault.
+ERRORS = {
+    "400": "Malformed request",
+    "401": "Sign in first (or a valid API token)",
+    "403": "Not allowed for this caller, or a cross-site request",
+    "404": "Not found, or not visible to this caller",
+    "409": "Conflicts with the current state",
+    "413": "Request body too large",
+    "422": "Invalid input: the fields at fault, each with a message",
+    "429": "Too many attempts; retry later",
+    "503": "Busy; retry after the time given in Retry-After",
+}
+
+
+def _document_errors(schema: dict[str, Any]) -> None:
+    ref = {"$ref": "#/components/schemas/HTTPValidationError"}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status, description in ERRORS.items():
+                responses.setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+
+
 def install(app: FastAPI) -> None:
     generate = app.openapi
 
@@ -47,9 +76,9 @@ def install(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        if "HTTPValidationError" in components:
-            components["HTTPValidationError"] = INVALID
-            components["ValidationError"] = PROBLEM
+        components["HTTPValidationError"] = INVALID
+        components["ValidationError"] = PROBLEM
+        _document_errors(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -17,8 +17,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -194,7 +196,7 @@ def _wants_html(request: Request) -> bool:
 def _refusal(request: Request, message: str) -> Response:
     if _wants_html(request):
         templates = request.app.state.templates
-        return templates.TemplateResponse(  # type: ignore[no-any-return]
+        return templates.TemplateResponse(
             request, "error.html", {"status": 403, "message": message}, status_code=403
         )
     return JSONResponse({"detail": message}, status_code=403)
@@ -292,19 +294,52 @@ def clear_session_cookie(response: Response, request: Request) -> None:
 
 
 def client_ip(request: Request) -> str:
-    """The address the rate limit counts by (behind a proxy, configure it to pass the peer)."""
-    return request.client.host if request.client else "unknown"
+    """The address the rate limit counts by: the peer, or what a trusted proxy says it is.
+
+    ``X-Forwarded-For`` is read only when the peer is one of ``settings.trusted_proxies``
+    (addresses or networks); its entries are walked from the right, past the trusted proxies,
+    to the first address none of them is: the one a client cannot forge. A loopback peer is
+    not trusted for being local (a proxy on the same host passes every request from there).
+    """
+    peer = request.client.host if request.client else "unknown"
+    trusted = _networks(request.app.state.settings.trusted_proxies)
+    if not trusted or not _within(peer, trusted):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop if _address(hop) is not None else peer
+    return hops[0] if hops else peer
 
 
-_LOCAL = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.lru_cache(maxsize=32)
+def _networks(proxies: tuple[str, ...]) -> tuple[_Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _within(text: str, networks: tuple[_Network, ...]) -> bool:
+    address = _address(text)
+    return address is not None and any(address in n for n in networks)
 
 
 def outbox_open(request: Request) -> bool:
-    """The development outbox: only without SMTP, and only to the machine the server runs on.
-
-    It holds one-time links (resets, invitations), so it is never served to the network.
+    """The development outbox: only in development mode (``COALITION_DEVELOPMENT=1``) and
+    without SMTP. It holds one-time links (resets, invitations), so it is never served by a
+    production server, whatever address the request comes from.
     """
-    return request.app.state.settings.smtp_url is None and client_ip(request) in _LOCAL
+    settings = request.app.state.settings
+    return bool(settings.development) and settings.smtp_url is None
 
 
 def safe_next(target: str | None, default: str = "/account") -> str:

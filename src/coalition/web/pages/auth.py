@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from ...domain import PRIVACY_DEFAULTS, SECTOR_CHOICES, PrivateField
 from ...errors import CoalitionError, NotFound, Unauthorized
 from ...schemas.auth import (
     DecisionIn,
@@ -29,7 +30,7 @@ from ...services import auth as service
 from ...services import directory
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -38,9 +39,10 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
+from ..params import PathId, QueryCount, form_id
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 AUDIENCES = [
     ("public", "Everyone"),
@@ -54,16 +56,7 @@ PRIVATE_FIELDS = [
     ("contact", "Contact details"),
     ("declines", "Declined invitations and reasons"),
 ]
-SECTORS = [
-    "independent",
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-]
+SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -94,7 +87,7 @@ def _to_login(request: Request) -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, caller: CurrentCaller, next: str | None = None, reset: int = 0
+    request: Request, caller: CurrentCaller, next: str | None = None, reset: QueryCount = 0
 ) -> Response:
     notice = "Your password was changed; sign in with the new one." if reset else ""
     return render(
@@ -284,14 +277,14 @@ def account_profile(
 @router.post("/account/privacy/{actor_id}")
 def account_privacy(
     request: Request,
-    actor_id: int,
+    actor_id: PathId,
     db: DB,
     caller: CurrentCaller,
     visibility: str = Form("network"),
-    day_rate: str = Form("private"),
-    capacity: str = Form("network"),
-    contact: str = Form("network"),
-    declines: str = Form("convenors"),
+    day_rate: str = Form(PRIVACY_DEFAULTS[PrivateField.day_rate].value),
+    capacity: str = Form(PRIVACY_DEFAULTS[PrivateField.capacity].value),
+    contact: str = Form(PRIVACY_DEFAULTS[PrivateField.contact].value),
+    declines: str = Form(PRIVACY_DEFAULTS[PrivateField.declines].value),
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
     if caller.account_id is None:
@@ -342,7 +335,7 @@ def account_new_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def account_revoke_token(
-    request: Request, token_id: int, db: DB, caller: CurrentCaller
+    request: Request, token_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
         return _to_login(request)
@@ -468,7 +461,7 @@ def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
 def members_role(
     request: Request,
     slug: str,
-    account_id: int,
+    account_id: PathId,
     db: DB,
     caller: CurrentCaller,
     role: str = Form(""),
@@ -481,7 +474,7 @@ def members_role(
 
 @router.post("/n/{slug}/members/{account_id}/remove")
 def members_remove(
-    request: Request, slug: str, account_id: int, db: DB, caller: CurrentCaller
+    request: Request, slug: str, account_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
     service.remove_member(db, caller, network, account_id)
@@ -493,7 +486,7 @@ def members_remove(
 def members_approve(
     request: Request,
     slug: str,
-    request_id: int,
+    request_id: PathId,
     db: DB,
     caller: CurrentCaller,
     role: str = Form("member"),
@@ -506,7 +499,7 @@ def members_approve(
 
 @router.post("/n/{slug}/requests/{request_id}/decline")
 def members_decline(
-    request: Request, slug: str, request_id: int, db: DB, caller: CurrentCaller
+    request: Request, slug: str, request_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
     service.decide_join_request(db, caller, network, request_id, approve=False)
@@ -524,7 +517,7 @@ def members_invite(
     actor_id: str = Form(""),
 ) -> Response:
     network = get_network(db, caller, slug)
-    actor = int(actor_id) if actor_id.strip().isdigit() else None
+    actor = form_id(actor_id)
     data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
     service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
     return _see_other(f"/n/{slug}/members")

@@ -15,10 +15,10 @@ from ...schemas.together import CloseIn, DecisionIn, VoteIn
 from ...services import decisions
 from ...services.access import Caller
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from .together import _act, _form, _initiative_page, _signed_out, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 
 def _options(text: Any) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -18,19 +18,20 @@ from ...errors import Invalid
 from ...schemas.deliberation import (
     ConversationIn,
     ModerationIn,
+    ModerationModeIn,
     ModerationName,
     ResultsOut,
     StatementIn,
     VoteIn,
 )
-from ...services import deliberation
+from ...services import deliberation, deliberation_moderation
 from ...services.access import require_role
 from ...services.networks import get_network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import FormId, PathId, form_id
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 #: Colour-blind-safe palette (Okabe–Ito), one per group; grey for the unclustered.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
@@ -113,7 +114,7 @@ def open_conversation_form(
 ) -> Response:
     network = get_network(db, caller, slug)
     require_role(caller, network, "member")
-    initiative = int(initiative_id) if initiative_id.strip().isdigit() else None
+    initiative = form_id(initiative_id)
     data = _valid(
         ConversationIn,
         {"topic": topic, "description": description, "initiative_id": initiative},
@@ -151,8 +152,8 @@ def vote_form(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    statement_id: Annotated[int, Form()],
-    value: Annotated[int, Form()],
+    statement_id: FormId,
+    value: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
     deliberation.cast_vote(db, caller, conversation_id, data)
@@ -174,9 +175,34 @@ def moderation_form(
     db: DB,
     caller: CurrentCaller,
     action: Annotated[ModerationName, Form()],
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
 ) -> Response:
-    deliberation.moderate_statement(db, caller, statement_id, ModerationIn(action=action))
+    data = _valid(ModerationIn, {"action": action, "reason": reason})
+    deliberation.moderate_statement(db, caller, statement_id, data)
+    if back == "queue":
+        return _back(f"/conversations/{conversation_id}/moderation#queue")
     return _back(f"/conversations/{conversation_id}#statements")
+
+
+@router.get("/conversations/{conversation_id}/moderation", response_class=HTMLResponse)
+def moderation_page(
+    request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    conv = deliberation.get_conversation(db, caller, conversation_id)
+    queue = deliberation_moderation.moderation_queue(db, caller, conversation_id)
+    return render(request, "deliberation/moderation.html", {"conversation": conv, "queue": queue})
+
+
+@router.post("/conversations/{conversation_id}/moderation/mode")
+def moderation_mode_form(
+    conversation_id: PathId, db: DB, caller: CurrentCaller, mode: Annotated[str, Form()]
+) -> Response:
+    if mode not in ("strict", "open"):
+        raise Invalid("mode must be strict or open", field="mode")
+    data = ModerationModeIn(strict=mode == "strict")
+    deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)
+    return _back(f"/conversations/{conversation_id}/moderation")
 
 
 @router.get("/conversations/{conversation_id}/results", response_class=HTMLResponse)

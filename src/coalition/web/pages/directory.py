@@ -7,35 +7,25 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from ...errors import CoalitionError
 from ...schemas.directory import ActorPage, ActorSearch
 from ...services import directory, initiatives
-from ...services.networks import get_network, list_capabilities, list_networks
-from ...store.tables import Actor, Initiative, Tie
-from ..deps import DB, CurrentCaller
+from ...services.networks import get_network, list_capabilities, network_counts
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    networks = []
-    for network in list_networks(db, caller):
-        counts = {
-            "actors": db.scalar(select(func.count()).where(Actor.network_id == network.id)),
-            "ties": db.scalar(select(func.count()).where(Tie.network_id == network.id)),
-            "initiatives": db.scalar(
-                select(func.count()).where(Initiative.network_id == network.id)
-            ),
-        }
-        networks.append((network, counts))
+    networks = network_counts(db, caller)
     return render(request, "home.html", {"networks": networks, "caller": caller})
 
 
@@ -76,7 +66,7 @@ def directory_page(
     timezone: str = "",
     language: str = "",
     min_free_hours: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     network = get_network(db, caller, slug)
     params = {
@@ -124,7 +114,7 @@ def directory_page(
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
-def actor_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+def actor_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     actor = directory.get_actor(db, caller, actor_id)
     context = {
         "actor": actor,
@@ -146,7 +136,7 @@ def initiatives_page(request: Request, slug: str, db: DB, caller: CurrentCaller)
 
 @router.get("/initiatives/{initiative_id}", response_class=HTMLResponse)
 def initiative_page(
-    request: Request, initiative_id: int, db: DB, caller: CurrentCaller
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     item = initiatives.get_initiative(db, caller, initiative_id)
     return render(request, "initiative.html", {"item": item, "caller": caller})

@@ -20,18 +20,21 @@ from ...services import formation as service
 from ...services import invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost")
+OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost", "bridging")
 OBJECTIVE_HINTS = {
     "fit": "how far members exceed the levels each role needs",
     "purpose": "how much members share the initiative's purpose",
     "trust": "past collaborations and closeness in the tie network",
     "diversity": "sectors, regions and kinds of actor represented",
-    "fairness": "opportunity for newcomers and those with few recent engagements",
+    "fairness": "opportunity for those who have had fewer chances recently than others who "
+    "qualify (the network's default weight unless you change it)",
     "cost": "day rates shared with convenors, against the budget",
+    "bridging": "new connections: people from different sectors who have never worked together",
 }
 
 
@@ -93,7 +96,7 @@ def _render(
         "roles": {r.id: r for r in item.roles},
     }
     templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
+    return templates.TemplateResponse(
         request, "formation/proposals.html", context, status_code=status
     )
 
@@ -123,14 +126,16 @@ def _latest(
 
 
 @router.get("/initiatives/{initiative_id}/proposals", response_class=HTMLResponse)
-def proposals_page(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def proposals_page(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     return _latest(request, db, caller, initiative_id)
 
 
 @router.post("/initiatives/{initiative_id}/proposals/run")
 def run_formation(
     request: Request,
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     fit: Annotated[str, Form()] = "1.0",
@@ -139,6 +144,7 @@ def run_formation(
     diversity: Annotated[str, Form()] = "0.4",
     fairness: Annotated[str, Form()] = "0.3",
     cost: Annotated[str, Form()] = "0.3",
+    bridging: Annotated[str, Form()] = "0",
     alternatives: Annotated[str, Form()] = "3",
     lock: Annotated[list[str] | None, Form()] = None,
     exclude: Annotated[list[str] | None, Form()] = None,
@@ -151,6 +157,7 @@ def run_formation(
         "diversity": diversity,
         "fairness": fairness,
         "cost": cost,
+        "bridging": bridging,
     }
     try:
         weights: dict[str, Any] = {}
@@ -207,8 +214,8 @@ def run_formation(
 @router.post("/initiatives/{initiative_id}/proposals/{proposal_id}/invite")
 def invite_team(
     request: Request,
-    initiative_id: int,
-    proposal_id: int,
+    initiative_id: PathId,
+    proposal_id: PathId,
     db: DB,
     caller: CurrentCaller,
     message: Annotated[str, Form()] = "",

@@ -15,26 +15,26 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from ...domain import Region, Sector
 from ...errors import Conflict, Invalid
-from ...schemas.common import RegionName, SectorName
 from ...schemas.initiatives import InitiativeIn, InitiativePreviewOut
 from ...services import initiatives
 from ...services.access import Caller, require_role
 from ...services.networks import get_network, list_capabilities
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-SECTORS: tuple[str, ...] = get_args(SectorName)
-REGIONS: tuple[str, ...] = get_args(RegionName)
+SECTORS: tuple[str, ...] = tuple(s.value for s in Sector)
+REGIONS: tuple[str, ...] = tuple(r.value for r in Region)
 REGION_LABELS = {
     "americas": "Americas",
     "emea": "Europe, Middle East and Africa",
@@ -385,7 +385,7 @@ def _render(
     }
     templates = request.app.state.templates
     status = 422 if problems else 200
-    return templates.TemplateResponse(request, "formation/new.html", context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, "formation/new.html", context, status_code=status)
 
 
 @router.get("/n/{slug}/initiatives/new", response_class=HTMLResponse)
@@ -419,7 +419,7 @@ def role_fragment(
         "next_key": index + 1,
     }
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "formation/_role_fragment.html", context)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, "formation/_role_fragment.html", context)
 
 
 @router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)

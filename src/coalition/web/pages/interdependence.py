@@ -20,10 +20,10 @@ from ...errors import Invalid
 from ...services import interdependence as service
 from ...services.networks import get_network
 from ..api.interdependence import map_query
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 #: Okabe–Ito, colour-blind safe, one per sector (in ``Sector`` order).
 SECTOR_COLOURS = dict(

@@ -21,9 +21,10 @@ from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch,
 from ...services import engagements, initiatives, invitations, notifications
 from ...services.access import Caller
 from ..api.invitations import calendar_response
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId, form_int
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 STATUS_LABELS = {
     "pending": "Waiting for an answer",
@@ -42,7 +43,7 @@ STATUS_LABELS = {
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
     context = {"labels": STATUS_LABELS, **context}
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -122,7 +123,7 @@ def inbox(request: Request, db: DB, caller: CurrentCaller) -> Response:
 @router.post("/invitations/{invitation_id}/answer")
 def answer_form(
     request: Request,
-    invitation_id: int,
+    invitation_id: PathId,
     db: DB,
     caller: CurrentCaller,
     answer: str = Form(""),
@@ -176,7 +177,9 @@ def commitments(request: Request, db: DB, caller: CurrentCaller) -> Response:
 
 
 @router.post("/engagements/{engagement_id}/step-back")
-def step_back_form(request: Request, engagement_id: int, db: DB, caller: CurrentCaller) -> Response:
+def step_back_form(
+    request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     return _act(
@@ -190,7 +193,7 @@ def step_back_form(request: Request, engagement_id: int, db: DB, caller: Current
 
 @router.post("/engagements/{engagement_id}/listed")
 def listed_form(
-    request: Request, engagement_id: int, db: DB, caller: CurrentCaller, listed: str = Form("")
+    request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller, listed: str = Form("")
 ) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
@@ -256,7 +259,9 @@ def _convenor(
 
 
 @router.get("/initiatives/{initiative_id}/invitations", response_class=HTMLResponse)
-def convenor_page(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def convenor_page(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     if (out := _signed_out(request, caller)) is not None:
         return out
     return _convenor(request, db, caller, initiative_id, [], 200)
@@ -265,7 +270,7 @@ def convenor_page(request: Request, initiative_id: int, db: DB, caller: CurrentC
 @router.post("/initiatives/{initiative_id}/invitations")
 def invite_form(
     request: Request,
-    initiative_id: int,
+    initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
     actor_id: str = Form(""),
@@ -279,8 +284,8 @@ def invite_form(
 
     def act() -> object:
         seat: dict[str, Any] = {
-            "actor_id": int(v) if (v := actor_id.strip()).isdigit() else v,
-            "role_id": int(v) if (v := role_id.strip()).isdigit() else v,
+            "actor_id": form_int(actor_id),
+            "role_id": form_int(role_id),
         }
         if (h := _number(hours)) is not None:
             seat["hours"] = h
@@ -313,7 +318,9 @@ def _convenor_action(
 
 
 @router.post("/invitations/{invitation_id}/withdraw")
-def withdraw_form(request: Request, invitation_id: int, db: DB, caller: CurrentCaller) -> Response:
+def withdraw_form(
+    request: Request, invitation_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     return _convenor_action(
         request, db, caller, invitation_id, lambda: invitations.withdraw(db, caller, invitation_id)
     )
@@ -322,7 +329,7 @@ def withdraw_form(request: Request, invitation_id: int, db: DB, caller: CurrentC
 @router.post("/invitations/{invitation_id}/counter")
 def counter_form(
     request: Request,
-    invitation_id: int,
+    invitation_id: PathId,
     db: DB,
     caller: CurrentCaller,
     decision: str = Form(""),
@@ -360,12 +367,14 @@ def _team(
 
 
 @router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
-def team(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def team(request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _team(request, db, caller, initiative_id, [], 200)
 
 
 @router.post("/initiatives/{initiative_id}/team/publish")
-def publish_form(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def publish_form(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     """The convenor publishes the team (or coalition) page: anyone may read it."""
     if (out := _signed_out(request, caller)) is not None:
         return out
@@ -379,7 +388,9 @@ def publish_form(request: Request, initiative_id: int, db: DB, caller: CurrentCa
 
 
 @router.post("/initiatives/{initiative_id}/team/unpublish")
-def unpublish_form(request: Request, initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def unpublish_form(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     """Back to the network's members only."""
     if (out := _signed_out(request, caller)) is not None:
         return out
@@ -393,7 +404,7 @@ def unpublish_form(request: Request, initiative_id: int, db: DB, caller: Current
 
 
 @router.get("/initiatives/{initiative_id}/team.md")
-def team_markdown(initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def team_markdown(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     data = engagements.team(db, caller, initiative_id)
     return Response(
         team_page.markdown(data),
@@ -403,7 +414,7 @@ def team_markdown(initiative_id: int, db: DB, caller: CurrentCaller) -> Response
 
 
 @router.get("/initiatives/{initiative_id}/team.pdf")
-def team_pdf(initiative_id: int, db: DB, caller: CurrentCaller) -> Response:
+def team_pdf(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     data = engagements.team(db, caller, initiative_id)
     return Response(
         team_page.pdf(data),

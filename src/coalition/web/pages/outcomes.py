@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from ... import clock
 from ...errors import CoalitionError, Invalid
 from ...schemas.outcomes import (
     BLOCK_LABELS,
@@ -29,6 +30,7 @@ from ...schemas.outcomes import (
     ContributionKindName,
     DirectionName,
     FairnessOut,
+    FairnessWeightIn,
     HealthCheckIn,
     HealthCheckOut,
     MeasurementIn,
@@ -41,10 +43,10 @@ from ...services import commons, contributions, fairness, health, initiatives, o
 from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import FormId, PathId, form_id, form_int
 
-router = APIRouter(include_in_schema=False)
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
@@ -62,7 +64,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "block_labels": BLOCK_LABELS,
         **context,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _model(model: type[M], data: dict[str, Any]) -> M:
@@ -246,6 +248,7 @@ class FairnessCharts:
     size: int = 300
     pad: int = 36
     bars: list[tuple[str, str, float, float | None, str]] = field(default_factory=list)
+    over_time: str = ""
 
 
 def fairness_charts(report: FairnessOut) -> FairnessCharts:
@@ -256,6 +259,14 @@ def fairness_charts(report: FairnessOut) -> FairnessCharts:
         for px, py in report.lorenz
     )
     charts = FairnessCharts(lorenz=points, size=size, pad=pad)
+    if report.over_time:
+        first, last = report.over_time[0].on, report.over_time[-1].on
+        span = max((last - first).days, 1)
+        charts.over_time = " ".join(
+            f"{round(pad + (2 * size - 2 * pad) * (p.on - first).days / span, 1)},"
+            f"{round(size / 2 - pad - (size / 2 - 2 * pad) * p.gini, 1)}"
+            for p in report.over_time
+        )
     for g in report.groups:
         text = f"{g.group.replace('_', ' ')}: {g.engaged} of {g.actors} engaged"
         if g.share_invited is not None:
@@ -309,7 +320,7 @@ def initiative_outcomes(
             "reuses": commons.initiative_reuses(db, caller, initiative_id),
             "my_actors": [(a, names.get(a, f"actor {a}")) for a in mine],
             "may_manage": _may_manage(db, caller, initiative_id),
-            "today": date.today().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 
@@ -373,7 +384,7 @@ def contribution_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    contributor_id: Annotated[int, Form()],
+    contributor_id: FormId,
     kind: Annotated[ContributionKindName, Form()],
     amount: Annotated[float, Form()],
     unit: Annotated[str, Form()],
@@ -400,7 +411,7 @@ def confirm_form(
     contribution_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    confirmer_id: Annotated[int, Form()],
+    confirmer_id: FormId,
 ) -> Response:
     checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
     out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
@@ -431,11 +442,12 @@ async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentC
             if raw.strip() not in {"1", "2", "3", "4", "5"}:
                 raise Invalid(f"{BLOCK_LABELS[block]}: rate from 1 to 5", field=block)
             ratings[block] = int(raw)
-    actor = form.get("actor_id")
-    if not isinstance(actor, str) or not actor.isdigit():
+    raw_actor = form.get("actor_id")
+    actor = form_int(raw_actor) if isinstance(raw_actor, str) else ""
+    if not isinstance(actor, int):
         raise Invalid("say which of your actors rates", field="actor_id")
     out = health.rate(
-        db, caller, check_id, _model(RatingsIn, {"actor_id": int(actor), "ratings": ratings})
+        db, caller, check_id, _model(RatingsIn, {"actor_id": actor, "ratings": ratings})
     )
     return _back(_initiative_url(out.initiative_id, "health"))
 
@@ -494,10 +506,11 @@ def commons_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
 
 
 def _ids(text: str, field: str) -> list[int]:
-    parts = [p for p in text.replace(",", " ").split() if p]
-    if not all(p.isdigit() for p in parts):
+    parts = [form_int(p) for p in text.replace(",", " ").split() if p]
+    ids = [p for p in parts if isinstance(p, int)]
+    if len(ids) != len(parts):
         raise Invalid("authors are actor ids separated by commas, e.g. 12, 40", field=field)
-    return [int(p) for p in parts]
+    return ids
 
 
 @router.post("/n/{slug}/commons/new")
@@ -535,7 +548,7 @@ async def share_form(
             "file": upload,
             "licence": licence,
             "authors": _ids(authors, "authors"),
-            "shared_by_id": int(shared_by_id) if shared_by_id.strip().isdigit() else None,
+            "shared_by_id": form_id(shared_by_id),
         },
     )
     asset = commons.share_asset(db, caller, network, data)
@@ -558,7 +571,7 @@ def asset_page(request: Request, asset_id: PathId, db: DB, caller: CurrentCaller
             "my_actors": sorted(
                 outcomes.visible_names(db, caller, sorted(caller.actor_ids)).items()
             ),
-            "today": date.today().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 
@@ -568,7 +581,7 @@ def reuse_form(
     asset_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    initiative_id: Annotated[int, Form()],
+    initiative_id: FormId,
     recorded_by_id: Annotated[str, Form()] = "",
     reused_on: Annotated[date | None, Form()] = None,
     note: Annotated[str, Form()] = "",
@@ -577,7 +590,7 @@ def reuse_form(
         ReuseIn,
         {
             "initiative_id": initiative_id,
-            "recorded_by_id": int(recorded_by_id) if recorded_by_id.strip().isdigit() else None,
+            "recorded_by_id": form_id(recorded_by_id),
             "reused_on": reused_on,
             "note": note,
         },
@@ -613,5 +626,16 @@ def fairness_page(
             "caller": caller,
             "report": report,
             "charts": fairness_charts(report),
+            "steward": caller.has_role(network.id, "steward"),
         },
     )
+
+
+@router.post("/n/{slug}/fairness/weight")
+def fairness_weight_form(
+    slug: str, db: DB, caller: CurrentCaller, weight: Annotated[float, Form()]
+) -> Response:
+    """Stewards set the network's default weight of fairness in proposals."""
+    network = get_network(db, caller, slug)
+    fairness.set_weight(db, caller, network, _model(FairnessWeightIn, {"weight": weight}))
+    return _back(f"/n/{network.slug}/fairness#weight")

@@ -17,26 +17,19 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
+from ...domain import SECTOR_CHOICES
 from ...errors import CoalitionError
 from ...schemas.directory import ActorOut, ActorPatch
 from ...services import directory
 from ...services.networks import list_capabilities
 from ...store.tables import Network
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..params import PathId
 from .directory import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-SECTORS = [
-    "independent",
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-]
+SECTORS = [s.value for s in SECTOR_CHOICES]
 AUDIENCES = [
     ("public", "Everyone, signed in or not"),
     ("network", "Members of the network"),
@@ -203,7 +196,7 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
 
 
 @router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+def edit_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
         return _to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)
@@ -211,7 +204,9 @@ def edit_page(request: Request, actor_id: int, db: DB, caller: CurrentCaller) ->
 
 
 @router.post("/actors/{actor_id}/edit", response_class=HTMLResponse)
-async def edit_submit(request: Request, actor_id: int, db: DB, caller: CurrentCaller) -> Response:
+async def edit_submit(
+    request: Request, actor_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
     if caller.account_id is None:
         return _to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)

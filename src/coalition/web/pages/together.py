@@ -21,9 +21,9 @@ from ...errors import CoalitionError, Invalid
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
-from ..deps import DB, CurrentCaller
+from ..deps import DB, CommitFirstRoute, CurrentCaller
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 POSITIONS = {
     "agree": "Agree",
@@ -43,7 +43,7 @@ STATUS = {
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
     context = {"positions": POSITIONS, "status_words": STATUS, "score_max": SCORE_MAX, **context}
-    return templates.TemplateResponse(request, template, context, status_code=status)  # type: ignore[no-any-return]
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _signed_out(request: Request, caller: Caller) -> Response | None:

@@ -1,6 +1,6 @@
 """Word lists for the demo network: capabilities, purposes, places, names and phrasing.
 
-Data only, no logic: :mod:`coalition.demo` draws from these tables. Every person, place and
+Data only, no logic: :mod:`coalition.demo.network` draws from these tables. Every person, place and
 organisation built from them is fictional; the cities and time zones are real so that the
 time-zone and language features have something true to work on.
 """

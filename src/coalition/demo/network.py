@@ -2,7 +2,7 @@
 
 :func:`build_demo_bundle` is pure: the same arguments always give an identical ``dict``. It
 touches no database; the importer of JSON bundles loads what it returns. The word lists live
-in :mod:`coalition.demo_vocab`.
+in :mod:`coalition.demo.vocab`.
 
 How the network is made
 -----------------------
@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from . import demo_vocab as vocab
+from ..domain import PRIVACY_DEFAULTS, Region, Sector
+from . import vocab
 
 if TYPE_CHECKING:
     from _typeshed import SupportsLenAndGetItem
@@ -44,19 +45,10 @@ __all__ = ["DEMO_TODAY", "build_demo_bundle"]
 DEMO_TODAY = date(2026, 11, 1)
 """The day the demo network is "as of" unless told otherwise."""
 
-_SECTORS: tuple[str, ...] = (
-    "business",
-    "government",
-    "civil_society",
-    "education",
-    "health",
-    "funder",
-    "community",
-    "independent",
-)
+_SECTORS: tuple[str, ...] = tuple(s.value for s in Sector)
 _INDEPENDENT = _SECTORS.index("independent")
 _FUNDER = _SECTORS.index("funder")
-_REGIONS: tuple[str, ...] = ("americas", "emea", "apac")
+_REGIONS: tuple[str, ...] = tuple(r.value for r in Region)
 _REGION_WEIGHTS = (0.35, 0.40, 0.25)
 # People work mostly as independents; the rest are staff of organisations in these sectors.
 _PERSON_SECTOR_WEIGHTS = (0.05, 0.03, 0.04, 0.03, 0.025, 0.01, 0.015, 0.80)
@@ -65,12 +57,7 @@ _YEARS = 5
 _NEWCOMER_DAYS = 90
 _TIES_PER_ACTOR = 7.4  # recorded ties drawn per actor; initiatives and memberships add more
 _ORG_SHARE = 4 / 15  # 80 organisations in 300 actors
-_DEFAULT_PRIVACY = {
-    "day_rate": "private",
-    "capacity": "network",
-    "contact": "network",
-    "declines": "convenors",
-}
+_DEFAULT_PRIVACY = {f.value: v.value for f, v in PRIVACY_DEFAULTS.items()}
 _TIE_KINDS: tuple[str, ...] = (
     "collaborated",
     "referred",
