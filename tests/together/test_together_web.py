@@ -135,3 +135,14 @@ def test_rank_and_score_forms(db: Session, settings: Settings) -> None:
         f"/decisions/{ids['score']}/vote", data={"score_0": "1", "score_1": "5", "score_2": "9"}
     )
     assert r.status_code == 422
+
+
+def test_a_post_cannot_inject_html_into_the_page(db: Session, settings: Settings) -> None:
+    t, c = _clients(db, settings)
+    body = '<script>alert(1)</script> [x](javascript:alert(2)) <a href="/x" onclick="y()">z</a>'
+    r = c["ana"].post(
+        f"/api/initiatives/{t.initiative_id}/threads", json={"title": "XSS", "body": body}
+    )
+    page = c["ben"].get(f"/threads/{r.json()['id']}").text
+    assert "<script>alert" not in page and 'href="javascript' not in page
+    assert 'onclick="y()"' not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
