@@ -69,10 +69,11 @@ def page_routes() -> list[str]:
 @pytest.fixture(scope="module")
 def values(live: Any) -> dict[str, Any]:
     """Path parameters filled from the demo network, by name (and by route where it matters)."""
-    from coalition.store.tables import Initiative
+    from coalition.store.tables import Initiative, Network
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
+    from coalition.store.tables_together import Decision, Post, Thread
 
     engine = create_engine(live.db_url)
     try:
@@ -83,7 +84,8 @@ def values(live: Any) -> dict[str, Any]:
                     db.scalars(
                         select(Membership.actor_id)
                         .join(Account, Account.id == Membership.account_id)
-                        .where(Account.email == email)
+                        .join(Network, Network.id == Membership.network_id)
+                        .where(Account.email == email, Network.slug == live.slug)
                     ).one()
                 )
 
@@ -100,6 +102,9 @@ def values(live: Any) -> dict[str, Any]:
                 "initiative_id": convened,
                 "conversation_id": db.scalar(select(func.min(Conversation.id))),
                 "asset_id": db.scalar(select(func.min(KnowledgeAsset.id))),
+                "thread_id": db.scalar(select(func.min(Thread.id))),
+                "post_id": db.scalar(select(func.min(Post.id))),
+                "decision_id": db.scalar(select(func.min(Decision.id))),
                 "token": "no-such-reset-token",
                 "by_route": {
                     "/initiatives/{initiative_id}/outcomes": {"initiative_id": with_outcomes},

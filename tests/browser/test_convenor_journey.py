@@ -18,6 +18,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from coalition.engines.formation.problem import OBJECTIVES
+
 from .helpers import CONVENOR, check_axe, login, no_horizontal_scroll, shot
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -145,11 +147,11 @@ def test_convenor_journey(page: Any, live: Any, browser: Any) -> None:
     assert [t.split(" ")[0] for t in titles] == ["Best", "Alternative", "Alternative"]
     for i in range(3):
         card = cards.nth(i)
-        assert card.locator(".bars li").count() == 6  # one bar per objective
+        assert card.locator(".bars li").count() == len(OBJECTIVES)  # one bar per objective
         assert card.locator(".role-head").count() == 2
         assert len(_members(card)) == 3
         assert card.locator(".reasons li").count() >= 3 * 3  # reasons for every member
-    assert cards.nth(1).locator(".bar .mark").count() == 6  # the best team's mark on each bar
+    assert cards.nth(1).locator(".bar .mark").count() == len(OBJECTIVES)  # the best team's mark on each bar
     boxes = [cards.nth(i).bounding_box() for i in range(3)]
     ys = {round(box["y"]) for box in boxes if box is not None}
     assert len(ys) == 1, "the best team and its alternatives stand side by side"

@@ -15,6 +15,7 @@ froze under ~45 such writers and SQLite answered most accepts with 500.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import subprocess
@@ -275,7 +276,10 @@ def storm(server: Server, calls: list[Call]) -> list[Outcome]:
         async with httpx.AsyncClient(base_url=server.base, limits=limits, timeout=timeout) as c:
             return list(await asyncio.gather(*(call(c) for call in calls)))
 
-    return asyncio.run(run())
+    # On a thread of its own: a browser test run earlier in this worker (Playwright's sync API)
+    # may leave an event loop running on the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def check(server: Server, outcomes: list[Outcome], expected: set[int]) -> None:

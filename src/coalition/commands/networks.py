@@ -199,7 +199,8 @@ def networks_requests(
 
     table = Table(title="requests to join waiting for a decision")
     for column in ("id", "name", "e-mail", "as", "message", "since"):
-        table.add_column(column)
+        # an address is copied from here: never cut or folded
+        table.add_column(column, no_wrap=column == "e-mail")
     for r in cli.run_service(run):
         table.add_row(
             str(r.id),
@@ -207,7 +208,7 @@ def networks_requests(
             r.email or "",
             f"{r.kind}, {r.sector}",
             r.message,
-            str(r.created_at),
+            f"{r.created_at:%Y-%m-%d %H:%M}",
         )
     cli.console.print(table)
 

@@ -107,7 +107,16 @@ def map_actor_ties(
     return service.actor_ties(db, caller, slug, actor_id, map_query(types, at, since, period))
 
 
-@router.get("/api/networks/{slug}/map/export")
+@router.get(
+    "/api/networks/{slug}/map/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {media: {} for media, _ in service.EXPORT_FORMATS.values()},
+            "description": "the map file in the format asked for",
+        }
+    },
+)
 def map_export(
     slug: str,
     db: DB,

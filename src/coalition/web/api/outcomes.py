@@ -219,7 +219,11 @@ def set_fairness_weight(slug: str, data: FairnessWeightIn, db: DB, caller: Curre
     return fairness.set_weight(db, caller, get_network(db, caller, slug), data)
 
 
-@router.get("/api/networks/{slug}/exports/{what}.csv")
+@router.get(
+    "/api/networks/{slug}/exports/{what}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "the table as CSV"}},
+)
 def export(slug: str, what: ExportName, db: DB, caller: CurrentCaller) -> Response:
     """outcomes, measurements, contributions, assets or health as CSV."""
     text = export_csv(db, caller, get_network(db, caller, slug), what)
