@@ -151,7 +151,8 @@ def test_convenor_journey(page: Any, live: Any, browser: Any) -> None:
         assert card.locator(".role-head").count() == 2
         assert len(_members(card)) == 3
         assert card.locator(".reasons li").count() >= 3 * 3  # reasons for every member
-    assert cards.nth(1).locator(".bar .mark").count() == len(OBJECTIVES)  # the best team's mark on each bar
+    # the best team's mark on each bar
+    assert cards.nth(1).locator(".bar .mark").count() == len(OBJECTIVES)
     boxes = [cards.nth(i).bounding_box() for i in range(3)]
     ys = {round(box["y"]) for box in boxes if box is not None}
     assert len(ys) == 1, "the best team and its alternatives stand side by side"
