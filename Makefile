@@ -24,7 +24,7 @@ frontend:
 run: setup
 	$(BIN)/coalition db upgrade
 	$(BIN)/coalition demo --if-missing
-	COALITION_DEVELOPMENT=$${COALITION_DEVELOPMENT:-1} $(BIN)/coalition serve --host 127.0.0.1 --port 8000
+	COALITION_DEVELOPMENT=$${COALITION_DEVELOPMENT:-1} $(BIN)/coalition serve  # COALITION_HOST / COALITION_PORT (127.0.0.1:8000)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

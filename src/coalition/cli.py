@@ -148,8 +148,8 @@ def _after_demo(db: Any, slug: str) -> None:
 
 @app.command()
 def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
+    host: Annotated[str, typer.Option(envvar="COALITION_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="COALITION_PORT", min=1, max=65535)] = 8000,
     reload: bool = False,
 ) -> None:
     """Serve the web app and the JSON API."""
