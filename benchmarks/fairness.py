@@ -45,7 +45,7 @@ from sqlalchemy import select
 from coalition.demo import DEMO_TODAY, build_demo_bundle
 from coalition.engines.outcomes import gini
 from coalition.errors import CoalitionError
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.schemas.formation import ProposalOut, ProposalRequest, WeightsIn
 from coalition.schemas.initiatives import InitiativeIn, InitiativePatch
 from coalition.schemas.invitations import AnswerIn

@@ -24,7 +24,7 @@ from typing import Any
 
 from coalition.cli import _after_demo
 from coalition.demo import build_demo_bundle
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.schemas.directory import ActorSearch
 from coalition.services.access import Caller
 from coalition.services.directory import search_actors

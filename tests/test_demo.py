@@ -361,7 +361,7 @@ def test_initiatives_and_their_teams(bundle: dict[str, Any]) -> None:
 
 
 def test_the_bundle_importer_accepts_it(bundle: dict[str, Any]) -> None:
-    from coalition.io.json_bundle import check_bundle
+    from coalition.io.bundle import check_bundle
 
     _, problems = check_bundle(bundle)
     assert problems == []
@@ -416,7 +416,7 @@ def test_the_demo_convenor_can_form_a_team_for_their_forming_initiative(
     from sqlalchemy import select
 
     from coalition.cli import _after_demo
-    from coalition.io.json_bundle import import_bundle
+    from coalition.io.bundle import import_bundle
     from coalition.schemas.formation import ProposalRequest
     from coalition.services.auth import caller_for_account
     from coalition.services.formation import _CACHE as formation_cache

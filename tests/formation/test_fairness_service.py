@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from coalition.config import Settings
 from coalition.errors import Forbidden, NotFound
-from coalition.io.json_bundle import export_bundle, import_bundle
+from coalition.io.bundle import export_bundle, import_bundle
 from coalition.schemas.formation import ProposalRequest, WeightsIn
 from coalition.schemas.initiatives import InitiativePatch
 from coalition.schemas.outcomes import FairnessWeightIn

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.config import Settings
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.schemas.formation import ProposalRequest
 from coalition.services.access import Caller
 from coalition.services.expert_network import classic_team, import_expert_graph

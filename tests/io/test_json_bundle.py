@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.errors import CoalitionError, Invalid
-from coalition.io.json_bundle import export_bundle, import_bundle
+from coalition.io.bundle import export_bundle, import_bundle
 from coalition.store.session import session_factory
 from coalition.store.tables import Actor, Network
 from tests.conftest import _wipe
@@ -764,7 +764,7 @@ def test_a_share_holds_no_private_profile_and_always_imports(db: Session) -> Non
     the app); capacities kept private read as fully used, so a share of a realistic network
     (the demo: private capacities, private profiles, engagements) imports as it is."""
     from coalition.demo import build_demo_bundle
-    from coalition.io.json_bundle import PRIVATE_NAME
+    from coalition.io.bundle import PRIVATE_NAME
 
     bundle = build_demo_bundle(actors=80, seed=2, slug="share")
     network = import_bundle(db, bundle)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from coalition.config import Settings
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.services.access import Caller
 from coalition.store.session import session_scope
 from coalition.store.tables import Network, Tie

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coalition.errors import Invalid, NotFound
+from coalition.io.bundle import import_bundle
 from coalition.io.gexf import read_gexf
-from coalition.io.json_bundle import import_bundle
 from coalition.services import interdependence as svc
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, Network, Tie

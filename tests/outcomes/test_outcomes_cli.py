@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from coalition.cli import app
 from coalition.demo.outcomes import enrich_demo
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.io.outcomes_csv import COLUMNS, export_csv
 from coalition.services.access import Caller
 from coalition.store.session import session_scope

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from coalition.cli import app as cli
 from coalition.demo import accounts as demo_accounts
 from coalition.demo import networks as demo_networks
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.services import auth
 from coalition.store.tables import Actor, Network
 from coalition.store.tables_auth import Account, JoinRequest, Membership, OutboxMessage

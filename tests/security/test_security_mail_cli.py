@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from coalition.cli import app as cli
 from coalition.config import Settings
 from coalition.demo.accounts import DEMO_PASSWORD, enrich_demo
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.services import auth
 from coalition.services.mail import send_mail
 from coalition.store.tables import Actor, Affiliation, Initiative

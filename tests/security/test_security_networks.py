@@ -420,7 +420,7 @@ def test_join_button_follows_the_policy_on_the_page(
 
 def test_the_bundle_carries_the_settings(db: Session, world: World) -> None:
     """A private network restored from its bundle stays private (and keeps its policy)."""
-    from coalition.io.json_bundle import export_bundle, import_bundle
+    from coalition.io.bundle import export_bundle, import_bundle
 
     _set(
         db,

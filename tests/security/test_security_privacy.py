@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from coalition.clock import utcnow
 from coalition.config import Settings
-from coalition.io.json_bundle import export_bundle
+from coalition.io.bundle import export_bundle
 from coalition.schemas.directory import ActorSearch
 from coalition.services import directory, networks
 from coalition.services.access import Caller

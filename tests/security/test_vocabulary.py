@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.errors import Conflict, Forbidden, Invalid, NotFound
-from coalition.io.json_bundle import export_bundle, import_bundle
+from coalition.io.bundle import export_bundle, import_bundle
 from coalition.schemas.directory import ActorIn, CapabilityIn, NetworkIn
 from coalition.schemas.initiatives import InitiativeIn
 from coalition.schemas.networks import CapabilityPatch

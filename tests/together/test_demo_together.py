@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coalition.cli import _after_demo
 from coalition.demo import build_demo_bundle
-from coalition.io.json_bundle import import_bundle
+from coalition.io.bundle import import_bundle
 from coalition.store.session import session_factory
 from coalition.store.tables import Tie
 from coalition.store.tables_together import Decision, Post, Thread
