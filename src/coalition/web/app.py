@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from .. import i18n
 from ..config import Settings, check_settings, load_settings
 from ..domain import Region, Sector
 from . import errors, input_guard
@@ -94,6 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # {{ _("…") }} in every template: the request's locale (coalition.i18n), new-style gettext.
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
     templates.env.globals["attribution_notice"] = ""
     # The vocabularies of domain.py, so that templates never spell them out.
     templates.env.globals["sector_names"] = [s.value for s in Sector]
