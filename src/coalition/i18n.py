@@ -19,19 +19,33 @@ from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
+# The languages a person may choose: English, then the catalogs under coalition/locale.
+LOCALES: tuple[str, ...] = ("en", "es", "fr", "ar")
+RTL_LOCALES = frozenset({"ar"})
 
-_current: ContextVar[str] = ContextVar("coalition_locale", default=DEFAULT_LOCALE)
+# A one-item list, so that a locale chosen in a copy of the context (a sync dependency runs in
+# a worker thread with a copy) is seen by the rest of the same request.
+_current: ContextVar[list[str] | None] = ContextVar("coalition_locale", default=None)
 
 
 def current_locale() -> str:
     """The locale of the request or command being served (``en`` when none was chosen)."""
-    return _current.get()
+    box = _current.get()
+    return box[0] if box else DEFAULT_LOCALE
+
+
+def supported(locale: str | None) -> str | None:
+    """``locale`` if it is one of LOCALES (``es_ES`` and ``es-ES`` count as ``es``), else None."""
+    if not locale:
+        return None
+    language = locale.replace("-", "_").split("_", 1)[0].split(".", 1)[0].lower()
+    return language if language in LOCALES else None
 
 
 @contextmanager
 def use_locale(locale: str) -> Iterator[None]:
     """Serve the enclosed block in ``locale``."""
-    token = _current.set(locale)
+    token = _current.set([supported(locale) or DEFAULT_LOCALE])
     try:
         yield
     finally:
@@ -39,8 +53,47 @@ def use_locale(locale: str) -> Iterator[None]:
 
 
 def set_locale(locale: str) -> None:
-    """Set the locale for the rest of this context (a request's task, a CLI command)."""
-    _current.set(locale)
+    """Set the locale for the rest of this context (a request, however it is run; a command)."""
+    chosen = supported(locale) or DEFAULT_LOCALE
+    box = _current.get()
+    if box is None:
+        _current.set([chosen])
+    else:
+        box[0] = chosen
+
+
+def text_direction(locale: str | None = None) -> str:
+    """``rtl`` for a right-to-left language, else ``ltr``."""
+    return "rtl" if (locale or current_locale()) in RTL_LOCALES else "ltr"
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The best of LOCALES for an ``Accept-Language`` header (Babel's ``negotiate_locale``)."""
+    if not accept_language:
+        return None
+    from babel.core import negotiate_locale
+
+    weighted = []
+    for index, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, index, tag.strip().replace("-", "_")))
+    preferred = [tag for _, _, tag in sorted(weighted)]
+    # Babel matches "es_MX" to "es" through its aliases only for some; add each base language.
+    preferred += [tag.split("_", 1)[0] for tag in preferred]
+    found = negotiate_locale(preferred, list(LOCALES), sep="_")
+    return supported(found)
+
+
+def lazy(message: str) -> str:
+    """Mark ``message`` for extraction where it is declared; translate it with ``_`` when shown."""
+    return message
 
 
 @cache
@@ -59,6 +112,18 @@ def translations(locale: str) -> _gettext.NullTranslations:
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(fp=compiled)
+
+
+def locale_from_environment(environ: dict[str, str] | None = None) -> str:
+    """The CLI's locale: ``COALITION_LANG``, else ``LC_ALL``/``LC_MESSAGES``/``LANG``, else en."""
+    import os
+
+    env = os.environ if environ is None else environ
+    for name in ("COALITION_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        chosen = supported(env.get(name))
+        if chosen:
+            return chosen
+    return DEFAULT_LOCALE
 
 
 def gettext(message: str) -> str:

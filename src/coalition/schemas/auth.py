@@ -93,6 +93,7 @@ class AccountOut(OutModel):
     email: str
     display_name: str
     created_at: Timestamp
+    locale: str | None = None  # the chosen language; None: the browser's
 
 
 class MembershipOut(OutModel):

@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from .. import clock
+from .. import clock, i18n
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..schemas.auth import (
     AccountOut,
@@ -36,6 +36,7 @@ from ..schemas.auth import (
     TokenIn,
     TokenOut,
 )
+from ..i18n import _
 from ..store.cache import bump_version
 from ..store.tables import (
     Actor,
@@ -81,6 +82,8 @@ RateLimited = login_limit.RateLimited
 
 
 # ---------------------------------------------------------------- secrets
+
+KEEP_LOCALE = "keep"  # update_me: leave the account's language as it is
 
 
 def hash_password(password: str) -> str:
@@ -308,11 +311,24 @@ def me(db: Session, caller: Caller) -> MeOut:
     )
 
 
-def update_me(db: Session, caller: Caller, display_name: str) -> MeOut:
+def update_me(
+    db: Session, caller: Caller, display_name: str, locale: str | None = KEEP_LOCALE
+) -> MeOut:
+    """Rename the account; with ``locale``, also choose its language ("" or None: the browser's)."""
     account = _account(db, caller)
     account.display_name = display_name
+    if locale != KEEP_LOCALE:
+        set_account_locale(db, caller, locale)
     db.flush()
     return me(db, caller)
+
+
+def set_account_locale(db: Session, caller: Caller, locale: str | None) -> None:
+    """The language of the account's pages and e-mails (one of coalition.i18n.LOCALES)."""
+    if locale and i18n.supported(locale) != locale:
+        raise Invalid(_("Choose one of the languages offered."), field="locale")
+    _account(db, caller).locale = locale or None
+    db.flush()
 
 
 # ---------------------------------------------------------------- password reset

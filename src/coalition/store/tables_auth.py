@@ -25,6 +25,8 @@ class Account(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    # The language chosen on the account page (coalition.i18n.LOCALES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(10), default=None)
 
 
 class Membership(Base):

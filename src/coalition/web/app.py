@@ -34,7 +34,7 @@ from .api import outcomes as outcomes_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
-from .extensions import busy, openapi, security, together
+from .extensions import busy, locale, openapi, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     security.install(app)
     together.install(app)
     input_guard.install(app)
+    locale.install(app)  # outermost: error pages from every layer are in the reader's language
     return app
 
 

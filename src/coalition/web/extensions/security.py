@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import MutableHeaders
 
+from ... import i18n
 from ...errors import Forbidden, Unauthorized
 from ...services import auth as auth_service
 from ...services.access import Caller
@@ -90,9 +91,12 @@ def resolve_caller(request: Request, db: Session) -> Caller:
         found = auth_service.caller_for_session(db, session) if session else None
         caller = found or Caller.anonymous()
     if caller.account_id is not None:
-        request.state.account_name = db.scalar(
-            select(Account.display_name).where(Account.id == caller.account_id)
-        )
+        row = db.execute(
+            select(Account.display_name, Account.locale).where(Account.id == caller.account_id)
+        ).first()
+        request.state.account_name = row.display_name if row else None
+        if row and row.locale:  # the account's own choice wins over cookie and browser
+            i18n.set_locale(row.locale)
     request.state.caller = caller
     # The navigation offers the caller's own networks, and never falls back to another one.
     request.state.my_networks = my_networks(db, caller)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from ... import i18n
 from ...domain import PRIVACY_DEFAULTS, SECTOR_CHOICES, PrivateField
 from ...errors import CoalitionError, NotFound, Unauthorized
 from ...schemas.auth import (
@@ -40,6 +41,7 @@ from ..extensions.security import (
     set_session_cookie,
 )
 from ..params import PathId, QueryCount, form_id
+from ..extensions.locale import set_language_cookie
 from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -271,17 +273,42 @@ def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> 
 
 @router.post("/account/profile")
 def account_profile(
-    request: Request, db: DB, caller: CurrentCaller, display_name: str = Form("")
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    display_name: str = Form(""),
+    locale: str = Form("", max_length=10),
 ) -> Response:
     if caller.account_id is None:
         return _to_login(request)
     try:
-        service.update_me(
-            db, caller, MePatch.model_validate({"display_name": display_name}).display_name
-        )
+        name = MePatch.model_validate({"display_name": display_name}).display_name
+        service.update_me(db, caller, name, locale)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    return _see_other("/account")
+    response = _see_other("/account")
+    if locale:
+        set_language_cookie(response, request, locale)
+    return response
+
+
+@router.post("/language")
+def choose_language(
+    request: Request,
+    db: DB,
+    caller: CurrentCaller,
+    lang: str = Form("", max_length=10),
+    next: str = Form("/", max_length=2000),
+) -> Response:
+    """The switcher of every page: the cookie, and the account's setting when signed in."""
+    chosen = i18n.supported(lang)
+    response = _see_other(safe_next(next, "/"))
+    if chosen is None:
+        return response
+    if caller.account_id is not None:
+        service.set_account_locale(db, caller, chosen)
+    set_language_cookie(response, request, chosen)
+    return response
 
 
 @router.post("/account/privacy/{actor_id}")
