@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export COALITION_DATABASE_URL ?= sqlite:///var/coalition.db
 
-.PHONY: run test lint typecheck unit bench setup frontend browser clean
+.PHONY: run test lint typecheck unit bench setup frontend browser clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,6 +48,16 @@ test: lint typecheck unit
 bench: setup
 	$(BIN)/pip install --quiet -e '.[bench]' || echo "red-dwarf could not be installed; its comparison is skipped"
 	for b in benchmarks/*.py; do case $$b in */_*) continue;; esac; echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Languages: extract every marked string to messages.pot, then add the new ones to each catalog
+# (es, fr, ar) as empty entries to translate; tests/i18n fails until es and fr have them all.
+LOCALES_DIR := src/coalition/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -k lazy -o $(LOCALES_DIR)/messages.pot .
+	for l in es fr ar; do \
+	  if [ -f $(LOCALES_DIR)/$$l/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching --omit-header -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; \
+	  else $(BIN)/pybabel init -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; fi; done
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -96,7 +96,11 @@ def unmarked(source: str) -> list[Unmarked]:
                     state = "comment"
                     i += 4
                     continue
-                if char == "<" and i + 1 < len(text) and (text[i + 1].isalpha() or text[i + 1] in "/!"):
+                if (
+                    char == "<"
+                    and i + 1 < len(text)
+                    and (text[i + 1].isalpha() or text[i + 1] in "/!")
+                ):
                     rest = text[i + 1 : i + 8].lower()
                     closing = "</script" if rest.startswith("script") else ""
                     closing = "</style" if rest.startswith("style") else closing
@@ -106,7 +110,9 @@ def unmarked(source: str) -> list[Unmarked]:
                     continue
                 j = i
                 while j < len(text) and not (
-                    text[j] == "<" and j + 1 < len(text) and (text[j + 1].isalpha() or text[j + 1] in "/!")
+                    text[j] == "<"
+                    and j + 1 < len(text)
+                    and (text[j + 1].isalpha() or text[j + 1] in "/!")
                 ):
                     j += 1
                 chunk = text[i:j]

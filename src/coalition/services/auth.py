@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .. import clock, i18n
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.auth import (
     AccountOut,
     JoinIn,
@@ -36,7 +37,6 @@ from ..schemas.auth import (
     TokenIn,
     TokenOut,
 )
-from ..i18n import _
 from ..store.cache import bump_version
 from ..store.tables import (
     Actor,

@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import CoalitionError
+from ..i18n import _
+from .messages import sentence
 
 log = logging.getLogger("coalition.web")
 
@@ -71,18 +73,21 @@ def install(app: FastAPI) -> None:
         problems = [
             {
                 "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-                "message": err.get("msg", "invalid"),
+                "message": sentence(err),
                 "type": err.get("type", ""),
             }
             for err in exc.errors()
         ]
-        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        message = " ".join(dict.fromkeys(str(p["message"]) for p in problems))
         return _render(request, 422, message, {"detail": problems})
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
         log.info("integrity conflict on %s", request.url.path)
-        message = "this conflicts with data already stored (a duplicate or a broken reference)"
+        message = _(
+            "This conflicts with something already recorded: a duplicate, "
+            "or a link to something that no longer exists."
+        )
         return _render(request, 409, message, {"detail": message})
 
     @app.exception_handler(StarletteHTTPException)
@@ -104,7 +109,7 @@ def install(app: FastAPI) -> None:
             request.url.path,
             exc_info=(type(exc), exc, exc.__traceback__),
         )
-        message = "something went wrong on our side; nothing was changed"
+        message = _("Something went wrong on our side; nothing was changed.")
         if _wants_html(request):
             return secured(HTMLResponse(f"<h1>500</h1><p>{message}</p>", status_code=500))
         return secured(JSONResponse({"detail": message}, status_code=500))

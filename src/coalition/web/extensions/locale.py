@@ -69,7 +69,7 @@ def set_language_cookie(response: Response, request: Request, locale: str) -> No
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(code, the language's own name) for the switcher: "English", "Español", "Français", "العربية"."""
+    """(code, the language's own name) for the switcher: "English", "Español", "Français"…"""
     choices = []
     for code in i18n.LOCALES:
         name = Locale.parse(code).get_display_name(code) or code

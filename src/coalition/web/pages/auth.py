@@ -32,6 +32,7 @@ from ...services import directory, joining
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..extensions.locale import set_language_cookie
 from ..extensions.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -40,32 +41,29 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
+from ..messages import sentence, sentences
 from ..params import PathId, QueryCount, form_id
-from ..extensions.locale import set_language_cookie
 from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 AUDIENCES = [
-    ("public", "Everyone"),
-    ("network", "Members of the network"),
-    ("convenors", "Convenors who invited me"),
-    ("private", "Only me"),
+    ("public", i18n.lazy("Everyone")),
+    ("network", i18n.lazy("Members of the network")),
+    ("convenors", i18n.lazy("Convenors who invited me")),
+    ("private", i18n.lazy("Only me")),
 ]
 PRIVATE_FIELDS = [
-    ("day_rate", "Day rate"),
-    ("capacity", "Capacity (hours per week)"),
-    ("contact", "Contact details"),
-    ("declines", "Declined invitations and reasons"),
+    ("day_rate", i18n.lazy("Day rate")),
+    ("capacity", i18n.lazy("Capacity (hours per week)")),
+    ("contact", i18n.lazy("Contact details")),
+    ("declines", i18n.lazy("Declined invitations and reasons")),
 ]
 SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
 def _problems(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-        for e in exc.errors(include_url=False)
-    ]
+    return sentences(exc.errors(include_url=False))
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -91,7 +89,7 @@ def _to_login(request: Request) -> RedirectResponse:
 def login_page(
     request: Request, caller: CurrentCaller, next: str | None = None, reset: QueryCount = 0
 ) -> Response:
-    notice = "Your password was changed; sign in with the new one." if reset else ""
+    notice = i18n.gettext("Your password was changed; sign in with the new one.") if reset else ""
     return render(
         request,
         "auth/login.html",
@@ -241,8 +239,8 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
             for n in list_networks(db, caller)
             if n.slug not in member_of and n.join_policy != "invitation"
         ],
-        "audiences": AUDIENCES,
-        "private_fields": PRIVATE_FIELDS,
+        "audiences": [(value, i18n.gettext(label)) for value, label in AUDIENCES],
+        "private_fields": [(field, i18n.gettext(label)) for field, label in PRIVATE_FIELDS],
         "sectors": SECTORS,
         "new_token": None,
         "errors": [],
@@ -571,7 +569,7 @@ def _valid(model: Any, data: dict[str, Any]) -> Any:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise Invalid(f"{field}: {first['msg']}", field=field) from None
+        raise Invalid(sentence(first), field=field) from None
 
 
 # ---------------------------------------------------------------- the development outbox

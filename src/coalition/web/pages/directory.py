@@ -13,6 +13,7 @@ from ...schemas.directory import ActorPage, ActorSearch
 from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, network_counts
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -88,10 +89,7 @@ def directory_page(
         query = _search_query(params, page)
         results = directory.search_actors(db, caller, network, query)
     except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
+        errors = sentences(exc.errors(include_url=False))
     except CoalitionError as exc:
         errors = [exc.message]
     if errors:

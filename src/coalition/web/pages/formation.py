@@ -21,6 +21,7 @@ from ...services import invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -182,12 +183,7 @@ def run_formation(
                 }
             )
         except ValidationError as exc:
-            raise Invalid(
-                "; ".join(
-                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                    for e in exc.errors(include_url=False)
-                )
-            ) from None
+            raise Invalid(" ".join(sentences(exc.errors(include_url=False)))) from None
         if set(locks) & set(excluded):
             raise Invalid("a member cannot be both locked in and excluded", field="lock")
         result = service.propose_team(db, caller, initiative_id, req)

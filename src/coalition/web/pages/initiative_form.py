@@ -24,12 +24,14 @@ from starlette.datastructures import FormData
 
 from ...domain import Region, Sector
 from ...errors import Conflict, Invalid
+from ...i18n import _
 from ...schemas.initiatives import InitiativeIn, InitiativePreviewOut
 from ...services import initiatives
 from ...services.access import Caller, require_role
 from ...services.networks import get_network, list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentence
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -53,14 +55,6 @@ BASICS = (
     "timezone_coverage",
 )
 ROLE_FIELD = {"hours_per_week": "hours", "timezone_regions": "regions"}
-FRIENDLY = {
-    "missing": "Required.",
-    "string_too_short": "Required.",
-    "literal_error": "Choose one of the options.",
-    "int_type": "Give a whole number.",
-    "float_type": "Give a number.",
-    "float_parsing": "Give a number.",
-}
 MAX_ROLES = 20
 MAX_ROWS = 12
 
@@ -258,12 +252,11 @@ def _validated(
         data = InitiativeIn.model_validate(payload)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
             loc = tuple(err.get("loc", ()))
             if err.get("type") == "too_short" and loc[-1:] == ("requirements",):
-                message = "Choose at least one capability."
+                message = _("Choose at least one capability.")
             else:
-                message = FRIENDLY.get(str(err.get("type")), message)
+                message = sentence(err)
             problems.add(_field_for(loc, message, where), message)
         return None, None
     try:

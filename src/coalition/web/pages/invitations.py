@@ -22,6 +22,7 @@ from ...services import engagements, initiatives, invitations, notifications
 from ...services.access import Caller
 from ..api.invitations import calendar_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from ..params import PathId, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -57,10 +58,7 @@ def _signed_out(request: Request, caller: Caller) -> Response | None:
 
 
 def _problems(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-        for e in exc.errors(include_url=False)
-    ]
+    return sentences(exc.errors(include_url=False))
 
 
 def _number(text: str) -> float | str | None:

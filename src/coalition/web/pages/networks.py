@@ -24,6 +24,7 @@ from ...services.auth import list_join_requests
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -69,10 +70,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 
 def _problems(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-        for e in exc.errors(include_url=False)
-    ]
+    return sentences(exc.errors(include_url=False))
 
 
 def _remember(response: Response, request: Request, caller: Caller, network: Network) -> None:

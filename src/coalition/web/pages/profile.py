@@ -24,6 +24,7 @@ from ...services import directory
 from ...services.networks import list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentence
 from ..params import PathId
 from .directory import render
 
@@ -227,5 +228,4 @@ async def edit_submit(
 
 
 def _problem(error: Any) -> str:
-    where = ".".join(str(p) for p in error.get("loc", ()))
-    return f"{where or 'form'}: {error.get('msg', 'invalid')}"
+    return sentence(error)

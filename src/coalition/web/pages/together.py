@@ -22,6 +22,7 @@ from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -64,10 +65,7 @@ def _act(
         result = action()
     except ValidationError as exc:
         db.rollback()
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
+        problems = sentences(exc.errors(include_url=False))
         return page(problems, 422)
     except CoalitionError as exc:
         db.rollback()

@@ -17,6 +17,7 @@ from ...services.access import Caller
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..messages import sentences
 from ..params import PathId, form_id
 from .directory import render
 
@@ -49,10 +50,7 @@ def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Re
     try:
         notice = action(network)
     except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
+        errors = sentences(exc.errors(include_url=False))
         db.rollback()
         return _page(request, db, caller, network, 422, errors=errors)
     except CoalitionError as exc:

@@ -12,7 +12,7 @@ from alembic import op
 revision = "0023"
 down_revision = "0001"
 branch_labels = None
-depends_on = None
+depends_on = "0002"  # accounts
 
 
 def upgrade() -> None:
