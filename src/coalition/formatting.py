@@ -7,6 +7,7 @@ machine exports (CSV, JSON, GEXF) never do, so they stay locale-neutral.
 
 from __future__ import annotations
 
+import os
 from datetime import date as _date
 from datetime import datetime as _datetime
 from typing import Any
@@ -17,7 +18,8 @@ from babel import numbers as babel_numbers
 
 from .i18n import current_locale
 
-DEFAULT_CURRENCY = "EUR"
+# Budgets and costs carry no currency of their own; the deployment names it (ISO 4217).
+DEFAULT_CURRENCY = os.environ.get("COALITION_CURRENCY", "EUR")
 
 
 def _locale(locale: str | None) -> str:
@@ -36,6 +38,14 @@ def decimal(value: Any, digits: int = 2, locale: str | None = None) -> str:
     if value is None or value == "":
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return babel_numbers.format_decimal(float(value), format=pattern, locale=_locale(locale))
+
+
+def fixed(value: Any, digits: int = 2, locale: str | None = None) -> str:
+    """A score with exactly ``digits`` decimals, for columns that compare: 0.3 → "0.30"."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return babel_numbers.format_decimal(float(value), format=pattern, locale=_locale(locale))
 
 
@@ -112,6 +122,7 @@ def language_name(code: Any, locale: str | None = None) -> str:
 FILTERS = {
     "number": number,
     "decimal": decimal,
+    "fixed": fixed,
     "hours": hours,
     "money": money,
     "percent": percent,

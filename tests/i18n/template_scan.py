@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 READ_ATTRIBUTES = frozenset({"placeholder", "title", "aria-label", "alt"})
+ATTRIBUTES_TEXT = re.compile(r'(\s*(autofocus|[a-z-]+="[^"]*"?))+\s*"?')
 LETTER = re.compile(r"[^\W\d_]")
 # Words that stay as they are in every language.
 ALLOWED = frozenset(
@@ -66,8 +67,8 @@ def tokens(source: str) -> Iterator[tuple[str, str, int]]:
 
 def _needs_mark(text: str) -> bool:
     stripped = " ".join(text.split())
-    if stripped in ALLOWED:
-        return False
+    if stripped in ALLOWED or ATTRIBUTES_TEXT.fullmatch(stripped):
+        return False  # a brand or unit; or attributes written by a macro between {% if %}s
     words = [w for w in re.split(r"[\s·—–:;,.()/|]+", stripped) if w and w not in ALLOWED]
     if not any(LETTER.search(w) for w in words):
         return False
