@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import i18n
 from .commands import (
     auth,
     deliberation,
@@ -29,13 +30,23 @@ from .commands import (
 )
 from .config import load_settings
 from .errors import CoalitionError
+from .i18n import _
 from .services.access import Caller
+from .web.messages import sentences
 
 app = typer.Typer(help="Coalition: inter-independent collaboration.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 actors_app = typer.Typer(help="The directory of actors.", no_args_is_help=True)
 import_app = typer.Typer(help="Import data into a network.", no_args_is_help=True)
 export_app = typer.Typer(help="Export data from a network.", no_args_is_help=True)
+
+
+@app.callback()
+def _language() -> None:
+    """Messages in COALITION_LANG, else in the locale of LC_ALL / LC_MESSAGES / LANG."""
+    i18n.set_locale(i18n.locale_from_environment())
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(actors_app, name="actors")
 app.add_typer(import_app, name="import")
@@ -51,7 +62,7 @@ def database_url() -> str:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err.print(f"[bold red]{_('error:')}[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -123,7 +134,7 @@ def demo(
         if db.scalar(select(Network.id).where(Network.slug == slug)) is not None:
             if if_missing:
                 return "exists"
-            raise CoalitionError(f"a network called '{slug}' exists already")
+            raise CoalitionError(_("a network called '%(slug)s' exists already") % {"slug": slug})
         with console.status(f"generating {actors:,} actors…"):
             bundle = build_demo_bundle(actors=actors, seed=seed, slug=slug)
         with console.status("loading…"):
@@ -267,9 +278,7 @@ def actors_search(
             }
         )
     except ValidationError as exc:
-        raise fail(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
+        raise fail(" ".join(sentences(exc.errors()))) from None
     page = run_service(
         lambda db: search_actors(db, OPERATOR, get_network(db, OPERATOR, network), query)
     )

@@ -10,6 +10,8 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import _
+
 accounts_app = typer.Typer(help="Accounts, roles in networks and API tokens.", no_args_is_help=True)
 
 ROLES = ("member", "convenor", "steward")
@@ -23,7 +25,7 @@ def _find_account(db: Session, email: str) -> Any:
 
     account = db.scalars(select(Account).where(Account.email == normalise_email(email))).first()
     if account is None:
-        raise NotFound(f"no account '{email}'")
+        raise NotFound(_("no account '%(email)s'") % {"email": email})
     return account
 
 
@@ -81,7 +83,7 @@ def accounts_create(
     from ..schemas.auth import RegisterIn
 
     if role not in ROLES:
-        raise fail(f"--role must be one of {', '.join(ROLES)}")
+        raise fail(_("--role must be one of %(ROLES)s") % {"ROLES": ", ".join(ROLES)})
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     display_name = name or email.split("@", 1)[0]
@@ -131,7 +133,10 @@ def accounts_token(
     scopes = scope or ["read"]
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
-        raise fail(f"unknown scope(s) {', '.join(unknown)}: use read and/or write")
+        raise fail(
+            _("unknown scope(s) %(unknown)s: use read and/or write")
+            % {"unknown": ", ".join(unknown)}
+        )
     data = TokenIn.model_validate(
         {"name": name, "scopes": scopes, "expires_in_days": expires_in_days}
     )

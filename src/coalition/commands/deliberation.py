@@ -12,6 +12,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from ..i18n import _
+
 
 def import_polis(
     directory: Annotated[Path, typer.Argument(help="A Polis export directory.")],
@@ -144,9 +146,9 @@ def moderate(
 
     def act(db: Session) -> object:
         if action not in ("accept", "reject", "meta", "unmoderated"):
-            raise Invalid("action must be accept, reject, meta or unmoderated", field="action")
+            raise Invalid(_("action must be accept, reject, meta or unmoderated"), field="action")
         if len(reason) > 500:
-            raise Invalid("a reason has at most 500 characters", field="reason")
+            raise Invalid(_("a reason has at most 500 characters"), field="reason")
         data = ModerationIn.model_validate({"action": action, "reason": reason})
         return moderate_statement(db, OPERATOR, statement, data)
 
@@ -166,7 +168,7 @@ def moderation_mode(
 
     def act(db: Session) -> object:
         if mode not in ("strict", "open"):
-            raise Invalid("mode must be strict or open", field="mode")
+            raise Invalid(_("mode must be strict or open"), field="mode")
         return set_moderation_mode(
             db, OPERATOR, conversation, ModerationModeIn(strict=mode == "strict")
         )

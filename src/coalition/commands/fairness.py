@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..i18n import _
+
 fairness_app = typer.Typer(
     help="Fair spread of opportunity: the network's default weight, and who gets asked.",
     invoke_without_command=True,
@@ -40,7 +42,7 @@ def weight(
         try:
             data = FairnessWeightIn(weight=set_to)
         except ValidationError as exc:
-            raise fail(f"--set: {exc.errors()[0]['msg']}") from None
+            raise fail(_("--set: %(msg)s") % {"msg": exc.errors()[0]["msg"]}) from None
         out = run_service(
             lambda db: fairness.set_weight(db, OPERATOR, get_network(db, OPERATOR, network), data)
         )
@@ -62,7 +64,7 @@ def report(
     try:
         day = date.fromisoformat(on) if on else None
     except ValueError:
-        raise fail(f"--on: not a date: {on!r}") from None
+        raise fail(_("--on: not a date: %(on)s") % {"on": repr(on)}) from None
     out = run_service(
         lambda db: fairness.fairness_report(db, OPERATOR, get_network(db, OPERATOR, network), day)
     )
@@ -101,7 +103,7 @@ def settle(
     try:
         day = date.fromisoformat(today) if today else None
     except ValueError:
-        raise fail(f"--today: not a date: {today!r}") from None
+        raise fail(_("--today: not a date: %(today)s") % {"today": repr(today)}) from None
     ended = run_service(lambda db: settle_ended(db, today=day))
     console.print(f"{ended} engagement(s) ended; their hours are free again")
 

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..i18n import _
+
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     from ..cli import OPERATOR, console, emit_json, fail, run_service
@@ -31,9 +33,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Propose teams for an INITIATIVE, or solve the classic task with --network --skills."""
         if skills is not None:
             if network is None:
-                raise fail("--skills needs --network")
+                raise fail(_("--skills needs --network"))
             if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
-                raise fail("--objective is sum-distance|diameter, --distance hops|weight")
+                raise fail(_("--objective is sum-distance|diameter, --distance hops|weight"))
             from ..services.expert_network import classic_team
 
             out = run_service(
@@ -51,7 +53,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 console.print(out)
             return
         if initiative is None:
-            raise fail("give an INITIATIVE id, or --network and --skills for the classic task")
+            raise fail(_("give an INITIATIVE id, or --network and --skills for the classic task"))
         from pydantic import ValidationError
 
         from ..schemas.formation import ProposalRequest

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..i18n import _
+
 map_app = typer.Typer(help="The interdependence map: metrics, changes, exchange files.")
 
 NetworkOpt = Annotated[str, typer.Option("--network", "-n", help="Network slug.")]
@@ -111,7 +113,7 @@ def changes(
     from ..services.interdependence import changes as service_changes
 
     if freq not in ("year", "quarter"):
-        raise fail("--freq is year or quarter")
+        raise fail(_("--freq is year or quarter"))
     names = _query(types, None, None, None).types
     result = run_service(
         lambda db: service_changes(db, OPERATOR, network, freq=freq, types=names)  # type: ignore[arg-type]
@@ -155,7 +157,7 @@ def export(
     from ..cli import OPERATOR, console, run_service
     from ..services.interdependence import export_map
 
-    content, _, filename = run_service(lambda db: export_map(db, OPERATOR, network, fmt))
+    content, _unused, filename = run_service(lambda db: export_map(db, OPERATOR, network, fmt))
     if output is None:
         sys.stdout.buffer.write(content)
         return
@@ -184,11 +186,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         chosen = fmt or guess_format(path.name)
         if chosen is None:
-            raise fail("cannot tell the format from the file name: give --format")
+            raise fail(_("cannot tell the format from the file name: give --format"))
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise fail(f"cannot read {path}: {exc.strerror}") from None
+            raise fail(
+                _("cannot read %(path)s: %(strerror)s") % {"path": path, "strerror": exc.strerror}
+            ) from None
         report = run_service(lambda db: service_import(db, OPERATOR, network, chosen, content))
         console.print(
             f"imported into '{report['network']}': {report['actors_created']} new actors, "

@@ -17,6 +17,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import _
 from ..services.access import Caller
 
 T = TypeVar("T", bound=BaseModel)
@@ -50,7 +51,7 @@ def acting_as(db: Session, actor_id: int) -> Caller:
 
     network_id = db.scalar(select(Actor.network_id).where(Actor.id == actor_id))
     if network_id is None:
-        raise NotFound(f"no actor {actor_id}")
+        raise NotFound(_("no actor %(actor_id)s") % {"actor_id": actor_id})
     return Caller(account_id=0, actor_ids=frozenset({actor_id}), roles={network_id: "member"})
 
 
@@ -219,7 +220,7 @@ def invitations_team(
     data = run_service(lambda db: team(db, OPERATOR, initiative))
     if fmt == "pdf":
         if output is None:
-            raise fail("a PDF needs --output FILE")
+            raise fail(_("a PDF needs --output FILE"))
         output.write_bytes(team_page.pdf(data))
         err.print(f"wrote {output}")
         return

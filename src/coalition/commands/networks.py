@@ -11,6 +11,8 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import _
+
 networks_app = typer.Typer(
     help="Networks: create them, their settings and logo, requests to join.",
     no_args_is_help=True,
@@ -30,7 +32,10 @@ def _privacy(pairs: list[str] | None) -> dict[str, str] | None:
     for pair in pairs:
         field, sep, audience = pair.partition("=")
         if not sep:
-            raise _cli().fail(f"--privacy takes FIELD=AUDIENCE, such as contact=private: {pair!r}")
+            raise _cli().fail(
+                _("--privacy takes FIELD=AUDIENCE, such as contact=private: %(pair)s")
+                % {"pair": repr(pair)}
+            )
         out[field.strip()] = audience.strip()
     return out
 
@@ -255,7 +260,10 @@ def _term_id(db: Session, network: Any, term: str) -> int:
         select(Capability.id).where(Capability.network_id == network.id, Capability.term == term)
     )
     if found is None:
-        raise NotFound(f"no capability '{term}' in network '{network.slug}'")
+        raise NotFound(
+            _("no capability '%(term)s' in network '%(slug)s'")
+            % {"term": term, "slug": network.slug}
+        )
     return int(found)
 
 

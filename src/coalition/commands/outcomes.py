@@ -10,6 +10,8 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
+from ..i18n import _
+
 T = TypeVar("T", bound=BaseModel)
 
 outcomes_app = typer.Typer(
@@ -150,7 +152,9 @@ def outcomes_export(
     from ..services.networks import get_network
 
     if what not in get_args(ExportName):
-        raise fail(f"--what must be one of {', '.join(get_args(ExportName))}")
+        raise fail(
+            _("--what must be one of %(value)s") % {"value": ", ".join(get_args(ExportName))}
+        )
     text = run_service(
         lambda db: export_csv(db, OPERATOR, get_network(db, OPERATOR, network), what)  # type: ignore[arg-type]
     )
@@ -179,7 +183,7 @@ def contributions_list(
     from ..services.networks import get_network
 
     if status not in (None, "recorded", "confirmed"):
-        raise fail("--status must be recorded or confirmed")
+        raise fail(_("--status must be recorded or confirmed"))
     items = run_service(
         lambda db: list_contributions(
             db,

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from ..i18n import _
 from ..schemas.together import CloseIn, DecisionIn, PostIn, ThreadIn, VoteIn
 from ..services.access import Caller
 from .invitations import AsOpt, JsonOpt, _parse, acting_as
@@ -112,7 +113,7 @@ def decisions_list(
     from ..services import decisions
 
     if (initiative is None) == (network is None):
-        raise fail("give --initiative or --network")
+        raise fail(_("give --initiative or --network"))
     items = _run(
         lambda db: [
             d.model_dump(mode="json")

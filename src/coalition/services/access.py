@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from ..domain import NetworkVisibility
 from ..errors import Forbidden, Unauthorized
+from ..i18n import _
 from ..store.tables import Actor, Network
 
 ROLE_RANK = {"member": 1, "convenor": 2, "steward": 3}
@@ -60,14 +61,17 @@ class Caller:
 def require_role(caller: Caller, network: Network, role: str) -> None:
     """Refuse unless the caller holds at least ``role`` in ``network``."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if not caller.has_role(network.id, role):
-        raise Forbidden(f"this needs the {role} role in network '{network.slug}'")
+        raise Forbidden(
+            _("this needs the %(role)s role in network '%(slug)s'")
+            % {"role": role, "slug": network.slug}
+        )
 
 
 def require_scope(caller: Caller, scope: str) -> None:
     if not caller.may(scope):
-        raise Forbidden(f"this API token lacks the '{scope}' scope")
+        raise Forbidden(_("this API token lacks the '%(scope)s' scope") % {"scope": scope})
 
 
 def readable_networks(caller: Caller) -> ColumnElement[bool]:
@@ -158,4 +162,4 @@ def field_visible_clause(
 def require_operator(caller: Caller) -> None:
     """Whole-network operations (imports) are for the server's operator."""
     if not caller.system:
-        raise Forbidden("only the server's operator may do this (use the CLI)")
+        raise Forbidden(_("only the server's operator may do this (use the CLI)"))

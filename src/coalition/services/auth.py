@@ -165,9 +165,9 @@ def caller_for_token(db: Session, token: str) -> Caller:
     row = db.scalars(select(ApiToken).where(ApiToken.token_hash == hashed)).first()
     now = clock.utcnow()
     if row is None or row.revoked_at is not None:
-        raise Unauthorized("this API token is not valid")
+        raise Unauthorized(_("this API token is not valid"))
     if row.expires_at is not None and row.expires_at <= now:
-        raise Unauthorized("this API token has expired")
+        raise Unauthorized(_("this API token has expired"))
     return caller_for_account(db, row.account_id, frozenset(row.scopes or []))
 
 
@@ -200,17 +200,17 @@ def _touch_token(db: Session, hashed: str) -> None:
 
 def _account(db: Session, caller: Caller) -> Account:
     if caller.account_id is None:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     account = db.get(Account, caller.account_id)
     if account is None:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     return account
 
 
 def _require_session(caller: Caller) -> None:
     """Managing keys and deleting the account need a signed-in person, not an API token."""
     if caller.scopes is not None:
-        raise Forbidden("API tokens cannot do this; sign in with your password")
+        raise Forbidden(_("API tokens cannot do this; sign in with your password"))
 
 
 # ---------------------------------------------------------------- accounts and sign-in
@@ -221,9 +221,9 @@ def register(db: Session, caller: Caller, data: RegisterIn, base_url: str) -> Ac
     email = normalise_email(data.email)
     invite = _open_invite(db, data.invite) if data.invite else None
     if invite is not None and invite.email != email:
-        raise Invalid("this invitation was sent to another e-mail address", field="email")
+        raise Invalid(_("this invitation was sent to another e-mail address"), field="email")
     if db.scalar(select(func.count()).where(Account.email == email)):
-        raise Conflict("an account with this e-mail exists already; sign in instead")
+        raise Conflict(_("an account with this e-mail exists already; sign in instead"))
     account = Account(
         email=email, display_name=data.display_name, password_hash=hash_password(data.password)
     )
@@ -256,7 +256,7 @@ def authenticate(db: Session, email: str, password: str, ip: str) -> Account:
     if account is None or not ok:
         recent = login_limit.recent(db, email, ip)
         log.info("failed sign-in (%d recent failures for this address)", recent)
-        raise Unauthorized("wrong e-mail or password")
+        raise Unauthorized(_("wrong e-mail or password"))
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     login_limit.succeeded(db, email, ip)
@@ -359,18 +359,21 @@ def request_reset(db: Session, email: str, base_url: str) -> None:
     send_mail(
         db,
         account.email,
-        "Reset your Coalition password",
-        f"Someone asked to reset the password of your Coalition account.\n\n"
-        f"To choose a new password, open this link within an hour:\n"
-        f"{base_url.rstrip('/')}/reset/{token}\n\n"
-        "If it was not you, ignore this message: your password stays as it is.\n",
+        _("Reset your Coalition password"),
+        _(
+            "Someone asked to reset the password of your Coalition "
+            "account.\n\nTo choose a new password, open this link within an "
+            "hour:\n%(value)s/reset/%(token)s\n\nIf it was not you, ignore this "
+            "message: your password stays as it is.\n"
+        )
+        % {"value": base_url.rstrip("/"), "token": token},
     )
 
 
 def _open_reset(db: Session, token: str) -> PasswordReset:
     row = db.scalars(select(PasswordReset).where(PasswordReset.token_hash == digest(token))).first()
     if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
-        raise Unauthorized("this reset link is not valid or has expired; ask for a new one")
+        raise Unauthorized(_("this reset link is not valid or has expired; ask for a new one"))
     return row
 
 
@@ -398,7 +401,7 @@ def change_password(
     account = _account(db, caller)
     login_limit.admit(db, account.email, ip)
     if not verify_password(account.password_hash, current):
-        raise Invalid("the current password is not right", field="current_password")
+        raise Invalid(_("the current password is not right"), field="current_password")
     login_limit.succeeded(db, account.email, ip)
     account.password_hash = hash_password(new)
     revoke_credentials(db, account.id, keep_session=session)
@@ -473,7 +476,7 @@ def revoke_token(db: Session, caller: Caller, token_id: int) -> TokenOut:
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.account_id == account.id)
     ).first()
     if row is None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound(_("no API token %(token_id)s") % {"token_id": token_id})
     if row.revoked_at is None:
         row.revoked_at = clock.utcnow()
         db.flush()
@@ -486,7 +489,7 @@ def revoke_token(db: Session, caller: Caller, token_id: int) -> TokenOut:
 def _network(db: Session, slug: str) -> Network:
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
-        raise NotFound(f"no network '{slug}'")
+        raise NotFound(_("no network '%(slug)s'") % {"slug": slug})
     return network
 
 
@@ -495,20 +498,22 @@ def add_membership(
 ) -> Membership:
     """Give an account ``role`` in a network (or change it); for the operator and joins."""
     if role not in ROLE_RANK:
-        raise Invalid(f"unknown role '{role}'", field="role")
+        raise Invalid(_("unknown role '%(role)s'") % {"role": role}, field="role")
     if actor_id is not None:
         in_network = db.scalar(
             select(func.count()).where(Actor.id == actor_id, Actor.network_id == network_id)
         )
         if not in_network:
-            raise Conflict(f"actor {actor_id} is not in this network")
+            raise Conflict(_("actor %(actor_id)s is not in this network") % {"actor_id": actor_id})
         taken = db.scalar(
             select(Membership.account_id).where(
                 Membership.actor_id == actor_id, Membership.account_id != account_id
             )
         )
         if taken is not None:
-            raise Conflict(f"actor {actor_id} belongs to another account already")
+            raise Conflict(
+                _("actor %(actor_id)s belongs to another account already") % {"actor_id": actor_id}
+            )
     row = db.scalars(
         select(Membership).where(
             Membership.account_id == account_id, Membership.network_id == network_id
@@ -567,7 +572,10 @@ def _member(db: Session, network: Network, account_id: int) -> Membership:
         )
     ).first()
     if row is None:
-        raise NotFound(f"account {account_id} is not a member of '{network.slug}'")
+        raise NotFound(
+            _("account %(account_id)s is not a member of '%(slug)s'")
+            % {"account_id": account_id, "slug": network.slug}
+        )
     return row
 
 
@@ -580,7 +588,7 @@ def _keep_a_steward(db: Session, network: Network, row: Membership) -> None:
         )
     )
     if (stewards or 0) <= 1:
-        raise Conflict("a network needs at least one steward; name another first")
+        raise Conflict(_("a network needs at least one steward; name another first"))
 
 
 def change_role(
@@ -600,7 +608,10 @@ def remove_member(db: Session, caller: Caller, network: Network, account_id: int
     if caller.account_id != account_id:
         require_role(caller, network, "steward")
     elif not caller.member_of(network.id):
-        raise NotFound(f"account {account_id} is not a member of '{network.slug}'")
+        raise NotFound(
+            _("account %(account_id)s is not a member of '%(slug)s'")
+            % {"account_id": account_id, "slug": network.slug}
+        )
     row = _member(db, network, account_id)
     _keep_a_steward(db, network, row)
     db.delete(row)
@@ -632,7 +643,7 @@ def _new_join_request(db: Session, account: Account, network: Network, data: Joi
         )
     )
     if member:
-        raise Conflict(f"you are a member of '{network.slug}' already")
+        raise Conflict(_("you are a member of '%(slug)s' already") % {"slug": network.slug})
     pending = db.scalar(
         select(func.count()).where(
             JoinRequest.account_id == account.id,
@@ -641,7 +652,9 @@ def _new_join_request(db: Session, account: Account, network: Network, data: Joi
         )
     )
     if pending:
-        raise Conflict(f"your request to join '{network.slug}' is waiting for a steward")
+        raise Conflict(
+            _("your request to join '%(slug)s' is waiting for a steward") % {"slug": network.slug}
+        )
     row = JoinRequest(
         network_id=network.id,
         account_id=account.id,
@@ -705,9 +718,12 @@ def decide_join_request(
         )
     ).first()
     if row is None:
-        raise NotFound(f"no join request {request_id} in '{network.slug}'")
+        raise NotFound(
+            _("no join request %(request_id)s in '%(slug)s'")
+            % {"request_id": request_id, "slug": network.slug}
+        )
     if row.status != "pending":
-        raise Conflict(f"this request was {row.status} already")
+        raise Conflict(_("this request was %(status)s already") % {"status": row.status})
     account = db.get_one(Account, row.account_id)
     row.status = "approved" if approve else "declined"
     row.decided_at = clock.utcnow()
@@ -770,9 +786,14 @@ def invite_to_network(
             )
         ).first()
         if actor is None:
-            raise Conflict(f"actor_id: no actor {data.actor_id} in network '{network.slug}'")
+            raise Conflict(
+                _("actor_id: no actor %(actor_id)s in network '%(slug)s'")
+                % {"actor_id": data.actor_id, "slug": network.slug}
+            )
         if db.scalar(select(func.count()).where(Membership.actor_id == data.actor_id)):
-            raise Conflict(f"actor {data.actor_id} belongs to an account already")
+            raise Conflict(
+                _("actor %(actor_id)s belongs to an account already") % {"actor_id": data.actor_id}
+            )
     token = new_secret()
     row = NetworkInvite(
         network_id=network.id,
@@ -789,10 +810,19 @@ def invite_to_network(
     send_mail(
         db,
         email,
-        f"You are invited to join {network.name} on Coalition",
-        f"You are invited to join the network '{network.name}' on Coalition as {data.role}.\n\n"
-        f"To accept, open this link within {INVITE_TTL.days} days:\n"
-        f"{base_url.rstrip('/')}/register?invite={token}\n",
+        _("You are invited to join %(name)s on Coalition") % {"name": network.name},
+        _(
+            "You are invited to join the network '%(name)s' on Coalition as "
+            "%(role)s.\n\nTo accept, open this link within %(days)s "
+            "days:\n%(value)s/register?invite=%(token)s\n"
+        )
+        % {
+            "name": network.name,
+            "role": data.role,
+            "days": INVITE_TTL.days,
+            "value": base_url.rstrip("/"),
+            "token": token,
+        },
     )
     return _invite_out(row, network.slug)
 
@@ -810,7 +840,7 @@ def list_network_invites(db: Session, caller: Caller, network: Network) -> list[
 def _open_invite(db: Session, token: str) -> NetworkInvite:
     row = db.scalars(select(NetworkInvite).where(NetworkInvite.token_hash == digest(token))).first()
     if row is None or row.used_at is not None or row.expires_at <= clock.utcnow():
-        raise Unauthorized("this invitation is not valid or has expired; ask for a new one")
+        raise Unauthorized(_("this invitation is not valid or has expired; ask for a new one"))
     return row
 
 
@@ -827,7 +857,7 @@ def _use_invite(db: Session, account: Account, invite: NetworkInvite) -> Members
         )
     ).first()
     if existing is not None:
-        raise Conflict(f"you are a member of '{network.slug}' already")
+        raise Conflict(_("you are a member of '%(slug)s' already") % {"slug": network.slug})
     actor_id = invite.actor_id
     if actor_id is None:
         actor_id = _new_profile(db, network, account.display_name, "person", "independent").id
@@ -840,7 +870,7 @@ def accept_invite(db: Session, caller: Caller, token: str) -> MembershipOut:
     account = _account(db, caller)
     invite = _open_invite(db, token)
     if invite.email != account.email:
-        raise Forbidden("this invitation was sent to another e-mail address")
+        raise Forbidden(_("this invitation was sent to another e-mail address"))
     row = _use_invite(db, account, invite)
     network = db.get_one(Network, row.network_id)
     return MembershipOut(
@@ -890,7 +920,7 @@ def _rows_about(db: Session, account_id: int, own: list[int]) -> dict[str, list[
     tables = Base.metadata.tables
     ids: dict[str, set[Any]] = {"accounts": {account_id}, "actors": set(own)}
     other: dict[str, list[dict[str, Any]]] = {}
-    for _ in range(3):
+    for _unused in range(3):
         found = False
         for name, table in sorted(tables.items()):
             if name in _COVERED or name in other:
@@ -971,7 +1001,7 @@ def delete_account(db: Session, caller: Caller, password: str) -> None:
     account = _account(db, caller)
     _require_session(caller)
     if not verify_password(account.password_hash, password):
-        raise Unauthorized("wrong password; nothing was deleted")
+        raise Unauthorized(_("wrong password; nothing was deleted"))
     own = [
         a
         for a in db.scalars(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, undefer
 
 from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..i18n import _
 from ..schemas.outcomes import (
     AssetCreditOut,
     AssetIn,
@@ -41,7 +42,7 @@ def _load_asset(
         stmt = stmt.options(undefer(KnowledgeAsset.content))
     asset = db.scalars(stmt).first()
     if asset is None:
-        raise NotFound(f"no asset {asset_id}")
+        raise NotFound(_("no asset %(asset_id)s") % {"asset_id": asset_id})
     return asset
 
 
@@ -137,9 +138,9 @@ def share_asset(db: Session, caller: Caller, network: Network, data: AssetIn) ->
     if shared_by is not None:
         ensure_same_network(db, network, [shared_by], field="shared_by_id")
         if not caller.owns(shared_by):
-            raise Forbidden("you may share only as an actor of your own")
+            raise Forbidden(_("you may share only as an actor of your own"))
     elif not caller.system:
-        raise Invalid("say which of your actors shares this asset", field="shared_by_id")
+        raise Invalid(_("say which of your actors shares this asset"), field="shared_by_id")
     content = data.file.content() if data.file else None
     asset = KnowledgeAsset(
         network_id=network.id,
@@ -185,7 +186,9 @@ def asset_file(db: Session, caller: Caller, asset_id: int) -> tuple[str, str, by
     """The uploaded file of an asset: (name, media type, bytes)."""
     asset = _load_asset(db, caller, asset_id, content=True)
     if asset.content is None or asset.file_name is None:
-        raise NotFound(f"asset {asset_id} is a link, not an uploaded file")
+        raise NotFound(
+            _("asset %(asset_id)s is a link, not an uploaded file") % {"asset_id": asset_id}
+        )
     return asset.file_name, asset.media_type or "application/octet-stream", asset.content
 
 
@@ -199,15 +202,16 @@ def record_reuse(db: Session, caller: Caller, asset_id: int, data: ReuseIn) -> R
     initiative = load_initiative(db, caller, data.initiative_id)
     if initiative.network_id != asset.network_id:
         raise Invalid(
-            "the asset and the initiative belong to different networks", field="initiative_id"
+            _("the asset and the initiative belong to different networks"), field="initiative_id"
         )
     recorder = data.recorded_by_id
     if recorder is not None:
         if not caller.owns(recorder):
-            raise Forbidden("you may record a reuse only as an actor of your own")
+            raise Forbidden(_("you may record a reuse only as an actor of your own"))
         if recorder not in initiative_member_ids(db, initiative):
             raise Invalid(
-                f"actor {recorder} is not on initiative {initiative.id}",
+                _("actor %(recorder)s is not on initiative %(id)s")
+                % {"recorder": recorder, "id": initiative.id},
                 field="recorded_by_id",
             )
     else:
@@ -218,7 +222,9 @@ def record_reuse(db: Session, caller: Caller, asset_id: int, data: ReuseIn) -> R
         )
     )
     if taken:
-        raise Conflict(f"the reuse of asset {asset.id} in this initiative is recorded already")
+        raise Conflict(
+            _("the reuse of asset %(id)s in this initiative is recorded already") % {"id": asset.id}
+        )
     row = AssetReuse(
         network_id=asset.network_id,
         asset_id=asset.id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.outcomes import ContributionIn, ContributionOut
 from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
@@ -73,13 +74,16 @@ def record_contribution(
     """Record a contribution by the caller's own actor to an initiative they are on."""
     initiative = load_initiative(db, caller, initiative_id)
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if not caller.owns(data.contributor_id):
-        raise Forbidden("a contribution is recorded by the contributor themselves")
+        raise Forbidden(_("a contribution is recorded by the contributor themselves"))
     if data.contributor_id not in initiative_member_ids(db, initiative):
         raise Invalid(
-            f"actor {data.contributor_id} is not on initiative {initiative.id}; only its "
-            "members record contributions to it",
+            _(
+                "actor %(contributor_id)s is not on initiative %(id)s; only its "
+                "members record contributions to it"
+            )
+            % {"contributor_id": data.contributor_id, "id": initiative.id},
             field="contributor_id",
         )
     row = Contribution(
@@ -101,7 +105,9 @@ def _load(db: Session, caller: Caller, contribution_id: int) -> Contribution:
         )
     ).first()
     if row is None:
-        raise NotFound(f"no contribution {contribution_id}")
+        raise NotFound(
+            _("no contribution %(contribution_id)s") % {"contribution_id": contribution_id}
+        )
     return row
 
 
@@ -117,21 +123,26 @@ def confirm_contribution(
     row = _load(db, caller, contribution_id)
     initiative = db.get_one(Initiative, row.initiative_id)
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if not caller.owns(confirmer_id):
-        raise Forbidden("you may confirm only as an actor of your own")
+        raise Forbidden(_("you may confirm only as an actor of your own"))
     if row.status == "confirmed":
-        raise Conflict(f"contribution {row.id} is confirmed already")
+        raise Conflict(_("contribution %(id)s is confirmed already") % {"id": row.id})
     if confirmer_id == row.contributor_id:
         raise Invalid(
-            "a contributor cannot confirm their own contribution; another member of the "
-            "initiative must",
+            _(
+                "a contributor cannot confirm their own contribution; another "
+                "member of the initiative must"
+            ),
             field="confirmer_id",
         )
     if confirmer_id not in initiative_member_ids(db, initiative):
         raise Invalid(
-            f"actor {confirmer_id} was not on initiative {initiative.id}; only a co-member "
-            "can confirm a contribution to it",
+            _(
+                "actor %(confirmer_id)s was not on initiative %(id)s; only a "
+                "co-member can confirm a contribution to it"
+            )
+            % {"confirmer_id": confirmer_id, "id": initiative.id},
             field="confirmer_id",
         )
     tie = Tie(

@@ -20,6 +20,7 @@ from .. import clock
 from ..domain import ConsentPosition, DecisionKind, DecisionStatus, ThreadVisibility
 from ..engines import decisions as engine
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.together import (
     CloseIn,
     DecisionEventOut,
@@ -82,7 +83,7 @@ def _load(db: Session, caller: Caller, decision_id: int) -> Decision:
             select(Decision).where(Decision.id == decision_id, readable_decisions(caller))
         ).first()
     if decision is None:
-        raise NotFound(f"no decision {decision_id}")
+        raise NotFound(_("no decision %(decision_id)s") % {"decision_id": decision_id})
     _settle(db, decision)
     return decision
 
@@ -181,15 +182,18 @@ def _check_options(data: DecisionIn) -> list[str]:
     if data.kind == DecisionKind.consent.value:
         if data.options:
             raise Invalid(
-                "a consent decision has no options: people agree, abstain, disagree or block",
+                _("a consent decision has no options: people agree, abstain, disagree or block"),
                 field="options",
             )
         return []
     options = [o.strip() for o in data.options]
     if len(options) < 2:
-        raise Invalid(f"a {data.kind} decision needs at least two options", field="options")
+        raise Invalid(
+            _("a %(kind)s decision needs at least two options") % {"kind": data.kind},
+            field="options",
+        )
     if len({o.casefold() for o in options}) != len(options):
-        raise Invalid("each option must be different", field="options")
+        raise Invalid(_("each option must be different"), field="options")
     return options
 
 
@@ -245,7 +249,7 @@ def propose(
             db,
             voter,
             "decision",
-            f"Your say is asked: '{decision.title}'",
+            _("Your say is asked: '%(title)s'") % {"title": decision.title},
             link=f"/decisions/{decision.id}",
             network_id=network.id,
         )
@@ -261,11 +265,13 @@ def _amended(
     try:
         earlier = _load(db, caller, amends_id)
     except NotFound:
-        raise Invalid(f"no decision {amends_id} to amend", field="amends_id") from None
+        raise Invalid(
+            _("no decision %(amends_id)s to amend") % {"amends_id": amends_id}, field="amends_id"
+        ) from None
     if earlier.network_id != network_id or earlier.initiative_id != initiative_id:
-        raise Invalid("an amendment is made where the decision was taken", field="amends_id")
+        raise Invalid(_("an amendment is made where the decision was taken"), field="amends_id")
     if earlier.proposer_id is None or not caller.owns(earlier.proposer_id):
-        raise Forbidden("only its proposer may amend a decision")
+        raise Forbidden(_("only its proposer may amend a decision"))
     return earlier
 
 
@@ -274,13 +280,15 @@ def _validate_vote(decision: Decision, data: VoteIn) -> dict[str, object]:
     kind = decision.kind
     if kind == DecisionKind.consent.value:
         if data.position is None:
-            raise Invalid("choose agree, abstain, disagree or block", field="position")
+            raise Invalid(_("choose agree, abstain, disagree or block"), field="position")
         if data.position == ConsentPosition.block.value and not data.reason.strip():
-            raise Invalid("a block needs its reason", field="reason")
+            raise Invalid(_("a block needs its reason"), field="reason")
         return {"position": data.position, "choice": None, "ranking": [], "scores": []}
     if kind == DecisionKind.choose.value:
         if data.choice is None or data.choice >= n:
-            raise Invalid(f"choose one option (0 to {n - 1})", field="choice")
+            raise Invalid(
+                _("choose one option (0 to %(value)s)") % {"value": n - 1}, field="choice"
+            )
         return {"position": None, "choice": data.choice, "ranking": [], "scores": []}
     if kind == DecisionKind.rank.value:
         if (
@@ -288,10 +296,15 @@ def _validate_vote(decision: Decision, data: VoteIn) -> dict[str, object]:
             or len(set(data.ranking)) != len(data.ranking)
             or max(data.ranking) >= n
         ):
-            raise Invalid(f"rank options 0 to {n - 1}, each at most once", field="ranking")
+            raise Invalid(
+                _("rank options 0 to %(value)s, each at most once") % {"value": n - 1},
+                field="ranking",
+            )
         return {"position": None, "choice": None, "ranking": list(data.ranking), "scores": []}
     if len(data.scores) != n:
-        raise Invalid(f"give each of the {n} options a score from 0 to 5", field="scores")
+        raise Invalid(
+            _("give each of the %(n)s options a score from 0 to 5") % {"n": n}, field="scores"
+        )
     return {"position": None, "choice": None, "ranking": [], "scores": list(data.scores)}
 
 
@@ -299,11 +312,13 @@ def vote(db: Session, caller: Caller, decision_id: int, data: VoteIn) -> Decisio
     """Cast or change one's vote while the decision is open (voters only)."""
     decision = _load(db, caller, decision_id)
     if decision.status != DecisionStatus.open.value:
-        raise Conflict(f"this decision is closed ({decision.status.replace('_', ' ')})")
+        raise Conflict(
+            _("this decision is closed (%(value)s)") % {"value": decision.status.replace("_", " ")}
+        )
     eligible = voters(db, decision)
     if data.actor_id is not None:
         if not caller.owns(data.actor_id) or data.actor_id not in eligible:
-            raise Forbidden("you may vote only as an actor of your own who is a voter here")
+            raise Forbidden(_("you may vote only as an actor of your own who is a voter here"))
         actor = data.actor_id
     else:
         actor = author_for(db, caller, decision.network_id, eligible)
@@ -336,7 +351,7 @@ def _log_vote(
                 db,
                 decision.proposer_id,
                 "decision_block",
-                f"A block on '{decision.title}'",
+                _("A block on '%(title)s'") % {"title": decision.title},
                 link=f"/decisions/{decision.id}",
                 network_id=decision.network_id,
             )
@@ -352,11 +367,11 @@ def close(db: Session, caller: Caller, decision_id: int, data: CloseIn) -> Decis
     """The proposer closes the decision (early, or after its time) and writes the outcome."""
     decision = _load(db, caller, decision_id)
     if decision.proposer_id is None or not caller.owns(decision.proposer_id):
-        raise Forbidden("only its proposer may close a decision and write the outcome")
+        raise Forbidden(_("only its proposer may close a decision and write the outcome"))
     if decision.status == DecisionStatus.open.value:
         _close(db, decision, decision.proposer_id, "closed by the proposer")
     elif decision.outcome:
-        raise Conflict("this decision's outcome is written already")
+        raise Conflict(_("this decision's outcome is written already"))
     decision.outcome = data.outcome.strip()
     _log(db, decision, decision.proposer_id, "outcome", "")
     db.flush()
@@ -482,7 +497,7 @@ def list_decisions(
         require_role(caller, network, "member")
         where = [Decision.network_id == network.id, Decision.initiative_id.is_(None)]
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     rows = list(
         db.scalars(
             select(Decision).where(*where, readable_decisions(caller)).order_by(Decision.id.desc())

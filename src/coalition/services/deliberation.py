@@ -42,6 +42,7 @@ from ..engines.common_ground import (
 from ..engines.common_ground import replay as replay_log
 from ..engines.common_ground.stream import IMPORT_BATCH_MS
 from ..errors import CoalitionError, Forbidden, Invalid, NotFound
+from ..i18n import _
 from ..io.polis import (
     PolisExport,
     PolisFormatError,
@@ -99,7 +100,9 @@ def load_conversation(db: Session, caller: Caller, conversation_id: int) -> Conv
         )
     ).first()
     if conv is None:
-        raise NotFound(f"no conversation {conversation_id}")
+        raise NotFound(
+            _("no conversation %(conversation_id)s") % {"conversation_id": conversation_id}
+        )
     return conv
 
 
@@ -174,7 +177,7 @@ def create_conversation(
         ).first()
         if initiative is None:
             require_role(caller, network, "member")
-            raise Invalid("no such initiative in this network", field="initiative_id")
+            raise Invalid(_("no such initiative in this network"), field="initiative_id")
         if initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
             require_role(caller, network, "member")
         else:
@@ -294,14 +297,14 @@ def list_statements(db: Session, caller: Caller, conversation_id: int) -> list[S
 
 def _my_actor(db: Session, caller: Caller, network: Network) -> int:
     if not caller.actor_ids:
-        raise Invalid("only a member's actor may take part in a conversation", field="caller")
+        raise Invalid(_("only a member's actor may take part in a conversation"), field="caller")
     actor = db.scalar(
         select(func.min(Actor.id)).where(
             Actor.id.in_(list(caller.actor_ids)), Actor.network_id == network.id
         )
     )
     if actor is None:
-        raise Forbidden(f"you have no profile in network '{network.slug}'")
+        raise Forbidden(_("you have no profile in network '%(slug)s'") % {"slug": network.slug})
     return int(actor)
 
 
@@ -374,7 +377,7 @@ def moderate_statement(
         )
     ).first()
     if s is None:
-        raise NotFound(f"no statement {statement_id}")
+        raise NotFound(_("no statement %(statement_id)s") % {"statement_id": statement_id})
     conv = db.get_one(Conversation, s.conversation_id)
     _require_moderator(db, caller, conv)
     if data.action == "accept":
@@ -425,7 +428,7 @@ def cast_vote(db: Session, caller: Caller, conversation_id: int, data: VoteIn) -
         field = "statement_id" if exc.reason != "bad_value" else "value"
         raise Invalid(exc.message, field=field) from None
     if conv.strict_moderation and state != int(Moderation.accepted):
-        raise Invalid("this statement awaits moderation", field="statement_id")
+        raise Invalid(_("this statement awaits moderation"), field="statement_id")
     participant = _participant_for(db, conv, actor_id)
     vote = db.scalars(
         select(Vote).where(
@@ -874,12 +877,15 @@ def import_polis(
             for p in exc.problems
         ]
         raise Invalid(
-            f"malformed Polis export ({len(problems)} problem(s))",
+            _("malformed Polis export (%(problems)s problem(s))") % {"problems": len(problems)},
             field="directory",
             details=problems,
         ) from None
     except OSError as exc:
-        raise Invalid(f"cannot read the export: {exc.strerror}", field="directory") from None
+        raise Invalid(
+            _("cannot read the export: %(strerror)s") % {"strerror": exc.strerror},
+            field="directory",
+        ) from None
     summary = dict((row[0], row[1]) for row in export.summary or () if len(row) >= 2)
     conv = Conversation(
         network_id=network.id,
@@ -997,7 +1003,7 @@ def _collection_attribution(directory: Path) -> str:
 def export_polis(db: Session, caller: Caller, conversation_id: int, directory: str | Path) -> int:
     """Write the conversation as a Polis export directory; returns the number of votes."""
     conv = load_conversation(db, caller, conversation_id)
-    _, statements, participants = _matrix(db, conv)
+    _unused, statements, participants = _matrix(db, conv)
     ext = {p.id: p.external_id for p in participants}
     sext = {s.id: s.external_id for s in statements}
     rows = db.execute(

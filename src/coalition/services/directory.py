@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import PrivateField, region_of
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..i18n import _
 from ..schemas.directory import (
     ActorCapabilityIn,
     ActorIn,
@@ -45,7 +46,7 @@ def _load_readable(db: Session, caller: Caller, actor_id: int) -> Actor:
     actor = db.scalars(select(Actor).where(Actor.id == actor_id, readable_actors(caller))).first()
     if actor is None:
         # Same answer whether the actor is missing or hidden: existence is not leaked.
-        raise NotFound(f"no actor {actor_id}")
+        raise NotFound(_("no actor %(actor_id)s") % {"actor_id": actor_id})
     return actor
 
 
@@ -61,7 +62,7 @@ def _set_capabilities(
 ) -> None:
     terms = [item.term for item in items]
     if len(set(terms)) != len(terms):
-        raise Invalid("each capability may be listed once", field="capabilities")
+        raise Invalid(_("each capability may be listed once"), field="capabilities")
     ids = capability_ids(db, network, terms, field="capabilities")
     actor.capabilities = [
         ActorCapability(
@@ -83,9 +84,9 @@ def _set_affiliations(
 ) -> None:
     org_ids = [item.organisation_id for item in items]
     if len(set(org_ids)) != len(org_ids):
-        raise Invalid("each organisation may be listed once", field="affiliations")
+        raise Invalid(_("each organisation may be listed once"), field="affiliations")
     if actor.id in org_ids:
-        raise Invalid("an actor cannot be affiliated with itself", field="affiliations")
+        raise Invalid(_("an actor cannot be affiliated with itself"), field="affiliations")
     orgs = set(
         db.scalars(
             select(Actor.id).where(
@@ -98,7 +99,8 @@ def _set_affiliations(
     missing = [oid for oid in org_ids if oid not in orgs]
     if missing:
         raise Conflict(
-            f"affiliation to unknown organisation(s) {missing} in network '{network.slug}'"
+            _("affiliation to unknown organisation(s) %(missing)s in network '%(slug)s'")
+            % {"missing": missing, "slug": network.slug}
         )
     existing = {a.organisation_id: a for a in _affiliations(db, actor.id)}
     for oid, old in existing.items():
@@ -129,7 +131,10 @@ def create_actor(db: Session, caller: Caller, network: Network, data: ActorIn) -
             Actor.network_id == network.id, Actor.external_id == data.external_id
         )
     ):
-        raise Conflict(f"an actor with external id '{data.external_id}' exists already")
+        raise Conflict(
+            _("an actor with external id '%(external_id)s' exists already")
+            % {"external_id": data.external_id}
+        )
     fields = data.model_dump(exclude={"capabilities", "purposes", "affiliations", "privacy"})
     actor = Actor(
         network_id=network.id,
@@ -163,12 +168,15 @@ def update_actor(db: Session, caller: Caller, actor_id: int, data: ActorPatch) -
             else:
                 committed = "the hours already committed"
             raise Conflict(
-                f"capacity {sent['capacity_hours']:g} h/week is below {committed}; "
-                "step back from an engagement first"
+                _(
+                    "capacity %(capacity_hours)s h/week is below %(committed)s; step "
+                    "back from an engagement first"
+                )
+                % {"capacity_hours": format(sent["capacity_hours"], "g"), "committed": committed}
             )
     for name in ("name", "sector", "capacity_hours"):
         if name in sent and sent[name] is None:
-            raise Invalid(f"{name} cannot be empty", field=name)
+            raise Invalid(_("%(name)s cannot be empty") % {"name": name}, field=name)
     if "capabilities" in sent:
         _set_capabilities(db, network, actor, data.capabilities or [])
     if "purposes" in sent:
@@ -362,7 +370,10 @@ def ensure_same_network(db: Session, network: Network, actor_ids: list[int], *, 
     )
     missing = sorted(set(actor_ids) - found)
     if missing:
-        raise Conflict(f"{field}: no actor {missing} in network '{network.slug}'")
+        raise Conflict(
+            _("%(field)s: no actor %(missing)s in network '%(slug)s'")
+            % {"field": field, "missing": missing, "slug": network.slug}
+        )
 
 
 __all__ = [

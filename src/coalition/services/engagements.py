@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound
+from ..i18n import _
 from ..schemas.invitations import (
     CapacityOut,
     EngagementOut,
@@ -70,12 +71,20 @@ def reserve(
     ).one()
     if show_numbers:
         raise Conflict(
-            f"over capacity: capacity {capacity:g} h/week, committed {committed:g} h/week, "
-            f"asked {hours:g} h/week",
+            _(
+                "over capacity: capacity %(capacity)s h/week, committed "
+                "%(committed)s h/week, asked %(hours)s h/week"
+            )
+            % {
+                "capacity": format(capacity, "g"),
+                "committed": format(committed, "g"),
+                "hours": format(hours, "g"),
+            },
             details={"capacity": capacity, "committed": committed, "asked": hours},
         )
     raise Conflict(
-        f"over capacity: {who} cannot take {hours:g} more h/week now",
+        _("over capacity: %(who)s cannot take %(hours)s more h/week now")
+        % {"who": who, "hours": format(hours, "g")},
         details={"asked": hours},
     )
 
@@ -91,7 +100,9 @@ def release(db: Session, actor_id: int, hours: float) -> None:
     )
     _expire_actor(db, actor_id)
     if getattr(result, "rowcount", 0) != 1:
-        raise Conflict("the capacity ledger holds fewer hours than this engagement; ask a steward")
+        raise Conflict(
+            _("the capacity ledger holds fewer hours than this engagement; ask a steward")
+        )
 
 
 def record(
@@ -334,7 +345,7 @@ def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engageme
     """An engagement of one of the caller's actors; someone else's is 403 if they can see it."""
     engagement = db.get(Engagement, engagement_id)
     if engagement is None:
-        raise NotFound(f"no engagement {engagement_id}")
+        raise NotFound(_("no engagement %(engagement_id)s") % {"engagement_id": engagement_id})
     if not caller.owns(engagement.actor_id):
         visible = db.scalar(
             select(Initiative.id).where(
@@ -343,8 +354,8 @@ def _own_engagement(db: Session, caller: Caller, engagement_id: int) -> Engageme
             )
         )
         if visible is None:
-            raise NotFound(f"no engagement {engagement_id}")
-        raise Forbidden("only the member engaged may change this engagement")
+            raise NotFound(_("no engagement %(engagement_id)s") % {"engagement_id": engagement_id})
+        raise Forbidden(_("only the member engaged may change this engagement"))
     return engagement
 
 
@@ -385,7 +396,7 @@ def _members_actors(caller: Caller) -> list[int]:
     from ..errors import Unauthorized
 
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     return sorted(caller.actor_ids)
 
 
@@ -420,7 +431,10 @@ def step_back(
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
-            raise Conflict(f"this engagement is {engagement.status} already, not active")
+            raise Conflict(
+                _("this engagement is %(status)s already, not active")
+                % {"status": engagement.status}
+            )
         release(db, engagement.actor_id, engagement.hours_per_week)
         by = (None, "operator") if caller.system else (engagement.actor_id, "invitee")
         invitation = db.scalars(
@@ -454,7 +468,8 @@ def step_back(
             db,
             initiative.convenor_id,
             "engagement_withdrawn",
-            f"{name} stepped back from '{initiative.title}'.",
+            _("%(name)s stepped back from '%(title)s'.")
+            % {"name": name, "title": initiative.title},
             link=f"/initiatives/{initiative.id}/invitations",
             network_id=initiative.network_id,
         )

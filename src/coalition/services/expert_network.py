@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..engines.formation import solve_classic
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import _
 from ..io.bundle import import_bundle
 from ..io.gml import read_gml
 from ..io.graph_model import Problem, check
@@ -33,15 +34,19 @@ def import_expert_graph(
     :mod:`coalition.io.graphml`), never by igraph's, whose C core can abort the process on a
     malformed file; any problem refuses the whole file with its line or element."""
     if not path.exists():
-        raise NotFound(f"{path} does not exist")
+        raise NotFound(_("%(path)s does not exist") % {"path": path})
     if db.scalar(select(Network.id).where(Network.slug == slug)) is not None:
-        raise Conflict(f"a network called '{slug}' exists already")
+        raise Conflict(_("a network called '%(slug)s' exists already") % {"slug": slug})
     if not re.match(r"^[a-z0-9][a-z0-9-]{1,78}$", slug):
-        raise Invalid("network slugs are lowercase letters, digits and dashes", field="network")
+        raise Invalid(_("network slugs are lowercase letters, digits and dashes"), field="network")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise Invalid(f"{path.name}: cannot be read ({exc.strerror})", field="file") from None
+        raise Invalid(
+            _("%(name)s: cannot be read (%(strerror)s)")
+            % {"name": path.name, "strerror": exc.strerror},
+            field="file",
+        ) from None
     if path.suffix.lower() in {".graphml", ".xml"}:
         people, links = _from_graphml(data, skills_attr, weight_attr)
     else:
@@ -151,7 +156,7 @@ def classic_team(
     """The team covering ``skills`` with the least communication cost, by external ids."""
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
-        raise NotFound(f"no network '{slug}'")
+        raise NotFound(_("no network '%(slug)s'") % {"slug": slug})
     ids = list(
         db.scalars(select(Actor.id).where(Actor.network_id == network.id).order_by(Actor.id))
     )
@@ -162,7 +167,9 @@ def classic_team(
     known = set(db.scalars(select(Capability.term).where(Capability.network_id == network.id)))
     unknown = [s for s in skills if s not in known]
     if unknown:
-        raise Invalid(f"unknown skill(s) {', '.join(unknown)}", field="skills")
+        raise Invalid(
+            _("unknown skill(s) %(unknown)s") % {"unknown": ", ".join(unknown)}, field="skills"
+        )
     held: list[set[str]] = [set() for _ in ids]
     for actor_id, term in db.execute(
         select(ActorCapability.actor_id, Capability.term)

@@ -32,6 +32,7 @@ from .. import clock
 from ..engines.formation.fairness import EXPOSURE_HALF_LIFE_DAYS
 from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
 from ..errors import Invalid
+from ..i18n import _
 from ..schemas.outcomes import (
     FairnessGroupOut,
     FairnessOut,
@@ -72,7 +73,7 @@ def set_weight(
     """Stewards set the weight fairness gets in a proposal when its request names none."""
     require_role(caller, network, "steward")
     if data.weight > 100:
-        raise Invalid("the weight is at most 100", field="weight")
+        raise Invalid(_("the weight is at most 100"), field="weight")
     network.fairness_weight = float(data.weight)
     db.flush()
     return get_weight(db, caller, network)

@@ -30,6 +30,7 @@ from ..engines.formation import (
     propose,
 )
 from ..errors import Invalid, NotFound
+from ..i18n import _
 from ..schemas.formation import (
     ClosestOut,
     FairnessContrastOut,
@@ -179,7 +180,7 @@ def seats_taken(db: Session, initiative: Initiative) -> tuple[dict[int, int], fr
         )
     ).all()
     taken: dict[int, int] = defaultdict(int)
-    for role_id, _ in rows:
+    for role_id, _unused in rows:
         if role_id is not None:
             taken[role_id] += 1
     return dict(taken), frozenset(actor for _, actor in rows)
@@ -202,14 +203,17 @@ def build_problem(
     taken = taken or {}
     open_roles = [r for r in initiative.roles if r.seats - taken.get(r.id, 0) > 0]
     if not open_roles:
-        raise Invalid("every seat of this initiative is taken", field="roles")
+        raise Invalid(_("every seat of this initiative is taken"), field="roles")
     role_key = {r.id: str(r.id) for r in open_roles}
     weeks = 1.0
     if initiative.start_date and initiative.end_date:
         weeks = max(1.0, (initiative.end_date - initiative.start_date).days / 7)
     for lock in request.locked_in:
         if lock.role_id is not None and lock.role_id not in role_key:
-            raise Invalid(f"no role {lock.role_id} in this initiative", field="locked_in")
+            raise Invalid(
+                _("no role %(role_id)s in this initiative") % {"role_id": lock.role_id},
+                field="locked_in",
+            )
     return FormationProblem(
         roles=[
             RoleSpec(
@@ -306,7 +310,7 @@ def propose_team(
     initiative = load_initiative(db, caller, initiative_id)
     network = require_convenor(db, caller, initiative)
     if not initiative.roles:
-        raise Invalid("the initiative has no roles to fill yet", field="roles")
+        raise Invalid(_("the initiative has no roles to fill yet"), field="roles")
     request = effective_request(request, network)
     settle_ended(db, today=today, network_id=network.id)
     index, graph = network_index(db, network, today)
@@ -565,7 +569,7 @@ def held_actors(
 def get_proposal(db: Session, caller: Caller, proposal_id: int) -> tuple[Proposal, ProposalOut]:
     row = db.get(Proposal, proposal_id)
     if row is None or row.rank == CONTRAST_RANK:  # the contrast is shown, never invited
-        raise NotFound(f"no proposal {proposal_id}")
+        raise NotFound(_("no proposal %(proposal_id)s") % {"proposal_id": proposal_id})
     initiative = load_initiative(db, caller, row.initiative_id)
     require_convenor(db, caller, initiative)
     off = db.scalars(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..engines.outcomes import spread
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.outcomes import (
     BLOCK_LABELS,
     BLOCKS,
@@ -118,7 +119,9 @@ def open_check(
         )
     )
     if taken:
-        raise Conflict(f"a health check on {data.held_on.isoformat()} exists already")
+        raise Conflict(
+            _("a health check on %(value)s exists already") % {"value": data.held_on.isoformat()}
+        )
     check = HealthCheck(
         network_id=initiative.network_id,
         initiative_id=initiative.id,
@@ -138,7 +141,7 @@ def _load_check(db: Session, caller: Caller, check_id: int) -> HealthCheck:
         )
     ).first()
     if check is None:
-        raise NotFound(f"no health check {check_id}")
+        raise NotFound(_("no health check %(check_id)s") % {"check_id": check_id})
     return check
 
 
@@ -147,13 +150,16 @@ def rate(db: Session, caller: Caller, check_id: int, data: RatingsIn) -> HealthC
     check = _load_check(db, caller, check_id)
     initiative = db.get_one(Initiative, check.initiative_id)
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if not caller.owns(data.actor_id):
-        raise Forbidden("you may rate only as an actor of your own")
+        raise Forbidden(_("you may rate only as an actor of your own"))
     if data.actor_id not in initiative_member_ids(db, initiative):
         raise Forbidden(
-            f"actor {data.actor_id} is not engaged in initiative {initiative.id}; only its "
-            "members rate its health"
+            _(
+                "actor %(actor_id)s is not engaged in initiative %(id)s; only "
+                "its members rate its health"
+            )
+            % {"actor_id": data.actor_id, "id": initiative.id}
         )
     db.execute(
         delete(HealthRating).where(

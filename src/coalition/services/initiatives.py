@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import STATUS_MOVES, InitiativeStatus
 from ..errors import CoalitionError, Conflict, Invalid, NotFound
+from ..i18n import _
 from ..schemas.initiatives import (
     InitiativeIn,
     InitiativeOut,
@@ -49,7 +50,7 @@ def load_initiative(db: Session, caller: Caller, initiative_id: int) -> Initiati
         select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))
     ).first()
     if initiative is None:
-        raise NotFound(f"no initiative {initiative_id}")
+        raise NotFound(_("no initiative %(initiative_id)s") % {"initiative_id": initiative_id})
     return initiative
 
 
@@ -81,7 +82,7 @@ def _role(db: Session, network: Network, data: RoleIn, index: int) -> Role:
 def _requirement_ids(db: Session, network: Network, data: RoleIn, index: int) -> dict[str, int]:
     terms = [r.capability for r in data.requirements]
     if len(set(terms)) != len(terms):
-        raise Invalid("each capability once per role", field=f"roles[{index}].requirements")
+        raise Invalid(_("each capability once per role"), field=f"roles[{index}].requirements")
     return capability_ids(db, network, terms, field=f"roles[{index}].requirements")
 
 
@@ -100,7 +101,7 @@ def _checked_convenor(
     """Every check of a new initiative but its roles; the actor who will convene it."""
     require_role(caller, network, "convenor")
     if _title_taken(db, network.id, data.title):
-        raise Conflict(f"an initiative called '{data.title}' exists already")
+        raise Conflict(_("an initiative called '%(title)s' exists already") % {"title": data.title})
     convenor_id = data.convenor_id
     if convenor_id is None and len(caller.actor_ids) >= 1:
         mine = db.scalars(
@@ -179,20 +180,25 @@ def update_initiative(
     sent = data.model_dump(exclude_unset=True)
     finishing = sent.get("status") in CLOSED_STATUSES and initiative.status not in CLOSED_STATUSES
     if sent.get("title") and _title_taken(db, initiative.network_id, sent["title"], initiative.id):
-        raise Conflict(f"an initiative called '{sent['title']}' exists already")
+        raise Conflict(
+            _("an initiative called '%(title)s' exists already") % {"title": sent["title"]}
+        )
     if "status" in sent and sent["status"] != initiative.status:
         old, new = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
         if new not in STATUS_MOVES[old]:
-            raise Conflict(f"an initiative cannot move from {old.value} to {new.value}")
+            raise Conflict(
+                _("an initiative cannot move from %(value)s to %(value2)s")
+                % {"value": old.value, "value2": new.value}
+            )
     for name, value in sent.items():
         if name == "sector_mix":
             value = {k: SectorBounds.model_validate(v).model_dump() for k, v in value.items()}
         if name in {"title", "status"} and value is None:
-            raise Invalid(f"{name} cannot be empty", field=name)
+            raise Invalid(_("%(name)s cannot be empty") % {"name": name}, field=name)
         setattr(initiative, name, value)
     start, end = initiative.start_date, initiative.end_date
     if start and end and end < start:
-        raise Invalid("end_date must not be before start_date", field="end_date")
+        raise Invalid(_("end_date must not be before start_date"), field="end_date")
     db.flush()
     if finishing:
         # Finished work gives capacity back; ties and history keep their dates.
@@ -221,12 +227,15 @@ def delete_role(db: Session, caller: Caller, initiative_id: int, role_id: int) -
     require_convenor(db, caller, initiative)
     role = next((r for r in initiative.roles if r.id == role_id), None)
     if role is None:
-        raise NotFound(f"no role {role_id} in initiative {initiative_id}")
+        raise NotFound(
+            _("no role %(role_id)s in initiative %(initiative_id)s")
+            % {"role_id": role_id, "initiative_id": initiative_id}
+        )
     taken = db.scalar(
         select(func.count()).where(Engagement.role_id == role_id, Engagement.status == "active")
     )
     if taken:
-        raise Conflict("this role has active engagements; members must step back first")
+        raise Conflict(_("this role has active engagements; members must step back first"))
     initiative.roles.remove(role)
     db.flush()
     return initiative_view(db, initiative)
@@ -360,8 +369,10 @@ def publish_team(db: Session, caller: Caller, initiative_id: int) -> Publication
     )
     if not listed:
         raise Conflict(
-            "nobody has accepted a seat (and agreed to be listed) yet: "
-            "publish the page once the team has members"
+            _(
+                "nobody has accepted a seat (and agreed to be listed) yet: "
+                "publish the page once the team has members"
+            )
         )
     row = Publication(initiative_id=initiative.id, published_by=caller.account_id)
     db.add(row)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..domain import ActorKind, Sector, TieKind
 from ..errors import Invalid
+from ..i18n import _
 from ..store.cache import ProcessCache, bump_version, cached_result, store_result, version_key
 from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
 from ..store.tables_map import MapCache
@@ -99,18 +100,21 @@ class MapQuery:
         if self.types is not None:
             unknown = sorted(set(self.types) - {k.value for k in TieKind})
             if unknown:
-                raise Invalid(f"unknown tie type(s): {', '.join(unknown)}", field="types")
+                raise Invalid(
+                    _("unknown tie type(s): %(unknown)s") % {"unknown": ", ".join(unknown)},
+                    field="types",
+                )
             object.__setattr__(self, "types", tuple(sorted(set(self.types))))
         if self.period is not None and (self.since is not None or self.at is not None):
-            raise Invalid("give a period or a since/at window, not both", field="period")
+            raise Invalid(_("give a period or a since/at window, not both"), field="period")
         if self.since is not None and self.at is None:
-            raise Invalid("'since' needs 'at' (the end of the window)", field="since")
+            raise Invalid(_("'since' needs 'at' (the end of the window)"), field="since")
         if self.since is not None and self.at is not None and self.since > self.at:
-            raise Invalid("'since' is after 'at'", field="since")
+            raise Invalid(_("'since' is after 'at'"), field="since")
         if self.period is not None:
             _period_window(self.period)  # validates
         if self.projection not in ("none", "organisations", "initiatives"):
-            raise Invalid("projection is none, organisations or initiatives", field="projection")
+            raise Invalid(_("projection is none, organisations or initiatives"), field="projection")
 
     @property
     def window(self) -> tuple[dt.date | None, dt.date | None] | None:
@@ -156,13 +160,14 @@ def _period_window(label: str) -> tuple[dt.date, dt.date]:
             if not 1 <= quarter <= 4:
                 raise ValueError
             day = dt.date(int(year), 3 * quarter - 2, 1)
-            _, start, end = periods(day, day, "quarter")[0]
+            _unused, start, end = periods(day, day, "quarter")[0]
         else:
             day = dt.date(int(label), 1, 1)
-            _, start, end = periods(day, day, "year")[0]
+            _unused, start, end = periods(day, day, "year")[0]
     except ValueError:
         raise Invalid(
-            f"period '{label}' is not a year (2024) or a quarter (2024-Q3)", field="period"
+            _("period '%(label)s' is not a year (2024) or a quarter (2024-Q3)") % {"label": label},
+            field="period",
         ) from None
     return start, end
 
@@ -330,7 +335,9 @@ def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, A
     try:
         return actors, project_two_mode(aff, tie_type=tie_type, max_pairs=PROJECTION_MAX_PAIRS)
     except ValueError as exc:  # too many pairs to project: say so, do not fail
-        raise Invalid(f"this projection cannot be drawn: {exc}", field="projection") from None
+        raise Invalid(
+            _("this projection cannot be drawn: %(exc)s") % {"exc": exc}, field="projection"
+        ) from None
 
 
 # --- cache ------------------------------------------------------------------------------------
@@ -537,7 +544,7 @@ def changes(
     """The map at each year (or quarter) and what changed from one to the next: who became
     central, which sectors drew closer, which communities merged or split."""
     if freq not in ("year", "quarter"):
-        raise Invalid("freq is year or quarter", field="freq")
+        raise Invalid(_("freq is year or quarter"), field="freq")
     query = MapQuery(types=tuple(types) if types is not None else None)
     network = _member_network(db, caller, slug)
 
@@ -646,7 +653,11 @@ def export_map(
     the actors' metrics as attributes) in an exchange format: ``(content, media type,
     file name)``."""
     if fmt not in EXPORT_FORMATS:
-        raise Invalid(f"format is one of {', '.join(EXPORT_FORMATS)}", field="format")
+        raise Invalid(
+            _("format is one of %(EXPORT_FORMATS)s")
+            % {"EXPORT_FORMATS": ", ".join(EXPORT_FORMATS)},
+            field="format",
+        )
     from ..io import csv_xlsx, gexf, graphml, kumu
 
     network = _member_network(db, caller, slug)
@@ -683,7 +694,9 @@ def _read(fmt: str, content: bytes) -> Any:
         "xlsx": csv_xlsx.read_xlsx,
     }
     if fmt not in readers:
-        raise Invalid(f"format is one of {', '.join(readers)}", field="format")
+        raise Invalid(
+            _("format is one of %(readers)s") % {"readers": ", ".join(readers)}, field="format"
+        )
     return readers[fmt](content)
 
 
@@ -765,8 +778,11 @@ def import_map(db: Session, caller: Caller, slug: str, fmt: str, content: bytes)
                 problems.append({"where": where, "why": f"'{end}' is no node of the file"})
     if problems:
         raise Invalid(
-            f"the map file has {len(problems)} problem(s); nothing was imported. "
-            f"First: {problems[0]['where']}: {problems[0]['why']}",
+            _(
+                "the map file has %(problems)s problem(s); nothing was imported. "
+                "First: %(where)s: %(why)s"
+            )
+            % {"problems": len(problems), "where": problems[0]["where"], "why": problems[0]["why"]},
             details=problems[:200],
         )
     created: dict[str, int] = {}

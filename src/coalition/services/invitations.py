@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..config import Settings
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.invitations import (
     AnswerIn,
     AnswerOut,
@@ -281,10 +282,10 @@ def _can_see_initiative(db: Session, caller: Caller, initiative_id: int) -> bool
 
 def _get(db: Session, caller: Caller, invitation_id: int) -> Invitation:
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     invitation = db.get(Invitation, invitation_id, populate_existing=True)
     if invitation is None:
-        raise NotFound(f"no invitation {invitation_id}")
+        raise NotFound(_("no invitation %(invitation_id)s") % {"invitation_id": invitation_id})
     return invitation
 
 
@@ -294,8 +295,8 @@ def _for_invitee(db: Session, caller: Caller, invitation_id: int) -> Invitation:
     if caller.owns(invitation.actor_id):
         return invitation
     if _can_see_initiative(db, caller, invitation.initiative_id):
-        raise Forbidden("only the invited member may answer this invitation")
-    raise NotFound(f"no invitation {invitation_id}")
+        raise Forbidden(_("only the invited member may answer this invitation"))
+    raise NotFound(_("no invitation %(invitation_id)s") % {"invitation_id": invitation_id})
 
 
 def _for_convenor(db: Session, caller: Caller, invitation_id: int) -> tuple[Invitation, Initiative]:
@@ -303,7 +304,9 @@ def _for_convenor(db: Session, caller: Caller, invitation_id: int) -> tuple[Invi
     try:
         initiative = load_initiative(db, caller, invitation.initiative_id)
     except NotFound:
-        raise NotFound(f"no invitation {invitation_id}") from None
+        raise NotFound(
+            _("no invitation %(invitation_id)s") % {"invitation_id": invitation_id}
+        ) from None
     require_convenor(db, caller, initiative)
     return invitation, initiative
 
@@ -327,14 +330,22 @@ def _by_invitee(caller: Caller, invitation: Invitation) -> tuple[int | None, str
 def _require_state(invitation: Invitation, now: datetime, allowed: tuple[str, ...]) -> None:
     status = effective_status(invitation, now)
     if status == "expired":
-        raise Gone(f"this invitation expired on {invitation.expires_at:%Y-%m-%d %H:%M} UTC")
+        raise Gone(
+            _("this invitation expired on %(expires_at)s UTC")
+            % {"expires_at": format(invitation.expires_at, "%Y-%m-%d %H:%M")}
+        )
     if status not in allowed:
-        raise Conflict(f"this invitation is {status.replace('_', ' ')} already")
+        raise Conflict(
+            _("this invitation is %(value)s already") % {"value": status.replace("_", " ")}
+        )
 
 
 def _require_open_initiative(initiative: Initiative) -> None:
     if initiative.status in CLOSED_INITIATIVE:
-        raise Conflict(f"initiative '{initiative.title}' is {initiative.status}")
+        raise Conflict(
+            _("initiative '%(title)s' is %(status)s")
+            % {"title": initiative.title, "status": initiative.status}
+        )
 
 
 def _move(
@@ -358,7 +369,7 @@ def _move(
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        raise Conflict("this invitation was answered meanwhile")
+        raise Conflict(_("this invitation was answered meanwhile"))
     db.refresh(invitation)
     return before
 
@@ -384,7 +395,8 @@ def invite(
     for i, seat in enumerate(data.seats):
         if seat.role_id not in roles:
             raise Invalid(
-                f"initiative {initiative.id} has no role {seat.role_id}",
+                _("initiative %(id)s has no role %(role_id)s")
+                % {"id": initiative.id, "role_id": seat.role_id},
                 field=f"seats[{i}].role_id",
             )
     actor_ids = sorted({s.actor_id for s in data.seats})
@@ -392,7 +404,7 @@ def invite(
     actors = {a.id: a for a in db.scalars(select(Actor).where(Actor.id.in_(actor_ids)))}
     gone = sorted(a.id for a in actors.values() if a.anonymised)
     if gone:
-        raise Conflict(f"seats: actor(s) {gone} have left the directory")
+        raise Conflict(_("seats: actor(s) %(gone)s have left the directory") % {"gone": gone})
     _settle_expired(db, now, Invitation.initiative_id == initiative.id, actor_ids)
     wanted = {(s.actor_id, s.role_id) for s in data.seats}
     already = (
@@ -446,7 +458,7 @@ def invite(
             db.flush()
     except IntegrityError:
         raise Conflict(
-            "one of these members was invited to the same role meanwhile; reload and retry"
+            _("one of these members was invited to the same role meanwhile; reload and retry")
         ) from None
     for invitation in created:
         role = roles[invitation.role_id or 0]
@@ -464,8 +476,16 @@ def invite(
             db,
             invitation.actor_id,
             "invitation",
-            f"You are invited to be {role.title} in '{initiative.title}' "
-            f"({invitation.hours_per_week:g} h/week). Accept, decline or offer fewer hours.",
+            _(
+                "You are invited to be %(title)s in '%(title2)s' "
+                "(%(hours_per_week)s h/week). Accept, decline or offer fewer "
+                "hours."
+            )
+            % {
+                "title": role.title,
+                "title2": initiative.title,
+                "hours_per_week": format(invitation.hours_per_week, "g"),
+            },
             link="/me/invitations",
             network_id=initiative.network_id,
         )
@@ -495,7 +515,10 @@ def invite_proposal(
     now = now or utcnow()
     row, proposal = get_proposal(db, caller, proposal_id)
     if initiative_id is not None and row.initiative_id != initiative_id:
-        raise NotFound(f"no proposal {proposal_id} in initiative {initiative_id}")
+        raise NotFound(
+            _("no proposal %(proposal_id)s in initiative %(initiative_id)s")
+            % {"proposal_id": proposal_id, "initiative_id": initiative_id}
+        )
     initiative = load_initiative(db, caller, row.initiative_id)
     # Asked already: an open invitation, or an answer (a member who declined is not asked
     # again by a click on the whole team); withdrawn and expired seats may be offered anew.
@@ -523,7 +546,7 @@ def invite_proposal(
         if (m.actor_id, m.role_id) not in busy
     ]
     if not seats:
-        raise Conflict("everyone in this proposal has been invited to their seat already")
+        raise Conflict(_("everyone in this proposal has been invited to their seat already"))
     data = InviteIn(seats=seats, message=message, proposal_id=proposal.id)
     created = invite(db, caller, initiative.id, data, now=now, ttl_days=ttl_days)
     if initiative.status == "draft":
@@ -581,7 +604,8 @@ def answer(
         _require_open_initiative(initiative)
     if data.answer == "counter" and (data.hours or 0) >= invitation.hours_per_week:
         raise Invalid(
-            f"a counter offers fewer than the {invitation.hours_per_week:g} h/week asked",
+            _("a counter offers fewer than the %(hours_per_week)s h/week asked")
+            % {"hours_per_week": format(invitation.hours_per_week, "g")},
             field="hours",
         )
     by = _by_invitee(caller, invitation)
@@ -755,7 +779,8 @@ def withdraw(
             db,
             invitation.actor_id,
             "invitation_withdrawn",
-            f"The invitation to be {_seat_words(db, invitation, initiative)} was withdrawn.",
+            _("The invitation to be %(db)s was withdrawn.")
+            % {"db": _seat_words(db, invitation, initiative)},
             link="/me/invitations",
             network_id=initiative.network_id,
         )
@@ -804,7 +829,7 @@ def list_invitations(
     """Invitations of the caller's actors (every one, for the operator), open ones first."""
     now = now or utcnow()
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     scope: ColumnElement[bool] = (
         true() if caller.system else Invitation.actor_id.in_(sorted(caller.actor_ids))
     )
@@ -818,7 +843,7 @@ def list_invitations(
 def my_invitations(db: Session, caller: Caller, *, now: datetime | None = None) -> MyInvitationsOut:
     """Every invitation to the caller's actors across all their networks, with capacity."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     items = list_invitations(db, caller, now=now) if caller.actor_ids else []
     return MyInvitationsOut(capacity=actor_capacity(db, caller.actor_ids), invitations=items)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..domain import JoinPolicy
 from ..errors import Forbidden
+from ..i18n import _
 from ..schemas.auth import JoinIn, JoinRequestOut
 from ..store.tables import Network
 from ..store.tables_auth import Account, JoinRequest
@@ -44,10 +45,11 @@ def join_account(db: Session, account: Account, network: Network, data: JoinIn) 
                 db,
                 actor.id,
                 "welcome",
-                f"Welcome to {network.name}. {network.welcome_text.strip()}",
+                _("Welcome to %(name)s. %(value)s")
+                % {"name": network.name, "value": network.welcome_text.strip()},
                 link=f"/n/{network.slug}",
                 network_id=network.id,
-                subject=f"Welcome to {network.name}",
+                subject=_("Welcome to %(name)s") % {"name": network.name},
             )
         db.flush()
     return row
@@ -84,11 +86,21 @@ def decide(
         # where the request came from, so the e-mail goes there instead.
         link = f"/n/{network.slug}"
         notify(db, actor_id, "join_accepted", text, link=link, network_id=network.id)
-        send_mail(db, account.email, f"You are a member of {network.name}", f"{text}\n\n{page}\n")
+        send_mail(
+            db,
+            account.email,
+            _("You are a member of %(name)s") % {"name": network.name},
+            f"{text}\n\n{page}\n",
+        )
     else:
         text = (
             f"Your request to join {network.name} was declined by its stewards. You can ask "
             "again later, or ask one of them why."
         )
-        send_mail(db, account.email, f"Your request to join {network.name}", f"{text}\n\n{page}\n")
+        send_mail(
+            db,
+            account.email,
+            _("Your request to join %(name)s") % {"name": network.name},
+            f"{text}\n\n{page}\n",
+        )
     return out

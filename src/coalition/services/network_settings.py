@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..domain import PROFILE_PRIVACY_DEFAULTS, NetworkVisibility
 from ..errors import Invalid
+from ..i18n import _
 from ..schemas.networks import (
     NetworkCounts,
     NetworkPublicOut,
@@ -115,10 +116,11 @@ def check_logo(data: bytes) -> tuple[str, int, int]:
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise Invalid("the logo file is empty", field="logo")
+        raise Invalid(_("the logo file is empty"), field="logo")
     if len(data) > LOGO_MAX_BYTES:
         raise Invalid(
-            f"the logo is {len(data) / 1024:.0f} KiB; at most {LOGO_MAX_BYTES // 1024} KiB, please",
+            _("the logo is %(value)s KiB; at most %(value2)s KiB, please")
+            % {"value": format(len(data) / 1024, ".0f"), "value2": LOGO_MAX_BYTES // 1024},
             field="logo",
         )
     try:
@@ -135,18 +137,26 @@ def check_logo(data: bytes) -> tuple[str, int, int]:
                 )
             if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE or width * height > LOGO_MAX_PIXELS:
                 raise Invalid(
-                    f"the logo is {width} × {height} pixels; at most {LOGO_MAX_SIDE} × "
-                    f"{LOGO_MAX_SIDE}, please",
+                    _(
+                        "the logo is %(width)s × %(height)s pixels; at most "
+                        "%(LOGO_MAX_SIDE)s × %(LOGO_MAX_SIDE2)s, please"
+                    )
+                    % {
+                        "width": width,
+                        "height": height,
+                        "LOGO_MAX_SIDE": LOGO_MAX_SIDE,
+                        "LOGO_MAX_SIDE2": LOGO_MAX_SIDE,
+                    },
                     field="logo",
                 )
             image.load()
     except Invalid:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Invalid("the logo claims too many pixels to be a logo", field="logo") from None
+        raise Invalid(_("the logo claims too many pixels to be a logo"), field="logo") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise Invalid(
-            "the logo is not an image we can read (PNG, JPEG, GIF or WebP)", field="logo"
+            _("the logo is not an image we can read (PNG, JPEG, GIF or WebP)"), field="logo"
         ) from None
     return LOGO_FORMATS[kind], width, height
 

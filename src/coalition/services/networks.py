@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.directory import CapabilityIn, NetworkIn
 from ..store.tables import Capability, Network
 from .access import (
@@ -26,7 +27,7 @@ def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = Tru
         stmt = stmt.where(readable_networks(caller))
     network = db.scalars(stmt).first()
     if network is None:
-        raise NotFound(f"no network '{slug}'")
+        raise NotFound(_("no network '%(slug)s'") % {"slug": slug})
     return network
 
 
@@ -38,9 +39,9 @@ def list_networks(db: Session, caller: Caller) -> list[Network]:
 def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
     """Open a new network; its creator becomes its first steward (see services.auth)."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if db.scalar(select(func.count()).where(Network.slug == data.slug)):
-        raise Conflict(f"a network called '{data.slug}' exists already")
+        raise Conflict(_("a network called '%(slug)s' exists already") % {"slug": data.slug})
     network = Network(**data.model_dump())
     db.add(network)
     db.flush()
@@ -65,7 +66,7 @@ def add_capability(db: Session, caller: Caller, network: Network, data: Capabili
         )
     )
     if exists:
-        raise Conflict(f"the vocabulary has '{data.term}' already")
+        raise Conflict(_("the vocabulary has '%(term)s' already") % {"term": data.term})
     capability = Capability(network_id=network.id, **data.model_dump())
     db.add(capability)
     db.flush()
@@ -89,8 +90,8 @@ def capability_ids(
     missing = sorted(set(terms) - set(found))
     if missing:
         raise Invalid(
-            f"unknown capability {', '.join(repr(m) for m in missing)} "
-            f"(not in the vocabulary of network '{network.slug}')",
+            _("unknown capability %(value)s (not in the vocabulary of network '%(slug)s')")
+            % {"value": ", ".join(repr(m) for m in missing), "slug": network.slug},
             field=field,
         )
     return found

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.invitations import NotificationOut
 from ..store.tables import Actor
 from ..store.tables_invitations import Notification
@@ -63,7 +64,7 @@ def _email(db: Session, recipient_id: int, subject: str, body: str, link: str) -
 
 def _require_member(caller: Caller) -> list[int]:
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     return sorted(caller.actor_ids)
 
 
@@ -101,7 +102,9 @@ def mark_read(db: Session, caller: Caller, notification_id: int | None = None) -
             )
         )
         if owned is None:
-            raise NotFound(f"no notification {notification_id}")
+            raise NotFound(
+                _("no notification %(notification_id)s") % {"notification_id": notification_id}
+            )
         stmt = stmt.where(Notification.id == notification_id)
     result = db.execute(stmt.values(read=1))
     db.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..domain import OnboardingStep
 from ..errors import NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.networks import ChecklistOut, ChecklistStepOut
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Engagement, Network
 from ..store.tables_networks import OnboardingMark
@@ -63,7 +64,7 @@ def completeness(caller: Caller) -> ColumnElement[int]:
 
 def _own_actor(db: Session, caller: Caller, network: Network) -> Actor:
     if caller.account_id is None and not caller.system:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     actor = (
         db.scalars(
             select(Actor)
@@ -78,7 +79,7 @@ def _own_actor(db: Session, caller: Caller, network: Network) -> Actor:
         ).first()
     )
     if actor is None:
-        raise NotFound(f"you have no profile in '{network.slug}'")
+        raise NotFound(_("you have no profile in '%(slug)s'") % {"slug": network.slug})
     return actor
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..engines.outcomes import trajectory_status
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import _
 from ..schemas.outcomes import MeasurementIn, MeasurementOut, OutcomeIn, OutcomeOut
 from ..store.tables import Actor, Engagement, Initiative
 from ..store.tables_outcomes import Measurement, Outcome
@@ -83,7 +84,7 @@ def _load_outcome(db: Session, caller: Caller, outcome_id: int) -> Outcome:
         )
     ).first()
     if outcome is None:
-        raise NotFound(f"no outcome {outcome_id}")
+        raise NotFound(_("no outcome %(outcome_id)s") % {"outcome_id": outcome_id})
     return outcome
 
 
@@ -188,7 +189,9 @@ def add_outcome(db: Session, caller: Caller, initiative_id: int, data: OutcomeIn
         )
     )
     if taken:
-        raise Conflict(f"this initiative has an outcome called '{data.name}' already")
+        raise Conflict(
+            _("this initiative has an outcome called '%(name)s' already") % {"name": data.name}
+        )
     outcome = Outcome(
         network_id=initiative.network_id, initiative_id=initiative.id, **data.model_dump()
     )
@@ -206,12 +209,14 @@ def record_measurement(
     require_convenor(db, caller, initiative)
     if data.unit.strip().casefold() != outcome.unit.strip().casefold():
         raise Invalid(
-            f"'{outcome.name}' is measured in {outcome.unit}, not {data.unit}", field="unit"
+            _("'%(name)s' is measured in %(unit)s, not %(unit2)s")
+            % {"name": outcome.name, "unit": outcome.unit, "unit2": data.unit},
+            field="unit",
         )
     if data.measured_on < outcome.baseline_date:
         raise Invalid(
-            f"measured_on {data.measured_on.isoformat()} is before the baseline date "
-            f"{outcome.baseline_date.isoformat()}",
+            _("measured_on %(value)s is before the baseline date %(value2)s")
+            % {"value": data.measured_on.isoformat(), "value2": outcome.baseline_date.isoformat()},
             field="measured_on",
         )
     db.add(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..domain import ThreadVisibility
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
+from ..i18n import _
 from ..schemas.together import (
     AttachmentOut,
     PostEditIn,
@@ -75,21 +76,21 @@ def readers(
 
 def _load(db: Session, caller: Caller, thread_id: int) -> Thread:
     if not caller.authenticated:
-        raise NotFound(f"no thread {thread_id}")
+        raise NotFound(_("no thread %(thread_id)s") % {"thread_id": thread_id})
     thread = db.scalars(
         select(Thread).where(Thread.id == thread_id, readable_threads(caller))
     ).first()
     if thread is None:
-        raise NotFound(f"no thread {thread_id}")
+        raise NotFound(_("no thread %(thread_id)s") % {"thread_id": thread_id})
     return thread
 
 
 def author_for(db: Session, caller: Caller, network_id: int, allowed: set[int] | None) -> int:
     """The caller's actor that writes in this network (on the team when ``allowed`` is given)."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     if caller.system and not caller.actor_ids:
-        raise Invalid("the console writes as a member: give --as ACTOR_ID", field="actor_id")
+        raise Invalid(_("the console writes as a member: give --as ACTOR_ID"), field="actor_id")
     mine = db.scalars(
         select(Actor.id)
         .where(Actor.id.in_(list(caller.actor_ids)), Actor.network_id == network_id)
@@ -97,7 +98,7 @@ def author_for(db: Session, caller: Caller, network_id: int, allowed: set[int] |
     ).all()
     usable = [a for a in mine if allowed is None or a in allowed]
     if not usable:
-        raise Forbidden("only members of this initiative's team may write here")
+        raise Forbidden(_("only members of this initiative's team may write here"))
     return usable[0]
 
 
@@ -136,7 +137,9 @@ def _check_assets(db: Session, network_id: int, ids: list[int]) -> list[int]:
     )
     missing = [i for i in ids if i not in found]
     if missing:
-        raise Invalid(f"no asset {missing[0]} in this network's commons", field="asset_ids")
+        raise Invalid(
+            _("no asset %(0)s in this network's commons") % {"0": missing[0]}, field="asset_ids"
+        )
     return ids
 
 
@@ -207,7 +210,8 @@ def _write(
                 db,
                 int(str(m["id"])),
                 "mention",
-                f"{author_name} mentioned you in '{thread.title}'",
+                _("%(author_name)s mentioned you in '%(title)s'")
+                % {"author_name": author_name, "title": thread.title},
                 link=f"/threads/{thread.id}#post-{post.id}",
                 network_id=thread.network_id,
             )
@@ -295,7 +299,7 @@ def edit_post(db: Session, caller: Caller, post_id: int, data: PostEditIn) -> Po
     """Change one's own post; the text it replaces is kept in its history."""
     post, thread = _load_post(db, caller, post_id)
     if post.author_id is None or not caller.owns(post.author_id) or caller.system:
-        raise Forbidden("only its author may edit a post")
+        raise Forbidden(_("only its author may edit a post"))
     if data.body != post.body:
         db.add(
             PostEdit(post_id=post.id, body=post.body, edited_at=post.edited_at or post.created_at)
@@ -311,11 +315,11 @@ def edit_post(db: Session, caller: Caller, post_id: int, data: PostEditIn) -> Po
 def _load_post(db: Session, caller: Caller, post_id: int) -> tuple[Post, Thread]:
     post = db.get(Post, post_id)
     if post is None:
-        raise NotFound(f"no post {post_id}")
+        raise NotFound(_("no post %(post_id)s") % {"post_id": post_id})
     try:
         return post, _load(db, caller, post.thread_id)
     except NotFound:
-        raise NotFound(f"no post {post_id}") from None
+        raise NotFound(_("no post %(post_id)s") % {"post_id": post_id}) from None
 
 
 def post_history(db: Session, caller: Caller, post_id: int) -> list[PostEditOut]:
@@ -411,7 +415,7 @@ def list_threads(db: Session, caller: Caller, initiative_id: int) -> list[Thread
 def my_threads(db: Session, caller: Caller, limit: int = 200) -> list[ThreadOut]:
     """Every thread the caller reads, across their networks, unread first then most recent."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     rows = db.scalars(
         select(Thread)
         .where(readable_threads(caller))

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import _
 from ..schemas.directory import CapabilityIn
 from ..schemas.networks import CapabilityPatch, MergeOut, VocabularyTermOut
 from ..store.cache import bump_version
@@ -29,7 +30,10 @@ def _term(
         )
     ).first()
     if row is None:
-        raise NotFound(f"{field}: no capability {capability_id} in network '{network.slug}'")
+        raise NotFound(
+            _("%(field)s: no capability %(capability_id)s in network '%(slug)s'")
+            % {"field": field, "capability_id": capability_id, "slug": network.slug}
+        )
     return row
 
 
@@ -84,7 +88,9 @@ def update_term(
             select(func.count()).where(Capability.network_id == network.id, Capability.term == term)
         )
         if taken:
-            raise Conflict(f"the vocabulary has '{term}' already: merge the two instead")
+            raise Conflict(
+                _("the vocabulary has '%(term)s' already: merge the two instead") % {"term": term}
+            )
         row.term = term
     for name in ("category", "description"):
         if sent.get(name) is not None:
@@ -103,7 +109,7 @@ def merge_terms(
     removed. Runs in the caller's transaction, so it happens entirely or not at all."""
     require_role(caller, network, "steward")
     if source_id == into_id:
-        raise Invalid("a term cannot be merged into itself", field="into")
+        raise Invalid(_("a term cannot be merged into itself"), field="into")
     source = _term(db, network, source_id, field="source")
     into = _term(db, network, into_id, field="into")
     moved, raised = _merge_actor_levels(db, source.id, into.id)
@@ -195,8 +201,12 @@ def retire_term(db: Session, caller: Caller, network: Network, capability_id: in
     roles = db.scalar(select(func.count()).where(RoleRequirement.capability_id == row.id))
     if actors or roles:
         raise Conflict(
-            f"'{row.term}' is used by {actors or 0} profile(s) and {roles or 0} role "
-            "requirement(s): merge it into another term instead of retiring it"
+            _(
+                "'%(term)s' is used by %(value)s profile(s) and %(value2)s role "
+                "requirement(s): merge it into another term instead of retiring "
+                "it"
+            )
+            % {"term": row.term, "value": actors or 0, "value2": roles or 0}
         )
     db.delete(row)
     db.flush()

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from ...errors import NotFound
+from ...i18n import _
 from ...schemas.auth import (
     Accepted,
     AcceptInviteIn,
@@ -95,20 +96,20 @@ def csrf(request: Request, caller: CurrentCaller) -> Any:
 def request_reset(data: ResetRequestIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
     """E-mail a reset link; the answer is the same whether or not the account exists."""
     service.request_reset(db, data.email, request.app.state.settings.base_url)
-    return Accepted(detail="if an account has this e-mail address, a reset link is on its way")
+    return Accepted(detail=_("if an account has this e-mail address, a reset link is on its way"))
 
 
 @router.get("/api/auth/reset/{token}", response_model=Accepted)
 def check_reset(token: str, db: DB, caller: CurrentCaller) -> Any:
     service.check_reset(db, token)
-    return Accepted(detail="this reset link is valid")
+    return Accepted(detail=_("this reset link is valid"))
 
 
 @router.post("/api/auth/reset/{token}", response_model=Accepted)
 def reset(token: str, data: ResetIn, db: DB, caller: CurrentCaller) -> Any:
     """Choose a new password; every session of the account is signed out."""
     service.reset_password(db, token, data.password)
-    return Accepted(detail="password changed; sign in with the new one")
+    return Accepted(detail=_("password changed; sign in with the new one"))
 
 
 @router.post("/api/auth/password", response_model=Accepted)
@@ -122,7 +123,7 @@ def change_password(data: PasswordChangeIn, request: Request, db: DB, caller: Cu
         client_ip(request),
         request.cookies.get(SESSION_COOKIE),
     )
-    return Accepted(detail="password changed; other sessions and every API token are revoked")
+    return Accepted(detail=_("password changed; other sessions and every API token are revoked"))
 
 
 @router.get("/api/auth/invites/{token}", response_model=InvitePreview)
@@ -254,5 +255,5 @@ def invite(
 def outbox(request: Request, db: DB, caller: CurrentCaller) -> Any:
     """The development outbox: only in development mode and without SMTP (else 404)."""
     if not outbox_open(request):
-        raise NotFound("there is no development outbox here")
+        raise NotFound(_("there is no development outbox here"))
     return service.list_outbox(db)

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import Invalid
+from ...i18n import _
 from ...services import interdependence as service
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 
@@ -143,5 +144,5 @@ async def map_import(
     """Load a map file (the request body) into the network, all or nothing (stewards)."""
     content = await request.body()
     if len(content) > MAX_IMPORT_BYTES:
-        raise Invalid("the file is larger than 64 MiB", field="body")
+        raise Invalid(_("the file is larger than 64 MiB"), field="body")
     return await run_in_threadpool(service.import_map, db, caller, slug, format, content)

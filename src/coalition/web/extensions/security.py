@@ -34,6 +34,7 @@ from starlette.datastructures import MutableHeaders
 
 from ... import i18n
 from ...errors import Forbidden, Unauthorized
+from ...i18n import _
 from ...services import auth as auth_service
 from ...services.access import Caller
 from ...services.network_settings import my_networks
@@ -79,13 +80,13 @@ def resolve_caller(request: Request, db: Session) -> Caller:
     db.info["settings"] = request.app.state.settings
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
+        scheme, _unused, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("use 'Authorization: Bearer <API token>'")
+            raise Unauthorized(_("use 'Authorization: Bearer <API token>'"))
         caller = auth_service.caller_for_token(db, token.strip())
         scope = "read" if request.method in SAFE_METHODS else "write"
         if not caller.may(scope):
-            raise Forbidden(f"this API token lacks the '{scope}' scope")
+            raise Forbidden(_("this API token lacks the '%(scope)s' scope") % {"scope": scope})
     else:
         session = request.cookies.get(SESSION_COOKIE)
         found = auth_service.caller_for_session(db, session) if session else None

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ... import i18n
 from ...domain import PRIVACY_DEFAULTS, SECTOR_CHOICES, PrivateField
 from ...errors import CoalitionError, NotFound, Unauthorized
+from ...i18n import _
 from ...schemas.auth import (
     DecisionIn,
     JoinIn,
@@ -337,7 +338,7 @@ def account_privacy(
             }
         )
         if not caller.owns(actor_id):
-            raise NotFound(f"no profile {actor_id} of yours")
+            raise NotFound(_("no profile %(actor_id)s of yours") % {"actor_id": actor_id})
         directory.update_actor(db, caller, actor_id, patch)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
@@ -578,7 +579,7 @@ def _valid(model: Any, data: dict[str, Any]) -> Any:
 @router.get("/dev/outbox", response_class=HTMLResponse)
 def outbox_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if not outbox_open(request):
-        raise NotFound("there is no development outbox here")
+        raise NotFound(_("there is no development outbox here"))
     return render(
         request, "auth/outbox.html", {"caller": caller, "messages": service.list_outbox(db)}
     )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...domain import DecisionKind
 from ...errors import Invalid
+from ...i18n import _
 from ...schemas.together import CloseIn, DecisionIn, VoteIn
 from ...services import decisions
 from ...services.access import Caller
@@ -30,7 +31,7 @@ def _hours(text: Any) -> float:
     try:
         return float(str(text or "72").strip())
     except ValueError:
-        raise Invalid("the closing time is a number of hours", field="closes_in_hours") from None
+        raise Invalid(_("the closing time is a number of hours"), field="closes_in_hours") from None
 
 
 def _proposal(f: dict[str, Any]) -> DecisionIn:
@@ -127,14 +128,14 @@ def _ballot(f: dict[str, Any], n: int) -> dict[str, Any]:
     places = {i: str(f.get(f"place_{i}", "")).strip() for i in range(n)}
     if any(places.values()):
         if not all(_small(p) for p in places.values() if p):
-            raise Invalid("places are numbers", field="ranking")
+            raise Invalid(_("places are numbers"), field="ranking")
         data["ranking"] = [
             i for i, p in sorted(places.items(), key=lambda kv: (int(kv[1] or 99), kv[0])) if p
         ]
     scores = [str(f.get(f"score_{i}", "")).strip() for i in range(n)]
     if any(scores):
         if not all(_small(s) for s in scores):
-            raise Invalid("give every option a score from 0 to 5", field="scores")
+            raise Invalid(_("give every option a score from 0 to 5"), field="scores")
         data["scores"] = [int(s) for s in scores]
     return data
 

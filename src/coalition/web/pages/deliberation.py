@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...errors import Invalid
+from ...i18n import _
 from ...schemas.deliberation import (
     ConversationIn,
     ModerationIn,
@@ -132,7 +133,7 @@ def conversation_page(
     moderator = deliberation.may_moderate(db, caller, conversation_id)
     member = caller.member_of(conv.network_id) and bool(caller.actor_ids)
     nxt = deliberation.next_for(db, caller, conversation_id) if member else None
-    _, mine = deliberation.my_votes(db, caller, conversation_id)
+    _unused, mine = deliberation.my_votes(db, caller, conversation_id)
     return render(
         request,
         "deliberation/conversation.html",
@@ -199,7 +200,7 @@ def moderation_mode_form(
     conversation_id: PathId, db: DB, caller: CurrentCaller, mode: Annotated[str, Form()]
 ) -> Response:
     if mode not in ("strict", "open"):
-        raise Invalid("mode must be strict or open", field="mode")
+        raise Invalid(_("mode must be strict or open"), field="mode")
     data = ModerationModeIn(strict=mode == "strict")
     deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)
     return _back(f"/conversations/{conversation_id}/moderation")

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError, Invalid, NotFound
+from ...i18n import _
 from ...schemas.formation import NamedActorOut, ProposalOut, ProposalRequest, ProposalSet
 from ...services import formation as service
 from ...services import invitations
@@ -47,12 +48,14 @@ def _ids(values: list[str], field: str) -> list[tuple[int, int | None]]:
             part = part.strip()
             if not part:
                 continue
-            actor, _, role = part.partition(":")
+            actor, _unused, role = part.partition(":")
             try:
                 out.append((int(actor), int(role) if role else None))
             except ValueError:
                 raise Invalid(
-                    f"'{part}' is not an actor id: give numbers separated by commas", field=field
+                    _("'%(part)s' is not an actor id: give numbers separated by commas")
+                    % {"part": part},
+                    field=field,
                 ) from None
     return out
 
@@ -166,7 +169,9 @@ def run_formation(
             try:
                 weights[name] = float(text)
             except ValueError:
-                raise Invalid(f"weight '{name}': give a number from 0 to 100") from None
+                raise Invalid(
+                    _("weight '%(name)s': give a number from 0 to 100") % {"name": name}
+                ) from None
         try:
             count: Any = int(alternatives)
         except ValueError:
@@ -185,7 +190,7 @@ def run_formation(
         except ValidationError as exc:
             raise Invalid(" ".join(sentences(exc.errors(include_url=False)))) from None
         if set(locks) & set(excluded):
-            raise Invalid("a member cannot be both locked in and excluded", field="lock")
+            raise Invalid(_("a member cannot be both locked in and excluded"), field="lock")
         result = service.propose_team(db, caller, initiative_id, req)
     except Invalid as exc:
         db.rollback()
@@ -220,7 +225,7 @@ def invite_team(
     ttl = int(request.app.state.settings.invitation_ttl_days)
     try:
         if len(message) > 4000:
-            raise Invalid("the message is longer than 4,000 characters", field="message")
+            raise Invalid(_("the message is longer than 4,000 characters"), field="message")
         sent = invitations.invite_proposal(
             db, caller, proposal_id, message.strip(), ttl_days=ttl, initiative_id=initiative_id
         )

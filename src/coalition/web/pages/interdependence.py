@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from ...domain import Sector, TieKind
 from ...errors import Invalid
+from ...i18n import _
 from ...services import interdependence as service
 from ...services.networks import get_network
 from ..api.interdependence import map_query
@@ -70,9 +71,12 @@ def map_page(
     """The map, its controls, patterns, a table of actors, and downloads."""
     network = get_network(db, caller, slug, public_ok=False)
     if size not in SIZE_METRICS:
-        raise Invalid(f"size is one of {', '.join(SIZE_METRICS)}", field="size")
+        raise Invalid(
+            _("size is one of %(SIZE_METRICS)s") % {"SIZE_METRICS": ", ".join(SIZE_METRICS)},
+            field="size",
+        )
     if colour not in ("sector", "community"):
-        raise Invalid("colour is sector or community", field="colour")
+        raise Invalid(_("colour is sector or community"), field="colour")
     all_time = service.map_view(db, caller, slug, service.MapQuery())
     periods = all_time["periods"]
     period = None
@@ -174,7 +178,7 @@ def changes_page(
     """What changed from one year (or quarter) to the next."""
     network = get_network(db, caller, slug, public_ok=False)
     if freq not in ("year", "quarter"):
-        raise Invalid("freq is year or quarter", field="freq")
+        raise Invalid(_("freq is year or quarter"), field="freq")
     result = service.changes(db, caller, slug, freq=freq)  # type: ignore[arg-type]
     return render(
         request,

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from ...domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, Visibility
 from ...errors import CoalitionError, NotFound
+from ...i18n import _
 from ...schemas.auth import JoinIn
 from ...schemas.networks import NetworkSettingsPatch
 from ...services import joining, onboarding
@@ -183,7 +184,7 @@ def _network_error(
 def network_logo(slug: str, db: DB, caller: CurrentCaller) -> Response:
     logo = service.get_logo(db, get_network(db, caller, slug))
     if logo is None:
-        raise NotFound(f"network '{slug}' has no logo")
+        raise NotFound(_("network '%(slug)s' has no logo") % {"slug": slug})
     return Response(
         logo.data,
         media_type=logo.media_type,

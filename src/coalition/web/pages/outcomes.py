@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ... import clock
 from ...errors import CoalitionError, Invalid
+from ...i18n import _
 from ...schemas.outcomes import (
     BLOCK_LABELS,
     BLOCKS,
@@ -440,12 +441,14 @@ async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentC
         raw = form.get(block)
         if isinstance(raw, str) and raw.strip():
             if raw.strip() not in {"1", "2", "3", "4", "5"}:
-                raise Invalid(f"{BLOCK_LABELS[block]}: rate from 1 to 5", field=block)
+                raise Invalid(
+                    _("%(value)s: rate from 1 to 5") % {"value": BLOCK_LABELS[block]}, field=block
+                )
             ratings[block] = int(raw)
     raw_actor = form.get("actor_id")
     actor = form_int(raw_actor) if isinstance(raw_actor, str) else ""
     if not isinstance(actor, int):
-        raise Invalid("say which of your actors rates", field="actor_id")
+        raise Invalid(_("say which of your actors rates"), field="actor_id")
     out = health.rate(
         db, caller, check_id, _model(RatingsIn, {"actor_id": actor, "ratings": ratings})
     )
@@ -461,7 +464,7 @@ def network_outcomes(request: Request, slug: str, db: DB, caller: CurrentCaller)
     require_role(caller, network, "member")
     grouped = outcomes.list_network_outcomes(db, caller, network.id)
     counts: dict[str, int] = {k: 0 for k in STATUS_LABELS}
-    for _, items in grouped:
+    for _unused, items in grouped:
         for o in items:
             counts[o.status] += 1
     return render(
@@ -509,7 +512,7 @@ def _ids(text: str, field: str) -> list[int]:
     parts = [form_int(p) for p in text.replace(",", " ").split() if p]
     ids = [p for p in parts if isinstance(p, int)]
     if len(ids) != len(parts):
-        raise Invalid("authors are actor ids separated by commas, e.g. 12, 40", field=field)
+        raise Invalid(_("authors are actor ids separated by commas, e.g. 12, 40"), field=field)
     return ids
 
 
@@ -533,7 +536,9 @@ async def share_form(
     if file is not None and file.filename:
         content = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:
-            raise Invalid("uploads are kept in the database up to 2 MB; share a link", field="file")
+            raise Invalid(
+                _("uploads are kept in the database up to 2 MB; share a link"), field="file"
+            )
         upload = {
             "name": file.filename.replace("/", "_").replace("\\", "_")[:200],
             "media_type": file.content_type or "application/octet-stream",

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from ...domain import SCORE_MAX, DecisionKind
 from ...errors import CoalitionError, Invalid
+from ...i18n import _
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
@@ -86,7 +87,7 @@ def _ids(text: Any) -> list[int]:
     """Asset ids typed as "12, 15"; anything else is refused with the field named."""
     parts = [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]
     if not all(p.isascii() and p.isdigit() and len(p) <= 10 for p in parts):
-        raise Invalid("attachments are asset numbers separated by commas", field="asset_ids")
+        raise Invalid(_("attachments are asset numbers separated by commas"), field="asset_ids")
     return [int(p) for p in parts]
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
+from ...i18n import _
 from ...schemas.directory import CapabilityIn
 from ...schemas.networks import CapabilityPatch
 from ...services import vocabulary as service
@@ -130,7 +131,7 @@ def vocabulary_merge(
         if source_id is None or into_id is None:
             from ...errors import Invalid
 
-            raise Invalid("choose the term to merge and the term to keep", field="source")
+            raise Invalid(_("choose the term to merge and the term to keep"), field="source")
         out = service.merge_terms(db, caller, network, source_id, into_id)
         return (
             f"Merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
