@@ -1,4 +1,4 @@
-"""Find the text of a Jinja/HTML template that a person reads and that is not marked for translation.
+"""Find the text of a template that a person reads and that is not marked for translation.
 
 The template is cut into Jinja tokens (``{{ }}``, ``{% %}``, ``{# #}``) and raw HTML; the raw HTML
 is walked as tags, attribute values, comments, scripts and text. Text with a letter outside a

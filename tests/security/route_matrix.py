@@ -218,6 +218,8 @@ ROUTES: dict[str, Rule] = {
     ),
     "GET /account": Rule(ACCOUNT_PAGE),
     "POST /account/profile": Rule(expect("3xx"), form={"display_name": "Renamed"}),
+    # The language switcher of every page: anyone (a signed-in person's account remembers it).
+    "POST /language": Rule(expect("3xx"), form={"lang": "es", "next": "/"}),
     "POST /account/privacy/{actor_id}": Rule(
         expect("404", anonymous="3xx", member="3xx"), form={"day_rate": "network"}
     ),

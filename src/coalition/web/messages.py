@@ -87,9 +87,13 @@ def field_label(location: Iterable[Any], labels: Mapping[str, str] | None = None
     name = names[-1] if names else ""
     chosen = (labels or {}).get(name) or LABELS.get(name)
     if chosen:
-        return _(chosen)
-    readable = name.replace("_", " ").strip() or _("This form")
-    return readable[:1].upper() + readable[1:]
+        label = _(chosen)
+    else:
+        readable = name.replace("_", " ").strip() or _("This form")
+        label = readable[:1].upper() + readable[1:]
+    if "privacy" in names[:-1]:
+        return _("The privacy choice for %(field)s") % {"field": label}
+    return label
 
 
 def sentence(error: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
