@@ -56,7 +56,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -k lazy -o $(LOCALES_DIR)/messages.pot .
 	for l in es fr ar; do \
 	  if [ -f $(LOCALES_DIR)/$$l/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update --no-fuzzy-matching --omit-header -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; \
+	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width=100 -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; \
 	  else $(BIN)/pybabel init -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; fi; done
 
 clean:
