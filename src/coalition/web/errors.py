@@ -9,15 +9,16 @@ headers themselves.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import CoalitionError
+from ..errors import CoalitionError, Forbidden, NotFound, Unauthorized
 from ..i18n import _
 from .messages import sentence
 
@@ -37,6 +38,21 @@ def _render(request: Request, status: int, message: str, body: dict[str, object]
             request, "error.html", {"status": status, "message": message}, status_code=status
         )
     return JSONResponse(jsonable_encoder(body), status_code=status)
+
+
+def _here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def _anonymous_page_visit(request: Request, exc: CoalitionError) -> bool:
+    """A page (not the API) read by someone not signed in, refused as missing or forbidden."""
+    if request.method != "GET" or not _wants_html(request):
+        return False
+    if not isinstance(exc, NotFound | Forbidden | Unauthorized):
+        return False
+    caller = getattr(request.state, "caller", None)
+    return caller is None or not caller.authenticated
 
 
 def secured(response: Response) -> Response:
@@ -66,6 +82,9 @@ def install(app: FastAPI) -> None:
             body["field"] = field
         if exc.details is not None:
             body["problems"] = exc.details
+        if _anonymous_page_visit(request, exc):
+            # A members-only page asks an anonymous visitor to sign in, and names no ids.
+            return RedirectResponse(f"/login?next={quote(_here(request), safe='/')}", 303)
         return _render(request, exc.status, exc.message, body)
 
     @app.exception_handler(RequestValidationError)
