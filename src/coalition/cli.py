@@ -62,7 +62,8 @@ def database_url() -> str:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]{_('error:')}[/] {message}", soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -72,8 +72,11 @@ def percent(value: Any, digits: int = 0, locale: str | None = None) -> str:
     """A share (0.42) as a percentage for the locale: "42%", "42 %" (fr)."""
     if value is None or value == "":
         return ""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
-    return babel_numbers.format_percent(float(value), format=pattern, locale=_locale(locale))
+    loc = Locale.parse(_locale(locale))
+    pattern = loc.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "#" * digits, 1)
+    return babel_numbers.format_percent(float(value), format=pattern, locale=loc)
 
 
 def date(value: Any, form: str = "medium", locale: str | None = None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..i18n import _
+from ..web.messages import sentences
 
 accounts_app = typer.Typer(help="Accounts, roles in networks and API tokens.", no_args_is_help=True)
 
@@ -92,7 +93,7 @@ def accounts_create(
             {"email": email, "password": password, "display_name": display_name}
         )
     except ValidationError as exc:
-        raise fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from None
+        raise fail(" ".join(sentences(exc.errors()))) from None
 
     def create(db: Session) -> tuple[int, bool]:
         from ..services.auth import normalise_email
