@@ -96,6 +96,16 @@ def lazy(message: str) -> str:
     return message
 
 
+def translated_map(labels: dict[str, str]) -> dict[str, str]:
+    """A mapping of codes to labels declared with ``lazy``, in the current locale."""
+    return {key: gettext(label) for key, label in labels.items()}
+
+
+def translated_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, label) pairs declared with ``lazy``, in the current locale."""
+    return [(key, gettext(label)) for key, label in pairs]
+
+
 @cache
 def translations(locale: str) -> _gettext.NullTranslations:
     """The catalog of ``locale`` (NullTranslations, i.e. English, where there is none)."""

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from ..i18n import lazy
 from .common import IsoDate, OutModel, StrictModel, Timestamp
 
 DirectionName = Literal["increase", "decrease"]
@@ -41,13 +42,13 @@ BLOCKS: tuple[BlockName, ...] = (
     "learning",
 )
 BLOCK_LABELS: dict[str, str] = {
-    "shared_purpose": "Shared purpose",
-    "trust": "Trust",
-    "communication": "Communication",
-    "fair_value": "Fair value",
-    "decision_making": "Decision-making",
-    "accountability": "Accountability",
-    "learning": "Learning",
+    "shared_purpose": lazy("Shared purpose"),
+    "trust": lazy("Trust"),
+    "communication": lazy("Communication"),
+    "fair_value": lazy("Fair value"),
+    "decision_making": lazy("Decision-making"),
+    "accountability": lazy("Accountability"),
+    "learning": lazy("Learning"),
 }
 CONTRIBUTION_KINDS: tuple[ContributionKindName, ...] = (
     "time",

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ... import formatting, i18n
+from ..labels import vocab
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -89,4 +90,5 @@ def install(app: FastAPI) -> None:
     env = app.state.templates.env
     env.globals.update(template_globals())
     env.filters.update(formatting.FILTERS)
+    env.filters["vocab"] = vocab
     app.add_middleware(LocaleMiddleware)

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from ...domain import Sector, TieKind
 from ...errors import Invalid
-from ...i18n import _
+from ...i18n import _, gettext, lazy, translated_map
 from ...services import interdependence as service
 from ...services.networks import get_network
 from ..api.interdependence import map_query
@@ -35,15 +35,15 @@ SECTOR_COLOURS = dict(
     )
 )
 SIZE_METRICS = {
-    "pagerank": "PageRank",
-    "degree": "Degree",
-    "weighted_degree": "Weighted degree",
-    "betweenness": "Betweenness",
-    "closeness": "Closeness",
-    "effective_size": "Effective size",
-    "constraint": "Constraint",
-    "liaison": "Liaison brokerage",
-    "cross_sector_ties": "Cross-sector ties",
+    "pagerank": lazy("PageRank"),
+    "degree": lazy("Degree"),
+    "weighted_degree": lazy("Weighted degree"),
+    "betweenness": lazy("Betweenness"),
+    "closeness": lazy("Closeness"),
+    "effective_size": lazy("Effective size"),
+    "constraint": lazy("Constraint"),
+    "liaison": lazy("Liaison brokerage"),
+    "cross_sector_ties": lazy("Cross-sector ties"),
 }
 TABLE_ROWS = 100
 
@@ -119,8 +119,8 @@ def map_page(
             "rows": rows,
             "shown": len(order),
             "size": size,
-            "size_label": SIZE_METRICS[size],
-            "size_metrics": SIZE_METRICS,
+            "size_label": gettext(SIZE_METRICS[size]),
+            "size_metrics": translated_map(SIZE_METRICS),
             "colour": colour,
             "q": q,
             "periods": periods,

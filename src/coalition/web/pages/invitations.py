@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
+from ...i18n import lazy, translated_map
 from ...io import team_page
 from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
 from ...services import engagements, initiatives, invitations, notifications
@@ -28,22 +29,22 @@ from ..params import PathId, form_int
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 STATUS_LABELS = {
-    "pending": "Waiting for an answer",
-    "countered": "Offered fewer hours",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "counter_declined": "Offer declined",
-    "withdrawn": "Withdrawn",
-    "expired": "Expired",
-    "stepped_back": "Stepped back",
-    "active": "Active",
-    "completed": "Completed",
+    "pending": lazy("Waiting for an answer"),
+    "countered": lazy("Offered fewer hours"),
+    "accepted": lazy("Accepted"),
+    "declined": lazy("Declined"),
+    "counter_declined": lazy("Offer declined"),
+    "withdrawn": lazy("Withdrawn"),
+    "expired": lazy("Expired"),
+    "stepped_back": lazy("Stepped back"),
+    "active": lazy("Active"),
+    "completed": lazy("Completed"),
 }
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
-    context = {"labels": STATUS_LABELS, **context}
+    context = {"labels": translated_map(STATUS_LABELS), **context}
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 

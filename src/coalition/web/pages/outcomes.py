@@ -17,9 +17,9 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from ... import clock
+from ... import clock, formatting
 from ...errors import CoalitionError, Invalid
-from ...i18n import _
+from ...i18n import _, lazy, translated_map
 from ...schemas.outcomes import (
     BLOCK_LABELS,
     BLOCKS,
@@ -51,18 +51,18 @@ router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "no_data": "No data yet",
+    "on_track": lazy("On track"),
+    "at_risk": lazy("At risk"),
+    "off_track": lazy("Off track"),
+    "no_data": lazy("No data yet"),
 }
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
     context = {
-        "status_labels": STATUS_LABELS,
-        "block_labels": BLOCK_LABELS,
+        "status_labels": translated_map(STATUS_LABELS),
+        "block_labels": translated_map(BLOCK_LABELS),
         **context,
     }
     return templates.TemplateResponse(request, template, context, status_code=status)
@@ -105,7 +105,8 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    """A value for the chart, in the reader's locale (whole above 100, else 4 significant)."""
+    return formatting.number(value) if abs(value) >= 100 else formatting.decimal(value, 3)
 
 
 @dataclass
@@ -168,21 +169,35 @@ def line_chart(o: OutcomeOut) -> LineChart:
             x(m.measured_on),
             y(m.value),
             m.status,
-            f"{m.measured_on.isoformat()}: {_fmt(m.value)} {o.unit} "
-            f"(expected {_fmt(m.expected_value)}) — {STATUS_LABELS[m.status]}",
+            _("%(date)s: %(value)s %(unit)s (expected %(expected)s) — %(status)s")
+            % {
+                "date": formatting.date(m.measured_on),
+                "value": _fmt(m.value),
+                "unit": o.unit,
+                "expected": _fmt(m.expected_value),
+                "status": _(STATUS_LABELS[m.status]),
+            },
         )
         for m in o.measurements
     ]
     chart.yticks = [(y(t), _fmt(t)) for t in ticks]
     middle = first + (o.due_date - first) / 2
-    chart.xticks = [(x(d), d.isoformat()) for d in (first, middle, o.due_date)]
+    chart.xticks = [(x(d), formatting.date(d)) for d in (first, middle, o.due_date)]
     if last > o.due_date:
         chart.xticks.append((x(last), ""))
-    chart.description = (
-        f"{o.name}: from {_fmt(o.baseline)} {o.unit} on {o.baseline_date.isoformat()} to a "
-        f"target of {_fmt(o.target)} {o.unit} by {o.due_date.isoformat()}; "
-        f"{len(o.measurements)} measurement(s); status {STATUS_LABELS[o.status]}."
-    )
+    chart.description = _(
+        "%(name)s: from %(baseline)s %(unit)s on %(baseline_date)s to a target of %(target)s "
+        "%(unit)s by %(due_date)s; measurements: %(count)s; status: %(status)s."
+    ) % {
+        "name": o.name,
+        "baseline": _fmt(o.baseline),
+        "unit": o.unit,
+        "baseline_date": formatting.date(o.baseline_date),
+        "target": _fmt(o.target),
+        "due_date": formatting.date(o.due_date),
+        "count": len(o.measurements),
+        "status": _(STATUS_LABELS[o.status]),
+    }
     return chart
 
 

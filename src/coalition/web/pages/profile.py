@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from ...domain import SECTOR_CHOICES
 from ...errors import CoalitionError
+from ...i18n import lazy, translated_pairs
 from ...schemas.directory import ActorOut, ActorPatch
 from ...services import directory
 from ...services.networks import list_capabilities
@@ -32,16 +33,16 @@ router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 SECTORS = [s.value for s in SECTOR_CHOICES]
 AUDIENCES = [
-    ("public", "Everyone, signed in or not"),
-    ("network", "Members of the network"),
-    ("convenors", "Convenors who invited me"),
-    ("private", "Only me"),
+    ("public", lazy("Everyone, signed in or not")),
+    ("network", lazy("Members of the network")),
+    ("convenors", lazy("Convenors who invited me")),
+    ("private", lazy("Only me")),
 ]
 PRIVATE_FIELDS = [
-    ("day_rate", "Who sees your day rate"),
-    ("capacity", "Who sees your capacity"),
-    ("contact", "Who sees your e-mail and phone"),
-    ("declines", "Who sees the invitations you declined, and why"),
+    ("day_rate", lazy("Who sees your day rate")),
+    ("capacity", lazy("Who sees your capacity")),
+    ("contact", lazy("Who sees your e-mail and phone")),
+    ("declines", lazy("Who sees the invitations you declined, and why")),
 ]
 BLANK_CAPABILITY_ROWS = 2
 SPLIT = re.compile(r"[,;\n]+")
@@ -72,8 +73,8 @@ def _context(
         "rows": rows,
         "vocabulary": [c.term for c in list_capabilities(db, caller, network)],
         "sectors": SECTORS,
-        "audiences": AUDIENCES,
-        "private_fields": PRIVATE_FIELDS,
+        "audiences": translated_pairs(AUDIENCES),
+        "private_fields": translated_pairs(PRIVATE_FIELDS),
         "errors": errors or [],
         "caller": caller,
     }

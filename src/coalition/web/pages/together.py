@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ...domain import SCORE_MAX, DecisionKind
 from ...errors import CoalitionError, Invalid
-from ...i18n import _
+from ...i18n import _, lazy, translated_map
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
@@ -29,23 +29,28 @@ from ..params import PathId
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 POSITIONS = {
-    "agree": "Agree",
-    "abstain": "Abstain",
-    "disagree": "Disagree",
-    "block": "Block",
+    "agree": lazy("Agree"),
+    "abstain": lazy("Abstain"),
+    "disagree": lazy("Disagree"),
+    "block": lazy("Block"),
 }
 STATUS = {
-    "open": "Open",
-    "passed": "Passed",
-    "not_passed": "Did not pass",
-    "blocked": "Blocked",
-    "withdrawn": "Withdrawn (amended)",
+    "open": lazy("Open"),
+    "passed": lazy("Passed"),
+    "not_passed": lazy("Did not pass"),
+    "blocked": lazy("Blocked"),
+    "withdrawn": lazy("Withdrawn (amended)"),
 }
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
-    context = {"positions": POSITIONS, "status_words": STATUS, "score_max": SCORE_MAX, **context}
+    context = {
+        "positions": translated_map(POSITIONS),
+        "status_words": translated_map(STATUS),
+        "score_max": SCORE_MAX,
+        **context,
+    }
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
