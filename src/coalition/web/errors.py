@@ -49,6 +49,8 @@ def _anonymous_page_visit(request: Request, exc: CoalitionError) -> bool:
     """A page (not the API) read by someone not signed in, refused as missing or forbidden."""
     if request.method != "GET" or not _wants_html(request):
         return False
+    if request.url.path.startswith("/dev/"):
+        return False  # the development outbox is absent, not members-only
     if not isinstance(exc, NotFound | Forbidden | Unauthorized):
         return False
     caller = getattr(request.state, "caller", None)
