@@ -54,7 +54,7 @@ def _anonymous_page_visit(request: Request, exc: CoalitionError) -> bool:
     if not isinstance(exc, NotFound | Forbidden | Unauthorized):
         return False
     caller = getattr(request.state, "caller", None)
-    return caller is None or not caller.authenticated
+    return caller is not None and not caller.authenticated
 
 
 def secured(response: Response) -> Response:
