@@ -19,14 +19,21 @@ TRIGRAM_INDEXES = {
     "ix_actors_purpose_text_trgm": "lower(purpose_text)",
 }
 
-#: The document of full-text search: the purposes and the bio.
-FULL_TEXT_DOCUMENT = (
-    f"to_tsvector('{TS_CONFIG}'::regconfig, "
-    "coalesce(purpose_text, '') || ' ' || coalesce(bio, ''))"
-)
+
+def full_text_document(table: str = "") -> str:
+    """The document of full-text search, the purposes and the bio (columns of ``table``)."""
+    prefix = f"{table}." if table else ""
+    return (
+        f"to_tsvector('{TS_CONFIG}'::regconfig, "
+        f"coalesce({prefix}purpose_text, '') || ' ' || coalesce({prefix}bio, ''))"
+    )
+
 
 #: index name -> the indexed tsvector expression.
-FULL_TEXT_INDEXES = {"ix_actors_purpose_bio_fts": FULL_TEXT_DOCUMENT}
+FULL_TEXT_INDEXES = {"ix_actors_purpose_bio_fts": full_text_document()}
+
+#: index name -> (table, expression) of plain (btree) expression indexes.
+EXPRESSION_INDEXES = {"ix_actor_purposes_lower_tag": ("actor_purposes", "lower(tag)")}
 
 #: Every PostgreSQL-only index name (not declared on the models).
-POSTGRES_ONLY = frozenset({*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES})
+POSTGRES_ONLY = frozenset({*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES, *EXPRESSION_INDEXES})

@@ -19,7 +19,11 @@ import warnings
 
 from alembic import op
 
-from coalition.store.search_indexes import FULL_TEXT_INDEXES, TRIGRAM_INDEXES
+from coalition.store.search_indexes import (
+    EXPRESSION_INDEXES,
+    FULL_TEXT_INDEXES,
+    TRIGRAM_INDEXES,
+)
 
 revision = "0018"
 down_revision = "0001"
@@ -59,11 +63,13 @@ def upgrade() -> None:
             op.execute(f"CREATE INDEX {name} ON actors USING gin ({expression} gin_trgm_ops)")
     for name, expression in FULL_TEXT_INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON actors USING gin ({expression})")
+    for name, (table, expression) in EXPRESSION_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {table} ({expression})")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in (*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES):
+        for name in (*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES, *EXPRESSION_INDEXES):
             op.execute(f"DROP INDEX IF EXISTS {name}")
     for name, table, _columns in reversed(BTREE):
         op.drop_index(name, table_name=table)

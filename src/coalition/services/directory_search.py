@@ -1,0 +1,73 @@
+"""Free-text search of the directory, ranked by relevance, on each database's own path.
+
+- **PostgreSQL**: the words match names and headlines as substrings (``lower(column) LIKE``,
+  served by pg_trgm's trigram GIN indexes) or the purposes and bio as words (full-text,
+  ``to_tsvector @@ plainto_tsquery`` on a GIN index); the rank adds trigram similarity of the
+  name and headline (pg_trgm's ``similarity``) to ``ts_rank`` of the purposes and bio. Where
+  pg_trgm is missing (migration 0018 could not create it), the match is the same without the
+  trigram indexes and the rank is ``ts_rank`` plus a bonus for a name that contains the words.
+- **SQLite**: the same substring match on all four columns, ranked by where the words occur
+  (name first, then name anywhere, headline, purposes and bio).
+
+The indexed expressions are named once in :mod:`coalition.store.search_indexes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Float, case, cast, func, literal, literal_column, or_, text
+from sqlalchemy.orm import Session
+
+from ..store.search_indexes import TS_CONFIG, full_text_document
+from ..store.tables import Actor
+
+# Whether pg_trgm is installed, per database URL (it does not change while a process runs).
+_TRIGRAM: dict[str, bool] = {}
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """The ``where`` clause of a free-text search and the rank to order by (descending)."""
+
+    where: ColumnElement[bool]
+    rank: ColumnElement[float]
+
+
+def _has_trigram(db: Session) -> bool:
+    key = db.get_bind().url.render_as_string(hide_password=True)
+    if key not in _TRIGRAM:
+        found = db.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+        _TRIGRAM[key] = found is not None
+    return _TRIGRAM[key]
+
+
+def text_match(db: Session, words: str) -> TextMatch:
+    """The match and rank of ``words`` in the directory, for the session's database."""
+    lowered = words.lower()
+    like = f"%{lowered}%"
+    name, headline = func.lower(Actor.name), func.lower(Actor.headline)
+    in_name = name.like(like)
+    if db.get_bind().dialect.name != "postgresql":
+        purposes, bio = func.lower(Actor.purpose_text), func.lower(Actor.bio)
+        rank = case(
+            (name.like(f"{lowered}%"), 4.0),
+            (in_name, 3.0),
+            (headline.like(like), 2.0),
+            else_=1.0,
+        )
+        return TextMatch(
+            or_(in_name, headline.like(like), purposes.like(like), bio.like(like)), rank
+        )
+    config = literal_column(f"'{TS_CONFIG}'::regconfig")
+    document = literal_column(full_text_document(Actor.__tablename__))
+    query = func.plainto_tsquery(config, words)
+    where = or_(in_name, headline.like(like), document.op("@@")(query))
+    text_rank = cast(func.ts_rank(document, query), Float)
+    if _has_trigram(db):
+        similar = func.greatest(
+            func.similarity(name, literal(lowered)),
+            func.similarity(headline, literal(lowered)) * 0.6,
+        )
+        return TextMatch(where, cast(similar, Float) + text_rank)
+    return TextMatch(where, case((in_name, 1.0), else_=0.0) + text_rank)
