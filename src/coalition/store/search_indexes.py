@@ -37,3 +37,35 @@ EXPRESSION_INDEXES = {"ix_actor_purposes_lower_tag": ("actor_purposes", "lower(t
 
 #: Every PostgreSQL-only index name (not declared on the models).
 POSTGRES_ONLY = frozenset({*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES, *EXPRESSION_INDEXES})
+
+#: index name -> (table, columns) of the btree indexes on the filters' columns, on both
+#: databases (declared on the models too: ``tables.Actor``).
+BTREE_INDEXES = {
+    "ix_actors_network_kind": ("actors", "network_id, kind"),
+    "ix_actors_network_timezone": ("actors", "network_id, timezone"),
+    "ix_actors_network_name": ("actors", "network_id, name, id"),
+    "ix_actors_network_visibility": ("actors", "network_id, visibility"),
+}
+
+
+def create_statements(dialect: str, *, trigram: bool = True) -> list[str]:
+    """The SQL that creates every search index on ``dialect`` (``trigram``: pg_trgm is there)."""
+    out = [f"CREATE INDEX {n} ON {t} ({c})" for n, (t, c) in BTREE_INDEXES.items()]
+    if dialect != "postgresql":
+        return out
+    if trigram:
+        out += [
+            f"CREATE INDEX {name} ON actors USING gin ({expression} gin_trgm_ops)"
+            for name, expression in TRIGRAM_INDEXES.items()
+        ]
+    out += [f"CREATE INDEX {n} ON actors USING gin ({e})" for n, e in FULL_TEXT_INDEXES.items()]
+    out += [f"CREATE INDEX {n} ON {t} ({e})" for n, (t, e) in EXPRESSION_INDEXES.items()]
+    return out
+
+
+def drop_statements(dialect: str) -> list[str]:
+    """The SQL that drops every search index on ``dialect`` (those missing are skipped)."""
+    names = list(BTREE_INDEXES)
+    if dialect == "postgresql":
+        names += [*TRIGRAM_INDEXES, *FULL_TEXT_INDEXES, *EXPRESSION_INDEXES]
+    return [f"DROP INDEX IF EXISTS {name}" for name in names]
