@@ -2,7 +2,8 @@
 
 - **PostgreSQL**: the words match names and headlines as substrings (``lower(column) LIKE``,
   served by pg_trgm's trigram GIN indexes) or the purposes and bio as words (full-text,
-  ``to_tsvector @@ plainto_tsquery`` on a GIN index); the rank adds trigram similarity of the
+  ``@@ plainto_tsquery`` on a stored tsvector column with a GIN index; words shorter than
+  three letters match names and headlines only); the rank adds trigram similarity of the
   name and headline (pg_trgm's ``similarity``) to ``ts_rank`` of the purposes and bio. Where
   pg_trgm is missing (migration 0018 could not create it), the match is the same without the
   trigram indexes and the rank is ``ts_rank`` plus a bonus for a name that contains the words.
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Float, case, cast, func, literal, literal_column, or_, text
 from sqlalchemy.orm import Session
 
-from ..store.search_indexes import TS_CONFIG, full_text_document
+from ..store.search_indexes import FULL_TEXT_COLUMN, TS_CONFIG
 from ..store.tables import Actor
 
+#: Shorter words match names and headlines only (no trigram, no word of the full text).
+MIN_WORD = 3
 # Whether pg_trgm is installed, per database URL (it does not change while a process runs).
 _TRIGRAM: dict[str, bool] = {}
 
@@ -59,11 +62,16 @@ def text_match(db: Session, words: str) -> TextMatch:
         return TextMatch(
             or_(in_name, headline.like(like), purposes.like(like), bio.like(like)), rank
         )
-    config = literal_column(f"'{TS_CONFIG}'::regconfig")
-    document = literal_column(full_text_document(Actor.__tablename__))
-    query = func.plainto_tsquery(config, words)
-    where = or_(in_name, headline.like(like), document.op("@@")(query))
-    text_rank = cast(func.ts_rank(document, query), Float)
+    if len(words.strip()) < MIN_WORD:
+        # Too short for a trigram or a word of its own: names and headlines only.
+        where = or_(in_name, headline.like(like))
+        text_rank: ColumnElement[float] = literal(0.0, Float)
+    else:
+        config = literal_column(f"'{TS_CONFIG}'::regconfig")
+        document = literal_column(f"{Actor.__tablename__}.{FULL_TEXT_COLUMN}")
+        query = func.plainto_tsquery(config, words)
+        where = or_(in_name, headline.like(like), document.op("@@")(query))
+        text_rank = cast(func.ts_rank(document, query), Float)
     if _has_trigram(db):
         similar = func.greatest(
             func.similarity(name, literal(lowered)),

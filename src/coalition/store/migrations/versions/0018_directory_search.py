@@ -5,9 +5,10 @@ and bio
 Revision ID: 0018
 Revises: 0001
 
-The PostgreSQL indexes are expression indexes, the same expressions that
-``services.directory_search`` writes, so the planner uses them. They are not declared on the
-models (SQLite has no such index); ``store.search_indexes`` names them, and the model check
+The PostgreSQL trigram indexes are expression indexes, the same expressions that
+``services.directory_search`` writes, so the planner uses them; full text is a stored
+generated tsvector column (``search_document``) with a GIN index. None of them is declared on
+the models (SQLite has no such thing); ``store.search_indexes`` names them, and the model check
 leaves them aside. When the server refuses ``CREATE EXTENSION pg_trgm`` (a role without the
 right), the trigram indexes are left out, search falls back to plain LIKE without similarity
 ranking, and the migration says so in a warning instead of failing.
