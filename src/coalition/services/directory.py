@@ -350,7 +350,8 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
 
         stmt = stmt.where(completeness(caller) >= query.min_completeness)
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    order = (Actor.name, Actor.id) if match is None else (match.rank.desc(), Actor.name, Actor.id)
+    rank = () if match is None or match.rank is None else (match.rank.desc(),)
+    order = (*rank, Actor.name, Actor.id)
     rows = db.scalars(stmt.order_by(*order).limit(query.limit).offset(query.offset)).all()
     return ActorPage(total=total, items=actor_views(db, caller, rows, slug=network.slug))
 

@@ -16,8 +16,20 @@ The indexed expressions are named once in :mod:`coalition.store.search_indexes`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, func, literal, literal_column, or_, text
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Float,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from ..store.search_indexes import FULL_TEXT_COLUMN, TS_CONFIG
@@ -31,14 +43,17 @@ _TRIGRAM: dict[str, bool] = {}
 
 @dataclass(frozen=True)
 class TextMatch:
-    """The ``where`` clause of a free-text search and the rank to order by (descending)."""
+    """The ``where`` clause of a free-text search and the rank to order by (descending; None:
+    by name)."""
 
     where: ColumnElement[bool]
-    rank: ColumnElement[float]
+    rank: ColumnElement[float] | None
 
 
 def _has_trigram(db: Session) -> bool:
-    key = db.get_bind().url.render_as_string(hide_password=True)
+    bind = db.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = engine.url.render_as_string(hide_password=True)
     if key not in _TRIGRAM:
         found = db.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
         _TRIGRAM[key] = found is not None
@@ -63,15 +78,13 @@ def text_match(db: Session, words: str) -> TextMatch:
             or_(in_name, headline.like(like), purposes.like(like), bio.like(like)), rank
         )
     if len(words.strip()) < MIN_WORD:
-        # Too short for a trigram or a word of its own: names and headlines only.
-        where = or_(in_name, headline.like(like))
-        text_rank: ColumnElement[float] = literal(0.0, Float)
-    else:
-        config = literal_column(f"'{TS_CONFIG}'::regconfig")
-        document = literal_column(f"{Actor.__tablename__}.{FULL_TEXT_COLUMN}")
-        query = func.plainto_tsquery(config, words)
-        where = or_(in_name, headline.like(like), document.op("@@")(query))
-        text_rank = cast(func.ts_rank(document, query), Float)
+        # Too short for a trigram or a word of its own: names and headlines, by name (a rank
+        # would be computed for most of the network, to tell nothing).
+        return TextMatch(or_(in_name, headline.like(like)), None)
+    document: ColumnElement[Any] = literal_column(f"{Actor.__tablename__}.{FULL_TEXT_COLUMN}")
+    query = func.plainto_tsquery(literal_column(f"'{TS_CONFIG}'::regconfig"), words)
+    where = or_(in_name, headline.like(like), document.op("@@")(query))
+    text_rank = cast(func.ts_rank(document, query), Float)
     if _has_trigram(db):
         similar = func.greatest(
             func.similarity(name, literal(lowered)),
