@@ -108,6 +108,23 @@ def test_text_search_ranks_by_relevance(db: Session) -> None:
     assert names == sorted(names)
 
 
+def test_text_search_takes_wildcards_literally(db: Session) -> None:
+    net = _network(db)
+    percent = _actor(db, net, name="100% Solar")
+    _actor(db, net, name="1000 Solar roofs")
+    under = _actor(db, net, name="Snake_case Club")
+    _actor(db, net, name="Snakes Club")
+    db.commit()
+
+    def ids(q: str) -> list[int]:
+        page = directory.search_actors(db, OP, net, ActorSearch(q=q))  # type: ignore[arg-type]
+        return [x.id for x in page.items]
+
+    assert ids("100%") == [percent]
+    assert ids("snake_") == [under]
+    assert ids("\\") == []
+
+
 def test_private_fields_hidden_from_others(db: Session) -> None:
     net = _network(db)
     actor_id = _actor(db, net, day_rate=900.0, email="ada@example.org")

@@ -63,27 +63,31 @@ def _has_trigram(db: Session) -> bool:
 def text_match(db: Session, words: str) -> TextMatch:
     """The match and rank of ``words`` in the directory, for the session's database."""
     lowered = words.lower()
-    like = f"%{lowered}%"
+    # The words are matched literally: LIKE's wildcards in them are escaped.
+    literal_words = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{literal_words}%"
     name, headline = func.lower(Actor.name), func.lower(Actor.headline)
-    in_name = name.like(like)
+
+    def has(column: ColumnElement[str], pattern: str = like) -> ColumnElement[bool]:
+        return column.like(pattern, escape="\\")
+
+    in_name = has(name)
     if db.get_bind().dialect.name != "postgresql":
         purposes, bio = func.lower(Actor.purpose_text), func.lower(Actor.bio)
         rank = case(
-            (name.like(f"{lowered}%"), 4.0),
+            (has(name, f"{literal_words}%"), 4.0),
             (in_name, 3.0),
-            (headline.like(like), 2.0),
+            (has(headline), 2.0),
             else_=1.0,
         )
-        return TextMatch(
-            or_(in_name, headline.like(like), purposes.like(like), bio.like(like)), rank
-        )
+        return TextMatch(or_(in_name, has(headline), has(purposes), has(bio)), rank)
     if len(words.strip()) < MIN_WORD:
         # Too short for a trigram or a word of its own: names and headlines, by name (a rank
         # would be computed for most of the network, to tell nothing).
-        return TextMatch(or_(in_name, headline.like(like)), None)
+        return TextMatch(or_(in_name, has(headline)), None)
     document: ColumnElement[Any] = literal_column(f"{Actor.__tablename__}.{FULL_TEXT_COLUMN}")
     query = func.plainto_tsquery(literal_column(f"'{TS_CONFIG}'::regconfig"), words)
-    where = or_(in_name, headline.like(like), document.op("@@")(query))
+    where = or_(in_name, has(headline), document.op("@@")(query))
     text_rank = cast(func.ts_rank(document, query), Float)
     if _has_trigram(db):
         similar = func.greatest(
