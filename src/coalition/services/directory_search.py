@@ -3,10 +3,12 @@
 - **PostgreSQL**: the words match names and headlines as substrings (``lower(column) LIKE``,
   served by pg_trgm's trigram GIN indexes) or the purposes and bio as words (full-text,
   ``@@ plainto_tsquery`` on a stored tsvector column with a GIN index; words shorter than
-  three letters match names and headlines only); the rank adds trigram similarity of the
-  name and headline (pg_trgm's ``similarity``) to ``ts_rank`` of the purposes and bio. Where
-  pg_trgm is missing (migration 0018 could not create it), the match is the same without the
-  trigram indexes and the rank is ``ts_rank`` plus a bonus for a name that contains the words.
+  three letters match names and headlines only, ordered by name); the rank puts the words
+  first found in the name (ordered by pg_trgm's ``similarity``), then in the
+  headline, then in the purposes and bio, each by ``ts_rank``; similarity is computed for the
+  rows whose name matches only (measured: computing it for every match tripled the time of
+  a common word at 100,000 actors). Without pg_trgm (migration 0018 could not create it) the
+  match is the same without the trigram indexes, and names are not ordered by similarity.
 - **SQLite**: the same substring match on all four columns, ranked by where the words occur
   (name first, then name anywhere, headline, purposes and bio).
 
@@ -87,12 +89,10 @@ def text_match(db: Session, words: str) -> TextMatch:
         return TextMatch(or_(in_name, has(headline)), None)
     document: ColumnElement[Any] = literal_column(f"{Actor.__tablename__}.{FULL_TEXT_COLUMN}")
     query = func.plainto_tsquery(literal_column(f"'{TS_CONFIG}'::regconfig"), words)
-    where = or_(in_name, has(headline), document.op("@@")(query))
     text_rank = cast(func.ts_rank(document, query), Float)
-    if _has_trigram(db):
-        similar = func.greatest(
-            func.similarity(name, literal(lowered)),
-            func.similarity(headline, literal(lowered)) * 0.6,
-        )
-        return TextMatch(where, cast(similar, Float) + text_rank)
-    return TextMatch(where, case((in_name, 1.0), else_=0.0) + text_rank)
+    # Where the words are: in the name (by trigram similarity, computed for those rows
+    # only), in the headline, or in the purposes and bio (by ts_rank).
+    in_headline = has(headline)
+    named = 2.0 + cast(func.similarity(name, literal(lowered)), Float) if _has_trigram(db) else 2.5
+    tier = case((in_name, named), (in_headline, 1.0), else_=0.0)
+    return TextMatch(or_(in_name, in_headline, document.op("@@")(query)), tier + text_rank)

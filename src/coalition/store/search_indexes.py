@@ -52,7 +52,8 @@ BTREE_INDEXES = {
     "ix_actors_network_kind": ("actors", "network_id, kind"),
     "ix_actors_network_timezone": ("actors", "network_id, timezone"),
     "ix_actors_network_name": ("actors", "network_id, name, id"),
-    "ix_actors_network_visibility": ("actors", "network_id, visibility"),
+    # Covers the readable-profiles clause: counting a network's directory reads only the index.
+    "ix_actors_network_visibility": ("actors", "network_id, visibility, anonymised"),
 }
 
 

@@ -101,7 +101,7 @@ class Actor(Base):
         Index("ix_actors_network_kind", "network_id", "kind"),
         Index("ix_actors_network_timezone", "network_id", "timezone"),
         Index("ix_actors_network_name", "network_id", "name", "id"),
-        Index("ix_actors_network_visibility", "network_id", "visibility"),
+        Index("ix_actors_network_visibility", "network_id", "visibility", "anonymised"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(
