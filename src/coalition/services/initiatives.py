@@ -242,26 +242,47 @@ def list_initiatives(
     if status:
         stmt = stmt.where(Initiative.status == status)
     rows = db.scalars(stmt.order_by(Initiative.start_date.desc(), Initiative.id.desc())).all()
-    return [initiative_view(db, i, slug=network.slug) for i in rows]
+    members = _listed_members(db, [i.id for i in rows])
+    return [initiative_view(db, i, slug=network.slug, members=members.get(i.id, [])) for i in rows]
+
+
+def _listed_members(
+    db: Session, initiative_ids: list[int]
+) -> dict[int, list[tuple[Engagement, str]]]:
+    """Each initiative's listed engagements (active or completed) and names, in one query."""
+    out: dict[int, list[tuple[Engagement, str]]] = {}
+    if not initiative_ids:
+        return out
+    rows = db.execute(
+        select(Engagement, Actor.name)
+        .join(Actor, Actor.id == Engagement.actor_id)
+        .where(
+            Engagement.initiative_id.in_(initiative_ids),
+            Engagement.status.in_(["active", "completed"]),
+            Engagement.listed == 1,
+        )
+        .order_by(Engagement.id)
+    ).all()
+    for engagement, name in rows:
+        out.setdefault(engagement.initiative_id, []).append((engagement, name))
+    return out
 
 
 def get_initiative(db: Session, caller: Caller, initiative_id: int) -> InitiativeOut:
     return initiative_view(db, load_initiative(db, caller, initiative_id))
 
 
-def initiative_view(db: Session, initiative: Initiative, slug: str | None = None) -> InitiativeOut:
+def initiative_view(
+    db: Session,
+    initiative: Initiative,
+    slug: str | None = None,
+    members: list[tuple[Engagement, str]] | None = None,
+) -> InitiativeOut:
+    """The initiative; ``members`` when the caller read them for a whole list already."""
     if slug is None:
         slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
-    members = db.execute(
-        select(Engagement, Actor.name)
-        .join(Actor, Actor.id == Engagement.actor_id)
-        .where(
-            Engagement.initiative_id == initiative.id,
-            Engagement.status.in_(["active", "completed"]),
-            Engagement.listed == 1,
-        )
-        .order_by(Engagement.id)
-    ).all()
+    if members is None:
+        members = _listed_members(db, [initiative.id]).get(initiative.id, [])
     return InitiativeOut(
         id=initiative.id,
         network=slug,

@@ -97,6 +97,11 @@ class Actor(Base):
         CheckConstraint("committed_hours <= capacity_hours", name="within_capacity"),
         Index("ix_actors_network_sector", "network_id", "sector"),
         Index("ix_actors_network_region", "network_id", "region"),
+        # Directory search (migration 0018; its PostgreSQL-only indexes: store.search_indexes).
+        Index("ix_actors_network_kind", "network_id", "kind"),
+        Index("ix_actors_network_timezone", "network_id", "timezone"),
+        Index("ix_actors_network_name", "network_id", "name", "id"),
+        Index("ix_actors_network_visibility", "network_id", "visibility", "anonymised"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(
