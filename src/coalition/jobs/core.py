@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from .. import clock
 from ..config import Settings, load_settings
@@ -167,7 +167,7 @@ def after_commit(db: Session, fn: Callable[[], None]) -> None:
     if hooks is None:
         hooks = db.info[_HOOKS] = []
         event.listen(db, "after_commit", _run_hooks)
-        event.listen(db, "after_rollback", _drop_hooks)
+        event.listen(db, "after_soft_rollback", _drop_hooks)
     hooks.append(fn)
 
 
@@ -181,8 +181,9 @@ def _run_hooks(db: Session) -> None:
             log.exception("handing a job to its runner failed")
 
 
-def _drop_hooks(db: Session) -> None:
-    db.info[_HOOKS] = []
+def _drop_hooks(db: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:  # a savepoint's rollback keeps what the outer transaction did
+        db.info[_HOOKS] = []
 
 
 def runner_for(url: str) -> str:
