@@ -143,9 +143,7 @@ def _queued(db: Session) -> int:
     return job_id
 
 
-def test_execute_claims_once_retries_and_records(
-    clean_url: str, db: Session, flaky: Any
-) -> None:
+def test_execute_claims_once_retries_and_records(clean_url: str, db: Session, flaky: Any) -> None:
     calls, state = flaky
     state["fails"] = 2
     job_id = _queued(db)

@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -173,9 +172,7 @@ def _csrf(client: httpx.Client, base: str) -> str:
     return str(client.get(f"{base}/api/auth/csrf").json()["csrf_token"])
 
 
-def test_two_app_processes_share_sessions_limits_and_mail(
-    procs: Processes, pg_url: str
-) -> None:
+def test_two_app_processes_share_sessions_limits_and_mail(procs: Processes, pg_url: str) -> None:
     from coalition.store.tables_auth import OutboxMessage
 
     a, b = procs.app(), procs.app()
@@ -227,9 +224,7 @@ def test_two_app_processes_share_sessions_limits_and_mail(
 
     def all_sent() -> bool:
         with session_scope(pg_url) as db:
-            unsent = db.scalar(
-                select(func.count()).where(OutboxMessage.sent_at.is_(None))
-            )
+            unsent = db.scalar(select(func.count()).where(OutboxMessage.sent_at.is_(None)))
             return unsent == 0
 
     _wait_until(all_sent, 60, "every message to be delivered")
@@ -243,9 +238,7 @@ def test_two_app_processes_share_sessions_limits_and_mail(
     assert len(links) == len(set(links)) == 8
 
 
-def test_a_worker_killed_mid_job_leaves_nothing_half_written(
-    procs: Processes, pg_url: str
-) -> None:
+def test_a_worker_killed_mid_job_leaves_nothing_half_written(procs: Processes, pg_url: str) -> None:
     source = SHARED_DATA / "polis" / "austria-climate.5twd2jsnkf.2022-08-08"
     if not source.exists():
         pytest.skip(f"{source} is absent")
@@ -287,5 +280,3 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written(
         (conv,) = db.scalars(select(Conversation)).all()
         votes = db.scalar(select(func.count()).select_from(Vote))
     assert done.result is not None and votes == done.result["n_votes"] and conv.id > 0
-
-

@@ -305,5 +305,3 @@ def wait(url: str, job_id: int, timeout_s: float = 30.0, poll_s: float = 0.05) -
         if job.state in JOB_FINAL_STATES or time.monotonic() > deadline:
             return job
         time.sleep(poll_s)
-
-

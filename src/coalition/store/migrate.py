@@ -51,8 +51,10 @@ def _libpq(url: str) -> str:
     """The libpq form of a SQLAlchemy PostgreSQL URL (``postgresql+psycopg://`` → ``postgresql://``)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(
-        hide_password=False
+    return (
+        make_url(normalise_url(url))
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
     )
 
 
@@ -75,5 +77,5 @@ def apply_queue_schema(url: str) -> bool:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {QUEUE_SCHEMA}")
         conn.execute(f"SET LOCAL search_path TO {QUEUE_SCHEMA}")
         # No parameters: psycopg sends the script as it is (no placeholder parsing).
-        conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+        conn.execute(SchemaManager.get_schema())
     return True

@@ -27,8 +27,8 @@ from .api import deliberation as deliberation_api
 from .api import formation as formation_api
 from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
-from .api import jobs as jobs_api
 from .api import invitations as invitations_api
+from .api import jobs as jobs_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api

@@ -56,9 +56,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_jobs_network_id"), "jobs", ["network_id"], unique=False)
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("event_key", sa.String(length=120), nullable=True))
-        batch_op.add_column(
-            sa.Column("attempts", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_index("ix_outbox_event_key", ["event_key"], unique=True)
 
 
