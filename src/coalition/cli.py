@@ -150,22 +150,43 @@ def _after_demo(db: Any, slug: str) -> None:
 def serve(
     host: Annotated[str, typer.Option(envvar="COALITION_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="COALITION_PORT", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="COALITION_WORKERS",
+            min=1,
+            max=64,
+            help="App processes (uvicorn workers); more than one needs PostgreSQL.",
+        ),
+    ] = 1,
     reload: bool = False,
 ) -> None:
-    """Serve the web app and the JSON API."""
+    """Serve the web app and the JSON API (on SQLite, background jobs run inside it)."""
     import uvicorn
 
     from .config import ConfigurationError, check_settings, load_settings
-    from .store.migrate import upgrade
 
+    settings = load_settings()
     try:
-        check_settings(load_settings())
+        check_settings(settings)
     except ConfigurationError as exc:
         console.print(str(exc), markup=False, style="red")
         raise typer.Exit(1) from None
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise fail(
+            "--workers above 1 needs PostgreSQL (COALITION_DATABASE_URL=postgresql://…): "
+            "SQLite is one process's database, and its jobs run inside that process"
+        )
+    if workers > 1 and reload:
+        raise fail("--reload runs one process: leave out --workers")
+
+    from .store.migrate import upgrade
 
     upgrade(database_url(), "heads")
-    console.print(f"Coalition on http://{host}:{port}  (database: {_safe_url()})")
+    console.print(
+        f"Coalition on http://{host}:{port}  (database: {_safe_url()}, "
+        f"{workers} process{'es' if workers > 1 else ''})"
+    )
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
     # the app reads it only from COALITION_TRUSTED_PROXIES (web/extensions/security.py).
     uvicorn.run(
@@ -174,8 +195,44 @@ def serve(
         host=host,
         port=port,
         reload=reload,
+        workers=workers if workers > 1 else None,
         proxy_headers=False,
     )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            envvar="COALITION_WORKER_CONCURRENCY",
+            min=1,
+            max=64,
+            help="Jobs this worker runs at once (each on a thread of its own).",
+        ),
+    ] = 1,
+) -> None:
+    """Run background jobs from the PostgreSQL queue (procrastinate) until stopped.
+
+    Start as many as the work needs, on any machine that reaches the database. On SQLite no
+    worker is needed: the app runs its jobs itself.
+    """
+    from .jobs import runner_for
+
+    url = database_url()
+    if runner_for(url) == "local":
+        console.print(
+            "No worker is needed here: with this database "
+            f"({_safe_url()}) the app runs background jobs itself, on its own threads. "
+            "Workers are for PostgreSQL (COALITION_DATABASE_URL=postgresql://…)."
+        )
+        return
+    from .jobs.queue import run_worker
+    from .store.migrate import upgrade
+
+    upgrade(url, "heads")
+    console.print(f"worker on {_safe_url()} (concurrency {concurrency}); Ctrl-C stops it")
+    run_worker(url, concurrency)
 
 
 @export_app.command("bundle")

@@ -31,6 +31,9 @@ class Settings:
     # Server-side limits of one request's database work (PostgreSQL; SQLite's busy timeout).
     lock_timeout_s: float = 5.0
     statement_timeout_s: float = 30.0
+    # Who runs background jobs: "auto" (procrastinate workers on PostgreSQL, a thread of the
+    # app on SQLite), "queue" or "local" (coalition.jobs).
+    jobs: str = "auto"
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,6 +45,10 @@ def check_settings(settings: Settings) -> None:
             "can forge. Set COALITION_SECRET_KEY to a long random value (for example the output "
             "of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or set "
             "COALITION_DEVELOPMENT=1 on a development machine."
+        )
+    if settings.jobs not in ("auto", "queue", "local"):
+        raise ConfigurationError(
+            f"COALITION_JOBS must be auto, queue or local, not {settings.jobs!r}"
         )
     for proxy in settings.trusted_proxies:
         try:
@@ -89,4 +96,5 @@ def load_settings() -> Settings:
         trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
         lock_timeout_s=_seconds("COALITION_LOCK_TIMEOUT", 5.0),
         statement_timeout_s=_seconds("COALITION_STATEMENT_TIMEOUT", 30.0),
+        jobs=os.environ.get("COALITION_JOBS", "auto").strip().lower() or "auto",
     )

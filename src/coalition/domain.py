@@ -246,3 +246,24 @@ class OnboardingStep(StrEnum):
     availability = "availability"
     privacy = "privacy"
     opportunity = "opportunity"
+
+
+class JobState(StrEnum):
+    """Where a background job stands (the ``jobs`` table; coalition.jobs)."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+# A job in one of these states will not change any more.
+JOB_FINAL_STATES = frozenset({JobState.succeeded.value, JobState.failed.value})
+
+
+class JobKind(StrEnum):
+    """The kinds of background work (one job function each, coalition.jobs.functions)."""
+
+    deliver_mail = "deliver_mail"
+    invitation_replacements = "invitation_replacements"
+    polis_import = "polis_import"

@@ -11,7 +11,7 @@ from coalition.config import Settings
 from coalition.services.access import Caller
 from coalition.store.session import session_factory
 from coalition.store.tables_invitations import Invitation
-from tests.conftest import make_client
+from tests.conftest import finish_job, make_client
 
 from .factory import World, build, snapshot
 
@@ -70,8 +70,9 @@ def test_the_whole_workflow(settings: Settings) -> None:
     r = member_b.post(
         f"/api/invitations/{sent[b]['id']}/answer", json={"answer": "counter", "hours": 2.0}
     )
-    assert r.status_code == 200 and r.json()["invitation"]["status"] == "countered"
-    assert {x["actor_id"] for x in r.json()["replacements"]} == {c}
+    assert r.status_code == 200 and r.json()["invitation"]["status"] == "countered", r.text
+    found = finish_job(settings.database_url, r.json()["replacements_job"])["replacements"]
+    assert {x["actor_id"] for x in found} == {c}
     r = convenor.get(f"/api/invitations/{sent[b]['id']}/replacements")
     assert [x["actor_id"] for x in r.json()] == [c]
     r = convenor.post(f"/api/invitations/{sent[b]['id']}/counter", json={"decision": "accept"})

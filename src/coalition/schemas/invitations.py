@@ -127,7 +127,9 @@ class EngagementOut(OutModel):
 class AnswerOut(OutModel):
     invitation: InvitationOut
     engagement: EngagementOut | None = None
+    # Filled when asked for at once (the CLI); else ranked by the job below (/api/jobs/{id}).
     replacements: list[ReplacementOut] = []
+    replacements_job: int | None = None
 
 
 class CapacityOut(OutModel):

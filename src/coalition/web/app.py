@@ -28,6 +28,7 @@ from .api import formation as formation_api
 from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
 from .api import invitations as invitations_api
+from .api import jobs as jobs_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
@@ -43,6 +44,7 @@ from .pages import formation as formation_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
+from .pages import jobs as jobs_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
@@ -60,6 +62,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiatives_api.router,
     interdependence_api.router,
     invitations_api.router,
+    jobs_api.router,
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
@@ -74,6 +77,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiative_form_pages.router,
     interdependence_pages.router,
     invitations_pages.router,
+    jobs_pages.router,
     networks_pages.router,
     outcomes_pages.router,
     profile_pages.router,
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    _install_jobs(app, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # {{ _("…") }} in every template: the request's locale (coalition.i18n), new-style gettext.
     templates.env.add_extension("jinja2.ext.i18n")
@@ -116,6 +121,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     together.install(app)
     input_guard.install(app)
     return app
+
+
+def _install_jobs(app: FastAPI, settings: Settings) -> None:
+    """Jobs started by this app run with its settings; with the in-process runner (SQLite),
+    what a previous run of the app left queued or running starts again when it starts."""
+    from ..jobs import runner_for, use_settings
+
+    use_settings(settings)
+    if runner_for(settings.database_url) == "local":
+
+        def resume() -> None:
+            from ..jobs.local import resume as resume_local
+
+            resume_local(settings.database_url)
+
+        app.router.on_startup.append(resume)
 
 
 def _install_docs(app: FastAPI, templates: Jinja2Templates) -> None:
