@@ -8,11 +8,13 @@ The pipeline, each stage in its own module:
    (:mod:`~coalition.engines.formation.candidates`); counting arguments may already prove
    there is no team (:func:`~coalition.engines.formation.explain.quick_obstacles`);
 3. prune to the best few dozen per role by a cheap score (fit, purpose, fairness, cost),
-   keeping the best of every sector and region and every locked-in actor;
+   keeping the best of every sector and region and every locked-in actor, and (when fairness
+   has weight) a quarter as many of the role's least exposed qualifiers (FA*IR-style);
 4. build the team model over that pool (:mod:`~coalition.engines.formation.model`) with
    pairwise closeness from the tie network (:mod:`~coalition.engines.formation.ties`);
 5. solve: heuristic warm start, then HiGHS (:mod:`~coalition.engines.formation.solver`);
-   then again for each alternative with "share at most two thirds of the seats with every
+   with a fairness budget, in two stages: the best team with fairness off, then the fairest
+   team within the budget of it (:mod:`~coalition.engines.formation.lexicographic`); then again for each alternative with "share at most two thirds of the seats with every
    earlier proposal" added;
 6. explain every member (:func:`~coalition.engines.formation.explain.member_reasons`), or,
    when there is no team, relax one constraint family at a time to find the culprit.
