@@ -14,8 +14,9 @@ The pipeline, each stage in its own module:
    pairwise closeness from the tie network (:mod:`~coalition.engines.formation.ties`);
 5. solve: heuristic warm start, then HiGHS (:mod:`~coalition.engines.formation.solver`);
    with a fairness budget, in two stages: the best team with fairness off, then the fairest
-   team within the budget of it (:mod:`~coalition.engines.formation.lexicographic`); then again for each alternative with "share at most two thirds of the seats with every
-   earlier proposal" added;
+   team within the budget of it (:mod:`~coalition.engines.formation.lexicographic`); then
+   again for each alternative with "share at most two thirds of the seats with every earlier
+   proposal" added;
 6. explain every member (:func:`~coalition.engines.formation.explain.member_reasons`), or,
    when there is no team, relax one constraint family at a time to find the culprit.
 
