@@ -41,6 +41,7 @@ from coalition.engines.formation.solver import (
     SolveOutcome,
     _build_mip,
     _canonical,
+    _Search,
     _warm_values,
 )
 
@@ -75,6 +76,7 @@ def fairest_within(
     start = time.perf_counter()
     plain = model.without_fairness()
     floor = (1.0 - budget) * team_value(plain, best_plain)
+    ascent = _fair_ascent(plain, model.fair, best_plain, floor)
     mip = _build_mip(plain)
     h = mip.highs
     lp = h.getLp()
@@ -92,17 +94,55 @@ def fairest_within(
     if time_limit is not None:
         h.setOptionValue("time_limit", max(float(time_limit), 1e-3))
     sol = highspy.HighsSolution()
-    sol.col_value = _warm_values(plain, best_plain, mip).tolist()
+    sol.col_value = _warm_values(plain, ascent, mip).tolist()
     sol.value_valid = True
     h.setSolution(sol)
     h.run()
-    if h.getInfo().primal_solution_status != 2:
-        return None
-    x = np.asarray(h.getSolution().col_value[: mip.n_x])
-    team = _canonical(model, np.flatnonzero(x > 0.5).astype(np.int64))
+    team = _canonical(model, ascent)
+    if h.getInfo().primal_solution_status == 2:
+        x = np.asarray(h.getSolution().col_value[: mip.n_x])
+        found = _canonical(model, np.flatnonzero(x > 0.5).astype(np.int64))
+        if _stage_two(model, plain, found) > _stage_two(model, plain, team) + 1e-12:
+            team = found
     if violation(model, team) > 1e-6 or team_value(plain, team) < floor - 1e-9:
         return None
     value = team_value(model, team)
     return SolveOutcome(
         "feasible", team, value, math.inf, "mip+fairest", time.perf_counter() - start
     )
+
+
+def _stage_two(model: TeamModel, plain: TeamModel, team: IntArray) -> float:
+    """The second stage's objective: mean fair-spread score plus the tie-break."""
+    return float(model.fair[team].sum()) / max(model.n, 1) + TIE_BREAK * team_value(plain, team)
+
+
+def _fair_ascent(
+    plain: TeamModel, fair: npt.NDArray[np.float64], team: IntArray, floor: float
+) -> IntArray:
+    """Steepest ascent on the second stage's objective by single-seat replacements that keep
+    every hard constraint and the floor: a fast start for HiGHS, and the answer when HiGHS
+    has no time to improve on it (deterministic)."""
+    search = _Search(plain, np.random.default_rng(0))
+    search.reset(np.asarray(team, dtype=np.int64))
+    per_seat = 1.0 / max(plain.n, 1)
+    for _ in range(4 * plain.n):
+        best: tuple[float, int, int] | None = None
+        for seat in range(plain.n):
+            a = int(search.team[seat])
+            if search.locked_seats[seat] or a < 0:
+                continue
+            cand = search._candidates(seat)
+            if len(cand) == 0:
+                continue
+            viol, dv = search._deltas(seat, cand)
+            gain = (fair[cand] - fair[a]) * per_seat + TIE_BREAK * dv
+            ok = (viol <= search.viol + 1e-9) & (search.value + dv >= floor) & (gain > 1e-12)
+            if ok.any():
+                k = int(np.flatnonzero(ok)[np.argmax(gain[ok])])
+                if best is None or gain[k] > best[0]:
+                    best = (float(gain[k]), seat, int(cand[k]))
+        if best is None:
+            break
+        search._apply(best[1], best[2])
+    return np.asarray(search.team, dtype=np.int64)
