@@ -246,3 +246,20 @@ class OnboardingStep(StrEnum):
     availability = "availability"
     privacy = "privacy"
     opportunity = "opportunity"
+
+
+class FieldKind(StrEnum):
+    """The type of a network's custom profile field (as Kumu's custom fields: text, number,
+    a choice of one, a choice of several, a date, a web address, yes/no)."""
+
+    text = "text"
+    number = "number"
+    choice = "choice"
+    multi = "multi"
+    date = "date"
+    url = "url"
+    boolean = "boolean"
+
+
+# Kinds whose values come from the field's own list of choices.
+CHOICE_KINDS: frozenset[FieldKind] = frozenset({FieldKind.choice, FieldKind.multi})

@@ -243,9 +243,13 @@ def actor_view(
             hidden.append(field)
         return ok
 
+    from .profile_fields import visible_values
+
+    custom, kept = visible_values(db, caller, [actor], invited_by=invited_by)[actor.id]
     rate = show("day_rate")
     capacity = show("capacity")
     contact = show("contact")
+    hidden += kept
     affiliations = db.execute(
         select(Affiliation, Actor.name)
         .join(Actor, Actor.id == Affiliation.organisation_id)
@@ -292,6 +296,7 @@ def actor_view(
         phone=actor.phone if contact else None,
         website=actor.website,
         hidden=hidden,
+        fields=custom,
     )
 
 
@@ -344,6 +349,10 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
         from .onboarding import completeness
 
         stmt = stmt.where(completeness(caller) >= query.min_completeness)
+    if query.fields:
+        from .profile_fields import filter_clauses
+
+        stmt = stmt.where(*filter_clauses(db, caller, network, query.fields))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.scalars(
         stmt.order_by(Actor.name, Actor.id).limit(query.limit).offset(query.offset)
@@ -374,3 +383,16 @@ __all__ = [
     "search_actors",
     "update_actor",
 ]
+
+
+def set_field_values(db: Session, caller: Caller, actor_id: int, data: Any) -> ActorOut:
+    """Write custom field values (services.profile_fields) as the profile's editor; a value
+    the editor may not see is left alone."""
+    from .profile_fields import set_values
+
+    actor = _load_readable(db, caller, actor_id)
+    network = db.get_one(Network, actor.network_id)
+    _check_editor(caller, actor, network)
+    kept = [h[6:] for h in actor_view(db, caller, actor).hidden if h.startswith("field.")]
+    set_values(db, caller, actor, network, data, hidden=kept)
+    return actor_view(db, caller, actor)
