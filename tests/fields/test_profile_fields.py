@@ -137,7 +137,7 @@ def test_stewards_define_fields_and_choices_in_use_stay(db: Session) -> None:
 
 def test_the_bundle_carries_fields_and_a_share_only_public_values(db: Session) -> None:
     w = _world(db)
-    net, (ana, ben, cleo) = w["net"], w["ids"]
+    ana, ben, _ = w["ids"]
     _set(db, OPERATOR, ana, river="Nile", tools=["R", "GIS"], boats=2.5, code=SECRET)
     _set(db, OPERATOR, ben, mentor=False, since="2021-01-02")
     directory.set_field_values(
