@@ -42,6 +42,12 @@ ROUTES.update(
             STEWARD_PAGE_VIEW, path={"field_id": "{spare_field_id2}"}
         ),
         "GET /timezones": Rule(EVERYONE, query={"q": "par"}),
+        # vocabulary history: {merge_id} and {merge_id2} are merges of terms made for them
+        "GET /api/networks/{slug}/vocabulary/merges": Rule(STEWARD_ONLY),
+        "POST /api/networks/{slug}/vocabulary/merges/{merge_id}/undo": Rule(STEWARD_ONLY),
+        "POST /n/{slug}/capabilities/merges/{merge_id}/undo": Rule(
+            STEWARD_PAGE_VIEW, path={"merge_id": "{merge_id2}"}
+        ),
         "GET /first-run": Rule(expect("404")),
         "POST /first-run": Rule(
             expect("404"),
@@ -59,8 +65,9 @@ ROUTES.update(
 
 def fields_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     """alpha has a choice field, a private text field holding the member's canary, spares."""
+    from coalition.schemas.directory import CapabilityIn
     from coalition.schemas.fields import FieldValuesIn, ProfileFieldIn
-    from coalition.services import directory, networks, profile_fields
+    from coalition.services import directory, networks, profile_fields, vocabulary
     from coalition.services.access import Caller
 
     operator = Caller.operator()
@@ -91,7 +98,18 @@ def fields_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
         values["actor_id"],
         FieldValuesIn.model_validate({"values": {"code": FIELD_CANARY, "river": "Rhine"}}),
     )
-    return {"field_id": river.id, "spare_field_id": spare.id, "spare_field_id2": spare2.id}
+    merges = []
+    for a, b in (("Undo A", "Undo B"), ("Undo C", "Undo D")):
+        source = networks.add_capability(db, operator, alpha, CapabilityIn(term=a))
+        into = networks.add_capability(db, operator, alpha, CapabilityIn(term=b))
+        merges.append(vocabulary.merge_terms(db, operator, alpha, source.id, into.id).merge_id)
+    return {
+        "field_id": river.id,
+        "spare_field_id": spare.id,
+        "spare_field_id2": spare2.id,
+        "merge_id": merges[0],
+        "merge_id2": merges[1],
+    }
 
 
 WORLD_HOOKS.append(fields_world)
