@@ -4,6 +4,7 @@ IANA time zones by their city (``zoneinfo.available_timezones``), in the current
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -54,12 +55,12 @@ def language_code(text: str, locale: str | None = None) -> str | None:
             return code
     base, _, rest = value.partition("(")
     if rest.endswith(")"):
-        code = language_code(base, where)
+        found = language_code(base, where)
         terr = rest[:-1].strip().casefold()
         regions = _locale(where).territories
         for region, name in regions.items():
-            if len(region) == 2 and str(name).casefold() == terr and code:
-                return f"{code}-{region}"
+            if len(region) == 2 and str(name).casefold() == terr and found:
+                return f"{found}-{region}"
     return None
 
 
@@ -79,17 +80,22 @@ def timezone_options() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (p[1].casefold(), p[0])))
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents: "São Paulo" → "sao paulo"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("_", " "))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def search_timezones(query: str, limit: int = 20) -> list[tuple[str, str]]:
-    """Zones whose city or name holds ``query`` (case and spaces/underscores ignored)."""
-    wanted = query.strip().casefold().replace("_", " ")
+    """Zones whose city or name holds ``query`` (case, accents, spaces/underscores ignored)."""
+    wanted = _plain(query.strip())
     if not wanted:
         return []
     starts = []
     holds = []
     for zone, label in timezone_options():
-        city = city_of(zone).casefold()
-        if city.startswith(wanted):
+        if _plain(city_of(zone)).startswith(wanted):
             starts.append((zone, label))
-        elif wanted in label.casefold().replace("_", " "):
+        elif wanted in _plain(label):
             holds.append((zone, label))
     return (starts + holds)[:limit]

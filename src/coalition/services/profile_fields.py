@@ -361,7 +361,7 @@ def filter_clauses(
     """One clause per ``field.<key>=value`` filter: text and web addresses contain the value,
     a number equals it (``>=N``, ``<=N`` for bounds), a multi-choice holds it, the rest equal
     it; only values the caller may see match."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     pv = ProfileFieldValue
     for key, wanted in sorted(filters.items()):
         field = field_by_key(db, network, key)
