@@ -255,3 +255,26 @@ def test_actor_rows_are_untouched_by_values(db: Session) -> None:
     before = db.get_one(Actor, w["ids"][0]).name
     _set(db, OPERATOR, w["ids"][0], river="Nile")
     assert db.get_one(Actor, w["ids"][0]).name == before
+
+
+def test_both_demo_networks_have_fields_and_values_deterministically(clean_url: str) -> None:
+    from coalition.demo import build_demo_bundle, enrich_demo
+    from coalition.store.session import session_factory
+
+    seen = []
+    for _ in range(2):
+        from tests.conftest import _wipe
+
+        _wipe(clean_url)
+        with session_factory(clean_url)() as db:
+            portability.import_bundle(db, OPERATOR, build_demo_bundle(actors=80, seed=3))
+            enrich_demo(db, "demo")
+            db.commit()
+            out = {}
+            for slug in ("demo", "demo-movement"):
+                bundle = portability.export_bundle(db, OPERATOR, slug, include_private=True)
+                assert len(bundle["profile_fields"]) >= 4, slug
+                assert len(bundle["profile_field_values"]) > 20, slug
+                out[slug] = (bundle["profile_fields"], bundle["profile_field_values"])
+            seen.append(out)
+    assert seen[0] == seen[1]
