@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..domain import JoinPolicy, NetworkVisibility
 from .auth import Email, Password
 from .common import Name, StrictModel, Text
+from .networks import PolicyChoice, VisibilityChoice
 
 
 class FirstRunIn(StrictModel):
@@ -15,5 +17,5 @@ class FirstRunIn(StrictModel):
     slug: str = Field(max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,78}$")
     name: Name
     purpose: Text = ""
-    visibility: str = Field(default="public", pattern="^(public|unlisted|private)$")
-    join_policy: str = Field(default="approval", pattern="^(open|approval|invitation)$")
+    visibility: VisibilityChoice = NetworkVisibility.public
+    join_policy: PolicyChoice = JoinPolicy.approval

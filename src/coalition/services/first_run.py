@@ -42,7 +42,11 @@ def first_run(db: Session, data: FirstRunIn) -> tuple[Account, Network]:
     profile = auth._new_profile(db, network, data.display_name, "person", "independent")
     auth.add_membership(db, account.id, network.id, "steward", actor_id=profile.id)
     patch = NetworkSettingsPatch.model_validate(
-        {"purpose": data.purpose, "visibility": data.visibility, "join_policy": data.join_policy}
+        {
+            "purpose": data.purpose,
+            "visibility": data.visibility.value,
+            "join_policy": data.join_policy.value,
+        }
     )
     network_settings.update_settings(db, Caller.operator(), network, patch)
     return account, network
