@@ -25,6 +25,7 @@ from .commands import (
     invitations,
     networks,
     outcomes,
+    profile_fields,
     together,
 )
 from .config import load_settings
@@ -71,6 +72,16 @@ def run_service(fn: Any) -> Any:
                 else f"  - {p}"
             )
         raise fail(exc.message) from None
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"{option} takes KEY=VALUE: {item!r}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def emit_json(data: Any) -> None:
@@ -296,10 +307,15 @@ def actors_search(
     min_completeness: Annotated[
         int | None, typer.Option(help="Onboarding checklist done, at least (percent).")
     ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help="A custom profile field: KEY=VALUE (repeatable)."),
+    ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Search the directory by capability, level, purpose, sector, time zone, language, capacity."""
+    """Search the directory by capability, level, purpose, sector, time zone, language, capacity
+    and custom profile fields."""
     from pydantic import ValidationError
 
     from .schemas.directory import ActorSearch
@@ -320,6 +336,7 @@ def actors_search(
                 "language": language,
                 "min_free_hours": min_free_hours,
                 "min_completeness": min_completeness,
+                "fields": _pairs(field or [], "--field"),
                 "limit": limit,
             }
         )
@@ -358,6 +375,7 @@ for area in (
     invitations,
     networks,
     outcomes,
+    profile_fields,
     together,
 ):
     area.register(app, import_app, export_app)

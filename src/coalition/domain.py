@@ -267,3 +267,19 @@ class JobKind(StrEnum):
     deliver_mail = "deliver_mail"
     invitation_replacements = "invitation_replacements"
     polis_import = "polis_import"
+
+class FieldKind(StrEnum):
+    """The type of a network's custom profile field (as Kumu's custom fields: text, number,
+    a choice of one, a choice of several, a date, a web address, yes/no)."""
+
+    text = "text"
+    number = "number"
+    choice = "choice"
+    multi = "multi"
+    date = "date"
+    url = "url"
+    boolean = "boolean"
+
+
+# Kinds whose values come from the field's own list of choices.
+CHOICE_KINDS: frozenset[FieldKind] = frozenset({FieldKind.choice, FieldKind.multi})

@@ -25,6 +25,7 @@ from ..schemas.directory import (
     AffiliationOut,
     CapabilityLevelOut,
 )
+from ..schemas.fields import FieldValueOut
 from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
@@ -238,11 +239,13 @@ def actor_view(
     invited_by: bool = False,
     slug: str | None = None,
     affiliations: list[tuple[Affiliation, str]] | None = None,
+    fields: tuple[list[FieldValueOut], list[str]] | None = None,
 ) -> ActorOut:
     """The profile as ``caller`` may see it: private fields blanked and named in ``hidden``.
 
-    ``affiliations`` (with the organisations' names) when the caller read them for a whole
-    list already (:func:`actor_views`); otherwise they are read here.
+    ``affiliations`` (with the organisations' names) and ``fields`` (custom field values the
+    caller may see, and the keys kept) when the caller read them for a whole list already
+    (:func:`actor_views`); otherwise they are read here.
     """
     if slug is None:
         slug = db.scalar(select(Network.slug).where(Network.id == actor.network_id)) or ""
@@ -254,9 +257,15 @@ def actor_view(
             hidden.append(field)
         return ok
 
+    if fields is None:
+        from .profile_fields import visible_values
+
+        fields = visible_values(db, caller, [actor], invited_by=invited_by)[actor.id]
+    custom, kept = fields
     rate = show("day_rate")
     capacity = show("capacity")
     contact = show("contact")
+    hidden += kept
     if affiliations is None:
         affiliations = _readable_affiliations(db, caller, [actor.id]).get(actor.id, [])
     return ActorOut(
@@ -299,6 +308,7 @@ def actor_view(
         phone=actor.phone if contact else None,
         website=actor.website,
         hidden=hidden,
+        fields=custom,
     )
 
 
@@ -349,6 +359,10 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
         from .onboarding import completeness
 
         stmt = stmt.where(completeness(caller) >= query.min_completeness)
+    if query.fields:
+        from .profile_fields import filter_clauses
+
+        stmt = stmt.where(*filter_clauses(db, caller, network, query.fields))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rank = () if match is None or match.rank is None else (match.rank.desc(),)
     order = (*rank, Actor.name, Actor.id)
@@ -360,8 +374,16 @@ def actor_views(
     db: Session, caller: Caller, actors: Sequence[Actor], *, slug: str
 ) -> list[ActorOut]:
     """The profiles of a list (one network's), with their affiliations read in one query."""
+    from .profile_fields import visible_values
+
     found = _readable_affiliations(db, caller, [a.id for a in actors])
-    return [actor_view(db, caller, a, slug=slug, affiliations=found.get(a.id, [])) for a in actors]
+    fields = visible_values(db, caller, list(actors))
+    return [
+        actor_view(
+            db, caller, a, slug=slug, affiliations=found.get(a.id, []), fields=fields.get(a.id)
+        )
+        for a in actors
+    ]
 
 
 def _readable_affiliations(
@@ -404,3 +426,16 @@ __all__ = [
     "search_actors",
     "update_actor",
 ]
+
+
+def set_field_values(db: Session, caller: Caller, actor_id: int, data: Any) -> ActorOut:
+    """Write custom field values (services.profile_fields) as the profile's editor; a value
+    the editor may not see is left alone."""
+    from .profile_fields import set_values
+
+    actor = _load_readable(db, caller, actor_id)
+    network = db.get_one(Network, actor.network_id)
+    _check_editor(caller, actor, network)
+    kept = [h[6:] for h in actor_view(db, caller, actor).hidden if h.startswith("field.")]
+    set_values(db, caller, actor, network, data, hidden=kept)
+    return actor_view(db, caller, actor)

@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .. import i18n
+from .. import i18n, locales
 from ..config import Settings, check_settings, load_settings
-from ..domain import Region, Sector
+from ..domain import FieldKind, Region, Sector, Visibility
 from . import errors, input_guard
 from .api import actors as actors_api
 from .api import auth as auth_api
@@ -32,6 +32,7 @@ from .api import jobs as jobs_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
+from .api import profile_fields as profile_fields_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
@@ -40,6 +41,7 @@ from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
 from .pages import directory as directory_pages
+from .pages import first_run as first_run_pages
 from .pages import formation as formation_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
@@ -48,6 +50,7 @@ from .pages import jobs as jobs_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
+from .pages import profile_fields as profile_fields_pages
 from .pages import together as together_pages
 from .pages import vocabulary as vocabulary_pages
 
@@ -66,6 +69,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
+    profile_fields_api.router,
     ties_api.router,
     together_api.router,
     vocabulary_api.router,
@@ -80,7 +84,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs_pages.router,
     networks_pages.router,
     outcomes_pages.router,
+    first_run_pages.router,
     profile_pages.router,
+    profile_fields_pages.router,
     together_pages.router,
     vocabulary_pages.router,
 )
@@ -109,6 +115,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The vocabularies of domain.py, so that templates never spell them out.
     templates.env.globals["sector_names"] = [s.value for s in Sector]
     templates.env.globals["region_names"] = [r.value for r in Region]
+    # Languages by name and time zones by city (coalition.locales), in the request's locale.
+    templates.env.globals["language_name"] = locales.language_name
+    templates.env.globals["field_kinds"] = [k.value for k in FieldKind]
+    templates.env.globals["visibility_names"] = [v.value for v in Visibility]
     app.state.templates = templates
     errors.install(app)
     _install_docs(app, templates)

@@ -51,13 +51,14 @@ from .core import (
     row_schema,
 )
 from .directory import DIRECTORY
+from .fields import FIELDS
 from .formation import PROPOSALS
 
 FORMAT = "coalition-bundle"
 VERSION = 1
 
 # The order of the document; a section names only sections before it.
-SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS)
+SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS, *FIELDS)
 
 
 def _every(sections: Sequence[Section]) -> Iterator[Section]:
