@@ -205,6 +205,9 @@ def _supersede_reconfirmations(db: Session, engagement_ids: list[int], now: date
             .values(status=ReconfirmationStatus.superseded.value, answered_at=now)
             .execution_options(synchronize_session=False)
         )
+        for obj in list(db.identity_map.values()):
+            if isinstance(obj, Reconfirmation):
+                db.expire(obj)
 
 
 def transition(
@@ -586,6 +589,7 @@ def answer_reconfirmation(
         )
         if getattr(moved, "rowcount", 0) != 1:
             raise Conflict(_("this re-confirmation is answered already"))
+        db.expire(item)
         if data.answer == "step_back":
             step_back(db, caller, engagement.id, now=now)
         else:
