@@ -28,6 +28,7 @@ from .api import formation as formation_api
 from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
 from .api import invitations as invitations_api
+from .api import lifecycle as lifecycle_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
@@ -43,6 +44,7 @@ from .pages import formation as formation_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
+from .pages import lifecycle as lifecycle_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
@@ -60,6 +62,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiatives_api.router,
     interdependence_api.router,
     invitations_api.router,
+    lifecycle_api.router,
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
@@ -74,6 +77,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiative_form_pages.router,
     interdependence_pages.router,
     invitations_pages.router,
+    lifecycle_pages.router,
     networks_pages.router,
     outcomes_pages.router,
     profile_pages.router,
