@@ -513,7 +513,7 @@ def _reconfirmation_rows(db: Session, where: list[Any]) -> list[ReconfirmationOu
         select(Reconfirmation, Engagement, Initiative.title, Role.title)
         .join(Engagement, Engagement.id == Reconfirmation.engagement_id)
         .join(Initiative, Initiative.id == Engagement.initiative_id)
-        .outerjoin(Role, Role.id == Reconfirmation.role_id)
+        .outerjoin(Role, Role.id == Engagement.role_id)
         .where(*where)
         .order_by(Reconfirmation.asked_at.desc(), Reconfirmation.id.desc())
     ).all()
@@ -523,7 +523,7 @@ def _reconfirmation_rows(db: Session, where: list[Any]) -> list[ReconfirmationOu
             engagement_id=e.id,
             initiative_id=e.initiative_id,
             initiative_title=title,
-            role_id=r.role_id,
+            role_id=e.role_id,
             role_title=role_title,
             actor_id=e.actor_id,
             old_hours=r.old_hours,
