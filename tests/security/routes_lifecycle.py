@@ -95,6 +95,9 @@ ROUTES.update(
             form={"hours_per_week": "2", "note": "Keen"},
             path=OFFERED,
         ),
+        "GET /roles/{role_id}/offer": Rule(
+            expect("2xx", anonymous="3xx", outsider="404"), path=OFFERED
+        ),
         "GET /me/offers": Rule(ACCOUNT_PAGE),
         "GET /me/reconfirmations": Rule(ACCOUNT_PAGE),
         "POST /offers/{offer_id}/withdraw": Rule(

@@ -270,6 +270,14 @@ def _role_for_offer(db: Session, caller: Caller, role_id: int) -> tuple[Role, In
     return role, initiative
 
 
+def offer_context(db: Session, caller: Caller, role_id: int) -> tuple[Any, int]:
+    """The initiative (as its page shows it) and the role a member would offer for."""
+    if not caller.authenticated:
+        raise Unauthorized("sign in first")
+    role, initiative = _role_for_offer(db, caller, role_id)
+    return initiative_view(db, initiative), role.id
+
+
 def make_offer(
     db: Session, caller: Caller, role_id: int, data: OfferIn, *, now: datetime | None = None
 ) -> OfferOut:

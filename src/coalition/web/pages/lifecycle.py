@@ -57,6 +57,23 @@ def opportunities_page(request: Request, db: DB, caller: CurrentCaller) -> Respo
     return _opportunities_page(request, db, caller, [], 200)
 
 
+def _offer_page(
+    request: Request, db: DB, caller: Caller, role_id: int, errors: list[str], status: int
+) -> Response:
+    item, rid = offers.offer_context(db, caller, role_id)
+    role = next(r for r in item.roles if r.id == rid)
+    context = {"caller": caller, "item": item, "role": role, "errors": errors}
+    return render(request, "lifecycle/offer.html", context, status)
+
+
+@router.get("/roles/{role_id}/offer", response_class=HTMLResponse)
+def offer_page(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
+    """"Offer to…" from an initiative's page: the form for one open role."""
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    return _offer_page(request, db, caller, role_id, [], 200)
+
+
 @router.post("/roles/{role_id}/offers")
 async def offer(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := _signed_out(request, caller)) is not None:
@@ -72,7 +89,7 @@ async def offer(request: Request, role_id: PathId, db: DB, caller: CurrentCaller
 
     return _act(
         db, action, lambda _: "/me/offers",
-        lambda e, s: _opportunities_page(request, db, caller, e, s),
+        lambda e, s: _offer_page(request, db, caller, role_id, e, s),
     )  # fmt: skip
 
 
