@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..domain import STATUS_MOVES, InitiativeStatus
 from ..errors import CoalitionError, Conflict, Invalid, NotFound
 from ..schemas.initiatives import (
@@ -173,38 +174,39 @@ def preview_initiative(
 def update_initiative(
     db: Session, caller: Caller, initiative_id: int, data: InitiativePatch
 ) -> InitiativeOut:
-    """Change an initiative; status moves follow draft → forming → active → completed/closed."""
+    """Change an initiative; status moves follow draft → forming → active → completed/closed.
+
+    Every change is written to the initiative's history (services/lifecycle.py); a new status
+    has the effects its action has there (closing withdraws invitations and offers, ends the
+    engagements and returns their hours)."""
+    from .lifecycle import apply_status_effects, by_of, plain, record_change
+
     initiative = load_initiative(db, caller, initiative_id)
     require_convenor(db, caller, initiative)
     sent = data.model_dump(exclude_unset=True)
-    finishing = sent.get("status") in CLOSED_STATUSES and initiative.status not in CLOSED_STATUSES
     if sent.get("title") and _title_taken(db, initiative.network_id, sent["title"], initiative.id):
         raise Conflict(f"an initiative called '{sent['title']}' exists already")
+    new_status: InitiativeStatus | None = None
     if "status" in sent and sent["status"] != initiative.status:
-        old, new = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
-        if new not in STATUS_MOVES[old]:
-            raise Conflict(f"an initiative cannot move from {old.value} to {new.value}")
+        old, new_status = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
+        if new_status not in STATUS_MOVES[old]:
+            raise Conflict(f"an initiative cannot move from {old.value} to {new_status.value}")
+    by = by_of(caller, initiative)
     for name, value in sent.items():
         if name == "sector_mix":
             value = {k: SectorBounds.model_validate(v).model_dump() for k, v in value.items()}
         if name in {"title", "status"} and value is None:
             raise Invalid(f"{name} cannot be empty", field=name)
+        record_change(db, initiative, name, plain(getattr(initiative, name)), plain(value), by)
         setattr(initiative, name, value)
     start, end = initiative.start_date, initiative.end_date
     if start and end and end < start:
         raise Invalid("end_date must not be before start_date", field="end_date")
     db.flush()
-    if finishing:
-        # Finished work gives capacity back; ties and history keep their dates.
-        from .engagements import end_initiative_engagements
-
-        if caller.system:
-            by: tuple[int | None, str] = (None, "operator")
-        elif initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
-            by = (initiative.convenor_id, "convenor")
-        else:
-            by = (None, "steward")
-        end_initiative_engagements(db, initiative, by=by)
+    if new_status is not None:
+        apply_status_effects(db, initiative, new_status, by, utcnow())
+        bump_version(db, initiative.network_id)
+        db.flush()
     return initiative_view(db, initiative)
 
 
@@ -312,6 +314,8 @@ def initiative_view(
                     RequirementOut(capability=q.capability.term, min_level=q.min_level)
                     for q in r.requirements
                 ],
+                open_call=bool(r.open_call),
+                retired=r.retired_at is not None,
             )
             for r in initiative.roles
         ],

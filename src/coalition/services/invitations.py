@@ -407,7 +407,7 @@ def invite(
     initiative = load_initiative(db, caller, initiative_id)
     network = require_convenor(db, caller, initiative)
     _require_open_initiative(initiative)
-    roles = {r.id: r for r in initiative.roles}
+    roles = {r.id: r for r in initiative.roles if r.retired_at is None}
     for i, seat in enumerate(data.seats):
         if seat.role_id not in roles:
             raise Invalid(

@@ -261,6 +261,10 @@ class Role(Base):
     hours_per_week: Mapped[float] = mapped_column(Float, default=4.0)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     timezone_regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Opened to the whole network: members see it among their opportunities and may offer.
+    open_call: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A retired role offers no more seats; it stays for the history of who held it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     initiative: Mapped[Initiative] = relationship(back_populates="roles")
     requirements: Mapped[list[RoleRequirement]] = relationship(

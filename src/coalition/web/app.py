@@ -29,6 +29,7 @@ from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
 from .api import invitations as invitations_api
 from .api import jobs as jobs_api
+from .api import lifecycle as lifecycle_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
@@ -47,6 +48,7 @@ from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
 from .pages import jobs as jobs_pages
+from .pages import lifecycle as lifecycle_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
@@ -66,6 +68,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     interdependence_api.router,
     invitations_api.router,
     jobs_api.router,
+    lifecycle_api.router,
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
@@ -82,6 +85,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     interdependence_pages.router,
     invitations_pages.router,
     jobs_pages.router,
+    lifecycle_pages.router,
     networks_pages.router,
     outcomes_pages.router,
     first_run_pages.router,

@@ -53,12 +53,13 @@ from .core import (
 from .directory import DIRECTORY
 from .fields import FIELDS
 from .formation import PROPOSALS
+from .lifecycle import LIFECYCLE
 
 FORMAT = "coalition-bundle"
 VERSION = 1
 
 # The order of the document; a section names only sections before it.
-SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS, *FIELDS)
+SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS, *FIELDS, *LIFECYCLE)
 
 
 def _every(sections: Sequence[Section]) -> Iterator[Section]:
