@@ -34,6 +34,7 @@ from .api import outcomes as outcomes_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
+from .api import voices as voices_api
 from .extensions import busy, openapi, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
@@ -48,6 +49,7 @@ from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
 from .pages import together as together_pages
 from .pages import vocabulary as vocabulary_pages
+from .pages import voices as voices_pages
 
 HERE = Path(__file__).parent
 
@@ -66,6 +68,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ties_api.router,
     together_api.router,
     vocabulary_api.router,
+    voices_api.router,
     auth_pages.router,
     decisions_pages.router,
     deliberation_pages.router,
@@ -79,6 +82,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     profile_pages.router,
     together_pages.router,
     vocabulary_pages.router,
+    voices_pages.router,
 )
 
 
