@@ -26,6 +26,7 @@ from .commands import (
     networks,
     outcomes,
     together,
+    voices,
 )
 from .config import load_settings
 from .errors import CoalitionError
@@ -302,6 +303,7 @@ for area in (
     networks,
     outcomes,
     together,
+    voices,
 ):
     area.register(app, import_app, export_app)
 

@@ -4,7 +4,9 @@ stuffing; the page a link opens may be framed, and no other."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -251,3 +253,49 @@ def test_page_vote_through_the_link(settings: Settings, demo: tuple[int, int, st
     # without the CSRF token the form is refused
     r = client.post(f"/c/{token}/vote", data={"statement_id": sid.group(1), "value": "1"})
     assert r.status_code == 403
+
+
+def test_cli_links_and_report(
+    settings: Settings,
+    demo: tuple[int, int, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from coalition.cli import app
+
+    _, cid, _ = demo
+    monkeypatch.setenv("COALITION_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("COALITION_SECRET_KEY", settings.secret_key)
+    monkeypatch.setenv("COALITION_DEVELOPMENT", "1")
+    runner = CliRunner()
+    made = runner.invoke(
+        app,
+        ["conversation", "link", "create", str(cid), "--label", "Flyer", "--max-participants", "2"],
+    )
+    assert made.exit_code == 0, made.output
+    path = made.output.strip()
+    assert path.startswith("/c/")
+    # the printed link works with the server's secret
+    outside = _outsider(settings)
+    assert outside.get(f"/api{path}").status_code == 200
+    listed = runner.invoke(app, ["conversation", "link", "list", str(cid), "--json"])
+    [link] = json.loads(listed.output)
+    assert link["label"] == "Flyer" and link["max_participants"] == 2 and link["active"]
+    bad = runner.invoke(app, ["conversation", "link", "create", str(cid), "--days", "0"])
+    assert bad.exit_code == 1
+    gone = runner.invoke(app, ["conversation", "link", "revoke", str(cid), str(link["id"])])
+    assert gone.exit_code == 0, gone.output
+    assert outside.get(f"/api{path}").status_code == 410
+    md = runner.invoke(app, ["conversation", "report", str(cid)])
+    assert md.exit_code == 0 and md.output.startswith("# Report:")
+    pdf = tmp_path / "report.pdf"
+    out = runner.invoke(
+        app, ["conversation", "report", str(cid), "--format", "pdf", "-o", str(pdf)]
+    )
+    assert out.exit_code == 0, out.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert (
+        runner.invoke(app, ["conversation", "report", str(cid), "--format", "pdf"]).exit_code == 1
+    )

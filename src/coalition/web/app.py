@@ -31,6 +31,7 @@ from .api import invitations as invitations_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
+from .api import report as report_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
@@ -47,6 +48,7 @@ from .pages import invitations as invitations_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
+from .pages import report as report_pages
 from .pages import together as together_pages
 from .pages import vocabulary as vocabulary_pages
 from .pages import voices as voices_pages
@@ -65,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
+    report_api.router,
     ties_api.router,
     together_api.router,
     vocabulary_api.router,
@@ -80,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     networks_pages.router,
     outcomes_pages.router,
     profile_pages.router,
+    report_pages.router,
     together_pages.router,
     vocabulary_pages.router,
     voices_pages.router,

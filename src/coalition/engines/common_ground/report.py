@@ -120,6 +120,7 @@ def statement_topics(
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
 
     n = len(texts)
     if n == 0:
@@ -139,7 +140,9 @@ def statement_topics(
     best: tuple[float, npt.NDArray[np.int64]] | None = None
     k_max = min(max_topics, n // 2, int(nonzero.sum()) - 1)
     for k in range(2, k_max + 1):
-        labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x)
+        # one thread: a few hundred short texts cluster faster than OpenMP's threads start
+        with threadpool_limits(1):
+            labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x)
         if len(set(labels.tolist())) < 2:
             continue
         with warnings.catch_warnings():
