@@ -65,21 +65,23 @@ def _voice(request: Request, db: DB, token: str) -> str | None:
     return request.cookies.get(voices.voice_cookie(link.conversation_id))
 
 
-@router.get("/api/c/{token}", response_model=OutsideConversationOut)
-def outside_conversation(token: Token, request: Request, db: DB, xid: Xid = None) -> Any:
+@router.get("/api/c/{link_token}", response_model=OutsideConversationOut)
+def outside_conversation(link_token: Token, request: Request, db: DB, xid: Xid = None) -> Any:
     """The conversation as a participant through the link sees it: no tallies of a statement
     before they voted on it."""
-    return voices.outside_view(db, secret(request), token, _voice(request, db, token), xid)
+    return voices.outside_view(
+        db, secret(request), link_token, _voice(request, db, link_token), xid
+    )
 
 
-@router.post("/api/c/{token}/votes", response_model=VoteOut)
+@router.post("/api/c/{link_token}/votes", response_model=VoteOut)
 def outside_vote(
-    token: Token, data: VoteIn, request: Request, response: Response, db: DB, xid: Xid = None
+    link_token: Token, data: VoteIn, request: Request, response: Response, db: DB, xid: Xid = None
 ) -> Any:
     """Vote through the link; once per statement. Sets the cookie that remembers the voter."""
     key = secret(request)
-    link = voices.open_link(db, key, token)
+    link = voices.open_link(db, key, link_token)
     voice = request.cookies.get(voices.voice_cookie(link.conversation_id))
-    out, value = voices.outside_vote(db, key, token, voice, xid, client_ip(request), data)
+    out, value = voices.outside_vote(db, key, link_token, voice, xid, client_ip(request), data)
     remember_voice(request, response, link.conversation_id, value)
     return out

@@ -1,4 +1,4 @@
-"""Pages of outside voices: the page a link opens (``/c/{token}``, the one page another site
+"""Pages of outside voices: the page a link opens (``/c/{link_token}``, the one page another site
 may frame), and the moderators' page of a conversation's links with the embed snippet."""
 
 from __future__ import annotations
@@ -28,33 +28,37 @@ def _outside_url(token: str, xid: str) -> str:
     return f"/c/{token}" + (f"?{urlencode({'xid': xid})}" if xid else "")
 
 
-@router.get("/c/{token}", response_class=HTMLResponse)
-def outside_page(request: Request, token: Token, db: DB, xid: Xid = "") -> Response:
+@router.get("/c/{link_token}", response_class=HTMLResponse)
+def outside_page(request: Request, link_token: Token, db: DB, xid: Xid = "") -> Response:
     """Vote on a conversation without an account (anti-herding: tallies after one's vote)."""
     key = secret(request)
-    link = voices.open_link(db, key, token)
+    link = voices.open_link(db, key, link_token)
     voice = request.cookies.get(voices.voice_cookie(link.conversation_id))
-    view = voices.outside_view(db, key, token, voice, xid or None)
+    view = voices.outside_view(db, key, link_token, voice, xid or None)
     return render(
-        request, "voices/outside.html", {"view": view, "token": token, "xid": xid, "link": link}
+        request,
+        "voices/outside.html",
+        {"view": view, "token": link_token, "xid": xid, "link": link},
     )
 
 
-@router.post("/c/{token}/vote")
+@router.post("/c/{link_token}/vote")
 def outside_vote_form(
     request: Request,
-    token: Token,
+    link_token: Token,
     db: DB,
     statement_id: FormId,
     value: Annotated[int, Form(ge=-1, le=1)],
     xid: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     key = secret(request)
-    link = voices.open_link(db, key, token)
+    link = voices.open_link(db, key, link_token)
     voice = request.cookies.get(voices.voice_cookie(link.conversation_id))
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
-    _, cookie = voices.outside_vote(db, key, token, voice, xid or None, client_ip(request), data)
-    response = RedirectResponse(_outside_url(token, xid) + "#vote", status_code=303)
+    _, cookie = voices.outside_vote(
+        db, key, link_token, voice, xid or None, client_ip(request), data
+    )
+    response = RedirectResponse(_outside_url(link_token, xid) + "#vote", status_code=303)
     remember_voice(request, response, link.conversation_id, cookie)
     return response
 
