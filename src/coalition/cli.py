@@ -28,6 +28,7 @@ from .commands import (
     outcomes,
     profile_fields,
     together,
+    voices,
 )
 from .config import load_settings
 from .errors import CoalitionError
@@ -379,6 +380,7 @@ for area in (
     outcomes,
     profile_fields,
     together,
+    voices,
 ):
     area.register(app, import_app, export_app)
 

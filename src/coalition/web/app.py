@@ -34,9 +34,11 @@ from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
 from .api import profile_fields as profile_fields_api
+from .api import report as report_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
+from .api import voices as voices_api
 from .extensions import busy, openapi, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
@@ -53,8 +55,10 @@ from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
 from .pages import profile_fields as profile_fields_pages
+from .pages import report as report_pages
 from .pages import together as together_pages
 from .pages import vocabulary as vocabulary_pages
+from .pages import voices as voices_pages
 
 HERE = Path(__file__).parent
 
@@ -73,9 +77,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     networks_api.router,
     outcomes_api.router,
     profile_fields_api.router,
+    report_api.router,
     ties_api.router,
     together_api.router,
     vocabulary_api.router,
+    voices_api.router,
     auth_pages.router,
     decisions_pages.router,
     deliberation_pages.router,
@@ -91,8 +97,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     first_run_pages.router,
     profile_pages.router,
     profile_fields_pages.router,
+    report_pages.router,
     together_pages.router,
     vocabulary_pages.router,
+    voices_pages.router,
 )
 
 

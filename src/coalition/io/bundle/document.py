@@ -7,7 +7,8 @@ section (``engagements``, ``ties``, ``invitations``, ``proposals``), roles by th
 their initiative, and a conversation's participants and statements by their ``external_id``.
 Import is all-or-nothing: every row is checked first and all problems are reported together.
 
-Left out on purpose: accounts, memberships, sessions, tokens and join requests (personal and
+Left out on purpose: accounts, memberships, sessions, tokens (API tokens, conversation links)
+and join requests (personal and
 security data), notifications and the mail outbox (per-account messages), and derived caches
 (map, common-ground results and histories), which are computed again on demand.
 
