@@ -202,7 +202,7 @@ def register_submit(
     except CoalitionError as exc:
         errors, status = [exc.message], exc.status
     else:
-        target = f"/n/{data.network}" if data.network else "/account"
+        target = f"/n/{data.network}" if data.network else "/welcome"
         return _signed_in_redirect(request, db, account, target)
     shown = {k: v for k, v in form.items() if k != "password"}
     context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
