@@ -42,7 +42,22 @@ def _fits(page: Any, width: int) -> None:
     scroll, inner = page.evaluate(
         "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
     )
-    assert scroll <= inner, f"{page.url} is {scroll}px wide at {inner}px"
+    if scroll > inner:
+        texts = page.evaluate(
+            """(limit) => {
+                const out = [], walk = document.createTreeWalker(document.body, 4);
+                for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                    const r = document.createRange(); r.selectNodeContents(n);
+                    const b = r.getBoundingClientRect();
+                    if (b.right > limit && n.textContent.trim()) {
+                        out.push(n.parentElement.tagName + ': ' + n.textContent.trim().slice(0, 40));
+                    }
+                }
+                return out.slice(0, 5);
+            }""",
+            width + 1,
+        )
+        raise AssertionError(f"{page.url} is {scroll}px wide at {inner}px; text: {texts}")
     assert inner == width
     no_horizontal_scroll(page)
 
