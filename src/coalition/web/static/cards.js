@@ -11,7 +11,9 @@
     var names = [];
     Array.prototype.forEach.call(heads.cells, function (cell) {
       var span = cell.colSpan || 1;
-      for (var k = 0; k < span; k++) names.push(cell.textContent.trim());
+      var copy = cell.cloneNode(true);  /* a glossary "?" link is not part of the name */
+      Array.prototype.forEach.call(copy.querySelectorAll(".term-help"), function (e) { e.remove(); });
+      for (var k = 0; k < span; k++) names.push(copy.textContent.trim());
     });
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.rows, function (row) {

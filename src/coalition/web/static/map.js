@@ -189,7 +189,12 @@
     };
     if (sum.density !== undefined) set("density", sum.density === null ? "–" : Number(sum.density).toFixed(4));
     if (sum.n_components !== undefined) set("n_components", fmt(sum.n_components) + " (largest " + fmt(sum.largest_component) + ")");
-    if (sum.assortativity !== undefined) set("assortativity", fmt(sum.assortativity));
+    var lean = summary.querySelector("dd[data-key=assortativity]");
+    if (lean && sum.assortativity !== undefined) {
+      var a = sum.assortativity;
+      var word = a === null ? "" : a <= -0.3 ? lean.dataset.across : a >= 0.3 ? lean.dataset.within : lean.dataset.neither;
+      lean.textContent = fmt(a) + (word ? " (" + word + ")" : "");
+    }
     if (sum.cross_sector_edges !== undefined) set("cross_sector_share", fmt(sum.cross_sector_edges) + " (" + ((sum.cross_sector_share || 0) * 100).toFixed(1) + " %)");
   }
 
