@@ -50,7 +50,8 @@ def _fits(page: Any, width: int) -> None:
                     const r = document.createRange(); r.selectNodeContents(n);
                     const b = r.getBoundingClientRect();
                     if (b.right > limit && n.textContent.trim()) {
-                        out.push(n.parentElement.tagName + ': ' + n.textContent.trim().slice(0, 40));
+                        const t = n.textContent.trim().slice(0, 40);
+                        out.push(n.parentElement.tagName + ': ' + t);
                     }
                 }
                 return out.slice(0, 5);
