@@ -234,8 +234,9 @@ def test_calendar_is_rfc5545(settings: Settings) -> None:
         assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
         assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
         assert f"UID:engagement-{engagement['id']}@127.0.0.1:8000" in lines
-        assert "DTSTART;VALUE=DATE:20260401" in lines
-        assert "DTEND;VALUE=DATE:20261001" in lines  # exclusive: the day after 30 September
+        # A weekly block of the agreed 4 hours over the initiative's window (issue 19).
+        assert "DTSTART:20260401T090000" in lines and "DURATION:PT4H" in lines
+        assert "RRULE:FREQ=WEEKLY;UNTIL=20260930T235959" in lines
         assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
         assert "SUMMARY:Role 0 · Bid inv" in lines
     assert make_client(settings).get("/api/me/engagements.ics").status_code == 401

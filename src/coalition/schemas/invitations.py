@@ -181,6 +181,8 @@ class TeamMemberOut(OutModel):
     bio: str
     role_id: int | None
     role_title: str | None
+    # The hours a week the member agreed (members of the network only; None for others).
+    hours_per_week: float | None = None
 
 
 class TeamOut(OutModel):

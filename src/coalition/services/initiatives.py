@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..domain import STATUS_MOVES, InitiativeStatus
-from ..errors import CoalitionError, Conflict, Invalid, NotFound
+from ..errors import CoalitionError, Conflict, Forbidden, Invalid, NotFound
+from ..i18n import _
 from ..schemas.initiatives import (
     InitiativeIn,
     InitiativeOut,
@@ -60,7 +61,17 @@ def require_convenor(db: Session, caller: Caller, initiative: Initiative) -> Net
     if initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
         require_role(caller, network, "member")
         return network
-    require_role(caller, network, "convenor" if initiative.convenor_id is None else "steward")
+    if initiative.convenor_id is None:
+        require_role(caller, network, "convenor")
+        return network
+    if not caller.has_role(network.id, "steward"):
+        require_role(caller, network, "member")  # a visitor is asked to sign in first
+        raise Forbidden(
+            _(
+                "only the convenor of this initiative can do this (or a steward of the "
+                "network); ask its convenor"
+            )
+        )
     return network
 
 

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..config import load_settings
+from ..config import load_settings, public_url
 from ..domain import JobKind
 from ..jobs.core import database_url_of, start, use_settings
 from ..store.tables_auth import OutboxMessage
@@ -37,6 +37,15 @@ def smtp_url_for(db: Session) -> str | None:
     if settings is not None:
         return settings.smtp_url
     return load_settings().smtp_url
+
+
+def absolute_link(db: Session, link: str) -> str:
+    """``link`` as a full address a mail client can open: a site path ("/initiatives/3")
+    prefixed with the configured public URL (COALITION_PUBLIC_URL, else COALITION_BASE_URL)."""
+    if not link.startswith("/") or link.startswith("//"):
+        return link
+    settings = db.info.get("settings") or load_settings()
+    return public_url(settings) + link
 
 
 def send_mail(

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .. import i18n, locales
+from .. import glossary, i18n, locales
 from ..config import Settings, check_settings, load_settings
 from ..domain import FieldKind, Region, Sector, Visibility
 from . import errors, input_guard
@@ -46,6 +46,7 @@ from .pages import deliberation as deliberation_pages
 from .pages import directory as directory_pages
 from .pages import first_run as first_run_pages
 from .pages import formation as formation_pages
+from .pages import help as help_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
@@ -87,6 +88,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     deliberation_pages.router,
     directory_pages.router,
     formation_pages.router,
+    help_pages.router,
     initiative_form_pages.router,
     interdependence_pages.router,
     invitations_pages.router,
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     templates.env.globals["attribution_notice"] = ""
+    # Plain words: {% from "_term.html" import term %} reads the glossary (glossary.py).
+    templates.env.globals["glossary_entry"] = glossary.entry
     # The vocabularies of domain.py, so that templates never spell them out.
     templates.env.globals["sector_names"] = [s.value for s in Sector]
     templates.env.globals["region_names"] = [r.value for r in Region]

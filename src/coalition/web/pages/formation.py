@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ...errors import CoalitionError, Invalid, NotFound
 from ...schemas.formation import NamedActorOut, ProposalOut, ProposalRequest, ProposalSet
 from ...services import formation as service
-from ...services import invitations
+from ...services import gaps, invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -26,6 +26,8 @@ from ..params import PathId
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost", "bridging")
+# Each objective's glossary entry (coalition/glossary.py).
+OBJECTIVE_TERMS = {o: o for o in OBJECTIVES} | {"bridging": "bridging_score"}
 OBJECTIVE_HINTS = {
     "fit": "how far members exceed the levels each role needs",
     "purpose": "how much members share the initiative's purpose",
@@ -70,6 +72,7 @@ def _render(
     result: ProposalSet | None = None,
     errors: list[str] | None = None,
     status: int = 200,
+    advice: list[gaps.Relaxation] | None = None,
 ) -> Response:
     item = get_initiative(db, caller, initiative_id)
     seats = {
@@ -93,6 +96,8 @@ def _render(
         "invited": seats,
         "objectives": OBJECTIVES,
         "hints": OBJECTIVE_HINTS,
+        "objective_terms": OBJECTIVE_TERMS,
+        "advice": advice or [],
         "roles": {r.id: r for r in item.roles},
     }
     templates = request.app.state.templates
@@ -148,8 +153,12 @@ def run_formation(
     alternatives: Annotated[str, Form()] = "3",
     lock: Annotated[list[str] | None, Form()] = None,
     exclude: Annotated[list[str] | None, Form()] = None,
+    lower: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Run formation with the weights, locks and exclusions of the form; the new run shows."""
+    """Run formation with the weights, locks and exclusions of the form; the new run shows.
+
+    ``lower`` ("role:capability:level", the gap report's button) first lowers one of a role's
+    capability levels."""
     typed = {
         "fit": fit,
         "purpose": purpose,
@@ -190,6 +199,8 @@ def run_formation(
             ) from None
         if set(locks) & set(excluded):
             raise Invalid("a member cannot be both locked in and excluded", field="lock")
+        if lower:
+            _lower(db, caller, initiative_id, lower)
         result = service.propose_team(db, caller, initiative_id, req)
     except Invalid as exc:
         db.rollback()
@@ -207,8 +218,17 @@ def run_formation(
             locked=locked,
             excluded=left_out,
             result=result,
+            advice=gaps.relaxations(db, caller, initiative_id),
         )
     return RedirectResponse(f"/initiatives/{initiative_id}/proposals", status_code=303)
+
+
+def _lower(db: DB, caller: Caller, initiative_id: int, value: str) -> None:
+    try:
+        role_id, capability_id, level = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise Invalid("lower: give role:capability:level as numbers", field="lower") from None
+    gaps.lower_requirement(db, caller, initiative_id, role_id, capability_id, level)
 
 
 @router.post("/initiatives/{initiative_id}/proposals/{proposal_id}/invite")
