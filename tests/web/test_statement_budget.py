@@ -47,6 +47,8 @@ BUDGET = {
     "/initiatives/{initiative_id}/invitations": 60,
     "/initiatives/{initiative_id}/outcomes": 55,
     "/initiatives/{initiative_id}/proposals": 40,
+    "/initiatives/{initiative_id}/manage": 45,  # status, roles, offers, re-confirmations, history
+    "/initiatives/{initiative_id}/offers": 45,
     "/n/{slug}/initiatives": 25,
     "/n/{slug}/outcomes": 55,
     "/api/networks/{slug}/bundle": 40,
@@ -61,7 +63,7 @@ OWN_DATA = {"/account/export", "/api/me/export"}
 
 
 def _values(url: str) -> dict[str, Any]:
-    from coalition.store.tables import Initiative, Network
+    from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_formation import Proposal
@@ -88,6 +90,9 @@ def _values(url: str) -> dict[str, Any]:
             "proposal_id": db.scalar(select(func.min(Proposal.id))),
             "invitation_id": db.scalar(select(func.min(Invitation.id))),
             "outcome_id": db.scalar(select(func.min(Outcome.id))),
+            "role_id": db.scalar(select(func.min(Role.id))),
+            "job_id": 2_000_000_000,  # none: the 404 path is counted
+            "link_token": "no-such-link",
             "what": "outcomes",
             "token": "no-such-token",
         }
