@@ -585,7 +585,11 @@ def _print(results: dict[str, Any], args: argparse.Namespace) -> None:
         for path, r in slow[:15]:
             table.add_row(path, str(r["status"]), f"{r['p50_ms']:.1f}")
         console.print(table)
-        console.print(f"routes over {FLOORS['route_p50_ms']:g} ms p50: {len(over)}: {over}")
+        fast = [p for p, r in slow if r["p50_ms"] <= FLOORS["route_p50_ms"]]
+        console.print(
+            f"routes over {FLOORS['route_p50_ms']:g} ms p50: {len(over)} of {len(routes)}; "
+            f"within: {', '.join(fast) or 'none'}"
+        )
     load = results.get("load")
     if load:
         table = Table(
