@@ -210,10 +210,10 @@ def test_member_of_both_networks_switches_between_them(phone_page: Any, live: An
     page = phone_page
     login(page, live, MEMBER)
     page.goto(f"/n/{live.slug}/directory")
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Main")
     current = nav.get_by_role("link", name=re.compile("Current network"))
     expect(current).to_have_attribute("href", f"/n/{live.slug}")
-    open_menu(page)
     nav.get_by_text("Switch network").click()
     nav.get_by_role("link", name="Liveable Cities Movement").click()
     expect(page).to_have_url(re.compile(f"/n/{movement(live)}$"))
