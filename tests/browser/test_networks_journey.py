@@ -78,6 +78,7 @@ def test_newcomer_finds_the_movement_and_joins_at_once(phone_page: Any, live: An
     assert [m["network"] for m in me["memberships"]] == [movement(live)]
     # The navigation never falls back to a network the person is not in.
     page.goto("/account")
+    open_menu(page)
     expect(nav.get_by_role("link", name=re.compile("Current network"))).to_have_attribute(
         "href", f"/n/{movement(live)}"
     )
@@ -209,16 +210,17 @@ def test_member_of_both_networks_switches_between_them(phone_page: Any, live: An
     page = phone_page
     login(page, live, MEMBER)
     page.goto(f"/n/{live.slug}/directory")
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Main")
     current = nav.get_by_role("link", name=re.compile("Current network"))
     expect(current).to_have_attribute("href", f"/n/{live.slug}")
-    open_menu(page)
     nav.get_by_text("Switch network").click()
     nav.get_by_role("link", name="Liveable Cities Movement").click()
     expect(page).to_have_url(re.compile(f"/n/{movement(live)}$"))
     no_horizontal_scroll(page)
     check_axe(page, "switched network on a phone")
     page.goto("/me/commitments")
+    open_menu(page)
     expect(current).to_have_attribute("href", f"/n/{movement(live)}")
     expect(nav.get_by_role("link", name="Directory")).to_have_attribute(
         "href", f"/n/{movement(live)}/directory"

@@ -26,7 +26,24 @@
         });
       });
     });
+    keepSemantics(table);
     table.setAttribute("data-cards", "");
+  }
+  /* Laid out as blocks, a table loses its table semantics in browsers' accessibility trees;
+   * explicit roles keep rows, row headers and cells announced as such in card layout. */
+  function keepSemantics(table) {
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot"), function (g) {
+      g.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.rows, function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (cell.hasAttribute("role")) return;
+        if (cell.tagName === "TD") cell.setAttribute("role", "cell");
+        else cell.setAttribute("role", cell.closest("thead") ? "columnheader" : "rowheader");
+      });
+    });
   }
   function all(root) {
     Array.prototype.forEach.call((root || document).querySelectorAll("table"), label);
