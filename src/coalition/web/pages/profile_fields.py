@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ...errors import CoalitionError
 from ...i18n import _
-from ...locales import search_timezones
+from ...locales import search_timezones, timezone_options
 from ...schemas.fields import ProfileFieldIn, ProfileFieldPatch
 from ...services import profile_fields as service
 from ...services.access import Caller, require_role
@@ -148,5 +148,7 @@ def fields_remove(
 
 @router.get("/timezones", response_class=HTMLResponse)
 def timezones(request: Request, q: str = Query("", max_length=100)) -> Response:
-    """Time zones whose city matches ``q``, as options (the profile form's picker)."""
-    return render(request, "_timezone_options.html", {"zones": search_timezones(q)})
+    """Time zones whose city matches ``q``, as options (the profile form's picker); without a
+    query, every zone (the datalist as the page first sends it)."""
+    zones = search_timezones(q) if q.strip() else list(timezone_options())
+    return render(request, "_timezone_options.html", {"zones": zones})
