@@ -32,7 +32,7 @@ from .. import clock
 from ..config import Settings, load_settings
 from ..domain import JOB_FINAL_STATES, JobKind, JobState
 from ..errors import CoalitionError
-from ..store.session import normalise_url, session_factory
+from ..store.session import normalise_url, read_only_session, session_factory
 from ..store.tables_auth import Account
 from ..store.tables_jobs import Job
 
@@ -96,6 +96,16 @@ class JobContext:
             db.rollback()
             raise
         finally:
+            db.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for a job that only reads (it takes no write lock on SQLite)."""
+        db = read_only_session(self.url)
+        try:
+            yield db
+        finally:
+            db.rollback()
             db.close()
 
     def progress(self, done: int, total: int | None = None, *, force: bool = False) -> None:

@@ -65,7 +65,7 @@ def invitation_replacements(ctx: JobContext) -> tuple[dict[str, Any] | None, str
     over the eligible actors; coalition.services.invitations.suggest_replacements)."""
     from ..services.invitations import replacements_for_job
 
-    with ctx.session() as db:
+    with ctx.reading() as db:  # it only reads: requests keep writing meanwhile (SQLite)
         ctx.progress(0, 1, force=True)
         initiative_id, found = replacements_for_job(db, int(ctx.payload["invitation_id"]))
         ctx.progress(1, 1, force=True)
