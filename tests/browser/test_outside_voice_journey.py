@@ -37,7 +37,7 @@ def test_an_outside_participant_votes_through_a_link(page: Any, phone_page: Any,
     statement = phone_page.locator("#next-statement").inner_text()
     expect(phone_page.locator("#mine")).to_have_count(0)  # no tallies before one's vote
     phone_page.get_by_role("button", name="Agree", exact=True).click()
-    expect(phone_page).to_have_url(re.compile(r"#vote$"))
+    phone_page.wait_for_load_state()
     row = phone_page.get_by_role("row").filter(
         has=phone_page.get_by_role("rowheader", name=statement, exact=True)
     )
