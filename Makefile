@@ -8,15 +8,18 @@ export COALITION_DATABASE_URL ?= sqlite:///var/coalition.db
 .PHONY: run test lint typecheck unit bench setup frontend browser clean messages
 
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] Python virtualenv in $(VENV)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "==> [2/3] Python packages (pip prints each one as it comes)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP) frontend
 
 # Front-end packages come from the npm registry at set-up time (never a CDN).
 frontend:
+	@echo "==> [3/3] front-end packages from the npm registry"
 	@if [ -f package.json ]; then \
 	  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then npm install --no-audit --no-fund --silent && touch node_modules; fi; \
 	  $(BIN)/python -m coalition.web.vendor; fi

@@ -145,3 +145,15 @@ def small_bundle(actors: int = 40, seed: int = 3) -> dict[str, Any]:
     from coalition.demo import build_demo_bundle
 
     return build_demo_bundle(actors=actors, seed=seed, slug="small")
+
+
+def finish_job(url: str, job_id: int | None) -> dict[str, Any]:
+    """Run a started job here if no runner has taken it yet (PostgreSQL has no worker in these
+    tests; SQLite's in-process runner may have it already), wait for its end, its result."""
+    from coalition.jobs import execute, wait
+
+    assert job_id is not None, "no job was started"
+    execute(url, job_id)
+    job = wait(url, job_id)
+    assert job.state == "succeeded", (job.state, job.error)
+    return dict(job.result or {})

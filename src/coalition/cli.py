@@ -24,9 +24,12 @@ from .commands import (
     formation,
     interdependence,
     invitations,
+    lifecycle,
     networks,
     outcomes,
+    profile_fields,
     together,
+    voices,
 )
 from .config import load_settings
 from .errors import CoalitionError
@@ -83,6 +86,16 @@ def run_service(fn: Any) -> Any:
                 else f"  - {p}"
             )
         raise fail(exc.message) from None
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"{option} takes KEY=VALUE: {item!r}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def emit_json(data: Any) -> None:
@@ -162,22 +175,43 @@ def _after_demo(db: Any, slug: str) -> None:
 def serve(
     host: Annotated[str, typer.Option(envvar="COALITION_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="COALITION_PORT", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="COALITION_WORKERS",
+            min=1,
+            max=64,
+            help="App processes (uvicorn workers); more than one needs PostgreSQL.",
+        ),
+    ] = 1,
     reload: bool = False,
 ) -> None:
-    """Serve the web app and the JSON API."""
+    """Serve the web app and the JSON API (on SQLite, background jobs run inside it)."""
     import uvicorn
 
     from .config import ConfigurationError, check_settings, load_settings
-    from .store.migrate import upgrade
 
+    settings = load_settings()
     try:
-        check_settings(load_settings())
+        check_settings(settings)
     except ConfigurationError as exc:
         console.print(str(exc), markup=False, style="red")
         raise typer.Exit(1) from None
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise fail(
+            "--workers above 1 needs PostgreSQL (COALITION_DATABASE_URL=postgresql://…): "
+            "SQLite is one process's database, and its jobs run inside that process"
+        )
+    if workers > 1 and reload:
+        raise fail("--reload runs one process: leave out --workers")
+
+    from .store.migrate import upgrade
 
     upgrade(database_url(), "heads")
-    console.print(f"Coalition on http://{host}:{port}  (database: {_safe_url()})")
+    console.print(
+        f"Coalition on http://{host}:{port}  (database: {_safe_url()}, "
+        f"{workers} process{'es' if workers > 1 else ''})"
+    )
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
     # the app reads it only from COALITION_TRUSTED_PROXIES (web/extensions/security.py).
     uvicorn.run(
@@ -186,8 +220,44 @@ def serve(
         host=host,
         port=port,
         reload=reload,
+        workers=workers if workers > 1 else None,
         proxy_headers=False,
     )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            envvar="COALITION_WORKER_CONCURRENCY",
+            min=1,
+            max=64,
+            help="Jobs this worker runs at once (each on a thread of its own).",
+        ),
+    ] = 1,
+) -> None:
+    """Run background jobs from the PostgreSQL queue (procrastinate) until stopped.
+
+    Start as many as the work needs, on any machine that reaches the database. On SQLite no
+    worker is needed: the app runs its jobs itself.
+    """
+    from .jobs import runner_for
+
+    url = database_url()
+    if runner_for(url) == "local":
+        console.print(
+            "No worker is needed here: with this database "
+            f"({_safe_url()}) the app runs background jobs itself, on its own threads. "
+            "Workers are for PostgreSQL (COALITION_DATABASE_URL=postgresql://…)."
+        )
+        return
+    from .jobs.queue import run_worker
+    from .store.migrate import upgrade
+
+    upgrade(url, "heads")
+    console.print(f"worker on {_safe_url()} (concurrency {concurrency}); Ctrl-C stops it")
+    run_worker(url, concurrency)
 
 
 @export_app.command("bundle")
@@ -251,10 +321,15 @@ def actors_search(
     min_completeness: Annotated[
         int | None, typer.Option(help="Onboarding checklist done, at least (percent).")
     ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help="A custom profile field: KEY=VALUE (repeatable)."),
+    ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Search the directory by capability, level, purpose, sector, time zone, language, capacity."""
+    """Search the directory by capability, level, purpose, sector, time zone, language, capacity
+    and custom profile fields."""
     from pydantic import ValidationError
 
     from .schemas.directory import ActorSearch
@@ -275,6 +350,7 @@ def actors_search(
                 "language": language,
                 "min_free_hours": min_free_hours,
                 "min_completeness": min_completeness,
+                "fields": _pairs(field or [], "--field"),
                 "limit": limit,
             }
         )
@@ -309,9 +385,12 @@ for area in (
     formation,
     interdependence,
     invitations,
+    lifecycle,
     networks,
     outcomes,
+    profile_fields,
     together,
+    voices,
 ):
     area.register(app, import_app, export_app)
 

@@ -22,6 +22,9 @@ class Settings:
     smtp_url: str | None = None
     invitation_ttl_days: int = 14
     base_url: str = "http://127.0.0.1:8000"
+    # The address people reach the site at, for links in e-mails (COALITION_PUBLIC_URL);
+    # empty: base_url.
+    public_url: str = ""
     secure_cookies: bool = False
     # Development mode: the default secret is allowed and, without SMTP, /dev/outbox shows
     # every e-mail sent (reset links included) to anyone who can reach the server.
@@ -31,7 +34,16 @@ class Settings:
     # Server-side limits of one request's database work (PostgreSQL; SQLite's busy timeout).
     lock_timeout_s: float = 5.0
     statement_timeout_s: float = 30.0
+    # Who runs background jobs: "auto" (procrastinate workers on PostgreSQL, a thread of the
+    # app on SQLite), "queue" or "local" (coalition.jobs).
+    jobs: str = "auto"
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def public_url(settings: Settings) -> str:
+    """The site's public address without a trailing slash (COALITION_PUBLIC_URL, else
+    COALITION_BASE_URL): what a link in an e-mail starts with."""
+    return (settings.public_url or settings.base_url).rstrip("/")
 
 
 def check_settings(settings: Settings) -> None:
@@ -42,6 +54,15 @@ def check_settings(settings: Settings) -> None:
             "can forge. Set COALITION_SECRET_KEY to a long random value (for example the output "
             "of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or set "
             "COALITION_DEVELOPMENT=1 on a development machine."
+        )
+    if settings.jobs not in ("auto", "queue", "local"):
+        raise ConfigurationError(
+            f"COALITION_JOBS must be auto, queue or local, not {settings.jobs!r}"
+        )
+    if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"COALITION_PUBLIC_URL must start with http:// or https://, not "
+            f"{settings.public_url!r} (for example https://coalition.example.org)"
         )
     for proxy in settings.trusted_proxies:
         try:
@@ -84,9 +105,11 @@ def load_settings() -> Settings:
         smtp_url=os.environ.get("COALITION_SMTP_URL") or None,
         invitation_ttl_days=int(os.environ.get("COALITION_INVITATION_TTL_DAYS", "14")),
         base_url=os.environ.get("COALITION_BASE_URL", "http://127.0.0.1:8000"),
+        public_url=os.environ.get("COALITION_PUBLIC_URL", "").strip(),
         secure_cookies=os.environ.get("COALITION_SECURE_COOKIES", "") == "1",
         development=_flag("COALITION_DEVELOPMENT"),
         trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
         lock_timeout_s=_seconds("COALITION_LOCK_TIMEOUT", 5.0),
         statement_timeout_s=_seconds("COALITION_STATEMENT_TIMEOUT", 30.0),
+        jobs=os.environ.get("COALITION_JOBS", "auto").strip().lower() or "auto",
     )

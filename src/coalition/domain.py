@@ -246,3 +246,110 @@ class OnboardingStep(StrEnum):
     availability = "availability"
     privacy = "privacy"
     opportunity = "opportunity"
+
+
+class JobState(StrEnum):
+    """Where a background job stands (the ``jobs`` table; coalition.jobs)."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+# A job in one of these states will not change any more.
+JOB_FINAL_STATES = frozenset({JobState.succeeded.value, JobState.failed.value})
+
+
+class JobKind(StrEnum):
+    """The kinds of background work (one job function each, coalition.jobs.functions)."""
+
+    deliver_mail = "deliver_mail"
+    invitation_replacements = "invitation_replacements"
+    polis_import = "polis_import"
+
+
+class FieldKind(StrEnum):
+    """The type of a network's custom profile field (as Kumu's custom fields: text, number,
+    a choice of one, a choice of several, a date, a web address, yes/no)."""
+
+    text = "text"
+    number = "number"
+    choice = "choice"
+    multi = "multi"
+    date = "date"
+    url = "url"
+    boolean = "boolean"
+
+
+# Kinds whose values come from the field's own list of choices.
+CHOICE_KINDS: frozenset[FieldKind] = frozenset({FieldKind.choice, FieldKind.multi})
+
+# -- an initiative's life and the offers members make (services/lifecycle.py, offers.py) --
+
+
+class InitiativeAction(StrEnum):
+    """The explicit steps a convenor takes to move an initiative along its life."""
+
+    open = "open"  # draft → forming: the team is being formed (roles may be opened to all)
+    back_to_draft = "back_to_draft"  # forming → draft
+    start = "start"  # forming → active: the work begins
+    complete = "complete"  # active → completed: asks for outcomes and a health check
+    close = "close"  # any live status → closed: invitations and offers withdrawn, seats ended
+
+
+# Each action: the statuses it starts from, the status it leads to, and the rule a user reads.
+INITIATIVE_ACTIONS: dict[
+    InitiativeAction, tuple[frozenset[InitiativeStatus], InitiativeStatus, str]
+] = {
+    InitiativeAction.open: (
+        frozenset({InitiativeStatus.draft}),
+        InitiativeStatus.forming,
+        "A draft starts forming its team: invitations may go out and roles may be opened to "
+        "the whole network.",
+    ),
+    InitiativeAction.back_to_draft: (
+        frozenset({InitiativeStatus.forming}),
+        InitiativeStatus.draft,
+        "A forming initiative goes back to draft; its open calls close, invitations and "
+        "engagements stay.",
+    ),
+    InitiativeAction.start: (
+        frozenset({InitiativeStatus.forming}),
+        InitiativeStatus.active,
+        "The work begins with the team that has accepted; open calls stay open until closed.",
+    ),
+    InitiativeAction.complete: (
+        frozenset({InitiativeStatus.active}),
+        InitiativeStatus.completed,
+        "The work is done: every engagement ends and its hours return to each member; record "
+        "the outcomes and hold a health check.",
+    ),
+    InitiativeAction.close: (
+        frozenset({InitiativeStatus.draft, InitiativeStatus.forming, InitiativeStatus.active}),
+        InitiativeStatus.closed,
+        "The initiative stops: open invitations and offers are withdrawn, every engagement "
+        "ends and its hours return to each member.",
+    ),
+}
+
+
+class ReconfirmationStatus(StrEnum):
+    """A role's hours changed: each engaged member re-confirms (or steps back) first."""
+
+    pending = "pending"
+    confirmed = "confirmed"
+    stepped_back = "stepped_back"
+    superseded = "superseded"  # the hours changed again, or the engagement ended meanwhile
+
+
+class OfferStatus(StrEnum):
+    """A member's offer of themselves for an open role; the convenor accepts or declines."""
+
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"  # by the member, or by closing the initiative or its call
+
+
+OPEN_OFFER_STATUSES: tuple[OfferStatus, ...] = (OfferStatus.pending,)

@@ -53,6 +53,7 @@ DEFAULT_TIMEOUT_MS = 10_000
 #: A browser test that runs longer than this has hung (the whole suite takes ~1.5 min).
 TEST_LIMIT_S = int(os.environ.get("COALITION_BROWSER_TEST_LIMIT_S", "300"))
 DEMO_SLUG = "demo"
+SECRET_KEY = "browser-test-secret"  # the live server's (signs conversation links)
 
 
 def _browser_disabled() -> bool:
@@ -148,7 +149,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     env = dict(os.environ)
     env.update(
         COALITION_DATABASE_URL=db_url,
-        COALITION_SECRET_KEY="browser-test-secret",
+        COALITION_SECRET_KEY=SECRET_KEY,
         COALITION_SMTP_URL="",
     )
     for args in (["db", "upgrade"], ["demo", "--slug", DEMO_SLUG]):

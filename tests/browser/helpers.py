@@ -127,3 +127,11 @@ def no_horizontal_scroll(page: Any) -> None:
     assert width <= viewport, (
         f"the page is {width}px wide on a {viewport}px screen ({page.url}); too wide: {where}"
     )
+
+
+def open_menu(page: Any) -> None:
+    """At phone widths the navigation's links sit behind the menu button: open it (a no-op on
+    wider screens, where the links are always shown)."""
+    button = page.locator("label.nav-button")
+    if button.is_visible() and not page.locator("#nav-toggle").is_checked():
+        button.click()

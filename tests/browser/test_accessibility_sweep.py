@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from .conftest import DEFAULT_TIMEOUT_MS
+from .conftest import DEFAULT_TIMEOUT_MS, SECRET_KEY
 from .helpers import CONVENOR, MEMBER, STEWARD, check_axe, login, no_horizontal_scroll
 
 PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
@@ -69,11 +70,14 @@ def page_routes() -> list[str]:
 @pytest.fixture(scope="module")
 def values(live: Any) -> dict[str, Any]:
     """Path parameters filled from the demo network, by name (and by route where it matters)."""
+    from coalition import clock
+    from coalition.services.voices import link_token
     from coalition.store.tables import Initiative, Network
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
     from coalition.store.tables_together import Decision, Post, Thread
+    from coalition.store.tables_voices import ConversationLink
 
     engine = create_engine(live.db_url)
     try:
@@ -96,11 +100,21 @@ def values(live: Any) -> dict[str, Any]:
                 )
             )
             with_outcomes = db.scalar(select(func.min(Outcome.initiative_id)))
+            conversation = db.scalar(select(func.min(Conversation.id)))
+            link = ConversationLink(
+                conversation_id=conversation,
+                key="sweep-link-key-0123456789",
+                max_participants=100,
+                expires_at=clock.utcnow() + timedelta(days=30),
+            )
+            db.add(link)
+            db.commit()
             return {
                 "slug": live.slug,
                 "actor_id": actor_of(MEMBER),
                 "initiative_id": convened,
-                "conversation_id": db.scalar(select(func.min(Conversation.id))),
+                "conversation_id": conversation,
+                "link_token": link_token(SECRET_KEY, "sweep-link-key-0123456789"),
                 "asset_id": db.scalar(select(func.min(KnowledgeAsset.id))),
                 "thread_id": db.scalar(select(func.min(Thread.id))),
                 "post_id": db.scalar(select(func.min(Post.id))),

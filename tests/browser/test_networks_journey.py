@@ -14,7 +14,15 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .helpers import MEMBER, STEWARD, check_axe, login, no_horizontal_scroll, shot
+from .helpers import (
+    MEMBER,
+    STEWARD,
+    check_axe,
+    login,
+    no_horizontal_scroll,
+    open_menu,
+    shot,
+)
 from .test_phone_and_keyboard import tab_to
 
 PASSWORD = "a long newcomer passphrase"
@@ -61,6 +69,7 @@ def test_newcomer_finds_the_movement_and_joins_at_once(phone_page: Any, live: An
     expect(page.get_by_role("heading", name="You are a member")).to_be_visible()
     expect(page.get_by_text("Say what you care about")).to_be_visible()  # the welcome text
     nav = page.get_by_role("navigation", name="Main")
+    open_menu(page)
     expect(nav.get_by_role("link", name=re.compile("Liveable Cities Movement"))).to_be_visible()
     no_horizontal_scroll(page)
     check_axe(page, "the movement's page, as a new member")
@@ -69,6 +78,7 @@ def test_newcomer_finds_the_movement_and_joins_at_once(phone_page: Any, live: An
     assert [m["network"] for m in me["memberships"]] == [movement(live)]
     # The navigation never falls back to a network the person is not in.
     page.goto("/account")
+    open_menu(page)
     expect(nav.get_by_role("link", name=re.compile("Current network"))).to_have_attribute(
         "href", f"/n/{movement(live)}"
     )
@@ -200,6 +210,7 @@ def test_member_of_both_networks_switches_between_them(phone_page: Any, live: An
     page = phone_page
     login(page, live, MEMBER)
     page.goto(f"/n/{live.slug}/directory")
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Main")
     current = nav.get_by_role("link", name=re.compile("Current network"))
     expect(current).to_have_attribute("href", f"/n/{live.slug}")
@@ -209,6 +220,7 @@ def test_member_of_both_networks_switches_between_them(phone_page: Any, live: An
     no_horizontal_scroll(page)
     check_axe(page, "switched network on a phone")
     page.goto("/me/commitments")
+    open_menu(page)
     expect(current).to_have_attribute("href", f"/n/{movement(live)}")
     expect(nav.get_by_role("link", name="Directory")).to_have_attribute(
         "href", f"/n/{movement(live)}/directory"

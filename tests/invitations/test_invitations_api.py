@@ -11,7 +11,7 @@ from coalition.config import Settings
 from coalition.services.access import Caller
 from coalition.store.session import session_factory
 from coalition.store.tables_invitations import Invitation
-from tests.conftest import make_client
+from tests.conftest import finish_job, make_client
 
 from .factory import World, build, snapshot
 
@@ -70,8 +70,9 @@ def test_the_whole_workflow(settings: Settings) -> None:
     r = member_b.post(
         f"/api/invitations/{sent[b]['id']}/answer", json={"answer": "counter", "hours": 2.0}
     )
-    assert r.status_code == 200 and r.json()["invitation"]["status"] == "countered"
-    assert {x["actor_id"] for x in r.json()["replacements"]} == {c}
+    assert r.status_code == 200 and r.json()["invitation"]["status"] == "countered", r.text
+    found = finish_job(settings.database_url, r.json()["replacements_job"])["replacements"]
+    assert {x["actor_id"] for x in found} == {c}
     r = convenor.get(f"/api/invitations/{sent[b]['id']}/replacements")
     assert [x["actor_id"] for x in r.json()] == [c]
     r = convenor.post(f"/api/invitations/{sent[b]['id']}/counter", json={"decision": "accept"})
@@ -233,8 +234,9 @@ def test_calendar_is_rfc5545(settings: Settings) -> None:
         assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
         assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
         assert f"UID:engagement-{engagement['id']}@127.0.0.1:8000" in lines
-        assert "DTSTART;VALUE=DATE:20260401" in lines
-        assert "DTEND;VALUE=DATE:20261001" in lines  # exclusive: the day after 30 September
+        # A weekly block of the agreed 4 hours over the initiative's window (issue 19).
+        assert "DTSTART:20260401T090000" in lines and "DURATION:PT4H" in lines
+        assert "RRULE:FREQ=WEEKLY;UNTIL=20260930T235959" in lines
         assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
         assert "SUMMARY:Role 0 · Bid inv" in lines
     assert make_client(settings).get("/api/me/engagements.ics").status_code == 401

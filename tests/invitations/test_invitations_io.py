@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from coalition.io import ics, team_page
 from coalition.schemas.invitations import TeamMemberOut, TeamOut, TeamRoleOut
 
@@ -72,3 +75,15 @@ def test_pdf_renders() -> None:
     data = team_page.pdf(_team())
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 1000
+
+
+@given(st.floats(min_value=0.25, max_value=80, allow_nan=False))
+def test_weekly_blocks_hold_the_agreed_hours(hours: float) -> None:
+    """The weekly blocks of a calendar add up to the agreed hours (to a quarter hour a day),
+    on at most five days of at most a working day each (more than 40 h: five full days)."""
+    blocks = ics.weekly_blocks(hours)
+    assert 1 <= len(blocks) <= 5
+    assert all(0.25 <= b <= 15 for b in blocks)
+    if hours <= 40:
+        assert all(b <= ics.DAY_HOURS + 0.25 for b in blocks)
+        assert abs(sum(blocks) - hours) <= 0.125 * len(blocks) + 0.25

@@ -81,9 +81,12 @@ def test_decline_reason_follows_privacy_and_offers_replacements(db: Session) -> 
     inv = _invite(db, w, a)
     out = _answer(db, w, inv.id, a, answer="decline", reason="family leave")
     assert out.invitation.status == "declined" and out.invitation.reason == "family leave"
+    # The replacements are ranked by a job (started, run after commit); here its function.
+    assert out.replacements == [] and out.replacements_job is not None
+    _, found = invitations.replacements_for_job(db, inv.id)
     # Members 1 and 2 fit; member 3 has 1 h free of the 4 needed; a declined.
-    assert [r.actor_id for r in out.replacements] == [w.members[1], w.members[2]]
-    assert "Facilitation 4 (needs 3)" in out.replacements[0].why
+    assert [r.actor_id for r in found] == [w.members[1], w.members[2]]
+    assert "Facilitation 4 (needs 3)" in found[0].why
     seen = invitations.list_for_initiative(db, w.convenor_caller, w.initiative_id, now=T0)
     assert seen[0].reason == "family leave" and not seen[0].reason_hidden
     # The member makes declines private: the convenor still sees the seat is free, not why.
@@ -109,7 +112,8 @@ def test_counter_then_convenor_accepts_or_declines(db: Session) -> None:
         _answer(db, w, inv.id, a, answer="counter", hours=4.0)
     out = _answer(db, w, inv.id, a, answer="counter", hours=2.5)
     assert out.invitation.status == "countered" and out.invitation.counter_hours == 2.5
-    assert out.replacements and a not in [r.actor_id for r in out.replacements]
+    _, found = invitations.replacements_for_job(db, inv.id)
+    assert out.replacements_job and found and a not in [r.actor_id for r in found]
     assert db.get_one(Actor, a).committed_hours == 0.0  # a counter reserves nothing
     with pytest.raises(Forbidden):  # only the convenor decides
         invitations.decide_counter(

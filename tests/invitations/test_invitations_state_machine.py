@@ -250,7 +250,8 @@ def machine_for(url: str) -> type[RuleBasedStateMachine]:
             )
             if out is not None:
                 seat.status = "declined"
-                assert seat.actor not in [r.actor_id for r in out.replacements]
+                _, found = invitations.replacements_for_job(self.db, inv)
+                assert out.replacements_job and seat.actor not in [r.actor_id for r in found]
 
         @rule(inv=sent, hours=st.sampled_from([0.5, 1.0, 2.0, 3.0]))
         def counter(self, inv: int, hours: float) -> None:

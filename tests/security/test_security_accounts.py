@@ -42,7 +42,7 @@ def _count(url: str, model: type) -> int:
 def test_register_sign_out_sign_in(settings: Settings) -> None:
     client = browser(settings)
     r = _register(client)
-    assert r.status_code == 303 and r.headers["location"] == "/account"
+    assert r.status_code == 303 and r.headers["location"] == "/welcome"  # next steps
     cookie = next(c for c in r.headers.get_list("set-cookie") if "coalition_session=" in c)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     me = client.get("/api/me").json()

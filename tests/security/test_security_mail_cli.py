@@ -58,20 +58,58 @@ def smtp_port() -> Iterator[int]:
     server.server_close()
 
 
-def test_mail_goes_out_by_smtp_and_leaves_no_link_behind(db: Session, smtp_port: int) -> None:
+def _deliver_by_job(db: Session, url: str, message: OutboxMessage) -> OutboxMessage:
+    """Commit the event: its delivery job runs (here, or already on SQLite's runner)."""
+    from coalition.jobs import execute, wait
+    from coalition.store.tables_jobs import Job
+
+    outbox_id = message.id
+    (job_id,) = db.scalars(select(Job.id).where(Job.kind == "deliver_mail"))
+    db.commit()  # SQLite: hold no transaction (its write lock) while the job runs
+    execute(url, job_id)
+    wait(url, job_id)
+    db.rollback()
+    return db.get_one(OutboxMessage, outbox_id, populate_existing=True)
+
+
+def test_mail_goes_out_by_smtp_and_leaves_no_link_behind(
+    db: Session, clean_url: str, smtp_port: int
+) -> None:
     db.info["settings"] = Settings(smtp_url=f"smtp://127.0.0.1:{smtp_port}?from=no@c.test")
     message = send_mail(db, "ada@example.org", "Reset", "open https://x/reset/SECRET-LINK")
-    assert message.sent_at is not None and message.error == ""
+    assert message.sent_at is None and received == [], "nothing is sent before the commit"
+    message = _deliver_by_job(db, clean_url, message)
+    assert message.sent_at is not None and message.error == "" and message.attempts == 1
     assert message.body == "", "a delivered message keeps no one-time link"
     (data,) = received
     assert "To: ada@example.org" in data and "From: no@c.test" in data
     assert "SECRET-LINK" in data
+    # The same event again: the one message, not a second one.
+    again = send_mail(db, "ada@example.org", "Reset", "x", key=message.event_key)
+    assert again.id == message.id
 
 
-def test_undeliverable_mail_is_kept_and_fails_nothing(db: Session) -> None:
+def test_undeliverable_mail_is_kept_and_fails_nothing(db: Session, clean_url: str) -> None:
+    from coalition.jobs import RetryLater, execute
+    from coalition.store.tables_jobs import Job
+
     db.info["settings"] = Settings(smtp_url="smtp://127.0.0.1:9")  # nothing listens there
     message = send_mail(db, "ada@example.org", "Hello", "body")
+    outbox_id = message.id
+    job_id = db.scalars(select(Job.id)).one()
+    db.commit()
+    try:
+        execute(clean_url, job_id)
+    except RetryLater:
+        pass  # queued again for a later attempt (with back-off)
+    db.rollback()
+    from coalition.jobs.local import drain
+
+    drain()
+    message = db.get_one(OutboxMessage, outbox_id, populate_existing=True)
     assert message.sent_at is None and message.error and message.body == "body"
+    assert message.attempts >= 1
+    assert db.get_one(Job, job_id).error.startswith("MailNotDelivered")
 
 
 def test_outbox_without_smtp(db: Session) -> None:

@@ -32,6 +32,7 @@ from coalition.store.tables import Actor, Base, Engagement
 
 from .helpers import Callers, app_routes, fill
 from .route_matrix import WORLD_HOOKS
+from .routes_fields import FIELD_CANARY, fields_world
 from .routes_together import TEAM_CANARY
 from .world import ROLES, World, build_world
 
@@ -157,6 +158,8 @@ class Crawl:
                 world.values.update(hook(db, dict(world.values)))
                 db.commit()
             self.secrets = seed_secrets(db, world)
+            # Mina's custom field kept to herself ("code", routes_fields.py)
+            self.secrets["mina"].append(FIELD_CANARY)
             self.secrets["team"] = [TEAM_CANARY]
             self.values = dict(world.values)
             self.callers = {role: world.caller(db, role) for role in ROLES}
@@ -204,6 +207,7 @@ def test_the_secrets_are_there_for_who_may_see_them(crawl: Crawl) -> None:
     """The control: the owner and the network do see what they may (so the test can fail)."""
     mina = crawl.clients["member"].get(f"/api/actors/{crawl.values['actor_id']}").text
     assert all(s in mina for s in crawl.secrets["mina"][:5])
+    assert FIELD_CANARY in mina  # her private custom field, to herself
     otto = crawl.clients["steward"].get(f"/api/actors/{crawl.values['other_actor']}").text
     assert all(s in otto for s in crawl.secrets["otto"][:5])
 
@@ -253,6 +257,8 @@ def test_exports_and_search_respect_privacy(db: Session) -> None:
     """Service level, on both databases: bundles and capacity filters."""
     world = build_world(db)
     secrets = seed_secrets(db, world)
+    fields_world(db, dict(world.values))
+    secrets["mina"].append(FIELD_CANARY)
     alpha = networks.get_network(db, Caller.operator(), "alpha")
     text = repr(export_bundle(db, alpha))
     for s in secrets["mina"] + secrets["otto"]:
@@ -260,6 +266,15 @@ def test_exports_and_search_respect_privacy(db: Session) -> None:
             continue  # not in bundles at all
         assert s not in text
     assert f"{MINA['day_rate']:g}" in repr(export_bundle(db, alpha, include_private=True))
+    assert FIELD_CANARY in repr(export_bundle(db, alpha, include_private=True))
+    # Filtering on a private custom value would reveal it: only its owner finds it.
+    query_code = ActorSearch(fields={"code": FIELD_CANARY})
+    for role in ROLES:
+        ids = {
+            a.id
+            for a in directory.search_actors(db, world.caller(db, role), alpha, query_code).items
+        }
+        assert (world["actor_id"] in ids) == (role == "member"), role
     # Filtering on free hours would reveal them: only profiles whose capacity the caller sees.
     query = ActorSearch(min_free_hours=29.0)
     for role in ROLES:

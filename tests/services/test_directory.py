@@ -88,6 +88,43 @@ def test_search_filters(db: Session) -> None:
     assert info.value.field == "capability"
 
 
+def test_text_search_ranks_by_relevance(db: Session) -> None:
+    """Names first, then headlines, then purposes and bio; profiles without the words left out
+    (on SQLite by LIKE, on PostgreSQL by trigram similarity and full-text rank)."""
+    net = _network(db)
+    in_bio = _actor(db, net, name="Aaron", bio="We restore the river banks every spring.")
+    in_headline = _actor(db, net, name="Abel", headline="River restoration, wetlands")
+    in_name = _actor(db, net, name="River Trust")
+    in_purpose = _actor(db, net, name="Abby", purpose_text="Clean river water for towns")
+    _actor(db, net, name="Ada", headline="Coaching", bio="Nothing about water.")
+    db.commit()
+    page = directory.search_actors(db, OP, net, ActorSearch(q="river"))  # type: ignore[arg-type]
+    order = [x.id for x in page.items]
+    assert page.total == 4
+    assert order[:2] == [in_name, in_headline]
+    assert set(order[2:]) == {in_bio, in_purpose}
+    # Without words, the order stays by name.
+    names = [x.name for x in directory.search_actors(db, OP, net, ActorSearch()).items]  # type: ignore[arg-type]
+    assert names == sorted(names)
+
+
+def test_text_search_takes_wildcards_literally(db: Session) -> None:
+    net = _network(db)
+    percent = _actor(db, net, name="100% Solar")
+    _actor(db, net, name="1000 Solar roofs")
+    under = _actor(db, net, name="Snake_case Club")
+    _actor(db, net, name="Snakes Club")
+    db.commit()
+
+    def ids(q: str) -> list[int]:
+        page = directory.search_actors(db, OP, net, ActorSearch(q=q))  # type: ignore[arg-type]
+        return [x.id for x in page.items]
+
+    assert ids("100%") == [percent]
+    assert ids("snake_") == [under]
+    assert ids("\\") == []
+
+
 def test_private_fields_hidden_from_others(db: Session) -> None:
     net = _network(db)
     actor_id = _actor(db, net, day_rate=900.0, email="ada@example.org")

@@ -150,7 +150,8 @@ def test_refusals_keep_what_was_typed_and_say_why(settings: Settings) -> None:
     for change, message, status in (
         ({"capacity_hours": ["lots"]}, "hours per week must be a number", 422),
         ({"timezone": ["Mars/Olympus"]}, "is not an IANA time zone", 422),
-        ({"languages": ["French"]}, "is not a language code", 422),
+        # languages are typed by name now ("French" is fr): an unknown name is refused
+        ({"languages": ["Klingonese"]}, "is not a language we know", 422),
         ({"privacy_capacity": ["everyone"]}, "privacy", 422),
         ({"capacity_hours": ["4"]}, "below the 6 h/week already committed", 409),
     ):

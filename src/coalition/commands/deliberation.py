@@ -4,6 +4,7 @@ coalition.demo.deliberation."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -32,40 +33,86 @@ def import_polis(
         float | None,
         typer.Option(help="Seconds of votes per replayed update (default: the import's, 60)."),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            help="Follow the import job to its end with a progress bar (--no-wait: print the "
+            "job's id and leave it to the workers; the directory must be readable by them)."
+        ),
+    ] = True,
 ) -> None:
-    """Load a Polis conversation export as a new conversation (all or nothing)."""
+    """Load a Polis conversation export as a new conversation (all or nothing), as a job."""
+    from ..cli import console, database_url, fail, run_service
+    from ..domain import JobKind
+    from ..jobs import runner_for, start
+
+    if not directory.is_dir():
+        raise fail(f"{directory}: not a directory")
+    payload = {
+        "network": network,
+        "directory": str(directory.resolve()),
+        "topic": topic,
+        "replay": replay,
+        "batch_ms": None if batch_seconds is None else batch_seconds * 1000,
+    }
+    job_id = run_service(lambda db: start(db, JobKind.polis_import, payload).id)
+    url = database_url()
+    if not wait:
+        console.print(f"job {job_id} started: follow it at /jobs/{job_id}")
+        if runner_for(url) == "local":
+            console.print("(SQLite: this process runs it before it exits)")
+        return
+    # Waiting: this process runs the job itself unless a worker has claimed it already (the
+    # claim is once only), so --wait needs no worker and never waits for one.
+    runner = threading.Thread(target=_run_here, args=(url, job_id), daemon=True)
+    runner.start()
+    _follow(url, job_id, replay)
+    runner.join(timeout=5)
+
+
+def _run_here(url: str, job_id: int) -> None:
+    from ..jobs import RetryLater, dispatch, execute
+    from ..jobs.core import backoff_s
+
+    try:
+        execute(url, job_id)
+    except RetryLater as exc:  # a worker (or this process's runner) takes the next attempt
+        dispatch(url, job_id, delay_s=backoff_s(exc.attempt))
+
+
+def _follow(url: str, job_id: int, replay: bool) -> None:
+    """A rich progress bar over the job's progress until it ends; its outcome."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ..cli import OPERATOR, console, run_service
-    from ..services.deliberation import import_polis as service
+    from ..cli import OPERATOR, console, fail
+    from ..domain import JOB_FINAL_STATES
+    from ..services.jobs import get_job
+    from ..store.session import session_factory
 
     started = time.perf_counter()
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(
         "[progress.description]{task.description}", *columns, console=console, transient=True
     ) as bar:
-        task = bar.add_task("replaying votes", total=None)
-
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        out = run_service(
-            lambda db: service(
-                db,
-                OPERATOR,
-                network,
-                directory,
-                topic,
-                replay=replay,
-                progress=tick,
-                **({} if batch_seconds is None else {"batch_ms": batch_seconds * 1000}),
-            )
-        )
+        task = bar.add_task(f"job {job_id}: waiting for a worker", total=None)
+        while True:
+            with session_factory(url)() as db:
+                job = get_job(db, OPERATOR, job_id)
+            if job.state == "running":
+                label = "replaying votes" if replay else "importing"
+                bar.update(task, description=f"job {job_id}: {label}")
+            bar.update(task, completed=job.done, total=job.total)
+            if job.state in JOB_FINAL_STATES:
+                break
+            time.sleep(0.2)
+    if job.state == "failed":
+        raise fail(f"job {job_id} failed: {job.error}")
+    out = job.result or {}
     console.print(
-        f"conversation {out.id} '{out.topic}': {out.n_statements} statements, "
-        f"{out.n_participants} participants, {out.n_votes} votes"
+        f"conversation {out.get('id')} '{out.get('topic')}': {out.get('n_statements')} "
+        f"statements, {out.get('n_participants')} participants, {out.get('n_votes')} votes"
         + (" (vote log replayed)" if replay else "")
-        + f" in {time.perf_counter() - started:.1f} s"
+        + f" in {time.perf_counter() - started:.1f} s (job {job_id})"
     )
 
 

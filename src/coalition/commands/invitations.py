@@ -152,14 +152,14 @@ def invitations_answer(
     out = run_service(
         lambda db: service(db, acting_as(db, as_actor), invitation, parsed, ttl_days=_ttl())
     )
+    _wait_for_replacements(out)
     if as_json:
         emit_json(out.model_dump(mode="json"))
         return
     console.print(f"invitation {invitation}: {out.invitation.status.replace('_', ' ')}")
     if out.engagement:
         console.print(f"engagement {out.engagement.id}: {out.engagement.hours_per_week:g} h/week")
-    for r in out.replacements:
-        console.print(f"  replacement: {r.name} ({r.actor_id}) — {r.why}")
+    _print_replacements(out)
 
 
 @invitations_app.command("counter")
@@ -175,6 +175,7 @@ def invitations_counter(
 
     data = _parse(CounterDecisionIn, {"decision": decision})
     out = run_service(lambda db: decide_counter(db, OPERATOR, invitation, data))
+    _wait_for_replacements(out)
     if as_json:
         emit_json(out.model_dump(mode="json"))
         return
@@ -239,3 +240,27 @@ def invitations_team(
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     app.command("invite")(invite)
     app.add_typer(invitations_app, name="invitations")
+
+
+def _wait_for_replacements(out: Any) -> None:
+    """The replacements arrive by a job: wait for it a little (a worker, or this process's
+    runner on SQLite), else say where to follow it."""
+    if out.replacements_job is None:
+        return
+    from ..cli import database_url
+    from ..jobs import wait
+    from ..schemas.invitations import ReplacementOut
+
+    job = wait(database_url(), out.replacements_job, timeout_s=30)
+    if job.state == "succeeded":
+        found = (job.result or {}).get("replacements", [])
+        out.replacements = [ReplacementOut.model_validate(r) for r in found]
+
+
+def _print_replacements(out: Any) -> None:
+    from ..cli import console
+
+    for r in out.replacements:
+        console.print(f"  replacement: {r.name} ({r.actor_id}) — {r.why}")
+    if out.replacements_job is not None and not out.replacements:
+        console.print(f"  replacements: being ranked (job {out.replacements_job})")

@@ -343,7 +343,8 @@ def vocabulary_merge(
     out = cli.run_service(run)
     cli.console.print(
         f"merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
-        f"{out.actors_raised} raised, {out.requirements_moved} role requirement(s) re-pointed"
+        f"{out.actors_raised} raised, {out.requirements_moved} role requirement(s) re-pointed "
+        f"(undo: coalition vocabulary undo {out.merge_id} -n {network})"
     )
 
 
@@ -363,6 +364,53 @@ def vocabulary_retire(
 
     cli.run_service(run)
     cli.console.print(f"retired '{term}'")
+
+
+@vocabulary_app.command("merges")
+def vocabulary_merges(network: Annotated[str, typer.Option("--network", "-n")] = "demo") -> None:
+    """The history of merges, the latest first (undo one with `vocabulary undo ID`)."""
+    from ..services import vocabulary_history
+    from ..services.networks import get_network
+
+    cli = _cli()
+    rows = cli.run_service(
+        lambda db: vocabulary_history.merge_history(
+            db, cli.OPERATOR, get_network(db, cli.OPERATOR, network)
+        )
+    )
+    table = Table(title=f"{len(rows)} merge(s)")
+    for column in ("id", "merged", "into", "profiles", "roles", "when", "state"):
+        table.add_column(column)
+    for r in rows:
+        state = "undone" if r.undone_at else ("undoable" if r.undoable else "kept")
+        table.add_row(
+            str(r.id),
+            r.merged,
+            r.into,
+            str(r.actors),
+            str(r.requirements),
+            f"{r.merged_at:%Y-%m-%d %H:%M}",
+            state,
+        )
+    cli.console.print(table)
+
+
+@vocabulary_app.command("undo")
+def vocabulary_undo(
+    merge_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    network: Annotated[str, typer.Option("--network", "-n")] = "demo",
+) -> None:
+    """Undo a merge: the merged term comes back with every use it had."""
+    from ..services import vocabulary_history
+    from ..services.networks import get_network
+
+    cli = _cli()
+    out = cli.run_service(
+        lambda db: vocabulary_history.undo_merge(
+            db, cli.OPERATOR, get_network(db, cli.OPERATOR, network), merge_id
+        )
+    )
+    cli.console.print(f"undid the merge of '{out.merged}' into '{out.into}'")
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

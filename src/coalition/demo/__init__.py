@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..demo_together import build_together
-from . import accounts, deliberation, invitations, networks, outcomes
+from . import accounts, deliberation, fields, invitations, networks, offers, outcomes
 from .network import DEMO_TODAY, build_demo_bundle
 
 __all__ = ["DEMO_TODAY", "build_demo_bundle", "enrich_demo"]
@@ -23,4 +23,6 @@ def enrich_demo(db: Session, slug: str) -> None:
     invitations.enrich_demo(db, slug)
     outcomes.enrich_demo(db, slug)
     networks.enrich_demo(db, slug)
+    fields.enrich_demo(db, slug)  # custom profile fields in both networks
     build_together(db, slug)  # threads and decisions on the initiatives made above
+    offers.enrich_demo(db, slug)  # open calls with offers on forming initiatives

@@ -331,30 +331,52 @@ def _column_problems(table: _Table, names: list[str], core: frozenset[str]) -> l
 def _graph(
     elements: _Table, connections: _Table | None, fields: _Table | None, fmt: str
 ) -> MapGraph:
-    problems: list[Problem] = []
-    declared: dict[tuple[str, str], AttrType] = {}
+    reader = _SheetReader()
     if fields is not None:
+        reader.declare(fields)
+    nodes = reader.elements(elements)
+    edges = reader.connections(connections) if connections is not None else []
+    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
+    check(fmt, reader.problems + validate_graph(graph))
+    return graph
+
+
+_Row = tuple[int, dict[str, Cell], dict[str, AttrValue]]
+_CORE_ELEMENT = frozenset({"id", "label", "type", "sector", "joined"})
+_CORE_CONNECTION = frozenset({"id", "from", "to", "type", "direction", "strength", "start", "end"})
+
+
+class _SheetReader:
+    """Kumu-style Elements / Connections / Fields tables read into nodes and edges,
+    collecting every problem on the way."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.declared: dict[tuple[str, str], AttrType] = {}
+
+    def declare(self, fields: _Table) -> None:
+        """The Fields table's declared types (Sheet, Field, Type)."""
         cols = {h.strip().lower(): i for i, h in enumerate(fields.header)}
         if not {"sheet", "field", "type"} <= cols.keys():
-            problems.append(Problem(f"{fields.name} row 1", "needs columns Sheet, Field, Type"))
-        else:
-            for rn, row in fields.rows:
-                sheet, name, t = (
-                    row[cols[k]] if cols[k] < len(row) else None for k in ("sheet", "field", "type")
+            self.problems.append(
+                Problem(f"{fields.name} row 1", "needs columns Sheet, Field, Type")
+            )
+            return
+        for rn, row in fields.rows:
+            sheet, name, t = (
+                row[cols[k]] if cols[k] < len(row) else None for k in ("sheet", "field", "type")
+            )
+            if t not in _TYPES or not isinstance(sheet, str) or not isinstance(name, str):
+                self.problems.append(
+                    Problem(f"{fields.name} row {rn}", f"type {t!r} is not one of {_TYPES}")
                 )
-                if t not in _TYPES or not isinstance(sheet, str) or not isinstance(name, str):
-                    problems.append(
-                        Problem(f"{fields.name} row {rn}", f"type {t!r} is not one of {_TYPES}")
-                    )
-                    continue
-                declared[(sheet.strip().lower(), name)] = t  # type: ignore[assignment]
+                continue
+            self.declared[(sheet.strip().lower(), name)] = t  # type: ignore[assignment]
 
-    def read_rows(
-        table: _Table, core: frozenset[str]
-    ) -> list[tuple[int, dict[str, Cell], dict[str, AttrValue]]]:
+    def _rows(self, table: _Table, core: frozenset[str]) -> list[_Row]:
         """Per row: core fields by canonical name, and parsed free attributes."""
         names = [h.strip() if isinstance(h, str) else str(h) for h in table.header]
-        problems.extend(_column_problems(table, names, core))
+        self.problems.extend(_column_problems(table, names, core))
         canon: dict[int, str] = {}
         free: dict[int, AttrType] = {}
         for i, h in enumerate(names):
@@ -362,7 +384,7 @@ def _graph(
             if low in core:
                 canon[i] = low
             elif h:
-                t = declared.get((table.sheet.lower(), h))
+                t = self.declared.get((table.sheet.lower(), h))
                 if t is None:
                     t = _infer(h, (row[i] if i < len(row) else None for _, row in table.rows))
                 free[i] = t
@@ -371,100 +393,107 @@ def _graph(
             if all(_blank(v) for v in row):
                 continue
             fixed = {canon[i]: v for i, v in enumerate(row) if i in canon and not _blank(v)}
-            attrs: dict[str, AttrValue] = {}
-            for i, t in free.items():
-                if i >= len(row) or _blank(row[i]):
-                    continue
-                try:
-                    value = _parse(row[i], t)
-                except ValueError as exc:
-                    problems.append(
-                        Problem(f"{table.name} row {rn} column {names[i]!r}", f"{row[i]!r}: {exc}")
-                    )
-                    continue
-                if value != ():
-                    attrs[names[i]] = value
-            out.append((rn, fixed, attrs))
+            out.append((rn, fixed, self._free(table, rn, row, names, free)))
         return out
 
-    def text(fixed: dict[str, Cell], name: str) -> str | None:
+    def _free(
+        self, table: _Table, rn: int, row: list[Cell], names: list[str], free: dict[int, AttrType]
+    ) -> dict[str, AttrValue]:
+        attrs: dict[str, AttrValue] = {}
+        for i, t in free.items():
+            if i >= len(row) or _blank(row[i]):
+                continue
+            try:
+                value = _parse(row[i], t)
+            except ValueError as exc:
+                self.problems.append(
+                    Problem(f"{table.name} row {rn} column {names[i]!r}", f"{row[i]!r}: {exc}")
+                )
+                continue
+            if value != ():
+                attrs[names[i]] = value
+        return attrs
+
+    @staticmethod
+    def _text(fixed: dict[str, Cell], name: str) -> str | None:
         v = fixed.get(name)
         return None if v is None else str(_cell(v, text_only=True))
 
-    def date(fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
+    def _date(self, fixed: dict[str, Cell], name: str, where: str) -> dt.date | None:
         v = fixed.get(name)
         if v is None:
             return None
         try:
             return _date(v)
         except ValueError:
-            problems.append(Problem(f"{where} column {name!r}", f"{v!r} is not an ISO date"))
+            self.problems.append(Problem(f"{where} column {name!r}", f"{v!r} is not an ISO date"))
             return None
 
-    core_el = frozenset({"id", "label", "type", "sector", "joined"})
-    if not any(h.strip().lower() == "label" for h in elements.header if isinstance(h, str)):
-        problems.append(Problem(f"{elements.name} row 1", "needs a Label column"))
-    nodes: list[MapNode] = []
-    for rn, fixed, attrs in read_rows(elements, core_el):
-        where = f"{elements.name} row {rn}"
-        label = text(fixed, "label")
-        if label is None:
-            problems.append(Problem(where, "no label"))
-            continue
-        nodes.append(
-            MapNode(
-                key=text(fixed, "id") or label,
-                label=label,
-                kind=text(fixed, "type"),
-                sector=text(fixed, "sector"),
-                joined=date(fixed, "joined", where),
-                attrs=attrs,
+    def elements(self, elements: _Table) -> list[MapNode]:
+        if not any(h.strip().lower() == "label" for h in elements.header if isinstance(h, str)):
+            self.problems.append(Problem(f"{elements.name} row 1", "needs a Label column"))
+        nodes: list[MapNode] = []
+        for rn, fixed, attrs in self._rows(elements, _CORE_ELEMENT):
+            where = f"{elements.name} row {rn}"
+            label = self._text(fixed, "label")
+            if label is None:
+                self.problems.append(Problem(where, "no label"))
+                continue
+            nodes.append(
+                MapNode(
+                    key=self._text(fixed, "id") or label,
+                    label=label,
+                    kind=self._text(fixed, "type"),
+                    sector=self._text(fixed, "sector"),
+                    joined=self._date(fixed, "joined", where),
+                    attrs=attrs,
+                )
             )
-        )
-    edges: list[MapEdge] = []
-    if connections is not None:
-        core_c = frozenset({"id", "from", "to", "type", "direction", "strength", "start", "end"})
+        return nodes
+
+    def connections(self, connections: _Table) -> list[MapEdge]:
         heads = {h.strip().lower() for h in connections.header if isinstance(h, str)}
         if not {"from", "to"} <= heads:
-            problems.append(Problem(f"{connections.name} row 1", "needs From and To columns"))
-        for rn, fixed, attrs in read_rows(connections, core_c):
-            where = f"{connections.name} row {rn}"
-            source, targets = text(fixed, "from"), text(fixed, "to")
-            if source is None or targets is None:
-                problems.append(Problem(where, "needs From and To"))
-                continue
-            direction = (text(fixed, "direction") or "directed").strip().lower()
-            if direction not in DIRECTIONS:
-                problems.append(
-                    Problem(
-                        f"{where} column 'Direction'", f"{direction!r} is not one of {DIRECTIONS}"
-                    )
-                )
-                direction = "directed"
-            weight = 1.0
-            if "strength" in fixed:
-                try:
-                    weight = float(_parse(fixed["strength"], "double"))  # type: ignore[arg-type]
-                except ValueError as exc:
-                    problems.append(Problem(f"{where} column 'Strength'", str(exc)))
-            start, end = date(fixed, "start", where), date(fixed, "end", where)
-            for target in (t.strip() for t in targets.split("|")):
-                edges.append(
-                    MapEdge(
-                        source=source,
-                        target=target,
-                        type=text(fixed, "type") or "tie",
-                        weight=weight,
-                        start=start,
-                        end=end,
-                        direction=direction,  # type: ignore[arg-type]
-                        key=text(fixed, "id"),
-                        attrs=attrs,
-                    )
-                )
-    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
-    check(fmt, problems + validate_graph(graph))
-    return graph
+            self.problems.append(Problem(f"{connections.name} row 1", "needs From and To columns"))
+        edges: list[MapEdge] = []
+        for rn, fixed, attrs in self._rows(connections, _CORE_CONNECTION):
+            edges.extend(self._connection(f"{connections.name} row {rn}", fixed, attrs))
+        return edges
+
+    def _connection(
+        self, where: str, fixed: dict[str, Cell], attrs: dict[str, AttrValue]
+    ) -> list[MapEdge]:
+        source, targets = self._text(fixed, "from"), self._text(fixed, "to")
+        if source is None or targets is None:
+            self.problems.append(Problem(where, "needs From and To"))
+            return []
+        direction = (self._text(fixed, "direction") or "directed").strip().lower()
+        if direction not in DIRECTIONS:
+            self.problems.append(
+                Problem(f"{where} column 'Direction'", f"{direction!r} is not one of {DIRECTIONS}")
+            )
+            direction = "directed"
+        weight = 1.0
+        if "strength" in fixed:
+            try:
+                weight = float(_parse(fixed["strength"], "double"))  # type: ignore[arg-type]
+            except ValueError as exc:
+                self.problems.append(Problem(f"{where} column 'Strength'", str(exc)))
+        start, end = self._date(fixed, "start", where), self._date(fixed, "end", where)
+        return [
+            MapEdge(
+                source=source,
+                target=target,
+                type=self._text(fixed, "type") or "tie",
+                weight=weight,
+                start=start,
+                end=end,
+                direction=direction,  # type: ignore[arg-type]
+                key=self._text(fixed, "id"),
+                attrs=attrs,
+            )
+            for target in (t.strip() for t in targets.split("|"))
+        ]
 
 
 def _text_cell(value: str, fmt: str, where: str) -> str:

@@ -224,134 +224,153 @@ def _date(text: str | None) -> dt.date | None:
 def read_gexf(data: bytes) -> MapGraph:
     """Parse a GEXF document (after :func:`~.safe_input.parse_xml`'s checks: UTF-8, no DTD
     or entity, sizes, nesting); raise FormatError listing every problem (line + reason)."""
-    problems: list[Problem] = []
     root = parse_xml(data, _FORMAT)
     ns = etree.QName(root).namespace
     if etree.QName(root).localname != "gexf" or ns not in _ACCEPTED_NS:
         check(_FORMAT, [Problem(f"line {root.sourceline} <{root.tag}>", "not a GEXF document")])
-    q = f"{{{ns}}}"
-    graph_el = root.find(f"{q}graph")
+    reader = _GexfReader(f"{{{ns}}}")
+    graph_el = root.find(f"{reader.q}graph")
     if graph_el is None:
         check(_FORMAT, [Problem(f"line {root.sourceline} <gexf>", "no <graph> element")])
         raise AssertionError  # pragma: no cover
-    default = graph_el.get("defaultedgetype", "undirected")
-    if default not in DIRECTIONS:
-        problems.append(
-            Problem(f"line {graph_el.sourceline} <graph>", f"bad defaultedgetype {default!r}")
-        )
-        default = "undirected"
+    graph = reader.read(graph_el)
+    check(_FORMAT, reader.problems + validate_graph(graph))
+    return graph
 
-    declared: dict[str, dict[str, tuple[str, AttrType, str | None]]] = {"node": {}, "edge": {}}
-    for block in graph_el.findall(f"{q}attributes"):
+
+_Declared = dict[str, dict[str, tuple[str, AttrType, str | None]]]
+
+
+class _GexfReader:
+    """One GEXF <graph> read into a MapGraph, collecting every problem on the way."""
+
+    def __init__(self, q: str) -> None:
+        self.q = q
+        self.problems: list[Problem] = []
+        self.declared: _Declared = {"node": {}, "edge": {}}
+
+    def read(self, graph_el: etree._Element) -> MapGraph:
+        default = graph_el.get("defaultedgetype", "undirected")
+        if default not in DIRECTIONS:
+            where = f"line {graph_el.sourceline} <graph>"
+            self.problems.append(Problem(where, f"bad defaultedgetype {default!r}"))
+            default = "undirected"
+        for block in graph_el.findall(f"{self.q}attributes"):
+            self._declare(block)
+        nodes = [self._node(el) for el in graph_el.iterfind(f"{self.q}nodes/{self.q}node")]
+        edges = [self._edge(el, default) for el in graph_el.iterfind(f"{self.q}edges/{self.q}edge")]
+        return MapGraph(
+            nodes=tuple(n for n in nodes if n is not None),
+            edges=tuple(e for e in edges if e is not None),
+        )
+
+    def _declare(self, block: etree._Element) -> None:
         cls = block.get("class")
-        if cls not in declared:
-            problems.append(Problem(f"line {block.sourceline} <attributes>", f"bad class {cls!r}"))
-            continue
-        for att in block.findall(f"{q}attribute"):
+        if cls not in self.declared:
+            self.problems.append(
+                Problem(f"line {block.sourceline} <attributes>", f"bad class {cls!r}")
+            )
+            return
+        for att in block.findall(f"{self.q}attribute"):
             where = f"line {att.sourceline} <attribute>"
             aid, title, typ = att.get("id"), att.get("title"), att.get("type", "")
             if aid is None or title is None:
-                problems.append(Problem(where, "needs id and title"))
+                self.problems.append(Problem(where, "needs id and title"))
                 continue
             t = _READ_TYPE.get(typ, "list" if typ.startswith("list") else None)
             if t is None:
-                problems.append(Problem(where, f"unknown type {typ!r}"))
+                self.problems.append(Problem(where, f"unknown type {typ!r}"))
                 continue
-            default_el = att.find(f"{q}default")
-            declared[cls][aid] = (title, t, None if default_el is None else (default_el.text or ""))
+            default_el = att.find(f"{self.q}default")
+            dflt = None if default_el is None else (default_el.text or "")
+            self.declared[cls][aid] = (title, t, dflt)
 
-    def values_of(el: etree._Element, cls: str) -> dict[str, AttrValue]:
+    def _values(self, el: etree._Element, cls: str) -> dict[str, AttrValue]:
         out: dict[str, AttrValue] = {}
-        for title, t, dflt in declared[cls].values():
+        for title, t, dflt in self.declared[cls].values():
             if dflt is not None:
                 try:
                     out[title] = _parse_value(dflt, t)
                 except ValueError as exc:
-                    problems.append(Problem(f"attribute {title!r} default", str(exc)))
-        block = el.find(f"{q}attvalues")
-        for att in [] if block is None else block.findall(f"{q}attvalue"):
+                    self.problems.append(Problem(f"attribute {title!r} default", str(exc)))
+        block = el.find(f"{self.q}attvalues")
+        for att in [] if block is None else block.findall(f"{self.q}attvalue"):
             where = f"line {att.sourceline} <attvalue>"
             aid, text = att.get("for"), att.get("value")
-            if aid not in declared[cls] or text is None:
-                problems.append(Problem(where, f"refers to undeclared {cls} attribute {aid!r}"))
+            if aid not in self.declared[cls] or text is None:
+                self.problems.append(
+                    Problem(where, f"refers to undeclared {cls} attribute {aid!r}")
+                )
                 continue
             if att.get("start") or att.get("end") or att.get("timestamp"):
-                problems.append(Problem(where, "time-varying values are not modelled"))
+                self.problems.append(Problem(where, "time-varying values are not modelled"))
                 continue
-            title, t, _ = declared[cls][aid]
+            title, t, _ = self.declared[cls][aid]
             try:
                 out[title] = _parse_value(text, t)
             except ValueError as exc:
-                problems.append(Problem(where, f"{text!r} is not a {t}: {exc}"))
+                self.problems.append(Problem(where, f"{text!r} is not a {t}: {exc}"))
         return out
 
-    def spell_of(el: etree._Element, where: str) -> tuple[dt.date | None, dt.date | None]:
-        spells = el.findall(f"{q}spells/{q}spell")
+    def _spell(self, el: etree._Element, where: str) -> tuple[dt.date | None, dt.date | None]:
+        spells = el.findall(f"{self.q}spells/{self.q}spell")
         if len(spells) > 1:
-            problems.append(Problem(where, "more than one time spell (one interval per tie)"))
+            self.problems.append(Problem(where, "more than one time spell (one interval per tie)"))
             return None, None
         src = spells[0] if spells else el
         try:
             return _date(src.get("start")), _date(src.get("end"))
         except ValueError as exc:
-            problems.append(Problem(where, f"bad date: {exc}"))
+            self.problems.append(Problem(where, f"bad date: {exc}"))
             return None, None
 
-    nodes: list[MapNode] = []
-    for el in graph_el.iterfind(f"{q}nodes/{q}node"):
+    def _node(self, el: etree._Element) -> MapNode | None:
         where = f"line {el.sourceline} <node>"
-        if el.find(f"{q}nodes") is not None:
-            problems.append(Problem(where, "nested nodes (hierarchies) are not modelled"))
+        if el.find(f"{self.q}nodes") is not None:
+            self.problems.append(Problem(where, "nested nodes (hierarchies) are not modelled"))
         key = el.get("id")
         if key is None:
-            problems.append(Problem(where, "no id"))
-            continue
-        attrs = values_of(el, "node")
+            self.problems.append(Problem(where, "no id"))
+            return None
+        attrs = self._values(el, "node")
         kind, sector = attrs.pop("kind", None), attrs.pop("sector", None)
         for name, value in (("kind", kind), ("sector", sector)):
             if value is not None and not isinstance(value, str):
-                problems.append(Problem(where, f"{name} must be a string attribute"))
-        joined, _ = spell_of(el, where)
-        nodes.append(
-            MapNode(
-                key=key,
-                label=el.get("label") or key,
-                kind=kind if isinstance(kind, str) else None,
-                sector=sector if isinstance(sector, str) else None,
-                joined=joined,
-                attrs=attrs,
-            )
+                self.problems.append(Problem(where, f"{name} must be a string attribute"))
+        joined, _ = self._spell(el, where)
+        return MapNode(
+            key=key,
+            label=el.get("label") or key,
+            kind=kind if isinstance(kind, str) else None,
+            sector=sector if isinstance(sector, str) else None,
+            joined=joined,
+            attrs=attrs,
         )
-    edges: list[MapEdge] = []
-    for el in graph_el.iterfind(f"{q}edges/{q}edge"):
+
+    def _edge(self, el: etree._Element, default: str) -> MapEdge | None:
         where = f"line {el.sourceline} <edge>"
         source, target = el.get("source"), el.get("target")
         if source is None or target is None:
-            problems.append(Problem(where, "needs source and target"))
-            continue
+            self.problems.append(Problem(where, "needs source and target"))
+            return None
         direction = el.get("type", default)
         if direction not in DIRECTIONS:
-            problems.append(Problem(where, f"bad edge type {direction!r}"))
+            self.problems.append(Problem(where, f"bad edge type {direction!r}"))
             direction = default
         try:
             weight = float(el.get("weight", "1.0"))
         except ValueError:
-            problems.append(Problem(where, f"weight {el.get('weight')!r} is not a number"))
+            self.problems.append(Problem(where, f"weight {el.get('weight')!r} is not a number"))
             weight = 1.0
-        start, end = spell_of(el, where)
-        edges.append(
-            MapEdge(
-                source=source,
-                target=target,
-                type=el.get("kind") or el.get("label") or "tie",
-                weight=weight,
-                start=start,
-                end=end,
-                direction=direction,
-                key=el.get("id"),
-                attrs=values_of(el, "edge"),
-            )
+        start, end = self._spell(el, where)
+        return MapEdge(
+            source=source,
+            target=target,
+            type=el.get("kind") or el.get("label") or "tie",
+            weight=weight,
+            start=start,
+            end=end,
+            direction=direction,
+            key=el.get("id"),
+            attrs=self._values(el, "edge"),
         )
-    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
-    check(_FORMAT, problems + validate_graph(graph))
-    return graph

@@ -277,52 +277,64 @@ def validate_graph(graph: MapGraph) -> list[Problem]:
     node_types: dict[str, AttrType] = {}
     for i, node in enumerate(graph.nodes):
         where = f"node {i + 1} ({node.key!r})"
-        why = _text_problem(node.key, what="key")
-        if why is None and ("|" in node.key or node.key != node.key.strip()):
-            why = "key has '|' or surrounding spaces"
-        if why is None and node.key in keys:
-            why = "key used by an earlier node"
-        if why:
-            problems.append(Problem(where, why))
+        problems.extend(_node_problems(node, where, keys))
         keys.add(node.key)
-        for name in ("label", "kind", "sector"):
-            value = getattr(node, name)
-            if value is not None or name == "label":
-                why = _text_problem(value, what=name)
-                if why:
-                    problems.append(Problem(where, why))
-        if node.joined is not None and not isinstance(node.joined, dt.date):
-            problems.append(Problem(where, "joined must be a date"))
         _attrs_problems(node.attrs, where, node_types, problems)
     edge_keys: set[str] = set()
     edge_types: dict[str, AttrType] = {}
     for i, edge in enumerate(graph.edges):
         where = f"edge {i + 1} ({edge.source!r} → {edge.target!r})"
-        for end in (edge.source, edge.target):
-            if end not in keys:
-                problems.append(Problem(where, f"no node has key {end!r}"))
-        why = _text_problem(edge.type, what="type")
-        if why:
-            problems.append(Problem(where, why))
-        w = edge.weight
-        if isinstance(w, bool) or not isinstance(w, float | int) or not math.isfinite(w) or w <= 0:
-            problems.append(Problem(where, f"weight {w!r} is not a finite number > 0"))
-        for name in ("start", "end"):
-            value = getattr(edge, name)
-            if value is not None and not isinstance(value, dt.date):
-                problems.append(Problem(where, f"{name} must be a date"))
-        if edge.start and edge.end and edge.start > edge.end:
-            problems.append(Problem(where, "ends before it starts"))
-        if edge.direction not in DIRECTIONS:
-            problems.append(
-                Problem(where, f"direction {edge.direction!r} is not one of {DIRECTIONS}")
-            )
+        problems.extend(_edge_problems(edge, where, keys, edge_keys))
         if edge.key is not None:
-            why = _text_problem(edge.key, what="key")
-            if why is None and edge.key in edge_keys:
-                why = "key used by an earlier edge"
-            if why:
-                problems.append(Problem(where, why))
             edge_keys.add(edge.key)
         _attrs_problems(edge.attrs, where, edge_types, problems)
+    return problems
+
+
+def _node_problems(node: MapNode, where: str, keys: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    why = _text_problem(node.key, what="key")
+    if why is None and ("|" in node.key or node.key != node.key.strip()):
+        why = "key has '|' or surrounding spaces"
+    if why is None and node.key in keys:
+        why = "key used by an earlier node"
+    if why:
+        problems.append(Problem(where, why))
+    for name in ("label", "kind", "sector"):
+        value = getattr(node, name)
+        if value is not None or name == "label":
+            why = _text_problem(value, what=name)
+            if why:
+                problems.append(Problem(where, why))
+    if node.joined is not None and not isinstance(node.joined, dt.date):
+        problems.append(Problem(where, "joined must be a date"))
+    return problems
+
+
+def _edge_problems(edge: MapEdge, where: str, keys: set[str], edge_keys: set[str]) -> list[Problem]:
+    problems = [
+        Problem(where, f"no node has key {end!r}")
+        for end in (edge.source, edge.target)
+        if end not in keys
+    ]
+    why = _text_problem(edge.type, what="type")
+    if why:
+        problems.append(Problem(where, why))
+    w = edge.weight
+    if isinstance(w, bool) or not isinstance(w, float | int) or not math.isfinite(w) or w <= 0:
+        problems.append(Problem(where, f"weight {w!r} is not a finite number > 0"))
+    for name in ("start", "end"):
+        value = getattr(edge, name)
+        if value is not None and not isinstance(value, dt.date):
+            problems.append(Problem(where, f"{name} must be a date"))
+    if edge.start and edge.end and edge.start > edge.end:
+        problems.append(Problem(where, "ends before it starts"))
+    if edge.direction not in DIRECTIONS:
+        problems.append(Problem(where, f"direction {edge.direction!r} is not one of {DIRECTIONS}"))
+    if edge.key is not None:
+        why = _text_problem(edge.key, what="key")
+        if why is None and edge.key in edge_keys:
+            why = "key used by an earlier edge"
+        if why:
+            problems.append(Problem(where, why))
     return problems

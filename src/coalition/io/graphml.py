@@ -151,132 +151,151 @@ def _parse(text: str, t: AttrType, is_list: bool) -> AttrValue:
 def read_graphml(data: bytes) -> MapGraph:
     """Parse a GraphML document (after :func:`~.safe_input.parse_xml`'s checks: UTF-8, no
     DTD or entity, sizes, nesting); raise FormatError listing every problem (line + reason)."""
-    problems: list[Problem] = []
     root = parse_xml(data, _FORMAT)
     name = etree.QName(root)
     if name.localname != "graphml" or name.namespace not in (GRAPHML_NS, None):
         check(_FORMAT, [Problem(f"line {root.sourceline} <{root.tag}>", "not a GraphML document")])
-    q = f"{{{name.namespace}}}" if name.namespace else ""
-    keys: dict[str, dict[str, tuple[str, AttrType, bool, str | None]]] = {"node": {}, "edge": {}}
-    for el in root.findall(f"{q}key"):
-        where = f"line {el.sourceline} <key>"
-        kid, cls = el.get("id"), el.get("for", "all")
-        attr_name = el.get("attr.name") or kid
-        t = _READ_TYPE.get(el.get("attr.type", "string"))
-        if kid is None or t is None or attr_name is None:
-            problems.append(
-                Problem(where, f"needs an id and a known attr.type, got {el.get('attr.type')!r}")
-            )
-            continue
-        desc = el.find(f"{q}desc")
-        is_list = desc is not None and (desc.text or "").strip() == LIST_MARK
-        dflt = el.find(f"{q}default")
-        for c in ("node", "edge") if cls == "all" else (cls,):
-            if c in keys:
-                keys[c][kid] = (attr_name, t, is_list, None if dflt is None else dflt.text or "")
-    graphs = root.findall(f"{q}graph")
+    reader = _GraphmlReader(f"{{{name.namespace}}}" if name.namespace else "")
+    for el in root.findall(f"{reader.q}key"):
+        reader.declare(el)
+    graphs = root.findall(f"{reader.q}graph")
     if len(graphs) != 1:
         check(
             _FORMAT,
             [Problem(f"line {root.sourceline} <graphml>", f"{len(graphs)} graphs; one expected")],
         )
-    g = graphs[0]
-    default_directed = g.get("edgedefault") == "directed"
-    for path, what in (
-        (f"{q}hyperedge", "hyperedges"),
-        (f"{q}node/{q}port", "ports"),
-        (f"{q}node/{q}graph", "nested graphs"),
-    ):
-        for el in g.findall(path):
-            problems.append(Problem(f"line {el.sourceline}", f"{what} are not modelled"))
+    graph = reader.read(graphs[0])
+    check(_FORMAT, reader.problems + validate_graph(graph))
+    return graph
 
-    def values(el: etree._Element, cls: str) -> dict[str, AttrValue]:
+
+_Keys = dict[str, dict[str, tuple[str, AttrType, bool, str | None]]]
+
+
+class _GraphmlReader:
+    """One GraphML <graph> read into a MapGraph, collecting every problem on the way."""
+
+    def __init__(self, q: str) -> None:
+        self.q = q
+        self.problems: list[Problem] = []
+        self.keys: _Keys = {"node": {}, "edge": {}}
+
+    def declare(self, el: etree._Element) -> None:
+        where = f"line {el.sourceline} <key>"
+        kid, cls = el.get("id"), el.get("for", "all")
+        attr_name = el.get("attr.name") or kid
+        t = _READ_TYPE.get(el.get("attr.type", "string"))
+        if kid is None or t is None or attr_name is None:
+            self.problems.append(
+                Problem(where, f"needs an id and a known attr.type, got {el.get('attr.type')!r}")
+            )
+            return
+        desc = el.find(f"{self.q}desc")
+        is_list = desc is not None and (desc.text or "").strip() == LIST_MARK
+        dflt = el.find(f"{self.q}default")
+        for c in ("node", "edge") if cls == "all" else (cls,):
+            if c in self.keys:
+                default = None if dflt is None else dflt.text or ""
+                self.keys[c][kid] = (attr_name, t, is_list, default)
+
+    def read(self, g: etree._Element) -> MapGraph:
+        q = self.q
+        default_directed = g.get("edgedefault") == "directed"
+        for path, what in (
+            (f"{q}hyperedge", "hyperedges"),
+            (f"{q}node/{q}port", "ports"),
+            (f"{q}node/{q}graph", "nested graphs"),
+        ):
+            for el in g.findall(path):
+                self.problems.append(Problem(f"line {el.sourceline}", f"{what} are not modelled"))
+        nodes = [self._node(el) for el in g.findall(f"{q}node")]
+        edges = [self._edge(el, default_directed) for el in g.findall(f"{q}edge")]
+        return MapGraph(
+            nodes=tuple(n for n in nodes if n is not None),
+            edges=tuple(e for e in edges if e is not None),
+        )
+
+    def _values(self, el: etree._Element, cls: str) -> dict[str, AttrValue]:
         out: dict[str, AttrValue] = {}
-        for attr, t, is_list, dflt in keys[cls].values():
+        for attr, t, is_list, dflt in self.keys[cls].values():
             if dflt is not None:
                 try:
                     out[attr] = _parse(dflt, t, is_list)
                 except ValueError as exc:
-                    problems.append(Problem(f"key {attr!r} default", str(exc)))
-        for d in el.findall(f"{q}data"):
+                    self.problems.append(Problem(f"key {attr!r} default", str(exc)))
+        for d in el.findall(f"{self.q}data"):
             where = f"line {d.sourceline} <data>"
             kid = d.get("key")
-            if kid not in keys[cls]:
-                problems.append(Problem(where, f"refers to undeclared {cls} key {kid!r}"))
+            if kid not in self.keys[cls]:
+                self.problems.append(Problem(where, f"refers to undeclared {cls} key {kid!r}"))
                 continue
-            attr, t, is_list, _ = keys[cls][kid]
+            attr, t, is_list, _ = self.keys[cls][kid]
             try:
                 out[attr] = _parse(d.text or "", t, is_list)
             except ValueError as exc:
-                problems.append(Problem(where, f"{d.text!r} is not a {t}: {exc}"))
+                self.problems.append(Problem(where, f"{d.text!r} is not a {t}: {exc}"))
         return out
 
-    def date(value: AttrValue | None, where: str) -> dt.date | None:
+    def _date(self, value: AttrValue | None, where: str) -> dt.date | None:
         if value is None:
             return None
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            problems.append(Problem(where, f"{value!r} is not an ISO date"))
+            self.problems.append(Problem(where, f"{value!r} is not an ISO date"))
             return None
 
-    def text_or_none(value: AttrValue | None, where: str, field: str) -> str | None:
+    def _text(self, value: AttrValue | None, where: str, field: str) -> str | None:
         if value is None or isinstance(value, str):
             return value
-        problems.append(Problem(where, f"{field} must be text"))
+        self.problems.append(Problem(where, f"{field} must be text"))
         return None
 
-    nodes: list[MapNode] = []
-    for el in g.findall(f"{q}node"):
+    def _node(self, el: etree._Element) -> MapNode | None:
         where = f"line {el.sourceline} <node>"
         key = el.get("id")
         if key is None:
-            problems.append(Problem(where, "no id"))
-            continue
-        attrs = values(el, "node")
+            self.problems.append(Problem(where, "no id"))
+            return None
+        attrs = self._values(el, "node")
         fixed = {f: attrs.pop(f, None) for f in _NODE_FIELDS}
-        nodes.append(
-            MapNode(
-                key=key,
-                label=text_or_none(fixed["label"], where, "label") or key,
-                kind=text_or_none(fixed["kind"], where, "kind"),
-                sector=text_or_none(fixed["sector"], where, "sector"),
-                joined=date(fixed["joined"], where),
-                attrs=attrs,
-            )
+        return MapNode(
+            key=key,
+            label=self._text(fixed["label"], where, "label") or key,
+            kind=self._text(fixed["kind"], where, "kind"),
+            sector=self._text(fixed["sector"], where, "sector"),
+            joined=self._date(fixed["joined"], where),
+            attrs=attrs,
         )
-    edges: list[MapEdge] = []
-    for el in g.findall(f"{q}edge"):
+
+    def _edge(self, el: etree._Element, default_directed: bool) -> MapEdge | None:
         where = f"line {el.sourceline} <edge>"
         source, target = el.get("source"), el.get("target")
         if source is None or target is None:
-            problems.append(Problem(where, "needs source and target"))
-            continue
-        attrs = values(el, "edge")
+            self.problems.append(Problem(where, "needs source and target"))
+            return None
+        attrs = self._values(el, "edge")
         fixed = {f: attrs.pop(f, None) for f in _EDGE_FIELDS}
         flag = el.get("directed")
         is_directed = default_directed if flag is None else flag == "true"
         direction = fixed["direction"] or ("directed" if is_directed else "undirected")
         if direction not in DIRECTIONS:
-            problems.append(Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}"))
+            self.problems.append(
+                Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}")
+            )
             direction = "undirected"
         weight = fixed["weight"] if fixed["weight"] is not None else 1.0
         if isinstance(weight, bool) or not isinstance(weight, int | float):
-            problems.append(Problem(where, "weight must be a number"))
+            self.problems.append(Problem(where, "weight must be a number"))
             weight = 1.0
-        edges.append(
-            MapEdge(
-                source=source,
-                target=target,
-                type=text_or_none(fixed["type"], where, "type") or "tie",
-                weight=float(weight),
-                start=date(fixed["start"], where),
-                end=date(fixed["end"], where),
-                direction=direction,  # type: ignore[arg-type]
-                key=el.get("id"),
-                attrs=attrs,
-            )
+        return MapEdge(
+            source=source,
+            target=target,
+            type=self._text(fixed["type"], where, "type") or "tie",
+            weight=float(weight),
+            start=self._date(fixed["start"], where),
+            end=self._date(fixed["end"], where),
+            direction=direction,  # type: ignore[arg-type]
+            key=el.get("id"),
+            attrs=attrs,
         )
-    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
-    check(_FORMAT, problems + validate_graph(graph))
-    return graph

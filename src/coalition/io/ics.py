@@ -1,11 +1,15 @@
 """iCalendar (RFC 5545) files of a member's engagements: CRLF lines folded at 75 octets.
 
-Each engagement is an all-day event spanning its initiative's window (``DTEND`` is exclusive,
-so it is the day after the last one), marked transparent so it does not block calendars.
+An engagement with agreed hours is a weekly recurring block of those hours (``RRULE:FREQ=
+WEEKLY`` until the window's last day), in floating local time from 09:00, split over up to
+five weekdays of at most ``DAY_HOURS`` each; the window and the hours are in the description.
+Without hours it is an all-day event spanning the window (``DTEND`` is exclusive, so it is the
+day after the last one). Both are marked transparent so they do not block calendars.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,6 +25,19 @@ class CalendarEvent:
     summary: str
     description: str = ""
     url: str = ""
+    hours_per_week: float = 0.0
+
+
+DAY_HOURS = 8.0
+START_HOUR = 9
+
+
+def weekly_blocks(hours_per_week: float) -> list[float]:
+    """The lengths in hours of the weekly blocks: as few days as hold the hours at
+    ``DAY_HOURS`` a day (at most five), shared evenly, each rounded to a quarter hour."""
+    days = min(5, max(1, math.ceil(hours_per_week / DAY_HOURS - 1e-9)))
+    each = max(0.25, round(hours_per_week / days * 4) / 4)
+    return [min(each, 24.0 - START_HOUR)] * days
 
 
 def escape(text: str) -> str:
@@ -61,19 +78,51 @@ def calendar(events: Iterable[CalendarEvent], *, now: datetime, name: str) -> st
         f"X-WR-CALNAME:{escape(name)}",
     ]
     for event in events:
+        lines += _vevents(event, stamp)
+    lines.append("END:VCALENDAR")
+    return "".join(chunk + "\r\n" for line in lines for chunk in fold(line))
+
+
+def _duration(hours: float) -> str:
+    minutes = round(hours * 60)
+    return f"PT{minutes // 60}H{minutes % 60}M" if minutes % 60 else f"PT{minutes // 60}H"
+
+
+def _vevents(event: CalendarEvent, stamp: str) -> list[str]:
+    tail = []
+    if event.description:
+        tail.append(f"DESCRIPTION:{escape(event.description)}")
+    if event.url:
+        tail.append(f"URL:{event.url}")
+    tail += ["STATUS:CONFIRMED", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    if event.hours_per_week <= 0:
         end = (event.last_day or event.start) + timedelta(days=1)
-        lines += [
+        return [
             "BEGIN:VEVENT",
             f"UID:{event.uid}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
             f"DTEND;VALUE=DATE:{end:%Y%m%d}",
             f"SUMMARY:{escape(event.summary)}",
+            *tail,
         ]
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape(event.description)}")
-        if event.url:
-            lines.append(f"URL:{event.url}")
-        lines += ["STATUS:CONFIRMED", "TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(chunk + "\r\n" for line in lines for chunk in fold(line))
+    rule = "RRULE:FREQ=WEEKLY"
+    if event.last_day is not None:
+        rule += f";UNTIL={event.last_day:%Y%m%d}T235959"
+    lines: list[str] = []
+    for day, hours in enumerate(weekly_blocks(event.hours_per_week)):
+        first = event.start + timedelta(days=day)
+        if event.last_day is not None and first > event.last_day:
+            break
+        uid = event.uid if day == 0 else f"{day}-{event.uid}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{first:%Y%m%d}T{START_HOUR:02d}0000",
+            f"DURATION:{_duration(hours)}",
+            rule,
+            f"SUMMARY:{escape(event.summary)}",
+            *tail,
+        ]
+    return lines

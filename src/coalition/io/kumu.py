@@ -109,99 +109,111 @@ def read_kumu(data: bytes) -> MapGraph:
         check(_FORMAT, [Problem("document", "expected an object with an 'elements' list")])
     if not isinstance(doc.get("connections", []), list):
         check(_FORMAT, [Problem("document", "'connections' must be a list")])
-    problems: list[Problem] = []
+    reader = _KumuReader()
+    nodes = [reader.element(i, item) for i, item in enumerate(doc.get("elements", []))]
+    edges = [reader.connection(i, item) for i, item in enumerate(doc.get("connections", []))]
+    graph = MapGraph(
+        nodes=tuple(n for n in nodes if n is not None),
+        edges=tuple(e for e in edges if e is not None),
+    )
+    check(_FORMAT, reader.problems + validate_graph(graph))
+    return graph
 
-    def get(item: dict[str, Any], name: str) -> Any:
-        """Kumu's field names are case-insensitive ("Label" = "label")."""
-        for k, v in item.items():
-            if k.lower() == name:
-                return v
-        return None
 
-    def text(item: dict[str, Any], name: str, where: str) -> str | None:
-        value = get(item, name)
+def _get(item: dict[str, Any], name: str) -> Any:
+    """Kumu's field names are case-insensitive ("Label" = "label")."""
+    for k, v in item.items():
+        if k.lower() == name:
+            return v
+    return None
+
+
+class _KumuReader:
+    """Kumu elements and connections read one by one, collecting every problem on the way."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def _text(self, item: dict[str, Any], name: str, where: str) -> str | None:
+        value = _get(item, name)
         if value is None or isinstance(value, str):
             return value
-        problems.append(Problem(where, f"{name!r} must be text"))
+        self.problems.append(Problem(where, f"{name!r} must be text"))
         return None
 
-    def date(item: dict[str, Any], name: str, where: str) -> dt.date | None:
-        value = text(item, name, where)
+    def _date(self, item: dict[str, Any], name: str, where: str) -> dt.date | None:
+        value = self._text(item, name, where)
         if value is None:
             return None
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            problems.append(Problem(where, f"{name} {value!r} is not an ISO date"))
+            self.problems.append(Problem(where, f"{name} {value!r} is not an ISO date"))
             return None
 
-    def attrs(item: dict[str, Any], fixed: tuple[str, ...], where: str) -> dict[str, AttrValue]:
+    def _attrs(
+        self, item: dict[str, Any], fixed: tuple[str, ...], where: str
+    ) -> dict[str, AttrValue]:
         out: dict[str, AttrValue] = {}
         for name, value in item.items():
             if name.lower() in fixed or value is None:
                 continue
             parsed = _attr(value)
             if parsed is None:
-                problems.append(
+                self.problems.append(
                     Problem(f"{where} field {name!r}", "not text, number, boolean or list of text")
                 )
             else:
                 out[name] = parsed
         return out
 
-    nodes: list[MapNode] = []
-    for i, item in enumerate(doc.get("elements", [])):
+    def element(self, i: int, item: Any) -> MapNode | None:
         where = f"elements[{i}]"
         if not isinstance(item, dict):
-            problems.append(Problem(where, "not an object"))
-            continue
-        label = text(item, "label", where)
-        key = text(item, "id", where) or label
+            self.problems.append(Problem(where, "not an object"))
+            return None
+        label = self._text(item, "label", where)
+        key = self._text(item, "id", where) or label
         if key is None or label is None:
-            problems.append(Problem(where, "needs a label"))
-            continue
-        nodes.append(
-            MapNode(
-                key=key,
-                label=label,
-                kind=text(item, "type", where),
-                sector=text(item, "sector", where),
-                joined=date(item, "joined", where),
-                attrs=attrs(item, _ELEMENT_FIELDS, where),
-            )
+            self.problems.append(Problem(where, "needs a label"))
+            return None
+        return MapNode(
+            key=key,
+            label=label,
+            kind=self._text(item, "type", where),
+            sector=self._text(item, "sector", where),
+            joined=self._date(item, "joined", where),
+            attrs=self._attrs(item, _ELEMENT_FIELDS, where),
         )
-    edges: list[MapEdge] = []
-    for i, item in enumerate(doc.get("connections", [])):
+
+    def connection(self, i: int, item: Any) -> MapEdge | None:
         where = f"connections[{i}]"
         if not isinstance(item, dict):
-            problems.append(Problem(where, "not an object"))
-            continue
-        source, target = text(item, "from", where), text(item, "to", where)
+            self.problems.append(Problem(where, "not an object"))
+            return None
+        source, target = self._text(item, "from", where), self._text(item, "to", where)
         if source is None or target is None:
-            problems.append(Problem(where, "needs 'from' and 'to'"))
-            continue
-        direction = text(item, "direction", where) or "directed"
+            self.problems.append(Problem(where, "needs 'from' and 'to'"))
+            return None
+        direction = self._text(item, "direction", where) or "directed"
         if direction not in DIRECTIONS:
-            problems.append(Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}"))
+            self.problems.append(
+                Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}")
+            )
             direction = "directed"
-        strength = get(item, "strength")
+        strength = _get(item, "strength")
         strength = 1.0 if strength is None else strength
         if isinstance(strength, bool) or not isinstance(strength, int | float):
-            problems.append(Problem(where, "strength must be a number"))
+            self.problems.append(Problem(where, "strength must be a number"))
             strength = 1.0
-        edges.append(
-            MapEdge(
-                source=source,
-                target=target,
-                type=text(item, "type", where) or "tie",
-                weight=float(strength),
-                start=date(item, "start", where),
-                end=date(item, "end", where),
-                direction=direction,  # type: ignore[arg-type]
-                key=text(item, "id", where),
-                attrs=attrs(item, _CONNECTION_FIELDS, where),
-            )
+        return MapEdge(
+            source=source,
+            target=target,
+            type=self._text(item, "type", where) or "tie",
+            weight=float(strength),
+            start=self._date(item, "start", where),
+            end=self._date(item, "end", where),
+            direction=direction,  # type: ignore[arg-type]
+            key=self._text(item, "id", where),
+            attrs=self._attrs(item, _CONNECTION_FIELDS, where),
         )
-    graph = MapGraph(nodes=tuple(nodes), edges=tuple(edges))
-    check(_FORMAT, problems + validate_graph(graph))
-    return graph

@@ -22,6 +22,7 @@ from pydantic_core import core_schema
 from .. import clock
 from ..domain import (
     ActorKind,
+    FieldKind,
     InitiativeKind,
     InitiativeStatus,
     InvitationStatus,
@@ -194,3 +195,4 @@ InitiativeKindName = Annotated[InitiativeKind, _OneOf()]
 InitiativeStatusName = Annotated[InitiativeStatus, _OneOf()]
 InvitationStatusName = Annotated[InvitationStatus, _OneOf()]
 PrivateFieldName = Annotated[PrivateField, _OneOf()]
+FieldKindName = Annotated[FieldKind, _OneOf()]

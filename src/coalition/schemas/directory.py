@@ -30,6 +30,7 @@ from .common import (
     Url,
     VisibilityName,
 )
+from .fields import FieldKey, FieldValueOut
 
 
 class NetworkIn(StrictModel):
@@ -135,6 +136,8 @@ class ActorSearch(StrictModel):
     min_free_hours: Hours | None = None
     # Share of the onboarding checklist done, as far as the caller may see (services.onboarding).
     min_completeness: int | None = Field(default=None, ge=0, le=100)
+    # Custom profile fields (services.profile_fields): ``field.<key>=value`` in a query string.
+    fields: dict[FieldKey, Line] = Field(default={}, max_length=10)
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=MAX_COUNT)
 
@@ -179,6 +182,8 @@ class ActorOut(OutModel):
     phone: str | None
     website: str | None
     hidden: list[str]
+    # The network's custom fields the caller may see (a kept value is named in ``hidden``).
+    fields: list[FieldValueOut] = []
 
 
 class ActorPage(OutModel):

@@ -99,6 +99,8 @@ class RoleOut(OutModel):
     languages: list[str]
     timezone_regions: list[str]
     requirements: list[RequirementOut]
+    open_call: bool = False
+    retired: bool = False
 
 
 class MemberOut(OutModel):

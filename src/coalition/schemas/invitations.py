@@ -127,7 +127,9 @@ class EngagementOut(OutModel):
 class AnswerOut(OutModel):
     invitation: InvitationOut
     engagement: EngagementOut | None = None
+    # Filled when asked for at once (the CLI); else ranked by the job below (/api/jobs/{id}).
     replacements: list[ReplacementOut] = []
+    replacements_job: int | None = None
 
 
 class CapacityOut(OutModel):
@@ -179,6 +181,8 @@ class TeamMemberOut(OutModel):
     bio: str
     role_id: int | None
     role_title: str | None
+    # The hours a week the member agreed (members of the network only; None for others).
+    hours_per_week: float | None = None
 
 
 class TeamOut(OutModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -123,6 +124,21 @@ class MergeOut(OutModel):
     actors_moved: int
     actors_raised: int
     requirements_moved: int
+    # The record of this merge in the history (services.vocabulary.undo_merge undoes it).
+    merge_id: int | None = None
+
+
+class MergeRecordOut(OutModel):
+    """One merge in the vocabulary's history: what it re-pointed, and whether it is undone."""
+
+    id: int
+    merged: str
+    into: str
+    actors: int
+    requirements: int
+    merged_at: datetime
+    undone_at: datetime | None
+    undoable: bool
 
 
 class VocabularyTermOut(OutModel):

@@ -6,7 +6,7 @@ Every read goes through :func:`access.readable_actors`, and every private field 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
@@ -26,9 +26,11 @@ from ..schemas.directory import (
     AffiliationOut,
     CapabilityLevelOut,
 )
+from ..schemas.fields import FieldValueOut
 from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
+from .directory_search import text_match
 from .networks import capability_ids
 
 PRIVACY_FIELDS = {f.value: f.column for f in PrivateField}
@@ -238,9 +240,21 @@ def get_actor_row(db: Session, caller: Caller, actor_id: int) -> Actor:
 
 
 def actor_view(
-    db: Session, caller: Caller, actor: Actor, *, invited_by: bool = False, slug: str | None = None
+    db: Session,
+    caller: Caller,
+    actor: Actor,
+    *,
+    invited_by: bool = False,
+    slug: str | None = None,
+    affiliations: list[tuple[Affiliation, str]] | None = None,
+    fields: tuple[list[FieldValueOut], list[str]] | None = None,
 ) -> ActorOut:
-    """The profile as ``caller`` may see it: private fields blanked and named in ``hidden``."""
+    """The profile as ``caller`` may see it: private fields blanked and named in ``hidden``.
+
+    ``affiliations`` (with the organisations' names) and ``fields`` (custom field values the
+    caller may see, and the keys kept) when the caller read them for a whole list already
+    (:func:`actor_views`); otherwise they are read here.
+    """
     if slug is None:
         slug = db.scalar(select(Network.slug).where(Network.id == actor.network_id)) or ""
     hidden: list[str] = []
@@ -251,15 +265,17 @@ def actor_view(
             hidden.append(field)
         return ok
 
+    if fields is None:
+        from .profile_fields import visible_values
+
+        fields = visible_values(db, caller, [actor], invited_by=invited_by)[actor.id]
+    custom, kept = fields
     rate = show("day_rate")
     capacity = show("capacity")
     contact = show("contact")
-    affiliations = db.execute(
-        select(Affiliation, Actor.name)
-        .join(Actor, Actor.id == Affiliation.organisation_id)
-        .where(Affiliation.actor_id == actor.id, readable_actors(caller))
-        .order_by(Affiliation.id)
-    ).all()
+    hidden += kept
+    if affiliations is None:
+        affiliations = _readable_affiliations(db, caller, [actor.id]).get(actor.id, [])
     return ActorOut(
         id=actor.id,
         network=slug,
@@ -300,17 +316,16 @@ def actor_view(
         phone=actor.phone if contact else None,
         website=actor.website,
         hidden=hidden,
+        fields=custom,
     )
 
 
 def search_actors(db: Session, caller: Caller, network: Network, query: ActorSearch) -> ActorPage:
     """Actors of ``network`` the caller may see, filtered by every criterion given (AND)."""
     stmt = select(Actor).where(Actor.network_id == network.id, readable_actors(caller))
-    if query.q:
-        like = f"%{query.q.lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(Actor.name).like(like), func.lower(Actor.headline).like(like))
-        )
+    match = text_match(db, query.q) if query.q else None
+    if match is not None:
+        stmt = stmt.where(match.where)
     if query.capability:
         ids = capability_ids(db, network, list(query.capability), field="capability")
         for cid in ids.values():
@@ -352,13 +367,49 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
         from .onboarding import completeness
 
         stmt = stmt.where(completeness(caller) >= query.min_completeness)
+    if query.fields:
+        from .profile_fields import filter_clauses
+
+        stmt = stmt.where(*filter_clauses(db, caller, network, query.fields))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.scalars(
-        stmt.order_by(Actor.name, Actor.id).limit(query.limit).offset(query.offset)
+    rank = () if match is None or match.rank is None else (match.rank.desc(),)
+    order = (*rank, Actor.name, Actor.id)
+    rows = db.scalars(stmt.order_by(*order).limit(query.limit).offset(query.offset)).all()
+    return ActorPage(total=total, items=actor_views(db, caller, rows, slug=network.slug))
+
+
+def actor_views(
+    db: Session, caller: Caller, actors: Sequence[Actor], *, slug: str
+) -> list[ActorOut]:
+    """The profiles of a list (one network's), with their affiliations read in one query."""
+    from .profile_fields import visible_values
+
+    found = _readable_affiliations(db, caller, [a.id for a in actors])
+    fields = visible_values(db, caller, list(actors))
+    return [
+        actor_view(
+            db, caller, a, slug=slug, affiliations=found.get(a.id, []), fields=fields.get(a.id)
+        )
+        for a in actors
+    ]
+
+
+def _readable_affiliations(
+    db: Session, caller: Caller, actor_ids: list[int]
+) -> dict[int, list[tuple[Affiliation, str]]]:
+    """Each actor's affiliations to organisations the caller may see, with their names."""
+    out: dict[int, list[tuple[Affiliation, str]]] = {}
+    if not actor_ids:
+        return out
+    rows = db.execute(
+        select(Affiliation, Actor.name)
+        .join(Actor, Actor.id == Affiliation.organisation_id)
+        .where(Affiliation.actor_id.in_(actor_ids), readable_actors(caller))
+        .order_by(Affiliation.id)
     ).all()
-    return ActorPage(
-        total=total, items=[actor_view(db, caller, a, slug=network.slug) for a in rows]
-    )
+    for affiliation, name in rows:
+        out.setdefault(affiliation.actor_id, []).append((affiliation, name))
+    return out
 
 
 def ensure_same_network(db: Session, network: Network, actor_ids: list[int], *, field: str) -> None:
@@ -379,9 +430,23 @@ def ensure_same_network(db: Session, network: Network, actor_ids: list[int], *, 
 __all__ = [
     "Forbidden",
     "actor_view",
+    "actor_views",
     "create_actor",
     "ensure_same_network",
     "get_actor",
     "search_actors",
     "update_actor",
 ]
+
+
+def set_field_values(db: Session, caller: Caller, actor_id: int, data: Any) -> ActorOut:
+    """Write custom field values (services.profile_fields) as the profile's editor; a value
+    the editor may not see is left alone."""
+    from .profile_fields import set_values
+
+    actor = _load_readable(db, caller, actor_id)
+    network = db.get_one(Network, actor.network_id)
+    _check_editor(caller, actor, network)
+    kept = [h[6:] for h in actor_view(db, caller, actor).hidden if h.startswith("field.")]
+    set_values(db, caller, actor, network, data, hidden=kept)
+    return actor_view(db, caller, actor)

@@ -544,6 +544,10 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
                 bio=actor.bio if shown else "",
                 role_id=e.role_id,
                 role_title=role.title if role else None,
+                # Agreed hours follow the member's capacity setting (a private field).
+                hours_per_week=e.hours_per_week
+                if capacity_visible(caller, actor, invited_by=False)
+                else None,
             )
         )
     filled = Counter(role_id for _, role_id in seen)

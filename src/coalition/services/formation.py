@@ -201,7 +201,9 @@ def build_problem(
     them (``engaged``) are not proposed for other seats: proposals fill the open seats.
     """
     taken = taken or {}
-    open_roles = [r for r in initiative.roles if r.seats - taken.get(r.id, 0) > 0]
+    open_roles = [
+        r for r in initiative.roles if r.retired_at is None and r.seats - taken.get(r.id, 0) > 0
+    ]
     if not open_roles:
         raise Invalid(_("every seat of this initiative is taken"), field="roles")
     role_key = {r.id: str(r.id) for r in open_roles}

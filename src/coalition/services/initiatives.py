@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..domain import STATUS_MOVES, InitiativeStatus
-from ..errors import CoalitionError, Conflict, Invalid, NotFound
+from ..errors import CoalitionError, Conflict, Forbidden, Invalid, NotFound
 from ..i18n import _
 from ..schemas.initiatives import (
     InitiativeIn,
@@ -60,7 +61,17 @@ def require_convenor(db: Session, caller: Caller, initiative: Initiative) -> Net
     if initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
         require_role(caller, network, "member")
         return network
-    require_role(caller, network, "convenor" if initiative.convenor_id is None else "steward")
+    if initiative.convenor_id is None:
+        require_role(caller, network, "convenor")
+        return network
+    if not caller.has_role(network.id, "steward"):
+        require_role(caller, network, "member")  # a visitor is asked to sign in first
+        raise Forbidden(
+            _(
+                "only the convenor of this initiative can do this (or a steward of the "
+                "network); ask its convenor"
+            )
+        )
     return network
 
 
@@ -174,43 +185,44 @@ def preview_initiative(
 def update_initiative(
     db: Session, caller: Caller, initiative_id: int, data: InitiativePatch
 ) -> InitiativeOut:
-    """Change an initiative; status moves follow draft → forming → active → completed/closed."""
+    """Change an initiative; status moves follow draft → forming → active → completed/closed.
+
+    Every change is written to the initiative's history (services/lifecycle.py); a new status
+    has the effects its action has there (closing withdraws invitations and offers, ends the
+    engagements and returns their hours)."""
+    from .lifecycle import apply_status_effects, by_of, plain, record_change
+
     initiative = load_initiative(db, caller, initiative_id)
     require_convenor(db, caller, initiative)
     sent = data.model_dump(exclude_unset=True)
-    finishing = sent.get("status") in CLOSED_STATUSES and initiative.status not in CLOSED_STATUSES
     if sent.get("title") and _title_taken(db, initiative.network_id, sent["title"], initiative.id):
         raise Conflict(
             _("an initiative called '%(title)s' exists already") % {"title": sent["title"]}
         )
+    new_status: InitiativeStatus | None = None
     if "status" in sent and sent["status"] != initiative.status:
-        old, new = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
-        if new not in STATUS_MOVES[old]:
+        old, new_status = InitiativeStatus(initiative.status), InitiativeStatus(sent["status"])
+        if new_status not in STATUS_MOVES[old]:
             raise Conflict(
                 _("an initiative cannot move from %(value)s to %(value2)s")
-                % {"value": old.value, "value2": new.value}
+                % {"value": old.value, "value2": new_status.value}
             )
+    by = by_of(caller, initiative)
     for name, value in sent.items():
         if name == "sector_mix":
             value = {k: SectorBounds.model_validate(v).model_dump() for k, v in value.items()}
         if name in {"title", "status"} and value is None:
             raise Invalid(_("%(name)s cannot be empty") % {"name": name}, field=name)
+        record_change(db, initiative, name, plain(getattr(initiative, name)), plain(value), by)
         setattr(initiative, name, value)
     start, end = initiative.start_date, initiative.end_date
     if start and end and end < start:
         raise Invalid(_("end_date must not be before start_date"), field="end_date")
     db.flush()
-    if finishing:
-        # Finished work gives capacity back; ties and history keep their dates.
-        from .engagements import end_initiative_engagements
-
-        if caller.system:
-            by: tuple[int | None, str] = (None, "operator")
-        elif initiative.convenor_id is not None and caller.owns(initiative.convenor_id):
-            by = (initiative.convenor_id, "convenor")
-        else:
-            by = (None, "steward")
-        end_initiative_engagements(db, initiative, by=by)
+    if new_status is not None:
+        apply_status_effects(db, initiative, new_status, by, utcnow())
+        bump_version(db, initiative.network_id)
+        db.flush()
     return initiative_view(db, initiative)
 
 
@@ -251,26 +263,47 @@ def list_initiatives(
     if status:
         stmt = stmt.where(Initiative.status == status)
     rows = db.scalars(stmt.order_by(Initiative.start_date.desc(), Initiative.id.desc())).all()
-    return [initiative_view(db, i, slug=network.slug) for i in rows]
+    members = _listed_members(db, [i.id for i in rows])
+    return [initiative_view(db, i, slug=network.slug, members=members.get(i.id, [])) for i in rows]
+
+
+def _listed_members(
+    db: Session, initiative_ids: list[int]
+) -> dict[int, list[tuple[Engagement, str]]]:
+    """Each initiative's listed engagements (active or completed) and names, in one query."""
+    out: dict[int, list[tuple[Engagement, str]]] = {}
+    if not initiative_ids:
+        return out
+    rows = db.execute(
+        select(Engagement, Actor.name)
+        .join(Actor, Actor.id == Engagement.actor_id)
+        .where(
+            Engagement.initiative_id.in_(initiative_ids),
+            Engagement.status.in_(["active", "completed"]),
+            Engagement.listed == 1,
+        )
+        .order_by(Engagement.id)
+    ).all()
+    for engagement, name in rows:
+        out.setdefault(engagement.initiative_id, []).append((engagement, name))
+    return out
 
 
 def get_initiative(db: Session, caller: Caller, initiative_id: int) -> InitiativeOut:
     return initiative_view(db, load_initiative(db, caller, initiative_id))
 
 
-def initiative_view(db: Session, initiative: Initiative, slug: str | None = None) -> InitiativeOut:
+def initiative_view(
+    db: Session,
+    initiative: Initiative,
+    slug: str | None = None,
+    members: list[tuple[Engagement, str]] | None = None,
+) -> InitiativeOut:
+    """The initiative; ``members`` when the caller read them for a whole list already."""
     if slug is None:
         slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
-    members = db.execute(
-        select(Engagement, Actor.name)
-        .join(Actor, Actor.id == Engagement.actor_id)
-        .where(
-            Engagement.initiative_id == initiative.id,
-            Engagement.status.in_(["active", "completed"]),
-            Engagement.listed == 1,
-        )
-        .order_by(Engagement.id)
-    ).all()
+    if members is None:
+        members = _listed_members(db, [initiative.id]).get(initiative.id, [])
     return InitiativeOut(
         id=initiative.id,
         network=slug,
@@ -300,6 +333,8 @@ def initiative_view(db: Session, initiative: Initiative, slug: str | None = None
                     RequirementOut(capability=q.capability.term, min_level=q.min_level)
                     for q in r.requirements
                 ],
+                open_call=bool(r.open_call),
+                retired=r.retired_at is not None,
             )
             for r in initiative.roles
         ],

@@ -668,7 +668,7 @@ def export_map(
         metrics = _cached(
             db, network, f"analysis|{query.key}", lambda: _analyse(db, network, data, query)
         )
-    graph = _to_map_graph(data, metrics)
+    graph = _with_custom_fields(db, caller, network, data, _to_map_graph(data, metrics))
     writers: dict[str, Callable[[Any], bytes]] = {
         "gexf": gexf.write_gexf,
         "graphml": graphml.write_graphml,
@@ -678,6 +678,25 @@ def export_map(
     }
     media, ext = EXPORT_FORMATS[fmt]
     return writers[fmt](graph), media, f"{network.slug}-map.{ext}"
+
+
+def _with_custom_fields(
+    db: Session, caller: Caller, network: Network, data: _MapData, graph: Any
+) -> Any:
+    """The nodes with the network's custom profile fields the caller may see as attributes."""
+    from dataclasses import replace
+
+    from ..io.graph_model import RESERVED
+    from .profile_fields import map_attributes
+
+    extra = map_attributes(db, caller, network, reserved=(*RESERVED, *METRIC_COLUMNS, "origin"))
+    if not extra:
+        return graph
+    nodes = tuple(
+        replace(node, attrs={**node.attrs, **extra[actor_id]}) if actor_id in extra else node
+        for node, actor_id in zip(graph.nodes, data.ids, strict=True)
+    )
+    return replace(graph, nodes=nodes)
 
 
 READERS = ("gexf", "graphml", "kumu", "csv", "xlsx")

@@ -265,6 +265,33 @@ def _replacements(
     return suggest_replacements(db, initiative, role, said_no | {invitation.actor_id}, team)
 
 
+def _replacements_later(
+    db: Session, caller: Caller, invitation: Invitation, initiative: Initiative
+) -> int:
+    """Start the job that ranks the seat's replacements (the formation engine takes seconds
+    on a large network: the answer does not wait for it); the job's id."""
+    from ..domain import JobKind
+    from ..jobs import start
+
+    job = start(
+        db,
+        JobKind.invitation_replacements,
+        {"invitation_id": invitation.id},
+        created_by=caller.account_id,
+        network_id=invitation.network_id,
+        result_link=f"/initiatives/{initiative.id}/invitations",
+    )
+    return job.id
+
+
+def replacements_for_job(db: Session, invitation_id: int) -> tuple[int, list[ReplacementOut]]:
+    """The replacements for an invitation's seat, as the job computes them: (initiative id,
+    candidates best first)."""
+    invitation = db.get_one(Invitation, invitation_id)
+    initiative = db.get_one(Initiative, invitation.initiative_id)
+    return initiative.id, _replacements(db, invitation, initiative)
+
+
 # -- who may do what ----------------------------------------------------------------------
 
 
@@ -391,7 +418,7 @@ def invite(
     initiative = load_initiative(db, caller, initiative_id)
     network = require_convenor(db, caller, initiative)
     _require_open_initiative(initiative)
-    roles = {r.id: r for r in initiative.roles}
+    roles = {r.id: r for r in initiative.roles if r.retired_at is None}
     for i, seat in enumerate(data.seats):
         if seat.role_id not in roles:
             raise Invalid(
@@ -664,7 +691,9 @@ def answer(
     return AnswerOut(
         invitation=_views(db, caller, [invitation], now)[0],
         engagement=engagement_view(db, engagement_id) if engagement_id else None,
-        replacements=[] if data.answer == "accept" else _replacements(db, invitation, initiative),
+        replacements_job=None
+        if data.answer == "accept"
+        else _replacements_later(db, caller, invitation, initiative),
     )
 
 
@@ -753,7 +782,9 @@ def decide_counter(
     return AnswerOut(
         invitation=_views(db, caller, [invitation], now)[0],
         engagement=engagement_view(db, engagement_id) if engagement_id else None,
-        replacements=[] if engagement_id else _replacements(db, invitation, initiative),
+        replacements_job=None
+        if engagement_id
+        else _replacements_later(db, caller, invitation, initiative),
     )
 
 
@@ -949,6 +980,7 @@ __all__ = [
     "list_invitations",
     "my_invitations",
     "replacements",
+    "replacements_for_job",
     "suggest_replacements",
     "withdraw",
 ]

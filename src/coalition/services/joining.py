@@ -20,7 +20,7 @@ from ..store.tables import Network
 from ..store.tables_auth import Account, JoinRequest
 from . import auth
 from .access import Caller
-from .mail import send_mail
+from .mail import absolute_link, send_mail
 from .notifications import notify
 
 
@@ -75,7 +75,8 @@ def decide(
     """A steward admits or declines a request; the person hears of it either way."""
     out = auth.decide_join_request(db, caller, network, request_id, approve=approve, role=role)
     account = db.get_one(Account, out.account_id)
-    page = f"{base_url.rstrip('/')}/n/{network.slug}"
+    path = f"/n/{network.slug}"
+    page = f"{base_url.rstrip('/')}{path}" if base_url else absolute_link(db, path)
     if approve:
         actor_id = auth._member(db, network, account.id).actor_id
         welcome = network.welcome_text.strip()

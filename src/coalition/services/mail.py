@@ -2,9 +2,12 @@
 
 Without ``COALITION_SMTP_URL`` the outbox is the mail: in development mode
 (``COALITION_DEVELOPMENT=1``) read it at /dev/outbox; elsewhere nobody can.
-With it, each message is sent at once with :mod:`smtplib`; the body is then cleared from the
-outbox, because messages can carry one-time links (password resets, invitations) that must not
-sit in the database after delivery.
+With it, the message is written to the outbox in the transaction of the event it reports,
+with a unique key for that event, and a ``deliver_mail`` job sends it with :mod:`smtplib`
+once that transaction commits (coalition.jobs.functions.deliver_mail: retried with back-off,
+sent at most once per event); the body is then cleared from the outbox, because messages can
+carry one-time links (password resets, invitations) that must not sit in the database after
+delivery. Nothing waits for the SMTP server inside a request any more.
 
 ``smtp_url`` forms: ``smtp://user:password@host:587`` (STARTTLS when the server offers it),
 ``smtps://user:password@host:465`` (TLS from the start); ``?from=noreply@example.org`` sets the
@@ -13,19 +16,19 @@ sender (default ``coalition@<host>``).
 
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
+import uuid
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import clock
-from ..config import load_settings
+from ..config import load_settings, public_url
+from ..domain import JobKind
+from ..jobs.core import database_url_of, start, use_settings
 from ..store.tables_auth import OutboxMessage
-
-log = logging.getLogger("coalition.mail")
 
 
 def smtp_url_for(db: Session) -> str | None:
@@ -36,30 +39,43 @@ def smtp_url_for(db: Session) -> str | None:
     return load_settings().smtp_url
 
 
-def send_mail(db: Session, to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue ``body`` for ``to`` in the outbox and, when SMTP is configured, send it now.
+def absolute_link(db: Session, link: str) -> str:
+    """``link`` as a full address a mail client can open: a site path ("/initiatives/3")
+    prefixed with the configured public URL (COALITION_PUBLIC_URL, else COALITION_BASE_URL)."""
+    if not link.startswith("/") or link.startswith("//"):
+        return link
+    settings = db.info.get("settings") or load_settings()
+    return public_url(settings) + link
 
-    A delivery failure is recorded on the message (and logged without its body); it never
-    fails the caller's transaction.
+
+def send_mail(
+    db: Session, to: str, subject: str, body: str, *, key: str | None = None
+) -> OutboxMessage:
+    """Queue ``body`` for ``to`` in the outbox and, when SMTP is configured, start its
+    delivery job (it runs after the caller's transaction commits).
+
+    ``key`` names the event the message is for (one message per key: a second call with the
+    same key returns the first message); by default every call is an event of its own.
     """
-    message = OutboxMessage(to_addr=to, subject=subject[:300], body=body, error="")
+    key = key or f"mail:{uuid.uuid4().hex}"
+    existing = db.scalars(select(OutboxMessage).where(OutboxMessage.event_key == key)).first()
+    if existing is not None:
+        return existing
+    message = OutboxMessage(
+        to_addr=to, subject=subject[:300], body=body, error="", event_key=key[:120], attempts=0
+    )
     db.add(message)
     db.flush()
-    url = smtp_url_for(db)
-    if url:
-        try:
-            _deliver(url, to, subject, body)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.error = type(exc).__name__
-            log.warning("mail to outbox #%s not delivered: %s", message.id, type(exc).__name__)
-        else:
-            message.sent_at = clock.utcnow()
-            message.body = ""
-    db.flush()
+    settings = db.info.get("settings")
+    if settings is not None:
+        use_settings(settings, database_url_of(db))
+    if smtp_url_for(db):
+        start(db, JobKind.deliver_mail, {"outbox_id": message.id})
     return message
 
 
-def _deliver(url: str, to: str, subject: str, body: str) -> None:
+def deliver(url: str, to: str, subject: str, body: str) -> None:
+    """Send one message over SMTP now (the ``deliver_mail`` job calls this)."""
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
     query = parse_qs(parts.query)

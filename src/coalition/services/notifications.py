@@ -18,7 +18,7 @@ from ..schemas.invitations import NotificationOut
 from ..store.tables import Actor
 from ..store.tables_invitations import Notification
 from .access import Caller
-from .mail import send_mail
+from .mail import absolute_link, send_mail
 
 log = logging.getLogger("coalition.notifications")
 
@@ -53,7 +53,7 @@ def _email(db: Session, recipient_id: int, subject: str, body: str, link: str) -
     address = db.scalar(select(Actor.email).where(Actor.id == recipient_id))
     if not address:
         return
-    text = f"{body}\n\n{link}" if link else body
+    text = f"{body}\n\n{absolute_link(db, link)}" if link else body
     try:
         # A savepoint: a failing mailer must not undo the change it reports.
         with db.begin_nested():

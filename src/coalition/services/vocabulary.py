@@ -1,5 +1,6 @@
 """Stewards keep a network's capability vocabulary: add, describe, rename, merge and retire.
 
+Each merge is recorded first (services.vocabulary_history), so that a steward can undo it.
 Merging re-points every actor's capability and every role requirement from one term to
 another in the caller's transaction: an actor who had both keeps the higher level (and the
 evidence they gave), a role that asked for both keeps the stricter minimum. Retiring removes
@@ -11,14 +12,17 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import Conflict, Invalid, NotFound
 from ..i18n import _
 from ..schemas.directory import CapabilityIn
 from ..schemas.networks import CapabilityPatch, MergeOut, VocabularyTermOut
 from ..store.cache import bump_version
 from ..store.tables import ActorCapability, Capability, Network, RoleRequirement
+from ..store.tables_fields import CapabilityMerge
 from .access import Caller, require_role
 from .networks import add_capability
+from .vocabulary_history import snapshot
 
 
 def _term(
@@ -112,6 +116,7 @@ def merge_terms(
         raise Invalid(_("a term cannot be merged into itself"), field="into")
     source = _term(db, network, source_id, field="source")
     into = _term(db, network, into_id, field="into")
+    record = snapshot(db, source, into)
     moved, raised = _merge_actor_levels(db, source.id, into.id)
     requirements = _merge_requirements(db, source.id, into.id)
     db.flush()
@@ -121,6 +126,16 @@ def merge_terms(
         into.esco_uri = source.esco_uri
     merged_term = source.term
     db.execute(delete(Capability).where(Capability.id == source.id))
+    history = CapabilityMerge(
+        network_id=network.id,
+        merged_term=merged_term,
+        into_id=into.id,
+        into_term=into.term,
+        record=record,
+        merged_at=clock.utcnow(),
+    )
+    db.add(history)
+    db.flush()
     # Rows loaded before (profiles, roles) still point at the old term: read them afresh.
     db.expire_all()
     bump_version(db, network.id)
@@ -130,6 +145,7 @@ def merge_terms(
         actors_moved=moved,
         actors_raised=raised,
         requirements_moved=requirements,
+        merge_id=history.id,
     )
 
 

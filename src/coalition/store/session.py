@@ -35,6 +35,8 @@ WORKER_THREADS = 40
 POOL_MARGIN = 10
 # How long a request waits for a connection before it is answered 503.
 POOL_TIMEOUT_S = 10.0
+# The execution option of sessions that only read (long background reads on SQLite).
+READ_ONLY = "coalition_read_only"
 # SQLite's busy timeout when none is given (the CLI and jobs may wait long).
 DEFAULT_BUSY_TIMEOUT_S = 30.0
 
@@ -128,7 +130,11 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
     def _begin(conn: Connection) -> None:
         # Take the write lock at BEGIN, so read-check-write sequences are serialised and a
         # transaction never has to upgrade a read lock (which fails at once, whatever the
-        # timeout); queue for it in-process first (see _WriteLock).
+        # timeout); queue for it in-process first (see _WriteLock). A read-only session
+        # (read_only_session) begins deferred: WAL readers block no writer.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            return
         if lock is not None:
             if not lock.acquire(busy_timeout_s):
                 raise OperationalError(
@@ -200,6 +206,13 @@ def session_factory(
 ) -> sessionmaker[Session]:
     engine = engine_for(url, lock_timeout_s, statement_timeout_s)
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_only_session(url: str) -> Session:
+    """A session for long reads: on SQLite it begins a deferred transaction (a snapshot that
+    takes no write lock, so requests keep writing meanwhile); it must not write."""
+    engine = engine_for(url).execution_options(**{READ_ONLY: True})
+    return Session(bind=engine, expire_on_commit=False)
 
 
 @contextmanager

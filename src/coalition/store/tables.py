@@ -97,6 +97,11 @@ class Actor(Base):
         CheckConstraint("committed_hours <= capacity_hours", name="within_capacity"),
         Index("ix_actors_network_sector", "network_id", "sector"),
         Index("ix_actors_network_region", "network_id", "region"),
+        # Directory search (migration 0018; its PostgreSQL-only indexes: store.search_indexes).
+        Index("ix_actors_network_kind", "network_id", "kind"),
+        Index("ix_actors_network_timezone", "network_id", "timezone"),
+        Index("ix_actors_network_name", "network_id", "name", "id"),
+        Index("ix_actors_network_visibility", "network_id", "visibility", "anonymised"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(
@@ -256,6 +261,10 @@ class Role(Base):
     hours_per_week: Mapped[float] = mapped_column(Float, default=4.0)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     timezone_regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Opened to the whole network: members see it among their opportunities and may offer.
+    open_call: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A retired role offers no more seats; it stays for the history of who held it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     initiative: Mapped[Initiative] = relationship(back_populates="roles")
     requirements: Mapped[list[RoleRequirement]] = relationship(

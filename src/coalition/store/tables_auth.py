@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .tables import Base, _now
@@ -153,6 +153,7 @@ class OutboxMessage(Base):
     """Every e-mail the platform sends; in development (no SMTP) this is where mail goes."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_event_key", "event_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     to_addr: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(300))
@@ -160,3 +161,7 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     error: Mapped[str] = mapped_column(Text, default="")
+    # One key per event (unique): a message is delivered once for it, by whichever job claims
+    # it first; ``attempts`` counts SMTP tries (coalition.jobs.functions.deliver_mail).
+    event_key: Mapped[str | None] = mapped_column(String(120), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

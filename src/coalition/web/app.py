@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .. import i18n
+from .. import glossary, i18n, locales
 from ..config import Settings, check_settings, load_settings
-from ..domain import Region, Sector
+from ..domain import FieldKind, Region, Sector, Visibility
 from . import errors, input_guard
 from .api import actors as actors_api
 from .api import auth as auth_api
@@ -28,26 +28,38 @@ from .api import formation as formation_api
 from .api import initiatives as initiatives_api
 from .api import interdependence as interdependence_api
 from .api import invitations as invitations_api
+from .api import jobs as jobs_api
+from .api import lifecycle as lifecycle_api
 from .api import network_settings as network_settings_api
 from .api import networks as networks_api
 from .api import outcomes as outcomes_api
+from .api import profile_fields as profile_fields_api
+from .api import report as report_api
 from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
+from .api import voices as voices_api
 from .extensions import busy, locale, openapi, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
 from .pages import directory as directory_pages
+from .pages import first_run as first_run_pages
 from .pages import formation as formation_pages
+from .pages import help as help_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
 from .pages import invitations as invitations_pages
+from .pages import jobs as jobs_pages
+from .pages import lifecycle as lifecycle_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
 from .pages import profile as profile_pages
+from .pages import profile_fields as profile_fields_pages
+from .pages import report as report_pages
 from .pages import together as together_pages
 from .pages import vocabulary as vocabulary_pages
+from .pages import voices as voices_pages
 
 HERE = Path(__file__).parent
 
@@ -60,25 +72,37 @@ ROUTERS: tuple[APIRouter, ...] = (
     initiatives_api.router,
     interdependence_api.router,
     invitations_api.router,
+    jobs_api.router,
+    lifecycle_api.router,
     network_settings_api.router,
     networks_api.router,
     outcomes_api.router,
+    profile_fields_api.router,
+    report_api.router,
     ties_api.router,
     together_api.router,
     vocabulary_api.router,
+    voices_api.router,
     auth_pages.router,
     decisions_pages.router,
     deliberation_pages.router,
     directory_pages.router,
     formation_pages.router,
+    help_pages.router,
     initiative_form_pages.router,
     interdependence_pages.router,
     invitations_pages.router,
+    jobs_pages.router,
+    lifecycle_pages.router,
     networks_pages.router,
     outcomes_pages.router,
+    first_run_pages.router,
     profile_pages.router,
+    profile_fields_pages.router,
+    report_pages.router,
     together_pages.router,
     vocabulary_pages.router,
+    voices_pages.router,
 )
 
 
@@ -94,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    _install_jobs(app, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # {{ _("…") }} in every template: the request's locale (coalition.i18n), new-style gettext.
     templates.env.add_extension("jinja2.ext.i18n")
@@ -101,9 +126,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     templates.env.globals["attribution_notice"] = ""
+    # Plain words: {% from "_term.html" import term %} reads the glossary (glossary.py).
+    templates.env.globals["glossary_entry"] = glossary.entry
     # The vocabularies of domain.py, so that templates never spell them out.
     templates.env.globals["sector_names"] = [s.value for s in Sector]
     templates.env.globals["region_names"] = [r.value for r in Region]
+    # Languages by name and time zones by city (coalition.locales), in the request's locale.
+    templates.env.globals["language_name"] = locales.language_name
+    templates.env.globals["field_kinds"] = [k.value for k in FieldKind]
+    templates.env.globals["visibility_names"] = [v.value for v in Visibility]
     app.state.templates = templates
     errors.install(app)
     _install_docs(app, templates)
@@ -117,6 +148,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     input_guard.install(app)
     locale.install(app)  # outermost: error pages from every layer are in the reader's language
     return app
+
+
+def _install_jobs(app: FastAPI, settings: Settings) -> None:
+    """Jobs started by this app run with its settings; with the in-process runner (SQLite),
+    what a previous run of the app left queued or running starts again when it starts."""
+    from ..jobs import runner_for, use_settings
+
+    use_settings(settings)
+    if runner_for(settings.database_url) == "local":
+
+        def resume() -> None:
+            from ..jobs.local import resume as resume_local
+
+            resume_local(settings.database_url)
+
+        app.router.on_startup.append(resume)
 
 
 def _install_docs(app: FastAPI, templates: Jinja2Templates) -> None:

@@ -8,12 +8,15 @@ The pipeline, each stage in its own module:
    (:mod:`~coalition.engines.formation.candidates`); counting arguments may already prove
    there is no team (:func:`~coalition.engines.formation.explain.quick_obstacles`);
 3. prune to the best few dozen per role by a cheap score (fit, purpose, fairness, cost),
-   keeping the best of every sector and region and every locked-in actor;
+   keeping the best of every sector and region and every locked-in actor, and (when fairness
+   has weight) a quarter as many of the role's least exposed qualifiers (FA*IR-style);
 4. build the team model over that pool (:mod:`~coalition.engines.formation.model`) with
    pairwise closeness from the tie network (:mod:`~coalition.engines.formation.ties`);
 5. solve: heuristic warm start, then HiGHS (:mod:`~coalition.engines.formation.solver`);
-   then again for each alternative with "share at most two thirds of the seats with every
-   earlier proposal" added;
+   with a fairness budget, in two stages: the best team with fairness off, then the fairest
+   team within the budget of it (:mod:`~coalition.engines.formation.lexicographic`); then
+   again for each alternative with "share at most two thirds of the seats with every earlier
+   proposal" added;
 6. explain every member (:func:`~coalition.engines.formation.explain.member_reasons`), or,
    when there is no team, relax one constraint family at a time to find the culprit.
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -41,6 +44,7 @@ from coalition.engines.formation.explain import (
     quick_obstacles,
 )
 from coalition.engines.formation.fairness import role_reference
+from coalition.engines.formation.lexicographic import fairest_within
 from coalition.engines.formation.model import (
     TeamModel,
     build_model,
@@ -80,6 +84,9 @@ FloatArray = npt.NDArray[np.float64]
 NO_PRUNING_BELOW = 1500
 #: How many of each sector / region are kept per role whatever their cheap score.
 KEEP_PER_GROUP = 3
+#: One in this many of a role's shortlist is kept for its least exposed qualifiers (on top of
+#: the best by the cheap score) when fairness has weight.
+FAIR_SHARE_OF_POOL = 4
 #: Widest unpruned pool (pairwise closeness is a dense pool x pool matrix): beyond it even
 #: the exact mode prunes (more generously), and a retry after an infeasible pool widens by 5x.
 MAX_RETRY_POOL = 2500
@@ -218,11 +225,15 @@ def _select_pool(
             continue
         sim = sim_lookup[np.searchsorted(union, rows)]
         reference = role_reference(index.exposure, rows)
-        score = (
-            w["fit"] * _role_levels(index, role, rows)
-            + w["purpose"] * sim
-            + w["fairness"] * fairness(index, rows, reference)
-        ) / max(n, 1)
+        fit = _role_levels(index, role, rows)
+        fair = fairness(index, rows, reference)
+        score = (w["fit"] * fit + w["purpose"] * sim + w["fairness"] * fair) / max(n, 1)
+        if w["fairness"] > 0:
+            # FA*IR-style (Zehlike et al. 2017): a share of the shortlist is guaranteed to the
+            # least exposed qualifiers (best fit first among equals), so the cheap score
+            # never cuts them out before the fairness objective can weigh them.
+            reserved = max(keep // FAIR_SHARE_OF_POOL, 1)
+            chosen.append(rows[np.lexsort((rows, -fit, -fair))[:reserved]])
         if cost_ref > 0:
             score -= (
                 w["cost"]
@@ -504,11 +515,14 @@ def propose(problem: FormationProblem) -> FormationResult:
 
     w = weights.as_dict()
     contrast = w["fairness"] > 0 and weights.total() > w["fairness"]
+    # With a fairness budget the first solve is stage one of the epsilon-constraint: the best
+    # team with fairness off (the contrast); stage two then spends the budget on fairness.
+    budgeted = contrast and problem.fairness_budget is not None
     n_solves = 1 + problem.k_alternatives + int(contrast)
-    first_share = 0.55 if n_solves > 1 else 1.0
+    first_share = (0.35 if budgeted else 0.55) if n_solves > 1 else 1.0
     left = remaining()
     first = solve_model(
-        model,
+        model.without_fairness() if budgeted else model,
         mode=problem.mode,
         time_limit=None if left is None else left * first_share,
         seed=problem.seed,
@@ -520,7 +534,7 @@ def propose(problem: FormationProblem) -> FormationResult:
         notes.append("The pruned pool admitted no team; the search was widened.")
         left = remaining()
         first = solve_model(
-            model,
+            model.without_fairness() if budgeted else model,
             mode=problem.mode,
             time_limit=None if left is None else left * first_share,
             seed=problem.seed,
@@ -551,7 +565,12 @@ def propose(problem: FormationProblem) -> FormationResult:
             stats=stats,
         )
     fairness_off: Proposal | None = None
-    if contrast:
+    if budgeted:
+        plain = model.without_fairness()
+        fairness_off = _proposal(0, first, plain, index, problem, query, pruned)
+        left = remaining()
+        first = _fairest_within_budget(model, first, problem, None if left is None else left * 0.6)
+    elif contrast:
         plain = model.without_fairness()
         left = remaining()
         outcome = solve_model(
@@ -564,7 +583,6 @@ def propose(problem: FormationProblem) -> FormationResult:
         )
         if outcome.team is not None:
             fairness_off = _proposal(0, outcome, plain, index, problem, query, pruned)
-            first = _within_budget(model, first, outcome, problem, remaining, hard_deadline)
     proposals = [_proposal(0, first, model, index, problem, query, pruned)]
     current = model
     team = first.team
@@ -602,54 +620,29 @@ def propose(problem: FormationProblem) -> FormationResult:
     )
 
 
-#: How many times the fairness weight is halved to bring a team within the budget.
-BUDGET_HALVINGS = 4
-
-
-def _within_budget(
-    model: TeamModel,
-    first: SolveOutcome,
-    off: SolveOutcome,
-    problem: FormationProblem,
-    remaining: Callable[[], float | None],
-    hard_deadline: float | None,
+def _fairest_within_budget(
+    model: TeamModel, off: SolveOutcome, problem: FormationProblem, time_limit: float | None
 ) -> SolveOutcome:
-    """The best team whose value on every objective but fairness is within
-    ``problem.fairness_budget`` of the fairness-off team's (``off``): ``first`` when it is,
-    else the best team with the fairness weight halved (up to :data:`BUDGET_HALVINGS` times),
-    else ``off``. Its value and bound are read on ``model`` (the weights as asked)."""
-    budget = problem.fairness_budget
-    assert first.team is not None and off.team is not None
-    if budget is None:
-        return first
-    plain = model.without_fairness()
-    floor = (1.0 - budget) * team_value(plain, off.team) - 1e-12
-    chosen, scale = first, 1.0
-    for _ in range(BUDGET_HALVINGS):
-        if chosen.team is not None and team_value(plain, chosen.team) >= floor:
-            break
-        scale /= 2.0
-        left = remaining()
-        chosen = solve_model(
-            model.with_fairness_scaled(scale),
-            mode=problem.mode,
-            time_limit=None if left is None else left / 4,
-            seed=problem.seed,
-            hard_deadline=hard_deadline,
-            restarts=1,
-        )
-    if chosen.team is None or team_value(plain, chosen.team) < floor:
-        chosen = off
-    if chosen is first:
-        return first
-    value = team_value(model, chosen.team)  # type: ignore[arg-type]
-    bound = max(first.bound, value)
+    """Stage two of the epsilon-constraint: the fairest team whose value on every objective
+    but fairness is within ``problem.fairness_budget`` of the fairness-off team ``off``
+    (:func:`~coalition.engines.formation.lexicographic.fairest_within`), else ``off``.
+
+    Its value is read on ``model`` (the weights as asked). Its bound is a proven bound on that
+    weighted value: ``off``'s bound on the other objectives plus the most the fairness term
+    can add (a mean score of 1).
+    """
+    assert off.team is not None and problem.fairness_budget is not None
+    chosen = fairest_within(
+        model, off.team, problem.fairness_budget, time_limit=time_limit, seed=problem.seed
+    ) or replace(off, method=off.method + "+budget")
+    assert chosen.team is not None
+    value = team_value(model, chosen.team)
+    w = model.weights
+    bound = max(off.bound + w.fairness / w.total(), value)
     status: Literal["optimal", "feasible"] = (
         "optimal" if bound - value <= 1e-9 * max(abs(bound), 1.0) else "feasible"
     )
-    return replace(
-        chosen, value=value, bound=bound, status=status, method=chosen.method + "+budget"
-    )
+    return replace(chosen, value=value, bound=bound, status=status)
 
 
 def _summary(obstacles: Sequence[Obstacle]) -> str:

@@ -49,6 +49,7 @@ __all__ = [
     "NEWCOMER_FADE",
     "decayed_exposure",
     "fairness_scores",
+    "fairness_across_roles",
     "fewer_chances",
     "newcomer_boost",
     "role_reference",
@@ -117,6 +118,23 @@ def fairness_scores(
     exposure = np.maximum(np.asarray(exposure, dtype=np.float64), 0.0)
     base = np.exp(-exposure / (max(float(reference), 0.0) + EXPOSURE_PRIOR))
     boost = newcomer_boost(own_engagements, newcomer)
+    return np.asarray(base + (1.0 - base) * boost, dtype=np.float64)
+
+
+def fairness_across_roles(
+    exposure: float, own_engagements: int, newcomer: bool, references: FloatArray
+) -> FloatArray:
+    """One actor's fair-spread score for each of several roles, whose eligible actors' mean
+    exposures are ``references``: :func:`fairness_scores` with the actor fixed and the
+    reference varying (the same formula, one value per role).
+
+    >>> import numpy as np
+    >>> fairness_across_roles(1.0, 2, False, np.array([0.75, 0.0])).round(3).tolist()
+    [0.368, 0.018]
+    """
+    refs = np.maximum(np.asarray(references, dtype=np.float64), 0.0)
+    base = np.exp(-max(float(exposure), 0.0) / (refs + EXPOSURE_PRIOR))
+    boost = float(newcomer_boost(np.array([own_engagements]), np.array([newcomer]))[0])
     return np.asarray(base + (1.0 - base) * boost, dtype=np.float64)
 
 

@@ -249,11 +249,12 @@ class FormationProblem:
     is the network's capability vocabulary: a requirement outside it and outside the terms
     candidates hold is refused as unknown (by default only held terms are known).
 
-    ``fairness_budget`` caps what fairness may cost the best team: its value on every other
-    objective stays within that share of the best team's with fairness off (the fairness
-    weight is halved until it does; at worst the team is the fairness-off one). None (the
-    default): no cap, the best team is the optimum of the weighted objective; the services
-    pass the request's budget (2 % unless it says otherwise).
+    ``fairness_budget`` is what fairness may cost the best team, and it is spent: the best
+    team is the one with the highest fair-spread score whose value on every other objective
+    stays within that share of the best team's with fairness off (solved in two stages,
+    :mod:`~coalition.engines.formation.lexicographic`; when fairness has no weight the
+    budget is not used). None (the default): the best team is the optimum of the weighted
+    objective; the services pass the request's budget (2 % unless it says otherwise).
     This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
     1971): as much fair spread as a stated loss allows.
     """

@@ -100,13 +100,23 @@ def brokerage_roles(
     known = sorted(set(labels.tolist()) - {""})
     code_of = {lab: i for i, lab in enumerate(known)}
     g = np.asarray([code_of.get(x, -1) for x in labels.tolist()], dtype=np.int64)
-    k = max(len(known), 1)
     if graph.directed:
         tail, head = graph.src, graph.dst
     else:
         tail = np.concatenate([graph.src, graph.dst])
         head = np.concatenate([graph.dst, graph.src])
-    # sector histograms of in-neighbours (a → b) and out-neighbours (b → c)
+    counts = _open_path_counts(g, tail, head, n, max(len(known), 1))
+    _remove_reciprocated(counts, graph, g, tail, head)
+    _remove_closed(counts, graph, g, triangles(graph) if tri is None else tri)
+    counts[:, g < 0] = np.nan
+    return Brokerage(*(counts[i] for i in range(5)))
+
+
+def _open_path_counts(
+    g: IntArray, tail: IntArray, head: IntArray, n: int, k: int
+) -> npt.NDArray[np.float64]:
+    """Role counts over every two-path a → b → c, from sector histograms of in-neighbours
+    (a → b) and out-neighbours (b → c); closed and reciprocated paths are removed later."""
     ok_in = g[tail] >= 0
     h_in = np.bincount(head[ok_in] * k + g[tail[ok_in]], minlength=n * k).reshape(n, k)
     ok_out = g[head] >= 0
@@ -123,9 +133,18 @@ def brokerage_roles(
     counts[1] = (t_in - in_own) * out_own
     counts[2] = in_own * (t_out - out_own)
     counts[4] = t_in * t_out - same - counts[1] - counts[2]
+    return counts
 
-    # a = c: reciprocated ties b ↔ x
-    n_safe = max(n, 1)
+
+def _remove_reciprocated(
+    counts: npt.NDArray[np.float64],
+    graph: NetworkGraph,
+    g: IntArray,
+    tail: IntArray,
+    head: IntArray,
+) -> None:
+    """a = c: reciprocated ties b ↔ x are not brokerage."""
+    n_safe = max(graph.n, 1)
     if graph.directed:
         keys = graph.src * n_safe + graph.dst
         back = np.isin(graph.dst * n_safe + graph.src, keys)
@@ -137,10 +156,12 @@ def brokerage_roles(
     role = np.where(g[x_rec] == g[b_rec], 0, 3)
     np.subtract.at(counts, (role, b_rec), 1.0)
 
-    # closed paths a → b → c with a → c, all inside triangles
+
+def _remove_closed(
+    counts: npt.NDArray[np.float64], graph: NetworkGraph, g: IntArray, tri: Triangles
+) -> None:
+    """Closed paths a → b → c with a → c (all inside triangles) are not brokerage."""
     p = graph.pairs
-    if tri is None:
-        tri = triangles(graph)
     c, e = tri.corners, tri.edges
 
     def arc(col: int, frm: IntArray) -> npt.NDArray[np.bool_]:
@@ -157,6 +178,3 @@ def brokerage_roles(
         )
         a, b, z = a[closed], b[closed], z[closed]
         np.subtract.at(counts, (_role_codes(g[a], g[b], g[z]), b), 1.0)
-
-    counts[:, g < 0] = np.nan
-    return Brokerage(*(counts[i] for i in range(5)))

@@ -314,68 +314,101 @@ def _block_brandes(
     """
     if a.dtype != dtype:
         a, at = a.astype(dtype), at.astype(dtype)
-    size, width = a.shape[0], len(sources)
-    cols = np.arange(width)
-    unvisited = np.ones((size, width), dtype=bool)
-    unvisited[sources, cols] = False
-    x = np.zeros((size, width), dtype=dtype)
-    x[sources, cols] = 1.0
-    sigma = x.copy()
-    first_rows = np.unique(sources)
-    levels = [_Level(first_rows, x[first_rows] > 0)]
+    sweep = _Sweep.start(a.shape[0], sources, dtype)
+    levels = _forward(a, at, sweep, stats)
+    return _backward(a, levels, sweep.sigma, sources, dtype)
+
+
+@dataclass
+class _Sweep:
+    """The forward sweep's state: frontier path counts ``x``, totals ``sigma``, and who is
+    not yet reached (one column per source)."""
+
+    x: npt.NDArray[np.floating]
+    sigma: npt.NDArray[np.floating]
+    unvisited: npt.NDArray[np.bool_]
+
+    @classmethod
+    def start(cls, size: int, sources: IntArray, dtype: type[np.floating]) -> _Sweep:
+        cols = np.arange(len(sources))
+        unvisited = np.ones((size, len(sources)), dtype=bool)
+        unvisited[sources, cols] = False
+        x = np.zeros((size, len(sources)), dtype=dtype)
+        x[sources, cols] = 1.0
+        return cls(x, x.copy(), unvisited)
+
+
+def _forward(a: sp.csr_matrix, at: sp.csr_matrix, sweep: _Sweep, stats: _Stats) -> list[_Level]:
+    """BFS levels of every source at once; distance sums go into ``stats``."""
+    first_rows = np.flatnonzero((sweep.x > 0).any(axis=1))
+    levels = [_Level(first_rows, sweep.x[first_rows] > 0)]
     stats.reach[first_rows] += levels[0].mask.sum(axis=1)
-    dense_from = max(1, size // 8)
+    dense_from = max(1, a.shape[0] // 8)
     depth = 0
     while True:
         depth += 1
         prev = levels[-1]
         if prev.rows is None or len(prev.rows) > dense_from:
-            nxt = np.asarray(at @ x)
-            nxt *= unvisited
-            newly = nxt > 0
-            hit = newly.any(axis=1)
-            if not hit.any():
-                break
-            sigma += nxt
-            np.greater(unvisited, newly, out=unvisited)
-            x = nxt
-            count = newly.sum(axis=1)
-            rows = np.flatnonzero(hit)
-            level = _Level(None, newly) if len(rows) > dense_from else _Level(rows, newly[rows])
-            if level.rows is None:
-                stats.reach += count
-                stats.dist += depth * count
-                stats.dist_sq += depth * depth * count
-            else:
-                c = count[rows]
-                stats.reach[rows] += c
-                stats.dist[rows] += depth * c
-                stats.dist_sq[rows] += depth * depth * c
+            level = _dense_step(at, sweep, dense_from)
         else:
-            targets = np.unique(a[prev.rows].indices)
-            if len(targets) == 0:
-                break
-            nxt_t = np.asarray(at[targets] @ x)
-            nxt_t *= unvisited[targets]
-            newly_t = nxt_t > 0
-            hit = newly_t.any(axis=1)
-            if not hit.any():
-                break
-            x[prev.rows] = 0.0
-            x[targets] = nxt_t
-            sigma[targets] += nxt_t
-            unvisited[targets] = np.greater(unvisited[targets], newly_t)
-            rows = targets[hit]
-            level = _Level(rows, newly_t[hit])
-            c = level.mask.sum(axis=1)
-            stats.reach[rows] += c
-            stats.dist[rows] += depth * c
-            stats.dist_sq[rows] += depth * depth * c
+            level = _sparse_step(a, at, sweep, prev.rows)
+        if level is None:
+            return levels
+        count = level.mask.sum(axis=1)
+        rows = slice(None) if level.rows is None else level.rows
+        stats.reach[rows] += count
+        stats.dist[rows] += depth * count
+        stats.dist_sq[rows] += depth * depth * count
         levels.append(level)
+
+
+def _dense_step(at: sp.csr_matrix, sweep: _Sweep, dense_from: int) -> _Level | None:
+    """One level over every vertex (``Aᵀ X``); None when nothing new is reached."""
+    nxt = np.asarray(at @ sweep.x)
+    nxt *= sweep.unvisited
+    newly = nxt > 0
+    hit = newly.any(axis=1)
+    if not hit.any():
+        return None
+    sweep.sigma += nxt
+    np.greater(sweep.unvisited, newly, out=sweep.unvisited)
+    sweep.x = nxt
+    rows = np.flatnonzero(hit)
+    return _Level(None, newly) if len(rows) > dense_from else _Level(rows, newly[rows])
+
+
+def _sparse_step(
+    a: sp.csr_matrix, at: sp.csr_matrix, sweep: _Sweep, prev_rows: IntArray
+) -> _Level | None:
+    """One level reading and writing only the rows the frontier touches."""
+    targets = np.unique(a[prev_rows].indices)
+    if len(targets) == 0:
+        return None
+    nxt_t = np.asarray(at[targets] @ sweep.x)
+    nxt_t *= sweep.unvisited[targets]
+    newly_t = nxt_t > 0
+    hit = newly_t.any(axis=1)
+    if not hit.any():
+        return None
+    sweep.x[prev_rows] = 0.0
+    sweep.x[targets] = nxt_t
+    sweep.sigma[targets] += nxt_t
+    sweep.unvisited[targets] = np.greater(sweep.unvisited[targets], newly_t)
+    return _Level(targets[hit], newly_t[hit])
+
+
+def _backward(
+    a: sp.csr_matrix,
+    levels: list[_Level],
+    sigma: npt.NDArray[np.floating],
+    sources: IntArray,
+    dtype: type[np.floating],
+) -> npt.NDArray[np.floating]:
+    """Dependencies accumulated from the deepest level back to the sources."""
     inv_sigma = np.zeros_like(sigma)
     np.divide(1.0, sigma, out=inv_sigma, where=sigma > 0)
-    delta = np.zeros((size, width), dtype=dtype)
-    y = np.zeros((size, width), dtype=dtype)
+    delta = np.zeros(sigma.shape, dtype=dtype)
+    y = np.zeros(sigma.shape, dtype=dtype)
     for depth in range(len(levels) - 1, 0, -1):
         lw, lp = levels[depth], levels[depth - 1]
         if lw.rows is None:
@@ -395,7 +428,7 @@ def _block_brandes(
             y.fill(0.0)
         else:
             y[lw.rows] = 0.0
-    delta[sources, cols] = 0.0
+    delta[sources, np.arange(len(sources))] = 0.0
     return delta
 
 

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, NaiveDatetime
 from pydantic import Field as Spec
 from sqlalchemy import select
 
 from ... import domain
 from ...domain import PrivateField, region_of
 from ...schemas.common import ActorKindName, SectorName, TieKindName, VisibilityName
-from ...schemas.initiatives import InitiativeIn
+from ...schemas.initiatives import InitiativeIn, RoleIn
 from ...store.tables import (
     Actor,
     ActorCapability,
@@ -68,9 +68,15 @@ class BundleCapability(BaseModel):
     esco_uri: str | None = Spec(default=None, max_length=300)
 
 
+class BundleRole(RoleIn):
+    open_call: bool = False
+    retired_at: NaiveDatetime | None = Spec(default=None, strict=False)
+
+
 class BundleInitiative(InitiativeIn):
     ref: int = Spec(ge=1)
     convenor: int | None = None
+    roles: list[BundleRole] = Spec(default=[], max_length=100)  # type: ignore[assignment]
 
 
 def _terms_unique(ctx: Checking) -> Iterator[BundleProblem]:
@@ -320,6 +326,8 @@ ROLES = Section(
         copied("languages", None),
         copied("timezone_regions", None),
         nested("requirements", REQUIREMENTS),
+        flag("open_call", None),
+        day("retired_at", None),
     ),
     parent="initiative_id",
     missing="no role {value} in that initiative",

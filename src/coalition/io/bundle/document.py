@@ -7,7 +7,8 @@ section (``engagements``, ``ties``, ``invitations``, ``proposals``), roles by th
 their initiative, and a conversation's participants and statements by their ``external_id``.
 Import is all-or-nothing: every row is checked first and all problems are reported together.
 
-Left out on purpose: accounts, memberships, sessions, tokens and join requests (personal and
+Left out on purpose: accounts, memberships, sessions, tokens (API tokens, conversation links)
+and join requests (personal and
 security data), notifications and the mail outbox (per-account messages), and derived caches
 (map, common-ground results and histories), which are computed again on demand.
 
@@ -51,13 +52,15 @@ from .core import (
     row_schema,
 )
 from .directory import DIRECTORY
+from .fields import FIELDS
 from .formation import PROPOSALS
+from .lifecycle import LIFECYCLE
 
 FORMAT = "coalition-bundle"
 VERSION = 1
 
 # The order of the document; a section names only sections before it.
-SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS)
+SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS, *FIELDS, *LIFECYCLE)
 
 
 def _every(sections: Sequence[Section]) -> Iterator[Section]:

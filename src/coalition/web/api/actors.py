@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from ...schemas.common import ActorKindName, RegionName, SectorName
 from ...schemas.directory import ActorIn, ActorOut, ActorPage, ActorPatch, ActorSearch
 from ...services import directory as service
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..params import PathId, QueryCount
+from ..params import PathId, QueryCount, custom_filters
 
 router = APIRouter(tags=["directory"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/actors", response_model=ActorPage)
 def search_actors(
+    request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
@@ -35,6 +36,7 @@ def search_actors(
     limit: int = Query(50, ge=1, le=500),
     offset: QueryCount = 0,
 ) -> Any:
+    """Filters combine (AND); a custom profile field filters as ``field.<key>=value``."""
     query = ActorSearch.model_construct(
         q=q,
         capability=capability,
@@ -49,6 +51,7 @@ def search_actors(
         min_completeness=min_completeness,
         limit=limit,
         offset=offset,
+        fields=custom_filters(request.query_params.multi_items()),
     )
     return service.search_actors(db, caller, get_network(db, caller, slug), query)
 

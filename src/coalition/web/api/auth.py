@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from ...config import public_url
 from ...errors import NotFound
 from ...i18n import _
 from ...schemas.auth import (
@@ -65,7 +66,7 @@ def register(
     data: RegisterIn, request: Request, response: Response, db: DB, caller: CurrentCaller
 ) -> Any:
     """Open an account (by invitation, asking to join a network, or alone) and sign in."""
-    account = service.register(db, caller, data, request.app.state.settings.base_url)
+    account = service.register(db, caller, data, public_url(request.app.state.settings))
     return _signed_in(request, response, db, account)
 
 
@@ -95,7 +96,7 @@ def csrf(request: Request, caller: CurrentCaller) -> Any:
 @router.post("/api/auth/reset", response_model=Accepted, status_code=202)
 def request_reset(data: ResetRequestIn, request: Request, db: DB, caller: CurrentCaller) -> Any:
     """E-mail a reset link; the answer is the same whether or not the account exists."""
-    service.request_reset(db, data.email, request.app.state.settings.base_url)
+    service.request_reset(db, data.email, public_url(request.app.state.settings))
     return Accepted(detail=_("if an account has this e-mail address, a reset link is on its way"))
 
 
@@ -220,7 +221,7 @@ def approve_join_request(
     slug: str, request_id: PathId, data: DecisionIn, request: Request, db: DB, caller: CurrentCaller
 ) -> Any:
     network = get_network(db, caller, slug)
-    base_url = request.app.state.settings.base_url
+    base_url = public_url(request.app.state.settings)
     return joining.decide(
         db, caller, network, request_id, approve=True, role=data.role, base_url=base_url
     )
@@ -233,7 +234,7 @@ def decline_join_request(
     slug: str, request_id: PathId, request: Request, db: DB, caller: CurrentCaller
 ) -> Any:
     network = get_network(db, caller, slug)
-    base_url = request.app.state.settings.base_url
+    base_url = public_url(request.app.state.settings)
     return joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
 
 
@@ -248,7 +249,9 @@ def invite(
 ) -> Any:
     """Invite someone by e-mail (optionally to claim an existing profile); stewards only."""
     network = get_network(db, caller, slug)
-    return service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
+    return service.invite_to_network(
+        db, caller, network, data, public_url(request.app.state.settings)
+    )
 
 
 @router.get("/api/dev/outbox", response_model=list[OutboxOut])

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ...clock import utcnow
+from ...config import public_url
+from ...i18n import _
 from ...io import ics
 from ...schemas.invitations import (
     AnswerIn,
@@ -133,7 +135,7 @@ def read_one(notification_id: PathId, db: DB, caller: CurrentCaller) -> dict[str
 
 def calendar_response(request: Request, db: DB, caller: CurrentCaller) -> Response:
     """The caller's current engagements as an RFC 5545 calendar (shared with the page)."""
-    base = str(request.app.state.settings.base_url).rstrip("/")
+    base = public_url(request.app.state.settings)
     host = base.split("://", 1)[-1].split("/", 1)[0] or "coalition"
     events = []
     for engagement, initiative in engagements.calendar_engagements(db, caller):
@@ -145,8 +147,17 @@ def calendar_response(request: Request, db: DB, caller: CurrentCaller) -> Respon
                 start=start,
                 last_day=last,
                 summary=f"{role}{engagement.initiative_title}",
-                description=f"{engagement.hours_per_week:g} h/week ({engagement.status})",
+                description=_(
+                    "%(hours)s h/week agreed, %(start)s to %(end)s (%(status)s)",
+                )
+                % {
+                    "hours": f"{engagement.hours_per_week:g}",
+                    "start": start.isoformat(),
+                    "end": last.isoformat() if last else "…",
+                    "status": engagement.status,
+                },
                 url=f"{base}/initiatives/{engagement.initiative_id}",
+                hours_per_week=engagement.hours_per_week,
             )
         )
     text = ics.calendar(events, now=utcnow(), name="Coalition engagements")

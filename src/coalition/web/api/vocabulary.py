@@ -8,8 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from ...schemas.directory import CapabilityOut
-from ...schemas.networks import CapabilityPatch, MergeIn, MergeOut, VocabularyTermOut
+from ...schemas.networks import (
+    CapabilityPatch,
+    MergeIn,
+    MergeOut,
+    MergeRecordOut,
+    VocabularyTermOut,
+)
 from ...services import vocabulary as service
+from ...services import vocabulary_history as history
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
@@ -46,3 +53,18 @@ def retire_term(slug: str, capability_id: PathId, db: DB, caller: CurrentCaller)
     """Retire a term nobody uses (a term in use is a 409: merge it instead)."""
     service.retire_term(db, caller, get_network(db, caller, slug), capability_id)
     return Response(status_code=204)
+
+
+@router.get("/api/networks/{slug}/vocabulary/merges", response_model=list[MergeRecordOut])
+def merges(slug: str, db: DB, caller: CurrentCaller) -> Any:
+    """The history of merges, the latest first, each with whether it can be undone (stewards)."""
+    return history.merge_history(db, caller, get_network(db, caller, slug))
+
+
+@router.post(
+    "/api/networks/{slug}/vocabulary/merges/{merge_id}/undo", response_model=MergeRecordOut
+)
+def undo_merge(slug: str, merge_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    """Put the merged term back with every profile's level and every role's minimum as they
+    were before the merge; a merge undone already, or into a term merged away since, is a 409."""
+    return history.undo_merge(db, caller, get_network(db, caller, slug), merge_id)

@@ -63,6 +63,10 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The outside-voices page (/c/{token}) is the one page another site may frame (an embed): the
+# same policy, but any ancestor, and no X-Frame-Options. Every other answer keeps 'none'.
+EMBED_PREFIX = "/c/"
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -232,11 +236,13 @@ class SecurityMiddleware:
             seed = secrets.token_urlsafe(24)
         request.state.csrf_seed = seed
         private = bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
+        embeddable = scope["path"].startswith(EMBED_PREFIX)
 
         def decorate(headers: MutableHeaders) -> None:
             for name, value in HEADERS.items():
-                headers.setdefault(name, value)
-            headers["content-security-policy"] = CSP
+                if not (embeddable and name == "x-frame-options"):
+                    headers.setdefault(name, value)
+            headers["content-security-policy"] = EMBED_CSP if embeddable else CSP
             if settings.secure_cookies:
                 headers.setdefault("strict-transport-security", "max-age=31536000")
             if private and "cache-control" not in headers:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 
 from ... import i18n
+from ...config import public_url
 from ...domain import PRIVACY_DEFAULTS, SECTOR_CHOICES, PrivateField
 from ...errors import CoalitionError, NotFound, Unauthorized
 from ...i18n import _
@@ -196,13 +197,13 @@ def register_submit(
     }
     try:
         data = RegisterIn.model_validate(form)
-        account = service.register(db, caller, data, request.app.state.settings.base_url)
+        account = service.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
         errors, status = _problems(exc), 422
     except CoalitionError as exc:
         errors, status = [exc.message], exc.status
     else:
-        target = f"/n/{data.network}" if data.network else "/account"
+        target = f"/n/{data.network}" if data.network else "/welcome"
         return _signed_in_redirect(request, db, account, target)
     shown = {k: v for k, v in form.items() if k != "password"}
     context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
@@ -439,7 +440,7 @@ def reset_request(
     request: Request, db: DB, caller: CurrentCaller, email: str = Form("")
 ) -> Response:
     if "@" in email:
-        service.request_reset(db, email, request.app.state.settings.base_url)
+        service.request_reset(db, email, public_url(request.app.state.settings))
     return render(request, "auth/reset_request.html", {"caller": caller, "sent": True})
 
 
@@ -529,7 +530,7 @@ def members_approve(
 ) -> Response:
     network = get_network(db, caller, slug)
     data = _valid(DecisionIn, {"role": role})
-    base_url = request.app.state.settings.base_url
+    base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=True, role=data.role, base_url=base_url)
     return _see_other(f"/n/{slug}/members")
 
@@ -539,7 +540,7 @@ def members_decline(
     request: Request, slug: str, request_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
-    base_url = request.app.state.settings.base_url
+    base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
     return _see_other(f"/n/{slug}/members")
 
@@ -557,7 +558,7 @@ def members_invite(
     network = get_network(db, caller, slug)
     actor = form_id(actor_id)
     data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
-    service.invite_to_network(db, caller, network, data, request.app.state.settings.base_url)
+    service.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
     return _see_other(f"/n/{slug}/members")
 
 

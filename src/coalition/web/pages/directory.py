@@ -12,6 +12,7 @@ from ...errors import CoalitionError
 from ...schemas.directory import ActorPage, ActorSearch
 from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, network_counts
+from ...services.profile_fields import list_fields
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..messages import sentences
 from ..params import PathId
@@ -26,11 +27,19 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
+    from fastapi.responses import RedirectResponse
+
+    from ...services.first_run import is_fresh
+
     networks = network_counts(db, caller)
+    if not networks and is_fresh(db):  # a fresh install without the demo: set it up first
+        return RedirectResponse("/first-run", status_code=303)
     return render(request, "home.html", {"networks": networks, "caller": caller})
 
 
-def _search_query(params: dict[str, str], page: int) -> ActorSearch:
+def _search_query(
+    params: dict[str, str], page: int, fields: dict[str, str] | None = None
+) -> ActorSearch:
     """The directory form's query: empty fields mean "any"; the rest is validated strictly."""
     given = {name: value.strip() for name, value in params.items() if value and value.strip()}
     data: dict[str, Any] = {
@@ -46,6 +55,8 @@ def _search_query(params: dict[str, str], page: int) -> ActorSearch:
                 data[name] = kind(given[name])
             except ValueError:
                 data[name] = given[name]  # refused below with the field's own message
+    if fields:
+        data["fields"] = fields
     data["limit"] = 30
     data["offset"] = (page - 1) * 30
     return ActorSearch.model_validate(data)
@@ -85,8 +96,9 @@ def directory_page(
         "min_completeness": min_completeness,
     }
     errors: list[str] = []
+    custom = {k[6:]: v for k, v in request.query_params.multi_items() if k.startswith("field.")}
     try:
-        query = _search_query(params, page)
+        query = _search_query(params, page, {k: v for k, v in custom.items() if v.strip()})
         results = directory.search_actors(db, caller, network, query)
     except ValidationError as exc:
         errors = sentences(exc.errors(include_url=False))
@@ -102,6 +114,8 @@ def directory_page(
         "params": params,
         "errors": errors,
         "capabilities": list_capabilities(db, caller, network),
+        "custom_fields": list_fields(db, caller, network),
+        "custom": custom,
         "page": page,
         "pages": max(1, (results.total + 29) // 30),
         "caller": caller,

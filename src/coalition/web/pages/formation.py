@@ -18,7 +18,7 @@ from ...errors import CoalitionError, Invalid, NotFound
 from ...i18n import _
 from ...schemas.formation import NamedActorOut, ProposalOut, ProposalRequest, ProposalSet
 from ...services import formation as service
-from ...services import invitations
+from ...services import gaps, invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -28,6 +28,8 @@ from ..params import PathId
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost", "bridging")
+# Each objective's glossary entry (coalition/glossary.py).
+OBJECTIVE_TERMS = {o: o for o in OBJECTIVES} | {"bridging": "bridging_score"}
 OBJECTIVE_HINTS = {
     "fit": "how far members exceed the levels each role needs",
     "purpose": "how much members share the initiative's purpose",
@@ -74,6 +76,7 @@ def _render(
     result: ProposalSet | None = None,
     errors: list[str] | None = None,
     status: int = 200,
+    advice: list[gaps.Relaxation] | None = None,
 ) -> Response:
     item = get_initiative(db, caller, initiative_id)
     seats = {
@@ -97,6 +100,8 @@ def _render(
         "invited": seats,
         "objectives": OBJECTIVES,
         "hints": OBJECTIVE_HINTS,
+        "objective_terms": OBJECTIVE_TERMS,
+        "advice": advice or [],
         "roles": {r.id: r for r in item.roles},
     }
     templates = request.app.state.templates
@@ -152,8 +157,12 @@ def run_formation(
     alternatives: Annotated[str, Form()] = "3",
     lock: Annotated[list[str] | None, Form()] = None,
     exclude: Annotated[list[str] | None, Form()] = None,
+    lower: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Run formation with the weights, locks and exclusions of the form; the new run shows."""
+    """Run formation with the weights, locks and exclusions of the form; the new run shows.
+
+    ``lower`` ("role:capability:level", the gap report's button) first lowers one of a role's
+    capability levels."""
     typed = {
         "fit": fit,
         "purpose": purpose,
@@ -191,6 +200,8 @@ def run_formation(
             raise Invalid(" ".join(sentences(exc.errors(include_url=False)))) from None
         if set(locks) & set(excluded):
             raise Invalid(_("a member cannot be both locked in and excluded"), field="lock")
+        if lower:
+            _lower(db, caller, initiative_id, lower)
         result = service.propose_team(db, caller, initiative_id, req)
     except Invalid as exc:
         db.rollback()
@@ -208,8 +219,17 @@ def run_formation(
             locked=locked,
             excluded=left_out,
             result=result,
+            advice=gaps.relaxations(db, caller, initiative_id),
         )
     return RedirectResponse(f"/initiatives/{initiative_id}/proposals", status_code=303)
+
+
+def _lower(db: DB, caller: Caller, initiative_id: int, value: str) -> None:
+    try:
+        role_id, capability_id, level = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise Invalid("lower: give role:capability:level as numbers", field="lower") from None
+    gaps.lower_requirement(db, caller, initiative_id, role_id, capability_id, level)
 
 
 @router.post("/initiatives/{initiative_id}/proposals/{proposal_id}/invite")

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ... import glossary
 from ...domain import Sector, TieKind
 from ...errors import Invalid
 from ...i18n import _, gettext, lazy, translated_map
@@ -121,6 +122,7 @@ def map_page(
             "size": size,
             "size_label": gettext(SIZE_METRICS[size]),
             "size_metrics": translated_map(SIZE_METRICS),
+            "map_terms": _map_terms(),
             "colour": colour,
             "q": q,
             "periods": periods,
@@ -185,3 +187,31 @@ def changes_page(
         "map/changes.html",
         {"network": network, "result": result, "freq": freq, "fmt": _fmt},
     )
+
+
+# The side panel's metrics (map.js builds it) and their glossary entries, by the panel's label.
+PANEL_TERMS = {
+    "Degree": "degree",
+    "Weighted degree": "weighted_degree",
+    "PageRank": "pagerank",
+    "Betweenness": "betweenness",
+    "Closeness": "closeness",
+    "Constraint": "constraint",
+    "Effective size": "effective_size",
+    "Community": "community",
+    "Cross-sector ties": "cross_sector_ties",
+    "Coordinator": "coordinator",
+    "Gatekeeper": "gatekeeper",
+    "Representative": "representative",
+    "Consultant": "consultant",
+    "Liaison": "liaison",
+}
+
+
+def _map_terms() -> dict[str, dict[str, str]]:
+    """For map.js: each side-panel label's one-line explanation and glossary address."""
+    out = {}
+    for label, key in PANEL_TERMS.items():
+        entry = glossary.entry(key)
+        out[label] = {"plain": entry["plain"], "anchor": entry["anchor"]}
+    return out

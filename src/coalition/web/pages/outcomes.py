@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from ... import clock, formatting
-from ...errors import CoalitionError, Invalid
+from ...errors import CoalitionError, Conflict, Invalid
 from ...i18n import _, lazy, translated_map
 from ...schemas.outcomes import (
     BLOCK_LABELS,
@@ -310,6 +310,21 @@ def _may_manage(db: DB, caller: CurrentCaller, initiative_id: int) -> bool:
 def initiative_outcomes(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
+    return _outcomes_page(request, initiative_id, db, caller)
+
+
+def _outcomes_page(
+    request: Request,
+    initiative_id: int,
+    db: DB,
+    caller: CurrentCaller,
+    *,
+    error: str = "",
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """The initiative's outcomes page; after a refused outcome, the form again as typed, open,
+    with what went wrong and what to do next."""
     item = initiatives.get_initiative(db, caller, initiative_id)
     row = initiatives.load_initiative(db, caller, initiative_id)
     network = db.get_one(Network, row.network_id)
@@ -337,7 +352,10 @@ def initiative_outcomes(
             "my_actors": [(a, names.get(a, f"actor {a}")) for a in mine],
             "may_manage": _may_manage(db, caller, initiative_id),
             "today": clock.today().isoformat(),
+            "outcome_error": error,
+            "outcome_form": form or {},
         },
+        status,
     )
 
 
@@ -347,6 +365,7 @@ def _initiative_url(initiative_id: PathId, anchor: str = "") -> str:
 
 @router.post("/initiatives/{initiative_id}/outcomes/new")
 def add_outcome_form(
+    request: Request,
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
@@ -372,7 +391,19 @@ def add_outcome_form(
             "description": description,
         },
     )
-    out = outcomes.add_outcome(db, caller, initiative_id, data)
+    try:
+        out = outcomes.add_outcome(db, caller, initiative_id, data)
+    except Conflict as exc:
+        hint = _("Give the outcome another name, or add a measurement to the existing one.")
+        return _outcomes_page(
+            request,
+            initiative_id,
+            db,
+            caller,
+            error=f"{exc.message}. {hint}",
+            form=data.model_dump(mode="json"),
+            status=exc.status,
+        )
     return _back(_initiative_url(initiative_id, f"outcome-{out.id}"))
 
 
@@ -479,7 +510,7 @@ def network_outcomes(request: Request, slug: str, db: DB, caller: CurrentCaller)
     require_role(caller, network, "member")
     grouped = outcomes.list_network_outcomes(db, caller, network.id)
     counts: dict[str, int] = {k: 0 for k in STATUS_LABELS}
-    for _unused, items in grouped:
+    for _group, items in grouped:
         for o in items:
             counts[o.status] += 1
     return render(

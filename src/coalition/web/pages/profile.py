@@ -19,9 +19,11 @@ from starlette.datastructures import FormData
 
 from ...domain import SECTOR_CHOICES
 from ...errors import CoalitionError
-from ...i18n import lazy, translated_pairs
+from ...i18n import current_locale, lazy, translated_pairs
+from ...locales import language_code, language_name, language_options, timezone_options
 from ...schemas.directory import ActorOut, ActorPatch
-from ...services import directory
+from ...schemas.fields import FieldValuesIn
+from ...services import directory, profile_fields
 from ...services.networks import list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -75,6 +77,9 @@ def _context(
         "sectors": SECTORS,
         "audiences": translated_pairs(AUDIENCES),
         "private_fields": translated_pairs(PRIVATE_FIELDS),
+        "custom_fields": profile_fields.list_fields(db, caller, network),
+        "timezones": timezone_options(),
+        "languages": language_options(current_locale()),
         "errors": errors or [],
         "caller": caller,
     }
@@ -92,7 +97,7 @@ def _values_of(actor: ActorOut, privacy: dict[str, str]) -> dict[str, Any]:
         "headline": actor.headline,
         "bio": actor.bio,
         "timezone": actor.timezone or "",
-        "languages": ", ".join(actor.languages),
+        "languages": ", ".join(language_name(code) for code in actor.languages),
         "purposes": ", ".join(actor.purposes),
         "purpose_text": actor.purpose_text,
         "capacity_hours": number(actor.capacity_hours),
@@ -105,12 +110,54 @@ def _values_of(actor: ActorOut, privacy: dict[str, str]) -> dict[str, Any]:
         ],
         "visibility": actor.visibility,
         "privacy": dict(privacy),
+        "custom": {f.key: _form_value(f.value) for f in actor.fields},
+        "custom_audience": {f.key: f.visibility for f in actor.fields if f.visibility},
     }
+
+
+def _form_value(value: Any) -> Any:
+    """A stored custom value as the form shows it (several choices stay a list)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value
 
 
 def _text(form: FormData, name: str) -> str:
     value = form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
+
+
+def _languages(text: str, problems: list[str]) -> list[str]:
+    """Codes of the languages typed by name (or code), in the order typed."""
+    out: list[str] = []
+    for item in (x.strip() for x in SPLIT.split(text)):
+        if not item:
+            continue
+        code = language_code(item)
+        if code is None:
+            problems.append(f"languages: '{item}' is not a language we know; try its English name")
+        elif code not in out:
+            out.append(code)
+    return out
+
+
+def _custom(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, str]]:
+    """The custom fields sent (by key; several choices as a list) and their audiences; a
+    value the editor may not see is not in the form, and so is left as it is."""
+    values: dict[str, Any] = {}
+    audiences: dict[str, str] = {}
+    for name in {k for k in form.keys() if k.startswith(("field.", "audience."))}:
+        prefix, _, key = name.partition(".")
+        if f"field.{key}" in actor.hidden:
+            continue
+        items = [str(v).strip() for v in form.getlist(name)]
+        if prefix == "audience":
+            audiences[key] = items[0] if items else ""
+        else:
+            values[key] = [i for i in items if i] if len(items) > 1 else (items[0] if items else "")
+    return values, audiences
 
 
 def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
@@ -138,6 +185,7 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         )
     }
     values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
+    values["custom"], values["custom_audience"] = _custom(form, actor)
     rows: list[dict[str, Any]] = []
     for term, raw_level, evidence in zip(
         form.getlist("cap_term"),
@@ -156,7 +204,7 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         "headline": values["headline"],
         "bio": values["bio"],
         "timezone": values["timezone"] or None,
-        "languages": [x.strip() for x in SPLIT.split(values["languages"]) if x.strip()],
+        "languages": _languages(values["languages"], problems),
         "purposes": [x.strip() for x in SPLIT.split(values["purposes"]) if x.strip()],
         "purpose_text": values["purpose_text"],
         "website": values["website"] or None,
@@ -217,6 +265,7 @@ async def edit_submit(
     if not problems:
         try:
             directory.update_actor(db, caller, actor_id, ActorPatch.model_validate(patch))
+            _save_custom(db, caller, actor, values)
         except ValidationError as exc:
             problems = [_problem(e) for e in exc.errors(include_url=False)]
         except CoalitionError as exc:
@@ -226,6 +275,27 @@ async def edit_submit(
     db.rollback()
     context = _context(db, caller, actor, privacy, values=values, errors=problems)
     return render(request, "profile_edit.html", context, status)
+
+
+def _save_custom(db: DB, caller: Any, actor: ActorOut, values: dict[str, Any]) -> None:
+    """The custom fields of the form (a multi-choice with nothing ticked sends nothing: it
+    is cleared), through the same service as ``PUT /api/actors/{id}/fields``."""
+    network = db.scalars(select(Network).where(Network.slug == actor.network)).one()
+    sent: dict[str, Any] = {}
+    for f in profile_fields.list_fields(db, caller, network):
+        if f"field.{f.key}" in actor.hidden:
+            continue
+        raw = values["custom"].get(f.key, [] if f.kind == "multi" else "")
+        if f.kind == "multi" and isinstance(raw, str):
+            raw = [raw] if raw else []
+        sent[f.key] = raw if raw not in ("", []) else None
+    # Who sees a value is the member's own choice: a steward's form does not carry it.
+    audience = {}
+    if caller.owns(actor.id):
+        audience = {k: v for k, v in values["custom_audience"].items() if v and k in sent}
+    if sent or audience:
+        data = FieldValuesIn.model_validate({"values": sent, "visibility": audience})
+        directory.set_field_values(db, caller, actor.id, data)
 
 
 def _problem(error: Any) -> str:

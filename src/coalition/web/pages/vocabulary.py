@@ -14,6 +14,7 @@ from ...i18n import _
 from ...schemas.directory import CapabilityIn
 from ...schemas.networks import CapabilityPatch
 from ...services import vocabulary as service
+from ...services import vocabulary_history as history
 from ...services.access import Caller
 from ...services.networks import get_network
 from ...store.tables import Network
@@ -36,6 +37,7 @@ def _page(
         "caller": caller,
         "network": network,
         "terms": service.vocabulary(db, caller, network),
+        "merges": history.merge_history(db, caller, network),
         "errors": [],
         "notice": "",
     }
@@ -151,3 +153,14 @@ def vocabulary_retire(
         return "Retired the term."
 
     return _act(request, db, caller, slug, retire)
+
+
+@router.post("/n/{slug}/capabilities/merges/{merge_id}/undo", response_class=HTMLResponse)
+def vocabulary_undo(
+    request: Request, slug: str, merge_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    def undo(network: Network) -> str:
+        out = history.undo_merge(db, caller, network, merge_id)
+        return f"Undid the merge: '{out.merged}' is back, with every use it had."
+
+    return _act(request, db, caller, slug, undo)

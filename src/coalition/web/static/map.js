@@ -154,12 +154,69 @@
       say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn.");
     }
     renderTable();
+    renderHeader();
     if (selected !== null && !graph.hasNode(selected)) select(null, false);
     else if (selected !== null) select(selected, false);
   }
 
+  var terms = {};
+  try { terms = JSON.parse(details.dataset.glossary || "{}"); } catch (e) { terms = {}; }
+
+  /* A metric's name with its one-line explanation (tooltip) and a link to the glossary. */
+  /* The header and the patterns follow the view drawn (period, tie types). */
+  var header = document.getElementById("map-header");
+  function renderHeader() {
+    if (!data || !header) return;
+    var sum = data.summary || {};
+    var period = data.query && data.query.period;
+    var when = document.getElementById("map-when");
+    if (when) {
+      when.textContent = period ? (header.dataset.whenIn || ", in {period}").replace("{period}", period)
+        : (header.dataset.whenAll || ", over all time");
+    }
+    var counts = document.getElementById("map-counts");
+    if (counts) {
+      counts.textContent = (header.dataset.counts || "{actors} actors, {pairs} linked pairs from {ties} ties")
+        .replace("{actors}", fmt(sum.n_actors !== undefined ? sum.n_actors : data.nodes.id.length))
+        .replace("{pairs}", fmt(sum.n_edges !== undefined ? sum.n_edges : data.edges.source.length))
+        .replace("{ties}", fmt(sum.n_ties));
+    }
+    var summary = document.getElementById("map-summary");
+    if (!summary) return;
+    var set = function (key, text) {
+      var dd = summary.querySelector("dd[data-key=" + key + "]");
+      if (dd) dd.textContent = text;
+    };
+    if (sum.density !== undefined) set("density", sum.density === null ? "–" : Number(sum.density).toFixed(4));
+    var comps = summary.querySelector("dd[data-key=n_components]");
+    if (comps && sum.n_components !== undefined) {
+      comps.textContent = (comps.dataset.pattern || "{n} (largest {largest})")
+        .replace("{n}", fmt(sum.n_components)).replace("{largest}", fmt(sum.largest_component));
+    }
+    var lean = summary.querySelector("dd[data-key=assortativity]");
+    if (lean && sum.assortativity !== undefined) {
+      var a = sum.assortativity;
+      var word = a === null ? "" : a <= -0.3 ? lean.dataset.across : a >= 0.3 ? lean.dataset.within : lean.dataset.neither;
+      lean.textContent = fmt(a) + (word ? " (" + word + ")" : "");
+    }
+    if (sum.cross_sector_edges !== undefined) set("cross_sector_share", fmt(sum.cross_sector_edges) + " (" + ((sum.cross_sector_share || 0) * 100).toFixed(1) + " %)");
+  }
+
   function row(dt, dd) {
-    var t = document.createElement("dt"); t.textContent = dt;
+    var t = document.createElement("dt");
+    var help = terms[dt];
+    if (help) {
+      var abbr = document.createElement("abbr"); abbr.title = help.plain; abbr.textContent = dt;
+      var link = document.createElement("a"); link.className = "term-help"; link.href = help.anchor;
+      link.title = help.plain;
+      var mark = document.createElement("span"); mark.setAttribute("aria-hidden", "true"); mark.textContent = "?";
+      var said = document.createElement("span"); said.className = "sr-only"; said.textContent = "What “" + dt + "” means: " + help.plain;
+      link.append(mark, said);
+      var wrap = document.createElement("span"); wrap.className = "term"; wrap.append(abbr, link);
+      t.append(wrap);
+    } else {
+      t.textContent = dt;
+    }
     var d = document.createElement("dd"); d.textContent = dd;
     return [t, d];
   }
@@ -247,9 +304,11 @@
       });
   }
 
+  var lastQuery = null;
   function refetch() {
     var q = query();
     if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
+    lastQuery = q;
     load("/api/networks/" + canvas.dataset.slug + "/map" + q);
   }
 
@@ -266,19 +325,43 @@
   }
   if (sizeSel) sizeSel.addEventListener("change", restyle);
   if (colourSel) colourSel.addEventListener("change", restyle);
+  /* Find an actor by name: select it and move the camera to it. */
+  function find() {
+    if (!search || !data) return false;
+    var needle = search.value.trim().toLowerCase();
+    if (!needle) return false;
+    var names = data.nodes.name;
+    for (var i = 0; i < names.length; i++) {
+      if (names[i].toLowerCase().indexOf(needle) >= 0) {
+        select(data.nodes.id[i], true);
+        say("Found " + names[i] + ".");
+        return true;
+      }
+    }
+    say("No actor on the map matches “" + search.value.trim() + "”.");
+    return false;
+  }
   if (search) {
     search.addEventListener("keydown", function (ev) {
       if (ev.key !== "Enter" || !data) return;
-      var needle = search.value.trim().toLowerCase();
-      if (!needle) return;
-      var names = data.nodes.name;
-      for (var i = 0; i < names.length; i++) {
-        if (names[i].toLowerCase().indexOf(needle) >= 0) {
-          ev.preventDefault();
-          select(data.nodes.id[i], true);
-          say("Found " + names[i] + ".");
-          return;
-        }
+      ev.preventDefault();
+      find();
+    });
+  }
+  /* "Show" applies the controls in place (no reload) and finds the actor typed, if any;
+   * without JavaScript the form is a plain GET of the same page. */
+  if (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!data) return;
+      ev.preventDefault();
+      var q = query();
+      if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
+      if (lastQuery !== q) {
+        lastQuery = q;
+        load("/api/networks/" + canvas.dataset.slug + "/map" + q).then(function () { restyle(); find(); });
+      } else {
+        restyle();
+        find();
       }
     });
   }
@@ -287,9 +370,13 @@
     nodes: function () { return graph.order; },
     edges: function () { return graph.size; },
     query: function () { return query(); },
+    selected: function () { return selected; },
     loading: function () { return loading; },
     colours: function () { return graph.mapNodes(function (n, a) { return a.color; }).join(","); },
     sizes: function () { return graph.mapNodes(function (n, a) { return a.size; }).join(","); },
   };
-  load(canvas.dataset.source);
+  var drawer = document.getElementById("map-drawer");
+  if (drawer && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) drawer.open = false;
+  lastQuery = query();
+  load(canvas.dataset.source).then(function () { if (search && search.value.trim()) find(); });
 })();

@@ -1,0 +1,184 @@
+"""CLI of custom profile fields (``coalition fields …``): list, add, edit, remove; a member's
+values (``fields set``). The directory filters on them: ``coalition actors search -f KEY=V``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+fields_app = typer.Typer(
+    help="A network's custom profile fields: list, add, edit, remove; set a member's values.",
+    no_args_is_help=True,
+)
+
+Network = Annotated[str, typer.Option("--network", "-n")]
+
+
+def _cli() -> Any:
+    from .. import cli
+
+    return cli
+
+
+def _validated(model: Any, data: dict[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _cli().fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+
+def _choices(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+@fields_app.command("list")
+def fields_list(
+    network: Network = "demo", as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """The network's custom profile fields."""
+    from ..services import profile_fields
+    from ..services.networks import get_network
+
+    cli = _cli()
+    items = cli.run_service(
+        lambda db: profile_fields.list_fields(
+            db, cli.OPERATOR, get_network(db, cli.OPERATOR, network)
+        )
+    )
+    if as_json:
+        cli.emit_json([i.model_dump(mode="json") for i in items])
+        return
+    table = Table(title=f"{len(items)} field(s)")
+    for column in ("key", "label", "type", "choices", "default audience"):
+        table.add_column(column)
+    for i in items:
+        table.add_row(i.key, i.label, i.kind, ", ".join(i.choices), i.default_visibility)
+    cli.console.print(table)
+
+
+@fields_app.command("add")
+def fields_add(
+    key: str,
+    label: str,
+    kind: Annotated[str, typer.Option(help="text, number, choice, multi, date, url, boolean")],
+    network: Network = "demo",
+    choices: Annotated[str | None, typer.Option(help="For choice/multi: a,b,c")] = None,
+    help_text: Annotated[str, typer.Option("--help-text")] = "",
+    default_visibility: Annotated[
+        str, typer.Option("--default-visibility", help="public, network, convenors or private")
+    ] = "network",
+) -> None:
+    """Add a typed field to every profile of the network."""
+    from ..schemas.fields import ProfileFieldIn
+    from ..services import profile_fields
+    from ..services.networks import get_network
+
+    cli = _cli()
+    data = _validated(
+        ProfileFieldIn,
+        {
+            "key": key,
+            "label": label,
+            "kind": kind,
+            "choices": _choices(choices) or [],
+            "help": help_text,
+            "default_visibility": default_visibility,
+        },
+    )
+    out = cli.run_service(
+        lambda db: profile_fields.add_field(
+            db, cli.OPERATOR, get_network(db, cli.OPERATOR, network), data
+        )
+    )
+    cli.console.print(f"added field '{out.key}' ({out.kind})")
+
+
+@fields_app.command("edit")
+def fields_edit(
+    key: str,
+    network: Network = "demo",
+    label: str | None = None,
+    choices: Annotated[str | None, typer.Option(help="The new list: a,b,c")] = None,
+    help_text: Annotated[str | None, typer.Option("--help-text")] = None,
+    default_visibility: Annotated[str | None, typer.Option("--default-visibility")] = None,
+) -> None:
+    """Relabel a field, change its choices, help text or default audience."""
+    from ..schemas.fields import ProfileFieldPatch
+    from ..services import profile_fields
+    from ..services.networks import get_network
+
+    cli = _cli()
+    given = {
+        "label": label,
+        "choices": _choices(choices),
+        "help": help_text,
+        "default_visibility": default_visibility,
+    }
+    patch = _validated(ProfileFieldPatch, {k: v for k, v in given.items() if v is not None})
+
+    def run(db: Session) -> Any:
+        found = get_network(db, cli.OPERATOR, network)
+        field = profile_fields.field_by_key(db, found, key)
+        return profile_fields.update_field(db, cli.OPERATOR, found, field.id, patch)
+
+    cli.console.print(f"saved '{cli.run_service(run).key}'")
+
+
+@fields_app.command("remove")
+def fields_remove(key: str, network: Network = "demo") -> None:
+    """Remove a field and every member's value of it."""
+    from ..services import profile_fields
+    from ..services.networks import get_network
+
+    cli = _cli()
+
+    def run(db: Session) -> None:
+        found = get_network(db, cli.OPERATOR, network)
+        field = profile_fields.field_by_key(db, found, key)
+        profile_fields.remove_field(db, cli.OPERATOR, found, field.id)
+
+    cli.run_service(run)
+    cli.console.print(f"removed '{key}'")
+
+
+@fields_app.command("set")
+def fields_set(
+    actor_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    value: Annotated[
+        list[str] | None, typer.Option("--value", "-v", help="KEY=VALUE; KEY= clears it.")
+    ] = None,
+    audience: Annotated[
+        list[str] | None, typer.Option("--audience", "-a", help="KEY=public|network|…")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fill in a profile's custom fields (values are checked by the field's type)."""
+    from ..schemas.fields import FieldValuesIn
+    from ..services import directory
+
+    cli = _cli()
+    values: dict[str, Any] = {
+        k: (v if v != "" else None) for k, v in cli._pairs(value or [], "--value").items()
+    }
+    data = _validated(
+        FieldValuesIn, {"values": values, "visibility": cli._pairs(audience or [], "--audience")}
+    )
+    out = cli.run_service(lambda db: directory.set_field_values(db, cli.OPERATOR, actor_id, data))
+    if as_json:
+        cli.emit_json([f.model_dump(mode="json") for f in out.fields])
+        return
+    for f in out.fields:
+        cli.console.print(f"{f.label}: {f.text} ({f.visibility})")
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(fields_app, name="fields")

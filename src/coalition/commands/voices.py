@@ -1,0 +1,120 @@
+"""CLI of outside voices and the report: ``coalition conversation link create|list|revoke``
+and ``coalition conversation report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+
+def _secret() -> str:
+    from ..config import load_settings
+
+    return load_settings().secret_key
+
+
+def link_create(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    label: Annotated[str, typer.Option(help="Where the link will be shared.")] = "",
+    max_participants: Annotated[int, typer.Option(help="Most participants it admits.")] = 500,
+    days: Annotated[int, typer.Option(help="Days the link stays valid.")] = 30,
+    base_url: Annotated[str, typer.Option(help="The server's address, for the full URL.")] = "",
+) -> None:
+    """A signed link that opens the conversation to people outside the network."""
+    from ..cli import OPERATOR, console, run_service
+    from ..errors import Invalid
+    from ..schemas.voices import LinkIn, LinkOut
+    from ..services.voices import create_link
+
+    def act(db: Session) -> object:
+        try:
+            data = LinkIn(label=label, max_participants=max_participants, expires_in_days=days)
+        except ValueError as exc:
+            raise Invalid(str(exc).splitlines()[0], field="link") from None
+        return create_link(db, OPERATOR, conversation, data, _secret())
+
+    out: LinkOut = run_service(act)
+    console.print(f"{base_url.rstrip('/')}{out.path}", soft_wrap=True)
+
+
+def link_list(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """The conversation's links, with how many took part through each."""
+    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..services.voices import list_links
+
+    links = run_service(lambda db: list_links(db, OPERATOR, conversation, _secret()))
+    if as_json:
+        emit_json([x.model_dump(mode="json") for x in links])
+        return
+    table = Table(title=f"{len(links)} link(s)")
+    for column in ("id", "label", "participants", "expires", "state", "path"):
+        table.add_column(column, overflow="fold")
+    for x in links:
+        state = "withdrawn" if x.revoked_at else ("open" if x.active else "expired")
+        table.add_row(
+            str(x.id),
+            x.label,
+            f"{x.n_participants}/{x.max_participants}",
+            x.expires_at.strftime("%Y-%m-%d"),
+            state,
+            x.path,
+        )
+    console.print(table)
+
+
+def link_revoke(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    link: Annotated[int, typer.Argument(help="Link id.")],
+) -> None:
+    """Withdraw a link: nobody may take part through it any more."""
+    from ..cli import OPERATOR, console, run_service
+    from ..services.voices import revoke_link
+
+    run_service(lambda db: revoke_link(db, OPERATOR, conversation, link, _secret()))
+    console.print(f"link {link} withdrawn")
+
+
+def report(
+    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or pdf (pdf needs --output).")] = "md",
+) -> None:
+    """The conversation's report, as Markdown or PDF."""
+    from ..cli import OPERATOR, fail, run_service
+    from ..io.report import report_markdown, report_pdf
+    from ..services.conversation_report import build_report
+
+    if fmt not in ("md", "pdf"):
+        raise fail("--format must be md or pdf")
+    if fmt == "pdf" and output is None:
+        raise fail("a PDF needs --output")
+    rep = run_service(lambda db: build_report(db, OPERATOR, conversation))
+    if fmt == "pdf":
+        assert output is not None
+        output.write_bytes(report_pdf(rep))
+    elif output is not None:
+        output.write_text(report_markdown(rep), encoding="utf-8")
+    else:
+        typer.echo(report_markdown(rep))
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    conversation = typer.Typer(
+        help="Conversations: links for outside voices, and the report.", no_args_is_help=True
+    )
+    link = typer.Typer(help="Signed links for people outside the network.", no_args_is_help=True)
+    link.command("create")(link_create)
+    link.command("list")(link_list)
+    link.command("revoke")(link_revoke)
+    conversation.add_typer(link, name="link")
+    conversation.command("report")(report)
+    app.add_typer(conversation, name="conversation")

@@ -1,0 +1,73 @@
+"""The first-run page of a fresh install: shown while the database has no account; it creates
+the first steward's account and the first network, signs them in, and is gone after."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ...errors import CoalitionError, NotFound
+from ...schemas.first_run import FirstRunIn
+from ...services import auth
+from ...services.first_run import first_run, is_fresh
+from ..deps import DB, CommitFirstRoute
+from ..extensions.security import SESSION_COOKIE, set_session_cookie
+from .directory import render
+
+router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
+
+
+def _page(request: Request, form: dict[str, str], errors: list[str], status: int) -> Response:
+    context = {"form": form, "errors": errors, "caller": None}
+    return render(request, "first_run.html", context, status)
+
+
+@router.get("/first-run", response_class=HTMLResponse)
+def first_run_page(request: Request, db: DB) -> Response:
+    if not is_fresh(db):
+        raise NotFound("this server is set up already: sign in instead")
+    return _page(request, {}, [], 200)
+
+
+@router.post("/first-run", response_class=HTMLResponse)
+def first_run_submit(
+    request: Request,
+    db: DB,
+    email: str = Form("", max_length=400),
+    display_name: str = Form("", max_length=400),
+    password: str = Form("", max_length=400),
+    slug: str = Form("", max_length=200),
+    name: str = Form("", max_length=400),
+    purpose: str = Form("", max_length=6000),
+    visibility: str = Form("public", max_length=40),
+    join_policy: str = Form("approval", max_length=40),
+) -> Response:
+    if not is_fresh(db):
+        raise NotFound("this server is set up already: sign in instead")
+    form = {
+        "email": email.strip(),
+        "display_name": display_name.strip(),
+        "slug": slug.strip(),
+        "name": name.strip(),
+        "purpose": purpose.strip(),
+        "visibility": visibility,
+        "join_policy": join_policy,
+    }
+    try:
+        data = FirstRunIn.model_validate({**form, "password": password})
+        account, network = first_run(db, data)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+        db.rollback()
+        return _page(request, form, errors, 422)
+    except CoalitionError as exc:
+        db.rollback()
+        return _page(request, form, [exc.message], exc.status)
+    response = RedirectResponse(f"/n/{network.slug}/settings", status_code=303)
+    auth.end_session(db, request.cookies.get(SESSION_COOKIE))
+    set_session_cookie(response, request, auth.start_session(db, account))
+    return response
