@@ -66,16 +66,20 @@ def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  #
     r = member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 3, "note": "Keen"})
     assert r.status_code == 201, r.text
     offer = r.json()["id"]
-    assert member.post(f"/api/offers/{offer}/decision", json={"decision": "accept"}).status_code == 403
+    assert (
+        member.post(f"/api/offers/{offer}/decision", json={"decision": "accept"}).status_code == 403
+    )
     assert member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 3}).status_code == 409
     assert member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 0}).status_code == 422
     manage = conv.get(f"/initiatives/{w.initiative_id}/manage")
-    assert manage.status_code == 200 and "Keen" in manage.text and "Lock into a proposal run" in manage.text
+    assert (
+        manage.status_code == 200
+        and "Keen" in manage.text
+        and "Lock into a proposal run" in manage.text
+    )
     r = conv.post(f"/api/offers/{offer}/decision", json={"decision": "accept"})
     assert r.status_code == 200 and r.json()["status"] == "accepted"
-    r = conv.patch(
-        f"/api/initiatives/{w.initiative_id}/roles/{role}", json={"hours_per_week": 6}
-    )
+    r = conv.patch(f"/api/initiatives/{w.initiative_id}/roles/{role}", json={"hours_per_week": 6})
     assert r.status_code == 200
     asks = member.get("/api/me/reconfirmations").json()
     assert [(x["old_hours"], x["new_hours"]) for x in asks] == [(3.0, 6.0)]

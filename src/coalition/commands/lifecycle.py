@@ -95,7 +95,9 @@ def edit_role(
     role: int,
     as_actor: AsOpt,
     seats: Annotated[int | None, typer.Option(help="Seats")] = None,
-    hours: Annotated[float | None, typer.Option(help="Hours per week (asks re-confirmation)")] = None,
+    hours: Annotated[
+        float | None, typer.Option(help="Hours per week (asks re-confirmation)")
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title")] = None,
 ) -> None:
     """Change a role's seats, hours or title."""

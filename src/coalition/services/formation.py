@@ -201,9 +201,7 @@ def build_problem(
     """
     taken = taken or {}
     open_roles = [
-        r
-        for r in initiative.roles
-        if r.retired_at is None and r.seats - taken.get(r.id, 0) > 0
+        r for r in initiative.roles if r.retired_at is None and r.seats - taken.get(r.id, 0) > 0
     ]
     if not open_roles:
         raise Invalid("every seat of this initiative is taken", field="roles")

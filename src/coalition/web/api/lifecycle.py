@@ -47,9 +47,7 @@ def get_history(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
     return lifecycle.history(db, caller, initiative_id)
 
 
-@router.patch(
-    "/api/initiatives/{initiative_id}/roles/{role_id}", response_model=InitiativeOut
-)
+@router.patch("/api/initiatives/{initiative_id}/roles/{role_id}", response_model=InitiativeOut)
 def edit_role(
     initiative_id: PathId, role_id: PathId, data: RolePatch, db: DB, caller: CurrentCaller
 ) -> Any:

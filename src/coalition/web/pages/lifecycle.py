@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ...domain import INITIATIVE_ACTIONS
 from ...schemas.lifecycle import (
@@ -68,7 +68,7 @@ def _offer_page(
 
 @router.get("/roles/{role_id}/offer", response_class=HTMLResponse)
 def offer_page(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    """"Offer to…" from an initiative's page: the form for one open role."""
+    """ "Offer to…" from an initiative's page: the form for one open role."""
     if (out := _signed_out(request, caller)) is not None:
         return out
     return _offer_page(request, db, caller, role_id, [], 200)
@@ -168,9 +168,7 @@ def _manage_page(
     }
     if convening:
         context["offers"] = offers.initiative_offers(db, caller, initiative_id)
-        context["reconfirmations"] = lifecycle.initiative_reconfirmations(
-            db, caller, initiative_id
-        )
+        context["reconfirmations"] = lifecycle.initiative_reconfirmations(db, caller, initiative_id)
         context["proposals"] = formation.list_proposals(db, caller, initiative_id)[:3]
     return render(request, "lifecycle/manage.html", context, status)
 
@@ -181,9 +179,7 @@ def manage(request: Request, initiative_id: PathId, db: DB, caller: CurrentCalle
 
 
 @router.get("/initiatives/{initiative_id}/offers", response_class=HTMLResponse)
-def offers_page(
-    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
-) -> Response:
+def offers_page(request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _manage_page(request, db, caller, initiative_id, [], 200)
 
 
@@ -269,6 +265,8 @@ async def decide(request: Request, offer_id: PathId, db: DB, caller: CurrentCall
         return offers.decide_offer(db, caller, offer_id, data)
 
     def page(errors: list[str], status: int) -> Response:
-        return render(request, "error.html", {"caller": caller, "message": "; ".join(errors)}, status)
+        return render(
+            request, "error.html", {"caller": caller, "message": "; ".join(errors)}, status
+        )
 
     return _act(db, action, lambda o: f"/initiatives/{o.initiative_id}/manage", page)
