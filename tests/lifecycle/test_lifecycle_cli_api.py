@@ -92,3 +92,20 @@ def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  #
     assert r.status_code == 200 and r.json()["engagements_ended"] == 1
     hist = member.get(f"/api/initiatives/{w.initiative_id}/history").json()
     assert {h["field"] for h in hist} >= {"status", "role.hours_per_week", "open_call"}
+
+
+def test_invite_to_from_a_profile(settings, clean_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_client
+
+    with session_factory(clean_url)() as db:
+        w = build(db, slug="invite-to")
+        db.commit()
+    conv = make_client(settings, w.convenor_caller)
+    target = w.members[1]
+    profile = conv.get(f"/actors/{target}")
+    assert profile.status_code == 200 and f"/actors/{target}/invite" in profile.text
+    page = conv.get(f"/actors/{target}/invite")
+    assert page.status_code == 200 and "Bid invite-to" in page.text
+    assert f'action="/initiatives/{w.initiative_id}/invitations"' in page.text
+    other = make_client(settings, w.member(w.members[0]))
+    assert "You convene no forming" in other.get(f"/actors/{target}/invite").text
