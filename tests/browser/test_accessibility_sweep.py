@@ -72,7 +72,7 @@ def values(live: Any) -> dict[str, Any]:
     """Path parameters filled from the demo network, by name (and by route where it matters)."""
     from coalition import clock
     from coalition.services.voices import link_token
-    from coalition.store.tables import Initiative, Network
+    from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
@@ -119,6 +119,7 @@ def values(live: Any) -> dict[str, Any]:
                 "thread_id": db.scalar(select(func.min(Thread.id))),
                 "post_id": db.scalar(select(func.min(Post.id))),
                 "decision_id": db.scalar(select(func.min(Decision.id))),
+                "role_id": db.scalar(select(func.min(Role.id)).where(Role.open_call == 1)),
                 "token": "no-such-reset-token",
                 "by_route": {
                     "/initiatives/{initiative_id}/outcomes": {"initiative_id": with_outcomes},
@@ -141,6 +142,9 @@ def pages(browser: Any, live: Any) -> Iterator[dict[tuple[str, str | None], Any]
             page = context.new_page()
             if who is not None:
                 login(page, live, who)
+                # The first ranking of opportunities builds the candidate index (and imports
+                # scikit-learn): seconds on a busy machine, once; not the page's load time.
+                assert page.request.get("/api/opportunities", timeout=120_000).ok
             out[screen, who] = page
     try:
         yield out

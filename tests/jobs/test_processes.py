@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,7 +30,7 @@ from sqlalchemy import func, select
 
 from coalition.store.migrate import upgrade
 from coalition.store.session import session_scope
-from tests.conftest import PG_ADMIN, ROOT, SHARED_DATA
+from tests.conftest import PG_ADMIN, ROOT
 
 pytestmark = pytest.mark.timeout(240) if hasattr(pytest.mark, "timeout") else []
 
@@ -238,10 +239,48 @@ def test_two_app_processes_share_sessions_limits_and_mail(procs: Processes, pg_u
     assert len(links) == len(set(links)) == 8
 
 
-def test_a_worker_killed_mid_job_leaves_nothing_half_written(procs: Processes, pg_url: str) -> None:
-    source = SHARED_DATA / "polis" / "austria-climate.5twd2jsnkf.2022-08-08"
-    if not source.exists():
-        pytest.skip(f"{source} is absent")
+def _generated_polis(where: Path, voters: int = 400, comments: int = 60) -> Path:
+    """A made-up Polis export (comments.csv and votes.csv, the minimal layout) with two
+    opinion camps and a vote every few seconds, large enough that its replay runs for a while."""
+    import csv
+    import random
+
+    rng = random.Random(11)
+    where.mkdir(parents=True, exist_ok=True)
+    t0 = 1_600_000_000_000
+    with (where / "comments.csv").open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                "timestamp",
+                "datetime",
+                "comment-id",
+                "author-id",
+                "agrees",
+                "disagrees",
+                "moderated",
+                "comment-body",
+            ]
+        )
+        for c in range(comments):
+            out.writerow([t0 + c, "", c, c % voters, 0, 0, 1, f"Statement number {c} for the camp"])
+    with (where / "votes.csv").open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+        t = t0 + 10_000
+        for v in range(voters):
+            camp = 1 if v % 2 else -1
+            for c in rng.sample(range(comments), comments // 2):
+                t += rng.randint(500, 5_000)
+                lean = camp if c % 2 else -camp
+                out.writerow([t, "", c, v, lean if rng.random() < 0.8 else 0])
+    return where
+
+
+def test_a_worker_killed_mid_job_leaves_nothing_half_written(
+    procs: Processes, pg_url: str, tmp_path: Path
+) -> None:
+    source = _generated_polis(tmp_path / "polis")
     from coalition.demo import build_demo_bundle
     from coalition.domain import JobKind
     from coalition.io.bundle import import_bundle

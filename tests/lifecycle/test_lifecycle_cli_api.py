@@ -66,16 +66,20 @@ def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  #
     r = member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 3, "note": "Keen"})
     assert r.status_code == 201, r.text
     offer = r.json()["id"]
-    assert member.post(f"/api/offers/{offer}/decision", json={"decision": "accept"}).status_code == 403
+    assert (
+        member.post(f"/api/offers/{offer}/decision", json={"decision": "accept"}).status_code == 403
+    )
     assert member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 3}).status_code == 409
     assert member.post(f"/api/roles/{role}/offers", json={"hours_per_week": 0}).status_code == 422
     manage = conv.get(f"/initiatives/{w.initiative_id}/manage")
-    assert manage.status_code == 200 and "Keen" in manage.text and "Lock into a proposal run" in manage.text
+    assert (
+        manage.status_code == 200
+        and "Keen" in manage.text
+        and "Lock into a proposal run" in manage.text
+    )
     r = conv.post(f"/api/offers/{offer}/decision", json={"decision": "accept"})
     assert r.status_code == 200 and r.json()["status"] == "accepted"
-    r = conv.patch(
-        f"/api/initiatives/{w.initiative_id}/roles/{role}", json={"hours_per_week": 6}
-    )
+    r = conv.patch(f"/api/initiatives/{w.initiative_id}/roles/{role}", json={"hours_per_week": 6})
     assert r.status_code == 200
     asks = member.get("/api/me/reconfirmations").json()
     assert [(x["old_hours"], x["new_hours"]) for x in asks] == [(3.0, 6.0)]
@@ -88,3 +92,20 @@ def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  #
     assert r.status_code == 200 and r.json()["engagements_ended"] == 1
     hist = member.get(f"/api/initiatives/{w.initiative_id}/history").json()
     assert {h["field"] for h in hist} >= {"status", "role.hours_per_week", "open_call"}
+
+
+def test_invite_to_from_a_profile(settings, clean_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_client
+
+    with session_factory(clean_url)() as db:
+        w = build(db, slug="invite-to")
+        db.commit()
+    conv = make_client(settings, w.convenor_caller)
+    target = w.members[1]
+    profile = conv.get(f"/actors/{target}")
+    assert profile.status_code == 200 and f"/actors/{target}/invite" in profile.text
+    page = conv.get(f"/actors/{target}/invite")
+    assert page.status_code == 200 and "Bid invite-to" in page.text
+    assert f'action="/initiatives/{w.initiative_id}/invitations"' in page.text
+    other = make_client(settings, w.member(w.members[0]))
+    assert "You convene no forming" in other.get(f"/actors/{target}/invite").text

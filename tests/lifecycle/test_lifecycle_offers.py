@@ -120,12 +120,18 @@ def test_hours_change_asks_reconfirmation_not_silent(db: Session) -> None:
     everyone = lifecycle.initiative_reconfirmations(db, w.convenor_caller, w.initiative_id)
     assert len(everyone) == 2
     with pytest.raises(Forbidden):
-        lifecycle.answer_reconfirmation(db, w.member(b), pending_a[0].id, ReconfirmIn(answer="confirm"))
-    ok = lifecycle.answer_reconfirmation(db, w.member(a), pending_a[0].id, ReconfirmIn(answer="confirm"))
+        lifecycle.answer_reconfirmation(
+            db, w.member(b), pending_a[0].id, ReconfirmIn(answer="confirm")
+        )
+    ok = lifecycle.answer_reconfirmation(
+        db, w.member(a), pending_a[0].id, ReconfirmIn(answer="confirm")
+    )
     assert ok.status == "confirmed" and _committed(db, a) == 8
     pending_b = lifecycle.my_reconfirmations(db, w.member(b))[0]
     with pytest.raises(Conflict, match="over capacity"):  # 6 h capacity: 8 do not fit
-        lifecycle.answer_reconfirmation(db, w.member(b), pending_b.id, ReconfirmIn(answer="confirm"))
+        lifecycle.answer_reconfirmation(
+            db, w.member(b), pending_b.id, ReconfirmIn(answer="confirm")
+        )
     db.expire_all()
     gone = lifecycle.answer_reconfirmation(
         db, w.member(b), pending_b.id, ReconfirmIn(answer="step_back")
@@ -180,7 +186,10 @@ def test_complete_points_to_outcomes_and_edits_are_recorded(db: Session) -> None
     lifecycle.transition(db, w.convenor_caller, w.initiative_id, "start", now=T0)
     out = lifecycle.transition(db, w.convenor_caller, w.initiative_id, "complete", now=T0)
     assert out.next_steps and "/outcomes" in out.next_steps[0]
-    history = {(c.field, c.before, c.after) for c in lifecycle.history(db, w.convenor_caller, w.initiative_id)}
+    history = {
+        (c.field, c.before, c.after)
+        for c in lifecycle.history(db, w.convenor_caller, w.initiative_id)
+    }
     assert ("purpose", "Win the bid", "A better bid") in history
     assert ("budget", None, 900) in history
     assert ("status", "active", "completed") in history

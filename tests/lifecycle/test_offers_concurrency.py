@@ -19,7 +19,9 @@ from ..invitations.factory import build
 RACERS = 50
 
 
-def _race(make: Callable[[], object], jobs: list[Callable[[object], object]]) -> tuple[int, int, list[BaseException]]:
+def _race(
+    make: Callable[[], object], jobs: list[Callable[[object], object]]
+) -> tuple[int, int, list[BaseException]]:
     barrier = threading.Barrier(len(jobs))
     won, refused, broken = [], [], []
     lock = threading.Lock()

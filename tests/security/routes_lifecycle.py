@@ -98,6 +98,7 @@ ROUTES.update(
         "GET /roles/{role_id}/offer": Rule(
             expect("2xx", anonymous="3xx", outsider="404"), path=OFFERED
         ),
+        "GET /actors/{actor_id}/invite": Rule(expect("2xx", anonymous="3xx", outsider="404")),
         "GET /me/offers": Rule(ACCOUNT_PAGE),
         "GET /me/reconfirmations": Rule(ACCOUNT_PAGE),
         "POST /offers/{offer_id}/withdraw": Rule(

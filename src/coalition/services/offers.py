@@ -270,6 +270,26 @@ def _role_for_offer(db: Session, caller: Caller, role_id: int) -> tuple[Role, In
     return role, initiative
 
 
+def invitable_initiatives(db: Session, caller: Caller, actor_id: int) -> tuple[Any, list[Any]]:
+    """ "Invite to…": the actor (as the directory shows them) and the forming or active
+    initiatives of their network that the caller convenes, for the invitation form."""
+    from .directory import get_actor
+
+    actor = get_actor(db, caller, actor_id)
+    mine = sorted(caller.actor_ids)
+    rows = db.scalars(
+        select(Initiative)
+        .where(
+            Initiative.convenor_id.in_(mine),
+            Initiative.status.in_(TAKING_OFFERS),
+            Initiative.network_id
+            == select(Actor.network_id).where(Actor.id == actor_id).scalar_subquery(),
+        )
+        .order_by(Initiative.id)
+    ).all()
+    return actor, [initiative_view(db, i) for i in rows]
+
+
 def offer_context(db: Session, caller: Caller, role_id: int) -> tuple[Any, int]:
     """The initiative (as its page shows it) and the role a member would offer for."""
     if not caller.authenticated:

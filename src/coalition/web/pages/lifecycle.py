@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ...domain import INITIATIVE_ACTIONS
 from ...schemas.lifecycle import (
@@ -145,6 +145,17 @@ async def reconfirm(
         db, action, lambda _: "/me/reconfirmations",
         lambda e, s: _mine_page(request, db, caller, e, s),
     )  # fmt: skip
+
+
+@router.get("/actors/{actor_id}/invite", response_class=HTMLResponse)
+def invite_to(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
+    """ "Invite to…" from a profile or a directory result: the caller's own forming or active
+    initiatives, each with a form to the invitation it already has."""
+    if (out := _signed_out(request, caller)) is not None:
+        return out
+    actor, items = offers.invitable_initiatives(db, caller, actor_id)
+    context = {"caller": caller, "actor": actor, "items": items}
+    return render(request, "lifecycle/invite_to.html", context)
 
 
 # -- the convenor -----------------------------------------------------------------------------
