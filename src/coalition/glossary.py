@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .domain import DecisionStatus, InitiativeStatus, InvitationStatus
-from .i18n import _
+from .i18n import _, lazy
 
 
 @dataclass(frozen=True)
@@ -22,14 +22,16 @@ class Term:
     plain: str
     precise: str
     group: str
+    kind: str = ""  # a status: the thing it is the status of ("Invitation"), named before it
+    value: str = ""  # a status: the code stored, put into ``precise``
 
 
 GROUPS: dict[str, str] = {
-    "map": "The map of who works with whom",
-    "formation": "Proposals for a team",
-    "common_ground": "Common ground (conversations)",
-    "outcomes": "Outcomes and fairness",
-    "status": "Statuses",
+    "map": lazy("The map of who works with whom"),
+    "formation": lazy("Proposals for a team"),
+    "common_ground": lazy("Common ground (conversations)"),
+    "outcomes": lazy("Outcomes and fairness"),
+    "status": lazy("Statuses"),
 }
 
 
@@ -41,371 +43,489 @@ _TERMS: tuple[Term, ...] = (
     # ------------------------------------------------------------------ the map
     _t(
         "degree",
-        "Degree",
-        "How many others this actor is directly tied to.",
-        "The number of distinct neighbours in the undirected graph of ties (each pair counted "
-        "once, whatever the number or kinds of ties between them).",
+        lazy("Degree"),
+        lazy("How many others this actor is directly tied to."),
+        lazy(
+            "The number of distinct neighbours in the undirected graph of ties (each pair counted "
+            "once, whatever the number or kinds of ties between them)."
+        ),
         "map",
     ),
     _t(
         "weighted_degree",
-        "Weighted degree",
-        "Like degree, but strong or repeated ties count more.",
-        "The sum of the weights of the actor's links; a link's weight adds up the ties between "
-        "the two actors in the selected period and tie types.",
+        lazy("Weighted degree"),
+        lazy("Like degree, but strong or repeated ties count more."),
+        lazy(
+            "The sum of the weights of the actor's links; a link's weight adds up the ties between "
+            "the two actors in the selected period and tie types."
+        ),
         "map",
     ),
     _t(
         "pagerank",
-        "PageRank",
-        "How much this actor is tied to others who are themselves well connected.",
-        "The stationary probability of a random walk that follows links in proportion to their "
-        "weight and restarts anywhere with probability 0.15 (Brin & Page 1998).",
+        lazy("PageRank"),
+        lazy("How much this actor is tied to others who are themselves well connected."),
+        lazy(
+            "The stationary probability of a random walk that follows links in proportion to their "
+            "weight and restarts anywhere with probability 0.15 (Brin & Page 1998)."
+        ),
         "map",
     ),
     _t(
         "betweenness",
-        "Betweenness",
-        "How often this actor sits on the shortest path between two others: a go-between.",
-        "The share of shortest paths between all other pairs that pass through the actor, "
-        "normalised to 0–1 (Freeman 1977; Brandes 2001 algorithm).",
+        lazy("Betweenness"),
+        lazy("How often this actor sits on the shortest path between two others: a go-between."),
+        lazy(
+            "The share of shortest paths between all other pairs that pass through the actor, "
+            "normalised to 0–1 (Freeman 1977; Brandes 2001 algorithm)."
+        ),
         "map",
     ),
     _t(
         "closeness",
-        "Closeness",
-        "How few steps this actor needs to reach everyone else.",
-        "The inverse of the mean shortest-path distance to the actors it can reach, scaled by "
-        "the share of the network it can reach (Wasserman & Faust 1994).",
+        lazy("Closeness"),
+        lazy("How few steps this actor needs to reach everyone else."),
+        lazy(
+            "The inverse of the mean shortest-path distance to the actors it can reach, scaled by "
+            "the share of the network it can reach (Wasserman & Faust 1994)."
+        ),
         "map",
     ),
     _t(
         "constraint",
-        "Constraint",
-        "High when all of an actor's contacts know each other, so it hears little that is new; "
-        "low for someone who links separate groups.",
-        "Burt's (1992) network constraint: the sum over contacts j of (p_ij + Σ_q p_iq p_qj)², "
-        "where p_ij is the share of i's ties invested in j. Ranges from near 0 to about 1.",
+        lazy("Constraint"),
+        lazy(
+            "High when all of an actor's contacts know each other, so it hears little that is new; "
+            "low for someone who links separate groups."
+        ),
+        lazy(
+            "Burt's (1992) network constraint: the sum over contacts j of (p_ij + Σ_q p_iq p_qj)², "
+            "where p_ij is the share of i's ties invested in j. Ranges from near 0 to about 1."
+        ),
         "map",
     ),
     _t(
         "effective_size",
-        "Effective size",
-        "How many of an actor's contacts bring something different: contacts minus the overlap "
-        "between them.",
-        "Burt's (1992) effective size: the number of contacts minus the average number of ties "
-        "each contact has to the actor's other contacts.",
+        lazy("Effective size"),
+        lazy(
+            "How many of an actor's contacts bring something different: contacts minus the overlap "
+            "between them."
+        ),
+        lazy(
+            "Burt's (1992) effective size: the number of contacts minus the average number of ties "
+            "each contact has to the actor's other contacts."
+        ),
         "map",
     ),
     _t(
         "community",
-        "Community",
-        "A group of actors more tied among themselves than to the rest; the number is just a "
-        "label.",
-        "The cluster found by the Leiden algorithm maximising modularity (Traag, Waltman & van "
-        "Eck 2019); numbers identify clusters and carry no order.",
+        lazy("Community"),
+        lazy(
+            "A group of actors more tied among themselves than to the rest; the number is just a "
+            "label."
+        ),
+        lazy(
+            "The cluster found by the Leiden algorithm maximising modularity (Traag, Waltman & van "
+            "Eck 2019); numbers identify clusters and carry no order."
+        ),
         "map",
     ),
     _t(
         "modularity",
-        "Modularity",
-        "How clearly the network splits into groups (0 = no clear groups, towards 1 = very "
-        "separate groups).",
-        "Newman's modularity Q of the community partition: the share of links inside "
-        "communities minus the share expected if links were placed at random.",
+        lazy("Modularity"),
+        lazy(
+            "How clearly the network splits into groups (0 = no clear groups, towards 1 = very "
+            "separate groups)."
+        ),
+        lazy(
+            "Newman's modularity Q of the community partition: the share of links inside "
+            "communities minus the share expected if links were placed at random."
+        ),
         "map",
     ),
     _t(
         "density",
-        "Density",
-        "How many of all possible pairs are actually tied (0 to 1).",
-        "Linked pairs divided by n(n−1)/2 for n actors on the map.",
+        lazy("Density"),
+        lazy("How many of all possible pairs are actually tied (0 to 1)."),
+        lazy("Linked pairs divided by n(n−1)/2 for n actors on the map."),
         "map",
     ),
     _t(
         "components",
-        "Components",
-        "Separate islands of the network that no chain of ties connects.",
-        "The connected components of the undirected graph; 'largest' is the size of the biggest.",
+        lazy("Components"),
+        lazy("Separate islands of the network that no chain of ties connects."),
+        lazy(
+            "The connected components of the undirected graph; 'largest' is the size of the "
+            "biggest."
+        ),
         "map",
     ),
     _t(
         "assortativity",
-        "Sector assortativity",
-        "Whether people mostly work with their own sector (towards +1) or across sectors "
-        "(towards −1); 0 means no preference.",
-        "Newman's (2003) assortativity coefficient of the sector attribute over linked pairs, "
-        "from −1 (always across) to +1 (always within).",
+        lazy("Sector assortativity"),
+        lazy(
+            "Whether people mostly work with their own sector (towards +1) or across sectors "
+            "(towards −1); 0 means no preference."
+        ),
+        lazy(
+            "Newman's (2003) assortativity coefficient of the sector attribute over linked pairs, "
+            "from −1 (always across) to +1 (always within)."
+        ),
         "map",
     ),
     _t(
         "cross_sector",
-        "Cross-sector pairs",
-        "Linked pairs whose two actors are in different sectors.",
-        "The count (and share) of linked pairs whose ends have different sectors.",
+        lazy("Cross-sector pairs"),
+        lazy("Linked pairs whose two actors are in different sectors."),
+        lazy("The count (and share) of linked pairs whose ends have different sectors."),
         "map",
     ),
     _t(
         "cross_sector_ties",
-        "Cross-sector ties",
-        "How many of this actor's contacts are in another sector.",
-        "The number of the actor's neighbours whose sector differs from its own.",
+        lazy("Cross-sector ties"),
+        lazy("How many of this actor's contacts are in another sector."),
+        lazy("The number of the actor's neighbours whose sector differs from its own."),
         "map",
     ),
     _t(
         "bridging",
-        "Bridging sectors",
-        "Actors who connect sectors that would otherwise hardly meet.",
-        "Actors holding a brokerage position between sectors (liaison or representative/"
-        "gatekeeper roles across sector groups; Gould & Fernandez 1989).",
+        lazy("Bridging sectors"),
+        lazy("Actors who connect sectors that would otherwise hardly meet."),
+        lazy(
+            "Actors holding a brokerage position between sectors (liaison or representative/"
+            "gatekeeper roles across sector groups; Gould & Fernandez 1989)."
+        ),
         "map",
     ),
     _t(
         "isolates",
-        "Isolates",
-        "Actors on the map with no tie in this view.",
-        "Actors of degree 0 in the selected period and tie types.",
+        lazy("Isolates"),
+        lazy("Actors on the map with no tie in this view."),
+        lazy("Actors of degree 0 in the selected period and tie types."),
         "map",
     ),
     _t(
         "coordinator",
-        "Coordinator",
-        "Links two people of its own sector: brokerage inside a group.",
-        "Gould & Fernandez (1989) brokerage: the number of directed two-paths a→i→c where a, i "
-        "and c share a group (here, a sector).",
+        lazy("Coordinator"),
+        lazy("Links two people of its own sector: brokerage inside a group."),
+        lazy(
+            "Gould & Fernandez (1989) brokerage: the number of directed two-paths a→i→c where a, i "
+            "and c share a group (here, a sector)."
+        ),
         "map",
     ),
     _t(
         "gatekeeper",
-        "Gatekeeper",
-        "Brings something from outside into its own sector.",
-        "Gould & Fernandez (1989): two-paths a→i→c where i and c share a group and a does not.",
+        lazy("Gatekeeper"),
+        lazy("Brings something from outside into its own sector."),
+        lazy(
+            "Gould & Fernandez (1989): two-paths a→i→c where i and c share a group and a does not."
+        ),
         "map",
     ),
     _t(
         "representative",
-        "Representative",
-        "Carries something from its own sector out to another.",
-        "Gould & Fernandez (1989): two-paths a→i→c where a and i share a group and c does not.",
+        lazy("Representative"),
+        lazy("Carries something from its own sector out to another."),
+        lazy(
+            "Gould & Fernandez (1989): two-paths a→i→c where a and i share a group and c does not."
+        ),
         "map",
     ),
     _t(
         "consultant",
-        "Consultant",
-        "Links two people of the same other sector, from outside it.",
-        "Gould & Fernandez (1989): two-paths a→i→c where a and c share a group that i is not in.",
+        lazy("Consultant"),
+        lazy("Links two people of the same other sector, from outside it."),
+        lazy(
+            "Gould & Fernandez (1989): two-paths a→i→c where a and c share a group that i is not "
+            "in."
+        ),
         "map",
     ),
     _t(
         "liaison",
-        "Liaison",
-        "Links two people of two different sectors, neither its own: the rarest go-between.",
-        "Gould & Fernandez (1989): two-paths a→i→c where a, i and c are in three different groups.",
+        lazy("Liaison"),
+        lazy("Links two people of two different sectors, neither its own: the rarest go-between."),
+        lazy(
+            "Gould & Fernandez (1989): two-paths a→i→c where a, i and c are in three different "
+            "groups."
+        ),
         "map",
     ),
     _t(
         "gini",
-        "Concentration (Gini)",
-        "Whether opportunities go to a few (towards 1) or are shared evenly (0).",
-        "The Gini coefficient of engagements or invitations per member: half the mean absolute "
-        "difference between members divided by the mean.",
+        lazy("Concentration (Gini)"),
+        lazy("Whether opportunities go to a few (towards 1) or are shared evenly (0)."),
+        lazy(
+            "The Gini coefficient of engagements or invitations per member: half the mean absolute "
+            "difference between members divided by the mean."
+        ),
         "map",
     ),
     # ------------------------------------------------------------------ formation
     _t(
         "fit",
-        "Fit",
-        "How far the proposed people's skills go beyond the levels each role needs (0 to 1).",
-        "For each seat, the mean over the role's requirements of (level − minimum) / "
-        "(5 − minimum); the team's fit is the mean over seats.",
+        lazy("Fit"),
+        lazy("How far the proposed people's skills go beyond the levels each role needs (0 to 1)."),
+        lazy(
+            "For each seat, the mean over the role's requirements of (level − minimum) / "
+            "(5 − minimum); the team's fit is the mean over seats."
+        ),
         "formation",
     ),
     _t(
         "coverage",
-        "Time-zone coverage",
-        "The regions whose working hours the team must cover; someone must be in each.",
-        "A hard constraint: for every region asked, at least one member in that region (and, "
-        "per role, where the role asks for regions).",
+        lazy("Time-zone coverage"),
+        lazy("The regions whose working hours the team must cover; someone must be in each."),
+        lazy(
+            "A hard constraint: for every region asked, at least one member in that region (and, "
+            "per role, where the role asks for regions)."
+        ),
         "formation",
     ),
     _t(
         "purpose",
-        "Purpose",
-        "How much the proposed people share the initiative's purpose (0 to 1).",
-        "The mean over members of the similarity between their stated purposes and the "
-        "initiative's.",
+        lazy("Purpose"),
+        lazy("How much the proposed people share the initiative's purpose (0 to 1)."),
+        lazy(
+            "The mean over members of the similarity between their stated purposes and the "
+            "initiative's."
+        ),
         "formation",
     ),
     _t(
         "trust",
-        "Trust",
-        "Whether the proposed people have worked together or are close in the network (0 to 1).",
-        "The mean over ordered member pairs of their closeness in the tie network (past "
-        "collaborations weigh most).",
+        lazy("Trust"),
+        lazy(
+            "Whether the proposed people have worked together or are close in the network (0 to 1)."
+        ),
+        lazy(
+            "The mean over ordered member pairs of their closeness in the tie network (past "
+            "collaborations weigh most)."
+        ),
         "formation",
     ),
     _t(
         "diversity",
-        "Diversity",
-        "How many sectors, regions and kinds of actor the team brings together (0 to 1).",
-        "The mean of three shares: distinct sectors, distinct regions and distinct kinds of "
-        "actor among members, each over the most the team's size allows.",
+        lazy("Diversity"),
+        lazy("How many sectors, regions and kinds of actor the team brings together (0 to 1)."),
+        lazy(
+            "The mean of three shares: distinct sectors, distinct regions and distinct kinds of "
+            "actor among members, each over the most the team's size allows."
+        ),
         "formation",
     ),
     _t(
         "cost",
-        "Cost",
-        "How little the team costs against the budget (1 = nothing, 0 = the reference cost).",
-        "1 − the team's total day-rate cost over the window / the reference cost; day rates "
-        "count only where shared with convenors.",
+        lazy("Cost"),
+        lazy("How little the team costs against the budget (1 = nothing, 0 = the reference cost)."),
+        lazy(
+            "1 − the team's total day-rate cost over the window / the reference cost; day rates "
+            "count only where shared with convenors."
+        ),
         "formation",
     ),
     _t(
         "bridging_score",
-        "Bridging (team)",
-        "Whether the team brings together people from different sectors who have never worked "
-        "together (0 to 1).",
-        "The mean over ordered member pairs of a bridge score: 1 for a pair from different "
-        "sectors with no tie yet, less for closer pairs.",
+        lazy("Bridging (team)"),
+        lazy(
+            "Whether the team brings together people from different sectors who have never worked "
+            "together (0 to 1)."
+        ),
+        lazy(
+            "The mean over ordered member pairs of a bridge score: 1 for a pair from different "
+            "sectors with no tie yet, less for closer pairs."
+        ),
         "formation",
     ),
     _t(
         "total_score",
-        "Overall score",
-        "The proposal's single score: the objectives added up with the weights you chose.",
-        "The weighted sum of the objective scores, weights normalised to sum to 1.",
+        lazy("Overall score"),
+        lazy("The proposal's single score: the objectives added up with the weights you chose."),
+        lazy("The weighted sum of the objective scores, weights normalised to sum to 1."),
         "formation",
     ),
     _t(
         "optimality",
-        "As good as the best possible",
-        "'As good as the best possible team' means no other team scores higher; 'within 2 % "
-        "of the best possible' means at most 2 % could still be gained.",
-        "The solver's optimality gap: (bound − score) / bound, where the bound is a proven "
-        "upper limit on any team's score (HiGHS branch and bound); 0 means proven best.",
+        lazy("As good as the best possible"),
+        lazy(
+            "'As good as the best possible team' means no other team scores higher; 'within 2 % "
+            "of the best possible' means at most 2 % could still be gained."
+        ),
+        lazy(
+            "The solver's optimality gap: (bound − score) / bound, where the bound is a proven "
+            "upper limit on any team's score (HiGHS branch and bound); 0 means proven best."
+        ),
         "formation",
     ),
     _t(
         "fairness",
-        "Fairness",
-        "Gives a turn to members who have had fewer opportunities so far.",
-        "Per member and role, exp(−exposure / (reference + prior)), raised for newcomers, where "
-        "exposure counts recent engagements and invitations and the reference is the role's "
-        "mean; the network sets its default weight.",
+        lazy("Fairness"),
+        lazy("Gives a turn to members who have had fewer opportunities so far."),
+        lazy(
+            "Per member and role, exp(−exposure / (reference + prior)), raised for newcomers, "
+            "where "
+            "exposure counts recent engagements and invitations and the reference is the role's "
+            "mean; the network sets its default weight."
+        ),
         "formation",
     ),
     _t(
         "gap_report",
-        "Gap report",
-        "Why no team can be formed, and which requirement to change so that people qualify.",
-        "For each role with fewer eligible actors than seats, the filters in order (capability "
-        "levels, languages, regions, hours) and how many actors pass each.",
+        lazy("Gap report"),
+        lazy("Why no team can be formed, and which requirement to change so that people qualify."),
+        lazy(
+            "For each role with fewer eligible actors than seats, the filters in order (capability "
+            "levels, languages, regions, hours) and how many actors pass each."
+        ),
         "formation",
     ),
     # ------------------------------------------------------------------ common ground
     _t(
         "opinion_groups",
-        "Opinion groups",
-        "Participants who tend to vote alike, found from the votes alone.",
-        "Weighted k-means of 100 base clusters on the participants' 2-D projection of the vote "
-        "matrix, k from 2 to 5 chosen by silhouette (as in Polis; Small et al. 2021).",
+        lazy("Opinion groups"),
+        lazy("Participants who tend to vote alike, found from the votes alone."),
+        lazy(
+            "Weighted k-means of 100 base clusters on the participants' 2-D projection of the vote "
+            "matrix, k from 2 to 5 chosen by silhouette (as in Polis; Small et al. 2021)."
+        ),
         "common_ground",
     ),
     _t(
         "consensus",
-        "Consensus",
-        "A statement every opinion group tends to agree with (or every group rejects).",
-        "Group-informed consensus: the product over groups of (agrees + 1) / (votes + 2); "
-        "high only when every group tends to agree (Polis).",
+        lazy("Consensus"),
+        lazy("A statement every opinion group tends to agree with (or every group rejects)."),
+        lazy(
+            "Group-informed consensus: the product over groups of (agrees + 1) / (votes + 2); "
+            "high only when every group tends to agree (Polis)."
+        ),
         "common_ground",
     ),
     _t(
         "repness",
-        "Representative statement",
-        "A statement that sets one group apart: it agrees (or disagrees) with it much more than "
-        "the others do.",
-        "Polis representativeness: the ratio of the group's agreement probability to that of "
-        "everyone else, kept when a two-proportion test is significant.",
+        lazy("Representative statement"),
+        lazy(
+            "A statement that sets one group apart: it agrees (or disagrees) with it much more "
+            "than "
+            "the others do."
+        ),
+        lazy(
+            "Polis representativeness: the ratio of the group's agreement probability to that of "
+            "everyone else, kept when a two-proportion test is significant."
+        ),
         "common_ground",
     ),
     _t(
         "participation",
-        "Participation",
-        "How many people voted, and on how many statements.",
-        "Participants with at least one vote, and votes cast over statements shown.",
+        lazy("Participation"),
+        lazy("How many people voted, and on how many statements."),
+        lazy("Participants with at least one vote, and votes cast over statements shown."),
         "common_ground",
     ),
     # ------------------------------------------------------------------ outcomes
     _t(
         "outcome_status",
-        "On track / at risk / off track",
-        "Whether the latest measurement is where it should be by now on the way to the target.",
-        "Progress = (value − baseline) / (target − baseline) against the expected share of "
-        "time elapsed: on track at ≥ 90 % of expected, at risk at ≥ 70 %, off track below; "
-        "no data before the first measurement.",
+        lazy("On track / at risk / off track"),
+        lazy(
+            "Whether the latest measurement is where it should be by now on the way to the target."
+        ),
+        lazy(
+            "Progress = (value − baseline) / (target − baseline) against the expected share of "
+            "time elapsed: on track at ≥ 90 % of expected, at risk at ≥ 70 %, off track below; "
+            "no data before the first measurement."
+        ),
         "outcomes",
     ),
     _t(
         "health_check",
-        "Health check",
-        "A short survey in which the team rates how it works together.",
-        "Ratings from 1 to 5 on each building block, shown as mean ± standard deviation and "
-        "range per check.",
+        lazy("Health check"),
+        lazy("A short survey in which the team rates how it works together."),
+        lazy(
+            "Ratings from 1 to 5 on each building block, shown as mean ± standard deviation and "
+            "range per check."
+        ),
         "outcomes",
     ),
 )
 
 _STATUS_PLAIN: dict[str, tuple[str, str]] = {
     # invitations
-    f"invitation.{InvitationStatus.pending}": ("Invited", "Waiting for the person's answer."),
-    f"invitation.{InvitationStatus.countered}": (
-        "Offered fewer hours",
-        "The person would join with fewer hours; the convenor decides.",
+    f"invitation.{InvitationStatus.pending}": (
+        lazy("Invited"),
+        lazy("Waiting for the person's answer."),
     ),
-    f"invitation.{InvitationStatus.accepted}": ("Accepted", "The person joined the team."),
-    f"invitation.{InvitationStatus.declined}": ("Declined", "The person said no."),
+    f"invitation.{InvitationStatus.countered}": (
+        lazy("Offered fewer hours"),
+        lazy("The person would join with fewer hours; the convenor decides."),
+    ),
+    f"invitation.{InvitationStatus.accepted}": (
+        lazy("Accepted"),
+        lazy("The person joined the team."),
+    ),
+    f"invitation.{InvitationStatus.declined}": (lazy("Declined"), lazy("The person said no.")),
     f"invitation.{InvitationStatus.counter_declined}": (
-        "Offer declined",
-        "The convenor did not accept the person's offer of fewer hours.",
+        lazy("Offer declined"),
+        lazy("The convenor did not accept the person's offer of fewer hours."),
     ),
     f"invitation.{InvitationStatus.withdrawn}": (
-        "Withdrawn",
-        "The convenor took the invitation back before an answer.",
+        lazy("Withdrawn"),
+        lazy("The convenor took the invitation back before an answer."),
     ),
     f"invitation.{InvitationStatus.expired}": (
-        "Expired",
-        "Nobody answered in time; the seat can be offered again.",
+        lazy("Expired"),
+        lazy("Nobody answered in time; the seat can be offered again."),
     ),
     f"invitation.{InvitationStatus.stepped_back}": (
-        "Stepped back",
-        "The person joined, then left; their hours are free again.",
+        lazy("Stepped back"),
+        lazy("The person joined, then left; their hours are free again."),
     ),
     # initiatives
-    f"initiative.{InitiativeStatus.draft}": ("Draft", "Being written; not yet looking for people."),
-    f"initiative.{InitiativeStatus.forming}": ("Forming", "Looking for people to fill its roles."),
-    f"initiative.{InitiativeStatus.active}": ("Active", "The team is at work."),
-    f"initiative.{InitiativeStatus.completed}": ("Completed", "The work is done."),
-    f"initiative.{InitiativeStatus.closed}": ("Closed", "Stopped before completion."),
-    # engagements
-    "engagement.active": ("Active", "The person is working on it and their hours are taken."),
-    "engagement.completed": ("Completed", "The work ended; the hours are free again."),
-    "engagement.withdrawn": ("Withdrawn", "The person stepped back; the hours are free again."),
-    # decisions
-    f"decision.{DecisionStatus.open}": ("Open", "People can still give their position."),
-    f"decision.{DecisionStatus.passed}": ("Passed", "The decision was taken."),
-    f"decision.{DecisionStatus.not_passed}": ("Not passed", "Not enough support."),
-    f"decision.{DecisionStatus.blocked}": (
-        "Blocked",
-        "Someone blocked it with a reasoned objection.",
+    f"initiative.{InitiativeStatus.draft}": (
+        lazy("Draft"),
+        lazy("Being written; not yet looking for people."),
     ),
-    f"decision.{DecisionStatus.withdrawn}": ("Withdrawn", "The proposer took it back."),
+    f"initiative.{InitiativeStatus.forming}": (
+        lazy("Forming"),
+        lazy("Looking for people to fill its roles."),
+    ),
+    f"initiative.{InitiativeStatus.active}": (lazy("Active"), lazy("The team is at work.")),
+    f"initiative.{InitiativeStatus.completed}": (lazy("Completed"), lazy("The work is done.")),
+    f"initiative.{InitiativeStatus.closed}": (lazy("Closed"), lazy("Stopped before completion.")),
+    # engagements
+    "engagement.active": (
+        lazy("Active"),
+        lazy("The person is working on it and their hours are taken."),
+    ),
+    "engagement.completed": (lazy("Completed"), lazy("The work ended; the hours are free again.")),
+    "engagement.withdrawn": (
+        lazy("Withdrawn"),
+        lazy("The person stepped back; the hours are free again."),
+    ),
+    # decisions
+    f"decision.{DecisionStatus.open}": (
+        lazy("Open"),
+        lazy("People can still give their position."),
+    ),
+    f"decision.{DecisionStatus.passed}": (lazy("Passed"), lazy("The decision was taken.")),
+    f"decision.{DecisionStatus.not_passed}": (lazy("Not passed"), lazy("Not enough support.")),
+    f"decision.{DecisionStatus.blocked}": (
+        lazy("Blocked"),
+        lazy("Someone blocked it with a reasoned objection."),
+    ),
+    f"decision.{DecisionStatus.withdrawn}": (lazy("Withdrawn"), lazy("The proposer took it back.")),
 }
 
 _STATUS_GROUPS = {
-    "invitation": "Invitation",
-    "initiative": "Initiative",
-    "engagement": "Engagement",
-    "decision": "Decision",
+    "invitation": lazy("Invitation"),
+    "initiative": lazy("Initiative"),
+    "engagement": lazy("Engagement"),
+    "decision": lazy("Decision"),
+}
+_STATUS_STORED = {
+    "invitation": lazy("Stored as '%(value)s' on the invitation."),
+    "initiative": lazy("Stored as '%(value)s' on the initiative."),
+    "engagement": lazy("Stored as '%(value)s' on the engagement."),
+    "decision": lazy("Stored as '%(value)s' on the decision."),
 }
 
 
@@ -416,10 +536,12 @@ def _status_terms() -> tuple[Term, ...]:
         terms.append(
             Term(
                 key=f"status-{kind}-{value}",
-                name=f"{_STATUS_GROUPS[kind]}: {name}",
+                name=name,
                 plain=plain,
-                precise=f"Stored as '{value}' on the {kind}.",
+                precise=_STATUS_STORED[kind],
                 group="status",
+                kind=_STATUS_GROUPS[kind],
+                value=value,
             )
         )
     return tuple(terms)
@@ -440,11 +562,15 @@ def entry(key: str) -> dict[str, str]:
     term = GLOSSARY.get(key)
     if term is None:
         return {"key": key, "name": key, "plain": "", "precise": "", "anchor": "/help/glossary"}
+    name, precise = _(term.name), _(term.precise)
+    if term.kind:
+        name = _("%(kind)s: %(status)s") % {"kind": _(term.kind), "status": name}
+        precise = precise % {"value": term.value}
     return {
         "key": term.key,
-        "name": _(term.name),
+        "name": name,
         "plain": _(term.plain),
-        "precise": _(term.precise),
+        "precise": precise,
         "anchor": f"/help/glossary#{term.key}",
     }
 

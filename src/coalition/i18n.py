@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "en"
@@ -25,6 +26,8 @@ RTL_LOCALES = frozenset({"ar"})
 
 # A one-item list, so that a locale chosen in a copy of the context (a sync dependency runs in
 # a worker thread with a copy) is seen by the rest of the same request.
+K = TypeVar("K")
+
 _current: ContextVar[list[str] | None] = ContextVar("coalition_locale", default=None)
 
 
@@ -96,7 +99,7 @@ def lazy(message: str) -> str:
     return message
 
 
-def translated_map(labels: dict[str, str]) -> dict[str, str]:
+def translated_map(labels: Mapping[K, str]) -> dict[K, str]:
     """A mapping of codes to labels declared with ``lazy``, in the current locale."""
     return {key: gettext(label) for key, label in labels.items()}
 

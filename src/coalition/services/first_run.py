@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
+from ..i18n import _
 from ..schemas.directory import NetworkIn
 from ..schemas.first_run import FirstRunIn
 from ..schemas.networks import NetworkSettingsPatch
@@ -26,7 +27,7 @@ def first_run(db: Session, data: FirstRunIn) -> tuple[Account, Network]:
     from . import auth, network_settings, networks
 
     if not is_fresh(db):
-        raise NotFound("this server is set up already: sign in instead")
+        raise NotFound(_("this server is set up already: sign in instead"))
     account = Account(
         email=auth.normalise_email(data.email),
         display_name=data.display_name,
@@ -36,7 +37,7 @@ def first_run(db: Session, data: FirstRunIn) -> tuple[Account, Network]:
     db.flush()
     if db.scalar(select(func.count()).select_from(Account)) != 1:
         # Two first runs at once: only one may set the server up.
-        raise Conflict("the server was set up meanwhile: sign in instead")
+        raise Conflict(_("the server was set up meanwhile: sign in instead"))
     steward = Caller(account_id=account.id)
     network = networks.create_network(db, steward, NetworkIn(slug=data.slug, name=data.name))
     profile = auth._new_profile(db, network, data.display_name, "person", "independent")

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..config import Settings
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import _, lazy
 from ..schemas.invitations import (
     AnswerIn,
     AnswerOut,
@@ -436,14 +436,14 @@ def invite(
     wanted = {(s.actor_id, s.role_id) for s in data.seats}
     already = (
         (
-            "invited to",
+            lazy("already invited to that role: %(who)s"),
             select(Invitation.actor_id, Invitation.role_id).where(
                 Invitation.initiative_id == initiative.id,
                 Invitation.status.in_(list(OPEN_STATUSES)),
             ),
         ),
         (
-            "engaged in",
+            lazy("already engaged in that role: %(who)s"),
             select(Engagement.actor_id, Engagement.role_id).where(
                 Engagement.initiative_id == initiative.id, Engagement.status == "active"
             ),
@@ -453,10 +453,8 @@ def invite(
         taken = {(a, r) for a, r in db.execute(stmt.where(stmt.selected_columns[0].in_(actor_ids)))}
         clash = sorted((a, r) for a, r in taken & wanted if r is not None)
         if clash:
-            raise Conflict(
-                f"already {what} that role: "
-                + ", ".join(f"{actors[a].name} ({roles[r].title})" for a, r in clash)
-            )
+            who = ", ".join(f"{actors[a].name} ({roles[r].title})" for a, r in clash)
+            raise Conflict(_(what) % {"who": who})
     by = _by_convenor(caller, initiative)
     created: list[Invitation] = []
     try:

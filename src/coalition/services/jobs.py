@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import JobState
 from ..errors import NotFound
+from ..i18n import _
 from ..jobs.progress import live_progress
 from ..schemas.jobs import JobOut
 from ..store.tables_jobs import Job
@@ -25,7 +26,7 @@ def get_job(db: Session, caller: Caller, job_id: int) -> JobOut:
     """Job ``job_id`` as its starter (or a steward of its network) sees it."""
     job = db.get(Job, job_id)
     if job is None or not may_read(caller, job):
-        raise NotFound(f"there is no job {job_id}")
+        raise NotFound(_("there is no job %(job_id)s") % {"job_id": job_id})
     done, total = job.done, job.total
     live = live_progress(job.id) if job.state == JobState.running.value else None
     if live is not None:

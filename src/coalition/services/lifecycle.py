@@ -348,7 +348,10 @@ def locked_role(db: Session, initiative: Initiative, role_id: int) -> Role:
         .execution_options(populate_existing=True)
     ).first()
     if role is None:
-        raise NotFound(f"no role {role_id} in initiative {initiative.id}")
+        raise NotFound(
+            _("no role %(role_id)s in initiative %(id)s")
+            % {"role_id": role_id, "id": initiative.id}
+        )
     return role
 
 
@@ -539,7 +542,7 @@ def _reconfirmation_rows(db: Session, where: list[Any]) -> list[ReconfirmationOu
 def my_reconfirmations(db: Session, caller: Caller) -> list[ReconfirmationOut]:
     """The caller's re-confirmations, pending first."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     mine = sorted(caller.actor_ids)
     if not mine:
         return []
@@ -568,16 +571,21 @@ def answer_reconfirmation(
     back (the engagement ends, its hours return)."""
     now = now or utcnow()
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     item = db.get(Reconfirmation, reconfirmation_id, populate_existing=True)
     engagement = db.get(Engagement, item.engagement_id) if item is not None else None
     if item is None or engagement is None:
-        raise NotFound(f"no re-confirmation {reconfirmation_id}")
+        raise NotFound(
+            _("no re-confirmation %(reconfirmation_id)s") % {"reconfirmation_id": reconfirmation_id}
+        )
     if not caller.owns(engagement.actor_id):
         raise (
             Forbidden(_("only the member engaged answers this"))
             if caller.member_of(engagement.network_id)
-            else NotFound(f"no re-confirmation {reconfirmation_id}")
+            else NotFound(
+                _("no re-confirmation %(reconfirmation_id)s")
+                % {"reconfirmation_id": reconfirmation_id}
+            )
         )
     target = "confirmed" if data.answer == "confirm" else "stepped_back"
     with db.begin_nested():

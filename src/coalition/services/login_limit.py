@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..errors import CoalitionError
+from ..i18n import _
 from ..store.tables_auth import LoginFailure
 
 WINDOW = timedelta(minutes=15)
@@ -50,7 +51,7 @@ def admit(db: Session, email: str, ip: str) -> LoginFailure:
         ).where(LoginFailure.at > since, or_(LoginFailure.email == email, LoginFailure.ip == ip))
     ).one()
     if pair > PAIR_LIMIT or account > ACCOUNT_LIMIT or address > ADDRESS_LIMIT:
-        raise RateLimited("too many failed sign-ins; wait fifteen minutes and try again")
+        raise RateLimited(_("too many failed sign-ins; wait fifteen minutes and try again"))
     return attempt
 
 

@@ -131,8 +131,10 @@ def check_logo(data: bytes) -> tuple[str, int, int]:
             width, height = image.size
             if kind not in LOGO_FORMATS:
                 raise Invalid(
-                    "the logo must be a PNG, JPEG, GIF or WebP image"
-                    + (f" (this is {kind})" if kind else ""),
+                    _("the logo must be a PNG, JPEG, GIF or WebP image (this is %(kind)s)")
+                    % {"kind": kind}
+                    if kind
+                    else _("the logo must be a PNG, JPEG, GIF or WebP image"),
                     field="logo",
                 )
             if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE or width * height > LOGO_MAX_PIXELS:

@@ -160,7 +160,7 @@ def opportunities(
 ) -> OpportunitiesOut:
     """Open roles that fit the caller's profile, best first, with the reasons and any gaps."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     stmt = select(Actor, Network).join(Network, Network.id == Actor.network_id)
     stmt = stmt.where(Actor.id.in_(sorted(caller.actor_ids)), Actor.anonymised == 0)
     if network_slug:
@@ -262,11 +262,11 @@ def offer_view(db: Session, offer_id: int) -> OfferOut:
 def _role_for_offer(db: Session, caller: Caller, role_id: int) -> tuple[Role, Initiative]:
     role = db.get(Role, role_id)
     if role is None:
-        raise NotFound(f"no role {role_id}")
+        raise NotFound(_("no role %(role_id)s") % {"role_id": role_id})
     try:
         initiative = load_initiative(db, caller, role.initiative_id)
     except NotFound:
-        raise NotFound(f"no role {role_id}") from None
+        raise NotFound(_("no role %(role_id)s") % {"role_id": role_id}) from None
     return role, initiative
 
 
@@ -293,7 +293,7 @@ def invitable_initiatives(db: Session, caller: Caller, actor_id: int) -> tuple[A
 def offer_context(db: Session, caller: Caller, role_id: int) -> tuple[Any, int]:
     """The initiative (as its page shows it) and the role a member would offer for."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     role, initiative = _role_for_offer(db, caller, role_id)
     return initiative_view(db, initiative), role.id
 
@@ -304,7 +304,7 @@ def make_offer(
     """The caller offers one of their actors for an open role (hours, a short note)."""
     now = now or utcnow()
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     role, initiative = _role_for_offer(db, caller, role_id)
     actor_id = data.actor_id
     if actor_id is None:
@@ -369,15 +369,15 @@ def make_offer(
 
 def _own_offer(db: Session, caller: Caller, offer_id: int) -> Offer:
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     offer = db.get(Offer, offer_id, populate_existing=True)
     if offer is None:
-        raise NotFound(f"no offer {offer_id}")
+        raise NotFound(_("no offer %(offer_id)s") % {"offer_id": offer_id})
     if caller.owns(offer.actor_id):
         return offer
     if caller.member_of(offer.network_id):
         raise Forbidden(_("only the member who offered may withdraw this offer"))
-    raise NotFound(f"no offer {offer_id}")
+    raise NotFound(_("no offer %(offer_id)s") % {"offer_id": offer_id})
 
 
 def withdraw_offer(
@@ -404,14 +404,14 @@ def _move(db: Session, offer: Offer, target: str, now: datetime, **values: objec
 
 def _for_convenor(db: Session, caller: Caller, offer_id: int) -> tuple[Offer, Initiative]:
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     offer = db.get(Offer, offer_id, populate_existing=True)
     if offer is None:
-        raise NotFound(f"no offer {offer_id}")
+        raise NotFound(_("no offer %(offer_id)s") % {"offer_id": offer_id})
     try:
         initiative = load_initiative(db, caller, offer.initiative_id)
     except NotFound:
-        raise NotFound(f"no offer {offer_id}") from None
+        raise NotFound(_("no offer %(offer_id)s") % {"offer_id": offer_id}) from None
     if caller.owns(offer.actor_id) and not caller.system:
         convening = initiative.convenor_id is not None and caller.owns(initiative.convenor_id)
         if not convening:
@@ -491,7 +491,7 @@ def initiative_offers(db: Session, caller: Caller, initiative_id: int) -> list[O
 def my_offers(db: Session, caller: Caller) -> list[OfferOut]:
     """The caller's own offers, pending first."""
     if not caller.authenticated:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     mine = sorted(caller.actor_ids)
     rows = _offer_rows(db, [Offer.actor_id.in_(mine)]) if mine else []
     return sorted(rows, key=lambda o: o.status != "pending")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import CHOICE_KINDS, FieldKind
 from ..errors import Conflict, Invalid, NotFound
+from ..i18n import _
 from ..schemas.fields import (
     NUMBER_MAX,
     FieldValueOut,
@@ -73,7 +74,10 @@ def _field(db: Session, network: Network, field_id: int) -> ProfileField:
         )
     ).first()
     if row is None:
-        raise NotFound(f"no profile field {field_id} in network '{network.slug}'")
+        raise NotFound(
+            _("no profile field %(field_id)s in network '%(slug)s'")
+            % {"field_id": field_id, "slug": network.slug}
+        )
     return row
 
 
@@ -82,19 +86,22 @@ def field_by_key(db: Session, network: Network, key: str) -> ProfileField:
         select(ProfileField).where(ProfileField.network_id == network.id, ProfileField.key == key)
     ).first()
     if row is None:
-        raise NotFound(f"no profile field '{key}' in network '{network.slug}'")
+        raise NotFound(
+            _("no profile field '%(key)s' in network '%(slug)s'")
+            % {"key": key, "slug": network.slug}
+        )
     return row
 
 
 def _check_choices(kind: str, choices: list[str]) -> list[str]:
     if kind in CHOICE_KINDS:
         if not choices:
-            raise Invalid("a choice field needs at least one choice", field="choices")
+            raise Invalid(_("a choice field needs at least one choice"), field="choices")
         if len(set(choices)) != len(choices):
-            raise Invalid("each choice may be listed once", field="choices")
+            raise Invalid(_("each choice may be listed once"), field="choices")
         return list(choices)
     if choices:
-        raise Invalid(f"a {kind} field has no choices", field="choices")
+        raise Invalid(_("a %(kind)s field has no choices") % {"kind": kind}, field="choices")
     return []
 
 
@@ -109,7 +116,7 @@ def add_field(
         )
     )
     if taken:
-        raise Conflict(f"the network has a field '{data.key}' already")
+        raise Conflict(_("the network has a field '%(key)s' already") % {"key": data.key})
     last = db.scalar(
         select(func.max(ProfileField.position)).where(ProfileField.network_id == network.id)
     )
@@ -148,8 +155,11 @@ def update_field(
             used = set(value if isinstance(value, list) else [value])
             if used & gone:
                 raise Conflict(
-                    f"the choice(s) {sorted(used & gone)} are in use: keep them, or ask the "
-                    "members to choose again first"
+                    _(
+                        "the choice(s) %(choices)s are in use: keep them, or ask the members "
+                        "to choose again first"
+                    )
+                    % {"choices": sorted(used & gone)}
                 )
         row.choices = choices
     for name in ("label", "help"):
@@ -187,11 +197,15 @@ def coerce(kind: str, choices: Iterable[str], raw: Any, *, label: str = "value")
             try:
                 value = float(raw.strip())
             except ValueError:
-                raise Invalid(f"{label}: must be a number", field=label) from None
+                raise Invalid(
+                    _("%(label)s: must be a number") % {"label": label}, field=label
+                ) from None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Invalid(f"{label}: must be a number", field=label)
+            raise Invalid(_("%(label)s: must be a number") % {"label": label}, field=label)
         if not -NUMBER_MAX <= float(value) <= NUMBER_MAX:
-            raise Invalid(f"{label}: the number is out of range", field=label)
+            raise Invalid(
+                _("%(label)s: the number is out of range") % {"label": label}, field=label
+            )
         return float(value)
     if kind == FieldKind.boolean:
         if isinstance(raw, bool):
@@ -199,34 +213,50 @@ def coerce(kind: str, choices: Iterable[str], raw: Any, *, label: str = "value")
         text = str(raw).strip().lower()
         if text in _TRUE | _FALSE:
             return text in _TRUE
-        raise Invalid(f"{label}: must be yes or no", field=label)
+        raise Invalid(_("%(label)s: must be yes or no") % {"label": label}, field=label)
     if kind == FieldKind.multi:
         items = raw if isinstance(raw, list) else str(raw).split(",")
         picked = [str(i).strip() for i in items if str(i).strip()]
         wrong = [i for i in picked if i not in options]
         if wrong:
-            raise Invalid(f"{label}: {wrong} not among {options}", field=label)
+            raise Invalid(
+                _("%(label)s: %(wrong)s not among %(options)s")
+                % {"label": label, "wrong": wrong, "options": options},
+                field=label,
+            )
         return [o for o in options if o in picked] or None
     if not isinstance(raw, str):
-        raise Invalid(f"{label}: must be text", field=label)
+        raise Invalid(_("%(label)s: must be text") % {"label": label}, field=label)
     text = raw.strip()
     if not text:
         return None
     if kind == FieldKind.choice:
         if text not in options:
-            raise Invalid(f"{label}: '{text}' is not one of {options}", field=label)
+            raise Invalid(
+                _("%(label)s: '%(text)s' is not one of %(options)s")
+                % {"label": label, "text": text, "options": options},
+                field=label,
+            )
         return text
     if kind == FieldKind.date:
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise Invalid(f"{label}: a date is written YYYY-MM-DD", field=label) from None
+            raise Invalid(
+                _("%(label)s: a date is written YYYY-MM-DD") % {"label": label}, field=label
+            ) from None
     if kind == FieldKind.url:
         if not _URL.match(text) or len(text) > 300:
-            raise Invalid(f"{label}: a web address starts with https:// or http://", field=label)
+            raise Invalid(
+                _("%(label)s: a web address starts with https:// or http://") % {"label": label},
+                field=label,
+            )
         return text
     if len(text) > TEXT_VALUE_MAX:
-        raise Invalid(f"{label}: at most {TEXT_VALUE_MAX} characters", field=label)
+        raise Invalid(
+            _("%(label)s: at most %(max)s characters") % {"label": label, "max": TEXT_VALUE_MAX},
+            field=label,
+        )
     return text
 
 
@@ -272,10 +302,17 @@ def set_values(
     fields = {f.key: f for f in network_fields(db, network.id)}
     unknown = sorted((set(data.values) | set(data.visibility)) - set(fields))
     if unknown:
-        raise Invalid(f"no profile field {unknown} in network '{network.slug}'", field="values")
+        raise Invalid(
+            _("no profile field %(unknown)s in network '%(slug)s'")
+            % {"unknown": unknown, "slug": network.slug},
+            field="values",
+        )
     blocked = sorted((set(data.values) | set(data.visibility)) & set(hidden))
     if blocked:
-        raise Invalid(f"{blocked}: the member keeps these to themselves", field="values")
+        raise Invalid(
+            _("%(blocked)s: the member keeps these to themselves") % {"blocked": blocked},
+            field="values",
+        )
     existing = {
         v.field_id: v
         for v in db.scalars(select(ProfileFieldValue).where(ProfileFieldValue.actor_id == actor.id))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..errors import Conflict, NotFound
+from ..i18n import _
 from ..schemas.networks import MergeRecordOut
 from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, Capability, Network, Role, RoleRequirement
@@ -101,12 +102,18 @@ def undo_merge(db: Session, caller: Caller, network: Network, merge_id: int) -> 
         )
     ).first()
     if row is None:
-        raise NotFound(f"no merge {merge_id} in network '{network.slug}'")
+        raise NotFound(
+            _("no merge %(merge_id)s in network '%(slug)s'")
+            % {"merge_id": merge_id, "slug": network.slug}
+        )
     if row.undone_at is not None:
-        raise Conflict("this merge is undone already")
+        raise Conflict(_("this merge is undone already"))
     into = _kept_term(db, row)
     if into is None:
-        raise Conflict(f"'{row.into_term}' was merged away or retired since: undo that first")
+        raise Conflict(
+            _("'%(into_term)s' was merged away or retired since: undo that first")
+            % {"into_term": row.into_term}
+        )
     record = row.record
     old = record["source"]
     if db.scalar(
@@ -114,7 +121,9 @@ def undo_merge(db: Session, caller: Caller, network: Network, merge_id: int) -> 
             Capability.network_id == network.id, Capability.term == old["term"]
         )
     ):
-        raise Conflict(f"the vocabulary has a term '{old['term']}' again: rename it first")
+        raise Conflict(
+            _("the vocabulary has a term '%(term)s' again: rename it first") % {"term": old["term"]}
+        )
     free = db.get(Capability, old["id"]) is None
     source = Capability(
         network_id=network.id,

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..engines.common_ground import Moderation, VoteRefused, next_statement_from, validate_vote
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from ..i18n import _
 from ..schemas.deliberation import NextOut, StatementOut, VoteIn, VoteOut
 from ..schemas.voices import LinkIn, LinkOut, OutsideConversationOut
 from ..store.tables_auth import Account
@@ -144,7 +145,7 @@ def revoke_link(
         )
     ).first()
     if link is None:
-        raise NotFound(f"no link {link_id} in this conversation")
+        raise NotFound(_("no link %(link_id)s in this conversation") % {"link_id": link_id})
     if link.revoked_at is None:
         link.revoked_at = clock.utcnow()
         db.flush()
@@ -160,14 +161,14 @@ def open_link(db: Session, secret: str, token: str) -> ConversationLink:
     try:
         key = URLSafeSerializer(secret, salt=_LINK_SALT).loads(token)
     except BadSignature:
-        raise NotFound("no such link") from None
+        raise NotFound(_("no such link")) from None
     link = db.scalars(select(ConversationLink).where(ConversationLink.key == str(key))).first()
     if link is None:
-        raise NotFound("no such link")
+        raise NotFound(_("no such link"))
     if link.revoked_at is not None:
-        raise Gone("this link has been withdrawn")
+        raise Gone(_("this link has been withdrawn"))
     if link.expires_at <= clock.utcnow():
-        raise Gone("this link has expired")
+        raise Gone(_("this link has expired"))
     return link
 
 
@@ -230,7 +231,10 @@ def _join(db: Session, link: ConversationLink, xid: str | None, address_hash: st
     )
     admitted = db.scalar(select(func.count()).where(LinkParticipant.link_id == link.id)) or 0
     if admitted >= link.max_participants:
-        raise Forbidden(f"this link has reached its limit of {link.max_participants} participants")
+        raise Forbidden(
+            _("this link has reached its limit of %(max_participants)s participants")
+            % {"max_participants": link.max_participants}
+        )
     recent = db.scalar(
         select(func.count())
         .select_from(LinkParticipant)
@@ -242,7 +246,7 @@ def _join(db: Session, link: ConversationLink, xid: str | None, address_hash: st
         )
     )
     if (recent or 0) >= JOINS_PER_ADDRESS:
-        raise RateLimited("too many new participants from your address; try again later")
+        raise RateLimited(_("too many new participants from your address; try again later"))
     top = db.scalar(
         select(func.max(Participant.external_id)).where(
             Participant.conversation_id == link.conversation_id
@@ -364,7 +368,7 @@ def outside_vote(
         field = "statement_id" if exc.reason != "bad_value" else "value"
         raise Invalid(exc.message, field=field) from None
     if conv.strict_moderation and state != int(Moderation.accepted):
-        raise Invalid("this statement awaits moderation", field="statement_id")
+        raise Invalid(_("this statement awaits moderation"), field="statement_id")
     address_hash = _address_hash(secret, address)
     since = _now_ms() - 60_000
     recent_votes = db.scalar(
@@ -374,7 +378,7 @@ def outside_vote(
         .where(LinkParticipant.ip_hash == address_hash, Vote.ts_ms > since)
     )
     if (recent_votes or 0) >= VOTES_PER_ADDRESS:
-        raise RateLimited("too many votes from your address; wait a minute and try again")
+        raise RateLimited(_("too many votes from your address; wait a minute and try again"))
     participant = identify(db, secret, link, voice, xid)
     if participant is None:
         participant = _join(db, link, xid, address_hash)
@@ -384,7 +388,7 @@ def outside_vote(
         )
     )
     if already is not None:
-        raise Conflict("you have already voted on this statement")
+        raise Conflict(_("you have already voted on this statement"))
     try:
         with db.begin_nested():  # the same voice voting twice at once: one of them wins
             db.add(
@@ -397,7 +401,7 @@ def outside_vote(
                 )
             )
     except IntegrityError:
-        raise Conflict("you have already voted on this statement") from None
+        raise Conflict(_("you have already voted on this statement")) from None
     _bump(db, conv)
     out = VoteOut(
         statement_id=data.statement_id,

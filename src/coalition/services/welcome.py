@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..errors import CoalitionError, Unauthorized
+from ..i18n import _
 from ..schemas.auth import MembershipOut
 from ..schemas.networks import ChecklistOut
 from ..store.tables import Network
@@ -34,7 +35,7 @@ def next_steps(db: Session, caller: Caller) -> NextSteps:
     """The signed-in caller's networks with their first-steps checklists, and the networks
     open to a request to join."""
     if caller.account_id is None:
-        raise Unauthorized("sign in first")
+        raise Unauthorized(_("sign in first"))
     me = auth.me(db, caller)
     mine = []
     for membership in me.memberships:

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError, NotFound
+from ...i18n import _
 from ...schemas.first_run import FirstRunIn
 from ...services import auth
 from ...services.first_run import first_run, is_fresh
@@ -26,7 +27,7 @@ def _page(request: Request, form: dict[str, str], errors: list[str], status: int
 @router.get("/first-run", response_class=HTMLResponse)
 def first_run_page(request: Request, db: DB) -> Response:
     if not is_fresh(db):
-        raise NotFound("this server is set up already: sign in instead")
+        raise NotFound(_("this server is set up already: sign in instead"))
     return _page(request, {}, [], 200)
 
 
@@ -44,7 +45,7 @@ def first_run_submit(
     join_policy: str = Form("approval", max_length=40),
 ) -> Response:
     if not is_fresh(db):
-        raise NotFound("this server is set up already: sign in instead")
+        raise NotFound(_("this server is set up already: sign in instead"))
     form = {
         "email": email.strip(),
         "display_name": display_name.strip(),

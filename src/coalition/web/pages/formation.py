@@ -228,7 +228,7 @@ def _lower(db: DB, caller: Caller, initiative_id: int, value: str) -> None:
     try:
         role_id, capability_id, level = (int(part) for part in value.split(":"))
     except ValueError:
-        raise Invalid("lower: give role:capability:level as numbers", field="lower") from None
+        raise Invalid(_("lower: give role:capability:level as numbers"), field="lower") from None
     gaps.lower_requirement(db, caller, initiative_id, role_id, capability_id, level)
 
 

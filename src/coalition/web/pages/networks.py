@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from ...domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, Visibility
 from ...errors import CoalitionError, NotFound
-from ...i18n import _
+from ...i18n import _, lazy, translated_map
 from ...schemas.auth import JoinIn
 from ...schemas.networks import NetworkSettingsPatch
 from ...services import joining, onboarding
@@ -32,27 +32,29 @@ router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 NETWORK_COOKIE = "network"
 VISIBILITY_LABELS = {
-    NetworkVisibility.public: "Public: listed in the directory of networks; anyone may find it",
-    NetworkVisibility.unlisted: "Unlisted: anyone with its address may find it; not listed",
-    NetworkVisibility.private: "Private: only its members know it exists",
+    NetworkVisibility.public: lazy(
+        "Public: listed in the directory of networks; anyone may find it"
+    ),
+    NetworkVisibility.unlisted: lazy("Unlisted: anyone with its address may find it; not listed"),
+    NetworkVisibility.private: lazy("Private: only its members know it exists"),
 }
 POLICY_LABELS = {
-    JoinPolicy.open: "Open: anyone may join at once",
-    JoinPolicy.approval: "By approval: a steward accepts or declines each request",
-    JoinPolicy.invitation: "By invitation only: stewards invite people by e-mail",
+    JoinPolicy.open: lazy("Open: anyone may join at once"),
+    JoinPolicy.approval: lazy("By approval: a steward accepts or declines each request"),
+    JoinPolicy.invitation: lazy("By invitation only: stewards invite people by e-mail"),
 }
 FIELD_LABELS = {
-    "profile": "Profile",
-    "day_rate": "Day rate",
-    "capacity": "Capacity (hours per week)",
-    "contact": "Contact details",
-    "declines": "Declined invitations and reasons",
+    "profile": lazy("Profile"),
+    "day_rate": lazy("Day rate"),
+    "capacity": lazy("Capacity (hours per week)"),
+    "contact": lazy("Contact details"),
+    "declines": lazy("Declined invitations and reasons"),
 }
 AUDIENCE_LABELS = {
-    Visibility.public: "Everyone",
-    Visibility.network: "Members of the network",
-    Visibility.convenors: "Convenors who invited them",
-    Visibility.private: "Only themselves",
+    Visibility.public: lazy("Everyone"),
+    Visibility.network: lazy("Members of the network"),
+    Visibility.convenors: lazy("Convenors who invited them"),
+    Visibility.private: lazy("Only themselves"),
 }
 SECTORS = [
     "independent",
@@ -93,7 +95,12 @@ def _remember(response: Response, request: Request, caller: Caller, network: Net
 @router.get("/networks", response_class=HTMLResponse)
 def networks_page(request: Request, db: DB, caller: CurrentCaller, q: str = "") -> Response:
     items = service.directory_of_networks(db, caller, q[:200])
-    context = {"caller": caller, "items": items, "q": q[:200], "policies": POLICY_LABELS}
+    context = {
+        "caller": caller,
+        "items": items,
+        "q": q[:200],
+        "policies": translated_map(POLICY_LABELS),
+    }
     return render(request, "networks/directory.html", context)
 
 
@@ -200,10 +207,10 @@ def _settings_context(db: DB, caller: Caller, network: Network, **extra: Any) ->
         "caller": caller,
         "network": network,
         "settings": service.get_settings(db, caller, network),
-        "visibilities": VISIBILITY_LABELS,
-        "policies": POLICY_LABELS,
-        "fields": FIELD_LABELS,
-        "audiences": AUDIENCE_LABELS,
+        "visibilities": translated_map(VISIBILITY_LABELS),
+        "policies": translated_map(POLICY_LABELS),
+        "fields": translated_map(FIELD_LABELS),
+        "audiences": translated_map(AUDIENCE_LABELS),
         "max_kib": service.LOGO_MAX_BYTES // 1024,
         "max_side": service.LOGO_MAX_SIDE,
         "errors": [],
@@ -218,7 +225,7 @@ def settings_page(request: Request, slug: str, db: DB, caller: CurrentCaller) ->
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
         return _see_other(f"/login?next=/n/{network.slug}/settings")
-    notice = {"saved": "Settings saved.", "logo": "Logo saved.", "nologo": "Logo removed."}
+    notice = {"saved": _("Settings saved."), "logo": _("Logo saved."), "nologo": _("Logo removed.")}
     context = _settings_context(
         db, caller, network, notice=notice.get(request.query_params.get("notice", ""), "")
     )

@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 
 from ...domain import SECTOR_CHOICES
 from ...errors import CoalitionError
-from ...i18n import current_locale, lazy, translated_pairs
+from ...i18n import _, current_locale, lazy, translated_pairs
 from ...locales import language_code, language_name, language_options, timezone_options
 from ...schemas.directory import ActorOut, ActorPatch
 from ...schemas.fields import FieldValuesIn
@@ -137,7 +137,10 @@ def _languages(text: str, problems: list[str]) -> list[str]:
             continue
         code = language_code(item)
         if code is None:
-            problems.append(f"languages: '{item}' is not a language we know; try its English name")
+            problems.append(
+                _("languages: '%(item)s' is not a language we know; try its English name")
+                % {"item": item}
+            )
         elif code not in out:
             out.append(code)
     return out
@@ -216,7 +219,10 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         try:
             level = int(row["level"])
         except ValueError:
-            problems.append(f"capability {row['term']}: the level must be a whole number 1–5")
+            problems.append(
+                _("capability %(term)s: the level must be a whole number 1–5")
+                % {"term": row["term"]}
+            )
             continue
         row["level"] = level
         capabilities.append(
@@ -233,12 +239,12 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         try:
             patch["capacity_hours"] = float(values["capacity_hours"] or "0")
         except ValueError:
-            problems.append("capacity: hours per week must be a number")
+            problems.append(_("capacity: hours per week must be a number"))
     if "day_rate" not in hidden:
         try:
             patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
         except ValueError:
-            problems.append("day rate: must be a number, or empty")
+            problems.append(_("day rate: must be a number, or empty"))
     if "contact" not in hidden:
         patch["email"] = values["email"] or None
         patch["phone"] = values["phone"] or None

@@ -93,7 +93,7 @@ def vocabulary_add(
             }
         )
         service.add_term(db, caller, network, data)
-        return f"Added '{data.term}'."
+        return _("Added '%(term)s'.") % {"term": data.term}
 
     return _act(request, db, caller, slug, add)
 
@@ -114,7 +114,7 @@ def vocabulary_edit(
             {"term": term.strip(), "description": description, "esco_uri": esco_uri.strip() or None}
         )
         row = service.update_term(db, caller, network, capability_id, data)
-        return f"Saved '{row.term}'."
+        return _("Saved '%(term)s'.") % {"term": row.term}
 
     return _act(request, db, caller, slug, edit)
 
@@ -135,11 +135,16 @@ def vocabulary_merge(
 
             raise Invalid(_("choose the term to merge and the term to keep"), field="source")
         out = service.merge_terms(db, caller, network, source_id, into_id)
-        return (
-            f"Merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
-            f"{out.actors_raised} raised to a higher level, {out.requirements_moved} role "
-            "requirement(s) re-pointed."
-        )
+        return _(
+            "Merged '%(merged)s' into '%(into)s': %(moved)s profile(s) moved, %(raised)s raised "
+            "to a higher level, %(requirements)s role requirement(s) re-pointed."
+        ) % {
+            "merged": out.merged,
+            "into": out.into,
+            "moved": out.actors_moved,
+            "raised": out.actors_raised,
+            "requirements": out.requirements_moved,
+        }
 
     return _act(request, db, caller, slug, merge)
 
@@ -150,7 +155,7 @@ def vocabulary_retire(
 ) -> Response:
     def retire(network: Network) -> str:
         service.retire_term(db, caller, network, capability_id)
-        return "Retired the term."
+        return _("Retired the term.")
 
     return _act(request, db, caller, slug, retire)
 
@@ -161,6 +166,8 @@ def vocabulary_undo(
 ) -> Response:
     def undo(network: Network) -> str:
         out = history.undo_merge(db, caller, network, merge_id)
-        return f"Undid the merge: '{out.merged}' is back, with every use it had."
+        return _("Undid the merge: '%(term)s' is back, with every use it had.") % {
+            "term": out.merged
+        }
 
     return _act(request, db, caller, slug, undo)
