@@ -349,8 +349,8 @@ _TERMS: tuple[Term, ...] = (
         "optimality",
         lazy("As good as the best possible"),
         lazy(
-            "'As good as the best possible team' means no other team scores higher; 'within 2 % "
-            "of the best possible' means at most 2 % could still be gained."
+            "'As good as the best possible team' means no other team scores higher; 'within 2 %% "
+            "of the best possible' means at most 2 %% could still be gained."
         ),
         lazy(
             "The solver's optimality gap: (bound − score) / bound, where the bound is a proven "
@@ -431,7 +431,7 @@ _TERMS: tuple[Term, ...] = (
         ),
         lazy(
             "Progress = (value − baseline) / (target − baseline) against the expected share of "
-            "time elapsed: on track at ≥ 90 % of expected, at risk at ≥ 70 %, off track below; "
+            "time elapsed: on track at ≥ 90 %% of expected, at risk at ≥ 70 %%, off track below; "
             "no data before the first measurement."
         ),
         "outcomes",
@@ -565,7 +565,7 @@ def entry(key: str) -> dict[str, str]:
     name, precise = _(term.name), _(term.precise)
     if term.kind:
         name = _("%(kind)s: %(status)s") % {"kind": _(term.kind), "status": name}
-        precise = precise % {"value": term.value}
+    precise = precise % {"value": term.value}  # "%%" in a definition is a per cent sign
     return {
         "key": term.key,
         "name": name,
