@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .i18n import lazy
+
 
 class ActorKind(StrEnum):
     person = "person"
@@ -305,31 +307,39 @@ INITIATIVE_ACTIONS: dict[
     InitiativeAction.open: (
         frozenset({InitiativeStatus.draft}),
         InitiativeStatus.forming,
-        "A draft starts forming its team: invitations may go out and roles may be opened to "
-        "the whole network.",
+        lazy(
+            "A draft starts forming its team: invitations may go out and roles may be opened to "
+            "the whole network."
+        ),
     ),
     InitiativeAction.back_to_draft: (
         frozenset({InitiativeStatus.forming}),
         InitiativeStatus.draft,
-        "A forming initiative goes back to draft; its open calls close, invitations and "
-        "engagements stay.",
+        lazy(
+            "A forming initiative goes back to draft; its open calls close, invitations and "
+            "engagements stay."
+        ),
     ),
     InitiativeAction.start: (
         frozenset({InitiativeStatus.forming}),
         InitiativeStatus.active,
-        "The work begins with the team that has accepted; open calls stay open until closed.",
+        lazy("The work begins with the team that has accepted; open calls stay open until closed."),
     ),
     InitiativeAction.complete: (
         frozenset({InitiativeStatus.active}),
         InitiativeStatus.completed,
-        "The work is done: every engagement ends and its hours return to each member; record "
-        "the outcomes and hold a health check.",
+        lazy(
+            "The work is done: every engagement ends and its hours return to each member; record "
+            "the outcomes and hold a health check."
+        ),
     ),
     InitiativeAction.close: (
         frozenset({InitiativeStatus.draft, InitiativeStatus.forming, InitiativeStatus.active}),
         InitiativeStatus.closed,
-        "The initiative stops: open invitations and offers are withdrawn, every engagement "
-        "ends and its hours return to each member.",
+        lazy(
+            "The initiative stops: open invitations and offers are withdrawn, every engagement "
+            "ends and its hours return to each member."
+        ),
     ),
 }
 

@@ -116,7 +116,9 @@ def lifecycle(db: Session, caller: Caller, initiative_id: int) -> LifecycleOut:
         initiative_id=initiative.id,
         status=status.value,
         actions=[
-            ActionRuleOut(action=a.value, to_status=to.value, rule=rule, allowed=status in sources)
+            ActionRuleOut(
+                action=a.value, to_status=to.value, rule=_(rule), allowed=status in sources
+            )
             for a, (sources, to, rule) in INITIATIVE_ACTIONS.items()
         ],
     )
