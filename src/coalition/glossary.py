@@ -569,7 +569,7 @@ def entry(key: str) -> dict[str, str]:
     return {
         "key": term.key,
         "name": name,
-        "plain": _(term.plain),
+        "plain": _(term.plain) % {"value": term.value},
         "precise": precise,
         "anchor": f"/help/glossary#{term.key}",
     }

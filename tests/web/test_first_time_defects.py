@@ -174,8 +174,9 @@ def test_commitment_window_after_stepping_back_before_the_start(settings: Settin
         db.commit()
     page = make_client(settings, w.member(w.members[0])).get("/me/commitments", headers=HTML)
     text = " ".join(lxml_html.fromstring(page.text).text_content().split())
-    assert "2026-04-01 – 2026-03-05" not in text
-    assert "stepped back on 2026-03-05, before it began" in text
+    # Dates read in the reader's language (Babel's medium form: "Mar 5, 2026" in English).
+    assert "Apr 1, 2026 – Mar 5, 2026" not in text
+    assert "stepped back on Mar 5, 2026, before it began" in text
 
 
 def test_favicon_icons_and_manifest(settings: Settings) -> None:
