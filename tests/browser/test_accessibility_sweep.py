@@ -75,6 +75,7 @@ def values(live: Any) -> dict[str, Any]:
     from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
+    from coalition.store.tables_jobs import Job
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
     from coalition.store.tables_together import Decision, Post, Thread
     from coalition.store.tables_voices import ConversationLink
@@ -108,6 +109,17 @@ def values(live: Any) -> dict[str, Any]:
                 expires_at=clock.utcnow() + timedelta(days=30),
             )
             db.add(link)
+            # A finished background job the member started (its page shows the result).
+            job = Job(
+                kind="polis_import",
+                state="succeeded",
+                done=1,
+                total=1,
+                created_by=db.scalar(select(Account.id).where(Account.email == MEMBER)),
+                network_id=db.scalar(select(Network.id).where(Network.slug == live.slug)),
+                finished_at=clock.utcnow(),
+            )
+            db.add(job)
             db.commit()
             return {
                 "slug": live.slug,
@@ -119,6 +131,7 @@ def values(live: Any) -> dict[str, Any]:
                 "thread_id": db.scalar(select(func.min(Thread.id))),
                 "post_id": db.scalar(select(func.min(Post.id))),
                 "decision_id": db.scalar(select(func.min(Decision.id))),
+                "job_id": job.id,
                 "role_id": db.scalar(select(func.min(Role.id)).where(Role.open_call == 1)),
                 "token": "no-such-reset-token",
                 "by_route": {

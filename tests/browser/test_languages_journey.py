@@ -87,6 +87,10 @@ def test_spanish_then_french_then_arabic(spanish_page: Any, live: Any) -> None:
     assert page.locator("label[for=language-switch]").inner_text() == "اللغة"
     _switch(page, "es")
     assert page.locator("html").get_attribute("lang") == "es"
+    # The live server is shared by the journeys that follow, which read this member's pages
+    # in English: the account goes back to English.
+    _switch(page, "en")
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_a_form_error_is_a_spanish_sentence(spanish_page: Any) -> None:
