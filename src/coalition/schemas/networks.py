@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -14,7 +13,7 @@ from ..domain import (
     OnboardingStep,
     Visibility,
 )
-from .common import Id, Name, OutModel, StrictModel
+from .common import Id, Name, OutModel, StrictModel, Timestamp
 
 # The vocabularies are declared in domain.py; a form sends their values as text.
 VisibilityChoice = Annotated[NetworkVisibility, Field(strict=False)]
@@ -136,8 +135,8 @@ class MergeRecordOut(OutModel):
     into: str
     actors: int
     requirements: int
-    merged_at: datetime
-    undone_at: datetime | None
+    merged_at: Timestamp
+    undone_at: Timestamp | None
     undoable: bool
 
 

@@ -103,3 +103,35 @@ def test_infeasible_reports_are_never_wrong_about_existence(
         result.infeasibility,
         best,
     )
+
+
+def test_a_conflict_of_an_actor_with_themselves_binds_nobody() -> None:
+    """A pair (a, a) in the conflicts is no conflict: a locked-in actor still sits (hypothesis
+    found the engine calling such a problem infeasible while the model solved it)."""
+    from coalition.engines.formation.problem import Candidate, Constraints, RoleSpec, Weights
+
+    people = [
+        Candidate(
+            actor_id=100 + i,
+            name=f"P{i}",
+            capabilities={"Facilitation": 2},
+            capacity_left_hours=12.0,
+            sector="business",
+            tz_region="emea",
+        )
+        for i in range(3)
+    ]
+    roles = [
+        RoleSpec(key=f"r{i}", title=f"Role {i}", requirements={}, seats=1, hours_per_week=4.0)
+        for i in range(2)
+    ]
+    problem = FormationProblem(
+        roles=roles,
+        candidates=people,
+        constraints=Constraints(conflicts=((100, 100),), locked_in={100: None}),
+        weights=Weights(fit=0.0, purpose=0.0, trust=0.0, diversity=0.0, fairness=0.0, cost=0.5),
+        mode="exact",
+    )
+    result = propose(problem)
+    assert result.status == "optimal"
+    assert 100 in result.proposals[0].actor_ids

@@ -307,7 +307,7 @@ def quick_obstacles(
         )
     locked_ids = set(constraints.locked_in)
     for a, b in constraints.conflicts:
-        if a in locked_ids and b in locked_ids:
+        if a != b and a in locked_ids and b in locked_ids:  # a pair (a, a) binds nobody
             obstacles.append(
                 Obstacle(
                     "conflicts",
