@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from coalition.store.migrate import upgrade
 from coalition.store.session import session_scope
@@ -101,21 +101,27 @@ def _free_port() -> int:
 class Processes:
     """Subprocesses of ``coalition``, stopped at the end of the test."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env = env
+        self.logs = logs
         self.running: list[subprocess.Popen[bytes]] = []
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-c", "from coalition.cli import app; app()", *args]
-        proc = subprocess.Popen(
-            command,
-            env={**self.env, **env},
-            cwd=str(ROOT),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        log = self.logs / f"{len(self.running)}-{args[0]}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                command, env={**self.env, **env}, cwd=str(ROOT), stdout=out, stderr=out
+            )
         self.running.append(proc)
         return proc
+
+    def tails(self) -> str:
+        """The end of every process's output (for a failure's message)."""
+        return "\n".join(
+            f"--- {log.name}\n{log.read_text(errors='replace')[-1500:]}"
+            for log in sorted(self.logs.glob("*.log"))
+        )
 
     def app(self) -> str:
         port = _free_port()
@@ -143,7 +149,7 @@ class Processes:
 
 
 @pytest.fixture
-def procs(pg_url: str, smtp_port: int) -> Iterator[Processes]:
+def procs(pg_url: str, smtp_port: int, tmp_path: Path) -> Iterator[Processes]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
@@ -154,7 +160,8 @@ def procs(pg_url: str, smtp_port: int) -> Iterator[Processes]:
     }
     env.pop("COALITION_DEVELOPMENT", None)
     env.pop("COALITION_JOBS", None)
-    running = Processes(env)
+    (tmp_path / "logs").mkdir()
+    running = Processes(env, tmp_path / "logs")
     yield running
     running.stop()
 
@@ -310,9 +317,26 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written(
         assert db.scalar(select(func.count()).select_from(Vote)) == 0
     assert job().state == "running", "killed mid-job: nobody has told the row yet"
     procs.start("worker")
-    done = _wait_until(
-        lambda: (j := job()).state in ("succeeded", "failed") and j, 180, "the retried job"
-    )
+    try:
+        done = _wait_until(
+            lambda: (j := job()).state in ("succeeded", "failed") and j, 180, "the retried job"
+        )
+    except AssertionError as exc:
+        j = job()
+        with session_scope(pg_url) as db:
+            queue = db.execute(
+                text(
+                    "SELECT id, status, task_name, attempts, worker_id, queueing_lock"
+                    " FROM procrastinate.procrastinate_jobs ORDER BY id"
+                )
+            ).all()
+            workers = db.execute(
+                text("SELECT id, last_heartbeat, now() FROM procrastinate.procrastinate_workers")
+            ).all()
+        raise AssertionError(
+            f"{exc}: state {j.state}, attempts {j.attempts}, {j.done}/{j.total}\n"
+            f"queue {queue}\nworkers {workers}\n{procs.tails()}"
+        ) from None
     assert done.state == "succeeded", done.error
     assert done.attempts == 2 and done.result_link.startswith("/conversations/")
     with session_scope(pg_url) as db:
