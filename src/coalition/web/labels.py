@@ -91,6 +91,16 @@ LABELS: dict[str, str] = {
     "newcomer": lazy("newcomer"),
     "veteran": lazy("veteran"),
     "unknown": lazy("unknown"),
+    # kinds of profile field
+    "text": lazy("text"),
+    "number": lazy("number"),
+    "choice": lazy("choice"),
+    "multi": lazy("multi"),
+    "date": lazy("date"),
+    "url": lazy("web address"),
+    "boolean": lazy("yes or no"),
+    # background jobs, re-confirmations
+    "superseded": lazy("superseded"),
 }
 
 
