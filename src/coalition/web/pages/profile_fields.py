@@ -147,8 +147,14 @@ def fields_remove(
 
 
 @router.get("/timezones", response_class=HTMLResponse)
-def timezones(request: Request, q: str = Query("", max_length=100)) -> Response:
-    """Time zones whose city matches ``q``, as options (the profile form's picker); without a
-    query, every zone (the datalist as the page first sends it)."""
+def timezones(
+    request: Request,
+    q: str = Query("", max_length=100),
+    timezone: str = Query("", max_length=100),
+) -> Response:
+    """Time zones whose city matches ``q`` (or ``timezone``, the profile form's own field, which
+    htmx sends as typed), as options; without a query, every zone (the datalist as the page
+    first sends it)."""
+    q = q or timezone
     zones = search_timezones(q) if q.strip() else list(timezone_options())
     return render(request, "_timezone_options.html", {"zones": zones})
