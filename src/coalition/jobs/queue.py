@@ -2,10 +2,11 @@
 
 One procrastinate task, ``coalition.run_job(job_id)``, runs any of our jobs through
 :func:`coalition.jobs.core.execute`; procrastinate retries it with exponential back-off when
-it raises :class:`RetryLater`. A periodic task, ``coalition.sweep``, retries the jobs of
-workers that stopped sending heartbeats (a worker killed mid-job: procrastinate's
-``get_stalled_jobs`` / ``retry_job``) and hands over again any job whose hand-over after
-commit was lost (the app died between its commit and the defer).
+it raises :class:`RetryLater`. Every worker sweeps every few seconds on its own event loop
+(:func:`sweep_once`): it retries the jobs of workers that stopped sending heartbeats (a
+worker killed mid-job: procrastinate's ``get_stalled_jobs`` / ``retry_job``) and hands over
+again any job whose hand-over after commit was lost (the app died between its commit and the
+defer).
 
 The app processes only defer (a small synchronous pool each); ``coalition worker`` runs
 :func:`run_worker`.
@@ -14,6 +15,7 @@ The app processes only defer (a small synchronous pool each); ``coalition worker
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from datetime import timedelta
 from typing import Any
@@ -29,14 +31,15 @@ from ..store.tables_jobs import Job
 from .core import BACKOFF_BASE_S, MAX_ATTEMPTS, RetryLater, execute
 
 RUN_JOB = "coalition.run_job"
-SWEEP = "coalition.sweep"
 # A worker sends a heartbeat every HEARTBEAT_S; one silent for STALLED_S is gone, and its
-# running jobs are retried by the next sweep (every SWEEP_CRON).
+# running jobs are retried by the next sweep (every SWEEP_S).
 HEARTBEAT_S = 2.0
 STALLED_S = 10.0
-SWEEP_CRON = "*/5 * * * * *"
+SWEEP_S = 5.0
 # A queued job with no procrastinate job for this long lost its hand-over: defer it again.
 LOST_AFTER_S = 30.0
+
+log = logging.getLogger("coalition.jobs")
 
 _DEFERRERS: dict[str, App] = {}
 _GUARD = threading.Lock()
@@ -62,18 +65,31 @@ def _register(app: App, url: str) -> App:
     def run_job(job_id: int) -> None:
         execute(url, job_id)
 
-    @app.periodic(cron=SWEEP_CRON)
-    @app.task(name=SWEEP, queueing_lock=SWEEP)
-    async def sweep(timestamp: int) -> None:
-        for stalled in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_S):
-            job_id = (stalled.task_kwargs or {}).get("job_id")
-            if stalled.task_name == RUN_JOB and isinstance(job_id, int):
-                await asyncio.to_thread(_requeue, url, job_id)
-            await app.job_manager.retry_job(stalled)
-        for job_id in await asyncio.to_thread(lost_jobs, url):
-            await app.configure_task(RUN_JOB).defer_async(job_id=job_id)
-
     return app
+
+
+async def sweep_once(app: App, url: str) -> None:
+    """Retry the jobs of workers that stopped sending heartbeats (a worker killed mid-job:
+    procrastinate's ``get_stalled_jobs`` / ``retry_job``), and hand over again any job whose
+    hand-over after commit was lost."""
+    for stalled in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_S):
+        job_id = (stalled.task_kwargs or {}).get("job_id")
+        if stalled.task_name == RUN_JOB and isinstance(job_id, int):
+            await asyncio.to_thread(_requeue, url, job_id)
+        await app.job_manager.retry_job(stalled)
+    for job_id in await asyncio.to_thread(lost_jobs, url):
+        await app.configure_task(RUN_JOB).defer_async(job_id=job_id)
+
+
+async def _sweep_forever(app: App, url: str) -> None:
+    """Every worker sweeps every SWEEP_S on its own event loop, beside the jobs it runs (not as
+    a queued task: a sweep must not wait behind the jobs it is there to rescue)."""
+    while True:
+        try:
+            await sweep_once(app, url)
+        except Exception:  # noqa: BLE001 - a failed sweep is retried at the next tick
+            log.exception("the sweep of stalled and lost jobs failed")
+        await asyncio.sleep(SWEEP_S)
 
 
 def _requeue(url: str, job_id: int) -> None:
@@ -131,11 +147,20 @@ def queue_ready(url: str) -> bool:
 def run_worker(url: str, concurrency: int = 1, *, wait: bool = True) -> None:
     """Run a procrastinate worker for ``url`` in the foreground until SIGINT/SIGTERM."""
     app = _register(App(connector=PsycopgConnector(**_pool_args(url))), url)
-    app.run_worker(
-        concurrency=concurrency,
-        wait=wait,
-        name="coalition-worker",
-        update_heartbeat_interval=HEARTBEAT_S,
-        stalled_worker_timeout=STALLED_S,
-        delete_jobs="successful",
-    )
+
+    async def main() -> None:
+        async with app.open_async():
+            sweeper = asyncio.create_task(_sweep_forever(app, url))
+            try:
+                await app.run_worker_async(
+                    concurrency=concurrency,
+                    wait=wait,
+                    name="coalition-worker",
+                    update_heartbeat_interval=HEARTBEAT_S,
+                    stalled_worker_timeout=STALLED_S,
+                    delete_jobs="successful",
+                )
+            finally:
+                sweeper.cancel()
+
+    asyncio.run(main())
