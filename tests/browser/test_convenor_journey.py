@@ -242,8 +242,9 @@ def test_convenor_journey(page: Any, live: Any, browser: Any) -> None:
         assert anonymous.get_by_role("heading", level=1).inner_text() == f"Team: {TITLE}"
         assert anonymous.get_by_role("button", name=re.compile("ublish")).count() == 0
         check_axe(anonymous, "team page: signed out")
-        response = anonymous.goto(f"/initiatives/{initiative_id}")
-        assert response is not None and response.status == 404
+        response = anonymous.goto(f"/initiatives/{initiative_id}")  # members only: sign in first
+        assert response is not None and response.status == 200
+        assert "/login?next=" in anonymous.url and TITLE not in anonymous.content()
     finally:
         outside.close()
     api = page.request.get(f"/api/initiatives/{initiative_id}/publication").json()

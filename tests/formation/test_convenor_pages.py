@@ -198,11 +198,11 @@ def test_each_complaint_is_shown_beside_its_field(settings: Settings) -> None:
     r = _post(client, w.slug, bad)
     assert r.status_code == 422
     errors = _errors(_doc(r.text))
-    assert errors["title"] == "Required."
-    assert "greater than or equal to 0" in errors["budget"]
-    assert "greater than or equal to 1" in errors["max_per_organisation"]
+    assert errors["title"] == "Title is required."
+    assert "must be at least 0" in errors["budget"]
+    assert "must be at least 1" in errors["max_per_organisation"]
     assert "max must be at least min" in errors["sector_min_business"]
-    assert "Kind" in r.text and "Choose one of the options." in r.text
+    assert "Kind must be one of" in r.text  # the sentence names the field as the page labels it
     # The summary links each complaint to its field.
     summary = _doc(r.text).xpath("//div[@id='problems']//a/@href")
     assert "#title" in summary and "#kind-project" in summary
@@ -226,7 +226,7 @@ def test_each_complaint_is_shown_beside_its_field(settings: Settings) -> None:
     assert r.status_code == 422
     doc = _doc(r.text)
     errors = _errors(doc)
-    assert errors["role-0-seats"] == "Give a whole number."
+    assert errors["role-0-seats"] == "Seats must be a whole number."
     assert "not a language code" in errors["role-0-languages"]
     assert doc.xpath("//p[@id='err-role-1-requirements']")[0].text_content() == (
         "Choose at least one capability."

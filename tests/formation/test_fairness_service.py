@@ -4,6 +4,7 @@ finished work on the commitments page."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -227,7 +228,10 @@ def test_completing_shows_what_ended_on_the_commitments_page(
     db.commit()
     page = make_client(settings, w.member(members[3])).get("/me/commitments")
     assert page.status_code == 200
-    assert f"ended {ended.end_date}" in page.text and "hours are free again" in page.text
+    from coalition.formatting import date as written_date
+
+    shown = html.escape(written_date(ended.end_date, locale="en"))
+    assert f"ended {shown}" in page.text and "hours are free again" in page.text
     assert not db.scalars(
         select(Engagement).where(
             Engagement.initiative_id == w.initiative_id, Engagement.status == "active"

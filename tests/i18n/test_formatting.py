@@ -61,4 +61,5 @@ def test_hours_never_show_a_bare_trailing_zero(value: float, locale: str) -> Non
     written = f.hours(value, locale=locale)
     separator = {"en": ".", "es": ",", "fr": ","}[locale]
     assert not written.endswith(separator + "0")
-    assert abs(float(parse_decimal(written, locale=locale)) - round(value, 1)) < 1e-6
+    # one decimal at most, rounded half-even on the decimal value (Babel), not on the binary float
+    assert abs(float(parse_decimal(written, locale=locale)) - value) <= 0.05 + 1e-9

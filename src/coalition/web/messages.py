@@ -103,6 +103,8 @@ def sentence(error: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
     values: dict[str, Any] = {"field": field_label(error.get("loc", ()), labels)}
     for key in ("min_length", "max_length", "ge", "gt", "le", "lt", "expected"):
         values[key] = context.get(key, "")
+    if kind in ("string_too_short", "too_short") and context.get("min_length") == 1:
+        kind = "missing"  # "at least 1 characters" says "required" badly
     if kind == "value_error":
         problem = str(context.get("error", error.get("msg", ""))).removeprefix("Value error, ")
         values["problem"] = problem

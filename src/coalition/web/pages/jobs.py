@@ -1,6 +1,6 @@
 """The page of a background job: a progress bar that htmx refreshes every second while the
-job runs (without JavaScript the page reloads itself by ``<noscript><meta http-equiv=refresh>``), and
-the link to its result when it is done."""
+job runs (without JavaScript the page reloads itself: ``<noscript><meta http-equiv=refresh>``),
+and the link to its result when it is done."""
 
 from __future__ import annotations
 
