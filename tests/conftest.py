@@ -157,3 +157,11 @@ def finish_job(url: str, job_id: int | None) -> dict[str, Any]:
     job = wait(url, job_id)
     assert job.state == "succeeded", (job.state, job.error)
     return dict(job.result or {})
+
+
+@pytest.fixture
+def smtp_port() -> Iterator[int]:
+    """A throwaway SMTP server on a free port (its messages in ``tests.smtp.received``)."""
+    from tests.smtp import serve_smtp
+
+    yield from serve_smtp()

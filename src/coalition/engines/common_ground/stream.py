@@ -46,8 +46,8 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 IMPORT_BATCH_MS = 60_000
-"""Batch window of the replay an import runs (ms). Chosen on every real conversation in
-``../shared`` (``benchmarks/common_ground.py``): with a minute of votes per update the
+"""Batch window of the replay an import runs (ms). Chosen on the three real Polis
+conversations of ``benchmarks/common_ground.py``: with a minute of votes per update the
 groups agreed with Polis's own better on average (mean ARI 0.934 over the three) than a
 from-scratch analysis (0.921) or ten-minute batches (0.816), at a ninth of the updates of
 Polis's one-second poll (which on the two conversations where it could be run scored 0.918
