@@ -99,7 +99,7 @@ def test_a_held_lock_is_a_503_with_retry_after(clean_url: str) -> None:
         holder.rollback()
         holder.close()
     assert r.status_code == 503 and r.headers["retry-after"] == "2", r.text
-    assert "retry" in r.json()["detail"] and took < 5
+    assert "retry" in r.json()["detail"] and took < 10  # answered, not hung (slack for busy CI)
     r = client.patch(path, json={"headline": "after"}, headers=headers)
     assert r.status_code == 200 and r.json()["headline"] == "after"
 
