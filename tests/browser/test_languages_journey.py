@@ -113,3 +113,29 @@ def test_the_switcher_fits_a_phone(spanish_phone: Any, live: Any) -> None:
     assert page.get_by_role("button", name="Cambiar de idioma").is_visible()
     no_horizontal_scroll(page)
     check_axe(page, "sign-in in Spanish on a phone")
+
+
+def test_the_map_speaks_spanish_too(spanish_page: Any, live: Any) -> None:
+    """What map.js writes (status, table note, side panel, glossary help) is in the page's
+    language, with numbers in its format — not English strings baked into the script."""
+    page = spanish_page
+    _sign_in_in_spanish(page)
+    page.goto(f"/n/{live.slug}/map")
+    page.wait_for_selector("#map-canvas[data-drawn=true]")
+    status = page.locator("#map-status").inner_text()
+    assert "actores y" in status and "pares vinculados dibujados" in status, status
+    assert "actors and" not in status
+    assert "actores en esta vista" in page.locator("#map-table-note").inner_text()
+    name = page.locator("#map-table tbody tr td a").first.inner_text()
+    search = page.locator("#map-search")
+    search.fill(name)
+    search.press("Enter")
+    details = page.locator("#map-details")
+    details.get_by_role("link", name=name).wait_for()
+    assert f"Encontrado: {name}." in page.locator("#map-status").inner_text()
+    panel = details.inner_text()
+    assert "Vínculos" in panel and "Sector" in panel
+    assert "Weighted degree" not in panel and "Ties" not in panel
+    help_text = details.locator(".term-help .sr-only").first.inner_text()
+    assert help_text.startswith("Qué significa «"), help_text
+    check_axe(page, "mapa")

@@ -189,29 +189,31 @@ def changes_page(
     )
 
 
-# The side panel's metrics (map.js builds it) and their glossary entries, by the panel's label.
+# The side panel's metrics (map.js builds it) and their glossary entries, by the panel's label
+# (marked for translation; map.js receives them keyed by the metric's code).
 PANEL_TERMS = {
-    "Degree": "degree",
-    "Weighted degree": "weighted_degree",
-    "PageRank": "pagerank",
-    "Betweenness": "betweenness",
-    "Closeness": "closeness",
-    "Constraint": "constraint",
-    "Effective size": "effective_size",
-    "Community": "community",
-    "Cross-sector ties": "cross_sector_ties",
-    "Coordinator": "coordinator",
-    "Gatekeeper": "gatekeeper",
-    "Representative": "representative",
-    "Consultant": "consultant",
-    "Liaison": "liaison",
+    lazy("Degree"): "degree",
+    lazy("Weighted degree"): "weighted_degree",
+    lazy("PageRank"): "pagerank",
+    lazy("Betweenness"): "betweenness",
+    lazy("Closeness"): "closeness",
+    lazy("Constraint"): "constraint",
+    lazy("Effective size"): "effective_size",
+    lazy("Community"): "community",
+    lazy("Cross-sector ties"): "cross_sector_ties",
+    lazy("Coordinator"): "coordinator",
+    lazy("Gatekeeper"): "gatekeeper",
+    lazy("Representative"): "representative",
+    lazy("Consultant"): "consultant",
+    lazy("Liaison"): "liaison",
 }
 
 
 def _map_terms() -> dict[str, dict[str, str]]:
-    """For map.js: each side-panel label's one-line explanation and glossary address."""
+    """For map.js: each side-panel metric's name, one-line explanation and glossary address in
+    the reader's language, keyed by the metric's code."""
     out = {}
     for label, key in PANEL_TERMS.items():
         entry = glossary.entry(key)
-        out[label] = {"plain": entry["plain"], "anchor": entry["anchor"]}
+        out[key] = {"label": gettext(label), "plain": entry["plain"], "anchor": entry["anchor"]}
     return out

@@ -24,11 +24,24 @@
 
   function say(text) { if (statusEl) statusEl.textContent = text; }
 
+  /* The page's words in the reader's language (map.html, #map-words); {name} is a value. */
+  var WORDS = {};
+  try { WORDS = JSON.parse((document.getElementById("map-words") || {}).textContent || "{}"); } catch (e) { WORDS = {}; }
+  var LANG = document.documentElement.lang || undefined;
+  function w(key, values) {
+    var text = WORDS[key] || key;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+    return text;
+  }
+  function label(code) { return (WORDS.labels || {})[code] || String(code).replace(/_/g, " "); }
+  function count(v) { return Number(v).toLocaleString(LANG); }
+
   function fmt(v) {
     if (v === null || v === undefined) return "–";
     if (typeof v !== "number") return String(v);
-    if (Number.isInteger(v)) return v.toLocaleString();
-    return Math.abs(v) < 0.001 && v !== 0 ? v.toExponential(2) : v.toFixed(3);
+    if (Number.isInteger(v)) return v.toLocaleString(LANG);
+    if (Math.abs(v) < 0.001 && v !== 0) return v.toExponential(2);
+    return v.toLocaleString(LANG, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   }
 
   function colourOf(i) {
@@ -67,12 +80,12 @@
     var note = document.getElementById("map-table-note");
     if (!table || !data || !sizeSel) return;
     var metric = sizeSel.value;
-    var label = sizeSel.options[sizeSel.selectedIndex].text;
+    var metricLabel = sizeSel.options[sizeSel.selectedIndex].text;
     var n = data.nodes;
-    var cols = [["Actor", null], ["Sector", null], ["Degree", "degree"], [label, metric]];
-    if (metric !== "pagerank") cols.push(["PageRank", "pagerank"]);
-    if (metric !== "betweenness") cols.push(["Betweenness", "betweenness"]);
-    cols.push(["Community", "community"], ["Liaison", "liaison"]);
+    var cols = [[w("actor"), null], [w("sector"), null], [term("degree"), "degree"], [metricLabel, metric]];
+    if (metric !== "pagerank") cols.push([term("pagerank"), "pagerank"]);
+    if (metric !== "betweenness") cols.push([term("betweenness"), "betweenness"]);
+    cols.push([term("community"), "community"], [term("liaison"), "liaison"]);
     var order = n.id.map(function (_, i) { return i; });
     var v = n[metric] || n.pagerank;
     order.sort(function (a, b) { return (v[b] === null ? -Infinity : v[b]) - (v[a] === null ? -Infinity : v[a]); });
@@ -85,7 +98,7 @@
       var tr = document.createElement("tr"); tr.dataset.id = n.id[i];
       var a = document.createElement("a"); a.href = "/actors/" + n.id[i]; a.textContent = n.name[i];
       var first = document.createElement("td"); first.append(a); tr.append(first);
-      var sector = document.createElement("td"); sector.textContent = n.sector[i].replace("_", " "); tr.append(sector);
+      var sector = document.createElement("td"); sector.textContent = label(n.sector[i]); tr.append(sector);
       cols.slice(2).forEach(function (c) {
         var td = document.createElement("td"); td.textContent = fmt(n[c[1]][i]); tr.append(td);
       });
@@ -94,8 +107,8 @@
     table.tHead.replaceChildren(head);
     table.tBodies[0].replaceWith(body);
     if (note) {
-      note.textContent = n.id.length.toLocaleString() + " actors in this view, by " + label +
-        (n.id.length > TABLE_ROWS ? "; the first " + TABLE_ROWS + " shown (download for all)." : ".");
+      note.textContent = w("table_note", { shown: count(n.id.length), metric: metricLabel }) +
+        (n.id.length > TABLE_ROWS ? w("table_more", { rows: count(TABLE_ROWS) }) : "") + ".";
     }
   }
 
@@ -146,12 +159,12 @@
         canvas.dataset.drawnMs = String(ms);
         canvas.dataset.drawn = "true";
         canvas.dataset.nodes = String(graph.order);
-        say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn. Scroll to zoom, drag to move, click an actor for its metrics.");
+        say(w("drawn_first", { actors: count(data.nodes.id.length), pairs: count(data.edges.source.length) }));
         document.dispatchEvent(new CustomEvent("map:drawn", { detail: { ms: ms } }));
       });
     } else {
       renderer.refresh();
-      say(data.nodes.id.length.toLocaleString() + " actors and " + data.edges.source.length.toLocaleString() + " linked pairs drawn.");
+      say(w("drawn", { actors: count(data.nodes.id.length), pairs: count(data.edges.source.length) }));
     }
     renderTable();
     renderHeader();
@@ -159,8 +172,10 @@
     else if (selected !== null) select(selected, false);
   }
 
+  /* Each metric's name, one-line explanation and glossary address, by the metric's code. */
   var terms = {};
   try { terms = JSON.parse(details.dataset.glossary || "{}"); } catch (e) { terms = {}; }
+  function term(code) { return (terms[code] && terms[code].label) || label(code); }
 
   /* A metric's name with its one-line explanation (tooltip) and a link to the glossary. */
   /* The header and the patterns follow the view drawn (period, tie types). */
@@ -202,15 +217,16 @@
     if (sum.cross_sector_edges !== undefined) set("cross_sector_share", fmt(sum.cross_sector_edges) + " (" + ((sum.cross_sector_share || 0) * 100).toFixed(1) + " %)");
   }
 
-  function row(dt, dd) {
+  function row(code, dd) {
     var t = document.createElement("dt");
-    var help = terms[dt];
+    var help = terms[code];
+    var dt = help ? term(code) : w(code);
     if (help) {
       var abbr = document.createElement("abbr"); abbr.title = help.plain; abbr.textContent = dt;
       var link = document.createElement("a"); link.className = "term-help"; link.href = help.anchor;
       link.title = help.plain;
       var mark = document.createElement("span"); mark.setAttribute("aria-hidden", "true"); mark.textContent = "?";
-      var said = document.createElement("span"); said.className = "sr-only"; said.textContent = "What “" + dt + "” means: " + help.plain;
+      var said = document.createElement("span"); said.className = "sr-only"; said.textContent = w("means", { term: dt, plain: help.plain });
       link.append(mark, said);
       var wrap = document.createElement("span"); wrap.className = "term"; wrap.append(abbr, link);
       t.append(wrap);
@@ -227,9 +243,9 @@
     details.replaceChildren();
     var h = document.createElement("h2");
     if (id === null || index[id] === undefined) {
-      h.textContent = "Selected actor";
+      h.textContent = w("selected");
       var p = document.createElement("p"); p.className = "muted";
-      p.textContent = "Click an actor on the map, or find one by name, to see its metrics and ties.";
+      p.textContent = w("select_hint");
       details.append(h, p);
       return;
     }
@@ -237,26 +253,23 @@
     var a = document.createElement("a"); a.href = "/actors/" + id; a.textContent = n.name[i];
     h.append(a);
     var dl = document.createElement("dl");
-    [["Sector", n.sector[i].replace("_", " ")], ["Kind", n.kind[i]], ["Degree", fmt(n.degree[i])],
-     ["Weighted degree", fmt(n.weighted_degree[i])], ["PageRank", fmt(n.pagerank[i])],
-     ["Betweenness", fmt(n.betweenness[i])], ["Closeness", fmt(n.closeness[i])],
-     ["Constraint", fmt(n.constraint[i])], ["Effective size", fmt(n.effective_size[i])],
-     ["Community", fmt(n.community[i])], ["Cross-sector ties", fmt(n.cross_sector_ties[i])],
-     ["Coordinator", fmt(n.coordinator[i])], ["Gatekeeper", fmt(n.gatekeeper[i])],
-     ["Representative", fmt(n.representative[i])], ["Consultant", fmt(n.consultant[i])],
-     ["Liaison", fmt(n.liaison[i])]
-    ].forEach(function (pair) { dl.append.apply(dl, row(pair[0], pair[1])); });
-    var tiesHead = document.createElement("h3"); tiesHead.textContent = "Ties";
+    [["sector", label(n.sector[i])], ["kind", label(n.kind[i])]].forEach(function (pair) {
+      dl.append.apply(dl, row(pair[0], pair[1]));
+    });
+    ["degree", "weighted_degree", "pagerank", "betweenness", "closeness", "constraint", "effective_size",
+     "community", "cross_sector_ties", "coordinator", "gatekeeper", "representative", "consultant", "liaison"
+    ].forEach(function (code) { dl.append.apply(dl, row(code, fmt(n[code][i]))); });
+    var tiesHead = document.createElement("h3"); tiesHead.textContent = w("ties");
     var list = document.createElement("ul"); list.id = "map-actor-ties";
     details.append(h, dl, tiesHead, list);
     fetch("/api/networks/" + canvas.dataset.slug + "/map/actors/" + id + "/ties" + query(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (ties) {
         if (selected !== id) return;
-        if (!ties.length) { var li = document.createElement("li"); li.textContent = "No ties in this view."; list.append(li); }
+        if (!ties.length) { var li = document.createElement("li"); li.textContent = w("no_ties"); list.append(li); }
         ties.slice(0, 50).forEach(function (t) {
           var li = document.createElement("li");
-          li.textContent = t.kind.replace("_", " ") + (t.direction === "out" ? " → " : " ← ") + t.other_name +
+          li.textContent = label(t.kind) + (t.direction === "out" ? " → " : " ← ") + t.other_name +
             (t.start ? " (" + t.start + (t.end ? " – " + t.end : " – ") + ")" : "");
           list.append(li);
         });
@@ -286,7 +299,7 @@
   function load(url) {
     var mine = ++requested;
     loading = true;
-    say("Loading the map…");
+    say(w("loading"));
     return fetch(url, { credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) return r.json().then(function (b) { throw new Error(b.detail || r.statusText); });
@@ -300,23 +313,23 @@
       .catch(function (err) {
         if (mine !== requested) return;
         loading = false;
-        say("The map could not be drawn: " + err.message);
+        say(w("failed", { error: err.message }));
       });
   }
 
   var lastQuery = null;
   function refetch() {
     var q = query();
-    if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
+    if (q.indexOf("none_selected") >= 0) { say(w("choose_type")); return; }
     lastQuery = q;
     load("/api/networks/" + canvas.dataset.slug + "/map" + q);
   }
 
   if (slider) {
     slider.addEventListener("input", function () {
-      var label = Number(slider.value) < periods.length ? periods[Number(slider.value)] : "all time";
-      periodOut.textContent = label;
-      slider.setAttribute("aria-valuetext", label);
+      var when = Number(slider.value) < periods.length ? periods[Number(slider.value)] : w("all_time");
+      periodOut.textContent = when;
+      slider.setAttribute("aria-valuetext", when);
     });
     slider.addEventListener("change", refetch);
   }
@@ -334,11 +347,11 @@
     for (var i = 0; i < names.length; i++) {
       if (names[i].toLowerCase().indexOf(needle) >= 0) {
         select(data.nodes.id[i], true);
-        say("Found " + names[i] + ".");
+        say(w("found", { name: names[i] }));
         return true;
       }
     }
-    say("No actor on the map matches “" + search.value.trim() + "”.");
+    say(w("not_found", { q: search.value.trim() }));
     return false;
   }
   if (search) {
@@ -355,7 +368,7 @@
       if (!data) return;
       ev.preventDefault();
       var q = query();
-      if (q.indexOf("none_selected") >= 0) { say("Choose at least one tie type."); return; }
+      if (q.indexOf("none_selected") >= 0) { say(w("choose_type")); return; }
       if (lastQuery !== q) {
         lastQuery = q;
         load("/api/networks/" + canvas.dataset.slug + "/map" + q).then(function () { restyle(); find(); });
