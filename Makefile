@@ -56,7 +56,7 @@ bench: setup
 # (es, fr, ar) as empty entries to translate; tests/i18n fails until es and fr have them all.
 LOCALES_DIR := src/coalition/locale
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -k lazy -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -k lazy -k phrase -o $(LOCALES_DIR)/messages.pot .
 	for l in es fr ar; do \
 	  if [ -f $(LOCALES_DIR)/$$l/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width=100 -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -l $$l; \

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -150,3 +151,29 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message to be read by someone else, in *their* language: the msgid and its values,
+    translated only when :meth:`render` is given the reader's locale (a notification or an
+    e-mail is written in the recipient's language, not the language of whoever caused it)."""
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, locale: str | None = None) -> str:
+        """The message in ``locale`` (the current locale when None), values filled in."""
+        if locale is not None:
+            with use_locale(locale):
+                return self.render()
+        text = gettext(self.message)
+        return text % dict(self.values) if self.values else text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def phrase(message: str, **values: object) -> Phrase:
+    """Mark ``message`` for translation in the reader's language, later (see :class:`Phrase`)."""
+    return Phrase(message, values)

@@ -33,7 +33,7 @@ def _extracted() -> Catalog:
         ("src/coalition/web/templates/**.html", "jinja2"),
     ]
     options = {"src/coalition/web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None, "phrase": None}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options, keywords=keywords
     ):

@@ -209,3 +209,40 @@ def test_retire_role_ends_its_seats(db: Session) -> None:
     assert _committed(db, a) == 0
     assert db.scalars(select(Engagement.status)).all() == ["completed"]
     assert offers.opportunities(db, w.member(w.members[1])).opportunities == []
+
+
+def test_the_member_is_told_in_their_own_language(db: Session) -> None:
+    """A convenor working in English declines the offer of a member whose account chose
+    Spanish: the notification and its e-mail are written in Spanish; a member with no choice
+    hears in the language of the request."""
+    from coalition.i18n import use_locale
+    from coalition.store.tables_auth import Account, Membership, OutboxMessage
+    from coalition.store.tables_invitations import Notification
+
+    w = build(db, slug="off-es", capacities=(10.0, 10.0))
+    role = w.roles[0]
+    _open(db, w, role)
+    a, b = w.members
+    network_id = w.network_id
+    db.get_one(Actor, a).email = "ana@example.org"
+    db.get_one(Actor, b).email = "ben@example.org"
+    account = Account(email="ana@example.org", password_hash="x", locale="es")
+    db.add(account)
+    db.flush()
+    db.add(Membership(account_id=account.id, network_id=network_id, actor_id=a))
+    db.flush()
+    made_a = offers.make_offer(db, w.member(a), role, OfferIn(hours_per_week=2))
+    made_b = offers.make_offer(db, w.member(b), role, OfferIn(hours_per_week=2))
+    with use_locale("en"):
+        for made in (made_a, made_b):
+            offers.decide_offer(db, w.convenor_caller, made.id, OfferDecisionIn(decision="decline"))
+    told = {
+        n.recipient_id: n.text
+        for n in db.scalars(select(Notification).where(Notification.kind == "offer_declined"))
+    }
+    assert told[a].startswith("Tu oferta para") and "rechazada" in told[a], told[a]
+    assert "declined" not in told[a]
+    assert "declined, with thanks" in told[b]
+    mail = {m.to_addr: m.body for m in db.scalars(select(OutboxMessage))}
+    assert mail["ana@example.org"].startswith(told[a])
+    assert "declined, with thanks" in mail["ben@example.org"]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound
-from ..i18n import _
+from ..i18n import _, phrase
 from ..schemas.invitations import (
     CapacityOut,
     EngagementOut,
@@ -468,8 +468,7 @@ def step_back(
             db,
             initiative.convenor_id,
             "engagement_withdrawn",
-            _("%(name)s stepped back from '%(title)s'.")
-            % {"name": name, "title": initiative.title},
+            phrase("%(name)s stepped back from '%(title)s'.", name=name, title=initiative.title),
             link=f"/initiatives/{initiative.id}/invitations",
             network_id=initiative.network_id,
         )

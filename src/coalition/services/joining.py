@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..domain import JoinPolicy
 from ..errors import Forbidden
-from ..i18n import _
+from ..i18n import _, current_locale, phrase, use_locale
 from ..schemas.auth import JoinIn, JoinRequestOut
 from ..store.tables import Network
 from ..store.tables_auth import Account, JoinRequest
@@ -45,11 +45,14 @@ def join_account(db: Session, account: Account, network: Network, data: JoinIn) 
                 db,
                 actor.id,
                 "welcome",
-                _("Welcome to %(name)s. %(value)s")
-                % {"name": network.name, "value": network.welcome_text.strip()},
+                phrase(
+                    "Welcome to %(name)s. %(value)s",
+                    name=network.name,
+                    value=network.welcome_text.strip(),
+                ),
                 link=f"/n/{network.slug}",
                 network_id=network.id,
-                subject=_("Welcome to %(name)s") % {"name": network.name},
+                subject=phrase("Welcome to %(name)s", name=network.name),
             )
         db.flush()
     return row
@@ -77,31 +80,25 @@ def decide(
     account = db.get_one(Account, out.account_id)
     path = f"/n/{network.slug}"
     page = f"{base_url.rstrip('/')}{path}" if base_url else absolute_link(db, path)
-    if approve:
-        actor_id = auth._member(db, network, account.id).actor_id
-        welcome = network.welcome_text.strip()
-        text = f"Your request to join {network.name} was accepted: you are a member now."
-        if welcome:
-            text += f" {welcome}"
-        # notify() e-mails the profile's address when it has one; the account's address is
-        # where the request came from, so the e-mail goes there instead.
-        link = f"/n/{network.slug}"
-        notify(db, actor_id, "join_accepted", text, link=link, network_id=network.id)
-        send_mail(
-            db,
-            account.email,
-            _("You are a member of %(name)s") % {"name": network.name},
-            f"{text}\n\n{page}\n",
-        )
-    else:
-        text = (
-            f"Your request to join {network.name} was declined by its stewards. You can ask "
-            "again later, or ask one of them why."
-        )
-        send_mail(
-            db,
-            account.email,
-            _("Your request to join %(name)s") % {"name": network.name},
-            f"{text}\n\n{page}\n",
-        )
+    # Written in the language the person chose for their account (else this request's).
+    with use_locale(account.locale or current_locale()):
+        if approve:
+            actor_id = auth._member(db, network, account.id).actor_id
+            text = _("Your request to join %(name)s was accepted: you are a member now.") % {
+                "name": network.name
+            }
+            if welcome := network.welcome_text.strip():
+                text += f" {welcome}"
+            # notify() e-mails the profile's address when it has one; the account's address
+            # is where the request came from, so the e-mail goes there instead.
+            link = f"/n/{network.slug}"
+            notify(db, actor_id, "join_accepted", text, link=link, network_id=network.id)
+            subject = _("You are a member of %(name)s") % {"name": network.name}
+        else:
+            text = _(
+                "Your request to join %(name)s was declined by its stewards. You can ask again "
+                "later, or ask one of them why."
+            ) % {"name": network.name}
+            subject = _("Your request to join %(name)s") % {"name": network.name}
+        send_mail(db, account.email, subject, f"{text}\n\n{page}\n")
     return out

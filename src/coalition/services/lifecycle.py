@@ -26,7 +26,7 @@ from ..domain import (
     ReconfirmationStatus,
 )
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import _, phrase
 from ..schemas.initiatives import InitiativeOut, RoleIn
 from ..schemas.lifecycle import (
     ActionRuleOut,
@@ -156,8 +156,10 @@ def _withdraw_open_invitations(
             db,
             invitation.actor_id,
             "invitation_withdrawn",
-            _("The invitation to '%(title)s' was withdrawn: the seat is no longer offered.")
-            % {"title": initiative.title},
+            phrase(
+                "The invitation to '%(title)s' was withdrawn: the seat is no longer offered.",
+                title=initiative.title,
+            ),
             link="/me/invitations",
             network_id=initiative.network_id,
         )
@@ -187,8 +189,10 @@ def withdraw_open_offers(
             db,
             offer.actor_id,
             "offer_withdrawn",
-            _("Your offer to '%(title)s' was closed: the role is no longer open.")
-            % {"title": initiative.title},
+            phrase(
+                "Your offer to '%(title)s' was closed: the role is no longer open.",
+                title=initiative.title,
+            ),
             link="/me/offers",
             network_id=initiative.network_id,
         )
@@ -467,16 +471,14 @@ def ask_reconfirmation(
             db,
             engagement.actor_id,
             "reconfirm",
-            _(
+            phrase(
                 "The role '%(role)s' in '%(title)s' now asks %(new)s h/week instead of "
-                "%(old)s. Confirm the new hours or step back."
-            )
-            % {
-                "role": role.title,
-                "title": initiative.title,
-                "new": f"{new_hours:g}",
-                "old": f"{engagement.hours_per_week:g}",
-            },
+                "%(old)s. Confirm the new hours or step back.",
+                role=role.title,
+                title=initiative.title,
+                new=f"{new_hours:g}",
+                old=f"{engagement.hours_per_week:g}",
+            ),
             link="/me/reconfirmations",
             network_id=initiative.network_id,
         )

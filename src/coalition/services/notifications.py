@@ -2,7 +2,9 @@
 
 A notification is written in the transaction of the change it reports, so it exists exactly
 when the change does. Email goes through ``coalition.services.mail.send_mail`` (an outbox the
-app shows in development, and SMTP when configured).
+app shows in development, and SMTP when configured). A text given as a
+:class:`~coalition.i18n.Phrase` is written in the recipient's language (their account's
+setting), both in the app and by e-mail.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import Phrase, _
 from ..schemas.invitations import NotificationOut
 from ..store.tables import Actor
+from ..store.tables_auth import Account, Membership
 from ..store.tables_invitations import Notification
 from .access import Caller
 from .mail import absolute_link, send_mail
@@ -27,15 +30,21 @@ def notify(
     db: Session,
     recipient_id: int | None,
     kind: str,
-    text: str,
+    text: str | Phrase,
     *,
     link: str = "",
     network_id: int | None = None,
-    subject: str | None = None,
+    subject: str | Phrase | None = None,
 ) -> None:
-    """Tell one actor something: an in-app row, and an email when mail is available."""
+    """Tell one actor something: an in-app row, and an email when mail is available; a
+    :class:`Phrase` is rendered in the recipient's language."""
     if recipient_id is None:
         return
+    locale = recipient_locale(db, recipient_id)
+    if isinstance(text, Phrase):
+        text = text.render(locale)
+    if isinstance(subject, Phrase):
+        subject = subject.render(locale)
     db.add(
         Notification(
             network_id=network_id,
@@ -47,6 +56,17 @@ def notify(
         )
     )
     _email(db, recipient_id, subject or text, text, link)
+
+
+def recipient_locale(db: Session, actor_id: int) -> str | None:
+    """The language chosen by the account that is ``actor_id`` (None: not chosen, or no account;
+    a Phrase then uses the current request's language)."""
+    return db.scalar(
+        select(Account.locale)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.actor_id == actor_id, Account.locale.is_not(None))
+        .limit(1)
+    )
 
 
 def _email(db: Session, recipient_id: int, subject: str, body: str, link: str) -> None:

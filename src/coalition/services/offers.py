@@ -24,7 +24,7 @@ from ..domain import OPEN_OFFER_STATUSES, InitiativeStatus
 from ..engines.formation.opportunities import OpenRole, RoleCatalog, rank_opportunities
 from ..engines.formation.problem import RoleSpec, Weights
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import _, phrase
 from ..schemas.lifecycle import (
     OfferDecisionIn,
     OfferIn,
@@ -358,9 +358,8 @@ def make_offer(
         db,
         initiative.convenor_id,
         "offer_made",
-        _("%(name)s offers %(h)s h/week to be %(role)s in '%(title)s'.")
-        % {"name": actor.name, "h": f"{data.hours_per_week:g}", "role": role.title,
-           "title": initiative.title},
+        phrase("%(name)s offers %(h)s h/week to be %(role)s in '%(title)s'.", name=actor.name,
+               h=f"{data.hours_per_week:g}", role=role.title, title=initiative.title),
         link=f"/initiatives/{initiative.id}/offers",
         network_id=initiative.network_id,
     )  # fmt: skip
@@ -436,7 +435,7 @@ def decide_offer(
     with db.begin_nested():
         if data.decision == "decline":
             _move(db, offer, "declined", now)
-            text = _("Your offer to '%(t)s' was declined, with thanks.") % {"t": initiative.title}
+            text = phrase("Your offer to '%(t)s' was declined, with thanks.", t=initiative.title)
             link = "/me/offers"
         else:
             if initiative.status not in TAKING_OFFERS:
@@ -469,12 +468,14 @@ def decide_offer(
                 db, network_id=initiative.network_id, engagement_id=engagement.id, at=now,
                 by=by, from_status=None, to_status="active", hours=offer.hours_per_week,
             )  # fmt: skip
-            text = _("Your offer to be %(r)s in '%(t)s' was accepted: welcome to the team.") % {
-                "r": role.title,
-                "t": initiative.title,
-            }
+            text = phrase(
+                "Your offer to be %(r)s in '%(t)s' was accepted: welcome to the team.",
+                r=role.title,
+                t=initiative.title,
+            )
             link = "/me/commitments"
-        notify(db, offer.actor_id, f"offer_{data.decision}ed", text, link=link,
+        kind = "offer_declined" if data.decision == "decline" else "offer_accepted"
+        notify(db, offer.actor_id, kind, text, link=link,
                network_id=initiative.network_id)  # fmt: skip
         db.flush()
     return offer_view(db, offer.id)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..domain import ThreadVisibility
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import _, phrase
 from ..schemas.together import (
     AttachmentOut,
     PostEditIn,
@@ -210,8 +210,11 @@ def _write(
                 db,
                 int(str(m["id"])),
                 "mention",
-                _("%(author_name)s mentioned you in '%(title)s'")
-                % {"author_name": author_name, "title": thread.title},
+                phrase(
+                    "%(author_name)s mentioned you in '%(title)s'",
+                    author_name=author_name,
+                    title=thread.title,
+                ),
                 link=f"/threads/{thread.id}#post-{post.id}",
                 network_id=thread.network_id,
             )
