@@ -71,6 +71,22 @@ def test_markdown_keeps_member_text_inert() -> None:
     assert "<table>" in html and "<td>Lead | analyst</td>" in html
 
 
+def test_markdown_is_written_in_the_readers_language() -> None:
+    """The team page meant for people (Markdown, PDF) is in the current locale: headings, the
+    table's words, vocabulary labels and the date as Babel writes them; member text unchanged."""
+    from coalition.i18n import use_locale
+
+    with use_locale("es"):
+        text = team_page.markdown(_team())
+    assert text.startswith("# Coalición: Clean \\<air\\> \\*now\\*\n"), text[:80]
+    assert "| Rol | Cubiertas | " in text and "## Miembros" in text
+    assert "| Lead \\| analyst | 1 de 2 | 4 | Research ≥ 3 |" in text
+    assert "sociedad civil" in text and "civil_society" not in text
+    assert "1 de enero de 2026" in text
+    with use_locale("fr"):
+        assert team_page.markdown(_team()).startswith("# Coalition : Clean")
+
+
 def test_pdf_renders() -> None:
     data = team_page.pdf(_team())
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")

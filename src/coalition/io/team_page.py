@@ -1,5 +1,8 @@
 """The team page (or coalition page) as Markdown, and as PDF rendered from that Markdown.
 
+Both are written for people, in the reader's language (the current locale: the request's or
+the command's), with dates, hours and vocabulary labels formatted by Babel for that locale.
+
 One source: :func:`markdown` writes the page; :func:`pdf` renders the same Markdown to HTML
 with markdown-it-py (raw HTML disabled, so nothing a member typed becomes markup) and lays it
 out with fpdf2. A Unicode font is used when the system has DejaVu; otherwise the PDF falls back
@@ -14,6 +17,9 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from .. import formatting
+from ..i18n import _
+from ..labels import vocab
 from ..schemas.invitations import TeamOut
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -37,8 +43,9 @@ def _cell(text: str) -> str:
 
 
 def title_of(team: TeamOut) -> str:
-    word = "Coalition" if team.kind == "coalition" else "Team"
-    return f"{word}: {team.title}"
+    if team.kind == "coalition":
+        return _("Coalition: %(title)s") % {"title": team.title}
+    return _("Team: %(title)s") % {"title": team.title}
 
 
 def markdown(team: TeamOut) -> str:
@@ -47,35 +54,43 @@ def markdown(team: TeamOut) -> str:
     if team.purpose:
         out += [_md(team.purpose), ""]
     if team.start_date or team.end_date:
-        start = team.start_date.isoformat() if team.start_date else "…"
-        end = team.end_date.isoformat() if team.end_date else "…"
-        out += [f"**When:** {start} to {end}", ""]
-    out += ["## Roles", ""]
-    if team.roles:
-        out += ["| Role | Filled | Hours/week | Needs |", "| --- | --- | --- | --- |"]
-        for r in team.roles:
-            needs = ", ".join(_cell(q) for q in r.requirements)
-            out.append(
-                f"| {_cell(r.title)} | {r.filled} of {r.seats} | {r.hours_per_week:g} | {needs} |"
-            )
-    else:
-        out.append("No roles yet.")
-    out += ["", "## Members", ""]
+        start = formatting.date(team.start_date, "long") if team.start_date else "…"
+        end = formatting.date(team.end_date, "long") if team.end_date else "…"
+        out += [f"**{_('When:')}** " + _("%(start)s to %(end)s") % {"start": start, "end": end}]
+        out.append("")
+    out += _roles(team)
+    out += ["", f"## {_('Members')}", ""]
     if not team.members:
-        out += ["Nobody is listed yet.", ""]
+        out += [_("Nobody is listed yet."), ""]
     for m in team.members:
         role = f" ({_md(m.role_title)})" if m.role_title else ""
         out += [f"### {_md(m.name)}{role}", ""]
-        out += [f"*{m.sector.replace('_', ' ')} · {m.kind}*", ""]
+        out += [f"*{vocab(m.sector)} · {vocab(m.kind)}*", ""]
         if m.headline:
             out += [f"**{_md(m.headline)}**", ""]
         if m.bio:
             out += [_md(m.bio), ""]
     if team.sectors:
-        out += ["## Sectors", ""]
-        out += [f"- {sector.replace('_', ' ')}: {n}" for sector, n in team.sectors.items()]
+        out += [f"## {_('Sectors')}", ""]
+        out += [f"- {vocab(sector)}: {formatting.number(n)}" for sector, n in team.sectors.items()]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _roles(team: TeamOut) -> list[str]:
+    out = [f"## {_('Roles')}", ""]
+    if not team.roles:
+        return [*out, _("No roles yet.")]
+    out += [
+        f"| {_('Role')} | {_('Filled')} | {_('Hours/week')} | {_('Needs')} |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in team.roles:
+        needs = ", ".join(_cell(q) for q in r.requirements)
+        filled = _("%(filled)s of %(seats)s") % {"filled": r.filled, "seats": r.seats}
+        hours = formatting.hours(r.hours_per_week)
+        out.append(f"| {_cell(r.title)} | {filled} | {hours} | {needs} |")
+    return out
 
 
 def html(text: str) -> str:

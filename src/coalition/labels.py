@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import gettext, lazy
+from .i18n import gettext, lazy
 
 LABELS: dict[str, str] = {
     # actor kinds, sectors, regions
