@@ -5,8 +5,9 @@ page is swept without editing this file; a new path parameter must be given a de
 ``values`` below (the test says so). Each page is opened as the first demo account that may
 see it (member, then convenor, then steward; sign-in pages signed out) and must have no
 critical or serious violation, once at desktop width and once on a phone (390 px, where the
-page must not scroll sideways either). The check runs when the page has settled (no network
-for a moment), so content drawn by script (the API docs, the map) is checked too. Answers
+page must not scroll sideways either), and again in each other shipped language (SCREENS).
+The check runs when the page has settled (no network for a moment), so content drawn by
+script (the API docs, the map) is checked too. Answers
 that are not HTML (JSON, calendars, PDF, Markdown) are left out; an HTML fragment (an htmx
 partial) is checked without the rules that only make sense for a whole document.
 """
@@ -30,15 +31,25 @@ SIGNED_OUT = {"/login", "/register", "/reset", "/reset/{token}"}
 ACCOUNTS = (MEMBER, CONVENOR, STEWARD)
 #: Whether the page runs script of its own (beyond htmx and the CSRF helper every page has).
 SCRIPTED = r"() => [...document.scripts].some(s => !/\/(htmx\.min|csrf)\.js$/.test(s.src))"
-SCREENS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 1,
-    },
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
 }
+#: Every page in English at both widths, and in every other shipped language (the browser asks
+#: for it with Accept-Language): Spanish and French at desktop width, Arabic (right to left) on
+#: a phone, where a mirrored layout is likeliest to overflow.
+SCREENS: dict[str, dict[str, Any]] = {
+    "desktop": DESKTOP,
+    "phone": PHONE,
+    "desktop-es": {**DESKTOP, "locale": "es-ES"},
+    "desktop-fr": {**DESKTOP, "locale": "fr-FR"},
+    "phone-ar": {**PHONE, "locale": "ar"},
+}
+#: Pages whose content is English whatever the reader's language: Swagger UI (the API docs).
+ENGLISH_ONLY = {"/docs"}
 #: Rules about a whole document, which a fragment for htmx is not.
 DOCUMENT_RULES = (
     "html-has-lang",
@@ -212,9 +223,11 @@ def test_page_has_no_serious_accessibility_violation(
     if page.evaluate(SCRIPTED):
         page.wait_for_load_state("networkidle")  # let the page's own script draw
     where = f"{path} as {who or 'nobody'} ({answer.status}, {screen})"
-    if screen == "phone":
+    if screen.startswith("phone"):
         no_horizontal_scroll(page)
     if re.match(r"\s*<!doctype html", body, re.I) or "<html" in body[:500]:
+        if "-" in screen and route not in ENGLISH_ONLY:  # in the language the browser asked for
+            assert page.locator("html").get_attribute("lang") == screen.split("-")[1], where
         check_axe(page, where)
     else:
         check_axe(page, f"{where}, an HTML fragment", skip_rules=DOCUMENT_RULES)
