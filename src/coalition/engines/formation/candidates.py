@@ -105,6 +105,7 @@ def _is_level(value: object) -> bool:
 
 
 def _non_negative(value: float) -> bool:
+    """Finite and at least 0."""
     return math.isfinite(value) and value >= 0
 
 

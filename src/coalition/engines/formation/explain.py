@@ -73,6 +73,7 @@ class _TeamView:
 
     @classmethod
     def of(cls, model: TeamModel, team: IntArray, ties: object) -> _TeamView:
+        """The view of ``team`` (assignment indices) on ``model``."""
         members = model.a_actor[team]
         ids = model.actor_ids[members]
         tied: BoolArray | None = None

@@ -55,6 +55,7 @@ class MipModel:
 
 
 def _pair_arrays(model: TeamModel) -> tuple[IntArray, IntArray]:
+    """The close pairs ``iu[k] < ju[k]`` of actors who both have an assignment."""
     n_pool = len(model.actor_ids)
     assigned = np.zeros(n_pool, dtype=bool)
     assigned[model.a_actor] = True

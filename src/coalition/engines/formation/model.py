@@ -299,6 +299,7 @@ class _Pool:
 
     @classmethod
     def of(cls, index: CandidateIndex, pool_rows: IntArray) -> _Pool:
+        """The pool of index rows ``pool_rows``."""
         rows = np.asarray(pool_rows, dtype=np.int64)
         key_of = np.empty(len(rows), dtype=np.int64)
         for i, row in enumerate(rows.tolist()):
@@ -462,6 +463,7 @@ class _HardRows:
     labels: list[str] = field(default_factory=list)
 
     def add(self, row: FloatArray, lo: float, hi: float, kind: str, label: str) -> None:
+        """Add the row ``lo <= row . x <= hi`` of family ``kind``."""
         self.rows.append(row)
         self.lo.append(lo)
         self.hi.append(hi)
