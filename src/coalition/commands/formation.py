@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..i18n import _
 
+if TYPE_CHECKING:
+    from ..schemas.formation import ProposalSet
+
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
-    from ..cli import OPERATOR, console, emit_json, fail, run_service
+    from ..cli import console, fail, run_service
 
     @app.command()
     def form(
@@ -32,65 +35,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Propose teams for an INITIATIVE, or solve the classic task with --network --skills."""
         if skills is not None:
-            if network is None:
-                raise fail(_("--skills needs --network"))
-            if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
-                raise fail(_("--objective is sum-distance|diameter, --distance hops|weight"))
-            from ..services.expert_network import classic_team
-
-            out = run_service(
-                lambda db: classic_team(
-                    db,
-                    network,
-                    [s.strip() for s in skills.split(",") if s.strip()],
-                    objective="sum" if objective == "sum-distance" else "diameter",
-                    distance=distance,  # type: ignore[arg-type]
-                )
-            )
-            if as_json:
-                emit_json(out)
-            else:
-                console.print(out)
+            _classic_task(network, skills, objective, distance, as_json)
             return
         if initiative is None:
             raise fail(_("give an INITIATIVE id, or --network and --skills for the classic task"))
-        from pydantic import ValidationError
-
-        from ..schemas.formation import ProposalRequest
-        from ..services.formation import propose_team
-
-        try:
-            request = ProposalRequest.model_validate(
-                {
-                    "alternatives": alternatives,
-                    "seed": seed,
-                    "weights": json.loads(weights) if weights else {},
-                }
-            )
-        except (ValidationError, json.JSONDecodeError) as exc:
-            raise fail(str(exc)) from None
-        result = run_service(lambda db: propose_team(db, OPERATOR, initiative, request))
-        if as_json:
-            emit_json(result.model_dump(mode="json"))
-            return
-        if not result.proposals:
-            console.print(f"[bold]No team:[/] {result.infeasible}")
-            for o in result.obstacles:
-                console.print(f"- {o.message}")
-                for c in o.closest[:3]:
-                    console.print(f"    closest: {c.name} (lacks {', '.join(c.gaps)})")
-            return
-        for p in result.proposals:
-            table = Table(
-                title=f"#{p.rank} score {p.total_score:.3f} (gap {p.gap:.1%}, {p.status})"
-            )
-            for col in ("role", "member", "h/wk", "why"):
-                table.add_column(col)
-            for m in p.members:
-                table.add_row(
-                    m.role_title, m.name, f"{m.hours_per_week:g}", "; ".join(m.reasons[:3])
-                )
-            console.print(table)
+        _initiative_teams(initiative, alternatives, weights, seed, as_json)
 
     @import_app.command("graph")
     def import_graph(
@@ -108,3 +57,82 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             )
         )
         console.print(summary)
+
+
+def _classic_task(
+    network: str | None, skills: str, objective: str, distance: str, as_json: bool
+) -> None:
+    """`coalition form --network --skills`: the classic expert-team task on a network."""
+    from ..cli import console, emit_json, fail, run_service
+    from ..services.expert_network import classic_team
+
+    if network is None:
+        raise fail(_("--skills needs --network"))
+    if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
+        raise fail(_("--objective is sum-distance|diameter, --distance hops|weight"))
+    out = run_service(
+        lambda db: classic_team(
+            db,
+            network,
+            [s.strip() for s in skills.split(",") if s.strip()],
+            objective="sum" if objective == "sum-distance" else "diameter",
+            distance=distance,  # type: ignore[arg-type]
+        )
+    )
+    if as_json:
+        emit_json(out)
+    else:
+        console.print(out)
+
+
+def _initiative_teams(
+    initiative: int, alternatives: int, weights: str | None, seed: int, as_json: bool
+) -> None:
+    """`coalition form INITIATIVE`: propose teams and print them (or why there is none)."""
+    from pydantic import ValidationError
+
+    from ..cli import OPERATOR, emit_json, fail, run_service
+    from ..schemas.formation import ProposalRequest
+    from ..services.formation import propose_team
+
+    try:
+        request = ProposalRequest.model_validate(
+            {
+                "alternatives": alternatives,
+                "seed": seed,
+                "weights": json.loads(weights) if weights else {},
+            }
+        )
+    except (ValidationError, json.JSONDecodeError) as exc:
+        raise fail(str(exc)) from None
+    result = run_service(lambda db: propose_team(db, OPERATOR, initiative, request))
+    if as_json:
+        emit_json(result.model_dump(mode="json"))
+    elif not result.proposals:
+        _print_obstacles(result)
+    else:
+        _print_proposals(result)
+
+
+def _print_obstacles(result: ProposalSet) -> None:
+    """Why no team could be formed, with the closest actors and what they lack."""
+    from ..cli import console
+
+    console.print(f"[bold]No team:[/] {result.infeasible}")
+    for o in result.obstacles:
+        console.print(f"- {o.message}")
+        for c in o.closest[:3]:
+            console.print(f"    closest: {c.name} (lacks {', '.join(c.gaps)})")
+
+
+def _print_proposals(result: ProposalSet) -> None:
+    """One table per proposal: role, member, hours and the first reasons."""
+    from ..cli import console
+
+    for p in result.proposals:
+        table = Table(title=f"#{p.rank} score {p.total_score:.3f} (gap {p.gap:.1%}, {p.status})")
+        for col in ("role", "member", "h/wk", "why"):
+            table.add_column(col)
+        for m in p.members:
+            table.add_row(m.role_title, m.name, f"{m.hours_per_week:g}", "; ".join(m.reasons[:3]))
+        console.print(table)

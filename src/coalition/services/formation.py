@@ -10,6 +10,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -71,6 +72,14 @@ CO_ENGAGEMENT_TRUST = 0.5
 
 def _network_data(db: Session, network: Network, today: date) -> tuple[CandidateIndex, TieGraph]:
     """Every actor of ``network`` as a formation candidate, and its tie graph."""
+    candidates = _candidates(db, network, today)
+    vocabulary = db.scalars(select(Capability.term).where(Capability.network_id == network.id))
+    index = CandidateIndex(candidates, vocabulary=list(vocabulary))
+    return index, _tie_graph(db, network)
+
+
+def _capabilities(db: Session, network: Network) -> dict[int, dict[str, int]]:
+    """Each actor's capability levels, by term."""
     caps: dict[int, dict[str, int]] = defaultdict(dict)
     for actor_id, term, level in db.execute(
         select(ActorCapability.actor_id, Capability.term, ActorCapability.level)
@@ -78,6 +87,11 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
         .where(Capability.network_id == network.id)
     ):
         caps[actor_id][term] = level
+    return caps
+
+
+def _purpose_tags(db: Session, network: Network) -> dict[int, list[str]]:
+    """Each actor's purpose tags."""
     tags: dict[int, list[str]] = defaultdict(list)
     for actor_id, tag in db.execute(
         select(ActorPurpose.actor_id, ActorPurpose.tag)
@@ -85,6 +99,11 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
         .where(Actor.network_id == network.id)
     ):
         tags[actor_id].append(tag)
+    return tags
+
+
+def _organisations(db: Session, network: Network) -> dict[int, list[int]]:
+    """The organisations each actor is affiliated with."""
     orgs: dict[int, list[int]] = defaultdict(list)
     for actor_id, org_id in db.execute(
         select(Affiliation.actor_id, Affiliation.organisation_id)
@@ -92,8 +111,13 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
         .where(Actor.network_id == network.id)
     ):
         orgs[actor_id].append(org_id)
+    return orgs
+
+
+def _recent_engagements(db: Session, network: Network, today: date) -> dict[int, int]:
+    """Engagements per actor over the two years before ``today`` (undated ones count)."""
     since = today - timedelta(days=730)
-    recent = dict(
+    return dict(
         db.execute(
             select(Engagement.actor_id, func.count())
             .where(
@@ -103,8 +127,15 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
             .group_by(Engagement.actor_id)
         ).all()
     )
+
+
+def _candidates(db: Session, network: Network, today: date) -> list[Candidate]:
+    """The network's proposable actors (not anonymised, not private) as candidates, by id."""
+    caps = _capabilities(db, network)
+    tags = _purpose_tags(db, network)
+    orgs = _organisations(db, network)
+    recent = _recent_engagements(db, network, today)
     exposure = exposure_by_actor(db, network.id, today)
-    candidates = []
     rows = db.execute(
         select(
             Actor.id,
@@ -123,41 +154,42 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
         .where(Actor.network_id == network.id, Actor.anonymised == 0, Actor.visibility != "private")
         .order_by(Actor.id)
     )
-    for r in rows:
-        candidates.append(
-            Candidate(
-                actor_id=r.id,
-                name=r.name,
-                capabilities=caps.get(r.id, {}),
-                capacity_left_hours=max(0.0, r.capacity_hours - r.committed_hours),
-                sector=r.sector,
-                tz_region=r.region,
-                languages=frozenset(r.languages or []),
-                # A rate the member keeps private is neither shown nor used.
-                day_rate=r.day_rate if r.day_rate_visibility in SHARED_RATE else None,
-                purpose_text=r.purpose_text or "",
-                purpose_tags=tuple(tags.get(r.id, ())),
-                organisations=tuple(orgs.get(r.id, ())),
-                recent_engagements=int(recent.get(r.id, 0)),
-                is_newcomer=bool(r.joined_on and (today - r.joined_on).days < 365),
-                exposure=float(exposure.get(r.id, 0.0)),
-            )
+    return [
+        Candidate(
+            actor_id=r.id,
+            name=r.name,
+            capabilities=caps.get(r.id, {}),
+            capacity_left_hours=max(0.0, r.capacity_hours - r.committed_hours),
+            sector=r.sector,
+            tz_region=r.region,
+            languages=frozenset(r.languages or []),
+            # A rate the member keeps private is neither shown nor used.
+            day_rate=r.day_rate if r.day_rate_visibility in SHARED_RATE else None,
+            purpose_text=r.purpose_text or "",
+            purpose_tags=tuple(tags.get(r.id, ())),
+            organisations=tuple(orgs.get(r.id, ())),
+            recent_engagements=int(recent.get(r.id, 0)),
+            is_newcomer=bool(r.joined_on and (today - r.joined_on).days < 365),
+            exposure=float(exposure.get(r.id, 0.0)),
         )
-    vocabulary = db.scalars(select(Capability.term).where(Capability.network_id == network.id))
-    index = CandidateIndex(candidates, vocabulary=list(vocabulary))
+        for r in rows
+    ]
+
+
+def _tie_graph(db: Session, network: Network) -> TieGraph:
+    """The network's ties, with the year each began and the trust it earns."""
     ties = db.execute(
         select(Tie.source_id, Tie.target_id, Tie.start_date, Tie.origin).where(
             Tie.network_id == network.id
         )
     ).all()
-    graph = TieGraph(
+    return TieGraph(
         [t[0] for t in ties],
         [t[1] for t in ties],
         [t[2].year if t[2] else 0 for t in ties],
         # Co-engagement earns trust with diminishing returns (see TieGraph): no lock-in.
         [CO_ENGAGEMENT_TRUST if t[3] == "invitation" else 1.0 for t in ties],
     )
-    return index, graph
 
 
 _CACHE: ProcessCache[tuple[CandidateIndex, TieGraph]] = ProcessCache(8)
@@ -323,34 +355,72 @@ def propose_team(
         )
     except FormationInputError as exc:
         raise Invalid(str(exc), field=getattr(exc, "field", None)) from None
-    run = uuid.uuid4().hex[:12]
-    titles = {str(r.id): r.title for r in initiative.roles}
+    run = _Run(
+        initiative=initiative,
+        request=request,
+        id=uuid.uuid4().hex[:12],
+        titles={str(r.id): r.title for r in initiative.roles},
+        shared=_capacity_shared(db, _mentioned(result)),
+    )
+    return ProposalSet(
+        initiative_id=initiative.id,
+        run=run.id,
+        status=result.status,
+        proposals=_store_proposals(db, caller, run, result),
+        infeasible=result.infeasibility.summary if result.infeasibility else None,
+        obstacles=_obstacles_out(run, result),
+        notes=list(result.notes),
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One run of the engine for an initiative: the request, the run's id, role titles by
+    role key, and the mentioned actors whose free capacity the network may see."""
+
+    initiative: Initiative
+    request: ProposalRequest
+    id: str
+    titles: dict[str, str]
+    shared: set[int]
+
+
+def _mentioned(result: FormationResult) -> set[int]:
+    """Every actor a result names: members of the proposals (and of the best team with
+    fairness off, when there are proposals), and the actors closest to an obstacle."""
     mentioned = {m.actor_id for p in result.proposals for m in p.members}
     if result.infeasibility is not None:
         mentioned |= {c.actor_id for o in result.infeasibility.obstacles for c in o.closest}
-    shared = _capacity_shared(db, mentioned)
+    if result.fairness_off is not None and result.proposals:
+        mentioned |= set(result.fairness_off.actor_ids)
+    return mentioned
+
+
+def _store_proposals(
+    db: Session, caller: Caller, run: _Run, result: FormationResult
+) -> list[ProposalOut]:
+    """Store the run's proposals (the best team with fairness off first, at rank -1) and
+    return them, each with what fairness changed."""
     out = []
     off_row: Proposal | None = None
     ranked = [(p.rank, p) for p in result.proposals]
     if result.fairness_off is not None and result.proposals:
         ranked.insert(0, (CONTRAST_RANK, result.fairness_off))
-        mentioned |= set(result.fairness_off.actor_ids)
-        shared = _capacity_shared(db, mentioned)
     for rank, p in ranked:
         members = [
             ProposedMember(
                 actor_id=m.actor_id,
                 name=m.name,
                 role_id=int(m.role_key),
-                role_title=titles[m.role_key],
+                role_title=run.titles[m.role_key],
                 hours_per_week=m.hours_per_week,
-                reasons=[_reason(r, capacity_shared=m.actor_id in shared) for r in m.reasons],
+                reasons=[_reason(r, capacity_shared=m.actor_id in run.shared) for r in m.reasons],
             )
             for m in p.members
         ]
         row = Proposal(
-            initiative_id=initiative.id,
-            run=run,
+            initiative_id=run.initiative.id,
+            run=run.id,
             rank=rank,
             status=p.status,
             total_score=p.total_score,
@@ -359,7 +429,7 @@ def propose_team(
             total_cost=p.total_cost,
             scores=dict(p.scores),
             members=[m.model_dump() for m in members],
-            request=request.model_dump(mode="json"),
+            request=run.request.model_dump(mode="json"),
             method=p.method,
             requested_by=caller.account_id,
         )
@@ -369,34 +439,31 @@ def propose_team(
             off_row = row
         else:
             out.append(_proposal_out(row, off_row))
-    obstacles = []
-    if result.infeasibility is not None:
-        obstacles = [
-            ObstacleOut(
-                constraint=o.constraint,
-                field=o.field,
-                message=o.message,
-                closest=[
-                    ClosestOut(
-                        actor_id=c.actor_id,
-                        name=c.name,
-                        role=titles.get(c.role_key or "", c.role_key),
-                        gaps=[_reason(g, capacity_shared=c.actor_id in shared) for g in c.gaps],
-                    )
-                    for c in o.closest
-                ],
-            )
-            for o in result.infeasibility.obstacles
-        ]
-    return ProposalSet(
-        initiative_id=initiative.id,
-        run=run,
-        status=result.status,
-        proposals=out,
-        infeasible=result.infeasibility.summary if result.infeasibility else None,
-        obstacles=obstacles,
-        notes=list(result.notes),
-    )
+    return out
+
+
+def _obstacles_out(run: _Run, result: FormationResult) -> list[ObstacleOut]:
+    """The obstacles of an infeasible result, with the closest actors' gaps as the convenor
+    may read them."""
+    if result.infeasibility is None:
+        return []
+    return [
+        ObstacleOut(
+            constraint=o.constraint,
+            field=o.field,
+            message=o.message,
+            closest=[
+                ClosestOut(
+                    actor_id=c.actor_id,
+                    name=c.name,
+                    role=run.titles.get(c.role_key or "", c.role_key),
+                    gaps=[_reason(g, capacity_shared=c.actor_id in run.shared) for g in c.gaps],
+                )
+                for c in o.closest
+            ],
+        )
+        for o in result.infeasibility.obstacles
+    ]
 
 
 def _value_without_fairness(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:

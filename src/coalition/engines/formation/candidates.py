@@ -86,6 +86,140 @@ def _purpose_terms(text: str) -> list[str]:
     return terms
 
 
+def _is_int64(value: object) -> bool:
+    """An integer (Python or numpy, not a bool) that fits in 64 bits."""
+    return (
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool)
+        and -(2**63) <= int(value) < 2**63
+    )
+
+
+def _is_level(value: object) -> bool:
+    """An integer (Python or numpy, not a bool) among the capability levels 1-5."""
+    return bool(
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool)
+        and MIN_LEVEL <= value <= MAX_LEVEL
+    )
+
+
+def _non_negative(value: float) -> bool:
+    """Finite and at least 0."""
+    return math.isfinite(value) and value >= 0
+
+
+class _IndexColumns:
+    """The per-candidate arrays and postings of a :class:`CandidateIndex`, filled row by row,
+    each candidate's data checked on the way (:class:`FormationInputError` names the
+    candidate by position and the bad field)."""
+
+    def __init__(self, n: int) -> None:
+        self.actor_ids: IntArray = np.empty(n, dtype=np.int64)
+        self.capacity: FloatArray = np.empty(n)
+        self.day_rate: FloatArray = np.empty(n)
+        self.recent: IntArray = np.empty(n, dtype=np.int64)
+        self.newcomer: BoolArray = np.empty(n, dtype=bool)
+        self.exposure: FloatArray = np.empty(n)
+        self.sector_code: IntArray = np.empty(n, dtype=np.int64)
+        self.region_code: IntArray = np.empty(n, dtype=np.int64)
+        self.sectors: list[str] = []
+        self.sector_pos: dict[str, int] = {}
+        self.region_pos = {r: i for i, r in enumerate(REGIONS)}
+        self.languages: list[str] = []
+        self.lang_pos: dict[str, int] = {}
+        self.lang_rows: list[int] = []
+        self.lang_cols: list[int] = []
+        self.org_ptr: IntArray = np.zeros(n + 1, dtype=np.int64)
+        self.org_ids: list[int] = []
+        self.term_rows: dict[str, list[int]] = {}
+        self.term_levels: dict[str, list[int]] = {}
+        self.row_of: dict[int, int] = {}
+        self.documents: list[str] = []
+
+    def add(self, row: int, cand: Candidate) -> None:
+        """Check the candidate at ``row`` and fill in its columns."""
+        where = f"candidates[{row}]"
+        if not _is_int64(cand.actor_id):
+            raise FormationInputError(
+                f"{where}.actor_id", f"must be a 64-bit integer, got {cand.actor_id!r}"
+            )
+        if cand.actor_id in self.row_of:
+            raise FormationInputError(f"{where}.actor_id", f"duplicate actor id {cand.actor_id}")
+        self.row_of[cand.actor_id] = row
+        self.actor_ids[row] = cand.actor_id
+        self._add_numbers(where, row, cand)
+        self._add_groups(where, row, cand)
+        self.org_ids.extend(cand.organisations)
+        self.org_ptr[row + 1] = len(self.org_ids)
+        for term, level in cand.capabilities.items():
+            if not _is_level(level):
+                raise FormationInputError(
+                    f"{where}.capabilities.{term}", f"level must be 1-5, got {level!r}"
+                )
+            self.term_rows.setdefault(term, []).append(row)
+            self.term_levels.setdefault(term, []).append(int(level))
+        self.documents.append(_purpose_document(cand.purpose_text, cand.purpose_tags))
+
+    def _add_numbers(self, where: str, row: int, cand: Candidate) -> None:
+        """Capacity, day rate (NaN when undeclared), recent engagements, newcomer flag and
+        exposure (the recent engagements unless given)."""
+        cap = float(cand.capacity_left_hours)
+        if not _non_negative(cap):
+            raise FormationInputError(
+                f"{where}.capacity_left_hours", f"must be finite and >= 0, got {cap!r}"
+            )
+        self.capacity[row] = cap
+        if cand.day_rate is None:
+            self.day_rate[row] = np.nan
+        else:
+            rate = float(cand.day_rate)
+            if not _non_negative(rate):
+                raise FormationInputError(
+                    f"{where}.day_rate", f"must be finite and >= 0, got {rate!r}"
+                )
+            self.day_rate[row] = rate
+        if cand.recent_engagements < 0:
+            raise FormationInputError(f"{where}.recent_engagements", "must be >= 0")
+        self.recent[row] = cand.recent_engagements
+        self.newcomer[row] = bool(cand.is_newcomer)
+        seen = float(cand.recent_engagements if cand.exposure is None else cand.exposure)
+        if not _non_negative(seen):
+            raise FormationInputError(
+                f"{where}.exposure", f"must be finite and >= 0, got {cand.exposure!r}"
+            )
+        self.exposure[row] = seen
+
+    def _add_groups(self, where: str, row: int, cand: Candidate) -> None:
+        """Sector and region codes (-1 when unknown; sectors numbered as first met) and the
+        languages spoken (lower-cased)."""
+        if cand.sector is None:
+            self.sector_code[row] = -1
+        else:
+            code = self.sector_pos.get(cand.sector)
+            if code is None:
+                code = self.sector_pos[cand.sector] = len(self.sectors)
+                self.sectors.append(cand.sector)
+            self.sector_code[row] = code
+        if cand.tz_region is None:
+            self.region_code[row] = -1
+        elif cand.tz_region in self.region_pos:
+            self.region_code[row] = self.region_pos[cand.tz_region]
+        else:
+            raise FormationInputError(
+                f"{where}.tz_region",
+                f"unknown region {cand.tz_region!r}; expected one of {', '.join(REGIONS)}",
+            )
+        for lang in cand.languages:
+            key = lang.lower()
+            col = self.lang_pos.get(key)
+            if col is None:
+                col = self.lang_pos[key] = len(self.languages)
+                self.languages.append(key)
+            self.lang_rows.append(row)
+            self.lang_cols.append(col)
+
+
 class CandidateIndex:
     """Arrays and postings over a network's candidates, for fast per-role retrieval.
 
@@ -110,122 +244,42 @@ class CandidateIndex:
     ) -> None:
         self.candidates: tuple[Candidate, ...] = tuple(candidates)
         n = len(self.candidates)
-        self.actor_ids: IntArray = np.empty(n, dtype=np.int64)
-        self.capacity: FloatArray = np.empty(n)
-        self.day_rate: FloatArray = np.empty(n)
-        self.recent: IntArray = np.empty(n, dtype=np.int64)
-        self.newcomer: BoolArray = np.empty(n, dtype=bool)
-        self.exposure: FloatArray = np.empty(n)
-        self.sector_code: IntArray = np.empty(n, dtype=np.int64)
-        self.region_code: IntArray = np.empty(n, dtype=np.int64)
-        self.sectors: list[str] = []
-        sector_pos: dict[str, int] = {}
-        region_pos = {r: i for i, r in enumerate(REGIONS)}
-        self.languages: list[str] = []
-        lang_pos: dict[str, int] = {}
-        lang_rows: list[int] = []
-        lang_cols: list[int] = []
-        org_ptr = np.zeros(n + 1, dtype=np.int64)
-        org_ids: list[int] = []
-        term_rows: dict[str, list[int]] = {}
-        term_levels: dict[str, list[int]] = {}
-        self.row_of: dict[int, int] = {}
-        documents: list[str] = []
+        cols = _IndexColumns(n)
         for row, cand in enumerate(self.candidates):
-            where = f"candidates[{row}]"
-            if (
-                not isinstance(cand.actor_id, int | np.integer)
-                or isinstance(cand.actor_id, bool)
-                or not -(2**63) <= int(cand.actor_id) < 2**63
-            ):
-                raise FormationInputError(
-                    f"{where}.actor_id", f"must be a 64-bit integer, got {cand.actor_id!r}"
-                )
-            if cand.actor_id in self.row_of:
-                raise FormationInputError(
-                    f"{where}.actor_id", f"duplicate actor id {cand.actor_id}"
-                )
-            self.row_of[cand.actor_id] = row
-            self.actor_ids[row] = cand.actor_id
-            cap = float(cand.capacity_left_hours)
-            if not math.isfinite(cap) or cap < 0:
-                raise FormationInputError(
-                    f"{where}.capacity_left_hours", f"must be finite and >= 0, got {cap!r}"
-                )
-            self.capacity[row] = cap
-            if cand.day_rate is None:
-                self.day_rate[row] = np.nan
-            else:
-                rate = float(cand.day_rate)
-                if not math.isfinite(rate) or rate < 0:
-                    raise FormationInputError(
-                        f"{where}.day_rate", f"must be finite and >= 0, got {rate!r}"
-                    )
-                self.day_rate[row] = rate
-            if cand.recent_engagements < 0:
-                raise FormationInputError(f"{where}.recent_engagements", "must be >= 0")
-            self.recent[row] = cand.recent_engagements
-            self.newcomer[row] = bool(cand.is_newcomer)
-            seen = float(cand.recent_engagements if cand.exposure is None else cand.exposure)
-            if not math.isfinite(seen) or seen < 0:
-                raise FormationInputError(
-                    f"{where}.exposure", f"must be finite and >= 0, got {cand.exposure!r}"
-                )
-            self.exposure[row] = seen
-            if cand.sector is None:
-                self.sector_code[row] = -1
-            else:
-                code = sector_pos.get(cand.sector)
-                if code is None:
-                    code = sector_pos[cand.sector] = len(self.sectors)
-                    self.sectors.append(cand.sector)
-                self.sector_code[row] = code
-            if cand.tz_region is None:
-                self.region_code[row] = -1
-            elif cand.tz_region in region_pos:
-                self.region_code[row] = region_pos[cand.tz_region]
-            else:
-                raise FormationInputError(
-                    f"{where}.tz_region",
-                    f"unknown region {cand.tz_region!r}; expected one of {', '.join(REGIONS)}",
-                )
-            for lang in cand.languages:
-                key = lang.lower()
-                col = lang_pos.get(key)
-                if col is None:
-                    col = lang_pos[key] = len(self.languages)
-                    self.languages.append(key)
-                lang_rows.append(row)
-                lang_cols.append(col)
-            org_ids.extend(cand.organisations)
-            org_ptr[row + 1] = len(org_ids)
-            for term, level in cand.capabilities.items():
-                if not (
-                    isinstance(level, int | np.integer)
-                    and not isinstance(level, bool)
-                    and MIN_LEVEL <= level <= MAX_LEVEL
-                ):
-                    raise FormationInputError(
-                        f"{where}.capabilities.{term}", f"level must be 1-5, got {level!r}"
-                    )
-                term_rows.setdefault(term, []).append(row)
-                term_levels.setdefault(term, []).append(int(level))
-            documents.append(_purpose_document(cand.purpose_text, cand.purpose_tags))
-        self._lang_pos = lang_pos
+            cols.add(row, cand)
+        self.actor_ids: IntArray = cols.actor_ids
+        self.capacity: FloatArray = cols.capacity
+        self.day_rate: FloatArray = cols.day_rate
+        self.recent: IntArray = cols.recent
+        self.newcomer: BoolArray = cols.newcomer
+        self.exposure: FloatArray = cols.exposure
+        self.sector_code: IntArray = cols.sector_code
+        self.region_code: IntArray = cols.region_code
+        self.sectors: list[str] = cols.sectors
+        self.languages: list[str] = cols.languages
+        self.row_of: dict[int, int] = cols.row_of
+        self._lang_pos = cols.lang_pos
         self.lang_matrix = sp.csc_matrix(
-            (np.ones(len(lang_rows), dtype=np.int8), (lang_rows, lang_cols)),
+            (np.ones(len(cols.lang_rows), dtype=np.int8), (cols.lang_rows, cols.lang_cols)),
             shape=(n, max(len(self.languages), 1)),
         )
-        self.org_ptr: IntArray = org_ptr
-        self.org_ids: IntArray = np.asarray(org_ids, dtype=np.int64)
+        self.org_ptr: IntArray = cols.org_ptr
+        self.org_ids: IntArray = np.asarray(cols.org_ids, dtype=np.int64)
         self.postings: dict[str, tuple[IntArray, npt.NDArray[np.int8]]] = {
-            term: (np.asarray(rows, dtype=np.int64), np.asarray(term_levels[term], dtype=np.int8))
-            for term, rows in term_rows.items()
+            term: (
+                np.asarray(rows, dtype=np.int64),
+                np.asarray(cols.term_levels[term], dtype=np.int8),
+            )
+            for term, rows in cols.term_rows.items()
         }
         held = frozenset(self.postings)
         self.vocabulary: frozenset[str] = (
             held if vocabulary is None else frozenset(vocabulary) | held
         )
+        self._fit_purposes(cols.documents)
+
+    def _fit_purposes(self, documents: list[str]) -> None:
+        """Fit the TF-IDF vectoriser on the candidates' purpose documents."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectorizer: TfidfVectorizer | None = TfidfVectorizer(
@@ -238,7 +292,7 @@ class CandidateIndex:
             self._terms: npt.NDArray[np.str_] = self._vectorizer.get_feature_names_out()
         except ValueError:  # no purpose words anywhere: similarity is zero for everyone
             self._vectorizer = None
-            self.purpose_matrix = sp.csr_matrix((n, 1))
+            self.purpose_matrix = sp.csr_matrix((len(documents), 1))
             self._terms = np.array([""])
 
     def __len__(self) -> int:

@@ -237,6 +237,25 @@ class _Task:
         return assign, current
 
     # -- exact ---------------------------------------------------------------------------
+    def best_start(self) -> tuple[dict[int, int], float]:
+        """The cheapest of the two greedy constructions from every holder of the rarest
+        skill, each improved by local search (the first found among equals)."""
+        best: dict[int, int] | None = None
+        best_cost = math.inf
+        seen: set[tuple[int, ...]] = set()
+        for seed in self.holders[0].tolist():
+            for construct in (self.greedy_from, self.nearest_from):
+                start = construct(seed)
+                key = tuple(start[s] for s in range(self.k))
+                if key in seen:
+                    continue
+                seen.add(key)
+                assign, cost = self.improve(start)
+                if best is None or cost < best_cost - 1e-12:
+                    best, best_cost = assign, cost
+        assert best is not None
+        return best, best_cost
+
     def branch_and_bound(
         self, upper: float, incumbent: dict[int, int], deadline: float | None
     ) -> tuple[dict[int, int], float, bool]:
@@ -346,12 +365,7 @@ def solve_classic(
     so it is never worse than RarestFirst evaluated on the same objective (Lappas et al.'s
     rule is one of them, and local search only lowers cost).
     """
-    if objective not in ("sum", "diameter"):
-        raise ValueError("objective must be 'sum' or 'diameter'")
-    if distance not in ("hops", "weight"):
-        raise ValueError("distance must be 'hops' or 'weight'")
-    if method not in ("greedy", "exact"):
-        raise ValueError("method must be 'greedy' or 'exact'")
+    _check_choices(objective, distance, method)
     started = time.perf_counter()
     skill_sets = [set(s) for s in skills]
     wanted = list(dict.fromkeys(task))
@@ -359,9 +373,62 @@ def solve_classic(
     holders_of = {s: [v for v, held in enumerate(skill_sets) if s in held] for s in wanted}
     missing = tuple(s for s in wanted if not holders_of[s])
     if missing or not wanted:
+        cost = math.inf if missing else 0.0
+        return ClassicTeam((), {}, cost, objective, distance, not missing, method, missing)
+    deadline = None if time_limit_s is None else started + time_limit_s
+    cover = _cheapest_cover(g, lengths, holders_of, objective, method == "exact", deadline)
+    return cover.team(objective, distance, method, started)
+
+
+def _check_choices(objective: str, distance: str, method: str) -> None:
+    """Refuse (``ValueError``) an unknown objective, distance or method."""
+    if objective not in ("sum", "diameter"):
+        raise ValueError("objective must be 'sum' or 'diameter'")
+    if distance not in ("hops", "weight"):
+        raise ValueError("distance must be 'hops' or 'weight'")
+    if method not in ("greedy", "exact"):
+        raise ValueError("method must be 'greedy' or 'exact'")
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """The cheapest cover found: members (node indices, ascending), the member covering each
+    skill (in task order), its cost, whether that is proven minimal, and how many nodes hold
+    some task skill."""
+
+    members: tuple[int, ...]
+    assignment: dict[Hashable, int]
+    cost: float
+    optimal: bool
+    holders: int
+
+    def team(
+        self, objective: Objective, distance: Distance, method: str, started: float
+    ) -> ClassicTeam:
+        """The :class:`ClassicTeam` of this cover, timed from ``started``."""
         return ClassicTeam(
-            (), {}, math.inf if missing else 0.0, objective, distance, not missing, method, missing
+            members=self.members,
+            assignment=self.assignment,
+            cost=self.cost,
+            objective=objective,
+            distance=distance,
+            optimal=self.optimal,
+            method=method,
+            stats={"holders": float(self.holders), "seconds": time.perf_counter() - started},
         )
+
+
+def _cheapest_cover(
+    g: ig.Graph,
+    lengths: list[float] | None,
+    holders_of: dict[Hashable, list[int]],
+    objective: Objective,
+    exact: bool,
+    deadline: float | None,
+) -> _Cover:
+    """Cover every skill of ``holders_of`` (task order; each held by someone): the best of
+    the greedy starts, then, when ``exact``, branch and bound until ``deadline``."""
+    wanted = list(holders_of)
     order = sorted(wanted, key=lambda s: (len(holders_of[s]), str(s)))
     nodes = sorted({v for s in wanted for v in holders_of[s]})
     pos = {v: i for i, v in enumerate(nodes)}
@@ -373,33 +440,12 @@ def solve_classic(
         holders.append(idx)
         masks[idx] |= 1 << bit
     problem = _Task(dist, holders, masks, objective)
-    best: dict[int, int] | None = None
-    best_cost = math.inf
-    seen: set[tuple[int, ...]] = set()
-    for seed in holders[0].tolist():
-        for construct in (problem.greedy_from, problem.nearest_from):
-            start = construct(seed)
-            key = tuple(start[s] for s in range(problem.k))
-            if key in seen:
-                continue
-            seen.add(key)
-            assign, cost = problem.improve(start)
-            if best is None or cost < best_cost - 1e-12:
-                best, best_cost = assign, cost
-    assert best is not None
+    best, best_cost = problem.best_start()
     optimal = False
-    if method == "exact":
-        deadline = None if time_limit_s is None else started + time_limit_s
+    if exact:
         best, best_cost, optimal = problem.branch_and_bound(best_cost, best, deadline)
     members = tuple(sorted({nodes[i] for i in best.values()}))
     assignment = {order[s]: nodes[i] for s, i in sorted(best.items())}
-    return ClassicTeam(
-        members=members,
-        assignment={s: assignment[s] for s in wanted},
-        cost=float(best_cost),
-        objective=objective,
-        distance=distance,
-        optimal=optimal,
-        method=method,
-        stats={"holders": float(len(nodes)), "seconds": time.perf_counter() - started},
+    return _Cover(
+        members, {s: assignment[s] for s in wanted}, float(best_cost), optimal, len(nodes)
     )

@@ -2,8 +2,8 @@
 
 The pipeline, each stage in its own module:
 
-1. validate the problem (:class:`~coalition.engines.formation.problem.FormationInputError`
-   names the bad field);
+1. validate the problem (:mod:`~coalition.engines.formation.validate`;
+   :class:`~coalition.engines.formation.problem.FormationInputError` names the bad field);
 2. retrieve each role's eligible actors from the capability index
    (:mod:`~coalition.engines.formation.candidates`); counting arguments may already prove
    there is no team (:func:`~coalition.engines.formation.explain.quick_obstacles`);
@@ -29,13 +29,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
-from coalition.engines.formation.candidates import CandidateIndex, prune
+from coalition.engines.formation.candidates import CandidateIndex, FunnelStep, prune
 from coalition.engines.formation.explain import (
     FAMILY_WORDS,
     describe_relaxed_team,
@@ -55,15 +56,11 @@ from coalition.engines.formation.model import (
     team_value,
 )
 from coalition.engines.formation.problem import (
-    MAX_LEVEL,
-    MIN_LEVEL,
     REGIONS,
     Constraints,
-    FormationInputError,
     FormationProblem,
     RoleSpec,
     Weights,
-    check_number,
 )
 from coalition.engines.formation.result import (
     FormationResult,
@@ -74,11 +71,13 @@ from coalition.engines.formation.result import (
 )
 from coalition.engines.formation.solver import SolveOutcome, find_feasible, solve_model
 from coalition.engines.formation.ties import pool_closeness, pool_tied
+from coalition.engines.formation.validate import validate_problem
 
 __all__ = ["propose", "validate_problem"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 #: Below this many (actor, role) pairs in all, the whole eligible set goes to the solver.
 NO_PRUNING_BELOW = 1500
@@ -92,102 +91,6 @@ FAIR_SHARE_OF_POOL = 4
 MAX_RETRY_POOL = 2500
 #: Candidates kept per role by the exact mode when the eligible set is wider than that.
 EXACT_POOL_PER_ROLE = 300
-
-
-def validate_problem(problem: FormationProblem, index: CandidateIndex) -> None:
-    """Check a problem against the index; raise :class:`FormationInputError` on bad input.
-
-    Refused: no roles, duplicate role keys, seats < 1, non-positive or non-finite hours,
-    levels outside 1-5, capability terms outside the vocabulary, unknown regions, invalid
-    weights (negative, NaN, unknown objective: see
-    :class:`~coalition.engines.formation.problem.Weights`), negative or non-finite budget,
-    non-positive weeks, bad sector mix, organisation cap < 1, locks to unknown roles or
-    unknown actors, actors both locked and excluded, negative ``k_alternatives``,
-    non-positive time limit, unknown mode, ``pool_per_role`` < 1, a fairness budget outside
-    [0, 1).
-    """
-    roles = list(problem.roles)
-    if not roles:
-        raise FormationInputError("roles", "at least one role is needed")
-    keys: set[str] = set()
-    for r, role in enumerate(roles):
-        where = f"roles[{r}]"
-        if not isinstance(role, RoleSpec):
-            raise FormationInputError(where, "must be a RoleSpec")
-        if role.key in keys:
-            raise FormationInputError(f"{where}.key", f"duplicate role key {role.key!r}")
-        keys.add(role.key)
-        if not isinstance(role.seats, int) or isinstance(role.seats, bool) or role.seats < 1:
-            raise FormationInputError(f"{where}.seats", "must be an integer >= 1")
-        check_number(role.hours_per_week, f"{where}.hours_per_week", strict=True)
-        for term, level in role.requirements.items():
-            field = f"{where}.requirements.{term}"
-            if term not in index.vocabulary and term not in (problem.vocabulary or ()):
-                raise FormationInputError(field, f"unknown capability {term!r}")
-            if (
-                not isinstance(level, int)
-                or isinstance(level, bool)
-                or not MIN_LEVEL <= level <= MAX_LEVEL
-            ):
-                raise FormationInputError(field, f"minimum level must be 1-5, got {level!r}")
-        for region in role.tz_regions:
-            if region not in REGIONS:
-                raise FormationInputError(
-                    f"{where}.tz_regions", f"unknown region {region!r}; expected {REGIONS}"
-                )
-    if not isinstance(problem.weights, Weights):
-        raise FormationInputError("weights", "must be a Weights (see Weights.from_mapping)")
-    c = problem.constraints
-    if c.budget is not None:
-        check_number(c.budget, "constraints.budget")
-    check_number(c.weeks, "constraints.weeks", strict=True)
-    for sector, bounds in c.sector_mix.items():
-        field = f"constraints.sector_mix.{sector}"
-        if not isinstance(bounds, tuple | list) or len(bounds) != 2:
-            raise FormationInputError(field, "must be a (min, max) pair")
-        smin, smax = bounds
-        if not isinstance(smin, int) or isinstance(smin, bool) or smin < 0:
-            raise FormationInputError(field, "minimum must be an integer >= 0")
-        if smax is not None and (
-            not isinstance(smax, int) or isinstance(smax, bool) or smax < smin
-        ):
-            raise FormationInputError(field, "maximum must be None or an integer >= minimum")
-    if c.max_per_org is not None and (
-        not isinstance(c.max_per_org, int) or isinstance(c.max_per_org, bool) or c.max_per_org < 1
-    ):
-        raise FormationInputError("constraints.max_per_org", "must be None or an integer >= 1")
-    for region in c.tz_coverage:
-        if region not in REGIONS:
-            raise FormationInputError(
-                "constraints.tz_coverage", f"unknown region {region!r}; expected {REGIONS}"
-            )
-    for actor, key in c.locked_in.items():
-        field = f"constraints.locked_in.{actor}"
-        if actor not in index.row_of:
-            raise FormationInputError(field, f"unknown actor {actor}")
-        if key is not None and key not in keys:
-            raise FormationInputError(field, f"unknown role {key!r}")
-        if actor in c.excluded:
-            raise FormationInputError(field, "an actor cannot be both locked in and excluded")
-    for pair in c.conflicts:
-        if len(pair) != 2:
-            raise FormationInputError("constraints.conflicts", "each conflict is a pair of ids")
-    if (
-        not isinstance(problem.k_alternatives, int)
-        or isinstance(problem.k_alternatives, bool)
-        or problem.k_alternatives < 0
-    ):
-        raise FormationInputError("k_alternatives", "must be an integer >= 0")
-    if problem.time_limit_s is not None:
-        check_number(problem.time_limit_s, "time_limit_s", strict=True)
-    if problem.mode not in ("default", "exact", "heuristic"):
-        raise FormationInputError("mode", "must be 'default', 'exact' or 'heuristic'")
-    if not isinstance(problem.pool_per_role, int) or problem.pool_per_role < 1:
-        raise FormationInputError("pool_per_role", "must be an integer >= 1")
-    if problem.fairness_budget is not None:
-        check_number(problem.fairness_budget, "fairness_budget")
-        if problem.fairness_budget >= 1:
-            raise FormationInputError("fairness_budget", "must be below 1 (a share)")
 
 
 def _role_levels(index: CandidateIndex, role: RoleSpec, rows: IntArray) -> FloatArray:
@@ -247,60 +150,6 @@ def _select_pool(
             groups[f"region{code}"] = index.region_code[rows] == code
         chosen.append(prune(rows, score, max(keep, role.seats), groups, KEEP_PER_GROUP))
     return np.unique(np.concatenate(chosen))
-
-
-def _proposal(
-    rank: int,
-    outcome: SolveOutcome,
-    model: TeamModel,
-    index: CandidateIndex,
-    problem: FormationProblem,
-    query: object,
-    pruned: bool,
-) -> Proposal:
-    assert outcome.team is not None
-    team = outcome.team
-    reasons = member_reasons(
-        index,
-        model,
-        team,
-        problem.constraints,
-        problem.ties,
-        query,
-        problem.purpose_tags,
-    )
-    members = []
-    for seat, a in enumerate(team.tolist()):
-        row = int(model.pool_rows[model.a_actor[a]])
-        role = model.roles[int(model.a_role[a])]
-        members.append(
-            Member(
-                actor_id=int(index.actor_ids[row]),
-                name=index.candidates[row].name,
-                role_key=role.key,
-                hours_per_week=float(role.hours_per_week),
-                cost=float(model.cost[a]),
-                reasons=reasons[seat],
-            )
-        )
-    bound = outcome.bound if math.isfinite(outcome.bound) else outcome.value
-    gap = max(bound - outcome.value, 0.0) / max(abs(bound), 1e-12)
-    status: Literal["optimal", "feasible"] = (
-        "optimal" if outcome.status == "optimal" else "feasible"
-    )
-    return Proposal(
-        rank=rank,
-        members=tuple(members),
-        scores=objective_scores(model, team),
-        total_score=float(outcome.value),
-        bound=float(bound),
-        gap=float(gap),
-        status=status,
-        total_cost=float(model.cost[team].sum()),
-        solve_seconds=float(outcome.seconds),
-        method=outcome.method,
-        pool_pruned=pruned,
-    )
 
 
 def _diagnose(
@@ -375,6 +224,255 @@ def _join_words(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+@dataclass(frozen=True)
+class _Retrieval:
+    """The candidate index, the roles, the actors never to propose (``blocked``) and, per
+    role, the eligible rows and the funnel of filters that produced them."""
+
+    index: CandidateIndex
+    roles: tuple[RoleSpec, ...]
+    blocked: BoolArray
+    funnels: list[tuple[IntArray, list[FunnelStep]]]
+
+    @property
+    def eligible(self) -> list[IntArray]:
+        """Rows eligible for each role (ascending)."""
+        return [f[0] for f in self.funnels]
+
+    @classmethod
+    def of(cls, problem: FormationProblem) -> _Retrieval:
+        """Index the candidates (unless the problem brings an index), validate the problem
+        and retrieve every role's eligible actors."""
+        index = (
+            problem.candidates
+            if isinstance(problem.candidates, CandidateIndex)
+            else CandidateIndex(problem.candidates, vocabulary=problem.vocabulary)
+        )
+        validate_problem(problem, index)
+        roles = tuple(problem.roles)
+        blocked = index.blocked(problem.constraints)
+        return cls(index, roles, blocked, [index.funnel(role, blocked) for role in roles])
+
+
+@dataclass(frozen=True)
+class _PoolSource:
+    """What every pool is drawn from and scored against: the union of the eligible rows,
+    their purpose similarity to the initiative (``query``), and the cost and diversity
+    references (from the eligible sets, so pruning does not change what a score means)."""
+
+    problem: FormationProblem
+    index: CandidateIndex
+    roles: tuple[RoleSpec, ...]
+    eligible: list[IntArray]
+    union: IntArray
+    query: sp.csr_matrix | None
+    sim_union: FloatArray
+    cost_ref: float
+    sector_den: int
+    region_den: int
+
+    @classmethod
+    def of(cls, problem: FormationProblem, found: _Retrieval) -> _PoolSource:
+        """The union, similarity and references for the eligible sets of ``found``."""
+        index, eligible = found.index, found.eligible
+        union = np.unique(np.concatenate(eligible))
+        query_text = " . ".join([problem.purpose_text, *problem.purpose_tags])
+        query = index.query_vector(query_text)
+        sectors = index.sector_code[union]
+        regions = index.region_code[union]
+        return cls(
+            problem=problem,
+            index=index,
+            roles=found.roles,
+            eligible=eligible,
+            union=union,
+            query=query,
+            sim_union=index.purpose_similarity(union, query),
+            cost_ref=_cost_reference(index, found.roles, problem.constraints, eligible),
+            sector_den=len(np.unique(sectors[sectors >= 0])),
+            region_den=len(np.unique(regions[regions >= 0])),
+        )
+
+    def first_keep(self) -> tuple[int | None, list[str]]:
+        """Candidates kept per role by the first pool (None: all of them), with a note when
+        even the exact mode prunes."""
+        problem = self.problem
+        total_pairs = sum(len(e) for e in self.eligible)
+        if problem.mode != "exact" and total_pairs > NO_PRUNING_BELOW:
+            return problem.pool_per_role, []
+        if problem.mode == "exact" and len(self.union) > MAX_RETRY_POOL:
+            keep = max(EXACT_POOL_PER_ROLE, problem.pool_per_role)
+            return keep, [
+                f"{len(self.union)} actors qualify; even the exact mode kept only the best "
+                f"{keep} per role, so optimality holds for that pool."
+            ]
+        return None, []
+
+    def model(self, keep: int | None) -> tuple[TeamModel, bool]:
+        """The team model over the pool that keeps ``keep`` per role (None: everyone
+        eligible), and whether that pool left anyone out."""
+        problem, index = self.problem, self.index
+        pool = _select_pool(
+            index,
+            self.roles,
+            problem.constraints,
+            problem.weights,
+            self.eligible,
+            self.sim_union,
+            self.union,
+            self.cost_ref,
+            keep,
+        )
+        sim = self.sim_union[np.searchsorted(self.union, pool)]
+        closeness = pool_closeness(problem.ties, index.actor_ids[pool])
+        tied = pool_tied(problem.ties, index.actor_ids[pool], closeness)
+        model = build_model(
+            index,
+            self.roles,
+            problem.constraints,
+            problem.weights,
+            pool,
+            self.eligible,
+            sim,
+            closeness,
+            tied=tied,
+            cost_ref=self.cost_ref,
+            sector_denominator=self.sector_den,
+            region_denominator=self.region_den,
+        )
+        return model, len(pool) < len(self.union)
+
+
+def _cost_reference(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    eligible: Sequence[IntArray],
+) -> float:
+    """What the cost score is relative to: the budget, else the dearest possible team."""
+    if constraints.budget is not None and constraints.budget > 0:
+        return float(constraints.budget)
+    cost_ref = 0.0
+    for r, role in enumerate(roles):
+        costs = seat_cost(index.day_rate[eligible[r]], role.hours_per_week, constraints.weeks)
+        cost_ref += role.seats * float(costs.max(initial=0.0))
+    return cost_ref
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """The time a run may take: ``limit`` seconds from ``start`` (None: no limit)."""
+
+    start: float
+    limit: float | None
+
+    @property
+    def hard_deadline(self) -> float | None:
+        """When every solve must have stopped (95 % of the limit)."""
+        return None if self.limit is None else self.start + 0.95 * self.limit
+
+    def remaining(self) -> float | None:
+        """Seconds left for solving (None without a limit)."""
+        if self.limit is None:
+            return None
+        # A margin for HiGHS's own overshoot, the bound fallback and the explanations.
+        return max(0.85 * self.limit - (time.perf_counter() - self.start), 0.02)
+
+    def elapsed(self) -> float:
+        """Seconds since the run began."""
+        return time.perf_counter() - self.start
+
+
+@dataclass(frozen=True)
+class _SolvePlan:
+    """How many solves a run makes and how the time is shared among them.
+
+    ``contrast``: fairness has weight beside other objectives, so the best team with
+    fairness off is found too. ``budgeted``: with a fairness budget the first solve is stage
+    one of the epsilon-constraint (the best team with fairness off, the contrast); stage two
+    then spends the budget on fairness.
+    """
+
+    contrast: bool
+    budgeted: bool
+    n_solves: int
+    first_share: float
+
+    @classmethod
+    def of(cls, problem: FormationProblem) -> _SolvePlan:
+        """The plan for ``problem``'s weights, fairness budget and alternatives."""
+        weights = problem.weights
+        w = weights.as_dict()
+        contrast = w["fairness"] > 0 and weights.total() > w["fairness"]
+        budgeted = contrast and problem.fairness_budget is not None
+        n_solves = 1 + problem.k_alternatives + int(contrast)
+        first_share = (0.35 if budgeted else 0.55) if n_solves > 1 else 1.0
+        return cls(contrast, budgeted, n_solves, first_share)
+
+    @property
+    def n_teams(self) -> int:
+        """The best team and its alternatives (the contrast aside)."""
+        return self.n_solves - int(self.contrast)
+
+
+@dataclass(frozen=True)
+class _Explainer:
+    """Turns a solver outcome into an explained :class:`Proposal`."""
+
+    index: CandidateIndex
+    problem: FormationProblem
+    query: sp.csr_matrix | None
+    pruned: bool
+
+    def proposal(self, rank: int, outcome: SolveOutcome, model: TeamModel) -> Proposal:
+        """The proposal of ``rank`` for ``outcome`` (which has a team) on ``model``: its
+        members with their reasons, objective scores, bound and gap."""
+        assert outcome.team is not None
+        team = outcome.team
+        index, problem = self.index, self.problem
+        reasons = member_reasons(
+            index,
+            model,
+            team,
+            problem.constraints,
+            problem.ties,
+            self.query,
+            problem.purpose_tags,
+        )
+        members = []
+        for seat, a in enumerate(team.tolist()):
+            row = int(model.pool_rows[model.a_actor[a]])
+            role = model.roles[int(model.a_role[a])]
+            members.append(
+                Member(
+                    actor_id=int(index.actor_ids[row]),
+                    name=index.candidates[row].name,
+                    role_key=role.key,
+                    hours_per_week=float(role.hours_per_week),
+                    cost=float(model.cost[a]),
+                    reasons=reasons[seat],
+                )
+            )
+        bound = outcome.bound if math.isfinite(outcome.bound) else outcome.value
+        gap = max(bound - outcome.value, 0.0) / max(abs(bound), 1e-12)
+        status: Literal["optimal", "feasible"] = (
+            "optimal" if outcome.status == "optimal" else "feasible"
+        )
+        return Proposal(
+            rank=rank,
+            members=tuple(members),
+            scores=objective_scores(model, team),
+            total_score=float(outcome.value),
+            bound=float(bound),
+            gap=float(gap),
+            status=status,
+            total_cost=float(model.cost[team].sum()),
+            solve_seconds=float(outcome.seconds),
+            method=outcome.method,
+            pool_pruned=self.pruned,
+        )
+
+
 def propose(problem: FormationProblem) -> FormationResult:
     """Propose the best team for an initiative and up to ``k_alternatives`` alternatives.
 
@@ -427,176 +525,169 @@ def propose(problem: FormationProblem) -> FormationResult:
     .. [2] M. Kargar, A. An, "Discovering top-k teams of experts with/without a leader in
        social networks", CIKM 2011 (top-k teams, sum-of-distances cost).
     """
-    start = time.perf_counter()
-    index = (
-        problem.candidates
-        if isinstance(problem.candidates, CandidateIndex)
-        else CandidateIndex(problem.candidates, vocabulary=problem.vocabulary)
-    )
-    validate_problem(problem, index)
-    roles = tuple(problem.roles)
-    cons = problem.constraints
-    weights = problem.weights
-    limit = None if problem.mode == "exact" else problem.time_limit_s
-    blocked = index.blocked(cons)
-    funnels = [index.funnel(role, blocked) for role in roles]
-    eligible = [f[0] for f in funnels]
+    clock = _Clock(time.perf_counter(), None if problem.mode == "exact" else problem.time_limit_s)
+    found = _Retrieval.of(problem)
     stats: dict[str, float] = {
-        f"eligible.{role.key}": float(len(eligible[r])) for r, role in enumerate(roles)
+        f"eligible.{role.key}": float(len(rows))
+        for role, rows in zip(found.roles, found.eligible, strict=True)
     }
-    obstacles = quick_obstacles(index, roles, cons, funnels, blocked)
-    if obstacles:
-        stats["seconds"] = time.perf_counter() - start
-        return FormationResult(
-            "infeasible",
-            infeasibility=Infeasibility(_summary(obstacles), tuple(obstacles)),
-            stats=stats,
-        )
-    union = np.unique(np.concatenate(eligible))
-    query_text = " . ".join([problem.purpose_text, *problem.purpose_tags])
-    query = index.query_vector(query_text)
-    sim_union = index.purpose_similarity(union, query)
-    if cons.budget is not None and cons.budget > 0:
-        cost_ref = float(cons.budget)
-    else:
-        cost_ref = 0.0
-        for r, role in enumerate(roles):
-            costs = seat_cost(index.day_rate[eligible[r]], role.hours_per_week, cons.weeks)
-            cost_ref += role.seats * float(costs.max(initial=0.0))
-    sectors = index.sector_code[union]
-    regions = index.region_code[union]
-    sector_den = len(np.unique(sectors[sectors >= 0]))
-    region_den = len(np.unique(regions[regions >= 0]))
-    total_pairs = sum(len(e) for e in eligible)
-    keep: int | None = None
-    notes: list[str] = []
-    if problem.mode != "exact" and total_pairs > NO_PRUNING_BELOW:
-        keep = problem.pool_per_role
-    elif problem.mode == "exact" and len(union) > MAX_RETRY_POOL:
-        keep = max(EXACT_POOL_PER_ROLE, problem.pool_per_role)
-        notes.append(
-            f"{len(union)} actors qualify; even the exact mode kept only the best {keep} "
-            "per role, so optimality holds for that pool."
-        )
-
-    def build(keep_k: int | None) -> tuple[TeamModel, bool]:
-        pool = _select_pool(
-            index, roles, cons, weights, eligible, sim_union, union, cost_ref, keep_k
-        )
-        sim = sim_union[np.searchsorted(union, pool)]
-        closeness = pool_closeness(problem.ties, index.actor_ids[pool])
-        tied = pool_tied(problem.ties, index.actor_ids[pool], closeness)
-        model = build_model(
-            index,
-            roles,
-            cons,
-            weights,
-            pool,
-            eligible,
-            sim,
-            closeness,
-            tied=tied,
-            cost_ref=cost_ref,
-            sector_denominator=sector_den,
-            region_denominator=region_den,
-        )
-        return model, len(pool) < len(union)
-
-    model, pruned = build(keep)
-    stats["prepare_seconds"] = time.perf_counter() - start
-
-    hard_deadline = None if limit is None else start + 0.95 * limit
-
-    def remaining() -> float | None:
-        if limit is None:
-            return None
-        # A margin for HiGHS's own overshoot, the bound fallback and the explanations.
-        return max(0.85 * limit - (time.perf_counter() - start), 0.02)
-
-    w = weights.as_dict()
-    contrast = w["fairness"] > 0 and weights.total() > w["fairness"]
-    # With a fairness budget the first solve is stage one of the epsilon-constraint: the best
-    # team with fairness off (the contrast); stage two then spends the budget on fairness.
-    budgeted = contrast and problem.fairness_budget is not None
-    n_solves = 1 + problem.k_alternatives + int(contrast)
-    first_share = (0.35 if budgeted else 0.55) if n_solves > 1 else 1.0
-    left = remaining()
-    first = solve_model(
-        model.without_fairness() if budgeted else model,
-        mode=problem.mode,
-        time_limit=None if left is None else left * first_share,
-        seed=problem.seed,
-        hard_deadline=hard_deadline,
+    obstacles = quick_obstacles(
+        found.index, found.roles, problem.constraints, found.funnels, found.blocked
     )
+    if obstacles:
+        stats["seconds"] = clock.elapsed()
+        return _infeasible(obstacles, [], stats)
+    return _form_teams(problem, found, clock, stats)
+
+
+def _form_teams(
+    problem: FormationProblem, found: _Retrieval, clock: _Clock, stats: dict[str, float]
+) -> FormationResult:
+    """Stages 3-6 of :func:`propose` once counting proves no obstacle: prune, model, solve
+    (widening a pool that admits no team), then explain the proposals or the culprits."""
+    source = _PoolSource.of(problem, found)
+    keep, notes = source.first_keep()
+    model, pruned = source.model(keep)
+    stats["prepare_seconds"] = clock.elapsed()
+    plan = _SolvePlan.of(problem)
+    first = _solve_first(problem, model, plan, clock)
     if first.team is None and first.status == "infeasible" and pruned:
-        widened = None if len(union) <= MAX_RETRY_POOL else max(keep or 0, 1) * 5
-        model, pruned = build(widened)
+        widened = None if len(source.union) <= MAX_RETRY_POOL else max(keep or 0, 1) * 5
+        model, pruned = source.model(widened)
         notes.append("The pruned pool admitted no team; the search was widened.")
-        left = remaining()
-        first = solve_model(
-            model.without_fairness() if budgeted else model,
-            mode=problem.mode,
-            time_limit=None if left is None else left * first_share,
-            seed=problem.seed,
-            hard_deadline=hard_deadline,
-        )
+        first = _solve_first(problem, model, plan, clock)
     stats["pool_actors"] = float(len(model.actor_ids))
     stats["pool_assignments"] = float(model.n_assignments)
     if first.team is None:
-        stats["seconds"] = time.perf_counter() - start
-        if first.status == "infeasible":
-            diag_time = max(limit or 1.0, 0.5)
-            obstacles = _diagnose(model, index, problem, problem.seed, diag_time)
-            return FormationResult(
-                "infeasible",
-                infeasibility=Infeasibility(_summary(obstacles), tuple(obstacles)),
-                notes=tuple(notes),
-                stats=stats,
-            )
-        return FormationResult(
-            "unknown",
-            infeasibility=Infeasibility(
-                "No team was found within the time limit; infeasibility is not proven. "
-                "Allow more time or relax a constraint.",
-                (),
-                proven=False,
-            ),
-            notes=tuple(notes),
-            stats=stats,
-        )
-    fairness_off: Proposal | None = None
-    if budgeted:
+        stats["seconds"] = clock.elapsed()
+        return _no_team(first, model, found.index, problem, clock.limit, notes, stats)
+    explainer = _Explainer(found.index, problem, source.query, pruned)
+    fairness_off, first = _fairness_contrast(model, first, problem, plan, clock, explainer)
+    proposals = [explainer.proposal(0, first, model)]
+    _add_alternatives(proposals, model, first, problem, plan, clock, explainer, notes)
+    stats["seconds"] = clock.elapsed()
+    return FormationResult(
+        proposals[0].status,
+        proposals=tuple(proposals),
+        notes=tuple(notes),
+        stats=stats,
+        fairness_off=fairness_off,
+    )
+
+
+def _solve_first(
+    problem: FormationProblem, model: TeamModel, plan: _SolvePlan, clock: _Clock
+) -> SolveOutcome:
+    """The first solve: the best team (with fairness off when a fairness budget follows)."""
+    left = clock.remaining()
+    return solve_model(
+        model.without_fairness() if plan.budgeted else model,
+        mode=problem.mode,
+        time_limit=None if left is None else left * plan.first_share,
+        seed=problem.seed,
+        hard_deadline=clock.hard_deadline,
+    )
+
+
+def _infeasible(
+    obstacles: Sequence[Obstacle], notes: Sequence[str], stats: dict[str, float]
+) -> FormationResult:
+    """The result naming the obstacles that rule every team out."""
+    return FormationResult(
+        "infeasible",
+        infeasibility=Infeasibility(_summary(obstacles), tuple(obstacles)),
+        notes=tuple(notes),
+        stats=stats,
+    )
+
+
+def _no_team(
+    first: SolveOutcome,
+    model: TeamModel,
+    index: CandidateIndex,
+    problem: FormationProblem,
+    limit: float | None,
+    notes: Sequence[str],
+    stats: dict[str, float],
+) -> FormationResult:
+    """The result when the first solve found no team: the culprits when infeasibility is
+    proven, else "unknown"."""
+    if first.status == "infeasible":
+        diag_time = max(limit or 1.0, 0.5)
+        obstacles = _diagnose(model, index, problem, problem.seed, diag_time)
+        return _infeasible(obstacles, notes, stats)
+    return FormationResult(
+        "unknown",
+        infeasibility=Infeasibility(
+            "No team was found within the time limit; infeasibility is not proven. "
+            "Allow more time or relax a constraint.",
+            (),
+            proven=False,
+        ),
+        notes=tuple(notes),
+        stats=stats,
+    )
+
+
+def _fairness_contrast(
+    model: TeamModel,
+    first: SolveOutcome,
+    problem: FormationProblem,
+    plan: _SolvePlan,
+    clock: _Clock,
+    explainer: _Explainer,
+) -> tuple[Proposal | None, SolveOutcome]:
+    """The best team with fairness off (None when fairness has no say or none was found),
+    and the best team as proposed: with a budget, stage two's fairest team within it."""
+    if plan.budgeted:
         plain = model.without_fairness()
-        fairness_off = _proposal(0, first, plain, index, problem, query, pruned)
-        left = remaining()
-        first = _fairest_within_budget(model, first, problem, None if left is None else left * 0.6)
-    elif contrast:
-        plain = model.without_fairness()
-        left = remaining()
-        outcome = solve_model(
-            plain,
-            mode=problem.mode,
-            time_limit=None if left is None else left / (n_solves - 1),
-            seed=problem.seed,
-            hard_deadline=hard_deadline,
-            restarts=1,
-        )
-        if outcome.team is not None:
-            fairness_off = _proposal(0, outcome, plain, index, problem, query, pruned)
-    proposals = [_proposal(0, first, model, index, problem, query, pruned)]
+        fairness_off = explainer.proposal(0, first, plain)
+        left = clock.remaining()
+        best = _fairest_within_budget(model, first, problem, None if left is None else left * 0.6)
+        return fairness_off, best
+    if not plan.contrast:
+        return None, first
+    plain = model.without_fairness()
+    left = clock.remaining()
+    outcome = solve_model(
+        plain,
+        mode=problem.mode,
+        time_limit=None if left is None else left / (plan.n_solves - 1),
+        seed=problem.seed,
+        hard_deadline=clock.hard_deadline,
+        restarts=1,
+    )
+    if outcome.team is None:
+        return None, first
+    return explainer.proposal(0, outcome, plain), first
+
+
+def _add_alternatives(
+    proposals: list[Proposal],
+    model: TeamModel,
+    first: SolveOutcome,
+    problem: FormationProblem,
+    plan: _SolvePlan,
+    clock: _Clock,
+    explainer: _Explainer,
+    notes: list[str],
+) -> None:
+    """Append the alternatives to ``proposals`` (which holds the best team): each shares at
+    most two thirds of its seats with every earlier one; a note says why they stop short."""
     current = model
     team = first.team
-    for k in range(1, n_solves - int(contrast)):
+    assert team is not None
+    for k in range(1, plan.n_teams):
         current = current.overlap_row(current.a_actor[team].tolist())
-        left = remaining()
-        share = None if left is None else left / (n_solves - int(contrast) - k)
+        left = clock.remaining()
+        share = None if left is None else left / (plan.n_teams - k)
         outcome = solve_model(
             current,
             mode=problem.mode,
             time_limit=share,
             seed=problem.seed + k,
             bound_cap=proposals[-1].bound,
-            hard_deadline=hard_deadline,
+            hard_deadline=clock.hard_deadline,
             restarts=1,
             kicks=5,
         )
@@ -609,15 +700,7 @@ def propose(problem: FormationProblem) -> FormationResult:
             notes.append(f"Only {k - 1} alternative(s): {why}.")
             break
         team = outcome.team
-        proposals.append(_proposal(k, outcome, current, index, problem, query, pruned))
-    stats["seconds"] = time.perf_counter() - start
-    return FormationResult(
-        proposals[0].status,
-        proposals=tuple(proposals),
-        notes=tuple(notes),
-        stats=stats,
-        fairness_off=fairness_off,
-    )
+        proposals.append(explainer.proposal(k, outcome, current))
 
 
 def _fairest_within_budget(

@@ -12,6 +12,7 @@ family at a time (see :func:`coalition.engines.formation.engine.propose`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +56,42 @@ def _join(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+@dataclass(frozen=True)
+class _TeamView:
+    """What the reasons of every seat read: the members' pool indices, index rows and ids,
+    their direct ties and the years those began (when the ties are a :class:`TieGraph`),
+    their pairwise closeness, sectors and regions."""
+
+    members: IntArray
+    rows: IntArray
+    ids: IntArray
+    tied: BoolArray | None
+    years: IntArray | None
+    closeness: npt.NDArray[np.float64]
+    sectors: list[int]
+    regions: list[int]
+
+    @classmethod
+    def of(cls, model: TeamModel, team: IntArray, ties: object) -> _TeamView:
+        """The view of ``team`` (assignment indices) on ``model``."""
+        members = model.a_actor[team]
+        ids = model.actor_ids[members]
+        tied: BoolArray | None = None
+        years: IntArray | None = None
+        if isinstance(ties, TieGraph):
+            tied, years = ties.direct(ids)
+        return cls(
+            members=members,
+            rows=model.pool_rows[members],
+            ids=ids,
+            tied=tied,
+            years=years,
+            closeness=model.closeness[np.ix_(members, members)],
+            sectors=[model.sector_of[i] for i in members],
+            regions=[model.region_of[i] for i in members],
+        )
+
+
 def member_reasons(
     index: CandidateIndex,
     model: TeamModel,
@@ -73,25 +110,15 @@ def member_reasons(
     spread (a newcomer still boosted, or fewer chances recently than is usual for the role,
     never a count); capacity; cost; locks.
     """
-    m = model
-    members = m.a_actor[team]
-    rows = m.pool_rows[members]
-    ids = m.actor_ids[members]
-    tied: npt.NDArray[np.bool_] | None = None
-    years: IntArray | None = None
-    if isinstance(ties, TieGraph):
-        tied, years = ties.direct(ids)
-    clos = m.closeness[np.ix_(members, members)]
+    view = _TeamView.of(model, team, ties)
     tags = {t.lower() for t in purpose_tags}
-    sectors = [m.sector_of[i] for i in members]
-    regions = [m.region_of[i] for i in members]
     out: list[tuple[str, ...]] = []
     for seat, a in enumerate(team.tolist()):
-        role = m.roles[int(m.a_role[a])]
-        row = int(rows[seat])
+        role = model.roles[int(model.a_role[a])]
+        row = int(view.rows[seat])
         cand = index.candidates[row]
         reasons: list[str] = []
-        if int(ids[seat]) in constraints.locked_in:
+        if int(view.ids[seat]) in constraints.locked_in:
             reasons.append("locked in by the convenor")
         covers = [
             f"{term} (level {cand.capabilities.get(term, 0)}, needed {need})"
@@ -99,44 +126,16 @@ def member_reasons(
         ]
         if covers:
             reasons.append("covers " + _join(covers))
-        others = [k for k in range(len(team)) if k != seat]
-        if tied is not None and years is not None:
-            direct = [k for k in others if tied[seat, k]]
-            if direct:
-                known = [int(years[seat, k]) for k in direct if years[seat, k] > 0]
-                when = f" since {min(known)}" if known else " before"
-                who = _names(index, [int(rows[k]) for k in direct])
-                reasons.append(f"worked with {len(direct)} of the team ({who}){when}")
-            else:
-                near = [k for k in others if clos[seat, k] > 0]
-                if near:
-                    reasons.append(
-                        f"shares collaborators with {len(near)} of the team "
-                        f"({_names(index, [int(rows[k]) for k in near])})"
-                    )
-        elif others:
-            close = [k for k in others if clos[seat, k] >= 1.0 - 1e-9]
-            near = [k for k in others if clos[seat, k] > 0]
-            if close:
-                reasons.append(f"has worked with {len(close)} of the team")
-            elif near:
-                reasons.append(f"is close to {len(near)} of the team in the tie network")
+        reasons.extend(_collaboration_reasons(index, view, seat))
         shared_tags = sorted(t for t in cand.purpose_tags if t.lower() in tags)
         terms = shared_tags or index.shared_purpose_terms(row, query)
         if terms:
             reasons.append("shares " + _join([f"'{t}'" for t in terms[:3]]))
-        sector = sectors[seat]
-        if sector >= 0 and len(team) > 1 and sum(1 for s in sectors if s == sector) == 1:
-            reasons.append(f"the team's only member from {index.sectors[int(sector)]}")
-        region = regions[seat]
-        needed = set(constraints.tz_coverage) | set(role.tz_regions)
-        if region >= 0 and REGIONS[int(region)] in needed:
-            if sum(1 for g in regions if g == region) == 1:
-                reasons.append(f"covers {REGIONS[int(region)].upper()} working hours")
+        reasons.extend(_mix_reasons(index, view, seat, constraints, role))
         # Said without counts: other members read these reasons too.
         if newcomer_boost(index.recent[[row]], index.newcomer[[row]])[0] > 0:
             reasons.append("newcomer to the network")
-        elif fewer_chances(float(index.exposure[row]), float(m.fair_ref[int(m.a_role[a])])):
+        elif fewer_chances(float(index.exposure[row]), float(model.fair_ref[int(model.a_role[a])])):
             reasons.append("has had fewer chances recently")
         reasons.append(
             f"has {cand.capacity_left_hours:g} h/week free; the role needs {role.hours_per_week:g}"
@@ -145,11 +144,59 @@ def member_reasons(
             reasons.append("no day rate declared (counted as no cost)")
         else:
             reasons.append(
-                f"costs {_money(float(m.cost[a]))} over {constraints.weeks:g} weeks "
+                f"costs {_money(float(model.cost[a]))} over {constraints.weeks:g} weeks "
                 f"(day rate {_money(cand.day_rate)})"
             )
         out.append(tuple(reasons))
     return out
+
+
+def _collaboration_reasons(index: CandidateIndex, view: _TeamView, seat: int) -> list[str]:
+    """Prior collaboration of the member at ``seat`` with the rest of the team: direct ties
+    and the year the first began, else shared collaborators; without a tie graph, closeness
+    alone."""
+    others = [k for k in range(len(view.members)) if k != seat]
+    clos = view.closeness
+    if view.tied is not None and view.years is not None:
+        direct = [k for k in others if view.tied[seat, k]]
+        if direct:
+            known = [int(view.years[seat, k]) for k in direct if view.years[seat, k] > 0]
+            when = f" since {min(known)}" if known else " before"
+            who = _names(index, [int(view.rows[k]) for k in direct])
+            return [f"worked with {len(direct)} of the team ({who}){when}"]
+        near = [k for k in others if clos[seat, k] > 0]
+        if near:
+            return [
+                f"shares collaborators with {len(near)} of the team "
+                f"({_names(index, [int(view.rows[k]) for k in near])})"
+            ]
+        return []
+    if not others:
+        return []
+    close = [k for k in others if clos[seat, k] >= 1.0 - 1e-9]
+    near = [k for k in others if clos[seat, k] > 0]
+    if close:
+        return [f"has worked with {len(close)} of the team"]
+    if near:
+        return [f"is close to {len(near)} of the team in the tie network"]
+    return []
+
+
+def _mix_reasons(
+    index: CandidateIndex, view: _TeamView, seat: int, constraints: Constraints, role: RoleSpec
+) -> list[str]:
+    """What the member at ``seat`` adds to the mix: the team's only member of a sector, or
+    the only one covering a region the team or the role must cover."""
+    reasons: list[str] = []
+    sector = view.sectors[seat]
+    if sector >= 0 and len(view.members) > 1 and sum(1 for s in view.sectors if s == sector) == 1:
+        reasons.append(f"the team's only member from {index.sectors[int(sector)]}")
+    region = view.regions[seat]
+    needed = set(constraints.tz_coverage) | set(role.tz_regions)
+    if region >= 0 and REGIONS[int(region)] in needed:
+        if sum(1 for g in view.regions if g == region) == 1:
+            reasons.append(f"covers {REGIONS[int(region)].upper()} working hours")
+    return reasons
 
 
 def describe_gaps(index: CandidateIndex, row: int, role: RoleSpec) -> tuple[str, ...]:
@@ -239,8 +286,45 @@ def quick_obstacles(
     every required region (team and role) has an eligible actor; the cheapest possible team
     fits the budget.
     """
-    obstacles: list[Obstacle] = []
     eligible = [f[0] for f in funnels]
+    n = sum(role.seats for role in roles)
+    obstacles = _role_shortages(index, roles, funnels, blocked)
+    locked_rows, lock_obstacles = _lock_obstacles(index, roles, constraints, eligible, blocked)
+    obstacles += lock_obstacles
+    if len(locked_rows) > n:
+        obstacles.append(
+            Obstacle(
+                "locked_in",
+                "constraints.locked_in",
+                f"{len(locked_rows)} actors are locked in but the team has {n} seats.",
+            )
+        )
+    obstacles += _locked_conflicts(index, constraints)
+    obstacles += _locked_org_caps(index, constraints, locked_rows)
+    union = np.unique(np.concatenate(eligible)) if eligible else np.empty(0, np.int64)
+    if not obstacles and len(union) < n:
+        obstacles.append(
+            Obstacle(
+                "distinct_people",
+                "roles",
+                f"The roles need {n} different people but only {len(union)} actors qualify "
+                "for any role.",
+            )
+        )
+    obstacles += _sector_obstacles(index, roles, constraints, blocked, union, locked_rows, n)
+    obstacles += _region_obstacles(index, roles, constraints, blocked, union, eligible)
+    obstacles += _budget_obstacles(index, roles, constraints, eligible)
+    return obstacles
+
+
+def _role_shortages(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    funnels: Sequence[tuple[IntArray, list[FunnelStep]]],
+    blocked: BoolArray,
+) -> list[Obstacle]:
+    """A role with fewer eligible actors than seats, told as its funnel of filters."""
+    obstacles: list[Obstacle] = []
     for r, role in enumerate(roles):
         rows, steps = funnels[r]
         if len(rows) < role.seats:
@@ -252,6 +336,20 @@ def quick_obstacles(
                     closest_for_role(index, role, blocked),
                 )
             )
+    return obstacles
+
+
+def _lock_obstacles(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    eligible: Sequence[IntArray],
+    blocked: BoolArray,
+) -> tuple[list[int], list[Obstacle]]:
+    """The locked actors' rows (by actor id), and the locks that cannot hold: an actor
+    excluded or competing, one who does not qualify for the role (or any role) it is locked
+    into, more actors locked into a role than it has seats."""
+    obstacles: list[Obstacle] = []
     role_pos = {role.key: r for r, role in enumerate(roles)}
     locks_per_role = np.zeros(len(roles), dtype=np.int64)
     locked_rows: list[int] = []
@@ -296,49 +394,56 @@ def quick_obstacles(
                     f"which has {role.seats} seat(s).",
                 )
             )
-    n = sum(role.seats for role in roles)
-    if len(locked_rows) > n:
-        obstacles.append(
-            Obstacle(
-                "locked_in",
-                "constraints.locked_in",
-                f"{len(locked_rows)} actors are locked in but the team has {n} seats.",
-            )
-        )
+    return locked_rows, obstacles
+
+
+def _locked_conflicts(index: CandidateIndex, constraints: Constraints) -> list[Obstacle]:
+    """Two locked actors declared in conflict."""
     locked_ids = set(constraints.locked_in)
-    for a, b in constraints.conflicts:
-        if a != b and a in locked_ids and b in locked_ids:  # a pair (a, a) binds nobody
-            obstacles.append(
-                Obstacle(
-                    "conflicts",
-                    "constraints.conflicts",
-                    f"Locked-in actors {_names(index, [index.row_of[a], index.row_of[b]])} "
-                    "are declared in conflict and cannot sit together.",
-                )
-            )
-    if constraints.max_per_org is not None and locked_rows:
-        orgs = np.concatenate([index.organisations_of(r) for r in locked_rows])
-        values, counts = np.unique(orgs, return_counts=True)
-        for org, count in zip(values.tolist(), counts.tolist(), strict=True):
-            if count > constraints.max_per_org:
-                obstacles.append(
-                    Obstacle(
-                        "max_per_org",
-                        "constraints.max_per_org",
-                        f"{count} locked-in actors belong to organisation {org}, above the "
-                        f"cap of {constraints.max_per_org}.",
-                    )
-                )
-    union = np.unique(np.concatenate(eligible)) if eligible else np.empty(0, np.int64)
-    if not obstacles and len(union) < n:
-        obstacles.append(
-            Obstacle(
-                "distinct_people",
-                "roles",
-                f"The roles need {n} different people but only {len(union)} actors qualify "
-                "for any role.",
-            )
+    return [
+        Obstacle(
+            "conflicts",
+            "constraints.conflicts",
+            f"Locked-in actors {_names(index, [index.row_of[a], index.row_of[b]])} "
+            "are declared in conflict and cannot sit together.",
         )
+        for a, b in constraints.conflicts
+        if a != b and a in locked_ids and b in locked_ids  # a pair (a, a) binds nobody
+    ]
+
+
+def _locked_org_caps(
+    index: CandidateIndex, constraints: Constraints, locked_rows: Sequence[int]
+) -> list[Obstacle]:
+    """More locked actors from one organisation than the cap allows."""
+    if constraints.max_per_org is None or not locked_rows:
+        return []
+    orgs = np.concatenate([index.organisations_of(r) for r in locked_rows])
+    values, counts = np.unique(orgs, return_counts=True)
+    return [
+        Obstacle(
+            "max_per_org",
+            "constraints.max_per_org",
+            f"{count} locked-in actors belong to organisation {org}, above the "
+            f"cap of {constraints.max_per_org}.",
+        )
+        for org, count in zip(values.tolist(), counts.tolist(), strict=True)
+        if count > constraints.max_per_org
+    ]
+
+
+def _sector_obstacles(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    blocked: BoolArray,
+    union: IntArray,
+    locked_rows: Sequence[int],
+    n: int,
+) -> list[Obstacle]:
+    """Sector minimums that add up to more than the seats, that the eligible actors cannot
+    reach, or sector maxima the locked actors already exceed."""
+    obstacles: list[Obstacle] = []
     mins = {s: mn for s, (mn, _) in constraints.sector_mix.items()}
     if sum(mins.values()) > n:
         obstacles.append(
@@ -373,6 +478,20 @@ def quick_obstacles(
                         f"maximum of {smax}.",
                     )
                 )
+    return obstacles
+
+
+def _region_obstacles(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    blocked: BoolArray,
+    union: IntArray,
+    eligible: Sequence[IntArray],
+) -> list[Obstacle]:
+    """A region the team must cover that nobody eligible works in; a role asked to cover
+    more regions than it has seats, or a region none of its eligible actors works in."""
+    obstacles: list[Obstacle] = []
     for region in sorted(constraints.tz_coverage):
         code = REGIONS.index(region)
         if not np.any(index.region_code[union] == code):
@@ -405,24 +524,35 @@ def quick_obstacles(
                         closest_for_role(index, role, blocked | (index.region_code != code)),
                     )
                 )
-    if constraints.budget is not None:
-        cheapest = 0.0
-        for r, role in enumerate(roles):
-            costs = np.sort(
-                seat_cost(index.day_rate[eligible[r]], role.hours_per_week, constraints.weeks)
-            )
-            cheapest += float(costs[: role.seats].sum())
-        if cheapest > constraints.budget + 1e-9:
-            obstacles.append(
-                Obstacle(
-                    "budget",
-                    "constraints.budget",
-                    f"The cheapest possible team costs {_money(cheapest)} over "
-                    f"{constraints.weeks:g} weeks, above the budget of "
-                    f"{_money(constraints.budget)}.",
-                )
-            )
     return obstacles
+
+
+def _budget_obstacles(
+    index: CandidateIndex,
+    roles: Sequence[RoleSpec],
+    constraints: Constraints,
+    eligible: Sequence[IntArray],
+) -> list[Obstacle]:
+    """The cheapest possible team (each role's cheapest eligible actors) above the budget."""
+    if constraints.budget is None:
+        return []
+    cheapest = 0.0
+    for r, role in enumerate(roles):
+        costs = np.sort(
+            seat_cost(index.day_rate[eligible[r]], role.hours_per_week, constraints.weeks)
+        )
+        cheapest += float(costs[: role.seats].sum())
+    if cheapest > constraints.budget + 1e-9:
+        return [
+            Obstacle(
+                "budget",
+                "constraints.budget",
+                f"The cheapest possible team costs {_money(cheapest)} over "
+                f"{constraints.weeks:g} weeks, above the budget of "
+                f"{_money(constraints.budget)}.",
+            )
+        ]
+    return []
 
 
 def _closest_in_group(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -231,44 +231,145 @@ def build_model(
     the eligible sets, not the pool, so pruning does not change what a score means.
     """
     roles = tuple(roles)
-    n_roles = len(roles)
-    pool_rows = np.asarray(pool_rows, dtype=np.int64)
-    n_pool = len(pool_rows)
+    pool = _Pool.of(index, pool_rows)
     seats = np.array([r.seats for r in roles], dtype=np.int64)
     n = int(seats.sum())
     w = weights.as_dict()
     wsum = weights.total()
+    a_actor, a_role = _assignments(roles, constraints, pool, eligible)
+    scores = _assignment_scores(index, roles, constraints.weeks, pool, eligible, a_actor, a_role)
+    sim = np.asarray(sim, dtype=np.float64)
+    if tied is None:
+        tied = closeness >= 1.0 - 1e-9
+    bridge = new_connections(np.asarray(tied, dtype=bool), pool.sector_of)
+    presence = _presence_groups(
+        w["diversity"], n, pool, a_actor, sector_denominator, region_denominator
+    )
+    lin = _linear_term(w, scores, sim[a_actor], n, cost_ref) + presence.bonus
+    hard = _hard_rows(index, roles, constraints, pool, a_actor, a_role, scores.cost)
+    n_assign = len(a_actor)
+    return TeamModel(
+        roles=roles,
+        seats=seats,
+        n=n,
+        pool_rows=pool.rows,
+        actor_ids=pool.actor_ids,
+        a_actor=a_actor,
+        a_role=a_role,
+        fit=scores.fit,
+        cost=scores.cost,
+        sim=sim,
+        fair=scores.fair,
+        fair_ref=scores.fair_ref,
+        closeness=closeness,
+        bridge=bridge,
+        lin=lin / wsum,
+        const=w["cost"] / wsum,
+        pair=_pair_term(w, closeness, bridge, n, len(pool.rows)) / wsum,
+        rows=np.array(hard.rows).reshape(len(hard.rows), n_assign),
+        lo=np.array(hard.lo, dtype=np.float64),
+        hi=np.array(hard.hi, dtype=np.float64),
+        row_kind=tuple(hard.kinds),
+        row_label=tuple(hard.labels),
+        groups=np.array(presence.rows).reshape(len(presence.rows), n_assign),
+        group_w=np.array(presence.weights, dtype=np.float64) / wsum,
+        group_kind=tuple(presence.kinds),
+        conflict=_conflict_matrix(constraints, pool.actor_ids),
+        lock_actor=np.isin(pool.actor_ids, np.fromiter(constraints.locked_in, dtype=np.int64)),
+        weights=weights,
+        cost_ref=float(cost_ref),
+        sector_denominator=int(sector_denominator),
+        region_denominator=int(region_denominator),
+        sector_of=pool.sector_of,
+        region_of=pool.region_of,
+        key_of=pool.key_of,
+    )
 
-    role_of_actor_lock: dict[int, int | None] = {}
-    role_pos = {role.key: i for i, role in enumerate(roles)}
-    for actor, key in constraints.locked_in.items():
-        role_of_actor_lock[int(actor)] = None if key is None else role_pos[key]
-    actor_ids = index.actor_ids[pool_rows]
 
+@dataclass(frozen=True)
+class _Pool:
+    """The pool actors' index rows, ids, sector and region codes, and presence keys (primary
+    organisation, or ``-1 - actor id`` for an actor without one)."""
+
+    rows: IntArray
+    actor_ids: IntArray
+    sector_of: IntArray
+    region_of: IntArray
+    key_of: IntArray
+
+    @classmethod
+    def of(cls, index: CandidateIndex, pool_rows: IntArray) -> _Pool:
+        """The pool of index rows ``pool_rows``."""
+        rows = np.asarray(pool_rows, dtype=np.int64)
+        key_of = np.empty(len(rows), dtype=np.int64)
+        for i, row in enumerate(rows.tolist()):
+            orgs = index.organisations_of(row)
+            key_of[i] = int(orgs[0]) if len(orgs) else -1 - int(index.actor_ids[row])
+        return cls(
+            rows, index.actor_ids[rows], index.sector_code[rows], index.region_code[rows], key_of
+        )
+
+
+def _assignments(
+    roles: tuple[RoleSpec, ...],
+    constraints: Constraints,
+    pool: _Pool,
+    eligible: Sequence[IntArray],
+) -> tuple[IntArray, IntArray]:
+    """The (actor, role) assignments: every pool actor eligible for a role, except a locked
+    actor's assignments to roles other than the one it is locked into."""
     a_actor_parts: list[IntArray] = []
     a_role_parts: list[IntArray] = []
-    for r in range(n_roles):
-        inside = np.flatnonzero(np.isin(pool_rows, eligible[r], assume_unique=True))
+    for r in range(len(roles)):
+        inside = np.flatnonzero(np.isin(pool.rows, eligible[r], assume_unique=True))
         a_actor_parts.append(inside.astype(np.int64))
         a_role_parts.append(np.full(len(inside), r, dtype=np.int64))
     a_actor = np.concatenate(a_actor_parts) if a_actor_parts else np.empty(0, np.int64)
     a_role = np.concatenate(a_role_parts) if a_role_parts else np.empty(0, np.int64)
-    if role_of_actor_lock:
-        keep = np.ones(len(a_actor), dtype=bool)
-        for k, (i, r) in enumerate(zip(a_actor.tolist(), a_role.tolist(), strict=True)):
-            locked_role = role_of_actor_lock.get(int(actor_ids[i]), -1)
-            if locked_role is not None and locked_role >= 0 and locked_role != r:
-                keep[k] = False
-        a_actor, a_role = a_actor[keep], a_role[keep]
-    n_assign = len(a_actor)
+    role_pos = {role.key: i for i, role in enumerate(roles)}
+    role_of_actor_lock: dict[int, int | None] = {
+        int(actor): None if key is None else role_pos[key]
+        for actor, key in constraints.locked_in.items()
+    }
+    if not role_of_actor_lock:
+        return a_actor, a_role
+    keep = np.ones(len(a_actor), dtype=bool)
+    for k, (i, r) in enumerate(zip(a_actor.tolist(), a_role.tolist(), strict=True)):
+        locked_role = role_of_actor_lock.get(int(pool.actor_ids[i]), -1)
+        if locked_role is not None and locked_role >= 0 and locked_role != r:
+            keep[k] = False
+    return a_actor[keep], a_role[keep]
 
+
+@dataclass(frozen=True)
+class _Scores:
+    """Per assignment: capability fit, seat cost and fair-spread score; per role: the mean
+    exposure of its eligible actors (the fairness reference)."""
+
+    fit: FloatArray
+    cost: FloatArray
+    fair: FloatArray
+    fair_ref: FloatArray
+
+
+def _assignment_scores(
+    index: CandidateIndex,
+    roles: tuple[RoleSpec, ...],
+    weeks: float,
+    pool: _Pool,
+    eligible: Sequence[IntArray],
+    a_actor: IntArray,
+    a_role: IntArray,
+) -> _Scores:
+    """Fit, cost and fairness of every assignment, role by role."""
+    n_assign = len(a_actor)
     fit = np.zeros(n_assign)
     cost = np.zeros(n_assign)
     fair = np.zeros(n_assign)
     fair_ref = np.array([role_reference(index.exposure, e) for e in eligible], dtype=np.float64)
     for r, role in enumerate(roles):
         sel = np.flatnonzero(a_role == r)
-        rows = pool_rows[a_actor[sel]]
+        rows = pool.rows[a_actor[sel]]
         terms = list(role.requirements)
         levels = (
             np.stack([index.level_of(rows, t) for t in terms], axis=1)
@@ -277,111 +378,155 @@ def build_model(
         )
         mins = np.array([role.requirements[t] for t in terms], dtype=np.int64)
         fit[sel] = fit_score(levels, mins)
-        cost[sel] = seat_cost(index.day_rate[rows], role.hours_per_week, constraints.weeks)
+        cost[sel] = seat_cost(index.day_rate[rows], role.hours_per_week, weeks)
         fair[sel] = fairness(index, rows, float(fair_ref[r]))
-    sim = np.asarray(sim, dtype=np.float64)
+    return _Scores(fit, cost, fair, fair_ref)
 
+
+def _linear_term(
+    w: dict[str, float], scores: _Scores, sim: FloatArray, n: int, cost_ref: float
+) -> FloatArray:
+    """The per-assignment part of the objective (before the weight sum divides it): fit,
+    purpose and fairness per seat, less the cost share of ``cost_ref``."""
     per_seat = 1.0 / max(n, 1)
-    lin = (w["fit"] * fit + w["purpose"] * sim[a_actor] + w["fairness"] * fair) * per_seat
+    lin = (w["fit"] * scores.fit + w["purpose"] * sim + w["fairness"] * scores.fair) * per_seat
     if cost_ref > 0:
-        lin = lin - w["cost"] * cost / cost_ref
-    const = w["cost"]
+        lin = lin - w["cost"] * scores.cost / cost_ref
+    return lin
 
-    sector_of = index.sector_code[pool_rows]
-    if tied is None:
-        tied = closeness >= 1.0 - 1e-9
-    bridge = new_connections(np.asarray(tied, dtype=bool), sector_of)
+
+def _pair_term(
+    w: dict[str, float], closeness: FloatArray, bridge: FloatArray, n: int, n_pool: int
+) -> FloatArray:
+    """The pairwise part of the objective: trust and bridging per pair of the team's seats."""
     n_pairs = n * (n - 1) / 2
-    pair = (
-        (w["trust"] * closeness + w["bridging"] * bridge) / n_pairs
-        if n_pairs > 0
-        else np.zeros((n_pool, n_pool))
-    )
+    if n_pairs > 0:
+        return np.asarray((w["trust"] * closeness + w["bridging"] * bridge) / n_pairs)
+    return np.zeros((n_pool, n_pool))
 
-    # Presence groups for diversity: sectors, regions, organisations (primary one, or self).
-    region_of = index.region_code[pool_rows]
-    key_of = np.empty(n_pool, dtype=np.int64)
-    for i, row in enumerate(pool_rows.tolist()):
-        orgs = index.organisations_of(row)
-        key_of[i] = int(orgs[0]) if len(orgs) else -1 - int(index.actor_ids[row])
-    group_rows: list[FloatArray] = []
-    group_w: list[float] = []
-    group_kind: list[str] = []
-    share = w["diversity"] / 3.0
-    for code in np.unique(sector_of[sector_of >= 0]).tolist():
-        if sector_denominator > 0:
-            group_rows.append((sector_of[a_actor] == code).astype(np.float64))
-            group_w.append(share / min(n, sector_denominator))
-            group_kind.append("sector")
-    for code in np.unique(region_of[region_of >= 0]).tolist():
-        if region_denominator > 0:
-            group_rows.append((region_of[a_actor] == code).astype(np.float64))
-            group_w.append(share / min(n, region_denominator))
-            group_kind.append("region")
-    keys, key_count = np.unique(key_of, return_counts=True)
-    singleton = np.isin(key_of, keys[key_count == 1])
-    # An organisation only one pool actor belongs to is present exactly when that actor is.
-    lin = lin + np.where(singleton[a_actor], share * per_seat, 0.0)
-    for key in keys[key_count > 1].tolist():
-        group_rows.append((key_of[a_actor] == key).astype(np.float64))
-        group_w.append(share * per_seat)
-        group_kind.append("organisation")
 
-    rows_list: list[FloatArray] = []
-    lo_list: list[float] = []
-    hi_list: list[float] = []
+@dataclass(frozen=True)
+class _Presence:
+    """Diversity's presence groups (one row over assignments per sector, region and shared
+    organisation, with its weight and kind) and the linear bonus of the organisations only
+    one pool actor belongs to (present exactly when that actor is)."""
+
+    rows: list[FloatArray]
+    weights: list[float]
+    kinds: list[str]
+    bonus: FloatArray
+
+
+def _presence_groups(
+    diversity: float,
+    n: int,
+    pool: _Pool,
+    a_actor: IntArray,
+    sector_denominator: int,
+    region_denominator: int,
+) -> _Presence:
+    """Presence groups for diversity: sectors, regions, organisations (primary one, or self)."""
+    per_seat = 1.0 / max(n, 1)
+    share = diversity / 3.0
+    rows: list[FloatArray] = []
+    weights: list[float] = []
     kinds: list[str] = []
-    labels: list[str] = []
+    for code in np.unique(pool.sector_of[pool.sector_of >= 0]).tolist():
+        if sector_denominator > 0:
+            rows.append((pool.sector_of[a_actor] == code).astype(np.float64))
+            weights.append(share / min(n, sector_denominator))
+            kinds.append("sector")
+    for code in np.unique(pool.region_of[pool.region_of >= 0]).tolist():
+        if region_denominator > 0:
+            rows.append((pool.region_of[a_actor] == code).astype(np.float64))
+            weights.append(share / min(n, region_denominator))
+            kinds.append("region")
+    keys, key_count = np.unique(pool.key_of, return_counts=True)
+    singleton = np.isin(pool.key_of, keys[key_count == 1])
+    bonus = np.where(singleton[a_actor], share * per_seat, 0.0)
+    for key in keys[key_count > 1].tolist():
+        rows.append((pool.key_of[a_actor] == key).astype(np.float64))
+        weights.append(share * per_seat)
+        kinds.append("organisation")
+    return _Presence(rows, weights, kinds, bonus)
+
+
+@dataclass
+class _HardRows:
+    """Hard-constraint rows ``lo <= row . x <= hi`` as they are collected, each with its
+    family (``kind``) and a label naming what it constrains."""
+
+    rows: list[FloatArray] = field(default_factory=list)
+    lo: list[float] = field(default_factory=list)
+    hi: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    def add(self, row: FloatArray, lo: float, hi: float, kind: str, label: str) -> None:
+        """Add the row ``lo <= row . x <= hi`` of family ``kind``."""
+        self.rows.append(row)
+        self.lo.append(lo)
+        self.hi.append(hi)
+        self.kinds.append(kind)
+        self.labels.append(label)
+
+
+def _hard_rows(
+    index: CandidateIndex,
+    roles: tuple[RoleSpec, ...],
+    constraints: Constraints,
+    pool: _Pool,
+    a_actor: IntArray,
+    a_role: IntArray,
+    cost: FloatArray,
+) -> _HardRows:
+    """The rows of the budget, sector mix, organisation caps, time-zone coverage and the
+    roles' own regions, in that order."""
+    hard = _HardRows()
     if constraints.budget is not None:
         budget = float(constraints.budget)
         if budget > 0:
-            rows_list.append(cost / budget)
-            hi_list.append(1.0)
+            hard.add(cost / budget, -np.inf, 1.0, "budget", f"budget {budget:,.0f}")
         else:
-            rows_list.append((cost > 0).astype(np.float64))
-            hi_list.append(0.0)
-        lo_list.append(-np.inf)
-        kinds.append("budget")
-        labels.append(f"budget {budget:,.0f}")
-    sector_names = index.sectors
+            hard.add((cost > 0).astype(np.float64), -np.inf, 0.0, "budget", f"budget {budget:,.0f}")
+    sector_of = pool.sector_of[a_actor]
     for sector, (smin, smax) in sorted(constraints.sector_mix.items()):
-        code = sector_names.index(sector) if sector in sector_names else -2
-        rows_list.append((sector_of[a_actor] == code).astype(np.float64))
-        lo_list.append(float(smin))
-        hi_list.append(np.inf if smax is None else float(smax))
-        kinds.append("sector_mix")
-        labels.append(sector)
+        code = index.sectors.index(sector) if sector in index.sectors else -2
+        upper = np.inf if smax is None else float(smax)
+        hard.add((sector_of == code).astype(np.float64), float(smin), upper, "sector_mix", sector)
     if constraints.max_per_org is not None:
-        cap = int(constraints.max_per_org)
-        org_members: dict[int, list[int]] = {}
-        for i, row in enumerate(pool_rows.tolist()):
-            for org in index.organisations_of(row).tolist():
-                org_members.setdefault(int(org), []).append(i)
-        for org, members in sorted(org_members.items()):
-            if len(members) > cap:
-                mask = np.zeros(n_pool, dtype=bool)
-                mask[members] = True
-                rows_list.append(mask[a_actor].astype(np.float64))
-                lo_list.append(-np.inf)
-                hi_list.append(float(cap))
-                kinds.append("max_per_org")
-                labels.append(str(org))
+        _org_cap_rows(hard, index, int(constraints.max_per_org), pool, a_actor)
+    region_of = pool.region_of[a_actor]
     for region in sorted(constraints.tz_coverage):
         code = REGIONS.index(region)
-        rows_list.append((region_of[a_actor] == code).astype(np.float64))
-        lo_list.append(1.0)
-        hi_list.append(np.inf)
-        kinds.append("tz_coverage")
-        labels.append(region)
+        hard.add((region_of == code).astype(np.float64), 1.0, np.inf, "tz_coverage", region)
     for r, role in enumerate(roles):
         for region in sorted(role.tz_regions):
             code = REGIONS.index(region)
-            rows_list.append(((region_of[a_actor] == code) & (a_role == r)).astype(np.float64))
-            lo_list.append(1.0)
-            hi_list.append(np.inf)
-            kinds.append("role_tz")
-            labels.append(f"{role.key}:{region}")
+            row = ((region_of == code) & (a_role == r)).astype(np.float64)
+            hard.add(row, 1.0, np.inf, "role_tz", f"{role.key}:{region}")
+    return hard
 
+
+def _org_cap_rows(
+    hard: _HardRows, index: CandidateIndex, cap: int, pool: _Pool, a_actor: IntArray
+) -> None:
+    """One row per organisation with more pool members than ``cap`` (any affiliation)."""
+    org_members: dict[int, list[int]] = {}
+    for i, row in enumerate(pool.rows.tolist()):
+        for org in index.organisations_of(row).tolist():
+            org_members.setdefault(int(org), []).append(i)
+    for org, members in sorted(org_members.items()):
+        if len(members) > cap:
+            mask = np.zeros(len(pool.rows), dtype=bool)
+            mask[members] = True
+            hard.add(mask[a_actor].astype(np.float64), -np.inf, float(cap), "max_per_org", str(org))
+
+
+def _conflict_matrix(constraints: Constraints, actor_ids: IntArray) -> BoolArray:
+    """Pool x pool: the two actors are declared in conflict (pairs outside the pool and
+    an actor paired with itself bind nobody)."""
+    n_pool = len(actor_ids)
     conflict = np.zeros((n_pool, n_pool), dtype=bool)
     if constraints.conflicts:
         pos = {int(a): i for i, a in enumerate(actor_ids.tolist())}
@@ -389,44 +534,7 @@ def build_model(
             i, j = pos.get(int(a)), pos.get(int(b))
             if i is not None and j is not None and i != j:
                 conflict[i, j] = conflict[j, i] = True
-    lock_actor = np.isin(actor_ids, np.fromiter(constraints.locked_in, dtype=np.int64))
-
-    return TeamModel(
-        roles=roles,
-        seats=seats,
-        n=n,
-        pool_rows=pool_rows,
-        actor_ids=actor_ids,
-        a_actor=a_actor,
-        a_role=a_role,
-        fit=fit,
-        cost=cost,
-        sim=sim,
-        fair=fair,
-        fair_ref=fair_ref,
-        closeness=closeness,
-        bridge=bridge,
-        lin=lin / wsum,
-        const=const / wsum,
-        pair=pair / wsum,
-        rows=np.array(rows_list).reshape(len(rows_list), n_assign),
-        lo=np.array(lo_list, dtype=np.float64),
-        hi=np.array(hi_list, dtype=np.float64),
-        row_kind=tuple(kinds),
-        row_label=tuple(labels),
-        groups=np.array(group_rows).reshape(len(group_rows), n_assign),
-        group_w=np.array(group_w, dtype=np.float64) / wsum,
-        group_kind=tuple(group_kind),
-        conflict=conflict,
-        lock_actor=lock_actor,
-        weights=weights,
-        cost_ref=float(cost_ref),
-        sector_denominator=int(sector_denominator),
-        region_denominator=int(region_denominator),
-        sector_of=sector_of,
-        region_of=region_of,
-        key_of=key_of,
-    )
+    return conflict
 
 
 def team_value(model: TeamModel, team: IntArray) -> float:

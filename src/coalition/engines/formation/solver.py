@@ -7,13 +7,11 @@
    kept when they lead somewhere better). Iteration counts, not the clock, bound it, so it is
    deterministic for a seed.
 2. **Exact model** - the same model as a mixed-integer program solved by HiGHS (through
-   highspy) from that warm start, within the time left. Diversity gets one presence variable
-   per sector, region and shared organisation (``y_g <= sum of its members``). The pairwise
-   trust term is linearised with one variable per close pair (``w_ij <= X_i``,
-   ``w_ij <= X_j`` and the strengthening ``sum_j w_ij <= (n - 1) X_i``), whose relaxation is
-   tight; above :data:`MAX_PAIR_VARIABLES` close pairs (dense tie networks) the default mode
-   uses Glover's compact linearisation instead, one variable per actor
-   (``t_i <= sum_j pair_ij X_j``, ``t_i <= cap_i X_i``), smaller but looser.
+   highspy) from that warm start, within the time left
+   (:mod:`~coalition.engines.formation.mip`: diversity gets one presence variable per
+   sector, region and shared organisation; the pairwise trust term is linearised per close
+   pair, or, above :data:`~coalition.engines.formation.mip.MAX_PAIR_VARIABLES` close pairs,
+   per actor as Glover does).
 
 The answer is the better of the two; its bound is HiGHS's dual bound (or, for the heuristic
 alone, the LP relaxation), so the reported gap is a proven one.
@@ -38,14 +36,21 @@ from typing import Literal
 import highspy
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
+from coalition.engines.formation.mip import MipModel, build_mip, warm_values
 from coalition.engines.formation.model import TeamModel, team_value, violation
 
 __all__ = ["SolveOutcome", "find_feasible", "local_search_team", "lp_bound", "solve_model"]
 
+# The MIP's formulation lives in :mod:`~coalition.engines.formation.mip`; these names stay
+# importable from here (the lexicographic stage builds on them).
+_Mip = MipModel
+_build_mip = build_mip
+_warm_values = warm_values
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 _EPS = 1e-9
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -387,200 +392,6 @@ def _canonical(model: TeamModel, team: IntArray) -> IntArray:
     """Seats ordered by role, then by actor id (so equal teams compare equal)."""
     order = np.lexsort((model.actor_ids[model.a_actor[team]], model.a_role[team]))
     return np.asarray(team[order], dtype=np.int64)
-
-
-@dataclass
-class _Mip:
-    highs: highspy.Highs
-    n_x: int
-    trust: str
-    n_g: int
-    n_t: int
-
-
-def _pair_arrays(model: TeamModel) -> tuple[IntArray, IntArray]:
-    n_pool = len(model.actor_ids)
-    assigned = np.zeros(n_pool, dtype=bool)
-    assigned[model.a_actor] = True
-    iu, ju = np.nonzero(np.triu(model.pair, 1) > 0)
-    keep = assigned[iu] & assigned[ju]
-    return iu[keep].astype(np.int64), ju[keep].astype(np.int64)
-
-
-def _trust_caps(model: TeamModel) -> FloatArray:
-    """Per actor, the most its pair terms can add: the sum of its n - 1 largest."""
-    k = max(model.n - 1, 0)
-    if k == 0 or len(model.pair) == 0:
-        return np.zeros(len(model.pair))
-    top = -np.sort(-model.pair, axis=1)[:, :k]
-    return np.asarray(top.sum(axis=1), dtype=np.float64)
-
-
-#: Above this many close pairs, trust is linearised per actor (Glover) rather than per pair:
-#: the per-pair model's relaxation is tighter (about 1% from the optimum against 4-8% on
-#: random instances) but its root LP takes ~0.3 s at 5,000 pairs. The exact mode uses the
-#: per-pair model up to the larger limit.
-MAX_PAIR_VARIABLES = 2_500
-MAX_PAIR_VARIABLES_EXACT = 200_000
-
-
-def _build_mip(
-    model: TeamModel, relax: bool = False, objective: bool = True, trust: str = "auto"
-) -> _Mip:
-    m = model
-    if trust in ("auto", "auto-exact"):
-        n_close = int(np.count_nonzero(np.triu(m.pair, 1) > 0))
-        limit = MAX_PAIR_VARIABLES if trust == "auto" else MAX_PAIR_VARIABLES_EXACT
-        trust = "pairs" if n_close <= limit else "glover"
-    n_x = m.n_assignments
-    n_pool = len(m.actor_ids)
-    gw = m.group_w if objective else np.zeros(0)
-    n_g = len(gw)
-    inc = sp.csr_matrix(
-        (np.ones(n_x), (m.a_actor, np.arange(n_x))), shape=(n_pool, n_x), dtype=np.float64
-    )
-    assigned = np.zeros(n_pool, dtype=bool)
-    assigned[m.a_actor] = True
-    if objective and trust == "pairs":
-        iu, ju = _pair_arrays(m)
-        n_t = len(iu)
-        t_cost = m.pair[iu, ju]
-    elif objective:
-        caps = _trust_caps(m)
-        holders = np.flatnonzero(assigned & (caps > 0))
-        n_t = len(holders)
-        t_cost = np.full(n_t, 0.5)
-    else:
-        n_t = 0
-        t_cost = np.zeros(0)
-    n_col = n_x + n_g + n_t
-    blocks: list[sp.spmatrix] = []
-    lo: list[FloatArray] = []
-    hi: list[FloatArray] = []
-
-    def add(
-        x_part: sp.spmatrix,
-        lower: FloatArray,
-        upper: FloatArray,
-        g_part: sp.spmatrix | None = None,
-        t_part: sp.spmatrix | None = None,
-    ) -> None:
-        rows = x_part.shape[0]
-        blocks.append(
-            sp.hstack(
-                [
-                    sp.csr_matrix(x_part),
-                    sp.csr_matrix((rows, n_g)) if g_part is None else g_part,
-                    sp.csr_matrix((rows, n_t)) if t_part is None else t_part,
-                ],
-                format="csr",
-            )
-        )
-        lo.append(np.asarray(lower, dtype=np.float64))
-        hi.append(np.asarray(upper, dtype=np.float64))
-
-    counts = np.bincount(m.a_actor, minlength=n_pool)
-    actor_rows = np.flatnonzero((counts > 1) | m.lock_actor)
-    if len(actor_rows):
-        add(
-            inc[actor_rows],
-            np.where(m.lock_actor[actor_rows], 1.0, -np.inf),
-            np.ones(len(actor_rows)),
-        )
-    role_inc = sp.csr_matrix((np.ones(n_x), (m.a_role, np.arange(n_x))), shape=(len(m.roles), n_x))
-    add(role_inc, m.seats.astype(np.float64), m.seats.astype(np.float64))
-    if len(m.lo):
-        finite = np.isfinite(m.lo) | np.isfinite(m.hi)
-        add(sp.csr_matrix(m.rows[finite]), m.lo[finite], m.hi[finite])
-    if n_g:
-        add(
-            -sp.csr_matrix(m.groups),
-            np.full(n_g, -np.inf),
-            np.zeros(n_g),
-            g_part=sp.identity(n_g, format="csr"),
-        )
-    if n_t and trust == "pairs":
-        eye = sp.identity(n_t, format="csr")
-        for ends in (iu, ju):
-            add(-inc[ends], np.full(n_t, -np.inf), np.zeros(n_t), t_part=eye)
-        touch = sp.csr_matrix(
-            (np.ones(2 * n_t), (np.concatenate([iu, ju]), np.tile(np.arange(n_t), 2))),
-            shape=(n_pool, n_t),
-        )
-        busy = np.flatnonzero(np.asarray(touch.sum(axis=1)).ravel() > max(m.n - 1, 0))
-        if len(busy):
-            add(
-                -(m.n - 1) * inc[busy],
-                np.full(len(busy), -np.inf),
-                np.zeros(len(busy)),
-                t_part=touch[busy],
-            )
-    elif n_t:
-        # Glover's linearisation of X_i * sum_j pair_ij X_j: t_i <= sum_j pair_ij X_j and
-        # t_i <= cap_i X_i; the objective takes half of sum_i t_i.
-        eye = sp.identity(n_t, format="csr")
-        closeness_x = sp.csr_matrix(m.pair[holders]) @ inc
-        add(-closeness_x, np.full(n_t, -np.inf), np.zeros(n_t), t_part=eye)
-        add(
-            -sp.diags(caps[holders]) @ inc[holders],
-            np.full(n_t, -np.inf),
-            np.zeros(n_t),
-            t_part=eye,
-        )
-    ci, cj = np.nonzero(np.triu(m.conflict, 1))
-    both = assigned[ci] & assigned[cj]
-    ci, cj = ci[both], cj[both]
-    if len(ci):
-        add(inc[ci] + inc[cj], np.full(len(ci), -np.inf), np.ones(len(ci)))
-    a_mat = sp.csr_matrix(sp.vstack(blocks)) if blocks else sp.csr_matrix((0, n_col))
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_col
-    lp.num_row_ = a_mat.shape[0]
-    if objective:
-        lp.col_cost_ = np.concatenate([m.lin, gw, t_cost])
-        lp.offset_ = float(m.const)
-    else:
-        lp.col_cost_ = np.zeros(n_col)
-    lp.col_lower_ = np.zeros(n_col)
-    upper_t = np.ones(n_t) if trust == "pairs" else np.full(n_t, np.inf)
-    lp.col_upper_ = np.concatenate([np.ones(n_x + n_g), upper_t])
-    lp.row_lower_ = np.concatenate(lo) if lo else np.empty(0)
-    lp.row_upper_ = np.concatenate(hi) if hi else np.empty(0)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = a_mat.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a_mat.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a_mat.data.astype(np.float64)
-    lp.a_matrix_.num_col_ = n_col
-    lp.a_matrix_.num_row_ = a_mat.shape[0]
-    if not relax:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [
-            highspy.HighsVarType.kContinuous
-        ] * (n_g + n_t)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
-    return _Mip(h, n_x, trust, n_g, n_t)
-
-
-def _warm_values(model: TeamModel, team: IntArray, mip: _Mip) -> FloatArray:
-    m = model
-    x = np.zeros(m.n_assignments)
-    x[team] = 1.0
-    present = (m.groups[:, team].sum(axis=1) > 0).astype(np.float64)[: mip.n_g]
-    X = np.zeros(len(m.actor_ids))
-    X[m.a_actor[team]] = 1.0
-    if mip.n_t == 0:
-        t = np.zeros(0)
-    elif mip.trust == "pairs":
-        iu, ju = _pair_arrays(m)
-        t = X[iu] * X[ju]
-    else:
-        assigned = np.zeros(len(m.actor_ids), dtype=bool)
-        assigned[m.a_actor] = True
-        holders = np.flatnonzero(assigned & (_trust_caps(m) > 0))
-        t = X[holders] * (m.pair[holders] @ X)
-    return np.concatenate([x, present, t])
 
 
 def lp_bound(model: TeamModel, time_limit: float | None = None, trust: str = "glover") -> float:
