@@ -368,7 +368,7 @@ def test_odd_input_is_a_4xx_never_a_500(settings: Settings) -> None:
 
 def test_forms_work_in_a_real_signed_in_session(settings: Settings) -> None:
     """With the real caller resolver: the pages' forms carry the CSRF token the app demands."""
-    from coalition.services import auth
+    from coalition.services import identity, memberships
     from coalition.store.tables_auth import Account
     from tests.security.helpers import CSRF_FIELD, browser, sign_in
 
@@ -377,11 +377,11 @@ def test_forms_work_in_a_real_signed_in_session(settings: Settings) -> None:
         account = Account(
             email="ada@example.org",
             display_name="Ada",
-            password_hash=auth.hash_password("outcomes-password-1"),
+            password_hash=identity.hash_password("outcomes-password-1"),
         )
         db.add(account)
         db.flush()
-        auth.add_membership(db, account.id, w.network.id, "member", w.ada)
+        memberships.add_membership(db, account.id, w.network.id, "member", w.ada)
         initiative, ada = w.initiative, w.ada
     client = browser(settings)
     sign_in(client, "ada@example.org", "outcomes-password-1")

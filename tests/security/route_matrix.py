@@ -399,7 +399,7 @@ WORLD_HOOKS: list[Callable[[Session, dict[str, Any]], dict[str, Any]]] = []
 
 
 def _account_caller(db: Session, values: dict[str, Any], role: str) -> Any:
-    from coalition.services.auth import caller_for_account
+    from coalition.services.identity import caller_for_account
 
     return caller_for_account(db, values[f"{role}_account"])
 

@@ -16,7 +16,7 @@ from pydantic import AfterValidator
 from coalition.config import Settings
 from coalition.schemas.auth import TokenIn
 from coalition.schemas.common import OutModel, Timestamp
-from coalition.services import auth
+from coalition.services import tokens
 from coalition.store.session import session_scope
 
 from .helpers import browser, sign_in
@@ -82,7 +82,7 @@ def test_every_timestamp_of_every_response_model_is_aware_utc() -> None:
 def test_conversation_timestamps_carry_their_offset(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
         world = build_world(db)
-        token = auth.create_token(
+        token = tokens.create_token(
             db, world.caller(db, "steward"), TokenIn(name="t", scopes=["read", "write"])
         ).token
     client = browser(settings)

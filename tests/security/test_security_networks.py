@@ -20,7 +20,7 @@ from coalition.errors import Conflict, Forbidden, Invalid, NotFound
 from coalition.schemas.auth import JoinIn, RegisterIn
 from coalition.schemas.directory import ActorPatch, ActorSearch
 from coalition.schemas.networks import NetworkSettingsPatch
-from coalition.services import auth, directory, joining, network_settings, networks
+from coalition.services import accounts, directory, identity, joining, network_settings, networks
 from coalition.services.access import Caller
 from coalition.store.tables import Actor
 from coalition.store.tables_auth import Account, JoinRequest, Membership, OutboxMessage
@@ -48,14 +48,14 @@ def _set(db: Session, **settings: Any) -> None:
 
 
 def _applicant(db: Session, world: World) -> Caller:
-    return auth.caller_for_account(db, world["applicant_account"])
+    return identity.caller_for_account(db, world["applicant_account"])
 
 
 def _new_account(db: Session, email: str) -> Caller:
     account = Account(email=email, display_name=email.split("@")[0].title(), password_hash="x")
     db.add(account)
     db.flush()
-    return auth.caller_for_account(db, account.id)
+    return identity.caller_for_account(db, account.id)
 
 
 # ---------------------------------------------------------------- settings
@@ -133,7 +133,7 @@ def test_open_network_makes_a_member_at_once_and_welcomes(db: Session, world: Wo
     applicant = _new_account(db, "olga@example.org")
     out = joining.join(db, applicant, _alpha(db), JoinIn(sector="business"))
     assert out.status == "approved"
-    member = auth.caller_for_account(db, applicant.account_id or 0)
+    member = identity.caller_for_account(db, applicant.account_id or 0)
     assert member.has_role(world["network_id"], "member")
     assert not member.has_role(world["network_id"], "convenor")
     (actor_id,) = member.actor_ids
@@ -150,11 +150,11 @@ def test_approval_waits_and_the_person_is_told_either_way(db: Session, world: Wo
     bob = _new_account(db, "bob@example.org")
     pending = joining.join(db, bob, alpha, JoinIn(message="hi"))
     assert pending.status == "pending"
-    assert not auth.caller_for_account(db, bob.account_id or 0).roles
+    assert not identity.caller_for_account(db, bob.account_id or 0).roles
     assert network_settings.standing(db, bob, alpha) == "pending"
 
     joining.decide(db, steward, alpha, pending.id, approve=True, base_url="http://c.example")
-    bob = auth.caller_for_account(db, bob.account_id or 0)
+    bob = identity.caller_for_account(db, bob.account_id or 0)
     assert bob.member_of(alpha.id)
     (actor_id,) = bob.actor_ids
     kinds = db.scalars(select(Notification.kind).where(Notification.recipient_id == actor_id))
@@ -179,7 +179,7 @@ def test_invitation_only_refuses_self_joins_everywhere(db: Session, world: World
     with pytest.raises(Forbidden, match="invitation only"):
         joining.join(db, carol, _alpha(db), JoinIn())
     with pytest.raises(Forbidden, match="invitation only"):
-        auth.register(
+        accounts.register(
             db,
             Caller(),
             RegisterIn(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coalition.config import Settings
 from coalition.errors import NotFound, Unauthorized
-from coalition.services import auth, directory, networks, ties
+from coalition.services import directory, networks, portability, ties, tokens
 from coalition.services.access import Caller
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Affiliation, Base, Engagement, Tie
@@ -33,7 +33,7 @@ def test_export_holds_everything_about_me_and_nothing_about_others(
     db: Session, world: World
 ) -> None:
     member = world.caller(db, "member")
-    data = auth.export_my_data(db, member)
+    data = portability.export_my_data(db, member)
     text = json.dumps(data)
     assert data["account"]["email"] == "member@example.org"
     assert [m["network"] for m in data["memberships"]] == ["alpha"]
@@ -53,7 +53,7 @@ def test_export_holds_everything_about_me_and_nothing_about_others(
     absent += [str(OTTO[k]) for k in ("email", "day_rate", "decline")]
     assert not [a for a in absent if a in text]
     with pytest.raises(Unauthorized):
-        auth.export_my_data(db, Caller.anonymous())
+        portability.export_my_data(db, Caller.anonymous())
 
 
 def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: World) -> None:
@@ -61,13 +61,13 @@ def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: Wor
     alpha = networks.get_network(db, Caller.operator(), "alpha")
     ties_before = db.scalar(select(func.count()).select_from(Tie))
     with pytest.raises(Unauthorized):
-        auth.delete_account(db, member, "not my password")
+        portability.delete_account(db, member, "not my password")
     assert db.get(Account, world.accounts["member"]) is not None
-    token_caller = auth.caller_for_token(db, world["api_token"])
+    token_caller = tokens.caller_for_token(db, world["api_token"])
     with pytest.raises(Exception) as refused:
-        auth.delete_account(db, token_caller, PASSWORD)
+        portability.delete_account(db, token_caller, PASSWORD)
     assert getattr(refused.value, "status", None) == 403
-    auth.delete_account(db, member, PASSWORD)
+    portability.delete_account(db, member, PASSWORD)
     db.commit()
     assert db.get(Account, world.accounts["member"]) is None
     for model in (Membership, AuthSession, ApiToken):
@@ -146,7 +146,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
             world["conversation_id"],
             VoteIn(statement_id=world["statement_id"], value=1),
         )
-    other = auth.export_my_data(db, member)["other"]
+    other = portability.export_my_data(db, member)["other"]
     for name in (
         "invitations",
         "notifications",
@@ -159,4 +159,4 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     if "votes" in tables:
         assert {v["value"] for v in other["votes"]} == {1}
     # Another member's export holds none of those.
-    assert "votes" not in auth.export_my_data(db, world.caller(db, "other_member"))["other"]
+    assert "votes" not in portability.export_my_data(db, world.caller(db, "other_member"))["other"]

@@ -29,7 +29,7 @@ from schemathesis.config import SchemathesisConfig
 
 from coalition.config import Settings
 from coalition.schemas.auth import TokenIn
-from coalition.services import auth
+from coalition.services import tokens
 from coalition.store.session import session_scope
 
 from .world import build_world
@@ -50,7 +50,7 @@ def api(clean_url: str) -> tuple[Any, str]:
     with session_scope(clean_url) as db:
         world = build_world(db)
         steward = world.caller(db, "steward")
-        token = auth.create_token(
+        token = tokens.create_token(
             db, steward, TokenIn(name="schemathesis", scopes=["read", "write"])
         ).token
     from coalition.web.app import create_app

@@ -35,7 +35,7 @@ from coalition.schemas.auth import TokenIn
 from coalition.schemas.deliberation import ConversationIn, StatementIn
 from coalition.schemas.initiatives import InitiativeIn
 from coalition.schemas.invitations import InviteIn
-from coalition.services import auth, deliberation, initiatives, invitations
+from coalition.services import deliberation, identity, initiatives, invitations, memberships, tokens
 from coalition.services.access import Caller
 from coalition.store.session import engine_for, session_scope
 from coalition.store.tables import Actor, Engagement, Network, Role
@@ -76,9 +76,9 @@ def _account(db: Session, network_id: int, actor_id: int, name: str, role: str) 
     account = Account(email=f"{name}@storm.test", display_name=name, password_hash="-")
     db.add(account)
     db.flush()
-    auth.add_membership(db, account.id, network_id, role, actor_id)
-    caller = auth.caller_for_account(db, account.id)
-    return auth.create_token(db, caller, TokenIn(name=name, scopes=["read", "write"])).token
+    memberships.add_membership(db, account.id, network_id, role, actor_id)
+    caller = identity.caller_for_account(db, account.id)
+    return tokens.create_token(db, caller, TokenIn(name=name, scopes=["read", "write"])).token
 
 
 def _roles(db: Session, network: Network, convenor: int, count: int, name: str) -> list[int]:
@@ -108,7 +108,7 @@ def build_storm_world(url: str) -> StormWorld:
         network = db.get_one(Network, w.network_id)
         voters = [person(db, network, f"Voter {i}", 10.0) for i in range(VOTERS)]
         _account(db, w.network_id, w.convenor, "convenor", "convenor")
-        convenor = auth.caller_for_account(
+        convenor = identity.caller_for_account(
             db, db.scalars(select(Account.id).where(Account.email == "convenor@storm.test")).one()
         )
         conv = deliberation.create_conversation(db, convenor, "storm", ConversationIn(topic="T"))

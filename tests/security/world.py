@@ -17,7 +17,16 @@ from coalition.clock import utcnow
 from coalition.schemas.auth import JoinIn, TokenIn
 from coalition.schemas.directory import ActorIn, CapabilityIn, NetworkIn
 from coalition.schemas.initiatives import InitiativeIn, TieIn
-from coalition.services import auth, directory, initiatives, networks, ties
+from coalition.services import (
+    directory,
+    identity,
+    initiatives,
+    joining,
+    memberships,
+    networks,
+    ties,
+    tokens,
+)
 from coalition.services.access import Caller
 from coalition.store.tables_auth import Account, NetworkInvite, PasswordReset
 
@@ -37,7 +46,7 @@ class World:
     def caller(self, db: Session, role: str) -> Caller:
         if role == "anonymous":
             return Caller.anonymous()
-        return auth.caller_for_account(db, self.accounts[role])
+        return identity.caller_for_account(db, self.accounts[role])
 
 
 def _actor(db: Session, network: Any, name: str, **kw: Any) -> int:
@@ -54,7 +63,9 @@ def _actor(db: Session, network: Any, name: str, **kw: Any) -> int:
 
 
 def _account(db: Session, email: str, name: str) -> Account:
-    account = Account(email=email, display_name=name, password_hash=auth.hash_password(PASSWORD))
+    account = Account(
+        email=email, display_name=name, password_hash=identity.hash_password(PASSWORD)
+    )
     db.add(account)
     db.flush()
     return account
@@ -83,14 +94,14 @@ def build_world(db: Session) -> World:
     for role, actor_id in actors.items():
         account = _account(db, f"{role.replace('_', '-')}@example.org", role.title())
         network_role = role if role in ("convenor", "steward") else "member"
-        auth.add_membership(db, account.id, alpha.id, network_role, actor_id)
+        memberships.add_membership(db, account.id, alpha.id, network_role, actor_id)
         w.accounts[role] = account.id
     outsider = _account(db, "outsider@example.org", "Outsider")
-    auth.add_membership(db, outsider.id, beta.id, "member", outsider_actor)
+    memberships.add_membership(db, outsider.id, beta.id, "member", outsider_actor)
     w.accounts["outsider"] = outsider.id
     applicant = _account(db, "applicant@example.org", "Applicant")
-    join = auth.request_to_join(
-        db, auth.caller_for_account(db, applicant.id), alpha, JoinIn(message="hello")
+    join = joining.request_to_join(
+        db, identity.caller_for_account(db, applicant.id), alpha, JoinIn(message="hello")
     )
     initiative = initiatives.create_initiative(
         db,
@@ -114,17 +125,17 @@ def build_world(db: Session) -> World:
             {"source_id": actors["member"], "target_id": actors["other_member"], "kind": "referred"}
         ),
     )
-    token = auth.create_token(
+    token = tokens.create_token(
         db,
-        auth.caller_for_account(db, w.accounts["member"]),
+        identity.caller_for_account(db, w.accounts["member"]),
         TokenIn(name="member token", scopes=["read", "write"]),
     )
-    reset_token, invite_token = auth.new_secret(), auth.new_secret()
+    reset_token, invite_token = identity.new_secret(), identity.new_secret()
     now = utcnow()
     db.add(
         PasswordReset(
             account_id=w.accounts["other_member"],
-            token_hash=auth.digest(reset_token),
+            token_hash=identity.digest(reset_token),
             created_at=now,
             expires_at=now + timedelta(hours=1),
         )
@@ -134,7 +145,7 @@ def build_world(db: Session) -> World:
             network_id=alpha.id,
             email="applicant@example.org",
             role="member",
-            token_hash=auth.digest(invite_token),
+            token_hash=identity.digest(invite_token),
             created_at=now,
             expires_at=now + timedelta(days=1),
         )

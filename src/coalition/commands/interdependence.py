@@ -155,7 +155,7 @@ def export(
 ) -> None:
     """Write the whole map (actors, dated typed ties, metrics) in an exchange format."""
     from ..cli import OPERATOR, console, run_service
-    from ..services.interdependence import export_map
+    from ..services.map_exchange import export_map
 
     content, _unused, filename = run_service(lambda db: export_map(db, OPERATOR, network, fmt))
     if output is None:
@@ -181,8 +181,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Load a map file into a network: all or nothing, with every problem reported."""
         from ..cli import OPERATOR, console, fail, run_service
-        from ..services.interdependence import guess_format
-        from ..services.interdependence import import_map as service_import
+        from ..services.map_exchange import guess_format
+        from ..services.map_exchange import import_map as service_import
 
         chosen = fmt or guess_format(path.name)
         if chosen is None:

@@ -11,10 +11,10 @@ lock and re-checks its condition against the committed value). The CHECK constra
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Row, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
@@ -502,7 +502,6 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
         if found is None:
             raise
         initiative = found
-    insider = caller.member_of(initiative.network_id)
     slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
     rows = db.execute(
         select(Engagement, Actor)
@@ -515,6 +514,44 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
         )
         .order_by(Engagement.role_id, Actor.name, Engagement.id)
     ).all()
+    members, seen, unnamed = _team_members(db, caller, initiative, rows)
+    filled = Counter(role_id for _, role_id in seen)
+    by_actor = {a.id: a.sector for _, a in rows}
+    return TeamOut(
+        initiative_id=initiative.id,
+        network=slug,
+        kind=initiative.kind,
+        title=initiative.title,
+        purpose=initiative.purpose,
+        start_date=initiative.start_date,
+        end_date=initiative.end_date,
+        roles=[
+            TeamRoleOut(
+                id=r.id,
+                title=r.title,
+                seats=r.seats,
+                filled=filled.get(r.id, 0),
+                hours_per_week=r.hours_per_week,
+                requirements=[f"{q.capability.term} ≥ {q.min_level}" for q in r.requirements],
+            )
+            for r in initiative.roles
+        ],
+        members=members,
+        sectors=dict(sorted(Counter(by_actor.values()).items())),
+        published_at=publication.published_at if publication is not None else None,
+        unnamed_members=unnamed,
+    )
+
+
+def _team_members(
+    db: Session,
+    caller: Caller,
+    initiative: Initiative,
+    rows: Sequence[Row[Engagement, Actor]],
+) -> tuple[list[TeamMemberOut], set[tuple[int, int | None]], int]:
+    """The members the team page names (each once per role), the (actor, role) seats they
+    fill, and how many it does not name (outside the network, their profile is not public)."""
+    insider = caller.member_of(initiative.network_id)
     readable = set(
         db.scalars(
             select(Actor.id).where(Actor.id.in_({a.id for _, a in rows}), readable_actors(caller))
@@ -549,32 +586,7 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
                 else None,
             )
         )
-    filled = Counter(role_id for _, role_id in seen)
-    by_actor = {a.id: a.sector for _, a in rows}
-    return TeamOut(
-        initiative_id=initiative.id,
-        network=slug,
-        kind=initiative.kind,
-        title=initiative.title,
-        purpose=initiative.purpose,
-        start_date=initiative.start_date,
-        end_date=initiative.end_date,
-        roles=[
-            TeamRoleOut(
-                id=r.id,
-                title=r.title,
-                seats=r.seats,
-                filled=filled.get(r.id, 0),
-                hours_per_week=r.hours_per_week,
-                requirements=[f"{q.capability.term} ≥ {q.min_level}" for q in r.requirements],
-            )
-            for r in initiative.roles
-        ],
-        members=members,
-        sectors=dict(sorted(Counter(by_actor.values()).items())),
-        published_at=publication.published_at if publication is not None else None,
-        unnamed_members=len(unnamed),
-    )
+    return members, seen, len(unnamed)
 
 
 def capacity_visible(caller: Caller, actor: Actor, *, invited_by: bool) -> bool:

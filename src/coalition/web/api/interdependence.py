@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from ...errors import Invalid
 from ...i18n import _
 from ...services import interdependence as service
+from ...services import map_exchange
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 
 router = APIRouter(tags=["map"], route_class=CommitFirstRoute)
@@ -113,7 +114,7 @@ def map_actor_ties(
     response_class=Response,
     responses={
         200: {
-            "content": {media: {} for media, _ in service.EXPORT_FORMATS.values()},
+            "content": {media: {} for media, _ in map_exchange.EXPORT_FORMATS.values()},
             "description": "the map file in the format asked for",
         }
     },
@@ -125,7 +126,7 @@ def map_export(
     format: Literal["gexf", "graphml", "kumu", "csv", "xlsx"] = "gexf",  # noqa: A002
 ) -> Response:
     """The whole map as GEXF 1.3, GraphML, Kumu JSON, CSV (zip of two files) or XLSX."""
-    content, media, filename = service.export_map(db, caller, slug, format)
+    content, media, filename = map_exchange.export_map(db, caller, slug, format)
     return Response(
         content,
         media_type=media,
@@ -145,4 +146,4 @@ async def map_import(
     content = await request.body()
     if len(content) > MAX_IMPORT_BYTES:
         raise Invalid(_("the file is larger than 64 MiB"), field="body")
-    return await run_in_threadpool(service.import_map, db, caller, slug, format, content)
+    return await run_in_threadpool(map_exchange.import_map, db, caller, slug, format, content)

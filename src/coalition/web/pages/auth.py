@@ -29,8 +29,7 @@ from ...schemas.auth import (
     TokenIn,
 )
 from ...schemas.directory import ActorPatch
-from ...services import auth as service
-from ...services import directory, joining
+from ...services import accounts, directory, joining, memberships, portability, tokens
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -75,8 +74,8 @@ def _see_other(url: str) -> RedirectResponse:
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
     response = _see_other(target)
     # A new session on every sign-in: a session cookie planted before it is worth nothing.
-    service.end_session(db, request.cookies.get(SESSION_COOKIE))
-    set_session_cookie(response, request, service.start_session(db, account))
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
+    set_session_cookie(response, request, accounts.start_session(db, account))
     return response
 
 
@@ -111,7 +110,7 @@ def login_submit(
     target = safe_next(next)
     try:
         data = LoginIn.model_validate({"email": email, "password": password})
-        account = service.authenticate(db, data.email, data.password, client_ip(request))
+        account = accounts.authenticate(db, data.email, data.password, client_ip(request))
     except ValidationError:
         errors, status = ["Enter your e-mail address and password."], 422
     except CoalitionError as exc:
@@ -124,7 +123,7 @@ def login_submit(
 
 @router.post("/logout")
 def logout(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    service.end_session(db, request.cookies.get(SESSION_COOKIE))
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
     response = _see_other("/")
     clear_session_cookie(response, request)
     return response
@@ -140,7 +139,7 @@ def _register_context(
     invite_error = ""
     if invite:
         try:
-            row, network = service.preview_invite(db, invite)
+            row, network = joining.preview_invite(db, invite)
             preview = {"network": network, "email": row.email, "role": row.role}
         except Unauthorized as exc:
             invite_error = exc.message
@@ -197,7 +196,7 @@ def register_submit(
     }
     try:
         data = RegisterIn.model_validate(form)
-        account = service.register(db, caller, data, public_url(request.app.state.settings))
+        account = accounts.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
         errors, status = _problems(exc), 422
     except CoalitionError as exc:
@@ -216,7 +215,7 @@ def accept_invite(
 ) -> Response:
     if not caller.authenticated:
         return _to_login(request)
-    membership = service.accept_invite(db, caller, invite)
+    membership = joining.accept_invite(db, caller, invite)
     return _see_other(f"/n/{membership.network}/members")
 
 
@@ -224,7 +223,7 @@ def accept_invite(
 
 
 def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
-    me = service.me(db, caller)
+    me = accounts.me(db, caller)
     actors = [directory.get_actor(db, caller, actor_id) for actor_id in me.actor_ids]
     member_of = {m.network for m in me.memberships}
     context: dict[str, Any] = {
@@ -234,8 +233,8 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
         "privacy": {
             a.id: directory.privacy_of(directory.get_actor_row(db, caller, a.id)) for a in actors
         },
-        "tokens": service.list_tokens(db, caller),
-        "join_requests": service.my_join_requests(db, caller),
+        "tokens": tokens.list_tokens(db, caller),
+        "join_requests": joining.my_join_requests(db, caller),
         "joinable": [
             n
             for n in list_networks(db, caller)
@@ -283,7 +282,7 @@ def account_profile(
         return _to_login(request)
     try:
         name = MePatch.model_validate({"display_name": display_name}).display_name
-        service.update_me(db, caller, name, locale)
+        accounts.update_me(db, caller, name, locale)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
     response = _see_other("/account")
@@ -306,7 +305,7 @@ def choose_language(
     if chosen is None:
         return response
     if caller.account_id is not None:
-        service.set_account_locale(db, caller, chosen)
+        accounts.set_account_locale(db, caller, chosen)
     set_language_cookie(response, request, chosen)
     return response
 
@@ -363,7 +362,7 @@ def account_new_token(
         days = 0  # refused by the model below, with its message
     try:
         data = TokenIn.model_validate({"name": name, "scopes": scopes, "expires_in_days": days})
-        created = service.create_token(db, caller, data)
+        created = tokens.create_token(db, caller, data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
     context = _account_context(db, caller, new_token=created)
@@ -376,7 +375,7 @@ def account_revoke_token(
 ) -> Response:
     if caller.account_id is None:
         return _to_login(request)
-    service.revoke_token(db, caller, token_id)
+    tokens.revoke_token(db, caller, token_id)
     return _see_other("/account")
 
 
@@ -405,7 +404,7 @@ def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
     """Download everything held about you (the same document as GET /api/me/export)."""
     if caller.account_id is None:
         return _to_login(request)
-    data = service.export_my_data(db, caller)
+    data = portability.export_my_data(db, caller)
     return JSONResponse(
         data,
         headers={"content-disposition": 'attachment; filename="coalition-my-data.json"'},
@@ -419,7 +418,7 @@ def account_delete(
     if caller.account_id is None:
         return _to_login(request)
     try:
-        service.delete_account(db, caller, password)
+        portability.delete_account(db, caller, password)
     except CoalitionError as exc:
         return _account_error(request, db, caller, exc)
     response = _see_other("/?deleted=1")
@@ -440,14 +439,14 @@ def reset_request(
     request: Request, db: DB, caller: CurrentCaller, email: str = Form("")
 ) -> Response:
     if "@" in email:
-        service.request_reset(db, email, public_url(request.app.state.settings))
+        accounts.request_reset(db, email, public_url(request.app.state.settings))
     return render(request, "auth/reset_request.html", {"caller": caller, "sent": True})
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)
 def reset_form(request: Request, token: str, db: DB, caller: CurrentCaller) -> Response:
     try:
-        service.check_reset(db, token)
+        accounts.check_reset(db, token)
     except Unauthorized as exc:
         context = {"caller": caller, "token": "", "errors": [exc.message]}
         return render(request, "auth/reset.html", context, 401)
@@ -460,7 +459,7 @@ def reset_submit(
 ) -> Response:
     try:
         data = ResetIn.model_validate({"password": password})
-        service.reset_password(db, token, data.password)
+        accounts.reset_password(db, token, data.password)
     except ValidationError as exc:
         context = {"caller": caller, "token": token, "errors": _problems(exc)}
         return render(request, "auth/reset.html", context, 422)
@@ -480,15 +479,15 @@ def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> 
     network = get_network(db, caller, slug)
     if not caller.authenticated:
         return _to_login(request)
-    members = service.list_members(db, caller, network)
+    members = memberships.list_members(db, caller, network)
     steward = caller.has_role(network.id, "steward")
     context = {
         "caller": caller,
         "network": network,
         "members": members,
         "steward": steward,
-        "requests": service.list_join_requests(db, caller, network) if steward else [],
-        "invites": service.list_network_invites(db, caller, network) if steward else [],
+        "requests": joining.list_join_requests(db, caller, network) if steward else [],
+        "invites": joining.list_network_invites(db, caller, network) if steward else [],
         "roles": ["member", "convenor", "steward"],
     }
     return render(request, "auth/members.html", context)
@@ -505,7 +504,7 @@ def members_role(
 ) -> Response:
     network = get_network(db, caller, slug)
     data = _valid(RoleIn, {"role": role})
-    service.change_role(db, caller, network, account_id, data.role)
+    memberships.change_role(db, caller, network, account_id, data.role)
     return _see_other(f"/n/{slug}/members")
 
 
@@ -514,7 +513,7 @@ def members_remove(
     request: Request, slug: str, account_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
-    service.remove_member(db, caller, network, account_id)
+    memberships.remove_member(db, caller, network, account_id)
     leaving = caller.account_id == account_id
     return _see_other("/account" if leaving else f"/n/{slug}/members")
 
@@ -558,7 +557,7 @@ def members_invite(
     network = get_network(db, caller, slug)
     actor = form_id(actor_id)
     data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
-    service.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
+    joining.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
     return _see_other(f"/n/{slug}/members")
 
 
@@ -582,5 +581,5 @@ def outbox_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if not outbox_open(request):
         raise NotFound(_("there is no development outbox here"))
     return render(
-        request, "auth/outbox.html", {"caller": caller, "messages": service.list_outbox(db)}
+        request, "auth/outbox.html", {"caller": caller, "messages": accounts.list_outbox(db)}
     )

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from ...errors import CoalitionError, NotFound
 from ...i18n import _
 from ...schemas.first_run import FirstRunIn
-from ...services import auth
+from ...services import accounts
 from ...services.first_run import first_run, is_fresh
 from ..deps import DB, CommitFirstRoute
 from ..extensions.security import SESSION_COOKIE, set_session_cookie
@@ -69,6 +69,6 @@ def first_run_submit(
         db.rollback()
         return _page(request, form, [exc.message], exc.status)
     response = RedirectResponse(f"/n/{network.slug}/settings", status_code=303)
-    auth.end_session(db, request.cookies.get(SESSION_COOKIE))
-    set_session_cookie(response, request, auth.start_session(db, account))
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
+    set_session_cookie(response, request, accounts.start_session(db, account))
     return response

@@ -21,7 +21,7 @@ from ...schemas.networks import NetworkSettingsPatch
 from ...services import joining, onboarding
 from ...services import network_settings as service
 from ...services.access import Caller
-from ...services.auth import list_join_requests
+from ...services.joining import list_join_requests
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller

@@ -163,44 +163,28 @@ def _custom(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, 
     return values, audiences
 
 
+_TEXT_FIELDS = (
+    "name",
+    "sector",
+    "headline",
+    "bio",
+    "timezone",
+    "languages",
+    "purposes",
+    "purpose_text",
+    "capacity_hours",
+    "day_rate",
+    "email",
+    "phone",
+    "website",
+    "visibility",
+)
+
+
 def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """The submitted values (to show again) and the patch they make, with problems found."""
     problems: list[str] = []
-    hidden = set(actor.hidden)
-    esco = {c.term: c.esco_uri for c in actor.capabilities}
-    values: dict[str, Any] = {
-        name: _text(form, name)
-        for name in (
-            "name",
-            "sector",
-            "headline",
-            "bio",
-            "timezone",
-            "languages",
-            "purposes",
-            "purpose_text",
-            "capacity_hours",
-            "day_rate",
-            "email",
-            "phone",
-            "website",
-            "visibility",
-        )
-    }
-    values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
-    values["custom"], values["custom_audience"] = _custom(form, actor)
-    rows: list[dict[str, Any]] = []
-    for term, raw_level, evidence in zip(
-        form.getlist("cap_term"),
-        form.getlist("cap_level"),
-        form.getlist("cap_evidence"),
-        strict=False,
-    ):
-        rows.append(
-            {"term": str(term).strip(), "level": str(raw_level).strip(), "evidence": str(evidence)}
-        )
-    values["capabilities"] = [r for r in rows if r["term"]]
-
+    values = _submitted(form, actor)
     patch: dict[str, Any] = {
         "name": values["name"],
         "sector": values["sector"],
@@ -214,8 +198,53 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         "visibility": values["visibility"],
         "privacy": values["privacy"],
     }
+    esco = {c.term: c.esco_uri for c in actor.capabilities}
+    patch["capabilities"] = _capabilities(values["capabilities"], esco, problems)
+    # A field the editor cannot see is not in the form, and so is left as it is.
+    hidden = set(actor.hidden)
+    if "capacity" not in hidden:
+        try:
+            patch["capacity_hours"] = float(values["capacity_hours"] or "0")
+        except ValueError:
+            problems.append(_("capacity: hours per week must be a number"))
+    if "day_rate" not in hidden:
+        try:
+            patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
+        except ValueError:
+            problems.append(_("day rate: must be a number, or empty"))
+    if "contact" not in hidden:
+        patch["email"] = values["email"] or None
+        patch["phone"] = values["phone"] or None
+    return values, patch, problems
+
+
+def _submitted(form: FormData, actor: ActorOut) -> dict[str, Any]:
+    """The values as submitted, to show again: text fields, privacy, custom fields and the
+    capability rows that name a term."""
+    values: dict[str, Any] = {name: _text(form, name) for name in _TEXT_FIELDS}
+    values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
+    values["custom"], values["custom_audience"] = _custom(form, actor)
+    rows: list[dict[str, Any]] = []
+    for term, raw_level, evidence in zip(
+        form.getlist("cap_term"),
+        form.getlist("cap_level"),
+        form.getlist("cap_evidence"),
+        strict=False,
+    ):
+        rows.append(
+            {"term": str(term).strip(), "level": str(raw_level).strip(), "evidence": str(evidence)}
+        )
+    values["capabilities"] = [r for r in rows if r["term"]]
+    return values
+
+
+def _capabilities(
+    rows: list[dict[str, Any]], esco: dict[str, str | None], problems: list[str]
+) -> list[dict[str, Any]]:
+    """The capabilities the rows make (a row's level becomes a number as it is read); a row
+    whose level is not a whole number is a problem, and left out."""
     capabilities = []
-    for row in values["capabilities"]:
+    for row in rows:
         try:
             level = int(row["level"])
         except ValueError:
@@ -233,22 +262,7 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
                 "esco_uri": esco.get(row["term"]),
             }
         )
-    patch["capabilities"] = capabilities
-    # A field the editor cannot see is not in the form, and so is left as it is.
-    if "capacity" not in hidden:
-        try:
-            patch["capacity_hours"] = float(values["capacity_hours"] or "0")
-        except ValueError:
-            problems.append(_("capacity: hours per week must be a number"))
-    if "day_rate" not in hidden:
-        try:
-            patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
-        except ValueError:
-            problems.append(_("day rate: must be a number, or empty"))
-    if "contact" not in hidden:
-        patch["email"] = values["email"] or None
-        patch["phone"] = values["phone"] or None
-    return values, patch, problems
+    return capabilities
 
 
 @router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
