@@ -13,7 +13,7 @@ from coalition.cli import app
 from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
 from coalition.engines.common_ground import History
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.store.session import session_scope
 from coalition.store.tables_deliberation import GroundHistory
 from tests.conftest import make_client

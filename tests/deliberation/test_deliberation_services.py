@@ -24,7 +24,9 @@ from coalition.schemas.deliberation import (
     StatementIn,
     VoteIn,
 )
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, Network
 from coalition.store.tables_deliberation import (
@@ -88,11 +90,11 @@ def test_results_cached_by_data_version(db: Session) -> None:
     s1 = svc.submit_statement(db, cleo, cid, StatementIn(text="One"))
     s2 = svc.submit_statement(db, cleo, cid, StatementIn(text="Two"))
     svc.cast_vote(db, w.caller(w.ada), cid, VoteIn(statement_id=s1.id, value=1))
-    first = svc.results(db, cleo, cid)
-    assert svc.results(db, cleo, cid) == first
+    first = analysis.results(db, cleo, cid)
+    assert analysis.results(db, cleo, cid) == first
     assert db.scalar(select(func.count()).select_from(GroundCache)) == 1
     svc.cast_vote(db, w.caller(w.bola), cid, VoteIn(statement_id=s2.id, value=-1))
-    second = svc.results(db, cleo, cid)
+    second = analysis.results(db, cleo, cid)
     assert second.data_version > first.data_version
     assert len(second.participants) == len(first.participants) + 1
     # only the current version stays cached
@@ -104,7 +106,7 @@ def test_outsider_reads_nothing(db: Session) -> None:
     cid = _conversation(db, w)
     stranger = Caller(account_id=999, actor_ids=frozenset({999}), roles={})
     with pytest.raises(Exception) as info:
-        svc.results(db, stranger, cid)
+        analysis.results(db, stranger, cid)
     assert getattr(info.value, "status", None) == 404
 
 
@@ -129,16 +131,16 @@ def test_polis_import_results_and_round_trip(
     source = shared_data("polis", "brexit-consensus")
     w = build(db)
     # Polis's own cadence, one update a second (the import's default batches a minute)
-    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
+    conv = polis.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
     assert conv.topic == "Brexit" and conv.n_statements > 0
 
     def no_analysis(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the import's replay should have been cached")
 
-    monkeypatch.setattr(svc, "replay_log", no_analysis)  # a request never replays
+    monkeypatch.setattr(polis, "replay_log", no_analysis)  # a request never replays
     with monkeypatch.context() as m:
-        m.setattr(svc, "analyze", no_analysis)
-        res = svc.results(db, OP, conv.id)  # Polis's groups at once, from the import
+        m.setattr(analysis, "analyze", no_analysis)
+        res = analysis.results(db, OP, conv.id)  # Polis's groups at once, from the import
     assert res.k == 2
     assert _ari_with_polis(res, source) >= ARI_FLOOR
     history = db.execute(
@@ -150,7 +152,7 @@ def test_polis_import_results_and_round_trip(
     assert History.from_dict(history.history).updates == 4836  # one per second of votes
 
     out = tmp_path / "out"
-    svc.export_polis(db, OP, conv.id, out)
+    polis.export_polis(db, OP, conv.id, out)
     original = read_polis_export(source)
     again = read_polis_export(out)
 
@@ -194,7 +196,7 @@ def test_polis_import_results_and_round_trip(
         )
     )
     svc._bump(db, db.get_one(Conversation, conv.id))
-    later = svc.results(db, OP, conv.id)
+    later = analysis.results(db, OP, conv.id)
     assert later.data_version == res.data_version + 1 and later.k == 2
     stored = db.scalars(
         select(GroundHistory.history).where(GroundHistory.conversation_id == conv.id)
@@ -212,7 +214,7 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
     (broken / "votes.csv").write_text("\n".join(votes) + "\n", encoding="utf-8")
     w = build(db)
     with pytest.raises(Invalid) as info:
-        svc.import_polis(db, OP, w.slug, broken)
+        polis.import_polis(db, OP, w.slug, broken)
     problems = info.value.details
     assert isinstance(problems, list) and problems
     assert problems[0]["file"] == "votes.csv" and problems[0]["line"] == 4

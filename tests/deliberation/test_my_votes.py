@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from coalition.schemas.deliberation import ConversationIn, StatementIn, VoteIn
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.services.access import Caller
 
 from .world import build

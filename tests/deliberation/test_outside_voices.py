@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from coalition import clock
 from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.services import voices
 from coalition.services.access import Caller
 from coalition.store.session import session_scope

@@ -16,7 +16,9 @@ from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
 from coalition.io.report import report_markdown, report_pdf
 from coalition.schemas.report import ReportOut, Sentence
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.services import portability
 from coalition.services.access import Caller
 from coalition.services.conversation_report import build_report
@@ -156,7 +158,7 @@ def test_no_xid_nor_link_in_any_export_or_report(
             ),
             "bundle (share)": json.dumps(portability.export_bundle(db, OP, slug)),
         }
-        svc.export_polis(db, OP, cid, tmp_path / "polis")
+        polis.export_polis(db, OP, cid, tmp_path / "polis")
         rep = build_report(db, OP, cid)
     texts["report (markdown)"] = report_markdown(rep)
     texts["report (json)"] = rep.model_dump_json()
@@ -196,9 +198,9 @@ def test_report_of_an_imported_polis_conversation(settings: Settings) -> None:
     }
     with session_scope(settings.database_url) as db:
         w = build(db)
-        conv = svc.import_polis(db, OP, w.slug, source)
+        conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
-        ids = {s.id: s.external_id for s in svc.results(db, OP, conv.id).statements}
+        ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}
     check_report(rep, ids)
     assert rep.n_voters > 0 and rep.topics
     text = report_markdown(rep) + rep.model_dump_json()
@@ -211,9 +213,9 @@ def test_report_on_real_polis_data(settings: Settings, name: str) -> None:
     source = shared_data("polis", name)
     with session_scope(settings.database_url) as db:
         w = build(db)
-        conv = svc.import_polis(db, OP, w.slug, source)
+        conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
-        ids = {s.id: s.external_id for s in svc.results(db, OP, conv.id).statements}
+        ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}
     check_report(rep, ids)
     assert rep.groups and rep.n_voters > 100 and len(rep.topics) >= 2
     assert report_pdf(rep).startswith(b"%PDF")

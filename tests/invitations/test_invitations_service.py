@@ -13,6 +13,7 @@ from coalition.schemas.directory import ActorPatch
 from coalition.schemas.invitations import AnswerIn, CounterDecisionIn, InviteIn
 from coalition.services import directory, engagements, invitations, notifications
 from coalition.services.access import Caller
+from coalition.services.invitation_replacements import replacements_for_job
 from coalition.store.tables import Actor, Engagement, Network, Tie
 from coalition.store.tables_invitations import InvitationEvent
 
@@ -83,7 +84,7 @@ def test_decline_reason_follows_privacy_and_offers_replacements(db: Session) -> 
     assert out.invitation.status == "declined" and out.invitation.reason == "family leave"
     # The replacements are ranked by a job (started, run after commit); here its function.
     assert out.replacements == [] and out.replacements_job is not None
-    _, found = invitations.replacements_for_job(db, inv.id)
+    _, found = replacements_for_job(db, inv.id)
     # Members 1 and 2 fit; member 3 has 1 h free of the 4 needed; a declined.
     assert [r.actor_id for r in found] == [w.members[1], w.members[2]]
     assert "Facilitation 4 (needs 3)" in found[0].why
@@ -112,7 +113,7 @@ def test_counter_then_convenor_accepts_or_declines(db: Session) -> None:
         _answer(db, w, inv.id, a, answer="counter", hours=4.0)
     out = _answer(db, w, inv.id, a, answer="counter", hours=2.5)
     assert out.invitation.status == "countered" and out.invitation.counter_hours == 2.5
-    _, found = invitations.replacements_for_job(db, inv.id)
+    _, found = replacements_for_job(db, inv.id)
     assert out.replacements_job and found and a not in [r.actor_id for r in found]
     assert db.get_one(Actor, a).committed_hours == 0.0  # a counter reserves nothing
     with pytest.raises(Forbidden):  # only the convenor decides

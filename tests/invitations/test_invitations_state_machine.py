@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from coalition.errors import CoalitionError, Conflict, Forbidden, Gone, Invalid
 from coalition.schemas.invitations import AnswerIn, CounterDecisionIn, InviteIn
 from coalition.services import engagements, invitations
+from coalition.services.invitation_replacements import replacements_for_job
 from coalition.store.session import session_factory
 from coalition.store.tables import (
     Actor,
@@ -250,7 +251,7 @@ def machine_for(url: str) -> type[RuleBasedStateMachine]:
             )
             if out is not None:
                 seat.status = "declined"
-                _, found = invitations.replacements_for_job(self.db, inv)
+                _, found = replacements_for_job(self.db, inv)
                 assert out.replacements_job and seat.actor not in [r.actor_id for r in found]
 
         @rule(inv=sent, hours=st.sampled_from([0.5, 1.0, 2.0, 3.0]))

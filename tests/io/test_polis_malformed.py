@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coalition.errors import Invalid
 from coalition.io.polis import PolisFormatError, read_polis_export
-from coalition.services import deliberation as svc
+from coalition.services import polis_exchange as polis
 from coalition.store.tables_deliberation import Conversation, Participant, Statement, Vote
 from tests.deliberation.world import OP, build
 
@@ -161,7 +161,7 @@ def test_the_good_export_reads(tmp_path: Path) -> None:
 def test_nothing_is_imported_from_a_broken_export(db: Session, case: str, tmp_path: Path) -> None:
     w = build(db)
     with pytest.raises(Invalid) as info:
-        svc.import_polis(db, OP, w.slug, _broken(tmp_path, case))
+        polis.import_polis(db, OP, w.slug, _broken(tmp_path, case))
     _, file, line, phrase = CASES[case]
     details = info.value.details
     assert isinstance(details, list)

@@ -561,7 +561,7 @@ ROUTES.update(
 
 def _deliberation_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn
-    from coalition.services import deliberation
+    from coalition.services import conversations as deliberation
     from coalition.services.access import Caller
 
     operator = Caller.operator()

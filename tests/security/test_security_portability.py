@@ -138,7 +138,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     tables = Base.metadata.tables
     if "votes" in tables:
         from coalition.schemas.deliberation import VoteIn
-        from coalition.services import deliberation
+        from coalition.services import conversations as deliberation
 
         deliberation.cast_vote(
             db,

@@ -35,7 +35,8 @@ from coalition.schemas.auth import TokenIn
 from coalition.schemas.deliberation import ConversationIn, StatementIn
 from coalition.schemas.initiatives import InitiativeIn
 from coalition.schemas.invitations import InviteIn
-from coalition.services import deliberation, identity, initiatives, invitations, memberships, tokens
+from coalition.services import conversations as deliberation
+from coalition.services import identity, initiatives, invitations, memberships, tokens
 from coalition.services.access import Caller
 from coalition.store.session import engine_for, session_scope
 from coalition.store.tables import Actor, Engagement, Network, Role

@@ -451,17 +451,12 @@ def step_back(
             hours=engagement.hours_per_week,
         )
         if invitation is not None and invitation.status == "accepted":
-            invitation.status = "stepped_back"
-            record(
-                db,
-                network_id=engagement.network_id,
-                invitation_id=invitation.id,
+            from .invitations import transition  # the state machine builds on this module
+
+            transition(
+                db, invitation, "stepped_back", now=now, by=by, sources=None,
                 engagement_id=engagement.id,
-                at=now,
-                by=by,
-                from_status="accepted",
-                to_status="stepped_back",
-            )
+            )  # fmt: skip
         initiative = db.get_one(Initiative, engagement.initiative_id)
         name = db.scalar(select(Actor.name).where(Actor.id == engagement.actor_id)) or ""
         notify(

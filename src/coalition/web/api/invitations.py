@@ -25,7 +25,7 @@ from ...schemas.invitations import (
     ReplacementOut,
     TeamOut,
 )
-from ...services import engagements, invitations, notifications
+from ...services import engagements, invitation_replacements, invitations, notifications
 from ...services.engagements import window
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
@@ -83,7 +83,7 @@ def withdraw(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
 
 @router.get("/api/invitations/{invitation_id}/replacements", response_model=list[ReplacementOut])
 def replacements(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
-    return invitations.replacements(db, caller, invitation_id)
+    return invitation_replacements.replacements(db, caller, invitation_id)
 
 
 @router.get("/api/me/invitations", response_model=MyInvitationsOut)

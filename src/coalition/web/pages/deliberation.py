@@ -25,7 +25,7 @@ from ...schemas.deliberation import (
     StatementIn,
     VoteIn,
 )
-from ...services import deliberation, deliberation_moderation
+from ...services import conversation_analysis, conversations, deliberation_moderation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -95,7 +95,7 @@ def opinion_map(res: ResultsOut, me: int | None = None) -> list[Dot]:
 @router.get("/n/{slug}/conversations", response_class=HTMLResponse)
 def conversations_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
-    items = deliberation.list_conversations(db, caller, slug)
+    items = conversations.list_conversations(db, caller, slug)
     may_open = caller.has_role(network.id, "convenor")
     return render(
         request,
@@ -120,7 +120,7 @@ def open_conversation_form(
         ConversationIn,
         {"topic": topic, "description": description, "initiative_id": initiative},
     )
-    out = deliberation.create_conversation(db, caller, slug, data)
+    out = conversations.create_conversation(db, caller, slug, data)
     return _back(f"/conversations/{out.id}")
 
 
@@ -128,12 +128,12 @@ def open_conversation_form(
 def conversation_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    statements = deliberation.list_statements(db, caller, conversation_id)
-    moderator = deliberation.may_moderate(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    statements = conversations.list_statements(db, caller, conversation_id)
+    moderator = conversations.may_moderate(db, caller, conversation_id)
     member = caller.member_of(conv.network_id) and bool(caller.actor_ids)
-    nxt = deliberation.next_for(db, caller, conversation_id) if member else None
-    _unused, mine = deliberation.my_votes(db, caller, conversation_id)
+    nxt = conversation_analysis.next_for(db, caller, conversation_id) if member else None
+    _unused, mine = conversations.my_votes(db, caller, conversation_id)
     return render(
         request,
         "deliberation/conversation.html",
@@ -157,7 +157,7 @@ def vote_form(
     value: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
-    deliberation.cast_vote(db, caller, conversation_id, data)
+    conversations.cast_vote(db, caller, conversation_id, data)
     return _back(f"/conversations/{conversation_id}#vote")
 
 
@@ -165,7 +165,7 @@ def vote_form(
 def statement_form(
     conversation_id: PathId, db: DB, caller: CurrentCaller, text: Annotated[str, Form()]
 ) -> Response:
-    deliberation.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
+    conversations.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
     return _back(f"/conversations/{conversation_id}#statements")
 
 
@@ -180,7 +180,7 @@ def moderation_form(
     back: Annotated[str, Form()] = "",
 ) -> Response:
     data = _valid(ModerationIn, {"action": action, "reason": reason})
-    deliberation.moderate_statement(db, caller, statement_id, data)
+    conversations.moderate_statement(db, caller, statement_id, data)
     if back == "queue":
         return _back(f"/conversations/{conversation_id}/moderation#queue")
     return _back(f"/conversations/{conversation_id}#statements")
@@ -190,7 +190,7 @@ def moderation_form(
 def moderation_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
     queue = deliberation_moderation.moderation_queue(db, caller, conversation_id)
     return render(request, "deliberation/moderation.html", {"conversation": conv, "queue": queue})
 
@@ -210,9 +210,9 @@ def moderation_mode_form(
 def results_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    res = deliberation.results(db, caller, conversation_id)
-    me, _ = deliberation.my_votes(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    res = conversation_analysis.results(db, caller, conversation_id)
+    me, _ = conversations.my_votes(db, caller, conversation_id)
     my_group = next((p.group for p in res.participants if p.external_id == me), None)
     return render(
         request,
@@ -225,7 +225,7 @@ def results_page(
             "my_group": my_group,
             "size": MAP_SIZE,
             "palette": PALETTE,
-            "consensus": deliberation.charter_statements(res),
+            "consensus": conversation_analysis.charter_statements(res),
         },
     )
 
@@ -234,15 +234,15 @@ def results_page(
 def charter_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    res = deliberation.results(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    res = conversation_analysis.results(db, caller, conversation_id)
     return render(
         request,
         "deliberation/charter.html",
         {
             "conversation": conv,
             "results": res,
-            "statements": deliberation.charter_statements(res),
+            "statements": conversation_analysis.charter_statements(res),
             "palette": PALETTE,
         },
     )

@@ -19,7 +19,13 @@ from ...errors import CoalitionError
 from ...i18n import lazy, translated_map
 from ...io import team_page
 from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
-from ...services import engagements, initiatives, invitations, notifications
+from ...services import (
+    engagements,
+    initiatives,
+    invitation_replacements,
+    invitations,
+    notifications,
+)
 from ...services.access import Caller
 from ..api.invitations import calendar_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -238,7 +244,7 @@ def _convenor(
     initiative = initiatives.get_initiative(db, caller, initiative_id)
     # Replacements for seats someone said no (or less) to, while they are still to fill.
     suggestions = {
-        i.id: invitations.replacements(db, caller, i.id)
+        i.id: invitation_replacements.replacements(db, caller, i.id)
         for i in items
         if i.status in ("declined", "countered", "counter_declined", "expired")
     }

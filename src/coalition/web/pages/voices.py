@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...schemas.deliberation import VoteIn
 from ...schemas.voices import LinkIn
-from ...services import deliberation, voices
+from ...services import conversations, voices
 from ..api.voices import Token, remember_voice, secret
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import client_ip
@@ -69,7 +69,7 @@ def links_page(
 ) -> Response:
     """A conversation's links for outside participants, and the embed snippet (moderators)."""
     links = voices.list_links(db, caller, conversation_id, secret(request))
-    conv = deliberation.get_conversation(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
     base = str(request.base_url).rstrip("/")
     return render(
         request, "voices/links.html", {"conversation": conv, "links": links, "base": base}
