@@ -32,9 +32,9 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from ..domain import PRIVACY_DEFAULTS, Region, Sector
+from ..engines.arrays import BoolArray, FloatArray, Int8Array, IntArray
 from . import vocab
 
 if TYPE_CHECKING:
@@ -108,9 +108,6 @@ _PERSON_CAPACITY = (4.0, 6.0, 8.0, 10.0, 12.0, 15.0, 16.0, 20.0, 24.0, 30.0, 32.
 _ORG_CAPACITY = (0.0, 0.0, 8.0, 16.0, 20.0, 24.0, 40.0, 60.0, 80.0)
 
 _T = TypeVar("_T")
-_IntArray = npt.NDArray[np.int64]
-_FloatArray = npt.NDArray[np.float64]
-_BoolArray = npt.NDArray[np.bool_]
 
 
 def build_demo_bundle(
@@ -287,16 +284,16 @@ class _World:
     """Everything known about the actors, index i being ref i + 1."""
 
     n: int
-    is_org: _BoolArray
-    sector: _IntArray
-    community: _IntArray
-    region: _IntArray
-    city: _IntArray
-    joined: _IntArray
-    fitness: _FloatArray
-    isolate: _BoolArray
-    broker: _BoolArray
-    comm_region: _IntArray
+    is_org: BoolArray
+    sector: IntArray
+    community: IntArray
+    region: IntArray
+    city: IntArray
+    joined: IntArray
+    fitness: FloatArray
+    isolate: BoolArray
+    broker: BoolArray
+    comm_region: IntArray
     comm_focus: list[list[int]]
     comm_cities: list[list[int]]
     # Filled by _profiles.
@@ -307,16 +304,16 @@ class _World:
     languages: list[list[str]] = field(default_factory=list)
     purposes: list[list[int]] = field(default_factory=list)
     caps: list[list[tuple[int, int]]] = field(default_factory=list)
-    levels: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0), np.int8))
-    capacity: _FloatArray = field(default_factory=lambda: np.zeros(0))
+    levels: Int8Array = field(default_factory=lambda: np.zeros((0, 0), np.int8))
+    capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
     day_rate: list[float | None] = field(default_factory=list)
     visibility: list[str] = field(default_factory=list)
     privacy: list[dict[str, str]] = field(default_factory=list)
     org_descriptor: list[str] = field(default_factory=list)
-    private: _BoolArray = field(default_factory=lambda: np.zeros(0, bool))
-    _lang_masks: dict[str, _BoolArray] = field(default_factory=dict)
+    private: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
+    _lang_masks: dict[str, BoolArray] = field(default_factory=dict)
 
-    def speaks(self, language: str) -> _BoolArray:
+    def speaks(self, language: str) -> BoolArray:
         mask = self._lang_masks.get(language)
         if mask is None:
             mask = np.fromiter((language in ls for ls in self.languages), bool, self.n)
@@ -726,12 +723,12 @@ def _affiliations(
 
 
 def _sample_within(
-    groups: _IntArray,
+    groups: IntArray,
     n_groups: int,
-    weight: _FloatArray,
-    wanted: _IntArray,
+    weight: FloatArray,
+    wanted: IntArray,
     nrng: np.random.Generator,
-) -> tuple[_IntArray, _BoolArray]:
+) -> tuple[IntArray, BoolArray]:
     """For each entry of ``wanted`` (a group), an actor of that group drawn by ``weight``.
 
     Returns the actors and a mask of the entries whose group had no weight at all.
@@ -862,7 +859,7 @@ class _Staffing:
     initiatives: list[dict[str, Any]] = field(default_factory=list)
     engagements: list[dict[str, Any]] = field(default_factory=list)
     ties: list[dict[str, Any]] = field(default_factory=list)
-    committed: _FloatArray = field(default_factory=lambda: np.zeros(0))
+    committed: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -875,7 +872,7 @@ class _Role:
     requirements: list[tuple[int, int]]
     members: list[int]
     # For an upcoming role: how many actors of each sector could take a seat now.
-    depth: _IntArray | None = None
+    depth: IntArray | None = None
 
     def record(self) -> dict[str, Any]:
         return {
@@ -1015,9 +1012,9 @@ def _window(status: str, rng: random.Random, cal: _Calendar) -> tuple[int | None
 
 
 def _choose(
-    mask: _BoolArray,
-    reach: _FloatArray,
-    free: _FloatArray | None,
+    mask: BoolArray,
+    reach: FloatArray,
+    free: FloatArray | None,
     world: _World,
     nrng: np.random.Generator,
     *,
@@ -1039,9 +1036,9 @@ def _choose(
 
 def _role(
     world: _World,
-    mask: _BoolArray,
-    reach: _FloatArray,
-    free: _FloatArray | None,
+    mask: BoolArray,
+    reach: FloatArray,
+    free: FloatArray | None,
     anchor: int | None,
     org_role: bool,
     place_languages: tuple[str, ...],
@@ -1179,7 +1176,7 @@ def _budget(kind: str, status: str, rng: random.Random) -> float | None:
     return float(round(rng.uniform(low, high), -3))
 
 
-def _depth(roles: list[_Role]) -> _IntArray | None:
+def _depth(roles: list[_Role]) -> IntArray | None:
     """Seat-takers by sector over an upcoming initiative's roles (None for a started one)."""
     depths = [role.depth for role in roles if role.depth is not None]
     return np.sum(depths, axis=0) if depths else None
@@ -1194,7 +1191,7 @@ def _sector_mix(
     kind: str,
     status: str,
     rng: random.Random,
-    depth: _IntArray | None = None,
+    depth: IntArray | None = None,
     seats: int = 0,
 ) -> dict[str, dict[str, int]]:
     counts: dict[str, int] = {}
@@ -1249,7 +1246,7 @@ def _coverage(
 def _engage(
     out: _Staffing,
     world: _World,
-    free: _FloatArray,
+    free: FloatArray,
     ref: int,
     title: str,
     roles: list[_Role],
@@ -1334,7 +1331,7 @@ def _engage(
 
 
 def _actor_records(
-    world: _World, committed: _FloatArray, slug: str, rnd: random.Random, cal: _Calendar
+    world: _World, committed: FloatArray, slug: str, rnd: random.Random, cal: _Calendar
 ) -> list[dict[str, Any]]:
     emails: dict[str, int] = {}
     handles: dict[str, str] = {}  # name part -> e-mail handle; names repeat a lot

@@ -56,6 +56,8 @@ from coalition.engines.common_ground.repness import (
 )
 from coalition.engines.common_ground.stream import replay_stream
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "Group",
     "GroundResult",
@@ -64,10 +66,6 @@ __all__ = [
     "next_statement",
     "replay",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

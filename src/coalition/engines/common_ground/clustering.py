@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = ["Clustering", "cluster_participants", "select_in_conv"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Up to this many clustered participants the base step is full k-means; above, mini-batch
 # k-means (Polis likewise switches to mini-batch updates above 10,000 participants).

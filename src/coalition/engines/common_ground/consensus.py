@@ -39,6 +39,8 @@ import scipy.sparse as sp
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray, Int32Array
+
 __all__ = [
     "META_PRIORITY",
     "comment_priorities",
@@ -46,8 +48,6 @@ __all__ = [
     "next_statement_from",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 META_PRIORITY = 7.0
 """Priority of meta statements before squaring (Polis's ``meta-priority``)."""
@@ -148,7 +148,7 @@ def comment_priorities(
 
 def next_statement_from(
     priorities: FloatArray,
-    voted: Collection[int] | npt.NDArray[np.int32],
+    voted: Collection[int] | Int32Array,
     eligible: BoolArray,
     rng: np.random.Generator | int = 0,
 ) -> int | None:

@@ -58,6 +58,8 @@ from coalition.engines.common_ground.clustering import Clustering, select_in_con
 from coalition.engines.common_ground.matrix import VoteMatrix
 from coalition.engines.common_ground.projection import Projection, pca_project
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "History",
     "KMeansClusters",
@@ -69,9 +71,6 @@ __all__ = [
     "update_batches",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 SAME_CLUSTERING = 0.01
 """Lloyd iterations stop when every (sorted) centre moved less than this (``same-clustering?``)."""

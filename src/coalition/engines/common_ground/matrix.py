@@ -24,14 +24,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..arrays import AnyArray, FloatArray, IndexArray, Int8Array, Int32Array, IntArray
+
 __all__ = [
     "Moderation",
     "VoteMatrix",
     "VoteRefused",
     "validate_vote",
 ]
-
-IntArray = npt.NDArray[np.int64]
 
 
 class Moderation(IntEnum):
@@ -129,8 +129,8 @@ class VoteMatrix:
     """
 
     indptr: IntArray
-    indices: npt.NDArray[np.int32]
-    values: npt.NDArray[np.int8]
+    indices: Int32Array
+    values: Int8Array
     n_participants: int
     n_statements: int
     participant_ids: tuple[Hashable, ...] = field(default=())
@@ -216,7 +216,7 @@ class VoteMatrix:
         if statement_ids and n_statements is None:
             n_s = max(n_s, len(statement_ids))
 
-        ts: npt.NDArray[np.generic] | None = None
+        ts: AnyArray | None = None
         if timestamps is not None:
             ts = np.asarray(timestamps).ravel()
             if ts.shape != p.shape:
@@ -370,21 +370,21 @@ class VoteMatrix:
         seen = np.bincount(self.indices, minlength=n).astype(np.int64)
         return agree, disagree, seen
 
-    def votes_of(self, participant: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+    def votes_of(self, participant: int) -> tuple[Int32Array, Int8Array]:
         """Statements a participant voted on and the votes; empty for an unknown index."""
         if not 0 <= participant < self.n_participants:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
         lo, hi = self.indptr[participant], self.indptr[participant + 1]
         return self.indices[lo:hi], self.values[lo:hi]
 
-    def to_dense(self) -> npt.NDArray[np.float64]:
+    def to_dense(self) -> FloatArray:
         """Dense float matrix with NaN for missing votes (for small matrices and tests)."""
         out = np.full((self.n_participants, self.n_statements), np.nan)
         out[self.rows, self.indices] = self.values
         return out
 
 
-def _last_vote_order(key: IntArray, ts: npt.NDArray[np.generic] | None) -> npt.NDArray[np.intp]:
+def _last_vote_order(key: IntArray, ts: AnyArray | None) -> IndexArray:
     """Positions of the votes that count, in (participant, statement) order.
 
     Among votes with the same key the greatest timestamp wins, then the latest position.

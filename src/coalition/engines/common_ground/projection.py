@@ -42,10 +42,10 @@ from scipy.sparse.linalg import ArpackError
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray
+
 __all__ = ["Projection", "pca_project", "statement_mask"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Above this many votes the randomized solver is used: same components to ~1e-6 on
 # structured data, and it does not slow down when the two leading singular values are close.

@@ -46,6 +46,8 @@ import scipy.sparse as sp
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "ConsensusStatement",
     "ConsensusStats",
@@ -59,10 +61,6 @@ __all__ = [
     "two_prop_test",
     "z_critical",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def z_critical(confidence: float = 0.90) -> float:

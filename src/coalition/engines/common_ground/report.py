@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import FloatArray, IntArray
+
 DAY_MS = 86_400_000
 
 
@@ -75,7 +77,7 @@ def divisiveness(
     seen: npt.ArrayLike,
     *,
     min_seen: int = 3,
-) -> npt.NDArray[np.float64]:
+) -> FloatArray:
     """Per statement (columns of the groups × statements arrays of agree and disagree shares
     and of voters who saw it): the range, over the groups where at least ``min_seen`` voted,
     of net agreement ``agree - disagree``; 0 where fewer than two groups qualify. In [0, 2]."""
@@ -137,7 +139,7 @@ def statement_topics(
         return [Topic(tuple(range(n)), ())]
     vocab = np.asarray(vectorizer.get_feature_names_out())
     nonzero = np.asarray(x.getnnz(axis=1)) > 0
-    best: tuple[float, npt.NDArray[np.int64]] | None = None
+    best: tuple[float, IntArray] | None = None
     k_max = min(max_topics, n // 2, int(nonzero.sum()) - 1)
     for k in range(2, k_max + 1):
         # one thread: a few hundred short texts cluster faster than OpenMP's threads start

@@ -39,11 +39,10 @@ from threadpoolctl import threadpool_limits
 from coalition.engines.common_ground.incremental import History, _cluster_step, update_batches
 from coalition.engines.common_ground.projection import Projection, statement_mask
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = ["IMPORT_BATCH_MS", "POWER_TOL", "VoteStream", "replay_stream"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 IMPORT_BATCH_MS = 60_000
 """Batch window of the replay an import runs (ms). Chosen on the three real Polis

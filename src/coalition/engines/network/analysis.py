@@ -37,10 +37,10 @@ from coalition.engines.network.metrics import (
 from coalition.engines.network.opportunity import concentration
 from coalition.engines.network.paths import CONFIDENCE_ALPHA, path_centrality
 
+from ..arrays import FloatArray, IntArray, StrArray
+
 __all__ = ["ActorMetrics", "Method", "NetworkAnalysis", "NetworkSummary", "analyze"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
 
 TOP = 100
@@ -57,9 +57,9 @@ class ActorMetrics:
     """
 
     index: IntArray
-    id: npt.NDArray[np.str_]
-    sector: npt.NDArray[np.str_]
-    kind: npt.NDArray[np.str_]
+    id: StrArray
+    sector: StrArray
+    kind: StrArray
     degree: IntArray
     in_degree: IntArray
     out_degree: IntArray

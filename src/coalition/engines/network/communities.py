@@ -33,9 +33,10 @@ import numpy.typing as npt
 from coalition.engines.network.graph import NetworkGraph
 from coalition.engines.network.metrics import _relabel_by_size
 
+from ..arrays import IntArray
+
 __all__ = ["CommunityEvent", "Communities", "leiden", "match_communities"]
 
-IntArray = npt.NDArray[np.int64]
 
 EventKind = Literal["continued", "merged", "split", "formed", "dissolved"]
 

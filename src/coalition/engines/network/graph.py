@@ -37,6 +37,8 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import BoolArray, DateArray, FloatArray, IntArray, StrArray
+
 __all__ = [
     "Actors",
     "Affiliations",
@@ -49,10 +51,6 @@ __all__ = [
     "project_two_mode",
 ]
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-DateArray = npt.NDArray[np.datetime64]
-StrArray = npt.NDArray[np.str_]
 
 DateLike = dt.date | str | np.datetime64 | None
 Window = tuple[DateLike, DateLike]
@@ -198,8 +196,8 @@ class Pairs:
     u: IntArray
     v: IntArray
     weight: FloatArray
-    forward: npt.NDArray[np.bool_]
-    backward: npt.NDArray[np.bool_]
+    forward: BoolArray
+    backward: BoolArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,9 +274,7 @@ class NetworkGraph:
         return self.actors.joined[self.index]
 
 
-def _in_window(
-    start: DateArray, end: DateArray, lo: np.datetime64, hi: np.datetime64
-) -> npt.NDArray[np.bool_]:
+def _in_window(start: DateArray, end: DateArray, lo: np.datetime64, hi: np.datetime64) -> BoolArray:
     """Ties active at some moment of ``[lo, hi]`` (open sides when NaT)."""
     keep = np.ones(len(start), dtype=bool)
     if not np.isnat(hi):

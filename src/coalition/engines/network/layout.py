@@ -15,13 +15,12 @@ import random
 
 import igraph as ig
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.network.graph import NetworkGraph
 
-__all__ = ["layout"]
+from ..arrays import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
+__all__ = ["layout"]
 
 
 def _iterations(n: int) -> int:

@@ -26,10 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.network.graph import NetworkGraph
+
+from ..arrays import FloatArray, IntArray
 
 __all__ = [
     "Components",
@@ -48,8 +49,6 @@ __all__ = [
     "triangles",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _CHUNK = 4_000_000
 

@@ -69,16 +69,14 @@ from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.network.graph import NetworkGraph
 
+from ..arrays import BoolArray, FloatArray, IntArray, RealArray
+
 __all__ = ["PathCentrality", "path_centrality"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 CONFIDENCE_ALPHA = 0.05
 """Per-actor miss probability of the stated betweenness error bound."""
@@ -294,7 +292,7 @@ class _Level:
     (``rows`` is None when the level is stored for every vertex)."""
 
     rows: IntArray | None
-    mask: npt.NDArray[np.bool_]
+    mask: BoolArray
 
 
 def _block_brandes(
@@ -303,7 +301,7 @@ def _block_brandes(
     sources: IntArray,
     dtype: type[np.floating],
     stats: _Stats,
-) -> npt.NDArray[np.floating]:
+) -> RealArray:
     """Brandes dependencies from a block of sources (column ``b`` per source).
 
     Forward: the frontier's path counts ``X`` advance one level by ``Aᵀ X``; entries not
@@ -324,9 +322,9 @@ class _Sweep:
     """The forward sweep's state: frontier path counts ``x``, totals ``sigma``, and who is
     not yet reached (one column per source)."""
 
-    x: npt.NDArray[np.floating]
-    sigma: npt.NDArray[np.floating]
-    unvisited: npt.NDArray[np.bool_]
+    x: RealArray
+    sigma: RealArray
+    unvisited: BoolArray
 
     @classmethod
     def start(cls, size: int, sources: IntArray, dtype: type[np.floating]) -> _Sweep:
@@ -400,10 +398,10 @@ def _sparse_step(
 def _backward(
     a: sp.csr_matrix,
     levels: list[_Level],
-    sigma: npt.NDArray[np.floating],
+    sigma: RealArray,
     sources: IntArray,
     dtype: type[np.floating],
-) -> npt.NDArray[np.floating]:
+) -> RealArray:
     """Dependencies accumulated from the deepest level back to the sources."""
     inv_sigma = np.zeros_like(sigma)
     np.divide(1.0, sigma, out=inv_sigma, where=sigma > 0)

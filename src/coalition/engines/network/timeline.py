@@ -31,11 +31,12 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.network.analysis import NetworkAnalysis, _jsonable, analyze
 from coalition.engines.network.communities import CommunityEvent, match_communities
 from coalition.engines.network.graph import Actors, Ties, build_graph
+
+from ..arrays import FloatArray, IntArray
 
 __all__ = [
     "ActorRank",
@@ -172,7 +173,7 @@ class SnapshotChange:
         return _jsonable(asdict(self))
 
 
-def _ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+def _ranks(values: FloatArray) -> IntArray:
     order = np.lexsort((np.arange(len(values)), -values))
     ranks = np.empty(len(values), dtype=np.int64)
     ranks[order] = np.arange(1, len(values) + 1)
