@@ -28,6 +28,12 @@ timestamped vote log implies (batches of ``batch_ms`` = 1 s, the poller's defaul
 :func:`~coalition.engines.common_ground.analysis.analyze` accepts a :class:`History` to do
 the same for a live conversation.
 
+Cost of :func:`replay_history`: each update rebuilds the matrix from the votes so far (O(V
+log V)) and runs the clustering steps only (no repness): about a millisecond per update for
+a conversation of a few hundred participants. Replaying is meant for imported conversations
+of modest size; a live conversation keeps its :class:`History` from one analysis to the
+next.
+
 References
 ----------
 .. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
@@ -625,13 +631,6 @@ def replay_history(
         The state after the updates run (None if none ran).
     n_updates : int
         Updates the log implies in all (the last included even when not run here).
-
-    Notes
-    -----
-    Each update rebuilds the matrix from the votes so far (O(V log V)) and runs the
-    clustering steps only (no repness): about a millisecond per update for a conversation
-    of a few hundred participants. Replaying is meant for imported conversations of modest
-    size; a live conversation keeps its :class:`History` from one analysis to the next.
     """
     settings = UpdateSettings(
         min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer

@@ -201,20 +201,8 @@ class VoteMatrix:
         v = raw.astype(np.int8)
         if p.size and (p.min() < 0 or s.min() < 0):
             raise ValueError("participant and statement indices must be non-negative")
-        n_p = int(p.max()) + 1 if p.size else 0
-        n_s = int(s.max()) + 1 if s.size else 0
-        if n_participants is not None:
-            if n_p > n_participants:
-                raise ValueError("a participant index is beyond n_participants")
-            n_p = n_participants
-        if n_statements is not None:
-            if n_s > n_statements:
-                raise ValueError("a statement index is beyond n_statements")
-            n_s = n_statements
-        if participant_ids and n_participants is None:
-            n_p = max(n_p, len(participant_ids))
-        if statement_ids and n_statements is None:
-            n_s = max(n_s, len(statement_ids))
+        n_p = _extent(p, n_participants, len(participant_ids), "participant")
+        n_s = _extent(s, n_statements, len(statement_ids), "statement")
 
         ts: AnyArray | None = None
         if timestamps is not None:
@@ -382,6 +370,17 @@ class VoteMatrix:
         out = np.full((self.n_participants, self.n_statements), np.nan)
         out[self.rows, self.indices] = self.values
         return out
+
+
+def _extent(index: IntArray, given: int | None, n_labels: int, what: str) -> int:
+    """Rows (or columns) of the matrix: ``given``, which every index must fit, or else one
+    more than the largest index and at least one per label."""
+    seen = int(index.max()) + 1 if index.size else 0
+    if given is not None:
+        if seen > given:
+            raise ValueError(f"a {what} index is beyond n_{what}s")
+        return given
+    return max(seen, n_labels) if n_labels else seen
 
 
 def _last_vote_order(key: IntArray, ts: AnyArray | None) -> IndexArray:

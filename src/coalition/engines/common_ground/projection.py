@@ -42,7 +42,7 @@ from scipy.sparse.linalg import ArpackError
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
-from ..arrays import BoolArray, FloatArray
+from ..arrays import BoolArray, FloatArray, IntArray
 
 __all__ = ["Projection", "pca_project", "statement_mask"]
 
@@ -152,31 +152,15 @@ def pca_project(
     vectors. Component signs follow scikit-learn's ``svd_flip`` convention (the largest
     loading of each component is positive), so the map may be mirrored relative to Polis's.
     """
-    n_p, n_s = matrix.n_participants, matrix.n_statements
-    zero_mask = statement_mask(n_s, zeroed)
-    _, _, seen_count = matrix.statement_counts()
-    active = seen_count > 0
-    zero_mask &= active
+    n_s = matrix.n_statements
+    active, zero_mask, center, centred, votes_live = _centre(matrix, zeroed)
     live = active & ~zero_mask
     n_columns = int(active.sum())
-
-    sums = np.bincount(matrix.indices, weights=matrix.values, minlength=n_s)
-    center = np.zeros(n_s)
-    center[live] = sums[live] / seen_count[live]
-
-    # n_votes per participant as Polis counts it: real votes on live columns plus one
-    # (zero) "vote" for every zeroed column.
-    on_live = live[matrix.indices]
-    data = np.where(on_live, matrix.values - center[matrix.indices], 0.0)
-    centred = matrix.csr(data)
-    votes_live = np.bincount(matrix.rows[on_live], minlength=n_p) if n_p else np.zeros(0)
     n_votes = votes_live + int(zero_mask.sum())
 
     components = np.zeros((2, n_s))
     explained = np.zeros(2)
-    n_live = int(live.sum())
-    n_rows_voting = int(np.count_nonzero(votes_live))
-    if n_live >= 1 and n_rows_voting >= 2:
+    if live.any() and np.count_nonzero(votes_live) >= 2:
         if svd_solver == "power":
             components, explained = _power_components(
                 centred, live, seed, start_components, power_iters
@@ -202,6 +186,31 @@ def pca_project(
         active=active,
         zeroed=zero_mask,
     )
+
+
+def _centre(
+    matrix: VoteMatrix, zeroed: Collection[int] | BoolArray
+) -> tuple[BoolArray, BoolArray, FloatArray, sp.csr_matrix, IntArray | FloatArray]:
+    """The statements with votes (``active``), those of them zeroed, each statement's mean
+    vote (0 unless live), the centred matrix (0 off the votes and in zeroed columns) and each
+    participant's votes on live statements."""
+    n_p, n_s = matrix.n_participants, matrix.n_statements
+    zero_mask = statement_mask(n_s, zeroed)
+    _, _, seen_count = matrix.statement_counts()
+    active = seen_count > 0
+    zero_mask &= active
+    live = active & ~zero_mask
+
+    sums = np.bincount(matrix.indices, weights=matrix.values, minlength=n_s)
+    center = np.zeros(n_s)
+    center[live] = sums[live] / seen_count[live]
+
+    # n_votes per participant as Polis counts it: real votes on live columns plus one
+    # (zero) "vote" for every zeroed column.
+    on_live = live[matrix.indices]
+    data = np.where(on_live, matrix.values - center[matrix.indices], 0.0)
+    votes_live = np.bincount(matrix.rows[on_live], minlength=n_p) if n_p else np.zeros(0)
+    return active, zero_mask, center, matrix.csr(data), votes_live
 
 
 def _power_components(
