@@ -19,10 +19,13 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from coalition.engines.network.brokerage import brokerage_roles
-from coalition.engines.network.communities import leiden
+from coalition.engines.network.brokerage import Brokerage, brokerage_roles
+from coalition.engines.network.communities import Communities, leiden
 from coalition.engines.network.graph import NetworkGraph
 from coalition.engines.network.metrics import (
+    Components,
+    Degrees,
+    Mixing,
     attribute_assortativity,
     components,
     constraint_and_effective_size,
@@ -35,7 +38,7 @@ from coalition.engines.network.metrics import (
     triangles,
 )
 from coalition.engines.network.opportunity import concentration
-from coalition.engines.network.paths import CONFIDENCE_ALPHA, path_centrality
+from coalition.engines.network.paths import CONFIDENCE_ALPHA, PathCentrality, path_centrality
 
 from ..arrays import FloatArray, IntArray, StrArray
 
@@ -221,15 +224,7 @@ def analyze(
     resolution, leiden_iterations : Leiden parameters (modularity objective).
     damping : PageRank damping factor.
     """
-    timings: dict[str, float] = {}
-
-    def timed(name: str, fn: Callable[[], T]) -> T:
-        t0 = time.perf_counter()
-        out = fn()
-        timings[name] = time.perf_counter() - t0
-        return out
-
-    n = graph.n
+    timed = _Timer()
     deg = timed("degree", lambda: degrees(graph))
     pr = timed("pagerank", lambda: pagerank(graph, damping=damping))
     paths = timed(
@@ -255,37 +250,73 @@ def analyze(
     mix = timed("mixing", lambda: mixing_matrix(graph))
     bridges = timed("bridges", lambda: sector_bridges(graph))
     cross = timed("cross_sector", lambda: cross_sector(graph))
+    summary = timed(
+        "summary",
+        lambda: _summary(graph, deg, comm, comp, mix, bridges, as_of, newcomer_days, opportunity),
+    )
+    actors = _actor_metrics(graph, deg, pr, paths, cons, esize, brok, comm, comp, cross)
+    method = Method(
+        paths=paths.method,  # type: ignore[arg-type]
+        path_length=path_length,
+        exact_limit=exact_betweenness_limit,
+        sources=paths.n_sources,
+        betweenness_error_bound=paths.error_bound,
+        confidence=1.0 - CONFIDENCE_ALPHA,
+        seed=seed,
+        leiden_iterations=leiden_iterations,
+        resolution=resolution,
+        damping=damping,
+        brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
+    )
+    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timed.timings)
 
-    t0 = time.perf_counter()
+
+class _Timer:
+    """Runs a step and keeps how long it took, by name."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str, fn: Callable[[], T]) -> T:
+        t0 = time.perf_counter()
+        out = fn()
+        self.timings[name] = time.perf_counter() - t0
+        return out
+
+
+def _newcomers(
+    graph: NetworkGraph, as_of: dt.date | None, newcomer_days: int
+) -> tuple[dt.date | None, IntArray]:
+    """The date "now" (``as_of``, else the window's end, else the latest joining) and the
+    actors who joined within ``newcomer_days`` up to it."""
     joined = graph.joined
     when = as_of
     if when is None and graph.window is not None:
         when = graph.window[1]
     if when is None and (~np.isnat(joined)).any():
         when = joined[~np.isnat(joined)].max().astype(dt.date)
-    if when is not None:
-        now = np.datetime64(when, "D")
-        recent = (
-            ~np.isnat(joined)
-            & (joined <= now)
-            & (joined > now - np.timedelta64(newcomer_days, "D"))
-        )
-        newcomers = np.flatnonzero(recent)
-    else:
-        newcomers = np.zeros(0, dtype=np.int64)
-    isolates = np.flatnonzero(deg.degree == 0)
-    opp = {}
-    if opportunity:
-        opp = concentration(
-            {k: np.asarray(v, dtype=np.float64)[graph.index] for k, v in opportunity.items()},
-            graph.sector,
-        )
-    u, v = graph.pairs.u, graph.pairs.v
-    sec = graph.sector
-    cross_edges = int(((sec[u] != sec[v]) & (sec[u] != "") & (sec[v] != "")).sum())
-    timings["summary"] = time.perf_counter() - t0
+    if when is None:
+        return None, np.zeros(0, dtype=np.int64)
+    now = np.datetime64(when, "D")
+    recent = (
+        ~np.isnat(joined) & (joined <= now) & (joined > now - np.timedelta64(newcomer_days, "D"))
+    )
+    return when, np.flatnonzero(recent)
 
-    actors = ActorMetrics(
+
+def _actor_metrics(
+    graph: NetworkGraph,
+    deg: Degrees,
+    pr: FloatArray,
+    paths: PathCentrality,
+    cons: FloatArray,
+    esize: FloatArray,
+    brok: Brokerage,
+    comm: Communities,
+    comp: Components,
+    cross: IntArray,
+) -> ActorMetrics:
+    return ActorMetrics(
         index=graph.index,
         id=graph.ids,
         sector=graph.sector,
@@ -310,8 +341,31 @@ def analyze(
         component=comp.membership,
         cross_sector_ties=cross,
     )
-    summary = NetworkSummary(
-        n_actors=n,
+
+
+def _summary(
+    graph: NetworkGraph,
+    deg: Degrees,
+    comm: Communities,
+    comp: Components,
+    mix: Mixing,
+    bridges: IntArray,
+    as_of: dt.date | None,
+    newcomer_days: int,
+    opportunity: Mapping[str, npt.ArrayLike] | None,
+) -> NetworkSummary:
+    when, newcomers = _newcomers(graph, as_of, newcomer_days)
+    opp = {}
+    if opportunity:
+        opp = concentration(
+            {k: np.asarray(v, dtype=np.float64)[graph.index] for k, v in opportunity.items()},
+            graph.sector,
+        )
+    u, v = graph.pairs.u, graph.pairs.v
+    sec = graph.sector
+    cross_edges = int(((sec[u] != sec[v]) & (sec[u] != "") & (sec[v] != "")).sum())
+    return NetworkSummary(
+        n_actors=graph.n,
         n_ties=graph.n_ties,
         n_edges=graph.m,
         self_loops=graph.self_loops,
@@ -333,24 +387,10 @@ def analyze(
         cross_sector_share=cross_edges / len(u) if len(u) else float("nan"),
         sector_bridges=bridges,
         bridge_holders=np.unique(bridges.reshape(-1)),
-        isolates=isolates,
+        isolates=np.flatnonzero(deg.degree == 0),
         as_of=when,
         newcomer_days=newcomer_days,
         newcomers=newcomers,
         newcomers_unconnected=newcomers[deg.degree[newcomers] == 0],
         opportunity=opp,
     )
-    method = Method(
-        paths=paths.method,  # type: ignore[arg-type]
-        path_length=path_length,
-        exact_limit=exact_betweenness_limit,
-        sources=paths.n_sources,
-        betweenness_error_bound=paths.error_bound,
-        confidence=1.0 - CONFIDENCE_ALPHA,
-        seed=seed,
-        leiden_iterations=leiden_iterations,
-        resolution=resolution,
-        damping=damping,
-        brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
-    )
-    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timings)

@@ -284,6 +284,21 @@ def _in_window(start: DateArray, end: DateArray, lo: np.datetime64, hi: np.datet
     return keep
 
 
+def _window_filter(
+    ties: Ties, window: Window
+) -> tuple[BoolArray, np.datetime64, tuple[dt.date | None, dt.date | None]]:
+    """The ties active during ``window``, the window's end (NaT when open) and the window
+    as dates (None for an open side)."""
+    lo, hi = _date(window[0]), _date(window[1])
+    if not np.isnat(lo) and not np.isnat(hi) and lo > hi:
+        raise ValueError("window ends before it starts")
+    win = (
+        None if np.isnat(lo) else lo.astype(dt.date),
+        None if np.isnat(hi) else hi.astype(dt.date),
+    )
+    return _in_window(ties.start, ties.end, lo, hi), hi, win
+
+
 def build_graph(
     actors: Actors,
     ties: Ties,
@@ -328,41 +343,23 @@ def build_graph(
     if types is not None:
         type_filter = tuple(sorted({types} if isinstance(types, str) else set(types)))
         keep &= np.isin(ties.type, np.asarray(type_filter, dtype=np.str_))
-    lo: np.datetime64 = _NAT
     hi: np.datetime64 = _NAT
     win: tuple[dt.date | None, dt.date | None] | None = None
     if window is not None:
-        lo, hi = _date(window[0]), _date(window[1])
-        if not np.isnat(lo) and not np.isnat(hi) and lo > hi:
-            raise ValueError("window ends before it starts")
-        keep &= _in_window(ties.start, ties.end, lo, hi)
-        win = (
-            None if np.isnat(lo) else lo.astype(dt.date),
-            None if np.isnat(hi) else hi.astype(dt.date),
-        )
+        in_window, hi, win = _window_filter(ties, window)
+        keep &= in_window
     s_all, d_all, w_all = ties.src[keep], ties.dst[keep], ties.weight[keep]
     n_ties = int(keep.sum())
 
-    present = np.ones(len(actors), dtype=bool)
-    if not np.isnat(hi):
-        present = np.isnat(actors.joined) | (actors.joined <= hi)
-        present[s_all] = True
-        present[d_all] = True
-    index = np.flatnonzero(present).astype(np.int64)
+    index = _present(actors, hi, s_all, d_all)
     local = np.full(len(actors), -1, dtype=np.int64)
     local[index] = np.arange(len(index))
     n = len(index)
 
     loops = s_all == d_all
-    s, d, w = local[s_all[~loops]], local[d_all[~loops]], w_all[~loops]
-    if not directed:
-        s, d = np.minimum(s, d), np.maximum(s, d)
-    key = s * max(n, 1) + d
-    uniq, inv = np.unique(key, return_inverse=True)
-    src = (uniq // max(n, 1)).astype(np.int64)
-    dst = (uniq % max(n, 1)).astype(np.int64)
-    weight = np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.float64)
-    mult = np.bincount(inv, minlength=len(uniq)).astype(np.int64)
+    src, dst, weight, mult = _merge(
+        local[s_all[~loops]], local[d_all[~loops]], w_all[~loops], n, directed
+    )
     graph = ig.Graph(
         n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)), directed=directed
     )
@@ -380,6 +377,33 @@ def build_graph(
         window=win,
         ig=graph,
     )
+
+
+def _present(actors: Actors, hi: np.datetime64, s: IntArray, d: IntArray) -> IntArray:
+    """The actors in the graph: all, or with a window ending at ``hi`` those who had joined
+    by then and those a kept tie (``s → d``) involves."""
+    present = np.ones(len(actors), dtype=bool)
+    if not np.isnat(hi):
+        present = np.isnat(actors.joined) | (actors.joined <= hi)
+        present[s] = True
+        present[d] = True
+    return np.flatnonzero(present).astype(np.int64)
+
+
+def _merge(
+    s: IntArray, d: IntArray, w: FloatArray, n: int, directed: bool
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """Ties ``s → d`` of weight ``w`` merged into one edge per pair (per unordered pair when
+    undirected): the edges' ends, summed weights and multiplicities."""
+    if not directed:
+        s, d = np.minimum(s, d), np.maximum(s, d)
+    key = s * max(n, 1) + d
+    uniq, inv = np.unique(key, return_inverse=True)
+    src = (uniq // max(n, 1)).astype(np.int64)
+    dst = (uniq % max(n, 1)).astype(np.int64)
+    weight = np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.float64)
+    mult = np.bincount(inv, minlength=len(uniq)).astype(np.int64)
+    return src, dst, weight, mult
 
 
 @dataclass(frozen=True, eq=False)

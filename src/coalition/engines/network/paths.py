@@ -163,22 +163,8 @@ def path_centrality(
     for c in large:
         members = np.flatnonzero(membership == c)
         size = len(members)
-        edges = _component_edges(graph, members)
-        if samples is None:
-            arcs = len(edges[0]) * (1 if graph.directed else 2)
-            k = min(size, max(MIN_SOURCES, ARC_BUDGET // max(arcs, 1)))
-        else:
-            k = min(samples, size)
-        sources = np.sort(rng.choice(size, size=k, replace=False))
+        k, (b, b_se, cl, cl_se) = _sampled(graph, members, samples, weighted, batch, rng)
         n_sources += k
-        if weighted:
-            stats = _sample_igraph(edges, size, sources, graph.directed)
-        else:
-            # all sources (k = size) is an exact computation: keep it in float64
-            dtype = np.float64 if k == size else np.float32
-            mats = _matrices(edges, size, graph.directed)
-            stats = _sample_block_bfs(mats, sources, batch, dtype)
-        b, b_se, cl, cl_se = _estimates(stats, size, k, n, graph.directed)
         bet[members], bet_se[members] = b * scale, b_se * scale
         clo[members], clo_se[members] = cl, cl_se
         exact[members] = k == size
@@ -195,6 +181,34 @@ def path_centrality(
         error_bound=bound,
         weighted=weighted,
     )
+
+
+def _sampled(
+    graph: NetworkGraph,
+    members: IntArray,
+    samples: int | None,
+    weighted: bool,
+    batch: int,
+    rng: np.random.Generator,
+) -> tuple[int, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+    """Sources drawn in the large component ``members``, and the estimates of betweenness
+    and closeness (with their standard errors) they give."""
+    size = len(members)
+    edges = _component_edges(graph, members)
+    if samples is None:
+        arcs = len(edges[0]) * (1 if graph.directed else 2)
+        k = min(size, max(MIN_SOURCES, ARC_BUDGET // max(arcs, 1)))
+    else:
+        k = min(samples, size)
+    sources = np.sort(rng.choice(size, size=k, replace=False))
+    if weighted:
+        stats = _sample_igraph(edges, size, sources, graph.directed)
+    else:
+        # all sources (k = size) is an exact computation: keep it in float64
+        dtype = np.float64 if k == size else np.float32
+        mats = _matrices(edges, size, graph.directed)
+        stats = _sample_block_bfs(mats, sources, batch, dtype)
+    return k, _estimates(stats, size, k, graph.n, graph.directed)
 
 
 def _exact(
