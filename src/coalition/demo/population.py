@@ -218,39 +218,12 @@ def _population(n: int, rng: random.Random, nrng: np.random.Generator, cal: _Cal
 
     # Communities: one region and a cluster of causes each; sizes vary.
     n_comm = max(3, round(0.6 * math.sqrt(n)))
-    comm_region = nrng.choice(3, n_comm, p=_REGION_WEIGHTS)
-    comm_region[:3] = nrng.permutation(3)
-    themes = list(vocab.THEMES)
-    rng.shuffle(themes)
-    tag_index = {tag: i for i, (tag, _, _) in enumerate(vocab.PURPOSES)}
-    cities_by_region = [
-        [i for i, c in enumerate(vocab.CITIES) if c[3] == region] for region in _REGIONS
-    ]
-    city_weights = [c[6] for c in vocab.CITIES]
-    comm_focus: list[list[int]] = []
-    comm_cities: list[list[int]] = []
-    for c in range(n_comm):
-        theme = vocab.THEMES[themes[c % len(themes)]]
-        focus = [tag_index[t] for t in rng.sample(theme, 3)]
-        focus.append(rng.randrange(len(vocab.PURPOSES)))
-        comm_focus.append(list(dict.fromkeys(focus)))
-        pool = cities_by_region[int(comm_region[c])]
-        homes = rng.choices(pool, [city_weights[i] for i in pool], k=rng.randint(1, 3))
-        comm_cities.append(list(dict.fromkeys(homes)))
+    comm_region, comm_focus, comm_cities = _communities(n_comm, rng, nrng)
     sizes = nrng.lognormal(0.0, 0.5, n_comm)
     community = nrng.choice(n_comm, n, p=sizes / sizes.sum())
     region = comm_region[community]
 
-    city = np.empty(n, np.int64)
-    region_cum = [list(accumulate(city_weights[i] for i in pool)) for pool in cities_by_region]
-    for i in range(n):
-        homes = comm_cities[int(community[i])]
-        if rng.random() < 0.75:
-            city[i] = homes[rng.randrange(len(homes))]
-        else:
-            r = int(region[i])
-            pick = bisect_right(region_cum[r], rng.random() * region_cum[r][-1])
-            city[i] = cities_by_region[r][min(pick, len(cities_by_region[r]) - 1)]
+    city = _cities(community, region, comm_cities, rng)
 
     # Join days: ~5% newcomers in the last 90 days, the rest spread over the five years.
     span = cal.span
@@ -284,3 +257,49 @@ def _population(n: int, rng: random.Random, nrng: np.random.Generator, cal: _Cal
         comm_focus=comm_focus,
         comm_cities=comm_cities,
     )
+
+
+_CITIES_BY_REGION = [
+    [i for i, c in enumerate(vocab.CITIES) if c[3] == region] for region in _REGIONS
+]
+_CITY_WEIGHTS = [c[6] for c in vocab.CITIES]
+
+
+def _communities(
+    n_comm: int, rng: random.Random, nrng: np.random.Generator
+) -> tuple[IntArray, list[list[int]], list[list[int]]]:
+    """Each community's region, focus (purpose indices) and home cities."""
+    comm_region = nrng.choice(3, n_comm, p=_REGION_WEIGHTS)
+    comm_region[:3] = nrng.permutation(3)
+    themes = list(vocab.THEMES)
+    rng.shuffle(themes)
+    tag_index = {tag: i for i, (tag, _, _) in enumerate(vocab.PURPOSES)}
+    comm_focus: list[list[int]] = []
+    comm_cities: list[list[int]] = []
+    for c in range(n_comm):
+        theme = vocab.THEMES[themes[c % len(themes)]]
+        focus = [tag_index[t] for t in rng.sample(theme, 3)]
+        focus.append(rng.randrange(len(vocab.PURPOSES)))
+        comm_focus.append(list(dict.fromkeys(focus)))
+        pool = _CITIES_BY_REGION[int(comm_region[c])]
+        homes = rng.choices(pool, [_CITY_WEIGHTS[i] for i in pool], k=rng.randint(1, 3))
+        comm_cities.append(list(dict.fromkeys(homes)))
+    return comm_region, comm_focus, comm_cities
+
+
+def _cities(
+    community: IntArray, region: IntArray, comm_cities: list[list[int]], rng: random.Random
+) -> IntArray:
+    """Each actor's city: mostly one of its community's homes, else any city of its region."""
+    n = community.shape[0]
+    city = np.empty(n, np.int64)
+    region_cum = [list(accumulate(_CITY_WEIGHTS[i] for i in pool)) for pool in _CITIES_BY_REGION]
+    for i in range(n):
+        homes = comm_cities[int(community[i])]
+        if rng.random() < 0.75:
+            city[i] = homes[rng.randrange(len(homes))]
+        else:
+            r = int(region[i])
+            pick = bisect_right(region_cum[r], rng.random() * region_cum[r][-1])
+            city[i] = _CITIES_BY_REGION[r][min(pick, len(_CITIES_BY_REGION[r]) - 1)]
+    return city

@@ -146,11 +146,46 @@ def _recorded_ties(
     world: _World, nrng: np.random.Generator, cal: _Calendar
 ) -> list[dict[str, Any]]:
     """Ties recorded or imported over five years: blocks, hubs, brokers and isolates."""
+    ends = _tie_ends(world, nrng)
+    if ends is None:
+        return []
+    src, tgt, kind = _tie_kinds(world, *ends, nrng)
+    m = src.size
+
+    # Dates: after both joined, uniform up to today; some kinds have ended.
+    lo = np.maximum(world.joined[src], world.joined[tgt])
+    start = lo + np.floor(nrng.random(m) * (cal.span - lo + 1)).astype(np.int64)
+    length = nrng.integers(30, 720, m)
+    ends_p = np.select(
+        [kind == _K["collaborated"], kind == _K["partnered"], kind == _K["funded"]],
+        [0.6, 0.4, 0.8],
+        0.0,
+    )
+    end = start + length
+    has_end = (nrng.random(m) < ends_p) & (end < cal.span)
+    weight = np.round(1.0 + 4.0 * nrng.beta(2.0, 3.5, m), 1)
+    note_pick = nrng.random(m)
+    order = np.argsort(start, kind="stable")
+    return _tie_rows(
+        src[order],
+        tgt[order],
+        kind[order],
+        start[order],
+        end[order],
+        has_end[order],
+        weight[order],
+        note_pick[order],
+        cal,
+    )
+
+
+def _tie_ends(world: _World, nrng: np.random.Generator) -> tuple[IntArray, IntArray] | None:
+    """Both ends of every recorded tie (None when there can be none)."""
     n, f = world.n, world.fitness
     total = float(f.sum())
     m = round(_TIES_PER_ACTOR * n)
     if n < 2 or total <= 0 or m == 0:
-        return []
+        return None
     src = nrng.choice(n, m, p=f / total)
     u = nrng.random(m)
     local_p = np.where(world.broker[src], 0.35, 0.75)
@@ -171,9 +206,14 @@ def _recorded_ties(
     again = nrng.choice(n, m, p=f / total)
     tgt = np.where(tgt == src, again, tgt)
     keep = tgt != src
-    src, tgt = src[keep], tgt[keep]
-    m = src.size
+    return src[keep], tgt[keep]
 
+
+def _tie_kinds(
+    world: _World, src: IntArray, tgt: IntArray, nrng: np.random.Generator
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The kind of every tie, its ends swapped where a mentor must come first."""
+    m = src.size
     # Kinds by the kinds of the two ends; funders fund; mentors are the earlier members.
     pair_class = world.is_org[src].astype(np.int64) + world.is_org[tgt].astype(np.int64)
     kind = np.empty(m, np.int64)
@@ -185,31 +225,26 @@ def _recorded_ties(
     kind[funds] = _K["funded"]
     swap = (kind == _K["mentored"]) & (world.joined[src] > world.joined[tgt])
     src, tgt = np.where(swap, tgt, src), np.where(swap, src, tgt)
+    return src, tgt, kind
 
-    # Dates: after both joined, uniform up to today; some kinds have ended.
-    lo = np.maximum(world.joined[src], world.joined[tgt])
-    start = lo + np.floor(nrng.random(m) * (cal.span - lo + 1)).astype(np.int64)
-    length = nrng.integers(30, 720, m)
-    ends_p = np.select(
-        [kind == _K["collaborated"], kind == _K["partnered"], kind == _K["funded"]],
-        [0.6, 0.4, 0.8],
-        0.0,
-    )
-    end = start + length
-    has_end = (nrng.random(m) < ends_p) & (end < cal.span)
-    weight = np.round(1.0 + 4.0 * nrng.beta(2.0, 3.5, m), 1)
-    note_pick = nrng.random(m)
-    order = np.argsort(start, kind="stable")
 
+def _tie_rows(
+    src: IntArray,
+    tgt: IntArray,
+    kind: IntArray,
+    start: IntArray,
+    end: IntArray,
+    has_end: BoolArray,
+    weight: FloatArray,
+    note_pick: FloatArray,
+    cal: _Calendar,
+) -> list[dict[str, Any]]:
+    """The ties as bundle rows (columns already in date order)."""
     # Every column is prepared with numpy; the loop only packs rows into dicts.
-    src = src[order]
-    tgt = tgt[order]
-    kind = kind[order]
-    start = start[order]
     iso = np.asarray(cal.iso, dtype=object)
     starts = iso[start + cal.lead]
-    ends = iso[np.minimum(end[order], cal.span) + cal.lead]
-    ends[~has_end[order]] = None
+    ends = iso[np.minimum(end, cal.span) + cal.lead]
+    ends[~has_end] = None
     width = max(len(v) for v in vocab.TIE_NOTES.values())
     table = np.array(
         [
@@ -219,7 +254,7 @@ def _recorded_ties(
         dtype=object,
     )
     n_notes = np.array([len(vocab.TIE_NOTES[k]) for k in _TIE_KINDS])[kind]
-    notes = table[kind, (note_pick[order] * n_notes).astype(np.int64)]
+    notes = table[kind, (note_pick * n_notes).astype(np.int64)]
     origins = np.where(start < cal.span - 730, "import", "recorded").astype(object)
     kinds = np.asarray(_TIE_KINDS, dtype=object)[kind]
     return [
@@ -238,7 +273,7 @@ def _recorded_ties(
             (src + 1).tolist(),
             (tgt + 1).tolist(),
             kinds.tolist(),
-            weight[order].tolist(),
+            weight.tolist(),
             starts.tolist(),
             ends.tolist(),
             notes.tolist(),
