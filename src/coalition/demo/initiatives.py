@@ -88,13 +88,7 @@ def _initiatives(
         c = int(nrng.choice(len(comm_weight), p=comm_weight / comm_weight.sum()))
         start, end = _window(status, rng, cal)
         history = status in ("completed", "active")
-        # Who could take part: active, joined by the start, weighted towards the community.
-        base = world.fitness > 0
-        if history and start is not None:
-            base &= world.joined <= start
-        reach = world.fitness * np.where(
-            world.community == c, 4.0, np.where(world.region == world.comm_region[c], 1.5, 0.3)
-        )
+        base, reach = _who_could(world, c, start if history else None)
         needs_hours = status != "completed"
         convenor = _choose(
             base & (~world.is_org if kind == "project" or rng.random() < 0.4 else world.is_org),
@@ -109,30 +103,18 @@ def _initiatives(
         )
         city = vocab.CITIES[home]
         place_languages = ("en", *city[5])
-        roles: list[_Role] = []
-        used_terms: set[int] = set()
-        team: list[int] = []
-        for r in range(rng.randint(2, 5) if kind == "project" else rng.randint(3, 6)):
-            org_role = kind == "coalition" and (
-                (r == 0 and convenor is not None and bool(world.is_org[convenor]))
-                or (r > 0 and rng.random() < 0.6)
-            )
-            role = _role(
-                world,
-                base & (world.is_org if org_role else ~world.is_org),
-                reach,
-                free if needs_hours else None,
-                convenor if r == 0 else None,
-                org_role,
-                place_languages,
-                used_terms,
-                team,
-                status,
-                rng,
-                nrng,
-            )
-            roles.append(role)
-            team.extend(role.members)
+        roles, team = _roles(
+            world,
+            kind,
+            base,
+            reach,
+            free if needs_hours else None,
+            convenor,
+            place_languages,
+            status,
+            rng,
+            nrng,
+        )
         focus = world.comm_focus[c]
         purposes = sorted(
             {vocab.PURPOSES[p][0] for p in rng.sample(focus, min(len(focus), rng.randint(1, 3)))}
@@ -162,6 +144,47 @@ def _initiatives(
         if history and start is not None:
             _engage(out, world, free, ref, title, roles, status, start, end, rng, cal)
     return out
+
+
+def _roles(
+    world: _World,
+    kind: str,
+    base: BoolArray,
+    reach: FloatArray,
+    free: FloatArray | None,
+    convenor: int | None,
+    place_languages: tuple[str, ...],
+    status: str,
+    rng: random.Random,
+    nrng: np.random.Generator,
+) -> tuple[list[_Role], list[int]]:
+    """The roles of one initiative and everyone staffed on them, in order (the convenor
+    first when there is one); ``free`` is the hours left per actor when they count."""
+    roles: list[_Role] = []
+    used_terms: set[int] = set()
+    team: list[int] = []
+    for r in range(rng.randint(2, 5) if kind == "project" else rng.randint(3, 6)):
+        org_role = kind == "coalition" and (
+            (r == 0 and convenor is not None and bool(world.is_org[convenor]))
+            or (r > 0 and rng.random() < 0.6)
+        )
+        role = _role(
+            world,
+            base & (world.is_org if org_role else ~world.is_org),
+            reach,
+            free,
+            convenor if r == 0 else None,
+            org_role,
+            place_languages,
+            used_terms,
+            team,
+            status,
+            rng,
+            nrng,
+        )
+        roles.append(role)
+        team.extend(role.members)
+    return roles, team
 
 
 def _window(status: str, rng: random.Random, cal: _Calendar) -> tuple[int | None, int | None]:
@@ -240,20 +263,8 @@ def _role(
             [(term, 2)],
             [],
         )
-    caps = [c for c in world.caps[anchor] if c[0] not in used_terms] or world.caps[anchor]
-    term, level = caps[rng.randrange(len(caps))]
-    requirements = [(term, max(1, level - rng.choice((0, 1, 1, 2))))]
-    # A second requirement only where it makes sense: a neighbouring or cross-cutting skill.
-    category = _TERM_CATEGORY[term]
-    related = [
-        c
-        for c in world.caps[anchor]
-        if c[0] != term and (_TERM_CATEGORY[c[0]] == category or c[0] in _CROSS)
-    ]
-    if related and rng.random() < 0.5:
-        t2, l2 = related[rng.randrange(len(related))]
-        requirements.append((t2, max(1, l2 - rng.choice((0, 1, 2)))))
-    used_terms.update(t for t, _ in requirements)
+    requirements = _requirements(world, anchor, used_terms, rng)
+    term = requirements[0][0]
     languages: list[str] = []
     if rng.random() < 0.2:
         # English or a language of the place, whichever the anchor speaks.
@@ -263,27 +274,11 @@ def _role(
     if rng.random() < 0.25:
         regions = [_REGIONS[int(world.region[anchor])]]
     planned = rng.choice((1, 1, 1, 2, 2, 3)) if not org_role else rng.randint(1, 4)
-    qualified = available.copy()
-    for t, lvl in requirements:
-        qualified &= world.levels[:, t] >= lvl
-    for lang in languages:
-        qualified &= world.speaks(lang)
-    if regions:
-        qualified &= world.region == _REGIONS.index(regions[0])
-    if free is not None:
-        qualified &= free >= min(hours, 2.0)
+    qualified = _qualified(world, available, requirements, languages, regions, free, hours)
     depth = None
     ready_count = 0
     if status in ("forming", "draft"):
-        # Who could take a seat today (the anchor included): an upcoming role asks for no more
-        # hours and seats than they can give, and its initiative's sector mix reads ``depth``.
-        ready = qualified & ~world.private
-        if free is not None:
-            if not (ready & (free >= hours)).any():
-                hours = max(1.0, min(hours, math.floor(free[anchor] * 2) / 2))
-            ready &= free >= hours
-        depth = np.bincount(world.sector[ready], minlength=len(_SECTORS)).astype(np.int64)
-        ready_count = int(np.count_nonzero(ready))
+        hours, depth, ready_count = _ready(world, qualified, free, hours, anchor)
     qualified[anchor] = False
     pool = np.flatnonzero(qualified)
     members = [anchor]
@@ -308,6 +303,79 @@ def _role(
         members,
         depth,
     )
+
+
+def _who_could(world: _World, c: int, start: int | None) -> tuple[BoolArray, FloatArray]:
+    """Who could take part in an initiative of community ``c`` (active, and joined by
+    ``start`` when it has already started), and their reach towards the community."""
+    base = world.fitness > 0
+    if start is not None:
+        base &= world.joined <= start
+    reach = world.fitness * np.where(
+        world.community == c, 4.0, np.where(world.region == world.comm_region[c], 1.5, 0.3)
+    )
+    return base, reach
+
+
+def _requirements(
+    world: _World, anchor: int, used_terms: set[int], rng: random.Random
+) -> list[tuple[int, int]]:
+    """What a role built around ``anchor`` requires: one of the anchor's capabilities (one
+    not used yet by the initiative where possible), sometimes a related second one."""
+    caps = [c for c in world.caps[anchor] if c[0] not in used_terms] or world.caps[anchor]
+    term, level = caps[rng.randrange(len(caps))]
+    requirements = [(term, max(1, level - rng.choice((0, 1, 1, 2))))]
+    # A second requirement only where it makes sense: a neighbouring or cross-cutting skill.
+    category = _TERM_CATEGORY[term]
+    related = [
+        c
+        for c in world.caps[anchor]
+        if c[0] != term and (_TERM_CATEGORY[c[0]] == category or c[0] in _CROSS)
+    ]
+    if related and rng.random() < 0.5:
+        t2, l2 = related[rng.randrange(len(related))]
+        requirements.append((t2, max(1, l2 - rng.choice((0, 1, 2)))))
+    used_terms.update(t for t, _ in requirements)
+    return requirements
+
+
+def _qualified(
+    world: _World,
+    available: BoolArray,
+    requirements: list[tuple[int, int]],
+    languages: list[str],
+    regions: list[str],
+    free: FloatArray | None,
+    hours: float,
+) -> BoolArray:
+    """The available actors who meet a role's requirements, languages and region, with a
+    little time free where time counts."""
+    qualified = available.copy()
+    for t, lvl in requirements:
+        qualified &= world.levels[:, t] >= lvl
+    for lang in languages:
+        qualified &= world.speaks(lang)
+    if regions:
+        qualified &= world.region == _REGIONS.index(regions[0])
+    if free is not None:
+        qualified &= free >= min(hours, 2.0)
+    return qualified
+
+
+def _ready(
+    world: _World, qualified: BoolArray, free: FloatArray | None, hours: float, anchor: int
+) -> tuple[float, IntArray, int]:
+    """Who could take a seat today (the anchor included): an upcoming role asks for no more
+    hours and seats than they can give, and its initiative's sector mix reads the depth.
+
+    Returns the hours asked, the qualified actors per sector and how many there are."""
+    ready = qualified & ~world.private
+    if free is not None:
+        if not (ready & (free >= hours)).any():
+            hours = max(1.0, min(hours, math.floor(free[anchor] * 2) / 2))
+        ready &= free >= hours
+    depth = np.bincount(world.sector[ready], minlength=len(_SECTORS)).astype(np.int64)
+    return hours, depth, int(np.count_nonzero(ready))
 
 
 def _role_title(category: str, org_role: bool, rng: random.Random) -> str:
