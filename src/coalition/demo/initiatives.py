@@ -526,6 +526,23 @@ def _engage(
                     "end_date": None if finish is None or finish > span else cal.day(finish),
                 }
             )
+    _team_ties(out, world, members, ref, title, status, start, end, rng, cal)
+
+
+def _team_ties(
+    out: _Staffing,
+    world: _World,
+    members: list[int],
+    ref: int,
+    title: str,
+    status: str,
+    start: int,
+    end: int | None,
+    rng: random.Random,
+    cal: _Calendar,
+) -> None:
+    """The ties a started initiative makes: every pair of co-members collaborated, and the
+    funders in the team fund its lead."""
     ordered = sorted(members)
     tie_end = cal.day(end) if status == "completed" and end is not None else None
     for a_pos, a in enumerate(ordered):
