@@ -91,6 +91,33 @@ class Projection:
     active: BoolArray
     zeroed: BoolArray
 
+    @classmethod
+    def place(
+        cls,
+        positions: FloatArray,
+        center: FloatArray,
+        components: FloatArray,
+        explained: FloatArray,
+        active: BoolArray,
+        zeroed: BoolArray,
+    ) -> Projection:
+        """The projection of participants at ``positions``, with each statement placed where
+        a virtual participant who agreed (+1) with it only would be: one vote, so the scale
+        is sqrt(n_columns). Polis votes -1 for agree internally; the norm is the same."""
+        n_columns = int(active.sum())
+        statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
+        statement_positions[~(active & ~zeroed)] = 0.0
+        return cls(
+            positions=positions,
+            center=center,
+            components=components,
+            explained_variance=explained,
+            statement_positions=statement_positions,
+            extremity=np.linalg.norm(statement_positions, axis=1),
+            active=active,
+            zeroed=zeroed,
+        )
+
 
 def statement_mask(n_statements: int, statements: Collection[int] | BoolArray) -> BoolArray:
     """Boolean mask of length ``n_statements`` from a set of indices or an existing mask."""
@@ -170,22 +197,7 @@ def pca_project(
 
     scale = np.sqrt(n_columns / np.maximum(n_votes, 1))
     positions = np.asarray(centred @ components.T) * scale[:, None]
-
-    # A virtual participant who agreed (+1) with statement j only: one vote, so the scale is
-    # sqrt(n_columns). Polis votes -1 for agree internally; the norm is the same.
-    statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
-    statement_positions[~live] = 0.0
-    extremity = np.linalg.norm(statement_positions, axis=1)
-    return Projection(
-        positions=positions,
-        center=center,
-        components=components,
-        explained_variance=explained,
-        statement_positions=statement_positions,
-        extremity=extremity,
-        active=active,
-        zeroed=zero_mask,
-    )
+    return Projection.place(positions, center, components, explained, active, zero_mask)
 
 
 def _centre(

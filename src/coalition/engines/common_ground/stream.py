@@ -154,18 +154,7 @@ class VoteStream:
         n_votes = self.row_live + int(zeroed.sum())
         scale = np.sqrt(n_columns / np.maximum(n_votes, 1))
         positions = (self.x @ components[:, self.live_cols].T) * scale[:, None]
-        statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
-        statement_positions[~live] = 0.0
-        return Projection(
-            positions=positions,
-            center=center,
-            components=components,
-            explained_variance=explained,
-            statement_positions=statement_positions,
-            extremity=np.linalg.norm(statement_positions, axis=1),
-            active=active,
-            zeroed=zeroed,
-        )
+        return Projection.place(positions, center, components, explained, active, zeroed)
 
 
 def _subspace(
