@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -223,42 +224,58 @@ def analyze(
     newcomer_days : actors who joined within this many days up to ``as_of`` are newcomers.
     resolution, leiden_iterations : Leiden parameters (modularity objective).
     damping : PageRank damping factor.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> result = analyze(graph)
+    >>> result.actors.betweenness.round(2).tolist()
+    [0.0, 0.0, 0.67, 0.5, 0.0]
+    >>> result.network.cross_sector_edges, result.network.n_communities
+    (3, 2)
     """
     timed = _Timer()
-    deg = timed("degree", lambda: degrees(graph))
-    pr = timed("pagerank", lambda: pagerank(graph, damping=damping))
-    paths = timed(
-        "betweenness_closeness",
-        lambda: path_centrality(
-            graph,
-            exact_limit=exact_betweenness_limit,
-            samples=samples,
-            weighted=path_length == "inverse_weight",
-            seed=seed,
-        ),
-    )
-    tri = timed("triangles", lambda: triangles(graph))
-    cons, esize = timed(
-        "constraint_effective_size", lambda: constraint_and_effective_size(graph, tri)
-    )
-    brok = timed("brokerage", lambda: brokerage_roles(graph, tri=tri))
-    comm = timed(
-        "communities",
-        lambda: leiden(graph, seed=seed, resolution=resolution, n_iterations=leiden_iterations),
-    )
-    comp = timed("components", lambda: components(graph))
-    mix = timed("mixing", lambda: mixing_matrix(graph))
-    bridges = timed("bridges", lambda: sector_bridges(graph))
-    cross = timed("cross_sector", lambda: cross_sector(graph))
-    summary = timed(
-        "summary",
-        lambda: _summary(graph, deg, comm, comp, mix, bridges, as_of, newcomer_days, opportunity),
-    )
+    deg = timed("degree", degrees, graph)
+    pr = timed("pagerank", pagerank, graph, damping=damping)
+    exact_limit = exact_betweenness_limit
+    weighted = path_length == "inverse_weight"
+    centrality = partial(path_centrality, exact_limit=exact_limit, samples=samples, seed=seed)
+    paths = timed("betweenness_closeness", centrality, graph, weighted=weighted)
+    tri = timed("triangles", triangles, graph)
+    cons, esize = timed("constraint_effective_size", constraint_and_effective_size, graph, tri)
+    brok = timed("brokerage", brokerage_roles, graph, tri=tri)
+    communities = partial(leiden, seed=seed, resolution=resolution, n_iterations=leiden_iterations)
+    comm = timed("communities", communities, graph)
+    comp = timed("components", components, graph)
+    mix = timed("mixing", mixing_matrix, graph)
+    bridges = timed("bridges", sector_bridges, graph)
+    cross = timed("cross_sector", cross_sector, graph)
+    summarise = partial(_summary, as_of=as_of, newcomer_days=newcomer_days, opportunity=opportunity)
+    summary = timed("summary", summarise, graph, deg, comm, comp, mix, bridges)
     actors = _actor_metrics(graph, deg, pr, paths, cons, esize, brok, comm, comp, cross)
-    method = Method(
+    method = _method(
+        graph, paths, path_length, exact_limit, seed, leiden_iterations, resolution, damping
+    )
+    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timed.timings)
+
+
+def _method(
+    graph: NetworkGraph,
+    paths: PathCentrality,
+    path_length: Literal["hops", "inverse_weight"],
+    exact_limit: int,
+    seed: int,
+    leiden_iterations: int,
+    resolution: float,
+    damping: float,
+) -> Method:
+    """How the measures were computed (for the reader of the results)."""
+    return Method(
         paths=paths.method,  # type: ignore[arg-type]
         path_length=path_length,
-        exact_limit=exact_betweenness_limit,
+        exact_limit=exact_limit,
         sources=paths.n_sources,
         betweenness_error_bound=paths.error_bound,
         confidence=1.0 - CONFIDENCE_ALPHA,
@@ -268,7 +285,6 @@ def analyze(
         damping=damping,
         brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
     )
-    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timed.timings)
 
 
 class _Timer:
@@ -277,9 +293,9 @@ class _Timer:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
 
-    def __call__(self, name: str, fn: Callable[[], T]) -> T:
+    def __call__(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         t0 = time.perf_counter()
-        out = fn()
+        out = fn(*args, **kwargs)
         self.timings[name] = time.perf_counter() - t0
         return out
 

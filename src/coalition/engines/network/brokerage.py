@@ -93,6 +93,17 @@ def brokerage_roles(
     graph : the analysis graph (binary: tie weights do not matter).
     groups : one group label per actor, ``""`` = unknown; default the actors' sectors.
     tri : the graph's triangle list, if already computed (:func:`.metrics.triangles`).
+
+    Examples
+    --------
+    c and d pass paths between health and funders on behalf of their own sector:
+
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> roles = brokerage_roles(graph)
+    >>> roles.gatekeeper.tolist(), roles.representative.tolist()
+    ([0.0, 0.0, 2.0, 1.0, 0.0], [0.0, 0.0, 2.0, 1.0, 0.0])
     """
     n = graph.n
     labels = graph.sector if groups is None else np.asarray(groups, dtype=np.str_)

@@ -454,6 +454,13 @@ def affiliations_from_ties(
     The group id of each affiliation is the *other* actor's position in the actor table, so
     projected ties stay in that table's numbering. Ties between two members or two non-members
     are ignored.
+
+    Examples
+    --------
+    >>> people = Actors.create(["ana", "ben", "oxfam"], kind=["person", "person", "organisation"])
+    >>> affiliations = affiliations_from_ties(people, Ties.create([0, 1], [2, 2], type="member_of"))
+    >>> affiliations.member.tolist(), affiliations.group.tolist()
+    ([0, 1], [2, 2])
     """
     keep = np.ones(len(ties), dtype=bool)
     if types is not None:
@@ -471,6 +478,26 @@ def affiliations_from_ties(
         start=np.concatenate([st[fwd], st[rev]]),
         end=np.concatenate([en[fwd], en[rev]]),
     )
+
+
+_FAR_PAST = np.datetime64("0001-01-01", "D")
+_FAR_FUTURE = np.datetime64("9999-12-31", "D")
+
+
+def _membership_hulls(aff: Affiliations) -> tuple[IntArray, IntArray, DateArray, DateArray]:
+    """Repeated (member, group) memberships merged into their hull, sorted by group then
+    member: members, groups, starts and ends (open ends as the far past and future)."""
+    st = np.where(np.isnat(aff.start), _FAR_PAST, aff.start)
+    en = np.where(np.isnat(aff.end), _FAR_FUTURE, aff.end)
+    key = aff.group * (int(aff.member.max()) + 1) + aff.member
+    uniq, inv = np.unique(key, return_inverse=True)
+    st_u = np.full(len(uniq), _FAR_FUTURE)
+    np.minimum.at(st_u, inv, st)
+    en_u = np.full(len(uniq), _FAR_PAST)
+    np.maximum.at(en_u, inv, en)
+    mem = uniq % (int(aff.member.max()) + 1)
+    grp = uniq // (int(aff.member.max()) + 1)
+    return mem, grp, st_u, en_u
 
 
 def project_two_mode(
@@ -494,25 +521,21 @@ def project_two_mode(
 
     Raises ``ValueError`` when the projection would exceed ``max_pairs`` ties (a group of
     k members yields k(k-1)/2): filter very large groups first.
+
+    Examples
+    --------
+    Actors 0 and 1 share group 2 (actor 1 is also in group 3): one tie.
+
+    >>> ties = project_two_mode(Affiliations.create([0, 1, 1], [2, 2, 3]))
+    >>> ties.src.tolist(), ties.dst.tolist(), ties.weight.tolist()
+    ([0], [1], [1.0])
     """
     if method not in ("count", "newman"):
         raise ValueError("method must be 'count' or 'newman'")
     aff = affiliations
     if len(aff.member) == 0:
         return Ties.create([], [], type=tie_type)
-    # merge repeated (member, group) memberships into their hull
-    big = np.datetime64("9999-12-31", "D")
-    small = np.datetime64("0001-01-01", "D")
-    st = np.where(np.isnat(aff.start), small, aff.start)
-    en = np.where(np.isnat(aff.end), big, aff.end)
-    key = aff.group * (int(aff.member.max()) + 1) + aff.member
-    uniq, inv = np.unique(key, return_inverse=True)
-    st_u = np.full(len(uniq), big)
-    np.minimum.at(st_u, inv, st)
-    en_u = np.full(len(uniq), small)
-    np.maximum.at(en_u, inv, en)
-    mem = uniq % (int(aff.member.max()) + 1)
-    grp = uniq // (int(aff.member.max()) + 1)
+    mem, grp, st_u, en_u = _membership_hulls(aff)
     # uniq is sorted by group then member: groups are contiguous runs
     bounds = np.flatnonzero(np.diff(grp)) + 1
     starts = np.concatenate([[0], bounds])
@@ -538,8 +561,8 @@ def project_two_mode(
     else:
         k = np.repeat(sizes, sizes)[first]
         w = 1.0 / (k - 1)
-    p_start = np.where(p_start == small, _NAT, p_start)
-    p_end = np.where(p_end == big, _NAT, p_end)
+    p_start = np.where(p_start == _FAR_PAST, _NAT, p_start)
+    p_end = np.where(p_end == _FAR_FUTURE, _NAT, p_end)
     return Ties(
         src=mem[first].astype(np.int64),
         dst=mem[second].astype(np.int64),

@@ -137,6 +137,15 @@ def path_centrality(
     -------
     PathCentrality; equal to NetworkX's ``betweenness_centrality(normalized=True)`` and
     ``closeness_centrality(wf_improved=True)`` where exact.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> paths = path_centrality(graph)
+    >>> paths.betweenness.round(3).tolist(), paths.closeness.round(3).tolist(), paths.method
+    ([0.0, 0.0, 0.667, 0.5, 0.0], [0.571, 0.571, 0.8, 0.667, 0.444], 'exact')
     """
     if samples is not None and samples < 1:
         raise ValueError("samples must be at least 1")
