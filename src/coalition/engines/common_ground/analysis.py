@@ -501,24 +501,18 @@ def replay(
 ) -> GroundResult:
     """Analyse a conversation from its vote log as Polis computed it: update after update.
 
-    Polis's math worker polls the votes every second and runs one warm-started update per
-    batch (:mod:`.incremental`); its groups depend on that history. This replays it: the votes
-    are sorted by time, cut into ``batch_ms`` windows, each window is one update carrying the
-    previous one's state, and the last update is a full :func:`analyze`. On the public Brexit
-    conversation this reproduces Polis's own groups far better than a from-scratch analysis
-    of the final votes (see ``benchmarks/common_ground.py``).
+    The votes are sorted by time and cut into ``batch_ms`` windows, each one warm-started
+    update (:mod:`.incremental`), the last a full :func:`analyze`: Polis's own groups come
+    from that history (see the module notes and ``benchmarks/common_ground.py``).
 
     Parameters
     ----------
     participants, statements, values, timestamps : array-like
-        Every vote cast (re-votes included), as for :meth:`VoteMatrix.from_arrays`;
-        timestamps in milliseconds.
+        Every vote cast (re-votes included), timestamps in ms (:meth:`VoteMatrix.from_arrays`).
     n_participants, n_statements, participant_ids, statement_ids
         Shape and labels of the final matrix, as for :meth:`VoteMatrix.from_arrays`.
-    batch_ms : float
-        Polis's poll interval (1000 ms).
-    seed : int
-        Seed of the first power-iteration start (Polis draws it at random).
+    batch_ms, seed
+        Polis's poll interval (1000 ms); the seed of the first power-iteration start.
     moderated_out, meta : collection of int or bool mask
         Final moderation; applied to every update (an export does not date moderation).
     n_threads : int or None
@@ -533,6 +527,14 @@ def replay(
     -------
     GroundResult
         The last update's analysis; ``result.history.updates`` counts the updates replayed.
+
+    Examples
+    --------
+    >>> p = np.repeat(np.arange(20), 10); s = np.tile(np.arange(10), 20)
+    >>> v = np.where((p < 10) == (s < 5), 1, -1); ts = np.arange(200) * 400
+    >>> result = replay(p, s, v, ts)
+    >>> result.k, result.history.updates
+    (2, 80)
     """
     log = (participants, statements, values, timestamps)
     final = VoteMatrix.from_arrays(
@@ -542,9 +544,8 @@ def replay(
         participant_ids=participant_ids,
         statement_ids=statement_ids,
     )
-    zeroed = statement_mask(final.n_statements, moderated_out) | statement_mask(
-        final.n_statements, meta
-    )
+    n_s = final.n_statements
+    zeroed = statement_mask(n_s, moderated_out) | statement_mask(n_s, meta)
     with threadpool_limits(limits=n_threads):
         history, _ = replay_stream(
             *log,
@@ -610,6 +611,16 @@ def next_statement(
     -------
     int or None
         Statement index, or None when the participant has voted on everything eligible.
+
+    Examples
+    --------
+    Participant 0 has voted on the first five statements of ten, so one of the others comes:
+
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> result = analyze(matrix)
+    >>> next_statement(result, VoteMatrix.from_votes(votes[:5], n_statements=10), 0) in range(5, 10)
+    True
     """
     n_s = matrix.n_statements
     priorities = np.ones(n_s)

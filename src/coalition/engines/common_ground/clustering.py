@@ -18,6 +18,12 @@ Polis additionally smooths k over successive updates (a new k must win 4 updates
 and warm-starts each k-means from the previous update's clusters; a single recomputation from
 the final votes cannot see that history. Group ids here are ordered by size (0 = largest).
 
+In :func:`cluster_participants`, scikit-learn ``KMeans`` (Lloyd) with k-means++ seeding replaces
+Polis's warm-started k-means; the base clustering runs once (``n_init=1``) as Polis's does.
+Above 10,000 clustered participants the base step uses ``MiniBatchKMeans`` (batches of 4,096):
+base clusters only summarise the map, and full Lloyd passes over 100,000 points cost seconds.
+Cost is O(n · base_k · iterations) for the base step and negligible for the group step.
+
 References
 ----------
 .. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
@@ -109,6 +115,13 @@ def select_in_conv(
     Returns
     -------
     (n_participants,) bool array
+
+    Examples
+    --------
+    Seven votes or more, else among the 15 most active while fewer than 15 qualify:
+
+    >>> select_in_conv([9, 3, 0, 7], 10).tolist()
+    [True, True, False, True]
     """
     counts = np.asarray(vote_counts, dtype=np.int64)
     threshold = min(min_votes, n_statements)
@@ -162,13 +175,12 @@ def cluster_participants(
     -------
     Clustering
 
-    Notes
-    -----
-    scikit-learn ``KMeans`` (Lloyd) with k-means++ seeding replaces Polis's warm-started
-    k-means; the base clustering runs once (``n_init=1``) as Polis's does. Above 10,000
-    clustered participants the base step uses ``MiniBatchKMeans`` (batches of 4,096): base
-    clusters only summarise the map, and full Lloyd passes over 100,000 points cost seconds. Cost is
-    O(n · base_k · iterations) for the base step and negligible for the group step.
+    Examples
+    --------
+    >>> points = [[0, 0], [0, 0.1], [0.1, 0], [5, 5], [5, 5.1], [5.1, 5]]
+    >>> clustering = cluster_participants(points, np.ones(6, dtype=bool), base_k=6)
+    >>> clustering.k, clustering.labels.tolist()
+    (2, [0, 0, 0, 1, 1, 1])
     """
     pos = np.asarray(positions, dtype=np.float64)
     n = pos.shape[0]

@@ -131,6 +131,15 @@ def comment_priorities(
     Returns
     -------
     (n_statements,) float array
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> extremity = np.ones(10)
+    >>> voters, meta = np.ones(20, dtype=bool), np.zeros(10, dtype=bool)
+    >>> comment_priorities(matrix, voters, extremity, meta).shape
+    (10,)
     """
     w = np.asarray(voters, dtype=bool)[matrix.rows]
     n = matrix.n_statements
@@ -170,6 +179,13 @@ def next_statement_from(
     -------
     int or None
         A statement index, or None when nothing is left to vote on.
+
+    Examples
+    --------
+    Statement 1 is voted and 2 is not eligible, so 0 is the only one left:
+
+    >>> next_statement_from(np.array([1.0, 5.0, 2.0]), [1], np.array([True, True, False]))
+    0
     """
     mask = np.asarray(eligible, dtype=bool).copy()
     done = np.fromiter((int(i) for i in voted), dtype=np.int64)

@@ -291,6 +291,15 @@ def polis_update(
     PolisUpdate
         The map, ``in_conv``, the clustering (groups ordered by size, 0 = largest) and the
         history for the next update.
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> first = polis_update(matrix, None)
+    >>> second = polis_update(matrix, first.history)
+    >>> second.clustering.k, second.history.updates
+    (2, 2)
     """
     settings = UpdateSettings(
         min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
@@ -565,6 +574,16 @@ def run_updates(
 
     Returns the last history (None if no update ran) and the number of updates the log
     implies (the last included even when ``stop_before_last`` skips it).
+
+    Examples
+    --------
+    Two batches (votes at 0 s, then at 2 s and 2.5 s); this step only counts what it is given:
+
+    >>> log = VoteLog.sorted([1, 0, 1], [0, 0, 1], [1, -1, 1], [2000, 0, 2500])
+    >>> seen = []
+    >>> step = lambda log, begin, end, history: seen.append(end - begin)
+    >>> run_updates(log, step, batch_ms=1000, stop_before_last=False, n_threads=1), seen
+    ((None, 2), [1, 2])
     """
     ends = update_batches(log.timestamps, batch_ms)
     run = ends[:-1] if stop_before_last else ends
@@ -610,20 +629,15 @@ def replay_history(
     batch_ms : float
         Poll interval (Polis: 1000 ms); see :func:`update_batches`.
     zeroed : collection of int or bool mask
-        Moderated-out and meta statements (their final state, for every update: an export
-        does not say when moderation happened).
+        Moderated-out and meta statements as they end up (applied to every update).
     seed : int
         Seed of the first update's power-iteration start.
     stop_before_last : bool
-        Stop before the last batch, so the caller can run the last update with the full
-        analysis (:func:`~coalition.engines.common_ground.analysis.analyze` with
-        ``history=``); otherwise run every batch.
+        Leave the last batch to the caller (a full ``analyze(..., history=)``), else run all.
     min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer : int
         As for :func:`polis_update`.
     n_threads : int or None
-        Threads the native pools may use (see
-        :func:`~coalition.engines.common_ground.analysis.analyze`): thousands of tiny
-        eigendecompositions are slowed down, not sped up, by more threads.
+        Threads the native pools may use (as for ``analyze``; tiny eigenproblems want one).
 
     Returns
     -------
@@ -631,6 +645,14 @@ def replay_history(
         The state after the updates run (None if none ran).
     n_updates : int
         Updates the log implies in all (the last included even when not run here).
+
+    Examples
+    --------
+    >>> p = np.repeat(np.arange(20), 10); s = np.tile(np.arange(10), 20)
+    >>> v = np.where((p < 10) == (s < 5), 1, -1); ts = np.arange(200) * 400
+    >>> history, n = replay_history(p, s, v, ts, n_participants=20, n_statements=10)
+    >>> n, history.updates, history.smoothed_k
+    (80, 79, 2)
     """
     settings = UpdateSettings(
         min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer

@@ -255,6 +255,13 @@ def polis_kmeans(
     Each Lloyd step assigns every point to its nearest centre (the first on a tie), drops
     clusters left empty and moves centres to the (weighted) mean; iteration stops when no
     centre moved by 0.01 or after ``max_iters`` + 1 steps. Cost O(n · c) per step.
+
+    Examples
+    --------
+    >>> points = np.array([[0, 0], [0, 0.1], [0.1, 0], [5, 5], [5, 5.1], [5.1, 5]])
+    >>> clusters, centers, assign = polis_kmeans(points, np.arange(6), 2)
+    >>> assign.tolist(), centers.round(2).tolist()
+    ([0, 0, 0, 1, 1, 1], [[0.03, 0.03], [5.03, 5.03]])
     """
     pts = np.asarray(points, dtype=np.float64)
     nm = np.asarray(names, dtype=np.int64)
@@ -289,6 +296,12 @@ def polis_silhouette(points: FloatArray, assign: IntArray, dist: FloatArray | No
 
     A point alone in its cluster scores 0; needs at least two clusters. ``dist``, the
     points' distance matrix, may be given to share it between clusterings.
+
+    Examples
+    --------
+    >>> points = np.array([[0, 0], [0, 0.1], [0.1, 0], [5, 5], [5, 5.1], [5.1, 5]])
+    >>> round(polis_silhouette(points, np.array([0, 0, 0, 1, 1, 1])), 3)
+    0.984
     """
     n = points.shape[0]
     n_clusters = int(assign.max()) + 1 if n else 0

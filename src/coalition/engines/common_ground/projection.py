@@ -120,7 +120,13 @@ class Projection:
 
 
 def statement_mask(n_statements: int, statements: Collection[int] | BoolArray) -> BoolArray:
-    """Boolean mask of length ``n_statements`` from a set of indices or an existing mask."""
+    """Boolean mask of length ``n_statements`` from a set of indices or an existing mask.
+
+    Examples
+    --------
+    >>> statement_mask(4, [0, 2]).tolist()
+    [True, False, True, False]
+    """
     if isinstance(statements, np.ndarray) and statements.dtype == np.bool_:
         if statements.shape != (n_statements,):
             raise ValueError("statement mask has the wrong length")
@@ -178,6 +184,16 @@ def pca_project(
     warm-started from the previous update; both converge to the same leading singular
     vectors. Component signs follow scikit-learn's ``svd_flip`` convention (the largest
     loading of each component is positive), so the map may be mirrored relative to Polis's.
+
+    Examples
+    --------
+    The two camps land on opposite sides of the first axis:
+
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> positions = pca_project(matrix).positions
+    >>> bool(positions[0, 0] * positions[19, 0] < 0)
+    True
     """
     n_s = matrix.n_statements
     active, zero_mask, center, centred, votes_live = _centre(matrix, zeroed)
