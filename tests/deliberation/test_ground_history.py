@@ -23,15 +23,14 @@ from coalition.store.tables_deliberation import (
     Statement,
     Vote,
 )
-
-from .world import World, build
+from tests.factories import DeliberationWorld, deliberation_world
 
 CAMPS = 3
 PER_CAMP = 20
 N_STATEMENTS = 15
 
 
-def _planted(db: Session, w: World, seed: int = 0) -> int:
+def _planted(db: Session, w: DeliberationWorld, seed: int = 0) -> int:
     """A conversation of three camps (20 imported participants each, no actor) on 15
     statements, 80% of the votes cast; returns its id."""
     convenor = w.caller(w.cleo, "convenor")
@@ -100,7 +99,7 @@ def _expect(res: ResultsOut, engine: GroundResult) -> None:
 
 
 def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
 
@@ -147,7 +146,7 @@ def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
 
 
 def test_versions_nobody_looked_at_make_one_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=1)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
     svc.results(db, cleo, cid)
@@ -159,7 +158,7 @@ def test_versions_nobody_looked_at_make_one_update(db: Session) -> None:
 
 
 def test_other_seeds_are_from_scratch_and_leave_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=2)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
     svc.results(db, cleo, cid)
@@ -182,7 +181,7 @@ def test_other_seeds_are_from_scratch_and_leave_the_history(db: Session) -> None
     assert svc.results(db, cleo, cid, seed=7) == seeded
 
 
-def _from_scratch_after(db: Session, w: World, cid: int) -> None:
+def _from_scratch_after(db: Session, w: DeliberationWorld, cid: int) -> None:
     """The next live analysis starts a new history: from scratch, as the engine would."""
     conv = db.get_one(Conversation, cid)
     svc._bump(db, conv)
@@ -196,7 +195,7 @@ def _from_scratch_after(db: Session, w: World, cid: int) -> None:
 
 
 def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=3)
     svc.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
@@ -211,7 +210,7 @@ def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
     # as many rows as before, but not the same participants: the ids' digest tells
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=9)
     cleo = w.caller(w.cleo, "convenor")
     svc.results(db, cleo, cid)
@@ -228,7 +227,7 @@ def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=4)
     svc.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
@@ -240,7 +239,7 @@ def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=5)
     svc.results(db, w.caller(w.cleo, "convenor"), cid)
     db.execute(
@@ -252,7 +251,7 @@ def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_a_new_statement_keeps_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=6)
     cleo = w.caller(w.cleo, "convenor")
     svc.results(db, cleo, cid)
@@ -268,7 +267,7 @@ def test_a_request_never_replays(db: Session, monkeypatch: pytest.MonkeyPatch) -
         raise AssertionError("a request replayed a vote log")
 
     monkeypatch.setattr(svc, "replay_log", refuse)
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=7)
     cleo = w.caller(w.cleo, "convenor")
     svc.results(db, cleo, cid)
@@ -283,7 +282,7 @@ def test_a_request_never_replays(db: Session, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_history_row_is_plain_json(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=8)
     svc.results(db, w.caller(w.cleo, "convenor"), cid)
     data = db.scalars(
