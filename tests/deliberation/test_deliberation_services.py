@@ -37,11 +37,10 @@ from coalition.store.tables_deliberation import (
     Vote,
 )
 from tests.conftest import shared_data
+from tests.factories import OP, DeliberationWorld, deliberation_world
 
-from .world import OP, World, build
 
-
-def _conversation(db: Session, w: World) -> int:
+def _conversation(db: Session, w: DeliberationWorld) -> int:
     return svc.create_conversation(
         db,
         w.caller(w.cleo, "convenor"),
@@ -51,7 +50,7 @@ def _conversation(db: Session, w: World) -> int:
 
 
 def test_vote_upsert_last_counts(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     s = svc.submit_statement(db, w.caller(w.cleo, "convenor"), cid, StatementIn(text="Warm homes"))
     ada = w.caller(w.ada)
@@ -66,7 +65,7 @@ def test_vote_upsert_last_counts(db: Session) -> None:
 
 
 def test_refused_votes_write_nothing(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     ada = w.caller(w.ada)
     s = svc.submit_statement(db, ada, cid, StatementIn(text="Cheaper buses"))
@@ -84,7 +83,7 @@ def test_refused_votes_write_nothing(db: Session) -> None:
 
 
 def test_results_cached_by_data_version(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     cleo = w.caller(w.cleo, "convenor")
     s1 = svc.submit_statement(db, cleo, cid, StatementIn(text="One"))
@@ -102,7 +101,7 @@ def test_results_cached_by_data_version(db: Session) -> None:
 
 
 def test_outsider_reads_nothing(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     stranger = Caller(account_id=999, actor_ids=frozenset({999}), roles={})
     with pytest.raises(Exception) as info:
@@ -129,7 +128,7 @@ def test_polis_import_results_and_round_trip(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = shared_data("polis", "brexit-consensus")
-    w = build(db)
+    w = deliberation_world(db)
     # Polis's own cadence, one update a second (the import's default batches a minute)
     conv = polis.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
     assert conv.topic == "Brexit" and conv.n_statements > 0
@@ -212,7 +211,7 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
     votes = (broken / "votes.csv").read_text(encoding="utf-8").splitlines()
     votes[3] = votes[3].rsplit(",", 1)[0] + ",7"
     (broken / "votes.csv").write_text("\n".join(votes) + "\n", encoding="utf-8")
-    w = build(db)
+    w = deliberation_world(db)
     with pytest.raises(Invalid) as info:
         polis.import_polis(db, OP, w.slug, broken)
     problems = info.value.details
@@ -232,7 +231,7 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
 )
 def test_stored_votes_are_the_last_per_pair(db: Session, votes: list[tuple[int, int, int]]) -> None:
     if db.scalar(select(func.count()).select_from(Network)) == 0:
-        build(db)
+        deliberation_world(db)
     w_net = db.scalars(select(Network)).one()
     actors = sorted(db.scalars(select(Actor.id).where(Actor.network_id == w_net.id)))[:3]
     roles = {w_net.id: "convenor"}

@@ -25,15 +25,14 @@ from coalition.store.tables_deliberation import (
     Statement,
     Vote,
 )
-
-from .world import World, build
+from tests.factories import DeliberationWorld, deliberation_world
 
 CAMPS = 3
 PER_CAMP = 20
 N_STATEMENTS = 15
 
 
-def _planted(db: Session, w: World, seed: int = 0) -> int:
+def _planted(db: Session, w: DeliberationWorld, seed: int = 0) -> int:
     """A conversation of three camps (20 imported participants each, no actor) on 15
     statements, 80% of the votes cast; returns its id."""
     convenor = w.caller(w.cleo, "convenor")
@@ -102,7 +101,7 @@ def _expect(res: ResultsOut, engine: GroundResult) -> None:
 
 
 def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
 
@@ -149,7 +148,7 @@ def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
 
 
 def test_versions_nobody_looked_at_make_one_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=1)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
     analysis.results(db, cleo, cid)
@@ -161,7 +160,7 @@ def test_versions_nobody_looked_at_make_one_update(db: Session) -> None:
 
 
 def test_other_seeds_are_from_scratch_and_leave_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=2)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
     analysis.results(db, cleo, cid)
@@ -184,7 +183,7 @@ def test_other_seeds_are_from_scratch_and_leave_the_history(db: Session) -> None
     assert analysis.results(db, cleo, cid, seed=7) == seeded
 
 
-def _from_scratch_after(db: Session, w: World, cid: int) -> None:
+def _from_scratch_after(db: Session, w: DeliberationWorld, cid: int) -> None:
     """The next live analysis starts a new history: from scratch, as the engine would."""
     conv = db.get_one(Conversation, cid)
     svc._bump(db, conv)
@@ -198,7 +197,7 @@ def _from_scratch_after(db: Session, w: World, cid: int) -> None:
 
 
 def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=3)
     analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
@@ -213,7 +212,7 @@ def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
     # as many rows as before, but not the same participants: the ids' digest tells
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=9)
     cleo = w.caller(w.cleo, "convenor")
     analysis.results(db, cleo, cid)
@@ -230,7 +229,7 @@ def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=4)
     analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
@@ -242,7 +241,7 @@ def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=5)
     analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     db.execute(
@@ -254,7 +253,7 @@ def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_a_new_statement_keeps_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=6)
     cleo = w.caller(w.cleo, "convenor")
     analysis.results(db, cleo, cid)
@@ -270,7 +269,7 @@ def test_a_request_never_replays(db: Session, monkeypatch: pytest.MonkeyPatch) -
         raise AssertionError("a request replayed a vote log")
 
     monkeypatch.setattr(polis, "replay_log", refuse)
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=7)
     cleo = w.caller(w.cleo, "convenor")
     analysis.results(db, cleo, cid)
@@ -285,7 +284,7 @@ def test_a_request_never_replays(db: Session, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_history_row_is_plain_json(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=8)
     analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     data = db.scalars(

@@ -14,14 +14,14 @@ from coalition.services import conversation_analysis as analysis
 from coalition.services import conversations as svc
 from coalition.services import polis_exchange as polis
 from coalition.store.tables_deliberation import Participant, Statement
-from tests.deliberation.world import OP, build
+from tests.factories import OP, deliberation_world
 
 VINTAGES = Path(__file__).resolve().parents[1] / "data" / "polis"
 
 
 @pytest.mark.parametrize("name", ["classic-2017", "xid-2022", "opendata-2024", "minimal"])
 def test_each_vintage_imports(db: Session, name: str, tmp_path: Path) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     conv = polis.import_polis(db, OP, w.slug, VINTAGES / name)
     assert (conv.n_statements, conv.n_votes) == (6, 39)
     xids = dict(
@@ -71,7 +71,7 @@ def test_cli_replays_a_2024_export_with_a_progress_bar(
     from coalition.store.tables_deliberation import GroundHistory
 
     with session_scope(clean_url) as db:
-        build(db, slug="cli")
+        deliberation_world(db, slug="cli")
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     args = ["import", "polis", str(VINTAGES / "opendata-2024"), "--network", "cli"]
     out = CliRunner().invoke(app, [*args, "--batch-seconds", "1"])

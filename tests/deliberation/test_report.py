@@ -25,8 +25,7 @@ from coalition.services.conversation_report import build_report
 from coalition.store.session import session_scope
 from coalition.store.tables_voices import ConversationLink
 from tests.conftest import ROOT, make_client, shared_data
-
-from .world import OP, build
+from tests.factories import OP, deliberation_world
 
 POLIS = ROOT / "tests" / "data" / "polis"
 PERCENT = re.compile(r"(\d+)%")
@@ -35,7 +34,7 @@ PERCENT = re.compile(r"(\d+)%")
 @pytest.fixture
 def demo(settings: Settings) -> tuple[int, int, str]:
     with session_scope(settings.database_url) as db:
-        w = build(db, extra=12)
+        w = deliberation_world(db, extra=12)
         enrich_demo(db, w.slug)
         [conv] = svc.list_conversations(db, OP, w.slug)
         return w.network.id, conv.id, w.slug
@@ -197,7 +196,7 @@ def test_report_of_an_imported_polis_conversation(settings: Settings) -> None:
         for line in (source / "participants-votes.csv").read_text().splitlines()[1:]
     }
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = deliberation_world(db)
         conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
         ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}
@@ -212,7 +211,7 @@ def test_report_on_real_polis_data(settings: Settings, name: str) -> None:
     """A real conversation from ../shared/data/polis (skipped when absent)."""
     source = shared_data("polis", name)
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = deliberation_world(db)
         conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
         ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}

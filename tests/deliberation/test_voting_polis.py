@@ -26,12 +26,11 @@ from coalition.services import deliberation_moderation as mod
 from coalition.store.session import session_scope
 from coalition.store.tables_deliberation import Statement
 from tests.conftest import make_client
+from tests.factories import DeliberationWorld, deliberation_world
 
-from .world import World, build
 
-
-def _setup(db: Session) -> tuple[World, int, list[int]]:
-    w = build(db)
+def _setup(db: Session) -> tuple[DeliberationWorld, int, list[int]]:
+    w = deliberation_world(db)
     cleo = w.caller(w.cleo, "convenor")
     cid = svc.create_conversation(db, cleo, w.slug, ConversationIn(topic="Priorities")).id
     sids = [svc.submit_statement(db, cleo, cid, StatementIn(text=f"S{i}")).id for i in range(3)]

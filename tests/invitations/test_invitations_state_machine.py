@@ -42,8 +42,7 @@ from coalition.store.tables import (
     RoleRequirement,
 )
 from coalition.store.tables_invitations import Invitation, InvitationEvent
-
-from .factory import T0, World, build
+from tests.factories import T0, InvitationWorld, invitation_world
 
 CAPACITY = (6.0, 8.0, 5.0)
 TTL = 14
@@ -61,10 +60,10 @@ class Seat:
     engagement: int | None = None
 
 
-def _world(db: Session, shared: dict[str, World]) -> World:
+def _world(db: Session, shared: dict[str, InvitationWorld]) -> InvitationWorld:
     """A fresh initiative with three fresh members, in one network shared by all examples."""
     if "base" not in shared:
-        shared["base"] = build(db, slug="sm", capacities=(), roles=1)
+        shared["base"] = invitation_world(db, slug="sm", capacities=(), roles=1)
     base = shared["base"]
     n = next(_slugs)
     facilitation = db.scalar(
@@ -105,7 +104,7 @@ def _world(db: Session, shared: dict[str, World]) -> World:
     )
     db.add(initiative)
     db.flush()
-    return World(
+    return InvitationWorld(
         network_id=base.network_id,
         slug=base.slug,
         initiative_id=initiative.id,
@@ -116,7 +115,7 @@ def _world(db: Session, shared: dict[str, World]) -> World:
 
 
 def machine_for(url: str) -> type[RuleBasedStateMachine]:
-    shared: dict[str, World] = {}
+    shared: dict[str, InvitationWorld] = {}
 
     class InvitationMachine(RuleBasedStateMachine):
         sent = Bundle("invitations")

@@ -19,13 +19,12 @@ from coalition.store.tables_outcomes import (
     Measurement,
 )
 from tests.conftest import make_client
+from tests.factories import OutcomesWorld, outcomes_world
 
-from .factory import World, build
 
-
-def _world(settings: Settings) -> World:
+def _world(settings: Settings) -> OutcomesWorld:
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = outcomes_world(db)
         db.expunge(w.network)
     return w
 
@@ -373,7 +372,7 @@ def test_forms_work_in_a_real_signed_in_session(settings: Settings) -> None:
     from tests.security.helpers import CSRF_FIELD, browser, sign_in
 
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = outcomes_world(db)
         account = Account(
             email="ada@example.org",
             display_name="Ada",

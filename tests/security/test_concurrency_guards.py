@@ -27,8 +27,7 @@ from coalition.web.app import ROUTERS, create_app
 from coalition.web.deps import CommitFirstRoute, commit_before_response
 from coalition.web.extensions.busy import is_busy
 from coalition.web.extensions.security import client_ip
-
-from .world import build_world
+from tests.factories import security_world
 
 # ---------------------------------------------------------------- commit before the response
 
@@ -72,7 +71,7 @@ def test_the_commit_happens_as_the_endpoint_returns() -> None:
 
 def _world(url: str) -> dict[str, Any]:
     with session_scope(url) as db:
-        return dict(build_world(db).values)
+        return dict(security_world(db).values)
 
 
 def test_a_held_lock_is_a_503_with_retry_after(clean_url: str) -> None:
@@ -297,8 +296,9 @@ def test_no_start_with_the_default_secret_outside_development(
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others(settings: Settings) -> None:
+    from tests.factories import PASSWORD
+
     from .helpers import browser, sign_in
-    from .world import PASSWORD
 
     values = _world(settings.database_url)
     here, elsewhere = browser(settings), browser(settings)

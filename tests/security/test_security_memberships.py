@@ -25,16 +25,17 @@ from coalition.services import (
 from coalition.services.access import ROLE_RANK, Caller, readable_actors
 from coalition.store.tables import Actor, Affiliation
 from coalition.store.tables_auth import Membership, OutboxMessage
-
-from .world import OP, World, build_world
+from tests.factories import OP, SecurityWorld, security_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    return build_world(db)
+def world(db: Session) -> SecurityWorld:
+    return security_world(db)
 
 
-def test_callers_come_from_memberships_and_representation(db: Session, world: World) -> None:
+def test_callers_come_from_memberships_and_representation(
+    db: Session, world: SecurityWorld
+) -> None:
     member = world.caller(db, "member")
     assert member.roles == {world["network_id"]: "member"}
     assert member.actor_ids == {world["actor_id"], world["org_id"]}, "represents Org"
@@ -50,7 +51,7 @@ def test_callers_come_from_memberships_and_representation(db: Session, world: Wo
         directory.update_actor(db, member, world["org_id"], ActorPatch(headline="x"))
 
 
-def test_network_isolation_in_every_read(db: Session, world: World) -> None:
+def test_network_isolation_in_every_read(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     outsider = world.caller(db, "outsider")
     # Profiles visible to the network only are invisible from another network.
@@ -75,7 +76,7 @@ def test_network_isolation_in_every_read(db: Session, world: World) -> None:
     assert all(m.email for m in steward_view), "e-mail addresses are for stewards"
 
 
-def test_join_by_request_and_steward_approval(db: Session, world: World) -> None:
+def test_join_by_request_and_steward_approval(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     applicant = Caller(account_id=world["applicant_account"])
@@ -112,7 +113,7 @@ def test_join_by_request_and_steward_approval(db: Session, world: World) -> None
     }
 
 
-def test_join_by_invitation_claims_a_profile(db: Session, world: World) -> None:
+def test_join_by_invitation_claims_a_profile(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     unclaimed = directory.create_actor(
@@ -165,7 +166,7 @@ def _register(email: str, invite: str) -> RegisterIn:
     return RegisterIn(email=email, password="long enough pw", display_name="Irma", invite=invite)
 
 
-def test_roles_change_but_a_network_keeps_a_steward(db: Session, world: World) -> None:
+def test_roles_change_but_a_network_keeps_a_steward(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     with pytest.raises(Forbidden):
@@ -186,7 +187,7 @@ def test_roles_change_but_a_network_keeps_a_steward(db: Session, world: World) -
         memberships.change_role(db, steward, alpha, world["account_id"], "member")
 
 
-def test_creating_a_network_makes_its_creator_steward(db: Session, world: World) -> None:
+def test_creating_a_network_makes_its_creator_steward(db: Session, world: SecurityWorld) -> None:
     with pytest.raises(Unauthorized):
         networks.create_network(db, Caller(), NetworkIn(slug="gamma", name="G"))
     member = world.caller(db, "member")

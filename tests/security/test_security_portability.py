@@ -16,21 +16,21 @@ from coalition.services.access import Caller
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Affiliation, Base, Engagement, Tie
 from coalition.store.tables_auth import Account, ApiToken, AuthSession, Membership
+from tests.factories import PASSWORD, SecurityWorld, security_world
 
 from .helpers import browser, page_token, sign_in
 from .test_security_privacy import MINA, OTTO, seed_secrets
-from .world import PASSWORD, World, build_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    w = build_world(db)
+def world(db: Session) -> SecurityWorld:
+    w = security_world(db)
     seed_secrets(db, w)
     return w
 
 
 def test_export_holds_everything_about_me_and_nothing_about_others(
-    db: Session, world: World
+    db: Session, world: SecurityWorld
 ) -> None:
     member = world.caller(db, "member")
     data = portability.export_my_data(db, member)
@@ -56,7 +56,7 @@ def test_export_holds_everything_about_me_and_nothing_about_others(
         portability.export_my_data(db, Caller.anonymous())
 
 
-def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: World) -> None:
+def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: SecurityWorld) -> None:
     member = world.caller(db, "member")
     alpha = networks.get_network(db, Caller.operator(), "alpha")
     ties_before = db.scalar(select(func.count()).select_from(Tie))
@@ -104,7 +104,7 @@ def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: Wor
 
 def test_download_and_delete_through_the_pages(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     client = browser(settings)
     csrf = sign_in(client, "member@example.org", PASSWORD)
     r = client.get("/account/export")
@@ -129,7 +129,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     """Rows of other areas (invitations, contributions, conversations, votes) come along."""
     from .route_matrix import WORLD_HOOKS
 
-    world = build_world(db)
+    world = security_world(db)
     for hook in WORLD_HOOKS:
         world.values.update(hook(db, dict(world.values)))
     # Taking part as herself, not as the organisation she represents.

@@ -41,9 +41,9 @@ from coalition.services.access import Caller
 from coalition.store.session import engine_for, session_scope
 from coalition.store.tables import Actor, Engagement, Network, Role
 from coalition.store.tables_auth import Account, ApiToken
+from tests.factories import OP, invitation_world, person
 
 from ..conftest import _wipe
-from ..invitations.factory import OP, build, person
 
 STORM = 100
 # Served means answered within 10 s on a quiet machine; a frozen server never answers. The
@@ -105,7 +105,7 @@ def _roles(db: Session, network: Network, convenor: int, count: int, name: str) 
 
 def build_storm_world(url: str) -> StormWorld:
     with session_scope(url) as db:
-        w = build(db, slug="storm", capacities=(CAPACITY_A, CAPACITY_B), roles=1)
+        w = invitation_world(db, slug="storm", capacities=(CAPACITY_A, CAPACITY_B), roles=1)
         network = db.get_one(Network, w.network_id)
         voters = [person(db, network, f"Voter {i}", 10.0) for i in range(VOTERS)]
         _account(db, w.network_id, w.convenor, "convenor", "convenor")

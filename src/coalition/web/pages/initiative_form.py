@@ -415,19 +415,11 @@ def role_fragment(
     return templates.TemplateResponse(request, "formation/_role_fragment.html", context)
 
 
-@router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)
-async def new_initiative_step(
-    request: Request, slug: str, db: DB, caller: CurrentCaller
-) -> Response:
-    network = get_network(db, caller, slug)
-    if (out := _may_create(request, caller, network)) is not None:
-        return out
-    form = await request.form()
-    draft = Draft.from_form(form)
-    action = _text(form, "action")
-    step = _text(form, "step") if _text(form, "step") in ("basics", "roles") else "basics"
-    problems = Problems()
-
+def _edit_roles(
+    request: Request, db: DB, caller: Caller, network: Network, draft: Draft, action: str
+) -> Response | None:
+    """The roles step's own actions (add a role, remove one, add a requirement row), or
+    None when ``action`` is none of them (or a role cannot be added)."""
     if action == "add_role" and len(draft.roles) < MAX_ROLES:
         key = draft.next_key()
         draft.roles.append(RoleDraft(key=key))
@@ -444,6 +436,24 @@ async def new_initiative_step(
             focus = f"role-{role.key}-cap-{len(role.rows) - 1}"
             return _render(request, db, caller, network, draft, "roles", focus=focus)
         return _render(request, db, caller, network, draft, "roles")
+    return None
+
+
+@router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)
+async def new_initiative_step(
+    request: Request, slug: str, db: DB, caller: CurrentCaller
+) -> Response:
+    network = get_network(db, caller, slug)
+    if (out := _may_create(request, caller, network)) is not None:
+        return out
+    form = await request.form()
+    draft = Draft.from_form(form)
+    action = _text(form, "action")
+    step = _text(form, "step") if _text(form, "step") in ("basics", "roles") else "basics"
+    problems = Problems()
+
+    if (out := _edit_roles(request, db, caller, network, draft, action)) is not None:
+        return out
     if action == "to_basics":
         return _render(request, db, caller, network, draft, "basics")
     if action == "to_roles":
