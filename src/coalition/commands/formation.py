@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..choices import is_choice
 from ..i18n import _
 
 
@@ -34,9 +35,10 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         if skills is not None:
             if network is None:
                 raise fail(_("--skills needs --network"))
-            if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
+            from ..services.expert_network import DISTANCES, classic_team
+
+            if objective not in {"sum-distance", "diameter"} or not is_choice(distance, DISTANCES):
                 raise fail(_("--objective is sum-distance|diameter, --distance hops|weight"))
-            from ..services.expert_network import classic_team
 
             out = run_service(
                 lambda db: classic_team(
@@ -44,7 +46,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                     network,
                     [s.strip() for s in skills.split(",") if s.strip()],
                     objective="sum" if objective == "sum-distance" else "diameter",
-                    distance=distance,  # type: ignore[arg-type]
+                    distance=distance,
                 )
             )
             if as_json:

@@ -3,11 +3,15 @@ import's tally. Per-actor metrics are columns (one list per metric, aligned with
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
+from ..engines.network.timeline import Freq
 from .common import OutModel
+
+#: The periods the map's changes are counted in.
+FREQS: tuple[Freq, ...] = get_args(Freq)
 
 
 class MapQueryOut(OutModel):
@@ -78,7 +82,7 @@ class MapChangeOut(OutModel):
 class MapChangesOut(OutModel):
     slug: str
     data_version: int
-    freq: Literal["year", "quarter"]
+    freq: Freq
     snapshots: list[MapSnapshotOut]
     changes: list[MapChangeOut]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select, true
 
 from ..domain import NetworkVisibility
 from ..errors import Forbidden, Unauthorized
@@ -144,16 +144,14 @@ def field_visible(caller: Caller, actor: Actor, audience: str, *, invited_by: bo
     return False
 
 
-def field_visible_clause(
-    caller: Caller, column: ColumnElement[str] | object
-) -> ColumnElement[bool]:
-    """SQL form of :func:`field_visible` (without the invited-by case), for filters."""
+def field_visible_clause(caller: Caller, column: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """SQL form of :func:`field_visible` (without the invited-by case), for filters;
+    ``column`` is a visibility column of Actor (or of a custom field's value)."""
     if caller.system:
         return true()
-    col = column  # a visibility column of Actor
-    clauses: list[ColumnElement[bool]] = [col == "public"]  # type: ignore[list-item]
+    clauses: list[ColumnElement[bool]] = [column == "public"]
     if caller.roles:
-        clauses.append((col == "network") & Actor.network_id.in_(list(caller.roles)))  # type: ignore[operator]
+        clauses.append((column == "network") & Actor.network_id.in_(list(caller.roles)))
     if caller.actor_ids:
         clauses.append(Actor.id.in_(list(caller.actor_ids)))
     return or_(*clauses)

@@ -8,13 +8,20 @@ into a tie of the interdependence map between contributor and confirmer (origin
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..i18n import _
-from ..schemas.outcomes import ContributionIn, ContributionOut
+from ..schemas.outcomes import (
+    ContributionIn,
+    ContributionKindName,
+    ContributionOut,
+    ContributionStatusName,
+)
 from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_outcomes import Contribution
@@ -53,12 +60,12 @@ def _views(db: Session, caller: Caller, rows: list[Contribution]) -> list[Contri
             initiative_title=titles.get(r.initiative_id, ""),
             contributor_id=r.contributor_id,
             contributor_name=names.get(r.contributor_id),
-            kind=r.kind,  # type: ignore[arg-type]
+            kind=cast(ContributionKindName, r.kind),  # the column's CHECK holds it
             amount=r.amount,
             unit=r.unit,
             description=r.description,
             contributed_on=r.contributed_on,
-            status=r.status,  # type: ignore[arg-type]
+            status=cast(ContributionStatusName, r.status),
             confirmed_by_id=r.confirmed_by_id,
             confirmed_by_name=names.get(r.confirmed_by_id) if r.confirmed_by_id else None,
             confirmed_at=r.confirmed_at,

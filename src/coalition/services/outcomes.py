@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 from ..engines.outcomes import trajectory_status
 from ..errors import Conflict, Invalid, NotFound
 from ..i18n import _
-from ..schemas.outcomes import MeasurementIn, MeasurementOut, OutcomeIn, OutcomeOut
+from ..schemas.outcomes import (
+    DirectionName,
+    MeasurementIn,
+    MeasurementOut,
+    OutcomeIn,
+    OutcomeOut,
+)
 from ..store.tables import Actor, Engagement, Initiative
 from ..store.tables_outcomes import Measurement, Outcome
 from .access import Caller, readable_actors
@@ -124,7 +130,7 @@ def outcome_view(outcome: Outcome, measurements: list[Measurement]) -> OutcomeOu
         baseline=outcome.baseline,
         baseline_date=outcome.baseline_date,
         target=outcome.target,
-        direction=outcome.direction,  # type: ignore[arg-type]
+        direction=cast(DirectionName, outcome.direction),  # the column's CHECK holds it
         due_date=outcome.due_date,
         status=latest.status if latest else "no_data",
         latest=latest,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from ..schemas.together import (
     ThreadDetailOut,
     ThreadIn,
     ThreadOut,
+    ThreadVisibilityName,
 )
 from ..store.cache import bump_version
 from ..store.tables import Actor, Engagement, Initiative, Network, Tie
@@ -359,7 +361,7 @@ def _thread_views(db: Session, caller: Caller, threads: list[Thread]) -> list[Th
             initiative_id=t.initiative_id,
             initiative_title=titles.get(t.initiative_id or 0),
             title=t.title,
-            visibility=t.visibility,  # type: ignore[arg-type]
+            visibility=cast(ThreadVisibilityName, t.visibility),  # written from it only
             author_name=names.get(t.author_id or 0, "A member"),
             posts=int(counts.get(t.id, 0)),
             unread=unread.get(t.id, 0),

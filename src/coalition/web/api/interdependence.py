@@ -43,7 +43,7 @@ def map_query(
     at: date | None,
     since: date | None,
     period: str | None,
-    projection: str = "none",
+    projection: service.Projection = "none",
 ) -> service.MapQuery:
     """Build the query from request parameters (``types`` may be comma-separated)."""
     return service.MapQuery(
@@ -51,7 +51,7 @@ def map_query(
         since=since,
         at=at,
         period=period or None,
-        projection=projection,  # type: ignore[arg-type]
+        projection=projection,
     )
 
 
