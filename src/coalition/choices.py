@@ -1,7 +1,7 @@
 """Narrow a value read from outside (a form, a file, a command line) to one of a vocabulary's
 values, so the type checker knows it too.
 
->>> SIDES: tuple[Literal["left", "right"], ...] = ("left", "right")
+>>> SIDES = ("left", "right")  # typed tuple[Literal["left", "right"], ...] in real code
 >>> is_choice("left", SIDES), is_choice("up", SIDES), is_choice(None, SIDES)
 (True, False, False)
 """
@@ -9,9 +9,9 @@ values, so the type checker knows it too.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Literal, TypeGuard, TypeVar
+from typing import TypeGuard, TypeVar
 
-__all__ = ["Literal", "is_choice"]
+__all__ = ["is_choice"]
 
 T = TypeVar("T")
 
