@@ -25,7 +25,7 @@ from ...services import interdependence as service
 from ...services.networks import get_network
 from ..api.interdependence import map_query
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from .directory import render
+from ..kit import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
