@@ -54,6 +54,41 @@ class MapAnalysisOut(OutModel):
     timings: dict[str, float]
 
 
+class MapNetworkName(OutModel):
+    slug: str
+    name: str
+
+
+class MapPeriodOut(OutModel):
+    label: str
+    start: str
+    end: str
+
+
+class MapEdgesOut(OutModel):
+    """Linked pairs as columns: ``source[i]`` – ``target[i]`` with ``weight[i]``."""
+
+    source: list[str]
+    target: list[str]
+    weight: list[float]
+
+
+class MapViewOut(OutModel):
+    """What the map page draws: ``nodes`` maps a column (id, name, sector, kind, x, y and each
+    metric) to its values, aligned; ``summary`` the network's figures shown beside it."""
+
+    network: MapNetworkName
+    data_version: int
+    query: MapQueryOut
+    types: list[str]
+    sectors: list[str]
+    periods: list[MapPeriodOut]
+    nodes: dict[str, list[Any]]
+    edges: MapEdgesOut
+    summary: dict[str, Any]
+    method: MapMethodOut
+
+
 class MapSnapshotOut(OutModel):
     label: str
     start: str

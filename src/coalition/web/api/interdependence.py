@@ -16,7 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import Invalid
 from ...i18n import _
-from ...schemas.interdependence import MapAnalysisOut, MapChangesOut, MapImportOut, MapTieOut
+from ...schemas.interdependence import (
+    MapAnalysisOut,
+    MapChangesOut,
+    MapImportOut,
+    MapTieOut,
+    MapViewOut,
+)
 from ...services import interdependence as service
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 
@@ -75,7 +81,11 @@ def map_analysis(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Map
     return MapAnalysisOut.model_validate(service.analysis(db, caller, slug, query))
 
 
-@router.get("/api/networks/{slug}/map")
+@router.get(
+    "/api/networks/{slug}/map",
+    response_class=Response,
+    responses={200: {"model": MapViewOut, "description": "the map's drawing data"}},
+)
 def map_view(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Response:
     """What the map page draws: actors with positions and metrics, linked pairs, periods."""
     return Response(service.map_view_json(db, caller, slug, query), media_type="application/json")
