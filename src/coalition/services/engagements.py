@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
@@ -305,13 +305,13 @@ def _tie_co_members(db: Session, initiative: Initiative, actor_id: int, today: d
         )
 
 
-def _engagement_rows(db: Session, where: Iterable[object]) -> list[EngagementOut]:
+def _engagement_rows(db: Session, where: Iterable[ColumnElement[bool]]) -> list[EngagementOut]:
     rows = db.execute(
         select(Engagement, Initiative.title, Role.title, Network.slug)
         .join(Initiative, Initiative.id == Engagement.initiative_id)
         .join(Network, Network.id == Engagement.network_id)
         .outerjoin(Role, Role.id == Engagement.role_id)
-        .where(*where)  # type: ignore[arg-type]
+        .where(*where)
         .order_by(
             case((Engagement.status == "active", 0), else_=1),
             Initiative.start_date,

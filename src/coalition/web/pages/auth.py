@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
 from ... import i18n
@@ -42,9 +42,8 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
-from ..messages import sentence, sentences
+from ..kit import problems, render, see_other, to_login, validated
 from ..params import PathId, QueryCount, form_id
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -63,24 +62,12 @@ PRIVATE_FIELDS = [
 SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return sentences(exc.errors(include_url=False))
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
-    response = _see_other(target)
+    response = see_other(target)
     # A new session on every sign-in: a session cookie planted before it is worth nothing.
     accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
     set_session_cookie(response, request, accounts.start_session(db, account))
     return response
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return _see_other(f"/login?next={request.url.path}")
 
 
 # ---------------------------------------------------------------- sign in and out
@@ -124,7 +111,7 @@ def login_submit(
 @router.post("/logout")
 def logout(request: Request, db: DB, caller: CurrentCaller) -> Response:
     accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
-    response = _see_other("/")
+    response = see_other("/")
     clear_session_cookie(response, request)
     return response
 
@@ -198,7 +185,7 @@ def register_submit(
         data = RegisterIn.model_validate(form)
         account = accounts.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
-        errors, status = _problems(exc), 422
+        errors, status = problems(exc), 422
     except CoalitionError as exc:
         errors, status = [exc.message], exc.status
     else:
@@ -214,9 +201,9 @@ def accept_invite(
     request: Request, db: DB, caller: CurrentCaller, invite: str = Form("")
 ) -> Response:
     if not caller.authenticated:
-        return _to_login(request)
+        return to_login(request)
     membership = joining.accept_invite(db, caller, invite)
-    return _see_other(f"/n/{membership.network}/members")
+    return see_other(f"/n/{membership.network}/members")
 
 
 # ---------------------------------------------------------------- the account page
@@ -254,13 +241,13 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     return render(request, "auth/account.html", _account_context(db, caller))
 
 
 def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> Response:
     if isinstance(exc, ValidationError):
-        errors, status = _problems(exc), 422
+        errors, status = problems(exc), 422
     elif isinstance(exc, CoalitionError):
         errors, status = [exc.message], exc.status
     else:  # pragma: no cover - only the two above are caught
@@ -279,13 +266,13 @@ def account_profile(
     locale: str = Form("", max_length=10),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         name = MePatch.model_validate({"display_name": display_name}).display_name
         accounts.update_me(db, caller, name, locale)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    response = _see_other("/account")
+    response = see_other("/account")
     if locale:
         set_language_cookie(response, request, locale)
     return response
@@ -301,7 +288,7 @@ def choose_language(
 ) -> Response:
     """The switcher of every page: the cookie, and the account's setting when signed in."""
     chosen = i18n.supported(lang)
-    response = _see_other(safe_next(next, "/"))
+    response = see_other(safe_next(next, "/"))
     if chosen is None:
         return response
     if caller.account_id is not None:
@@ -324,7 +311,7 @@ def account_privacy(
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         patch = ActorPatch.model_validate(
             {
@@ -342,7 +329,7 @@ def account_privacy(
         directory.update_actor(db, caller, actor_id, patch)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    return _see_other("/account")
+    return see_other("/account")
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -355,7 +342,7 @@ def account_new_token(
     expires_in_days: str = Form(""),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         days = int(expires_in_days) if expires_in_days.strip() else None
     except ValueError:
@@ -374,9 +361,9 @@ def account_revoke_token(
     request: Request, token_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     tokens.revoke_token(db, caller, token_id)
-    return _see_other("/account")
+    return see_other("/account")
 
 
 @router.post("/account/join")
@@ -390,20 +377,20 @@ def account_join(
     sector: str = Form("independent"),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
         joining.join(db, caller, get_network(db, caller, network), data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    return _see_other("/account")
+    return see_other("/account")
 
 
 @router.get("/account/export")
 def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
     """Download everything held about you (the same document as GET /api/me/export)."""
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     data = portability.export_my_data(db, caller)
     return JSONResponse(
         data,
@@ -416,12 +403,12 @@ def account_delete(
     request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         portability.delete_account(db, caller, password)
     except CoalitionError as exc:
         return _account_error(request, db, caller, exc)
-    response = _see_other("/?deleted=1")
+    response = see_other("/?deleted=1")
     clear_session_cookie(response, request)
     return response
 
@@ -461,12 +448,12 @@ def reset_submit(
         data = ResetIn.model_validate({"password": password})
         accounts.reset_password(db, token, data.password)
     except ValidationError as exc:
-        context = {"caller": caller, "token": token, "errors": _problems(exc)}
+        context = {"caller": caller, "token": token, "errors": problems(exc)}
         return render(request, "auth/reset.html", context, 422)
     except CoalitionError as exc:
         context = {"caller": caller, "token": "", "errors": [exc.message]}
         return render(request, "auth/reset.html", context, exc.status)
-    response = _see_other("/login?reset=1")
+    response = see_other("/login?reset=1")
     clear_session_cookie(response, request)
     return response
 
@@ -478,7 +465,7 @@ def reset_submit(
 def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if not caller.authenticated:
-        return _to_login(request)
+        return to_login(request)
     members = memberships.list_members(db, caller, network)
     steward = caller.has_role(network.id, "steward")
     context = {
@@ -503,9 +490,9 @@ def members_role(
     role: str = Form(""),
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = _valid(RoleIn, {"role": role})
+    data = validated(RoleIn, {"role": role})
     memberships.change_role(db, caller, network, account_id, data.role)
-    return _see_other(f"/n/{slug}/members")
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/members/{account_id}/remove")
@@ -515,7 +502,7 @@ def members_remove(
     network = get_network(db, caller, slug)
     memberships.remove_member(db, caller, network, account_id)
     leaving = caller.account_id == account_id
-    return _see_other("/account" if leaving else f"/n/{slug}/members")
+    return see_other("/account" if leaving else f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/requests/{request_id}/approve")
@@ -528,10 +515,10 @@ def members_approve(
     role: str = Form("member"),
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = _valid(DecisionIn, {"role": role})
+    data = validated(DecisionIn, {"role": role})
     base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=True, role=data.role, base_url=base_url)
-    return _see_other(f"/n/{slug}/members")
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/requests/{request_id}/decline")
@@ -541,7 +528,7 @@ def members_decline(
     network = get_network(db, caller, slug)
     base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
-    return _see_other(f"/n/{slug}/members")
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/invites")
@@ -556,21 +543,9 @@ def members_invite(
 ) -> Response:
     network = get_network(db, caller, slug)
     actor = form_id(actor_id)
-    data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
+    data = validated(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
     joining.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
-    return _see_other(f"/n/{slug}/members")
-
-
-def _valid(model: Any, data: dict[str, Any]) -> Any:
-    """Validate a form with its strict model; problems become a 422 naming the field."""
-    from ...errors import Invalid
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise Invalid(sentence(first), field=field) from None
+    return see_other(f"/n/{slug}/members")
 
 
 # ---------------------------------------------------------------- the development outbox

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import Invalid
@@ -29,8 +29,8 @@ from ...services import conversation_analysis, conversations, deliberation_moder
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..params import FormId, PathId, form_id
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -39,10 +39,6 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
 UNGROUPED = "#999999"
 MAP_SIZE = 320
 MAP_PAD = 16
-
-
-def _back(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _valid(model: Any, data: dict[str, Any]) -> Any:
@@ -121,7 +117,7 @@ def open_conversation_form(
         {"topic": topic, "description": description, "initiative_id": initiative},
     )
     out = conversations.create_conversation(db, caller, slug, data)
-    return _back(f"/conversations/{out.id}")
+    return see_other(f"/conversations/{out.id}")
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
@@ -158,7 +154,7 @@ def vote_form(
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
     conversations.cast_vote(db, caller, conversation_id, data)
-    return _back(f"/conversations/{conversation_id}#vote")
+    return see_other(f"/conversations/{conversation_id}#vote")
 
 
 @router.post("/conversations/{conversation_id}/statements/new")
@@ -166,7 +162,7 @@ def statement_form(
     conversation_id: PathId, db: DB, caller: CurrentCaller, text: Annotated[str, Form()]
 ) -> Response:
     conversations.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
-    return _back(f"/conversations/{conversation_id}#statements")
+    return see_other(f"/conversations/{conversation_id}#statements")
 
 
 @router.post("/conversations/{conversation_id}/statements/{statement_id}/moderation")
@@ -182,8 +178,8 @@ def moderation_form(
     data = _valid(ModerationIn, {"action": action, "reason": reason})
     conversations.moderate_statement(db, caller, statement_id, data)
     if back == "queue":
-        return _back(f"/conversations/{conversation_id}/moderation#queue")
-    return _back(f"/conversations/{conversation_id}#statements")
+        return see_other(f"/conversations/{conversation_id}/moderation#queue")
+    return see_other(f"/conversations/{conversation_id}#statements")
 
 
 @router.get("/conversations/{conversation_id}/moderation", response_class=HTMLResponse)
@@ -203,7 +199,7 @@ def moderation_mode_form(
         raise Invalid(_("mode must be strict or open"), field="mode")
     data = ModerationModeIn(strict=mode == "strict")
     deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)
-    return _back(f"/conversations/{conversation_id}/moderation")
+    return see_other(f"/conversations/{conversation_id}/moderation")
 
 
 @router.get("/conversations/{conversation_id}/results", response_class=HTMLResponse)

@@ -16,15 +16,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ... import glossary
+from ...choices import is_choice
 from ...domain import Sector, TieKind
 from ...errors import Invalid
 from ...i18n import _, gettext, lazy, translated_map
+from ...schemas.interdependence import FREQS
 from ...services import interdependence as service
 from ...services import map_exchange
 from ...services.networks import get_network
 from ..api.interdependence import map_query
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from .directory import render
+from ..kit import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -187,9 +189,9 @@ def changes_page(
 ) -> Response:
     """What changed from one year (or quarter) to the next."""
     network = get_network(db, caller, slug, public_ok=False)
-    if freq not in ("year", "quarter"):
+    if not is_choice(freq, FREQS):
         raise Invalid(_("freq is year or quarter"), field="freq")
-    result = service.changes(db, caller, slug, freq=freq)  # type: ignore[arg-type]
+    result = service.changes(db, caller, slug, freq=freq)
     return render(
         request,
         "map/changes.html",

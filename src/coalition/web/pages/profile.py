@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.datastructures import FormData
@@ -27,9 +27,9 @@ from ...services import directory, profile_fields
 from ...services.networks import list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other, to_login
 from ..messages import sentence
 from ..params import PathId
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -48,10 +48,6 @@ PRIVATE_FIELDS = [
 ]
 BLANK_CAPABILITY_ROWS = 2
 SPLIT = re.compile(r"[,;\n]+")
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
 def _context(
@@ -268,7 +264,7 @@ def _capabilities(
 @router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)
     return render(request, "profile_edit.html", _context(db, caller, actor, privacy))
 
@@ -278,7 +274,7 @@ async def edit_submit(
     request: Request, actor_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)
     values, patch, problems = _parse(await request.form(), actor)
     status = 422
@@ -291,7 +287,7 @@ async def edit_submit(
         except CoalitionError as exc:
             problems, status = [exc.message], exc.status
         else:
-            return RedirectResponse(f"/actors/{actor_id}?saved=1", status_code=303)
+            return see_other(f"/actors/{actor_id}?saved=1")
     db.rollback()
     context = _context(db, caller, actor, privacy, values=values, errors=problems)
     return render(request, "profile_edit.html", context, status)
