@@ -185,6 +185,13 @@ class ThreadVisibility(StrEnum):
     network = "network"
 
 
+class InvitationSide(StrEnum):
+    """Who wrote a message on an invitation: the invited member, or the initiative's convenor."""
+
+    invitee = "invitee"
+    convenor = "convenor"
+
+
 class DecisionKind(StrEnum):
     """Loomio's poll kinds: consent (with block), choose one, rank, score."""
 

@@ -78,6 +78,40 @@ class ThreadDetailOut(ThreadOut):
     items: list[PostOut] = []
 
 
+InvitationSideName = Literal["invitee", "convenor"]
+MessageBody = Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class InvitationMessageIn(StrictModel):
+    body: MessageBody
+
+
+class InvitationMessageOut(OutModel):
+    id: int
+    invitation_id: int
+    author_id: int | None
+    author_name: str
+    side: InvitationSideName
+    body: str
+    html: str
+    created_at: Timestamp
+    mine: bool = False
+    unread: bool = False
+
+
+class InvitationConversationOut(OutModel):
+    """The messages of one invitation, for its invitee and its convenor."""
+
+    invitation_id: int
+    initiative_id: int
+    initiative_title: str
+    invitee_id: int
+    invitee_name: str
+    my_side: InvitationSideName | None
+    unread: int
+    items: list[InvitationMessageOut] = []
+
+
 class DecisionIn(StrictModel):
     kind: DecisionKindName
     title: Title

@@ -1,4 +1,5 @@
-"""Threads, posts and decisions of initiatives and networks (services/threads.py, decisions.py)."""
+"""Threads, posts and decisions of initiatives and networks (services/threads.py, decisions.py),
+and the conversation each invitation carries (services/invitation_threads.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from ...schemas.together import (
     CloseIn,
     DecisionIn,
     DecisionOut,
+    InvitationConversationOut,
+    InvitationMessageIn,
+    InvitationMessageOut,
     PostEditIn,
     PostEditOut,
     PostIn,
@@ -19,7 +23,7 @@ from ...schemas.together import (
     ThreadOut,
     VoteIn,
 )
-from ...services import decisions, threads
+from ...services import decisions, invitation_threads, threads
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
 
@@ -117,3 +121,27 @@ def vote(decision_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> An
 def close(decision_id: PathId, data: CloseIn, db: DB, caller: CurrentCaller) -> Any:
     """The proposer closes it (or it closed at its time) and writes the outcome statement."""
     return decisions.close(db, caller, decision_id, data)
+
+
+@router.get("/api/invitations/{invitation_id}/messages", response_model=InvitationConversationOut)
+def invitation_messages(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    """The invitation's messages (its invitee and its convenor only); marks them read."""
+    return invitation_threads.conversation(db, caller, invitation_id)
+
+
+@router.post(
+    "/api/invitations/{invitation_id}/messages",
+    response_model=InvitationMessageOut,
+    status_code=201,
+)
+def write_invitation_message(
+    invitation_id: PathId, data: InvitationMessageIn, db: DB, caller: CurrentCaller
+) -> Any:
+    """Write to the other side of an invitation; they are notified."""
+    return invitation_threads.write(db, caller, invitation_id, data)
+
+
+@router.get("/api/me/invitations/unread")
+def invitation_messages_unread(db: DB, caller: CurrentCaller) -> dict[str, int]:
+    """How many messages on the caller's invitations (either side) are still unread."""
+    return {"unread": invitation_threads.unread_total(db, caller)}
