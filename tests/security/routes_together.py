@@ -92,12 +92,26 @@ ROUTES.update(
         "POST /api/decisions/{decision_id}/close": Rule(
             expect("404", member="403", convenor="2xx"), body={"outcome": "Done"}
         ),
+        # Only the proposer (the convenor) reminds; the member has not voted yet.
+        "POST /api/decisions/{decision_id}/remind": Rule(
+            expect("404", member="403", convenor="2xx")
+        ),
+        # No charter adopted yet: who reads the initiative is told there is none.
+        "GET /api/initiatives/{initiative_id}/charter": Rule(
+            expect("404", member="404", convenor="404")
+        ),
         "GET /api/invitations/{invitation_id}/messages": Rule(INVITATION_SIDES),
         "POST /api/invitations/{invitation_id}/messages": Rule(
             INVITATION_SIDES, body={"body": "Two hours?"}
         ),
         "GET /api/me/invitations/unread": Rule(EVERYONE),
         # ------------------------------------------------------------ pages
+        "POST /decisions/{decision_id}/remind": Rule(
+            expect("404", anonymous="3xx", member="403", convenor="3xx")
+        ),
+        "GET /initiatives/{initiative_id}/charter": Rule(
+            expect("2xx", anonymous="3xx", outsider="404")
+        ),
         "GET /invitations/{invitation_id}": Rule(INVITATION_SIDES_PAGE),
         "POST /invitations/{invitation_id}/messages": Rule(
             INVITATION_SIDES_POST, form={"body": "Two hours?"}

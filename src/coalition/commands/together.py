@@ -232,6 +232,47 @@ def decisions_close(decision: int, outcome: str, as_actor: AsOpt) -> None:
     )
 
 
+@decisions_app.command("remind")
+def decisions_remind(decision: int, as_actor: AsOpt) -> None:
+    """Remind who has not voted yet, as the decision's proposer."""
+    from ..services import decision_reminders
+
+    _print(
+        _run(
+            lambda db: decision_reminders.remind(db, acting_as(db, as_actor), decision).model_dump(
+                mode="json"
+            )
+        ),
+        True,
+    )
+
+
+@decisions_app.command("remind-due")
+def decisions_remind_due(
+    within_hours: Annotated[float, typer.Option(help="Decisions closing within this time.")] = 24.0,
+) -> None:
+    """Remind on every open decision closing soon and not reminded lately (a cron line)."""
+    from ..services import decision_reminders
+
+    _print(
+        _run(
+            lambda db: [
+                r.model_dump(mode="json")
+                for r in decision_reminders.remind_due(db, within_hours=within_hours)
+            ]
+        ),
+        True,
+    )
+
+
+@decisions_app.command("charter")
+def decisions_charter(initiative: int) -> None:
+    """The initiative's adopted charter (JSON)."""
+    from ..services import charters
+
+    _print(_run(lambda db: charters.get_charter(db, OP, initiative).model_dump(mode="json")), True)
+
+
 @messages_app.command("show")
 def messages_show(
     invitation: int,

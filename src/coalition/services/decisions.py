@@ -17,7 +17,13 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..domain import ConsentPosition, DecisionKind, DecisionStatus, ThreadVisibility
+from ..domain import (
+    CONSENT_KINDS,
+    ConsentPosition,
+    DecisionKind,
+    DecisionStatus,
+    ThreadVisibility,
+)
 from ..engines import decisions as engine
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..i18n import _
@@ -34,7 +40,7 @@ from ..store.cache import bump_version
 from ..store.tables import Engagement, Initiative, Network, Tie
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
-from . import markup
+from . import charters, markup
 from .access import Caller, require_role
 from .initiatives import load_initiative
 from .networks import get_network
@@ -101,7 +107,7 @@ def _votes(db: Session, decision: Decision) -> list[DecisionVote]:
 def tally(decision: Decision, votes: list[DecisionVote]) -> engine.Tally:
     """The engine's tally for the votes cast."""
     options = list(decision.options)
-    if decision.kind == DecisionKind.consent.value:
+    if decision.kind in CONSENT_KINDS:
         return engine.tally_consent([v.position or "abstain" for v in votes])
     if decision.kind == DecisionKind.choose.value:
         return engine.tally_choose(options, [v.choice for v in votes if v.choice is not None])
@@ -134,6 +140,7 @@ def _close(db: Session, decision: Decision, actor_id: int | None, why: str) -> N
     decision.closed_at = _now()
     _log(db, decision, actor_id, "closed", f"{why}: {decision.status.replace('_', ' ')}")
     _tie_voters(db, decision, votes)
+    charters.adopt_if_passed(db, decision)
     db.flush()
 
 
@@ -179,7 +186,7 @@ def _tie_voters(db: Session, decision: Decision, votes: list[DecisionVote]) -> N
 
 
 def _check_options(data: DecisionIn) -> list[str]:
-    if data.kind == DecisionKind.consent.value:
+    if data.kind in CONSENT_KINDS:
         if data.options:
             raise Invalid(
                 _("a consent decision has no options: people agree, abstain, disagree or block"),
@@ -207,6 +214,7 @@ def propose(
 ) -> DecisionOut:
     """Open a decision on an initiative (its team proposes) or on a network (any member)."""
     options = _check_options(data)
+    charters.check_proposal(data, initiative_id)
     if initiative_id is not None:
         initiative: Initiative | None = load_initiative(db, caller, initiative_id)
         assert initiative is not None
@@ -278,7 +286,7 @@ def _amended(
 def _validate_vote(decision: Decision, data: VoteIn) -> dict[str, object]:
     n = len(decision.options)
     kind = decision.kind
-    if kind == DecisionKind.consent.value:
+    if kind in CONSENT_KINDS:
         if data.position is None:
             raise Invalid(_("choose agree, abstain, disagree or block"), field="position")
         if data.position == ConsentPosition.block.value and not data.reason.strip():
@@ -392,6 +400,15 @@ def _vote_view(decision: Decision, vote: DecisionVote, names: dict[int, str]) ->
     )
 
 
+def _names_not_voted(caller: Caller, decision: Decision, eligible: set[int]) -> bool:
+    """Who has not voted is named to the voters (the team) and the proposer; with secret
+    votes, anybody else who reads the decision sees only how many have not voted."""
+    if not decision.secret_votes or caller.system:
+        return True
+    mine = set(caller.actor_ids)
+    return bool(mine & eligible) or (decision.proposer_id in mine)
+
+
 def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> list[DecisionOut]:
     from .threads import _names  # the same rule for names everywhere in this area
 
@@ -456,7 +473,15 @@ def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> 
                     for v in votes
                     if v.position == ConsentPosition.block.value
                 ],
-                not_voted=sorted(names.get(a, "A member") for a in eligible - voted),
+                not_voted=sorted(names.get(a, "A member") for a in eligible - voted)
+                if _names_not_voted(caller, d, eligible)
+                else [],
+                not_voted_count=len(eligible - voted),
+                may_remind=d.status == "open"
+                and d.proposer_id is not None
+                and caller.owns(d.proposer_id)
+                and not caller.system
+                and bool(eligible - voted - {d.proposer_id}),
                 my_vote=_vote_view(d, mine, names) if mine else None,
                 may_vote=d.status == "open"
                 and any(caller.owns(a) for a in eligible)

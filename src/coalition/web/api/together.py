@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ...schemas.together import (
+    CharterOut,
     CloseIn,
     DecisionIn,
     DecisionOut,
@@ -18,12 +19,13 @@ from ...schemas.together import (
     PostEditOut,
     PostIn,
     PostOut,
+    ReminderOut,
     ThreadDetailOut,
     ThreadIn,
     ThreadOut,
     VoteIn,
 )
-from ...services import decisions, invitation_threads, threads
+from ...services import charters, decision_reminders, decisions, invitation_threads, threads
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
 
@@ -121,6 +123,18 @@ def vote(decision_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> An
 def close(decision_id: PathId, data: CloseIn, db: DB, caller: CurrentCaller) -> Any:
     """The proposer closes it (or it closed at its time) and writes the outcome statement."""
     return decisions.close(db, caller, decision_id, data)
+
+
+@router.post("/api/decisions/{decision_id}/remind", response_model=ReminderOut)
+def remind(decision_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    """The proposer reminds who has not voted yet (at most every 12 hours)."""
+    return decision_reminders.remind(db, caller, decision_id)
+
+
+@router.get("/api/initiatives/{initiative_id}/charter", response_model=CharterOut)
+def charter(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+    """The charter adopted by the initiative's last passed charter decision (404 before)."""
+    return charters.get_charter(db, caller, initiative_id)
 
 
 @router.get("/api/invitations/{invitation_id}/messages", response_model=InvitationConversationOut)
