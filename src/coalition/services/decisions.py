@@ -12,6 +12,7 @@ ties its proposer to each voter on the map (origin ``decision``), once per pair.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -409,6 +410,24 @@ def _names_not_voted(caller: Caller, decision: Decision, eligible: set[int]) -> 
     return bool(mine & eligible) or (decision.proposer_id in mine)
 
 
+def _who_acts(
+    caller: Caller, d: Decision, eligible: set[int], voted: set[int], names: dict[int, str]
+) -> dict[str, Any]:
+    """Who has not voted (named or counted), and what the caller may do now."""
+    mine = d.proposer_id is not None and caller.owns(d.proposer_id) and not caller.system
+    return {
+        "not_voted": sorted(names.get(a, "A member") for a in eligible - voted)
+        if _names_not_voted(caller, d, eligible)
+        else [],
+        "not_voted_count": len(eligible - voted),
+        "may_remind": d.status == "open" and mine and bool(eligible - voted - {d.proposer_id}),
+        "may_vote": d.status == "open"
+        and any(caller.owns(a) for a in eligible)
+        and not caller.system,
+        "may_close": mine and (d.status == "open" or not d.outcome),
+    }
+
+
 def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> list[DecisionOut]:
     from .threads import _names  # the same rule for names everywhere in this area
 
@@ -473,23 +492,8 @@ def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> 
                     for v in votes
                     if v.position == ConsentPosition.block.value
                 ],
-                not_voted=sorted(names.get(a, "A member") for a in eligible - voted)
-                if _names_not_voted(caller, d, eligible)
-                else [],
-                not_voted_count=len(eligible - voted),
-                may_remind=d.status == "open"
-                and d.proposer_id is not None
-                and caller.owns(d.proposer_id)
-                and not caller.system
-                and bool(eligible - voted - {d.proposer_id}),
                 my_vote=_vote_view(d, mine, names) if mine else None,
-                may_vote=d.status == "open"
-                and any(caller.owns(a) for a in eligible)
-                and not caller.system,
-                may_close=d.proposer_id is not None
-                and caller.owns(d.proposer_id)
-                and not caller.system
-                and (d.status == "open" or not d.outcome),
+                **_who_acts(caller, d, eligible, voted, names),
                 log=[
                     DecisionEventOut(
                         at=e.at,
