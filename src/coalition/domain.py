@@ -185,13 +185,26 @@ class ThreadVisibility(StrEnum):
     network = "network"
 
 
+class InvitationSide(StrEnum):
+    """Who wrote a message on an invitation: the invited member, or the initiative's convenor."""
+
+    invitee = "invitee"
+    convenor = "convenor"
+
+
 class DecisionKind(StrEnum):
-    """Loomio's poll kinds: consent (with block), choose one, rank, score."""
+    """Loomio's poll kinds: consent (with block), choose one, rank, score; and *charter*, a
+    consent decision on an initiative's charter text (its details) that, passed, adopts it."""
 
     consent = "consent"
     choose = "choose"
     rank = "rank"
     score = "score"
+    charter = "charter"
+
+
+#: Kinds voted on by consent positions (agree, abstain, disagree, block).
+CONSENT_KINDS = frozenset({DecisionKind.consent.value, DecisionKind.charter.value})
 
 
 class ConsentPosition(StrEnum):

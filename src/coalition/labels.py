@@ -71,6 +71,7 @@ LABELS: dict[str, str] = {
     "choose": lazy("choose one"),
     "rank": lazy("rank"),
     "score": lazy("score"),
+    "charter": lazy("charter"),
     "open": lazy("open"),
     "passed": lazy("passed"),
     "not_passed": lazy("did not pass"),

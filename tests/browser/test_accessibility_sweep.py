@@ -86,6 +86,7 @@ def values(live: Any) -> dict[str, Any]:
     from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
+    from coalition.store.tables_invitations import Invitation
     from coalition.store.tables_jobs import Job
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
     from coalition.store.tables_together import Decision, Post, Thread
@@ -142,6 +143,15 @@ def values(live: Any) -> dict[str, Any]:
                 "thread_id": db.scalar(select(func.min(Thread.id))),
                 "post_id": db.scalar(select(func.min(Post.id))),
                 "decision_id": db.scalar(select(func.min(Decision.id))),
+                # An invitation the member or the convenor is a side of (its conversation).
+                "invitation_id": db.scalar(
+                    select(func.min(Invitation.id)).where(
+                        (Invitation.actor_id == actor_of(MEMBER))
+                        | Invitation.initiative_id.in_(
+                            select(Initiative.id).where(Initiative.convenor_id == convenor)
+                        )
+                    )
+                ),
                 "job_id": job.id,
                 "role_id": db.scalar(select(func.min(Role.id)).where(Role.open_call == 1)),
                 "token": "no-such-reset-token",

@@ -6,7 +6,10 @@ the canary text TEAM_CANARY; ``{post_id}`` is the member's reply in it (the memb
 on the initiative, see _invitations_world); ``{decision_id}`` is the convenor's open team
 consent decision. The team is the member and the convenor: the other member, the steward and
 the outsider are told these are not there; a signed-out caller is too (API) or is sent to
-sign in (pages).
+sign in (pages). The member also writes TEAM_CANARY on ``{invitation_id}`` (the convenor's
+invitation of the member): that conversation is read by its two sides only, the same two; the
+other member and the steward, who can see the initiative, are refused (403), the outsider is
+told it is not there.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ TEAM_PAGE = expect("404", anonymous="3xx", member="2xx", convenor="2xx")
 TEAM_PAGE_POST = expect("404", anonymous="3xx", member="3xx", convenor="3xx")
 START_PAGE_POST = expect("403", anonymous="3xx", outsider="404", member="3xx", convenor="3xx")
 NETWORK_MEMBERS = expect("2xx", anonymous="401", outsider="403")
+INVITATION_SIDES = expect("403", anonymous="401", member="2xx", convenor="2xx", outsider="404")
+INVITATION_SIDES_PAGE = expect("403", anonymous="3xx", member="2xx", convenor="2xx", outsider="404")
+INVITATION_SIDES_POST = expect("403", anonymous="3xx", member="3xx", convenor="3xx", outsider="404")
 
 
 def _together_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
-    from coalition.schemas.together import DecisionIn, PostIn, ThreadIn
-    from coalition.services import decisions, threads
+    from coalition.schemas.together import DecisionIn, InvitationMessageIn, PostIn, ThreadIn
+    from coalition.services import decisions, invitation_threads, threads
     from coalition.services.identity import caller_for_account
 
     convenor = caller_for_account(db, values["convenor_account"])
@@ -46,6 +52,12 @@ def _together_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
         convenor,
         DecisionIn(kind="consent", title=f"Adopt {TEAM_CANARY}", details=TEAM_CANARY),
         initiative_id=values["initiative_id"],
+    )
+    invitation_threads.write(
+        db,
+        member,
+        values["invitation_id"],
+        InvitationMessageIn(body=f"I could give fewer hours: {TEAM_CANARY}"),
     )
     return {"thread_id": thread.id, "post_id": post.id, "decision_id": decision.id}
 
@@ -80,7 +92,30 @@ ROUTES.update(
         "POST /api/decisions/{decision_id}/close": Rule(
             expect("404", member="403", convenor="2xx"), body={"outcome": "Done"}
         ),
+        # Only the proposer (the convenor) reminds; the member has not voted yet.
+        "POST /api/decisions/{decision_id}/remind": Rule(
+            expect("404", member="403", convenor="2xx")
+        ),
+        # No charter adopted yet: who reads the initiative is told there is none.
+        "GET /api/initiatives/{initiative_id}/charter": Rule(
+            expect("404", member="404", convenor="404")
+        ),
+        "GET /api/invitations/{invitation_id}/messages": Rule(INVITATION_SIDES),
+        "POST /api/invitations/{invitation_id}/messages": Rule(
+            INVITATION_SIDES, body={"body": "Two hours?"}
+        ),
+        "GET /api/me/invitations/unread": Rule(EVERYONE),
         # ------------------------------------------------------------ pages
+        "POST /decisions/{decision_id}/remind": Rule(
+            expect("404", anonymous="3xx", member="403", convenor="3xx")
+        ),
+        "GET /initiatives/{initiative_id}/charter": Rule(
+            expect("2xx", anonymous="3xx", outsider="404")
+        ),
+        "GET /invitations/{invitation_id}": Rule(INVITATION_SIDES_PAGE),
+        "POST /invitations/{invitation_id}/messages": Rule(
+            INVITATION_SIDES_POST, form={"body": "Two hours?"}
+        ),
         "GET /initiatives/{initiative_id}/threads": Rule(NETWORK_READ),
         "GET /initiatives/{initiative_id}/decisions": Rule(NETWORK_READ),
         "POST /initiatives/{initiative_id}/threads": Rule(

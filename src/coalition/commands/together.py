@@ -14,12 +14,20 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from ..i18n import _
-from ..schemas.together import CloseIn, DecisionIn, PostIn, ThreadIn, VoteIn
+from ..schemas.together import (
+    CloseIn,
+    DecisionIn,
+    InvitationMessageIn,
+    PostIn,
+    ThreadIn,
+    VoteIn,
+)
 from ..services.access import Caller
 from .invitations import AsOpt, JsonOpt, _parse, acting_as
 
 threads_app = typer.Typer(help="Threads of initiatives: list, show, start, reply.")
 decisions_app = typer.Typer(help="Decisions: list, show, propose, vote, close.")
+messages_app = typer.Typer(help="An invitation's messages between invitee and convenor.")
 OP = Caller.operator()
 
 
@@ -224,6 +232,80 @@ def decisions_close(decision: int, outcome: str, as_actor: AsOpt) -> None:
     )
 
 
+@decisions_app.command("remind")
+def decisions_remind(decision: int, as_actor: AsOpt) -> None:
+    """Remind who has not voted yet, as the decision's proposer."""
+    from ..services import decision_reminders
+
+    _print(
+        _run(
+            lambda db: decision_reminders.remind(db, acting_as(db, as_actor), decision).model_dump(
+                mode="json"
+            )
+        ),
+        True,
+    )
+
+
+@decisions_app.command("remind-due")
+def decisions_remind_due(
+    within_hours: Annotated[float, typer.Option(help="Decisions closing within this time.")] = 24.0,
+) -> None:
+    """Remind on every open decision closing soon and not reminded lately (a cron line)."""
+    from ..services import decision_reminders
+
+    _print(
+        _run(
+            lambda db: [
+                r.model_dump(mode="json")
+                for r in decision_reminders.remind_due(db, within_hours=within_hours)
+            ]
+        ),
+        True,
+    )
+
+
+@decisions_app.command("charter")
+def decisions_charter(initiative: int) -> None:
+    """The initiative's adopted charter (JSON)."""
+    from ..services import charters
+
+    _print(_run(lambda db: charters.get_charter(db, OP, initiative).model_dump(mode="json")), True)
+
+
+@messages_app.command("show")
+def messages_show(
+    invitation: int,
+    as_actor: Annotated[int | None, typer.Option("--as", help="Read as this side.")] = None,
+) -> None:
+    """An invitation's messages (JSON); as the operator, or ``--as`` one side (marks them read)."""
+    from ..services import invitation_threads
+
+    def go(db: Session) -> Any:
+        caller = OP if as_actor is None else acting_as(db, as_actor)
+        view = invitation_threads.conversation(db, caller, invitation, mark=as_actor is not None)
+        return view.model_dump(mode="json")
+
+    _print(_run(go), True)
+
+
+@messages_app.command("write")
+def messages_write(invitation: int, body: str, as_actor: AsOpt) -> None:
+    """Write to the other side of an invitation, as its invitee or its convenor."""
+    from ..services import invitation_threads
+
+    data = _parse(InvitationMessageIn, {"body": body})
+    _print(
+        _run(
+            lambda db: invitation_threads.write(
+                db, acting_as(db, as_actor), invitation, data
+            ).model_dump(mode="json")
+        ),
+        True,
+    )
+
+
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    app.add_typer(messages_app, name="invitation-messages")
     app.add_typer(threads_app, name="threads")
     app.add_typer(decisions_app, name="decisions")

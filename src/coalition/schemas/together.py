@@ -9,7 +9,7 @@ from pydantic import Field
 from .common import Id, OutModel, StrictModel, Timestamp
 
 ThreadVisibilityName = Literal["team", "network"]
-DecisionKindName = Literal["consent", "choose", "rank", "score"]
+DecisionKindName = Literal["consent", "choose", "rank", "score", "charter"]
 ConsentPositionName = Literal["agree", "abstain", "disagree", "block"]
 DecisionStatusName = Literal["open", "passed", "not_passed", "blocked", "withdrawn"]
 
@@ -76,6 +76,40 @@ class ThreadOut(OutModel):
 
 class ThreadDetailOut(ThreadOut):
     items: list[PostOut] = []
+
+
+InvitationSideName = Literal["invitee", "convenor"]
+MessageBody = Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class InvitationMessageIn(StrictModel):
+    body: MessageBody
+
+
+class InvitationMessageOut(OutModel):
+    id: int
+    invitation_id: int
+    author_id: int | None
+    author_name: str
+    side: InvitationSideName
+    body: str
+    html: str
+    created_at: Timestamp
+    mine: bool = False
+    unread: bool = False
+
+
+class InvitationConversationOut(OutModel):
+    """The messages of one invitation, for its invitee and its convenor."""
+
+    invitation_id: int
+    initiative_id: int
+    initiative_title: str
+    invitee_id: int
+    invitee_name: str
+    my_side: InvitationSideName | None
+    unread: int
+    items: list[InvitationMessageOut] = []
 
 
 class DecisionIn(StrictModel):
@@ -152,8 +186,28 @@ class DecisionOut(OutModel):
     tally: TallyOut
     votes: list[VoteOut] = []
     blocks: list[VoteOut] = []
+    # Names of who has not voted yet: for voters always; for others only counted
+    # (``not_voted_count``) when the votes are secret.
     not_voted: list[str] = []
+    not_voted_count: int = 0
+    may_remind: bool = False
     my_vote: VoteOut | None = None
     may_vote: bool = False
     may_close: bool = False
     log: list[DecisionEventOut] = []
+
+
+class ReminderOut(OutModel):
+    decision_id: int
+    reminded: int
+
+
+class CharterOut(OutModel):
+    """The initiative's adopted charter (the latest version) and the versions before it."""
+
+    initiative_id: int
+    text: str
+    html: str
+    decision_id: int | None
+    adopted_at: Timestamp | None
+    versions: int = 0

@@ -12,21 +12,32 @@ ties its proposer to each voter on the map (origin ``decision``), once per pair.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..domain import ConsentPosition, DecisionKind, DecisionStatus, ThreadVisibility
+from ..domain import (
+    CONSENT_KINDS,
+    ConsentPosition,
+    DecisionKind,
+    DecisionStatus,
+    ThreadVisibility,
+)
 from ..engines import decisions as engine
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..i18n import _
 from ..schemas.together import (
     CloseIn,
+    ConsentPositionName,
     DecisionEventOut,
     DecisionIn,
+    DecisionKindName,
     DecisionOut,
+    DecisionStatusName,
     TallyOut,
+    ThreadVisibilityName,
     VoteIn,
     VoteOut,
 )
@@ -34,7 +45,7 @@ from ..store.cache import bump_version
 from ..store.tables import Engagement, Initiative, Network, Tie
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
-from . import markup
+from . import charters, markup
 from .access import Caller, require_role
 from .initiatives import load_initiative
 from .networks import get_network
@@ -101,7 +112,7 @@ def _votes(db: Session, decision: Decision) -> list[DecisionVote]:
 def tally(decision: Decision, votes: list[DecisionVote]) -> engine.Tally:
     """The engine's tally for the votes cast."""
     options = list(decision.options)
-    if decision.kind == DecisionKind.consent.value:
+    if decision.kind in CONSENT_KINDS:
         return engine.tally_consent([v.position or "abstain" for v in votes])
     if decision.kind == DecisionKind.choose.value:
         return engine.tally_choose(options, [v.choice for v in votes if v.choice is not None])
@@ -134,6 +145,7 @@ def _close(db: Session, decision: Decision, actor_id: int | None, why: str) -> N
     decision.closed_at = _now()
     _log(db, decision, actor_id, "closed", f"{why}: {decision.status.replace('_', ' ')}")
     _tie_voters(db, decision, votes)
+    charters.adopt_if_passed(db, decision)
     db.flush()
 
 
@@ -179,7 +191,7 @@ def _tie_voters(db: Session, decision: Decision, votes: list[DecisionVote]) -> N
 
 
 def _check_options(data: DecisionIn) -> list[str]:
-    if data.kind == DecisionKind.consent.value:
+    if data.kind in CONSENT_KINDS:
         if data.options:
             raise Invalid(
                 _("a consent decision has no options: people agree, abstain, disagree or block"),
@@ -207,6 +219,7 @@ def propose(
 ) -> DecisionOut:
     """Open a decision on an initiative (its team proposes) or on a network (any member)."""
     options = _check_options(data)
+    charters.check_proposal(data, initiative_id)
     if initiative_id is not None:
         initiative: Initiative | None = load_initiative(db, caller, initiative_id)
         assert initiative is not None
@@ -278,7 +291,7 @@ def _amended(
 def _validate_vote(decision: Decision, data: VoteIn) -> dict[str, object]:
     n = len(decision.options)
     kind = decision.kind
-    if kind == DecisionKind.consent.value:
+    if kind in CONSENT_KINDS:
         if data.position is None:
             raise Invalid(_("choose agree, abstain, disagree or block"), field="position")
         if data.position == ConsentPosition.block.value and not data.reason.strip():
@@ -383,13 +396,40 @@ def _vote_view(decision: Decision, vote: DecisionVote, names: dict[int, str]) ->
     return VoteOut(
         actor_id=vote.actor_id,
         actor_name=names.get(vote.actor_id, "A member"),
-        position=vote.position,  # type: ignore[arg-type]
+        position=cast(ConsentPositionName, vote.position),  # written from it only
         choice=options[vote.choice] if vote.choice is not None else None,
         ranking=[options[i] for i in vote.ranking],
         scores=list(vote.scores),
         reason=vote.reason,
         voted_at=vote.voted_at,
     )
+
+
+def _names_not_voted(caller: Caller, decision: Decision, eligible: set[int]) -> bool:
+    """Who has not voted is named to the voters (the team) and the proposer; with secret
+    votes, anybody else who reads the decision sees only how many have not voted."""
+    if not decision.secret_votes or caller.system:
+        return True
+    mine = set(caller.actor_ids)
+    return bool(mine & eligible) or (decision.proposer_id in mine)
+
+
+def _who_acts(
+    caller: Caller, d: Decision, eligible: set[int], voted: set[int], names: dict[int, str]
+) -> dict[str, Any]:
+    """Who has not voted (named or counted), and what the caller may do now."""
+    mine = d.proposer_id is not None and caller.owns(d.proposer_id) and not caller.system
+    return {
+        "not_voted": sorted(names.get(a, "A member") for a in eligible - voted)
+        if _names_not_voted(caller, d, eligible)
+        else [],
+        "not_voted_count": len(eligible - voted),
+        "may_remind": d.status == "open" and mine and bool(eligible - voted - {d.proposer_id}),
+        "may_vote": d.status == "open"
+        and any(caller.owns(a) for a in eligible)
+        and not caller.system,
+        "may_close": mine and (d.status == "open" or not d.outcome),
+    }
 
 
 def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> list[DecisionOut]:
@@ -429,16 +469,16 @@ def _view(db: Session, caller: Caller, d: Decision, network: str, *, full: bool)
         network=network,
         initiative_id=d.initiative_id,
         initiative_title=initiative_title,
-        kind=d.kind,  # type: ignore[arg-type]
+        kind=cast(DecisionKindName, d.kind),
         title=d.title,
         details=d.details,
         details_html=str(markup.render(d.details)),
         options=list(d.options),
-        visibility=d.visibility,  # type: ignore[arg-type]
+        visibility=cast(ThreadVisibilityName, d.visibility),
         secret_votes=bool(d.secret_votes),
         proposer_id=d.proposer_id,
         proposer_name=names.get(d.proposer_id or 0, "A member"),
-        status=d.status,  # type: ignore[arg-type]
+        status=cast(DecisionStatusName, d.status),
         closes_at=d.closes_at,
         closed_at=d.closed_at,
         outcome=d.outcome,
@@ -457,13 +497,8 @@ def _view(db: Session, caller: Caller, d: Decision, network: str, *, full: bool)
         blocks=[
             _vote_view(d, v, names) for v in votes if v.position == ConsentPosition.block.value
         ],
-        not_voted=sorted(names.get(a, "A member") for a in eligible - voted),
         my_vote=_vote_view(d, mine, names) if mine else None,
-        may_vote=d.status == "open" and any(caller.owns(a) for a in eligible) and not caller.system,
-        may_close=d.proposer_id is not None
-        and caller.owns(d.proposer_id)
-        and not caller.system
-        and (d.status == "open" or not d.outcome),
+        **_who_acts(caller, d, eligible, voted, names),
         log=[_event_view(e, names) for e in events],
     )
 

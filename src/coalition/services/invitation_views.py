@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
+from ..schemas.common import InvitationStatusName
 from ..schemas.invitations import EventOut, InvitationOut
 from ..store.tables import Actor, Initiative, Network, Role
 from ..store.tables_invitations import OPEN_STATUSES, Invitation, InvitationEvent
@@ -132,7 +134,7 @@ def _view(
         proposal_id=x.proposal_id,
         hours_per_week=x.hours_per_week,
         counter_hours=x.counter_hours,
-        status=status,  # type: ignore[arg-type]
+        status=cast(InvitationStatusName, status),  # effective_status returns one
         message=x.message,
         reason=x.reason if show_reason else None,
         reason_hidden=not show_reason,

@@ -131,3 +131,50 @@ class DecisionEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class InvitationMessage(Base):
+    """One message of the short conversation between an invitation's invitee and its convenor."""
+
+    __tablename__ = "invitation_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), default=None
+    )
+    side: Mapped[str] = mapped_column(String(20))  # invitee | convenor
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class InvitationMessageRead(Base):
+    """How far one actor has read one invitation's conversation (the newest message seen)."""
+
+    __tablename__ = "invitation_message_reads"
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_message_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InitiativeCharter(Base):
+    """One adopted version of an initiative's charter; the newest is the charter. Adopted only
+    by a charter decision passing, and read as that decision was (its team, or the network)."""
+
+    __tablename__ = "initiative_charters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="SET NULL"), default=None
+    )
+    text: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(20), default="team")
+    adopted_at: Mapped[datetime] = mapped_column(DateTime, default=_now)

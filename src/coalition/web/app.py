@@ -49,6 +49,7 @@ from .pages import formation as formation_pages
 from .pages import help as help_pages
 from .pages import initiative_form as initiative_form_pages
 from .pages import interdependence as interdependence_pages
+from .pages import invitation_threads as invitation_threads_pages
 from .pages import invitations as invitations_pages
 from .pages import jobs as jobs_pages
 from .pages import lifecycle as lifecycle_pages
@@ -101,6 +102,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     profile_fields_pages.router,
     report_pages.router,
     together_pages.router,
+    invitation_threads_pages.router,
     vocabulary_pages.router,
     voices_pages.router,
 )

@@ -160,6 +160,8 @@ class Section:
     distinct: bool = False  # scalar rows: each value once
     left_out: tuple[str, ...] = ()  # the table's columns a bundle does not carry, on purpose
     row: Any = None  # the row schema; None: a typed dict of the fields' types
+    # Once the rows are in (their ids known): links between rows of the section itself.
+    after: Callable[[Batch, Importing], None] | None = None
 
     @property
     def nested(self) -> tuple[Col, ...]:
@@ -610,6 +612,8 @@ def load_rows(section: Section, batch: Batch, ctx: Importing) -> None:
             _load_children(f, rows, keys, first, ctx)
     else:
         insert(ctx.db, section.model, columns, values)
+    if section.after is not None:
+        section.after(batch, ctx)
 
 
 def _load_children(f: Col, rows: list[Any], keys: list[Any], first: int, ctx: Importing) -> None:

@@ -9,7 +9,8 @@ Import is all-or-nothing: every row is checked first and all problems are report
 
 Left out on purpose: accounts, memberships, sessions, tokens (API tokens, conversation links)
 and join requests (personal and
-security data), notifications and the mail outbox (per-account messages), and derived caches
+security data), notifications and the mail outbox (per-account messages), read marks of
+threads and invitation messages (per-reader state), and derived caches
 (map, common-ground results and histories), which are computed again on demand.
 
 A *shared* bundle (without ``include_private``) is readable by any member of the network, so
@@ -55,12 +56,20 @@ from .directory import DIRECTORY
 from .fields import FIELDS
 from .formation import PROPOSALS
 from .lifecycle import LIFECYCLE
+from .together import TOGETHER, named_by_lists
 
 FORMAT = "coalition-bundle"
 VERSION = 1
 
 # The order of the document; a section names only sections before it.
-SECTIONS: tuple[Section, ...] = (*DIRECTORY, PROPOSALS, *AREAS, *FIELDS, *LIFECYCLE)
+SECTIONS: tuple[Section, ...] = (
+    *DIRECTORY,
+    PROPOSALS,
+    *AREAS,
+    *FIELDS,
+    *LIFECYCLE,
+    *TOGETHER,
+)
 
 
 def _every(sections: Sequence[Section]) -> Iterator[Section]:
@@ -213,7 +222,7 @@ def _named(parsed: dict[str, list[Any]]) -> frozenset[str]:
             if f.to in positional and f.key is not None and f.to not in named:
                 if any(row[f.key] is not None for row in parsed[section.name]):
                     named.add(f.to)
-    return frozenset(named)
+    return frozenset(named | named_by_lists(parsed))
 
 
 def import_bundle(db: Session, data: Any, *, slug: str | None = None) -> Network:

@@ -1,23 +1,29 @@
-"""Threads, posts and decisions of initiatives and networks (services/threads.py, decisions.py)."""
+"""Threads, posts and decisions of initiatives and networks (services/threads.py, decisions.py),
+and the conversation each invitation carries (services/invitation_threads.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from ...schemas.together import (
+    CharterOut,
     CloseIn,
     DecisionIn,
     DecisionOut,
+    InvitationConversationOut,
+    InvitationMessageIn,
+    InvitationMessageOut,
     PostEditIn,
     PostEditOut,
     PostIn,
     PostOut,
+    ReminderOut,
     ThreadDetailOut,
     ThreadIn,
     ThreadOut,
     VoteIn,
 )
-from ...services import decisions, threads
+from ...services import charters, decision_reminders, decisions, invitation_threads, threads
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
 
@@ -113,3 +119,37 @@ def vote(decision_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> De
 def close(decision_id: PathId, data: CloseIn, db: DB, caller: CurrentCaller) -> DecisionOut:
     """The proposer closes it (or it closed at its time) and writes the outcome statement."""
     return decisions.close(db, caller, decision_id, data)
+
+
+@router.post("/api/decisions/{decision_id}/remind")
+def remind(decision_id: PathId, db: DB, caller: CurrentCaller) -> ReminderOut:
+    """The proposer reminds who has not voted yet (at most every 12 hours)."""
+    return decision_reminders.remind(db, caller, decision_id)
+
+
+@router.get("/api/initiatives/{initiative_id}/charter")
+def charter(initiative_id: PathId, db: DB, caller: CurrentCaller) -> CharterOut:
+    """The charter adopted by the initiative's last passed charter decision (404 before)."""
+    return charters.get_charter(db, caller, initiative_id)
+
+
+@router.get("/api/invitations/{invitation_id}/messages")
+def invitation_messages(
+    invitation_id: PathId, db: DB, caller: CurrentCaller
+) -> InvitationConversationOut:
+    """The invitation's messages (its invitee and its convenor only); marks them read."""
+    return invitation_threads.conversation(db, caller, invitation_id)
+
+
+@router.post("/api/invitations/{invitation_id}/messages", status_code=201)
+def write_invitation_message(
+    invitation_id: PathId, data: InvitationMessageIn, db: DB, caller: CurrentCaller
+) -> InvitationMessageOut:
+    """Write to the other side of an invitation; they are notified."""
+    return invitation_threads.write(db, caller, invitation_id, data)
+
+
+@router.get("/api/me/invitations/unread")
+def invitation_messages_unread(db: DB, caller: CurrentCaller) -> dict[str, int]:
+    """How many messages on the caller's invitations (either side) are still unread."""
+    return {"unread": invitation_threads.unread_total(db, caller)}

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...domain import DecisionKind
-from ...errors import Invalid
+from ...errors import Invalid, NotFound
 from ...i18n import _
 from ...schemas.together import CloseIn, DecisionIn, VoteIn
-from ...services import decisions
+from ...services import charters, decision_reminders, decisions, initiatives
 from ...services.access import Caller
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -172,3 +172,31 @@ async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCa
         lambda d: f"/decisions/{d.id}",
         lambda e, s: _decision_page(request, db, caller, decision_id, e, s),
     )
+
+
+@router.post("/decisions/{decision_id}/remind")
+async def remind(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    return _act(
+        db,
+        lambda: decision_reminders.remind(db, caller, decision_id),
+        lambda r: f"/decisions/{decision_id}?reminded={r.reminded}#not-voted",
+        lambda e, s: _decision_page(request, db, caller, decision_id, e, s),
+    )
+
+
+@router.get("/initiatives/{initiative_id}/charter", response_class=HTMLResponse)
+def charter_page(
+    request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    """The adopted charter, or how to adopt one (a charter decision) before there is one."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    item = initiatives.get_initiative(db, caller, initiative_id)
+    try:
+        adopted = charters.get_charter(db, caller, initiative_id)
+    except NotFound:
+        adopted = None
+    context = {"caller": caller, "item": item, "charter": adopted}
+    return render(request, "together/charter.html", context)
