@@ -163,7 +163,7 @@ def test_member_answers_invitations_and_sees_commitments(
         "aria-label",
         t_re(  # two engagements at least: the plural
             committed,
-            n=2,
+            plural=2,
             num=None,
             committed_hours=hours(final["committed_hours"]),
             capacity_hours=hours(final["capacity_hours"]),
