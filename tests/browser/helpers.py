@@ -87,7 +87,7 @@ def _catalog(lang: str) -> tuple[dict[str, str | tuple[str, ...]], Any]:
     return words, gettext.c2py(catalog.plural_expr)
 
 
-def _template(msgid: str, n: int | None) -> str:
+def _template(msgid: str, plural: int | None) -> str:
     lang = language()
     words, plural_index = _catalog(lang)
     if msgid not in words:
@@ -95,26 +95,26 @@ def _template(msgid: str, n: int | None) -> str:
         raise AssertionError(f"{msgid!r} is not in {where} (or is untranslated there)")
     found = words[msgid]
     if isinstance(found, tuple):
-        assert n is not None, f"{msgid!r} has plural forms: pass n"
-        return found[plural_index(n)]
+        assert plural is not None, f"{msgid!r} has plural forms: pass plural=<the count>"
+        return found[plural_index(plural)]
     return found
 
 
-def t(msgid: str, n: int | None = None, **values: Any) -> str:
+def t(msgid: str, plural: int | None = None, **values: Any) -> str:
     """The running journey's word for ``msgid`` (formatted with ``%(name)s`` values; for a
-    plural message, its singular as msgid and the count as ``n``, also ``%(num)s``)."""
-    text = _template(msgid, n)
-    if n is not None:
-        values.setdefault("num", n)
-    return text % values if values or "%(" in text else text
+    plural message, its singular as msgid and the count as ``plural``, also ``%(num)s``)."""
+    text = _template(msgid, plural)
+    if plural is not None:
+        values.setdefault("num", plural)
+    return text % values if values else text
 
 
-def t_re(msgid: str, n: int | None = None, **values: Any) -> re.Pattern[str]:
+def t_re(msgid: str, plural: int | None = None, **values: Any) -> re.Pattern[str]:
     """A regular expression finding ``t(msgid, ...)`` in a text, any placeholder not given a
     value (or given None) matching anything."""
-    text = _template(msgid, n)
-    if n is not None and "num" not in values:
-        values["num"] = n
+    text = _template(msgid, plural)
+    if plural is not None and "num" not in values:
+        values["num"] = plural
     parts = re.split(r"%\((\w+)\)s", text)
     pattern = "".join(
         re.escape(part.replace("%%", "%"))
@@ -123,6 +123,13 @@ def t_re(msgid: str, n: int | None = None, **values: Any) -> re.Pattern[str]:
         for i, part in enumerate(parts)
     )
     return re.compile(pattern)
+
+
+def plural_re(msgid: str, **values: Any) -> re.Pattern[str]:
+    """A regular expression finding the plural message ``msgid`` (its singular) in any of its
+    forms, whatever the count."""
+    forms = {t_re(msgid, plural=n, num=None, **values).pattern for n in (0, 1, 2, 5, 21)}
+    return re.compile("|".join(sorted(forms)))
 
 
 def hours(value: float) -> str:

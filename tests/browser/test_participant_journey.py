@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import MEMBER, check_axe, fits, login, shot, t, t_re
+from .helpers import MEMBER, check_axe, fits, login, plural_re, shot, t, t_re
 
 pytestmark = pytest.mark.journey
 
@@ -21,9 +21,7 @@ REMAINING = "%(num)s statement you have not voted on."
 
 def remaining(page: Any) -> int:
     text = page.locator("#remaining").inner_text()
-    assert t_re(REMAINING, n=1, num=None).match(text) or t_re(REMAINING, n=2, num=None).match(
-        text
-    ), text
+    assert plural_re(REMAINING).fullmatch(text), text
     match = re.search(r"(\d+)", text)
     assert match, text
     return int(match.group(1))
@@ -41,7 +39,7 @@ def vote_on_card(page: Any, choice: str) -> str:
         "aria-pressed", "true"
     )
     if left > 1:
-        expect(page.locator("#remaining")).to_have_text(t(REMAINING, n=left - 1))
+        expect(page.locator("#remaining")).to_have_text(t(REMAINING, plural=left - 1))
     return str(text)
 
 
