@@ -157,15 +157,20 @@ def login(page: Any, live: Any, email: str, password: str = DEMO_PASSWORD) -> No
         error = page.locator("main").inner_text()
         raise AssertionError(f"could not sign in as {email}: {error[:300]}")
     if page.locator("html").get_attribute("lang") != language():
-        me = page.request.get(f"{live.url}/api/me").json()
-        token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-        answer = page.request.post(
-            f"{live.url}/account/profile",
-            form={"csrf": token, "display_name": me["account"]["display_name"], "locale": ""},
-        )
-        assert answer.ok, answer.status
+        browsers_language(page, live)
         page.reload()
         assert page.locator("html").get_attribute("lang") == language(), page.url
+
+
+def browsers_language(page: Any, live: Any) -> None:
+    """The signed-in account forgets its chosen language: its pages follow the browser's."""
+    me = page.request.get(f"{live.url}/api/me").json()
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    answer = page.request.post(
+        f"{live.url}/account/profile",
+        form={"csrf": token, "display_name": me["account"]["display_name"], "locale": ""},
+    )
+    assert answer.ok, answer.status
 
 
 def _serve_axe(page: Any) -> None:
