@@ -9,7 +9,13 @@ Session fixtures:
 - ``browser``: headless chromium (``/usr/bin/chromium``, or ``COALITION_CHROMIUM``).
 
 Function fixtures: ``page`` (a fresh context, 1280×900), ``other_page`` (another such context:
-a second person at the same time) and ``phone_page`` (390×844, touch).
+a second person at the same time) and ``phone_page`` (390×844, touch, English).
+
+Journeys: a module marked ``pytest.mark.journey`` runs each of its tests twice, once per
+variant of ``JOURNEYS`` — in English at desktop width, and in Spanish (``Accept-Language:
+es-ES``) on a 390 px phone — through the ``journey`` fixture: ``page`` and ``other_page`` take
+the variant's language and (``page`` only) its screen, and ``helpers.t`` answers the variant's
+words from the catalogs, so a journey is written once. Unmarked tests get the English desktop.
 Each page records uncaught script errors and CSP refusals; a test fails if any happened.
 
 Every test here is marked ``browser`` and put in the xdist group ``browser`` so that
@@ -111,6 +117,51 @@ def _hang_guard() -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One way through the journeys: a language and a screen."""
+
+    lang: str
+    narrow: bool
+
+    @property
+    def locale(self) -> str:
+        return {"en": "en-US", "es": "es-ES"}[self.lang]
+
+    def context_options(self) -> dict[str, Any]:
+        if self.narrow:
+            return {
+                "viewport": {"width": 390, "height": 844},
+                "is_mobile": True,
+                "has_touch": True,
+                "device_scale_factor": 1,
+                "locale": self.locale,
+            }
+        return {"viewport": {"width": 1280, "height": 900}, "locale": self.locale}
+
+
+DESKTOP_EN = Journey("en", narrow=False)
+PHONE_ES = Journey("es", narrow=True)
+JOURNEYS = {"en-desktop": DESKTOP_EN, "es-phone": PHONE_ES}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of a module marked ``journey`` run once per variant of JOURNEYS."""
+    if "journey" in metafunc.fixturenames and metafunc.definition.get_closest_marker("journey"):
+        metafunc.parametrize("journey", list(JOURNEYS.values()), ids=list(JOURNEYS), indirect=True)
+
+
+@pytest.fixture
+def journey(request: pytest.FixtureRequest) -> Iterator[Journey]:
+    """This test's variant (English desktop unless its module is marked ``journey``); the
+    words of ``helpers.t`` follow its language while the test runs."""
+    from . import helpers
+
+    chosen: Journey = getattr(request, "param", DESKTOP_EN)
+    with helpers.speaking(chosen.lang, narrow=chosen.narrow):
+        yield chosen
 
 
 @dataclass(frozen=True)
@@ -254,23 +305,23 @@ def _new_page(browser: Any, **options: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live: Live) -> Iterator[Any]:
-    yield from _new_page(browser, viewport={"width": 1280, "height": 900}, base_url=live.url)
+def page(browser: Any, live: Live, journey: Journey) -> Iterator[Any]:
+    """The journey's page: its language, and its screen (desktop, or a 390 px phone)."""
+    yield from _new_page(browser, base_url=live.url, **journey.context_options())
 
 
 @pytest.fixture
-def other_page(browser: Any, live: Live) -> Iterator[Any]:
-    """A second desktop page in its own context (another person signed in at the same time)."""
-    yield from _new_page(browser, viewport={"width": 1280, "height": 900}, base_url=live.url)
-
-
-@pytest.fixture
-def phone_page(browser: Any, live: Live) -> Iterator[Any]:
+def other_page(browser: Any, live: Live, journey: Journey) -> Iterator[Any]:
+    """A second desktop page in its own context (another person signed in at the same time),
+    in the journey's language."""
     yield from _new_page(
-        browser,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=1,
-        base_url=live.url,
+        browser, base_url=live.url, **DESKTOP_EN.context_options() | {"locale": journey.locale}
+    )
+
+
+@pytest.fixture
+def phone_page(browser: Any, live: Live, journey: Journey) -> Iterator[Any]:
+    """A 390 px touch phone, in the journey's language (English outside the journeys)."""
+    yield from _new_page(
+        browser, base_url=live.url, **PHONE_ES.context_options() | {"locale": journey.locale}
     )

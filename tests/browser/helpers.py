@@ -1,4 +1,10 @@
-"""What every browser journey needs: sign in, check accessibility with axe-core, take a shot.
+"""What every browser journey needs: sign in, check accessibility with axe-core, take a shot,
+and the words of the journey's language.
+
+``t("Sign in")`` is the page's word for "Sign in" in the language of the running journey
+(conftest's ``journey`` fixture): the msgstr of ``src/coalition/locale/<lang>/.../messages.po``,
+or the msgid itself in English. A msgid missing from the catalog, or left untranslated there,
+fails the test at once — a journey in Spanish then also proves its pages are translated.
 
 ``check_axe`` injects axe-core from node_modules (installed from the npm registry by
 ``make setup``). The app's CSP allows scripts from 'self' only, so the file is served to the
@@ -8,9 +14,17 @@ under test keeps its real policy.
 
 from __future__ import annotations
 
+import functools
+import gettext
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from babel.messages import pofile
+
+from coalition import formatting
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -21,25 +35,144 @@ CONVENOR = "convenor@example.org"
 MEMBER = "member@example.org"
 AXE_PATH = "/__test__/axe.min.js"
 SERIOUS = ("critical", "serious")
+LOCALE_DIR = ROOT / "src" / "coalition" / "locale"
+
+_speaking = {"lang": "en", "narrow": False}
+
+
+@contextmanager
+def speaking(lang: str, narrow: bool = False) -> Iterator[None]:
+    """While the block runs, ``t`` answers in ``lang`` and ``narrow()`` says whether the
+    journey's screen is a phone's."""
+    before = dict(_speaking)
+    _speaking.update(lang=lang, narrow=narrow)
+    try:
+        yield
+    finally:
+        _speaking.update(before)
+
+
+def language() -> str:
+    """The language of the running journey ("en", "es")."""
+    return str(_speaking["lang"])
+
+
+def narrow() -> bool:
+    """Whether the running journey is on a phone-sized screen."""
+    return bool(_speaking["narrow"])
+
+
+@functools.cache
+def _catalog(lang: str) -> tuple[dict[str, str | tuple[str, ...]], Any]:
+    """msgid → msgstr (a tuple of forms for a plural) of ``lang``'s catalog, and its plural
+    rule; for English, the template (messages.pot) answering each msgid with itself. Fuzzy
+    or empty translations are left out, so a test that needs one fails."""
+    path = (
+        LOCALE_DIR / "messages.pot"
+        if lang == "en"
+        else LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    )
+    with path.open("rb") as fh:
+        catalog = pofile.read_po(fh, locale="en" if lang == "en" else lang)
+    words: dict[str, str | tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if lang == "en":
+            words[key] = tuple(message.id) if isinstance(message.id, tuple) else message.id
+        elif message.string and all(message.string) and not message.fuzzy:
+            string = message.string
+            words[key] = tuple(string) if isinstance(string, tuple) else str(string)
+    return words, gettext.c2py(catalog.plural_expr)
+
+
+def _template(msgid: str, plural: int | None) -> str:
+    lang = language()
+    words, plural_index = _catalog(lang)
+    if msgid not in words:
+        where = "messages.pot" if lang == "en" else f"the {lang} catalog"
+        raise AssertionError(f"{msgid!r} is not in {where} (or is untranslated there)")
+    found = words[msgid]
+    if isinstance(found, tuple):
+        assert plural is not None, f"{msgid!r} has plural forms: pass plural=<the count>"
+        return found[plural_index(plural)]
+    return found
+
+
+def t(msgid: str, plural: int | None = None, **values: Any) -> str:
+    """The running journey's word for ``msgid`` (formatted with ``%(name)s`` values; for a
+    plural message, its singular as msgid and the count as ``plural``, also ``%(num)s``)."""
+    text = _template(msgid, plural)
+    if plural is not None:
+        values.setdefault("num", plural)
+    return text % values if values else text
+
+
+def t_re(msgid: str, plural: int | None = None, **values: Any) -> re.Pattern[str]:
+    """A regular expression finding ``t(msgid, ...)`` in a text, any placeholder not given a
+    value (or given None) matching anything."""
+    text = _template(msgid, plural)
+    if plural is not None and "num" not in values:
+        values["num"] = plural
+    parts = re.split(r"%\((\w+)\)s", text)
+    pattern = "".join(
+        re.escape(part.replace("%%", "%"))
+        if i % 2 == 0
+        else (re.escape(str(values[part])) if values.get(part) is not None else ".*?")
+        for i, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+def plural_re(msgid: str, **values: Any) -> re.Pattern[str]:
+    """A regular expression finding the plural message ``msgid`` (its singular) in any of its
+    forms, whatever the count."""
+    forms = {t_re(msgid, plural=n, num=None, **values).pattern for n in (0, 1, 2, 5, 21)}
+    return re.compile("|".join(sorted(forms)))
+
+
+def hours(value: float) -> str:
+    """Hours written as the journey's pages write them (2.5 → "2.5" / "2,5")."""
+    return formatting.hours(value, locale=language())
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """A number written as the journey's pages write it."""
+    return formatting.decimal(value, digits, locale=language())
 
 
 def login(page: Any, live: Any, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the login form; fails the test if the server refuses. The page may be in
-    any language: an English page is found by its labels, another by the form's fields."""
+    """Sign in through the login form; fails the test if the server refuses. The form is found
+    by its fields, so this works on a page in any language.
+
+    The pages must then speak the browser's language (the journey's): an account that chose
+    another one (the language journey leaves its choice behind) goes back to following it.
+    """
     page.goto(f"{live.url}/login")
-    if page.locator("html").get_attribute("lang") == "en":
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(password)
-        button = page.get_by_role("button", name="Sign in")
-    else:
-        page.locator("#login-email").fill(email)
-        page.locator("#login-password").fill(password)
-        button = page.locator("form[action='/login'] button[type=submit]")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
     with page.expect_navigation():
-        button.click()
+        page.locator("form[action='/login'] button[type=submit]").click()
     if re.search(r"/login(\?|$)", page.url):
         error = page.locator("main").inner_text()
         raise AssertionError(f"could not sign in as {email}: {error[:300]}")
+    wanted = str(page.evaluate("() => navigator.language")).split("-")[0]
+    if page.locator("html").get_attribute("lang") != wanted:
+        browsers_language(page, live)
+        page.reload()
+        assert page.locator("html").get_attribute("lang") == wanted, page.url
+
+
+def browsers_language(page: Any, live: Any) -> None:
+    """The signed-in account forgets its chosen language: its pages follow the browser's."""
+    me = page.request.get(f"{live.url}/api/me").json()
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    answer = page.request.post(
+        f"{live.url}/account/profile",
+        form={"csrf": token, "display_name": me["account"]["display_name"], "locale": ""},
+    )
+    assert answer.ok, answer.status
 
 
 def _serve_axe(page: Any) -> None:
@@ -99,7 +232,10 @@ def check_axe(
 
 
 def shot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as test-artifacts/<name>.png."""
+    """Save a full-page screenshot as test-artifacts/<name>.png (…-es-phone.png in the Spanish
+    phone journey)."""
+    if language() != "en" or narrow():
+        name = f"{name}-{language()}" + ("-phone" if narrow() else "")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -134,6 +270,19 @@ def no_horizontal_scroll(page: Any) -> None:
     assert width <= viewport, (
         f"the page is {width}px wide on a {viewport}px screen ({page.url}); too wide: {where}"
     )
+
+
+def fits(page: Any) -> None:
+    """On a phone journey, the page does not scroll sideways (nothing to check on a desktop)."""
+    if narrow():
+        no_horizontal_scroll(page)
+
+
+def nav_link(page: Any, name: str) -> Any:
+    """The navigation's link ``name`` (already translated), the menu opened first on a phone."""
+    open_menu(page)
+    main = page.get_by_role("navigation", name=t("Main"), exact=True)
+    return main.get_by_role("link", name=name, exact=True).first
 
 
 def open_menu(page: Any) -> None:

@@ -9,9 +9,12 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from playwright.sync_api import expect
 
-from .helpers import CONVENOR, MEMBER, check_axe, login, shot
+from .helpers import CONVENOR, MEMBER, check_axe, decimal, fits, login, shot, t, t_re
+
+pytestmark = pytest.mark.journey
 
 
 def api(page: Any, path: str) -> Any:
@@ -22,7 +25,7 @@ def api(page: Any, path: str) -> Any:
 
 
 def matches(n: int) -> str:
-    return f"{n} match{'es' if n != 1 else ''}"
+    return t("%(num)s match", plural=n)
 
 
 def pick_target(page: Any, slug: str, me: set[int]) -> dict[str, Any]:
@@ -54,7 +57,10 @@ def test_member_searches_filters_and_edits_own_profile(
 
     # ---- search and filter: each step narrows, the page agrees with the JSON API
     page.goto(f"/n/{slug}/directory")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Directory of")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        t_re("Directory of %(network_name)s")
+    )
+    fits(page)
     check_axe(page, "directory")
     capability = target["capabilities"][0]
     steps: list[tuple[str, str, Any]] = [
@@ -68,16 +74,16 @@ def test_member_searches_filters_and_edits_own_profile(
     ]
     query: dict[str, str] = {}
     previous = api(page, f"/api/networks/{slug}/actors?limit=1")["total"]
-    form = page.get_by_role("search", name="Filter the directory")
+    form = page.get_by_role("search", name=t("Filter the directory"))
     for label, name, value in steps:
-        field = form.get_by_label(label, exact=True)
+        field = form.get_by_label(t(label), exact=True)
         expect(field).to_have_attribute("name", name)
         if field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(value)
         else:
             field.fill(value)
         query[name] = value
-        form.get_by_role("button", name="Search").click()
+        form.get_by_role("button", name=t("Search")).click()
         expected = api(page, f"/api/networks/{slug}/actors?{urlencode(query)}&limit=1")["total"]
         expect(page.locator("#result-count")).to_have_text(matches(expected))
         assert 1 <= expected <= previous, (name, expected, previous)
@@ -86,6 +92,7 @@ def test_member_searches_filters_and_edits_own_profile(
     results = page.get_by_test_id("actor-results")
     card = results.get_by_role("link", name=target["name"], exact=True)
     expect(card).to_be_visible()
+    fits(page)
     check_axe(page, "directory with every filter")
     shot(page, "directory-filtered")
 
@@ -94,12 +101,14 @@ def test_member_searches_filters_and_edits_own_profile(
     expect(page).to_have_url(re.compile(rf"/actors/{target['id']}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(target["name"])
     expect(page.get_by_role("cell", name=capability["term"], exact=True)).to_be_visible()
+    fits(page)
     check_axe(page, "actor page")
 
     # ---- edit one's own profile, from the account page
     page.goto("/account")
-    page.get_by_role("link", name="edit your profile").first.click()
+    page.get_by_role("link", name=t("edit your profile")).first.click()
     expect(page).to_have_url(re.compile(rf"/actors/{own}/edit$"))
+    fits(page)
     check_axe(page, "profile editor")
     before = api(page, f"/api/actors/{own}")
     held = {c["term"] for c in before["capabilities"]}
@@ -108,30 +117,37 @@ def test_member_searches_filters_and_edits_own_profile(
     rows = len(before["capabilities"])
     first_term = page.locator("#cap-term-1").input_value()
     first_level = 5 if int(page.locator("#cap-level-1").input_value()) != 5 else 4
-    capacity = float(page.get_by_label("Capacity (hours per week)").input_value() or 0)
+    capacity = float(page.get_by_label(t("Capacity (hours per week)")).input_value() or 0)
     new_capacity = min(168.0, capacity + 1)
 
-    page.get_by_label("Level of capability 1", exact=True).select_option(str(first_level))
+    level_of = "Level of capability %(i)s"
+    page.get_by_label(t(level_of, i=1), exact=True).select_option(str(first_level))
     blank = rows + 1
-    page.get_by_label(f"Capability {blank}", exact=True).select_option(new_term)
-    page.get_by_label(f"Level of capability {blank}", exact=True).select_option("4")
-    page.get_by_label(f"Evidence for capability {blank}", exact=True).fill("Browser journeys")
-    purposes = page.get_by_label("Purposes", exact=True)
+    page.get_by_label(t("Capability %(i)s", i=blank), exact=True).select_option(new_term)
+    page.get_by_label(t(level_of, i=blank), exact=True).select_option("4")
+    evidence = page.get_by_label(t("Evidence for capability %(i)s", i=blank), exact=True)
+    evidence.fill("Browser journeys")
+    purposes = page.get_by_label(t("Purposes"), exact=True)
     purposes.fill(f"{purposes.input_value()}, browser journeys".lstrip(", "))
-    page.get_by_label("Capacity (hours per week)").fill(f"{new_capacity:g}")
-    page.get_by_label("Who sees your capacity").select_option("private")
-    page.get_by_label("Who sees your e-mail and phone").select_option("network")
-    page.get_by_role("button", name="Save the profile").click()
+    page.get_by_label(t("Capacity (hours per week)")).fill(f"{new_capacity:g}")
+    page.get_by_label(t("Who sees your capacity")).select_option("private")
+    page.get_by_label(t("Who sees your e-mail and phone")).select_option("network")
+    fits(page)
+    page.get_by_role("button", name=t("Save the profile")).click()
 
     expect(page).to_have_url(re.compile(rf"/actors/{own}\?saved=1$"))
-    expect(page.get_by_role("status")).to_contain_text("saved")
-    table = page.get_by_role("table", name="Capabilities and levels")
+    expect(page.get_by_role("status")).to_contain_text(t("Your changes are saved."))
+    table = page.get_by_role("table", name=t("Capabilities and levels"))
     expect(table.get_by_role("row", name=re.compile(rf"^{re.escape(new_term)} 4 "))).to_be_visible()
     expect(
         table.get_by_role("row", name=re.compile(rf"^{re.escape(first_term)} {first_level}\b"))
     ).to_be_visible()
     expect(page.locator(".tags .tag", has_text="browser journeys")).to_be_visible()
-    expect(page.locator('dd[data-field="capacity"]')).to_contain_text(f"{new_capacity:g} h/week")
+    capacity_shown = t_re(
+        "%(capacity_hours)s h/week (%(free_hours)s free)", capacity_hours=decimal(new_capacity)
+    )
+    expect(page.locator('dd[data-field="capacity"]')).to_contain_text(capacity_shown)
+    fits(page)
     check_axe(page, "own actor page after editing")
     shot(page, "profile-edited")
 
@@ -146,12 +162,12 @@ def test_member_searches_filters_and_edits_own_profile(
     login(other_page, live, CONVENOR)
     other_page.goto(f"/actors/{own}")
     expect(other_page.get_by_role("heading", level=1)).to_have_text(after["name"])
-    expect(other_page.locator('dd[data-field="capacity"]')).to_have_text("not shared")
+    expect(other_page.locator('dd[data-field="capacity"]')).to_have_text(t("not shared"))
     expect(other_page.get_by_role("cell", name=new_term, exact=True)).to_be_visible()
-    expect(other_page.get_by_role("link", name="Edit this profile")).to_have_count(0)
+    expect(other_page.get_by_role("link", name=t("Edit this profile"))).to_have_count(0)
     seen = api(other_page, f"/api/actors/{own}")
     assert seen["capacity_hours"] is None and "capacity" in seen["hidden"]
-    assert f"{new_capacity:g} h/week" not in other_page.content()
+    assert not capacity_shown.search(other_page.content())
     # Nor can they open the editor.
     refused = other_page.goto(f"/actors/{own}/edit")
     assert refused is not None and refused.status == 403

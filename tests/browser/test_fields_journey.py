@@ -17,33 +17,32 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import _coalition, _free_port, _new_page, _tail
-from .helpers import MEMBER, STEWARD, check_axe, login, no_horizontal_scroll
+from .conftest import PHONE_ES, Journey, _coalition, _free_port, _new_page, _tail
+from .helpers import MEMBER, STEWARD, check_axe, login, no_horizontal_scroll, t, t_re
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 1,
-}
+#: Both variants on a phone: the English one, as before, and the Spanish one.
+pytestmark = pytest.mark.journey
 
 
 def test_a_steward_adds_a_field_a_member_fills_it_the_directory_filters(
-    phone_page: Any, other_page: Any, live: Any
+    phone_page: Any, other_page: Any, live: Any, journey: Journey
 ) -> None:
     steward = phone_page
+    river = f"Favourite river {journey.lang}"  # one field per variant: the keys are unique
     login(steward, live, STEWARD)
     steward.goto(f"/n/{live.slug}/fields")
-    expect(steward.get_by_role("heading", level=1)).to_contain_text("Profile fields")
+    expect(steward.get_by_role("heading", level=1)).to_contain_text(
+        t_re("Profile fields of %(name)s")
+    )
     no_horizontal_scroll(steward)
     check_axe(steward, "profile fields page on a phone")
-    steward.get_by_label("Label").first.fill("Favourite river")
-    steward.get_by_label(re.compile("^Key")).fill("river_pick")
-    steward.get_by_label("Type").first.select_option("choice")
-    steward.get_by_label(re.compile("^Choices")).first.fill("Nile, Rhine, Volga")
-    steward.get_by_role("button", name="Add the field").click()
-    expect(steward.get_by_role("status")).to_contain_text("Favourite river")
-    expect(steward.get_by_role("cell", name=re.compile("Favourite river"))).to_be_visible()
+    steward.get_by_label(t("Label")).first.fill(river)
+    steward.get_by_label(re.compile(f"^{re.escape(t('Key'))}")).fill(f"river_pick_{journey.lang}")
+    steward.get_by_label(t("Type")).first.select_option("choice")
+    steward.get_by_label(re.compile(f"^{re.escape(t('Choices'))}")).first.fill("Nile, Rhine, Volga")
+    steward.get_by_role("button", name=t("Add the field")).click()
+    expect(steward.get_by_role("status")).to_contain_text(river)
+    expect(steward.get_by_role("cell", name=re.compile(river))).to_be_visible()
     check_axe(steward, "profile fields page after adding one")
 
     member = other_page
@@ -52,19 +51,19 @@ def test_a_steward_adds_a_field_a_member_fills_it_the_directory_filters(
     actor_id = next(m["actor_id"] for m in me["memberships"] if m["network"] == live.slug)
     member.set_viewport_size({"width": 390, "height": 844})
     member.goto(f"/actors/{actor_id}/edit")
-    member.get_by_label("Favourite river", exact=True).select_option("Rhine")
-    member.get_by_label("Who sees your Favourite river").select_option("network")
+    member.get_by_label(river, exact=True).select_option("Rhine")
+    member.get_by_label(t("Who sees your %(label)s", label=river)).select_option("network")
     no_horizontal_scroll(member)
     check_axe(member, "profile form with a custom field on a phone")
-    member.get_by_role("button", name="Save the profile").click()
+    member.get_by_role("button", name=t("Save the profile")).click()
     expect(member).to_have_url(re.compile(rf"/actors/{actor_id}\?saved=1$"))
-    expect(member.locator('[data-field="field.river_pick"]')).to_have_text("Rhine")
+    expect(member.locator(f'[data-field="field.river_pick_{journey.lang}"]')).to_have_text("Rhine")
     name = member.get_by_role("heading", level=1).inner_text()
 
     steward.goto(f"/n/{live.slug}/directory")
-    steward.get_by_label("Favourite river").select_option("Rhine")
-    steward.get_by_role("button", name="Search").click()
-    expect(steward.locator("#result-count")).to_contain_text("1 match")
+    steward.get_by_label(river).select_option("Rhine")
+    steward.get_by_role("button", name=t("Search")).click()
+    expect(steward.locator("#result-count")).to_have_text(t("%(num)s match", plural=1))
     expect(steward.locator("#results")).to_contain_text(name)
     no_horizontal_scroll(steward)
     check_axe(steward, "directory filtered by a custom field on a phone")
@@ -117,21 +116,27 @@ def empty_server(tmp_path: Any) -> Iterator[str]:
             server.wait()
 
 
-def test_the_first_run_sets_up_an_empty_install_on_a_phone(browser: Any, empty_server: str) -> None:
-    for page in _new_page(browser, base_url=empty_server, **PHONE):
+def test_the_first_run_sets_up_an_empty_install_on_a_phone(
+    browser: Any, empty_server: str, journey: Journey
+) -> None:
+    phone = PHONE_ES.context_options() | {"locale": journey.locale}
+    for page in _new_page(browser, base_url=empty_server, **phone):
         page.goto("/")
         expect(page).to_have_url(re.compile("/first-run$"))
-        expect(page.get_by_role("heading", level=1)).to_have_text("Set up Coalition")
+        expect(page.get_by_role("heading", level=1)).to_have_text(t("Set up Coalition"))
         no_horizontal_scroll(page)
         check_axe(page, "first-run page on a phone")
-        page.get_by_label("E-mail address").fill("founder@example.org")
-        page.get_by_label("Your name").fill("Farah Founder")
-        page.get_by_label(re.compile("^Password")).fill("a long founder passphrase")
-        page.get_by_label("Name", exact=True).fill("Tidewater Commons")
-        page.get_by_label(re.compile("^Address")).fill("tidewater")
-        page.get_by_label("Purpose").fill("Care for the estuary together")
-        page.get_by_label("How people join").select_option("open")
-        page.get_by_role("button", name="Create my account and the network").click()
+        page.get_by_label(t("E-mail address")).fill("founder@example.org")
+        page.get_by_label(t("Your name")).fill("Farah Founder")
+        page.get_by_label(re.compile(f"^{re.escape(t('Password'))}")).fill(
+            "a long founder passphrase"
+        )
+        page.get_by_label(t("Name"), exact=True).fill("Tidewater Commons")
+        slug_hint = t("lower-case letters, digits and -, as in /n/your-network")
+        page.get_by_label(f"{t('Address')} {slug_hint}").fill("tidewater")
+        page.get_by_label(t("Purpose")).fill("Care for the estuary together")
+        page.get_by_label(t("How people join")).select_option("open")
+        page.get_by_role("button", name=t("Create my account and the network")).click()
         expect(page).to_have_url(re.compile("/n/tidewater/settings$"))
         expect(page.locator("main")).to_contain_text("Tidewater Commons")
         check_axe(page, "the new network's settings after the first run")

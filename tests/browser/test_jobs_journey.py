@@ -9,10 +9,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
-from .helpers import CONVENOR, MEMBER, check_axe, login, no_horizontal_scroll, shot
+from .helpers import CONVENOR, MEMBER, check_axe, login, no_horizontal_scroll, shot, t
 from .test_member_journey import post
+
+#: On a phone in both languages: the English journey keeps ``phone_page``, the Spanish one too.
+pytestmark = pytest.mark.journey
 
 
 def test_a_decline_answers_at_once_and_its_job_page_shows_progress(
@@ -59,12 +63,12 @@ def test_a_decline_answers_at_once_and_its_job_page_shows_progress(
     assert job_id and took < 5, took
 
     page.goto(f"/jobs/{job_id}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Background job")
-    expect(page.get_by_text("Finding replacements")).to_be_visible()
-    expect(page.get_by_label("Progress")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Background job"))
+    expect(page.get_by_text(t("Finding replacements"))).to_be_visible()
+    expect(page.get_by_label(t("Progress"))).to_be_visible()
     # htmx polls the card until the job has ended (it is quick here); then the result's link.
-    expect(page.locator(".job-state")).to_have_text("Done", timeout=30_000)
-    result = page.get_by_role("link", name="See the result")
+    expect(page.locator(".job-state")).to_have_text(t("Done"), timeout=30_000)
+    result = page.get_by_role("link", name=t("See the result"))
     expect(result).to_have_attribute("href", f"/initiatives/{initiative['id']}/invitations")
     expect(page.locator("progress")).to_have_attribute("value", "100")
     no_horizontal_scroll(page)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .conftest import DEFAULT_TIMEOUT_MS
-from .helpers import DEMO_PASSWORD, MEMBER, check_axe, no_horizontal_scroll, shot
+from .helpers import DEMO_PASSWORD, MEMBER, browsers_language, check_axe, no_horizontal_scroll, shot
 
 
 def _page(browser: Any, live: Any, **options: Any) -> Iterator[Any]:
@@ -91,6 +91,9 @@ def test_spanish_then_french_then_arabic(spanish_page: Any, live: Any) -> None:
     # in English: the account goes back to English.
     _switch(page, "en")
     assert page.locator("html").get_attribute("lang") == "en"
+    # ... and then to the browser's language, which the tests after this one choose (the map
+    # test below asks for Spanish; an account left on English answered it in English).
+    browsers_language(page, live)
 
 
 def test_a_form_error_is_a_spanish_sentence(spanish_page: Any) -> None:

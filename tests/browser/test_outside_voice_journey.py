@@ -8,9 +8,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
-from .helpers import MEMBER, STEWARD, check_axe, login, no_horizontal_scroll
+from .helpers import (
+    MEMBER,
+    STEWARD,
+    check_axe,
+    fits,
+    language,
+    login,
+    no_horizontal_scroll,
+    t,
+    t_re,
+)
+
+pytestmark = pytest.mark.journey
 
 
 def test_an_outside_participant_votes_through_a_link(page: Any, phone_page: Any, live: Any) -> None:
@@ -18,15 +31,16 @@ def test_an_outside_participant_votes_through_a_link(page: Any, phone_page: Any,
     conversations = page.request.get(f"/api/networks/{live.slug}/conversations").json()
     cid = max(conversations, key=lambda c: c["n_votes"])["id"]
     page.goto(f"/conversations/{cid}")
-    page.get_by_role("link", name="Links for outside voices").click()
+    page.get_by_role("link", name=t("Links for outside voices")).click()
     expect(page).to_have_url(re.compile(rf"/conversations/{cid}/links$"))
-    page.get_by_label("Label (where you will share it)").fill("Street stall")
-    page.get_by_label("Most participants").fill("25")
-    page.get_by_role("button", name="Create link").click()
+    page.get_by_label(t("Label (where you will share it)")).fill("Street stall")
+    page.get_by_label(t("Most participants")).fill("25")
+    page.get_by_role("button", name=t("Create link")).click()
     card = page.locator("#links article").filter(has_text="Street stall").last
-    expect(card).to_contain_text("0 of 25 participants")
+    expect(card).to_contain_text(t("%(n)s of %(cap)s participants", n=0, cap=25))
     url = card.locator("input.link-url").input_value()
     assert re.search(r"/c/[\w.-]+$", url), url
+    fits(page)
     check_axe(page, "links for outside voices")
 
     # someone outside the network, on a phone, with no account
@@ -36,20 +50,20 @@ def test_an_outside_participant_votes_through_a_link(page: Any, phone_page: Any,
     check_axe(phone_page, "outside voice, before voting")
     statement = phone_page.locator("#next-statement").inner_text()
     expect(phone_page.locator("#mine")).to_have_count(0)  # no tallies before one's vote
-    phone_page.get_by_role("button", name="Agree", exact=True).click()
+    phone_page.get_by_role("button", name=t("Agree"), exact=True).click()
     phone_page.wait_for_load_state()
     row = phone_page.get_by_role("row").filter(
         has=phone_page.get_by_role("rowheader", name=statement, exact=True)
     )
-    expect(row).to_contain_text("Agree")
+    expect(row).to_contain_text(t("Agree"))
     cells = row.get_by_role("cell").all_inner_texts()
-    assert cells[0] == "Agree" and int(cells[1]) >= 1, cells
+    assert cells[0] == t("Agree") and int(cells[1]) >= 1, cells
     assert phone_page.locator("#next-statement").inner_text() != statement
     no_horizontal_scroll(phone_page)
     check_axe(phone_page, "outside voice, after voting")
 
     page.reload()
-    expect(card).to_contain_text("1 of 25 participants")
+    expect(card).to_contain_text(t("%(n)s of %(cap)s participants", n=1, cap=25))
 
 
 def test_the_report_renders_downloads_and_leads_to_the_charter(
@@ -59,20 +73,27 @@ def test_the_report_renders_downloads_and_leads_to_the_charter(
     conversations = page.request.get(f"/api/networks/{live.slug}/conversations").json()
     cid = max(conversations, key=lambda c: c["n_votes"])["id"]
     page.goto(f"/conversations/{cid}")
-    page.get_by_role("link", name="Report", exact=True).click()
+    page.get_by_role("link", name=t("Report"), exact=True).click()
     expect(page).to_have_url(re.compile(rf"/conversations/{cid}/report$"))
     expect(page.locator("#groups h3").first).to_be_visible()
-    expect(page.locator("#participation")).to_contain_text("people cast")
+    cast = t_re(
+        "%(voters)s people cast %(votes)s votes; "
+        "the first joined on %(first)s, the last on %(last)s."
+    )
+    expect(page.locator("#participation")).to_contain_text(cast)
+    fits(page)
     check_axe(page, "report")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name=t("Download PDF")).click()
     download = info.value
     assert download.suggested_filename == f"report-{cid}.pdf"
     with open(download.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
-    md = page.request.get(f"/conversations/{cid}/report.md")
-    assert md.ok and md.text().startswith("# Report:")
-    page.get_by_role("link", name="Draft the charter from it").click()
+    md = page.request.get(
+        f"/conversations/{cid}/report.md", headers={"Accept-Language": language()}
+    )
+    assert md.ok and md.text().startswith(f"# {t('Report')}:")
+    page.get_by_role("link", name=t("Draft the charter from it")).click()
     expect(page).to_have_url(re.compile(rf"/conversations/{cid}/charter$"))
 
     login(phone_page, live, MEMBER)

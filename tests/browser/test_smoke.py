@@ -6,13 +6,16 @@ from typing import Any
 
 import pytest
 
-from .helpers import MEMBER, check_axe, login, shot
+from .helpers import MEMBER, check_axe, fits, login, shot
+
+pytestmark = pytest.mark.journey
 
 
 def test_sign_in_and_axe_runs(page: Any, live: Any) -> None:
     login(page, live, MEMBER)
     page.goto(f"/n/{live.slug}/directory")
     assert page.get_by_role("heading", level=1).count() == 1
+    fits(page)
     check_axe(page, "directory")
     shot(page, "smoke-directory")
 

@@ -16,19 +16,19 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..domain import OnboardingStep
 from ..errors import NotFound, Unauthorized
-from ..i18n import _
+from ..i18n import _, lazy
 from ..schemas.networks import ChecklistOut, ChecklistStepOut
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Engagement, Network
 from ..store.tables_networks import OnboardingMark
 from .access import Caller, field_visible_clause
 
 STEP_LABELS = {
-    OnboardingStep.profile: "Say who you are in a headline",
-    OnboardingStep.capabilities: "Add your capabilities, each with a level",
-    OnboardingStep.purposes: "Name the purposes you care about",
-    OnboardingStep.availability: "Give your capacity (hours per week) and time zone",
-    OnboardingStep.privacy: "Choose who sees each field of your profile",
-    OnboardingStep.opportunity: "Take up a first opportunity (a seat on an initiative)",
+    OnboardingStep.profile: lazy("Say who you are in a headline"),
+    OnboardingStep.capabilities: lazy("Add your capabilities, each with a level"),
+    OnboardingStep.purposes: lazy("Name the purposes you care about"),
+    OnboardingStep.availability: lazy("Give your capacity (hours per week) and time zone"),
+    OnboardingStep.privacy: lazy("Choose who sees each field of your profile"),
+    OnboardingStep.opportunity: lazy("Take up a first opportunity (a seat on an initiative)"),
 }
 
 
@@ -105,7 +105,7 @@ def checklist(db: Session, caller: Caller, network: Network) -> ChecklistOut:
     ).one()
     links = _links(actor, network)
     steps = [
-        ChecklistStepOut(key=step, label=STEP_LABELS[step], done=bool(done), link=links[step])
+        ChecklistStepOut(key=step, label=_(STEP_LABELS[step]), done=bool(done), link=links[step])
         for step, done in zip(conditions, row, strict=True)
     ]
     return ChecklistOut(

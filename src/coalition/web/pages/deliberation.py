@@ -79,13 +79,22 @@ def opinion_map(res: ResultsOut, me: int | None = None) -> list[Dot]:
             sx(p.x),
             sy(p.y),
             UNGROUPED if p.group is None else PALETTE[p.group % len(PALETTE)],
-            ("you" if p.external_id == me else f"participant {p.external_id}")
-            + ": "
-            + ("not grouped" if p.group is None else f"group {p.group + 1}"),
+            _dot_label(p.external_id == me, p.external_id, p.group),
             p.external_id == me,
         )
         for p in res.participants
     ]
+
+
+def _dot_label(mine: bool, participant: object, group: int | None) -> str:
+    """The dot's title, read by a screen reader: who it is and the group, in the page's words."""
+    if group is None:
+        if mine:
+            return _("you: not grouped")
+        return _("participant %(id)s: not grouped") % {"id": participant}
+    if mine:
+        return _("you: group %(group)s") % {"group": group + 1}
+    return _("participant %(id)s: group %(group)s") % {"id": participant, "group": group + 1}
 
 
 @router.get("/n/{slug}/conversations", response_class=HTMLResponse)
