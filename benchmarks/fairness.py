@@ -9,7 +9,9 @@ engagements end and their hours return. Run A uses the network's default fairnes
 (fairness on; the request's default fairness budget of 2 % applies); run B the same with
 fairness 0 (off). Baseline: run B, in the same process.
 
-Measured among the actors who qualify (capability minimums) for at least one role drawn:
+Measured among the actors who qualify for at least one role drawn, as formation reads it
+(:func:`coalition.services.fairness.qualifying_actors`: capability minimums, languages and
+hours within capacity, members formation may propose):
 
 * Gini of the simulation's engagements, the share of qualifying actors never engaged, the
   top 10 % share of engagements, and the busiest member's engagements;
@@ -52,16 +54,10 @@ from coalition.schemas.invitations import AnswerIn
 from coalition.services import formation, initiatives, invitations
 from coalition.services.access import Caller
 from coalition.services.engagements import ledger_mismatches
-from coalition.services.fairness import network_weight
+from coalition.services.fairness import network_weight, qualifying_actors
 from coalition.store.migrate import upgrade
 from coalition.store.session import session_factory
-from coalition.store.tables import (
-    Actor,
-    ActorCapability,
-    Capability,
-    Engagement,
-    Network,
-)
+from coalition.store.tables import Engagement, Network
 
 OP = Caller.operator()
 SEED = 7
@@ -75,6 +71,7 @@ class Run:
     """What one simulated run leaves behind."""
 
     engagements: dict[int, int] = field(default_factory=dict)
+    drawn: list[int] = field(default_factory=list)
     proposed: int = 0
     no_team: int = 0
     accepted: int = 0
@@ -136,6 +133,7 @@ def _step(
     day = DEMO_TODAY + step * STEP
     now = datetime.combine(day, dtime(9, 0))
     created = initiatives.create_initiative(db, OP, network, _initiative_in(template, step, day))
+    run.drawn.append(created.id)
     request = (
         ProposalRequest()
         if fairness is None
@@ -188,7 +186,7 @@ def simulate(
     on: bool,
     contrast: bool,
     weight: float | None = None,
-) -> tuple[Run, dict[int, set[int]], float]:
+) -> tuple[Run, set[int], float]:
     """Run the network through ``templates`` with fairness on (default weight) or off."""
     run = Run()
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,36 +220,12 @@ def simulate(
             ).all()
             for (actor,) in rows:
                 run.engagements[actor] = run.engagements.get(actor, 0) + 1
-            qualifying = _qualifying(db, network.id, templates)
+            qualifying = qualifying_actors(db, network, run.drawn)
     return run, qualifying, weight
 
 
-def _qualifying(db: Any, network_id: int, templates: list[dict[str, Any]]) -> dict[int, set[int]]:
-    """Actors meeting every capability minimum of some role drawn (by role signature)."""
-    levels: dict[int, dict[str, int]] = {}
-    for actor, term, level in db.execute(
-        select(ActorCapability.actor_id, Capability.term, ActorCapability.level)
-        .join(Capability, Capability.id == ActorCapability.capability_id)
-        .join(Actor, Actor.id == ActorCapability.actor_id)
-        .where(Actor.network_id == network_id, Actor.anonymised == 0)
-    ):
-        levels.setdefault(actor, {})[term] = level
-    out: dict[int, set[int]] = {}
-    for t in templates:
-        for role in t["roles"]:
-            needs = {q["capability"]: q["min_level"] for q in role["requirements"]}
-            key = hash(tuple(sorted(needs.items())))
-            if key not in out:
-                out[key] = {
-                    a
-                    for a, lv in levels.items()
-                    if all(lv.get(term, 0) >= need for term, need in needs.items())
-                }
-    return out
-
-
-def measure(run: Run, qualifying: dict[int, set[int]]) -> dict[str, float]:
-    actors = sorted(set().union(*qualifying.values())) if qualifying else []
+def measure(run: Run, qualifying: set[int]) -> dict[str, float]:
+    actors = sorted(qualifying)
     counts = np.array([run.engagements.get(a, 0) for a in actors], dtype=np.float64)
     total = counts.sum()
     top = int(np.ceil(0.1 * len(counts)))

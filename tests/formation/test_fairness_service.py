@@ -237,3 +237,27 @@ def test_completing_shows_what_ended_on_the_commitments_page(
             Engagement.initiative_id == w.initiative_id, Engagement.status == "active"
         )
     ).all()
+
+
+def test_qualifying_reads_formations_own_filters(db: Session) -> None:
+    """Who qualifies for a role, as the benchmark and formation read it: every minimum, the
+    role's hours within the member's whole capacity (busy today still qualifies), members
+    formation may propose (a private profile is never proposed)."""
+    from sqlalchemy import update
+
+    from coalition.store.tables import Actor
+
+    w, network, members = _world(db)  # the role asks for Facilitation >= 3, 4 h/week
+    facilitator = [{"term": "Facilitation", "level": 4}]
+    busy = person(db, network, "Busy", 8.0, capabilities=facilitator)
+    db.execute(update(Actor).where(Actor.id == busy).values(committed_hours=8.0))
+    little = person(db, network, "Little time", 2.0, capabilities=facilitator)
+    private = person(db, network, "Private", 20.0, capabilities=facilitator, visibility="private")
+    novice = person(
+        db, network, "Novice", 20.0, capabilities=[{"term": "Facilitation", "level": 2}]
+    )
+    db.flush()
+    found = fairness.qualifying_actors(db, network, [w.initiative_id])
+    assert set(members) | {busy} <= found
+    assert not found & {little, private, novice}
+    assert fairness.qualifying_actors(db, network, []) == set()

@@ -21,7 +21,8 @@ whose profile the caller may see.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -30,6 +31,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..engines.formation import Candidate, CandidateIndex, RoleSpec
 from ..engines.formation.fairness import EXPOSURE_HALF_LIFE_DAYS
 from ..engines.outcomes import gini, is_newcomer, lorenz_curve, under_recognised
 from ..errors import Invalid
@@ -42,7 +44,15 @@ from ..schemas.outcomes import (
     GiniPointOut,
     UnderRecognisedOut,
 )
-from ..store.tables import Actor, Base, Engagement, Network
+from ..store.tables import (
+    Actor,
+    ActorCapability,
+    Base,
+    Capability,
+    Engagement,
+    Network,
+    Role,
+)
 from ..store.tables_outcomes import AssetAuthor, AssetReuse, Contribution
 from .access import Caller, readable_actors, require_role
 from .outcomes import ON_INITIATIVE
@@ -111,6 +121,57 @@ def exposure_by_actor(db: Session, network_id: int, today: date) -> dict[int, fl
     ids, inverse = np.unique(actors, return_inverse=True)
     sums = np.bincount(inverse, weights=weights)
     return dict(zip(ids.tolist(), sums.tolist(), strict=True))
+
+
+def qualifying_actors(db: Session, network: Network, initiative_ids: Iterable[int]) -> set[int]:
+    """The members who qualify for at least one role of the given initiatives.
+
+    Qualifying is what formation asks of a seat holder, read by the formation engine itself
+    (:meth:`~coalition.engines.formation.candidates.CandidateIndex.eligible`): every
+    capability minimum, the role's languages and its hours a week within the member's
+    capacity - the whole capacity, since qualifying does not depend on what one is busy
+    with today - among the members formation may propose (neither private nor anonymised).
+    A member with no capacity at all, or who keeps their profile private, is never asked,
+    so does not count among those an unfair spread leaves out.
+    """
+    ids = sorted(set(initiative_ids))
+    roles = db.scalars(select(Role).where(Role.initiative_id.in_(ids)).order_by(Role.id)).all()
+    levels: dict[int, dict[str, int]] = defaultdict(dict)
+    for actor_id, term, level in db.execute(
+        select(ActorCapability.actor_id, Capability.term, ActorCapability.level)
+        .join(Capability, Capability.id == ActorCapability.capability_id)
+        .where(Capability.network_id == network.id)
+    ):
+        levels[actor_id][term] = level
+    members = db.execute(
+        select(Actor.id, Actor.languages, Actor.capacity_hours).where(
+            Actor.network_id == network.id, Actor.anonymised == 0, Actor.visibility != "private"
+        )
+    ).all()
+    if not roles or not members:
+        return set()
+    index = CandidateIndex(
+        [
+            Candidate(
+                actor_id=a.id,
+                capabilities=levels.get(a.id, {}),
+                capacity_left_hours=max(float(a.capacity_hours or 0.0), 0.0),
+                languages=frozenset(a.languages or []),
+            )
+            for a in members
+        ]
+    )
+    anyone = np.zeros(len(index), dtype=bool)
+    out: set[int] = set()
+    for role in roles:
+        spec = RoleSpec(
+            key=str(role.id),
+            requirements={q.capability.term: q.min_level for q in role.requirements},
+            hours_per_week=role.hours_per_week,
+            languages=frozenset(role.languages or []),
+        )
+        out.update(index.actor_ids[index.eligible(spec, anyone)].tolist())
+    return out
 
 
 def _invitations(db: Session, network: Network, on: date) -> Counter[int] | None:
@@ -296,5 +357,6 @@ __all__ = [
     "fairness_report",
     "get_weight",
     "network_weight",
+    "qualifying_actors",
     "set_weight",
 ]

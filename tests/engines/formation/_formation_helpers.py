@@ -25,6 +25,7 @@ from coalition.engines.formation import (
     TieGraph,
     Weights,
 )
+from coalition.engines.formation.model import FIT_AT_MINIMUM
 
 REGIONS = ("americas", "emea", "apac")
 
@@ -168,8 +169,13 @@ def reference_scores(
     fit = []
     for a, k in team:
         req = roles[k].requirements
+        # Fit saturates at the required level: meeting it earns FIT_AT_MINIMUM, each level
+        # above a share of the rest (the Weights docstring).
         parts = [
-            1.0 if need == 5 else (by_id[a].capabilities[t] - need) / (5 - need)
+            1.0
+            if need == 5
+            else FIT_AT_MINIMUM
+            + (1 - FIT_AT_MINIMUM) * (by_id[a].capabilities[t] - need) / (5 - need)
             for t, need in req.items()
         ]
         fit.append(float(np.mean(parts)) if parts else 0.0)

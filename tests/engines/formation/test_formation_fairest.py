@@ -82,7 +82,10 @@ def test_the_budget_is_spent_on_fairness_even_at_a_small_weight() -> None:
     almost as well."""
     needs = {"Facilitation": 1, "Mentoring": 1, "Training": 1, "Coaching": 1}
     busy = Candidate(1, "Busy", dict.fromkeys(needs, 5), 20, exposure=6.0)
-    quiet = Candidate(2, "Quiet", {**dict.fromkeys(needs, 5), "Coaching": 4}, 20, exposure=0.0)
+    # Fit saturates at the required level (a level above it is worth a twentieth of a
+    # requirement), so Quiet just meets Coaching for the expert to out-fit them by enough
+    # that a weighted sum at this weight keeps the expert (was Coaching 4 before saturation).
+    quiet = Candidate(2, "Quiet", {**dict.fromkeys(needs, 5), "Coaching": 1}, 20, exposure=0.0)
     crowd = [
         Candidate(10 + i, f"C{i}", dict.fromkeys(needs, 2), 20, exposure=3.0) for i in range(4)
     ]

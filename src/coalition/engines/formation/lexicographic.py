@@ -76,7 +76,10 @@ def fairest_within(
     start = time.perf_counter()
     plain = model.without_fairness()
     floor = (1.0 - budget) * team_value(plain, best_plain)
-    ascent = _fair_ascent(plain, model.fair, best_plain, floor)
+    ascent = max(
+        (_fair_ascent(plain, model.fair, best_plain, floor, by_ratio) for by_ratio in (0, 1)),
+        key=lambda team: _stage_two(model, plain, team),
+    )
     mip = _build_mip(plain)
     h = mip.highs
     lp = h.getLp()
@@ -118,11 +121,17 @@ def _stage_two(model: TeamModel, plain: TeamModel, team: IntArray) -> float:
 
 
 def _fair_ascent(
-    plain: TeamModel, fair: npt.NDArray[np.float64], team: IntArray, floor: float
+    plain: TeamModel, fair: npt.NDArray[np.float64], team: IntArray, floor: float, by_ratio: int
 ) -> IntArray:
-    """Steepest ascent on the second stage's objective by single-seat replacements that keep
-    every hard constraint and the floor: a fast start for HiGHS, and the answer when HiGHS
-    has no time to improve on it (deterministic)."""
+    """Ascent on the second stage's objective by single-seat replacements that keep every
+    hard constraint and the floor: a fast start for HiGHS, and the answer when HiGHS has no
+    time to improve on it (deterministic).
+
+    Each step takes the replacement with the largest gain, or (``by_ratio``) the largest gain
+    per unit of the budget it spends - the greedy rule for a knapsack, which leaves budget
+    for more seats where one large gain would have spent it all; replacements that cost
+    nothing come first either way. The caller keeps the better of the two ascents.
+    """
     search = _Search(plain, np.random.default_rng(0))
     search.reset(np.asarray(team, dtype=np.int64))
     per_seat = 1.0 / max(plain.n, 1)
@@ -138,10 +147,12 @@ def _fair_ascent(
             viol, dv = search._deltas(seat, cand)
             gain = (fair[cand] - fair[a]) * per_seat + TIE_BREAK * dv
             ok = (viol <= search.viol + 1e-9) & (search.value + dv >= floor) & (gain > 1e-12)
-            if ok.any():
-                k = int(np.flatnonzero(ok)[np.argmax(gain[ok])])
-                if best is None or gain[k] > best[0]:
-                    best = (float(gain[k]), seat, int(cand[k]))
+            if not ok.any():
+                continue
+            key = gain / np.maximum(-dv, _TOLERANCE) if by_ratio else gain
+            k = int(np.flatnonzero(ok)[np.argmax(key[ok])])
+            if best is None or key[k] > best[0]:
+                best = (float(key[k]), seat, int(cand[k]))
         if best is None:
             break
         search._apply(best[1], best[2])

@@ -37,6 +37,7 @@ from coalition.engines.formation.problem import (
 )
 
 __all__ = [
+    "FIT_AT_MINIMUM",
     "TeamModel",
     "build_model",
     "fairness",
@@ -53,20 +54,34 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
+#: Capability fit of a requirement met at exactly its minimum level (the most, at level 5, is 1).
+FIT_AT_MINIMUM = 0.8
+
 
 def fit_score(levels: IntArray, minimums: IntArray) -> FloatArray:
     """Capability fit of each row of ``levels`` for requirements ``minimums``, in [0, 1].
 
-    The mean over requirements of ``(level - min) / (5 - min)``, a requirement at level 5
-    counting 1 (meeting it is the best one can do); 0 when there are no requirements.
+    Fit saturates at the required level: meeting a requirement earns
+    :data:`FIT_AT_MINIMUM`, and each level above it a share of the small rest,
+    ``FIT_AT_MINIMUM + (1 - FIT_AT_MINIMUM) * (level - min) / (5 - min)`` (1 when min is 5);
+    a requirement not met earns 0. The mean over requirements; 0 when there are none.
     ``levels`` has shape (rows, requirements).
+
+    The minimum is what the convenor says the role needs, so someone who meets it fits;
+    over-qualification is a small bonus, not a claim on every seat (else the most expert
+    would out-fit everyone who qualifies, whatever fairness may cost).
+
+    >>> import numpy as np
+    >>> fit_score(np.array([[3], [4], [5], [2]]), np.array([3])).round(3).tolist()
+    [0.8, 0.9, 1.0, 0.0]
     """
     if levels.shape[1] == 0:
         return np.zeros(levels.shape[0])
     room = (MAX_LEVEL - minimums).astype(np.float64)
     excess = (levels - minimums).astype(np.float64)
-    per = np.where(room > 0, excess / np.where(room > 0, room, 1.0), 1.0)
-    return np.clip(per, 0.0, 1.0).mean(axis=1)
+    over = np.where(room > 0, excess / np.where(room > 0, room, 1.0), 1.0)
+    per = np.where(excess >= 0, FIT_AT_MINIMUM + (1.0 - FIT_AT_MINIMUM) * np.clip(over, 0, 1), 0.0)
+    return np.asarray(per.mean(axis=1), dtype=np.float64)
 
 
 def fairness(index: CandidateIndex, rows: IntArray, reference: float) -> FloatArray:

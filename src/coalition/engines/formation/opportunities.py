@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from .candidates import CandidateIndex
 from .explain import describe_gaps
 from .fairness import fairness_across_roles, fewer_chances, role_reference
+from .model import FIT_AT_MINIMUM
 from .problem import MAX_LEVEL, RoleSpec, Weights
 
 FloatArray = npt.NDArray[np.float64]
@@ -108,7 +109,8 @@ def _per_role_fit(catalog: RoleCatalog, caps: dict[str, int]) -> tuple[FloatArra
     levels = by_term[catalog.req_term]
     room = (MAX_LEVEL - catalog.req_min).astype(np.float64)
     excess = (levels - catalog.req_min).astype(np.float64)
-    per = np.clip(np.where(room > 0, excess / np.where(room > 0, room, 1.0), 1.0), 0.0, 1.0)
+    over = np.clip(np.where(room > 0, excess / np.where(room > 0, room, 1.0), 1.0), 0.0, 1.0)
+    per = np.where(excess >= 0, FIT_AT_MINIMUM + (1.0 - FIT_AT_MINIMUM) * over, 0.0)
     met = (levels >= catalog.req_min).astype(np.int64)
     fit = np.zeros(len(catalog))
     meets = np.ones(len(catalog), dtype=bool)

@@ -176,7 +176,9 @@ class Weights:
 
     Each objective is scored 0..1 for a team (1 best) and the total is the weighted mean:
 
-    * ``fit`` - mean over seats and requirements of ``(level - min) / (5 - min)`` (1 when min 5);
+    * ``fit`` - mean over seats and requirements of ``0.8 + 0.2 * (level - min) / (5 - min)``
+      (1 when min 5): it saturates at the required level, over-qualification earning a small
+      bonus (:func:`~coalition.engines.formation.model.fit_score`);
     * ``purpose`` - mean TF-IDF cosine similarity of members' purposes to the initiative's;
     * ``trust`` - mean closeness over member pairs in the tie network (1 direct tie,
       1/2 two hops, 1/4 three hops, 0 further);
