@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..config import Settings
+from ..engines.formation.reasons import Reason
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from ..i18n import _, lazy
 from ..schemas.invitations import (
@@ -63,6 +64,7 @@ from .engagements import (
     record,
     reserve,
 )
+from .formation_text import SHOWN_TO_CONVENOR_ALWAYS, for_reader, render
 from .initiatives import load_initiative, readable_initiatives, require_convenor
 from .notifications import notify
 
@@ -147,7 +149,7 @@ def suggest_replacements(
     rows = db.execute(stmt.order_by(fit.desc(), Actor.name, Actor.id).limit(max(limit, 40))).all()
     ranked = _rank_with_formation(db, initiative, role, [actor.id for actor, _ in rows], limit)
     by_id = {actor.id: (actor, score) for actor, score in rows}
-    order: list[tuple[int, list[str]]] = (
+    order: list[tuple[int, list[Reason]]] = (
         ranked if ranked is not None else [(actor.id, []) for actor, _ in rows[:limit]]
     )
     out = []
@@ -155,11 +157,12 @@ def suggest_replacements(
         actor, score = by_id[actor_id]
         levels = {c.capability_id: (c.capability.term, c.level) for c in actor.capabilities}
         why = ", ".join(
-            f"{levels[cid][0]} {levels[cid][1]} (needs {lvl})"
+            _("%(capability)s %(level)s (needs %(needed)s)")
+            % {"capability": levels[cid][0], "level": levels[cid][1], "needed": lvl}
             for cid, lvl in sorted(needs.items(), key=lambda kv: levels[kv[0]][0])
         )
         # Capacity and rates steer the choice but are not shown to the convenor here.
-        shown = [r for r in reasons if "free" not in r and "rate" not in r and "cost" not in r]
+        shown = [render(for_reader(r)) for r in reasons if r.code in SHOWN_TO_CONVENOR_ALWAYS]
         why = "; ".join([why, *shown[1:]]) if why else "; ".join(shown)
         out.append(
             ReplacementOut(
@@ -176,7 +179,7 @@ def suggest_replacements(
 
 def _rank_with_formation(
     db: Session, initiative: Initiative, role: Role, eligible: list[int], limit: int
-) -> list[tuple[int, list[str]]] | None:
+) -> list[tuple[int, list[Reason]]] | None:
     """Re-run the formation engine on the open seat over the eligible actors: best first.
 
     The seat is solved alone (one seat, the alternatives being other people), scored on fit,
@@ -233,7 +236,7 @@ def _rank_with_formation(
         return None
     if not result.proposals:
         return None
-    seen: dict[int, list[str]] = {}
+    seen: dict[int, list[Reason]] = {}
     for proposal in result.proposals:
         for member in proposal.members:
             if member.actor_id in wanted:
