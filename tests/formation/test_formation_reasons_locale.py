@@ -6,11 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from coalition.config import Settings
 from coalition.i18n import use_locale
 from coalition.schemas.formation import ProposalRequest
 from coalition.services.formation import list_proposals, propose_team
 from coalition.store.tables import Actor
 from coalition.store.tables_formation import Proposal
+from tests.conftest import make_client
 from tests.formation.test_formation_service import OP, _load
 
 
@@ -46,3 +48,22 @@ def test_reasons_are_read_in_the_readers_language_and_stay_private(db: Session) 
     assert row["reasons"] == next(m.reasons for m in english.members if m.actor_id == hidden)
     codes = [d["code"] for d in row["reason_data"]]
     assert "capacity_unshared" in codes and "capacity" not in codes
+
+
+def test_the_proposals_page_and_api_read_reasons_in_spanish(settings: Settings) -> None:
+    from tests.formation.test_convenor_pages import _proposal, _world
+
+    w = _world(settings)
+    _proposal(settings, w, alternatives=0)
+    client = make_client(settings, w.convenor_caller)
+    page = f"/initiatives/{w.initiative_id}/proposals"
+    api = f"/api/initiatives/{w.initiative_id}/proposals/latest"
+    english = client.get(page, headers={"accept": "text/html", "accept-language": "en"}).text
+    spanish = client.get(page, headers={"accept": "text/html", "accept-language": "es"}).text
+    assert "h/week free; the role needs" in english
+    assert "h/semana libres; el rol necesita" in spanish
+    assert "h/week free" not in spanish and "the role needs" not in spanish
+    body = client.get(api, headers={"accept-language": "es"}).json()
+    reasons = [r for p in body["proposals"] for m in p["members"] for r in m["reasons"]]
+    assert reasons and all("h/week" not in r for r in reasons)
+    assert any(r.startswith("tiene ") and "h/semana" in r for r in reasons), reasons
