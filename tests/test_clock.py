@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from coalition import clock
 from coalition.schemas.auth import RegisterIn
-from coalition.services import auth
+from coalition.services import accounts
 from coalition.services.access import Caller
 from coalition.store.tables import Network
 
@@ -51,7 +51,7 @@ def test_rows_are_stamped_in_utc_in_any_local_zone(far_east: None, db: Session) 
 
 def test_a_fresh_session_is_valid_in_any_local_zone(far_east: None, db: Session) -> None:
     data = RegisterIn(display_name="Tia", email="tia@example.org", password="a long passphrase")
-    account = auth.register(db, Caller.anonymous(), data, "http://127.0.0.1:8000")
-    token = auth.start_session(db, account)
-    caller = auth.caller_for_session(db, token)
+    account = accounts.register(db, Caller.anonymous(), data, "http://127.0.0.1:8000")
+    token = accounts.start_session(db, account)
+    caller = accounts.caller_for_session(db, token)
     assert caller is not None and caller.account_id == account.id

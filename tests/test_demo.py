@@ -418,9 +418,9 @@ def test_the_demo_convenor_can_form_a_team_for_their_forming_initiative(
     from coalition.cli import _after_demo
     from coalition.io.bundle import import_bundle
     from coalition.schemas.formation import ProposalRequest
-    from coalition.services.auth import caller_for_account
     from coalition.services.formation import _CACHE as formation_cache
     from coalition.services.formation import propose_team
+    from coalition.services.identity import caller_for_account
     from coalition.store.session import session_factory
     from coalition.store.tables import Initiative
     from coalition.store.tables_auth import Account, Membership

@@ -18,7 +18,7 @@ from .schemas.invitations import AnswerIn, InviteIn
 from .schemas.together import CloseIn, DecisionIn, PostIn, ThreadIn, VoteIn
 from .services import decisions, invitations, threads
 from .services.access import Caller
-from .services.auth import caller_for_account
+from .services.identity import caller_for_account
 from .services.outcomes import initiative_member_ids
 from .store.tables import Actor, Initiative, Network
 from .store.tables_auth import Account

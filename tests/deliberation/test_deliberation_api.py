@@ -13,19 +13,18 @@ from coalition.cli import app
 from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
 from coalition.engines.common_ground import History
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.store.session import session_scope
 from coalition.store.tables_deliberation import GroundHistory
 from tests.conftest import make_client
-
-from .world import OP, build
+from tests.factories import OP, deliberation_world
 
 
 @pytest.fixture
 def demo(settings: Settings) -> tuple[int, int, int, str]:
     """A network with 12 members and the demo conversation; returns ids and the slug."""
     with session_scope(settings.database_url) as db:
-        w = build(db, extra=12)
+        w = deliberation_world(db, extra=12)
         enrich_demo(db, w.slug)
         [conv] = svc.list_conversations(db, OP, w.slug)
         return w.network.id, w.ada, conv.id, w.slug
@@ -143,7 +142,7 @@ def test_cli_import_export_round_trip(
 
     source = shared_data("polis", "brexit-consensus")
     with session_scope(clean_url) as db:
-        build(db, slug="cli")
+        deliberation_world(db, slug="cli")
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     runner = CliRunner()
     # the replay is tested once, in test_deliberation_services; here the import skips it

@@ -24,7 +24,9 @@ from coalition.schemas.deliberation import (
     StatementIn,
     VoteIn,
 )
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, Network
 from coalition.store.tables_deliberation import (
@@ -35,11 +37,10 @@ from coalition.store.tables_deliberation import (
     Vote,
 )
 from tests.conftest import shared_data
+from tests.factories import OP, DeliberationWorld, deliberation_world
 
-from .world import OP, World, build
 
-
-def _conversation(db: Session, w: World) -> int:
+def _conversation(db: Session, w: DeliberationWorld) -> int:
     return svc.create_conversation(
         db,
         w.caller(w.cleo, "convenor"),
@@ -49,7 +50,7 @@ def _conversation(db: Session, w: World) -> int:
 
 
 def test_vote_upsert_last_counts(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     s = svc.submit_statement(db, w.caller(w.cleo, "convenor"), cid, StatementIn(text="Warm homes"))
     ada = w.caller(w.ada)
@@ -64,7 +65,7 @@ def test_vote_upsert_last_counts(db: Session) -> None:
 
 
 def test_refused_votes_write_nothing(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     ada = w.caller(w.ada)
     s = svc.submit_statement(db, ada, cid, StatementIn(text="Cheaper buses"))
@@ -82,17 +83,17 @@ def test_refused_votes_write_nothing(db: Session) -> None:
 
 
 def test_results_cached_by_data_version(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     cleo = w.caller(w.cleo, "convenor")
     s1 = svc.submit_statement(db, cleo, cid, StatementIn(text="One"))
     s2 = svc.submit_statement(db, cleo, cid, StatementIn(text="Two"))
     svc.cast_vote(db, w.caller(w.ada), cid, VoteIn(statement_id=s1.id, value=1))
-    first = svc.results(db, cleo, cid)
-    assert svc.results(db, cleo, cid) == first
+    first = analysis.results(db, cleo, cid)
+    assert analysis.results(db, cleo, cid) == first
     assert db.scalar(select(func.count()).select_from(GroundCache)) == 1
     svc.cast_vote(db, w.caller(w.bola), cid, VoteIn(statement_id=s2.id, value=-1))
-    second = svc.results(db, cleo, cid)
+    second = analysis.results(db, cleo, cid)
     assert second.data_version > first.data_version
     assert len(second.participants) == len(first.participants) + 1
     # only the current version stays cached
@@ -100,11 +101,11 @@ def test_results_cached_by_data_version(db: Session) -> None:
 
 
 def test_outsider_reads_nothing(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _conversation(db, w)
     stranger = Caller(account_id=999, actor_ids=frozenset({999}), roles={})
     with pytest.raises(Exception) as info:
-        svc.results(db, stranger, cid)
+        analysis.results(db, stranger, cid)
     assert getattr(info.value, "status", None) == 404
 
 
@@ -127,18 +128,18 @@ def test_polis_import_results_and_round_trip(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = shared_data("polis", "brexit-consensus")
-    w = build(db)
+    w = deliberation_world(db)
     # Polis's own cadence, one update a second (the import's default batches a minute)
-    conv = svc.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
+    conv = polis.import_polis(db, OP, w.slug, source, topic="Brexit", batch_ms=1000)
     assert conv.topic == "Brexit" and conv.n_statements > 0
 
     def no_analysis(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the import's replay should have been cached")
 
-    monkeypatch.setattr(svc, "replay_log", no_analysis)  # a request never replays
+    monkeypatch.setattr(polis, "replay_log", no_analysis)  # a request never replays
     with monkeypatch.context() as m:
-        m.setattr(svc, "analyze", no_analysis)
-        res = svc.results(db, OP, conv.id)  # Polis's groups at once, from the import
+        m.setattr(analysis, "analyze", no_analysis)
+        res = analysis.results(db, OP, conv.id)  # Polis's groups at once, from the import
     assert res.k == 2
     assert _ari_with_polis(res, source) >= ARI_FLOOR
     history = db.execute(
@@ -150,7 +151,7 @@ def test_polis_import_results_and_round_trip(
     assert History.from_dict(history.history).updates == 4836  # one per second of votes
 
     out = tmp_path / "out"
-    svc.export_polis(db, OP, conv.id, out)
+    polis.export_polis(db, OP, conv.id, out)
     original = read_polis_export(source)
     again = read_polis_export(out)
 
@@ -194,7 +195,7 @@ def test_polis_import_results_and_round_trip(
         )
     )
     svc._bump(db, db.get_one(Conversation, conv.id))
-    later = svc.results(db, OP, conv.id)
+    later = analysis.results(db, OP, conv.id)
     assert later.data_version == res.data_version + 1 and later.k == 2
     stored = db.scalars(
         select(GroundHistory.history).where(GroundHistory.conversation_id == conv.id)
@@ -210,9 +211,9 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
     votes = (broken / "votes.csv").read_text(encoding="utf-8").splitlines()
     votes[3] = votes[3].rsplit(",", 1)[0] + ",7"
     (broken / "votes.csv").write_text("\n".join(votes) + "\n", encoding="utf-8")
-    w = build(db)
+    w = deliberation_world(db)
     with pytest.raises(Invalid) as info:
-        svc.import_polis(db, OP, w.slug, broken)
+        polis.import_polis(db, OP, w.slug, broken)
     problems = info.value.details
     assert isinstance(problems, list) and problems
     assert problems[0]["file"] == "votes.csv" and problems[0]["line"] == 4
@@ -230,7 +231,7 @@ def test_malformed_import_rejected_whole(db: Session, tmp_path: Path) -> None:
 )
 def test_stored_votes_are_the_last_per_pair(db: Session, votes: list[tuple[int, int, int]]) -> None:
     if db.scalar(select(func.count()).select_from(Network)) == 0:
-        build(db)
+        deliberation_world(db)
     w_net = db.scalars(select(Network)).one()
     actors = sorted(db.scalars(select(Actor.id).where(Actor.network_id == w_net.id)))[:3]
     roles = {w_net.id: "convenor"}

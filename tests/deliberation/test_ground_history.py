@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from coalition.engines.common_ground import GroundResult, History, VoteMatrix, analyze
 from coalition.schemas.deliberation import ConversationIn, ResultsOut, StatementIn, VoteIn
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.store.tables_deliberation import (
     Conversation,
     GroundHistory,
@@ -23,15 +25,14 @@ from coalition.store.tables_deliberation import (
     Statement,
     Vote,
 )
-
-from .world import World, build
+from tests.factories import DeliberationWorld, deliberation_world
 
 CAMPS = 3
 PER_CAMP = 20
 N_STATEMENTS = 15
 
 
-def _planted(db: Session, w: World, seed: int = 0) -> int:
+def _planted(db: Session, w: DeliberationWorld, seed: int = 0) -> int:
     """A conversation of three camps (20 imported participants each, no actor) on 15
     statements, 80% of the votes cast; returns its id."""
     convenor = w.caller(w.cleo, "convenor")
@@ -73,7 +74,7 @@ def _planted(db: Session, w: World, seed: int = 0) -> int:
 def _engine_view(db: Session, cid: int) -> tuple[VoteMatrix, list[int], list[int]]:
     """The matrix the service analyses, with its moderated-out and meta columns."""
     conv = db.get_one(Conversation, cid)
-    matrix, statements, _ = svc._matrix(db, conv)
+    matrix, statements, _ = analysis._matrix(db, conv)
     out = [j for j, s in enumerate(statements) if s.moderation == -1]
     meta = [j for j, s in enumerate(statements) if s.is_meta]
     return matrix, out, meta
@@ -100,11 +101,11 @@ def _expect(res: ResultsOut, engine: GroundResult) -> None:
 
 
 def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
 
-    first = svc.results(db, cleo, cid)
+    first = analysis.results(db, cleo, cid)
     matrix, out, meta = _engine_view(db, cid)
     scratch = analyze(matrix, moderated_out=out, meta=meta)
     _expect(first, scratch)  # no history yet: the first analysis is from scratch
@@ -116,7 +117,7 @@ def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
 
     statements = svc.list_statements(db, cleo, cid)
     svc.cast_vote(db, ada, cid, VoteIn(statement_id=statements[0].id, value=1))
-    second = svc.results(db, cleo, cid)
+    second = analysis.results(db, cleo, cid)
     assert second.data_version == first.data_version + 1
     # exactly one Polis update warm-started from the stored history
     matrix, out, meta = _engine_view(db, cid)
@@ -135,58 +136,58 @@ def test_one_more_vote_is_one_warm_started_update(db: Session) -> None:
     # more votes: one update per data version that is analysed, the groups stay
     for s in statements[1:6]:
         svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=1 if s.external_id % 3 else -1))
-        res = svc.results(db, cleo, cid)
+        res = analysis.results(db, cleo, cid)
         assert res.k == first.k
     version, stored = _stored(db, cid)
     assert version == res.data_version and stored.updates == 7
     assert stored.in_conv.size == len(res.participants)  # ada is a new row, after the others
     assert adjusted_rand_score(before[both], _labels(res)[: before.size][both]) >= 0.95
     # a second request at the same version is a cache hit: no further update
-    assert svc.results(db, cleo, cid) == res
+    assert analysis.results(db, cleo, cid) == res
     assert _stored(db, cid)[1].updates == 7
 
 
 def test_versions_nobody_looked_at_make_one_update(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=1)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
-    svc.results(db, cleo, cid)
+    analysis.results(db, cleo, cid)
     for s in svc.list_statements(db, cleo, cid)[:4]:
         svc.cast_vote(db, ada, cid, VoteIn(statement_id=s.id, value=-1))
-    res = svc.results(db, cleo, cid)
+    res = analysis.results(db, cleo, cid)
     version, stored = _stored(db, cid)
     assert version == res.data_version and stored.updates == 2  # as a Polis poll's batch
 
 
 def test_other_seeds_are_from_scratch_and_leave_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=2)
     cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
-    svc.results(db, cleo, cid)
+    analysis.results(db, cleo, cid)
     svc.cast_vote(
         db, ada, cid, VoteIn(statement_id=svc.list_statements(db, cleo, cid)[0].id, value=1)
     )
     before = db.scalar(
         select(GroundHistory.data_version).where(GroundHistory.conversation_id == cid)
     )
-    seeded = svc.results(db, cleo, cid, seed=7)
+    seeded = analysis.results(db, cleo, cid, seed=7)
     matrix, out, meta = _engine_view(db, cid)
     _expect(seeded, analyze(matrix, seed=7, moderated_out=out, meta=meta))
     assert seeded.seed == 7
     version, stored = _stored(db, cid)
     assert version == before and stored.updates == 1  # the live history did not move
     # the live analysis still continues its history (the seeded result is cached apart)
-    live = svc.results(db, cleo, cid)
-    assert live.seed == svc.DEFAULT_SEED
+    live = analysis.results(db, cleo, cid)
+    assert live.seed == analysis.DEFAULT_SEED
     assert _stored(db, cid)[1].updates == 2
-    assert svc.results(db, cleo, cid, seed=7) == seeded
+    assert analysis.results(db, cleo, cid, seed=7) == seeded
 
 
-def _from_scratch_after(db: Session, w: World, cid: int) -> None:
+def _from_scratch_after(db: Session, w: DeliberationWorld, cid: int) -> None:
     """The next live analysis starts a new history: from scratch, as the engine would."""
     conv = db.get_one(Conversation, cid)
     svc._bump(db, conv)
-    res = svc.results(db, w.caller(w.cleo, "convenor"), cid)
+    res = analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     matrix, out, meta = _engine_view(db, cid)
     _expect(res, analyze(matrix, moderated_out=out, meta=meta))
     version, stored = _stored(db, cid)
@@ -196,9 +197,9 @@ def _from_scratch_after(db: Session, w: World, cid: int) -> None:
 
 
 def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=3)
-    svc.results(db, w.caller(w.cleo, "convenor"), cid)
+    analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
         select(Participant.id).where(
             Participant.conversation_id == cid, Participant.external_id == 5
@@ -211,10 +212,10 @@ def test_removed_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
     # as many rows as before, but not the same participants: the ids' digest tells
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=9)
     cleo = w.caller(w.cleo, "convenor")
-    svc.results(db, cleo, cid)
+    analysis.results(db, cleo, cid)
     gone = db.scalars(
         select(Participant.id).where(
             Participant.conversation_id == cid, Participant.external_id == 5
@@ -228,9 +229,9 @@ def test_replaced_participant_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=4)
-    svc.results(db, w.caller(w.cleo, "convenor"), cid)
+    analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     gone = db.scalars(
         select(Statement.id).where(Statement.conversation_id == cid, Statement.external_id == 2)
     ).one()
@@ -240,9 +241,9 @@ def test_removed_statement_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=5)
-    svc.results(db, w.caller(w.cleo, "convenor"), cid)
+    analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     db.execute(
         update(GroundHistory)
         .where(GroundHistory.conversation_id == cid)
@@ -252,12 +253,12 @@ def test_unreadable_history_falls_back_to_from_scratch(db: Session) -> None:
 
 
 def test_a_new_statement_keeps_the_history(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=6)
     cleo = w.caller(w.cleo, "convenor")
-    svc.results(db, cleo, cid)
+    analysis.results(db, cleo, cid)
     svc.submit_statement(db, cleo, cid, StatementIn(text="A late statement"))
-    res = svc.results(db, cleo, cid)
+    res = analysis.results(db, cleo, cid)
     version, stored = _stored(db, cid)
     assert version == res.data_version and stored.updates == 2
     assert stored.n_statements == N_STATEMENTS + 1
@@ -267,25 +268,25 @@ def test_a_request_never_replays(db: Session, monkeypatch: pytest.MonkeyPatch) -
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a request replayed a vote log")
 
-    monkeypatch.setattr(svc, "replay_log", refuse)
-    w = build(db)
+    monkeypatch.setattr(polis, "replay_log", refuse)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=7)
     cleo = w.caller(w.cleo, "convenor")
-    svc.results(db, cleo, cid)
+    analysis.results(db, cleo, cid)
     svc.cast_vote(
         db,
         w.caller(w.ada),
         cid,
         VoteIn(statement_id=svc.list_statements(db, cleo, cid)[0].id, value=1),
     )
-    svc.next_for(db, w.caller(w.bola), cid)  # next also runs the live analysis
+    analysis.next_for(db, w.caller(w.bola), cid)  # next also runs the live analysis
     assert _stored(db, cid)[1].updates == 2
 
 
 def test_history_row_is_plain_json(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cid = _planted(db, w, seed=8)
-    svc.results(db, w.caller(w.cleo, "convenor"), cid)
+    analysis.results(db, w.caller(w.cleo, "convenor"), cid)
     data = db.scalars(
         select(GroundHistory.history).where(GroundHistory.conversation_id == cid)
     ).one()

@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from coalition.schemas.deliberation import ConversationIn, StatementIn, VoteIn
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.services.access import Caller
-
-from .world import build
+from tests.factories import deliberation_world
 
 
 def test_my_votes_are_mine_and_the_last_ones(db: Session) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     cleo = w.caller(w.cleo, "convenor")
     cid = svc.create_conversation(db, cleo, w.slug, ConversationIn(topic="Warm homes")).id
     s1 = svc.submit_statement(db, cleo, cid, StatementIn(text="Insulate first")).id

@@ -15,22 +15,21 @@ from sqlalchemy import select, update
 from coalition import clock
 from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
-from coalition.services import deliberation as svc
+from coalition.services import conversations as svc
 from coalition.services import voices
 from coalition.services.access import Caller
 from coalition.store.session import session_scope
 from coalition.store.tables_deliberation import Participant, Vote
 from coalition.store.tables_voices import ConversationLink
 from tests.conftest import make_client
-
-from .world import OP, build
+from tests.factories import OP, deliberation_world
 
 
 @pytest.fixture
 def demo(settings: Settings) -> tuple[int, int, str]:
     """The demo conversation of a 12-member network: (network id, conversation id, slug)."""
     with session_scope(settings.database_url) as db:
-        w = build(db, extra=12)
+        w = deliberation_world(db, extra=12)
         enrich_demo(db, w.slug)
         [conv] = svc.list_conversations(db, OP, w.slug)
         return w.network.id, conv.id, w.slug

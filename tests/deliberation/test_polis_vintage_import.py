@@ -10,17 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.io.polis import read_polis_export
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.store.tables_deliberation import Participant, Statement
-from tests.deliberation.world import OP, build
+from tests.factories import OP, deliberation_world
 
 VINTAGES = Path(__file__).resolve().parents[1] / "data" / "polis"
 
 
 @pytest.mark.parametrize("name", ["classic-2017", "xid-2022", "opendata-2024", "minimal"])
 def test_each_vintage_imports(db: Session, name: str, tmp_path: Path) -> None:
-    w = build(db)
-    conv = svc.import_polis(db, OP, w.slug, VINTAGES / name)
+    w = deliberation_world(db)
+    conv = polis.import_polis(db, OP, w.slug, VINTAGES / name)
     assert (conv.n_statements, conv.n_votes) == (6, 39)
     xids = dict(
         db.execute(
@@ -42,7 +44,7 @@ def test_each_vintage_imports(db: Session, name: str, tmp_path: Path) -> None:
             flags[5] == (True, False) and flags[0] == (False, True) and flags[3] == (False, False)
         )
     # the export carries the flags and never an xid
-    svc.export_polis(db, OP, conv.id, tmp_path / "out")
+    polis.export_polis(db, OP, conv.id, tmp_path / "out")
     for path in (tmp_path / "out").iterdir():
         assert "site-user" not in path.read_text(encoding="utf-8"), path.name
         assert "xid" not in path.read_text(encoding="utf-8").splitlines()[0], path.name
@@ -51,7 +53,7 @@ def test_each_vintage_imports(db: Session, name: str, tmp_path: Path) -> None:
         {5} if name == "opendata-2024" else set()
     )
     # nor in what members see
-    shown = svc.results(db, OP, conv.id).model_dump_json() + str(
+    shown = analysis.results(db, OP, conv.id).model_dump_json() + str(
         svc.list_statements(db, OP, conv.id)
     )
     assert "site-user" not in shown
@@ -69,7 +71,7 @@ def test_cli_replays_a_2024_export_with_a_progress_bar(
     from coalition.store.tables_deliberation import GroundHistory
 
     with session_scope(clean_url) as db:
-        build(db, slug="cli")
+        deliberation_world(db, slug="cli")
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     args = ["import", "polis", str(VINTAGES / "opendata-2024"), "--network", "cli"]
     out = CliRunner().invoke(app, [*args, "--batch-seconds", "1"])

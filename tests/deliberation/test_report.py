@@ -16,15 +16,16 @@ from coalition.config import Settings
 from coalition.demo.deliberation import enrich_demo
 from coalition.io.report import report_markdown, report_pdf
 from coalition.schemas.report import ReportOut, Sentence
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
+from coalition.services import polis_exchange as polis
 from coalition.services import portability
 from coalition.services.access import Caller
 from coalition.services.conversation_report import build_report
 from coalition.store.session import session_scope
 from coalition.store.tables_voices import ConversationLink
 from tests.conftest import ROOT, make_client, shared_data
-
-from .world import OP, build
+from tests.factories import OP, deliberation_world
 
 POLIS = ROOT / "tests" / "data" / "polis"
 PERCENT = re.compile(r"(\d+)%")
@@ -33,7 +34,7 @@ PERCENT = re.compile(r"(\d+)%")
 @pytest.fixture
 def demo(settings: Settings) -> tuple[int, int, str]:
     with session_scope(settings.database_url) as db:
-        w = build(db, extra=12)
+        w = deliberation_world(db, extra=12)
         enrich_demo(db, w.slug)
         [conv] = svc.list_conversations(db, OP, w.slug)
         return w.network.id, conv.id, w.slug
@@ -156,7 +157,7 @@ def test_no_xid_nor_link_in_any_export_or_report(
             ),
             "bundle (share)": json.dumps(portability.export_bundle(db, OP, slug)),
         }
-        svc.export_polis(db, OP, cid, tmp_path / "polis")
+        polis.export_polis(db, OP, cid, tmp_path / "polis")
         rep = build_report(db, OP, cid)
     texts["report (markdown)"] = report_markdown(rep)
     texts["report (json)"] = rep.model_dump_json()
@@ -195,10 +196,10 @@ def test_report_of_an_imported_polis_conversation(settings: Settings) -> None:
         for line in (source / "participants-votes.csv").read_text().splitlines()[1:]
     }
     with session_scope(settings.database_url) as db:
-        w = build(db)
-        conv = svc.import_polis(db, OP, w.slug, source)
+        w = deliberation_world(db)
+        conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
-        ids = {s.id: s.external_id for s in svc.results(db, OP, conv.id).statements}
+        ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}
     check_report(rep, ids)
     assert rep.n_voters > 0 and rep.topics
     text = report_markdown(rep) + rep.model_dump_json()
@@ -210,10 +211,10 @@ def test_report_on_real_polis_data(settings: Settings, name: str) -> None:
     """A real conversation from ../shared/data/polis (skipped when absent)."""
     source = shared_data("polis", name)
     with session_scope(settings.database_url) as db:
-        w = build(db)
-        conv = svc.import_polis(db, OP, w.slug, source)
+        w = deliberation_world(db)
+        conv = polis.import_polis(db, OP, w.slug, source)
         rep = build_report(db, OP, conv.id)
-        ids = {s.id: s.external_id for s in svc.results(db, OP, conv.id).statements}
+        ids = {s.id: s.external_id for s in analysis.results(db, OP, conv.id).statements}
     check_report(rep, ids)
     assert rep.groups and rep.n_voters > 100 and len(rep.topics) >= 2
     assert report_pdf(rep).startswith(b"%PDF")

@@ -20,17 +20,17 @@ from coalition.schemas.deliberation import (
     StatementIn,
     VoteIn,
 )
-from coalition.services import deliberation as svc
+from coalition.services import conversation_analysis as analysis
+from coalition.services import conversations as svc
 from coalition.services import deliberation_moderation as mod
 from coalition.store.session import session_scope
 from coalition.store.tables_deliberation import Statement
 from tests.conftest import make_client
+from tests.factories import DeliberationWorld, deliberation_world
 
-from .world import World, build
 
-
-def _setup(db: Session) -> tuple[World, int, list[int]]:
-    w = build(db)
+def _setup(db: Session) -> tuple[DeliberationWorld, int, list[int]]:
+    w = deliberation_world(db)
     cleo = w.caller(w.cleo, "convenor")
     cid = svc.create_conversation(db, cleo, w.slug, ConversationIn(topic="Priorities")).id
     sids = [svc.submit_statement(db, cleo, cid, StatementIn(text=f"S{i}")).id for i in range(3)]
@@ -43,7 +43,7 @@ def test_no_tallies_before_ones_own_vote(db: Session) -> None:
     ada = w.caller(w.ada)
     before = {s.id: s for s in svc.list_statements(db, ada, cid)}
     assert all(s.agrees is None and s.passes is None for s in before.values())
-    nxt = svc.next_for(db, ada, cid).statement
+    nxt = analysis.next_for(db, ada, cid).statement
     assert nxt is not None and nxt.agrees is None and nxt.disagrees is None
     svc.cast_vote(db, ada, cid, VoteIn(statement_id=sids[0], value=-1))
     after = {s.id: s for s in svc.list_statements(db, ada, cid)}
@@ -74,10 +74,10 @@ def test_queue_reasons_and_strict_moderation(db: Session) -> None:
     with pytest.raises(Invalid, match="awaits moderation"):
         svc.cast_vote(db, ada, cid, VoteIn(statement_id=spam.id, value=1))
     for _ in range(3):
-        nxt = svc.next_for(db, ada, cid)
+        nxt = analysis.next_for(db, ada, cid)
         assert nxt.statement is not None and nxt.statement.id in sids
         svc.cast_vote(db, ada, cid, VoteIn(statement_id=nxt.statement.id, value=0))
-    assert svc.next_for(db, ada, cid).statement is None
+    assert analysis.next_for(db, ada, cid).statement is None
     # the queue clears: reject with a reason, accept, mark as meta
     svc.moderate_statement(db, cleo, spam.id, ModerationIn(action="reject", reason="advert"))
     svc.moderate_statement(db, cleo, mine.id, ModerationIn(action="accept"))
@@ -85,7 +85,7 @@ def test_queue_reasons_and_strict_moderation(db: Session) -> None:
     assert queue.pending == []
     reasons = {s.id: s.moderation_reason for s in queue.decided}
     assert reasons[spam.id] == "advert" and reasons[mine.id] == ""
-    assert svc.next_for(db, ada, cid).statement is not None  # the accepted one is drawn now
+    assert analysis.next_for(db, ada, cid).statement is not None  # the accepted one is drawn now
     assert db.get_one(Statement, spam.id).moderation == -1
 
 

@@ -168,7 +168,7 @@ def test_the_bundle_carries_fields_and_a_share_only_public_values(db: Session) -
 
 def test_map_exports_carry_visible_fields_as_attributes(db: Session) -> None:
     from coalition.io import gexf, graphml
-    from coalition.services.interdependence import export_map
+    from coalition.services.map_exchange import export_map
 
     w = _world(db)
     net, (ana, ben, _) = w["net"], w["ids"]

@@ -23,7 +23,7 @@ from coalition.schemas.invitations import AnswerIn, InviteIn
 from coalition.services import engagements, initiatives, invitations
 from coalition.store.session import session_factory
 from coalition.store.tables import Actor, Engagement, Initiative, Role, RoleRequirement, Tie
-from tests.invitations.factory import OP, T0, World, build, person
+from tests.factories import OP, T0, InvitationWorld, invitation_world, person
 
 HOURS = 4.0
 CAPACITY = 10.0
@@ -37,7 +37,9 @@ def machine_for(url: str) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.db = session_factory(url)()
             slug = f"cap{next(_slugs)}"
-            self.w: World = build(self.db, slug=slug, capacities=(CAPACITY,) * 3, roles=1)
+            self.w: InvitationWorld = invitation_world(
+                self.db, slug=slug, capacities=(CAPACITY,) * 3, roles=1
+            )
             network = self.w.network_id
             from coalition.store.tables import Network
 

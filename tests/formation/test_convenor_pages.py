@@ -21,19 +21,19 @@ from coalition.store.session import session_factory
 from coalition.store.tables import Initiative, Network
 from coalition.store.tables_invitations import Invitation
 from tests.conftest import make_client
-from tests.invitations.factory import OP, World, build, person
+from tests.factories import OP, InvitationWorld, invitation_world, person
 
 HTML = {"accept": "text/html"}
 
 
-def _world(settings: Settings, members: int = 6) -> World:
+def _world(settings: Settings, members: int = 6) -> InvitationWorld:
     with session_factory(settings.database_url)() as db:
-        w = build(db, capacities=(10.0,) * members)
+        w = invitation_world(db, capacities=(10.0,) * members)
         db.commit()
     return w
 
 
-def _caller(w: World, role: str, actor: int | None = None) -> Caller:
+def _caller(w: InvitationWorld, role: str, actor: int | None = None) -> Caller:
     return Caller(
         account_id=500 + len(role),
         actor_ids=frozenset({actor}) if actor else frozenset(),
@@ -294,7 +294,7 @@ def test_preview_api_checks_without_saving(settings: Settings) -> None:
         assert db.scalar(select(func.count()).select_from(Initiative)) == 1
 
 
-def _proposal(settings: Settings, w: World, **request: Any) -> Any:
+def _proposal(settings: Settings, w: InvitationWorld, **request: Any) -> Any:
     with session_factory(settings.database_url)() as db:
         result = formation.propose_team(
             db, w.convenor_caller, w.initiative_id, ProposalRequest.model_validate(request)

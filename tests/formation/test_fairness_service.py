@@ -22,12 +22,12 @@ from coalition.services import engagements, fairness, formation, initiatives, in
 from coalition.services.access import Caller
 from coalition.store.tables import Engagement, Initiative, Network
 from tests.conftest import make_client
-from tests.invitations.factory import OP, World, build, person
+from tests.factories import OP, InvitationWorld, invitation_world, person
 
 
-def _world(db: Session) -> tuple[World, Network, list[int]]:
+def _world(db: Session) -> tuple[InvitationWorld, Network, list[int]]:
     """Four facilitators: two experts (level 5) who had many chances lately, two who had none."""
-    w = build(db, slug="fair", capacities=(), roles=1)
+    w = invitation_world(db, slug="fair", capacities=(), roles=1)
     network = db.get_one(Network, w.network_id)
     level = [5, 5, 4, 4]
     members = [

@@ -178,7 +178,7 @@ def test_proposals_fill_the_open_seats_only(db: Session) -> None:
 def test_a_former_member_is_not_named_in_stored_proposals(db: Session) -> None:
     """Deleting an account anonymises the person: the proposals kept for audit keep the seat
     but neither their name nor their reasons, and nobody else's reasons name them."""
-    from coalition.services.auth import FORMER_MEMBER, anonymise_actor
+    from coalition.services.portability import FORMER_MEMBER, anonymise_actor
 
     initiative = _load(db)
     propose_team(db, OP, initiative.id, ProposalRequest(alternatives=2))

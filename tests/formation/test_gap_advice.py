@@ -11,15 +11,15 @@ from coalition.services import gaps
 from coalition.store.session import session_factory
 from coalition.store.tables import RoleRequirement
 from tests.conftest import make_client
-from tests.invitations.factory import World, build
+from tests.factories import InvitationWorld, invitation_world
 
 HTML = {"accept": "text/html"}
 
 
-def _world(settings: Settings, level: int) -> World:
+def _world(settings: Settings, level: int) -> InvitationWorld:
     """Three members with Facilitation at 4; role 0 (2 seats) asks for it at ``level``."""
     with session_factory(settings.database_url)() as db:
-        w = build(db, capacities=(10.0, 10.0, 10.0), roles=1)
+        w = invitation_world(db, capacities=(10.0, 10.0, 10.0), roles=1)
         req = db.scalars(select(RoleRequirement).where(RoleRequirement.role_id == w.roles[0])).one()
         req.min_level = level
         db.commit()

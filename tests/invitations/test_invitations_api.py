@@ -12,13 +12,12 @@ from coalition.services.access import Caller
 from coalition.store.session import session_factory
 from coalition.store.tables_invitations import Invitation
 from tests.conftest import finish_job, make_client
+from tests.factories import InvitationWorld, invitation_world, snapshot
 
-from .factory import World, build, snapshot
 
-
-def _world(settings: Settings, **kw: Any) -> World:
+def _world(settings: Settings, **kw: Any) -> InvitationWorld:
     with session_factory(settings.database_url)() as db:
-        w = build(db, **kw)
+        w = invitation_world(db, **kw)
         db.commit()
     return w
 

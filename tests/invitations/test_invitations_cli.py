@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from coalition.cli import app
 from coalition.store.session import session_factory
-
-from .factory import build, snapshot
+from tests.factories import invitation_world, snapshot
 
 runner = CliRunner()
 
@@ -19,7 +18,7 @@ runner = CliRunner()
 def test_cli_workflow(clean_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     with session_factory(clean_url)() as db:
-        w = build(db)
+        w = invitation_world(db)
         db.commit()
     a, b = w.members[0], w.members[1]
     role = str(w.roles[0])

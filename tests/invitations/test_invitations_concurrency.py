@@ -12,8 +12,7 @@ from coalition.schemas.invitations import AnswerIn, InviteIn
 from coalition.services import engagements, invitations
 from coalition.store.session import session_factory
 from coalition.store.tables import Actor, Engagement
-
-from .factory import T0, build
+from tests.factories import T0, invitation_world
 
 RACERS = 50
 
@@ -22,7 +21,7 @@ def test_fifty_concurrent_accepts_exactly_three_fit(clean_url: str) -> None:
     make = session_factory(clean_url)
     with make() as db:
         # 9 free hours; fifty seats of 3 h each: three fit.
-        w = build(db, slug="race", capacities=(9.0,), roles=RACERS, role_hours=3.0)
+        w = invitation_world(db, slug="race", capacities=(9.0,), roles=RACERS, role_hours=3.0)
         member = w.members[0]
         seats = [{"actor_id": member, "role_id": r} for r in w.roles]
         sent = invitations.invite(

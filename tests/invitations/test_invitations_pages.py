@@ -9,13 +9,12 @@ from lxml import html as lxml_html
 from coalition.config import Settings
 from coalition.store.session import session_factory
 from tests.conftest import make_client
+from tests.factories import InvitationWorld, invitation_world, snapshot
 
-from .factory import World, build, snapshot
 
-
-def _world(settings: Settings) -> World:
+def _world(settings: Settings) -> InvitationWorld:
     with session_factory(settings.database_url)() as db:
-        w = build(db, capacities=(10.0, 10.0, 10.0))
+        w = invitation_world(db, capacities=(10.0, 10.0, 10.0))
         db.commit()
     return w
 

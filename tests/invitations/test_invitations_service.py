@@ -13,10 +13,10 @@ from coalition.schemas.directory import ActorPatch
 from coalition.schemas.invitations import AnswerIn, CounterDecisionIn, InviteIn
 from coalition.services import directory, engagements, invitations, notifications
 from coalition.services.access import Caller
+from coalition.services.invitation_replacements import replacements_for_job
 from coalition.store.tables import Actor, Engagement, Network, Tie
 from coalition.store.tables_invitations import InvitationEvent
-
-from .factory import OP, T0, build, snapshot
+from tests.factories import OP, T0, invitation_world, snapshot
 
 
 def _invite(db: Session, w, actor: int, role: int | None = None, hours: float | None = None):  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def _answer(db: Session, w, inv_id: int, actor: int, **kw):  # type: ignore[no-u
 
 
 def test_accept_creates_engagement_ties_and_notifications(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a, b = w.members[0], w.members[1]
     first = _invite(db, w, a)
     assert first.status == "pending" and first.hours_per_week == 4.0
@@ -76,14 +76,14 @@ def test_accept_creates_engagement_ties_and_notifications(db: Session) -> None:
 
 
 def test_decline_reason_follows_privacy_and_offers_replacements(db: Session) -> None:
-    w = build(db, capacities=(10.0, 10.0, 10.0, 1.0))
+    w = invitation_world(db, capacities=(10.0, 10.0, 10.0, 1.0))
     a = w.members[0]
     inv = _invite(db, w, a)
     out = _answer(db, w, inv.id, a, answer="decline", reason="family leave")
     assert out.invitation.status == "declined" and out.invitation.reason == "family leave"
     # The replacements are ranked by a job (started, run after commit); here its function.
     assert out.replacements == [] and out.replacements_job is not None
-    _, found = invitations.replacements_for_job(db, inv.id)
+    _, found = replacements_for_job(db, inv.id)
     # Members 1 and 2 fit; member 3 has 1 h free of the 4 needed; a declined.
     assert [r.actor_id for r in found] == [w.members[1], w.members[2]]
     assert "Facilitation 4 (needs 3)" in found[0].why
@@ -105,14 +105,14 @@ def test_decline_reason_follows_privacy_and_offers_replacements(db: Session) -> 
 
 
 def test_counter_then_convenor_accepts_or_declines(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a, b = w.members[0], w.members[1]
     inv = _invite(db, w, a)
     with pytest.raises(Invalid):
         _answer(db, w, inv.id, a, answer="counter", hours=4.0)
     out = _answer(db, w, inv.id, a, answer="counter", hours=2.5)
     assert out.invitation.status == "countered" and out.invitation.counter_hours == 2.5
-    _, found = invitations.replacements_for_job(db, inv.id)
+    _, found = replacements_for_job(db, inv.id)
     assert out.replacements_job and found and a not in [r.actor_id for r in found]
     assert db.get_one(Actor, a).committed_hours == 0.0  # a counter reserves nothing
     with pytest.raises(Forbidden):  # only the convenor decides
@@ -137,7 +137,7 @@ def test_counter_then_convenor_accepts_or_declines(db: Session) -> None:
 
 
 def test_bad_answers_change_nothing(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a, b = w.members[0], w.members[1]
     inv = _invite(db, w, a)
     late = _invite(db, w, b)
@@ -165,7 +165,7 @@ def test_bad_answers_change_nothing(db: Session) -> None:
 
 
 def test_over_capacity_names_the_numbers_to_the_member_only(db: Session) -> None:
-    w = build(db, capacities=(5.0, 10.0))
+    w = invitation_world(db, capacities=(5.0, 10.0))
     a = w.members[0]
     first = _invite(db, w, a, hours=3.0)
     second = _invite(db, w, a, role=w.roles[1], hours=3.0)
@@ -193,7 +193,7 @@ def test_over_capacity_names_the_numbers_to_the_member_only(db: Session) -> None
 
 
 def test_expiry_is_read_time_and_settled_on_reinvite(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a = w.members[0]
     inv = _invite(db, w, a)
     later = T0 + timedelta(days=14)
@@ -218,7 +218,7 @@ def test_expiry_is_read_time_and_settled_on_reinvite(db: Session) -> None:
 
 
 def test_invite_rules(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a = w.members[0]
     _invite(db, w, a)
     with pytest.raises(Conflict, match="already invited"):
@@ -238,7 +238,7 @@ def test_invite_rules(db: Session) -> None:
 
 
 def test_withdraw_and_step_back(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a, b = w.members[0], w.members[1]
     inv = _invite(db, w, a)
     gone = invitations.withdraw(db, w.convenor_caller, inv.id, now=T0)
@@ -266,7 +266,7 @@ def test_withdraw_and_step_back(db: Session) -> None:
 
 
 def test_notifications_read(db: Session) -> None:
-    w = build(db)
+    w = invitation_world(db)
     a = w.members[0]
     _invite(db, w, a)
     _invite(db, w, a, role=w.roles[1])
@@ -285,7 +285,7 @@ def test_a_closed_initiative_takes_no_one_but_hears_no(db: Session) -> None:
     from coalition.schemas.initiatives import InitiativePatch
     from coalition.services import initiatives
 
-    w = build(db)
+    w = invitation_world(db)
     a, b = w.members[0], w.members[1]
     first, second = _invite(db, w, a), _invite(db, w, b)
     initiatives.update_initiative(db, OP, w.initiative_id, InitiativePatch(status="closed"))

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from coalition.errors import CoalitionError, Conflict, Forbidden, Gone, Invalid
 from coalition.schemas.invitations import AnswerIn, CounterDecisionIn, InviteIn
 from coalition.services import engagements, invitations
+from coalition.services.invitation_replacements import replacements_for_job
 from coalition.store.session import session_factory
 from coalition.store.tables import (
     Actor,
@@ -41,8 +42,7 @@ from coalition.store.tables import (
     RoleRequirement,
 )
 from coalition.store.tables_invitations import Invitation, InvitationEvent
-
-from .factory import T0, World, build
+from tests.factories import T0, InvitationWorld, invitation_world
 
 CAPACITY = (6.0, 8.0, 5.0)
 TTL = 14
@@ -60,10 +60,10 @@ class Seat:
     engagement: int | None = None
 
 
-def _world(db: Session, shared: dict[str, World]) -> World:
+def _world(db: Session, shared: dict[str, InvitationWorld]) -> InvitationWorld:
     """A fresh initiative with three fresh members, in one network shared by all examples."""
     if "base" not in shared:
-        shared["base"] = build(db, slug="sm", capacities=(), roles=1)
+        shared["base"] = invitation_world(db, slug="sm", capacities=(), roles=1)
     base = shared["base"]
     n = next(_slugs)
     facilitation = db.scalar(
@@ -104,7 +104,7 @@ def _world(db: Session, shared: dict[str, World]) -> World:
     )
     db.add(initiative)
     db.flush()
-    return World(
+    return InvitationWorld(
         network_id=base.network_id,
         slug=base.slug,
         initiative_id=initiative.id,
@@ -115,7 +115,7 @@ def _world(db: Session, shared: dict[str, World]) -> World:
 
 
 def machine_for(url: str) -> type[RuleBasedStateMachine]:
-    shared: dict[str, World] = {}
+    shared: dict[str, InvitationWorld] = {}
 
     class InvitationMachine(RuleBasedStateMachine):
         sent = Bundle("invitations")
@@ -250,7 +250,7 @@ def machine_for(url: str) -> type[RuleBasedStateMachine]:
             )
             if out is not None:
                 seat.status = "declined"
-                _, found = invitations.replacements_for_job(self.db, inv)
+                _, found = replacements_for_job(self.db, inv)
                 assert out.replacements_job and seat.actor not in [r.actor_id for r in found]
 
         @rule(inv=sent, hours=st.sampled_from([0.5, 1.0, 2.0, 3.0]))

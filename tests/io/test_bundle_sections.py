@@ -142,9 +142,9 @@ def test_the_demo_round_trips_as_a_backup_and_as_a_share(clean_url: str) -> None
 
 
 def test_only_members_export_and_only_the_operator_has_private_fields(db: Session) -> None:
-    from tests.security.world import build_world
+    from tests.factories import security_world
 
-    world = build_world(db)
+    world = security_world(db)
     alpha = db.scalars(select(Network).where(Network.slug == "alpha")).one()
     member = world.caller(db, "member")
     assert portability.export_bundle(db, member, alpha.slug)["actors"]

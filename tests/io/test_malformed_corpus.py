@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from coalition.config import Settings
 from coalition.io.graph_model import FormatError
 from coalition.services.access import Caller
-from coalition.services.interdependence import import_map
+from coalition.services.map_exchange import import_map
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Network, Tie
 from tests.conftest import _wipe, make_client

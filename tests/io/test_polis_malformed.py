@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from coalition.errors import Invalid
 from coalition.io.polis import PolisFormatError, read_polis_export
-from coalition.services import deliberation as svc
+from coalition.services import polis_exchange as polis
 from coalition.store.tables_deliberation import Conversation, Participant, Statement, Vote
-from tests.deliberation.world import OP, build
+from tests.factories import OP, deliberation_world
 
 GOOD = Path(__file__).resolve().parents[1] / "data" / "polis" / "opendata-2024"
 
@@ -159,9 +159,9 @@ def test_the_good_export_reads(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", ["truncated inside a quote", "latin-1 text", "vote out of range"])
 def test_nothing_is_imported_from_a_broken_export(db: Session, case: str, tmp_path: Path) -> None:
-    w = build(db)
+    w = deliberation_world(db)
     with pytest.raises(Invalid) as info:
-        svc.import_polis(db, OP, w.slug, _broken(tmp_path, case))
+        polis.import_polis(db, OP, w.slug, _broken(tmp_path, case))
     _, file, line, phrase = CASES[case]
     details = info.value.details
     assert isinstance(details, list)

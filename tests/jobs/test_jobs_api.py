@@ -13,7 +13,7 @@ from coalition.config import Settings
 from coalition.domain import JobKind
 from coalition.jobs.core import FUNCTIONS, MAX_ATTEMPTS, JobContext
 from coalition.schemas.directory import NetworkIn
-from coalition.services import auth, networks
+from coalition.services import identity, memberships, networks
 from coalition.services.access import Caller
 from coalition.store.tables_auth import Account
 from coalition.store.tables_jobs import Job
@@ -40,7 +40,7 @@ def people(db: Session) -> dict[str, Any]:
     ids = {name: _account(db, f"{name}@example.org") for name in ("starter", "other", "steward")}
     for name, account_id in ids.items():
         role = "steward" if name == "steward" else "member"
-        auth.add_membership(db, account_id, net.id, role)
+        memberships.add_membership(db, account_id, net.id, role)
     job_id = _job(
         db,
         state="running",
@@ -50,7 +50,7 @@ def people(db: Session) -> dict[str, Any]:
         network_id=net.id,
     )
     db.commit()
-    callers = {name: auth.caller_for_account(db, i) for name, i in ids.items()}
+    callers = {name: identity.caller_for_account(db, i) for name, i in ids.items()}
     db.commit()
     return {"callers": callers, "job_id": job_id}
 

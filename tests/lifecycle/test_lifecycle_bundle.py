@@ -9,14 +9,13 @@ from sqlalchemy.orm import Session
 from coalition.schemas.lifecycle import OfferDecisionIn, OfferIn, OpenCallIn, RolePatch
 from coalition.services import lifecycle, offers, portability
 from coalition.services.access import Caller
-
-from ..invitations.factory import T0, build
+from tests.factories import T0, invitation_world
 
 OPERATOR = Caller.operator()
 
 
 def test_lifecycle_rows_round_trip(db: Session) -> None:
-    w = build(db, slug="lb", capacities=(10.0, 10.0, 10.0), roles=3)
+    w = invitation_world(db, slug="lb", capacities=(10.0, 10.0, 10.0), roles=3)
     r0, r1, r2 = w.roles
     offers.set_open_call(db, w.convenor_caller, w.initiative_id, r0, OpenCallIn(open=True))
     a, b, c = w.members

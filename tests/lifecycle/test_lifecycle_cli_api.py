@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 
 from coalition.cli import app
 from coalition.store.session import session_factory
-
-from ..invitations.factory import build
+from tests.factories import invitation_world
 
 runner = CliRunner()
 
@@ -24,7 +23,7 @@ def _ok(args: list[str]) -> str:
 def test_cli_offer_accept_edit_close(clean_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     with session_factory(clean_url)() as db:
-        w = build(db, slug="cli-life")
+        w = invitation_world(db, slug="cli-life")
         db.commit()
     i, role, conv = str(w.initiative_id), str(w.roles[0]), str(w.convenor)
     a = str(w.members[0])
@@ -51,7 +50,7 @@ def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  #
     from tests.conftest import make_client
 
     with session_factory(clean_url)() as db:
-        w = build(db, slug="api-life")
+        w = invitation_world(db, slug="api-life")
         db.commit()
     conv = make_client(settings, w.convenor_caller)
     a = w.members[0]
@@ -98,7 +97,7 @@ def test_invite_to_from_a_profile(settings, clean_url: str) -> None:  # type: ig
     from tests.conftest import make_client
 
     with session_factory(clean_url)() as db:
-        w = build(db, slug="invite-to")
+        w = invitation_world(db, slug="invite-to")
         db.commit()
     conv = make_client(settings, w.convenor_caller)
     target = w.members[1]

@@ -23,8 +23,7 @@ from coalition.schemas.lifecycle import (
 from coalition.services import engagements, initiatives, invitations, lifecycle, offers
 from coalition.store.tables import Actor, Engagement, Tie
 from coalition.store.tables_invitations import Invitation
-
-from ..invitations.factory import T0, build
+from tests.factories import T0, invitation_world
 
 
 def test_every_action_is_a_status_move() -> None:
@@ -44,7 +43,7 @@ def _open(db: Session, w, role: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_offer_accepted_becomes_an_engagement_with_ties(db: Session) -> None:
-    w = build(db, slug="off1", capacities=(10.0, 10.0))
+    w = invitation_world(db, slug="off1", capacities=(10.0, 10.0))
     role = w.roles[0]
     _open(db, w, role)
     a, b = w.members
@@ -71,7 +70,7 @@ def test_offer_accepted_becomes_an_engagement_with_ties(db: Session) -> None:
 
 
 def test_offers_respect_seats_and_capacity(db: Session) -> None:
-    w = build(db, slug="off2", capacities=(3.0, 10.0, 10.0, 10.0))
+    w = invitation_world(db, slug="off2", capacities=(3.0, 10.0, 10.0, 10.0))
     role = w.roles[0]  # two seats
     _open(db, w, role)
     small, *others = w.members
@@ -79,7 +78,7 @@ def test_offers_respect_seats_and_capacity(db: Session) -> None:
     with pytest.raises(Conflict, match="over capacity"):
         offers.decide_offer(db, w.convenor_caller, over.id, OfferDecisionIn(decision="accept"))
     db.rollback()
-    w = build(db, slug="off2b", capacities=(10.0, 10.0, 10.0))
+    w = invitation_world(db, slug="off2b", capacities=(10.0, 10.0, 10.0))
     role = w.roles[0]
     _open(db, w, role)
     made = [offers.make_offer(db, w.member(m), role, OfferIn(hours_per_week=2)) for m in w.members]
@@ -94,7 +93,7 @@ def test_offers_respect_seats_and_capacity(db: Session) -> None:
 
 
 def test_a_closed_role_takes_no_offers_and_draft_cannot_open(db: Session) -> None:
-    w = build(db, slug="off3")
+    w = invitation_world(db, slug="off3")
     with pytest.raises(Conflict):
         offers.make_offer(db, w.member(w.members[0]), w.roles[0], OfferIn(hours_per_week=2))
     lifecycle.transition(db, w.convenor_caller, w.initiative_id, "back_to_draft", now=T0)
@@ -103,7 +102,7 @@ def test_a_closed_role_takes_no_offers_and_draft_cannot_open(db: Session) -> Non
 
 
 def test_hours_change_asks_reconfirmation_not_silent(db: Session) -> None:
-    w = build(db, slug="rec", capacities=(10.0, 6.0))
+    w = invitation_world(db, slug="rec", capacities=(10.0, 6.0))
     role = w.roles[0]
     _open(db, w, role)
     a, b = w.members
@@ -147,7 +146,7 @@ def test_hours_change_asks_reconfirmation_not_silent(db: Session) -> None:
 
 
 def test_close_withdraws_invitations_and_offers_and_returns_capacity(db: Session) -> None:
-    w = build(db, slug="close", capacities=(10.0, 10.0, 10.0))
+    w = invitation_world(db, slug="close", capacities=(10.0, 10.0, 10.0))
     r0, r1 = w.roles
     _open(db, w, r0)
     a, b, c = w.members
@@ -179,7 +178,7 @@ def test_close_withdraws_invitations_and_offers_and_returns_capacity(db: Session
 
 
 def test_complete_points_to_outcomes_and_edits_are_recorded(db: Session) -> None:
-    w = build(db, slug="done")
+    w = invitation_world(db, slug="done")
     initiatives.update_initiative(
         db, w.convenor_caller, w.initiative_id, InitiativePatch(purpose="A better bid", budget=900)
     )
@@ -198,7 +197,7 @@ def test_complete_points_to_outcomes_and_edits_are_recorded(db: Session) -> None
 
 
 def test_retire_role_ends_its_seats(db: Session) -> None:
-    w = build(db, slug="ret")
+    w = invitation_world(db, slug="ret")
     role = w.roles[0]
     _open(db, w, role)
     a = w.members[0]
@@ -219,7 +218,7 @@ def test_the_member_is_told_in_their_own_language(db: Session) -> None:
     from coalition.store.tables_auth import Account, Membership, OutboxMessage
     from coalition.store.tables_invitations import Notification
 
-    w = build(db, slug="off-es", capacities=(10.0, 10.0))
+    w = invitation_world(db, slug="off-es", capacities=(10.0, 10.0))
     role = w.roles[0]
     _open(db, w, role)
     a, b = w.members

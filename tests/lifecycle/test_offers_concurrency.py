@@ -13,8 +13,7 @@ from coalition.schemas.lifecycle import OfferDecisionIn, OfferIn, OpenCallIn, Ro
 from coalition.services import engagements, lifecycle, offers
 from coalition.store.session import session_factory
 from coalition.store.tables import Actor, Engagement, Role
-
-from ..invitations.factory import build
+from tests.factories import invitation_world
 
 RACERS = 50
 
@@ -56,7 +55,7 @@ def _race(
 def test_fifty_accepts_of_offers_fill_exactly_the_seats(clean_url: str) -> None:
     make = session_factory(clean_url)
     with make() as db:
-        w = build(db, slug="orace", capacities=(10.0,) * RACERS, roles=1, role_hours=3.0)
+        w = invitation_world(db, slug="orace", capacities=(10.0,) * RACERS, roles=1, role_hours=3.0)
         role = w.roles[0]
         db.execute(Role.__table__.update().where(Role.id == role).values(seats=3))
         offers.set_open_call(db, w.convenor_caller, w.initiative_id, role, OpenCallIn(open=True))
@@ -84,7 +83,7 @@ def test_fifty_accepts_of_offers_fill_exactly_the_seats(clean_url: str) -> None:
 def test_fifty_offers_of_one_member_fit_their_capacity(clean_url: str) -> None:
     make = session_factory(clean_url)
     with make() as db:
-        w = build(db, slug="ocap", capacities=(9.0,), roles=RACERS, role_hours=3.0)
+        w = invitation_world(db, slug="ocap", capacities=(9.0,), roles=RACERS, role_hours=3.0)
         member = w.members[0]
         for role in w.roles:
             offers.set_open_call(
@@ -110,7 +109,7 @@ def test_fifty_offers_of_one_member_fit_their_capacity(clean_url: str) -> None:
 def test_role_edits_racing_with_accepts_never_exceed_the_seats(clean_url: str) -> None:
     make = session_factory(clean_url)
     with make() as db:
-        w = build(db, slug="oedit", capacities=(10.0,) * 25, roles=1, role_hours=2.0)
+        w = invitation_world(db, slug="oedit", capacities=(10.0,) * 25, roles=1, role_hours=2.0)
         role = w.roles[0]
         offers.set_open_call(db, w.convenor_caller, w.initiative_id, role, OpenCallIn(open=True))
         made = [

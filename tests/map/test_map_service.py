@@ -14,6 +14,7 @@ from coalition.errors import Invalid, NotFound
 from coalition.io.bundle import import_bundle
 from coalition.io.gexf import read_gexf
 from coalition.services import interdependence as svc
+from coalition.services import map_exchange
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, Network, Tie
 from coalition.store.tables_map import MapCache
@@ -96,7 +97,7 @@ def test_only_members_read_the_map(db: Session) -> None:
         with pytest.raises(NotFound):
             svc.map_view(db, caller, "small", svc.MapQuery())
         with pytest.raises(NotFound):
-            svc.export_map(db, caller, "small", "gexf")
+            map_exchange.export_map(db, caller, "small", "gexf")
 
 
 def test_results_are_cached_by_data_version(db: Session) -> None:
@@ -180,12 +181,12 @@ def test_changes_year_by_year(db: Session) -> None:
 @pytest.mark.parametrize("fmt", ["gexf", "graphml", "kumu", "csv", "xlsx"])
 def test_export_then_import_into_an_empty_network_gives_the_same_map(db: Session, fmt: str) -> None:
     network = _network(db)
-    content, media, name = svc.export_map(db, OP, "small", fmt, with_metrics=False)
+    content, media, name = map_exchange.export_map(db, OP, "small", fmt, with_metrics=False)
     assert name.startswith("small-map.")
     empty = Network(slug="copy", name="Copy")
     db.add(empty)
     db.flush()
-    report = svc.import_map(db, OP, "copy", fmt, content)
+    report = map_exchange.import_map(db, OP, "copy", fmt, content)
     n_actors = db.scalar(
         select(func.count()).where(
             Actor.network_id == network.id,
@@ -194,7 +195,7 @@ def test_export_then_import_into_an_empty_network_gives_the_same_map(db: Session
     )
     n_ties = len(_ties_on_map(db, network))
     assert report["actors_created"] == n_actors and report["ties_created"] == n_ties
-    again, _, _ = svc.export_map(db, OP, "copy", fmt, with_metrics=False)
+    again, _, _ = map_exchange.export_map(db, OP, "copy", fmt, with_metrics=False)
     if fmt == "gexf":
         a, b = read_gexf(content), read_gexf(again)
         strip = lambda g: [(e.source, e.target, e.type, e.weight, e.start, e.end) for e in g.edges]  # noqa: E731
@@ -214,14 +215,14 @@ def test_a_bad_import_names_every_problem_and_writes_nothing(db: Session) -> Non
     network = _network(db)
     before = db.scalar(select(func.count()).select_from(Tie))
     actors_before = db.scalar(select(func.count()).select_from(Actor))
-    content, _, _ = svc.export_map(db, OP, "small", "kumu", with_metrics=False)
+    content, _, _ = map_exchange.export_map(db, OP, "small", "kumu", with_metrics=False)
     import json
 
     doc: dict[str, Any] = json.loads(content)
     doc["elements"].append({"id": "z-1", "label": "Zed", "type": "robot", "sector": "space"})
     doc["connections"].append({"from": "z-1", "to": doc["elements"][0]["id"], "type": "friendship"})
     with pytest.raises(Invalid) as err:
-        svc.import_map(db, OP, "small", "kumu", json.dumps(doc).encode())
+        map_exchange.import_map(db, OP, "small", "kumu", json.dumps(doc).encode())
     problems = err.value.details
     assert isinstance(problems, list)
     whys = " ".join(p["why"] for p in problems)
@@ -231,14 +232,14 @@ def test_a_bad_import_names_every_problem_and_writes_nothing(db: Session) -> Non
     assert db.scalar(select(func.count()).select_from(Actor)) == actors_before
     # a malformed file: the element and the reason, nothing imported
     with pytest.raises(Invalid) as err:
-        svc.import_map(
+        map_exchange.import_map(
             db, OP, "small", "gexf", _gexf('<node id="a" label="A"/>', '<edge source="a"/>')
         )
     assert err.value.details and any("edge" in p["where"] for p in err.value.details)
     assert db.scalar(select(func.count()).select_from(Tie)) == before
     # only stewards import
     with pytest.raises(Exception) as err2:
-        svc.import_map(db, _member(network), "small", "kumu", content)
+        map_exchange.import_map(db, _member(network), "small", "kumu", content)
     assert getattr(err2.value, "status", None) == 403
 
 

@@ -19,13 +19,12 @@ from coalition.store.tables_outcomes import (
     Measurement,
 )
 from tests.conftest import make_client
+from tests.factories import OutcomesWorld, outcomes_world
 
-from .factory import World, build
 
-
-def _world(settings: Settings) -> World:
+def _world(settings: Settings) -> OutcomesWorld:
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = outcomes_world(db)
         db.expunge(w.network)
     return w
 
@@ -368,20 +367,20 @@ def test_odd_input_is_a_4xx_never_a_500(settings: Settings) -> None:
 
 def test_forms_work_in_a_real_signed_in_session(settings: Settings) -> None:
     """With the real caller resolver: the pages' forms carry the CSRF token the app demands."""
-    from coalition.services import auth
+    from coalition.services import identity, memberships
     from coalition.store.tables_auth import Account
     from tests.security.helpers import CSRF_FIELD, browser, sign_in
 
     with session_scope(settings.database_url) as db:
-        w = build(db)
+        w = outcomes_world(db)
         account = Account(
             email="ada@example.org",
             display_name="Ada",
-            password_hash=auth.hash_password("outcomes-password-1"),
+            password_hash=identity.hash_password("outcomes-password-1"),
         )
         db.add(account)
         db.flush()
-        auth.add_membership(db, account.id, w.network.id, "member", w.ada)
+        memberships.add_membership(db, account.id, w.network.id, "member", w.ada)
         initiative, ada = w.initiative, w.ada
     client = browser(settings)
     sign_in(client, "ada@example.org", "outcomes-password-1")

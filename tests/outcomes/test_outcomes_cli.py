@@ -29,8 +29,7 @@ from coalition.store.tables_outcomes import (
     Outcome,
 )
 from tests.conftest import _wipe, small_bundle
-
-from .factory import build
+from tests.factories import outcomes_world
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def cli(runner: CliRunner, line: str) -> Result:
 
 def test_cli_outcomes_and_contributions(runner: CliRunner, clean_url: str, tmp_path: Path) -> None:
     with session_scope(clean_url) as db:
-        w = build(db)
+        w = outcomes_world(db)
         ids = (w.initiative, w.ada, w.bola, w.dan)
     initiative, ada, bola, dan = ids
     r = cli(

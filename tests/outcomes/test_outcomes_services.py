@@ -30,11 +30,10 @@ from coalition.store.tables_outcomes import (
     Measurement,
     Outcome,
 )
+from tests.factories import OP, OutcomesWorld, count, outcomes_world
 
-from .factory import OP, World, build, count
 
-
-def _outcome(db: Session, w: World, **kw: object) -> int:
+def _outcome(db: Session, w: OutcomesWorld, **kw: object) -> int:
     data: dict[str, object] = {
         "name": "Homes insulated",
         "unit": "homes",
@@ -50,7 +49,9 @@ def _outcome(db: Session, w: World, **kw: object) -> int:
     ).id
 
 
-def _measure(db: Session, w: World, outcome_id: int, value: float, on: str, unit: str = "homes"):
+def _measure(
+    db: Session, w: OutcomesWorld, outcome_id: int, value: float, on: str, unit: str = "homes"
+):
     return outcomes.record_measurement(
         db,
         w.caller(w.cleo),
@@ -60,7 +61,7 @@ def _measure(db: Session, w: World, outcome_id: int, value: float, on: str, unit
 
 
 def test_trajectory_status_rule(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     oid = _outcome(db, w)
     assert outcomes.get_outcome(db, w.caller(w.dan), oid).status == "no_data"
     # Day 50 of 100: 50 expected; 45 is exactly 90 % of it.
@@ -88,7 +89,7 @@ def test_trajectory_status_rule(db: Session) -> None:
 
 
 def test_bad_measurements_write_nothing(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     oid = _outcome(db, w)
     before = count(db, Measurement)
     with pytest.raises(Invalid) as wrong_unit:
@@ -101,7 +102,7 @@ def test_bad_measurements_write_nothing(db: Session) -> None:
 
 
 def test_outcomes_are_managed_by_the_convenor(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     with pytest.raises(Forbidden):
         _outcome_as(db, w, w.ada)
     oid = _outcome(db, w)
@@ -133,7 +134,7 @@ def test_outcomes_are_managed_by_the_convenor(db: Session) -> None:
     assert count(db, Outcome) == 1
 
 
-def _outcome_as(db: Session, w: World, actor: int) -> None:
+def _outcome_as(db: Session, w: OutcomesWorld, actor: int) -> None:
     outcomes.add_outcome(
         db,
         w.caller(actor),
@@ -150,7 +151,7 @@ def _outcome_as(db: Session, w: World, actor: int) -> None:
     )
 
 
-def _contribution(db: Session, w: World, actor: int, kind: str = "knowledge") -> int:
+def _contribution(db: Session, w: OutcomesWorld, actor: int, kind: str = "knowledge") -> int:
     return contributions.record_contribution(
         db,
         w.caller(actor),
@@ -168,7 +169,7 @@ def _contribution(db: Session, w: World, actor: int, kind: str = "knowledge") ->
 
 
 def test_two_sided_confirmation(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     version = db.get_one(Network, w.network.id).data_version
     cid = _contribution(db, w, w.ada)
     row = db.get_one(Contribution, cid)
@@ -212,7 +213,7 @@ def test_two_sided_confirmation(db: Session) -> None:
 
 
 def test_contributions_are_recorded_by_members_of_the_initiative(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     with pytest.raises(Forbidden):
         _contribution_as(db, w, caller_actor=w.bola, contributor=w.ada)
     with pytest.raises(Invalid) as not_on:
@@ -231,7 +232,7 @@ def test_contributions_are_recorded_by_members_of_the_initiative(db: Session) ->
     assert [c.id for c in ledger] == [cid] and ledger[0].contributor_name == "Ada"
 
 
-def _contribution_as(db: Session, w: World, *, caller_actor: int, contributor: int) -> None:
+def _contribution_as(db: Session, w: OutcomesWorld, *, caller_actor: int, contributor: int) -> None:
     contributions.record_contribution(
         db,
         w.caller(caller_actor),
@@ -246,7 +247,7 @@ def _contribution_as(db: Session, w: World, *, caller_actor: int, contributor: i
     )
 
 
-def _asset(db: Session, w: World, authors: list[int], by: int, **kw: object) -> int:
+def _asset(db: Session, w: OutcomesWorld, authors: list[int], by: int, **kw: object) -> int:
     data: dict[str, object] = {
         "title": "Toolkit",
         "link": "https://example.org/toolkit",
@@ -258,7 +259,7 @@ def _asset(db: Session, w: World, authors: list[int], by: int, **kw: object) -> 
 
 
 def test_attribution_of_reuse(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     toolkit = _asset(db, w, [w.dan, w.ada], by=w.dan)
     guide = _asset(db, w, [w.dan], by=w.dan, title="Guide", licence="CC0-1.0")
     shown = commons.get_asset(db, w.caller(w.bola), toolkit)
@@ -300,7 +301,7 @@ def test_attribution_of_reuse(db: Session) -> None:
 
 
 def test_licence_must_be_spdx(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     with pytest.raises(ValidationError) as bad:
         AssetIn.model_validate(
             {"title": "x", "link": "https://e.org", "licence": "Free-ish", "authors": [w.ada]}
@@ -312,7 +313,7 @@ def test_licence_must_be_spdx(db: Session) -> None:
 def test_uploaded_file_is_kept_in_the_database(db: Session) -> None:
     import base64
 
-    w = build(db)
+    w = outcomes_world(db)
     payload = b"# checklist\n" * 10
     aid = _asset(
         db,
@@ -344,7 +345,7 @@ def test_uploaded_file_is_kept_in_the_database(db: Session) -> None:
 
 
 def test_health_spread(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     check = health.open_check(
         db, w.caller(w.cleo), w.initiative, HealthCheckIn(held_on=date(2026, 3, 1))
     )
@@ -405,7 +406,7 @@ def test_health_spread(db: Session) -> None:
 
 
 def test_fairness(db: Session) -> None:
-    w = build(db)
+    w = outcomes_world(db)
     # Dan contributes knowledge that others reuse, but is never engaged nor invited.
     for title in ("A", "B", "C"):
         aid = _asset(db, w, [w.dan], by=w.dan, title=title)

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
-from coalition.services import auth
+from coalition.services import identity
 
 
 @pytest.fixture(autouse=True, scope="session")
 def fast_hashing() -> Iterator[None]:
     patch = pytest.MonkeyPatch()
-    patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    patch.setattr(identity, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
     yield
     patch.undo()

@@ -1,8 +1,8 @@
 """The authorisation matrix: for every route, the status class each kind of caller must get.
 
-test_security_matrix.py builds one world (tests/security/world.py), then calls every route of
-the app as each of six callers and compares with ROUTES. A route without an entry fails the
-test, so a new route must say here who may call it. To add yours:
+test_security_matrix.py builds one world (``security_world`` in tests/factories.py), then calls
+every route of the app as each of six callers and compares with ROUTES. A route without an entry
+fails the test, so a new route must say here who may call it. To add yours:
 
     ROUTES["POST /api/networks/{slug}/things"] = Rule(
         expect(anonymous="401", member="2xx", other_member="2xx", convenor="2xx",
@@ -10,7 +10,7 @@ test, so a new route must say here who may call it. To add yours:
         body={"name": "A thing", "actor_id": "{actor_id}"},
     )
 
-Callers (see world.py): ``member`` owns ``{actor_id}`` (and represents ``{org_id}``);
+Callers (see tests/factories.py): ``member`` owns ``{actor_id}`` (and represents ``{org_id}``);
 ``other_member`` is another member of the same network (``{account_id}`` is their account);
 ``convenor`` convenes ``{initiative_id}``; ``steward`` stewards ``{slug}``; ``outsider`` belongs
 to another network only. Expectations: "2xx", "3xx", or an exact status such as "401".
@@ -399,7 +399,7 @@ WORLD_HOOKS: list[Callable[[Session, dict[str, Any]], dict[str, Any]]] = []
 
 
 def _account_caller(db: Session, values: dict[str, Any], role: str) -> Any:
-    from coalition.services.auth import caller_for_account
+    from coalition.services.identity import caller_for_account
 
     return caller_for_account(db, values[f"{role}_account"])
 
@@ -561,7 +561,7 @@ ROUTES.update(
 
 def _deliberation_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     from coalition.schemas.deliberation import ConversationIn, ModerationIn, StatementIn
-    from coalition.services import deliberation
+    from coalition.services import conversations as deliberation
     from coalition.services.access import Caller
 
     operator = Caller.operator()

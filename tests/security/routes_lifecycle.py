@@ -32,7 +32,7 @@ def _lifecycle_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     from coalition.schemas.lifecycle import OfferIn, OpenCallIn, RolePatch
     from coalition.services import lifecycle, offers
     from coalition.services.access import Caller
-    from coalition.services.auth import caller_for_account
+    from coalition.services.identity import caller_for_account
 
     operator = Caller.operator()
     open_role = values["support_role_id"]

@@ -30,7 +30,7 @@ NETWORK_MEMBERS = expect("2xx", anonymous="401", outsider="403")
 def _together_world(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     from coalition.schemas.together import DecisionIn, PostIn, ThreadIn
     from coalition.services import decisions, threads
-    from coalition.services.auth import caller_for_account
+    from coalition.services.identity import caller_for_account
 
     convenor = caller_for_account(db, values["convenor_account"])
     member = caller_for_account(db, values["member_account"])

@@ -20,15 +20,14 @@ from typer.testing import CliRunner
 from coalition.config import ConfigurationError, Settings, load_settings
 from coalition.errors import Unauthorized
 from coalition.schemas.auth import TokenIn
-from coalition.services import auth, login_limit
+from coalition.services import accounts, identity, login_limit, tokens
 from coalition.store.session import engine_for, session_factory, session_scope
 from coalition.store.tables_auth import Account, ApiToken, AuthSession, PasswordReset
 from coalition.web.app import ROUTERS, create_app
 from coalition.web.deps import CommitFirstRoute, commit_before_response
 from coalition.web.extensions.busy import is_busy
 from coalition.web.extensions.security import client_ip
-
-from .world import build_world
+from tests.factories import security_world
 
 # ---------------------------------------------------------------- commit before the response
 
@@ -72,7 +71,7 @@ def test_the_commit_happens_as_the_endpoint_returns() -> None:
 
 def _world(url: str) -> dict[str, Any]:
     with session_scope(url) as db:
-        return dict(build_world(db).values)
+        return dict(security_world(db).values)
 
 
 def test_a_held_lock_is_a_503_with_retry_after(clean_url: str) -> None:
@@ -128,9 +127,9 @@ def _race(url: str, attempts: list[tuple[str, str]]) -> dict[str, int]:
         with make() as db:
             barrier.wait(timeout=30)
             try:
-                auth.authenticate(db, email, "wrong password!", ip)
+                accounts.authenticate(db, email, "wrong password!", ip)
                 outcome = "other"
-            except auth.RateLimited:
+            except accounts.RateLimited:
                 outcome = "limited"
             except Unauthorized:
                 outcome = "evaluated"
@@ -161,9 +160,9 @@ def _sequence(url: str, attempts: list[tuple[str, str]]) -> list[str]:
     for email, ip in attempts:
         with session_scope(url) as db:
             try:
-                auth.authenticate(db, email, "wrong password!", ip)
+                accounts.authenticate(db, email, "wrong password!", ip)
                 out.append("signed in")
-            except auth.RateLimited:
+            except accounts.RateLimited:
                 out.append("limited")
             except Unauthorized:
                 out.append("evaluated")
@@ -227,26 +226,28 @@ def test_rotating_x_forwarded_for_from_loopback_does_not_escape_the_limit(
 def test_a_password_reset_revokes_api_tokens_and_sessions(clean_url: str) -> None:
     values = _world(clean_url)
     with session_scope(clean_url) as db:
-        auth.start_session(db, db.get_one(Account, values["account_id"]))
-        caller = auth.caller_for_account(db, values["account_id"])
-        token = auth.create_token(db, caller, TokenIn(name="t", scopes=["read"])).token
-        assert auth.caller_for_token(db, token).account_id == values["account_id"]
+        accounts.start_session(db, db.get_one(Account, values["account_id"]))
+        caller = identity.caller_for_account(db, values["account_id"])
+        token = tokens.create_token(db, caller, TokenIn(name="t", scopes=["read"])).token
+        assert tokens.caller_for_token(db, token).account_id == values["account_id"]
     with session_scope(clean_url) as db:
-        auth.reset_password(db, values["reset_token"], "a brand new passphrase")
+        accounts.reset_password(db, values["reset_token"], "a brand new passphrase")
     with session_scope(clean_url) as db:
         with pytest.raises(Unauthorized):
-            auth.caller_for_token(db, token)
+            tokens.caller_for_token(db, token)
         assert db.scalar(select(PasswordReset.used_at)) is not None
         assert db.scalar(select(AuthSession.id).where(
             AuthSession.account_id == values["account_id"]
         )) is None  # fmt: skip
         # The other account's token is untouched.
-        assert auth.caller_for_token(db, values["api_token"]).account_id == values["member_account"]
+        assert (
+            tokens.caller_for_token(db, values["api_token"]).account_id == values["member_account"]
+        )
 
 
 def test_token_use_is_noted_at_most_once_a_minute(clean_url: str) -> None:
     values = _world(clean_url)
-    digest = auth.digest(values["api_token"])
+    digest = identity.digest(values["api_token"])
 
     def used_at(ago: timedelta | None) -> datetime | None:
         with session_scope(clean_url) as db:
@@ -256,7 +257,7 @@ def test_token_use_is_noted_at_most_once_a_minute(clean_url: str) -> None:
                     update(ApiToken).where(ApiToken.token_hash == digest).values(last_used_at=stamp)
                 )
                 db.commit()
-            auth.caller_for_token(db, values["api_token"])
+            tokens.caller_for_token(db, values["api_token"])
             db.commit()
             return db.scalar(select(ApiToken.last_used_at).where(ApiToken.token_hash == digest))
 
@@ -295,8 +296,9 @@ def test_no_start_with_the_default_secret_outside_development(
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others(settings: Settings) -> None:
+    from tests.factories import PASSWORD
+
     from .helpers import browser, sign_in
-    from .world import PASSWORD
 
     values = _world(settings.database_url)
     here, elsewhere = browser(settings), browser(settings)

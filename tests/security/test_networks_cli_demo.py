@@ -11,7 +11,7 @@ from coalition.cli import app as cli
 from coalition.demo import accounts as demo_accounts
 from coalition.demo import networks as demo_networks
 from coalition.io.bundle import import_bundle
-from coalition.services import auth
+from coalition.services import identity
 from coalition.store.tables import Actor, Network
 from coalition.store.tables_auth import Account, JoinRequest, Membership, OutboxMessage
 from tests.conftest import small_bundle
@@ -36,7 +36,7 @@ def test_cli_creates_a_network_and_changes_its_settings(
     assert "open" in r.output and "A first network" in r.output
     fresh = db.scalars(select(Network).where(Network.slug == "fresh")).one()
     account = db.scalars(select(Account).where(Account.email == "first@example.org")).one()
-    assert auth.caller_for_account(db, account.id).has_role(fresh.id, "steward")
+    assert identity.caller_for_account(db, account.id).has_role(fresh.id, "steward")
     db.rollback()
     logo = tmp_path / "logo.png"  # type: ignore[operator]
     logo.write_bytes(png(20, 20))
@@ -71,7 +71,7 @@ def test_cli_decides_requests_to_join(clean_url: str, db: Session) -> None:
     from coalition.schemas.auth import JoinIn
     from coalition.services import joining
 
-    asked = joining.join(db, auth.caller_for_account(db, account.id), network, JoinIn())
+    asked = joining.join(db, identity.caller_for_account(db, account.id), network, JoinIn())
     db.commit()
     runner = CliRunner()
     env = {"COALITION_DATABASE_URL": clean_url, "COLUMNS": "200"}
@@ -83,7 +83,7 @@ def test_cli_decides_requests_to_join(clean_url: str, db: Session) -> None:
     assert r.exit_code == 0, r.output
     db.rollback()
     assert db.get_one(JoinRequest, asked.id).status == "approved"
-    assert auth.caller_for_account(db, account.id).member_of(network.id)
+    assert identity.caller_for_account(db, account.id).member_of(network.id)
     told = db.scalars(select(OutboxMessage).where(OutboxMessage.to_addr == "asker@example.org"))
     assert "accepted" in told.one().body
 
@@ -110,7 +110,7 @@ def test_demo_has_a_second_network_with_people_in_both(db: Session) -> None:
         )
     }
     assert both == {"steward@example.org", "member@example.org"}
-    steward = auth.caller_for_account(
+    steward = identity.caller_for_account(
         db, db.scalars(select(Account.id).where(Account.email == "steward@example.org")).one()
     )
     assert steward.has_role(movement.id, "steward") and steward.has_role(demo.id, "steward")

@@ -17,14 +17,14 @@ from coalition.errors import NotFound, Unauthorized
 from coalition.schemas.directory import ActorPatch, ActorSearch
 from coalition.services import directory, networks, onboarding
 from coalition.services.access import Caller
+from tests.factories import OP, PASSWORD, SecurityWorld, security_world
 
 from .helpers import browser, sign_in
-from .world import OP, PASSWORD, World, build_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    return build_world(db)
+def world(db: Session) -> SecurityWorld:
+    return security_world(db)
 
 
 def _done(db: Session, caller: Caller) -> dict[str, bool]:
@@ -32,7 +32,7 @@ def _done(db: Session, caller: Caller) -> dict[str, bool]:
     return {s.key.value: s.done for s in out.steps} | {"%": out.completeness}  # type: ignore[dict-item]
 
 
-def test_each_step_is_read_off_the_profile(db: Session, world: World) -> None:
+def test_each_step_is_read_off_the_profile(db: Session, world: SecurityWorld) -> None:
     member = world.caller(db, "member")
     alpha = networks.get_network(db, OP, "alpha")
     # The world's profiles have a capability and capacity, nothing else yet.
@@ -69,7 +69,9 @@ def _search(db: Session, caller: Caller, at_least: int) -> set[int]:
     return {a.id for a in page.items}
 
 
-def test_the_directory_filters_on_what_the_caller_may_see(db: Session, world: World) -> None:
+def test_the_directory_filters_on_what_the_caller_may_see(
+    db: Session, world: SecurityWorld
+) -> None:
     mina = world["actor_id"]
     patch = ActorPatch(headline="Facilitator", purposes=["x"], timezone="Europe/Paris")
     directory.update_actor(db, OP, mina, patch)
@@ -87,7 +89,7 @@ def test_the_directory_filters_on_what_the_caller_may_see(db: Session, world: Wo
 
 
 def test_checklist_through_the_api_page_and_cli(
-    db: Session, world: World, settings: Settings, clean_url: str
+    db: Session, world: SecurityWorld, settings: Settings, clean_url: str
 ) -> None:
     db.commit()
     web: TestClient = browser(settings)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text, update
 
 from coalition.clock import utcnow
 from coalition.config import Settings
-from coalition.services import auth
+from coalition.services import accounts, identity
 from coalition.store.session import session_scope
 from coalition.store.tables import Network
 from coalition.store.tables_auth import (
@@ -60,7 +60,7 @@ def test_register_sign_out_sign_in(settings: Settings) -> None:
         assert stored.startswith("$argon2id$") and PASSWORD not in stored
         # The session cookie is not stored: only its hash.
         session = client.cookies.get("coalition_session")
-        assert session and db.scalar(select(AuthSession.token_hash)) == auth.digest(session)
+        assert session and db.scalar(select(AuthSession.token_hash)) == identity.digest(session)
 
 
 def test_cookies_are_secure_when_configured(settings: Settings) -> None:
@@ -84,14 +84,14 @@ def test_cookies_are_secure_when_configured(settings: Settings) -> None:
 
 
 def test_production_password_hashing_is_argon2id() -> None:
-    assert auth._DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert identity._DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_wrong_password_is_401_and_the_limit_holds_across_processes(settings: Settings) -> None:
     _register(browser(settings), "bo@example.org")
     first, second = browser(settings), browser(settings)  # two apps: two worker processes
     body = {"email": "bo@example.org", "password": "not the password"}
-    for _ in range(auth.LOGIN_LIMIT):
+    for _ in range(accounts.LOGIN_LIMIT):
         r = first.post("/api/auth/login", json=body)
         assert r.status_code == 401 and r.json()["detail"] == "wrong e-mail or password"
     r = second.post("/api/auth/login", json={"email": "bo@example.org", "password": PASSWORD})
@@ -305,4 +305,4 @@ def test_signing_in_replaces_the_session(settings: Settings) -> None:
     assert before and after and before != after
     with session_scope(settings.database_url) as db:
         hashes = set(db.scalars(select(AuthSession.token_hash)))
-    assert hashes == {auth.digest(after)}, "the session from before is gone"
+    assert hashes == {identity.digest(after)}, "the session from before is gone"

@@ -16,18 +16,18 @@ from pydantic import AfterValidator
 from coalition.config import Settings
 from coalition.schemas.auth import TokenIn
 from coalition.schemas.common import OutModel, Timestamp
-from coalition.services import auth
+from coalition.services import tokens
 from coalition.store.session import session_scope
+from tests.factories import PASSWORD, security_world
 
 from .helpers import browser, sign_in
-from .world import PASSWORD, build_world
 
 COUNTS = re.compile(r"\d+ actors · \d+ ties · \d+ initiatives")
 
 
 def test_home_page_shows_network_counts_only_to_its_members(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     anonymous = browser(settings)
     page = anonymous.get("/", headers={"accept": "text/html"})
     assert page.status_code == 200 and "Alpha" in page.text and "Beta" in page.text
@@ -81,8 +81,8 @@ def test_every_timestamp_of_every_response_model_is_aware_utc() -> None:
 
 def test_conversation_timestamps_carry_their_offset(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
-        token = auth.create_token(
+        world = security_world(db)
+        token = tokens.create_token(
             db, world.caller(db, "steward"), TokenIn(name="t", scopes=["read", "write"])
         ).token
     client = browser(settings)

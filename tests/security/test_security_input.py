@@ -18,9 +18,9 @@ from coalition.schemas.common import LONG_TEXT_MAX, MAX_ID, TEXT_MAX, StrictMode
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor
 from coalition.web.input_guard import MAX_BODY_BYTES
+from tests.factories import PASSWORD, security_world
 
 from .helpers import PARAM, browser, page_token, sign_in
-from .world import PASSWORD, build_world
 
 HUGE_IDS = (2**31, 2**63, 2**70)
 
@@ -143,7 +143,7 @@ def _id_routes(app: Any) -> list[tuple[str, str, list[str]]]:
 
 def test_ids_beyond_the_database_answer_422_on_every_id_route(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     client = browser(settings)
     routes = _id_routes(client.app)
     assert len(routes) >= 60
@@ -165,7 +165,7 @@ def test_ids_beyond_the_database_answer_422_on_every_id_route(settings: Settings
 
 def test_ids_inside_json_bodies_are_bounded(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     headers = {"Authorization": f"Bearer {world['api_token']}"}
     r = client.post(
@@ -181,7 +181,7 @@ def test_control_characters_in_the_url_are_refused_with_the_field(
     settings: Settings, char: str
 ) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     client = browser(settings)
     r = client.get("/api/networks/alpha/actors", params={"q": f"a{char}b"})
     assert r.status_code == 422, r.text
@@ -208,7 +208,7 @@ def test_nul_in_sign_in_forms_is_refused_naming_the_field(
     settings: Settings, path: str, fields: dict[str, str]
 ) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     client = browser(settings)
     token = page_token(client)
     r = client.post(path, data={"csrf": token, **fields}, headers={"accept": "text/html"})
@@ -219,7 +219,7 @@ def test_nul_in_sign_in_forms_is_refused_naming_the_field(
 
 def test_nul_in_json_is_refused_and_never_stored(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     headers = {"Authorization": f"Bearer {world['api_token']}"}
     r = client.post("/api/auth/login", json={"email": "a\u0000@b.org", "password": "x"})
@@ -245,7 +245,7 @@ def test_nul_in_json_is_refused_and_never_stored(settings: Settings) -> None:
 
 def test_oversized_fields_are_refused_in_the_api_and_the_pages(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     headers = {"Authorization": f"Bearer {world['api_token']}"}
     r = client.patch(
@@ -289,7 +289,7 @@ def test_body_cap_is_declared_before_reading(settings: Settings) -> None:
 @pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
 def test_non_finite_numbers_are_refused(settings: Settings, number: str) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     headers = {"Authorization": f"Bearer {world['api_token']}", "content-type": "application/json"}
     for field in ("capacity_hours", "day_rate"):
@@ -336,7 +336,7 @@ def test_a_500_keeps_the_security_headers_and_logs_its_traceback(
 def test_ids_typed_in_page_forms_never_fail(settings: Settings, number: str) -> None:
     """Ids typed in forms: "²" passes ``str.isdigit`` but not ``int``; 5,000 digits pass neither."""
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     csrf = sign_in(client, "steward@example.org", PASSWORD)
     html = {"accept": "text/html"}

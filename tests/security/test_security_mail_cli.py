@@ -10,7 +10,7 @@ from coalition.cli import app as cli
 from coalition.config import Settings
 from coalition.demo.accounts import DEMO_PASSWORD, enrich_demo
 from coalition.io.bundle import import_bundle
-from coalition.services import auth
+from coalition.services import identity, tokens
 from coalition.services.mail import send_mail
 from coalition.store.tables import Actor, Affiliation, Initiative
 from coalition.store.tables_auth import Account, Membership, OutboxMessage
@@ -105,7 +105,7 @@ def test_cli_creates_accounts_and_tokens(clean_url: str, db: Session) -> None:
     assert r.exit_code == 0, r.output
     token = r.output.strip().splitlines()[-1]
     db.rollback()
-    caller = auth.caller_for_token(db, token)
+    caller = tokens.caller_for_token(db, token)
     assert caller.scopes == {"read", "write"} and actor_id in caller.actor_ids
     assert set(caller.roles.values()) == {"steward"}
     db.rollback()
@@ -145,12 +145,12 @@ def test_demo_accounts(db: Session) -> None:
     for email in ("steward@example.org", "member@example.org"):
         assert db.get_one(Actor, rows[email].actor_id).kind == "person"
     account = db.scalars(select(Account).where(Account.email == "member@example.org")).one()
-    assert auth.verify_password(account.password_hash, DEMO_PASSWORD)
+    assert identity.verify_password(account.password_hash, DEMO_PASSWORD)
     member_actor = rows["member@example.org"].actor_id
     represents = db.scalars(
         select(Affiliation.organisation_id).where(
             Affiliation.actor_id == member_actor, Affiliation.representative == 1
         )
     ).all()
-    caller = auth.caller_for_account(db, account.id)
+    caller = identity.caller_for_account(db, account.id)
     assert set(represents) <= caller.actor_ids

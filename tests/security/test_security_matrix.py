@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from coalition.config import Settings
 from coalition.store.migrate import upgrade
 from coalition.store.session import engine_for, session_scope
+from tests.factories import security_world
 
 from .helpers import Callers, app_routes, fill
 from .route_matrix import ROLES, ROUTES, WORLD_HOOKS, Rule
-from .world import build_world
 
 
 def _matches(status: int, expected: str) -> bool:
@@ -46,7 +46,7 @@ class Matrix:
         self.url = f"sqlite:///{self.path}"
         upgrade(self.url, "heads")
         with session_scope(self.url) as db:
-            world = build_world(db)
+            world = security_world(db)
             for hook in WORLD_HOOKS:
                 world.values.update(hook(db, dict(world.values)))
                 db.commit()

@@ -12,20 +12,30 @@ from sqlalchemy.orm import Session
 from coalition.errors import Conflict, Forbidden, NotFound, Unauthorized
 from coalition.schemas.auth import JoinIn, NetworkInviteIn, RegisterIn
 from coalition.schemas.directory import ActorIn, ActorPatch, ActorSearch, NetworkIn
-from coalition.services import auth, directory, initiatives, networks, ties
+from coalition.services import (
+    accounts,
+    directory,
+    identity,
+    initiatives,
+    joining,
+    memberships,
+    networks,
+    ties,
+)
 from coalition.services.access import ROLE_RANK, Caller, readable_actors
 from coalition.store.tables import Actor, Affiliation
 from coalition.store.tables_auth import Membership, OutboxMessage
-
-from .world import OP, World, build_world
+from tests.factories import OP, SecurityWorld, security_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    return build_world(db)
+def world(db: Session) -> SecurityWorld:
+    return security_world(db)
 
 
-def test_callers_come_from_memberships_and_representation(db: Session, world: World) -> None:
+def test_callers_come_from_memberships_and_representation(
+    db: Session, world: SecurityWorld
+) -> None:
     member = world.caller(db, "member")
     assert member.roles == {world["network_id"]: "member"}
     assert member.actor_ids == {world["actor_id"], world["org_id"]}, "represents Org"
@@ -41,7 +51,7 @@ def test_callers_come_from_memberships_and_representation(db: Session, world: Wo
         directory.update_actor(db, member, world["org_id"], ActorPatch(headline="x"))
 
 
-def test_network_isolation_in_every_read(db: Session, world: World) -> None:
+def test_network_isolation_in_every_read(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     outsider = world.caller(db, "outsider")
     # Profiles visible to the network only are invisible from another network.
@@ -54,56 +64,56 @@ def test_network_isolation_in_every_read(db: Session, world: World) -> None:
         initiatives.get_initiative(db, outsider, world["initiative_id"])
     assert ties.list_ties(db, outsider, alpha) == []
     with pytest.raises(Forbidden):
-        auth.list_members(db, outsider, alpha)
+        memberships.list_members(db, outsider, alpha)
     with pytest.raises(Forbidden):
-        auth.list_join_requests(db, outsider, alpha)
+        joining.list_join_requests(db, outsider, alpha)
     # ... while a member of alpha sees them all.
     member = world.caller(db, "member")
     assert directory.search_actors(db, member, alpha, ActorSearch()).total == 5
     assert len(ties.list_ties(db, member, alpha)) == 1
-    assert [m.email for m in auth.list_members(db, member, alpha)] == [None] * 4
-    steward_view = auth.list_members(db, world.caller(db, "steward"), alpha)
+    assert [m.email for m in memberships.list_members(db, member, alpha)] == [None] * 4
+    steward_view = memberships.list_members(db, world.caller(db, "steward"), alpha)
     assert all(m.email for m in steward_view), "e-mail addresses are for stewards"
 
 
-def test_join_by_request_and_steward_approval(db: Session, world: World) -> None:
+def test_join_by_request_and_steward_approval(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     applicant = Caller(account_id=world["applicant_account"])
     with pytest.raises(Conflict):
-        auth.request_to_join(db, applicant, alpha, JoinIn())  # one pending request at a time
+        joining.request_to_join(db, applicant, alpha, JoinIn())  # one pending request at a time
     with pytest.raises(Forbidden):
-        auth.decide_join_request(
+        joining.decide_join_request(
             db, world.caller(db, "convenor"), alpha, world["request_id"], approve=True
         )
-    out = auth.decide_join_request(
+    out = joining.decide_join_request(
         db, steward, alpha, world["request_id"], approve=True, role="convenor"
     )
     assert out.status == "approved"
-    caller = auth.caller_for_account(db, world["applicant_account"])
+    caller = identity.caller_for_account(db, world["applicant_account"])
     assert caller.roles == {alpha.id: "convenor"} and len(caller.actor_ids) == 1
     (actor_id,) = caller.actor_ids
     assert db.get_one(Actor, actor_id).name == "Applicant"
     with pytest.raises(Conflict):
-        auth.decide_join_request(db, steward, alpha, world["request_id"], approve=False)
+        joining.decide_join_request(db, steward, alpha, world["request_id"], approve=False)
     with pytest.raises(Conflict):
-        auth.request_to_join(db, caller, alpha, JoinIn())  # a member already
+        joining.request_to_join(db, caller, alpha, JoinIn())  # a member already
     # A person may belong to many networks.
     beta = networks.get_network(db, OP, "beta")
-    request = auth.request_to_join(db, caller, beta, JoinIn())
-    assert auth.list_join_requests(db, steward, alpha) == []
-    beta_steward = auth.add_membership(db, world.accounts["outsider"], beta.id, "steward")
+    request = joining.request_to_join(db, caller, beta, JoinIn())
+    assert joining.list_join_requests(db, steward, alpha) == []
+    beta_steward = memberships.add_membership(db, world.accounts["outsider"], beta.id, "steward")
     assert beta_steward.role == "steward"
-    auth.decide_join_request(
+    joining.decide_join_request(
         db, world.caller(db, "outsider"), beta, request.id, approve=True, role="member"
     )
-    assert set(auth.caller_for_account(db, world["applicant_account"]).roles) == {
+    assert set(identity.caller_for_account(db, world["applicant_account"]).roles) == {
         alpha.id,
         beta.id,
     }
 
 
-def test_join_by_invitation_claims_a_profile(db: Session, world: World) -> None:
+def test_join_by_invitation_claims_a_profile(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     unclaimed = directory.create_actor(
@@ -113,7 +123,7 @@ def test_join_by_invitation_claims_a_profile(db: Session, world: World) -> None:
         ActorIn.model_validate({"kind": "person", "name": "Imported Irma", "sector": "health"}),
     ).id
     with pytest.raises(Forbidden):
-        auth.invite_to_network(
+        joining.invite_to_network(
             db,
             world.caller(db, "member"),
             alpha,
@@ -121,14 +131,14 @@ def test_join_by_invitation_claims_a_profile(db: Session, world: World) -> None:
             "http://x",
         )
     with pytest.raises(Conflict):  # somebody else's profile
-        auth.invite_to_network(
+        joining.invite_to_network(
             db,
             steward,
             alpha,
             NetworkInviteIn(email="irma@example.org", actor_id=world["actor_id"]),
             "http://x",
         )
-    auth.invite_to_network(
+    joining.invite_to_network(
         db,
         steward,
         alpha,
@@ -139,39 +149,45 @@ def test_join_by_invitation_claims_a_profile(db: Session, world: World) -> None:
     assert mail is not None and mail.to_addr == "irma@example.org"
     token = mail.body.split("invite=")[1].split()[0]
     with pytest.raises(Unauthorized):
-        auth.register(db, Caller(), _register("irma@example.org", "wrong-token-xyz"), "http://x")
+        accounts.register(
+            db, Caller(), _register("irma@example.org", "wrong-token-xyz"), "http://x"
+        )
     with pytest.raises(Exception) as refused:
-        auth.register(db, Caller(), _register("mallory@example.org", token), "http://x")
+        accounts.register(db, Caller(), _register("mallory@example.org", token), "http://x")
     assert getattr(refused.value, "field", None) == "email"
-    account = auth.register(db, Caller(), _register("irma@example.org", token), "http://x")
-    caller = auth.caller_for_account(db, account.id)
+    account = accounts.register(db, Caller(), _register("irma@example.org", token), "http://x")
+    caller = identity.caller_for_account(db, account.id)
     assert caller.roles == {alpha.id: "convenor"} and caller.actor_ids == {unclaimed}
     with pytest.raises(Unauthorized):  # used once
-        auth.register(db, Caller(), _register("irma2@example.org", token), "http://x")
+        accounts.register(db, Caller(), _register("irma2@example.org", token), "http://x")
 
 
 def _register(email: str, invite: str) -> RegisterIn:
     return RegisterIn(email=email, password="long enough pw", display_name="Irma", invite=invite)
 
 
-def test_roles_change_but_a_network_keeps_a_steward(db: Session, world: World) -> None:
+def test_roles_change_but_a_network_keeps_a_steward(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward = world.caller(db, "steward")
     with pytest.raises(Forbidden):
-        auth.change_role(db, world.caller(db, "convenor"), alpha, world["account_id"], "steward")
-    out = auth.change_role(db, steward, alpha, world["account_id"], "convenor")
+        memberships.change_role(
+            db, world.caller(db, "convenor"), alpha, world["account_id"], "steward"
+        )
+    out = memberships.change_role(db, steward, alpha, world["account_id"], "convenor")
     assert out.role == "convenor"
     with pytest.raises(Conflict):
-        auth.change_role(db, steward, alpha, world.accounts["steward"], "member")
+        memberships.change_role(db, steward, alpha, world.accounts["steward"], "member")
     with pytest.raises(Conflict):
-        auth.remove_member(db, steward, alpha, world.accounts["steward"])
-    auth.remove_member(db, world.caller(db, "other_member"), alpha, world["account_id"])
-    assert world["account_id"] not in {m.account_id for m in auth.list_members(db, steward, alpha)}
+        memberships.remove_member(db, steward, alpha, world.accounts["steward"])
+    memberships.remove_member(db, world.caller(db, "other_member"), alpha, world["account_id"])
+    assert world["account_id"] not in {
+        m.account_id for m in memberships.list_members(db, steward, alpha)
+    }
     with pytest.raises(NotFound):
-        auth.change_role(db, steward, alpha, world["account_id"], "member")
+        memberships.change_role(db, steward, alpha, world["account_id"], "member")
 
 
-def test_creating_a_network_makes_its_creator_steward(db: Session, world: World) -> None:
+def test_creating_a_network_makes_its_creator_steward(db: Session, world: SecurityWorld) -> None:
     with pytest.raises(Unauthorized):
         networks.create_network(db, Caller(), NetworkIn(slug="gamma", name="G"))
     member = world.caller(db, "member")

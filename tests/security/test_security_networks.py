@@ -20,20 +20,20 @@ from coalition.errors import Conflict, Forbidden, Invalid, NotFound
 from coalition.schemas.auth import JoinIn, RegisterIn
 from coalition.schemas.directory import ActorPatch, ActorSearch
 from coalition.schemas.networks import NetworkSettingsPatch
-from coalition.services import auth, directory, joining, network_settings, networks
+from coalition.services import accounts, directory, identity, joining, network_settings, networks
 from coalition.services.access import Caller
 from coalition.store.tables import Actor
 from coalition.store.tables_auth import Account, JoinRequest, Membership, OutboxMessage
 from coalition.store.tables_invitations import Notification
+from tests.factories import OP, PASSWORD, SecurityWorld, account, security_world
 
 from .helpers import browser, page_token, sign_in
 from .routes_networks import png
-from .world import OP, PASSWORD, World, _account, build_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    return build_world(db)
+def world(db: Session) -> SecurityWorld:
+    return security_world(db)
 
 
 def _alpha(db: Session) -> Any:
@@ -47,21 +47,21 @@ def _set(db: Session, **settings: Any) -> None:
     db.commit()
 
 
-def _applicant(db: Session, world: World) -> Caller:
-    return auth.caller_for_account(db, world["applicant_account"])
+def _applicant(db: Session, world: SecurityWorld) -> Caller:
+    return identity.caller_for_account(db, world["applicant_account"])
 
 
 def _new_account(db: Session, email: str) -> Caller:
     account = Account(email=email, display_name=email.split("@")[0].title(), password_hash="x")
     db.add(account)
     db.flush()
-    return auth.caller_for_account(db, account.id)
+    return identity.caller_for_account(db, account.id)
 
 
 # ---------------------------------------------------------------- settings
 
 
-def test_stewards_keep_the_settings_and_others_cannot(db: Session, world: World) -> None:
+def test_stewards_keep_the_settings_and_others_cannot(db: Session, world: SecurityWorld) -> None:
     alpha = _alpha(db)
     steward = world.caller(db, "steward")
     out = network_settings.update_settings(
@@ -113,7 +113,7 @@ def test_bad_settings_are_refused_by_the_model(bad: dict[str, Any]) -> None:
         NetworkSettingsPatch.model_validate(bad)
 
 
-def test_new_members_get_the_default_privacy(db: Session, world: World) -> None:
+def test_new_members_get_the_default_privacy(db: Session, world: SecurityWorld) -> None:
     _set(db, join_policy="open", default_privacy={"contact": "private", "capacity": "convenors"})
     newcomer = _new_account(db, "nadia@example.org")
     joining.join(db, newcomer, _alpha(db), JoinIn())
@@ -128,12 +128,14 @@ def test_new_members_get_the_default_privacy(db: Session, world: World) -> None:
 # ---------------------------------------------------------------- join policies
 
 
-def test_open_network_makes_a_member_at_once_and_welcomes(db: Session, world: World) -> None:
+def test_open_network_makes_a_member_at_once_and_welcomes(
+    db: Session, world: SecurityWorld
+) -> None:
     _set(db, join_policy="open", welcome_text="Start with the directory.")
     applicant = _new_account(db, "olga@example.org")
     out = joining.join(db, applicant, _alpha(db), JoinIn(sector="business"))
     assert out.status == "approved"
-    member = auth.caller_for_account(db, applicant.account_id or 0)
+    member = identity.caller_for_account(db, applicant.account_id or 0)
     assert member.has_role(world["network_id"], "member")
     assert not member.has_role(world["network_id"], "convenor")
     (actor_id,) = member.actor_ids
@@ -143,18 +145,20 @@ def test_open_network_makes_a_member_at_once_and_welcomes(db: Session, world: Wo
         joining.join(db, member, _alpha(db), JoinIn())
 
 
-def test_approval_waits_and_the_person_is_told_either_way(db: Session, world: World) -> None:
+def test_approval_waits_and_the_person_is_told_either_way(
+    db: Session, world: SecurityWorld
+) -> None:
     steward = world.caller(db, "steward")
     alpha = _alpha(db)
     # the world's applicant asked already; a second person asks now
     bob = _new_account(db, "bob@example.org")
     pending = joining.join(db, bob, alpha, JoinIn(message="hi"))
     assert pending.status == "pending"
-    assert not auth.caller_for_account(db, bob.account_id or 0).roles
+    assert not identity.caller_for_account(db, bob.account_id or 0).roles
     assert network_settings.standing(db, bob, alpha) == "pending"
 
     joining.decide(db, steward, alpha, pending.id, approve=True, base_url="http://c.example")
-    bob = auth.caller_for_account(db, bob.account_id or 0)
+    bob = identity.caller_for_account(db, bob.account_id or 0)
     assert bob.member_of(alpha.id)
     (actor_id,) = bob.actor_ids
     kinds = db.scalars(select(Notification.kind).where(Notification.recipient_id == actor_id))
@@ -173,13 +177,13 @@ def test_approval_waits_and_the_person_is_told_either_way(db: Session, world: Wo
         joining.decide(db, world.caller(db, "member"), alpha, pending.id, approve=True)
 
 
-def test_invitation_only_refuses_self_joins_everywhere(db: Session, world: World) -> None:
+def test_invitation_only_refuses_self_joins_everywhere(db: Session, world: SecurityWorld) -> None:
     _set(db, join_policy="invitation")
     carol = _new_account(db, "carol@example.org")
     with pytest.raises(Forbidden, match="invitation only"):
         joining.join(db, carol, _alpha(db), JoinIn())
     with pytest.raises(Forbidden, match="invitation only"):
-        auth.register(
+        accounts.register(
             db,
             Caller(),
             RegisterIn(
@@ -202,7 +206,7 @@ def test_invitation_only_refuses_self_joins_everywhere(db: Session, world: World
 # ---------------------------------------------------------------- visibility in the services
 
 
-def test_a_private_network_is_not_there_for_outsiders(db: Session, world: World) -> None:
+def test_a_private_network_is_not_there_for_outsiders(db: Session, world: SecurityWorld) -> None:
     directory.update_actor(db, OP, world["actor_id"], ActorPatch(visibility="public"))
     db.commit()
     outsider, anonymous = world.caller(db, "outsider"), Caller.anonymous()
@@ -228,7 +232,7 @@ def test_a_private_network_is_not_there_for_outsiders(db: Session, world: World)
     assert directory.get_actor(db, member, world["other_actor"]).name == "Otto Other"
 
 
-def test_an_unlisted_network_is_reached_by_address_only(db: Session, world: World) -> None:
+def test_an_unlisted_network_is_reached_by_address_only(db: Session, world: SecurityWorld) -> None:
     _set(db, visibility="unlisted")
     outsider = world.caller(db, "outsider")
     assert networks.get_network(db, outsider, "alpha").slug == "alpha"
@@ -282,7 +286,7 @@ def test_logos_are_checked_before_they_are_kept(data: bytes, reason: str) -> Non
     assert refused.value.field == "logo"
 
 
-def test_a_logo_is_stored_and_served(db: Session, world: World) -> None:
+def test_a_logo_is_stored_and_served(db: Session, world: SecurityWorld) -> None:
     out = network_settings.set_logo(db, world.caller(db, "steward"), _alpha(db), png(32, 16))
     assert out.logo_url and out.logo_url.startswith("/n/alpha/logo?v=")
     logo = network_settings.get_logo(db, _alpha(db))
@@ -295,7 +299,7 @@ def test_a_logo_is_stored_and_served(db: Session, world: World) -> None:
 
 
 @pytest.fixture
-def web(db: Session, world: World, settings: Settings) -> TestClient:
+def web(db: Session, world: SecurityWorld, settings: Settings) -> TestClient:
     db.commit()
     return browser(settings)
 
@@ -318,7 +322,7 @@ PRIVATE_PATHS = [
 
 
 def test_a_private_network_answers_outsiders_like_a_missing_one(
-    db: Session, world: World, web: TestClient
+    db: Session, world: SecurityWorld, web: TestClient
 ) -> None:
     network_settings.set_logo(db, OP, _alpha(db), png())
     directory.update_actor(db, OP, world["actor_id"], ActorPatch(visibility="public"))
@@ -344,7 +348,7 @@ def test_a_private_network_answers_outsiders_like_a_missing_one(
 
 
 def test_steward_changes_settings_and_logo_through_the_pages(
-    db: Session, world: World, web: TestClient
+    db: Session, world: SecurityWorld, web: TestClient
 ) -> None:
     csrf = sign_in(web, "steward@example.org", PASSWORD)
     page = web.get("/n/alpha/settings")
@@ -393,7 +397,7 @@ def test_steward_changes_settings_and_logo_through_the_pages(
 
 
 def test_join_button_follows_the_policy_on_the_page(
-    db: Session, world: World, web: TestClient
+    db: Session, world: SecurityWorld, web: TestClient
 ) -> None:
     page = web.get("/n/alpha")
     assert page.status_code == 200 and "Ask to join" in page.text
@@ -409,7 +413,7 @@ def test_join_button_follows_the_policy_on_the_page(
     assert "waiting for a steward" in web.get("/n/alpha").text
     _set(db, join_policy="invitation")
     web.post("/logout", data={"csrf": csrf})
-    _account(db, "newcomer@example.org", "Newcomer")
+    account(db, "newcomer@example.org", "Newcomer")
     db.commit()
     csrf = sign_in(web, "newcomer@example.org", PASSWORD)
     page = web.get("/n/alpha").text
@@ -418,7 +422,7 @@ def test_join_button_follows_the_policy_on_the_page(
     assert refused.status_code == 403 and "invitation only" in refused.json()["detail"]
 
 
-def test_the_bundle_carries_the_settings(db: Session, world: World) -> None:
+def test_the_bundle_carries_the_settings(db: Session, world: SecurityWorld) -> None:
     """A private network restored from its bundle stays private (and keeps its policy)."""
     from coalition.io.bundle import export_bundle, import_bundle
 

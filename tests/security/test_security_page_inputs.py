@@ -10,9 +10,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from coalition.config import Settings
 from coalition.store.session import session_scope
+from tests.factories import PASSWORD, security_world
 
 from .helpers import PARAM, browser, sign_in
-from .world import PASSWORD, build_world
 
 HOSTILE = ("a\x00b", "²", "9" * 5000, str(2**70), "nan", "-1")
 #: Field names of the pages that read their form themselves (no declared parameters).
@@ -29,7 +29,7 @@ def _names(route: APIRoute, kind: str) -> list[str]:
 
 def test_no_page_answers_a_server_error_to_hostile_values(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     client = browser(settings)
     csrf = sign_in(client, "steward@example.org", PASSWORD)
     values: dict[str, Any] = dict(world.values)

@@ -11,15 +11,15 @@ from coalition.config import Settings
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor
 from coalition.store.tables_auth import JoinRequest, Membership
+from tests.factories import PASSWORD, security_world
 
 from .helpers import CSRF_FIELD, browser, sign_in
-from .world import PASSWORD, build_world
 
 
 def test_steward_admits_and_names_roles_from_the_members_page(settings: Settings) -> None:
     settings = replace(settings, development=True)  # the invitation is read from /dev/outbox
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     steward = browser(settings)
     csrf = sign_in(steward, "steward@example.org", PASSWORD)
     page = steward.get("/n/alpha/members", headers={"accept": "text/html"})
@@ -80,7 +80,7 @@ def test_steward_admits_and_names_roles_from_the_members_page(settings: Settings
 
 def test_member_sets_privacy_and_tokens_from_the_account_page(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        world = build_world(db)
+        world = security_world(db)
     member = browser(settings)
     csrf = sign_in(member, "member@example.org", PASSWORD)
     page = member.get("/account").text

@@ -11,29 +11,29 @@ from sqlalchemy.orm import Session
 
 from coalition.config import Settings
 from coalition.errors import NotFound, Unauthorized
-from coalition.services import auth, directory, networks, ties
+from coalition.services import directory, networks, portability, ties, tokens
 from coalition.services.access import Caller
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Affiliation, Base, Engagement, Tie
 from coalition.store.tables_auth import Account, ApiToken, AuthSession, Membership
+from tests.factories import PASSWORD, SecurityWorld, security_world
 
 from .helpers import browser, page_token, sign_in
 from .test_security_privacy import MINA, OTTO, seed_secrets
-from .world import PASSWORD, World, build_world
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    w = build_world(db)
+def world(db: Session) -> SecurityWorld:
+    w = security_world(db)
     seed_secrets(db, w)
     return w
 
 
 def test_export_holds_everything_about_me_and_nothing_about_others(
-    db: Session, world: World
+    db: Session, world: SecurityWorld
 ) -> None:
     member = world.caller(db, "member")
-    data = auth.export_my_data(db, member)
+    data = portability.export_my_data(db, member)
     text = json.dumps(data)
     assert data["account"]["email"] == "member@example.org"
     assert [m["network"] for m in data["memberships"]] == ["alpha"]
@@ -53,21 +53,21 @@ def test_export_holds_everything_about_me_and_nothing_about_others(
     absent += [str(OTTO[k]) for k in ("email", "day_rate", "decline")]
     assert not [a for a in absent if a in text]
     with pytest.raises(Unauthorized):
-        auth.export_my_data(db, Caller.anonymous())
+        portability.export_my_data(db, Caller.anonymous())
 
 
-def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: World) -> None:
+def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: SecurityWorld) -> None:
     member = world.caller(db, "member")
     alpha = networks.get_network(db, Caller.operator(), "alpha")
     ties_before = db.scalar(select(func.count()).select_from(Tie))
     with pytest.raises(Unauthorized):
-        auth.delete_account(db, member, "not my password")
+        portability.delete_account(db, member, "not my password")
     assert db.get(Account, world.accounts["member"]) is not None
-    token_caller = auth.caller_for_token(db, world["api_token"])
+    token_caller = tokens.caller_for_token(db, world["api_token"])
     with pytest.raises(Exception) as refused:
-        auth.delete_account(db, token_caller, PASSWORD)
+        portability.delete_account(db, token_caller, PASSWORD)
     assert getattr(refused.value, "status", None) == 403
-    auth.delete_account(db, member, PASSWORD)
+    portability.delete_account(db, member, PASSWORD)
     db.commit()
     assert db.get(Account, world.accounts["member"]) is None
     for model in (Membership, AuthSession, ApiToken):
@@ -104,7 +104,7 @@ def test_delete_account_keeps_ties_and_blanks_the_person(db: Session, world: Wor
 
 def test_download_and_delete_through_the_pages(settings: Settings) -> None:
     with session_scope(settings.database_url) as db:
-        build_world(db)
+        security_world(db)
     client = browser(settings)
     csrf = sign_in(client, "member@example.org", PASSWORD)
     r = client.get("/account/export")
@@ -129,7 +129,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     """Rows of other areas (invitations, contributions, conversations, votes) come along."""
     from .route_matrix import WORLD_HOOKS
 
-    world = build_world(db)
+    world = security_world(db)
     for hook in WORLD_HOOKS:
         world.values.update(hook(db, dict(world.values)))
     # Taking part as herself, not as the organisation she represents.
@@ -138,7 +138,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     tables = Base.metadata.tables
     if "votes" in tables:
         from coalition.schemas.deliberation import VoteIn
-        from coalition.services import deliberation
+        from coalition.services import conversations as deliberation
 
         deliberation.cast_vote(
             db,
@@ -146,7 +146,7 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
             world["conversation_id"],
             VoteIn(statement_id=world["statement_id"], value=1),
         )
-    other = auth.export_my_data(db, member)["other"]
+    other = portability.export_my_data(db, member)["other"]
     for name in (
         "invitations",
         "notifications",
@@ -159,4 +159,4 @@ def test_export_follows_every_area_to_what_is_about_me(db: Session) -> None:
     if "votes" in tables:
         assert {v["value"] for v in other["votes"]} == {1}
     # Another member's export holds none of those.
-    assert "votes" not in auth.export_my_data(db, world.caller(db, "other_member"))["other"]
+    assert "votes" not in portability.export_my_data(db, world.caller(db, "other_member"))["other"]

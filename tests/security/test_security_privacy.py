@@ -29,12 +29,12 @@ from coalition.services.access import Caller
 from coalition.store.migrate import upgrade
 from coalition.store.session import session_scope
 from coalition.store.tables import Actor, Base, Engagement
+from tests.factories import ROLES, SecurityWorld, security_world
 
 from .helpers import Callers, app_routes, fill
 from .route_matrix import WORLD_HOOKS
 from .routes_fields import FIELD_CANARY, fields_world
 from .routes_together import TEAM_CANARY
-from .world import ROLES, World, build_world
 
 # Owner-only secrets of Mina ({actor_id}); network-audience secrets of Otto ({other_actor}).
 MINA = {
@@ -70,7 +70,7 @@ MAY_SEE = {
 Secrets = dict[str, list[str]]
 
 
-def seed_secrets(db: Session, world: World) -> Secrets:
+def seed_secrets(db: Session, world: SecurityWorld) -> Secrets:
     """Put the secrets in place, with Mina's fields private and Otto's for the network.
 
     Returns the strings that must not leak, per member, read back from the rows: the free and
@@ -153,7 +153,7 @@ class Crawl:
         url = f"sqlite:///{tmp / 'privacy.db'}"
         upgrade(url, "heads")
         with session_scope(url) as db:
-            world = build_world(db)
+            world = security_world(db)
             for hook in WORLD_HOOKS:
                 world.values.update(hook(db, dict(world.values)))
                 db.commit()
@@ -255,7 +255,7 @@ def test_no_private_field_leaks_anywhere(crawl: Crawl, caplog: pytest.LogCapture
 
 def test_exports_and_search_respect_privacy(db: Session) -> None:
     """Service level, on both databases: bundles and capacity filters."""
-    world = build_world(db)
+    world = security_world(db)
     secrets = seed_secrets(db, world)
     fields_world(db, dict(world.values))
     secrets["mina"].append(FIELD_CANARY)

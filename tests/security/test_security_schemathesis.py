@@ -29,10 +29,9 @@ from schemathesis.config import SchemathesisConfig
 
 from coalition.config import Settings
 from coalition.schemas.auth import TokenIn
-from coalition.services import auth
+from coalition.services import tokens
 from coalition.store.session import session_scope
-
-from .world import build_world
+from tests.factories import security_world
 
 EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 3}
 HUGE = (2**70, 2**63, 2**31)
@@ -48,9 +47,9 @@ CONFIG = {
 @pytest.fixture
 def api(clean_url: str) -> tuple[Any, str]:
     with session_scope(clean_url) as db:
-        world = build_world(db)
+        world = security_world(db)
         steward = world.caller(db, "steward")
-        token = auth.create_token(
+        token = tokens.create_token(
             db, steward, TokenIn(name="schemathesis", scopes=["read", "write"])
         ).token
     from coalition.web.app import create_app

@@ -35,14 +35,15 @@ from coalition.schemas.auth import TokenIn
 from coalition.schemas.deliberation import ConversationIn, StatementIn
 from coalition.schemas.initiatives import InitiativeIn
 from coalition.schemas.invitations import InviteIn
-from coalition.services import auth, deliberation, initiatives, invitations
+from coalition.services import conversations as deliberation
+from coalition.services import identity, initiatives, invitations, memberships, tokens
 from coalition.services.access import Caller
 from coalition.store.session import engine_for, session_scope
 from coalition.store.tables import Actor, Engagement, Network, Role
 from coalition.store.tables_auth import Account, ApiToken
+from tests.factories import OP, invitation_world, person
 
 from ..conftest import _wipe
-from ..invitations.factory import OP, build, person
 
 STORM = 100
 # Served means answered within 10 s on a quiet machine; a frozen server never answers. The
@@ -76,9 +77,9 @@ def _account(db: Session, network_id: int, actor_id: int, name: str, role: str) 
     account = Account(email=f"{name}@storm.test", display_name=name, password_hash="-")
     db.add(account)
     db.flush()
-    auth.add_membership(db, account.id, network_id, role, actor_id)
-    caller = auth.caller_for_account(db, account.id)
-    return auth.create_token(db, caller, TokenIn(name=name, scopes=["read", "write"])).token
+    memberships.add_membership(db, account.id, network_id, role, actor_id)
+    caller = identity.caller_for_account(db, account.id)
+    return tokens.create_token(db, caller, TokenIn(name=name, scopes=["read", "write"])).token
 
 
 def _roles(db: Session, network: Network, convenor: int, count: int, name: str) -> list[int]:
@@ -104,11 +105,11 @@ def _roles(db: Session, network: Network, convenor: int, count: int, name: str) 
 
 def build_storm_world(url: str) -> StormWorld:
     with session_scope(url) as db:
-        w = build(db, slug="storm", capacities=(CAPACITY_A, CAPACITY_B), roles=1)
+        w = invitation_world(db, slug="storm", capacities=(CAPACITY_A, CAPACITY_B), roles=1)
         network = db.get_one(Network, w.network_id)
         voters = [person(db, network, f"Voter {i}", 10.0) for i in range(VOTERS)]
         _account(db, w.network_id, w.convenor, "convenor", "convenor")
-        convenor = auth.caller_for_account(
+        convenor = identity.caller_for_account(
             db, db.scalars(select(Account.id).where(Account.email == "convenor@storm.test")).one()
         )
         conv = deliberation.create_conversation(db, convenor, "storm", ConversationIn(topic="T"))

@@ -20,8 +20,7 @@ from coalition.schemas.networks import CapabilityPatch
 from coalition.services import directory, initiatives, networks, vocabulary
 from coalition.services.access import Caller
 from coalition.store.tables import Actor, ActorCapability, Capability, Role, RoleRequirement
-
-from .world import World, build_world
+from tests.factories import SecurityWorld, security_world
 
 OP = Caller.operator()
 _slugs = itertools.count()
@@ -159,11 +158,11 @@ def test_merging_loses_nothing_and_keeps_the_best(
 
 
 @pytest.fixture
-def world(db: Session) -> World:
-    return build_world(db)
+def world(db: Session) -> SecurityWorld:
+    return security_world(db)
 
 
-def test_rename_describe_retire_and_who_may(db: Session, world: World) -> None:
+def test_rename_describe_retire_and_who_may(db: Session, world: SecurityWorld) -> None:
     alpha = networks.get_network(db, OP, "alpha")
     steward, member = world.caller(db, "steward"), world.caller(db, "member")
     spare = networks.add_capability(db, OP, alpha, CapabilityIn(term="Spare"))
@@ -214,14 +213,14 @@ def test_the_bundle_round_trip_stays_identical_after_a_merge(db: Session) -> Non
 
 
 def test_vocabulary_through_the_api_page_and_cli(
-    db: Session, world: World, settings: Any, clean_url: str
+    db: Session, world: SecurityWorld, settings: Any, clean_url: str
 ) -> None:
     from typer.testing import CliRunner
 
     from coalition.cli import app as cli
+    from tests.factories import PASSWORD
 
     from .helpers import browser, sign_in
-    from .world import PASSWORD
 
     alpha = networks.get_network(db, OP, "alpha")
     spare = networks.add_capability(db, OP, alpha, CapabilityIn(term="Meeting design"))

@@ -14,8 +14,7 @@ from coalition.schemas.together import CloseIn, DecisionIn, VoteIn
 from coalition.services import decisions
 from coalition.store.tables import Tie
 from coalition.store.tables_together import Decision
-
-from .world import Team, build_team
+from tests.factories import Team, team_world
 
 
 def _consent(db: Session, t: Team, **kw: object) -> int:
@@ -24,7 +23,7 @@ def _consent(db: Session, t: Team, **kw: object) -> int:
 
 
 def test_consent_cannot_pass_with_an_open_block(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t)
     decisions.vote(db, t.as_(t.ana), d, VoteIn(position="agree", reason="good"))
     with pytest.raises(Invalid):
@@ -41,7 +40,7 @@ def test_consent_cannot_pass_with_an_open_block(db: Session) -> None:
 
 
 def test_an_amended_decision_passes_once_the_block_is_lifted(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     first = _consent(db, t)
     decisions.vote(db, t.as_(t.ben), first, VoteIn(position="block", reason="too costly"))
     decisions.close(db, t.as_(t.convenor), first, CloseIn(outcome="Blocked."))
@@ -56,7 +55,7 @@ def test_an_amended_decision_passes_once_the_block_is_lifted(db: Session) -> Non
 
 
 def test_only_the_proposer_closes_and_only_voters_vote(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t)
     with pytest.raises(Forbidden):
         decisions.close(db, t.as_(t.ana), d, CloseIn(outcome="mine"))
@@ -69,7 +68,7 @@ def test_only_the_proposer_closes_and_only_voters_vote(db: Session) -> None:
 
 
 def test_closing_time_closes_with_the_votes_given(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t)
     decisions.vote(db, t.as_(t.ana), d, VoteIn(position="agree"))
     past = datetime.now() - timedelta(minutes=1)
@@ -91,7 +90,7 @@ def test_closing_time_closes_with_the_votes_given(db: Session) -> None:
 def test_choose_rank_and_score(
     db: Session, kind: str, votes: list[dict[str, object]], leader: str
 ) -> None:
-    t = build_team(db)
+    t = team_world(db)
     data = DecisionIn.model_validate({"kind": kind, "title": "Pick", "options": ["A", "B", "C"]})
     d = decisions.propose(db, t.as_(t.convenor), data, initiative_id=t.initiative_id).id
     for who, v in zip((t.ana, t.ben, t.convenor), votes, strict=True):
@@ -100,7 +99,7 @@ def test_choose_rank_and_score(
 
 
 def test_bad_options_and_votes_are_refused(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     for bad in (
         {"kind": "choose", "options": ["A"]},
         {"kind": "consent", "options": ["A", "B"]},
@@ -120,7 +119,7 @@ def test_bad_options_and_votes_are_refused(db: Session) -> None:
 
 
 def test_secret_votes_show_the_tally_not_who_voted_what(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t, secret_votes=True)
     decisions.vote(db, t.as_(t.ana), d, VoteIn(position="disagree", reason="SECRET-REASON"))
     other = decisions.get_decision(db, t.as_(t.ben), d)
@@ -130,7 +129,7 @@ def test_secret_votes_show_the_tally_not_who_voted_what(db: Session) -> None:
 
 
 def test_team_decisions_are_hidden_from_the_rest_of_the_network(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t)
     with pytest.raises(NotFound):
         decisions.get_decision(db, t.as_(t.carl), d)
@@ -139,7 +138,7 @@ def test_team_decisions_are_hidden_from_the_rest_of_the_network(db: Session) -> 
 
 
 def test_closing_ties_the_proposer_to_each_voter_once(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     d = _consent(db, t)
     for who in (t.ana, t.ben):
         decisions.vote(db, t.as_(who), d, VoteIn(position="agree"))
@@ -149,7 +148,7 @@ def test_closing_ties_the_proposer_to_each_voter_once(db: Session) -> None:
 
 
 def test_network_decisions(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     data = DecisionIn.model_validate({"kind": "consent", "title": "Network rule"})
     d = decisions.propose(db, t.as_(t.carl), data, slug=t.slug)
     assert d.visibility == "network" and d.initiative_id is None

@@ -13,8 +13,7 @@ from coalition.services import threads
 from coalition.services.markup import render
 from coalition.store.tables import Tie
 from coalition.store.tables_invitations import Notification
-
-from .world import CANARY, Team, build_team
+from tests.factories import CANARY, Team, team_world
 
 
 def _thread(db: Session, t: Team, visibility: str = "team", body: str = CANARY) -> int:
@@ -23,7 +22,7 @@ def _thread(db: Session, t: Team, visibility: str = "team", body: str = CANARY) 
 
 
 def test_team_thread_is_read_by_the_team_only(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t)
     for reader in (t.ana, t.ben, t.convenor):
         detail = threads.get_thread(db, t.as_(reader), thread_id)
@@ -39,7 +38,7 @@ def test_team_thread_is_read_by_the_team_only(db: Session) -> None:
 
 
 def test_network_thread_is_read_by_the_network_but_written_by_anyone_in_it(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t, "network", "Open to all")
     assert threads.get_thread(db, t.as_(t.carl), thread_id).title == "Budget"
     post = threads.reply(db, t.as_(t.carl), thread_id, PostIn(body="I can help"))
@@ -49,7 +48,7 @@ def test_network_thread_is_read_by_the_network_but_written_by_anyone_in_it(db: S
 def test_only_the_team_writes_in_a_team_thread_and_only_the_team_starts_threads(
     db: Session,
 ) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t)
     with pytest.raises(NotFound):
         threads.reply(db, t.as_(t.carl), thread_id, PostIn(body="let me in"))
@@ -58,7 +57,7 @@ def test_only_the_team_writes_in_a_team_thread_and_only_the_team_starts_threads(
 
 
 def test_edit_keeps_history_and_only_the_author_edits(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t, body="first words")
     post_id = threads.get_thread(db, t.as_(t.ana), thread_id).items[0].id
     with pytest.raises(Forbidden):
@@ -73,7 +72,7 @@ def test_edit_keeps_history_and_only_the_author_edits(db: Session) -> None:
 
 
 def test_mentions_notify_only_who_may_read_the_thread(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t)
     threads.reply(db, t.as_(t.ana), thread_id, PostIn(body="@[Member 1] and @[Member 2], look"))
     got = {
@@ -100,7 +99,7 @@ def test_markdown_is_rendered_without_raw_html_or_unsafe_links() -> None:
 
 
 def test_attachments_must_be_assets_of_the_network(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     with pytest.raises(Invalid):
         threads.start_thread(
             db, t.as_(t.ana), t.initiative_id, ThreadIn(title="a", body="b", asset_ids=[999])
@@ -108,7 +107,7 @@ def test_attachments_must_be_assets_of_the_network(db: Session) -> None:
 
 
 def test_unread_counts_follow_reading(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t)
     assert threads.unread_total(db, t.as_(t.ana)) == 0  # her own post
     assert threads.unread_total(db, t.as_(t.ben)) == 1
@@ -121,7 +120,7 @@ def test_unread_counts_follow_reading(db: Session) -> None:
 
 
 def test_a_reply_ties_replier_and_starter_once(db: Session) -> None:
-    t = build_team(db)
+    t = team_world(db)
     thread_id = _thread(db, t)
     for _ in range(2):
         threads.reply(db, t.as_(t.ben), thread_id, PostIn(body="reply"))

@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 
 from coalition.cli import app
 from coalition.store.session import session_factory
-
-from .world import build_team
+from tests.factories import team_world
 
 runner = CliRunner()
 
@@ -18,7 +17,7 @@ runner = CliRunner()
 def test_cli_threads_and_decisions(clean_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COALITION_DATABASE_URL", clean_url)
     with session_factory(clean_url)() as db:
-        t = build_team(db)
+        t = team_world(db)
         db.commit()
     i = str(t.initiative_id)
     r = runner.invoke(app, ["threads", "start", i, "Plan", "Hello **team**", "--as", str(t.ana)])

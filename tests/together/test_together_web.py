@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 from coalition.config import Settings
 from coalition.services.access import Caller
 from tests.conftest import make_client
-
-from .world import CANARY, Team, build_team
+from tests.factories import CANARY, Team, team_world
 
 
 def _clients(db: Session, settings: Settings) -> tuple[Team, dict[str, TestClient]]:
-    t = build_team(db)
+    t = team_world(db)
     db.commit()
     who = {"ana": t.ana, "ben": t.ben, "carl": t.carl, "convenor": t.convenor}
     clients = {name: make_client(settings, t.as_(actor)) for name, actor in who.items()}

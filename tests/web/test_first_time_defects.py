@@ -20,20 +20,20 @@ from coalition.store.session import session_factory
 from coalition.store.tables import Actor
 from coalition.store.tables_auth import OutboxMessage
 from tests.conftest import make_client
-from tests.invitations.factory import T0, World, build
+from tests.factories import T0, InvitationWorld, invitation_world
 from tests.security.helpers import browser, page_token
 
 HTML = {"accept": "text/html"}
 
 
-def _world(settings: Settings, **kw: object) -> World:
+def _world(settings: Settings, **kw: object) -> InvitationWorld:
     with session_factory(settings.database_url)() as db:
-        w = build(db, **kw)  # type: ignore[arg-type]
+        w = invitation_world(db, **kw)  # type: ignore[arg-type]
         db.commit()
     return w
 
 
-def _engage(settings: Settings, w: World, actor: int, hours: float | None = None) -> int:
+def _engage(settings: Settings, w: InvitationWorld, actor: int, hours: float | None = None) -> int:
     """Invite ``actor`` to the first role (with ``hours`` if given) and accept: the engagement."""
     with session_factory(settings.database_url)() as db:
         seat: dict[str, object] = {"actor_id": actor, "role_id": w.roles[0]}
@@ -57,7 +57,7 @@ def _engage(settings: Settings, w: World, actor: int, hours: float | None = None
 def test_notification_mail_links_are_absolute(db_url: str, clean_url: str) -> None:
     public = "https://coalition.example.org/"
     with session_factory(clean_url)() as db:
-        w = build(db)
+        w = invitation_world(db)
         db.get_one(Actor, w.convenor).email = "convenor@example.org"
         db.info["settings"] = Settings(database_url=clean_url, public_url=public)
         notifications.notify(
@@ -71,7 +71,7 @@ def test_notification_mail_links_are_absolute(db_url: str, clean_url: str) -> No
 
 def test_public_url_falls_back_to_the_base_url(clean_url: str) -> None:
     with session_factory(clean_url)() as db:
-        w = build(db)
+        w = invitation_world(db)
         db.get_one(Actor, w.convenor).email = "convenor@example.org"
         db.info["settings"] = Settings(database_url=clean_url, base_url="http://host:9000")
         notifications.notify(db, w.convenor, "test", "Hello.", link="/me/invitations")

@@ -57,7 +57,7 @@ BUDGET = {
 #: How many more statements the larger network may take (a cache row, a page's second list).
 SLACK = 2
 #: The personal-data export follows the caller's own rows table by table until nothing new is
-#: found (services.auth._rows_about): its passes grow with how much the caller did, not with
+#: found (services.portability._rows_about): its passes grow with how much the caller did, not with
 #: the network; its budget above still bounds it.
 OWN_DATA = {"/account/export", "/api/me/export"}
 

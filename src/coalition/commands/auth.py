@@ -21,7 +21,7 @@ SCOPES = ("read", "write")
 
 def _find_account(db: Session, email: str) -> Any:
     from ..errors import NotFound
-    from ..services.auth import normalise_email
+    from ..services.identity import normalise_email
     from ..store.tables_auth import Account
 
     account = db.scalars(select(Account).where(Account.email == normalise_email(email))).first()
@@ -41,22 +41,22 @@ def ensure_account(
     actor_id: int | None = None,
 ) -> Any:
     """The account for ``email`` (created with ``password`` if new), with ``role`` in a network."""
-    from ..services import auth
+    from ..services import identity, memberships
     from ..services.access import Caller
     from ..services.networks import get_network
     from ..store.tables_auth import Account
 
-    email = auth.normalise_email(email)
+    email = identity.normalise_email(email)
     account = db.scalars(select(Account).where(Account.email == email)).first()
     if account is None:
         account = Account(
-            email=email, display_name=display_name, password_hash=auth.hash_password(password)
+            email=email, display_name=display_name, password_hash=identity.hash_password(password)
         )
         db.add(account)
         db.flush()
     if network_slug is not None:
         network = get_network(db, Caller.operator(), network_slug)
-        auth.add_membership(db, account.id, network.id, role, actor_id)
+        memberships.add_membership(db, account.id, network.id, role, actor_id)
     return account
 
 
@@ -96,7 +96,7 @@ def accounts_create(
         raise fail(" ".join(sentences(exc.errors()))) from None
 
     def create(db: Session) -> tuple[int, bool]:
-        from ..services.auth import normalise_email
+        from ..services.identity import normalise_email
         from ..store.tables_auth import Account
 
         existed = db.scalar(select(Account.id).where(Account.email == normalise_email(email)))
@@ -129,7 +129,7 @@ def accounts_token(
     """Issue an API token for an account; it is printed once (only its hash is kept)."""
     from ..cli import console, fail, run_service
     from ..schemas.auth import TokenIn
-    from ..services import auth
+    from ..services import identity, tokens
 
     scopes = scope or ["read"]
     unknown = sorted(set(scopes) - set(SCOPES))
@@ -145,7 +145,7 @@ def accounts_token(
     def issue(db: Session) -> str:
         account = _find_account(db, email)
         # The operator issues it as the account's own signed-in session would.
-        created = auth.create_token(db, auth.caller_for_account(db, account.id), data)
+        created = tokens.create_token(db, identity.caller_for_account(db, account.id), data)
         return created.token
 
     token = run_service(issue)

@@ -122,7 +122,7 @@ def export_polis(
 ) -> None:
     """Write a conversation as a Polis export directory."""
     from ..cli import OPERATOR, console, run_service
-    from ..services.deliberation import export_polis as service
+    from ..services.polis_exchange import export_polis as service
 
     n = run_service(lambda db: service(db, OPERATOR, conversation, output))
     console.print(f"conversation {conversation}: {n} votes written to {output}")
@@ -135,7 +135,7 @@ def ground(
 ) -> None:
     """Opinion groups, representative statements and consensus of a conversation."""
     from ..cli import OPERATOR, console, emit_json, run_service
-    from ..services.deliberation import results
+    from ..services.conversation_analysis import results
 
     res = run_service(lambda db: results(db, OPERATOR, conversation, seed))
     if as_json:
@@ -189,7 +189,7 @@ def moderate(
     from ..cli import OPERATOR, console, run_service
     from ..errors import Invalid
     from ..schemas.deliberation import ModerationIn
-    from ..services.deliberation import moderate_statement
+    from ..services.conversations import moderate_statement
 
     def act(db: Session) -> object:
         if action not in ("accept", "reject", "meta", "unmoderated"):

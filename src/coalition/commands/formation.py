@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from ..choices import is_choice
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -64,11 +65,11 @@ def _classic_task(
 ) -> None:
     """`coalition form --network --skills`: the classic expert-team task on a network."""
     from ..cli import console, emit_json, fail, run_service
-    from ..services.expert_network import classic_team
+    from ..services.expert_network import DISTANCES, classic_team
 
     if network is None:
         raise fail(_("--skills needs --network"))
-    if objective not in {"sum-distance", "diameter"} or distance not in {"hops", "weight"}:
+    if objective not in {"sum-distance", "diameter"} or not is_choice(distance, DISTANCES):
         raise fail(_("--objective is sum-distance|diameter, --distance hops|weight"))
     out = run_service(
         lambda db: classic_team(
@@ -76,7 +77,7 @@ def _classic_task(
             network,
             [s.strip() for s in skills.split(",") if s.strip()],
             objective="sum" if objective == "sum-distance" else "diameter",
-            distance=distance,  # type: ignore[arg-type]
+            distance=distance,
         )
     )
     if as_json:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
 
+from ..choices import is_choice
 from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..services.interdependence import MapQuery
 
 map_app = typer.Typer(help="The interdependence map: metrics, changes, exchange files.")
 
@@ -27,10 +31,10 @@ def _query(
     since: dt.datetime | None,
     period: str | None,
     projection: str = "none",
-) -> Any:
+) -> MapQuery:
     from ..cli import fail
     from ..errors import Invalid
-    from ..services.interdependence import MapQuery, tie_types
+    from ..services.interdependence import MapQuery, Projection, tie_types
 
     try:
         return MapQuery(
@@ -38,7 +42,7 @@ def _query(
             at=at.date() if at else None,
             since=since.date() if since else None,
             period=period,
-            projection=projection,  # type: ignore[arg-type]
+            projection=cast(Projection, projection),  # MapQuery refuses any other
         )
     except Invalid as exc:
         raise fail(exc.message) from None
@@ -110,14 +114,13 @@ def changes(
 ) -> None:
     """The map year by year (or quarter by quarter) and what changed between them."""
     from ..cli import OPERATOR, console, emit_json, fail, run_service
+    from ..schemas.interdependence import FREQS
     from ..services.interdependence import changes as service_changes
 
-    if freq not in ("year", "quarter"):
+    if not is_choice(freq, FREQS):
         raise fail(_("--freq is year or quarter"))
     names = _query(types, None, None, None).types
-    result = run_service(
-        lambda db: service_changes(db, OPERATOR, network, freq=freq, types=names)  # type: ignore[arg-type]
-    )
+    result = run_service(lambda db: service_changes(db, OPERATOR, network, freq=freq, types=names))
     if as_json:
         emit_json(result)
         return
@@ -155,7 +158,7 @@ def export(
 ) -> None:
     """Write the whole map (actors, dated typed ties, metrics) in an exchange format."""
     from ..cli import OPERATOR, console, run_service
-    from ..services.interdependence import export_map
+    from ..services.map_exchange import export_map
 
     content, _unused, filename = run_service(lambda db: export_map(db, OPERATOR, network, fmt))
     if output is None:
@@ -181,8 +184,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Load a map file into a network: all or nothing, with every problem reported."""
         from ..cli import OPERATOR, console, fail, run_service
-        from ..services.interdependence import guess_format
-        from ..services.interdependence import import_map as service_import
+        from ..services.map_exchange import guess_format
+        from ..services.map_exchange import import_map as service_import
 
         chosen = fmt or guess_format(path.name)
         if chosen is None:

@@ -95,7 +95,7 @@ def networks_create(
 
     from ..schemas.directory import NetworkIn
     from ..schemas.networks import NetworkSettingsPatch
-    from ..services import auth, network_settings, networks
+    from ..services import memberships, network_settings, networks
     from .auth import _find_account
 
     cli = _cli()
@@ -112,7 +112,7 @@ def networks_create(
     def create(db: Session) -> Any:
         network = networks.create_network(db, cli.OPERATOR, data)
         if steward:
-            auth.add_membership(db, _find_account(db, steward).id, network.id, "steward")
+            memberships.add_membership(db, _find_account(db, steward).id, network.id, "steward")
         return network_settings.update_settings(db, cli.OPERATOR, network, patch)
 
     _print_settings(cli.run_service(create), as_json=False)
@@ -188,7 +188,7 @@ def networks_requests(
     decline: Annotated[list[int] | None, typer.Option(help="Decline this request.")] = None,
 ) -> None:
     """List the requests to join waiting for a decision; admit or decline some first."""
-    from ..services import auth, joining
+    from ..services import joining
     from ..services.networks import get_network
 
     cli = _cli()
@@ -200,7 +200,7 @@ def networks_requests(
             joining.decide(db, cli.OPERATOR, found, request_id, approve=True, base_url=base_url)
         for request_id in decline or []:
             joining.decide(db, cli.OPERATOR, found, request_id, approve=False, base_url=base_url)
-        return auth.list_join_requests(db, cli.OPERATOR, found)
+        return joining.list_join_requests(db, cli.OPERATOR, found)
 
     table = Table(title="requests to join waiting for a decision")
     for column in ("id", "name", "e-mail", "as", "message", "since"):

@@ -10,6 +10,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
+from ..choices import is_choice
 from ..i18n import _
 
 T = TypeVar("T", bound=BaseModel)
@@ -151,12 +152,13 @@ def outcomes_export(
     from ..schemas.outcomes import ExportName
     from ..services.networks import get_network
 
-    if what not in get_args(ExportName):
+    names: tuple[ExportName, ...] = get_args(ExportName)
+    if not is_choice(what, names):
         raise fail(
             _("--what must be one of %(value)s") % {"value": ", ".join(get_args(ExportName))}
         )
     text = run_service(
-        lambda db: export_csv(db, OPERATOR, get_network(db, OPERATOR, network), what)  # type: ignore[arg-type]
+        lambda db: export_csv(db, OPERATOR, get_network(db, OPERATOR, network), what)
     )
     if output:
         output.write_text(text, encoding="utf-8")

@@ -22,7 +22,7 @@ def enrich_demo(db: Session, slug: str) -> None:
       representative (so the account also manages the organisation's profile).
     Deterministic: the same actors are chosen for the same demo network.
     """
-    from ..store.tables import Actor, Affiliation, Initiative, Network
+    from ..store.tables import Actor, Affiliation, Network
     from ..store.tables_auth import Account, Membership
 
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
@@ -50,20 +50,7 @@ def enrich_demo(db: Session, slug: str) -> None:
             stmt = stmt.where(extra)
         return db.scalar(stmt.order_by(Actor.id).limit(1))
 
-    convenor_actor = None
-    for status in ("forming", "draft"):
-        convenor_actor = db.scalar(
-            select(Initiative.convenor_id)
-            .where(
-                Initiative.network_id == network.id,
-                Initiative.status == status,
-                Initiative.convenor_id.is_not(None),
-            )
-            .order_by(Initiative.id)
-            .limit(1)
-        )
-        if convenor_actor is not None:
-            break
+    convenor_actor = _upcoming_convenor(db, network.id)
     if convenor_actor is not None and convenor_actor in taken:
         convenor_actor = None
     if convenor_actor is not None:
@@ -79,14 +66,7 @@ def enrich_demo(db: Session, slug: str) -> None:
     )
     if member_actor is not None:
         taken.add(member_actor)
-        first = db.scalars(
-            select(Affiliation)
-            .where(Affiliation.actor_id == member_actor, Affiliation.end_date.is_(None))
-            .order_by(Affiliation.id)
-            .limit(1)
-        ).first()
-        if first is not None:
-            first.representative = 1
+        _make_representative(db, member_actor)
     steward_actor = person()
 
     for email, name, role, actor_id in (
@@ -105,3 +85,37 @@ def enrich_demo(db: Session, slug: str) -> None:
             actor_id=actor_id,
         )
     db.flush()
+
+
+def _upcoming_convenor(db: Session, network_id: int) -> int | None:
+    """The convenor of the network's first forming initiative, else of its first draft."""
+    from ..store.tables import Initiative
+
+    for status in ("forming", "draft"):
+        convenor = db.scalar(
+            select(Initiative.convenor_id)
+            .where(
+                Initiative.network_id == network_id,
+                Initiative.status == status,
+                Initiative.convenor_id.is_not(None),
+            )
+            .order_by(Initiative.id)
+            .limit(1)
+        )
+        if convenor is not None:
+            return convenor
+    return None
+
+
+def _make_representative(db: Session, actor_id: int) -> None:
+    """Make ``actor_id`` the representative of its first current organisation, if any."""
+    from ..store.tables import Affiliation
+
+    first = db.scalars(
+        select(Affiliation)
+        .where(Affiliation.actor_id == actor_id, Affiliation.end_date.is_(None))
+        .order_by(Affiliation.id)
+        .limit(1)
+    ).first()
+    if first is not None:
+        first.representative = 1

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from ..store.tables_deliberation import Participant, Statement, Vote
 
 _CAMPS = (
     (
@@ -45,7 +49,7 @@ def enrich_demo(db: Session, slug: str) -> None:
     results page shows groups. Does nothing when the network has a conversation already."""
     from ..engines.common_ground import Moderation
     from ..store.tables import Actor, Initiative, Network
-    from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
+    from ..store.tables_deliberation import Conversation, Participant, Statement
 
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
@@ -98,6 +102,23 @@ def enrich_demo(db: Session, slug: str) -> None:
         db.add(s)
         statements.append((camp, s))
     db.flush()
+    rows = _votes(conv.id, participants, statements, base_ms, rng)
+    db.add_all(rows)
+    conv.data_version = 1
+    db.flush()
+
+
+def _votes(
+    conversation_id: int,
+    participants: list[Participant],
+    statements: list[tuple[int, Statement]],
+    base_ms: int,
+    rng: random.Random,
+) -> list[Vote]:
+    """About 70% of the votes: everyone agrees with the shared statements and their own
+    camp's, and mostly disagrees with the other camps'."""
+    from ..store.tables_deliberation import Vote
+
     rows = []
     for i, p in enumerate(participants):
         mine = i % 3
@@ -112,13 +133,11 @@ def enrich_demo(db: Session, slug: str) -> None:
                 value = -1 if rng.random() < 0.7 else rng.choice((0, 1))
             rows.append(
                 Vote(
-                    conversation_id=conv.id,
+                    conversation_id=conversation_id,
                     participant_id=p.id,
                     statement_id=s.id,
                     value=value,
                     ts_ms=base_ms + 3_600_000 + (i * len(statements) + j) * 1000,
                 )
             )
-    db.add_all(rows)
-    conv.data_version = 1
-    db.flush()
+    return rows

@@ -22,7 +22,8 @@ def enrich_demo(db: Session, slug: str) -> None:
     from ..clock import utcnow
     from ..errors import CoalitionError
     from ..schemas.invitations import AnswerIn, InviteIn
-    from ..services.invitations import answer, invite, suggest_replacements
+    from ..services.invitation_replacements import suggest_replacements
+    from ..services.invitations import answer, invite
     from ..store.tables import Engagement, Initiative, Network
 
     rng = random.Random(f"invitations:{slug}")

@@ -36,7 +36,7 @@ def enrich_demo(db: Session, slug: str) -> None:
     """Give the demo network its settings, and open a second one beside it that anyone may
     join at once: a movement of people from the first network (the demo steward and member
     accounts belong to both) and newcomers. Deterministic for a given demo slug."""
-    from ..services import auth
+    from ..services import memberships
     from ..store.tables import Network
     from ..store.tables_auth import Account
 
@@ -63,10 +63,10 @@ def enrich_demo(db: Session, slug: str) -> None:
             continue
         actor_id = twins.get(own.get(email) or 0)
         if actor_id is None:
-            actor_id = auth._new_profile(
+            actor_id = memberships.new_profile(
                 db, movement, account.display_name, "person", "independent"
             ).id
-        auth.add_membership(db, account.id, movement.id, role, actor_id)
+        memberships.add_membership(db, account.id, movement.id, role, actor_id)
     db.flush()
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from ..store.tables import Initiative, Network
 
 _METRICS = (
     ("People in work six months on", "people", 40.0, 160.0, "increase"),
@@ -65,25 +69,10 @@ def enrich_demo(db: Session, slug: str) -> None:
     today), and it does nothing when the network has outcomes already. Everything goes through
     the services, so the demo obeys the same rules as real use.
     """
-    import base64
-
-    from ..schemas.outcomes import (
-        BLOCKS,
-        AssetIn,
-        ContributionIn,
-        HealthCheckIn,
-        MeasurementIn,
-        OutcomeIn,
-        RatingsIn,
-        ReuseIn,
-    )
-    from ..services import commons, contributions, health, outcomes
-    from ..services.access import Caller
     from ..store.tables import Actor, Initiative, Network
     from ..store.tables_outcomes import Outcome
     from .network import DEMO_TODAY
 
-    op = Caller.operator()
     network = db.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
         return
@@ -114,91 +103,166 @@ def enrich_demo(db: Session, slug: str) -> None:
         span = (due - start).days
         # How far into its window the initiative has got on the demo's "today".
         reached = due if initiative.status == "completed" else min(due, DEMO_TODAY)
-        for k in range(1 + (n % 2)):
-            name, unit, baseline, target, direction = _METRICS[(n + 3 * k) % len(_METRICS)]
-            scale = rng.choice((0.5, 1.0, 1.5))
-            out = outcomes.add_outcome(
-                db,
-                op,
-                initiative.id,
-                OutcomeIn(
-                    name=name,
-                    unit=unit,
-                    baseline=round(baseline * scale, 1),
-                    baseline_date=start,
-                    target=round(target * scale, 1),
-                    direction=direction,  # type: ignore[arg-type]
-                    due_date=due,
-                ),
-            )
-            pace = _PACE[(n + k) % len(_PACE)]
-            step = max(21, min(100, span // 5))  # about five readings over the window
-            day = start + timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
-            while day <= reached:
-                expected = (day - start).days / span
-                progress = min(1.15, expected * pace * rng.uniform(0.96, 1.04))
-                value = out.baseline + progress * (out.target - out.baseline)
-                outcomes.record_measurement(
-                    db,
-                    op,
-                    out.id,
-                    MeasurementIn(
-                        value=round(value, 1),
-                        unit=unit,
-                        measured_on=day,
-                        source=rng.choice(
-                            ("partner records", "quarterly survey", "public statistics")
-                        ),
-                    ),
-                )
-                day += timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
-
-        for contributor in members:
-            for _ in range(rng.randint(1, 2)):
-                kind = rng.choice(list(_KIND_UNITS))
-                unit, low, high = _KIND_UNITS[kind]
-                c = contributions.record_contribution(
-                    db,
-                    op,
-                    initiative.id,
-                    ContributionIn(
-                        contributor_id=contributor,
-                        kind=kind,  # type: ignore[arg-type]
-                        amount=float(rng.randint(low, high)),
-                        unit=unit,
-                        contributed_on=min(
-                            reached, start + timedelta(days=rng.randint(0, max(1, span // 2)))
-                        ),
-                    ),
-                )
-                if rng.random() < 0.8:
-                    confirmer = rng.choice([m for m in members if m != contributor])
-                    contributions.confirm_contribution(db, op, c.id, confirmer)
-
-        for h in range(1 + rng.randint(1, 2)):
-            every = max(30, min(120, span // 3))
-            held = start + timedelta(days=every * (h + 1) * 3 // 4)
-            if held > reached:
-                break
-            check = health.open_check(db, op, initiative.id, HealthCheckIn(held_on=held))
-            tension = BLOCKS[(n + h) % len(BLOCKS)]
-            for member in members:
-                ratings: dict[str, int] = {}
-                for block in BLOCKS:
-                    base = 4 if block != "fair_value" else 3
-                    score = base + rng.choice((-1, 0, 0, 0, 1))
-                    if block == tension:
-                        score = rng.choice((1, 2, 5))  # a block the members disagree about
-                    ratings[block] = max(1, min(5, score))
-                health.rate(
-                    db,
-                    op,
-                    check.id,
-                    RatingsIn(actor_id=member, ratings=ratings),  # type: ignore[arg-type]
-                )
+        _outcomes(db, initiative.id, n, start, due, reached, rng)
+        _contributions(db, initiative.id, members, start, span, reached, rng)
+        _health_checks(db, initiative.id, members, n, start, span, reached, rng)
 
     if len(actor_ids) < 2:
         return
+    _assets(db, network, slug, actor_ids, chosen, rng)
+
+
+def _outcomes(
+    db: Session,
+    initiative_id: int,
+    n: int,
+    start: date,
+    due: date,
+    reached: date,
+    rng: random.Random,
+) -> None:
+    """One or two outcomes of the ``n``-th chosen initiative, measured about five times over
+    its window up to where it has got."""
+    from ..schemas.outcomes import MeasurementIn, OutcomeIn
+    from ..services import outcomes
+    from ..services.access import Caller
+
+    op = Caller.operator()
+    span = (due - start).days
+    for k in range(1 + (n % 2)):
+        name, unit, baseline, target, direction = _METRICS[(n + 3 * k) % len(_METRICS)]
+        scale = rng.choice((0.5, 1.0, 1.5))
+        out = outcomes.add_outcome(
+            db,
+            op,
+            initiative_id,
+            OutcomeIn(
+                name=name,
+                unit=unit,
+                baseline=round(baseline * scale, 1),
+                baseline_date=start,
+                target=round(target * scale, 1),
+                direction=direction,  # type: ignore[arg-type]
+                due_date=due,
+            ),
+        )
+        pace = _PACE[(n + k) % len(_PACE)]
+        step = max(21, min(100, span // 5))  # about five readings over the window
+        day = start + timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
+        while day <= reached:
+            expected = (day - start).days / span
+            progress = min(1.15, expected * pace * rng.uniform(0.96, 1.04))
+            value = out.baseline + progress * (out.target - out.baseline)
+            outcomes.record_measurement(
+                db,
+                op,
+                out.id,
+                MeasurementIn(
+                    value=round(value, 1),
+                    unit=unit,
+                    measured_on=day,
+                    source=rng.choice(("partner records", "quarterly survey", "public statistics")),
+                ),
+            )
+            day += timedelta(days=rng.randint(step * 4 // 5, step * 6 // 5))
+
+
+def _contributions(
+    db: Session,
+    initiative_id: int,
+    members: list[int],
+    start: date,
+    span: int,
+    reached: date,
+    rng: random.Random,
+) -> None:
+    """One or two contributions by every member, most of them confirmed by another."""
+    from ..schemas.outcomes import ContributionIn
+    from ..services import contributions
+    from ..services.access import Caller
+
+    op = Caller.operator()
+    for contributor in members:
+        for _ in range(rng.randint(1, 2)):
+            kind = rng.choice(list(_KIND_UNITS))
+            unit, low, high = _KIND_UNITS[kind]
+            c = contributions.record_contribution(
+                db,
+                op,
+                initiative_id,
+                ContributionIn(
+                    contributor_id=contributor,
+                    kind=kind,  # type: ignore[arg-type]
+                    amount=float(rng.randint(low, high)),
+                    unit=unit,
+                    contributed_on=min(
+                        reached, start + timedelta(days=rng.randint(0, max(1, span // 2)))
+                    ),
+                ),
+            )
+            if rng.random() < 0.8:
+                confirmer = rng.choice([m for m in members if m != contributor])
+                contributions.confirm_contribution(db, op, c.id, confirmer)
+
+
+def _health_checks(
+    db: Session,
+    initiative_id: int,
+    members: list[int],
+    n: int,
+    start: date,
+    span: int,
+    reached: date,
+    rng: random.Random,
+) -> None:
+    """Two or three health checks over the window, every member rating every block (one
+    block, in turn, a matter of disagreement)."""
+    from ..schemas.outcomes import BLOCKS, HealthCheckIn, RatingsIn
+    from ..services import health
+    from ..services.access import Caller
+
+    op = Caller.operator()
+    for h in range(1 + rng.randint(1, 2)):
+        every = max(30, min(120, span // 3))
+        held = start + timedelta(days=every * (h + 1) * 3 // 4)
+        if held > reached:
+            break
+        check = health.open_check(db, op, initiative_id, HealthCheckIn(held_on=held))
+        tension = BLOCKS[(n + h) % len(BLOCKS)]
+        for member in members:
+            ratings: dict[str, int] = {}
+            for block in BLOCKS:
+                base = 4 if block != "fair_value" else 3
+                score = base + rng.choice((-1, 0, 0, 0, 1))
+                if block == tension:
+                    score = rng.choice((1, 2, 5))  # a block the members disagree about
+                ratings[block] = max(1, min(5, score))
+            health.rate(
+                db,
+                op,
+                check.id,
+                RatingsIn(actor_id=member, ratings=ratings),  # type: ignore[arg-type]
+            )
+
+
+def _assets(
+    db: Session,
+    network: Network,
+    slug: str,
+    actor_ids: list[int],
+    chosen: list[tuple[Initiative, list[int]]],
+    rng: random.Random,
+) -> None:
+    """The commons: shared assets (one of them a file), reused by some chosen initiatives."""
+    import base64
+
+    from ..schemas.outcomes import AssetIn, ReuseIn
+    from ..services import commons
+    from ..services.access import Caller
+    from .network import DEMO_TODAY
+
+    op = Caller.operator()
+    fallback_start = date(2025, 1, 6)
     shared_on = min((i.start_date for i, _ in chosen if i.start_date), default=fallback_start)
     for a, (title, licence) in enumerate(_ASSETS):
         authors = rng.sample(actor_ids, k=min(len(actor_ids), rng.randint(1, 2)))

@@ -59,6 +59,8 @@ from coalition.io.graph_model import (
     validate_graph,
 )
 
+from ..choices import is_choice
+
 __all__ = [
     "CSV_NAMES",
     "FIELDS_SHEET",
@@ -189,11 +191,11 @@ def write_xlsx(graph: MapGraph) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.worksheets[0])  # a new workbook's one empty sheet
     for table in _tables(graph):
         ws = wb.create_sheet(FIELDS_SHEET if table.name == "Fields" else table.name)
-        for r, (_, row) in enumerate([(1, list(table.header)), *table.rows], start=1):
-            cells: list[Any] = list(row)  # type: ignore[call-overload]
+        lines: list[list[Cell]] = [list(table.header), *(cells for _, cells in table.rows)]
+        for r, cells in enumerate(lines, start=1):
             for col, value in enumerate(cells, start=1):
                 if value is None:
                     continue
@@ -286,6 +288,13 @@ def _parse(value: Cell, t: AttrType) -> AttrValue:
         if isinstance(value, int) or _INT.match(str(value).strip()):
             return int(str(value).strip())
         raise ValueError("not an integer")
+    return _number(value)
+
+
+def _number(value: Cell) -> float:
+    """A cell as a finite number (a double); ValueError says why it is not one."""
+    if isinstance(value, bool | dt.date):
+        raise ValueError("not a number")
     try:
         number = float(value) if isinstance(value, int | float) else float(str(value).strip())
     except ValueError:
@@ -366,12 +375,12 @@ class _SheetReader:
             sheet, name, t = (
                 row[cols[k]] if cols[k] < len(row) else None for k in ("sheet", "field", "type")
             )
-            if t not in _TYPES or not isinstance(sheet, str) or not isinstance(name, str):
+            if not is_choice(t, _TYPES) or not isinstance(sheet, str) or not isinstance(name, str):
                 self.problems.append(
                     Problem(f"{fields.name} row {rn}", f"type {t!r} is not one of {_TYPES}")
                 )
                 continue
-            self.declared[(sheet.strip().lower(), name)] = t  # type: ignore[assignment]
+            self.declared[(sheet.strip().lower(), name)] = t
 
     def _rows(self, table: _Table, core: frozenset[str]) -> list[_Row]:
         """Per row: core fields by canonical name, and parsed free attributes."""
@@ -468,15 +477,15 @@ class _SheetReader:
             self.problems.append(Problem(where, "needs From and To"))
             return []
         direction = (self._text(fixed, "direction") or "directed").strip().lower()
-        if direction not in DIRECTIONS:
+        if not is_choice(direction, DIRECTIONS):
             self.problems.append(
                 Problem(f"{where} column 'Direction'", f"{direction!r} is not one of {DIRECTIONS}")
             )
-            direction = "directed"
+            direction = DIRECTIONS[0]  # directed
         weight = 1.0
         if "strength" in fixed:
             try:
-                weight = float(_parse(fixed["strength"], "double"))  # type: ignore[arg-type]
+                weight = _number(fixed["strength"])
             except ValueError as exc:
                 self.problems.append(Problem(f"{where} column 'Strength'", str(exc)))
         start, end = self._date(fixed, "start", where), self._date(fixed, "end", where)
@@ -488,7 +497,7 @@ class _SheetReader:
                 weight=weight,
                 start=start,
                 end=end,
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 key=self._text(fixed, "id"),
                 attrs=attrs,
             )

@@ -234,9 +234,9 @@ def _value_problem(value: object) -> str | None:
         return f"values of type {type(value).__name__} are not modelled"
     if t == "string":
         return _text_problem(value, what="text")
-    if t == "integer" and not INT_MIN <= value <= INT_MAX:  # type: ignore[operator]
+    if t == "integer" and isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
         return "integer outside the 64-bit range"
-    if t == "double" and not math.isfinite(value):  # type: ignore[arg-type]
+    if isinstance(value, float) and not math.isfinite(value):
         return "number is not finite"
     if isinstance(value, tuple):
         if not value:

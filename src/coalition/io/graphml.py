@@ -42,6 +42,8 @@ from coalition.io.graph_model import (
 )
 from coalition.io.safe_input import parse_xml
 
+from ..choices import is_choice
+
 __all__ = ["GRAPHML_NS", "LIST_MARK", "read_graphml", "write_graphml"]
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -279,11 +281,11 @@ class _GraphmlReader:
         flag = el.get("directed")
         is_directed = default_directed if flag is None else flag == "true"
         direction = fixed["direction"] or ("directed" if is_directed else "undirected")
-        if direction not in DIRECTIONS:
+        if not is_choice(direction, DIRECTIONS):
             self.problems.append(
                 Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}")
             )
-            direction = "undirected"
+            direction = DIRECTIONS[1]  # undirected
         weight = fixed["weight"] if fixed["weight"] is not None else 1.0
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             self.problems.append(Problem(where, "weight must be a number"))
@@ -295,7 +297,7 @@ class _GraphmlReader:
             weight=float(weight),
             start=self._date(fixed["start"], where),
             end=self._date(fixed["end"], where),
-            direction=direction,  # type: ignore[arg-type]
+            direction=direction,
             key=el.get("id"),
             attrs=attrs,
         )

@@ -23,6 +23,7 @@ import json
 import math
 from typing import Any
 
+from coalition.choices import is_choice
 from coalition.io.graph_model import (
     DIRECTIONS,
     AttrValue,
@@ -196,11 +197,11 @@ class _KumuReader:
             self.problems.append(Problem(where, "needs 'from' and 'to'"))
             return None
         direction = self._text(item, "direction", where) or "directed"
-        if direction not in DIRECTIONS:
+        if not is_choice(direction, DIRECTIONS):
             self.problems.append(
                 Problem(where, f"direction {direction!r} is not one of {DIRECTIONS}")
             )
-            direction = "directed"
+            direction = DIRECTIONS[0]  # directed
         strength = _get(item, "strength")
         strength = 1.0 if strength is None else strength
         if isinstance(strength, bool) or not isinstance(strength, int | float):
@@ -213,7 +214,7 @@ class _KumuReader:
             weight=float(strength),
             start=self._date(item, "start", where),
             end=self._date(item, "end", where),
-            direction=direction,  # type: ignore[arg-type]
+            direction=direction,
             key=self._text(item, "id", where),
             attrs=self._attrs(item, _CONNECTION_FIELDS, where),
         )

@@ -428,18 +428,27 @@ def _read_comments(
                 rows.problem(line, f"duplicate comment-id {tid} (first on line {seen[tid]})")
                 continue
             seen[tid] = line
-        if None in (ts, tid, author, agrees, disagrees, mod, meta, seed) or not gic_ok:
+        if (
+            ts is None
+            or tid is None
+            or author is None
+            or agrees is None
+            or disagrees is None
+            or mod is None
+            or None in (meta, seed)
+            or not gic_ok
+        ):
             continue
         out.append(
             PolisStatement(
-                external_id=tid,  # type: ignore[arg-type]
+                external_id=tid,
                 text=f["comment-body"],
-                author_external_id=author,  # type: ignore[arg-type]
-                moderation=mod,  # type: ignore[arg-type]
-                timestamp_ms=ts,  # type: ignore[arg-type]
+                author_external_id=author,
+                moderation=mod,
+                timestamp_ms=ts,
                 datetime=f.get("datetime", ""),
-                agrees=agrees,  # type: ignore[arg-type]
-                disagrees=disagrees,  # type: ignore[arg-type]
+                agrees=agrees,
+                disagrees=disagrees,
                 is_meta=bool(meta),
                 is_seed=bool(seed),
                 group_informed_consensus=f.get("group-informed-consensus", ""),
@@ -526,9 +535,10 @@ def _read_participants(
                 rows.problem(line, f"duplicate participant {pid} (first on line {seen[pid]})")
                 continue
             seen[pid] = line
-        if pid is None or bad or None in counts or (group_text != "" and group is None):
+        given = [c for c in counts if c is not None]
+        if pid is None or bad or len(given) < len(counts) or (group_text != "" and group is None):
             continue
-        n_comments, n_votes, n_agree, n_disagree = (int(c) for c in counts)  # type: ignore[arg-type]
+        n_comments, n_votes, n_agree, n_disagree = given
         out.append(
             PolisParticipant(
                 pid,

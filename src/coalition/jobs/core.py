@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import CursorResult, event, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from .. import clock
@@ -232,7 +232,7 @@ def _claim(url: str, job_id: int) -> tuple[str, dict[str, Any], int] | None:
                 started_at=clock.utcnow(),
             )
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not isinstance(claimed, CursorResult) or claimed.rowcount != 1:
             return None
         job = db.get_one(Job, job_id)
         return job.kind, dict(job.payload or {}), job.attempts

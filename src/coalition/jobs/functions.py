@@ -62,8 +62,8 @@ def deliver_mail(ctx: JobContext) -> tuple[dict[str, Any] | None, str]:
 @job_function(JobKind.invitation_replacements)
 def invitation_replacements(ctx: JobContext) -> tuple[dict[str, Any] | None, str]:
     """Rank the replacements for a seat someone declined or countered (the formation engine
-    over the eligible actors; coalition.services.invitations.suggest_replacements)."""
-    from ..services.invitations import replacements_for_job
+    over the eligible actors; coalition.services.invitation_replacements.suggest_replacements)."""
+    from ..services.invitation_replacements import replacements_for_job
 
     with ctx.reading() as db:  # it only reads: requests keep writing meanwhile (SQLite)
         ctx.progress(0, 1, force=True)
@@ -75,10 +75,10 @@ def invitation_replacements(ctx: JobContext) -> tuple[dict[str, Any] | None, str
 
 @job_function(JobKind.polis_import)
 def polis_import(ctx: JobContext) -> tuple[dict[str, Any] | None, str]:
-    """Import a Polis export and replay its vote log (coalition.services.deliberation), all in
+    """Import a Polis export and replay its vote log (coalition.services.polis_exchange), all in
     one transaction, reporting the votes replayed as progress."""
     from ..services.access import Caller
-    from ..services.deliberation import IMPORT_BATCH_MS, import_polis
+    from ..services.polis_exchange import IMPORT_BATCH_MS, import_polis
 
     p = ctx.payload
     with ctx.session() as db:

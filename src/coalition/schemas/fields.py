@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ..domain import Visibility
 from .common import (
     TEXT_MAX,
     FieldKindName,
@@ -40,7 +41,7 @@ class ProfileFieldIn(StrictModel):
     kind: FieldKindName
     choices: list[Choice] = Field(default=[], max_length=50)
     help: Text = ""
-    default_visibility: VisibilityName = "network"  # type: ignore[assignment]
+    default_visibility: VisibilityName = Visibility.network
 
 
 class ProfileFieldPatch(StrictModel):

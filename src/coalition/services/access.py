@@ -1,20 +1,28 @@
 """Who is calling, and the query clauses that scope every read to what they may see.
 
 Authorisation lives in the queries (Polar's ``get_readable_statement``): a service never loads a
-row and then decides; it asks for the rows the caller may read.
+row and then decides; it asks for the rows the caller may read. Every kind of row has one
+clause here, ``readable_<things>(caller) -> ColumnElement[bool]``, and one row is loaded with
+:func:`load_readable` (a 404 when missing or hidden alike). Decisions and conversations keep
+theirs in their services until those are split (issue 18).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, inspect, or_, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
-from ..domain import NetworkVisibility
-from ..errors import Forbidden, Unauthorized
+from ..domain import NetworkVisibility, ThreadVisibility
+from ..errors import Forbidden, NotFound, Unauthorized
 from ..i18n import _
-from ..store.tables import Actor, Network
+from ..store.tables import Actor, Engagement, Initiative, Network, Role
+from ..store.tables_outcomes import Contribution, HealthCheck, KnowledgeAsset, Outcome
+from ..store.tables_together import Thread
 
 ROLE_RANK = {"member": 1, "convenor": 2, "steward": 3}
 
@@ -144,16 +152,14 @@ def field_visible(caller: Caller, actor: Actor, audience: str, *, invited_by: bo
     return False
 
 
-def field_visible_clause(
-    caller: Caller, column: ColumnElement[str] | object
-) -> ColumnElement[bool]:
-    """SQL form of :func:`field_visible` (without the invited-by case), for filters."""
+def field_visible_clause(caller: Caller, column: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """SQL form of :func:`field_visible` (without the invited-by case), for filters;
+    ``column`` is a visibility column of Actor (or of a custom field's value)."""
     if caller.system:
         return true()
-    col = column  # a visibility column of Actor
-    clauses: list[ColumnElement[bool]] = [col == "public"]  # type: ignore[list-item]
+    clauses: list[ColumnElement[bool]] = [column == "public"]
     if caller.roles:
-        clauses.append((col == "network") & Actor.network_id.in_(list(caller.roles)))  # type: ignore[operator]
+        clauses.append((column == "network") & Actor.network_id.in_(list(caller.roles)))
     if caller.actor_ids:
         clauses.append(Actor.id.in_(list(caller.actor_ids)))
     return or_(*clauses)
@@ -163,3 +169,112 @@ def require_operator(caller: Caller) -> None:
     """Whole-network operations (imports) are for the server's operator."""
     if not caller.system:
         raise Forbidden(_("only the server's operator may do this (use the CLI)"))
+
+
+# --- what each kind of row the caller may read, and load-or-404 ---------------------------------
+
+#: Engagement statuses that put an actor on an initiative's team.
+ON_INITIATIVE = ("active", "completed")
+
+
+def readable_initiatives(caller: Caller) -> ColumnElement[bool]:
+    """Initiatives are read by members of their network."""
+    return Initiative.network_id.in_(select(Network.id).where(readable_networks(caller)))
+
+
+def readable_roles(caller: Caller) -> ColumnElement[bool]:
+    """An initiative's roles are read with it."""
+    return Role.initiative_id.in_(select(Initiative.id).where(readable_initiatives(caller)))
+
+
+def readable_outcomes(caller: Caller) -> ColumnElement[bool]:
+    """Outcomes are read with their initiative."""
+    return Outcome.initiative_id.in_(select(Initiative.id).where(readable_initiatives(caller)))
+
+
+def readable_contributions(caller: Caller) -> ColumnElement[bool]:
+    """Contributions are read with their initiative."""
+    on = select(Initiative.id).where(readable_initiatives(caller))
+    return Contribution.initiative_id.in_(on)
+
+
+def readable_health_checks(caller: Caller) -> ColumnElement[bool]:
+    """Health checks are read with their initiative."""
+    return HealthCheck.initiative_id.in_(select(Initiative.id).where(readable_initiatives(caller)))
+
+
+def readable_assets(caller: Caller) -> ColumnElement[bool]:
+    """The commons' assets are read by members of their network."""
+    return KnowledgeAsset.network_id.in_(select(Network.id).where(readable_networks(caller)))
+
+
+def team_threads(caller: Caller) -> ColumnElement[bool]:
+    """Threads of initiatives the caller is on the team of (engaged, or convening)."""
+    mine = list(caller.actor_ids)
+    engaged = select(Engagement.initiative_id).where(
+        Engagement.actor_id.in_(mine), Engagement.status.in_(ON_INITIATIVE)
+    )
+    convened = select(Initiative.id).where(Initiative.convenor_id.in_(mine))
+    return Thread.initiative_id.in_(engaged.union(convened))
+
+
+def readable_threads(caller: Caller) -> ColumnElement[bool]:
+    """Threads the caller may read: network threads of their networks, team threads of theirs."""
+    if caller.system:
+        return true()
+    if not caller.roles:
+        return false()
+    network = Thread.visibility == ThreadVisibility.network.value
+    team = team_threads(caller) if caller.actor_ids else false()
+    return Thread.network_id.in_(list(caller.roles)) & or_(network, team)
+
+
+@dataclass(frozen=True)
+class _Readable:
+    clause: Callable[[Caller], ColumnElement[bool]]
+    missing: Callable[[int], str]  # the 404's words, in the caller's language
+
+
+_READABLE: dict[type[Any], _Readable] = {
+    Actor: _Readable(readable_actors, lambda i: _("no actor %(actor_id)s") % {"actor_id": i}),
+    Initiative: _Readable(
+        readable_initiatives,
+        lambda i: _("no initiative %(initiative_id)s") % {"initiative_id": i},
+    ),
+    Role: _Readable(readable_roles, lambda i: _("no role %(role_id)s") % {"role_id": i}),
+    Outcome: _Readable(
+        readable_outcomes, lambda i: _("no outcome %(outcome_id)s") % {"outcome_id": i}
+    ),
+    Contribution: _Readable(
+        readable_contributions,
+        lambda i: _("no contribution %(contribution_id)s") % {"contribution_id": i},
+    ),
+    HealthCheck: _Readable(
+        readable_health_checks, lambda i: _("no health check %(check_id)s") % {"check_id": i}
+    ),
+    KnowledgeAsset: _Readable(
+        readable_assets, lambda i: _("no asset %(asset_id)s") % {"asset_id": i}
+    ),
+    Thread: _Readable(readable_threads, lambda i: _("no thread %(thread_id)s") % {"thread_id": i}),
+}
+
+Row = TypeVar("Row")
+
+
+def load_readable(
+    db: Session,
+    caller: Caller,
+    model: type[Row],
+    row_id: int,
+    *,
+    options: Sequence[ORMOption] = (),
+) -> Row:
+    """The row ``row_id`` of ``model`` if the caller may read it; else a 404, the same answer
+    whether the row is missing or hidden, so that existence is not leaked."""
+    readable = _READABLE[model]
+    key = inspect(model).primary_key[0]
+    stmt = select(model).where(key == row_id, readable.clause(caller)).options(*options)
+    row = db.scalars(stmt).first()
+    if row is None:
+        raise NotFound(readable.missing(row_id))
+    return row

@@ -25,7 +25,7 @@ from ..schemas.outcomes import (
 )
 from ..store.tables import Actor, Initiative, Network
 from ..store.tables_outcomes import AssetAuthor, AssetReuse, KnowledgeAsset
-from .access import Caller, readable_networks, require_role
+from .access import Caller, load_readable, require_role
 from .directory import ensure_same_network, get_actor_row
 from .initiatives import load_initiative, require_convenor
 from .outcomes import initiative_member_ids, visible_names
@@ -34,16 +34,8 @@ from .outcomes import initiative_member_ids, visible_names
 def _load_asset(
     db: Session, caller: Caller, asset_id: int, *, content: bool = False
 ) -> KnowledgeAsset:
-    stmt = select(KnowledgeAsset).where(
-        KnowledgeAsset.id == asset_id,
-        KnowledgeAsset.network_id.in_(select(Network.id).where(readable_networks(caller))),
-    )
-    if content:
-        stmt = stmt.options(undefer(KnowledgeAsset.content))
-    asset = db.scalars(stmt).first()
-    if asset is None:
-        raise NotFound(_("no asset %(asset_id)s") % {"asset_id": asset_id})
-    return asset
+    options = [undefer(KnowledgeAsset.content)] if content else []
+    return load_readable(db, caller, KnowledgeAsset, asset_id, options=options)
 
 
 def _authors(db: Session, caller: Caller, asset_ids: list[int]) -> dict[int, list[AuthorOut]]:

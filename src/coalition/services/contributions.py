@@ -8,19 +8,26 @@ into a tie of the interdependence map between contributor and confirmer (origin
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, Invalid, Unauthorized
 from ..i18n import _
-from ..schemas.outcomes import ContributionIn, ContributionOut
+from ..schemas.outcomes import (
+    ContributionIn,
+    ContributionKindName,
+    ContributionOut,
+    ContributionStatusName,
+)
 from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_outcomes import Contribution
-from .access import Caller, readable_networks, require_role
+from .access import Caller, load_readable, readable_networks, require_role
 from .initiatives import load_initiative
-from .outcomes import initiative_member_ids, readable_initiative_ids, visible_names
+from .outcomes import initiative_member_ids, visible_names
 
 #: The tie each kind of contribution creates once it is confirmed.
 TIE_KIND = {
@@ -53,12 +60,12 @@ def _views(db: Session, caller: Caller, rows: list[Contribution]) -> list[Contri
             initiative_title=titles.get(r.initiative_id, ""),
             contributor_id=r.contributor_id,
             contributor_name=names.get(r.contributor_id),
-            kind=r.kind,  # type: ignore[arg-type]
+            kind=cast(ContributionKindName, r.kind),  # the column's CHECK holds it
             amount=r.amount,
             unit=r.unit,
             description=r.description,
             contributed_on=r.contributed_on,
-            status=r.status,  # type: ignore[arg-type]
+            status=cast(ContributionStatusName, r.status),
             confirmed_by_id=r.confirmed_by_id,
             confirmed_by_name=names.get(r.confirmed_by_id) if r.confirmed_by_id else None,
             confirmed_at=r.confirmed_at,
@@ -97,20 +104,6 @@ def record_contribution(
     return _views(db, caller, [row])[0]
 
 
-def _load(db: Session, caller: Caller, contribution_id: int) -> Contribution:
-    row = db.scalars(
-        select(Contribution).where(
-            Contribution.id == contribution_id,
-            Contribution.initiative_id.in_(readable_initiative_ids(caller)),
-        )
-    ).first()
-    if row is None:
-        raise NotFound(
-            _("no contribution %(contribution_id)s") % {"contribution_id": contribution_id}
-        )
-    return row
-
-
 def confirm_contribution(
     db: Session, caller: Caller, contribution_id: int, confirmer_id: int
 ) -> ContributionOut:
@@ -120,7 +113,7 @@ def confirm_contribution(
     contribution is confirmed once. The tie it creates joins contributor → confirmer, dated
     on the day of the contribution.
     """
-    row = _load(db, caller, contribution_id)
+    row = load_readable(db, caller, Contribution, contribution_id)
     initiative = db.get_one(Initiative, row.initiative_id)
     if not caller.authenticated:
         raise Unauthorized(_("sign in first"))

@@ -38,7 +38,8 @@ from ..schemas.report import (
 )
 from ..store.tables_deliberation import Vote
 from .access import Caller
-from .deliberation import charter_statements, get_conversation, results
+from .conversation_analysis import charter_statements, results
+from .conversations import get_conversation
 
 MAX_DIVISIVE = 5
 DIVISIVE_THRESHOLD = 0.5

@@ -393,91 +393,89 @@ def _vote_view(decision: Decision, vote: DecisionVote, names: dict[int, str]) ->
 
 
 def _views(db: Session, caller: Caller, rows: list[Decision], *, full: bool) -> list[DecisionOut]:
+    slugs = dict(db.execute(select(Network.id, Network.slug)).all())
+    return [_view(db, caller, d, slugs.get(d.network_id, ""), full=full) for d in rows]
+
+
+def _view(db: Session, caller: Caller, d: Decision, network: str, *, full: bool) -> DecisionOut:
+    """One decision as ``caller`` sees it: its tally, the votes they may see, blocks, who has
+    not voted, what they may do, and (``full``) its log."""
     from .threads import _names  # the same rule for names everywhere in this area
 
-    out = []
-    slugs = dict(db.execute(select(Network.id, Network.slug)).all())
-    for d in rows:
-        votes = _votes(db, d)
-        eligible = voters(db, d)
-        names = _names(db, caller, [v.actor_id for v in votes] + [d.proposer_id] + list(eligible))
-        result = tally(d, votes)
-        mine = next((v for v in votes if caller.owns(v.actor_id) and not caller.system), None)
-        shown = [] if d.secret_votes and not caller.system else votes
-        events = (
-            db.scalars(
-                select(DecisionEvent)
-                .where(DecisionEvent.decision_id == d.id)
-                .order_by(DecisionEvent.id)
-            ).all()
-            if full
-            else []
-        )
-        voted = {v.actor_id for v in votes}
-        amended_by = db.scalar(select(Decision.id).where(Decision.amends_id == d.id).limit(1))
-        initiative_title = (
-            db.scalar(select(Initiative.title).where(Initiative.id == d.initiative_id))
-            if d.initiative_id
-            else None
-        )
-        out.append(
-            DecisionOut(
-                id=d.id,
-                network=slugs.get(d.network_id, ""),
-                initiative_id=d.initiative_id,
-                initiative_title=initiative_title,
-                kind=d.kind,  # type: ignore[arg-type]
-                title=d.title,
-                details=d.details,
-                details_html=str(markup.render(d.details)),
-                options=list(d.options),
-                visibility=d.visibility,  # type: ignore[arg-type]
-                secret_votes=bool(d.secret_votes),
-                proposer_id=d.proposer_id,
-                proposer_name=names.get(d.proposer_id or 0, "A member"),
-                status=d.status,  # type: ignore[arg-type]
-                closes_at=d.closes_at,
-                closed_at=d.closed_at,
-                outcome=d.outcome,
-                outcome_html=str(markup.render(d.outcome)),
-                amends_id=d.amends_id,
-                amended_by_id=amended_by,
-                tally=TallyOut(
-                    counts=result.counts,
-                    leader=result.leader,
-                    passes=result.passes,
-                    blocked=result.blocked,
-                    voters=result.voters,
-                ),
-                votes=[_vote_view(d, v, names) for v in shown],
-                # A block is never secret: everyone must see what stands in the way, and why.
-                blocks=[
-                    _vote_view(d, v, names)
-                    for v in votes
-                    if v.position == ConsentPosition.block.value
-                ],
-                not_voted=sorted(names.get(a, "A member") for a in eligible - voted),
-                my_vote=_vote_view(d, mine, names) if mine else None,
-                may_vote=d.status == "open"
-                and any(caller.owns(a) for a in eligible)
-                and not caller.system,
-                may_close=d.proposer_id is not None
-                and caller.owns(d.proposer_id)
-                and not caller.system
-                and (d.status == "open" or not d.outcome),
-                log=[
-                    DecisionEventOut(
-                        at=e.at,
-                        actor_name=names.get(e.actor_id or 0, "")
-                        or ("the platform" if e.actor_id is None else "A member"),
-                        action=e.action,
-                        detail=e.detail,
-                    )
-                    for e in events
-                ],
-            )
-        )
-    return out
+    votes = _votes(db, d)
+    eligible = voters(db, d)
+    names = _names(db, caller, [v.actor_id for v in votes] + [d.proposer_id] + list(eligible))
+    result = tally(d, votes)
+    mine = next((v for v in votes if caller.owns(v.actor_id) and not caller.system), None)
+    shown = [] if d.secret_votes and not caller.system else votes
+    events = (
+        db.scalars(
+            select(DecisionEvent)
+            .where(DecisionEvent.decision_id == d.id)
+            .order_by(DecisionEvent.id)
+        ).all()
+        if full
+        else []
+    )
+    voted = {v.actor_id for v in votes}
+    amended_by = db.scalar(select(Decision.id).where(Decision.amends_id == d.id).limit(1))
+    initiative_title = (
+        db.scalar(select(Initiative.title).where(Initiative.id == d.initiative_id))
+        if d.initiative_id
+        else None
+    )
+    return DecisionOut(
+        id=d.id,
+        network=network,
+        initiative_id=d.initiative_id,
+        initiative_title=initiative_title,
+        kind=d.kind,  # type: ignore[arg-type]
+        title=d.title,
+        details=d.details,
+        details_html=str(markup.render(d.details)),
+        options=list(d.options),
+        visibility=d.visibility,  # type: ignore[arg-type]
+        secret_votes=bool(d.secret_votes),
+        proposer_id=d.proposer_id,
+        proposer_name=names.get(d.proposer_id or 0, "A member"),
+        status=d.status,  # type: ignore[arg-type]
+        closes_at=d.closes_at,
+        closed_at=d.closed_at,
+        outcome=d.outcome,
+        outcome_html=str(markup.render(d.outcome)),
+        amends_id=d.amends_id,
+        amended_by_id=amended_by,
+        tally=TallyOut(
+            counts=result.counts,
+            leader=result.leader,
+            passes=result.passes,
+            blocked=result.blocked,
+            voters=result.voters,
+        ),
+        votes=[_vote_view(d, v, names) for v in shown],
+        # A block is never secret: everyone must see what stands in the way, and why.
+        blocks=[
+            _vote_view(d, v, names) for v in votes if v.position == ConsentPosition.block.value
+        ],
+        not_voted=sorted(names.get(a, "A member") for a in eligible - voted),
+        my_vote=_vote_view(d, mine, names) if mine else None,
+        may_vote=d.status == "open" and any(caller.owns(a) for a in eligible) and not caller.system,
+        may_close=d.proposer_id is not None
+        and caller.owns(d.proposer_id)
+        and not caller.system
+        and (d.status == "open" or not d.outcome),
+        log=[_event_view(e, names) for e in events],
+    )
+
+
+def _event_view(e: DecisionEvent, names: dict[int, str]) -> DecisionEventOut:
+    return DecisionEventOut(
+        at=e.at,
+        actor_name=names.get(e.actor_id or 0, "")
+        or ("the platform" if e.actor_id is None else "A member"),
+        action=e.action,
+        detail=e.detail,
+    )
 
 
 def get_decision(db: Session, caller: Caller, decision_id: int) -> DecisionOut:

@@ -3,7 +3,7 @@ open moderation (Polis's two modes).
 
 Under **strict** moderation voters see and vote on accepted statements only; under **open**
 moderation on every statement not rejected. Deciding a statement (accept, reject with a
-reason, mark as meta) is :func:`~coalition.services.deliberation.moderate_statement`; who may
+reason, mark as meta) is :func:`~coalition.services.conversations.moderate_statement`; who may
 moderate is the convenor of the conversation's initiative, or a network convenor or steward.
 """
 
@@ -16,7 +16,7 @@ from ..engines.common_ground import Moderation
 from ..schemas.deliberation import ConversationOut, ModerationModeIn, ModerationQueueOut
 from ..store.tables_deliberation import Conversation
 from .access import Caller
-from .deliberation import (
+from .conversations import (
     _bump,
     _require_moderator,
     _statement_views,

@@ -13,7 +13,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import PrivateField, region_of
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..i18n import _
 from ..schemas.directory import (
     ActorCapabilityIn,
@@ -29,7 +29,14 @@ from ..schemas.directory import (
 from ..schemas.fields import FieldValueOut
 from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
-from .access import Caller, field_visible, field_visible_clause, readable_actors, require_role
+from .access import (
+    Caller,
+    field_visible,
+    field_visible_clause,
+    load_readable,
+    readable_actors,
+    require_role,
+)
 from .directory_search import text_match
 from .networks import capability_ids
 
@@ -42,14 +49,6 @@ def _privacy_columns(privacy: Mapping[Any, str]) -> dict[str, str]:
 
 def privacy_of(actor: Actor) -> dict[str, str]:
     return {name: getattr(actor, column) for name, column in PRIVACY_FIELDS.items()}
-
-
-def _load_readable(db: Session, caller: Caller, actor_id: int) -> Actor:
-    actor = db.scalars(select(Actor).where(Actor.id == actor_id, readable_actors(caller))).first()
-    if actor is None:
-        # Same answer whether the actor is missing or hidden: existence is not leaked.
-        raise NotFound(_("no actor %(actor_id)s") % {"actor_id": actor_id})
-    return actor
 
 
 def _check_editor(caller: Caller, actor: Actor, network: Network) -> None:
@@ -158,7 +157,7 @@ def create_actor(db: Session, caller: Caller, network: Network, data: ActorIn) -
 
 def update_actor(db: Session, caller: Caller, actor_id: int, data: ActorPatch) -> ActorOut:
     """Change the fields sent in ``data``; capacity may not drop below what is committed."""
-    actor = _load_readable(db, caller, actor_id)
+    actor = load_readable(db, caller, Actor, actor_id)
     network = db.get_one(Network, actor.network_id)
     _check_editor(caller, actor, network)
     sent = data.model_dump(exclude_unset=True)
@@ -200,7 +199,7 @@ def update_actor(db: Session, caller: Caller, actor_id: int, data: ActorPatch) -
 
 
 def get_actor(db: Session, caller: Caller, actor_id: int) -> ActorOut:
-    return actor_view(db, caller, _load_readable(db, caller, actor_id))
+    return actor_view(db, caller, load_readable(db, caller, Actor, actor_id))
 
 
 def editable_actor(db: Session, caller: Caller, actor_id: int) -> tuple[ActorOut, dict[str, str]]:
@@ -209,7 +208,7 @@ def editable_actor(db: Session, caller: Caller, actor_id: int) -> tuple[ActorOut
     Fields the editor may not see stay hidden (named in ``hidden``): a steward editing a
     member's profile cannot read, and so does not overwrite, what the member keeps private.
     """
-    actor = _load_readable(db, caller, actor_id)
+    actor = load_readable(db, caller, Actor, actor_id)
     _check_editor(caller, actor, db.get_one(Network, actor.network_id))
     return actor_view(db, caller, actor), privacy_of(actor)
 
@@ -236,7 +235,7 @@ def facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]
 
 def get_actor_row(db: Session, caller: Caller, actor_id: int) -> Actor:
     """The actor row, if the caller may see its profile (for other services)."""
-    return _load_readable(db, caller, actor_id)
+    return load_readable(db, caller, Actor, actor_id)
 
 
 def actor_view(
@@ -444,7 +443,7 @@ def set_field_values(db: Session, caller: Caller, actor_id: int, data: Any) -> A
     the editor may not see is left alone."""
     from .profile_fields import set_values
 
-    actor = _load_readable(db, caller, actor_id)
+    actor = load_readable(db, caller, Actor, actor_id)
     network = db.get_one(Network, actor.network_id)
     _check_editor(caller, actor, network)
     kept = [h[6:] for h in actor_view(db, caller, actor).hidden if h.startswith("field.")]

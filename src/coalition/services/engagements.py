@@ -11,10 +11,10 @@ lock and re-checks its condition against the committed value). The CHECK constra
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
@@ -305,13 +305,13 @@ def _tie_co_members(db: Session, initiative: Initiative, actor_id: int, today: d
         )
 
 
-def _engagement_rows(db: Session, where: Iterable[object]) -> list[EngagementOut]:
+def _engagement_rows(db: Session, where: Iterable[ColumnElement[bool]]) -> list[EngagementOut]:
     rows = db.execute(
         select(Engagement, Initiative.title, Role.title, Network.slug)
         .join(Initiative, Initiative.id == Engagement.initiative_id)
         .join(Network, Network.id == Engagement.network_id)
         .outerjoin(Role, Role.id == Engagement.role_id)
-        .where(*where)  # type: ignore[arg-type]
+        .where(*where)
         .order_by(
             case((Engagement.status == "active", 0), else_=1),
             Initiative.start_date,
@@ -451,17 +451,12 @@ def step_back(
             hours=engagement.hours_per_week,
         )
         if invitation is not None and invitation.status == "accepted":
-            invitation.status = "stepped_back"
-            record(
-                db,
-                network_id=engagement.network_id,
-                invitation_id=invitation.id,
+            from .invitations import transition  # the state machine builds on this module
+
+            transition(
+                db, invitation, "stepped_back", now=now, by=by, sources=None,
                 engagement_id=engagement.id,
-                at=now,
-                by=by,
-                from_status="accepted",
-                to_status="stepped_back",
-            )
+            )  # fmt: skip
         initiative = db.get_one(Initiative, engagement.initiative_id)
         name = db.scalar(select(Actor.name).where(Actor.id == engagement.actor_id)) or ""
         notify(
@@ -502,7 +497,6 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
         if found is None:
             raise
         initiative = found
-    insider = caller.member_of(initiative.network_id)
     slug = db.scalar(select(Network.slug).where(Network.id == initiative.network_id)) or ""
     rows = db.execute(
         select(Engagement, Actor)
@@ -515,6 +509,44 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
         )
         .order_by(Engagement.role_id, Actor.name, Engagement.id)
     ).all()
+    members, seen, unnamed = _team_members(db, caller, initiative, rows)
+    filled = Counter(role_id for _, role_id in seen)
+    by_actor = {a.id: a.sector for _, a in rows}
+    return TeamOut(
+        initiative_id=initiative.id,
+        network=slug,
+        kind=initiative.kind,
+        title=initiative.title,
+        purpose=initiative.purpose,
+        start_date=initiative.start_date,
+        end_date=initiative.end_date,
+        roles=[
+            TeamRoleOut(
+                id=r.id,
+                title=r.title,
+                seats=r.seats,
+                filled=filled.get(r.id, 0),
+                hours_per_week=r.hours_per_week,
+                requirements=[f"{q.capability.term} ≥ {q.min_level}" for q in r.requirements],
+            )
+            for r in initiative.roles
+        ],
+        members=members,
+        sectors=dict(sorted(Counter(by_actor.values()).items())),
+        published_at=publication.published_at if publication is not None else None,
+        unnamed_members=unnamed,
+    )
+
+
+def _team_members(
+    db: Session,
+    caller: Caller,
+    initiative: Initiative,
+    rows: Sequence[Row[Engagement, Actor]],
+) -> tuple[list[TeamMemberOut], set[tuple[int, int | None]], int]:
+    """The members the team page names (each once per role), the (actor, role) seats they
+    fill, and how many it does not name (outside the network, their profile is not public)."""
+    insider = caller.member_of(initiative.network_id)
     readable = set(
         db.scalars(
             select(Actor.id).where(Actor.id.in_({a.id for _, a in rows}), readable_actors(caller))
@@ -549,32 +581,7 @@ def team(db: Session, caller: Caller, initiative_id: int) -> TeamOut:
                 else None,
             )
         )
-    filled = Counter(role_id for _, role_id in seen)
-    by_actor = {a.id: a.sector for _, a in rows}
-    return TeamOut(
-        initiative_id=initiative.id,
-        network=slug,
-        kind=initiative.kind,
-        title=initiative.title,
-        purpose=initiative.purpose,
-        start_date=initiative.start_date,
-        end_date=initiative.end_date,
-        roles=[
-            TeamRoleOut(
-                id=r.id,
-                title=r.title,
-                seats=r.seats,
-                filled=filled.get(r.id, 0),
-                hours_per_week=r.hours_per_week,
-                requirements=[f"{q.capability.term} ≥ {q.min_level}" for q in r.requirements],
-            )
-            for r in initiative.roles
-        ],
-        members=members,
-        sectors=dict(sorted(Counter(by_actor.values()).items())),
-        published_at=publication.published_at if publication is not None else None,
-        unnamed_members=len(unnamed),
-    )
+    return members, seen, len(unnamed)
 
 
 def capacity_visible(caller: Caller, actor: Actor, *, invited_by: bool) -> bool:

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import igraph as ig
 from sqlalchemy import select
@@ -145,13 +145,18 @@ def _from_graphml(data: bytes, skills_attr: str, weight_attr: str) -> tuple[_Peo
     return people, links
 
 
+#: How far apart two people are: in hops, or by tie weight.
+Distance = Literal["hops", "weight"]
+DISTANCES: tuple[Distance, ...] = get_args(Distance)
+
+
 def classic_team(
     db: Session,
     slug: str,
     skills: list[str],
     *,
     objective: Literal["sum", "diameter"] = "sum",
-    distance: Literal["hops", "weight"] = "hops",
+    distance: Distance = "hops",
 ) -> dict[str, Any]:
     """The team covering ``skills`` with the least communication cost, by external ids."""
     network = db.scalars(select(Network).where(Network.slug == slug)).first()

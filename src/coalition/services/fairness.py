@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import func, or_, select
@@ -156,7 +157,7 @@ def _contributions(db: Session, network: Network, on: date) -> Counter[int]:
 
 
 def _group(
-    dimension: str,
+    dimension: Literal["sector", "region", "tenure"],
     name: str,
     members: list[int],
     engagements: Counter[int],
@@ -168,7 +169,7 @@ def _group(
     invited = sum(1 for a in members if invitations[a] > 0) if invitations is not None else None
     total_inv = sum(invitations[a] for a in members) if invitations is not None else None
     return FairnessGroupOut(
-        dimension=dimension,  # type: ignore[arg-type]
+        dimension=dimension,
         group=name,
         actors=n,
         invited=invited,

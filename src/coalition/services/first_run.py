@@ -24,14 +24,14 @@ def is_fresh(db: Session) -> bool:
 
 def first_run(db: Session, data: FirstRunIn) -> tuple[Account, Network]:
     """Create the first account (steward of the new network, with a profile in it)."""
-    from . import auth, network_settings, networks
+    from . import identity, memberships, network_settings, networks
 
     if not is_fresh(db):
         raise NotFound(_("this server is set up already: sign in instead"))
     account = Account(
-        email=auth.normalise_email(data.email),
+        email=identity.normalise_email(data.email),
         display_name=data.display_name,
-        password_hash=auth.hash_password(data.password),
+        password_hash=identity.hash_password(data.password),
     )
     db.add(account)
     db.flush()
@@ -40,8 +40,8 @@ def first_run(db: Session, data: FirstRunIn) -> tuple[Account, Network]:
         raise Conflict(_("the server was set up meanwhile: sign in instead"))
     steward = Caller(account_id=account.id)
     network = networks.create_network(db, steward, NetworkIn(slug=data.slug, name=data.name))
-    profile = auth._new_profile(db, network, data.display_name, "person", "independent")
-    auth.add_membership(db, account.id, network.id, "steward", actor_id=profile.id)
+    profile = memberships.new_profile(db, network, data.display_name, "person", "independent")
+    memberships.add_membership(db, account.id, network.id, "steward", actor_id=profile.id)
     patch = NetworkSettingsPatch.model_validate(
         {
             "purpose": data.purpose,

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..engines.outcomes import spread
-from ..errors import Conflict, Forbidden, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, Unauthorized
 from ..i18n import _
 from ..schemas.outcomes import (
     BLOCK_LABELS,
@@ -32,13 +32,9 @@ from ..schemas.outcomes import (
 )
 from ..store.tables import Initiative
 from ..store.tables_outcomes import HealthCheck, HealthRating
-from .access import Caller
+from .access import Caller, load_readable, readable_initiatives
 from .initiatives import load_initiative, require_convenor
-from .outcomes import (
-    initiative_member_ids,
-    readable_initiative_clause,
-    readable_initiative_ids,
-)
+from .outcomes import initiative_member_ids
 
 #: The fewest raters of a block whose ratings are summarised (mean, spread, range).
 MIN_RATERS = 3
@@ -134,15 +130,7 @@ def open_check(
 
 
 def _load_check(db: Session, caller: Caller, check_id: int) -> HealthCheck:
-    check = db.scalars(
-        select(HealthCheck).where(
-            HealthCheck.id == check_id,
-            HealthCheck.initiative_id.in_(readable_initiative_ids(caller)),
-        )
-    ).first()
-    if check is None:
-        raise NotFound(_("no health check %(check_id)s") % {"check_id": check_id})
-    return check
+    return load_readable(db, caller, HealthCheck, check_id)
 
 
 def rate(db: Session, caller: Caller, check_id: int, data: RatingsIn) -> HealthCheckOut:
@@ -196,7 +184,7 @@ def network_health_summary(
     rows = db.execute(
         select(HealthCheck, Initiative)
         .join(Initiative, Initiative.id == HealthCheck.initiative_id)
-        .where(HealthCheck.network_id == network_id, readable_initiative_clause(caller))
+        .where(HealthCheck.network_id == network_id, readable_initiatives(caller))
         .order_by(Initiative.title, HealthCheck.held_on)
     ).all()
     ratings: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
@@ -33,7 +33,13 @@ from ..store.tables import (
     RoleRequirement,
 )
 from ..store.tables_publications import Publication
-from .access import Caller, readable_actors, readable_networks, require_role
+from .access import (
+    Caller,
+    load_readable,
+    readable_actors,
+    readable_initiatives,
+    require_role,
+)
 from .directory import ensure_same_network
 from .networks import capability_ids
 
@@ -41,18 +47,8 @@ from .networks import capability_ids
 CLOSED_STATUSES = (InitiativeStatus.completed.value, InitiativeStatus.closed.value)
 
 
-def readable_initiatives(caller: Caller) -> ColumnElement[bool]:
-    """Initiatives are read by members of their network."""
-    return Initiative.network_id.in_(select(Network.id).where(readable_networks(caller)))
-
-
 def load_initiative(db: Session, caller: Caller, initiative_id: int) -> Initiative:
-    initiative = db.scalars(
-        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(caller))
-    ).first()
-    if initiative is None:
-        raise NotFound(_("no initiative %(initiative_id)s") % {"initiative_id": initiative_id})
-    return initiative
+    return load_readable(db, caller, Initiative, initiative_id)
 
 
 def require_convenor(db: Session, caller: Caller, initiative: Initiative) -> Network:

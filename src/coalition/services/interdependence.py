@@ -1,4 +1,4 @@
-"""The interdependence map of a network: its analysis, drawing, changes, exports and imports.
+"""The interdependence map of a network: its analysis, drawing and changes.
 
 The map is shared by a network's members: it shows every actor whose profile the network
 may see (visibility other than ``private``) and former members (anonymised as "Former
@@ -8,6 +8,9 @@ on the map for anyone.
 
 Results are cached in ``map_cache`` by the network's ``data_version`` (moved by every write to
 actors, ties, engagements…) and by the query; a newer version replaces older entries.
+
+The map in and out of exchange formats (GEXF, GraphML, Kumu, CSV, XLSX) is in
+:mod:`.map_exchange`.
 """
 
 from __future__ import annotations
@@ -19,45 +22,32 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..domain import ActorKind, Sector, TieKind
+from ..domain import Sector, TieKind
 from ..errors import Invalid
 from ..i18n import _
-from ..store.cache import ProcessCache, bump_version, cached_result, store_result, version_key
+from ..store.cache import ProcessCache, cached_result, store_result, version_key
 from ..store.tables import Actor, Affiliation, Engagement, Network, Tie
 from ..store.tables_map import MapCache
-from .access import Caller, require_role
+from .access import Caller
 from .networks import get_network
 from .ties import active_between
 
 __all__ = [
-    "EXPORT_FORMATS",
     "MapQuery",
     "analysis",
     "changes",
-    "export_map",
-    "import_map",
     "map_view",
 ]
 
-ExportFormat = Literal["gexf", "graphml", "kumu", "csv", "xlsx"]
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "gexf": ("application/gexf+xml", "gexf"),
-    "graphml": ("application/graphml+xml", "graphml"),
-    "kumu": ("application/json", "kumu.json"),
-    "csv": ("application/zip", "csv.zip"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
 Projection = Literal["none", "organisations", "initiatives"]
 Freq = Literal["year", "quarter"]
 FORMER = "Former member"
 PROJECTION_MAX_PAIRS = 20_000_000
 """The most co-membership ties a projection may make (a group of k people makes k(k-1)/2)."""
-DIRECTED_KINDS = frozenset({"funded", "referred", "mentored", "influenced", "member_of"})
-"""Tie kinds that read from source to target; the others are mutual."""
 
 METRIC_COLUMNS = (
     "degree",
@@ -176,7 +166,7 @@ def _period_window(label: str) -> tuple[dt.date, dt.date]:
 
 
 @dataclass(frozen=True)
-class _MapData:
+class MapData:
     network_id: int
     ids: list[int]
     names: list[str]
@@ -200,7 +190,7 @@ def _on_map(network_id: int) -> Any:
     )
 
 
-def _load(db: Session, network: Network) -> _MapData:
+def load_map_data(db: Session, network: Network) -> MapData:
     rows = db.execute(
         select(
             Actor.id,
@@ -237,7 +227,7 @@ def _load(db: Session, network: Network) -> _MapData:
     id_arr = np.asarray(ids, dtype=np.int64)
     src = np.searchsorted(id_arr, np.asarray([t[1] for t in ties], dtype=np.int64))
     dst = np.searchsorted(id_arr, np.asarray([t[2] for t in ties], dtype=np.int64))
-    return _MapData(
+    return MapData(
         network_id=network.id,
         ids=ids,
         names=[FORMER if r[6] else r[1] for r in rows],
@@ -256,7 +246,7 @@ def _load(db: Session, network: Network) -> _MapData:
     )
 
 
-def _opportunity(db: Session, network: Network, data: _MapData) -> dict[str, np.ndarray]:
+def _opportunity(db: Session, network: Network, data: MapData) -> dict[str, np.ndarray]:
     """Engagements and invitations per actor, aligned with the map's actor table."""
     from ..store.tables_invitations import Invitation
 
@@ -276,7 +266,7 @@ def _opportunity(db: Session, network: Network, data: _MapData) -> dict[str, np.
     return out
 
 
-def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, Any]:
+def _engine_tables(db: Session, data: MapData, query: MapQuery) -> tuple[Any, Any]:
     from ..engines.network import Actors, Affiliations, Ties, project_two_mode
 
     actors = Actors.create(
@@ -343,7 +333,7 @@ def _engine_tables(db: Session, data: _MapData, query: MapQuery) -> tuple[Any, A
 # --- cache ------------------------------------------------------------------------------------
 
 
-def _cached(
+def cached_map(
     db: Session, network: Network, key: str, compute: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     hit = cached_result(db, MapCache, network.data_version, network_id=network.id, key=key)
@@ -354,7 +344,7 @@ def _cached(
     return result
 
 
-def _member_network(db: Session, caller: Caller, slug: str) -> Network:
+def member_network(db: Session, caller: Caller, slug: str) -> Network:
     """The network, for its members (others are told it is not there)."""
     return get_network(db, caller, slug, public_ok=False)
 
@@ -362,7 +352,7 @@ def _member_network(db: Session, caller: Caller, slug: str) -> Network:
 # --- analysis, drawing, changes ---------------------------------------------------------------
 
 
-def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> dict[str, Any]:
+def analyse_map(db: Session, network: Network, data: MapData, query: MapQuery) -> dict[str, Any]:
     from ..engines.network import analyze, build_graph
 
     actors, ties = _engine_tables(db, data, query)
@@ -383,7 +373,7 @@ def _analyse(db: Session, network: Network, data: _MapData, query: MapQuery) -> 
     return result
 
 
-def _span(data: _MapData) -> tuple[dt.date, dt.date] | None:
+def _span(data: MapData) -> tuple[dt.date, dt.date] | None:
     """The first and last day the data speaks of (tie starts and ends, days joined), the last
     no later than today unless everything lies ahead; None without any date."""
     days = [d for d in (*data.start, *data.end, *data.joined) if d is not None]
@@ -393,7 +383,7 @@ def _span(data: _MapData) -> tuple[dt.date, dt.date] | None:
     return first, (min(last, today) if first <= today else last)
 
 
-def _periods(data: _MapData, freq: Freq = "year") -> list[dict[str, str]]:
+def _periods(data: MapData, freq: Freq = "year") -> list[dict[str, str]]:
     from ..engines.network.timeline import periods
 
     span = _span(data)
@@ -407,12 +397,12 @@ def _periods(data: _MapData, freq: Freq = "year") -> list[dict[str, str]]:
 
 def analysis(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[str, Any]:
     """Every metric of the map for ``query`` (per actor, per network, and how obtained)."""
-    network = _member_network(db, caller, slug)
-    result = _cached(
+    network = member_network(db, caller, slug)
+    result = cached_map(
         db,
         network,
         f"analysis|{query.key}",
-        lambda: _analyse(db, network, _load(db, network), query),
+        lambda: analyse_map(db, network, load_map_data(db, network), query),
     )
     return {
         "slug": network.slug,
@@ -422,7 +412,7 @@ def analysis(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[st
     }
 
 
-def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any]]:
+def _layout(db: Session, network: Network, data: MapData) -> dict[str, list[Any]]:
     def compute() -> dict[str, Any]:
         from ..engines.network import Actors, Ties, build_graph
         from ..engines.network.layout import layout
@@ -436,7 +426,7 @@ def _layout(db: Session, network: Network, data: _MapData) -> dict[str, list[Any
             "y": [round(float(v), 5) for v in pos[:, 1]],
         }
 
-    return _cached(db, network, "layout", compute)
+    return cached_map(db, network, "layout", compute)
 
 
 VIEWS_KEPT = 8
@@ -459,12 +449,12 @@ def map_view(db: Session, caller: Caller, slug: str, query: MapQuery) -> dict[st
     Positions come from one layout of the whole network (cached), so actors keep their
     place when the tie-type filter or the time slider changes what is drawn.
     """
-    return _view(db, _member_network(db, caller, slug), query)[0]
+    return _view(db, member_network(db, caller, slug), query)[0]
 
 
 def map_view_json(db: Session, caller: Caller, slug: str, query: MapQuery) -> bytes:
     """:func:`map_view` as compact JSON bytes (what the page fetches)."""
-    return _view(db, _member_network(db, caller, slug), query)[1]
+    return _view(db, member_network(db, caller, slug), query)[1]
 
 
 def _short(values: list[Any]) -> list[Any]:
@@ -473,17 +463,17 @@ def _short(values: list[Any]) -> list[Any]:
 
 
 def _assemble_view(db: Session, network: Network, query: MapQuery) -> dict[str, Any]:
-    loaded: list[_MapData] = []
+    loaded: list[MapData] = []
 
-    def data() -> _MapData:
+    def data() -> MapData:
         if not loaded:
-            loaded.append(_load(db, network))
+            loaded.append(load_map_data(db, network))
         return loaded[0]
 
-    result = _cached(
-        db, network, f"analysis|{query.key}", lambda: _analyse(db, network, data(), query)
+    result = cached_map(
+        db, network, f"analysis|{query.key}", lambda: analyse_map(db, network, data(), query)
     )
-    periods_ = _cached(db, network, "periods", lambda: {"year": _periods(data(), "year")})
+    periods_ = cached_map(db, network, "periods", lambda: {"year": _periods(data(), "year")})
     pos = _layout(db, network, data())
     where = {k: i for i, k in enumerate(pos["id"])}
     cols = result["actors"]
@@ -546,12 +536,12 @@ def changes(
     if freq not in ("year", "quarter"):
         raise Invalid(_("freq is year or quarter"), field="freq")
     query = MapQuery(types=tuple(types) if types is not None else None)
-    network = _member_network(db, caller, slug)
+    network = member_network(db, caller, slug)
 
     def compute() -> dict[str, Any]:
         from ..engines.network import compare_snapshots, snapshots
 
-        data = _load(db, network)
+        data = load_map_data(db, network)
         actors, ties = _engine_tables(db, data, query)
         span = _span(data)
         if span is None:
@@ -584,7 +574,7 @@ def changes(
             out_changes.append({"from": before.label, "to": after.label, **change})
         return {"snapshots": out_snaps, "changes": out_changes}
 
-    result = _cached(db, network, f"changes|freq={freq}|{query.key}", compute)
+    result = cached_map(db, network, f"changes|freq={freq}|{query.key}", compute)
     return {
         "slug": network.slug,
         "data_version": network.data_version,
@@ -597,264 +587,11 @@ def _finite(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-# --- exchange formats -------------------------------------------------------------------------
-
-
-def _to_map_graph(data: _MapData, metrics: dict[str, Any] | None) -> Any:
-    from ..io.graph_model import MapEdge, MapGraph, MapNode
-
-    per_actor: dict[str, dict[str, Any]] = {}
-    if metrics is not None:
-        cols = metrics["actors"]
-        for j, actor in enumerate(cols["id"]):
-            attrs: dict[str, Any] = {}
-            for c in METRIC_COLUMNS:
-                v = cols[c][j]
-                if v is None:
-                    continue
-                attrs[c] = (
-                    int(v)
-                    if c in ("degree", "community", "component", "cross_sector_ties")
-                    else float(v)
-                )
-            per_actor[actor] = attrs
-    nodes = tuple(
-        MapNode(
-            key=data.keys[i],
-            label=data.names[i],
-            kind=data.kind[i],
-            sector=data.sector[i],
-            joined=data.joined[i],
-            attrs=per_actor.get(str(data.ids[i]), {}),
-        )
-        for i in range(len(data.ids))
-    )
-    edges = tuple(
-        MapEdge(
-            source=data.keys[int(data.src[t])],
-            target=data.keys[int(data.dst[t])],
-            type=data.tie_kind[t],
-            weight=data.weight[t],
-            start=data.start[t],
-            end=data.end[t],
-            direction="directed" if data.tie_kind[t] in DIRECTED_KINDS else "undirected",
-            key=f"tie-{data.tie_ids[t]}",
-            attrs={"origin": data.origin[t]} if data.origin[t] else {},
-        )
-        for t in range(len(data.tie_ids))
-    )
-    return MapGraph(nodes=nodes, edges=edges)
-
-
-def export_map(
-    db: Session, caller: Caller, slug: str, fmt: str, *, with_metrics: bool = True
-) -> tuple[bytes, str, str]:
-    """The whole map (every actor on it and every tie, with dates, types and weights, and
-    the actors' metrics as attributes) in an exchange format: ``(content, media type,
-    file name)``."""
-    if fmt not in EXPORT_FORMATS:
-        raise Invalid(
-            _("format is one of %(EXPORT_FORMATS)s")
-            % {"EXPORT_FORMATS": ", ".join(EXPORT_FORMATS)},
-            field="format",
-        )
-    from ..io import csv_xlsx, gexf, graphml, kumu
-
-    network = _member_network(db, caller, slug)
-    data = _load(db, network)
-    metrics = None
-    if with_metrics:
-        query = MapQuery()
-        metrics = _cached(
-            db, network, f"analysis|{query.key}", lambda: _analyse(db, network, data, query)
-        )
-    graph = _with_custom_fields(db, caller, network, data, _to_map_graph(data, metrics))
-    writers: dict[str, Callable[[Any], bytes]] = {
-        "gexf": gexf.write_gexf,
-        "graphml": graphml.write_graphml,
-        "kumu": kumu.write_kumu,
-        "csv": csv_xlsx.write_csv_zip,
-        "xlsx": csv_xlsx.write_xlsx,
-    }
-    media, ext = EXPORT_FORMATS[fmt]
-    return writers[fmt](graph), media, f"{network.slug}-map.{ext}"
-
-
-def _with_custom_fields(
-    db: Session, caller: Caller, network: Network, data: _MapData, graph: Any
-) -> Any:
-    """The nodes with the network's custom profile fields the caller may see as attributes."""
-    from dataclasses import replace
-
-    from ..io.graph_model import RESERVED
-    from .profile_fields import map_attributes
-
-    extra = map_attributes(db, caller, network, reserved=(*RESERVED, *METRIC_COLUMNS, "origin"))
-    if not extra:
-        return graph
-    nodes = tuple(
-        replace(node, attrs={**node.attrs, **extra[actor_id]}) if actor_id in extra else node
-        for node, actor_id in zip(graph.nodes, data.ids, strict=True)
-    )
-    return replace(graph, nodes=nodes)
-
-
-READERS = ("gexf", "graphml", "kumu", "csv", "xlsx")
-
-
-def _read(fmt: str, content: bytes) -> Any:
-    from ..io import csv_xlsx, gexf, graphml, kumu
-
-    readers: dict[str, Callable[[bytes], Any]] = {
-        "gexf": gexf.read_gexf,
-        "graphml": graphml.read_graphml,
-        "kumu": kumu.read_kumu,
-        "csv": csv_xlsx.read_csv_zip,
-        "xlsx": csv_xlsx.read_xlsx,
-    }
-    if fmt not in readers:
-        raise Invalid(
-            _("format is one of %(readers)s") % {"readers": ", ".join(readers)}, field="format"
-        )
-    return readers[fmt](content)
-
-
-def guess_format(filename: str) -> str | None:
-    """The exchange format a file name suggests (``.gexf``, ``.graphml``, ``.json``, ``.zip``
-    or ``.csv``, ``.xlsx``), or None."""
-    name = filename.lower()
-    for suffix, fmt in (
-        (".gexf", "gexf"),
-        (".graphml", "graphml"),
-        (".json", "kumu"),
-        (".zip", "csv"),
-        (".xlsx", "xlsx"),
-    ):
-        if name.endswith(suffix):
-            return fmt
-    return None
-
-
-def import_map(db: Session, caller: Caller, slug: str, fmt: str, content: bytes) -> dict[str, Any]:
-    """Load a map file into a network, all or nothing.
-
-    Nodes are matched to the network's actors by key (an actor's external id, or
-    ``actor-<id>`` as exports write it); other nodes become new actors (kind ``person`` or
-    ``organisation`` and a known sector are required). Every edge becomes a tie of a known
-    type between two nodes of the file or actors of the network. Any problem anywhere —
-    in the file, or in the mapping to the domain — rejects the whole file with a report
-    naming each element and why; nothing is written.
-    """
-    network = get_network(db, caller, slug, public_ok=False)
-    require_role(caller, network, "steward")
-    from ..io.graph_model import MapGraph
-
-    graph: MapGraph = _read(fmt, content)
-    existing = {
-        key: actor_id
-        for actor_id, key in db.execute(
-            select(Actor.id, Actor.external_id).where(
-                Actor.network_id == network.id, Actor.external_id.is_not(None)
-            )
-        ).all()
-    }
-    all_ids = set(db.scalars(select(Actor.id).where(Actor.network_id == network.id)))
-    problems: list[dict[str, str]] = []
-    kinds = {k.value for k in ActorKind}
-    sectors = {s.value for s in Sector}
-    tie_kinds = {k.value for k in TieKind}
-
-    def resolve(key: str) -> int | None:
-        if key in existing:
-            return existing[key]
-        if key.startswith("actor-") and key[6:].isdigit() and int(key[6:]) in all_ids:
-            return int(key[6:])
-        return None
-
-    new_nodes = []
-    for i, node in enumerate(graph.nodes):
-        where = f"node {i + 1} ({node.key})"
-        if resolve(node.key) is not None:
-            continue
-        if node.kind not in kinds:
-            problems.append({"where": where, "why": f"kind must be one of {sorted(kinds)}"})
-        if node.sector not in sectors:
-            problems.append({"where": where, "why": f"sector must be one of {sorted(sectors)}"})
-        if not node.label.strip() or len(node.label) > 200:
-            problems.append({"where": where, "why": "a name of 1 to 200 characters is needed"})
-        if len(node.key) > 120:
-            problems.append({"where": where, "why": "keys are at most 120 characters"})
-        new_nodes.append(node)
-    file_keys = {n.key for n in graph.nodes}
-    for i, edge in enumerate(graph.edges):
-        where = f"edge {i + 1} ({edge.key or f'{edge.source}→{edge.target}'})"
-        if edge.type not in tie_kinds:
-            problems.append(
-                {"where": where, "why": f"type '{edge.type}' is not one of {sorted(tie_kinds)}"}
-            )
-        for end in (edge.source, edge.target):
-            if end not in file_keys and resolve(end) is None:
-                problems.append({"where": where, "why": f"'{end}' is no node of the file"})
-    if problems:
-        raise Invalid(
-            _(
-                "the map file has %(problems)s problem(s); nothing was imported. "
-                "First: %(where)s: %(why)s"
-            )
-            % {"problems": len(problems), "where": problems[0]["where"], "why": problems[0]["why"]},
-            details=problems[:200],
-        )
-    created: dict[str, int] = {}
-    for node in new_nodes:
-        actor = Actor(
-            network_id=network.id,
-            external_id=node.key,
-            kind=node.kind or "person",
-            name=node.label,
-            sector=node.sector or "independent",
-            joined_on=node.joined,
-        )
-        db.add(actor)
-        db.flush()
-        created[node.key] = actor.id
-
-    def actor_id(key: str) -> int:
-        found = created.get(key) or resolve(key)
-        assert found is not None  # checked above
-        return found
-
-    ties = [
-        {
-            "network_id": network.id,
-            "source_id": actor_id(e.source),
-            "target_id": actor_id(e.target),
-            "kind": e.type,
-            "weight": e.weight,
-            "start_date": e.start,
-            "end_date": e.end,
-            "origin": "imported",
-            "note": "",
-            "initiative_id": None,
-        }
-        for e in graph.edges
-    ]
-    if ties:
-        db.execute(insert(Tie), ties)
-    bump_version(db, network.id)
-    return {
-        "network": network.slug,
-        "format": fmt,
-        "actors_created": len(created),
-        "actors_matched": len(graph.nodes) - len(created),
-        "ties_created": len(ties),
-    }
-
-
 def actor_ties(
     db: Session, caller: Caller, slug: str, actor_id: int, query: MapQuery
 ) -> list[dict[str, Any]]:
     """The ties of one actor on the map (for the map's side panel), newest first."""
-    network = _member_network(db, caller, slug)
+    network = member_network(db, caller, slug)
     on_map = select(Actor.id).where(_on_map(network.id))
     stmt = select(Tie).where(
         Tie.network_id == network.id,

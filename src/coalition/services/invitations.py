@@ -13,48 +13,41 @@ Expiry needs no background job: an open invitation whose ``expires_at`` has pass
 ``expired`` and answering it is 410; it is written down (with its audit line dated at
 ``expires_at``) only when a later invitation to the same seat needs the row settled.
 
-Every move is one conditional ``UPDATE … WHERE status IN (allowed sources) AND expires_at > now``
-so two answers racing on one invitation cannot both succeed; every move writes an audit line
-(who, when, from → to) and a notification, in the same transaction as the move itself. Errors
-are raised before any write or inside a savepoint, so a refused action changes nothing.
+Every move goes through :func:`transition`: one conditional ``UPDATE … WHERE status IN
+(allowed sources) AND expires_at > now`` so two answers racing on one invitation cannot both
+succeed, the engagement an acceptance opens, an audit line (who, when, from → to) and a
+notification, all in the same transaction as the move itself. What leaves the database (the
+notification's mail, the ranking of replacements after a decline) is a job that starts only
+once that transaction commits. Errors are raised before any write or inside a savepoint, so a
+refused action changes nothing. Replacements for a seat are
+:mod:`coalition.services.invitation_replacements`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select, true, update
+from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..config import Settings
-from ..engines.formation.reasons import Reason
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unauthorized
 from ..i18n import _, lazy
 from ..schemas.invitations import (
     AnswerIn,
     AnswerOut,
     CounterDecisionIn,
-    EventOut,
     InvitationOut,
     InviteIn,
     MyInvitationsOut,
-    ReplacementOut,
     SeatIn,
 )
-from ..store.tables import (
-    Actor,
-    ActorCapability,
-    Engagement,
-    Initiative,
-    Network,
-    Role,
-)
-from ..store.tables_invitations import OPEN_STATUSES, Invitation, InvitationEvent
-from .access import Caller, field_visible
+from ..store.tables import Actor, Engagement, Initiative, Role
+from ..store.tables_invitations import OPEN_STATUSES, Invitation
+from .access import Caller
 from .directory import ensure_same_network
 from .engagements import (
     actor_capacity,
@@ -64,8 +57,8 @@ from .engagements import (
     record,
     reserve,
 )
-from .formation_text import SHOWN_TO_CONVENOR_ALWAYS, for_reader, render
 from .initiatives import load_initiative, readable_initiatives, require_convenor
+from .invitation_views import effective_status, is_convenor, open_first, views
 from .notifications import notify
 
 # The default of the setting, read without building Settings (no environment at import).
@@ -80,192 +73,7 @@ MOVES: dict[str, frozenset[str]] = {
 CLOSED_INITIATIVE = ("completed", "closed")
 
 
-def effective_status(invitation: Invitation, now: datetime) -> str:
-    """The status as of ``now``: an open invitation past its ``expires_at`` is expired."""
-    if invitation.status in OPEN_STATUSES and now >= invitation.expires_at:
-        return "expired"
-    return invitation.status
-
-
-# -- the replacement hook -----------------------------------------------------------------
-
-
-def suggest_replacements(
-    db: Session,
-    initiative: Initiative,
-    role: Role,
-    excluded_actor_ids: Iterable[int],
-    locked_in_actor_ids: Iterable[int],
-    *,
-    limit: int = 5,
-) -> list[ReplacementOut]:
-    """Candidates for a seat someone declined or countered, best first.
-
-    One SQL query finds who is eligible (every minimum level of the role met, free capacity
-    ≥ the role's hours, not invited to or engaged in this initiative already, not excluded,
-    locked-in teammates kept out); the formation engine then ranks them for the seat
-    (:func:`_rank_with_formation`).
-    Only profiles visible to the network are proposed; free hours are used, never shown.
-    """
-    blocked = set(excluded_actor_ids) | set(locked_in_actor_ids)
-    busy = (
-        select(Invitation.actor_id)
-        .where(
-            Invitation.initiative_id == initiative.id, Invitation.status.in_(list(OPEN_STATUSES))
-        )
-        .union(
-            select(Engagement.actor_id).where(
-                Engagement.initiative_id == initiative.id, Engagement.status == "active"
-            )
-        )
-    )
-    needs = {q.capability_id: q.min_level for q in role.requirements}
-    fit = (
-        select(func.coalesce(func.sum(ActorCapability.level), 0))
-        .where(
-            ActorCapability.actor_id == Actor.id,
-            ActorCapability.capability_id.in_(list(needs) or [-1]),
-        )
-        .scalar_subquery()
-    )
-    stmt = select(Actor, fit.label("fit")).where(
-        Actor.network_id == initiative.network_id,
-        Actor.anonymised == 0,
-        Actor.visibility != "private",
-        Actor.capacity_hours - Actor.committed_hours >= role.hours_per_week,
-        Actor.id.not_in(busy),
-    )
-    if blocked:
-        stmt = stmt.where(Actor.id.not_in(sorted(blocked)))
-    for capability_id, min_level in needs.items():
-        stmt = stmt.where(
-            Actor.id.in_(
-                select(ActorCapability.actor_id).where(
-                    ActorCapability.capability_id == capability_id,
-                    ActorCapability.level >= min_level,
-                )
-            )
-        )
-    rows = db.execute(stmt.order_by(fit.desc(), Actor.name, Actor.id).limit(max(limit, 40))).all()
-    ranked = _rank_with_formation(db, initiative, role, [actor.id for actor, _ in rows], limit)
-    by_id = {actor.id: (actor, score) for actor, score in rows}
-    order: list[tuple[int, list[Reason]]] = (
-        ranked if ranked is not None else [(actor.id, []) for actor, _ in rows[:limit]]
-    )
-    out = []
-    for actor_id, reasons in order:
-        actor, score = by_id[actor_id]
-        levels = {c.capability_id: (c.capability.term, c.level) for c in actor.capabilities}
-        why = ", ".join(
-            _("%(capability)s %(level)s (needs %(needed)s)")
-            % {"capability": levels[cid][0], "level": levels[cid][1], "needed": lvl}
-            for cid, lvl in sorted(needs.items(), key=lambda kv: levels[kv[0]][0])
-        )
-        # Capacity and rates steer the choice but are not shown to the convenor here.
-        shown = [render(for_reader(r)) for r in reasons if r.code in SHOWN_TO_CONVENOR_ALWAYS]
-        why = "; ".join([why, *shown[1:]]) if why else "; ".join(shown)
-        out.append(
-            ReplacementOut(
-                actor_id=actor.id,
-                name=actor.name,
-                sector=actor.sector,
-                headline=actor.headline,
-                fit=int(score or 0),
-                why=why or "meets the role's needs",
-            )
-        )
-    return out
-
-
-def _rank_with_formation(
-    db: Session, initiative: Initiative, role: Role, eligible: list[int], limit: int
-) -> list[tuple[int, list[Reason]]] | None:
-    """Re-run the formation engine on the open seat over the eligible actors: best first.
-
-    The seat is solved alone (one seat, the alternatives being other people), scored on fit,
-    shared purpose, diversity, fairness and cost; ``None`` when the engine has no answer.
-    """
-    if not eligible:
-        return []
-    from ..engines.formation import (
-        CandidateIndex,
-        FormationInputError,
-        FormationProblem,
-        RoleSpec,
-        Weights,
-        propose,
-    )
-    from .fairness import network_weight
-    from .formation import network_index
-
-    network = db.get_one(Network, initiative.network_id)
-    index, graph = network_index(db, network)
-    wanted = set(eligible)
-    pool = [c for c in index.candidates if c.actor_id in wanted]
-    if not pool:
-        return None
-    spec = RoleSpec(
-        key=str(role.id),
-        title=role.title,
-        requirements={q.capability.term: q.min_level for q in role.requirements},
-        seats=1,
-        hours_per_week=role.hours_per_week,
-        languages=frozenset(role.languages or []),
-        tz_regions=frozenset(role.timezone_regions or []),
-    )
-    needs = {q.capability.term: q.min_level for q in role.requirements}
-    try:
-        pool_index = CandidateIndex(
-            pool, vocabulary=set(needs) | {t for c in pool for t in c.capabilities}
-        )
-    except FormationInputError:
-        return None
-    problem = FormationProblem(
-        roles=[spec],
-        candidates=pool_index,
-        weights=Weights(fairness=network_weight(network)),
-        purpose_text=initiative.purpose,
-        purpose_tags=tuple(initiative.purpose_tags or []),
-        ties=graph,
-        k_alternatives=max(0, limit - 1),
-        time_limit_s=1.0,
-    )
-    try:
-        result = propose(problem)
-    except FormationInputError:
-        return None
-    if not result.proposals:
-        return None
-    seen: dict[int, list[Reason]] = {}
-    for proposal in result.proposals:
-        for member in proposal.members:
-            if member.actor_id in wanted:
-                seen.setdefault(member.actor_id, list(member.reasons))
-    return list(seen.items())[:limit]
-
-
-def _replacements(
-    db: Session, invitation: Invitation, initiative: Initiative
-) -> list[ReplacementOut]:
-    role = next((r for r in initiative.roles if r.id == invitation.role_id), None)
-    if role is None:
-        return []
-    said_no = set(
-        db.scalars(
-            select(Invitation.actor_id).where(
-                Invitation.initiative_id == initiative.id,
-                Invitation.status.in_(["declined", "counter_declined", "stepped_back"]),
-            )
-        )
-    )
-    team = set(
-        db.scalars(
-            select(Engagement.actor_id).where(
-                Engagement.initiative_id == initiative.id, Engagement.status == "active"
-            )
-        )
-    )
-    return suggest_replacements(db, initiative, role, said_no | {invitation.actor_id}, team)
+# -- the replacements job ---------------------------------------------------------------
 
 
 def _replacements_later(
@@ -285,14 +93,6 @@ def _replacements_later(
         result_link=f"/initiatives/{initiative.id}/invitations",
     )
     return job.id
-
-
-def replacements_for_job(db: Session, invitation_id: int) -> tuple[int, list[ReplacementOut]]:
-    """The replacements for an invitation's seat, as the job computes them: (initiative id,
-    candidates best first)."""
-    invitation = db.get_one(Invitation, invitation_id)
-    initiative = db.get_one(Initiative, invitation.initiative_id)
-    return initiative.id, _replacements(db, invitation, initiative)
 
 
 # -- who may do what ----------------------------------------------------------------------
@@ -341,14 +141,10 @@ def _for_convenor(db: Session, caller: Caller, invitation_id: int) -> tuple[Invi
     return invitation, initiative
 
 
-def _is_convenor(caller: Caller, initiative: Initiative) -> bool:
-    return initiative.convenor_id is not None and caller.owns(initiative.convenor_id)
-
-
 def _by_convenor(caller: Caller, initiative: Initiative) -> tuple[int | None, str]:
     if caller.system:
         return (None, "operator")
-    if _is_convenor(caller, initiative):
+    if is_convenor(caller, initiative):
         return (initiative.convenor_id, "convenor")
     return (None, "steward")
 
@@ -404,6 +200,76 @@ def _move(
     return before
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What a move tells whom: a notification (in-app, and by mail once the move commits)."""
+
+    recipient_id: int | None
+    kind: str
+    text: str
+    link: str
+
+
+def transition(
+    db: Session,
+    invitation: Invitation,
+    target: str,
+    *,
+    now: datetime,
+    by: tuple[int | None, str],
+    sources: tuple[str, ...] | None,
+    notice: Notice | None = None,
+    engage: tuple[Initiative, float, bool] | None = None,
+    engagement_id: int | None = None,
+    hours: float | None = None,
+    columns: dict[str, object] | None = None,
+) -> int | None:
+    """One move of the state machine, the only way an invitation's status changes.
+
+    With ``sources`` the move is a compare-and-set (:func:`_move`: 409 when another answer
+    won the race; ``columns`` are set with the status); without, the caller holds the row
+    already: it is new (``pending``, moved from nothing), its expiry is written down (dated
+    ``now``, its ``expires_at``), or its member stepped back from the engagement it opened
+    (``engagement_id``; see :func:`coalition.services.engagements.step_back`). Then, in the
+    caller's transaction: the engagement ``engage`` asks for (initiative, hours, whether a
+    refusal may show the numbers), the audit line and the notification, whose mail is
+    delivered by a job once the transaction commits. Returns the engagement's id (None when
+    the move involves none).
+    """
+    if sources is not None:
+        before: str | None = _move(db, invitation, sources, target, now, **(columns or {}))
+    elif target == "pending":
+        before = None
+    else:
+        before, invitation.status = invitation.status, target
+    if engage is not None:
+        initiative, engaged_hours, show_numbers = engage
+        engagement_id = _engage(
+            db, invitation, initiative, engaged_hours, now, show_numbers=show_numbers
+        )
+    record(
+        db,
+        network_id=invitation.network_id,
+        invitation_id=invitation.id,
+        engagement_id=engagement_id,
+        at=now,
+        by=by,
+        from_status=before,
+        to_status=target,
+        hours=hours,
+    )
+    if notice is not None:
+        notify(
+            db,
+            notice.recipient_id,
+            notice.kind,
+            notice.text,
+            link=notice.link,
+            network_id=invitation.network_id,
+        )
+    return engagement_id
+
+
 # -- the convenor invites -----------------------------------------------------------------
 
 
@@ -436,6 +302,38 @@ def invite(
     if gone:
         raise Conflict(_("seats: actor(s) %(gone)s have left the directory") % {"gone": gone})
     _settle_expired(db, now, Invitation.initiative_id == initiative.id, actor_ids)
+    _refuse_taken_seats(db, initiative, data, actor_ids, actors, roles)
+    created = _create(db, initiative, data, roles, now, ttl_days)
+    by = _by_convenor(caller, initiative)
+    for invitation in created:
+        role = roles[invitation.role_id or 0]
+        text = _(
+            "You are invited to be %(title)s in '%(title2)s' "
+            "(%(hours_per_week)s h/week). Accept, decline or offer fewer "
+            "hours."
+        ) % {
+            "title": role.title,
+            "title2": initiative.title,
+            "hours_per_week": format(invitation.hours_per_week, "g"),
+        }
+        transition(
+            db, invitation, "pending", now=now, by=by, sources=None,
+            hours=invitation.hours_per_week,
+            notice=Notice(invitation.actor_id, "invitation", text, "/me/invitations"),
+        )  # fmt: skip
+    db.flush()
+    return views(db, caller, created, now)
+
+
+def _refuse_taken_seats(
+    db: Session,
+    initiative: Initiative,
+    data: InviteIn,
+    actor_ids: list[int],
+    actors: dict[int, Actor],
+    roles: dict[int, Role],
+) -> None:
+    """409 naming the seats of ``data`` already offered (open) or taken (active)."""
     wanted = {(s.actor_id, s.role_id) for s in data.seats}
     already = (
         (
@@ -458,7 +356,18 @@ def invite(
         if clash:
             who = ", ".join(f"{actors[a].name} ({roles[r].title})" for a, r in clash)
             raise Conflict(_(what) % {"who": who})
-    by = _by_convenor(caller, initiative)
+
+
+def _create(
+    db: Session,
+    initiative: Initiative,
+    data: InviteIn,
+    roles: dict[int, Role],
+    now: datetime,
+    ttl_days: int,
+) -> list[Invitation]:
+    """The pending invitations of ``data``'s seats, inserted in a savepoint (409 when one of
+    them was offered meanwhile)."""
     created: list[Invitation] = []
     try:
         with db.begin_nested():
@@ -488,37 +397,7 @@ def invite(
         raise Conflict(
             _("one of these members was invited to the same role meanwhile; reload and retry")
         ) from None
-    for invitation in created:
-        role = roles[invitation.role_id or 0]
-        record(
-            db,
-            network_id=initiative.network_id,
-            invitation_id=invitation.id,
-            at=now,
-            by=by,
-            from_status=None,
-            to_status="pending",
-            hours=invitation.hours_per_week,
-        )
-        notify(
-            db,
-            invitation.actor_id,
-            "invitation",
-            _(
-                "You are invited to be %(title)s in '%(title2)s' "
-                "(%(hours_per_week)s h/week). Accept, decline or offer fewer "
-                "hours."
-            )
-            % {
-                "title": role.title,
-                "title2": initiative.title,
-                "hours_per_week": format(invitation.hours_per_week, "g"),
-            },
-            link="/me/invitations",
-            network_id=initiative.network_id,
-        )
-    db.flush()
-    return _views(db, caller, created, now)
+    return created
 
 
 def invite_proposal(
@@ -596,16 +475,8 @@ def _settle_expired(
         )
     ).all()
     for invitation in stale:
-        before = invitation.status
-        invitation.status = "expired"
-        record(
-            db,
-            network_id=invitation.network_id,
-            invitation_id=invitation.id,
-            at=invitation.expires_at,
-            by=(None, "system"),
-            from_status=before,
-            to_status="expired",
+        transition(
+            db, invitation, "expired", now=invitation.expires_at, by=(None, "system"), sources=None
         )
     db.flush()
 
@@ -639,61 +510,52 @@ def answer(
     by = _by_invitee(caller, invitation)
     name = db.scalar(select(Actor.name).where(Actor.id == invitation.actor_id)) or ""
     seat = _seat_words(db, invitation, initiative)
-    engagement_id: int | None = None
+    link = f"/initiatives/{initiative.id}/invitations"
+    if data.answer == "accept":
+        target, hours, text = (
+            "accepted",
+            invitation.hours_per_week,
+            f"{name} accepted to be {seat}.",
+        )
+        values: dict[str, object] = {"listed": int(data.listed)}
+    elif data.answer == "decline":
+        target, hours = "declined", None
+        text = f"{name} declined to be {seat}. Replacements are suggested."
+        values = {"reason": (data.reason or "").strip() or None}
+    else:
+        target, hours = "countered", data.hours
+        text = (
+            f"{name} offers {data.hours:g} h/week instead of "
+            f"{invitation.hours_per_week:g} to be {seat}. Accept or decline the offer."
+        )
+        values = {"counter_hours": data.hours, "listed": int(data.listed)}
+        values["expires_at"] = now + timedelta(days=ttl_days)
     with db.begin_nested():
-        if data.answer == "accept":
-            before = _move(
-                db, invitation, ("pending",), "accepted", now,
-                answered_at=now, listed=int(data.listed),
-            )  # fmt: skip
-            engagement_id = _engage(
-                db, invitation, initiative, invitation.hours_per_week, now, show_numbers=True
-            )
-            hours: float | None = invitation.hours_per_week
-            text = f"{name} accepted to be {seat}."
-        elif data.answer == "decline":
-            before = _move(
-                db, invitation, ("pending",), "declined", now,
-                answered_at=now, reason=(data.reason or "").strip() or None,
-            )  # fmt: skip
-            hours = None
-            text = f"{name} declined to be {seat}. Replacements are suggested."
-        else:
-            before = _move(
-                db, invitation, ("pending",), "countered", now,
-                answered_at=now, counter_hours=data.hours, listed=int(data.listed),
-                expires_at=now + timedelta(days=ttl_days),
-            )  # fmt: skip
-            hours = data.hours
-            text = (
-                f"{name} offers {data.hours:g} h/week instead of "
-                f"{invitation.hours_per_week:g} to be {seat}. Accept or decline the offer."
-            )
-        record(
-            db,
-            network_id=invitation.network_id,
-            invitation_id=invitation.id,
-            engagement_id=engagement_id,
-            at=now,
-            by=by,
-            from_status=before,
-            to_status=invitation.status,
-            hours=hours,
-        )
-        notify(
-            db,
-            initiative.convenor_id,
-            f"invitation_{invitation.status}",
-            text,
-            link=f"/initiatives/{initiative.id}/invitations",
-            network_id=initiative.network_id,
-        )
+        engagement_id = transition(
+            db, invitation, target, now=now, by=by, sources=("pending",), hours=hours,
+            engage=(initiative, invitation.hours_per_week, True) if target == "accepted" else None,
+            notice=Notice(initiative.convenor_id, f"invitation_{target}", text, link),
+            columns={"answered_at": now, **values},
+        )  # fmt: skip
         db.flush()
+    return _answered(db, caller, invitation, initiative, engagement_id, now)
+
+
+def _answered(
+    db: Session,
+    caller: Caller,
+    invitation: Invitation,
+    initiative: Initiative,
+    engagement_id: int | None,
+    now: datetime,
+) -> AnswerOut:
+    """The answer's outcome: the invitation, the engagement it opened, or else the job that
+    ranks replacements for the seat (started once the answer commits)."""
     return AnswerOut(
-        invitation=_views(db, caller, [invitation], now)[0],
+        invitation=views(db, caller, [invitation], now)[0],
         engagement=engagement_view(db, engagement_id) if engagement_id else None,
         replacements_job=None
-        if data.answer == "accept"
+        if engagement_id
         else _replacements_later(db, caller, invitation, initiative),
     )
 
@@ -747,46 +609,33 @@ def decide_counter(
     by = _by_convenor(caller, initiative)
     seat = _seat_words(db, invitation, initiative)
     hours = invitation.counter_hours or 0.0
-    engagement_id: int | None = None
     with db.begin_nested():
         if data.decision == "accept":
             _require_open_initiative(initiative)
-            before = _move(db, invitation, ("countered",), "accepted", now)
             # The convenor sees the numbers only if the member shows them their capacity.
             actor = db.get_one(Actor, invitation.actor_id)
-            shown = capacity_visible(caller, actor, invited_by=_is_convenor(caller, initiative))
-            engagement_id = _engage(db, invitation, initiative, hours, now, show_numbers=shown)
-            text = f"Your offer of {hours:g} h/week to be {seat} was accepted."
+            shown = capacity_visible(caller, actor, invited_by=is_convenor(caller, initiative))
+            engagement_id = transition(
+                db, invitation, "accepted", now=now, by=by, sources=("countered",), hours=hours,
+                engage=(initiative, hours, shown),
+                notice=Notice(
+                    invitation.actor_id, "counter_accepted",
+                    f"Your offer of {hours:g} h/week to be {seat} was accepted.",
+                    "/me/commitments",
+                ),
+            )  # fmt: skip
         else:
-            before = _move(db, invitation, ("countered",), "counter_declined", now)
-            text = f"Your offer of {hours:g} h/week to be {seat} was declined, with thanks."
-        record(
-            db,
-            network_id=invitation.network_id,
-            invitation_id=invitation.id,
-            engagement_id=engagement_id,
-            at=now,
-            by=by,
-            from_status=before,
-            to_status=invitation.status,
-            hours=hours,
-        )
-        notify(
-            db,
-            invitation.actor_id,
-            "counter_accepted" if engagement_id else "counter_declined",
-            text,
-            link="/me/commitments" if engagement_id else "/me/invitations",
-            network_id=initiative.network_id,
-        )
+            engagement_id = transition(
+                db, invitation, "counter_declined", now=now, by=by, sources=("countered",),
+                hours=hours,
+                notice=Notice(
+                    invitation.actor_id, "counter_declined",
+                    f"Your offer of {hours:g} h/week to be {seat} was declined, with thanks.",
+                    "/me/invitations",
+                ),
+            )  # fmt: skip
         db.flush()
-    return AnswerOut(
-        invitation=_views(db, caller, [invitation], now)[0],
-        engagement=engagement_view(db, engagement_id) if engagement_id else None,
-        replacements_job=None
-        if engagement_id
-        else _replacements_later(db, caller, invitation, initiative),
-    )
+    return _answered(db, caller, invitation, initiative, engagement_id, now)
 
 
 def withdraw(
@@ -796,34 +645,17 @@ def withdraw(
     now = now or utcnow()
     invitation, initiative = _for_convenor(db, caller, invitation_id)
     _require_state(invitation, now, OPEN_STATUSES)
+    text = _("The invitation to be %(db)s was withdrawn.") % {
+        "db": _seat_words(db, invitation, initiative)
+    }
     with db.begin_nested():
-        before = _move(db, invitation, OPEN_STATUSES, "withdrawn", now)
-        record(
-            db,
-            network_id=invitation.network_id,
-            invitation_id=invitation.id,
-            at=now,
-            by=_by_convenor(caller, initiative),
-            from_status=before,
-            to_status="withdrawn",
-        )
-        notify(
-            db,
-            invitation.actor_id,
-            "invitation_withdrawn",
-            _("The invitation to be %(db)s was withdrawn.")
-            % {"db": _seat_words(db, invitation, initiative)},
-            link="/me/invitations",
-            network_id=initiative.network_id,
-        )
+        transition(
+            db, invitation, "withdrawn", now=now, by=_by_convenor(caller, initiative),
+            sources=OPEN_STATUSES,
+            notice=Notice(invitation.actor_id, "invitation_withdrawn", text, "/me/invitations"),
+        )  # fmt: skip
         db.flush()
-    return _views(db, caller, [invitation], now)[0]
-
-
-def replacements(db: Session, caller: Caller, invitation_id: int) -> list[ReplacementOut]:
-    """Candidates for the seat of an invitation (the convenor's view)."""
-    invitation, initiative = _for_convenor(db, caller, invitation_id)
-    return _replacements(db, invitation, initiative)
+    return views(db, caller, [invitation], now)[0]
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -837,7 +669,7 @@ def get_invitation(
     invitation = _get(db, caller, invitation_id)
     if not caller.owns(invitation.actor_id):
         invitation, _ = _for_convenor(db, caller, invitation_id)
-    return _views(db, caller, [invitation], now)[0]
+    return views(db, caller, [invitation], now)[0]
 
 
 def list_for_initiative(
@@ -850,9 +682,9 @@ def list_for_initiative(
     rows = db.scalars(
         select(Invitation)
         .where(Invitation.initiative_id == initiative.id)
-        .order_by(_open_first(), Invitation.id.desc())
+        .order_by(open_first(), Invitation.id.desc())
     ).all()
-    return _views(db, caller, rows, now)
+    return views(db, caller, rows, now)
 
 
 def list_invitations(
@@ -868,8 +700,8 @@ def list_invitations(
     stmt = select(Invitation).where(scope)
     if actor_id is not None:
         stmt = stmt.where(Invitation.actor_id == actor_id)
-    rows = db.scalars(stmt.order_by(_open_first(), Invitation.id.desc())).all()
-    return _views(db, caller, rows, now)
+    rows = db.scalars(stmt.order_by(open_first(), Invitation.id.desc())).all()
+    return views(db, caller, rows, now)
 
 
 def my_invitations(db: Session, caller: Caller, *, now: datetime | None = None) -> MyInvitationsOut:
@@ -880,108 +712,18 @@ def my_invitations(db: Session, caller: Caller, *, now: datetime | None = None) 
     return MyInvitationsOut(capacity=actor_capacity(db, caller.actor_ids), invitations=items)
 
 
-def _open_first() -> ColumnElement[int]:
-    return case((Invitation.status.in_(list(OPEN_STATUSES)), 0), else_=1)
-
-
-def _views(
-    db: Session, caller: Caller, invitations: Iterable[Invitation], now: datetime
-) -> list[InvitationOut]:
-    items = list(invitations)
-    if not items:
-        return []
-    initiatives = {
-        i.id: i
-        for i in db.scalars(
-            select(Initiative).where(Initiative.id.in_({x.initiative_id for x in items}))
-        )
-    }
-    roles = dict(
-        db.execute(
-            select(Role.id, Role.title).where(
-                Role.id.in_({x.role_id for x in items if x.role_id is not None})
-            )
-        ).all()
-    )
-    actors = {
-        a.id: a for a in db.scalars(select(Actor).where(Actor.id.in_({x.actor_id for x in items})))
-    }
-    slugs = dict(
-        db.execute(
-            select(Network.id, Network.slug).where(Network.id.in_({x.network_id for x in items}))
-        ).all()
-    )
-    history: dict[int, list[EventOut]] = defaultdict(list)
-    for event in db.scalars(
-        select(InvitationEvent)
-        .where(InvitationEvent.invitation_id.in_([x.id for x in items]))
-        .order_by(InvitationEvent.at, InvitationEvent.id)
-    ):
-        history[event.invitation_id or 0].append(EventOut.model_validate(event))
-    out = []
-    for x in items:
-        initiative = initiatives[x.initiative_id]
-        actor = actors[x.actor_id]
-        status = effective_status(x, now)
-        events = list(history[x.id])
-        if status == "expired" and x.status != "expired":
-            events.append(
-                EventOut(
-                    at=x.expires_at,
-                    by_actor_id=None,
-                    by_role="system",
-                    from_status=x.status,
-                    to_status="expired",
-                    hours=None,
-                )
-            )
-        # A decline's reason follows the member's own privacy choice, whoever asks.
-        show_reason = field_visible(
-            caller,
-            actor,
-            actor.declines_visibility,
-            invited_by=_is_convenor(caller, initiative),
-        )
-        out.append(
-            InvitationOut(
-                id=x.id,
-                network=slugs.get(x.network_id, ""),
-                initiative_id=x.initiative_id,
-                initiative_title=initiative.title,
-                role_id=x.role_id,
-                role_title=roles.get(x.role_id) if x.role_id is not None else None,
-                actor_id=x.actor_id,
-                actor_name=actor.name,
-                invited_by_id=x.invited_by_id,
-                proposal_id=x.proposal_id,
-                hours_per_week=x.hours_per_week,
-                counter_hours=x.counter_hours,
-                status=status,  # type: ignore[arg-type]
-                message=x.message,
-                reason=x.reason if show_reason else None,
-                reason_hidden=not show_reason,
-                created_at=x.created_at,
-                expires_at=x.expires_at,
-                answered_at=x.answered_at,
-                engagement_id=x.engagement_id,
-                history=events,
-            )
-        )
-    return out
-
-
 __all__ = [
     "MOVES",
+    "Notice",
     "answer",
     "decide_counter",
     "effective_status",
     "get_invitation",
     "invite",
+    "invite_proposal",
     "list_for_initiative",
     "list_invitations",
     "my_invitations",
-    "replacements",
-    "replacements_for_job",
-    "suggest_replacements",
+    "transition",
     "withdraw",
 ]

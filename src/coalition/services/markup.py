@@ -22,8 +22,14 @@ def _link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     return str(self.renderToken(tokens, idx, options, env))
 
 
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-_MD.validateLink = _validate_link  # type: ignore[method-assign]
+class _SafeLinks(MarkdownIt):
+    """Markdown whose links are only those :data:`_SAFE_LINK` allows."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+        return _validate_link(url)
+
+
+_MD = _SafeLinks("commonmark", {"html": False, "linkify": False}).disable("image")
 _MD.add_render_rule("link_open", _link_open)
 
 

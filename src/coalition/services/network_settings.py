@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
-from ..domain import PROFILE_PRIVACY_DEFAULTS, NetworkVisibility
+from ..domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, Visibility
 from ..errors import Invalid
 from ..i18n import _
 from ..schemas.networks import (
@@ -70,9 +70,9 @@ def settings_out(db: Session, network: Network) -> NetworkSettingsOut:
         purpose=network.purpose,
         description=network.description,
         visibility=NetworkVisibility(network.visibility),
-        join_policy=network.join_policy,  # type: ignore[arg-type]
+        join_policy=JoinPolicy(network.join_policy),
         welcome_text=network.welcome_text,
-        default_privacy=default_privacy(network),  # type: ignore[arg-type]
+        default_privacy={k: Visibility(v) for k, v in default_privacy(network).items()},
         logo_url=_logo_url(db, network),
     )
 
@@ -248,7 +248,7 @@ def public_page(db: Session, caller: Caller, network: Network) -> NetworkPublicO
         purpose=network.purpose,
         description=network.description,
         visibility=NetworkVisibility(network.visibility),
-        join_policy=network.join_policy,  # type: ignore[arg-type]
+        join_policy=JoinPolicy(network.join_policy),
         logo_url=_logo_url(db, network),
         counts=counts(db, network),
         initiatives=[

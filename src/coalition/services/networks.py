@@ -16,7 +16,7 @@ from .access import (
     readable_networks,
     require_role,
 )
-from .auth import on_network_created
+from .memberships import on_network_created
 
 
 def get_network(db: Session, caller: Caller, slug: str, *, public_ok: bool = True) -> Network:
@@ -37,7 +37,7 @@ def list_networks(db: Session, caller: Caller) -> list[Network]:
 
 
 def create_network(db: Session, caller: Caller, data: NetworkIn) -> Network:
-    """Open a new network; its creator becomes its first steward (see services.auth)."""
+    """Open a new network; its creator becomes its first steward (see services.memberships)."""
     if not caller.authenticated:
         raise Unauthorized(_("sign in first"))
     if db.scalar(select(func.count()).where(Network.slug == data.slug)):

@@ -37,7 +37,7 @@ from ..schemas.lifecycle import (
 from ..store.cache import ProcessCache, bump_version, version_key
 from ..store.tables import Actor, Engagement, Initiative, Network, Role
 from ..store.tables_lifecycle import Offer
-from .access import Caller
+from .access import Caller, load_readable
 from .engagements import capacity_visible, engagement_view, open_engagement, record, reserve
 from .fairness import network_weight
 from .formation import network_index
@@ -262,14 +262,8 @@ def offer_view(db: Session, offer_id: int) -> OfferOut:
 
 
 def _role_for_offer(db: Session, caller: Caller, role_id: int) -> tuple[Role, Initiative]:
-    role = db.get(Role, role_id)
-    if role is None:
-        raise NotFound(_("no role %(role_id)s") % {"role_id": role_id})
-    try:
-        initiative = load_initiative(db, caller, role.initiative_id)
-    except NotFound:
-        raise NotFound(_("no role %(role_id)s") % {"role_id": role_id}) from None
-    return role, initiative
+    role = load_readable(db, caller, Role, role_id)
+    return role, db.get_one(Initiative, role.initiative_id)
 
 
 def invitable_initiatives(db: Session, caller: Caller, actor_id: int) -> tuple[Any, list[Any]]:

@@ -16,20 +16,25 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import cast
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..engines.outcomes import trajectory_status
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..i18n import _
-from ..schemas.outcomes import MeasurementIn, MeasurementOut, OutcomeIn, OutcomeOut
+from ..schemas.outcomes import (
+    DirectionName,
+    MeasurementIn,
+    MeasurementOut,
+    OutcomeIn,
+    OutcomeOut,
+)
 from ..store.tables import Actor, Engagement, Initiative
 from ..store.tables_outcomes import Measurement, Outcome
-from .access import Caller, readable_actors
-from .initiatives import load_initiative, readable_initiatives, require_convenor
+from .access import ON_INITIATIVE, Caller, load_readable, readable_actors, readable_initiatives
+from .initiatives import load_initiative, require_convenor
 
 #: Engagements that put an actor "on" an initiative (a withdrawn one no longer does).
-ON_INITIATIVE = ("active", "completed")
 
 STATUS_RULE = (
     "Each measurement is compared with the straight line from the baseline (on the baseline "
@@ -55,16 +60,6 @@ def initiative_member_ids(db: Session, initiative: Initiative) -> set[int]:
     return ids
 
 
-def readable_initiative_clause(caller: Caller) -> ColumnElement[bool]:
-    """:func:`initiatives.readable_initiatives`, typed for use in ``where``."""
-    return cast(ColumnElement[bool], readable_initiatives(caller))
-
-
-def readable_initiative_ids(caller: Caller) -> Select[int]:
-    """Ids of the initiatives the caller may read (members of their network)."""
-    return select(Initiative.id).where(readable_initiative_clause(caller))
-
-
 def visible_names(db: Session, caller: Caller, actor_ids: Iterable[int]) -> dict[int, str]:
     """Names of those actors whose profile the caller may see (others stay unnamed)."""
     wanted = {i for i in actor_ids if i is not None}
@@ -74,18 +69,6 @@ def visible_names(db: Session, caller: Caller, actor_ids: Iterable[int]) -> dict
         select(Actor.id, Actor.name).where(Actor.id.in_(wanted), readable_actors(caller))
     ).all()
     return {actor_id: name for actor_id, name in rows}
-
-
-def _load_outcome(db: Session, caller: Caller, outcome_id: int) -> Outcome:
-    outcome = db.scalars(
-        select(Outcome).where(
-            Outcome.id == outcome_id,
-            Outcome.initiative_id.in_(readable_initiative_ids(caller)),
-        )
-    ).first()
-    if outcome is None:
-        raise NotFound(_("no outcome %(outcome_id)s") % {"outcome_id": outcome_id})
-    return outcome
 
 
 def _measurement_view(outcome: Outcome, m: Measurement) -> MeasurementOut:
@@ -124,7 +107,7 @@ def outcome_view(outcome: Outcome, measurements: list[Measurement]) -> OutcomeOu
         baseline=outcome.baseline,
         baseline_date=outcome.baseline_date,
         target=outcome.target,
-        direction=outcome.direction,  # type: ignore[arg-type]
+        direction=cast(DirectionName, outcome.direction),  # the column's CHECK holds it
         due_date=outcome.due_date,
         status=latest.status if latest else "no_data",
         latest=latest,
@@ -158,7 +141,7 @@ def list_network_outcomes(
     rows = db.scalars(
         select(Outcome)
         .join(Initiative, Initiative.id == Outcome.initiative_id)
-        .where(Outcome.network_id == network_id, readable_initiative_clause(caller))
+        .where(Outcome.network_id == network_id, readable_initiatives(caller))
         .order_by(Initiative.title, Outcome.id)
     ).all()
     views = _views(db, list(rows))
@@ -175,7 +158,7 @@ def list_network_outcomes(
 
 
 def get_outcome(db: Session, caller: Caller, outcome_id: int) -> OutcomeOut:
-    outcome = _load_outcome(db, caller, outcome_id)
+    outcome = load_readable(db, caller, Outcome, outcome_id)
     return _views(db, [outcome])[0]
 
 
@@ -204,7 +187,7 @@ def record_measurement(
     db: Session, caller: Caller, outcome_id: int, data: MeasurementIn
 ) -> OutcomeOut:
     """Add a dated value; it must be in the metric's unit and not predate the baseline."""
-    outcome = _load_outcome(db, caller, outcome_id)
+    outcome = load_readable(db, caller, Outcome, outcome_id)
     initiative = db.get_one(Initiative, outcome.initiative_id)
     require_convenor(db, caller, initiative)
     if data.unit.strip().casefold() != outcome.unit.strip().casefold():

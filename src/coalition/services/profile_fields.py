@@ -192,69 +192,91 @@ def coerce(kind: str, choices: Iterable[str], raw: Any, *, label: str = "value")
         return None
     options = list(choices)
     if kind == FieldKind.number:
-        value = raw
-        if isinstance(raw, str):
-            try:
-                value = float(raw.strip())
-            except ValueError:
-                raise Invalid(
-                    _("%(label)s: must be a number") % {"label": label}, field=label
-                ) from None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Invalid(_("%(label)s: must be a number") % {"label": label}, field=label)
-        if not -NUMBER_MAX <= float(value) <= NUMBER_MAX:
-            raise Invalid(
-                _("%(label)s: the number is out of range") % {"label": label}, field=label
-            )
-        return float(value)
+        return _number(raw, label)
     if kind == FieldKind.boolean:
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in _TRUE | _FALSE:
-            return text in _TRUE
-        raise Invalid(_("%(label)s: must be yes or no") % {"label": label}, field=label)
+        return _boolean(raw, label)
     if kind == FieldKind.multi:
-        items = raw if isinstance(raw, list) else str(raw).split(",")
-        picked = [str(i).strip() for i in items if str(i).strip()]
-        wrong = [i for i in picked if i not in options]
-        if wrong:
-            raise Invalid(
-                _("%(label)s: %(wrong)s not among %(options)s")
-                % {"label": label, "wrong": wrong, "options": options},
-                field=label,
-            )
-        return [o for o in options if o in picked] or None
+        return _multi(raw, options, label)
     if not isinstance(raw, str):
         raise Invalid(_("%(label)s: must be text") % {"label": label}, field=label)
     text = raw.strip()
     if not text:
         return None
     if kind == FieldKind.choice:
-        if text not in options:
-            raise Invalid(
-                _("%(label)s: '%(text)s' is not one of %(options)s")
-                % {"label": label, "text": text, "options": options},
-                field=label,
-            )
-        return text
+        return _choice(text, options, label)
     if kind == FieldKind.date:
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise Invalid(
-                _("%(label)s: a date is written YYYY-MM-DD") % {"label": label}, field=label
-            ) from None
+        return _date(text, label)
     if kind == FieldKind.url:
-        if not _URL.match(text) or len(text) > 300:
-            raise Invalid(
-                _("%(label)s: a web address starts with https:// or http://") % {"label": label},
-                field=label,
-            )
-        return text
+        return _url(text, label)
     if len(text) > TEXT_VALUE_MAX:
         raise Invalid(
             _("%(label)s: at most %(max)s characters") % {"label": label, "max": TEXT_VALUE_MAX},
+            field=label,
+        )
+    return text
+
+
+def _number(raw: Any, label: str) -> float:
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise Invalid(
+                _("%(label)s: must be a number") % {"label": label}, field=label
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(_("%(label)s: must be a number") % {"label": label}, field=label)
+    if not -NUMBER_MAX <= float(value) <= NUMBER_MAX:
+        raise Invalid(_("%(label)s: the number is out of range") % {"label": label}, field=label)
+    return float(value)
+
+
+def _boolean(raw: Any, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise Invalid(_("%(label)s: must be yes or no") % {"label": label}, field=label)
+
+
+def _multi(raw: Any, options: list[str], label: str) -> list[str] | None:
+    items = raw if isinstance(raw, list) else str(raw).split(",")
+    picked = [str(i).strip() for i in items if str(i).strip()]
+    wrong = [i for i in picked if i not in options]
+    if wrong:
+        raise Invalid(
+            _("%(label)s: %(wrong)s not among %(options)s")
+            % {"label": label, "wrong": wrong, "options": options},
+            field=label,
+        )
+    return [o for o in options if o in picked] or None
+
+
+def _choice(text: str, options: list[str], label: str) -> str:
+    if text not in options:
+        raise Invalid(
+            _("%(label)s: '%(text)s' is not one of %(options)s")
+            % {"label": label, "text": text, "options": options},
+            field=label,
+        )
+    return text
+
+
+def _date(text: str, label: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise Invalid(
+            _("%(label)s: a date is written YYYY-MM-DD") % {"label": label}, field=label
+        ) from None
+
+
+def _url(text: str, label: str) -> str:
+    if not _URL.match(text) or len(text) > 300:
+        raise Invalid(
+            _("%(label)s: a web address starts with https:// or http://") % {"label": label},
             field=label,
         )
     return text

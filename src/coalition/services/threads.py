@@ -1,6 +1,6 @@
 """Threads and posts of an initiative, read by its team or by its whole network.
 
-Authorisation is in the query (:func:`readable_threads`): a team thread is read only by the
+Authorisation is in the query (:func:`access.readable_threads`): a team thread is read only by the
 initiative's team (an active or completed engagement, or its convenor) and the operator; a
 network thread by every member of the network. Mentions notify only those who may read the
 thread, so a team thread's words never reach anybody else. A reply in an initiative's thread
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -28,41 +29,21 @@ from ..schemas.together import (
     ThreadDetailOut,
     ThreadIn,
     ThreadOut,
+    ThreadVisibilityName,
 )
 from ..store.cache import bump_version
-from ..store.tables import Actor, Engagement, Initiative, Network, Tie
+from ..store.tables import Actor, Initiative, Network, Tie
 from ..store.tables_outcomes import KnowledgeAsset
 from ..store.tables_together import Post, PostEdit, Thread, ThreadRead
 from . import markup
-from .access import Caller, readable_actors
+from .access import Caller, load_readable, readable_actors, readable_threads
 from .initiatives import load_initiative
 from .notifications import notify
-from .outcomes import ON_INITIATIVE, initiative_member_ids
+from .outcomes import initiative_member_ids
 
 
 def _now() -> datetime:
     return clock.utcnow()
-
-
-def team_initiatives(caller: Caller) -> ColumnElement[bool]:
-    """Clause on an ``initiative_id`` column's values: initiatives the caller is on the team of."""
-    mine = list(caller.actor_ids)
-    engaged = select(Engagement.initiative_id).where(
-        Engagement.actor_id.in_(mine), Engagement.status.in_(ON_INITIATIVE)
-    )
-    convened = select(Initiative.id).where(Initiative.convenor_id.in_(mine))
-    return Thread.initiative_id.in_(engaged.union(convened))
-
-
-def readable_threads(caller: Caller) -> ColumnElement[bool]:
-    """Threads the caller may read: network threads of their networks, team threads of theirs."""
-    if caller.system:
-        return true()
-    if not caller.roles:
-        return false()
-    network = Thread.visibility == ThreadVisibility.network.value
-    team = team_initiatives(caller) if caller.actor_ids else false()
-    return Thread.network_id.in_(list(caller.roles)) & or_(network, team)
 
 
 def readers(
@@ -72,17 +53,6 @@ def readers(
     if visibility == ThreadVisibility.team.value:
         return initiative_member_ids(db, initiative)
     return set(db.scalars(select(Actor.id).where(Actor.network_id == thread_network_id)))
-
-
-def _load(db: Session, caller: Caller, thread_id: int) -> Thread:
-    if not caller.authenticated:
-        raise NotFound(_("no thread %(thread_id)s") % {"thread_id": thread_id})
-    thread = db.scalars(
-        select(Thread).where(Thread.id == thread_id, readable_threads(caller))
-    ).first()
-    if thread is None:
-        raise NotFound(_("no thread %(thread_id)s") % {"thread_id": thread_id})
-    return thread
 
 
 def author_for(db: Session, caller: Caller, network_id: int, allowed: set[int] | None) -> int:
@@ -285,7 +255,7 @@ def start_thread(
 
 def reply(db: Session, caller: Caller, thread_id: int, data: PostIn) -> PostOut:
     """Reply in a thread the caller may read; writing in a team thread needs the team."""
-    thread = _load(db, caller, thread_id)
+    thread = load_readable(db, caller, Thread, thread_id)
     initiative = db.get_one(Initiative, thread.initiative_id)
     allowed = (
         initiative_member_ids(db, initiative)
@@ -320,7 +290,7 @@ def _load_post(db: Session, caller: Caller, post_id: int) -> tuple[Post, Thread]
     if post is None:
         raise NotFound(_("no post %(post_id)s") % {"post_id": post_id})
     try:
-        return post, _load(db, caller, post.thread_id)
+        return post, load_readable(db, caller, Thread, post.thread_id)
     except NotFound:
         raise NotFound(_("no post %(post_id)s") % {"post_id": post_id}) from None
 
@@ -362,7 +332,7 @@ def _thread_views(db: Session, caller: Caller, threads: list[Thread]) -> list[Th
             initiative_id=t.initiative_id,
             initiative_title=titles.get(t.initiative_id or 0),
             title=t.title,
-            visibility=t.visibility,  # type: ignore[arg-type]
+            visibility=cast(ThreadVisibilityName, t.visibility),  # written from it only
             author_name=names.get(t.author_id or 0, "A member"),
             posts=int(counts.get(t.id, 0)),
             unread=unread.get(t.id, 0),
@@ -433,7 +403,7 @@ def get_thread(
     db: Session, caller: Caller, thread_id: int, *, mark: bool = True
 ) -> ThreadDetailOut:
     """A thread with its posts; reading it marks it read for the caller's actors in it."""
-    thread = _load(db, caller, thread_id)
+    thread = load_readable(db, caller, Thread, thread_id)
     posts = list(
         db.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()
     )

@@ -28,31 +28,28 @@ import hmac
 import secrets
 from datetime import timedelta
 
-import numpy as np
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..engines.common_ground import Moderation, VoteRefused, next_statement_from, validate_vote
-from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from ..errors import Forbidden, Gone, NotFound
 from ..i18n import _
-from ..schemas.deliberation import NextOut, StatementOut, VoteIn, VoteOut
+from ..schemas.deliberation import NextOut, VoteIn, VoteOut
 from ..schemas.voices import LinkIn, LinkOut, OutsideConversationOut
 from ..store.tables_auth import Account
-from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
+from ..store.tables_deliberation import Conversation, Participant, Vote
 from ..store.tables_voices import ConversationLink, LinkParticipant
 from .access import Caller
-from .deliberation import (
-    DEFAULT_SEED,
-    _bump,
-    _cached,
+from .conversation_analysis import next_statement
+from .conversations import (
     _now_ms,
     _require_moderator,
     _shown_to_voters,
     _statement_views,
+    checked_vote,
     load_conversation,
+    record_vote,
 )
 from .login_limit import RateLimited
 
@@ -276,40 +273,11 @@ def _voted(db: Session, participant: Participant | None) -> dict[int, int]:
 def _next(
     db: Session, conv: Conversation, participant: Participant | None, voted: dict[int, int]
 ) -> NextOut:
-    statements = list(
-        db.scalars(
-            select(Statement)
-            .where(Statement.conversation_id == conv.id)
-            .order_by(Statement.external_id)
-        )
-    )
-    cached = _cached(db, conv, DEFAULT_SEED).get("priorities", [])
-    priorities = np.ones(len(statements))
-    shared = min(len(cached), len(statements))
-    priorities[:shared] = cached[:shared]
-    eligible = np.array([_shown_to_voters(conv, s) for s in statements], dtype=bool)
-    done = [j for j, s in enumerate(statements) if s.id in voted]
-    remaining = int(eligible.sum()) - sum(1 for j in done if eligible[j])
-    who = participant.id if participant is not None else 0
-    seed = (conv.id * 1_000_003 + who * 7919 + conv.data_version) % (2**32)
-    j = next_statement_from(priorities, done, eligible, seed)
-    if j is None:
-        return NextOut(statement=None, remaining=remaining)
-    s = statements[j]
-    return NextOut(
-        statement=StatementOut(
-            id=s.id,
-            conversation_id=s.conversation_id,
-            external_id=s.external_id,
-            text=s.text,
-            moderation=s.moderation,
-            is_meta=s.is_meta,
-            is_seed=s.is_seed,
-            agrees=None,
-            disagrees=None,
-            passes=None,
-        ),
-        remaining=remaining,
+    nxt = next_statement(db, conv, voted, participant.id if participant is not None else 0)
+    if nxt.statement is None:
+        return nxt
+    return nxt.model_copy(
+        update={"statement": nxt.statement.model_copy(update={"moderation_reason": ""})}
     )
 
 
@@ -357,18 +325,7 @@ def outside_vote(
     """
     link = open_link(db, secret, token)
     conv = db.get_one(Conversation, link.conversation_id)
-    state = db.scalar(
-        select(Statement.moderation).where(
-            Statement.id == data.statement_id, Statement.conversation_id == conv.id
-        )
-    )
-    try:
-        value = validate_vote(state, data.value)
-    except VoteRefused as exc:
-        field = "statement_id" if exc.reason != "bad_value" else "value"
-        raise Invalid(exc.message, field=field) from None
-    if conv.strict_moderation and state != int(Moderation.accepted):
-        raise Invalid(_("this statement awaits moderation"), field="statement_id")
+    value = checked_vote(db, conv, data)
     address_hash = _address_hash(secret, address)
     since = _now_ms() - 60_000
     recent_votes = db.scalar(
@@ -382,31 +339,5 @@ def outside_vote(
     participant = identify(db, secret, link, voice, xid)
     if participant is None:
         participant = _join(db, link, xid, address_hash)
-    already = db.scalar(
-        select(Vote.id).where(
-            Vote.participant_id == participant.id, Vote.statement_id == data.statement_id
-        )
-    )
-    if already is not None:
-        raise Conflict(_("you have already voted on this statement"))
-    try:
-        with db.begin_nested():  # the same voice voting twice at once: one of them wins
-            db.add(
-                Vote(
-                    conversation_id=conv.id,
-                    participant_id=participant.id,
-                    statement_id=data.statement_id,
-                    value=value,
-                    ts_ms=_now_ms(),
-                )
-            )
-    except IntegrityError:
-        raise Conflict(_("you have already voted on this statement")) from None
-    _bump(db, conv)
-    out = VoteOut(
-        statement_id=data.statement_id,
-        participant_external_id=participant.external_id,
-        value=value,
-        data_version=conv.data_version,
-    )
+    out = record_vote(db, conv, participant, data.statement_id, value, once=True)
     return out, voice_value(secret, participant)

@@ -13,7 +13,7 @@ from ..i18n import _
 from ..schemas.auth import MembershipOut
 from ..schemas.networks import ChecklistOut
 from ..store.tables import Network
-from . import auth, onboarding
+from . import accounts, onboarding
 from .access import Caller
 from .networks import get_network, list_networks
 
@@ -36,7 +36,7 @@ def next_steps(db: Session, caller: Caller) -> NextSteps:
     open to a request to join."""
     if caller.account_id is None:
         raise Unauthorized(_("sign in first"))
-    me = auth.me(db, caller)
+    me = accounts.me(db, caller)
     mine = []
     for membership in me.memberships:
         checklist = None

@@ -8,6 +8,24 @@ warm-started updates (:mod:`.incremental`); :func:`replay` runs all the updates 
 vote log implies, which is how Polis's own groups came about. :func:`next_statement` picks
 what to show a participant next.
 
+Steps and their Polis sources: raw → rating matrix with zeroed columns
+(``zero-out-columns``); PCA of the mean-filled matrix and sparsity-aware projection
+(``pca.clj``); ``in-conv``; base k-means (100) and group k-means for k = 2..5 on the base
+centres, k by silhouette (``clusters.clj``); repness and its selection
+(``repness.clj``); consensus over everyone; group-informed consensus and comment priority
+over the clustered participants (``conversation.clj``). Without ``history`` an analysis
+starts from nothing: k-means++ seeding (``seed``), no smoothing of k. With it (or through
+:func:`replay`), the update is Polis's own (:mod:`.incremental`). Group ids are ordered by
+size. Time is O(votes + participants · base_k) — 100,000 × 2,000 with 5 M votes runs in
+seconds on two cores.
+
+Replaying a vote log (:func:`replay`): the updates run through
+:func:`~.stream.replay_stream`: each pays only for the statements its batch touched (no
+rebuild of the matrix, warm-started power iteration on an incrementally kept Gram matrix).
+The Brexit conversation, 5,312 votes over three weeks, is 4,836 updates at ``batch_ms`` =
+1000. Meant for imported conversations; a live one keeps ``result.history`` from one
+analysis to the next.
+
 References
 ----------
 .. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
@@ -20,7 +38,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -56,6 +74,8 @@ from coalition.engines.common_ground.repness import (
 )
 from coalition.engines.common_ground.stream import replay_stream
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "Group",
     "GroundResult",
@@ -64,10 +84,6 @@ __all__ = [
     "next_statement",
     "replay",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -244,16 +260,14 @@ def analyze(
     matrix : VoteMatrix
         Last votes (agree +1, disagree -1, pass 0).
     seed : int
-        Seed of every random step (SVD start, k-means seeding): same input and seed, same
-        result.
+        Seed of every random step (SVD start, k-means seeding): same input, same result.
     moderated_out : collection of int or bool mask
         Statements moderators removed: zeroed in the PCA, never representative or consensus.
     meta : collection of int or bool mask
         Meta statements (about the conversation itself): treated as moderated out for the
         maths, as Polis's ``mod-update`` does, and given the fixed priority 49.
     keep_participants : collection of int
-        Participants clustered in an earlier run; they stay clustered (Polis's ``in-conv``
-        is sticky).
+        Participants clustered in an earlier run; they stay in (``in-conv`` is sticky).
     min_votes : int
         Votes needed to enter clustering, capped at the number of voted statements (7).
     base_k, max_k, force_k : int
@@ -281,19 +295,6 @@ def analyze(
     -------
     GroundResult
 
-    Notes
-    -----
-    Steps and their Polis sources: raw → rating matrix with zeroed columns
-    (``zero-out-columns``); PCA of the mean-filled matrix and sparsity-aware projection
-    (``pca.clj``); ``in-conv``; base k-means (100) and group k-means for k = 2..5 on the base
-    centres, k by silhouette (``clusters.clj``); repness and its selection
-    (``repness.clj``); consensus over everyone; group-informed consensus and comment priority
-    over the clustered participants (``conversation.clj``). Without ``history`` the analysis
-    starts from nothing: k-means++ seeding (``seed``), no smoothing of k. With it (or through
-    :func:`replay`), the update is Polis's own (:mod:`.incremental`). Group ids are ordered by
-    size. Time is O(votes + participants · base_k) — 100,000 × 2,000 with 5 M votes runs in
-    seconds on two cores.
-
     Examples
     --------
     >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
@@ -301,40 +302,42 @@ def analyze(
     >>> r.k, sorted(g.n_members for g in r.groups)
     (2, [10, 10])
     """
+    options = _Options(
+        keep_participants,
+        min_votes,
+        base_k,
+        max_k,
+        force_k,
+        pick_max,
+        confidence,
+        data_version,
+        attribution,
+    )
     with threadpool_limits(limits=n_threads):
-        return _analyze(
-            matrix,
-            seed=seed,
-            moderated_out=moderated_out,
-            meta=meta,
-            keep_participants=keep_participants,
-            min_votes=min_votes,
-            base_k=base_k,
-            max_k=max_k,
-            force_k=force_k,
-            pick_max=pick_max,
-            confidence=confidence,
-            data_version=data_version,
-            attribution=attribution,
-            history=history,
-        )
+        return _analyze(matrix, seed, moderated_out, meta, options, history)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The keywords of :func:`analyze` that reach the analysis itself, with their defaults."""
+
+    keep_participants: Collection[int] = ()
+    min_votes: int = 7
+    base_k: int = 100
+    max_k: int = 5
+    force_k: int | None = None
+    pick_max: int = 5
+    confidence: float = 0.90
+    data_version: str | int | None = None
+    attribution: str | None = None
 
 
 def _analyze(
     matrix: VoteMatrix,
-    *,
     seed: int,
     moderated_out: Collection[int] | BoolArray,
     meta: Collection[int] | BoolArray,
-    keep_participants: Collection[int],
-    min_votes: int,
-    base_k: int,
-    max_k: int,
-    force_k: int | None,
-    pick_max: int,
-    confidence: float,
-    data_version: str | int | None,
-    attribution: str | None,
+    options: _Options,
     history: History | None,
     incremental: bool = False,
 ) -> GroundResult:
@@ -342,39 +345,65 @@ def _analyze(
     mod_mask = statement_mask(n_s, moderated_out)
     meta_mask = statement_mask(n_s, meta)
     zeroed = mod_mask | meta_mask
-
     if history is not None or incremental:
         update = polis_update(
             matrix,
             history,
             zeroed=zeroed,
             seed=seed,
-            min_votes=min_votes,
-            base_k=base_k,
-            max_k=max_k,
-            force_k=force_k,
-            keep_participants=keep_participants,
+            min_votes=options.min_votes,
+            base_k=options.base_k,
+            max_k=options.max_k,
+            force_k=options.force_k,
+            keep_participants=options.keep_participants,
         )
         projection, in_conv, clustering = update.projection, update.in_conv, update.clustering
         new_history = update.history
     else:
-        projection = pca_project(matrix, zeroed=zeroed, seed=seed)
-        n_columns = int(projection.active.sum())
-        in_conv = select_in_conv(
-            matrix.participant_vote_counts(),
-            n_columns,
-            min_votes=min_votes,
-            keep=keep_participants,
-        )
-        clustering = cluster_participants(
-            projection.positions,
-            in_conv,
-            base_k=base_k,
-            max_k=max_k,
-            force_k=force_k,
-            seed=seed,
-        )
+        projection, in_conv, clustering = _from_scratch(matrix, zeroed, seed, options)
         new_history = _history_of(projection, in_conv, clustering)
+    return _result(
+        matrix, projection, in_conv, clustering, mod_mask, meta_mask, seed, options, new_history
+    )
+
+
+def _from_scratch(
+    matrix: VoteMatrix, zeroed: BoolArray, seed: int, options: _Options
+) -> tuple[Projection, BoolArray, Clustering]:
+    """The map, in-conv and clustering of an analysis that starts from nothing."""
+    projection = pca_project(matrix, zeroed=zeroed, seed=seed)
+    in_conv = select_in_conv(
+        matrix.participant_vote_counts(),
+        int(projection.active.sum()),
+        min_votes=options.min_votes,
+        keep=options.keep_participants,
+    )
+    clustering = cluster_participants(
+        projection.positions,
+        in_conv,
+        base_k=options.base_k,
+        max_k=options.max_k,
+        force_k=options.force_k,
+        seed=seed,
+    )
+    return projection, in_conv, clustering
+
+
+def _result(
+    matrix: VoteMatrix,
+    projection: Projection,
+    in_conv: BoolArray,
+    clustering: Clustering,
+    mod_mask: BoolArray,
+    meta_mask: BoolArray,
+    seed: int,
+    options: _Options,
+    history: History,
+) -> GroundResult:
+    """Repness, consensus and priorities on the groups found, all in one result."""
+    n_s = matrix.n_statements
+    zeroed = mod_mask | meta_mask
+    pick_max, confidence = options.pick_max, options.confidence
     k = clustering.k
     excluded = zeroed | ~projection.active
 
@@ -425,9 +454,9 @@ def _analyze(
         projection=projection,
         clustering=clustering,
         seed=seed,
-        data_version=data_version,
-        attribution=attribution,
-        history=new_history,
+        data_version=options.data_version,
+        attribution=options.attribution,
+        history=history,
     )
 
 
@@ -472,24 +501,18 @@ def replay(
 ) -> GroundResult:
     """Analyse a conversation from its vote log as Polis computed it: update after update.
 
-    Polis's math worker polls the votes every second and runs one warm-started update per
-    batch (:mod:`.incremental`); its groups depend on that history. This replays it: the votes
-    are sorted by time, cut into ``batch_ms`` windows, each window is one update carrying the
-    previous one's state, and the last update is a full :func:`analyze`. On the public Brexit
-    conversation this reproduces Polis's own groups far better than a from-scratch analysis
-    of the final votes (see ``benchmarks/common_ground.py``).
+    The votes are sorted by time and cut into ``batch_ms`` windows, each one warm-started
+    update (:mod:`.incremental`), the last a full :func:`analyze`: Polis's own groups come
+    from that history (see the module notes and ``benchmarks/common_ground.py``).
 
     Parameters
     ----------
     participants, statements, values, timestamps : array-like
-        Every vote cast (re-votes included), as for :meth:`VoteMatrix.from_arrays`;
-        timestamps in milliseconds.
+        Every vote cast (re-votes included), timestamps in ms (:meth:`VoteMatrix.from_arrays`).
     n_participants, n_statements, participant_ids, statement_ids
         Shape and labels of the final matrix, as for :meth:`VoteMatrix.from_arrays`.
-    batch_ms : float
-        Polis's poll interval (1000 ms).
-    seed : int
-        Seed of the first power-iteration start (Polis draws it at random).
+    batch_ms, seed
+        Polis's poll interval (1000 ms); the seed of the first power-iteration start.
     moderated_out, meta : collection of int or bool mask
         Final moderation; applied to every update (an export does not date moderation).
     n_threads : int or None
@@ -505,33 +528,27 @@ def replay(
     GroundResult
         The last update's analysis; ``result.history.updates`` counts the updates replayed.
 
-    Notes
-    -----
-    The updates run through :func:`~.stream.replay_stream`: each pays only for the
-    statements its batch touched (no rebuild of the matrix, warm-started power iteration on
-    an incrementally kept Gram matrix). The Brexit conversation, 5,312 votes over three
-    weeks, is 4,836 updates at ``batch_ms`` = 1000. Meant for imported conversations; a live
-    one keeps ``result.history`` from one analysis to the next.
+    Examples
+    --------
+    >>> p = np.repeat(np.arange(20), 10); s = np.tile(np.arange(10), 20)
+    >>> v = np.where((p < 10) == (s < 5), 1, -1); ts = np.arange(200) * 400
+    >>> result = replay(p, s, v, ts)
+    >>> result.k, result.history.updates
+    (2, 80)
     """
+    log = (participants, statements, values, timestamps)
     final = VoteMatrix.from_arrays(
-        participants,
-        statements,
-        values,
-        timestamps,
+        *log,
         n_participants=n_participants,
         n_statements=n_statements,
         participant_ids=participant_ids,
         statement_ids=statement_ids,
     )
-    zeroed = statement_mask(final.n_statements, moderated_out) | statement_mask(
-        final.n_statements, meta
-    )
+    n_s = final.n_statements
+    zeroed = statement_mask(n_s, moderated_out) | statement_mask(n_s, meta)
     with threadpool_limits(limits=n_threads):
         history, _ = replay_stream(
-            participants,
-            statements,
-            values,
-            timestamps,
+            *log,
             n_participants=final.n_participants,
             n_statements=final.n_statements,
             batch_ms=batch_ms,
@@ -555,29 +572,11 @@ def _analyze_with_defaults(
 ) -> GroundResult:
     """The last update of a replay: :func:`analyze` as a Polis update (from ``history``, or
     from nothing when the log is a single batch), ``options`` over the defaults."""
-    kwargs: dict[str, Any] = {
-        "keep_participants": (),
-        "min_votes": 7,
-        "base_k": 100,
-        "max_k": 5,
-        "force_k": None,
-        "pick_max": 5,
-        "confidence": 0.90,
-        "data_version": None,
-        "attribution": None,
-    }
-    unknown = set(options) - set(kwargs)
+    unknown = set(options) - {f.name for f in fields(_Options)}
     if unknown:
         raise TypeError(f"unexpected options: {sorted(unknown)}")
-    kwargs.update(options)
     return _analyze(
-        matrix,
-        seed=seed,
-        moderated_out=moderated_out,
-        meta=meta,
-        history=history,
-        incremental=True,
-        **kwargs,
+        matrix, seed, moderated_out, meta, _Options(**options), history, incremental=True
     )
 
 
@@ -612,6 +611,16 @@ def next_statement(
     -------
     int or None
         Statement index, or None when the participant has voted on everything eligible.
+
+    Examples
+    --------
+    Participant 0 has voted on the first five statements of ten, so one of the others comes:
+
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> result = analyze(matrix)
+    >>> next_statement(result, VoteMatrix.from_votes(votes[:5], n_statements=10), 0) in range(5, 10)
+    True
     """
     n_s = matrix.n_statements
     priorities = np.ones(n_s)

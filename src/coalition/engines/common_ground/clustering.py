@@ -18,6 +18,12 @@ Polis additionally smooths k over successive updates (a new k must win 4 updates
 and warm-starts each k-means from the previous update's clusters; a single recomputation from
 the final votes cannot see that history. Group ids here are ordered by size (0 = largest).
 
+In :func:`cluster_participants`, scikit-learn ``KMeans`` (Lloyd) with k-means++ seeding replaces
+Polis's warm-started k-means; the base clustering runs once (``n_init=1``) as Polis's does.
+Above 10,000 clustered participants the base step uses ``MiniBatchKMeans`` (batches of 4,096):
+base clusters only summarise the map, and full Lloyd passes over 100,000 points cost seconds.
+Cost is O(n · base_k · iterations) for the base step and negligible for the group step.
+
 References
 ----------
 .. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
@@ -35,11 +41,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = ["Clustering", "cluster_participants", "select_in_conv"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Up to this many clustered participants the base step is full k-means; above, mini-batch
 # k-means (Polis likewise switches to mini-batch updates above 10,000 participants).
@@ -110,6 +115,13 @@ def select_in_conv(
     Returns
     -------
     (n_participants,) bool array
+
+    Examples
+    --------
+    Seven votes or more, else among the 15 most active while fewer than 15 qualify:
+
+    >>> select_in_conv([9, 3, 0, 7], 10).tolist()
+    [True, True, False, True]
     """
     counts = np.asarray(vote_counts, dtype=np.int64)
     threshold = min(min_votes, n_statements)
@@ -163,85 +175,31 @@ def cluster_participants(
     -------
     Clustering
 
-    Notes
-    -----
-    scikit-learn ``KMeans`` (Lloyd) with k-means++ seeding replaces Polis's warm-started
-    k-means; the base clustering runs once (``n_init=1``) as Polis's does. Above 10,000
-    clustered participants the base step uses ``MiniBatchKMeans`` (batches of 4,096): base
-    clusters only summarise the map, and full Lloyd passes over 100,000 points cost seconds. Cost is
-    O(n · base_k · iterations) for the base step and negligible for the group step.
+    Examples
+    --------
+    >>> points = [[0, 0], [0, 0.1], [0.1, 0], [5, 5], [5, 5.1], [5.1, 5]]
+    >>> clustering = cluster_participants(points, np.ones(6, dtype=bool), base_k=6)
+    >>> clustering.k, clustering.labels.tolist()
+    (2, [0, 0, 0, 1, 1, 1])
     """
     pos = np.asarray(positions, dtype=np.float64)
     n = pos.shape[0]
     members = np.flatnonzero(in_conv)
     labels = np.full(n, -1, dtype=np.int64)
     base_labels = np.full(n, -1, dtype=np.int64)
-    empty = Clustering(
-        labels=labels,
-        k=0,
-        silhouettes={},
-        centers=np.zeros((0, 2)),
-        base_labels=base_labels,
-        base_centers=np.zeros((0, 2)),
-        base_weights=np.zeros(0, dtype=np.int64),
-        base_groups=np.zeros(0, dtype=np.int64),
-    )
-    if members.size < 2:
-        return empty
     points = pos[members]
-    n_distinct = np.unique(points, axis=0).shape[0]
-    kb = min(base_k, n_distinct)
+    kb = min(base_k, np.unique(points, axis=0).shape[0]) if members.size >= 2 else 0
     if kb < 2:
-        return empty
-    from sklearn.cluster import KMeans, MiniBatchKMeans  # imported when first needed
-
-    base: KMeans | MiniBatchKMeans
-    if members.size <= _SMALL:
-        base = KMeans(n_clusters=kb, n_init=base_n_init, random_state=seed).fit(points)
-    else:
-        base = MiniBatchKMeans(
-            n_clusters=kb, n_init=base_n_init, batch_size=4096, random_state=seed
-        ).fit(points)
-    raw_labels = np.asarray(base.labels_, dtype=np.int64)
-    weights = np.bincount(raw_labels, minlength=kb)
-    used = weights > 0
-    remap = np.cumsum(used) - 1
-    member_base = remap[raw_labels]
-    base_centers = np.asarray(base.cluster_centers_)[used]
-    base_weights = weights[used].astype(np.int64)
+        return _ungrouped(labels, base_labels, np.zeros((0, 2)), np.zeros(0, dtype=np.int64), {})
+    member_base, base_centers, base_weights = _base_clusters(points, kb, seed, base_n_init)
     base_labels[members] = member_base
-    n_base = base_centers.shape[0]
-
-    if force_k is not None:
-        ks = [force_k]
-    else:
-        top = min(max_k, 2 + n_base // 12)
-        ks = list(range(2, top + 1))
-    n_distinct_base = np.unique(base_centers, axis=0).shape[0]
-    silhouettes: dict[int, float] = {}
-    groupings: dict[int, IntArray] = {}
-    for k in ks:
-        if k < 2 or k > n_distinct_base:
-            continue
-        km = KMeans(n_clusters=k, n_init=group_n_init, random_state=seed)
-        km.fit(base_centers, sample_weight=base_weights)
-        grouping = np.asarray(km.labels_, dtype=np.int64)
-        found = np.unique(grouping).size
-        if found < 2:
-            continue
-        silhouettes[k] = _silhouette(base_centers, grouping, found)
-        groupings[k] = grouping
+    top = min(max_k, 2 + base_centers.shape[0] // 12)
+    ks = [force_k] if force_k is not None else list(range(2, top + 1))
+    groupings, silhouettes = _group_base_clusters(
+        base_centers, base_weights, ks, seed, group_n_init
+    )
     if not groupings:
-        return Clustering(
-            labels=labels,
-            k=0,
-            silhouettes=silhouettes,
-            centers=np.zeros((0, 2)),
-            base_labels=base_labels,
-            base_centers=base_centers,
-            base_weights=base_weights,
-            base_groups=np.full(n_base, -1, dtype=np.int64),
-        )
+        return _ungrouped(labels, base_labels, base_centers, base_weights, silhouettes)
     best_k = max(groupings, key=lambda k: (silhouettes[k], -k))
     candidates = {k: _order_by_size(g, base_weights, base_centers)[0] for k, g in groupings.items()}
     base_groups, centers = _order_by_size(groupings[best_k], base_weights, base_centers)
@@ -257,6 +215,72 @@ def cluster_participants(
         base_groups=base_groups,
         candidates=candidates,
     )
+
+
+def _ungrouped(
+    labels: IntArray,
+    base_labels: IntArray,
+    base_centers: FloatArray,
+    base_weights: IntArray,
+    silhouettes: dict[int, float],
+) -> Clustering:
+    """A clustering without groups (too few participants, or no k found two groups)."""
+    return Clustering(
+        labels=labels,
+        k=0,
+        silhouettes=silhouettes,
+        centers=np.zeros((0, 2)),
+        base_labels=base_labels,
+        base_centers=base_centers,
+        base_weights=base_weights,
+        base_groups=np.full(base_centers.shape[0], -1, dtype=np.int64),
+    )
+
+
+def _base_clusters(
+    points: FloatArray, kb: int, seed: int, n_init: int
+) -> tuple[IntArray, FloatArray, IntArray]:
+    """``kb`` base clusters of ``points``: each point's base cluster, the centres and the
+    members of each (clusters left empty dropped, the others renumbered in order)."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans  # imported when first needed
+
+    base: KMeans | MiniBatchKMeans
+    if points.shape[0] <= _SMALL:
+        base = KMeans(n_clusters=kb, n_init=n_init, random_state=seed).fit(points)
+    else:
+        base = MiniBatchKMeans(
+            n_clusters=kb, n_init=n_init, batch_size=4096, random_state=seed
+        ).fit(points)
+    raw_labels = np.asarray(base.labels_, dtype=np.int64)
+    weights = np.bincount(raw_labels, minlength=kb)
+    used = weights > 0
+    remap = np.cumsum(used) - 1
+    base_centers = np.asarray(base.cluster_centers_)[used]
+    return remap[raw_labels], base_centers, weights[used].astype(np.int64)
+
+
+def _group_base_clusters(
+    base_centers: FloatArray, base_weights: IntArray, ks: list[int], seed: int, n_init: int
+) -> tuple[dict[int, IntArray], dict[int, float]]:
+    """For each k of ``ks`` that finds two groups or more: the group of each base cluster
+    (weighted k-means on the centres) and the grouping's silhouette."""
+    from sklearn.cluster import KMeans
+
+    n_distinct_base = np.unique(base_centers, axis=0).shape[0]
+    silhouettes: dict[int, float] = {}
+    groupings: dict[int, IntArray] = {}
+    for k in ks:
+        if k < 2 or k > n_distinct_base:
+            continue
+        km = KMeans(n_clusters=k, n_init=n_init, random_state=seed)
+        km.fit(base_centers, sample_weight=base_weights)
+        grouping = np.asarray(km.labels_, dtype=np.int64)
+        found = np.unique(grouping).size
+        if found < 2:
+            continue
+        silhouettes[k] = _silhouette(base_centers, grouping, found)
+        groupings[k] = grouping
+    return groupings, silhouettes
 
 
 def _silhouette(points: FloatArray, grouping: IntArray, n_groups: int) -> float:

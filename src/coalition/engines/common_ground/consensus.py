@@ -39,6 +39,8 @@ import scipy.sparse as sp
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray, Int32Array
+
 __all__ = [
     "META_PRIORITY",
     "comment_priorities",
@@ -46,8 +48,6 @@ __all__ = [
     "next_statement_from",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 META_PRIORITY = 7.0
 """Priority of meta statements before squaring (Polis's ``meta-priority``)."""
@@ -131,6 +131,15 @@ def comment_priorities(
     Returns
     -------
     (n_statements,) float array
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> extremity = np.ones(10)
+    >>> voters, meta = np.ones(20, dtype=bool), np.zeros(10, dtype=bool)
+    >>> comment_priorities(matrix, voters, extremity, meta).shape
+    (10,)
     """
     w = np.asarray(voters, dtype=bool)[matrix.rows]
     n = matrix.n_statements
@@ -148,7 +157,7 @@ def comment_priorities(
 
 def next_statement_from(
     priorities: FloatArray,
-    voted: Collection[int] | npt.NDArray[np.int32],
+    voted: Collection[int] | Int32Array,
     eligible: BoolArray,
     rng: np.random.Generator | int = 0,
 ) -> int | None:
@@ -170,6 +179,13 @@ def next_statement_from(
     -------
     int or None
         A statement index, or None when nothing is left to vote on.
+
+    Examples
+    --------
+    Statement 1 is voted and 2 is not eligible, so 0 is the only one left:
+
+    >>> next_statement_from(np.array([1.0, 5.0, 2.0]), [1], np.array([True, True, False]))
+    0
     """
     mask = np.asarray(eligible, dtype=bool).copy()
     done = np.fromiter((int(i) for i in voted), dtype=np.int64)

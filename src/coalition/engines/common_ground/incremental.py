@@ -28,6 +28,12 @@ timestamped vote log implies (batches of ``batch_ms`` = 1 s, the poller's defaul
 :func:`~coalition.engines.common_ground.analysis.analyze` accepts a :class:`History` to do
 the same for a live conversation.
 
+Cost of :func:`replay_history`: each update rebuilds the matrix from the votes so far (O(V
+log V)) and runs the clustering steps only (no repness): about a millisecond per update for
+a conversation of a few hundred participants. Replaying is meant for imported conversations
+of modest size; a live conversation keeps its :class:`History` from one analysis to the
+next.
+
 References
 ----------
 .. [1] C. Small et al., "Polis: Scaling deliberation by mapping high dimensional opinion
@@ -46,7 +52,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
@@ -56,58 +62,34 @@ from threadpoolctl import threadpool_limits
 
 from coalition.engines.common_ground.clustering import Clustering, select_in_conv
 from coalition.engines.common_ground.matrix import VoteMatrix
+from coalition.engines.common_ground.polis_kmeans import (
+    KMeansClusters,
+    _count,
+    _field,
+    _mask,
+    _sq_dists,
+    _weighted_centers,
+    polis_kmeans,
+    polis_silhouette,
+)
 from coalition.engines.common_ground.projection import Projection, pca_project
+
+from ..arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "History",
     "KMeansClusters",
     "PolisUpdate",
+    "UpdateSettings",
+    "UpdateStep",
+    "VoteLog",
     "polis_kmeans",
     "polis_silhouette",
     "polis_update",
     "replay_history",
+    "run_updates",
     "update_batches",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-
-SAME_CLUSTERING = 0.01
-"""Lloyd iterations stop when every (sorted) centre moved less than this (``same-clustering?``)."""
-
-
-@dataclass(frozen=True, eq=False)
-class KMeansClusters:
-    """A clustering as Polis carries it between updates: the members of each cluster id.
-
-    ``members[i]`` (a participant index for base clusters, a base-cluster id for groups)
-    belongs to cluster ``ids[i]``. Centres are not kept: each update recentres every cluster
-    on its members' new positions.
-    """
-
-    members: IntArray
-    ids: IntArray
-
-    @classmethod
-    def empty(cls) -> KMeansClusters:
-        """No clusters (the state before the first update)."""
-        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable form: ``{"members": [...], "ids": [...]}`` (plain ints)."""
-        return {"members": self.members.tolist(), "ids": self.ids.tolist()}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> KMeansClusters:
-        """The inverse of :meth:`to_dict`; raises ValueError on a malformed dict."""
-        members = _int_array(_field(data, "members"), "members")
-        ids = _int_array(_field(data, "ids"), "ids")
-        if members.shape != ids.shape:
-            raise ValueError("members and ids differ in length")
-        if np.unique(members).size != members.size:
-            raise ValueError("a member appears twice")
-        return cls(members=members, ids=ids)
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,39 +214,6 @@ class History:
         )
 
 
-def _field(data: Mapping[str, Any], name: str) -> Any:
-    try:
-        return data[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"missing {name!r}") from None
-
-
-def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer")
-    return value
-
-
-def _int_array(value: Any, name: str) -> IntArray:
-    if not isinstance(value, list) or not all(
-        isinstance(x, int) and not isinstance(x, bool) for x in value
-    ):
-        raise ValueError(f"{name} must be a list of integers")
-    try:
-        return np.array(value, dtype=np.int64).reshape(-1)
-    except OverflowError:
-        raise ValueError(f"{name}: an integer is out of range") from None
-
-
-def _mask(indices: Any, n: int, name: str) -> BoolArray:
-    idx = _int_array(indices, name)
-    if idx.size and not (0 <= idx.min() and idx.max() < n):
-        raise ValueError(f"{name}: an index is out of range")
-    mask = np.zeros(n, dtype=bool)
-    mask[idx] = True
-    return mask
-
-
 @dataclass(frozen=True, eq=False)
 class PolisUpdate:
     """Result of :func:`polis_update`: the map, the groups and the history to carry on."""
@@ -275,229 +224,21 @@ class PolisUpdate:
     history: History
 
 
-# -- k-means as in clusters.clj --------------------------------------------------------------
-
-
-def _sq_dists(points: FloatArray, centers: FloatArray) -> FloatArray:
-    """Squared Euclidean distances, (n, c), one coordinate at a time (exact, no expansion)."""
-    out = np.zeros((points.shape[0], centers.shape[0]))
-    for d in range(points.shape[1]):
-        diff = points[:, d, None] - centers[None, :, d]
-        out += diff * diff
-    return out
-
-
-def _n_distinct(points: FloatArray) -> int:
-    """Number of distinct rows."""
-    if points.shape[0] < 2:
-        return int(points.shape[0])
-    srt = points[np.lexsort(points.T[::-1])]
-    return 1 + int(np.count_nonzero(np.any(srt[1:] != srt[:-1], axis=1)))
-
-
-def _weighted_centers(
-    points: FloatArray, assign: IntArray, n_clusters: int, weights: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Weighted mean of each cluster's points, and each cluster's total weight."""
-    mass: FloatArray = np.bincount(assign, weights=weights, minlength=n_clusters).astype(np.float64)
-    centers = np.full((n_clusters, points.shape[1]), np.nan)
-    filled = mass > 0
-    for d in range(points.shape[1]):
-        sums = np.bincount(assign, weights=weights * points[:, d], minlength=n_clusters)
-        np.divide(sums, mass, out=centers[:, d], where=filled)
-    return centers, mass
-
-
-def _same_clustering(a: FloatArray, b: FloatArray) -> bool:
-    """``same-clustering?``: centres sorted, paired, all within :data:`SAME_CLUSTERING`."""
-    sa = a[np.lexsort(a.T[::-1])]
-    sb = b[np.lexsort(b.T[::-1])]
-    n = min(sa.shape[0], sb.shape[0])
-    return bool(np.all(np.linalg.norm(sa[:n] - sb[:n], axis=1) < SAME_CLUSTERING))
-
-
-def _first_distinct(points: FloatArray, k: int) -> FloatArray:
-    """``init-clusters``: the first ``k`` distinct points, in order."""
-    _, first = np.unique(points, axis=0, return_index=True)
-    return points[np.sort(first)[:k]]
-
-
-def _clean_start(
-    points: FloatArray,
-    names: IntArray,
-    previous: KMeansClusters,
-    k: int,
-    weights: FloatArray,
-) -> tuple[IntArray, IntArray]:
-    """``clean-start-clusters``: warm-start clusters from the previous update's members.
-
-    Returns the cluster ids (ascending, as Polis sorts clusters by id) and each point's
-    cluster index into them (-1 for points that were in no previous cluster).
-    """
-    n = names.shape[0]
-    order = np.argsort(names, kind="stable")
-    where = np.searchsorted(names, previous.members, sorter=order)
-    where = np.minimum(where, max(n - 1, 0))
-    present = names[order[where]] == previous.members  # n >= 1 here
-    point_of = order[where[present]]
-    prev_ids = previous.ids[present]
-    assign = np.full(n, -1, dtype=np.int64)
-    if prev_ids.size == 0:
-        # safe-recenter-clusters: nothing left, so one big cluster with a fresh id.
-        ids = np.array([int(previous.ids.max()) + 1 if previous.ids.size else 0], dtype=np.int64)
-        assign[:] = 0
-    else:
-        ids, idx = np.unique(prev_ids, return_inverse=True)
-        assign[point_of] = idx
-    centers, mass = _weighted_centers(
-        points, np.maximum(assign, 0), ids.size, weights * (assign >= 0)
-    )
-
-    # uniqify-clusters: clusters whose centres coincide are merged into the one with more
-    # members (the later one on a tie), in id order.
-    if _n_distinct(centers) < ids.size:
-        _, inverse = np.unique(centers, axis=0, return_inverse=True)
-        sizes = np.bincount(assign[assign >= 0], minlength=ids.size)
-        target = np.arange(ids.size)
-        merged_id = ids.copy()
-        kept: dict[int, int] = {}
-        for c in range(ids.size):
-            key = int(inverse.ravel()[c])
-            if key not in kept:
-                kept[key] = c
-                continue
-            first = kept[key]
-            if sizes[first] <= sizes[c]:
-                merged_id[first] = ids[c]
-            sizes[first] += sizes[c]
-            target[c] = first
-        keep = np.flatnonzero(target == np.arange(ids.size))
-        renumber = np.full(ids.size, -1, dtype=np.int64)
-        renumber[keep] = np.arange(keep.size)
-        assign = np.where(assign >= 0, renumber[target[np.maximum(assign, 0)]], -1)
-        new_ids = merged_id[keep]
-        order_ids = np.argsort(new_ids, kind="stable")
-        rank = np.empty_like(order_ids)
-        rank[order_ids] = np.arange(order_ids.size)
-        ids = new_ids[order_ids]
-        assign = np.where(assign >= 0, rank[np.maximum(assign, 0)], -1)
-
-    possible = min(k, _n_distinct(points)) if ids.size < k else k
-    while ids.size < possible:
-        centers, _ = _weighted_centers(
-            points, np.maximum(assign, 0), ids.size, weights * (assign >= 0)
-        )
-        nearest = _sq_dists(points, centers).min(axis=1)
-        # most-distal: the farthest point from its nearest centre (the last one on a tie).
-        o = n - 1 - int(np.argmax(nearest[::-1]))
-        if not nearest[o] > 0:
-            break
-        assign[o] = ids.size
-        ids = np.append(ids, int(ids.max()) + 1)
-    return ids, assign
-
-
-def polis_kmeans(
-    points: npt.ArrayLike,
-    names: npt.ArrayLike,
-    k: int,
-    *,
-    previous: KMeansClusters | None = None,
-    max_iters: int = 20,
-    weights: npt.ArrayLike | None = None,
-) -> tuple[KMeansClusters, FloatArray, IntArray]:
-    """Polis's k-means, warm-started from the previous update's clusters (``clusters/kmeans``).
-
-    Parameters
-    ----------
-    points : (n, d) array-like
-        Points to cluster.
-    names : (n,) array-like of int
-        A stable name per point (participant index, base-cluster id), unique.
-    k : int
-        Number of clusters wanted.
-    previous : KMeansClusters, optional
-        Last update's clusters. Without them (or when empty) the first ``k`` distinct points
-        are the initial centres (``init-clusters``).
-    max_iters : int
-        Lloyd steps after the first (Polis: 100 for base clusters, 20 for groups).
-    weights : (n,) array-like, optional
-        Point weights (members of each base cluster, for the group step).
-
-    Returns
-    -------
-    clusters : KMeansClusters
-        Members and ids, for the next update.
-    centers : (c, d) array
-        Centre of each cluster, rows in ascending id order (``clusters.ids`` sorted unique).
-    assign : (n,) int array
-        Index of each point's cluster into ``centers``.
-
-    Notes
-    -----
-    Each Lloyd step assigns every point to its nearest centre (the first on a tie), drops
-    clusters left empty and moves centres to the (weighted) mean; iteration stops when no
-    centre moved by 0.01 or after ``max_iters`` + 1 steps. Cost O(n · c) per step.
-    """
-    pts = np.asarray(points, dtype=np.float64)
-    nm = np.asarray(names, dtype=np.int64)
-    n = pts.shape[0]
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    if n == 0 or k < 1:
-        return KMeansClusters.empty(), np.zeros((0, pts.shape[1] if pts.ndim == 2 else 2)), nm * 0
-    if previous is not None and previous.members.size:
-        ids, assign = _clean_start(pts, nm, previous, k, w)
-        centers, _ = _weighted_centers(pts, np.maximum(assign, 0), ids.size, w * (assign >= 0))
-    else:
-        centers = _first_distinct(pts, k)
-        ids = np.arange(centers.shape[0], dtype=np.int64)
-    for remaining in range(max_iters, -1, -1):
-        assign = np.argmin(_sq_dists(pts, centers), axis=1).astype(np.int64)
-        new_centers, mass = _weighted_centers(pts, assign, ids.size, w)
-        used = np.bincount(assign, minlength=ids.size) > 0
-        if not np.all(used):
-            remap = np.cumsum(used) - 1
-            assign = remap[assign]
-            ids = ids[used]
-            new_centers = new_centers[used]
-        done = remaining == 0 or _same_clustering(centers, new_centers)
-        centers = new_centers
-        if done:
-            break
-    return KMeansClusters(members=nm.copy(), ids=ids[assign]), centers, assign
-
-
-def polis_silhouette(points: FloatArray, assign: IntArray, dist: FloatArray | None = None) -> float:
-    """Mean silhouette of a clustering of ``points`` (``clusters/silhouette``), unweighted.
-
-    A point alone in its cluster scores 0; needs at least two clusters. ``dist``, the
-    points' distance matrix, may be given to share it between clusterings.
-    """
-    n = points.shape[0]
-    n_clusters = int(assign.max()) + 1 if n else 0
-    if n_clusters < 2:
-        return 0.0
-    if dist is None:
-        dist = np.sqrt(_sq_dists(points, points))
-    onehot = np.zeros((n, n_clusters))
-    onehot[np.arange(n), assign] = 1.0
-    sums = dist @ onehot
-    sizes = onehot.sum(axis=0)
-    own = sizes[assign]
-    a = sums[np.arange(n), assign] / np.maximum(own - 1, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = sums / sizes
-    means[np.arange(n), assign] = np.inf
-    means[:, sizes == 0] = np.inf
-    b = means.min(axis=1)
-    denom = np.maximum(a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(denom > 0, (b - a) / denom, 0.0)
-    s[own <= 1] = 0.0
-    return float(s.mean())
-
-
 # -- one update ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateSettings:
+    """The knobs of one Polis update, with Polis's values (see :func:`polis_update`)."""
+
+    min_votes: int = 7
+    greedy_n: int = 15
+    base_k: int = 100
+    max_k: int = 5
+    base_iters: int = 100
+    group_iters: int = 20
+    pca_iters: int = 100
+    k_buffer: int = 4
 
 
 def polis_update(
@@ -550,35 +291,23 @@ def polis_update(
     PolisUpdate
         The map, ``in_conv``, the clustering (groups ordered by size, 0 = largest) and the
         history for the next update.
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> first = polis_update(matrix, None)
+    >>> second = polis_update(matrix, first.history)
+    >>> second.clustering.k, second.history.updates
+    (2, 2)
     """
-    step = _polis_step(
-        matrix,
-        history,
-        zeroed=zeroed,
-        seed=seed,
-        min_votes=min_votes,
-        greedy_n=greedy_n,
-        base_k=base_k,
-        max_k=max_k,
-        base_iters=base_iters,
-        group_iters=group_iters,
-        pca_iters=pca_iters,
-        k_buffer=k_buffer,
-        keep_participants=keep_participants,
+    settings = UpdateSettings(
+        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
     )
+    step = _polis_step(matrix, history, zeroed, seed, settings, keep_participants)
     h = step.history
-    clustering = _clustering(
-        matrix.n_participants,
-        step.members,
-        step.member_base,
-        step.base_centers,
-        step.base_weights,
-        step.assigns,
-        step.silhouettes,
-        force_k
-        if force_k in step.assigns
-        else (h.smoothed_k if h.smoothed_k in step.assigns else 0),
-    )
+    k = force_k if force_k in step.assigns else h.smoothed_k
+    clustering = _clustering(matrix.n_participants, step, k if k in step.assigns else 0)
     return PolisUpdate(
         projection=step.projection, in_conv=h.in_conv, clustering=clustering, history=h
     )
@@ -598,17 +327,9 @@ class _Step(NamedTuple):
 def _polis_step(
     matrix: VoteMatrix,
     history: History | None,
-    *,
     zeroed: Collection[int] | BoolArray,
     seed: int,
-    min_votes: int,
-    greedy_n: int,
-    base_k: int,
-    max_k: int,
-    base_iters: int,
-    group_iters: int,
-    pca_iters: int,
-    k_buffer: int,
+    settings: UpdateSettings,
     keep_participants: Collection[int] = (),
 ) -> _Step:
     """The update itself, without describing the groups (what a replay needs)."""
@@ -626,35 +347,17 @@ def _polis_step(
         seed=seed,
         svd_solver="power",
         start_components=start,
-        power_iters=pca_iters,
+        power_iters=settings.pca_iters,
     )
-    return _cluster_step(
-        projection,
-        matrix.participant_vote_counts(),
-        history,
-        min_votes=min_votes,
-        greedy_n=greedy_n,
-        base_k=base_k,
-        max_k=max_k,
-        base_iters=base_iters,
-        group_iters=group_iters,
-        k_buffer=k_buffer,
-        keep_participants=keep_participants,
-    )
+    counts = matrix.participant_vote_counts()
+    return _cluster_step(projection, counts, history, settings, keep_participants)
 
 
 def _cluster_step(
     projection: Projection,
     vote_counts: IntArray,
     history: History | None,
-    *,
-    min_votes: int,
-    greedy_n: int,
-    base_k: int,
-    max_k: int,
-    base_iters: int,
-    group_iters: int,
-    k_buffer: int,
+    settings: UpdateSettings,
     keep_participants: Collection[int] = (),
 ) -> _Step:
     """The clustering half of an update (in-conv, base clusters, groups, the k smoother) on
@@ -667,49 +370,25 @@ def _cluster_step(
     in_conv = select_in_conv(
         vote_counts,
         int(projection.active.sum()),
-        min_votes=min_votes,
-        greedy_n=greedy_n,
+        min_votes=settings.min_votes,
+        greedy_n=settings.greedy_n,
         keep=keep,
     )
     members = np.flatnonzero(in_conv)
     prev_base = history.base if history is not None else None
     base, base_centers, member_base = polis_kmeans(
-        projection.positions[members], members, base_k, previous=prev_base, max_iters=base_iters
+        projection.positions[members],
+        members,
+        settings.base_k,
+        previous=prev_base,
+        max_iters=settings.base_iters,
     )
     base_ids = np.unique(base.ids)
     base_weights = np.bincount(member_base, minlength=base_ids.size).astype(np.int64)
-
-    # max-k-fn: min(max-k, 2 + n_base // 12); each k warm-started from its own last grouping.
-    top = min(max_k, 2 + base_ids.size // 12)
-    base_dist = np.sqrt(_sq_dists(base_centers, base_centers))
-    groupings: dict[int, KMeansClusters] = {}
-    assigns: dict[int, IntArray] = {}
-    silhouettes: dict[int, float] = {}
-    for k in range(2, top + 1):
-        prev = history.groupings.get(k) if history is not None else None
-        grouping, _, assign = polis_kmeans(
-            base_centers,
-            base_ids,
-            k,
-            previous=prev,
-            max_iters=group_iters,
-            weights=base_weights,
-        )
-        groupings[k] = grouping
-        if base_ids.size and int(assign.max()) >= 1:
-            assigns[k] = assign
-            silhouettes[k] = polis_silhouette(base_centers, assign, base_dist)
-
-    # group-k-smoother: a new best k must win k_buffer updates in a row.
-    last_k, last_count, smoothed = 0, 0, 0
-    if history is not None:
-        last_k, last_count, smoothed = history.last_k, history.last_k_count, history.smoothed_k
-    if silhouettes:
-        this_k = max(silhouettes, key=lambda kk: (silhouettes[kk], kk))  # max-key: last on ties
-        last_count = last_count + 1 if this_k == last_k else 1
-        if last_count >= k_buffer or smoothed not in assigns:
-            smoothed = this_k
-        last_k = this_k
+    groupings, assigns, silhouettes = _group_base_clusters(
+        base_centers, base_ids, base_weights, history, settings
+    )
+    last_k, last_count, smoothed = _smooth_k(silhouettes, assigns, history, settings.k_buffer)
     new_history = History(
         in_conv=in_conv,
         components=projection.components.copy(),
@@ -733,6 +412,60 @@ def _cluster_step(
     )
 
 
+def _group_base_clusters(
+    base_centers: FloatArray,
+    base_ids: IntArray,
+    base_weights: IntArray,
+    history: History | None,
+    settings: UpdateSettings,
+) -> tuple[dict[int, KMeansClusters], dict[int, IntArray], dict[int, float]]:
+    """The groupings of the base clusters for every k tried, the assignments of those with
+    two groups or more, and their silhouettes."""
+    # max-k-fn: min(max-k, 2 + n_base // 12); each k warm-started from its own last grouping.
+    top = min(settings.max_k, 2 + base_ids.size // 12)
+    base_dist = np.sqrt(_sq_dists(base_centers, base_centers))
+    groupings: dict[int, KMeansClusters] = {}
+    assigns: dict[int, IntArray] = {}
+    silhouettes: dict[int, float] = {}
+    for k in range(2, top + 1):
+        prev = history.groupings.get(k) if history is not None else None
+        grouping, _, assign = polis_kmeans(
+            base_centers,
+            base_ids,
+            k,
+            previous=prev,
+            max_iters=settings.group_iters,
+            weights=base_weights,
+        )
+        groupings[k] = grouping
+        if base_ids.size and int(assign.max()) >= 1:
+            assigns[k] = assign
+            silhouettes[k] = polis_silhouette(base_centers, assign, base_dist)
+    return groupings, assigns, silhouettes
+
+
+def _smooth_k(
+    silhouettes: Mapping[int, float],
+    assigns: Mapping[int, IntArray],
+    history: History | None,
+    k_buffer: int,
+) -> tuple[int, int, int]:
+    """Polis's group-k-smoother: a new best k must win ``k_buffer`` updates in a row.
+
+    Returns the best k of this update, how many updates in a row it won, and the k in use.
+    """
+    last_k, last_count, smoothed = 0, 0, 0
+    if history is not None:
+        last_k, last_count, smoothed = history.last_k, history.last_k_count, history.smoothed_k
+    if silhouettes:
+        this_k = max(silhouettes, key=lambda kk: (silhouettes[kk], kk))  # max-key: last on ties
+        last_count = last_count + 1 if this_k == last_k else 1
+        if last_count >= k_buffer or smoothed not in assigns:
+            smoothed = this_k
+        last_k = this_k
+    return last_k, last_count, smoothed
+
+
 def _order_groups(
     assign: IntArray, weights: IntArray, centers: FloatArray
 ) -> tuple[IntArray, FloatArray]:
@@ -746,16 +479,11 @@ def _order_groups(
     return rank[assign], means[order]
 
 
-def _clustering(
-    n_participants: int,
-    members: IntArray,
-    member_base: IntArray,
-    base_centers: FloatArray,
-    base_weights: IntArray,
-    assigns: Mapping[int, IntArray],
-    silhouettes: Mapping[int, float],
-    k: int,
-) -> Clustering:
+def _clustering(n_participants: int, step: _Step, k: int) -> Clustering:
+    """The clustering ``step`` describes, its groups those of ``k`` (0: none)."""
+    members, member_base = step.members, step.member_base
+    base_centers, base_weights = step.base_centers, step.base_weights
+    assigns, silhouettes = step.assigns, step.silhouettes
     labels = np.full(n_participants, -1, dtype=np.int64)
     base_labels = np.full(n_participants, -1, dtype=np.int64)
     base_labels[members] = member_base
@@ -802,6 +530,72 @@ def update_batches(timestamps: npt.ArrayLike, batch_ms: float = 1000.0) -> IntAr
     return np.append(ends, ts.size).astype(np.int64)
 
 
+class VoteLog(NamedTuple):
+    """A vote log sorted by time (stable: votes at the same time keep their order)."""
+
+    participants: IntArray
+    statements: IntArray
+    values: npt.NDArray[Any]
+    timestamps: npt.NDArray[Any]
+
+    @classmethod
+    def sorted(
+        cls,
+        participants: npt.ArrayLike,
+        statements: npt.ArrayLike,
+        values: npt.ArrayLike,
+        timestamps: npt.ArrayLike,
+    ) -> VoteLog:
+        """The votes given, in time order."""
+        p = np.asarray(participants, dtype=np.int64).ravel()
+        s = np.asarray(statements, dtype=np.int64).ravel()
+        v = np.asarray(values).ravel()
+        ts = np.asarray(timestamps).ravel()
+        order = np.argsort(ts, kind="stable")
+        return cls(p[order], s[order], v[order], ts[order])
+
+
+UpdateStep = Callable[[VoteLog, int, int, History | None], History]
+"""One update of a replay: ``step(log, begin, end, history)`` takes in the votes
+``log[begin:end]`` (those since the previous update) and returns the next history."""
+
+
+def run_updates(
+    log: VoteLog,
+    step: UpdateStep,
+    *,
+    batch_ms: float,
+    stop_before_last: bool,
+    n_threads: int | None,
+) -> tuple[History | None, int]:
+    """Run ``step`` over the batches of ``log`` (see :func:`update_batches`), each update
+    carrying the previous one's history: the loop :func:`replay_history` and
+    :func:`~coalition.engines.common_ground.stream.replay_stream` share.
+
+    Returns the last history (None if no update ran) and the number of updates the log
+    implies (the last included even when ``stop_before_last`` skips it).
+
+    Examples
+    --------
+    Two batches (votes at 0 s, then at 2 s and 2.5 s); this step only counts what it is given:
+
+    >>> log = VoteLog.sorted([1, 0, 1], [0, 0, 1], [1, -1, 1], [2000, 0, 2500])
+    >>> seen = []
+    >>> step = lambda log, begin, end, history: seen.append(end - begin)
+    >>> run_updates(log, step, batch_ms=1000, stop_before_last=False, n_threads=1), seen
+    ((None, 2), [1, 2])
+    """
+    ends = update_batches(log.timestamps, batch_ms)
+    run = ends[:-1] if stop_before_last else ends
+    history: History | None = None
+    begin = 0
+    with threadpool_limits(limits=n_threads):
+        for end in run:
+            history = step(log, begin, int(end), history)
+            begin = int(end)
+    return history, int(ends.size)
+
+
 def replay_history(
     participants: npt.ArrayLike,
     statements: npt.ArrayLike,
@@ -835,20 +629,15 @@ def replay_history(
     batch_ms : float
         Poll interval (Polis: 1000 ms); see :func:`update_batches`.
     zeroed : collection of int or bool mask
-        Moderated-out and meta statements (their final state, for every update: an export
-        does not say when moderation happened).
+        Moderated-out and meta statements as they end up (applied to every update).
     seed : int
         Seed of the first update's power-iteration start.
     stop_before_last : bool
-        Stop before the last batch, so the caller can run the last update with the full
-        analysis (:func:`~coalition.engines.common_ground.analysis.analyze` with
-        ``history=``); otherwise run every batch.
+        Leave the last batch to the caller (a full ``analyze(..., history=)``), else run all.
     min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer : int
         As for :func:`polis_update`.
     n_threads : int or None
-        Threads the native pools may use (see
-        :func:`~coalition.engines.common_ground.analysis.analyze`): thousands of tiny
-        eigendecompositions are slowed down, not sped up, by more threads.
+        Threads the native pools may use (as for ``analyze``; tiny eigenproblems want one).
 
     Returns
     -------
@@ -857,44 +646,33 @@ def replay_history(
     n_updates : int
         Updates the log implies in all (the last included even when not run here).
 
-    Notes
-    -----
-    Each update rebuilds the matrix from the votes so far (O(V log V)) and runs the
-    clustering steps only (no repness): about a millisecond per update for a conversation
-    of a few hundred participants. Replaying is meant for imported conversations of modest
-    size; a live conversation keeps its :class:`History` from one analysis to the next.
+    Examples
+    --------
+    >>> p = np.repeat(np.arange(20), 10); s = np.tile(np.arange(10), 20)
+    >>> v = np.where((p < 10) == (s < 5), 1, -1); ts = np.arange(200) * 400
+    >>> history, n = replay_history(p, s, v, ts, n_participants=20, n_statements=10)
+    >>> n, history.updates, history.smoothed_k
+    (80, 79, 2)
     """
-    p = np.asarray(participants, dtype=np.int64).ravel()
-    s = np.asarray(statements, dtype=np.int64).ravel()
-    v = np.asarray(values).ravel()
-    ts = np.asarray(timestamps).ravel()
-    order = np.argsort(ts, kind="stable")
-    p, s, v, ts = p[order], s[order], v[order], ts[order]
-    ends = update_batches(ts, batch_ms)
-    run = ends[:-1] if stop_before_last else ends
-    history: History | None = None
-    with threadpool_limits(limits=n_threads):
-        for end in run:
-            matrix = VoteMatrix.from_arrays(
-                p[:end],
-                s[:end],
-                v[:end],
-                ts[:end],
-                n_participants=n_participants,
-                n_statements=n_statements,
-            )
-            history = _polis_step(
-                matrix,
-                history,
-                zeroed=zeroed,
-                seed=seed,
-                min_votes=min_votes,
-                greedy_n=greedy_n,
-                base_k=base_k,
-                max_k=max_k,
-                base_iters=base_iters,
-                group_iters=group_iters,
-                pca_iters=pca_iters,
-                k_buffer=k_buffer,
-            ).history
-    return history, int(ends.size)
+    settings = UpdateSettings(
+        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
+    )
+
+    def step(log: VoteLog, begin: int, end: int, history: History | None) -> History:
+        matrix = VoteMatrix.from_arrays(
+            log.participants[:end],
+            log.statements[:end],
+            log.values[:end],
+            log.timestamps[:end],
+            n_participants=n_participants,
+            n_statements=n_statements,
+        )
+        return _polis_step(matrix, history, zeroed, seed, settings).history
+
+    return run_updates(
+        VoteLog.sorted(participants, statements, values, timestamps),
+        step,
+        batch_ms=batch_ms,
+        stop_before_last=stop_before_last,
+        n_threads=n_threads,
+    )

@@ -24,14 +24,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..arrays import AnyArray, FloatArray, IndexArray, Int8Array, Int32Array, IntArray
+
 __all__ = [
     "Moderation",
     "VoteMatrix",
     "VoteRefused",
     "validate_vote",
 ]
-
-IntArray = npt.NDArray[np.int64]
 
 
 class Moderation(IntEnum):
@@ -129,8 +129,8 @@ class VoteMatrix:
     """
 
     indptr: IntArray
-    indices: npt.NDArray[np.int32]
-    values: npt.NDArray[np.int8]
+    indices: Int32Array
+    values: Int8Array
     n_participants: int
     n_statements: int
     participant_ids: tuple[Hashable, ...] = field(default=())
@@ -201,22 +201,10 @@ class VoteMatrix:
         v = raw.astype(np.int8)
         if p.size and (p.min() < 0 or s.min() < 0):
             raise ValueError("participant and statement indices must be non-negative")
-        n_p = int(p.max()) + 1 if p.size else 0
-        n_s = int(s.max()) + 1 if s.size else 0
-        if n_participants is not None:
-            if n_p > n_participants:
-                raise ValueError("a participant index is beyond n_participants")
-            n_p = n_participants
-        if n_statements is not None:
-            if n_s > n_statements:
-                raise ValueError("a statement index is beyond n_statements")
-            n_s = n_statements
-        if participant_ids and n_participants is None:
-            n_p = max(n_p, len(participant_ids))
-        if statement_ids and n_statements is None:
-            n_s = max(n_s, len(statement_ids))
+        n_p = _extent(p, n_participants, len(participant_ids), "participant")
+        n_s = _extent(s, n_statements, len(statement_ids), "statement")
 
-        ts: npt.NDArray[np.generic] | None = None
+        ts: AnyArray | None = None
         if timestamps is not None:
             ts = np.asarray(timestamps).ravel()
             if ts.shape != p.shape:
@@ -370,21 +358,32 @@ class VoteMatrix:
         seen = np.bincount(self.indices, minlength=n).astype(np.int64)
         return agree, disagree, seen
 
-    def votes_of(self, participant: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+    def votes_of(self, participant: int) -> tuple[Int32Array, Int8Array]:
         """Statements a participant voted on and the votes; empty for an unknown index."""
         if not 0 <= participant < self.n_participants:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
         lo, hi = self.indptr[participant], self.indptr[participant + 1]
         return self.indices[lo:hi], self.values[lo:hi]
 
-    def to_dense(self) -> npt.NDArray[np.float64]:
+    def to_dense(self) -> FloatArray:
         """Dense float matrix with NaN for missing votes (for small matrices and tests)."""
         out = np.full((self.n_participants, self.n_statements), np.nan)
         out[self.rows, self.indices] = self.values
         return out
 
 
-def _last_vote_order(key: IntArray, ts: npt.NDArray[np.generic] | None) -> npt.NDArray[np.intp]:
+def _extent(index: IntArray, given: int | None, n_labels: int, what: str) -> int:
+    """Rows (or columns) of the matrix: ``given``, which every index must fit, or else one
+    more than the largest index and at least one per label."""
+    seen = int(index.max()) + 1 if index.size else 0
+    if given is not None:
+        if seen > given:
+            raise ValueError(f"a {what} index is beyond n_{what}s")
+        return given
+    return max(seen, n_labels) if n_labels else seen
+
+
+def _last_vote_order(key: IntArray, ts: AnyArray | None) -> IndexArray:
     """Positions of the votes that count, in (participant, statement) order.
 
     Among votes with the same key the greatest timestamp wins, then the latest position.

@@ -42,10 +42,10 @@ from scipy.sparse.linalg import ArpackError
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = ["Projection", "pca_project", "statement_mask"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Above this many votes the randomized solver is used: same components to ~1e-6 on
 # structured data, and it does not slow down when the two leading singular values are close.
@@ -91,9 +91,42 @@ class Projection:
     active: BoolArray
     zeroed: BoolArray
 
+    @classmethod
+    def place(
+        cls,
+        positions: FloatArray,
+        center: FloatArray,
+        components: FloatArray,
+        explained: FloatArray,
+        active: BoolArray,
+        zeroed: BoolArray,
+    ) -> Projection:
+        """The projection of participants at ``positions``, with each statement placed where
+        a virtual participant who agreed (+1) with it only would be: one vote, so the scale
+        is sqrt(n_columns). Polis votes -1 for agree internally; the norm is the same."""
+        n_columns = int(active.sum())
+        statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
+        statement_positions[~(active & ~zeroed)] = 0.0
+        return cls(
+            positions=positions,
+            center=center,
+            components=components,
+            explained_variance=explained,
+            statement_positions=statement_positions,
+            extremity=np.linalg.norm(statement_positions, axis=1),
+            active=active,
+            zeroed=zeroed,
+        )
+
 
 def statement_mask(n_statements: int, statements: Collection[int] | BoolArray) -> BoolArray:
-    """Boolean mask of length ``n_statements`` from a set of indices or an existing mask."""
+    """Boolean mask of length ``n_statements`` from a set of indices or an existing mask.
+
+    Examples
+    --------
+    >>> statement_mask(4, [0, 2]).tolist()
+    [True, False, True, False]
+    """
     if isinstance(statements, np.ndarray) and statements.dtype == np.bool_:
         if statements.shape != (n_statements,):
             raise ValueError("statement mask has the wrong length")
@@ -151,32 +184,26 @@ def pca_project(
     warm-started from the previous update; both converge to the same leading singular
     vectors. Component signs follow scikit-learn's ``svd_flip`` convention (the largest
     loading of each component is positive), so the map may be mirrored relative to Polis's.
+
+    Examples
+    --------
+    The two camps land on opposite sides of the first axis:
+
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> positions = pca_project(matrix).positions
+    >>> bool(positions[0, 0] * positions[19, 0] < 0)
+    True
     """
-    n_p, n_s = matrix.n_participants, matrix.n_statements
-    zero_mask = statement_mask(n_s, zeroed)
-    _, _, seen_count = matrix.statement_counts()
-    active = seen_count > 0
-    zero_mask &= active
+    n_s = matrix.n_statements
+    active, zero_mask, center, centred, votes_live = _centre(matrix, zeroed)
     live = active & ~zero_mask
     n_columns = int(active.sum())
-
-    sums = np.bincount(matrix.indices, weights=matrix.values, minlength=n_s)
-    center = np.zeros(n_s)
-    center[live] = sums[live] / seen_count[live]
-
-    # n_votes per participant as Polis counts it: real votes on live columns plus one
-    # (zero) "vote" for every zeroed column.
-    on_live = live[matrix.indices]
-    data = np.where(on_live, matrix.values - center[matrix.indices], 0.0)
-    centred = matrix.csr(data)
-    votes_live = np.bincount(matrix.rows[on_live], minlength=n_p) if n_p else np.zeros(0)
     n_votes = votes_live + int(zero_mask.sum())
 
     components = np.zeros((2, n_s))
     explained = np.zeros(2)
-    n_live = int(live.sum())
-    n_rows_voting = int(np.count_nonzero(votes_live))
-    if n_live >= 1 and n_rows_voting >= 2:
+    if live.any() and np.count_nonzero(votes_live) >= 2:
         if svd_solver == "power":
             components, explained = _power_components(
                 centred, live, seed, start_components, power_iters
@@ -186,22 +213,32 @@ def pca_project(
 
     scale = np.sqrt(n_columns / np.maximum(n_votes, 1))
     positions = np.asarray(centred @ components.T) * scale[:, None]
+    return Projection.place(positions, center, components, explained, active, zero_mask)
 
-    # A virtual participant who agreed (+1) with statement j only: one vote, so the scale is
-    # sqrt(n_columns). Polis votes -1 for agree internally; the norm is the same.
-    statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
-    statement_positions[~live] = 0.0
-    extremity = np.linalg.norm(statement_positions, axis=1)
-    return Projection(
-        positions=positions,
-        center=center,
-        components=components,
-        explained_variance=explained,
-        statement_positions=statement_positions,
-        extremity=extremity,
-        active=active,
-        zeroed=zero_mask,
-    )
+
+def _centre(
+    matrix: VoteMatrix, zeroed: Collection[int] | BoolArray
+) -> tuple[BoolArray, BoolArray, FloatArray, sp.csr_matrix, IntArray | FloatArray]:
+    """The statements with votes (``active``), those of them zeroed, each statement's mean
+    vote (0 unless live), the centred matrix (0 off the votes and in zeroed columns) and each
+    participant's votes on live statements."""
+    n_p, n_s = matrix.n_participants, matrix.n_statements
+    zero_mask = statement_mask(n_s, zeroed)
+    _, _, seen_count = matrix.statement_counts()
+    active = seen_count > 0
+    zero_mask &= active
+    live = active & ~zero_mask
+
+    sums = np.bincount(matrix.indices, weights=matrix.values, minlength=n_s)
+    center = np.zeros(n_s)
+    center[live] = sums[live] / seen_count[live]
+
+    # n_votes per participant as Polis counts it: real votes on live columns plus one
+    # (zero) "vote" for every zeroed column.
+    on_live = live[matrix.indices]
+    data = np.where(on_live, matrix.values - center[matrix.indices], 0.0)
+    votes_live = np.bincount(matrix.rows[on_live], minlength=n_p) if n_p else np.zeros(0)
+    return active, zero_mask, center, matrix.csr(data), votes_live
 
 
 def _power_components(

@@ -46,6 +46,8 @@ import scipy.sparse as sp
 
 from coalition.engines.common_ground.matrix import VoteMatrix
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "ConsensusStatement",
     "ConsensusStats",
@@ -60,20 +62,28 @@ __all__ = [
     "z_critical",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-
 
 def z_critical(confidence: float = 0.90) -> float:
-    """One-sided critical z for ``confidence``, rounded to 4 decimals (0.90 → Polis's 1.2816)."""
+    """One-sided critical z for ``confidence``, rounded to 4 decimals (0.90 → Polis's 1.2816).
+
+    Examples
+    --------
+    >>> z_critical(0.90), z_critical(0.95)
+    (1.2816, 1.6449)
+    """
     if not 0.5 < confidence < 1.0:
         raise ValueError("confidence must be in (0.5, 1)")
     return round(NormalDist().inv_cdf(confidence), 4)
 
 
 def prop_test(succ: npt.ArrayLike, n: npt.ArrayLike) -> FloatArray:
-    """Polis's one-proportion z-test that the success rate exceeds 1/2 (``stats/prop-test``)."""
+    """Polis's one-proportion z-test that the success rate exceeds 1/2 (``stats/prop-test``).
+
+    Examples
+    --------
+    >>> prop_test([9, 5], [10, 10]).round(3).tolist()
+    [2.714, 0.302]
+    """
     s = np.asarray(succ, dtype=np.float64) + 1.0
     m = np.asarray(n, dtype=np.float64) + 1.0
     return np.asarray(2.0 * np.sqrt(m) * (s / m - 0.5), dtype=np.float64)
@@ -82,7 +92,13 @@ def prop_test(succ: npt.ArrayLike, n: npt.ArrayLike) -> FloatArray:
 def two_prop_test(
     succ_in: npt.ArrayLike, succ_out: npt.ArrayLike, n_in: npt.ArrayLike, n_out: npt.ArrayLike
 ) -> FloatArray:
-    """Polis's two-proportion z-test, in-group rate above the rest (``stats/two-prop-test``)."""
+    """Polis's two-proportion z-test, in-group rate above the rest (``stats/two-prop-test``).
+
+    Examples
+    --------
+    >>> two_prop_test([9], [2], [10], [10]).round(3).tolist()
+    [3.035]
+    """
     s1 = np.asarray(succ_in, dtype=np.float64) + 1.0
     s2 = np.asarray(succ_out, dtype=np.float64) + 1.0
     m1 = np.asarray(n_in, dtype=np.float64) + 1.0
@@ -199,6 +215,14 @@ def group_stats(matrix: VoteMatrix, labels: npt.ArrayLike, k: int) -> GroupStats
     Notes
     -----
     Three sparse products (k × participants) · (participants × statements); O(votes).
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> stats = group_stats(matrix, np.arange(20) >= 10, 2)
+    >>> stats.na[0].tolist()
+    [10, 10, 10, 10, 10, 0, 0, 0, 0, 0]
     """
     lab = np.asarray(labels, dtype=np.int64)
     na, nd, ns = _group_counts(matrix, lab, k)
@@ -283,6 +307,14 @@ def select_representative(
     ``ra·rat·pa·pat`` (if the current best has ``ra > 1``) or ``pa·pat`` (otherwise). With no
     sufficient statement, the group shows the best agree, else the statement with the largest
     ``max(rat, rdt)``.
+
+    Examples
+    --------
+    >>> votes = [(p, s, 1 if (p < 10) == (s < 5) else -1) for p in range(20) for s in range(10)]
+    >>> matrix = VoteMatrix.from_votes(votes)
+    >>> stats = group_stats(matrix, np.arange(20) >= 10, 2)
+    >>> [r.statement for r in select_representative(stats, np.zeros(10, dtype=bool))[0]]
+    [0, 1, 2, 3, 4]
     """
     z = z_critical(confidence)
     keep = ~np.asarray(excluded, dtype=bool)
@@ -340,6 +372,12 @@ def consensus_stats(matrix: VoteMatrix) -> ConsensusStats:
     ----------
     matrix : VoteMatrix
         Last votes of every participant, clustered or not.
+
+    Examples
+    --------
+    >>> stats = consensus_stats(VoteMatrix.from_votes([(0, 0, 1), (1, 0, 1), (2, 0, -1)]))
+    >>> int(stats.na[0]), int(stats.nd[0]), round(float(stats.pa[0]), 2)
+    (2, 1, 0.6)
     """
     na, nd, ns = matrix.statement_counts()
     return ConsensusStats(
@@ -366,6 +404,16 @@ def select_consensus(
     A statement qualifies for agreement when ``pa > min_probability`` and ``pat`` is
     significant; the top ``pick_max`` by ``pa · pat`` are returned (ties: statement order).
     Disagreement likewise with ``pd``, ``pdt``. Excluded statements never qualify.
+
+    Examples
+    --------
+    Everyone agrees with statements 0-2 and disagrees with 3:
+
+    >>> votes = [(p, s, 1 if s < 3 else -1) for p in range(20) for s in range(4)]
+    >>> stats = consensus_stats(VoteMatrix.from_votes(votes))
+    >>> agree, disagree = select_consensus(stats, np.zeros(4, dtype=bool))
+    >>> [c.statement for c in agree], [c.statement for c in disagree]
+    ([0, 1, 2], [3])
     """
     z = z_critical(confidence)
     keep = ~np.asarray(excluded, dtype=bool)

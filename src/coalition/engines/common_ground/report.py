@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import FloatArray, IntArray
+
 DAY_MS = 86_400_000
 
 
@@ -44,7 +46,15 @@ def participation_over_time(
 ) -> list[TimelinePoint]:
     """Newcomers per period (a UTC day, or a whole number of days so that there are at most
     ``max_points`` periods), from the period of the first vote to that of the last; empty
-    periods included, so the series reads as a time axis."""
+    periods included, so the series reads as a time axis.
+
+    Examples
+    --------
+    Two newcomers on the first day, one on the second:
+
+    >>> [(p.new, p.total) for p in participation_over_time([0, 3_600_000, 90_000_000])]
+    [(2, 2), (1, 3)]
+    """
     if not first_vote_ms:
         return []
     if max_points < 1:
@@ -75,10 +85,19 @@ def divisiveness(
     seen: npt.ArrayLike,
     *,
     min_seen: int = 3,
-) -> npt.NDArray[np.float64]:
+) -> FloatArray:
     """Per statement (columns of the groups × statements arrays of agree and disagree shares
     and of voters who saw it): the range, over the groups where at least ``min_seen`` voted,
-    of net agreement ``agree - disagree``; 0 where fewer than two groups qualify. In [0, 2]."""
+    of net agreement ``agree - disagree``; 0 where fewer than two groups qualify. In [0, 2].
+
+    Examples
+    --------
+    Statement 0 splits the two groups; statement 1 splits nobody:
+
+    >>> agree, disagree = [[0.9, 0.5], [0.1, 0.5]], [[0.1, 0.5], [0.9, 0.5]]
+    >>> divisiveness(agree, disagree, [[10, 10], [10, 10]]).round(2).tolist()
+    [1.6, 0.0]
+    """
     a = np.asarray(agree, dtype=np.float64)
     d = np.asarray(disagree, dtype=np.float64)
     s = np.asarray(seen, dtype=np.int64)
@@ -96,7 +115,13 @@ def divisiveness(
 
 def most_divisive(scores: npt.ArrayLike, *, limit: int = 5, threshold: float = 0.5) -> list[int]:
     """Indices of the statements of highest divisiveness at or above ``threshold``, most
-    divisive first (ties by index), at most ``limit``."""
+    divisive first (ties by index), at most ``limit``.
+
+    Examples
+    --------
+    >>> most_divisive([0.9, 0.2, 0.7], limit=2)
+    [0, 2]
+    """
     v = np.asarray(scores, dtype=np.float64)
     order = sorted(range(len(v)), key=lambda j: (-v[j], j))
     return [j for j in order if v[j] >= threshold][:limit]
@@ -116,7 +141,14 @@ def statement_topics(
     """Group statement texts by wording: TF-IDF, k-means for k in 2..``max_topics`` (at most
     one topic per two statements), the k of best mean silhouette. Every statement is in
     exactly one topic; topics are listed largest first. Fewer than four statements, or texts
-    with no words in common, make one topic."""
+    with no words in common, make one topic.
+
+    Examples
+    --------
+    >>> texts = ["bike lanes on main street", "more bike parking", "cheap bus fares", "free buses"]
+    >>> [t.members for t in statement_topics(texts, max_topics=2)]
+    [(0, 1), (2, 3)]
+    """
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import silhouette_score
@@ -137,7 +169,7 @@ def statement_topics(
         return [Topic(tuple(range(n)), ())]
     vocab = np.asarray(vectorizer.get_feature_names_out())
     nonzero = np.asarray(x.getnnz(axis=1)) > 0
-    best: tuple[float, npt.NDArray[np.int64]] | None = None
+    best: tuple[float, IntArray] | None = None
     k_max = min(max_topics, n // 2, int(nonzero.sum()) - 1)
     for k in range(2, k_max + 1):
         # one thread: a few hundred short texts cluster faster than OpenMP's threads start

@@ -34,16 +34,20 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import threadpool_limits
 
-from coalition.engines.common_ground.incremental import History, _cluster_step, update_batches
+from coalition.engines.common_ground.incremental import (
+    History,
+    UpdateSettings,
+    VoteLog,
+    _cluster_step,
+    run_updates,
+)
 from coalition.engines.common_ground.projection import Projection, statement_mask
+
+from ..arrays import BoolArray, FloatArray, IntArray
 
 __all__ = ["IMPORT_BATCH_MS", "POWER_TOL", "VoteStream", "replay_stream"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 IMPORT_BATCH_MS = 60_000
 """Batch window of the replay an import runs (ms). Chosen on the three real Polis
@@ -150,18 +154,7 @@ class VoteStream:
         n_votes = self.row_live + int(zeroed.sum())
         scale = np.sqrt(n_columns / np.maximum(n_votes, 1))
         positions = (self.x @ components[:, self.live_cols].T) * scale[:, None]
-        statement_positions = ((1.0 - center)[:, None] * components.T) * np.sqrt(max(n_columns, 1))
-        statement_positions[~live] = 0.0
-        return Projection(
-            positions=positions,
-            center=center,
-            components=components,
-            explained_variance=explained,
-            statement_positions=statement_positions,
-            extremity=np.linalg.norm(statement_positions, axis=1),
-            active=active,
-            zeroed=zeroed,
-        )
+        return Projection.place(positions, center, components, explained, active, zeroed)
 
 
 def _subspace(
@@ -245,37 +238,26 @@ def replay_stream(
     >>> n, history.updates, history.smoothed_k
     (80, 79, 2)
     """
-    p = np.asarray(participants, dtype=np.int64).ravel()
-    s = np.asarray(statements, dtype=np.int64).ravel()
-    v = np.asarray(values).ravel()
-    ts = np.asarray(timestamps).ravel()
-    order = np.argsort(ts, kind="stable")
-    p, s, v, ts = p[order], s[order], v[order], ts[order]
-    ends = update_batches(ts, batch_ms)
-    run = ends[:-1] if stop_before_last else ends
+    settings = UpdateSettings(
+        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
+    )
     stream = VoteStream(n_participants, n_statements, zeroed)
-    history: History | None = None
-    begin = 0
-    with threadpool_limits(limits=n_threads):
-        for end in run:
-            stream.add(p[begin:end], s[begin:end], v[begin:end])
-            begin = int(end)
-            start = None
-            if history is not None:  # a statement that was not a column starts at 1
-                start = np.where(history.columns, history.components, 1.0)
-            projection = stream.project(start, seed=seed, max_iters=pca_iters)
-            history = _cluster_step(
-                projection,
-                stream.row_count,
-                history,
-                min_votes=min_votes,
-                greedy_n=greedy_n,
-                base_k=base_k,
-                max_k=max_k,
-                base_iters=base_iters,
-                group_iters=group_iters,
-                k_buffer=k_buffer,
-            ).history
-            if progress is not None:
-                progress(begin, int(p.size))
-    return history, int(ends.size)
+
+    def step(log: VoteLog, begin: int, end: int, history: History | None) -> History:
+        stream.add(log.participants[begin:end], log.statements[begin:end], log.values[begin:end])
+        start = None
+        if history is not None:  # a statement that was not a column starts at 1
+            start = np.where(history.columns, history.components, 1.0)
+        projection = stream.project(start, seed=seed, max_iters=settings.pca_iters)
+        new = _cluster_step(projection, stream.row_count, history, settings).history
+        if progress is not None:
+            progress(end, int(log.participants.size))
+        return new
+
+    return run_updates(
+        VoteLog.sorted(participants, statements, values, timestamps),
+        step,
+        batch_ms=batch_ms,
+        stop_before_last=stop_before_last,
+        n_threads=n_threads,
+    )

@@ -14,15 +14,19 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from coalition.engines.network.brokerage import brokerage_roles
-from coalition.engines.network.communities import leiden
+from coalition.engines.network.brokerage import Brokerage, brokerage_roles
+from coalition.engines.network.communities import Communities, leiden
 from coalition.engines.network.graph import NetworkGraph
 from coalition.engines.network.metrics import (
+    Components,
+    Degrees,
+    Mixing,
     attribute_assortativity,
     components,
     constraint_and_effective_size,
@@ -35,12 +39,12 @@ from coalition.engines.network.metrics import (
     triangles,
 )
 from coalition.engines.network.opportunity import concentration
-from coalition.engines.network.paths import CONFIDENCE_ALPHA, path_centrality
+from coalition.engines.network.paths import CONFIDENCE_ALPHA, PathCentrality, path_centrality
+
+from ..arrays import FloatArray, IntArray, StrArray
 
 __all__ = ["ActorMetrics", "Method", "NetworkAnalysis", "NetworkSummary", "analyze"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
 
 TOP = 100
@@ -57,9 +61,9 @@ class ActorMetrics:
     """
 
     index: IntArray
-    id: npt.NDArray[np.str_]
-    sector: npt.NDArray[np.str_]
-    kind: npt.NDArray[np.str_]
+    id: StrArray
+    sector: StrArray
+    kind: StrArray
     degree: IntArray
     in_degree: IntArray
     out_degree: IntArray
@@ -220,72 +224,115 @@ def analyze(
     newcomer_days : actors who joined within this many days up to ``as_of`` are newcomers.
     resolution, leiden_iterations : Leiden parameters (modularity objective).
     damping : PageRank damping factor.
-    """
-    timings: dict[str, float] = {}
 
-    def timed(name: str, fn: Callable[[], T]) -> T:
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> result = analyze(graph)
+    >>> result.actors.betweenness.round(2).tolist()
+    [0.0, 0.0, 0.67, 0.5, 0.0]
+    >>> result.network.cross_sector_edges, result.network.n_communities
+    (3, 2)
+    """
+    timed = _Timer()
+    deg = timed("degree", degrees, graph)
+    pr = timed("pagerank", pagerank, graph, damping=damping)
+    exact_limit = exact_betweenness_limit
+    weighted = path_length == "inverse_weight"
+    centrality = partial(path_centrality, exact_limit=exact_limit, samples=samples, seed=seed)
+    paths = timed("betweenness_closeness", centrality, graph, weighted=weighted)
+    tri = timed("triangles", triangles, graph)
+    cons, esize = timed("constraint_effective_size", constraint_and_effective_size, graph, tri)
+    brok = timed("brokerage", brokerage_roles, graph, tri=tri)
+    communities = partial(leiden, seed=seed, resolution=resolution, n_iterations=leiden_iterations)
+    comm = timed("communities", communities, graph)
+    comp = timed("components", components, graph)
+    mix = timed("mixing", mixing_matrix, graph)
+    bridges = timed("bridges", sector_bridges, graph)
+    cross = timed("cross_sector", cross_sector, graph)
+    summarise = partial(_summary, as_of=as_of, newcomer_days=newcomer_days, opportunity=opportunity)
+    summary = timed("summary", summarise, graph, deg, comm, comp, mix, bridges)
+    actors = _actor_metrics(graph, deg, pr, paths, cons, esize, brok, comm, comp, cross)
+    method = _method(
+        graph, paths, path_length, exact_limit, seed, leiden_iterations, resolution, damping
+    )
+    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timed.timings)
+
+
+def _method(
+    graph: NetworkGraph,
+    paths: PathCentrality,
+    path_length: Literal["hops", "inverse_weight"],
+    exact_limit: int,
+    seed: int,
+    leiden_iterations: int,
+    resolution: float,
+    damping: float,
+) -> Method:
+    """How the measures were computed (for the reader of the results)."""
+    return Method(
+        paths=paths.method,  # type: ignore[arg-type]
+        path_length=path_length,
+        exact_limit=exact_limit,
+        sources=paths.n_sources,
+        betweenness_error_bound=paths.error_bound,
+        confidence=1.0 - CONFIDENCE_ALPHA,
+        seed=seed,
+        leiden_iterations=leiden_iterations,
+        resolution=resolution,
+        damping=damping,
+        brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
+    )
+
+
+class _Timer:
+    """Runs a step and keeps how long it took, by name."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         t0 = time.perf_counter()
-        out = fn()
-        timings[name] = time.perf_counter() - t0
+        out = fn(*args, **kwargs)
+        self.timings[name] = time.perf_counter() - t0
         return out
 
-    n = graph.n
-    deg = timed("degree", lambda: degrees(graph))
-    pr = timed("pagerank", lambda: pagerank(graph, damping=damping))
-    paths = timed(
-        "betweenness_closeness",
-        lambda: path_centrality(
-            graph,
-            exact_limit=exact_betweenness_limit,
-            samples=samples,
-            weighted=path_length == "inverse_weight",
-            seed=seed,
-        ),
-    )
-    tri = timed("triangles", lambda: triangles(graph))
-    cons, esize = timed(
-        "constraint_effective_size", lambda: constraint_and_effective_size(graph, tri)
-    )
-    brok = timed("brokerage", lambda: brokerage_roles(graph, tri=tri))
-    comm = timed(
-        "communities",
-        lambda: leiden(graph, seed=seed, resolution=resolution, n_iterations=leiden_iterations),
-    )
-    comp = timed("components", lambda: components(graph))
-    mix = timed("mixing", lambda: mixing_matrix(graph))
-    bridges = timed("bridges", lambda: sector_bridges(graph))
-    cross = timed("cross_sector", lambda: cross_sector(graph))
 
-    t0 = time.perf_counter()
+def _newcomers(
+    graph: NetworkGraph, as_of: dt.date | None, newcomer_days: int
+) -> tuple[dt.date | None, IntArray]:
+    """The date "now" (``as_of``, else the window's end, else the latest joining) and the
+    actors who joined within ``newcomer_days`` up to it."""
     joined = graph.joined
     when = as_of
     if when is None and graph.window is not None:
         when = graph.window[1]
     if when is None and (~np.isnat(joined)).any():
         when = joined[~np.isnat(joined)].max().astype(dt.date)
-    if when is not None:
-        now = np.datetime64(when, "D")
-        recent = (
-            ~np.isnat(joined)
-            & (joined <= now)
-            & (joined > now - np.timedelta64(newcomer_days, "D"))
-        )
-        newcomers = np.flatnonzero(recent)
-    else:
-        newcomers = np.zeros(0, dtype=np.int64)
-    isolates = np.flatnonzero(deg.degree == 0)
-    opp = {}
-    if opportunity:
-        opp = concentration(
-            {k: np.asarray(v, dtype=np.float64)[graph.index] for k, v in opportunity.items()},
-            graph.sector,
-        )
-    u, v = graph.pairs.u, graph.pairs.v
-    sec = graph.sector
-    cross_edges = int(((sec[u] != sec[v]) & (sec[u] != "") & (sec[v] != "")).sum())
-    timings["summary"] = time.perf_counter() - t0
+    if when is None:
+        return None, np.zeros(0, dtype=np.int64)
+    now = np.datetime64(when, "D")
+    recent = (
+        ~np.isnat(joined) & (joined <= now) & (joined > now - np.timedelta64(newcomer_days, "D"))
+    )
+    return when, np.flatnonzero(recent)
 
-    actors = ActorMetrics(
+
+def _actor_metrics(
+    graph: NetworkGraph,
+    deg: Degrees,
+    pr: FloatArray,
+    paths: PathCentrality,
+    cons: FloatArray,
+    esize: FloatArray,
+    brok: Brokerage,
+    comm: Communities,
+    comp: Components,
+    cross: IntArray,
+) -> ActorMetrics:
+    return ActorMetrics(
         index=graph.index,
         id=graph.ids,
         sector=graph.sector,
@@ -310,8 +357,31 @@ def analyze(
         component=comp.membership,
         cross_sector_ties=cross,
     )
-    summary = NetworkSummary(
-        n_actors=n,
+
+
+def _summary(
+    graph: NetworkGraph,
+    deg: Degrees,
+    comm: Communities,
+    comp: Components,
+    mix: Mixing,
+    bridges: IntArray,
+    as_of: dt.date | None,
+    newcomer_days: int,
+    opportunity: Mapping[str, npt.ArrayLike] | None,
+) -> NetworkSummary:
+    when, newcomers = _newcomers(graph, as_of, newcomer_days)
+    opp = {}
+    if opportunity:
+        opp = concentration(
+            {k: np.asarray(v, dtype=np.float64)[graph.index] for k, v in opportunity.items()},
+            graph.sector,
+        )
+    u, v = graph.pairs.u, graph.pairs.v
+    sec = graph.sector
+    cross_edges = int(((sec[u] != sec[v]) & (sec[u] != "") & (sec[v] != "")).sum())
+    return NetworkSummary(
+        n_actors=graph.n,
         n_ties=graph.n_ties,
         n_edges=graph.m,
         self_loops=graph.self_loops,
@@ -333,24 +403,10 @@ def analyze(
         cross_sector_share=cross_edges / len(u) if len(u) else float("nan"),
         sector_bridges=bridges,
         bridge_holders=np.unique(bridges.reshape(-1)),
-        isolates=isolates,
+        isolates=np.flatnonzero(deg.degree == 0),
         as_of=when,
         newcomer_days=newcomer_days,
         newcomers=newcomers,
         newcomers_unconnected=newcomers[deg.degree[newcomers] == 0],
         opportunity=opp,
     )
-    method = Method(
-        paths=paths.method,  # type: ignore[arg-type]
-        path_length=path_length,
-        exact_limit=exact_betweenness_limit,
-        sources=paths.n_sources,
-        betweenness_error_bound=paths.error_bound,
-        confidence=1.0 - CONFIDENCE_ALPHA,
-        seed=seed,
-        leiden_iterations=leiden_iterations,
-        resolution=resolution,
-        damping=damping,
-        brokerage_reading="directed" if graph.directed else "undirected_as_both_directions",
-    )
-    return NetworkAnalysis(actors=actors, network=summary, method=method, timings=timings)

@@ -37,15 +37,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.network.graph import NetworkGraph
 from coalition.engines.network.metrics import _EDGE, _ORDERED, Triangles, triangles
 
+from ..arrays import BoolArray, FloatArray, IntArray, StrArray
+
 __all__ = ["ROLES", "Brokerage", "brokerage_roles"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
 
@@ -84,7 +83,7 @@ def _role_codes(ga: IntArray, gb: IntArray, gc: IntArray) -> IntArray:
 def brokerage_roles(
     graph: NetworkGraph,
     *,
-    groups: npt.NDArray[np.str_] | None = None,
+    groups: StrArray | None = None,
     tri: Triangles | None = None,
 ) -> Brokerage:
     """Gould–Fernandez role counts of every actor (see the module notes for the reading).
@@ -94,6 +93,17 @@ def brokerage_roles(
     graph : the analysis graph (binary: tie weights do not matter).
     groups : one group label per actor, ``""`` = unknown; default the actors' sectors.
     tri : the graph's triangle list, if already computed (:func:`.metrics.triangles`).
+
+    Examples
+    --------
+    c and d pass paths between health and funders on behalf of their own sector:
+
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> roles = brokerage_roles(graph)
+    >>> roles.gatekeeper.tolist(), roles.representative.tolist()
+    ([0.0, 0.0, 2.0, 1.0, 0.0], [0.0, 0.0, 2.0, 1.0, 0.0])
     """
     n = graph.n
     labels = graph.sector if groups is None else np.asarray(groups, dtype=np.str_)
@@ -112,9 +122,7 @@ def brokerage_roles(
     return Brokerage(*(counts[i] for i in range(5)))
 
 
-def _open_path_counts(
-    g: IntArray, tail: IntArray, head: IntArray, n: int, k: int
-) -> npt.NDArray[np.float64]:
+def _open_path_counts(g: IntArray, tail: IntArray, head: IntArray, n: int, k: int) -> FloatArray:
     """Role counts over every two-path a → b → c, from sector histograms of in-neighbours
     (a → b) and out-neighbours (b → c); closed and reciprocated paths are removed later."""
     ok_in = g[tail] >= 0
@@ -137,7 +145,7 @@ def _open_path_counts(
 
 
 def _remove_reciprocated(
-    counts: npt.NDArray[np.float64],
+    counts: FloatArray,
     graph: NetworkGraph,
     g: IntArray,
     tail: IntArray,
@@ -157,14 +165,12 @@ def _remove_reciprocated(
     np.subtract.at(counts, (role, b_rec), 1.0)
 
 
-def _remove_closed(
-    counts: npt.NDArray[np.float64], graph: NetworkGraph, g: IntArray, tri: Triangles
-) -> None:
+def _remove_closed(counts: FloatArray, graph: NetworkGraph, g: IntArray, tri: Triangles) -> None:
     """Closed paths a → b → c with a → c (all inside triangles) are not brokerage."""
     p = graph.pairs
     c, e = tri.corners, tri.edges
 
-    def arc(col: int, frm: IntArray) -> npt.NDArray[np.bool_]:
+    def arc(col: int, frm: IntArray) -> BoolArray:
         """Whether the triangle edge in column ``col`` runs from ``frm`` to the other end."""
         pair = e[:, col]
         return np.where(p.u[pair] == frm, p.forward[pair], p.backward[pair])

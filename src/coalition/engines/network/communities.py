@@ -33,9 +33,10 @@ import numpy.typing as npt
 from coalition.engines.network.graph import NetworkGraph
 from coalition.engines.network.metrics import _relabel_by_size
 
+from ..arrays import IntArray
+
 __all__ = ["CommunityEvent", "Communities", "leiden", "match_communities"]
 
-IntArray = npt.NDArray[np.int64]
 
 EventKind = Literal["continued", "merged", "split", "formed", "dissolved"]
 
@@ -64,6 +65,15 @@ def leiden(
     actors form singleton communities. python-igraph draws random numbers from a
     process-wide generator: it is set to a ``random.Random(seed)`` for the call and given
     back to the ``random`` module (igraph's default) afterwards.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> communities = leiden(graph)
+    >>> communities.membership.tolist(), communities.sizes.tolist()
+    ([0, 0, 0, 1, 1], [3, 2])
     """
     n = graph.n
     if n == 0:
@@ -118,6 +128,13 @@ def match_communities(
     before_labels, after_labels : each actor's community in that snapshot.
     threshold : minimum Jaccard overlap for two communities to be matched.
     min_size : smaller communities are ignored (singletons of isolates would swamp events).
+
+    Examples
+    --------
+    Two communities of three become one:
+
+    >>> match_communities([0, 1, 2, 3, 4, 5], [0, 0, 0, 1, 1, 1], range(6), [0] * 6)
+    [CommunityEvent(kind='merged', before=(0, 1), after=(0,), pairs=((0, 0, 0.5), (1, 0, 0.5)))]
     """
     if not 0 < threshold <= 1:
         raise ValueError("threshold must be in (0, 1]")

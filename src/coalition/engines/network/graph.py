@@ -37,6 +37,8 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import BoolArray, DateArray, FloatArray, IntArray, StrArray
+
 __all__ = [
     "Actors",
     "Affiliations",
@@ -49,10 +51,6 @@ __all__ = [
     "project_two_mode",
 ]
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-DateArray = npt.NDArray[np.datetime64]
-StrArray = npt.NDArray[np.str_]
 
 DateLike = dt.date | str | np.datetime64 | None
 Window = tuple[DateLike, DateLike]
@@ -198,8 +196,8 @@ class Pairs:
     u: IntArray
     v: IntArray
     weight: FloatArray
-    forward: npt.NDArray[np.bool_]
-    backward: npt.NDArray[np.bool_]
+    forward: BoolArray
+    backward: BoolArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,9 +274,7 @@ class NetworkGraph:
         return self.actors.joined[self.index]
 
 
-def _in_window(
-    start: DateArray, end: DateArray, lo: np.datetime64, hi: np.datetime64
-) -> npt.NDArray[np.bool_]:
+def _in_window(start: DateArray, end: DateArray, lo: np.datetime64, hi: np.datetime64) -> BoolArray:
     """Ties active at some moment of ``[lo, hi]`` (open sides when NaT)."""
     keep = np.ones(len(start), dtype=bool)
     if not np.isnat(hi):
@@ -286,6 +282,21 @@ def _in_window(
     if not np.isnat(lo):
         keep &= np.isnat(end) | (end >= lo)
     return keep
+
+
+def _window_filter(
+    ties: Ties, window: Window
+) -> tuple[BoolArray, np.datetime64, tuple[dt.date | None, dt.date | None]]:
+    """The ties active during ``window``, the window's end (NaT when open) and the window
+    as dates (None for an open side)."""
+    lo, hi = _date(window[0]), _date(window[1])
+    if not np.isnat(lo) and not np.isnat(hi) and lo > hi:
+        raise ValueError("window ends before it starts")
+    win = (
+        None if np.isnat(lo) else lo.astype(dt.date),
+        None if np.isnat(hi) else hi.astype(dt.date),
+    )
+    return _in_window(ties.start, ties.end, lo, hi), hi, win
 
 
 def build_graph(
@@ -332,41 +343,23 @@ def build_graph(
     if types is not None:
         type_filter = tuple(sorted({types} if isinstance(types, str) else set(types)))
         keep &= np.isin(ties.type, np.asarray(type_filter, dtype=np.str_))
-    lo: np.datetime64 = _NAT
     hi: np.datetime64 = _NAT
     win: tuple[dt.date | None, dt.date | None] | None = None
     if window is not None:
-        lo, hi = _date(window[0]), _date(window[1])
-        if not np.isnat(lo) and not np.isnat(hi) and lo > hi:
-            raise ValueError("window ends before it starts")
-        keep &= _in_window(ties.start, ties.end, lo, hi)
-        win = (
-            None if np.isnat(lo) else lo.astype(dt.date),
-            None if np.isnat(hi) else hi.astype(dt.date),
-        )
+        in_window, hi, win = _window_filter(ties, window)
+        keep &= in_window
     s_all, d_all, w_all = ties.src[keep], ties.dst[keep], ties.weight[keep]
     n_ties = int(keep.sum())
 
-    present = np.ones(len(actors), dtype=bool)
-    if not np.isnat(hi):
-        present = np.isnat(actors.joined) | (actors.joined <= hi)
-        present[s_all] = True
-        present[d_all] = True
-    index = np.flatnonzero(present).astype(np.int64)
+    index = _present(actors, hi, s_all, d_all)
     local = np.full(len(actors), -1, dtype=np.int64)
     local[index] = np.arange(len(index))
     n = len(index)
 
     loops = s_all == d_all
-    s, d, w = local[s_all[~loops]], local[d_all[~loops]], w_all[~loops]
-    if not directed:
-        s, d = np.minimum(s, d), np.maximum(s, d)
-    key = s * max(n, 1) + d
-    uniq, inv = np.unique(key, return_inverse=True)
-    src = (uniq // max(n, 1)).astype(np.int64)
-    dst = (uniq % max(n, 1)).astype(np.int64)
-    weight = np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.float64)
-    mult = np.bincount(inv, minlength=len(uniq)).astype(np.int64)
+    src, dst, weight, mult = _merge(
+        local[s_all[~loops]], local[d_all[~loops]], w_all[~loops], n, directed
+    )
     graph = ig.Graph(
         n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)), directed=directed
     )
@@ -384,6 +377,33 @@ def build_graph(
         window=win,
         ig=graph,
     )
+
+
+def _present(actors: Actors, hi: np.datetime64, s: IntArray, d: IntArray) -> IntArray:
+    """The actors in the graph: all, or with a window ending at ``hi`` those who had joined
+    by then and those a kept tie (``s → d``) involves."""
+    present = np.ones(len(actors), dtype=bool)
+    if not np.isnat(hi):
+        present = np.isnat(actors.joined) | (actors.joined <= hi)
+        present[s] = True
+        present[d] = True
+    return np.flatnonzero(present).astype(np.int64)
+
+
+def _merge(
+    s: IntArray, d: IntArray, w: FloatArray, n: int, directed: bool
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """Ties ``s → d`` of weight ``w`` merged into one edge per pair (per unordered pair when
+    undirected): the edges' ends, summed weights and multiplicities."""
+    if not directed:
+        s, d = np.minimum(s, d), np.maximum(s, d)
+    key = s * max(n, 1) + d
+    uniq, inv = np.unique(key, return_inverse=True)
+    src = (uniq // max(n, 1)).astype(np.int64)
+    dst = (uniq % max(n, 1)).astype(np.int64)
+    weight = np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.float64)
+    mult = np.bincount(inv, minlength=len(uniq)).astype(np.int64)
+    return src, dst, weight, mult
 
 
 @dataclass(frozen=True, eq=False)
@@ -434,6 +454,13 @@ def affiliations_from_ties(
     The group id of each affiliation is the *other* actor's position in the actor table, so
     projected ties stay in that table's numbering. Ties between two members or two non-members
     are ignored.
+
+    Examples
+    --------
+    >>> people = Actors.create(["ana", "ben", "oxfam"], kind=["person", "person", "organisation"])
+    >>> affiliations = affiliations_from_ties(people, Ties.create([0, 1], [2, 2], type="member_of"))
+    >>> affiliations.member.tolist(), affiliations.group.tolist()
+    ([0, 1], [2, 2])
     """
     keep = np.ones(len(ties), dtype=bool)
     if types is not None:
@@ -451,6 +478,26 @@ def affiliations_from_ties(
         start=np.concatenate([st[fwd], st[rev]]),
         end=np.concatenate([en[fwd], en[rev]]),
     )
+
+
+_FAR_PAST = np.datetime64("0001-01-01", "D")
+_FAR_FUTURE = np.datetime64("9999-12-31", "D")
+
+
+def _membership_hulls(aff: Affiliations) -> tuple[IntArray, IntArray, DateArray, DateArray]:
+    """Repeated (member, group) memberships merged into their hull, sorted by group then
+    member: members, groups, starts and ends (open ends as the far past and future)."""
+    st = np.where(np.isnat(aff.start), _FAR_PAST, aff.start)
+    en = np.where(np.isnat(aff.end), _FAR_FUTURE, aff.end)
+    key = aff.group * (int(aff.member.max()) + 1) + aff.member
+    uniq, inv = np.unique(key, return_inverse=True)
+    st_u = np.full(len(uniq), _FAR_FUTURE)
+    np.minimum.at(st_u, inv, st)
+    en_u = np.full(len(uniq), _FAR_PAST)
+    np.maximum.at(en_u, inv, en)
+    mem = uniq % (int(aff.member.max()) + 1)
+    grp = uniq // (int(aff.member.max()) + 1)
+    return mem, grp, st_u, en_u
 
 
 def project_two_mode(
@@ -474,25 +521,21 @@ def project_two_mode(
 
     Raises ``ValueError`` when the projection would exceed ``max_pairs`` ties (a group of
     k members yields k(k-1)/2): filter very large groups first.
+
+    Examples
+    --------
+    Actors 0 and 1 share group 2 (actor 1 is also in group 3): one tie.
+
+    >>> ties = project_two_mode(Affiliations.create([0, 1, 1], [2, 2, 3]))
+    >>> ties.src.tolist(), ties.dst.tolist(), ties.weight.tolist()
+    ([0], [1], [1.0])
     """
     if method not in ("count", "newman"):
         raise ValueError("method must be 'count' or 'newman'")
     aff = affiliations
     if len(aff.member) == 0:
         return Ties.create([], [], type=tie_type)
-    # merge repeated (member, group) memberships into their hull
-    big = np.datetime64("9999-12-31", "D")
-    small = np.datetime64("0001-01-01", "D")
-    st = np.where(np.isnat(aff.start), small, aff.start)
-    en = np.where(np.isnat(aff.end), big, aff.end)
-    key = aff.group * (int(aff.member.max()) + 1) + aff.member
-    uniq, inv = np.unique(key, return_inverse=True)
-    st_u = np.full(len(uniq), big)
-    np.minimum.at(st_u, inv, st)
-    en_u = np.full(len(uniq), small)
-    np.maximum.at(en_u, inv, en)
-    mem = uniq % (int(aff.member.max()) + 1)
-    grp = uniq // (int(aff.member.max()) + 1)
+    mem, grp, st_u, en_u = _membership_hulls(aff)
     # uniq is sorted by group then member: groups are contiguous runs
     bounds = np.flatnonzero(np.diff(grp)) + 1
     starts = np.concatenate([[0], bounds])
@@ -518,8 +561,8 @@ def project_two_mode(
     else:
         k = np.repeat(sizes, sizes)[first]
         w = 1.0 / (k - 1)
-    p_start = np.where(p_start == small, _NAT, p_start)
-    p_end = np.where(p_end == big, _NAT, p_end)
+    p_start = np.where(p_start == _FAR_PAST, _NAT, p_start)
+    p_end = np.where(p_end == _FAR_FUTURE, _NAT, p_end)
     return Ties(
         src=mem[first].astype(np.int64),
         dst=mem[second].astype(np.int64),

@@ -15,13 +15,12 @@ import random
 
 import igraph as ig
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.network.graph import NetworkGraph
 
-__all__ = ["layout"]
+from ..arrays import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
+__all__ = ["layout"]
 
 
 def _iterations(n: int) -> int:
@@ -42,6 +41,14 @@ def layout(graph: NetworkGraph, *, seed: int = 0, iterations: int | None = None)
     ``random.Random(seed)``, set as its generator for the call only).
     Method: Fruchterman–Reingold (1991) via ``igraph.Graph.layout_fruchterman_reingold``
     (grid approximation from 1,000 actors); isolates go on an outer ring.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> layout(graph).shape
+    (5, 2)
     """
     n = graph.n
     if n == 0:

@@ -26,10 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.network.graph import NetworkGraph
+
+from ..arrays import FloatArray, IntArray
 
 __all__ = [
     "Components",
@@ -48,8 +49,6 @@ __all__ = [
     "triangles",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _CHUNK = 4_000_000
 
@@ -204,6 +203,14 @@ def triangles(graph: NetworkGraph) -> Triangles:
     then found once, at its lowest-ranked corner ``a``, as two of ``a``'s out-arcs
     ``a → b``, ``a → c`` whose ends are linked (Schank & Wagner's "forward" listing). Work
     and memory are ``O(m^1.5)`` at worst, processed in bounded chunks.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> triangles(graph).corners.tolist()
+    [[0, 1, 2]]
     """
     n = graph.n
     p = graph.pairs
@@ -269,6 +276,15 @@ def constraint_and_effective_size(
 
     The inner sums run over triangles, so both come from the triangle list in ``O(m + t)``.
     Isolated actors get NaN, as in NetworkX.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> constraint, size = constraint_and_effective_size(graph)
+    >>> constraint.round(3).tolist(), size.round(3).tolist()
+    ([1.007, 1.007, 0.611, 0.5, 1.0], [1.0, 1.0, 2.333, 2.0, 1.0])
     """
     n = graph.n
     p = graph.pairs
@@ -325,7 +341,17 @@ class Mixing:
 
 
 def mixing_matrix(graph: NetworkGraph, labels: tuple[str, ...] | None = None) -> Mixing:
-    """Sector × sector tie counts — NetworkX ``attribute_mixing_matrix(normalized=False)``."""
+    """Sector × sector tie counts — NetworkX ``attribute_mixing_matrix(normalized=False)``.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> mixing = mixing_matrix(graph)
+    >>> mixing.labels, mixing.counts.tolist()
+    (('funder', 'health'), [[2.0, 3.0], [3.0, 2.0]])
+    """
     sector = graph.sector
     if labels is None:
         labels = tuple(sorted(set(sector.tolist()) - {""}))
@@ -348,6 +374,16 @@ def attribute_assortativity(mixing: Mixing) -> float:
     ``r = (Σ_i e_ii - Σ_i a_i b_i) / (1 - Σ_i a_i b_i)`` with ``e`` the mixing matrix scaled
     to sum 1 and ``a``, ``b`` its row and column sums. NaN when undefined (no ties, or all
     ties inside one sector).
+
+    Examples
+    --------
+    Most ties cross sectors here, so the coefficient is negative:
+
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> round(attribute_assortativity(mixing_matrix(graph)), 3)
+    -0.2
     """
     total = mixing.counts.sum()
     if total == 0:
@@ -360,7 +396,16 @@ def attribute_assortativity(mixing: Mixing) -> float:
 
 
 def cross_sector(graph: NetworkGraph) -> IntArray:
-    """Number of each actor's neighbours in another (known) sector."""
+    """Number of each actor's neighbours in another (known) sector.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> cross_sector(graph).tolist()
+    [1, 1, 2, 1, 1]
+    """
     sector = graph.sector
     u, v = graph.pairs.u, graph.pairs.v
     cross = (sector[u] != sector[v]) & (sector[u] != "") & (sector[v] != "")
@@ -376,6 +421,16 @@ def sector_bridges(graph: NetworkGraph) -> IntArray:
     Bridges of the undirected reading (NetworkX ``bridges``; Tarjan's linear-time search in
     python-igraph) whose two actors are in different known sectors; shape ``(b, 2)``, local
     actor numbers, ``u < v``, sorted.
+
+    Examples
+    --------
+    d-e is the one bridge between sectors (c-d is a bridge within the funders):
+
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> sector_bridges(graph).tolist()
+    [[3, 4]]
     """
     if graph.m == 0:
         return np.zeros((0, 2), dtype=np.int64)

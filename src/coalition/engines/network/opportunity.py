@@ -49,7 +49,13 @@ def gini(values: npt.ArrayLike) -> float:
 
 
 def gini_by_group(values: npt.ArrayLike, groups: npt.ArrayLike) -> dict[str, float]:
-    """Gini of ``values`` within each group label (e.g. sector); ``""`` labels are skipped."""
+    """Gini of ``values`` within each group label (e.g. sector); ``""`` labels are skipped.
+
+    Examples
+    --------
+    >>> gini_by_group([1, 1, 0, 4], ["a", "a", "b", "b"])
+    {'a': 0.0, 'b': 0.5}
+    """
     x = np.asarray(values, dtype=np.float64).reshape(-1)
     g = np.asarray(groups, dtype=np.str_).reshape(-1)
     if x.shape != g.shape:
@@ -62,7 +68,14 @@ def concentration(
 ) -> dict[str, OpportunityConcentration]:
     """For each named count array (e.g. ``"engagements"``, ``"invitations"``): its total,
     the number of members, the share of members with none, the Gini over all members and
-    the Gini within each group."""
+    the Gini within each group.
+
+    Examples
+    --------
+    >>> c = concentration({"engagements": [1, 1, 0, 4]}, ["a", "a", "b", "b"])["engagements"]
+    >>> c["total"], c["share_with_none"], c["gini"], c["gini_by_group"]
+    (6.0, 0.25, 0.5, {'a': 0.0, 'b': 0.5})
+    """
     out: dict[str, OpportunityConcentration] = {}
     for name, values in counts.items():
         x = np.asarray(values, dtype=np.float64).reshape(-1)

@@ -69,16 +69,14 @@ from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.network.graph import NetworkGraph
 
+from ..arrays import BoolArray, FloatArray, IntArray, RealArray
+
 __all__ = ["PathCentrality", "path_centrality"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 CONFIDENCE_ALPHA = 0.05
 """Per-actor miss probability of the stated betweenness error bound."""
@@ -139,6 +137,15 @@ def path_centrality(
     -------
     PathCentrality; equal to NetworkX's ``betweenness_centrality(normalized=True)`` and
     ``closeness_centrality(wf_improved=True)`` where exact.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties, build_graph
+    >>> actors = Actors.create("abcde", sector=["health", "health", "funder", "funder", "health"])
+    >>> graph = build_graph(actors, Ties.create([0, 0, 1, 2, 3], [1, 2, 2, 3, 4]))
+    >>> paths = path_centrality(graph)
+    >>> paths.betweenness.round(3).tolist(), paths.closeness.round(3).tolist(), paths.method
+    ([0.0, 0.0, 0.667, 0.5, 0.0], [0.571, 0.571, 0.8, 0.667, 0.444], 'exact')
     """
     if samples is not None and samples < 1:
         raise ValueError("samples must be at least 1")
@@ -165,22 +172,8 @@ def path_centrality(
     for c in large:
         members = np.flatnonzero(membership == c)
         size = len(members)
-        edges = _component_edges(graph, members)
-        if samples is None:
-            arcs = len(edges[0]) * (1 if graph.directed else 2)
-            k = min(size, max(MIN_SOURCES, ARC_BUDGET // max(arcs, 1)))
-        else:
-            k = min(samples, size)
-        sources = np.sort(rng.choice(size, size=k, replace=False))
+        k, (b, b_se, cl, cl_se) = _sampled(graph, members, samples, weighted, batch, rng)
         n_sources += k
-        if weighted:
-            stats = _sample_igraph(edges, size, sources, graph.directed)
-        else:
-            # all sources (k = size) is an exact computation: keep it in float64
-            dtype = np.float64 if k == size else np.float32
-            mats = _matrices(edges, size, graph.directed)
-            stats = _sample_block_bfs(mats, sources, batch, dtype)
-        b, b_se, cl, cl_se = _estimates(stats, size, k, n, graph.directed)
         bet[members], bet_se[members] = b * scale, b_se * scale
         clo[members], clo_se[members] = cl, cl_se
         exact[members] = k == size
@@ -197,6 +190,34 @@ def path_centrality(
         error_bound=bound,
         weighted=weighted,
     )
+
+
+def _sampled(
+    graph: NetworkGraph,
+    members: IntArray,
+    samples: int | None,
+    weighted: bool,
+    batch: int,
+    rng: np.random.Generator,
+) -> tuple[int, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+    """Sources drawn in the large component ``members``, and the estimates of betweenness
+    and closeness (with their standard errors) they give."""
+    size = len(members)
+    edges = _component_edges(graph, members)
+    if samples is None:
+        arcs = len(edges[0]) * (1 if graph.directed else 2)
+        k = min(size, max(MIN_SOURCES, ARC_BUDGET // max(arcs, 1)))
+    else:
+        k = min(samples, size)
+    sources = np.sort(rng.choice(size, size=k, replace=False))
+    if weighted:
+        stats = _sample_igraph(edges, size, sources, graph.directed)
+    else:
+        # all sources (k = size) is an exact computation: keep it in float64
+        dtype = np.float64 if k == size else np.float32
+        mats = _matrices(edges, size, graph.directed)
+        stats = _sample_block_bfs(mats, sources, batch, dtype)
+    return k, _estimates(stats, size, k, graph.n, graph.directed)
 
 
 def _exact(
@@ -294,7 +315,7 @@ class _Level:
     (``rows`` is None when the level is stored for every vertex)."""
 
     rows: IntArray | None
-    mask: npt.NDArray[np.bool_]
+    mask: BoolArray
 
 
 def _block_brandes(
@@ -303,7 +324,7 @@ def _block_brandes(
     sources: IntArray,
     dtype: type[np.floating],
     stats: _Stats,
-) -> npt.NDArray[np.floating]:
+) -> RealArray:
     """Brandes dependencies from a block of sources (column ``b`` per source).
 
     Forward: the frontier's path counts ``X`` advance one level by ``Aᵀ X``; entries not
@@ -324,9 +345,9 @@ class _Sweep:
     """The forward sweep's state: frontier path counts ``x``, totals ``sigma``, and who is
     not yet reached (one column per source)."""
 
-    x: npt.NDArray[np.floating]
-    sigma: npt.NDArray[np.floating]
-    unvisited: npt.NDArray[np.bool_]
+    x: RealArray
+    sigma: RealArray
+    unvisited: BoolArray
 
     @classmethod
     def start(cls, size: int, sources: IntArray, dtype: type[np.floating]) -> _Sweep:
@@ -400,10 +421,10 @@ def _sparse_step(
 def _backward(
     a: sp.csr_matrix,
     levels: list[_Level],
-    sigma: npt.NDArray[np.floating],
+    sigma: RealArray,
     sources: IntArray,
     dtype: type[np.floating],
-) -> npt.NDArray[np.floating]:
+) -> RealArray:
     """Dependencies accumulated from the deepest level back to the sources."""
     inv_sigma = np.zeros_like(sigma)
     np.divide(1.0, sigma, out=inv_sigma, where=sigma > 0)

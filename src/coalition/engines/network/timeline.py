@@ -31,11 +31,12 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.network.analysis import NetworkAnalysis, _jsonable, analyze
 from coalition.engines.network.communities import CommunityEvent, match_communities
 from coalition.engines.network.graph import Actors, Ties, build_graph
+
+from ..arrays import FloatArray, IntArray
 
 __all__ = [
     "ActorRank",
@@ -81,7 +82,13 @@ def _period_of(day: dt.date, freq: Freq) -> tuple[str, dt.date, dt.date]:
 def periods(
     first: dt.date, last: dt.date, freq: Freq = "year"
 ) -> list[tuple[str, dt.date, dt.date]]:
-    """Calendar years (``"2024"``) or quarters (``"2024-Q3"``) covering ``first``..``last``."""
+    """Calendar years (``"2024"``) or quarters (``"2024-Q3"``) covering ``first``..``last``.
+
+    Examples
+    --------
+    >>> [label for label, _, _ in periods(dt.date(2024, 5, 1), dt.date(2024, 12, 1), "quarter")]
+    ['2024-Q2', '2024-Q3', '2024-Q4']
+    """
     if freq not in ("year", "quarter"):
         raise ValueError("freq must be 'year' or 'quarter'")
     out = []
@@ -109,6 +116,15 @@ def snapshots(
 
     ``first``/``last`` default to the earliest and latest dates in the data (tie starts and
     ends, dates joined). ``analyze_options`` go to :func:`~.analysis.analyze`.
+
+    Examples
+    --------
+    >>> from coalition.engines.network import Actors, Ties
+    >>> dates = ["2023-03-01", "2023-06-01", "2024-02-01", "2024-09-01"]
+    >>> ties = Ties.create([0, 0, 1, 2], [1, 2, 2, 3], start=dates)
+    >>> years = snapshots(Actors.create("abcd"), ties, cumulative=True)
+    >>> [(s.label, s.analysis.network.n_edges) for s in years]
+    [('2023', 2), ('2024', 4)]
     """
     stamps = np.concatenate([ties.start, ties.end, actors.joined])
     stamps = stamps[~np.isnat(stamps)]
@@ -172,7 +188,7 @@ class SnapshotChange:
         return _jsonable(asdict(self))
 
 
-def _ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+def _ranks(values: FloatArray) -> IntArray:
     order = np.lexsort((np.arange(len(values)), -values))
     ranks = np.empty(len(values), dtype=np.int64)
     ranks[order] = np.arange(1, len(values) + 1)
@@ -241,7 +257,19 @@ def compare_snapshots(
     threshold: float = 0.3,
     min_community_size: int = 3,
 ) -> SnapshotChange:
-    """What changed between two analyses of the same actor table (see the module notes)."""
+    """What changed between two analyses of the same actor table (see the module notes).
+
+    Examples
+    --------
+    c closes the triangle in 2024 and becomes the most central:
+
+    >>> from coalition.engines.network import Actors, Ties
+    >>> dates = ["2023-03-01", "2023-06-01", "2024-02-01", "2024-09-01"]
+    >>> ties = Ties.create([0, 0, 1, 2], [1, 2, 2, 3], start=dates)
+    >>> before, after = snapshots(Actors.create("abcd"), ties, cumulative=True)
+    >>> [r.id for r in compare_snapshots(before, after).centrality[0].risers]
+    ['c']
+    """
     a = before.analysis if isinstance(before, Snapshot) else before
     b = after.analysis if isinstance(after, Snapshot) else after
     central = tuple(_centrality_change(a, b, m, top_k) for m in ("pagerank", "betweenness"))

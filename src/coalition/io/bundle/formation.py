@@ -132,6 +132,11 @@ def _request_out(c: Columns, ctx: Exporting) -> list[dict[str, Any]]:
     return [map_request(r or {}, actors.get, roles.get) for r in c["request"]]
 
 
+def _role_in(roles: dict[Any, int], initiative: Any) -> Callable[[Any], int | None]:
+    """The id of a role (by its ref) of one initiative (by its ref), or None."""
+    return lambda ref: roles.get((initiative, ref))
+
+
 def _request_into(b: Any, ctx: Importing) -> list[list[Any]]:
     actors, roles = ctx.ids["actors"], ctx.ids["roles"]
     return [
@@ -139,7 +144,7 @@ def _request_into(b: Any, ctx: Importing) -> list[list[Any]]:
             map_request(
                 x["request"],
                 lambda r: actors.get(r, 0),
-                lambda r, of=x["initiative"]: roles.get((of, r)),  # type: ignore[misc]
+                _role_in(roles, x["initiative"]),
             )
             for x in b.rows
         ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 
 from ...schemas.common import ActorKindName, RegionName, SectorName
@@ -16,7 +14,7 @@ from ..params import PathId, QueryCount, custom_filters
 router = APIRouter(tags=["directory"], route_class=CommitFirstRoute)
 
 
-@router.get("/api/networks/{slug}/actors", response_model=ActorPage)
+@router.get("/api/networks/{slug}/actors")
 def search_actors(
     request: Request,
     slug: str,
@@ -35,7 +33,7 @@ def search_actors(
     min_completeness: int | None = Query(None, ge=0, le=100),
     limit: int = Query(50, ge=1, le=500),
     offset: QueryCount = 0,
-) -> Any:
+) -> ActorPage:
     """Filters combine (AND); a custom profile field filters as ``field.<key>=value``."""
     query = ActorSearch.model_construct(
         q=q,
@@ -56,16 +54,16 @@ def search_actors(
     return service.search_actors(db, caller, get_network(db, caller, slug), query)
 
 
-@router.post("/api/networks/{slug}/actors", response_model=ActorOut, status_code=201)
-def create_actor(slug: str, data: ActorIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/networks/{slug}/actors", status_code=201)
+def create_actor(slug: str, data: ActorIn, db: DB, caller: CurrentCaller) -> ActorOut:
     return service.create_actor(db, caller, get_network(db, caller, slug), data)
 
 
-@router.get("/api/actors/{actor_id}", response_model=ActorOut)
-def get_actor(actor_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/actors/{actor_id}")
+def get_actor(actor_id: PathId, db: DB, caller: CurrentCaller) -> ActorOut:
     return service.get_actor(db, caller, actor_id)
 
 
-@router.patch("/api/actors/{actor_id}", response_model=ActorOut)
-def update_actor(actor_id: PathId, data: ActorPatch, db: DB, caller: CurrentCaller) -> Any:
+@router.patch("/api/actors/{actor_id}")
+def update_actor(actor_id: PathId, data: ActorPatch, db: DB, caller: CurrentCaller) -> ActorOut:
     return service.update_actor(db, caller, actor_id, data)

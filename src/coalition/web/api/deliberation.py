@@ -3,8 +3,6 @@ the coalition charter."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
@@ -21,7 +19,7 @@ from ...schemas.deliberation import (
     VoteIn,
     VoteOut,
 )
-from ...services import deliberation, deliberation_moderation
+from ...services import conversation_analysis, conversations, deliberation_moderation
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId, QueryCount
 
@@ -29,76 +27,77 @@ router = APIRouter(tags=["deliberation"], route_class=CommitFirstRoute)
 Seed = QueryCount
 
 
-@router.get("/api/networks/{slug}/conversations", response_model=list[ConversationOut])
-def list_conversations(slug: str, db: DB, caller: CurrentCaller) -> Any:
-    return deliberation.list_conversations(db, caller, slug)
+@router.get("/api/networks/{slug}/conversations")
+def list_conversations(slug: str, db: DB, caller: CurrentCaller) -> list[ConversationOut]:
+    return conversations.list_conversations(db, caller, slug)
 
 
-@router.post("/api/networks/{slug}/conversations", response_model=ConversationOut, status_code=201)
-def create_conversation(slug: str, data: ConversationIn, db: DB, caller: CurrentCaller) -> Any:
-    return deliberation.create_conversation(db, caller, slug, data)
+@router.post("/api/networks/{slug}/conversations", status_code=201)
+def create_conversation(
+    slug: str, data: ConversationIn, db: DB, caller: CurrentCaller
+) -> ConversationOut:
+    return conversations.create_conversation(db, caller, slug, data)
 
 
-@router.get("/api/conversations/{conversation_id}", response_model=ConversationOut)
-def get_conversation(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
-    return deliberation.get_conversation(db, caller, conversation_id)
+@router.get("/api/conversations/{conversation_id}")
+def get_conversation(conversation_id: PathId, db: DB, caller: CurrentCaller) -> ConversationOut:
+    return conversations.get_conversation(db, caller, conversation_id)
 
 
-@router.get("/api/conversations/{conversation_id}/statements", response_model=list[StatementOut])
-def list_statements(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
-    return deliberation.list_statements(db, caller, conversation_id)
+@router.get("/api/conversations/{conversation_id}/statements")
+def list_statements(conversation_id: PathId, db: DB, caller: CurrentCaller) -> list[StatementOut]:
+    return conversations.list_statements(db, caller, conversation_id)
 
 
 @router.post(
     "/api/conversations/{conversation_id}/statements",
-    response_model=StatementOut,
     status_code=201,
 )
 def submit_statement(
     conversation_id: PathId, data: StatementIn, db: DB, caller: CurrentCaller
-) -> Any:
-    return deliberation.submit_statement(db, caller, conversation_id, data)
+) -> StatementOut:
+    return conversations.submit_statement(db, caller, conversation_id, data)
 
 
-@router.post("/api/statements/{statement_id}/moderation", response_model=StatementOut)
+@router.post("/api/statements/{statement_id}/moderation")
 def moderate_statement(
     statement_id: PathId, data: ModerationIn, db: DB, caller: CurrentCaller
-) -> Any:
-    return deliberation.moderate_statement(db, caller, statement_id, data)
+) -> StatementOut:
+    return conversations.moderate_statement(db, caller, statement_id, data)
 
 
-@router.post("/api/conversations/{conversation_id}/votes", response_model=VoteOut)
-def cast_vote(conversation_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/conversations/{conversation_id}/votes")
+def cast_vote(conversation_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> VoteOut:
     """Record the caller's vote; voting again on a statement replaces the earlier vote."""
-    return deliberation.cast_vote(db, caller, conversation_id, data)
+    return conversations.cast_vote(db, caller, conversation_id, data)
 
 
-@router.get("/api/conversations/{conversation_id}/next", response_model=NextOut)
-def next_statement(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
-    return deliberation.next_for(db, caller, conversation_id)
+@router.get("/api/conversations/{conversation_id}/next")
+def next_statement(conversation_id: PathId, db: DB, caller: CurrentCaller) -> NextOut:
+    return conversation_analysis.next_for(db, caller, conversation_id)
 
 
-@router.get("/api/conversations/{conversation_id}/results", response_model=ResultsOut)
-def results(conversation_id: PathId, db: DB, caller: CurrentCaller, seed: Seed = 0) -> Any:
+@router.get("/api/conversations/{conversation_id}/results")
+def results(conversation_id: PathId, db: DB, caller: CurrentCaller, seed: Seed = 0) -> ResultsOut:
     """Opinion groups, positions, representative statements and consensus (Polis)."""
-    return deliberation.results(db, caller, conversation_id, seed)
+    return conversation_analysis.results(db, caller, conversation_id, seed)
 
 
 @router.get("/api/conversations/{conversation_id}/charter.md", response_class=PlainTextResponse)
 def charter(conversation_id: PathId, db: DB, caller: CurrentCaller) -> PlainTextResponse:
-    text = deliberation.charter_markdown(db, caller, conversation_id)
+    text = conversation_analysis.charter_markdown(db, caller, conversation_id)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
-@router.get("/api/conversations/{conversation_id}/moderation", response_model=ModerationQueueOut)
-def moderation_queue(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/conversations/{conversation_id}/moderation")
+def moderation_queue(conversation_id: PathId, db: DB, caller: CurrentCaller) -> ModerationQueueOut:
     """Statements awaiting moderation, then those decided (moderators only)."""
     return deliberation_moderation.moderation_queue(db, caller, conversation_id)
 
 
-@router.put("/api/conversations/{conversation_id}/moderation", response_model=ConversationOut)
+@router.put("/api/conversations/{conversation_id}/moderation")
 def set_moderation_mode(
     conversation_id: PathId, data: ModerationModeIn, db: DB, caller: CurrentCaller
-) -> Any:
+) -> ConversationOut:
     """Strict (only accepted statements are voted on) or open moderation."""
     return deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)

@@ -8,7 +8,7 @@ Query parameters shared by the reads: ``types`` (tie types, repeatable or comma-
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -16,7 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import Invalid
 from ...i18n import _
+from ...schemas.interdependence import (
+    MapAnalysisOut,
+    MapChangesOut,
+    MapImportOut,
+    MapTieOut,
+    MapViewOut,
+)
 from ...services import interdependence as service
+from ...services import map_exchange
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 
 router = APIRouter(tags=["map"], route_class=CommitFirstRoute)
@@ -42,7 +50,7 @@ def map_query(
     at: date | None,
     since: date | None,
     period: str | None,
-    projection: str = "none",
+    projection: service.Projection = "none",
 ) -> service.MapQuery:
     """Build the query from request parameters (``types`` may be comma-separated)."""
     return service.MapQuery(
@@ -50,7 +58,7 @@ def map_query(
         since=since,
         at=at,
         period=period or None,
-        projection=projection,  # type: ignore[arg-type]
+        projection=projection,
     )
 
 
@@ -69,12 +77,16 @@ Query_ = Annotated[service.MapQuery, Depends(query_params)]
 
 
 @router.get("/api/networks/{slug}/map/analysis")
-def map_analysis(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Any:
+def map_analysis(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> MapAnalysisOut:
     """Every metric per actor and per network, and how each was obtained."""
-    return service.analysis(db, caller, slug, query)
+    return MapAnalysisOut.model_validate(service.analysis(db, caller, slug, query))
 
 
-@router.get("/api/networks/{slug}/map")
+@router.get(
+    "/api/networks/{slug}/map",
+    response_class=Response,
+    responses={200: {"model": MapViewOut, "description": "the map's drawing data"}},
+)
 def map_view(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Response:
     """What the map page draws: actors with positions and metrics, linked pairs, periods."""
     return Response(service.map_view_json(db, caller, slug, query), media_type="application/json")
@@ -87,10 +99,10 @@ def map_changes(
     caller: CurrentCaller,
     freq: Literal["year", "quarter"] = "year",
     types: Types = None,
-) -> Any:
+) -> MapChangesOut:
     """Snapshots by year or quarter and what changed between consecutive ones."""
     names = map_query(types, None, None, None).types
-    return service.changes(db, caller, slug, freq=freq, types=names)
+    return MapChangesOut.model_validate(service.changes(db, caller, slug, freq=freq, types=names))
 
 
 @router.get("/api/networks/{slug}/map/actors/{actor_id}/ties")
@@ -103,9 +115,10 @@ def map_actor_ties(
     at: At = None,
     since: Since = None,
     period: Period = None,
-) -> Any:
+) -> list[MapTieOut]:
     """One actor's ties on the map (within the filter), newest first."""
-    return service.actor_ties(db, caller, slug, actor_id, map_query(types, at, since, period))
+    ties = service.actor_ties(db, caller, slug, actor_id, map_query(types, at, since, period))
+    return [MapTieOut.model_validate(t) for t in ties]
 
 
 @router.get(
@@ -113,7 +126,7 @@ def map_actor_ties(
     response_class=Response,
     responses={
         200: {
-            "content": {media: {} for media, _ in service.EXPORT_FORMATS.values()},
+            "content": {media: {} for media, _ in map_exchange.EXPORT_FORMATS.values()},
             "description": "the map file in the format asked for",
         }
     },
@@ -125,7 +138,7 @@ def map_export(
     format: Literal["gexf", "graphml", "kumu", "csv", "xlsx"] = "gexf",  # noqa: A002
 ) -> Response:
     """The whole map as GEXF 1.3, GraphML, Kumu JSON, CSV (zip of two files) or XLSX."""
-    content, media, filename = service.export_map(db, caller, slug, format)
+    content, media, filename = map_exchange.export_map(db, caller, slug, format)
     return Response(
         content,
         media_type=media,
@@ -140,9 +153,10 @@ async def map_import(
     db: DB,
     caller: CurrentCaller,
     format: Literal["gexf", "graphml", "kumu", "csv", "xlsx"],  # noqa: A002
-) -> Any:
+) -> MapImportOut:
     """Load a map file (the request body) into the network, all or nothing (stewards)."""
     content = await request.body()
     if len(content) > MAX_IMPORT_BYTES:
         raise Invalid(_("the file is larger than 64 MiB"), field="body")
-    return await run_in_threadpool(service.import_map, db, caller, slug, format, content)
+    tally = await run_in_threadpool(map_exchange.import_map, db, caller, slug, format, content)
+    return MapImportOut.model_validate(tally)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -25,7 +23,7 @@ from ...schemas.invitations import (
     ReplacementOut,
     TeamOut,
 )
-from ...services import engagements, invitations, notifications
+from ...services import engagements, invitation_replacements, invitations, notifications
 from ...services.engagements import window
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
@@ -39,87 +37,90 @@ def _ttl(request: Request) -> int:
 
 @router.post(
     "/api/initiatives/{initiative_id}/invitations",
-    response_model=list[InvitationOut],
     status_code=201,
 )
 def invite(
     initiative_id: PathId, data: InviteIn, request: Request, db: DB, caller: CurrentCaller
-) -> Any:
+) -> list[InvitationOut]:
     """Invite seats (a whole proposal, or one by hand) with a message: all or none."""
     return invitations.invite(db, caller, initiative_id, data, ttl_days=_ttl(request))
 
 
-@router.get("/api/initiatives/{initiative_id}/invitations", response_model=list[InvitationOut])
-def list_for_initiative(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/invitations")
+def list_for_initiative(
+    initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> list[InvitationOut]:
     """Every invitation of an initiative (its convenor, or a steward)."""
     return invitations.list_for_initiative(db, caller, initiative_id)
 
 
-@router.get("/api/invitations/{invitation_id}", response_model=InvitationOut)
-def get_invitation(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/invitations/{invitation_id}")
+def get_invitation(invitation_id: PathId, db: DB, caller: CurrentCaller) -> InvitationOut:
     return invitations.get_invitation(db, caller, invitation_id)
 
 
-@router.post("/api/invitations/{invitation_id}/answer", response_model=AnswerOut)
+@router.post("/api/invitations/{invitation_id}/answer")
 def answer(
     invitation_id: PathId, data: AnswerIn, request: Request, db: DB, caller: CurrentCaller
-) -> Any:
+) -> AnswerOut:
     """The invitee accepts, declines (reason optional, private) or counters with fewer hours."""
     return invitations.answer(db, caller, invitation_id, data, ttl_days=_ttl(request))
 
 
-@router.post("/api/invitations/{invitation_id}/counter", response_model=AnswerOut)
+@router.post("/api/invitations/{invitation_id}/counter")
 def decide_counter(
     invitation_id: PathId, data: CounterDecisionIn, db: DB, caller: CurrentCaller
-) -> Any:
+) -> AnswerOut:
     """The convenor accepts or declines a counter-offer."""
     return invitations.decide_counter(db, caller, invitation_id, data)
 
 
-@router.post("/api/invitations/{invitation_id}/withdraw", response_model=InvitationOut)
-def withdraw(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/invitations/{invitation_id}/withdraw")
+def withdraw(invitation_id: PathId, db: DB, caller: CurrentCaller) -> InvitationOut:
     return invitations.withdraw(db, caller, invitation_id)
 
 
-@router.get("/api/invitations/{invitation_id}/replacements", response_model=list[ReplacementOut])
-def replacements(invitation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
-    return invitations.replacements(db, caller, invitation_id)
+@router.get("/api/invitations/{invitation_id}/replacements")
+def replacements(invitation_id: PathId, db: DB, caller: CurrentCaller) -> list[ReplacementOut]:
+    return invitation_replacements.replacements(db, caller, invitation_id)
 
 
-@router.get("/api/me/invitations", response_model=MyInvitationsOut)
-def my_invitations(db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/me/invitations")
+def my_invitations(db: DB, caller: CurrentCaller) -> MyInvitationsOut:
     """Every invitation to the caller's actors, across networks, with capacity used and free."""
     return invitations.my_invitations(db, caller)
 
 
-@router.get("/api/me/commitments", response_model=MyCommitmentsOut)
-def my_commitments(db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/me/commitments")
+def my_commitments(db: DB, caller: CurrentCaller) -> MyCommitmentsOut:
     return engagements.my_commitments(db, caller)
 
 
-@router.post("/api/engagements/{engagement_id}/step-back", response_model=EngagementOut)
-def step_back(engagement_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/engagements/{engagement_id}/step-back")
+def step_back(engagement_id: PathId, db: DB, caller: CurrentCaller) -> EngagementOut:
     """The member steps back: capacity released, the convenor told."""
     return engagements.step_back(db, caller, engagement_id)
 
 
-@router.patch("/api/engagements/{engagement_id}", response_model=EngagementOut)
-def set_listed(engagement_id: PathId, data: EngagementPatch, db: DB, caller: CurrentCaller) -> Any:
+@router.patch("/api/engagements/{engagement_id}")
+def set_listed(
+    engagement_id: PathId, data: EngagementPatch, db: DB, caller: CurrentCaller
+) -> EngagementOut:
     return engagements.set_listed(db, caller, engagement_id, data)
 
 
-@router.get("/api/initiatives/{initiative_id}/team", response_model=TeamOut)
-def team(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/team")
+def team(initiative_id: PathId, db: DB, caller: CurrentCaller) -> TeamOut:
     return engagements.team(db, caller, initiative_id)
 
 
-@router.get("/api/me/notifications", response_model=list[NotificationOut])
+@router.get("/api/me/notifications")
 def my_notifications(
     db: DB,
     caller: CurrentCaller,
     unread: bool = False,
     limit: int = Query(200, ge=1, le=1000),
-) -> Any:
+) -> list[NotificationOut]:
     return notifications.list_notifications(db, caller, unread_only=unread, limit=limit)
 
 

@@ -4,8 +4,6 @@ on PostgreSQL, the job queue answer)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -20,8 +18,8 @@ from ..params import PathId
 router = APIRouter(route_class=CommitFirstRoute, tags=["jobs"])
 
 
-@router.get("/api/jobs/{job_id}", response_model=JobOut)
-def job(job_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/jobs/{job_id}")
+def job(job_id: PathId, db: DB, caller: CurrentCaller) -> JobOut:
     """A background job: state, progress, result link and error (for whoever started it and
     the network's stewards; 404 for anyone else)."""
     return get_job(db, caller, job_id)
@@ -34,7 +32,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "the database or job queue is down"}})
-def readyz(request: Request) -> Any:
+def readyz(request: Request) -> JSONResponse:
     """Ready for traffic: the database answers, and on PostgreSQL the job queue's tables."""
     url = request.app.state.settings.database_url
     checks: dict[str, str] = {}

@@ -3,8 +3,6 @@ a member's onboarding checklist."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
@@ -33,52 +31,56 @@ async def read_limited(request: Request) -> bytes:
     return bytes(data[: service.LOGO_MAX_BYTES + 1])
 
 
-@router.get("/api/network-directory", response_model=list[NetworkPublicOut])
-def network_directory(db: DB, caller: CurrentCaller, q: str = "") -> Any:
+@router.get("/api/network-directory")
+def network_directory(db: DB, caller: CurrentCaller, q: str = "") -> list[NetworkPublicOut]:
     """Public networks (and the caller's own) with their counts; ``q`` searches their words."""
     return service.directory_of_networks(db, caller, q)
 
 
-@router.get("/api/networks/{slug}/public", response_model=NetworkPublicOut)
-def public_page(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/networks/{slug}/public")
+def public_page(slug: str, db: DB, caller: CurrentCaller) -> NetworkPublicOut:
     """What anyone who may find the network sees: purpose, counts, initiatives under way."""
     return service.public_page(db, caller, get_network(db, caller, slug))
 
 
-@router.get("/api/networks/{slug}/settings", response_model=NetworkSettingsOut)
-def get_settings(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/networks/{slug}/settings")
+def get_settings(slug: str, db: DB, caller: CurrentCaller) -> NetworkSettingsOut:
     return service.get_settings(db, caller, get_network(db, caller, slug))
 
 
-@router.patch("/api/networks/{slug}/settings", response_model=NetworkSettingsOut)
-def update_settings(slug: str, data: NetworkSettingsPatch, db: DB, caller: CurrentCaller) -> Any:
+@router.patch("/api/networks/{slug}/settings")
+def update_settings(
+    slug: str, data: NetworkSettingsPatch, db: DB, caller: CurrentCaller
+) -> NetworkSettingsOut:
     return service.update_settings(db, caller, get_network(db, caller, slug), data)
 
 
-@router.put("/api/networks/{slug}/logo", response_model=NetworkSettingsOut)
-async def upload_logo(slug: str, request: Request, db: DB, caller: CurrentCaller) -> Any:
+@router.put("/api/networks/{slug}/logo")
+async def upload_logo(
+    slug: str, request: Request, db: DB, caller: CurrentCaller
+) -> NetworkSettingsOut:
     """The request body is the image: PNG, JPEG, GIF or WebP, at most 512 KiB and 2048 × 2048
     pixels (stewards)."""
     data = await read_limited(request)
 
-    def store() -> Any:
+    def store() -> NetworkSettingsOut:
         return service.set_logo(db, caller, get_network(db, caller, slug), data)
 
     return await run_in_threadpool(store)
 
 
-@router.delete("/api/networks/{slug}/logo", response_model=NetworkSettingsOut)
-def remove_logo(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.delete("/api/networks/{slug}/logo")
+def remove_logo(slug: str, db: DB, caller: CurrentCaller) -> NetworkSettingsOut:
     return service.remove_logo(db, caller, get_network(db, caller, slug))
 
 
-@router.get("/api/networks/{slug}/onboarding", response_model=ChecklistOut)
-def onboarding(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/networks/{slug}/onboarding")
+def onboarding(slug: str, db: DB, caller: CurrentCaller) -> ChecklistOut:
     """The caller's first steps in the network (their own profile there) and completeness."""
     return onboarding_service.checklist(db, caller, get_network(db, caller, slug))
 
 
-@router.post("/api/networks/{slug}/onboarding/privacy", response_model=ChecklistOut)
-def onboarding_privacy(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/networks/{slug}/onboarding/privacy")
+def onboarding_privacy(slug: str, db: DB, caller: CurrentCaller) -> ChecklistOut:
     """Mark the privacy step done: the audiences of the caller's fields suit them."""
     return onboarding_service.mark_privacy_reviewed(db, caller, get_network(db, caller, slug))

@@ -14,29 +14,31 @@ from ..deps import DB, CommitFirstRoute, CurrentCaller
 router = APIRouter(prefix="/api/networks", tags=["networks"], route_class=CommitFirstRoute)
 
 
-@router.get("", response_model=list[NetworkOut])
-def list_networks(db: DB, caller: CurrentCaller) -> Any:
-    return service.list_networks(db, caller)
+@router.get("")
+def list_networks(db: DB, caller: CurrentCaller) -> list[NetworkOut]:
+    return [NetworkOut.model_validate(n) for n in service.list_networks(db, caller)]
 
 
-@router.post("", response_model=NetworkOut, status_code=201)
-def create_network(data: NetworkIn, db: DB, caller: CurrentCaller) -> Any:
-    return service.create_network(db, caller, data)
+@router.post("", status_code=201)
+def create_network(data: NetworkIn, db: DB, caller: CurrentCaller) -> NetworkOut:
+    return NetworkOut.model_validate(service.create_network(db, caller, data))
 
 
-@router.get("/{slug}", response_model=NetworkOut)
-def get_network(slug: str, db: DB, caller: CurrentCaller) -> Any:
-    return service.get_network(db, caller, slug)
+@router.get("/{slug}")
+def get_network(slug: str, db: DB, caller: CurrentCaller) -> NetworkOut:
+    return NetworkOut.model_validate(service.get_network(db, caller, slug))
 
 
-@router.get("/{slug}/capabilities", response_model=list[CapabilityOut])
-def list_capabilities(slug: str, db: DB, caller: CurrentCaller) -> Any:
-    return service.list_capabilities(db, caller, service.get_network(db, caller, slug))
+@router.get("/{slug}/capabilities")
+def list_capabilities(slug: str, db: DB, caller: CurrentCaller) -> list[CapabilityOut]:
+    network = service.get_network(db, caller, slug)
+    return [CapabilityOut.model_validate(c) for c in service.list_capabilities(db, caller, network)]
 
 
-@router.post("/{slug}/capabilities", response_model=CapabilityOut, status_code=201)
-def add_capability(slug: str, data: CapabilityIn, db: DB, caller: CurrentCaller) -> Any:
-    return service.add_capability(db, caller, service.get_network(db, caller, slug), data)
+@router.post("/{slug}/capabilities", status_code=201)
+def add_capability(slug: str, data: CapabilityIn, db: DB, caller: CurrentCaller) -> CapabilityOut:
+    network = service.get_network(db, caller, slug)
+    return CapabilityOut.model_validate(service.add_capability(db, caller, network, data))
 
 
 @router.get("/{slug}/bundle")
@@ -51,6 +53,6 @@ def export_network(
     return portability.export_bundle(db, caller, slug, include_private=include_private)
 
 
-@router.post("/import", response_model=NetworkOut, status_code=201)
-def import_network(db: DB, caller: CurrentCaller, bundle: dict[str, Any] = Body(...)) -> Any:
-    return portability.import_bundle(db, caller, bundle)
+@router.post("/import", status_code=201)
+def import_network(db: DB, caller: CurrentCaller, bundle: dict[str, Any] = Body(...)) -> NetworkOut:
+    return NetworkOut.model_validate(portability.import_bundle(db, caller, bundle))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query
@@ -48,58 +47,59 @@ _ACTIVE_TYPES = frozenset(
 # ---------------------------------------------------------------- outcomes
 
 
-@router.get("/api/initiatives/{initiative_id}/outcomes", response_model=list[OutcomeOut])
-def list_outcomes(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/outcomes")
+def list_outcomes(initiative_id: PathId, db: DB, caller: CurrentCaller) -> list[OutcomeOut]:
     """Outcomes with every measurement and its status against the trajectory."""
     return outcomes.list_outcomes(db, caller, initiative_id)
 
 
-@router.post(
-    "/api/initiatives/{initiative_id}/outcomes", response_model=OutcomeOut, status_code=201
-)
-def add_outcome(initiative_id: PathId, data: OutcomeIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/initiatives/{initiative_id}/outcomes", status_code=201)
+def add_outcome(
+    initiative_id: PathId, data: OutcomeIn, db: DB, caller: CurrentCaller
+) -> OutcomeOut:
     return outcomes.add_outcome(db, caller, initiative_id, data)
 
 
-@router.get("/api/outcomes/{outcome_id}", response_model=OutcomeOut)
-def get_outcome(outcome_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/outcomes/{outcome_id}")
+def get_outcome(outcome_id: PathId, db: DB, caller: CurrentCaller) -> OutcomeOut:
     return outcomes.get_outcome(db, caller, outcome_id)
 
 
-@router.post("/api/outcomes/{outcome_id}/measurements", response_model=OutcomeOut, status_code=201)
+@router.post("/api/outcomes/{outcome_id}/measurements", status_code=201)
 def record_measurement(
     outcome_id: PathId, data: MeasurementIn, db: DB, caller: CurrentCaller
-) -> Any:
+) -> OutcomeOut:
     return outcomes.record_measurement(db, caller, outcome_id, data)
 
 
 # ---------------------------------------------------------------- contributions
 
 
-@router.get("/api/initiatives/{initiative_id}/contributions", response_model=list[ContributionOut])
-def initiative_contributions(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/contributions")
+def initiative_contributions(
+    initiative_id: PathId, db: DB, caller: CurrentCaller
+) -> list[ContributionOut]:
     return contributions.initiative_contributions(db, caller, initiative_id)
 
 
 @router.post(
     "/api/initiatives/{initiative_id}/contributions",
-    response_model=ContributionOut,
     status_code=201,
 )
 def record_contribution(
     initiative_id: PathId, data: ContributionIn, db: DB, caller: CurrentCaller
-) -> Any:
+) -> ContributionOut:
     return contributions.record_contribution(db, caller, initiative_id, data)
 
 
-@router.post("/api/contributions/{contribution_id}/confirm", response_model=ContributionOut)
+@router.post("/api/contributions/{contribution_id}/confirm")
 def confirm_contribution(
     contribution_id: PathId, data: ConfirmIn, db: DB, caller: CurrentCaller
-) -> Any:
+) -> ContributionOut:
     return contributions.confirm_contribution(db, caller, contribution_id, data.confirmer_id)
 
 
-@router.get("/api/networks/{slug}/contributions", response_model=list[ContributionOut])
+@router.get("/api/networks/{slug}/contributions")
 def list_contributions(
     slug: str,
     db: DB,
@@ -108,7 +108,7 @@ def list_contributions(
     actor: QueryId | None = None,
     status: ContributionStatusName | None = None,
     limit: int = Query(1000, ge=1, le=100000),
-) -> Any:
+) -> list[ContributionOut]:
     return contributions.list_contributions(
         db,
         caller,
@@ -123,19 +123,21 @@ def list_contributions(
 # ---------------------------------------------------------------- knowledge commons
 
 
-@router.get("/api/networks/{slug}/assets", response_model=list[AssetOut])
-def list_assets(slug: str, db: DB, caller: CurrentCaller, author: QueryId | None = None) -> Any:
+@router.get("/api/networks/{slug}/assets")
+def list_assets(
+    slug: str, db: DB, caller: CurrentCaller, author: QueryId | None = None
+) -> list[AssetOut]:
     return commons.list_assets(db, caller, get_network(db, caller, slug), author_id=author)
 
 
-@router.post("/api/networks/{slug}/assets", response_model=AssetOut, status_code=201)
-def share_asset(slug: str, data: AssetIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/networks/{slug}/assets", status_code=201)
+def share_asset(slug: str, data: AssetIn, db: DB, caller: CurrentCaller) -> AssetOut:
     """Share a link or a small file (base64, ≤ 2 MB) under an SPDX licence, with its authors."""
     return commons.share_asset(db, caller, get_network(db, caller, slug), data)
 
 
-@router.get("/api/assets/{asset_id}", response_model=AssetOut)
-def get_asset(asset_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/assets/{asset_id}")
+def get_asset(asset_id: PathId, db: DB, caller: CurrentCaller) -> AssetOut:
     return commons.get_asset(db, caller, asset_id)
 
 
@@ -159,18 +161,18 @@ def asset_file(asset_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     )
 
 
-@router.post("/api/assets/{asset_id}/reuses", response_model=ReuseOut, status_code=201)
-def record_reuse(asset_id: PathId, data: ReuseIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/assets/{asset_id}/reuses", status_code=201)
+def record_reuse(asset_id: PathId, data: ReuseIn, db: DB, caller: CurrentCaller) -> ReuseOut:
     return commons.record_reuse(db, caller, asset_id, data)
 
 
-@router.get("/api/initiatives/{initiative_id}/reuses", response_model=list[ReuseOut])
-def initiative_reuses(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/reuses")
+def initiative_reuses(initiative_id: PathId, db: DB, caller: CurrentCaller) -> list[ReuseOut]:
     return commons.initiative_reuses(db, caller, initiative_id)
 
 
-@router.get("/api/actors/{actor_id}/credits", response_model=CreditsOut)
-def actor_credits(actor_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/actors/{actor_id}/credits")
+def actor_credits(actor_id: PathId, db: DB, caller: CurrentCaller) -> CreditsOut:
     """Reuses of the assets this actor authored."""
     return commons.credits(db, caller, actor_id)
 
@@ -178,43 +180,48 @@ def actor_credits(actor_id: PathId, db: DB, caller: CurrentCaller) -> Any:
 # ---------------------------------------------------------------- health checks
 
 
-@router.get("/api/initiatives/{initiative_id}/health", response_model=HealthOverviewOut)
-def health_overview(initiative_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/initiatives/{initiative_id}/health")
+def health_overview(initiative_id: PathId, db: DB, caller: CurrentCaller) -> HealthOverviewOut:
     """Every health check: mean, standard deviation and range per building block."""
     return health.health_overview(db, caller, initiative_id)
 
 
 @router.post(
     "/api/initiatives/{initiative_id}/health-checks",
-    response_model=HealthCheckOut,
     status_code=201,
 )
-def open_check(initiative_id: PathId, data: HealthCheckIn, db: DB, caller: CurrentCaller) -> Any:
+def open_check(
+    initiative_id: PathId, data: HealthCheckIn, db: DB, caller: CurrentCaller
+) -> HealthCheckOut:
     return health.open_check(db, caller, initiative_id, data)
 
 
-@router.post("/api/health-checks/{check_id}/ratings", response_model=HealthCheckOut)
-def rate(check_id: PathId, data: RatingsIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/health-checks/{check_id}/ratings")
+def rate(check_id: PathId, data: RatingsIn, db: DB, caller: CurrentCaller) -> HealthCheckOut:
     return health.rate(db, caller, check_id, data)
 
 
 # ---------------------------------------------------------------- fairness and exports
 
 
-@router.get("/api/networks/{slug}/fairness", response_model=FairnessOut)
-def fairness_report(slug: str, db: DB, caller: CurrentCaller, on: date | None = None) -> Any:
+@router.get("/api/networks/{slug}/fairness")
+def fairness_report(
+    slug: str, db: DB, caller: CurrentCaller, on: date | None = None
+) -> FairnessOut:
     """Invitations and engagements by sector and tenure, Gini, under-recognised members."""
     return fairness.fairness_report(db, caller, get_network(db, caller, slug), on)
 
 
-@router.get("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
-def fairness_weight(slug: str, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/networks/{slug}/fairness/weight")
+def fairness_weight(slug: str, db: DB, caller: CurrentCaller) -> FairnessWeightOut:
     """The default weight of fairness in this network's proposals."""
     return fairness.get_weight(db, caller, get_network(db, caller, slug))
 
 
-@router.put("/api/networks/{slug}/fairness/weight", response_model=FairnessWeightOut)
-def set_fairness_weight(slug: str, data: FairnessWeightIn, db: DB, caller: CurrentCaller) -> Any:
+@router.put("/api/networks/{slug}/fairness/weight")
+def set_fairness_weight(
+    slug: str, data: FairnessWeightIn, db: DB, caller: CurrentCaller
+) -> FairnessWeightOut:
     """Stewards set the default weight of fairness (a request may still name its own)."""
     return fairness.set_weight(db, caller, get_network(db, caller, slug), data)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
@@ -32,8 +30,8 @@ def pdf_response(data: bytes, conversation_id: int) -> Response:
     )
 
 
-@router.get("/api/conversations/{conversation_id}/report", response_model=ReportOut)
-def report(conversation_id: PathId, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/conversations/{conversation_id}/report")
+def report(conversation_id: PathId, db: DB, caller: CurrentCaller) -> ReportOut:
     """Who took part over time, the opinion groups, common ground, where the groups differ and
     the topics; every sentence with the statements (ids) and figures it rests on."""
     return build_report(db, caller, conversation_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Query
 
@@ -17,7 +16,7 @@ from ..params import QueryId
 router = APIRouter(tags=["ties"], route_class=CommitFirstRoute)
 
 
-@router.get("/api/networks/{slug}/ties", response_model=list[TieOut])
+@router.get("/api/networks/{slug}/ties")
 def list_ties(
     slug: str,
     db: DB,
@@ -27,7 +26,7 @@ def list_ties(
     since: date | None = None,
     until: date | None = None,
     limit: int = Query(1000, ge=1, le=100000),
-) -> Any:
+) -> list[TieOut]:
     return service.list_ties(
         db,
         caller,
@@ -40,6 +39,6 @@ def list_ties(
     )
 
 
-@router.post("/api/networks/{slug}/ties", response_model=TieOut, status_code=201)
-def record_tie(slug: str, data: TieIn, db: DB, caller: CurrentCaller) -> Any:
+@router.post("/api/networks/{slug}/ties", status_code=201)
+def record_tie(slug: str, data: TieIn, db: DB, caller: CurrentCaller) -> TieOut:
     return service.record_tie(db, caller, get_network(db, caller, slug), data)

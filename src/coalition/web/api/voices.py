@@ -3,7 +3,7 @@ through a link without an account (the participant is remembered by a signed coo
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -39,24 +39,26 @@ def remember_voice(request: Request, response: Response, conversation_id: int, v
     )
 
 
-@router.get("/api/conversations/{conversation_id}/links", response_model=list[LinkOut])
-def list_links(conversation_id: PathId, request: Request, db: DB, caller: CurrentCaller) -> Any:
+@router.get("/api/conversations/{conversation_id}/links")
+def list_links(
+    conversation_id: PathId, request: Request, db: DB, caller: CurrentCaller
+) -> list[LinkOut]:
     """The conversation's links for outside participants (its moderators only)."""
     return voices.list_links(db, caller, conversation_id, secret(request))
 
 
-@router.post("/api/conversations/{conversation_id}/links", response_model=LinkOut, status_code=201)
+@router.post("/api/conversations/{conversation_id}/links", status_code=201)
 def create_link(
     conversation_id: PathId, data: LinkIn, request: Request, db: DB, caller: CurrentCaller
-) -> Any:
+) -> LinkOut:
     """A signed link that lets people outside the network vote, with a cap and an expiry."""
     return voices.create_link(db, caller, conversation_id, data, secret(request))
 
 
-@router.post("/api/conversations/{conversation_id}/links/{link_id}/revoke", response_model=LinkOut)
+@router.post("/api/conversations/{conversation_id}/links/{link_id}/revoke")
 def revoke_link(
     conversation_id: PathId, link_id: PathId, request: Request, db: DB, caller: CurrentCaller
-) -> Any:
+) -> LinkOut:
     return voices.revoke_link(db, caller, conversation_id, link_id, secret(request))
 
 
@@ -65,8 +67,10 @@ def _voice(request: Request, db: DB, token: str) -> str | None:
     return request.cookies.get(voices.voice_cookie(link.conversation_id))
 
 
-@router.get("/api/c/{link_token}", response_model=OutsideConversationOut)
-def outside_conversation(link_token: Token, request: Request, db: DB, xid: Xid = None) -> Any:
+@router.get("/api/c/{link_token}")
+def outside_conversation(
+    link_token: Token, request: Request, db: DB, xid: Xid = None
+) -> OutsideConversationOut:
     """The conversation as a participant through the link sees it: no tallies of a statement
     before they voted on it."""
     return voices.outside_view(
@@ -74,10 +78,10 @@ def outside_conversation(link_token: Token, request: Request, db: DB, xid: Xid =
     )
 
 
-@router.post("/api/c/{link_token}/votes", response_model=VoteOut)
+@router.post("/api/c/{link_token}/votes")
 def outside_vote(
     link_token: Token, data: VoteIn, request: Request, response: Response, db: DB, xid: Xid = None
-) -> Any:
+) -> VoteOut:
     """Vote through the link; once per statement. Sets the cookie that remembers the voter."""
     key = secret(request)
     link = voices.open_link(db, key, link_token)

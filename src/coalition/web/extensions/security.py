@@ -35,7 +35,7 @@ from starlette.datastructures import MutableHeaders
 from ... import i18n
 from ...errors import Forbidden, Unauthorized
 from ...i18n import _
-from ...services import auth as auth_service
+from ...services import accounts, tokens
 from ...services.access import Caller
 from ...services.network_settings import my_networks
 from ...store.tables_auth import Account
@@ -87,13 +87,13 @@ def resolve_caller(request: Request, db: Session) -> Caller:
         scheme, _unused, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized(_("use 'Authorization: Bearer <API token>'"))
-        caller = auth_service.caller_for_token(db, token.strip())
+        caller = tokens.caller_for_token(db, token.strip())
         scope = "read" if request.method in SAFE_METHODS else "write"
         if not caller.may(scope):
             raise Forbidden(_("this API token lacks the '%(scope)s' scope") % {"scope": scope})
     else:
         session = request.cookies.get(SESSION_COOKIE)
-        found = auth_service.caller_for_session(db, session) if session else None
+        found = accounts.caller_for_session(db, session) if session else None
         caller = found or Caller.anonymous()
     if caller.account_id is not None:
         row = db.execute(
@@ -288,7 +288,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(auth_service.SESSION_TTL.total_seconds()),
+        max_age=int(accounts.SESSION_TTL.total_seconds()),
         path="/",
         httponly=True,
         samesite="lax",

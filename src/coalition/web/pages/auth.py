@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
 from ... import i18n
@@ -29,8 +29,7 @@ from ...schemas.auth import (
     TokenIn,
 )
 from ...schemas.directory import ActorPatch
-from ...services import auth as service
-from ...services import directory, joining
+from ...services import accounts, directory, joining, memberships, portability, tokens
 from ...services.access import Caller
 from ...services.networks import get_network, list_networks
 from ..deps import DB, CommitFirstRoute, CurrentCaller
@@ -43,9 +42,8 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
-from ..messages import sentence, sentences
+from ..kit import problems, render, see_other, to_login, validated
 from ..params import PathId, QueryCount, form_id
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -64,24 +62,12 @@ PRIVATE_FIELDS = [
 SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return sentences(exc.errors(include_url=False))
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
-    response = _see_other(target)
+    response = see_other(target)
     # A new session on every sign-in: a session cookie planted before it is worth nothing.
-    service.end_session(db, request.cookies.get(SESSION_COOKIE))
-    set_session_cookie(response, request, service.start_session(db, account))
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
+    set_session_cookie(response, request, accounts.start_session(db, account))
     return response
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return _see_other(f"/login?next={request.url.path}")
 
 
 # ---------------------------------------------------------------- sign in and out
@@ -111,7 +97,7 @@ def login_submit(
     target = safe_next(next)
     try:
         data = LoginIn.model_validate({"email": email, "password": password})
-        account = service.authenticate(db, data.email, data.password, client_ip(request))
+        account = accounts.authenticate(db, data.email, data.password, client_ip(request))
     except ValidationError:
         errors, status = ["Enter your e-mail address and password."], 422
     except CoalitionError as exc:
@@ -124,8 +110,8 @@ def login_submit(
 
 @router.post("/logout")
 def logout(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    service.end_session(db, request.cookies.get(SESSION_COOKIE))
-    response = _see_other("/")
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
+    response = see_other("/")
     clear_session_cookie(response, request)
     return response
 
@@ -140,7 +126,7 @@ def _register_context(
     invite_error = ""
     if invite:
         try:
-            row, network = service.preview_invite(db, invite)
+            row, network = joining.preview_invite(db, invite)
             preview = {"network": network, "email": row.email, "role": row.role}
         except Unauthorized as exc:
             invite_error = exc.message
@@ -197,9 +183,9 @@ def register_submit(
     }
     try:
         data = RegisterIn.model_validate(form)
-        account = service.register(db, caller, data, public_url(request.app.state.settings))
+        account = accounts.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
-        errors, status = _problems(exc), 422
+        errors, status = problems(exc), 422
     except CoalitionError as exc:
         errors, status = [exc.message], exc.status
     else:
@@ -215,16 +201,16 @@ def accept_invite(
     request: Request, db: DB, caller: CurrentCaller, invite: str = Form("")
 ) -> Response:
     if not caller.authenticated:
-        return _to_login(request)
-    membership = service.accept_invite(db, caller, invite)
-    return _see_other(f"/n/{membership.network}/members")
+        return to_login(request)
+    membership = joining.accept_invite(db, caller, invite)
+    return see_other(f"/n/{membership.network}/members")
 
 
 # ---------------------------------------------------------------- the account page
 
 
 def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
-    me = service.me(db, caller)
+    me = accounts.me(db, caller)
     actors = [directory.get_actor(db, caller, actor_id) for actor_id in me.actor_ids]
     member_of = {m.network for m in me.memberships}
     context: dict[str, Any] = {
@@ -234,8 +220,8 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
         "privacy": {
             a.id: directory.privacy_of(directory.get_actor_row(db, caller, a.id)) for a in actors
         },
-        "tokens": service.list_tokens(db, caller),
-        "join_requests": service.my_join_requests(db, caller),
+        "tokens": tokens.list_tokens(db, caller),
+        "join_requests": joining.my_join_requests(db, caller),
         "joinable": [
             n
             for n in list_networks(db, caller)
@@ -255,13 +241,13 @@ def _account_context(db: DB, caller: Caller, **extra: Any) -> dict[str, Any]:
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     return render(request, "auth/account.html", _account_context(db, caller))
 
 
 def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> Response:
     if isinstance(exc, ValidationError):
-        errors, status = _problems(exc), 422
+        errors, status = problems(exc), 422
     elif isinstance(exc, CoalitionError):
         errors, status = [exc.message], exc.status
     else:  # pragma: no cover - only the two above are caught
@@ -280,13 +266,13 @@ def account_profile(
     locale: str = Form("", max_length=10),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         name = MePatch.model_validate({"display_name": display_name}).display_name
-        service.update_me(db, caller, name, locale)
+        accounts.update_me(db, caller, name, locale)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    response = _see_other("/account")
+    response = see_other("/account")
     if locale:
         set_language_cookie(response, request, locale)
     return response
@@ -302,11 +288,11 @@ def choose_language(
 ) -> Response:
     """The switcher of every page: the cookie, and the account's setting when signed in."""
     chosen = i18n.supported(lang)
-    response = _see_other(safe_next(next, "/"))
+    response = see_other(safe_next(next, "/"))
     if chosen is None:
         return response
     if caller.account_id is not None:
-        service.set_account_locale(db, caller, chosen)
+        accounts.set_account_locale(db, caller, chosen)
     set_language_cookie(response, request, chosen)
     return response
 
@@ -325,7 +311,7 @@ def account_privacy(
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         patch = ActorPatch.model_validate(
             {
@@ -343,7 +329,7 @@ def account_privacy(
         directory.update_actor(db, caller, actor_id, patch)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    return _see_other("/account")
+    return see_other("/account")
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -356,14 +342,14 @@ def account_new_token(
     expires_in_days: str = Form(""),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         days = int(expires_in_days) if expires_in_days.strip() else None
     except ValueError:
         days = 0  # refused by the model below, with its message
     try:
         data = TokenIn.model_validate({"name": name, "scopes": scopes, "expires_in_days": days})
-        created = service.create_token(db, caller, data)
+        created = tokens.create_token(db, caller, data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
     context = _account_context(db, caller, new_token=created)
@@ -375,9 +361,9 @@ def account_revoke_token(
     request: Request, token_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
-    service.revoke_token(db, caller, token_id)
-    return _see_other("/account")
+        return to_login(request)
+    tokens.revoke_token(db, caller, token_id)
+    return see_other("/account")
 
 
 @router.post("/account/join")
@@ -391,21 +377,21 @@ def account_join(
     sector: str = Form("independent"),
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
         joining.join(db, caller, get_network(db, caller, network), data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
-    return _see_other("/account")
+    return see_other("/account")
 
 
 @router.get("/account/export")
 def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
     """Download everything held about you (the same document as GET /api/me/export)."""
     if caller.account_id is None:
-        return _to_login(request)
-    data = service.export_my_data(db, caller)
+        return to_login(request)
+    data = portability.export_my_data(db, caller)
     return JSONResponse(
         data,
         headers={"content-disposition": 'attachment; filename="coalition-my-data.json"'},
@@ -417,12 +403,12 @@ def account_delete(
     request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     try:
-        service.delete_account(db, caller, password)
+        portability.delete_account(db, caller, password)
     except CoalitionError as exc:
         return _account_error(request, db, caller, exc)
-    response = _see_other("/?deleted=1")
+    response = see_other("/?deleted=1")
     clear_session_cookie(response, request)
     return response
 
@@ -440,14 +426,14 @@ def reset_request(
     request: Request, db: DB, caller: CurrentCaller, email: str = Form("")
 ) -> Response:
     if "@" in email:
-        service.request_reset(db, email, public_url(request.app.state.settings))
+        accounts.request_reset(db, email, public_url(request.app.state.settings))
     return render(request, "auth/reset_request.html", {"caller": caller, "sent": True})
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)
 def reset_form(request: Request, token: str, db: DB, caller: CurrentCaller) -> Response:
     try:
-        service.check_reset(db, token)
+        accounts.check_reset(db, token)
     except Unauthorized as exc:
         context = {"caller": caller, "token": "", "errors": [exc.message]}
         return render(request, "auth/reset.html", context, 401)
@@ -460,14 +446,14 @@ def reset_submit(
 ) -> Response:
     try:
         data = ResetIn.model_validate({"password": password})
-        service.reset_password(db, token, data.password)
+        accounts.reset_password(db, token, data.password)
     except ValidationError as exc:
-        context = {"caller": caller, "token": token, "errors": _problems(exc)}
+        context = {"caller": caller, "token": token, "errors": problems(exc)}
         return render(request, "auth/reset.html", context, 422)
     except CoalitionError as exc:
         context = {"caller": caller, "token": "", "errors": [exc.message]}
         return render(request, "auth/reset.html", context, exc.status)
-    response = _see_other("/login?reset=1")
+    response = see_other("/login?reset=1")
     clear_session_cookie(response, request)
     return response
 
@@ -479,16 +465,16 @@ def reset_submit(
 def members_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if not caller.authenticated:
-        return _to_login(request)
-    members = service.list_members(db, caller, network)
+        return to_login(request)
+    members = memberships.list_members(db, caller, network)
     steward = caller.has_role(network.id, "steward")
     context = {
         "caller": caller,
         "network": network,
         "members": members,
         "steward": steward,
-        "requests": service.list_join_requests(db, caller, network) if steward else [],
-        "invites": service.list_network_invites(db, caller, network) if steward else [],
+        "requests": joining.list_join_requests(db, caller, network) if steward else [],
+        "invites": joining.list_network_invites(db, caller, network) if steward else [],
         "roles": ["member", "convenor", "steward"],
     }
     return render(request, "auth/members.html", context)
@@ -504,9 +490,9 @@ def members_role(
     role: str = Form(""),
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = _valid(RoleIn, {"role": role})
-    service.change_role(db, caller, network, account_id, data.role)
-    return _see_other(f"/n/{slug}/members")
+    data = validated(RoleIn, {"role": role})
+    memberships.change_role(db, caller, network, account_id, data.role)
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/members/{account_id}/remove")
@@ -514,9 +500,9 @@ def members_remove(
     request: Request, slug: str, account_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     network = get_network(db, caller, slug)
-    service.remove_member(db, caller, network, account_id)
+    memberships.remove_member(db, caller, network, account_id)
     leaving = caller.account_id == account_id
-    return _see_other("/account" if leaving else f"/n/{slug}/members")
+    return see_other("/account" if leaving else f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/requests/{request_id}/approve")
@@ -529,10 +515,10 @@ def members_approve(
     role: str = Form("member"),
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = _valid(DecisionIn, {"role": role})
+    data = validated(DecisionIn, {"role": role})
     base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=True, role=data.role, base_url=base_url)
-    return _see_other(f"/n/{slug}/members")
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/requests/{request_id}/decline")
@@ -542,7 +528,7 @@ def members_decline(
     network = get_network(db, caller, slug)
     base_url = public_url(request.app.state.settings)
     joining.decide(db, caller, network, request_id, approve=False, base_url=base_url)
-    return _see_other(f"/n/{slug}/members")
+    return see_other(f"/n/{slug}/members")
 
 
 @router.post("/n/{slug}/invites")
@@ -557,21 +543,9 @@ def members_invite(
 ) -> Response:
     network = get_network(db, caller, slug)
     actor = form_id(actor_id)
-    data = _valid(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
-    service.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
-    return _see_other(f"/n/{slug}/members")
-
-
-def _valid(model: Any, data: dict[str, Any]) -> Any:
-    """Validate a form with its strict model; problems become a 422 naming the field."""
-    from ...errors import Invalid
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise Invalid(sentence(first), field=field) from None
+    data = validated(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
+    joining.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
+    return see_other(f"/n/{slug}/members")
 
 
 # ---------------------------------------------------------------- the development outbox
@@ -582,5 +556,5 @@ def outbox_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if not outbox_open(request):
         raise NotFound(_("there is no development outbox here"))
     return render(
-        request, "auth/outbox.html", {"caller": caller, "messages": service.list_outbox(db)}
+        request, "auth/outbox.html", {"caller": caller, "messages": accounts.list_outbox(db)}
     )

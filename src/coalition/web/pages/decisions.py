@@ -17,8 +17,9 @@ from ...services import decisions
 from ...services.access import Caller
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import signed_out
 from ..params import PathId, form_id, form_int
-from .together import _act, _form, _initiative_page, _signed_out, render
+from .together import _act, _form, _initiative_page, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -54,7 +55,7 @@ def _proposal(f: dict[str, Any]) -> DecisionIn:
 async def propose_on_initiative(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
     return _act(
@@ -82,14 +83,14 @@ def _network_page(
 
 @router.get("/n/{slug}/decisions", response_class=HTMLResponse)
 def network_decisions(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _network_page(request, db, caller, slug, [], 200)
+    return signed_out(request, caller) or _network_page(request, db, caller, slug, [], 200)
 
 
 @router.post("/n/{slug}/decisions")
 async def propose_on_network(
     request: Request, slug: str, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
     return _act(
@@ -110,7 +111,7 @@ def _decision_page(
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def decision_page(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _decision_page(request, db, caller, decision_id, [], 200)
+    return signed_out(request, caller) or _decision_page(request, db, caller, decision_id, [], 200)
 
 
 def _small(text: str) -> bool:
@@ -142,7 +143,7 @@ def _ballot(f: dict[str, Any], n: int) -> dict[str, Any]:
 
 @router.post("/decisions/{decision_id}/vote")
 async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 
@@ -160,7 +161,7 @@ async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCal
 
 @router.post("/decisions/{decision_id}/close")
 async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
     return _act(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import Invalid
@@ -25,12 +25,12 @@ from ...schemas.deliberation import (
     StatementIn,
     VoteIn,
 )
-from ...services import deliberation, deliberation_moderation
+from ...services import conversation_analysis, conversations, deliberation_moderation
 from ...services.access import require_role
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..params import FormId, PathId, form_id
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -39,10 +39,6 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
 UNGROUPED = "#999999"
 MAP_SIZE = 320
 MAP_PAD = 16
-
-
-def _back(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _valid(model: Any, data: dict[str, Any]) -> Any:
@@ -95,7 +91,7 @@ def opinion_map(res: ResultsOut, me: int | None = None) -> list[Dot]:
 @router.get("/n/{slug}/conversations", response_class=HTMLResponse)
 def conversations_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
-    items = deliberation.list_conversations(db, caller, slug)
+    items = conversations.list_conversations(db, caller, slug)
     may_open = caller.has_role(network.id, "convenor")
     return render(
         request,
@@ -120,20 +116,20 @@ def open_conversation_form(
         ConversationIn,
         {"topic": topic, "description": description, "initiative_id": initiative},
     )
-    out = deliberation.create_conversation(db, caller, slug, data)
-    return _back(f"/conversations/{out.id}")
+    out = conversations.create_conversation(db, caller, slug, data)
+    return see_other(f"/conversations/{out.id}")
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    statements = deliberation.list_statements(db, caller, conversation_id)
-    moderator = deliberation.may_moderate(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    statements = conversations.list_statements(db, caller, conversation_id)
+    moderator = conversations.may_moderate(db, caller, conversation_id)
     member = caller.member_of(conv.network_id) and bool(caller.actor_ids)
-    nxt = deliberation.next_for(db, caller, conversation_id) if member else None
-    _unused, mine = deliberation.my_votes(db, caller, conversation_id)
+    nxt = conversation_analysis.next_for(db, caller, conversation_id) if member else None
+    _unused, mine = conversations.my_votes(db, caller, conversation_id)
     return render(
         request,
         "deliberation/conversation.html",
@@ -157,16 +153,16 @@ def vote_form(
     value: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
-    deliberation.cast_vote(db, caller, conversation_id, data)
-    return _back(f"/conversations/{conversation_id}#vote")
+    conversations.cast_vote(db, caller, conversation_id, data)
+    return see_other(f"/conversations/{conversation_id}#vote")
 
 
 @router.post("/conversations/{conversation_id}/statements/new")
 def statement_form(
     conversation_id: PathId, db: DB, caller: CurrentCaller, text: Annotated[str, Form()]
 ) -> Response:
-    deliberation.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
-    return _back(f"/conversations/{conversation_id}#statements")
+    conversations.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
+    return see_other(f"/conversations/{conversation_id}#statements")
 
 
 @router.post("/conversations/{conversation_id}/statements/{statement_id}/moderation")
@@ -180,17 +176,17 @@ def moderation_form(
     back: Annotated[str, Form()] = "",
 ) -> Response:
     data = _valid(ModerationIn, {"action": action, "reason": reason})
-    deliberation.moderate_statement(db, caller, statement_id, data)
+    conversations.moderate_statement(db, caller, statement_id, data)
     if back == "queue":
-        return _back(f"/conversations/{conversation_id}/moderation#queue")
-    return _back(f"/conversations/{conversation_id}#statements")
+        return see_other(f"/conversations/{conversation_id}/moderation#queue")
+    return see_other(f"/conversations/{conversation_id}#statements")
 
 
 @router.get("/conversations/{conversation_id}/moderation", response_class=HTMLResponse)
 def moderation_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
     queue = deliberation_moderation.moderation_queue(db, caller, conversation_id)
     return render(request, "deliberation/moderation.html", {"conversation": conv, "queue": queue})
 
@@ -203,16 +199,16 @@ def moderation_mode_form(
         raise Invalid(_("mode must be strict or open"), field="mode")
     data = ModerationModeIn(strict=mode == "strict")
     deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)
-    return _back(f"/conversations/{conversation_id}/moderation")
+    return see_other(f"/conversations/{conversation_id}/moderation")
 
 
 @router.get("/conversations/{conversation_id}/results", response_class=HTMLResponse)
 def results_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    res = deliberation.results(db, caller, conversation_id)
-    me, _ = deliberation.my_votes(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    res = conversation_analysis.results(db, caller, conversation_id)
+    me, _ = conversations.my_votes(db, caller, conversation_id)
     my_group = next((p.group for p in res.participants if p.external_id == me), None)
     return render(
         request,
@@ -225,7 +221,7 @@ def results_page(
             "my_group": my_group,
             "size": MAP_SIZE,
             "palette": PALETTE,
-            "consensus": deliberation.charter_statements(res),
+            "consensus": conversation_analysis.charter_statements(res),
         },
     )
 
@@ -234,15 +230,15 @@ def results_page(
 def charter_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    conv = deliberation.get_conversation(db, caller, conversation_id)
-    res = deliberation.results(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
+    res = conversation_analysis.results(db, caller, conversation_id)
     return render(
         request,
         "deliberation/charter.html",
         {
             "conversation": conv,
             "results": res,
-            "statements": deliberation.charter_statements(res),
+            "statements": conversation_analysis.charter_statements(res),
             "palette": PALETTE,
         },
     )

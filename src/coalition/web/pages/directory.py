@@ -14,26 +14,21 @@ from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, network_counts
 from ...services.profile_fields import list_fields
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..messages import sentences
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status)
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    from fastapi.responses import RedirectResponse
 
     from ...services.first_run import is_fresh
 
     networks = network_counts(db, caller)
     if not networks and is_fresh(db):  # a fresh install without the demo: set it up first
-        return RedirectResponse("/first-run", status_code=303)
+        return see_other("/first-run")
     return render(request, "home.html", {"networks": networks, "caller": caller})
 
 

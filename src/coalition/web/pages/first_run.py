@@ -4,17 +4,17 @@ the first steward's account and the first network, signs them in, and is gone af
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError, NotFound
 from ...i18n import _
 from ...schemas.first_run import FirstRunIn
-from ...services import auth
+from ...services import accounts
 from ...services.first_run import first_run, is_fresh
 from ..deps import DB, CommitFirstRoute
 from ..extensions.security import SESSION_COOKIE, set_session_cookie
-from .directory import render
+from ..kit import render, see_other
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -68,7 +68,7 @@ def first_run_submit(
     except CoalitionError as exc:
         db.rollback()
         return _page(request, form, [exc.message], exc.status)
-    response = RedirectResponse(f"/n/{network.slug}/settings", status_code=303)
-    auth.end_session(db, request.cookies.get(SESSION_COOKIE))
-    set_session_cookie(response, request, auth.start_session(db, account))
+    response = see_other(f"/n/{network.slug}/settings")
+    accounts.end_session(db, request.cookies.get(SESSION_COOKIE))
+    set_session_cookie(response, request, accounts.start_session(db, account))
     return response

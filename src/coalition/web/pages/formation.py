@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError, Invalid, NotFound
@@ -22,6 +22,7 @@ from ...services import gaps, invitations
 from ...services.access import Caller
 from ...services.initiatives import get_initiative
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..messages import sentences
 from ..params import PathId
 
@@ -104,10 +105,7 @@ def _render(
         "advice": advice or [],
         "roles": {r.id: r for r in item.roles},
     }
-    templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request, "formation/proposals.html", context, status_code=status
-    )
+    return render(request, "formation/proposals.html", context, status)
 
 
 def _latest(
@@ -221,7 +219,7 @@ def run_formation(
             result=result,
             advice=gaps.relaxations(db, caller, initiative_id),
         )
-    return RedirectResponse(f"/initiatives/{initiative_id}/proposals", status_code=303)
+    return see_other(f"/initiatives/{initiative_id}/proposals")
 
 
 def _lower(db: DB, caller: Caller, initiative_id: int, value: str) -> None:
@@ -256,6 +254,4 @@ def invite_team(
             raise
         db.rollback()
         return _latest(request, db, caller, initiative_id, [exc.message], exc.status)
-    return RedirectResponse(
-        f"/initiatives/{initiative_id}/invitations?invited={len(sent)}", status_code=303
-    )
+    return see_other(f"/initiatives/{initiative_id}/invitations?invited={len(sent)}")

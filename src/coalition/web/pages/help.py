@@ -5,23 +5,19 @@ phone's home screen)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from ... import glossary
 from ...i18n import _
 from ...services import welcome
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 ICONS = Path(__file__).parent.parent / "static" / "icons"
-
-
-def render(request: Request, template: str, context: dict[str, Any]) -> Response:
-    return request.app.state.templates.TemplateResponse(request, template, context)
 
 
 @router.get("/help/glossary", response_class=HTMLResponse)
@@ -32,7 +28,7 @@ def glossary_page(request: Request) -> Response:
 @router.get("/welcome", response_class=HTMLResponse)
 def welcome_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
-        return RedirectResponse("/login?next=/welcome", status_code=303)
+        return see_other("/login?next=/welcome")
     return render(request, "help/welcome.html", {"steps": welcome.next_steps(db, caller)})
 
 

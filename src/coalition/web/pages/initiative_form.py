@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -31,6 +31,7 @@ from ...services.access import Caller, require_role
 from ...services.networks import get_network, list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other, to_login
 from ..messages import sentence
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -343,7 +344,7 @@ def _capabilities(db: DB, caller: Caller, network: Network) -> list[tuple[str, l
 def _may_create(request: Request, caller: Caller, network: Network) -> Response | None:
     """Signed-out callers go to sign in; others need the convenor role (403 otherwise)."""
     if not caller.authenticated:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return to_login(request)
     require_role(caller, network, "convenor")
     return None
 
@@ -376,9 +377,7 @@ def _render(
         "field_label": lambda name: field_label(draft, name),
         "field_anchor": field_anchor,
     }
-    templates = request.app.state.templates
-    status = 422 if problems else 200
-    return templates.TemplateResponse(request, "formation/new.html", context, status_code=status)
+    return render(request, "formation/new.html", context, 422 if problems else 200)
 
 
 @router.get("/n/{slug}/initiatives/new", response_class=HTMLResponse)
@@ -411,23 +410,14 @@ def role_fragment(
         "focus": f"role-{index}-title",
         "next_key": index + 1,
     }
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, "formation/_role_fragment.html", context)
+    return render(request, "formation/_role_fragment.html", context)
 
 
-@router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)
-async def new_initiative_step(
-    request: Request, slug: str, db: DB, caller: CurrentCaller
-) -> Response:
-    network = get_network(db, caller, slug)
-    if (out := _may_create(request, caller, network)) is not None:
-        return out
-    form = await request.form()
-    draft = Draft.from_form(form)
-    action = _text(form, "action")
-    step = _text(form, "step") if _text(form, "step") in ("basics", "roles") else "basics"
-    problems = Problems()
-
+def _edit_roles(
+    request: Request, db: DB, caller: Caller, network: Network, draft: Draft, action: str
+) -> Response | None:
+    """The roles step's own actions (add a role, remove one, add a requirement row), or
+    None when ``action`` is none of them (or a role cannot be added)."""
     if action == "add_role" and len(draft.roles) < MAX_ROLES:
         key = draft.next_key()
         draft.roles.append(RoleDraft(key=key))
@@ -444,6 +434,24 @@ async def new_initiative_step(
             focus = f"role-{role.key}-cap-{len(role.rows) - 1}"
             return _render(request, db, caller, network, draft, "roles", focus=focus)
         return _render(request, db, caller, network, draft, "roles")
+    return None
+
+
+@router.post("/n/{slug}/initiatives/new", response_class=HTMLResponse)
+async def new_initiative_step(
+    request: Request, slug: str, db: DB, caller: CurrentCaller
+) -> Response:
+    network = get_network(db, caller, slug)
+    if (out := _may_create(request, caller, network)) is not None:
+        return out
+    form = await request.form()
+    draft = Draft.from_form(form)
+    action = _text(form, "action")
+    step = _text(form, "step") if _text(form, "step") in ("basics", "roles") else "basics"
+    problems = Problems()
+
+    if (out := _edit_roles(request, db, caller, network, draft, action)) is not None:
+        return out
     if action == "to_basics":
         return _render(request, db, caller, network, draft, "basics")
     if action == "to_roles":
@@ -464,6 +472,6 @@ async def new_initiative_step(
         if action == "to_review":
             return _render(request, db, caller, network, draft, "review", preview=preview)
         created = initiatives.create_initiative(db, caller, network, data)
-        return RedirectResponse(f"/initiatives/{created.id}?created=1", status_code=303)
+        return see_other(f"/initiatives/{created.id}?created=1")
     # No (or an unknown) action: the step the form was on, as it was.
     return _render(request, db, caller, network, draft, step)

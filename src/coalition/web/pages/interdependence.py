@@ -16,14 +16,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ... import glossary
+from ...choices import is_choice
 from ...domain import Sector, TieKind
 from ...errors import Invalid
 from ...i18n import _, gettext, lazy, translated_map
+from ...schemas.interdependence import FREQS
 from ...services import interdependence as service
+from ...services import map_exchange
 from ...services.networks import get_network
 from ..api.interdependence import map_query
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from .directory import render
+from ..kit import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -86,6 +89,43 @@ def map_page(
     query = map_query(types, None, None, period)
     view = all_time if query == service.MapQuery() else service.map_view(db, caller, slug, query)
     nodes = view["nodes"]
+    rows, shown = _table(nodes, size, q)
+    summary = view["summary"]
+    selected_types = set(query.types or [])
+    return render(
+        request,
+        "map/map.html",
+        {
+            "network": network,
+            "view": view,
+            "summary": summary,
+            "rows": rows,
+            "shown": shown,
+            "size": size,
+            "size_label": gettext(SIZE_METRICS[size]),
+            "size_metrics": translated_map(SIZE_METRICS),
+            "map_terms": _map_terms(),
+            "colour": colour,
+            "q": q,
+            "periods": periods,
+            "slot": len(periods) if period is None else slot,
+            "period": period,
+            "tie_types": [k.value for k in TieKind],
+            "selected_types": selected_types,
+            "sector_colours": SECTOR_COLOURS,
+            "formats": map_exchange.EXPORT_FORMATS,
+            "api_query": f"?{extra}" if (extra := _api_params(query)) else "",
+            "fmt": _fmt,
+            "mixing": _mixing_rows(summary),
+            "newcomers": _named(nodes, summary.get("newcomers_unconnected") or []),
+            "bridgers": _named(nodes, summary.get("bridge_holders") or [], by="cross_sector_ties"),
+        },
+    )
+
+
+def _table(nodes: dict[str, list[Any]], size: str, q: str) -> tuple[list[dict[str, Any]], int]:
+    """The table view's rows (largest ``size`` first, names containing ``q``, at most
+    ``TABLE_ROWS``) and how many actors match."""
     order = sorted(
         range(len(nodes["id"])),
         key=lambda i: -(nodes[size][i] if nodes[size][i] is not None else -math.inf),
@@ -108,37 +148,7 @@ def map_page(
         }
         for i in order[:TABLE_ROWS]
     ]
-    summary = view["summary"]
-    selected_types = set(query.types or [])
-    return render(
-        request,
-        "map/map.html",
-        {
-            "network": network,
-            "view": view,
-            "summary": summary,
-            "rows": rows,
-            "shown": len(order),
-            "size": size,
-            "size_label": gettext(SIZE_METRICS[size]),
-            "size_metrics": translated_map(SIZE_METRICS),
-            "map_terms": _map_terms(),
-            "colour": colour,
-            "q": q,
-            "periods": periods,
-            "slot": len(periods) if period is None else slot,
-            "period": period,
-            "tie_types": [k.value for k in TieKind],
-            "selected_types": selected_types,
-            "sector_colours": SECTOR_COLOURS,
-            "formats": service.EXPORT_FORMATS,
-            "api_query": f"?{extra}" if (extra := _api_params(query)) else "",
-            "fmt": _fmt,
-            "mixing": _mixing_rows(summary),
-            "newcomers": _named(nodes, summary.get("newcomers_unconnected") or []),
-            "bridgers": _named(nodes, summary.get("bridge_holders") or [], by="cross_sector_ties"),
-        },
-    )
+    return rows, len(order)
 
 
 def _named(
@@ -179,9 +189,9 @@ def changes_page(
 ) -> Response:
     """What changed from one year (or quarter) to the next."""
     network = get_network(db, caller, slug, public_ok=False)
-    if freq not in ("year", "quarter"):
+    if not is_choice(freq, FREQS):
         raise Invalid(_("freq is year or quarter"), field="freq")
-    result = service.changes(db, caller, slug, freq=freq)  # type: ignore[arg-type]
+    result = service.changes(db, caller, slug, freq=freq)
     return render(
         request,
         "map/changes.html",

@@ -12,18 +12,25 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
 from ...i18n import lazy, translated_map
 from ...io import team_page
 from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
-from ...services import engagements, initiatives, invitations, notifications
+from ...services import (
+    engagements,
+    initiatives,
+    invitation_replacements,
+    invitations,
+    notifications,
+)
 from ...services.access import Caller
+from .. import kit
 from ..api.invitations import calendar_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..messages import sentences
+from ..kit import problems, see_other, signed_out
 from ..params import PathId, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -43,23 +50,8 @@ STATUS_LABELS = {
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.templates
     context = {"labels": translated_map(STATUS_LABELS), **context}
-    return templates.TemplateResponse(request, template, context, status_code=status)
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _signed_out(request: Request, caller: Caller) -> Response | None:
-    if caller.authenticated:
-        return None
-    return _see_other(f"/login?next={request.url.path}")
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    return sentences(exc.errors(include_url=False))
+    return kit.render(request, template, context, status)
 
 
 def _number(text: str) -> float | str | None:
@@ -85,11 +77,11 @@ def _act(
         action()
     except ValidationError as exc:
         db.rollback()
-        return page(_problems(exc), 422)
+        return page(problems(exc), 422)
     except CoalitionError as exc:
         db.rollback()
         return page([exc.message], exc.status)
-    return _see_other(success)
+    return see_other(success)
 
 
 # -- the member ---------------------------------------------------------------------------
@@ -116,7 +108,7 @@ def _inbox(request: Request, db: DB, caller: Caller, errors: list[str], status: 
 
 @router.get("/me/invitations", response_class=HTMLResponse)
 def inbox(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _inbox(request, db, caller, [], 200)
+    return signed_out(request, caller) or _inbox(request, db, caller, [], 200)
 
 
 @router.post("/invitations/{invitation_id}/answer")
@@ -130,7 +122,7 @@ def answer_form(
     reason: str = Form(""),
     listed: str = Form(""),
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
@@ -172,14 +164,14 @@ def _commitments(
 
 @router.get("/me/commitments", response_class=HTMLResponse)
 def commitments(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _commitments(request, db, caller, [], 200)
+    return signed_out(request, caller) or _commitments(request, db, caller, [], 200)
 
 
 @router.post("/engagements/{engagement_id}/step-back")
 def step_back_form(
     request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         request,
@@ -194,7 +186,7 @@ def step_back_form(
 def listed_form(
     request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller, listed: str = Form("")
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         request,
@@ -209,7 +201,7 @@ def listed_form(
 
 @router.get("/me/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     items = notifications.list_notifications(db, caller)
     return render(request, "invitations/notifications.html", {"caller": caller, "items": items})
@@ -217,10 +209,10 @@ def notifications_page(request: Request, db: DB, caller: CurrentCaller) -> Respo
 
 @router.post("/me/notifications/read")
 def read_all_form(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     notifications.mark_read(db, caller)
-    return _see_other("/me/notifications")
+    return see_other("/me/notifications")
 
 
 @router.get("/me/engagements.ics")
@@ -238,7 +230,7 @@ def _convenor(
     initiative = initiatives.get_initiative(db, caller, initiative_id)
     # Replacements for seats someone said no (or less) to, while they are still to fill.
     suggestions = {
-        i.id: invitations.replacements(db, caller, i.id)
+        i.id: invitation_replacements.replacements(db, caller, i.id)
         for i in items
         if i.status in ("declined", "countered", "counter_declined", "expired")
     }
@@ -261,7 +253,7 @@ def _convenor(
 def convenor_page(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _convenor(request, db, caller, initiative_id, [], 200)
 
@@ -277,7 +269,7 @@ def invite_form(
     hours: str = Form(""),
     message: str = Form(""),
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
@@ -304,7 +296,7 @@ def invite_form(
 def _convenor_action(
     request: Request, db: DB, caller: Caller, invitation_id: int, action: Callable[[], object]
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     initiative_id = invitations.get_invitation(db, caller, invitation_id).initiative_id
     return _act(
@@ -375,7 +367,7 @@ def publish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """The convenor publishes the team (or coalition) page: anyone may read it."""
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         request,
@@ -391,7 +383,7 @@ def unpublish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """Back to the network's members only."""
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         request,

@@ -5,11 +5,12 @@ and the link to its result when it is done."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ...domain import JOB_FINAL_STATES
 from ...services.jobs import get_job
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, to_login
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -18,9 +19,9 @@ router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, job_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if not caller.authenticated:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return to_login(request)
     job = get_job(db, caller, job_id)
     partial = request.headers.get("hx-request") == "true"
     template = "jobs/_progress.html" if partial else "jobs/job.html"
     context = {"job": job, "final": job.state in JOB_FINAL_STATES}
-    return request.app.state.templates.TemplateResponse(request, template, context)
+    return render(request, template, context)

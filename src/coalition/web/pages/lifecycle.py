@@ -26,15 +26,11 @@ from ...schemas.lifecycle import (
 from ...services import formation, initiatives, lifecycle, offers
 from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, signed_out
 from ..params import PathId
-from .together import _act, _form, _signed_out
+from .together import _act, _form
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
-
-
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 # -- the member -------------------------------------------------------------------------------
@@ -52,7 +48,7 @@ def _opportunities_page(
 
 @router.get("/opportunities", response_class=HTMLResponse)
 def opportunities_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _opportunities_page(request, db, caller, [], 200)
 
@@ -69,14 +65,14 @@ def _offer_page(
 @router.get("/roles/{role_id}/offer", response_class=HTMLResponse)
 def offer_page(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     """ "Offer to…" from an initiative's page: the form for one open role."""
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _offer_page(request, db, caller, role_id, [], 200)
 
 
 @router.post("/roles/{role_id}/offers")
 async def offer(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 
@@ -107,21 +103,21 @@ def _mine_page(
 
 @router.get("/me/offers", response_class=HTMLResponse)
 def my_offers(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _mine_page(request, db, caller, [], 200)
 
 
 @router.get("/me/reconfirmations", response_class=HTMLResponse)
 def my_reconfirmations(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _mine_page(request, db, caller, [], 200)
 
 
 @router.post("/offers/{offer_id}/withdraw")
 def withdraw(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         db, lambda: offers.withdraw_offer(db, caller, offer_id), lambda _: "/me/offers",
@@ -133,7 +129,7 @@ def withdraw(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) 
 async def reconfirm(
     request: Request, reconfirmation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 
@@ -151,7 +147,7 @@ async def reconfirm(
 def invite_to(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     """ "Invite to…" from a profile or a directory result: the caller's own forming or active
     initiatives, each with a form to the invitation it already has."""
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     actor, items = offers.invitable_initiatives(db, caller, actor_id)
     context = {"caller": caller, "actor": actor, "items": items}
@@ -201,7 +197,7 @@ def _convenor_form(
     initiative_id: int,
     action: Callable[[], object],
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     return _act(
         db, action, lambda _: f"/initiatives/{initiative_id}/manage",
@@ -267,7 +263,7 @@ def retire(
 
 @router.post("/offers/{offer_id}/decision")
 async def decide(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -21,12 +21,11 @@ from ...schemas.networks import NetworkSettingsPatch
 from ...services import joining, onboarding
 from ...services import network_settings as service
 from ...services.access import Caller
-from ...services.auth import list_join_requests
+from ...services.joining import list_join_requests
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..messages import sentences
-from .directory import render
+from ..kit import problems, render, see_other
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -66,14 +65,6 @@ SECTORS = [
     "funder",
     "community",
 ]
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    return sentences(exc.errors(include_url=False))
 
 
 def _remember(response: Response, request: Request, caller: Caller, network: Network) -> None:
@@ -139,9 +130,9 @@ def _checklist(db: DB, caller: Caller, network: Network) -> Any:
 def onboarding_privacy(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None:
-        return _see_other(f"/login?next=/n/{network.slug}")
+        return see_other(f"/login?next=/n/{network.slug}")
     onboarding.mark_privacy_reviewed(db, caller, network)
-    return _see_other(f"/n/{network.slug}#h-first-steps")
+    return see_other(f"/n/{network.slug}#h-first-steps")
 
 
 @router.post("/n/{slug}/join")
@@ -157,16 +148,16 @@ def network_join(
     """Join by the network's policy; someone signed out first creates an account."""
     network = get_network(db, caller, slug)
     if caller.account_id is None:
-        return _see_other(f"/register?network={network.slug}")
+        return see_other(f"/register?network={network.slug}")
     try:
         data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
         result = joining.join(db, caller, network, data)
     except ValidationError as exc:
-        return _network_error(request, db, caller, network, _problems(exc), 422)
+        return _network_error(request, db, caller, network, problems(exc), 422)
     except CoalitionError as exc:
         return _network_error(request, db, caller, network, [exc.message], exc.status)
     notice = "joined" if result.status == "approved" else "requested"
-    return _see_other(f"/n/{network.slug}?notice={notice}")
+    return see_other(f"/n/{network.slug}?notice={notice}")
 
 
 def _network_error(
@@ -224,7 +215,7 @@ def _settings_context(db: DB, caller: Caller, network: Network, **extra: Any) ->
 def settings_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return _see_other(f"/login?next=/n/{network.slug}/settings")
+        return see_other(f"/login?next=/n/{network.slug}/settings")
     notice = {"saved": _("Settings saved."), "logo": _("Logo saved."), "nologo": _("Logo removed.")}
     context = _settings_context(
         db, caller, network, notice=notice.get(request.query_params.get("notice", ""), "")
@@ -269,12 +260,12 @@ async def _run(request: Request, db: DB, caller: Caller, slug: str, action: Any)
 
     network = await run_in_threadpool(get_network, db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return _see_other(f"/login?next=/n/{network.slug}/settings")
+        return see_other(f"/login?next=/n/{network.slug}/settings")
     try:
         notice = await run_in_threadpool(action, network)
     except ValidationError as exc:
         return await run_in_threadpool(
-            _settings_error, request, db, caller, network, _problems(exc), 422
+            _settings_error, request, db, caller, network, problems(exc), 422
         )
     except CoalitionError as exc:
         if exc.status in (401, 403, 404):
@@ -282,7 +273,7 @@ async def _run(request: Request, db: DB, caller: Caller, slug: str, action: Any)
         return await run_in_threadpool(
             _settings_error, request, db, caller, network, [exc.message], exc.status
         )
-    return _see_other(f"/n/{network.slug}/settings?notice={notice}")
+    return see_other(f"/n/{network.slug}/settings?notice={notice}")
 
 
 @router.post("/n/{slug}/settings/logo")
@@ -304,6 +295,6 @@ async def settings_logo(request: Request, slug: str, db: DB, caller: CurrentCall
 def settings_logo_remove(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return _see_other(f"/login?next=/n/{network.slug}/settings")
+        return see_other(f"/login?next=/n/{network.slug}/settings")
     service.remove_logo(db, caller, network)
-    return _see_other(f"/n/{network.slug}/settings?notice=nologo")
+    return see_other(f"/n/{network.slug}/settings?notice=nologo")

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from ... import clock, formatting
@@ -44,7 +44,9 @@ from ...services import commons, contributions, fairness, health, initiatives, o
 from ...services.access import require_role
 from ...services.networks import get_network
 from ...store.tables import Network
+from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import see_other
 from ..params import FormId, PathId, form_id, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -59,13 +61,12 @@ STATUS_LABELS = {
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.templates
     context = {
         "status_labels": translated_map(STATUS_LABELS),
         "block_labels": translated_map(BLOCK_LABELS),
         **context,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    return kit.render(request, template, context, status)
 
 
 def _model(model: type[M], data: dict[str, Any]) -> M:
@@ -81,10 +82,6 @@ def _model(model: type[M], data: dict[str, Any]) -> M:
             for e in exc.errors()
         )
         raise Invalid(message, field=where) from None
-
-
-def _back(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # ---------------------------------------------------------------- charts
@@ -404,7 +401,7 @@ def add_outcome_form(
             form=data.model_dump(mode="json"),
             status=exc.status,
         )
-    return _back(_initiative_url(initiative_id, f"outcome-{out.id}"))
+    return see_other(_initiative_url(initiative_id, f"outcome-{out.id}"))
 
 
 @router.post("/outcomes/{outcome_id}/measurements/new")
@@ -423,7 +420,7 @@ def measure_form(
         {"value": value, "unit": unit, "measured_on": measured_on, "source": source, "note": note},
     )
     out = outcomes.record_measurement(db, caller, outcome_id, data)
-    return _back(_initiative_url(out.initiative_id, f"outcome-{out.id}"))
+    return see_other(_initiative_url(out.initiative_id, f"outcome-{out.id}"))
 
 
 @router.post("/initiatives/{initiative_id}/contributions/new")
@@ -450,7 +447,7 @@ def contribution_form(
         },
     )
     contributions.record_contribution(db, caller, initiative_id, data)
-    return _back(_initiative_url(initiative_id, "contributions"))
+    return see_other(_initiative_url(initiative_id, "contributions"))
 
 
 @router.post("/contributions/{contribution_id}/confirm")
@@ -462,7 +459,7 @@ def confirm_form(
 ) -> Response:
     checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
     out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
-    return _back(_initiative_url(out.initiative_id, "contributions"))
+    return see_other(_initiative_url(out.initiative_id, "contributions"))
 
 
 @router.post("/initiatives/{initiative_id}/health-checks/new")
@@ -476,7 +473,7 @@ def open_check_form(
     health.open_check(
         db, caller, initiative_id, _model(HealthCheckIn, {"held_on": held_on, "label": label})
     )
-    return _back(_initiative_url(initiative_id, "health"))
+    return see_other(_initiative_url(initiative_id, "health"))
 
 
 @router.post("/health-checks/{check_id}/ratings")
@@ -498,7 +495,7 @@ async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentC
     out = health.rate(
         db, caller, check_id, _model(RatingsIn, {"actor_id": actor, "ratings": ratings})
     )
-    return _back(_initiative_url(out.initiative_id, "health"))
+    return see_other(_initiative_url(out.initiative_id, "health"))
 
 
 # ---------------------------------------------------------------- network overview
@@ -603,7 +600,7 @@ async def share_form(
         },
     )
     asset = commons.share_asset(db, caller, network, data)
-    return _back(f"/assets/{asset.id}")
+    return see_other(f"/assets/{asset.id}")
 
 
 @router.get("/assets/{asset_id}", response_class=HTMLResponse)
@@ -647,7 +644,7 @@ def reuse_form(
         },
     )
     commons.record_reuse(db, caller, asset_id, data)
-    return _back(f"/assets/{asset_id}")
+    return see_other(f"/assets/{asset_id}")
 
 
 @router.get("/actors/{actor_id}/credits", response_class=HTMLResponse)
@@ -689,4 +686,4 @@ def fairness_weight_form(
     """Stewards set the network's default weight of fairness in proposals."""
     network = get_network(db, caller, slug)
     fairness.set_weight(db, caller, network, _model(FairnessWeightIn, {"weight": weight}))
-    return _back(f"/n/{network.slug}/fairness#weight")
+    return see_other(f"/n/{network.slug}/fairness#weight")

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.datastructures import FormData
@@ -27,9 +27,9 @@ from ...services import directory, profile_fields
 from ...services.networks import list_capabilities
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other, to_login
 from ..messages import sentence
 from ..params import PathId
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -48,10 +48,6 @@ PRIVATE_FIELDS = [
 ]
 BLANK_CAPABILITY_ROWS = 2
 SPLIT = re.compile(r"[,;\n]+")
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
 def _context(
@@ -163,44 +159,28 @@ def _custom(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, 
     return values, audiences
 
 
+_TEXT_FIELDS = (
+    "name",
+    "sector",
+    "headline",
+    "bio",
+    "timezone",
+    "languages",
+    "purposes",
+    "purpose_text",
+    "capacity_hours",
+    "day_rate",
+    "email",
+    "phone",
+    "website",
+    "visibility",
+)
+
+
 def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """The submitted values (to show again) and the patch they make, with problems found."""
     problems: list[str] = []
-    hidden = set(actor.hidden)
-    esco = {c.term: c.esco_uri for c in actor.capabilities}
-    values: dict[str, Any] = {
-        name: _text(form, name)
-        for name in (
-            "name",
-            "sector",
-            "headline",
-            "bio",
-            "timezone",
-            "languages",
-            "purposes",
-            "purpose_text",
-            "capacity_hours",
-            "day_rate",
-            "email",
-            "phone",
-            "website",
-            "visibility",
-        )
-    }
-    values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
-    values["custom"], values["custom_audience"] = _custom(form, actor)
-    rows: list[dict[str, Any]] = []
-    for term, raw_level, evidence in zip(
-        form.getlist("cap_term"),
-        form.getlist("cap_level"),
-        form.getlist("cap_evidence"),
-        strict=False,
-    ):
-        rows.append(
-            {"term": str(term).strip(), "level": str(raw_level).strip(), "evidence": str(evidence)}
-        )
-    values["capabilities"] = [r for r in rows if r["term"]]
-
+    values = _submitted(form, actor)
     patch: dict[str, Any] = {
         "name": values["name"],
         "sector": values["sector"],
@@ -214,8 +194,53 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
         "visibility": values["visibility"],
         "privacy": values["privacy"],
     }
+    esco = {c.term: c.esco_uri for c in actor.capabilities}
+    patch["capabilities"] = _capabilities(values["capabilities"], esco, problems)
+    # A field the editor cannot see is not in the form, and so is left as it is.
+    hidden = set(actor.hidden)
+    if "capacity" not in hidden:
+        try:
+            patch["capacity_hours"] = float(values["capacity_hours"] or "0")
+        except ValueError:
+            problems.append(_("capacity: hours per week must be a number"))
+    if "day_rate" not in hidden:
+        try:
+            patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
+        except ValueError:
+            problems.append(_("day rate: must be a number, or empty"))
+    if "contact" not in hidden:
+        patch["email"] = values["email"] or None
+        patch["phone"] = values["phone"] or None
+    return values, patch, problems
+
+
+def _submitted(form: FormData, actor: ActorOut) -> dict[str, Any]:
+    """The values as submitted, to show again: text fields, privacy, custom fields and the
+    capability rows that name a term."""
+    values: dict[str, Any] = {name: _text(form, name) for name in _TEXT_FIELDS}
+    values["privacy"] = {field: _text(form, f"privacy_{field}") for field, _ in PRIVATE_FIELDS}
+    values["custom"], values["custom_audience"] = _custom(form, actor)
+    rows: list[dict[str, Any]] = []
+    for term, raw_level, evidence in zip(
+        form.getlist("cap_term"),
+        form.getlist("cap_level"),
+        form.getlist("cap_evidence"),
+        strict=False,
+    ):
+        rows.append(
+            {"term": str(term).strip(), "level": str(raw_level).strip(), "evidence": str(evidence)}
+        )
+    values["capabilities"] = [r for r in rows if r["term"]]
+    return values
+
+
+def _capabilities(
+    rows: list[dict[str, Any]], esco: dict[str, str | None], problems: list[str]
+) -> list[dict[str, Any]]:
+    """The capabilities the rows make (a row's level becomes a number as it is read); a row
+    whose level is not a whole number is a problem, and left out."""
     capabilities = []
-    for row in values["capabilities"]:
+    for row in rows:
         try:
             level = int(row["level"])
         except ValueError:
@@ -233,28 +258,13 @@ def _parse(form: FormData, actor: ActorOut) -> tuple[dict[str, Any], dict[str, A
                 "esco_uri": esco.get(row["term"]),
             }
         )
-    patch["capabilities"] = capabilities
-    # A field the editor cannot see is not in the form, and so is left as it is.
-    if "capacity" not in hidden:
-        try:
-            patch["capacity_hours"] = float(values["capacity_hours"] or "0")
-        except ValueError:
-            problems.append(_("capacity: hours per week must be a number"))
-    if "day_rate" not in hidden:
-        try:
-            patch["day_rate"] = float(values["day_rate"]) if values["day_rate"] else None
-        except ValueError:
-            problems.append(_("day rate: must be a number, or empty"))
-    if "contact" not in hidden:
-        patch["email"] = values["email"] or None
-        patch["phone"] = values["phone"] or None
-    return values, patch, problems
+    return capabilities
 
 
 @router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)
     return render(request, "profile_edit.html", _context(db, caller, actor, privacy))
 
@@ -264,7 +274,7 @@ async def edit_submit(
     request: Request, actor_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     if caller.account_id is None:
-        return _to_login(request)
+        return to_login(request)
     actor, privacy = directory.editable_actor(db, caller, actor_id)
     values, patch, problems = _parse(await request.form(), actor)
     status = 422
@@ -277,7 +287,7 @@ async def edit_submit(
         except CoalitionError as exc:
             problems, status = [exc.message], exc.status
         else:
-            return RedirectResponse(f"/actors/{actor_id}?saved=1", status_code=303)
+            return see_other(f"/actors/{actor_id}?saved=1")
     db.rollback()
     context = _context(db, caller, actor, privacy, values=values, errors=problems)
     return render(request, "profile_edit.html", context, status)

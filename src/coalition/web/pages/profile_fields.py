@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
@@ -19,8 +19,8 @@ from ...services.access import Caller, require_role
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..params import PathId
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -48,7 +48,7 @@ def _page(
 def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any, form: Any) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return RedirectResponse(f"/login?next=/n/{network.slug}/fields", status_code=303)
+        return see_other(f"/login?next=/n/{network.slug}/fields")
     try:
         notice = action(network)
     except ValidationError as exc:
@@ -70,7 +70,7 @@ def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any, form:
 def fields_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return RedirectResponse(f"/login?next=/n/{network.slug}/fields", status_code=303)
+        return see_other(f"/login?next=/n/{network.slug}/fields")
     return _page(request, db, caller, network)
 
 

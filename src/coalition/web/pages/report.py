@@ -11,9 +11,9 @@ from ...io.report import report_markdown, report_pdf
 from ...services.conversation_report import build_report
 from ..api.report import markdown_response, pdf_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render
 from ..params import PathId
 from .deliberation import PALETTE
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 

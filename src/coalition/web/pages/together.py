@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...domain import SCORE_MAX, DecisionKind
@@ -22,7 +22,9 @@ from ...i18n import _, lazy, translated_map
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
+from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import see_other, signed_out
 from ..messages import sentences
 from ..params import PathId
 
@@ -44,20 +46,13 @@ STATUS = {
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.templates
     context = {
         "positions": translated_map(POSITIONS),
         "status_words": translated_map(STATUS),
         "score_max": SCORE_MAX,
         **context,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status)
-
-
-def _signed_out(request: Request, caller: Caller) -> Response | None:
-    if caller.authenticated:
-        return None
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return kit.render(request, template, context, status)
 
 
 def _act(
@@ -76,7 +71,7 @@ def _act(
     except CoalitionError as exc:
         db.rollback()
         return page([exc.message], exc.status)
-    return RedirectResponse(success(result), status_code=303)
+    return see_other(success(result))
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -132,7 +127,7 @@ def initiative_decisions(
 async def start_thread(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 
@@ -169,12 +164,12 @@ def _thread_page(
 
 @router.get("/threads/{thread_id}", response_class=HTMLResponse)
 def thread_page(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _thread_page(request, db, caller, thread_id, [], 200)
+    return signed_out(request, caller) or _thread_page(request, db, caller, thread_id, [], 200)
 
 
 @router.post("/threads/{thread_id}/posts")
 async def reply(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
 
@@ -203,12 +198,12 @@ def _edit_page(
 
 @router.get("/posts/{post_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    return _signed_out(request, caller) or _edit_page(request, db, caller, post_id, [], 200)
+    return signed_out(request, caller) or _edit_page(request, db, caller, post_id, [], 200)
 
 
 @router.post("/posts/{post_id}/edit")
 async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
     return _act(
@@ -223,7 +218,7 @@ async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCa
 
 @router.get("/me/threads", response_class=HTMLResponse)
 def my_threads(request: Request, db: DB, caller: CurrentCaller) -> Response:
-    if (out := _signed_out(request, caller)) is not None:
+    if (out := signed_out(request, caller)) is not None:
         return out
     items = threads.my_threads(db, caller)
     return render(request, "together/mine.html", {"caller": caller, "threads": items})

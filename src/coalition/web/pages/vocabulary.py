@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
@@ -19,15 +19,11 @@ from ...services.access import Caller
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..kit import render, see_other
 from ..messages import sentences
 from ..params import PathId, form_id
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _page(
@@ -49,7 +45,7 @@ def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Re
     """Run ``action(network)``; a problem re-renders the page with it, else back with a notice."""
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return _see_other(f"/login?next=/n/{network.slug}/capabilities")
+        return see_other(f"/login?next=/n/{network.slug}/capabilities")
     try:
         notice = action(network)
     except ValidationError as exc:
@@ -68,7 +64,7 @@ def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Re
 def vocabulary_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
-        return _see_other(f"/login?next=/n/{network.slug}/capabilities")
+        return see_other(f"/login?next=/n/{network.slug}/capabilities")
     return _page(request, db, caller, network)
 
 

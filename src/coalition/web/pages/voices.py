@@ -7,17 +7,17 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ...schemas.deliberation import VoteIn
 from ...schemas.voices import LinkIn
-from ...services import deliberation, voices
+from ...services import conversations, voices
 from ..api.voices import Token, remember_voice, secret
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import client_ip
+from ..kit import render, see_other
 from ..params import FormId, PathId, form_int
 from .deliberation import _valid
-from .directory import render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -58,7 +58,7 @@ def outside_vote_form(
     _, cookie = voices.outside_vote(
         db, key, link_token, voice, xid or None, client_ip(request), data
     )
-    response = RedirectResponse(_outside_url(link_token, xid) + "#vote", status_code=303)
+    response = see_other(_outside_url(link_token, xid) + "#vote")
     remember_voice(request, response, link.conversation_id, cookie)
     return response
 
@@ -69,7 +69,7 @@ def links_page(
 ) -> Response:
     """A conversation's links for outside participants, and the embed snippet (moderators)."""
     links = voices.list_links(db, caller, conversation_id, secret(request))
-    conv = deliberation.get_conversation(db, caller, conversation_id)
+    conv = conversations.get_conversation(db, caller, conversation_id)
     base = str(request.base_url).rstrip("/")
     return render(
         request, "voices/links.html", {"conversation": conv, "links": links, "base": base}
@@ -95,7 +95,7 @@ def new_link_form(
         },
     )
     voices.create_link(db, caller, conversation_id, data, secret(request))
-    return RedirectResponse(f"/conversations/{conversation_id}/links", status_code=303)
+    return see_other(f"/conversations/{conversation_id}/links")
 
 
 @router.post("/conversations/{conversation_id}/links/{link_id}/revoke")
@@ -103,4 +103,4 @@ def revoke_link_form(
     request: Request, conversation_id: PathId, link_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     voices.revoke_link(db, caller, conversation_id, link_id, secret(request))
-    return RedirectResponse(f"/conversations/{conversation_id}/links", status_code=303)
+    return see_other(f"/conversations/{conversation_id}/links")

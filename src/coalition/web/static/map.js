@@ -24,9 +24,9 @@
 
   function say(text) { if (statusEl) statusEl.textContent = text; }
 
-  /* The page's words in the reader's language (map.html, #map-words); {name} is a value. */
+  /* The page's words in the reader's language (map.html, data-words); {name} is a value. */
   var WORDS = {};
-  try { WORDS = JSON.parse((document.getElementById("map-words") || {}).textContent || "{}"); } catch (e) { WORDS = {}; }
+  try { WORDS = JSON.parse(canvas.dataset.words || "{}"); } catch (e) { WORDS = {}; }
   var LANG = document.documentElement.lang || undefined;
   function w(key, values) {
     var text = WORDS[key] || key;

@@ -1,0 +1,60 @@
+"""The pages' kit, in one place: render a template, redirect after a form (303), send a
+visitor to sign in, and turn a form model's complaints into sentences or a 422 naming the
+field. Every module under ``web/pages`` uses these instead of its own copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Invalid
+from ..services.access import Caller
+from .messages import sentence, sentences
+
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = ["problems", "render", "see_other", "signed_out", "to_login", "validated"]
+
+
+def render(
+    request: Request, template: str, context: Mapping[str, Any], status: int = 200
+) -> Response:
+    """The page ``template`` with ``context`` (the app's Jinja templates), answered ``status``."""
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, dict(context), status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a form: go (GET) to ``url``."""
+    return RedirectResponse(url, status_code=303)
+
+
+def to_login(request: Request) -> RedirectResponse:
+    """To the sign-in page, coming back here afterwards."""
+    return see_other(f"/login?next={request.url.path}")
+
+
+def signed_out(request: Request, caller: Caller) -> Response | None:
+    """The way to sign in when nobody is signed in; None when someone is."""
+    return None if caller.authenticated else to_login(request)
+
+
+def problems(exc: ValidationError) -> list[str]:
+    """Every complaint of a form's model, as sentences for the page."""
+    return sentences(exc.errors(include_url=False))
+
+
+def validated(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate a form with its strict model; the first problem becomes a 422 naming the
+    field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise Invalid(sentence(first), field=field) from None
