@@ -119,11 +119,16 @@ def _print_obstacles(result: ProposalSet) -> None:
     """Why no team could be formed, with the closest actors and what they lack."""
     from ..cli import console
 
-    console.print(f"[bold]No team:[/] {result.infeasible}")
+    no_team = _("No team:")
+    console.print(f"[bold]{no_team}[/] {result.infeasible}")
     for o in result.obstacles:
         console.print(f"- {o.message}")
         for c in o.closest[:3]:
-            console.print(f"    closest: {c.name} (lacks {', '.join(c.gaps)})")
+            lacks = _("closest: %(name)s (lacks %(gaps)s)") % {
+                "name": c.name,
+                "gaps": ", ".join(c.gaps),
+            }
+            console.print(f"    {lacks}")
 
 
 def _print_proposals(result: ProposalSet) -> None:
@@ -132,7 +137,7 @@ def _print_proposals(result: ProposalSet) -> None:
 
     for p in result.proposals:
         table = Table(title=f"#{p.rank} score {p.total_score:.3f} (gap {p.gap:.1%}, {p.status})")
-        for col in ("role", "member", "h/wk", "why"):
+        for col in (_("role"), _("member"), _("h/wk"), _("why")):
             table.add_column(col)
         for m in p.members:
             table.add_row(m.role_title, m.name, f"{m.hours_per_week:g}", "; ".join(m.reasons[:3]))

@@ -6,7 +6,6 @@ The candidate index and tie graph of a network are cached per data version, so a
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
@@ -25,13 +24,14 @@ from ..engines.formation import (
     FormationInputError,
     FormationProblem,
     FormationResult,
+    Member,
     RoleSpec,
     TieGraph,
     Weights,
     propose,
 )
 from ..errors import Invalid, NotFound
-from ..i18n import _
+from ..i18n import DEFAULT_LOCALE, _, use_locale
 from ..schemas.formation import (
     ClosestOut,
     FairnessContrastOut,
@@ -60,6 +60,7 @@ from ..store.tables_formation import Proposal
 from .access import Caller
 from .engagements import settle_ended
 from .fairness import exposure_by_actor, network_weight
+from .formation_text import for_reader, render, render_all
 from .initiatives import load_initiative, require_convenor
 
 SHARED_RATE = ("public", "network")
@@ -290,22 +291,6 @@ def build_problem(
     )
 
 
-_CAPACITY_REASON = re.compile(r"^has [0-9.e+-]+ h/week free; the role needs ([0-9.e+-]+)$")
-_CAPACITY_GAP = re.compile(r"^[0-9.e+-]+ h/week free \(needs ([0-9.e+-]+)\)$")
-
-
-def _reason(text: str, *, capacity_shared: bool = True) -> str:
-    """A reason as the convenor may read it: a day rate or a free-capacity figure the member
-    does not share with the network is not shown (the engine still respects capacity)."""
-    text = text.replace("no day rate declared (counted as no cost)", "day rate not shared")
-    if not capacity_shared:
-        if m := _CAPACITY_REASON.match(text):
-            return f"has the free capacity the role needs ({m.group(1)} h/week)"
-        if m := _CAPACITY_GAP.match(text):
-            return f"not enough free capacity (the role needs {m.group(1)} h/week)"
-    return text
-
-
 def _capacity_shared(db: Session, actor_ids: set[int]) -> set[int]:
     """Those of ``actor_ids`` whose free capacity the network may see."""
     if not actor_ids:
@@ -407,17 +392,7 @@ def _store_proposals(
     if result.fairness_off is not None and result.proposals:
         ranked.insert(0, (CONTRAST_RANK, result.fairness_off))
     for rank, p in ranked:
-        members = [
-            ProposedMember(
-                actor_id=m.actor_id,
-                name=m.name,
-                role_id=int(m.role_key),
-                role_title=run.titles[m.role_key],
-                hours_per_week=m.hours_per_week,
-                reasons=[_reason(r, capacity_shared=m.actor_id in run.shared) for r in m.reasons],
-            )
-            for m in p.members
-        ]
+        members = [_stored_member(run, m) for m in p.members]
         row = Proposal(
             initiative_id=run.initiative.id,
             run=run.id,
@@ -428,7 +403,7 @@ def _store_proposals(
             gap=p.gap,
             total_cost=p.total_cost,
             scores=dict(p.scores),
-            members=[m.model_dump() for m in members],
+            members=members,
             request=run.request.model_dump(mode="json"),
             method=p.method,
             requested_by=caller.account_id,
@@ -440,6 +415,38 @@ def _store_proposals(
         else:
             out.append(_proposal_out(row, off_row))
     return out
+
+
+# The key of a stored member's reasons as data (code and values), rendered when read.
+REASON_DATA = "reason_data"
+
+
+def _stored_member(run: _Run, m: Member) -> dict[str, Any]:
+    """A proposed member as stored: the reasons' data as the convenor may read it (privacy
+    applied), rendered later in the reader's language, and their English text for the audit
+    trail and exports."""
+    data = [for_reader(r, capacity_shared=m.actor_id in run.shared) for r in m.reasons]
+    with use_locale(DEFAULT_LOCALE):
+        english = [render(d) for d in data]
+    member = ProposedMember(
+        actor_id=m.actor_id,
+        name=m.name,
+        role_id=int(m.role_key),
+        role_title=run.titles[m.role_key],
+        hours_per_week=m.hours_per_week,
+        reasons=english,
+    )
+    return {**member.model_dump(), REASON_DATA: data}
+
+
+def _member_out(stored: Mapping[str, Any]) -> ProposedMember:
+    """A stored member with its reasons in the reader's language (stored text when the
+    proposal predates structured reasons or was imported)."""
+    fields = {k: v for k, v in stored.items() if k != REASON_DATA}
+    data = stored.get(REASON_DATA)
+    if data is not None:
+        fields["reasons"] = [render(d) for d in data]
+    return ProposedMember(**fields)
 
 
 def _obstacles_out(run: _Run, result: FormationResult) -> list[ObstacleOut]:
@@ -457,7 +464,7 @@ def _obstacles_out(run: _Run, result: FormationResult) -> list[ObstacleOut]:
                     actor_id=c.actor_id,
                     name=c.name,
                     role=run.titles.get(c.role_key or "", c.role_key),
-                    gaps=[_reason(g, capacity_shared=c.actor_id in run.shared) for g in c.gaps],
+                    gaps=render_all(c.gaps, capacity_shared=c.actor_id in run.shared),
                 )
                 for c in o.closest
             ],
@@ -543,7 +550,7 @@ def _proposal_out(row: Proposal, off: Proposal | None = None) -> ProposalOut:
         total_cost=row.total_cost,
         scores=dict(row.scores),
         method=row.method,
-        members=[ProposedMember(**m) for m in row.members],
+        members=[_member_out(m) for m in row.members],
         fairness=contrast(row, off) if off is not None else None,
     )
 

@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from ..engines.formation.reasons import Reason
+from ..i18n import _
 from ..schemas.invitations import ReplacementOut
 from ..store.tables import Actor, ActorCapability, Engagement, Initiative, Network, Role
 from ..store.tables_invitations import OPEN_STATUSES, Invitation
 from .access import Caller
+from .formation_text import SHOWN_TO_CONVENOR_ALWAYS, for_reader, render
 from .invitations import _for_convenor
 
 
@@ -43,7 +46,7 @@ def suggest_replacements(
     rows = db.execute(_eligible(initiative, role, needs, blocked, max(limit, 40))).all()
     ranked = _rank_with_formation(db, initiative, role, [actor.id for actor, _ in rows], limit)
     by_id = {actor.id: (actor, score) for actor, score in rows}
-    order: list[tuple[int, list[str]]] = (
+    order: list[tuple[int, list[Reason]]] = (
         ranked if ranked is not None else [(actor.id, []) for actor, _ in rows[:limit]]
     )
     return [_replacement(*by_id[actor_id], reasons, needs) for actor_id, reasons in order]
@@ -96,16 +99,17 @@ def _eligible(
 
 
 def _replacement(
-    actor: Actor, score: int | None, reasons: list[str], needs: dict[int, int]
+    actor: Actor, score: int | None, reasons: list[Reason], needs: dict[int, int]
 ) -> ReplacementOut:
     """One candidate, with why they fit: their levels against the role's, then the engine's
     reasons (capacity and rates steer the choice but are not shown to the convenor here)."""
     levels = {c.capability_id: (c.capability.term, c.level) for c in actor.capabilities}
     why = ", ".join(
-        f"{levels[cid][0]} {levels[cid][1]} (needs {lvl})"
+        _("%(capability)s %(level)s (needs %(needed)s)")
+        % {"capability": levels[cid][0], "level": levels[cid][1], "needed": lvl}
         for cid, lvl in sorted(needs.items(), key=lambda kv: levels[kv[0]][0])
     )
-    shown = [r for r in reasons if "free" not in r and "rate" not in r and "cost" not in r]
+    shown = [render(for_reader(r)) for r in reasons if r.code in SHOWN_TO_CONVENOR_ALWAYS]
     why = "; ".join([why, *shown[1:]]) if why else "; ".join(shown)
     return ReplacementOut(
         actor_id=actor.id,
@@ -119,7 +123,7 @@ def _replacement(
 
 def _rank_with_formation(
     db: Session, initiative: Initiative, role: Role, eligible: list[int], limit: int
-) -> list[tuple[int, list[str]]] | None:
+) -> list[tuple[int, list[Reason]]] | None:
     """Re-run the formation engine on the open seat over the eligible actors: best first.
 
     The seat is solved alone (one seat, the alternatives being other people), scored on fit,
@@ -176,7 +180,7 @@ def _rank_with_formation(
         return None
     if not result.proposals:
         return None
-    seen: dict[int, list[str]] = {}
+    seen: dict[int, list[Reason]] = {}
     for proposal in result.proposals:
         for member in proposal.members:
             if member.actor_id in wanted:

@@ -23,6 +23,7 @@ from ..clock import utcnow
 from ..domain import OPEN_OFFER_STATUSES, InitiativeStatus
 from ..engines.formation.opportunities import OpenRole, RoleCatalog, rank_opportunities
 from ..engines.formation.problem import RoleSpec, Weights
+from ..engines.formation.reasons import Reason
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..i18n import _, phrase
 from ..schemas.lifecycle import (
@@ -40,6 +41,7 @@ from .access import Caller, load_readable
 from .engagements import capacity_visible, engagement_view, open_engagement, record, reserve
 from .fairness import network_weight
 from .formation import network_index
+from .formation_text import for_reader, render
 from .initiatives import initiative_view, load_initiative, require_convenor
 from .lifecycle import by_of, locked_role, record_change
 from .notifications import notify
@@ -214,7 +216,7 @@ def opportunities(
                 fairness=o.fairness,
                 eligible=o.eligible,
                 reasons=list(o.reasons),
-                gaps=list(o.gaps),
+                gaps=[render(for_reader(g)) if isinstance(g, Reason) else g for g in o.gaps],
                 offered=o.role_id in offered,
             )
             for o in ranked

@@ -215,14 +215,37 @@ def _scrub_proposals(db: Session, actor: Actor) -> None:
             m = dict(m)
             if m.get("actor_id") == actor.id:
                 m["name"], m["reasons"] = FORMER_MEMBER, []
+                if "reason_data" in m:
+                    m["reason_data"] = []
                 changed = True
             else:
                 reasons = [named.sub(FORMER_MEMBER, r) for r in m.get("reasons", [])]
-                changed |= reasons != m.get("reasons", [])
+                data = _scrub_reason_data(m.get("reason_data"), named)
+                changed |= reasons != m.get("reasons", []) or data != m.get("reason_data")
                 m["reasons"] = reasons
+                if data is not None:
+                    m["reason_data"] = data
             scrubbed.append(m)
         if changed:
             db.execute(update(proposals).where(proposals.c.id == row_id).values(members=scrubbed))
+
+
+def _scrub_reason_data(data: Any, named: re.Pattern[str]) -> Any:
+    """Stored reasons' data (code and values) with the values no longer naming the person."""
+    if data is None:
+        return None
+    return [{**d, "values": _scrub_names(d.get("values"), named)} for d in data]
+
+
+def _scrub_names(value: Any, named: re.Pattern[str]) -> Any:
+    """``value`` (a stored reason's values) with every string naming the person replaced."""
+    if isinstance(value, str):
+        return named.sub(FORMER_MEMBER, value)
+    if isinstance(value, list):
+        return [_scrub_names(v, named) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_names(v, named) for k, v in value.items()}
+    return value
 
 
 def anonymise_actor(db: Session, actor: Actor) -> None:

@@ -21,6 +21,7 @@ from coalition.engines.formation.problem import (
     RoleSpec,
     Weights,
 )
+from coalition.engines.formation.reasons import Reason, ReasonCode
 from coalition.engines.formation.result import (
     ClosestActor,
     FormationResult,
@@ -32,6 +33,8 @@ from coalition.engines.formation.result import (
 from coalition.engines.formation.ties import TieGraph
 
 __all__ = [
+    "Reason",
+    "ReasonCode",
     "OBJECTIVES",
     "REGIONS",
     "Candidate",

@@ -21,7 +21,8 @@ import scipy.sparse as sp
 from coalition.engines.formation.candidates import CandidateIndex, FunnelStep
 from coalition.engines.formation.fairness import fewer_chances, newcomer_boost
 from coalition.engines.formation.model import TeamModel, seat_cost
-from coalition.engines.formation.problem import REGIONS, Constraints, RoleSpec
+from coalition.engines.formation.problem import REGIONS, Candidate, Constraints, RoleSpec
+from coalition.engines.formation.reasons import Reason, ReasonCode, english_names
 from coalition.engines.formation.result import ClosestActor, Obstacle
 from coalition.engines.formation.ties import TieGraph
 
@@ -43,11 +44,12 @@ def _money(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def _name_list(index: CandidateIndex, rows: Sequence[int]) -> list[str]:
+    return [index.candidates[r].name or f"#{index.candidates[r].actor_id}" for r in rows]
+
+
 def _names(index: CandidateIndex, rows: Sequence[int], limit: int = 3) -> str:
-    names = [index.candidates[r].name or f"#{index.candidates[r].actor_id}" for r in rows]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
+    return english_names(_name_list(index, rows), limit)
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -100,7 +102,7 @@ def member_reasons(
     ties: object,
     query: sp.csr_matrix | None,
     purpose_tags: Sequence[str] = (),
-) -> list[tuple[str, ...]]:
+) -> list[tuple[Reason, ...]]:
     """Reasons, per seat of ``team`` (assignment indices), in plain language.
 
     Capability coverage against the role's minimums; prior collaboration with the rest of
@@ -108,50 +110,75 @@ def member_reasons(
     (shared tags, else the TF-IDF terms the actor's purposes share with the initiative's);
     what the member adds to the mix (only member of a sector or required region); fair
     spread (a newcomer still boosted, or fewer chances recently than is usual for the role,
-    never a count); capacity; cost; locks.
+    never a count); capacity; cost; locks. Each is a :class:`Reason`: its English sentence,
+    code and values (a service renders them in the reader's language).
     """
     view = _TeamView.of(model, team, ties)
     tags = {t.lower() for t in purpose_tags}
-    out: list[tuple[str, ...]] = []
+    out: list[tuple[Reason, ...]] = []
     for seat, a in enumerate(team.tolist()):
         role = model.roles[int(model.a_role[a])]
         row = int(view.rows[seat])
         cand = index.candidates[row]
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         if int(view.ids[seat]) in constraints.locked_in:
-            reasons.append("locked in by the convenor")
+            reasons.append(Reason(ReasonCode.LOCKED_IN, "locked in by the convenor"))
         covers = [
-            f"{term} (level {cand.capabilities.get(term, 0)}, needed {need})"
+            (term, int(cand.capabilities.get(term, 0)), int(need))
             for term, need in role.requirements.items()
         ]
         if covers:
-            reasons.append("covers " + _join(covers))
+            text = _join([f"{t} (level {have}, needed {need})" for t, have, need in covers])
+            reasons.append(
+                Reason(ReasonCode.COVERS, "covers " + text, capabilities=[list(c) for c in covers])
+            )
         reasons.extend(_collaboration_reasons(index, view, seat))
         shared_tags = sorted(t for t in cand.purpose_tags if t.lower() in tags)
-        terms = shared_tags or index.shared_purpose_terms(row, query)
+        terms = list((shared_tags or index.shared_purpose_terms(row, query))[:3])
         if terms:
-            reasons.append("shares " + _join([f"'{t}'" for t in terms[:3]]))
+            text = "shares " + _join([f"'{t}'" for t in terms])
+            reasons.append(Reason(ReasonCode.SHARES_PURPOSE, text, terms=terms))
         reasons.extend(_mix_reasons(index, view, seat, constraints, role))
         # Said without counts: other members read these reasons too.
         if newcomer_boost(index.recent[[row]], index.newcomer[[row]])[0] > 0:
-            reasons.append("newcomer to the network")
+            reasons.append(Reason(ReasonCode.NEWCOMER, "newcomer to the network"))
         elif fewer_chances(float(index.exposure[row]), float(model.fair_ref[int(model.a_role[a])])):
-            reasons.append("has had fewer chances recently")
-        reasons.append(
-            f"has {cand.capacity_left_hours:g} h/week free; the role needs {role.hours_per_week:g}"
-        )
-        if cand.day_rate is None:
-            reasons.append("no day rate declared (counted as no cost)")
-        else:
-            reasons.append(
-                f"costs {_money(float(model.cost[a]))} over {constraints.weeks:g} weeks "
-                f"(day rate {_money(cand.day_rate)})"
-            )
+            reasons.append(Reason(ReasonCode.FEWER_CHANCES, "has had fewer chances recently"))
+        reasons.extend(_capacity_and_cost(cand, role, constraints, float(model.cost[a])))
         out.append(tuple(reasons))
     return out
 
 
-def _collaboration_reasons(index: CandidateIndex, view: _TeamView, seat: int) -> list[str]:
+def _capacity_and_cost(
+    cand: Candidate, role: RoleSpec, constraints: Constraints, cost: float
+) -> list[Reason]:
+    """The member's free capacity against the role's hours, and what the seat costs."""
+    free, needs = float(cand.capacity_left_hours), float(role.hours_per_week)
+    out = [
+        Reason(
+            ReasonCode.CAPACITY,
+            f"has {free:g} h/week free; the role needs {needs:g}",
+            free=free,
+            needs=needs,
+        )
+    ]
+    if cand.day_rate is None:
+        out.append(Reason(ReasonCode.NO_DAY_RATE, "no day rate declared (counted as no cost)"))
+    else:
+        out.append(
+            Reason(
+                ReasonCode.COST,
+                f"costs {_money(cost)} over {constraints.weeks:g} weeks "
+                f"(day rate {_money(cand.day_rate)})",
+                cost=cost,
+                weeks=float(constraints.weeks),
+                day_rate=float(cand.day_rate),
+            )
+        )
+    return out
+
+
+def _collaboration_reasons(index: CandidateIndex, view: _TeamView, seat: int) -> list[Reason]:
     """Prior collaboration of the member at ``seat`` with the rest of the team: direct ties
     and the year the first began, else shared collaborators; without a tie graph, closeness
     alone."""
@@ -161,58 +188,74 @@ def _collaboration_reasons(index: CandidateIndex, view: _TeamView, seat: int) ->
         direct = [k for k in others if view.tied[seat, k]]
         if direct:
             known = [int(view.years[seat, k]) for k in direct if view.years[seat, k] > 0]
-            when = f" since {min(known)}" if known else " before"
-            who = _names(index, [int(view.rows[k]) for k in direct])
-            return [f"worked with {len(direct)} of the team ({who}){when}"]
+            since = min(known) if known else None
+            when = f" since {since}" if since is not None else " before"
+            names = _name_list(index, [int(view.rows[k]) for k in direct])
+            text = f"worked with {len(direct)} of the team ({english_names(names)}){when}"
+            return [
+                Reason(ReasonCode.WORKED_WITH, text, count=len(direct), names=names, since=since)
+            ]
         near = [k for k in others if clos[seat, k] > 0]
         if near:
-            return [
-                f"shares collaborators with {len(near)} of the team "
-                f"({_names(index, [int(view.rows[k]) for k in near])})"
-            ]
+            names = _name_list(index, [int(view.rows[k]) for k in near])
+            text = f"shares collaborators with {len(near)} of the team ({english_names(names)})"
+            return [Reason(ReasonCode.SHARES_COLLABORATORS, text, count=len(near), names=names)]
         return []
     if not others:
         return []
     close = [k for k in others if clos[seat, k] >= 1.0 - 1e-9]
     near = [k for k in others if clos[seat, k] > 0]
     if close:
-        return [f"has worked with {len(close)} of the team"]
+        text = f"has worked with {len(close)} of the team"
+        return [Reason(ReasonCode.HAS_WORKED_WITH, text, count=len(close))]
     if near:
-        return [f"is close to {len(near)} of the team in the tie network"]
+        text = f"is close to {len(near)} of the team in the tie network"
+        return [Reason(ReasonCode.CLOSE_IN_NETWORK, text, count=len(near))]
     return []
 
 
 def _mix_reasons(
     index: CandidateIndex, view: _TeamView, seat: int, constraints: Constraints, role: RoleSpec
-) -> list[str]:
+) -> list[Reason]:
     """What the member at ``seat`` adds to the mix: the team's only member of a sector, or
     the only one covering a region the team or the role must cover."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     sector = view.sectors[seat]
     if sector >= 0 and len(view.members) > 1 and sum(1 for s in view.sectors if s == sector) == 1:
-        reasons.append(f"the team's only member from {index.sectors[int(sector)]}")
+        name = index.sectors[int(sector)]
+        text = f"the team's only member from {name}"
+        reasons.append(Reason(ReasonCode.ONLY_SECTOR, text, sector=name))
     region = view.regions[seat]
     needed = set(constraints.tz_coverage) | set(role.tz_regions)
     if region >= 0 and REGIONS[int(region)] in needed:
         if sum(1 for g in view.regions if g == region) == 1:
-            reasons.append(f"covers {REGIONS[int(region)].upper()} working hours")
+            code = REGIONS[int(region)]
+            text = f"covers {code.upper()} working hours"
+            reasons.append(Reason(ReasonCode.COVERS_REGION, text, region=code))
     return reasons
 
 
-def describe_gaps(index: CandidateIndex, row: int, role: RoleSpec) -> tuple[str, ...]:
+def describe_gaps(index: CandidateIndex, row: int, role: RoleSpec) -> tuple[Reason, ...]:
     """What the actor at ``row`` lacks to take ``role`` (empty when nothing is missing)."""
     cand = index.candidates[row]
-    gaps: list[str] = []
+    gaps: list[Reason] = []
     for term, need in role.requirements.items():
-        have = cand.capabilities.get(term, 0)
-        if have < need:
-            gaps.append(f"{term} level {have} (needs {need})" if have else f"no {term}")
-    if cand.capacity_left_hours < role.hours_per_week - 1e-9:
-        gaps.append(f"{cand.capacity_left_hours:g} h/week free (needs {role.hours_per_week:g})")
+        have = int(cand.capabilities.get(term, 0))
+        if have >= need:
+            continue
+        if have:
+            text = f"{term} level {have} (needs {need})"
+            gaps.append(Reason(ReasonCode.GAP_LEVEL, text, term=term, level=have, needs=int(need)))
+        else:
+            gaps.append(Reason(ReasonCode.GAP_MISSING, f"no {term}", term=term))
+    free, needs = float(cand.capacity_left_hours), float(role.hours_per_week)
+    if free < needs - 1e-9:
+        text = f"{free:g} h/week free (needs {needs:g})"
+        gaps.append(Reason(ReasonCode.GAP_CAPACITY, text, free=free, needs=needs))
     spoken = {lang.lower() for lang in cand.languages}
     for lang in sorted(role.languages):
         if lang.lower() not in spoken:
-            gaps.append(f"does not speak {lang}")
+            gaps.append(Reason(ReasonCode.GAP_LANGUAGE, f"does not speak {lang}", language=lang))
     return tuple(gaps)
 
 

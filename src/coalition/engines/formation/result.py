@@ -1,7 +1,8 @@
 """What :func:`~coalition.engines.formation.propose` returns: proposals, or why there are none.
 
 Plain frozen dataclasses; a service stores a :class:`Proposal` for audit and renders its
-members' reasons as they are (they are written for people, from the data).
+members' reasons (:class:`~coalition.engines.formation.reasons.Reason`: English text, code and
+values) in the reader's language.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+from coalition.engines.formation.reasons import Reason
 
 __all__ = [
     "ClosestActor",
@@ -31,7 +34,7 @@ class Member:
     role_key: str
     hours_per_week: float
     cost: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class ClosestActor:
     actor_id: int
     name: str
     role_key: str | None
-    gaps: tuple[str, ...]
+    gaps: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
