@@ -17,9 +17,9 @@ from ...services import charters, decision_reminders, decisions, initiatives
 from ...services.access import Caller
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import signed_out
+from ..kit import act, signed_out
 from ..params import PathId, form_id, form_int
-from .together import _act, _form, _initiative_page, render
+from .together import _form, _initiative_page, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -58,7 +58,7 @@ async def propose_on_initiative(
     if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
-    return _act(
+    return act(
         db,
         lambda: decisions.propose(db, caller, _proposal(f), initiative_id=initiative_id),
         lambda d: f"/decisions/{d.id}",
@@ -93,7 +93,7 @@ async def propose_on_network(
     if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
-    return _act(
+    return act(
         db,
         lambda: decisions.propose(db, caller, _proposal(f), slug=slug),
         lambda d: f"/decisions/{d.id}",
@@ -151,7 +151,7 @@ async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCal
         n = len(decisions.get_decision(db, caller, decision_id).options)
         return decisions.vote(db, caller, decision_id, VoteIn.model_validate(_ballot(f, n)))
 
-    return _act(
+    return act(
         db,
         action,
         lambda d: f"/decisions/{d.id}#your-vote",
@@ -164,7 +164,7 @@ async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCa
     if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
-    return _act(
+    return act(
         db,
         lambda: decisions.close(
             db, caller, decision_id, CloseIn.model_validate({"outcome": f.get("outcome", "")})
@@ -178,7 +178,7 @@ async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCa
 async def remind(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
+    return act(
         db,
         lambda: decision_reminders.remind(db, caller, decision_id),
         lambda r: f"/decisions/{decision_id}?reminded={r.reminded}#not-voted",

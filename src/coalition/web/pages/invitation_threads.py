@@ -13,10 +13,10 @@ from ...schemas.together import InvitationMessageIn
 from ...services import invitation_threads, invitations
 from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import signed_out
+from ..kit import act, signed_out
 from ..params import PathId
 from .invitations import STATUS_LABELS
-from .together import _act, _form, render
+from .together import _form, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -52,7 +52,7 @@ async def write_form(
     if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
-    return _act(
+    return act(
         db,
         lambda: invitation_threads.write(
             db, caller, invitation_id, InvitationMessageIn(body=str(f.get("body", "")))

@@ -13,9 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from ...errors import CoalitionError
 from ...i18n import lazy, translated_map
 from ...io import team_page
 from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
@@ -30,7 +28,7 @@ from ...services.access import Caller
 from .. import kit
 from ..api.invitations import calendar_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import problems, see_other, signed_out
+from ..kit import act, see_other, signed_out
 from ..params import PathId, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -63,25 +61,6 @@ def _number(text: str) -> float | str | None:
         return float(text)
     except ValueError:
         return text
-
-
-def _act(
-    request: Request,
-    db: DB,
-    action: Callable[[], object],
-    success: str,
-    page: Callable[[list[str], int], Response],
-) -> Response:
-    """Run one service call for a form; redirect on success, else show the page with why."""
-    try:
-        action()
-    except ValidationError as exc:
-        db.rollback()
-        return page(problems(exc), 422)
-    except CoalitionError as exc:
-        db.rollback()
-        return page([exc.message], exc.status)
-    return see_other(success)
 
 
 # -- the member ---------------------------------------------------------------------------
@@ -126,7 +105,7 @@ def answer_form(
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
-    def act() -> object:
+    def action() -> object:
         data: dict[str, Any] = {"answer": answer, "listed": bool(listed)}
         if answer == "counter":
             data["hours"] = _number(hours)
@@ -136,10 +115,9 @@ def answer_form(
             db, caller, invitation_id, AnswerIn.model_validate(data), ttl_days=ttl
         )
 
-    return _act(
-        request,
+    return act(
         db,
-        act,
+        action,
         "/me/invitations",
         lambda errors, status: _inbox(request, db, caller, errors, status),
     )
@@ -173,8 +151,7 @@ def step_back_form(
 ) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
-        request,
+    return act(
         db,
         lambda: engagements.step_back(db, caller, engagement_id),
         "/me/commitments",
@@ -188,8 +165,7 @@ def listed_form(
 ) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
-        request,
+    return act(
         db,
         lambda: engagements.set_listed(
             db, caller, engagement_id, EngagementPatch(listed=bool(listed))
@@ -273,7 +249,7 @@ def invite_form(
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
-    def act() -> object:
+    def action() -> object:
         seat: dict[str, Any] = {
             "actor_id": form_int(actor_id),
             "role_id": form_int(role_id),
@@ -284,10 +260,9 @@ def invite_form(
         return invitations.invite(db, caller, initiative_id, data, ttl_days=ttl)
 
     back = f"/initiatives/{initiative_id}/invitations"
-    return _act(
-        request,
+    return act(
         db,
-        act,
+        action,
         back,
         lambda errors, status: _convenor(request, db, caller, initiative_id, errors, status),
     )
@@ -299,8 +274,7 @@ def _convenor_action(
     if (out := signed_out(request, caller)) is not None:
         return out
     initiative_id = invitations.get_invitation(db, caller, invitation_id).initiative_id
-    return _act(
-        request,
+    return act(
         db,
         action,
         f"/initiatives/{initiative_id}/invitations",
@@ -369,8 +343,7 @@ def publish_form(
     """The convenor publishes the team (or coalition) page: anyone may read it."""
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
-        request,
+    return act(
         db,
         lambda: initiatives.publish_team(db, caller, initiative_id),
         f"/initiatives/{initiative_id}/team",
@@ -385,8 +358,7 @@ def unpublish_form(
     """Back to the network's members only."""
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
-        request,
+    return act(
         db,
         lambda: initiatives.unpublish_team(db, caller, initiative_id),
         f"/initiatives/{initiative_id}/team",

@@ -9,23 +9,20 @@ API (web/api/together.py), from the same service calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from ...domain import SCORE_MAX, DecisionKind
-from ...errors import CoalitionError, Invalid
+from ...errors import Invalid
 from ...i18n import _, lazy, translated_map
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
 from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import see_other, signed_out
-from ..messages import sentences
+from ..kit import act, signed_out
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -53,25 +50,6 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         **context,
     }
     return kit.render(request, template, context, status)
-
-
-def _act(
-    db: DB,
-    action: Callable[[], object],
-    success: Callable[[Any], str],
-    page: Callable[[list[str], int], Response],
-) -> Response:
-    """One service call for a form: redirect on success, else the page again with why."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        db.rollback()
-        problems = sentences(exc.errors(include_url=False))
-        return page(problems, 422)
-    except CoalitionError as exc:
-        db.rollback()
-        return page([exc.message], exc.status)
-    return see_other(success(result))
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -142,7 +120,7 @@ async def start_thread(
         )
         return threads.start_thread(db, caller, initiative_id, data)
 
-    return _act(
+    return act(
         db,
         action,
         lambda t: f"/threads/{t.id}",
@@ -179,7 +157,7 @@ async def reply(request: Request, thread_id: PathId, db: DB, caller: CurrentCall
         )
         return threads.reply(db, caller, thread_id, data)
 
-    return _act(
+    return act(
         db,
         action,
         lambda p: f"/threads/{thread_id}#post-{p.id}",
@@ -206,7 +184,7 @@ async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCa
     if (out := signed_out(request, caller)) is not None:
         return out
     f = await _form(request)
-    return _act(
+    return act(
         db,
         lambda: threads.edit_post(
             db, caller, post_id, PostEditIn.model_validate({"body": f.get("body", "")})
