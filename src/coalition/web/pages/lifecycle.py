@@ -28,7 +28,7 @@ from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import act, render, signed_out
 from ..params import PathId
-from .together import _form
+from .together import _form, form_act
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -72,19 +72,16 @@ def offer_page(request: Request, role_id: PathId, db: DB, caller: CurrentCaller)
 
 @router.post("/roles/{role_id}/offers")
 async def offer(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = OfferIn.model_validate(
             {"hours_per_week": f.get("hours_per_week") or 0, "note": f.get("note", "")},
             strict=False,
         )
         return offers.make_offer(db, caller, role_id, data)
 
-    return act(
-        db, action, lambda _: "/me/offers",
+    return await form_act(
+        request, db, caller, action, lambda _: "/me/offers",
         lambda e, s: _offer_page(request, db, caller, role_id, e, s),
     )  # fmt: skip
 
@@ -129,16 +126,13 @@ def withdraw(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) 
 async def reconfirm(
     request: Request, reconfirmation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = ReconfirmIn.model_validate({"answer": f.get("answer", "")})
         return lifecycle.answer_reconfirmation(db, caller, reconfirmation_id, data)
 
-    return act(
-        db, action, lambda _: "/me/reconfirmations",
+    return await form_act(
+        request, db, caller, action, lambda _: "/me/reconfirmations",
         lambda e, s: _mine_page(request, db, caller, e, s),
     )  # fmt: skip
 

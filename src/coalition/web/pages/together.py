@@ -9,6 +9,7 @@ API (web/api/together.py), from the same service calls.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -61,6 +62,22 @@ async def _form(request: Request) -> dict[str, Any]:
     return out
 
 
+async def form_act(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    action: Callable[[dict[str, Any]], object],
+    success: Callable[[Any], str],
+    page: Callable[[list[str], int], Response],
+) -> Response:
+    """A member's form: sign in first; else read the form and run ``action(form)`` with
+    :func:`~coalition.web.kit.act`'s answers (redirect, or the page again with why)."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    f = await _form(request)
+    return act(db, lambda: action(f), success, page)
+
+
 def _ids(text: Any) -> list[int]:
     """Asset ids typed as "12, 15"; anything else is refused with the field named."""
     parts = [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]
@@ -105,11 +122,8 @@ def initiative_decisions(
 async def start_thread(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = ThreadIn.model_validate(
             {
                 "title": f.get("title", ""),
@@ -120,8 +134,10 @@ async def start_thread(
         )
         return threads.start_thread(db, caller, initiative_id, data)
 
-    return act(
+    return await form_act(
+        request,
         db,
+        caller,
         action,
         lambda t: f"/threads/{t.id}",
         lambda e, s: _initiative_page(request, db, caller, initiative_id, e, s),
@@ -147,18 +163,17 @@ def thread_page(request: Request, thread_id: PathId, db: DB, caller: CurrentCall
 
 @router.post("/threads/{thread_id}/posts")
 async def reply(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = PostIn.model_validate(
             {"body": f.get("body", ""), "asset_ids": _ids(f.get("asset_ids"))}
         )
         return threads.reply(db, caller, thread_id, data)
 
-    return act(
+    return await form_act(
+        request,
         db,
+        caller,
         action,
         lambda p: f"/threads/{thread_id}#post-{p.id}",
         lambda e, s: _thread_page(request, db, caller, thread_id, e, s),
@@ -181,12 +196,11 @@ def edit_page(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) 
 
 @router.post("/posts/{post_id}/edit")
 async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return act(
+    return await form_act(
+        request,
         db,
-        lambda: threads.edit_post(
+        caller,
+        lambda f: threads.edit_post(
             db, caller, post_id, PostEditIn.model_validate({"body": f.get("body", "")})
         ),
         lambda p: f"/threads/{p.thread_id}#post-{p.id}",
