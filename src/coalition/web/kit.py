@@ -18,7 +18,16 @@ from .messages import sentence, sentences
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["act", "problems", "render", "see_other", "signed_out", "to_login", "validated"]
+__all__ = [
+    "act",
+    "problems",
+    "render",
+    "see_other",
+    "settings_act",
+    "signed_out",
+    "to_login",
+    "validated",
+]
 
 
 def render(
@@ -77,3 +86,28 @@ def act(
         db.rollback()
         return page([exc.message], exc.status)
     return see_other(success if isinstance(success, str) else success(result))
+
+
+def settings_act(
+    db: Any,
+    action: Callable[[], str],
+    page: Callable[..., Response],
+    errors_of: Callable[[ValidationError], list[str]] = problems,
+    **typed: Any,
+) -> Response:
+    """A steward's form on a page of a network's settings: ``page(200, notice=…)`` with the
+    notice ``action()`` returns; a refusal rolls back and shows ``page(status, errors=…,
+    **typed)`` (``typed``: the form as sent, to fill in again). Not signed in or not allowed
+    (401, 403) goes up as the error."""
+    try:
+        notice = action()
+    except ValidationError as exc:
+        errors = errors_of(exc)
+        db.rollback()
+        return page(422, errors=errors, **typed)
+    except CoalitionError as exc:
+        if exc.status in (401, 403):
+            raise
+        db.rollback()
+        return page(exc.status, errors=[exc.message], **typed)
+    return page(200, notice=notice)
