@@ -145,17 +145,27 @@ def commitments(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return signed_out(request, caller) or _commitments(request, db, caller, [], 200)
 
 
-@router.post("/engagements/{engagement_id}/step-back")
-def step_back_form(
-    request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller
+def _commitment_action(
+    request: Request, db: DB, caller: Caller, action: Callable[[], object]
 ) -> Response:
+    """A member's change to one of their engagements: back to the commitments page, or it
+    again with why."""
     if (out := signed_out(request, caller)) is not None:
         return out
     return act(
         db,
-        lambda: engagements.step_back(db, caller, engagement_id),
+        action,
         "/me/commitments",
         lambda errors, status: _commitments(request, db, caller, errors, status),
+    )
+
+
+@router.post("/engagements/{engagement_id}/step-back")
+def step_back_form(
+    request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller
+) -> Response:
+    return _commitment_action(
+        request, db, caller, lambda: engagements.step_back(db, caller, engagement_id)
     )
 
 
@@ -163,15 +173,13 @@ def step_back_form(
 def listed_form(
     request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller, listed: str = Form("")
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return act(
+    return _commitment_action(
+        request,
         db,
+        caller,
         lambda: engagements.set_listed(
             db, caller, engagement_id, EngagementPatch(listed=bool(listed))
         ),
-        "/me/commitments",
-        lambda errors, status: _commitments(request, db, caller, errors, status),
     )
 
 
@@ -331,6 +339,24 @@ def _team(
     )
 
 
+def _team_action(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    initiative_id: int,
+    service: Callable[[DB, Caller, int], object],
+) -> Response:
+    """The convenor's publish/unpublish of the team page: back to it, or it again with why."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    return act(
+        db,
+        lambda: service(db, caller, initiative_id),
+        f"/initiatives/{initiative_id}/team",
+        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
+    )
+
+
 @router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
 def team(request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _team(request, db, caller, initiative_id, [], 200)
@@ -341,14 +367,7 @@ def publish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """The convenor publishes the team (or coalition) page: anyone may read it."""
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return act(
-        db,
-        lambda: initiatives.publish_team(db, caller, initiative_id),
-        f"/initiatives/{initiative_id}/team",
-        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
-    )
+    return _team_action(request, db, caller, initiative_id, initiatives.publish_team)
 
 
 @router.post("/initiatives/{initiative_id}/team/unpublish")
@@ -356,14 +375,7 @@ def unpublish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """Back to the network's members only."""
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return act(
-        db,
-        lambda: initiatives.unpublish_team(db, caller, initiative_id),
-        f"/initiatives/{initiative_id}/team",
-        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
-    )
+    return _team_action(request, db, caller, initiative_id, initiatives.unpublish_team)
 
 
 @router.get("/initiatives/{initiative_id}/team.md")
