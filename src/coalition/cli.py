@@ -10,9 +10,10 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -100,6 +101,29 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def emit_result(out: BaseModel, as_json: bool, line: str) -> None:
+    """A command's one result: its JSON with ``--json``, else the sentence ``line``."""
+    if as_json:
+        emit_json(out.model_dump(mode="json"))
+    else:
+        console.print(line)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_input(model: type[M], data: dict[str, Any]) -> M:
+    """Options validated by their input model; every problem, named, ends the command."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise fail(
+            "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
+            )
+        ) from None
 
 
 @db_app.command("upgrade")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,19 +29,6 @@ invitations_app = typer.Typer(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOpt = Annotated[int, typer.Option("--as", help="Act as this member (actor id).")]
-
-
-def _parse(model: type[T], data: dict[str, Any]) -> T:
-    from ..cli import fail
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise fail(
-            "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
-            )
-        ) from None
 
 
 def acting_as(db: Session, actor_id: int) -> Caller:
@@ -90,14 +77,14 @@ def invite(
     as_json: JsonOpt = False,
 ) -> None:
     """Invite a member to a role of an initiative, on behalf of its convenor."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, console, emit_json, parse_input, run_service
     from ..schemas.invitations import InviteIn
     from ..services.invitations import invite as service
 
     seat: dict[str, Any] = {"actor_id": actor, "role_id": role}
     if hours is not None:
         seat["hours"] = hours
-    data = _parse(InviteIn, {"seats": [seat], "message": message})
+    data = parse_input(InviteIn, {"seats": [seat], "message": message})
     made = run_service(lambda db: service(db, OPERATOR, initiative, data, ttl_days=_ttl()))
     if as_json:
         emit_json([i.model_dump(mode="json") for i in made])
@@ -139,7 +126,7 @@ def invitations_answer(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer an invitation as the invited member: accept, decline or counter."""
-    from ..cli import console, emit_json, run_service
+    from ..cli import console, emit_json, parse_input, run_service
     from ..schemas.invitations import AnswerIn
     from ..services.invitations import answer as service
 
@@ -148,7 +135,7 @@ def invitations_answer(
         data["hours"] = hours
     if reason is not None:
         data["reason"] = reason
-    parsed = _parse(AnswerIn, data)
+    parsed = parse_input(AnswerIn, data)
     out = run_service(
         lambda db: service(db, acting_as(db, as_actor), invitation, parsed, ttl_days=_ttl())
     )
@@ -169,11 +156,11 @@ def invitations_counter(
     as_json: JsonOpt = False,
 ) -> None:
     """Accept or decline a member's counter-offer, on behalf of the convenor."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, console, emit_json, parse_input, run_service
     from ..schemas.invitations import CounterDecisionIn
     from ..services.invitations import decide_counter
 
-    data = _parse(CounterDecisionIn, {"decision": decision})
+    data = parse_input(CounterDecisionIn, {"decision": decision})
     out = run_service(lambda db: decide_counter(db, OPERATOR, invitation, data))
     _wait_for_replacements(out)
     if as_json:

@@ -22,7 +22,7 @@ from ..schemas.lifecycle import (
     RolePatch,
 )
 from ..services.access import Caller
-from .invitations import AsOpt, JsonOpt, _parse, acting_as
+from .invitations import AsOpt, JsonOpt, acting_as
 
 life_app = typer.Typer(help="An initiative's life: actions, history, role edits, re-confirming.")
 offers_app = typer.Typer(help="Open calls, opportunities and offers.")
@@ -61,9 +61,10 @@ def rules(initiative: int) -> None:
 @life_app.command("act")
 def act(initiative: int, action: str, as_actor: AsOpt) -> None:
     """Take a status action: open, back_to_draft, start, complete or close."""
+    from ..cli import parse_input
     from ..services import lifecycle
 
-    data = _parse(ActionIn, {"action": action})
+    data = parse_input(ActionIn, {"action": action})
     _print(
         _run(
             lambda db: _dump(
@@ -101,10 +102,11 @@ def edit_role(
     title: Annotated[str | None, typer.Option(help="Title")] = None,
 ) -> None:
     """Change a role's seats, hours or title."""
+    from ..cli import parse_input
     from ..services import lifecycle
 
     sent = {k: v for k, v in {"seats": seats, "hours_per_week": hours, "title": title}.items()}
-    data = _parse(RolePatch, {k: v for k, v in sent.items() if v is not None})
+    data = parse_input(RolePatch, {k: v for k, v in sent.items() if v is not None})
 
     def go(db: Session) -> Any:
         return _dump(lifecycle.edit_role(db, acting_as(db, as_actor), initiative, role, data))
@@ -128,9 +130,10 @@ def retire_role(initiative: int, role: int, as_actor: AsOpt) -> None:
 @life_app.command("reconfirm")
 def reconfirm(reconfirmation: int, answer: str, as_actor: AsOpt) -> None:
     """Answer a re-confirmation: confirm or step_back."""
+    from ..cli import parse_input
     from ..services import lifecycle
 
-    data = _parse(ReconfirmIn, {"answer": answer})
+    data = parse_input(ReconfirmIn, {"answer": answer})
 
     def go(db: Session) -> Any:
         caller = acting_as(db, as_actor)
@@ -182,9 +185,10 @@ def make(
     note: Annotated[str, typer.Option(help="A short note to the convenor")] = "",
 ) -> None:
     """Offer a member (--as) for an open role."""
+    from ..cli import parse_input
     from ..services import offers
 
-    data = _parse(OfferIn, {"hours_per_week": hours, "note": note, "actor_id": as_actor})
+    data = parse_input(OfferIn, {"hours_per_week": hours, "note": note, "actor_id": as_actor})
     _print(_run(lambda db: _dump(offers.make_offer(db, acting_as(db, as_actor), role, data))), True)
 
 
@@ -208,9 +212,10 @@ def list_offers(initiative: int, as_json: JsonOpt = False) -> None:
 @offers_app.command("decide")
 def decide(offer: int, decision: str, as_actor: AsOpt) -> None:
     """Accept or decline an offer, as the initiative's convenor."""
+    from ..cli import parse_input
     from ..services import offers
 
-    data = _parse(OfferDecisionIn, {"decision": decision})
+    data = parse_input(OfferDecisionIn, {"decision": decision})
     _print(
         _run(lambda db: _dump(offers.decide_offer(db, acting_as(db, as_actor), offer, data))),
         True,

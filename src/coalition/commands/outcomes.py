@@ -4,10 +4,10 @@ data is in coalition.demo.outcomes."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rich.table import Table
 
 from ..choices import is_choice
@@ -24,19 +24,6 @@ contributions_app = typer.Typer(
 
 NetworkOpt = Annotated[str, typer.Option("--network", "-n", help="The network's slug.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _parse(model: type[T], data: dict[str, Any]) -> T:
-    from ..cli import fail
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise fail(
-            "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
-            )
-        ) from None
 
 
 # ---------------------------------------------------------------- outcomes
@@ -85,11 +72,11 @@ def outcomes_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Define an outcome metric of an initiative."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, emit_result, parse_input, run_service
     from ..schemas.outcomes import OutcomeIn
     from ..services.outcomes import add_outcome
 
-    data = _parse(
+    data = parse_input(
         OutcomeIn,
         {
             "name": name,
@@ -103,10 +90,7 @@ def outcomes_add(
         },
     )
     out = run_service(lambda db: add_outcome(db, OPERATOR, initiative, data))
-    if as_json:
-        emit_json(out.model_dump(mode="json"))
-    else:
-        console.print(f"outcome {out.id} '{out.name}' added to initiative {initiative}")
+    emit_result(out, as_json, f"outcome {out.id} '{out.name}' added to initiative {initiative}")
 
 
 @outcomes_app.command("measure")
@@ -120,19 +104,16 @@ def outcomes_measure(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a dated measurement of an outcome."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, emit_result, parse_input, run_service
     from ..schemas.outcomes import MeasurementIn
     from ..services.outcomes import record_measurement
 
-    data = _parse(
+    data = parse_input(
         MeasurementIn,
         {"value": value, "unit": unit, "measured_on": on, "source": source, "note": note},
     )
     out = run_service(lambda db: record_measurement(db, OPERATOR, outcome, data))
-    if as_json:
-        emit_json(out.model_dump(mode="json"))
-    else:
-        console.print(f"'{out.name}' is now {out.status.replace('_', ' ')}")
+    emit_result(out, as_json, f"'{out.name}' is now {out.status.replace('_', ' ')}")
 
 
 @outcomes_app.command("export")
@@ -231,11 +212,11 @@ def contributions_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a contribution (it stays unconfirmed until a co-member confirms it)."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, emit_result, parse_input, run_service
     from ..schemas.outcomes import ContributionIn
     from ..services.contributions import record_contribution
 
-    data = _parse(
+    data = parse_input(
         ContributionIn,
         {
             "contributor_id": contributor,
@@ -247,10 +228,7 @@ def contributions_add(
         },
     )
     out = run_service(lambda db: record_contribution(db, OPERATOR, initiative, data))
-    if as_json:
-        emit_json(out.model_dump(mode="json"))
-    else:
-        console.print(f"contribution {out.id} recorded; a co-member must confirm it")
+    emit_result(out, as_json, f"contribution {out.id} recorded; a co-member must confirm it")
 
 
 @contributions_app.command("confirm")
@@ -260,14 +238,11 @@ def contributions_confirm(
     as_json: JsonOpt = False,
 ) -> None:
     """Confirm a contribution as another member of the same initiative."""
-    from ..cli import OPERATOR, console, emit_json, run_service
+    from ..cli import OPERATOR, emit_result, run_service
     from ..services.contributions import confirm_contribution
 
     out = run_service(lambda db: confirm_contribution(db, OPERATOR, contribution, by))
-    if as_json:
-        emit_json(out.model_dump(mode="json"))
-    else:
-        console.print(f"contribution {out.id} confirmed; tie {out.tie_id} recorded")
+    emit_result(out, as_json, f"contribution {out.id} confirmed; tie {out.tie_id} recorded")
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

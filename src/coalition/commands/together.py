@@ -23,7 +23,7 @@ from ..schemas.together import (
     VoteIn,
 )
 from ..services.access import Caller
-from .invitations import AsOpt, JsonOpt, _parse, acting_as
+from .invitations import AsOpt, JsonOpt, acting_as
 
 threads_app = typer.Typer(help="Threads of initiatives: list, show, start, reply.")
 decisions_app = typer.Typer(help="Decisions: list, show, propose, vote, close.")
@@ -82,9 +82,10 @@ def threads_start(
     visibility: Annotated[str, typer.Option(help="team or network")] = "team",
 ) -> None:
     """Start a thread as a team member of the initiative."""
+    from ..cli import parse_input
     from ..services import threads
 
-    data = _parse(ThreadIn, {"title": title, "body": body, "visibility": visibility})
+    data = parse_input(ThreadIn, {"title": title, "body": body, "visibility": visibility})
 
     def go(db: Session) -> Any:
         return threads.start_thread(db, acting_as(db, as_actor), initiative, data).model_dump(
@@ -97,9 +98,10 @@ def threads_start(
 @threads_app.command("reply")
 def threads_reply(thread: int, body: str, as_actor: AsOpt) -> None:
     """Reply in a thread as a member who may write there."""
+    from ..cli import parse_input
     from ..services import threads
 
-    data = _parse(PostIn, {"body": body})
+    data = parse_input(PostIn, {"body": body})
     _print(
         _run(
             lambda db: threads.reply(db, acting_as(db, as_actor), thread, data).model_dump(
@@ -159,9 +161,10 @@ def decisions_propose(
     amends: int | None = None,
 ) -> None:
     """Propose a decision to an initiative's team."""
+    from ..cli import parse_input
     from ..services import decisions
 
-    data = _parse(
+    data = parse_input(
         DecisionIn,
         {
             "kind": kind,
@@ -194,9 +197,10 @@ def decisions_vote(
     reason: str = "",
 ) -> None:
     """Vote as a member: --position (consent), --choice, --rank … or --score …."""
+    from ..cli import parse_input
     from ..services import decisions
 
-    data = _parse(
+    data = parse_input(
         VoteIn,
         {
             "position": position,
@@ -219,9 +223,10 @@ def decisions_vote(
 @decisions_app.command("close")
 def decisions_close(decision: int, outcome: str, as_actor: AsOpt) -> None:
     """Close a decision as its proposer and write the outcome."""
+    from ..cli import parse_input
     from ..services import decisions
 
-    data = _parse(CloseIn, {"outcome": outcome})
+    data = parse_input(CloseIn, {"outcome": outcome})
     _print(
         _run(
             lambda db: decisions.close(db, acting_as(db, as_actor), decision, data).model_dump(
@@ -292,9 +297,10 @@ def messages_show(
 @messages_app.command("write")
 def messages_write(invitation: int, body: str, as_actor: AsOpt) -> None:
     """Write to the other side of an invitation, as its invitee or its convenor."""
+    from ..cli import parse_input
     from ..services import invitation_threads
 
-    data = _parse(InvitationMessageIn, {"body": body})
+    data = parse_input(InvitationMessageIn, {"body": body})
     _print(
         _run(
             lambda db: invitation_threads.write(

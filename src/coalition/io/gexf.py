@@ -92,7 +92,7 @@ def write_gexf(graph: MapGraph) -> bytes:
     root.set(f"{{{_XSI}}}schemaLocation", f"{GEXF_NS} {GEXF_NS}/gexf.xsd")
     meta = etree.SubElement(root, "meta")
     etree.SubElement(meta, "creator").text = "Coalition"
-    directed = sum(e.direction == "directed" for e in graph.edges) * 2 > len(graph.edges)
+    directed = graph.mostly_directed
     default: Direction = "directed" if directed else "undirected"
     dynamic = any(n.joined for n in graph.nodes) or any(e.start or e.end for e in graph.edges)
     g = etree.SubElement(root, "graph", defaultedgetype=default)

@@ -130,6 +130,12 @@ class MapGraph:
         """True when every edge is directed (formats' graph-level default)."""
         return bool(self.edges) and all(e.direction == "directed" for e in self.edges)
 
+    @property
+    def mostly_directed(self) -> bool:
+        """True when more than half the edges are directed: the default a file declares, its
+        other edges marked one by one."""
+        return sum(e.direction == "directed" for e in self.edges) * 2 > len(self.edges)
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -105,7 +105,7 @@ def write_graphml(graph: MapGraph) -> bytes:
         edge_ids[name] = f"e{pos}"
         key(edge_ids[name], "edge", name, _WRITE_TYPE[t], is_list=t == "list")
 
-    directed = sum(e.direction == "directed" for e in graph.edges) * 2 > len(graph.edges)
+    directed = graph.mostly_directed
     g = etree.SubElement(
         root, "graph", id="G", edgedefault="directed" if directed else "undirected"
     )

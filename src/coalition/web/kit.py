@@ -5,20 +5,29 @@ field. Every module under ``web/pages`` uses these instead of its own copies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Invalid
+from ..errors import CoalitionError, Invalid
 from ..services.access import Caller
 from .messages import sentence, sentences
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["problems", "render", "see_other", "signed_out", "to_login", "validated"]
+__all__ = [
+    "act",
+    "problems",
+    "render",
+    "see_other",
+    "settings_act",
+    "signed_out",
+    "to_login",
+    "validated",
+]
 
 
 def render(
@@ -58,3 +67,47 @@ def validated(model: type[M], data: Mapping[str, Any]) -> M:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])
         raise Invalid(sentence(first), field=field) from None
+
+
+def act(
+    db: Any,
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    page: Callable[[list[str], int], Response],
+) -> Response:
+    """One service call for a form: on success go to ``success`` (a URL, or one made from the
+    call's result); a refusal rolls back and shows ``page(errors, status)`` again with why."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        db.rollback()
+        return page(problems(exc), 422)
+    except CoalitionError as exc:
+        db.rollback()
+        return page([exc.message], exc.status)
+    return see_other(success if isinstance(success, str) else success(result))
+
+
+def settings_act(
+    db: Any,
+    action: Callable[[], str],
+    page: Callable[..., Response],
+    errors_of: Callable[[ValidationError], list[str]] = problems,
+    **typed: Any,
+) -> Response:
+    """A steward's form on a page of a network's settings: ``page(200, notice=…)`` with the
+    notice ``action()`` returns; a refusal rolls back and shows ``page(status, errors=…,
+    **typed)`` (``typed``: the form as sent, to fill in again). Not signed in or not allowed
+    (401, 403) goes up as the error."""
+    try:
+        notice = action()
+    except ValidationError as exc:
+        errors = errors_of(exc)
+        db.rollback()
+        return page(422, errors=errors, **typed)
+    except CoalitionError as exc:
+        if exc.status in (401, 403):
+            raise
+        db.rollback()
+        return page(exc.status, errors=[exc.message], **typed)
+    return page(200, notice=notice)

@@ -17,9 +17,9 @@ from ...services import charters, decision_reminders, decisions, initiatives
 from ...services.access import Caller
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import signed_out
+from ..kit import act, signed_out
 from ..params import PathId, form_id, form_int
-from .together import _act, _form, _initiative_page, render
+from .together import _initiative_page, form_act, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -55,12 +55,11 @@ def _proposal(f: dict[str, Any]) -> DecisionIn:
 async def propose_on_initiative(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return _act(
+    return await form_act(
+        request,
         db,
-        lambda: decisions.propose(db, caller, _proposal(f), initiative_id=initiative_id),
+        caller,
+        lambda f: decisions.propose(db, caller, _proposal(f), initiative_id=initiative_id),
         lambda d: f"/decisions/{d.id}",
         lambda e, s: _initiative_page(request, db, caller, initiative_id, e, s),
     )
@@ -90,12 +89,11 @@ def network_decisions(request: Request, slug: str, db: DB, caller: CurrentCaller
 async def propose_on_network(
     request: Request, slug: str, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return _act(
+    return await form_act(
+        request,
         db,
-        lambda: decisions.propose(db, caller, _proposal(f), slug=slug),
+        caller,
+        lambda f: decisions.propose(db, caller, _proposal(f), slug=slug),
         lambda d: f"/decisions/{d.id}",
         lambda e, s: _network_page(request, db, caller, slug, e, s),
     )
@@ -143,16 +141,15 @@ def _ballot(f: dict[str, Any], n: int) -> dict[str, Any]:
 
 @router.post("/decisions/{decision_id}/vote")
 async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         n = len(decisions.get_decision(db, caller, decision_id).options)
         return decisions.vote(db, caller, decision_id, VoteIn.model_validate(_ballot(f, n)))
 
-    return _act(
+    return await form_act(
+        request,
         db,
+        caller,
         action,
         lambda d: f"/decisions/{d.id}#your-vote",
         lambda e, s: _decision_page(request, db, caller, decision_id, e, s),
@@ -161,12 +158,11 @@ async def vote(request: Request, decision_id: PathId, db: DB, caller: CurrentCal
 
 @router.post("/decisions/{decision_id}/close")
 async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return _act(
+    return await form_act(
+        request,
         db,
-        lambda: decisions.close(
+        caller,
+        lambda f: decisions.close(
             db, caller, decision_id, CloseIn.model_validate({"outcome": f.get("outcome", "")})
         ),
         lambda d: f"/decisions/{d.id}",
@@ -178,7 +174,7 @@ async def close(request: Request, decision_id: PathId, db: DB, caller: CurrentCa
 async def remind(request: Request, decision_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
+    return act(
         db,
         lambda: decision_reminders.remind(db, caller, decision_id),
         lambda r: f"/decisions/{decision_id}?reminded={r.reminded}#not-voted",

@@ -16,7 +16,7 @@ from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import signed_out
 from ..params import PathId
 from .invitations import STATUS_LABELS
-from .together import _act, _form, render
+from .together import form_act, render
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -49,12 +49,11 @@ def invitation_page(
 async def write_form(
     request: Request, invitation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return _act(
+    return await form_act(
+        request,
         db,
-        lambda: invitation_threads.write(
+        caller,
+        lambda f: invitation_threads.write(
             db, caller, invitation_id, InvitationMessageIn(body=str(f.get("body", "")))
         ),
         lambda m: f"/invitations/{invitation_id}#message-{m.id}",

@@ -13,9 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from ...errors import CoalitionError
 from ...i18n import lazy, translated_map
 from ...io import team_page
 from ...schemas.invitations import AnswerIn, CounterDecisionIn, EngagementPatch, InviteIn
@@ -30,7 +28,7 @@ from ...services.access import Caller
 from .. import kit
 from ..api.invitations import calendar_response
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import problems, see_other, signed_out
+from ..kit import act, see_other, signed_out
 from ..params import PathId, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -63,25 +61,6 @@ def _number(text: str) -> float | str | None:
         return float(text)
     except ValueError:
         return text
-
-
-def _act(
-    request: Request,
-    db: DB,
-    action: Callable[[], object],
-    success: str,
-    page: Callable[[list[str], int], Response],
-) -> Response:
-    """Run one service call for a form; redirect on success, else show the page with why."""
-    try:
-        action()
-    except ValidationError as exc:
-        db.rollback()
-        return page(problems(exc), 422)
-    except CoalitionError as exc:
-        db.rollback()
-        return page([exc.message], exc.status)
-    return see_other(success)
 
 
 # -- the member ---------------------------------------------------------------------------
@@ -126,7 +105,7 @@ def answer_form(
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
-    def act() -> object:
+    def action() -> object:
         data: dict[str, Any] = {"answer": answer, "listed": bool(listed)}
         if answer == "counter":
             data["hours"] = _number(hours)
@@ -136,10 +115,9 @@ def answer_form(
             db, caller, invitation_id, AnswerIn.model_validate(data), ttl_days=ttl
         )
 
-    return _act(
-        request,
+    return act(
         db,
-        act,
+        action,
         "/me/invitations",
         lambda errors, status: _inbox(request, db, caller, errors, status),
     )
@@ -167,18 +145,27 @@ def commitments(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return signed_out(request, caller) or _commitments(request, db, caller, [], 200)
 
 
+def _commitment_action(
+    request: Request, db: DB, caller: Caller, action: Callable[[], object]
+) -> Response:
+    """A member's change to one of their engagements: back to the commitments page, or it
+    again with why."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    return act(
+        db,
+        action,
+        "/me/commitments",
+        lambda errors, status: _commitments(request, db, caller, errors, status),
+    )
+
+
 @router.post("/engagements/{engagement_id}/step-back")
 def step_back_form(
     request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return _act(
-        request,
-        db,
-        lambda: engagements.step_back(db, caller, engagement_id),
-        "/me/commitments",
-        lambda errors, status: _commitments(request, db, caller, errors, status),
+    return _commitment_action(
+        request, db, caller, lambda: engagements.step_back(db, caller, engagement_id)
     )
 
 
@@ -186,16 +173,13 @@ def step_back_form(
 def listed_form(
     request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller, listed: str = Form("")
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return _act(
+    return _commitment_action(
         request,
         db,
+        caller,
         lambda: engagements.set_listed(
             db, caller, engagement_id, EngagementPatch(listed=bool(listed))
         ),
-        "/me/commitments",
-        lambda errors, status: _commitments(request, db, caller, errors, status),
     )
 
 
@@ -273,7 +257,7 @@ def invite_form(
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
-    def act() -> object:
+    def action() -> object:
         seat: dict[str, Any] = {
             "actor_id": form_int(actor_id),
             "role_id": form_int(role_id),
@@ -284,10 +268,9 @@ def invite_form(
         return invitations.invite(db, caller, initiative_id, data, ttl_days=ttl)
 
     back = f"/initiatives/{initiative_id}/invitations"
-    return _act(
-        request,
+    return act(
         db,
-        act,
+        action,
         back,
         lambda errors, status: _convenor(request, db, caller, initiative_id, errors, status),
     )
@@ -299,8 +282,7 @@ def _convenor_action(
     if (out := signed_out(request, caller)) is not None:
         return out
     initiative_id = invitations.get_invitation(db, caller, invitation_id).initiative_id
-    return _act(
-        request,
+    return act(
         db,
         action,
         f"/initiatives/{initiative_id}/invitations",
@@ -357,6 +339,24 @@ def _team(
     )
 
 
+def _team_action(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    initiative_id: int,
+    service: Callable[[DB, Caller, int], object],
+) -> Response:
+    """The convenor's publish/unpublish of the team page: back to it, or it again with why."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    return act(
+        db,
+        lambda: service(db, caller, initiative_id),
+        f"/initiatives/{initiative_id}/team",
+        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
+    )
+
+
 @router.get("/initiatives/{initiative_id}/team", response_class=HTMLResponse)
 def team(request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     return _team(request, db, caller, initiative_id, [], 200)
@@ -367,15 +367,7 @@ def publish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """The convenor publishes the team (or coalition) page: anyone may read it."""
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return _act(
-        request,
-        db,
-        lambda: initiatives.publish_team(db, caller, initiative_id),
-        f"/initiatives/{initiative_id}/team",
-        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
-    )
+    return _team_action(request, db, caller, initiative_id, initiatives.publish_team)
 
 
 @router.post("/initiatives/{initiative_id}/team/unpublish")
@@ -383,15 +375,7 @@ def unpublish_form(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
     """Back to the network's members only."""
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    return _act(
-        request,
-        db,
-        lambda: initiatives.unpublish_team(db, caller, initiative_id),
-        f"/initiatives/{initiative_id}/team",
-        lambda errors, status: _team(request, db, caller, initiative_id, errors, status),
-    )
+    return _team_action(request, db, caller, initiative_id, initiatives.unpublish_team)
 
 
 @router.get("/initiatives/{initiative_id}/team.md")

@@ -26,9 +26,9 @@ from ...schemas.lifecycle import (
 from ...services import formation, initiatives, lifecycle, offers
 from ...services.access import Caller
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, signed_out
+from ..kit import act, render, signed_out
 from ..params import PathId
-from .together import _act, _form
+from .together import _form, form_act
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -72,19 +72,16 @@ def offer_page(request: Request, role_id: PathId, db: DB, caller: CurrentCaller)
 
 @router.post("/roles/{role_id}/offers")
 async def offer(request: Request, role_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = OfferIn.model_validate(
             {"hours_per_week": f.get("hours_per_week") or 0, "note": f.get("note", "")},
             strict=False,
         )
         return offers.make_offer(db, caller, role_id, data)
 
-    return _act(
-        db, action, lambda _: "/me/offers",
+    return await form_act(
+        request, db, caller, action, lambda _: "/me/offers",
         lambda e, s: _offer_page(request, db, caller, role_id, e, s),
     )  # fmt: skip
 
@@ -119,7 +116,7 @@ def my_reconfirmations(request: Request, db: DB, caller: CurrentCaller) -> Respo
 def withdraw(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
+    return act(
         db, lambda: offers.withdraw_offer(db, caller, offer_id), lambda _: "/me/offers",
         lambda e, s: _mine_page(request, db, caller, e, s),
     )  # fmt: skip
@@ -129,16 +126,13 @@ def withdraw(request: Request, offer_id: PathId, db: DB, caller: CurrentCaller) 
 async def reconfirm(
     request: Request, reconfirmation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = ReconfirmIn.model_validate({"answer": f.get("answer", "")})
         return lifecycle.answer_reconfirmation(db, caller, reconfirmation_id, data)
 
-    return _act(
-        db, action, lambda _: "/me/reconfirmations",
+    return await form_act(
+        request, db, caller, action, lambda _: "/me/reconfirmations",
         lambda e, s: _mine_page(request, db, caller, e, s),
     )  # fmt: skip
 
@@ -199,7 +193,7 @@ def _convenor_form(
 ) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
-    return _act(
+    return act(
         db, action, lambda _: f"/initiatives/{initiative_id}/manage",
         lambda e, s: _manage_page(request, db, caller, initiative_id, e, s),
     )  # fmt: skip
@@ -276,4 +270,4 @@ async def decide(request: Request, offer_id: PathId, db: DB, caller: CurrentCall
             request, "error.html", {"caller": caller, "message": "; ".join(errors)}, status
         )
 
-    return _act(db, action, lambda o: f"/initiatives/{o.initiative_id}/manage", page)
+    return act(db, action, lambda o: f"/initiatives/{o.initiative_id}/manage", page)

@@ -4,13 +4,13 @@ datalist works without it)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from ...errors import CoalitionError
 from ...i18n import _
 from ...locales import search_timezones, timezone_options
 from ...schemas.fields import ProfileFieldIn, ProfileFieldPatch
@@ -19,7 +19,7 @@ from ...services.access import Caller, require_role
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, see_other
+from ..kit import render, see_other, settings_act
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -45,25 +45,19 @@ def _page(
     return render(request, "networks/fields.html", context, status)
 
 
+def _field_errors(exc: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
+        for e in exc.errors(include_url=False)
+    ]
+
+
 def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any, form: Any) -> Response:
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
         return see_other(f"/login?next=/n/{network.slug}/fields")
-    try:
-        notice = action(network)
-    except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
-        db.rollback()
-        return _page(request, db, caller, network, 422, errors=errors, form=form)
-    except CoalitionError as exc:
-        if exc.status in (401, 403):
-            raise
-        db.rollback()
-        return _page(request, db, caller, network, exc.status, errors=[exc.message], form=form)
-    return _page(request, db, caller, network, notice=notice)
+    page = partial(_page, request, db, caller, network)
+    return settings_act(db, lambda: action(network), page, _field_errors, form=form)
 
 
 @router.get("/n/{slug}/fields", response_class=HTMLResponse)

@@ -14,18 +14,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from ...domain import SCORE_MAX, DecisionKind
-from ...errors import CoalitionError, Invalid
+from ...errors import Invalid
 from ...i18n import _, lazy, translated_map
 from ...schemas.together import PostEditIn, PostIn, ThreadIn
 from ...services import decisions, initiatives, threads
 from ...services.access import Caller
 from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import see_other, signed_out
-from ..messages import sentences
+from ..kit import act, signed_out
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -55,25 +53,6 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return kit.render(request, template, context, status)
 
 
-def _act(
-    db: DB,
-    action: Callable[[], object],
-    success: Callable[[Any], str],
-    page: Callable[[list[str], int], Response],
-) -> Response:
-    """One service call for a form: redirect on success, else the page again with why."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        db.rollback()
-        problems = sentences(exc.errors(include_url=False))
-        return page(problems, 422)
-    except CoalitionError as exc:
-        db.rollback()
-        return page([exc.message], exc.status)
-    return see_other(success(result))
-
-
 async def _form(request: Request) -> dict[str, Any]:
     form = await request.form()
     out: dict[str, Any] = {}
@@ -81,6 +60,22 @@ async def _form(request: Request) -> dict[str, Any]:
         values = form.getlist(key)
         out[key] = values if len(values) > 1 else values[0]
     return out
+
+
+async def form_act(
+    request: Request,
+    db: DB,
+    caller: Caller,
+    action: Callable[[dict[str, Any]], object],
+    success: Callable[[Any], str],
+    page: Callable[[list[str], int], Response],
+) -> Response:
+    """A member's form: sign in first; else read the form and run ``action(form)`` with
+    :func:`~coalition.web.kit.act`'s answers (redirect, or the page again with why)."""
+    if (out := signed_out(request, caller)) is not None:
+        return out
+    f = await _form(request)
+    return act(db, lambda: action(f), success, page)
 
 
 def _ids(text: Any) -> list[int]:
@@ -127,11 +122,8 @@ def initiative_decisions(
 async def start_thread(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = ThreadIn.model_validate(
             {
                 "title": f.get("title", ""),
@@ -142,8 +134,10 @@ async def start_thread(
         )
         return threads.start_thread(db, caller, initiative_id, data)
 
-    return _act(
+    return await form_act(
+        request,
         db,
+        caller,
         action,
         lambda t: f"/threads/{t.id}",
         lambda e, s: _initiative_page(request, db, caller, initiative_id, e, s),
@@ -169,18 +163,17 @@ def thread_page(request: Request, thread_id: PathId, db: DB, caller: CurrentCall
 
 @router.post("/threads/{thread_id}/posts")
 async def reply(request: Request, thread_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
 
-    def action() -> Any:
+    def action(f: dict[str, Any]) -> Any:
         data = PostIn.model_validate(
             {"body": f.get("body", ""), "asset_ids": _ids(f.get("asset_ids"))}
         )
         return threads.reply(db, caller, thread_id, data)
 
-    return _act(
+    return await form_act(
+        request,
         db,
+        caller,
         action,
         lambda p: f"/threads/{thread_id}#post-{p.id}",
         lambda e, s: _thread_page(request, db, caller, thread_id, e, s),
@@ -203,12 +196,11 @@ def edit_page(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) 
 
 @router.post("/posts/{post_id}/edit")
 async def edit_post(request: Request, post_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    if (out := signed_out(request, caller)) is not None:
-        return out
-    f = await _form(request)
-    return _act(
+    return await form_act(
+        request,
         db,
-        lambda: threads.edit_post(
+        caller,
+        lambda f: threads.edit_post(
             db, caller, post_id, PostEditIn.model_validate({"body": f.get("body", "")})
         ),
         lambda p: f"/threads/{p.thread_id}#post-{p.id}",

@@ -3,13 +3,12 @@ merge and retire (the same services as web/api/vocabulary.py)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from ...errors import CoalitionError
 from ...i18n import _
 from ...schemas.directory import CapabilityIn
 from ...schemas.networks import CapabilityPatch
@@ -19,8 +18,7 @@ from ...services.access import Caller
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, see_other
-from ..messages import sentences
+from ..kit import render, see_other, settings_act
 from ..params import PathId, form_id
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -46,18 +44,8 @@ def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Re
     network = get_network(db, caller, slug)
     if caller.account_id is None and not caller.system:
         return see_other(f"/login?next=/n/{network.slug}/capabilities")
-    try:
-        notice = action(network)
-    except ValidationError as exc:
-        errors = sentences(exc.errors(include_url=False))
-        db.rollback()
-        return _page(request, db, caller, network, 422, errors=errors)
-    except CoalitionError as exc:
-        if exc.status in (401, 403):
-            raise
-        db.rollback()
-        return _page(request, db, caller, network, exc.status, errors=[exc.message])
-    return _page(request, db, caller, network, notice=notice)
+    page = partial(_page, request, db, caller, network)
+    return settings_act(db, lambda: action(network), page)
 
 
 @router.get("/n/{slug}/capabilities", response_class=HTMLResponse)
