@@ -50,8 +50,10 @@ __all__ = ["TIE_BREAK", "fairest_within"]
 IntArray = npt.NDArray[np.int64]
 
 #: Weight of the value of every other objective in the second stage, against the mean
-#: fair-spread score (both 0..1): among equally fair teams, the better one.
-TIE_BREAK = 0.1
+#: fair-spread score (both 0..1): among equally fair teams, the better one. Small, so that it
+#: only breaks ties: a team less fair by more than ``TIE_BREAK`` times the difference of the
+#: two teams' values never wins (at 0.1 it did, trading spread back for fit).
+TIE_BREAK = 1e-3
 #: Tolerance on the floor (values are sums of a few dozen terms in [0, 1]).
 _TOLERANCE = 1e-10
 
