@@ -13,7 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, false, inspect, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    SQLColumnExpression,
+    false,
+    inspect,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -21,8 +30,9 @@ from ..domain import NetworkVisibility, ThreadVisibility
 from ..errors import Forbidden, NotFound, Unauthorized
 from ..i18n import _
 from ..store.tables import Actor, Engagement, Initiative, Network, Role
+from ..store.tables_deliberation import Conversation
 from ..store.tables_outcomes import Contribution, HealthCheck, KnowledgeAsset, Outcome
-from ..store.tables_together import Thread
+from ..store.tables_together import Decision, Thread
 
 ROLE_RANK = {"member": 1, "convenor": 2, "steward": 3}
 
@@ -208,14 +218,19 @@ def readable_assets(caller: Caller) -> ColumnElement[bool]:
     return KnowledgeAsset.network_id.in_(select(Network.id).where(readable_networks(caller)))
 
 
-def team_threads(caller: Caller) -> ColumnElement[bool]:
-    """Threads of initiatives the caller is on the team of (engaged, or convening)."""
+def _team_initiatives(caller: Caller) -> CompoundSelect:
+    """The initiatives the caller is on the team of (engaged, or convening)."""
     mine = list(caller.actor_ids)
     engaged = select(Engagement.initiative_id).where(
         Engagement.actor_id.in_(mine), Engagement.status.in_(ON_INITIATIVE)
     )
     convened = select(Initiative.id).where(Initiative.convenor_id.in_(mine))
-    return Thread.initiative_id.in_(engaged.union(convened))
+    return engaged.union(convened)
+
+
+def team_threads(caller: Caller) -> ColumnElement[bool]:
+    """Threads of initiatives the caller is on the team of (engaged, or convening)."""
+    return Thread.initiative_id.in_(_team_initiatives(caller))
 
 
 def readable_threads(caller: Caller) -> ColumnElement[bool]:
@@ -227,6 +242,24 @@ def readable_threads(caller: Caller) -> ColumnElement[bool]:
     network = Thread.visibility == ThreadVisibility.network.value
     team = team_threads(caller) if caller.actor_ids else false()
     return Thread.network_id.in_(list(caller.roles)) & or_(network, team)
+
+
+def readable_decisions(caller: Caller) -> ColumnElement[bool]:
+    """Decisions the caller may read: network decisions of their networks, team decisions of
+    the initiatives they are on the team of."""
+    if caller.system:
+        return true()
+    if not caller.roles:
+        return false()
+    team = Decision.initiative_id.in_(_team_initiatives(caller)) if caller.actor_ids else false()
+    return Decision.network_id.in_(list(caller.roles)) & or_(
+        Decision.visibility == ThreadVisibility.network.value, team
+    )
+
+
+def readable_conversations(caller: Caller) -> ColumnElement[bool]:
+    """Conversations are read by the members of their network."""
+    return Conversation.network_id.in_(select(Network.id).where(readable_networks(caller)))
 
 
 @dataclass(frozen=True)
@@ -256,6 +289,13 @@ _READABLE: dict[type[Any], _Readable] = {
         readable_assets, lambda i: _("no asset %(asset_id)s") % {"asset_id": i}
     ),
     Thread: _Readable(readable_threads, lambda i: _("no thread %(thread_id)s") % {"thread_id": i}),
+    Decision: _Readable(
+        readable_decisions, lambda i: _("no decision %(decision_id)s") % {"decision_id": i}
+    ),
+    Conversation: _Readable(
+        readable_conversations,
+        lambda i: _("no conversation %(conversation_id)s") % {"conversation_id": i},
+    ),
 }
 
 Row = TypeVar("Row")

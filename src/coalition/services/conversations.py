@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -31,26 +31,13 @@ from ..schemas.deliberation import (
 )
 from ..store.tables import Actor, Initiative, Network
 from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
-from .access import Caller, readable_networks, require_role
+from .access import Caller, load_readable, readable_conversations, require_role
 from .networks import get_network
 
 
-def readable_conversations(caller: Caller) -> ColumnElement[bool]:
-    """Conversations are read by the members of their network."""
-    return Conversation.network_id.in_(select(Network.id).where(readable_networks(caller)))
-
-
 def load_conversation(db: Session, caller: Caller, conversation_id: int) -> Conversation:
-    conv = db.scalars(
-        select(Conversation).where(
-            Conversation.id == conversation_id, readable_conversations(caller)
-        )
-    ).first()
-    if conv is None:
-        raise NotFound(
-            _("no conversation %(conversation_id)s") % {"conversation_id": conversation_id}
-        )
-    return conv
+    """The conversation if the caller may read it, else the same 404 as for a missing one."""
+    return load_readable(db, caller, Conversation, conversation_id)
 
 
 def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Network:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -42,36 +42,20 @@ from ..schemas.together import (
     VoteOut,
 )
 from ..store.cache import bump_version
-from ..store.tables import Engagement, Initiative, Network, Tie
+from ..store.tables import Initiative, Network, Tie
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
 from . import charters, markup
-from .access import Caller, require_role
+from .access import Caller, load_readable, readable_decisions, require_role
 from .initiatives import load_initiative
 from .networks import get_network
 from .notifications import notify
-from .outcomes import ON_INITIATIVE, initiative_member_ids
+from .outcomes import initiative_member_ids
 from .threads import author_for
 
 
 def _now() -> datetime:
     return clock.utcnow()
-
-
-def readable_decisions(caller: Caller) -> ColumnElement[bool]:
-    if caller.system:
-        return true()
-    if not caller.roles:
-        return false()
-    mine = list(caller.actor_ids)
-    engaged = select(Engagement.initiative_id).where(
-        Engagement.actor_id.in_(mine), Engagement.status.in_(ON_INITIATIVE)
-    )
-    convened = select(Initiative.id).where(Initiative.convenor_id.in_(mine))
-    team = Decision.initiative_id.in_(engaged.union(convened)) if mine else false()
-    return Decision.network_id.in_(list(caller.roles)) & or_(
-        Decision.visibility == ThreadVisibility.network.value, team
-    )
 
 
 def voters(db: Session, decision: Decision) -> set[int]:
@@ -88,13 +72,7 @@ def voters(db: Session, decision: Decision) -> set[int]:
 
 
 def _load(db: Session, caller: Caller, decision_id: int) -> Decision:
-    decision = None
-    if caller.authenticated:
-        decision = db.scalars(
-            select(Decision).where(Decision.id == decision_id, readable_decisions(caller))
-        ).first()
-    if decision is None:
-        raise NotFound(_("no decision %(decision_id)s") % {"decision_id": decision_id})
+    decision = load_readable(db, caller, Decision, decision_id)
     _settle(db, decision)
     return decision
 
