@@ -38,7 +38,15 @@ from coalition.services import (
     tokens,
 )
 from coalition.services.access import Caller
-from coalition.store.tables import Actor, Engagement, Initiative, Network, Tie
+from coalition.store.tables import (
+    Actor,
+    ActorCapability,
+    Engagement,
+    Initiative,
+    Network,
+    Role,
+    Tie,
+)
 from coalition.store.tables_auth import Account, NetworkInvite, PasswordReset
 from coalition.store.tables_invitations import Invitation, InvitationEvent, Notification
 
@@ -211,6 +219,54 @@ def invitation_world(
         roles=[r.id for r in made.roles],
         convenor=convenor,
         members=members,
+    )
+
+
+def fresh_initiative(
+    db: Session,
+    base: InvitationWorld,
+    *,
+    title: str,
+    capacities: tuple[float, ...],
+    roles: list[Role],
+    capability: tuple[int, int] | None = None,
+) -> InvitationWorld:
+    """A new forming initiative with ``roles`` and fresh members (one per capacity, each with
+    ``capability`` as (id, level) if given) in ``base``'s network: a stateful test's example."""
+    members = [
+        Actor(
+            network_id=base.network_id,
+            kind="person",
+            name=f"{title} member {i}",
+            sector="independent",
+            capacity_hours=capacity,
+            committed_hours=0.0,
+            capabilities=[ActorCapability(capability_id=capability[0], level=capability[1])]
+            if capability
+            else [],
+        )
+        for i, capacity in enumerate(capacities)
+    ]
+    db.add_all(members)
+    initiative = Initiative(
+        network_id=base.network_id,
+        kind="project",
+        title=title,
+        status="forming",
+        start_date=date(2026, 4, 1),
+        end_date=date(2026, 9, 30),
+        convenor_id=base.convenor,
+        roles=roles,
+    )
+    db.add(initiative)
+    db.flush()
+    return InvitationWorld(
+        network_id=base.network_id,
+        slug=base.slug,
+        initiative_id=initiative.id,
+        roles=[r.id for r in initiative.roles],
+        convenor=base.convenor,
+        members=[m.id for m in members],
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -34,15 +34,13 @@ from coalition.services.invitation_replacements import replacements_for_job
 from coalition.store.session import session_factory
 from coalition.store.tables import (
     Actor,
-    ActorCapability,
     Capability,
     Engagement,
-    Initiative,
     Role,
     RoleRequirement,
 )
 from coalition.store.tables_invitations import Invitation, InvitationEvent
-from tests.factories import T0, InvitationWorld, invitation_world
+from tests.factories import T0, InvitationWorld, fresh_initiative, invitation_world
 
 CAPACITY = (6.0, 8.0, 5.0)
 TTL = 14
@@ -65,52 +63,28 @@ def _world(db: Session, shared: dict[str, InvitationWorld]) -> InvitationWorld:
     if "base" not in shared:
         shared["base"] = invitation_world(db, slug="sm", capacities=(), roles=1)
     base = shared["base"]
-    n = next(_slugs)
     facilitation = db.scalar(
         select(Capability.id).where(
             Capability.network_id == base.network_id, Capability.term == "Facilitation"
         )
     )
-    members = [
-        Actor(
-            network_id=base.network_id,
-            kind="person",
-            name=f"Member {n}.{i}",
-            sector="independent",
-            capacity_hours=capacity,
-            committed_hours=0.0,
-            capabilities=[ActorCapability(capability_id=facilitation, level=4)],
+    assert facilitation is not None
+    roles = [
+        Role(
+            title=f"Role {r}",
+            seats=2,
+            hours_per_week=4.0,
+            requirements=[RoleRequirement(capability_id=facilitation, min_level=3)],
         )
-        for i, capacity in enumerate(CAPACITY)
+        for r in range(2)
     ]
-    db.add_all(members)
-    initiative = Initiative(
-        network_id=base.network_id,
-        kind="project",
-        title=f"Bid {n}",
-        status="forming",
-        start_date=date(2026, 4, 1),
-        end_date=date(2026, 9, 30),
-        convenor_id=base.convenor,
-        roles=[
-            Role(
-                title=f"Role {r}",
-                seats=2,
-                hours_per_week=4.0,
-                requirements=[RoleRequirement(capability_id=facilitation, min_level=3)],
-            )
-            for r in range(2)
-        ],
-    )
-    db.add(initiative)
-    db.flush()
-    return InvitationWorld(
-        network_id=base.network_id,
-        slug=base.slug,
-        initiative_id=initiative.id,
-        roles=[r.id for r in initiative.roles],
-        convenor=base.convenor,
-        members=[m.id for m in members],
+    return fresh_initiative(
+        db,
+        base,
+        title=f"Bid {next(_slugs)}",
+        capacities=CAPACITY,
+        roles=roles,
+        capability=(facilitation, 4),
     )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -38,9 +37,10 @@ from coalition.errors import CoalitionError, Conflict
 from coalition.schemas.lifecycle import OfferDecisionIn, OfferIn
 from coalition.services import lifecycle, offers
 from coalition.store.session import session_factory
-from coalition.store.tables import Actor, Engagement, Initiative, Role
+from coalition.store.tables import Actor, Engagement, Role
 from coalition.store.tables_lifecycle import Offer
 from tests.factories import InvitationWorld as World
+from tests.factories import fresh_initiative
 from tests.factories import invitation_world as build
 
 CAPACITY = (6.0, 8.0, 5.0)
@@ -61,43 +61,12 @@ def _world(db: Session, shared: dict[str, World]) -> World:
     """A fresh forming initiative with two open roles and three fresh members."""
     if "base" not in shared:
         shared["base"] = build(db, slug="offsm", capacities=(), roles=1)
-    base = shared["base"]
-    n = next(_slugs)
-    members = [
-        Actor(
-            network_id=base.network_id,
-            kind="person",
-            name=f"Member {n}.{i}",
-            sector="independent",
-            capacity_hours=capacity,
-            committed_hours=0.0,
-        )
-        for i, capacity in enumerate(CAPACITY)
+    roles = [
+        Role(title=f"Role {r}", seats=seats, hours_per_week=4.0, open_call=1)
+        for r, seats in enumerate(SEATS)
     ]
-    db.add_all(members)
-    initiative = Initiative(
-        network_id=base.network_id,
-        kind="project",
-        title=f"Open bid {n}",
-        status="forming",
-        start_date=date(2026, 4, 1),
-        end_date=date(2026, 9, 30),
-        convenor_id=base.convenor,
-        roles=[
-            Role(title=f"Role {r}", seats=seats, hours_per_week=4.0, open_call=1)
-            for r, seats in enumerate(SEATS)
-        ],
-    )
-    db.add(initiative)
-    db.flush()
-    return World(
-        network_id=base.network_id,
-        slug=base.slug,
-        initiative_id=initiative.id,
-        roles=[r.id for r in initiative.roles],
-        convenor=base.convenor,
-        members=[m.id for m in members],
-    )
+    title = f"Open bid {next(_slugs)}"
+    return fresh_initiative(db, shared["base"], title=title, capacities=CAPACITY, roles=roles)
 
 
 def machine_for(url: str) -> type[RuleBasedStateMachine]:
