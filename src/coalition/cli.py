@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,38 +18,34 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from . import i18n
-from .commands import (
-    auth,
-    deliberation,
-    fairness,
-    formation,
-    interdependence,
-    invitations,
-    lifecycle,
-    networks,
-    outcomes,
-    profile_fields,
-    together,
-    voices,
-)
+from .commands.language import LANG_HELP, LocalizedGroup, choose_language
 from .config import load_settings
 from .errors import CoalitionError
-from .i18n import _
+from .i18n import _, lazy
 from .services.access import Caller
 from .web.messages import sentences
 
-app = typer.Typer(help="Coalition: inter-independent collaboration.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-actors_app = typer.Typer(help="The directory of actors.", no_args_is_help=True)
-import_app = typer.Typer(help="Import data into a network.", no_args_is_help=True)
-export_app = typer.Typer(help="Export data from a network.", no_args_is_help=True)
+app = typer.Typer(
+    cls=LocalizedGroup,
+    help=lazy("Coalition: inter-independent collaboration."),
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help=lazy("Database schema."), no_args_is_help=True)
+actors_app = typer.Typer(help=lazy("The directory of actors."), no_args_is_help=True)
+import_app = typer.Typer(help=lazy("Import data into a network."), no_args_is_help=True)
+export_app = typer.Typer(help=lazy("Export data from a network."), no_args_is_help=True)
 
 
 @app.callback()
-def _language() -> None:
-    """Messages in COALITION_LANG, else in the locale of LC_ALL / LC_MESSAGES / LANG."""
-    i18n.set_locale(i18n.locale_from_environment())
+def _language(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="LANG", is_eager=True, callback=choose_language, help=LANG_HELP
+        ),
+    ] = None,
+) -> None:
+    """Runs in --lang's language, else the environment's (commands/language.py)."""
 
 
 app.add_typer(db_app, name="db")
@@ -126,18 +123,18 @@ def parse_input(model: type[M], data: dict[str, Any]) -> M:
         ) from None
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=lazy("Create or migrate the schema to the latest revision."))
 def db_upgrade(revision: str = "heads") -> None:
-    """Create or migrate the schema to the latest revision."""
     from .store.migrate import upgrade
 
     upgrade(database_url(), revision)
     console.print(f"schema at {revision} on {_safe_url()}")
 
 
-@db_app.command("downgrade")
+@db_app.command(
+    "downgrade", help=lazy("Take the schema down to a revision ('base' drops everything).")
+)
 def db_downgrade(revision: str = "base") -> None:
-    """Take the schema down to a revision (``base`` drops everything)."""
     from .store.migrate import downgrade
 
     downgrade(database_url(), revision)
@@ -150,14 +147,15 @@ def _safe_url() -> str:
     return make_url(database_url()).render_as_string(hide_password=True)
 
 
-@app.command()
+@app.command(help=lazy("Build the deterministic demo network and load it."))
 def demo(
-    actors: Annotated[int, typer.Option(min=16, help="How many actors to generate.")] = 300,
+    actors: Annotated[int, typer.Option(min=16, help=lazy("How many actors to generate."))] = 300,
     seed: int = 7,
     slug: str = "demo",
-    if_missing: Annotated[bool, typer.Option(help="Do nothing if the network exists.")] = False,
+    if_missing: Annotated[
+        bool, typer.Option(help=lazy("Do nothing if the network exists."))
+    ] = False,
 ) -> None:
-    """Build the deterministic demo network and load it."""
     from sqlalchemy import select
 
     from .demo import build_demo_bundle
@@ -195,7 +193,9 @@ def _after_demo(db: Any, slug: str) -> None:
     enrich_demo(db, slug)
 
 
-@app.command()
+@app.command(
+    help=lazy("Serve the web app and the JSON API (on SQLite, background jobs run inside it).")
+)
 def serve(
     host: Annotated[str, typer.Option(envvar="COALITION_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="COALITION_PORT", min=1, max=65535)] = 8000,
@@ -205,12 +205,11 @@ def serve(
             envvar="COALITION_WORKERS",
             min=1,
             max=64,
-            help="App processes (uvicorn workers); more than one needs PostgreSQL.",
+            help=lazy("App processes (uvicorn workers); more than one needs PostgreSQL."),
         ),
     ] = 1,
     reload: bool = False,
 ) -> None:
-    """Serve the web app and the JSON API (on SQLite, background jobs run inside it)."""
     import uvicorn
 
     from .config import ConfigurationError, check_settings, load_settings
@@ -249,7 +248,14 @@ def serve(
     )
 
 
-@app.command()
+@app.command(
+    help=lazy(
+        "Run background jobs from the PostgreSQL queue (procrastinate) until "
+        "stopped.\n\nStart as many as the work needs, on any machine that reaches "
+        "the database. On SQLite no worker is needed: the app runs its jobs "
+        "itself."
+    )
+)
 def worker(
     concurrency: Annotated[
         int,
@@ -257,15 +263,10 @@ def worker(
             envvar="COALITION_WORKER_CONCURRENCY",
             min=1,
             max=64,
-            help="Jobs this worker runs at once (each on a thread of its own).",
+            help=lazy("Jobs this worker runs at once (each on a thread of its own)."),
         ),
     ] = 1,
 ) -> None:
-    """Run background jobs from the PostgreSQL queue (procrastinate) until stopped.
-
-    Start as many as the work needs, on any machine that reaches the database. On SQLite no
-    worker is needed: the app runs its jobs itself.
-    """
     from .jobs import runner_for
 
     url = database_url()
@@ -284,15 +285,14 @@ def worker(
     run_worker(url, concurrency)
 
 
-@export_app.command("bundle")
+@export_app.command("bundle", help=lazy("Write a whole network as one JSON bundle."))
 def export_bundle_cmd(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     include_private: Annotated[
-        bool, typer.Option(help="A full backup with private fields (operator only).")
+        bool, typer.Option(help=lazy("A full backup with private fields (operator only)."))
     ] = False,
 ) -> None:
-    """Write a whole network as one JSON bundle."""
     from .services.portability import export_bundle
 
     data = run_service(
@@ -306,12 +306,16 @@ def export_bundle_cmd(
         sys.stdout.write(text + "\n")
 
 
-@import_app.command("bundle")
+@import_app.command(
+    "bundle",
+    help=lazy(
+        "Load a JSON bundle as a new network: all or nothing, with a report of every problem."
+    ),
+)
 def import_bundle_cmd(
     path: Path,
-    slug: Annotated[str | None, typer.Option(help="Load under another network slug.")] = None,
+    slug: Annotated[str | None, typer.Option(help=lazy("Load under another network slug."))] = None,
 ) -> None:
-    """Load a JSON bundle as a new network: all or nothing, with a report of every problem."""
     from .io.graph_model import FormatError
     from .io.safe_input import MAX_BLOB_CHARS, load_json
     from .services.portability import import_bundle
@@ -402,21 +406,22 @@ def actors_search(
 
 
 # Each area's commands, one module per area under coalition/commands/.
-for area in (
-    auth,
-    deliberation,
-    fairness,
-    formation,
-    interdependence,
-    invitations,
-    lifecycle,
-    networks,
-    outcomes,
-    profile_fields,
-    together,
-    voices,
-):
-    area.register(app, import_app, export_app)
+AREAS = (
+    "auth",
+    "deliberation",
+    "fairness",
+    "formation",
+    "interdependence",
+    "invitations",
+    "lifecycle",
+    "networks",
+    "outcomes",
+    "profile_fields",
+    "together",
+    "voices",
+)
+for area in AREAS:
+    import_module(f".commands.{area}", __package__).register(app, import_app, export_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

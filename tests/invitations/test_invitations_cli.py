@@ -62,7 +62,7 @@ def test_cli_workflow(clean_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path:
     r = runner.invoke(app, ["invitations", "--json"])
     assert sorted(i["status"] for i in json.loads(r.output)) == ["accepted", "accepted"]
     r = runner.invoke(app, ["invitations"])
-    assert r.exit_code == 0 and "2 invitation(s)" in r.output
+    assert r.exit_code == 0 and "2 invitations" in r.output
 
     r = runner.invoke(app, ["invitations", "team", str(w.initiative_id)])
     assert r.exit_code == 0 and "### Member 0 (Role 0)" in r.output

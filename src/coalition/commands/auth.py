@@ -10,10 +10,12 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import _
+from ..i18n import _, lazy
 from ..web.messages import sentences
 
-accounts_app = typer.Typer(help="Accounts, roles in networks and API tokens.", no_args_is_help=True)
+accounts_app = typer.Typer(
+    help=lazy("Accounts, roles in networks and API tokens."), no_args_is_help=True
+)
 
 ROLES = ("member", "convenor", "steward")
 SCOPES = ("read", "write")
@@ -60,24 +62,29 @@ def ensure_account(
     return account
 
 
-@accounts_app.command("create")
+@accounts_app.command(
+    "create", help=lazy("Create an account (or give an existing one a role in a network).")
+)
 def accounts_create(
     email: str,
-    network: Annotated[str | None, typer.Option("--network", "-n", help="Network slug.")] = None,
-    role: Annotated[str, typer.Option(help="member, convenor or steward.")] = "member",
-    actor: Annotated[
-        int | None, typer.Option("--actor", help="The actor that is this account there.")
+    network: Annotated[
+        str | None, typer.Option("--network", "-n", help=lazy("Network slug."))
     ] = None,
-    name: Annotated[str | None, typer.Option(help="Display name (default: from e-mail).")] = None,
+    role: Annotated[str, typer.Option(help=lazy("member, convenor or steward."))] = "member",
+    actor: Annotated[
+        int | None, typer.Option("--actor", help=lazy("The actor that is this account there."))
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help=lazy("Display name (default: from e-mail)."))
+    ] = None,
     password: Annotated[
         str | None,
         typer.Option(
             envvar="COALITION_ACCOUNT_PASSWORD",
-            help="Password for a new account; without it one is generated and printed once.",
+            help=lazy("Password for a new account; without it one is generated and printed once."),
         ),
     ] = None,
 ) -> None:
-    """Create an account (or give an existing one a role in a network)."""
     from pydantic import ValidationError
 
     from ..cli import console, fail, run_service
@@ -119,14 +126,18 @@ def accounts_create(
         console.print(f"password (shown once): {password}")
 
 
-@accounts_app.command("token")
+@accounts_app.command(
+    "token",
+    help=lazy("Issue an API token for an account; it is printed once (only its hash is kept)."),
+)
 def accounts_token(
     email: str,
-    scope: Annotated[list[str] | None, typer.Option("--scope", "-s", help="read, write")] = None,
-    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    scope: Annotated[
+        list[str] | None, typer.Option("--scope", "-s", help=lazy("read, write"))
+    ] = None,
+    name: Annotated[str, typer.Option(help=lazy("What the token is for."))] = "cli",
     expires_in_days: Annotated[int | None, typer.Option(min=1, max=3650)] = None,
 ) -> None:
-    """Issue an API token for an account; it is printed once (only its hash is kept)."""
     from ..cli import console, fail, run_service
     from ..schemas.auth import TokenIn
     from ..services import identity, tokens
@@ -152,11 +163,12 @@ def accounts_token(
     console.print(token, soft_wrap=True, highlight=False)
 
 
-@accounts_app.command("list")
+@accounts_app.command(
+    "list", help=lazy("Accounts and their roles (in one network, or everywhere).")
+)
 def accounts_list(
     network: Annotated[str | None, typer.Option("--network", "-n")] = None,
 ) -> None:
-    """Accounts and their roles (in one network, or everywhere)."""
     from ..cli import console, run_service
     from ..store.tables import Network
     from ..store.tables_auth import Account, Membership

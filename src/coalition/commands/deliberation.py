@@ -13,35 +13,40 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ..i18n import _
+from ..i18n import _, lazy
 
 
 def import_polis(
-    directory: Annotated[Path, typer.Argument(help="A Polis export directory.")],
-    network: Annotated[str, typer.Option("--network", "-n", help="The network's slug.")],
-    topic: Annotated[str | None, typer.Option(help="Topic (default: the export's).")] = None,
+    directory: Annotated[Path, typer.Argument(help=lazy("A Polis export directory."))],
+    network: Annotated[str, typer.Option("--network", "-n", help=lazy("The network's slug."))],
+    topic: Annotated[str | None, typer.Option(help=lazy("Topic (default: the export's)."))] = None,
     replay: Annotated[
         bool,
         typer.Option(
-            help="Replay the vote log as Polis's updates ran, so the groups are Polis's "
-            "(the default: it agreed better with Polis's groups across the conversations "
-            "measured); without it the first results request analyses the final votes "
-            "from scratch."
+            help=lazy(
+                "Replay the vote log as Polis's updates ran, so the groups are Polis's "
+                "(the default: it agreed better with Polis's groups across the conversations "
+                "measured); without it the first results request analyses the final votes "
+                "from scratch."
+            )
         ),
     ] = True,
     batch_seconds: Annotated[
         float | None,
-        typer.Option(help="Seconds of votes per replayed update (default: the import's, 60)."),
+        typer.Option(
+            help=lazy("Seconds of votes per replayed update (default: the import's, 60).")
+        ),
     ] = None,
     wait: Annotated[
         bool,
         typer.Option(
-            help="Follow the import job to its end with a progress bar (--no-wait: print the "
-            "job's id and leave it to the workers; the directory must be readable by them)."
+            help=lazy(
+                "Follow the import job to its end with a progress bar (--no-wait: print the "
+                "job's id and leave it to the workers; the directory must be readable by them)."
+            )
         ),
     ] = True,
 ) -> None:
-    """Load a Polis conversation export as a new conversation (all or nothing), as a job."""
     from ..cli import console, database_url, fail, run_service
     from ..domain import JobKind
     from ..jobs import runner_for, start
@@ -117,10 +122,9 @@ def _follow(url: str, job_id: int, replay: bool) -> None:
 
 
 def export_polis(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write.")],
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=lazy("Directory to write."))],
 ) -> None:
-    """Write a conversation as a Polis export directory."""
     from ..cli import OPERATOR, console, run_service
     from ..services.polis_exchange import export_polis as service
 
@@ -129,11 +133,12 @@ def export_polis(
 
 
 def ground(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    as_json: Annotated[
+        bool, typer.Option("--json", help=lazy("Print JSON instead of tables."))
+    ] = False,
     seed: int = 0,
 ) -> None:
-    """Opinion groups, representative statements and consensus of a conversation."""
     from ..cli import OPERATOR, console, emit_json, run_service
     from ..services.conversation_analysis import results
 
@@ -159,10 +164,11 @@ def ground(
 
 
 def moderation_queue(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    as_json: Annotated[
+        bool, typer.Option("--json", help=lazy("Print JSON instead of a table."))
+    ] = False,
 ) -> None:
-    """Statements awaiting moderation, then those decided."""
     from ..cli import OPERATOR, console, emit_json, run_service
     from ..services.deliberation_moderation import moderation_queue as service
 
@@ -181,11 +187,10 @@ def moderation_queue(
 
 
 def moderate(
-    statement: Annotated[int, typer.Argument(help="Statement id.")],
-    action: Annotated[str, typer.Argument(help="accept, reject, meta or unmoderated.")],
-    reason: Annotated[str, typer.Option(help="Why it is rejected.")] = "",
+    statement: Annotated[int, typer.Argument(help=lazy("Statement id."))],
+    action: Annotated[str, typer.Argument(help=lazy("accept, reject, meta or unmoderated."))],
+    reason: Annotated[str, typer.Option(help=lazy("Why it is rejected."))] = "",
 ) -> None:
-    """Accept, reject (with a reason) or mark a statement as meta."""
     from ..cli import OPERATOR, console, run_service
     from ..errors import Invalid
     from ..schemas.deliberation import ModerationIn
@@ -204,10 +209,9 @@ def moderate(
 
 
 def moderation_mode(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    mode: Annotated[str, typer.Argument(help="strict or open.")],
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    mode: Annotated[str, typer.Argument(help=lazy("strict or open."))],
 ) -> None:
-    """Strict (only accepted statements are voted on) or open moderation."""
     from ..cli import OPERATOR, console, run_service
     from ..errors import Invalid
     from ..schemas.deliberation import ModerationModeIn
@@ -225,11 +229,29 @@ def moderation_mode(
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
-    import_app.command("polis")(import_polis)
-    export_app.command("polis")(export_polis)
-    app.command("ground")(ground)
-    moderation = typer.Typer(help="Moderate a conversation's statements.", no_args_is_help=True)
-    moderation.command("queue")(moderation_queue)
-    moderation.command("decide")(moderate)
-    moderation.command("mode")(moderation_mode)
+    import_app.command(
+        "polis",
+        help=lazy(
+            "Load a Polis conversation export as a new conversation (all or nothing), as a job."
+        ),
+    )(import_polis)
+    export_app.command("polis", help=lazy("Write a conversation as a Polis export directory."))(
+        export_polis
+    )
+    app.command(
+        "ground",
+        help=lazy("Opinion groups, representative statements and consensus of a conversation."),
+    )(ground)
+    moderation = typer.Typer(
+        help=lazy("Moderate a conversation's statements."), no_args_is_help=True
+    )
+    moderation.command("queue", help=lazy("Statements awaiting moderation, then those decided."))(
+        moderation_queue
+    )
+    moderation.command(
+        "decide", help=lazy("Accept, reject (with a reason) or mark a statement as meta.")
+    )(moderate)
+    moderation.command(
+        "mode", help=lazy("Strict (only accepted statements are voted on) or open moderation.")
+    )(moderation_mode)
     app.add_typer(moderation, name="moderation")

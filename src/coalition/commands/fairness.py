@@ -9,24 +9,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..i18n import _
+from ..i18n import _, lazy
 
 fairness_app = typer.Typer(
-    help="Fair spread of opportunity: the network's default weight, and who gets asked.",
+    help=lazy("Fair spread of opportunity: the network's default weight, and who gets asked."),
     invoke_without_command=True,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=lazy("Print JSON instead of a table."))]
 
 
-@fairness_app.command("weight")
+@fairness_app.command(
+    "weight",
+    help=lazy("Show the network's default fairness weight, or set it with --set (as a steward)."),
+)
 def weight(
-    network: Annotated[str, typer.Argument(help="Network slug.")],
+    network: Annotated[str, typer.Argument(help=lazy("Network slug."))],
     set_to: Annotated[
-        float | None, typer.Option("--set", help="New default weight (0 turns it off).")
+        float | None, typer.Option("--set", help=lazy("New default weight (0 turns it off)."))
     ] = None,
 ) -> None:
-    """Show the network's default fairness weight, or set it with --set (as a steward)."""
     from pydantic import ValidationError
 
     from ..cli import OPERATOR, console, fail, run_service
@@ -50,13 +52,15 @@ def weight(
     console.print(f"fairness weight of '{out.network}': {out.weight:g}{note}")
 
 
-@fairness_app.command("report")
+@fairness_app.command(
+    "report",
+    help=lazy("Gini of opportunity, its course over two years, and who is asked, by group."),
+)
 def report(
-    network: Annotated[str, typer.Argument(help="Network slug.")],
-    on: Annotated[str | None, typer.Option(help="As of this date (YYYY-MM-DD).")] = None,
+    network: Annotated[str, typer.Argument(help=lazy("Network slug."))],
+    on: Annotated[str | None, typer.Option(help=lazy("As of this date (YYYY-MM-DD)."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Gini of opportunity, its course over two years, and who is asked, by group."""
     from ..cli import OPERATOR, console, emit_json, fail, run_service
     from ..services import fairness
     from ..services.networks import get_network
@@ -93,10 +97,9 @@ def report(
 
 def settle(
     today: Annotated[
-        str | None, typer.Option(help="As of this date (YYYY-MM-DD); default today.")
+        str | None, typer.Option(help=lazy("As of this date (YYYY-MM-DD); default today."))
     ] = None,
 ) -> None:
-    """End every active engagement whose end date has passed; their hours become free."""
     from ..cli import console, fail, run_service
     from ..services.engagements import settle_ended
 
@@ -110,4 +113,9 @@ def settle(
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     app.add_typer(fairness_app, name="fairness")
-    app.command("settle")(settle)
+    app.command(
+        "settle",
+        help=lazy(
+            "End every active engagement whose end date has passed; their hours become free."
+        ),
+    )(settle)

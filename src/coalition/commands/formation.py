@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ..choices import is_choice
-from ..i18n import _
+from ..i18n import _, lazy
 
 if TYPE_CHECKING:
     from ..schemas.formation import ProposalSet
@@ -20,21 +20,26 @@ if TYPE_CHECKING:
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     from ..cli import console, fail, run_service
 
-    @app.command()
+    @app.command(
+        help=lazy(
+            "Propose teams for an INITIATIVE, or solve the classic task with --network --skills."
+        )
+    )
     def form(
-        initiative: Annotated[int | None, typer.Argument(help="Initiative id.")] = None,
+        initiative: Annotated[int | None, typer.Argument(help=lazy("Initiative id."))] = None,
         network: Annotated[str | None, typer.Option("--network", "-n")] = None,
         skills: Annotated[
-            str | None, typer.Option(help="Classic task: comma-separated skills.")
+            str | None, typer.Option(help=lazy("Classic task: comma-separated skills."))
         ] = None,
-        objective: Annotated[str, typer.Option(help="sum-distance | diameter")] = "sum-distance",
-        distance: Annotated[str, typer.Option(help="hops | weight")] = "hops",
+        objective: Annotated[
+            str, typer.Option(help=lazy("sum-distance | diameter"))
+        ] = "sum-distance",
+        distance: Annotated[str, typer.Option(help=lazy("hops | weight"))] = "hops",
         alternatives: int = 3,
-        weights: Annotated[str | None, typer.Option(help='JSON, e.g. {"trust": 1.0}')] = None,
+        weights: Annotated[str | None, typer.Option(help=lazy('JSON, e.g. {"trust": 1.0}'))] = None,
         seed: int = 0,
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
-        """Propose teams for an INITIATIVE, or solve the classic task with --network --skills."""
         if skills is not None:
             _classic_task(network, skills, objective, distance, as_json)
             return
@@ -42,14 +47,16 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(_("give an INITIATIVE id, or --network and --skills for the classic task"))
         _initiative_teams(initiative, alternatives, weights, seed, as_json)
 
-    @import_app.command("graph")
+    @import_app.command(
+        "graph",
+        help=lazy("Import an expert network (GML or GraphML): people, skills, weighted ties."),
+    )
     def import_graph(
         path: Path,
         network: Annotated[str, typer.Option("--network", "-n")],
         skills_attr: str = "skills",
         weight_attr: str = "cc",
     ) -> None:
-        """Import an expert network (GML or GraphML): people, skills, weighted ties."""
         from ..services.expert_network import import_expert_graph
 
         summary: Any = run_service(

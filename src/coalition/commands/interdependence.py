@@ -12,16 +12,16 @@ import typer
 from rich.table import Table
 
 from ..choices import is_choice
-from ..i18n import _
+from ..i18n import _, lazy
 
 if TYPE_CHECKING:
     from ..services.interdependence import MapQuery
 
-map_app = typer.Typer(help="The interdependence map: metrics, changes, exchange files.")
+map_app = typer.Typer(help=lazy("The interdependence map: metrics, changes, exchange files."))
 
-NetworkOpt = Annotated[str, typer.Option("--network", "-n", help="Network slug.")]
+NetworkOpt = Annotated[str, typer.Option("--network", "-n", help=lazy("Network slug."))]
 TypesOpt = Annotated[
-    str | None, typer.Option("--types", help="Comma-separated tie types (default: all).")
+    str | None, typer.Option("--types", help=lazy("Comma-separated tie types (default: all)."))
 ]
 
 
@@ -48,26 +48,30 @@ def _query(
         raise fail(exc.message) from None
 
 
-@map_app.command("analyze")
+@map_app.command(
+    "analyze",
+    help=lazy("Every metric of the map: per actor, per network, and how each was obtained."),
+)
 def analyze(
     network: NetworkOpt = "demo",
     at: Annotated[
         dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="The network as it stood on this day."),
+        typer.Option(formats=["%Y-%m-%d"], help=lazy("The network as it stood on this day.")),
     ] = None,
     since: Annotated[
         dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="With --at: ties active from this day."),
+        typer.Option(formats=["%Y-%m-%d"], help=lazy("With --at: ties active from this day.")),
     ] = None,
-    period: Annotated[str | None, typer.Option(help="A year (2024) or quarter (2024-Q3).")] = None,
+    period: Annotated[
+        str | None, typer.Option(help=lazy("A year (2024) or quarter (2024-Q3)."))
+    ] = None,
     types: TypesOpt = None,
     projection: Annotated[
-        str, typer.Option(help="none | organisations | initiatives (two-mode projection).")
+        str, typer.Option(help=lazy("none | organisations | initiatives (two-mode projection)."))
     ] = "none",
-    top: Annotated[int, typer.Option(help="Actors shown in the table.")] = 15,
-    as_json: Annotated[bool, typer.Option("--json", help="Every metric, as JSON.")] = False,
+    top: Annotated[int, typer.Option(help=lazy("Actors shown in the table."))] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help=lazy("Every metric, as JSON."))] = False,
 ) -> None:
-    """Every metric of the map: per actor, per network, and how each was obtained."""
     from ..cli import OPERATOR, console, emit_json, run_service
     from ..services.interdependence import analysis
 
@@ -105,14 +109,16 @@ def _num(value: Any) -> str:
     return "–" if value is None else f"{value:.4g}"
 
 
-@map_app.command("changes")
+@map_app.command(
+    "changes",
+    help=lazy("The map year by year (or quarter by quarter) and what changed between them."),
+)
 def changes(
     network: NetworkOpt = "demo",
-    freq: Annotated[str, typer.Option(help="year | quarter")] = "year",
+    freq: Annotated[str, typer.Option(help=lazy("year | quarter"))] = "year",
     types: TypesOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """The map year by year (or quarter by quarter) and what changed between them."""
     from ..cli import OPERATOR, console, emit_json, fail, run_service
     from ..schemas.interdependence import FREQS
     from ..services.interdependence import changes as service_changes
@@ -146,17 +152,19 @@ def changes(
         )
 
 
-@map_app.command("export")
+@map_app.command(
+    "export",
+    help=lazy("Write the whole map (actors, dated typed ties, metrics) in an exchange format."),
+)
 def export(
     network: NetworkOpt = "demo",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="gexf | graphml | kumu | csv | xlsx")
+        str, typer.Option("--format", "-f", help=lazy("gexf | graphml | kumu | csv | xlsx"))
     ] = "gexf",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default: standard output).")
+        Path | None, typer.Option("--output", "-o", help=lazy("File (default: standard output)."))
     ] = None,
 ) -> None:
-    """Write the whole map (actors, dated typed ties, metrics) in an exchange format."""
     from ..cli import OPERATOR, console, run_service
     from ..services.map_exchange import export_map
 
@@ -171,18 +179,22 @@ def export(
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     app.add_typer(map_app, name="map")
 
-    @import_app.command("map")
+    @import_app.command(
+        "map",
+        help=lazy("Load a map file into a network: all or nothing, with every problem reported."),
+    )
     def import_map(
         path: Path,
         network: NetworkOpt = "demo",
         fmt: Annotated[
             str | None,
             typer.Option(
-                "--format", "-f", help="gexf | graphml | kumu | csv | xlsx (default: by suffix)"
+                "--format",
+                "-f",
+                help=lazy("gexf | graphml | kumu | csv | xlsx (default: by suffix)"),
             ),
         ] = None,
     ) -> None:
-        """Load a map file into a network: all or nothing, with every problem reported."""
         from ..cli import OPERATOR, console, fail, run_service
         from ..services.map_exchange import guess_format
         from ..services.map_exchange import import_map as service_import

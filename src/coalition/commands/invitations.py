@@ -13,33 +13,22 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from pydantic import BaseModel
-from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..i18n import _
-from ..services.access import Caller
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import AsOpt, JsonOpt, acting_as, table, wrote
 
 T = TypeVar("T", bound=BaseModel)
 
 invitations_app = typer.Typer(
-    help="Invitations: list them, answer as a member, withdraw, decide counter-offers.",
+    help=lazy("Invitations: list them, answer as a member, withdraw, decide counter-offers."),
     invoke_without_command=True,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-AsOpt = Annotated[int, typer.Option("--as", help="Act as this member (actor id).")]
 
-
-def acting_as(db: Session, actor_id: int) -> Caller:
-    """The console acting as one member: that actor's rights in its network, nothing more."""
-    from ..errors import NotFound
-    from ..store.tables import Actor
-
-    network_id = db.scalar(select(Actor.network_id).where(Actor.id == actor_id))
-    if network_id is None:
-        raise NotFound(_("no actor %(actor_id)s") % {"actor_id": actor_id})
-    return Caller(account_id=0, actor_ids=frozenset({actor_id}), roles={network_id: "member"})
+def _invitation_is(invitation: int, status: str) -> str:
+    return _("invitation %(id)s: %(status)s") % {"id": invitation, "status": vocab(status)}
 
 
 def _ttl() -> int:
@@ -51,32 +40,36 @@ def _ttl() -> int:
 def _print_invitations(items: list[Any], title: str) -> None:
     from ..cli import console
 
-    table = Table(title=title)
-    for column in ("id", "initiative", "role", "member", "h/wk", "status", "until"):
-        table.add_column(column)
+    out = table(
+        title,
+        (_("id"), _("initiative"), _("role"), _("member"), _("h/wk"), _("status"), _("until")),
+    )
     for i in items:
-        hours = f"{i.hours_per_week:g}" + (f" → {i.counter_hours:g}" if i.counter_hours else "")
-        table.add_row(
+        agreed = fmt.hours(i.hours_per_week) + (
+            f" → {fmt.hours(i.counter_hours)}" if i.counter_hours else ""
+        )
+        out.add_row(
             str(i.id),
             f"{i.initiative_title} ({i.initiative_id})",
             i.role_title or "",
             f"{i.actor_name} ({i.actor_id})",
-            hours,
-            i.status.replace("_", " "),
-            f"{i.expires_at:%Y-%m-%d}" if i.status in ("pending", "countered") else "",
+            agreed,
+            vocab(i.status),
+            fmt.date(i.expires_at) if i.status in ("pending", "countered") else "",
         )
-    console.print(table)
+    console.print(out)
 
 
 def invite(
-    initiative: Annotated[int, typer.Argument(help="Initiative id.")],
-    actor: Annotated[int, typer.Option("--actor", help="Who to invite (actor id).")],
-    role: Annotated[int, typer.Option("--role", help="For which role (role id).")],
-    hours: Annotated[float | None, typer.Option(help="Hours/week (default: the role's).")] = None,
-    message: Annotated[str, typer.Option(help="A message to the member.")] = "",
+    initiative: Annotated[int, typer.Argument(help=lazy("Initiative id."))],
+    actor: Annotated[int, typer.Option("--actor", help=lazy("Who to invite (actor id)."))],
+    role: Annotated[int, typer.Option("--role", help=lazy("For which role (role id)."))],
+    hours: Annotated[
+        float | None, typer.Option(help=lazy("Hours/week (default: the role's)."))
+    ] = None,
+    message: Annotated[str, typer.Option(help=lazy("A message to the member."))] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Invite a member to a role of an initiative, on behalf of its convenor."""
     from ..cli import OPERATOR, console, emit_json, parse_input, run_service
     from ..schemas.invitations import InviteIn
     from ..services.invitations import invite as service
@@ -91,18 +84,25 @@ def invite(
         return
     for i in made:
         console.print(
-            f"invitation {i.id}: {i.actor_name} as {i.role_title}, {i.hours_per_week:g} h/week, "
-            f"open until {i.expires_at:%Y-%m-%d}"
+            _("invitation %(id)s: %(name)s as %(role)s, %(hours)s h/week, open until %(until)s")
+            % {
+                "id": i.id,
+                "name": i.actor_name,
+                "role": i.role_title,
+                "hours": fmt.hours(i.hours_per_week),
+                "until": fmt.date(i.expires_at),
+            }
         )
 
 
-@invitations_app.callback()
+@invitations_app.callback(
+    help=lazy("List invitations (every one, or one member's), open ones first.")
+)
 def invitations_list(
     ctx: typer.Context,
-    actor: Annotated[int | None, typer.Option("--actor", help="Only this member's.")] = None,
+    actor: Annotated[int | None, typer.Option("--actor", help=lazy("Only this member's."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List invitations (every one, or one member's), open ones first."""
     if ctx.invoked_subcommand is not None:
         return
     from ..cli import OPERATOR, emit_json, run_service
@@ -112,20 +112,26 @@ def invitations_list(
     if as_json:
         emit_json([i.model_dump(mode="json") for i in items])
         return
-    _print_invitations(items, f"{len(items)} invitation(s)")
+    n = len(items)
+    _print_invitations(items, ngettext("%(n)s invitation", "%(n)s invitations", n) % {"n": n})
 
 
-@invitations_app.command("answer")
+@invitations_app.command(
+    "answer", help=lazy("Answer an invitation as the invited member: accept, decline or counter.")
+)
 def invitations_answer(
-    invitation: Annotated[int, typer.Argument(help="Invitation id.")],
+    invitation: Annotated[int, typer.Argument(help=lazy("Invitation id."))],
     answer: Annotated[Literal["accept", "decline", "counter"], typer.Argument()],
     as_actor: AsOpt,
-    hours: Annotated[float | None, typer.Option(help="With counter: hours/week offered.")] = None,
-    reason: Annotated[str | None, typer.Option(help="With decline: why (kept private).")] = None,
-    unlisted: Annotated[bool, typer.Option(help="Do not list me on the team page.")] = False,
+    hours: Annotated[
+        float | None, typer.Option(help=lazy("With counter: hours/week offered."))
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help=lazy("With decline: why (kept private)."))
+    ] = None,
+    unlisted: Annotated[bool, typer.Option(help=lazy("Do not list me on the team page."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Answer an invitation as the invited member: accept, decline or counter."""
     from ..cli import console, emit_json, parse_input, run_service
     from ..schemas.invitations import AnswerIn
     from ..services.invitations import answer as service
@@ -143,19 +149,23 @@ def invitations_answer(
     if as_json:
         emit_json(out.model_dump(mode="json"))
         return
-    console.print(f"invitation {invitation}: {out.invitation.status.replace('_', ' ')}")
+    console.print(_invitation_is(invitation, out.invitation.status))
     if out.engagement:
-        console.print(f"engagement {out.engagement.id}: {out.engagement.hours_per_week:g} h/week")
+        console.print(
+            _("engagement %(id)s: %(hours)s h/week")
+            % {"id": out.engagement.id, "hours": fmt.hours(out.engagement.hours_per_week)}
+        )
     _print_replacements(out)
 
 
-@invitations_app.command("counter")
+@invitations_app.command(
+    "counter", help=lazy("Accept or decline a member's counter-offer, on behalf of the convenor.")
+)
 def invitations_counter(
-    invitation: Annotated[int, typer.Argument(help="Invitation id.")],
+    invitation: Annotated[int, typer.Argument(help=lazy("Invitation id."))],
     decision: Annotated[Literal["accept", "decline"], typer.Argument()],
     as_json: JsonOpt = False,
 ) -> None:
-    """Accept or decline a member's counter-offer, on behalf of the convenor."""
     from ..cli import OPERATOR, console, emit_json, parse_input, run_service
     from ..schemas.invitations import CounterDecisionIn
     from ..services.invitations import decide_counter
@@ -166,38 +176,46 @@ def invitations_counter(
     if as_json:
         emit_json(out.model_dump(mode="json"))
         return
-    console.print(f"invitation {invitation}: {out.invitation.status.replace('_', ' ')}")
+    console.print(_invitation_is(invitation, out.invitation.status))
 
 
-@invitations_app.command("withdraw")
-def invitations_withdraw(invitation: Annotated[int, typer.Argument(help="Invitation id.")]) -> None:
-    """Withdraw an invitation not yet accepted, on behalf of the convenor."""
+@invitations_app.command(
+    "withdraw", help=lazy("Withdraw an invitation not yet accepted, on behalf of the convenor.")
+)
+def invitations_withdraw(
+    invitation: Annotated[int, typer.Argument(help=lazy("Invitation id."))],
+) -> None:
     from ..cli import OPERATOR, console, run_service
     from ..services.invitations import withdraw
 
     out = run_service(lambda db: withdraw(db, OPERATOR, invitation))
-    console.print(f"invitation {invitation}: {out.status}")
+    console.print(_invitation_is(invitation, out.status))
 
 
-@invitations_app.command("step-back")
+@invitations_app.command(
+    "step-back",
+    help=lazy("Step back from an engagement as its member (capacity released, convenor told)."),
+)
 def invitations_step_back(
-    engagement: Annotated[int, typer.Argument(help="Engagement id.")], as_actor: AsOpt
+    engagement: Annotated[int, typer.Argument(help=lazy("Engagement id."))], as_actor: AsOpt
 ) -> None:
-    """Step back from an engagement as its member (capacity released, convenor told)."""
     from ..cli import console, run_service
     from ..services.engagements import step_back
 
     out = run_service(lambda db: step_back(db, acting_as(db, as_actor), engagement))
-    console.print(f"engagement {engagement}: {out.status}")
+    console.print(
+        _("engagement %(id)s: %(status)s") % {"id": engagement, "status": vocab(out.status)}
+    )
 
 
-@invitations_app.command("team")
+@invitations_app.command(
+    "team", help=lazy("The team page (listed members only) as Markdown, PDF or JSON.")
+)
 def invitations_team(
-    initiative: Annotated[int, typer.Argument(help="Initiative id.")],
+    initiative: Annotated[int, typer.Argument(help=lazy("Initiative id."))],
     fmt: Annotated[Literal["md", "pdf", "json"], typer.Option("--format")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
-    """The team page (listed members only) as Markdown, PDF or JSON."""
     import json
     import sys
 
@@ -210,7 +228,7 @@ def invitations_team(
         if output is None:
             raise fail(_("a PDF needs --output FILE"))
         output.write_bytes(team_page.pdf(data))
-        err.print(f"wrote {output}")
+        err.print(wrote(output))
         return
     text = (
         team_page.markdown(data)
@@ -219,13 +237,16 @@ def invitations_team(
     )
     if output:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        err.print(wrote(output))
     else:
         sys.stdout.write(text)
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
-    app.command("invite")(invite)
+    app.command(
+        "invite",
+        help=lazy("Invite a member to a role of an initiative, on behalf of its convenor."),
+    )(invite)
     app.add_typer(invitations_app, name="invitations")
 
 
@@ -248,6 +269,8 @@ def _print_replacements(out: Any) -> None:
     from ..cli import console
 
     for r in out.replacements:
-        console.print(f"  replacement: {r.name} ({r.actor_id}) — {r.why}")
+        said = _("replacement: %(name)s (%(id)s) — %(why)s")
+        console.print("  " + said % {"name": r.name, "id": r.actor_id, "why": r.why})
     if out.replacements_job is not None and not out.replacements:
-        console.print(f"  replacements: being ranked (job {out.replacements_job})")
+        said = _("replacements: being ranked (job %(job)s)") % {"job": out.replacements_job}
+        console.print("  " + said)

@@ -7,12 +7,12 @@ that member's rights, as on the web (the convenor's actor for convenor steps).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
-from sqlalchemy.orm import Session
 
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
 from ..schemas.lifecycle import (
     ActionIn,
     OfferDecisionIn,
@@ -21,205 +21,177 @@ from ..schemas.lifecycle import (
     ReconfirmIn,
     RolePatch,
 )
-from ..services.access import Caller
-from .invitations import AsOpt, JsonOpt, acting_as
+from .common import OP, AsOpt, JsonOpt, acting_as, dump, run, run_and_show, show, table
 
-life_app = typer.Typer(help="An initiative's life: actions, history, role edits, re-confirming.")
-offers_app = typer.Typer(help="Open calls, opportunities and offers.")
-OP = Caller.operator()
-
-
-def _run(fn: Any) -> Any:
-    from ..cli import run_service
-
-    return run_service(fn)
+life_app = typer.Typer(
+    help=lazy("An initiative's life: actions, history, role edits, re-confirming.")
+)
+offers_app = typer.Typer(help=lazy("Open calls, opportunities and offers."))
 
 
-def _print(data: Any, as_json: bool, table: Table | None = None) -> None:
-    from ..cli import console, emit_json
-
-    if as_json or table is None:
-        emit_json(data)
-    else:
-        console.print(table)
-
-
-def _dump(value: Any) -> Any:
-    if isinstance(value, list):
-        return [v.model_dump(mode="json") for v in value]
-    return value.model_dump(mode="json")
-
-
-@life_app.command("rules")
+@life_app.command(
+    "rules", help=lazy("The initiative's status and every action with its rule (JSON).")
+)
 def rules(initiative: int) -> None:
-    """The initiative's status and every action with its rule (JSON)."""
     from ..services import lifecycle
 
-    _print(_run(lambda db: _dump(lifecycle.lifecycle(db, OP, initiative))), True)
+    run_and_show(lambda db: lifecycle.lifecycle(db, OP, initiative))
 
 
-@life_app.command("act")
+@life_app.command(
+    "act", help=lazy("Take a status action: open, back_to_draft, start, complete or close.")
+)
 def act(initiative: int, action: str, as_actor: AsOpt) -> None:
-    """Take a status action: open, back_to_draft, start, complete or close."""
     from ..cli import parse_input
     from ..services import lifecycle
 
     data = parse_input(ActionIn, {"action": action})
-    _print(
-        _run(
-            lambda db: _dump(
-                lifecycle.transition(db, acting_as(db, as_actor), initiative, data.action)
-            )
-        ),
-        True,
+    run_and_show(
+        lambda db: lifecycle.transition(db, acting_as(db, as_actor), initiative, data.action)
     )
 
 
-@life_app.command("history")
+@life_app.command(
+    "history", help=lazy("Every change of the initiative and its roles, newest first.")
+)
 def history(initiative: int, as_json: JsonOpt = False) -> None:
-    """Every change of the initiative and its roles, newest first."""
     from ..services import lifecycle
 
-    items = _run(lambda db: _dump(lifecycle.history(db, OP, initiative)))
-    table = Table(title=f"{len(items)} change(s)")
-    for column in ("at", "who", "what", "before", "after"):
-        table.add_column(column)
+    items = run(lambda db: dump(lifecycle.history(db, OP, initiative)))
+    n = len(items)
+    out = table(
+        ngettext("%(n)s change", "%(n)s changes", n) % {"n": n},
+        (_("at"), _("who"), _("what"), _("before"), _("after")),
+    )
     for c in items:
         who = c["by_name"] or c["by_role"]
-        table.add_row(c["at"], who, c["field"], str(c["before"]), str(c["after"]))
-    _print(items, as_json, table)
+        out.add_row(fmt.datetime(c["at"]), who, c["field"], str(c["before"]), str(c["after"]))
+    show(items, as_json, out)
 
 
-@life_app.command("edit-role")
+@life_app.command("edit-role", help=lazy("Change a role's seats, hours or title."))
 def edit_role(
     initiative: int,
     role: int,
     as_actor: AsOpt,
-    seats: Annotated[int | None, typer.Option(help="Seats")] = None,
+    seats: Annotated[int | None, typer.Option(help=lazy("Seats"))] = None,
     hours: Annotated[
-        float | None, typer.Option(help="Hours per week (asks re-confirmation)")
+        float | None, typer.Option(help=lazy("Hours per week (asks re-confirmation)"))
     ] = None,
-    title: Annotated[str | None, typer.Option(help="Title")] = None,
+    title: Annotated[str | None, typer.Option(help=lazy("Title"))] = None,
 ) -> None:
-    """Change a role's seats, hours or title."""
     from ..cli import parse_input
     from ..services import lifecycle
 
     sent = {k: v for k, v in {"seats": seats, "hours_per_week": hours, "title": title}.items()}
     data = parse_input(RolePatch, {k: v for k, v in sent.items() if v is not None})
 
-    def go(db: Session) -> Any:
-        return _dump(lifecycle.edit_role(db, acting_as(db, as_actor), initiative, role, data))
-
-    _print(_run(go), True)
-
-
-@life_app.command("retire-role")
-def retire_role(initiative: int, role: int, as_actor: AsOpt) -> None:
-    """Retire a role: no more seats; its engagements end and their hours return."""
-    from ..services import lifecycle
-
-    _print(
-        _run(
-            lambda db: _dump(lifecycle.retire_role(db, acting_as(db, as_actor), initiative, role))
-        ),
-        True,
+    run_and_show(
+        lambda db: lifecycle.edit_role(db, acting_as(db, as_actor), initiative, role, data)
     )
 
 
-@life_app.command("reconfirm")
+@life_app.command(
+    "retire-role",
+    help=lazy("Retire a role: no more seats; its engagements end and their hours return."),
+)
+def retire_role(initiative: int, role: int, as_actor: AsOpt) -> None:
+    from ..services import lifecycle
+
+    run_and_show(lambda db: lifecycle.retire_role(db, acting_as(db, as_actor), initiative, role))
+
+
+@life_app.command("reconfirm", help=lazy("Answer a re-confirmation: confirm or step_back."))
 def reconfirm(reconfirmation: int, answer: str, as_actor: AsOpt) -> None:
-    """Answer a re-confirmation: confirm or step_back."""
     from ..cli import parse_input
     from ..services import lifecycle
 
     data = parse_input(ReconfirmIn, {"answer": answer})
 
-    def go(db: Session) -> Any:
-        caller = acting_as(db, as_actor)
-        return _dump(lifecycle.answer_reconfirmation(db, caller, reconfirmation, data))
+    run_and_show(
+        lambda db: lifecycle.answer_reconfirmation(
+            db, acting_as(db, as_actor), reconfirmation, data
+        )
+    )
 
-    _print(_run(go), True)
 
-
-@offers_app.command("open-call")
+@offers_app.command(
+    "open-call", help=lazy("Open a role to the network's offers (or close its call).")
+)
 def open_call(
     initiative: int,
     role: int,
     as_actor: AsOpt,
-    close: Annotated[bool, typer.Option("--close", help="Close the call instead")] = False,
+    close: Annotated[bool, typer.Option("--close", help=lazy("Close the call instead"))] = False,
 ) -> None:
-    """Open a role to the network's offers (or close its call)."""
     from ..services import offers
 
-    def go(db: Session) -> Any:
-        caller = acting_as(db, as_actor)
-        return _dump(offers.set_open_call(db, caller, initiative, role, OpenCallIn(open=not close)))
+    call = OpenCallIn(open=not close)
+    run_and_show(
+        lambda db: offers.set_open_call(db, acting_as(db, as_actor), initiative, role, call)
+    )
 
-    _print(_run(go), True)
 
-
-@offers_app.command("opportunities")
+@offers_app.command("opportunities", help=lazy("Open roles ranked for a member, with the reasons."))
 def opportunities(as_actor: AsOpt, as_json: JsonOpt = False) -> None:
-    """Open roles ranked for a member, with the reasons."""
     from ..services import offers
 
-    data = _run(lambda db: _dump(offers.opportunities(db, acting_as(db, as_actor))))
-    table = Table(title=f"{len(data['opportunities'])} opportunity(ies)")
-    for column in ("role", "initiative", "h/week", "score", "why"):
-        table.add_column(column)
+    data = run(lambda db: dump(offers.opportunities(db, acting_as(db, as_actor))))
+    n = len(data["opportunities"])
+    out = table(
+        ngettext("%(n)s opportunity", "%(n)s opportunities", n) % {"n": n},
+        (_("role"), _("initiative"), _("h/week"), _("score"), _("why")),
+    )
     for o in data["opportunities"]:
-        why = "; ".join(o["reasons"] + [f"not yet: {g}" for g in o["gaps"]])
-        table.add_row(
+        gaps = [_("not yet: %(gap)s") % {"gap": g} for g in o["gaps"]]
+        out.add_row(
             f"{o['role_id']} {o['role_title']}", o["initiative_title"],
-            f"{o['hours_per_week']:g}", f"{o['score']:.2f}", why,
+            fmt.hours(o["hours_per_week"]), fmt.fixed(o["score"]), "; ".join(o["reasons"] + gaps),
         )  # fmt: skip
-    _print(data, as_json, table)
+    show(data, as_json, out)
 
 
-@offers_app.command("make")
+@offers_app.command("make", help=lazy("Offer a member (--as) for an open role."))
 def make(
     role: int,
     hours: float,
     as_actor: AsOpt,
-    note: Annotated[str, typer.Option(help="A short note to the convenor")] = "",
+    note: Annotated[str, typer.Option(help=lazy("A short note to the convenor"))] = "",
 ) -> None:
-    """Offer a member (--as) for an open role."""
     from ..cli import parse_input
     from ..services import offers
 
     data = parse_input(OfferIn, {"hours_per_week": hours, "note": note, "actor_id": as_actor})
-    _print(_run(lambda db: _dump(offers.make_offer(db, acting_as(db, as_actor), role, data))), True)
+    run_and_show(lambda db: offers.make_offer(db, acting_as(db, as_actor), role, data))
 
 
-@offers_app.command("list")
+@offers_app.command("list", help=lazy("The offers for an initiative's roles, pending first."))
 def list_offers(initiative: int, as_json: JsonOpt = False) -> None:
-    """The offers for an initiative's roles, pending first."""
     from ..services import offers
 
-    items = _run(lambda db: _dump(offers.initiative_offers(db, OP, initiative)))
-    table = Table(title=f"{len(items)} offer(s)")
-    for column in ("id", "member", "role", "h/week", "status"):
-        table.add_column(column)
+    items = run(lambda db: dump(offers.initiative_offers(db, OP, initiative)))
+    n = len(items)
+    out = table(
+        ngettext("%(n)s offer", "%(n)s offers", n) % {"n": n},
+        (_("id"), _("member"), _("role"), _("h/week"), _("status")),
+    )
     for o in items:
-        table.add_row(
-            str(o["id"]), o["actor_name"], o["role_title"] or "", f"{o['hours_per_week']:g}",
+        out.add_row(
+            str(o["id"]), o["actor_name"], o["role_title"] or "", fmt.hours(o["hours_per_week"]),
             o["status"],
         )  # fmt: skip
-    _print(items, as_json, table)
+    show(items, as_json, out)
 
 
-@offers_app.command("decide")
+@offers_app.command(
+    "decide", help=lazy("Accept or decline an offer, as the initiative's convenor.")
+)
 def decide(offer: int, decision: str, as_actor: AsOpt) -> None:
-    """Accept or decline an offer, as the initiative's convenor."""
     from ..cli import parse_input
     from ..services import offers
 
     data = parse_input(OfferDecisionIn, {"decision": decision})
-    _print(
-        _run(lambda db: _dump(offers.decide_offer(db, acting_as(db, as_actor), offer, data))),
-        True,
-    )
+    run_and_show(lambda db: offers.decide_offer(db, acting_as(db, as_actor), offer, data))
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

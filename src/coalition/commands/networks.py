@@ -11,10 +11,10 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import _
+from ..i18n import _, lazy
 
 networks_app = typer.Typer(
-    help="Networks: create them, their settings and logo, requests to join.",
+    help=lazy("Networks: create them, their settings and logo, requests to join."),
     no_args_is_help=True,
 )
 
@@ -54,9 +54,10 @@ def _print_settings(out: Any, as_json: bool) -> None:
     cli.console.print(table)
 
 
-@networks_app.command("list")
+@networks_app.command(
+    "list", help=lazy("Every network on this server, with its visibility and join policy.")
+)
 def networks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every network on this server, with its visibility and join policy."""
     from ..services.network_settings import directory_of_networks
 
     cli = _cli()
@@ -79,7 +80,10 @@ def networks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     cli.console.print(table)
 
 
-@networks_app.command("create")
+@networks_app.command(
+    "create",
+    help=lazy("Open a new network (on a fresh install too); optionally name its first steward."),
+)
 def networks_create(
     slug: str,
     name: str,
@@ -87,10 +91,10 @@ def networks_create(
     visibility: str = "public",
     join_policy: Annotated[str, typer.Option("--join-policy")] = "approval",
     steward: Annotated[
-        str | None, typer.Option(help="E-mail of an existing account to make its first steward.")
+        str | None,
+        typer.Option(help=lazy("E-mail of an existing account to make its first steward.")),
     ] = None,
 ) -> None:
-    """Open a new network (on a fresh install too); optionally name its first steward."""
     from pydantic import ValidationError
 
     from ..schemas.directory import NetworkIn
@@ -118,26 +122,33 @@ def networks_create(
     _print_settings(cli.run_service(create), as_json=False)
 
 
-@networks_app.command("settings")
+@networks_app.command(
+    "settings", help=lazy("Show a network's settings, changing those given first.")
+)
 def networks_settings(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
     name: str | None = None,
     purpose: str | None = None,
     description: str | None = None,
-    visibility: Annotated[str | None, typer.Option(help="public, unlisted or private")] = None,
-    join_policy: Annotated[
-        str | None, typer.Option("--join-policy", help="open, approval or invitation")
+    visibility: Annotated[
+        str | None, typer.Option(help=lazy("public, unlisted or private"))
     ] = None,
-    welcome: Annotated[str | None, typer.Option(help="The welcome text of new members.")] = None,
+    join_policy: Annotated[
+        str | None, typer.Option("--join-policy", help=lazy("open, approval or invitation"))
+    ] = None,
+    welcome: Annotated[
+        str | None, typer.Option(help=lazy("The welcome text of new members."))
+    ] = None,
     privacy: Annotated[
         list[str] | None,
-        typer.Option(help="FIELD=AUDIENCE for new members' profiles, e.g. contact=private."),
+        typer.Option(help=lazy("FIELD=AUDIENCE for new members' profiles, e.g. contact=private.")),
     ] = None,
-    logo: Annotated[Path | None, typer.Option(help="An image file to use as the logo.")] = None,
-    no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
+    logo: Annotated[
+        Path | None, typer.Option(help=lazy("An image file to use as the logo."))
+    ] = None,
+    no_logo: Annotated[bool, typer.Option("--no-logo", help=lazy("Remove the logo."))] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Show a network's settings, changing those given first."""
     from pydantic import ValidationError
 
     from ..schemas.networks import NetworkSettingsPatch
@@ -181,13 +192,17 @@ def networks_settings(
     _print_settings(cli.run_service(apply), as_json)
 
 
-@networks_app.command("requests")
+@networks_app.command(
+    "requests",
+    help=lazy("List the requests to join waiting for a decision; admit or decline some first."),
+)
 def networks_requests(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
-    approve: Annotated[list[int] | None, typer.Option(help="Admit this request (by id).")] = None,
-    decline: Annotated[list[int] | None, typer.Option(help="Decline this request.")] = None,
+    approve: Annotated[
+        list[int] | None, typer.Option(help=lazy("Admit this request (by id)."))
+    ] = None,
+    decline: Annotated[list[int] | None, typer.Option(help=lazy("Decline this request."))] = None,
 ) -> None:
-    """List the requests to join waiting for a decision; admit or decline some first."""
     from ..services import joining
     from ..services.networks import get_network
 
@@ -218,15 +233,17 @@ def networks_requests(
     cli.console.print(table)
 
 
-@networks_app.command("onboarding")
+@networks_app.command(
+    "onboarding",
+    help=lazy("How far each profile of a network is through the onboarding checklist."),
+)
 def networks_onboarding(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
     below: Annotated[
-        int, typer.Option(min=0, max=101, help="Only profiles less complete than this (%).")
+        int, typer.Option(min=0, max=101, help=lazy("Only profiles less complete than this (%)."))
     ] = 101,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """How far each profile of a network is through the onboarding checklist."""
     from ..services.networks import get_network
     from ..services.onboarding import network_completeness
 
@@ -247,7 +264,7 @@ def networks_onboarding(
 
 
 vocabulary_app = typer.Typer(
-    help="A network's capability vocabulary: list, rename, describe, merge, retire.",
+    help=lazy("A network's capability vocabulary: list, rename, describe, merge, retire."),
     no_args_is_help=True,
 )
 
@@ -267,12 +284,13 @@ def _term_id(db: Session, network: Any, term: str) -> int:
     return int(found)
 
 
-@vocabulary_app.command("list")
+@vocabulary_app.command(
+    "list", help=lazy("Every term with how many profiles and role requirements use it.")
+)
 def vocabulary_list(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Every term with how many profiles and role requirements use it."""
     from ..services import vocabulary
     from ..services.networks import get_network
 
@@ -291,15 +309,14 @@ def vocabulary_list(
     cli.console.print(table)
 
 
-@vocabulary_app.command("edit")
+@vocabulary_app.command("edit", help=lazy("Rename or describe a term."))
 def vocabulary_edit(
     term: str,
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
-    rename: Annotated[str | None, typer.Option(help="The new name of the term.")] = None,
+    rename: Annotated[str | None, typer.Option(help=lazy("The new name of the term."))] = None,
     description: str | None = None,
     esco_uri: Annotated[str | None, typer.Option("--esco-uri")] = None,
 ) -> None:
-    """Rename or describe a term."""
     from pydantic import ValidationError
 
     from ..schemas.networks import CapabilityPatch
@@ -323,13 +340,15 @@ def vocabulary_edit(
     cli.console.print(f"saved '{cli.run_service(run)}'")
 
 
-@vocabulary_app.command("merge")
+@vocabulary_app.command(
+    "merge",
+    help=lazy("Fold TERM into INTO: every profile and role re-pointed, the best level kept."),
+)
 def vocabulary_merge(
     term: str,
     into: str,
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
 ) -> None:
-    """Fold TERM into INTO: every profile and role re-pointed, the best level kept."""
     from ..services import vocabulary
     from ..services.networks import get_network
 
@@ -348,11 +367,12 @@ def vocabulary_merge(
     )
 
 
-@vocabulary_app.command("retire")
+@vocabulary_app.command(
+    "retire", help=lazy("Remove a term nobody uses (merge a term in use instead).")
+)
 def vocabulary_retire(
     term: str, network: Annotated[str, typer.Option("--network", "-n")] = "demo"
 ) -> None:
-    """Remove a term nobody uses (merge a term in use instead)."""
     from ..services import vocabulary
     from ..services.networks import get_network
 
@@ -366,9 +386,11 @@ def vocabulary_retire(
     cli.console.print(f"retired '{term}'")
 
 
-@vocabulary_app.command("merges")
+@vocabulary_app.command(
+    "merges",
+    help=lazy("The history of merges, the latest first (undo one with `vocabulary undo ID`)."),
+)
 def vocabulary_merges(network: Annotated[str, typer.Option("--network", "-n")] = "demo") -> None:
-    """The history of merges, the latest first (undo one with `vocabulary undo ID`)."""
     from ..services import vocabulary_history
     from ..services.networks import get_network
 
@@ -395,12 +417,13 @@ def vocabulary_merges(network: Annotated[str, typer.Option("--network", "-n")] =
     cli.console.print(table)
 
 
-@vocabulary_app.command("undo")
+@vocabulary_app.command(
+    "undo", help=lazy("Undo a merge: the merged term comes back with every use it had.")
+)
 def vocabulary_undo(
     merge_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
 ) -> None:
-    """Undo a merge: the merged term comes back with every use it had."""
     from ..services import vocabulary_history
     from ..services.networks import get_network
 

@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from ..i18n import lazy
+
 fields_app = typer.Typer(
-    help="A network's custom profile fields: list, add, edit, remove; set a member's values.",
+    help=lazy("A network's custom profile fields: list, add, edit, remove; set a member's values."),
     no_args_is_help=True,
 )
 
@@ -40,11 +42,10 @@ def _choices(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
-@fields_app.command("list")
+@fields_app.command("list", help=lazy("The network's custom profile fields."))
 def fields_list(
     network: Network = "demo", as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
-    """The network's custom profile fields."""
     from ..services import profile_fields
     from ..services.networks import get_network
 
@@ -65,19 +66,21 @@ def fields_list(
     cli.console.print(table)
 
 
-@fields_app.command("add")
+@fields_app.command("add", help=lazy("Add a typed field to every profile of the network."))
 def fields_add(
     key: str,
     label: str,
-    kind: Annotated[str, typer.Option(help="text, number, choice, multi, date, url, boolean")],
+    kind: Annotated[
+        str, typer.Option(help=lazy("text, number, choice, multi, date, url, boolean"))
+    ],
     network: Network = "demo",
-    choices: Annotated[str | None, typer.Option(help="For choice/multi: a,b,c")] = None,
+    choices: Annotated[str | None, typer.Option(help=lazy("For choice/multi: a,b,c"))] = None,
     help_text: Annotated[str, typer.Option("--help-text")] = "",
     default_visibility: Annotated[
-        str, typer.Option("--default-visibility", help="public, network, convenors or private")
+        str,
+        typer.Option("--default-visibility", help=lazy("public, network, convenors or private")),
     ] = "network",
 ) -> None:
-    """Add a typed field to every profile of the network."""
     from ..schemas.fields import ProfileFieldIn
     from ..services import profile_fields
     from ..services.networks import get_network
@@ -102,16 +105,17 @@ def fields_add(
     cli.console.print(f"added field '{out.key}' ({out.kind})")
 
 
-@fields_app.command("edit")
+@fields_app.command(
+    "edit", help=lazy("Relabel a field, change its choices, help text or default audience.")
+)
 def fields_edit(
     key: str,
     network: Network = "demo",
     label: str | None = None,
-    choices: Annotated[str | None, typer.Option(help="The new list: a,b,c")] = None,
+    choices: Annotated[str | None, typer.Option(help=lazy("The new list: a,b,c"))] = None,
     help_text: Annotated[str | None, typer.Option("--help-text")] = None,
     default_visibility: Annotated[str | None, typer.Option("--default-visibility")] = None,
 ) -> None:
-    """Relabel a field, change its choices, help text or default audience."""
     from ..schemas.fields import ProfileFieldPatch
     from ..services import profile_fields
     from ..services.networks import get_network
@@ -133,9 +137,8 @@ def fields_edit(
     cli.console.print(f"saved '{cli.run_service(run).key}'")
 
 
-@fields_app.command("remove")
+@fields_app.command("remove", help=lazy("Remove a field and every member's value of it."))
 def fields_remove(key: str, network: Network = "demo") -> None:
-    """Remove a field and every member's value of it."""
     from ..services import profile_fields
     from ..services.networks import get_network
 
@@ -150,18 +153,19 @@ def fields_remove(key: str, network: Network = "demo") -> None:
     cli.console.print(f"removed '{key}'")
 
 
-@fields_app.command("set")
+@fields_app.command(
+    "set", help=lazy("Fill in a profile's custom fields (values are checked by the field's type).")
+)
 def fields_set(
     actor_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
     value: Annotated[
-        list[str] | None, typer.Option("--value", "-v", help="KEY=VALUE; KEY= clears it.")
+        list[str] | None, typer.Option("--value", "-v", help=lazy("KEY=VALUE; KEY= clears it."))
     ] = None,
     audience: Annotated[
-        list[str] | None, typer.Option("--audience", "-a", help="KEY=public|network|…")
+        list[str] | None, typer.Option("--audience", "-a", help=lazy("KEY=public|network|…"))
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Fill in a profile's custom fields (values are checked by the field's type)."""
     from ..schemas.fields import FieldValuesIn
     from ..services import directory
 

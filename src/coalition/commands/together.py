@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ..i18n import _
+from ..formatting import datetime, number
+from ..i18n import _, lazy, ngettext
 from ..schemas.together import (
     CloseIn,
     DecisionIn,
@@ -22,145 +22,117 @@ from ..schemas.together import (
     ThreadIn,
     VoteIn,
 )
-from ..services.access import Caller
-from .invitations import AsOpt, JsonOpt, acting_as
+from .common import OP, AsOpt, JsonOpt, acting_as, dump, run, run_and_show, show, table
 
-threads_app = typer.Typer(help="Threads of initiatives: list, show, start, reply.")
-decisions_app = typer.Typer(help="Decisions: list, show, propose, vote, close.")
-messages_app = typer.Typer(help="An invitation's messages between invitee and convenor.")
-OP = Caller.operator()
+threads_app = typer.Typer(help=lazy("Threads of initiatives: list, show, start, reply."))
+decisions_app = typer.Typer(help=lazy("Decisions: list, show, propose, vote, close."))
+messages_app = typer.Typer(help=lazy("An invitation's messages between invitee and convenor."))
 
 
-def _run(fn: Any) -> Any:
-    from ..cli import run_service
-
-    return run_service(fn)
-
-
-def _print(data: Any, as_json: bool, table: Table | None = None) -> None:
-    from ..cli import console, emit_json
-
-    if as_json or table is None:
-        emit_json(data)
-    else:
-        console.print(table)
-
-
-@threads_app.command("list")
+@threads_app.command("list", help=lazy("Every thread of an initiative."))
 def threads_list(initiative: int, as_json: JsonOpt = False) -> None:
-    """Every thread of an initiative."""
     from ..services import threads
 
-    items = _run(
-        lambda db: [t.model_dump(mode="json") for t in threads.list_threads(db, OP, initiative)]
+    items = run(lambda db: dump(threads.list_threads(db, OP, initiative)))
+    n = len(items)
+    out = table(
+        ngettext("%(n)s thread", "%(n)s threads", n) % {"n": n},
+        (_("id"), _("title"), _("visibility"), _("posts"), _("last post")),
     )
-    table = Table(title=f"{len(items)} thread(s)")
-    for column in ("id", "title", "visibility", "posts", "last post"):
-        table.add_column(column)
     for t in items:
-        table.add_row(str(t["id"]), t["title"], t["visibility"], str(t["posts"]), t["last_post_at"])
-    _print(items, as_json, table)
+        out.add_row(
+            str(t["id"]),
+            t["title"],
+            t["visibility"],
+            number(t["posts"]),
+            datetime(t["last_post_at"]),
+        )
+    show(items, as_json, out)
 
 
-@threads_app.command("show")
+@threads_app.command("show", help=lazy("A thread with its posts (JSON)."))
 def threads_show(thread: int) -> None:
-    """A thread with its posts (JSON)."""
     from ..services import threads
 
-    _print(
-        _run(lambda db: threads.get_thread(db, OP, thread, mark=False).model_dump(mode="json")),
-        True,
-    )
+    run_and_show(lambda db: threads.get_thread(db, OP, thread, mark=False))
 
 
-@threads_app.command("start")
+@threads_app.command("start", help=lazy("Start a thread as a team member of the initiative."))
 def threads_start(
     initiative: int,
     title: str,
     body: str,
     as_actor: AsOpt,
-    visibility: Annotated[str, typer.Option(help="team or network")] = "team",
+    visibility: Annotated[str, typer.Option(help=lazy("team or network"))] = "team",
 ) -> None:
-    """Start a thread as a team member of the initiative."""
     from ..cli import parse_input
     from ..services import threads
 
     data = parse_input(ThreadIn, {"title": title, "body": body, "visibility": visibility})
 
-    def go(db: Session) -> Any:
-        return threads.start_thread(db, acting_as(db, as_actor), initiative, data).model_dump(
-            mode="json"
-        )
-
-    _print(_run(go), True)
+    run_and_show(lambda db: threads.start_thread(db, acting_as(db, as_actor), initiative, data))
 
 
-@threads_app.command("reply")
+@threads_app.command("reply", help=lazy("Reply in a thread as a member who may write there."))
 def threads_reply(thread: int, body: str, as_actor: AsOpt) -> None:
-    """Reply in a thread as a member who may write there."""
     from ..cli import parse_input
     from ..services import threads
 
     data = parse_input(PostIn, {"body": body})
-    _print(
-        _run(
-            lambda db: threads.reply(db, acting_as(db, as_actor), thread, data).model_dump(
-                mode="json"
-            )
-        ),
-        True,
-    )
+    run_and_show(lambda db: threads.reply(db, acting_as(db, as_actor), thread, data))
 
 
-@decisions_app.command("list")
+@decisions_app.command(
+    "list", help=lazy("Decisions of an initiative (--initiative) or of a network (--network).")
+)
 def decisions_list(
-    initiative: Annotated[int | None, typer.Option(help="An initiative's decisions")] = None,
-    network: Annotated[str | None, typer.Option(help="A network's own decisions")] = None,
+    initiative: Annotated[int | None, typer.Option(help=lazy("An initiative's decisions"))] = None,
+    network: Annotated[str | None, typer.Option(help=lazy("A network's own decisions"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Decisions of an initiative (--initiative) or of a network (--network)."""
     from ..cli import fail
     from ..services import decisions
 
     if (initiative is None) == (network is None):
         raise fail(_("give --initiative or --network"))
-    items = _run(
-        lambda db: [
-            d.model_dump(mode="json")
-            for d in decisions.list_decisions(db, OP, initiative_id=initiative, slug=network)
-        ]
+    items = run(
+        lambda db: dump(decisions.list_decisions(db, OP, initiative_id=initiative, slug=network))
     )
-    table = Table(title=f"{len(items)} decision(s)")
-    for column in ("id", "kind", "title", "status", "blocks", "closes"):
-        table.add_column(column)
+    n = len(items)
+    out = table(
+        ngettext("%(n)s decision", "%(n)s decisions", n) % {"n": n},
+        (_("id"), _("kind"), _("title"), _("status"), _("blocks"), _("closes")),
+    )
     for d in items:
-        table.add_row(
-            str(d["id"]), d["kind"], d["title"], d["status"], str(len(d["blocks"])), d["closes_at"]
-        )
-    _print(items, as_json, table)
+        out.add_row(
+            str(d["id"]), d["kind"], d["title"], d["status"], number(len(d["blocks"])),
+            datetime(d["closes_at"]),
+        )  # fmt: skip
+    show(items, as_json, out)
 
 
-@decisions_app.command("show")
+@decisions_app.command(
+    "show",
+    help=lazy("A decision with its tally, votes, blocks, who has not voted and its log (JSON)."),
+)
 def decisions_show(decision: int) -> None:
-    """A decision with its tally, votes, blocks, who has not voted and its log (JSON)."""
     from ..services import decisions
 
-    _print(_run(lambda db: decisions.get_decision(db, OP, decision).model_dump(mode="json")), True)
+    run_and_show(lambda db: decisions.get_decision(db, OP, decision))
 
 
-@decisions_app.command("propose")
+@decisions_app.command("propose", help=lazy("Propose a decision to an initiative's team."))
 def decisions_propose(
     initiative: int,
     kind: str,
     title: str,
     as_actor: AsOpt,
-    option: Annotated[list[str] | None, typer.Option(help="An option (repeat)")] = None,
+    option: Annotated[list[str] | None, typer.Option(help=lazy("An option (repeat)"))] = None,
     details: str = "",
-    hours: Annotated[float, typer.Option(help="Closes in this many hours")] = 72.0,
+    hours: Annotated[float, typer.Option(help=lazy("Closes in this many hours"))] = 72.0,
     visibility: str = "team",
     amends: int | None = None,
 ) -> None:
-    """Propose a decision to an initiative's team."""
     from ..cli import parse_input
     from ..services import decisions
 
@@ -177,26 +149,27 @@ def decisions_propose(
         },
     )
 
-    def go(db: Session) -> Any:
-        caller = acting_as(db, as_actor)
-        return decisions.propose(db, caller, data, initiative_id=initiative).model_dump(mode="json")
-
-    _print(_run(go), True)
+    run_and_show(
+        lambda db: decisions.propose(db, acting_as(db, as_actor), data, initiative_id=initiative)
+    )
 
 
-@decisions_app.command("vote")
+@decisions_app.command(
+    "vote", help=lazy("Vote as a member: --position (consent), --choice, --rank … or --score ….")
+)
 def decisions_vote(
     decision: int,
     as_actor: AsOpt,
     position: str | None = None,
     choice: int | None = None,
     rank: Annotated[
-        list[int] | None, typer.Option(help="Option index, best first (repeat)")
+        list[int] | None, typer.Option(help=lazy("Option index, best first (repeat)"))
     ] = None,
-    score: Annotated[list[int] | None, typer.Option(help="A score per option (repeat)")] = None,
+    score: Annotated[
+        list[int] | None, typer.Option(help=lazy("A score per option (repeat)"))
+    ] = None,
     reason: str = "",
 ) -> None:
-    """Vote as a member: --position (consent), --choice, --rank … or --score …."""
     from ..cli import parse_input
     from ..services import decisions
 
@@ -210,105 +183,78 @@ def decisions_vote(
             "reason": reason,
         },
     )
-    _print(
-        _run(
-            lambda db: decisions.vote(db, acting_as(db, as_actor), decision, data).model_dump(
-                mode="json"
-            )
-        ),
-        True,
-    )
+    run_and_show(lambda db: decisions.vote(db, acting_as(db, as_actor), decision, data))
 
 
-@decisions_app.command("close")
+@decisions_app.command(
+    "close", help=lazy("Close a decision as its proposer and write the outcome.")
+)
 def decisions_close(decision: int, outcome: str, as_actor: AsOpt) -> None:
-    """Close a decision as its proposer and write the outcome."""
     from ..cli import parse_input
     from ..services import decisions
 
     data = parse_input(CloseIn, {"outcome": outcome})
-    _print(
-        _run(
-            lambda db: decisions.close(db, acting_as(db, as_actor), decision, data).model_dump(
-                mode="json"
-            )
-        ),
-        True,
-    )
+    run_and_show(lambda db: decisions.close(db, acting_as(db, as_actor), decision, data))
 
 
-@decisions_app.command("remind")
+@decisions_app.command(
+    "remind", help=lazy("Remind who has not voted yet, as the decision's proposer.")
+)
 def decisions_remind(decision: int, as_actor: AsOpt) -> None:
-    """Remind who has not voted yet, as the decision's proposer."""
     from ..services import decision_reminders
 
-    _print(
-        _run(
-            lambda db: decision_reminders.remind(db, acting_as(db, as_actor), decision).model_dump(
-                mode="json"
-            )
-        ),
-        True,
-    )
+    run_and_show(lambda db: decision_reminders.remind(db, acting_as(db, as_actor), decision))
 
 
-@decisions_app.command("remind-due")
+@decisions_app.command(
+    "remind-due",
+    help=lazy("Remind on every open decision closing soon and not reminded lately (a cron line)."),
+)
 def decisions_remind_due(
-    within_hours: Annotated[float, typer.Option(help="Decisions closing within this time.")] = 24.0,
+    within_hours: Annotated[
+        float, typer.Option(help=lazy("Decisions closing within this time."))
+    ] = 24.0,
 ) -> None:
-    """Remind on every open decision closing soon and not reminded lately (a cron line)."""
     from ..services import decision_reminders
 
-    _print(
-        _run(
-            lambda db: [
-                r.model_dump(mode="json")
-                for r in decision_reminders.remind_due(db, within_hours=within_hours)
-            ]
-        ),
-        True,
-    )
+    run_and_show(lambda db: decision_reminders.remind_due(db, within_hours=within_hours))
 
 
-@decisions_app.command("charter")
+@decisions_app.command("charter", help=lazy("The initiative's adopted charter (JSON)."))
 def decisions_charter(initiative: int) -> None:
-    """The initiative's adopted charter (JSON)."""
     from ..services import charters
 
-    _print(_run(lambda db: charters.get_charter(db, OP, initiative).model_dump(mode="json")), True)
+    run_and_show(lambda db: charters.get_charter(db, OP, initiative))
 
 
-@messages_app.command("show")
+@messages_app.command(
+    "show",
+    help=lazy(
+        "An invitation's messages (JSON); as the operator, or '--as' one side (marks them read)."
+    ),
+)
 def messages_show(
     invitation: int,
-    as_actor: Annotated[int | None, typer.Option("--as", help="Read as this side.")] = None,
+    as_actor: Annotated[int | None, typer.Option("--as", help=lazy("Read as this side."))] = None,
 ) -> None:
-    """An invitation's messages (JSON); as the operator, or ``--as`` one side (marks them read)."""
     from ..services import invitation_threads
 
     def go(db: Session) -> Any:
         caller = OP if as_actor is None else acting_as(db, as_actor)
-        view = invitation_threads.conversation(db, caller, invitation, mark=as_actor is not None)
-        return view.model_dump(mode="json")
+        return invitation_threads.conversation(db, caller, invitation, mark=as_actor is not None)
 
-    _print(_run(go), True)
+    run_and_show(go)
 
 
-@messages_app.command("write")
+@messages_app.command(
+    "write", help=lazy("Write to the other side of an invitation, as its invitee or its convenor.")
+)
 def messages_write(invitation: int, body: str, as_actor: AsOpt) -> None:
-    """Write to the other side of an invitation, as its invitee or its convenor."""
     from ..cli import parse_input
     from ..services import invitation_threads
 
     data = parse_input(InvitationMessageIn, {"body": body})
-    _print(
-        _run(
-            lambda db: invitation_threads.write(
-                db, acting_as(db, as_actor), invitation, data
-            ).model_dump(mode="json")
-        ),
-        True,
-    )
+    run_and_show(lambda db: invitation_threads.write(db, acting_as(db, as_actor), invitation, data))
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from ..i18n import lazy
+
 
 def _secret() -> str:
     from ..config import load_settings
@@ -18,13 +20,14 @@ def _secret() -> str:
 
 
 def link_create(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    label: Annotated[str, typer.Option(help="Where the link will be shared.")] = "",
-    max_participants: Annotated[int, typer.Option(help="Most participants it admits.")] = 500,
-    days: Annotated[int, typer.Option(help="Days the link stays valid.")] = 30,
-    base_url: Annotated[str, typer.Option(help="The server's address, for the full URL.")] = "",
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    label: Annotated[str, typer.Option(help=lazy("Where the link will be shared."))] = "",
+    max_participants: Annotated[int, typer.Option(help=lazy("Most participants it admits."))] = 500,
+    days: Annotated[int, typer.Option(help=lazy("Days the link stays valid."))] = 30,
+    base_url: Annotated[
+        str, typer.Option(help=lazy("The server's address, for the full URL."))
+    ] = "",
 ) -> None:
-    """A signed link that opens the conversation to people outside the network."""
     from ..cli import OPERATOR, console, run_service
     from ..errors import Invalid
     from ..schemas.voices import LinkIn, LinkOut
@@ -42,10 +45,11 @@ def link_create(
 
 
 def link_list(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    as_json: Annotated[
+        bool, typer.Option("--json", help=lazy("Print JSON instead of a table."))
+    ] = False,
 ) -> None:
-    """The conversation's links, with how many took part through each."""
     from ..cli import OPERATOR, console, emit_json, run_service
     from ..services.voices import list_links
 
@@ -70,10 +74,9 @@ def link_list(
 
 
 def link_revoke(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
-    link: Annotated[int, typer.Argument(help="Link id.")],
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
+    link: Annotated[int, typer.Argument(help=lazy("Link id."))],
 ) -> None:
-    """Withdraw a link: nobody may take part through it any more."""
     from ..cli import OPERATOR, console, run_service
     from ..services.voices import revoke_link
 
@@ -82,13 +85,14 @@ def link_revoke(
 
 
 def report(
-    conversation: Annotated[int, typer.Argument(help="Conversation id.")],
+    conversation: Annotated[int, typer.Argument(help=lazy("Conversation id."))],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help=lazy("File to write (default: stdout)."))
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or pdf (pdf needs --output).")] = "md",
+    fmt: Annotated[
+        str, typer.Option("--format", help=lazy("md or pdf (pdf needs --output)."))
+    ] = "md",
 ) -> None:
-    """The conversation's report, as Markdown or PDF."""
     from ..cli import OPERATOR, fail, run_service
     from ..io.report import report_markdown, report_pdf
     from ..services.conversation_report import build_report
@@ -109,12 +113,23 @@ def report(
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     conversation = typer.Typer(
-        help="Conversations: links for outside voices, and the report.", no_args_is_help=True
+        help=lazy("Conversations: links for outside voices, and the report."), no_args_is_help=True
     )
-    link = typer.Typer(help="Signed links for people outside the network.", no_args_is_help=True)
-    link.command("create")(link_create)
-    link.command("list")(link_list)
-    link.command("revoke")(link_revoke)
+    link = typer.Typer(
+        help=lazy("Signed links for people outside the network."), no_args_is_help=True
+    )
+    link.command(
+        "create",
+        help=lazy("A signed link that opens the conversation to people outside the network."),
+    )(link_create)
+    link.command(
+        "list", help=lazy("The conversation's links, with how many took part through each.")
+    )(link_list)
+    link.command("revoke", help=lazy("Withdraw a link: nobody may take part through it any more."))(
+        link_revoke
+    )
     conversation.add_typer(link, name="link")
-    conversation.command("report")(report)
+    conversation.command("report", help=lazy("The conversation's report, as Markdown or PDF."))(
+        report
+    )
     app.add_typer(conversation, name="conversation")
