@@ -27,6 +27,11 @@ ARGUMENTS = lazy("Arguments")
 OPTIONS = lazy("Options")
 COMMANDS = lazy("Commands")
 HELP_OPTION = lazy("Show this message and exit.")
+# Typer's own options, by their English help, so that localize() finds them in the catalogs.
+TYPER_HELP = (
+    lazy("Install completion for the current shell."),
+    lazy("Show completion for the current shell, to copy it or customize the installation."),
+)
 
 
 def choose_language(value: str | None) -> str | None:
