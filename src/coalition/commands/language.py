@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
+from typer._click import Context
 from typer.core import TyperArgument, TyperGroup
 
 from .. import i18n
@@ -48,7 +49,7 @@ def choose_language(value: str | None) -> str | None:
     return chosen
 
 
-def localize(command: Any, ctx: typer.Context) -> None:
+def localize(command: Any, ctx: Context) -> None:
     """``command`` and every command below it, help and panel titles, in the current locale."""
     for name in ("help", "short_help", "epilog"):
         text = getattr(command, name, None)
@@ -80,17 +81,17 @@ class LocalizedGroup(TyperGroup):
         with i18n.use_locale(i18n.locale_from_environment()):
             return super().main(args, *rest, **extra)
 
-    def _localize(self, ctx: typer.Context) -> None:
+    def _localize(self, ctx: Context) -> None:
         if not self._localized:
             self._localized = True
             localize(self, ctx)
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: Context, formatter: Any) -> None:
         self._localize(ctx)
         super().format_help(ctx, formatter)
 
     def resolve_command(
-        self, ctx: typer.Context, args: list[str]
+        self, ctx: Context, args: list[str]
     ) -> tuple[str | None, Any, list[str]]:
         self._localize(ctx)
         return super().resolve_command(ctx, args)
