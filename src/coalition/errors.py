@@ -33,10 +33,19 @@ class Gone(CoalitionError):
 
 
 class Invalid(CoalitionError):
-    """Input that parses but breaks a rule of the domain (422), with the field it concerns."""
+    """Input that parses but breaks a rule of the domain (422), with the field it concerns
+    and, where the refusal has one, a machine-readable ``code``."""
 
     status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, details: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        details: object = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message, details=details)
         self.field = field
+        self.code = code

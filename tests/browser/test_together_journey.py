@@ -1,6 +1,6 @@
-"""Working together, on a phone and by keyboard: the demo member opens the team's kick-off
-thread from "Your threads", replies, and votes on the team's open consent decision; every page
-is 390 px wide without sideways scrolling and axe-clean.
+"""Working together, on a phone and by keyboard, in English and in Spanish: the demo member opens
+the team's kick-off thread from "Your threads", replies, and votes on the team's open consent
+decision; every page is 390 px wide without sideways scrolling and axe-clean.
 
 The demo (demo_together.py) seats the demo member on an active initiative's team, with a team
 thread and an open consent decision; this test changes only the member's reply and vote."""
@@ -10,10 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
-from .helpers import MEMBER, check_axe, login, no_horizontal_scroll, shot
+from .helpers import MEMBER, check_axe, login, no_horizontal_scroll, shot, t
 from .test_phone_and_keyboard import tab_to
+
+pytestmark = pytest.mark.journey
 
 
 def test_member_posts_in_the_team_thread_and_votes_by_keyboard_on_a_phone(
@@ -30,20 +33,20 @@ def test_member_posts_in_the_team_thread_and_votes_by_keyboard_on_a_phone(
     tab_to(page, kickoff)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_text("Team only: read by the initiative's team")).to_be_visible()
+    expect(page.get_by_text(t("Team only: read by the initiative's team"))).to_be_visible()
     no_horizontal_scroll(page)
     check_axe(page, "team thread on a phone")
 
     # ---- reply by keyboard, with Markdown
     words = f"I'll bring the *stakeholder map* ({time.time_ns() % 10**9})"
-    tab_to(page, page.get_by_label("Your reply", exact=False))
+    tab_to(page, page.get_by_label(t("Your reply (Markdown;"), exact=False))
     page.keyboard.type(words)
-    tab_to(page, page.get_by_role("button", name="Post reply"))
+    tab_to(page, page.get_by_role("button", name=t("Post reply")))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     mine = page.locator(".post").last
     expect(mine.locator("em")).to_have_text("stakeholder map")
-    expect(mine).to_contain_text("Edit")
+    expect(mine).to_contain_text(t("Edit"))
     no_horizontal_scroll(page)
 
     # ---- the team's open consent decision: agree, with a reason, by keyboard
@@ -57,16 +60,16 @@ def test_member_posts_in_the_team_thread_and_votes_by_keyboard_on_a_phone(
     page.goto(f"/decisions/{open_[0]['id']}")
     no_horizontal_scroll(page)
     check_axe(page, "decision on a phone")
-    tab_to(page, page.get_by_role("radio", name="Agree", exact=True))
+    tab_to(page, page.get_by_role("radio", name=t("Agree"), exact=True))
     page.keyboard.press("Space")
-    expect(page.get_by_role("radio", name="Agree", exact=True)).to_be_checked()
-    tab_to(page, page.get_by_label("Reason", exact=False))
+    expect(page.get_by_role("radio", name=t("Agree"), exact=True)).to_be_checked()
+    tab_to(page, page.get_by_label(t("Reason"), exact=False))
     page.keyboard.type("Sharing is why we are here.")
-    tab_to(page, page.get_by_role("button", name="Vote"))
+    tab_to(page, page.get_by_role("button", name=t("Vote")))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_text("You voted Agree")).to_be_visible()
-    agree_row = page.locator("tr", has=page.get_by_role("rowheader", name="Agree", exact=True))
+    expect(page.get_by_text(f"{t('You voted')} {t('Agree')}")).to_be_visible()
+    agree_row = page.locator("tr", has=page.get_by_role("rowheader", name=t("Agree"), exact=True))
     expect(agree_row).to_contain_text("1")
     no_horizontal_scroll(page)
     check_axe(page, "decision after voting on a phone")
@@ -80,7 +83,8 @@ def test_member_posts_in_the_team_thread_and_votes_by_keyboard_on_a_phone(
     ]
     page.goto(f"/decisions/{blocked[0]['id']}")
     expect(
-        page.get_by_role("heading", name="Blocked: this cannot pass while a block stands")
+        page.get_by_role("heading", name=t("Blocked: this cannot pass while a block stands"))
     ).to_be_visible()
-    expect(page.get_by_role("link", name=f"decision {blocked[0]['amended_by_id']}")).to_be_visible()
+    amendment = t("decision %(amended_by_id)s", amended_by_id=blocked[0]["amended_by_id"])
+    expect(page.get_by_role("link", name=amendment)).to_be_visible()
     check_axe(page, "blocked decision on a phone")

@@ -247,6 +247,18 @@ def test_infeasible_is_a_report_not_an_error(settings: Settings, db: Session) ->
     body = r.json()
     assert body["status"] == "infeasible" and body["proposals"] == []
     assert body["infeasible"] and body["obstacles"]
+    first = body["obstacles"][0]
+    assert first["code"] == "role_short" and first["values"]["role"] == "Crowd"
+    assert first["message"].startswith("Role “Crowd” needs 50 seats")
+    # The same run asked in Spanish: the code stays, the sentences are Spanish.
+    spanish = client.post(
+        f"/api/initiatives/{body['initiative_id']}/proposals",
+        json={},
+        headers={"Accept-Language": "es"},
+    ).json()
+    assert spanish["obstacles"][0]["code"] == "role_short"
+    assert spanish["obstacles"][0]["message"].startswith("El rol «Crowd» necesita 50 plazas")
+    assert spanish["infeasible"].startswith("El rol «Crowd»")
 
 
 def test_classic_task_on_icdt(db: Session) -> None:

@@ -31,6 +31,7 @@ from ..security.helpers import sign_in
 ROOT = Path(__file__).resolve().parents[2]
 PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
 MEMBER = "member@example.org"
+CONVENOR = "convenor@example.org"
 PASSWORD = "coalition-demo"
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 SPANISH = {"accept": "text/html", "accept-language": "es-ES,es;q=0.9"}
@@ -80,36 +81,88 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _values(url: str) -> dict[str, Any]:
-    from coalition.store.tables import Initiative, Network
+def _ids(db: Session, *queries: Any) -> list[int]:
+    """The first id each query finds (none twice, missing ones left out)."""
+    out: list[int] = []
+    for query in queries:
+        found = db.scalar(query)
+        if found is not None and found not in out:
+            out.append(int(found))
+    return out
+
+
+def _values(url: str, email: str) -> dict[str, list[Any]]:
+    """For each path parameter, the values to crawl as ``email``: for an initiative, one with
+    outcomes, one with decisions, one with a charter, the one the member was invited to, and
+    the one the demo convenor convenes (its lifecycle, history, offers and proposals)."""
+    from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
+    from coalition.store.tables_invitations import Invitation
     from coalition.store.tables_outcomes import KnowledgeAsset, Outcome
-    from coalition.store.tables_together import Decision, Post, Thread
+    from coalition.store.tables_together import Decision, InitiativeCharter, Post, Thread
 
     engine = create_engine(url)
     try:
         with Session(engine) as db:
-            member = db.scalars(
+            actor = db.scalars(
                 select(Membership.actor_id)
                 .join(Account, Account.id == Membership.account_id)
                 .join(Network, Network.id == Membership.network_id)
-                .where(Account.email == MEMBER, Network.slug == "demo")
+                .where(Account.email == email, Network.slug == "demo")
             ).one()
+            mine = select(func.min(Invitation.id)).where(Invitation.actor_id == actor)
+            invitation = db.scalar(mine) or db.scalar(select(func.min(Invitation.id)))
+            initiatives = _ids(
+                db,
+                select(func.min(Outcome.initiative_id)),
+                select(func.min(Decision.initiative_id)),
+                select(func.min(InitiativeCharter.initiative_id)),
+                select(Invitation.initiative_id).where(Invitation.id == invitation),
+                select(func.min(Initiative.id)).where(Initiative.convenor_id == actor),
+                select(func.min(Initiative.id)),
+            )
             return {
-                "slug": "demo",
-                "actor_id": member,
-                "initiative_id": db.scalar(select(func.min(Outcome.initiative_id)))
-                or db.scalar(select(func.min(Initiative.id))),
-                "conversation_id": db.scalar(select(func.min(Conversation.id))),
-                "asset_id": db.scalar(select(func.min(KnowledgeAsset.id))),
-                "thread_id": db.scalar(select(func.min(Thread.id))),
-                "post_id": db.scalar(select(func.min(Post.id))),
-                "decision_id": db.scalar(select(func.min(Decision.id))),
-                "token": "no-such-reset-token",
+                "slug": ["demo"],
+                "actor_id": [actor],
+                "initiative_id": initiatives,
+                "conversation_id": _ids(db, select(func.min(Conversation.id))),
+                "asset_id": _ids(db, select(func.min(KnowledgeAsset.id))),
+                "thread_id": _ids(db, select(func.min(Thread.id))),
+                "post_id": _ids(db, select(func.min(Post.id))),
+                "decision_id": _ids(
+                    db,
+                    select(func.min(Decision.id)),
+                    select(func.min(Decision.id)).where(Decision.status == "blocked"),
+                    select(func.min(Decision.id)).where(Decision.status == "open"),
+                ),
+                "invitation_id": [invitation] if invitation else [],
+                "role_id": _ids(
+                    db,
+                    select(func.min(Role.id)).where(Role.open_call == 1),
+                    select(func.min(Role.id)),
+                ),
+                "token": ["no-such-reset-token"],
             }
     finally:
         engine.dispose()
+
+
+def _paths(route: str, values: dict[str, list[Any]]) -> list[str]:
+    """The route with each value of its (one) parameter; 999999 for a parameter without."""
+    names = PARAM.findall(route)
+    if not names:
+        return [route]
+    choices = values.get(names[0]) or [999_999]
+    return [
+        PARAM.sub(
+            lambda m, v=v: str(
+                v if m.group(1) == names[0] else values.get(m.group(1), [999_999])[0]
+            ),
+            route,
+        )
+        for v in choices
+    ]
 
 
 def _page_routes(app: Any) -> list[str]:
@@ -135,23 +188,26 @@ def test_the_check_can_fail() -> None:
     assert untranslated("<p>Iniciar sesión</p><script>'Sign in'</script>", english) == []
 
 
-def test_no_english_on_spanish_pages(demo: str) -> None:
+@pytest.mark.parametrize("email", [MEMBER, CONVENOR])
+def test_no_english_on_spanish_pages(demo: str, email: str) -> None:
+    """As the demo member and as the demo convenor (the convenor's own pages: an initiative's
+    lifecycle and history, its offers, proposals and invitations)."""
     from coalition.web.app import create_app
 
     client = TestClient(create_app(Settings(database_url=demo, secret_key="es")))
-    sign_in(client, MEMBER, PASSWORD)
-    values = _values(demo)
+    sign_in(client, email, PASSWORD)
+    values = _values(demo, email)
     english = english_catalog()
     found, pages = [], 0
     for route in _page_routes(client.app):
-        path = PARAM.sub(lambda m: str(values.get(m.group(1), 999_999)), route)
-        r = client.get(path, headers=SPANISH)
-        assert r.status_code < 500, (path, r.status_code)
-        if not r.headers.get("content-type", "").startswith("text/html") or not r.text.strip():
-            continue
-        pages += 1
-        # Swagger UI (/docs) is English itself, and its page says so.
-        assert 'lang="es"' in r.text or "<html" not in r.text[:300] or route == "/docs", path
-        found += [f"{path}: {text!r}" for text in untranslated(r.text, english)]
+        for path in _paths(route, values):
+            r = client.get(path, headers=SPANISH)
+            assert r.status_code < 500, (path, r.status_code)
+            if not r.headers.get("content-type", "").startswith("text/html") or not r.text.strip():
+                continue
+            pages += 1
+            # Swagger UI (/docs) is English itself, and its page says so.
+            assert 'lang="es"' in r.text or "<html" not in r.text[:300] or route == "/docs", path
+            found += [f"{path}: {text!r}" for text in untranslated(r.text, english)]
     assert pages > 30
     assert not found, "English left on Spanish pages:\n" + "\n".join(found)

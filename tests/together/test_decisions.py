@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coalition.errors import Conflict, Forbidden, Invalid, NotFound
+from coalition.i18n import use_locale
 from coalition.schemas.together import CloseIn, DecisionIn, VoteIn
 from coalition.services import decisions
 from coalition.store.tables import Tie
@@ -35,6 +36,21 @@ def test_consent_cannot_pass_with_an_open_block(db: Session) -> None:
     closed = decisions.close(db, t.as_(t.convenor), d, CloseIn(outcome="Blocked; we amend."))
     assert closed.status == "blocked" and closed.outcome == "Blocked; we amend."
     assert [e.action for e in closed.log] == ["opened", "voted", "blocked", "closed", "outcome"]
+    assert [e.text for e in closed.log][1:] == [
+        "voted Agree",
+        "blocked: too costly",
+        "closed (closed by the proposer): blocked",
+        "wrote the outcome",
+    ]
+    with use_locale("es"):
+        spanish = decisions.get_decision(db, t.as_(t.convenor), d).log
+    assert spanish[0].text.startswith("abrió una decisión de tipo consentimiento, que se cierra")
+    assert [e.text for e in spanish][1:] == [
+        "votó: De acuerdo",
+        "bloqueó: too costly",
+        "se cerró (la cerró quien la propuso): bloqueada",
+        "escribió el resultado",
+    ]
     with pytest.raises(Conflict):
         decisions.vote(db, t.as_(t.ana), d, VoteIn(position="agree"))
 

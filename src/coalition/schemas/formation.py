@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -92,7 +92,13 @@ class ClosestOut(OutModel):
 
 
 class ObstacleOut(OutModel):
+    """One reason no team can be formed: its family (``constraint``), machine-readable
+    ``code`` and ``values``, the ``field`` it concerns, and ``message``, the sentence in the
+    caller's language."""
+
     constraint: str
+    code: str
+    values: dict[str, Any]
     field: str
     message: str
     closest: list[ClosestOut]

@@ -148,10 +148,14 @@ class VoteOut(OutModel):
 
 
 class DecisionEventOut(OutModel):
+    """One event of a decision's log: ``action`` (a code) and ``detail`` (its data), and
+    ``text``, the event in the reader's language."""
+
     at: Timestamp
     actor_name: str
     action: str
     detail: str
+    text: str = ""
 
 
 class TallyOut(OutModel):

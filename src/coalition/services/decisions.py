@@ -45,7 +45,7 @@ from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
-from . import charters, markup
+from . import charters, decision_log, markup
 from .access import Caller, load_readable, readable_decisions, require_role
 from .initiatives import load_initiative
 from .networks import get_network
@@ -477,17 +477,17 @@ def _view(db: Session, caller: Caller, d: Decision, network: str, *, full: bool)
         ],
         my_vote=_vote_view(d, mine, names) if mine else None,
         **_who_acts(caller, d, eligible, voted, names),
-        log=[_event_view(e, names) for e in events],
+        log=[_event_view(e, d, names) for e in events],
     )
 
 
-def _event_view(e: DecisionEvent, names: dict[int, str]) -> DecisionEventOut:
+def _event_view(e: DecisionEvent, d: Decision, names: dict[int, str]) -> DecisionEventOut:
     return DecisionEventOut(
         at=e.at,
-        actor_name=names.get(e.actor_id or 0, "")
-        or ("the platform" if e.actor_id is None else "A member"),
+        actor_name=decision_log.actor_name(e, names),
         action=e.action,
         detail=e.detail,
+        text=decision_log.event_text(e, d),
     )
 
 

@@ -30,6 +30,7 @@ from ..engines.formation import (
     Weights,
     propose,
 )
+from ..engines.formation.reasons import ObstacleCode, Said
 from ..errors import Invalid, NotFound
 from ..i18n import DEFAULT_LOCALE, _, use_locale
 from ..schemas.formation import (
@@ -60,6 +61,7 @@ from ..store.tables_formation import Proposal
 from .access import Caller
 from .engagements import settle_ended
 from .fairness import exposure_by_actor, network_weight
+from .formation_obstacles import input_message, note, obstacle, summary
 from .formation_text import for_reader, render, render_all
 from .initiatives import load_initiative, require_convenor
 
@@ -339,7 +341,8 @@ def propose_team(
             build_problem(initiative, request, index, graph, taken=taken, engaged=engaged)
         )
     except FormationInputError as exc:
-        raise Invalid(str(exc), field=getattr(exc, "field", None)) from None
+        titles = [r.title for r in initiative.roles]
+        raise Invalid(input_message(exc, titles), field=exc.field, code=exc.code.value) from None
     run = _Run(
         initiative=initiative,
         request=request,
@@ -352,9 +355,8 @@ def propose_team(
         run=run.id,
         status=result.status,
         proposals=_store_proposals(db, caller, run, result),
-        infeasible=result.infeasibility.summary if result.infeasibility else None,
-        obstacles=_obstacles_out(run, result),
-        notes=list(result.notes),
+        **_why_not(run, result),
+        notes=[note(n) for n in result.notes],
     )
 
 
@@ -449,28 +451,44 @@ def _member_out(stored: Mapping[str, Any]) -> ProposedMember:
     return ProposedMember(**fields)
 
 
-def _obstacles_out(run: _Run, result: FormationResult) -> list[ObstacleOut]:
-    """The obstacles of an infeasible result, with the closest actors' gaps as the convenor
-    may read them."""
+def _why_not(run: _Run, result: FormationResult) -> dict[str, Any]:
+    """The summary and obstacles of a result without proposals, in the reader's language,
+    with the closest actors' gaps as the convenor may read them."""
     if result.infeasibility is None:
-        return []
-    return [
-        ObstacleOut(
-            constraint=o.constraint,
-            field=o.field,
-            message=o.message,
-            closest=[
-                ClosestOut(
-                    actor_id=c.actor_id,
-                    name=c.name,
-                    role=run.titles.get(c.role_key or "", c.role_key),
-                    gaps=render_all(c.gaps, capacity_shared=c.actor_id in run.shared),
-                )
-                for c in o.closest
-            ],
+        return {"infeasible": None, "obstacles": []}
+    obstacles = []
+    for o in result.infeasibility.obstacles:
+        closest = [
+            ClosestOut(
+                actor_id=c.actor_id,
+                name=c.name,
+                role=run.titles.get(c.role_key or "", c.role_key),
+                gaps=render_all(c.gaps, capacity_shared=c.actor_id in run.shared),
+            )
+            for c in o.closest
+        ]
+        gaps = closest[0].gaps if o.message.code is ObstacleCode.LOCKED_UNQUALIFIED else []
+        obstacles.append(
+            ObstacleOut(
+                constraint=o.constraint,
+                code=o.message.code.value,
+                values=_json_ready(run, dict(o.message.values)),
+                field=o.field,
+                message=obstacle(o.message, gaps),
+                closest=closest,
+            )
         )
-        for o in result.infeasibility.obstacles
-    ]
+    said = result.infeasibility.summary
+    if obstacles:
+        text = summary([o.message for o in obstacles])
+    else:
+        text = note(said) if isinstance(said, Said) else str(said)
+    return {"infeasible": text, "obstacles": obstacles}
+
+
+def _json_ready(run: _Run, values: dict[str, Any]) -> dict[str, Any]:
+    """An obstacle's values as the API gives them: JSON-ready (no tuples)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
 def _value_without_fairness(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:

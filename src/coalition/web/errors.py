@@ -82,6 +82,9 @@ def install(app: FastAPI) -> None:
         field = getattr(exc, "field", None)
         if field:
             body["field"] = field
+        code = getattr(exc, "code", None)
+        if code:
+            body["code"] = code
         if exc.details is not None:
             body["problems"] = exc.details
         if _anonymous_page_visit(request, exc):

@@ -34,6 +34,7 @@ from coalition.engines.formation.problem import (
     FormationInputError,
     RoleSpec,
 )
+from coalition.engines.formation.reasons import FunnelCode, InputCode, Said
 
 __all__ = ["CandidateIndex", "FunnelStep", "prune"]
 
@@ -44,9 +45,11 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class FunnelStep:
-    """How many actors remain for a role after one more filter (used to explain infeasibility)."""
+    """How many actors remain for a role after one more filter (used to explain infeasibility):
+    ``label`` is the filter (its English, :class:`~coalition.engines.formation.reasons.FunnelCode`
+    and values)."""
 
-    label: str
+    label: Said
     count: int
 
 
@@ -109,6 +112,22 @@ def _non_negative(value: float) -> bool:
     return math.isfinite(value) and value >= 0
 
 
+def _not_non_negative(field: str, value: float) -> FormationInputError:
+    """The refusal of ``value``, which is not finite or below 0."""
+    if not math.isfinite(value):
+        return FormationInputError(
+            field, InputCode.NOT_FINITE, f"must be finite, got {value!r}", value=str(value)
+        )
+    return FormationInputError(
+        field,
+        InputCode.TOO_SMALL,
+        f"must be >= 0, got {value!r}",
+        minimum=0.0,
+        value=float(value),
+        strict=False,
+    )
+
+
 class _IndexColumns:
     """The per-candidate arrays and postings of a :class:`CandidateIndex`, filled row by row,
     each candidate's data checked on the way (:class:`FormationInputError` names the
@@ -142,10 +161,18 @@ class _IndexColumns:
         where = f"candidates[{row}]"
         if not _is_int64(cand.actor_id):
             raise FormationInputError(
-                f"{where}.actor_id", f"must be a 64-bit integer, got {cand.actor_id!r}"
+                f"{where}.actor_id",
+                InputCode.ACTOR_ID,
+                f"must be a 64-bit integer, got {cand.actor_id!r}",
+                value=str(cand.actor_id),
             )
         if cand.actor_id in self.row_of:
-            raise FormationInputError(f"{where}.actor_id", f"duplicate actor id {cand.actor_id}")
+            raise FormationInputError(
+                f"{where}.actor_id",
+                InputCode.DUPLICATE_ACTOR,
+                f"duplicate actor id {cand.actor_id}",
+                actor=cand.actor_id,
+            )
         self.row_of[cand.actor_id] = row
         self.actor_ids[row] = cand.actor_id
         self._add_numbers(where, row, cand)
@@ -155,7 +182,10 @@ class _IndexColumns:
         for term, level in cand.capabilities.items():
             if not _is_level(level):
                 raise FormationInputError(
-                    f"{where}.capabilities.{term}", f"level must be 1-5, got {level!r}"
+                    f"{where}.capabilities.{term}",
+                    InputCode.LEVEL,
+                    f"level must be 1-5, got {level!r}",
+                    level=str(level),
                 )
             self.term_rows.setdefault(term, []).append(row)
             self.term_levels.setdefault(term, []).append(int(level))
@@ -166,28 +196,22 @@ class _IndexColumns:
         exposure (the recent engagements unless given)."""
         cap = float(cand.capacity_left_hours)
         if not _non_negative(cap):
-            raise FormationInputError(
-                f"{where}.capacity_left_hours", f"must be finite and >= 0, got {cap!r}"
-            )
+            raise _not_non_negative(f"{where}.capacity_left_hours", cap)
         self.capacity[row] = cap
         if cand.day_rate is None:
             self.day_rate[row] = np.nan
         else:
             rate = float(cand.day_rate)
             if not _non_negative(rate):
-                raise FormationInputError(
-                    f"{where}.day_rate", f"must be finite and >= 0, got {rate!r}"
-                )
+                raise _not_non_negative(f"{where}.day_rate", rate)
             self.day_rate[row] = rate
         if cand.recent_engagements < 0:
-            raise FormationInputError(f"{where}.recent_engagements", "must be >= 0")
+            raise _not_non_negative(f"{where}.recent_engagements", cand.recent_engagements)
         self.recent[row] = cand.recent_engagements
         self.newcomer[row] = bool(cand.is_newcomer)
         seen = float(cand.recent_engagements if cand.exposure is None else cand.exposure)
         if not _non_negative(seen):
-            raise FormationInputError(
-                f"{where}.exposure", f"must be finite and >= 0, got {cand.exposure!r}"
-            )
+            raise _not_non_negative(f"{where}.exposure", seen)
         self.exposure[row] = seen
 
     def _add_groups(self, where: str, row: int, cand: Candidate) -> None:
@@ -208,7 +232,10 @@ class _IndexColumns:
         else:
             raise FormationInputError(
                 f"{where}.tz_region",
+                InputCode.UNKNOWN_REGION,
                 f"unknown region {cand.tz_region!r}; expected one of {', '.join(REGIONS)}",
+                region=str(cand.tz_region),
+                expected=list(REGIONS),
             )
         for lang in cand.languages:
             key = lang.lower()
@@ -354,21 +381,30 @@ class CandidateIndex:
         reqs = sorted(role.requirements.items(), key=lambda kv: len(self.holders(*kv)))
         if reqs:
             rows = self.holders(*reqs[0])
-            steps.append(FunnelStep(f"{reqs[0][0]} \u2265 {reqs[0][1]}", len(rows)))
+            term, level = reqs[0]
+            said = Said(FunnelCode.REQUIREMENT, f"{term} \u2265 {level}", term=term, level=level)
+            steps.append(FunnelStep(said, len(rows)))
             for term, level in reqs[1:]:
                 rows = np.intersect1d(rows, self.holders(term, level), assume_unique=True)
-                steps.append(FunnelStep(f"also {term} \u2265 {level}", len(rows)))
+                text = f"also {term} \u2265 {level}"
+                said = Said(FunnelCode.ALSO_REQUIREMENT, text, term=term, level=level)
+                steps.append(FunnelStep(said, len(rows)))
         else:
             rows = np.arange(len(self), dtype=np.int64)
-            steps.append(FunnelStep("anyone", len(rows)))
+            steps.append(FunnelStep(Said(FunnelCode.ANYONE, "anyone"), len(rows)))
         rows = rows[self.capacity[rows] >= role.hours_per_week - 1e-9]
-        steps.append(FunnelStep(f"{role.hours_per_week:g} h/week free", len(rows)))
+        hours = float(role.hours_per_week)
+        said = Said(FunnelCode.FREE_HOURS, f"{hours:g} h/week free", hours=hours)
+        steps.append(FunnelStep(said, len(rows)))
         if role.languages:
             rows = rows[self.speaks_all(rows, role.languages)]
-            steps.append(FunnelStep("speaks " + " and ".join(sorted(role.languages)), len(rows)))
+            spoken = sorted(role.languages)
+            said = Said(FunnelCode.SPEAKS, "speaks " + " and ".join(spoken), languages=spoken)
+            steps.append(FunnelStep(said, len(rows)))
         if blocked.any():
             rows = rows[~blocked[rows]]
-            steps.append(FunnelStep("not excluded or competing", len(rows)))
+            said = Said(FunnelCode.NOT_BLOCKED, "not excluded or competing")
+            steps.append(FunnelStep(said, len(rows)))
         return rows, steps
 
     def eligible(self, role: RoleSpec, blocked: BoolArray) -> IntArray:

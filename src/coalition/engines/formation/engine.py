@@ -62,6 +62,7 @@ from coalition.engines.formation.problem import (
     RoleSpec,
     Weights,
 )
+from coalition.engines.formation.reasons import NoteCode, ObstacleCode, Said
 from coalition.engines.formation.result import (
     FormationResult,
     Infeasibility,
@@ -178,13 +179,18 @@ def _diagnose(
         busy = sorted(
             ((int(np.sum(model.a_role == r)), r) for r in range(len(model.roles))),
         )
-        names = ", ".join(f"'{model.roles[r].label}' ({k} eligible)" for k, r in busy[:3])
+        scarce = [[model.roles[r].label, k] for k, r in busy[:3]]
+        names = ", ".join(f"'{label}' ({k} eligible)" for label, k in scarce)
         return [
             Obstacle(
                 "distinct_people",
                 "roles",
-                "No set of different people can fill every seat: the roles compete for the "
-                f"same few actors (scarcest: {names}).",
+                Said(
+                    ObstacleCode.SCARCE_PEOPLE,
+                    "No set of different people can fill every seat: the roles compete for the "
+                    f"same few actors (scarcest: {names}).",
+                    roles=scarce,
+                ),
             )
         ]
     obstacles: list[Obstacle] = []
@@ -200,8 +206,13 @@ def _diagnose(
             Obstacle(
                 kind,
                 family_field(kind),
-                f"No team meets {FAMILY_WORDS[kind]} together with the other constraints"
-                + (f"; {detail}." if detail else "."),
+                Said(
+                    ObstacleCode.RELAXED,
+                    f"No team meets {FAMILY_WORDS[kind]} together with the other constraints"
+                    + (f"; {detail}." if detail else "."),
+                    family=kind,
+                    detail=detail.data() if detail is not None else None,
+                ),
                 closest,
             )
         )
@@ -211,8 +222,12 @@ def _diagnose(
             Obstacle(
                 "combination",
                 "constraints",
-                f"No team meets {words} all together, though each can be met on its own "
-                "terms; relax one of them.",
+                Said(
+                    ObstacleCode.COMBINATION,
+                    f"No team meets {words} all together, though each can be met on its own "
+                    "terms; relax one of them.",
+                    families=list(families),
+                ),
             )
         )
     return obstacles
@@ -293,7 +308,7 @@ class _PoolSource:
             region_den=len(np.unique(regions[regions >= 0])),
         )
 
-    def first_keep(self) -> tuple[int | None, list[str]]:
+    def first_keep(self) -> tuple[int | None, list[Said]]:
         """Candidates kept per role by the first pool (None: all of them), with a note when
         even the exact mode prunes."""
         problem = self.problem
@@ -302,9 +317,15 @@ class _PoolSource:
             return problem.pool_per_role, []
         if problem.mode == "exact" and len(self.union) > MAX_RETRY_POOL:
             keep = max(EXACT_POOL_PER_ROLE, problem.pool_per_role)
+            qualify = len(self.union)
             return keep, [
-                f"{len(self.union)} actors qualify; even the exact mode kept only the best "
-                f"{keep} per role, so optimality holds for that pool."
+                Said(
+                    NoteCode.EXACT_POOL,
+                    f"{qualify} actors qualify; even the exact mode kept only the best "
+                    f"{keep} per role, so optimality holds for that pool.",
+                    qualify=qualify,
+                    keep=keep,
+                )
             ]
         return None, []
 
@@ -554,7 +575,9 @@ def _form_teams(
     if first.team is None and first.status == "infeasible" and pruned:
         widened = None if len(source.union) <= MAX_RETRY_POOL else max(keep or 0, 1) * 5
         model, pruned = source.model(widened)
-        notes.append("The pruned pool admitted no team; the search was widened.")
+        notes.append(
+            Said(NoteCode.WIDENED, "The pruned pool admitted no team; the search was widened.")
+        )
         first = _solve_first(problem, model, plan, clock)
     stats["pool_actors"] = float(len(model.actor_ids))
     stats["pool_assignments"] = float(model.n_assignments)
@@ -590,7 +613,7 @@ def _solve_first(
 
 
 def _infeasible(
-    obstacles: Sequence[Obstacle], notes: Sequence[str], stats: dict[str, float]
+    obstacles: Sequence[Obstacle], notes: Sequence[Said], stats: dict[str, float]
 ) -> FormationResult:
     """The result naming the obstacles that rule every team out."""
     return FormationResult(
@@ -607,7 +630,7 @@ def _no_team(
     index: CandidateIndex,
     problem: FormationProblem,
     limit: float | None,
-    notes: Sequence[str],
+    notes: Sequence[Said],
     stats: dict[str, float],
 ) -> FormationResult:
     """The result when the first solve found no team: the culprits when infeasibility is
@@ -619,8 +642,11 @@ def _no_team(
     return FormationResult(
         "unknown",
         infeasibility=Infeasibility(
-            "No team was found within the time limit; infeasibility is not proven. "
-            "Allow more time or relax a constraint.",
+            Said(
+                NoteCode.NOT_PROVEN,
+                "No team was found within the time limit; infeasibility is not proven. "
+                "Allow more time or relax a constraint.",
+            ),
             (),
             proven=False,
         ),
@@ -670,7 +696,7 @@ def _add_alternatives(
     plan: _SolvePlan,
     clock: _Clock,
     explainer: _Explainer,
-    notes: list[str],
+    notes: list[Said],
 ) -> None:
     """Append the alternatives to ``proposals`` (which holds the best team): each shares at
     most two thirds of its seats with every earlier one; a note says why they stop short."""
@@ -692,12 +718,20 @@ def _add_alternatives(
             kicks=5,
         )
         if outcome.team is None:
+            distinct = outcome.status == "infeasible"
             why = (
                 "no other team differs from the earlier ones in at least a third of its seats"
-                if outcome.status == "infeasible"
+                if distinct
                 else "no further alternative was found within the time limit"
             )
-            notes.append(f"Only {k - 1} alternative(s): {why}.")
+            notes.append(
+                Said(
+                    NoteCode.FEW_ALTERNATIVES,
+                    f"Only {k - 1} alternative(s): {why}.",
+                    found=k - 1,
+                    reason="distinct" if distinct else "time",
+                )
+            )
             break
         team = outcome.team
         proposals.append(explainer.proposal(k, outcome, current))

@@ -22,7 +22,14 @@ from coalition.engines.formation.candidates import CandidateIndex, FunnelStep
 from coalition.engines.formation.fairness import fewer_chances, newcomer_boost
 from coalition.engines.formation.model import TeamModel, seat_cost
 from coalition.engines.formation.problem import REGIONS, Candidate, Constraints, RoleSpec
-from coalition.engines.formation.reasons import Reason, ReasonCode, english_names
+from coalition.engines.formation.reasons import (
+    DetailCode,
+    ObstacleCode,
+    Reason,
+    ReasonCode,
+    Said,
+    english_names,
+)
 from coalition.engines.formation.result import ClosestActor, Obstacle
 from coalition.engines.formation.ties import TieGraph
 
@@ -303,7 +310,7 @@ def closest_for_role(
     return tuple(out)
 
 
-def _funnel_message(role: RoleSpec, steps: Sequence[FunnelStep]) -> str:
+def _funnel_message(role: RoleSpec, steps: Sequence[FunnelStep]) -> Said:
     seats = f"{role.seats} seat{'s' if role.seats != 1 else ''}"
     shown: list[FunnelStep] = []
     for step in steps:
@@ -311,7 +318,9 @@ def _funnel_message(role: RoleSpec, steps: Sequence[FunnelStep]) -> str:
         if step.count < role.seats:
             break  # later filters only repeat the shortage
     parts = [f"{s.count} with {s.label}" for s in shown]
-    return f"Role '{role.label}' needs {seats}; eligible actors: " + ", then ".join(parts) + "."
+    text = f"Role '{role.label}' needs {seats}; eligible actors: " + ", then ".join(parts) + "."
+    data = [{**s.label.data(), "count": s.count} for s in shown]
+    return Said(ObstacleCode.ROLE_SHORT, text, role=role.label, seats=role.seats, steps=data)
 
 
 def quick_obstacles(
@@ -339,7 +348,12 @@ def quick_obstacles(
             Obstacle(
                 "locked_in",
                 "constraints.locked_in",
-                f"{len(locked_rows)} actors are locked in but the team has {n} seats.",
+                Said(
+                    ObstacleCode.TOO_MANY_LOCKED,
+                    f"{len(locked_rows)} actors are locked in but the team has {n} seats.",
+                    locked=len(locked_rows),
+                    seats=n,
+                ),
             )
         )
     obstacles += _locked_conflicts(index, constraints)
@@ -350,8 +364,13 @@ def quick_obstacles(
             Obstacle(
                 "distinct_people",
                 "roles",
-                f"The roles need {n} different people but only {len(union)} actors qualify "
-                "for any role.",
+                Said(
+                    ObstacleCode.DISTINCT_PEOPLE,
+                    f"The roles need {n} different people but only {len(union)} actors qualify "
+                    "for any role.",
+                    needed=n,
+                    qualify=len(union),
+                ),
             )
         )
     obstacles += _sector_obstacles(index, roles, constraints, blocked, union, locked_rows, n)
@@ -406,7 +425,11 @@ def _lock_obstacles(
                 Obstacle(
                     "locked_in",
                     field,
-                    f"{name} is locked in but excluded or affiliated with a competing bidder.",
+                    Said(
+                        ObstacleCode.LOCKED_BLOCKED,
+                        f"{name} is locked in but excluded or affiliated with a competing bidder.",
+                        name=name,
+                    ),
                 )
             )
             continue
@@ -420,8 +443,13 @@ def _lock_obstacles(
                 Obstacle(
                     "locked_in",
                     field,
-                    f"{name} is locked in but does not qualify for {where}"
-                    + (f": {'; '.join(gaps)}." if gaps else "."),
+                    Said(
+                        ObstacleCode.LOCKED_UNQUALIFIED,
+                        f"{name} is locked in but does not qualify for {where}"
+                        + (f": {'; '.join(gaps)}." if gaps else "."),
+                        name=name,
+                        role=target.label if key is not None else None,
+                    ),
                     (ClosestActor(int(actor), index.candidates[row].name, key, gaps),),
                 )
             )
@@ -433,8 +461,14 @@ def _lock_obstacles(
                 Obstacle(
                     "locked_in",
                     "constraints.locked_in",
-                    f"{locks_per_role[r]} actors are locked into role '{role.label}', "
-                    f"which has {role.seats} seat(s).",
+                    Said(
+                        ObstacleCode.LOCKED_ROLE_FULL,
+                        f"{locks_per_role[r]} actors are locked into role '{role.label}', "
+                        f"which has {role.seats} seat(s).",
+                        locked=int(locks_per_role[r]),
+                        role=role.label,
+                        seats=role.seats,
+                    ),
                 )
             )
     return locked_rows, obstacles
@@ -447,8 +481,12 @@ def _locked_conflicts(index: CandidateIndex, constraints: Constraints) -> list[O
         Obstacle(
             "conflicts",
             "constraints.conflicts",
-            f"Locked-in actors {_names(index, [index.row_of[a], index.row_of[b]])} "
-            "are declared in conflict and cannot sit together.",
+            Said(
+                ObstacleCode.LOCKED_CONFLICT,
+                f"Locked-in actors {_names(index, [index.row_of[a], index.row_of[b]])} "
+                "are declared in conflict and cannot sit together.",
+                names=_name_list(index, [index.row_of[a], index.row_of[b]]),
+            ),
         )
         for a, b in constraints.conflicts
         if a != b and a in locked_ids and b in locked_ids  # a pair (a, a) binds nobody
@@ -467,8 +505,14 @@ def _locked_org_caps(
         Obstacle(
             "max_per_org",
             "constraints.max_per_org",
-            f"{count} locked-in actors belong to organisation {org}, above the "
-            f"cap of {constraints.max_per_org}.",
+            Said(
+                ObstacleCode.LOCKED_ORG_CAP,
+                f"{count} locked-in actors belong to organisation {org}, above the "
+                f"cap of {constraints.max_per_org}.",
+                count=count,
+                organisation=org,
+                cap=constraints.max_per_org,
+            ),
         )
         for org, count in zip(values.tolist(), counts.tolist(), strict=True)
         if count > constraints.max_per_org
@@ -493,8 +537,13 @@ def _sector_obstacles(
             Obstacle(
                 "sector_mix",
                 "constraints.sector_mix",
-                f"The sector minimums add up to {sum(mins.values())} members but the team has "
-                f"{n} seats.",
+                Said(
+                    ObstacleCode.SECTOR_MINIMUMS,
+                    f"The sector minimums add up to {sum(mins.values())} members but the team "
+                    f"has {n} seats.",
+                    total=sum(mins.values()),
+                    seats=n,
+                ),
             )
         )
     for sector, (smin, smax) in sorted(constraints.sector_mix.items()):
@@ -505,8 +554,14 @@ def _sector_obstacles(
                 Obstacle(
                     "sector_mix",
                     f"constraints.sector_mix.{sector}",
-                    f"At least {smin} member(s) from {sector} are required but only {have} "
-                    "eligible actor(s) are in that sector.",
+                    Said(
+                        ObstacleCode.SECTOR_SHORT,
+                        f"At least {smin} member(s) from {sector} are required but only {have} "
+                        "eligible actor(s) are in that sector.",
+                        minimum=smin,
+                        sector=sector,
+                        have=have,
+                    ),
                     _closest_in_group(index, roles, blocked, index.sector_code == code),
                 )
             )
@@ -517,8 +572,14 @@ def _sector_obstacles(
                     Obstacle(
                         "sector_mix",
                         f"constraints.sector_mix.{sector}",
-                        f"{locked_here} locked-in actors are from {sector}, above its "
-                        f"maximum of {smax}.",
+                        Said(
+                            ObstacleCode.LOCKED_SECTOR_MAX,
+                            f"{locked_here} locked-in actors are from {sector}, above its "
+                            f"maximum of {smax}.",
+                            locked=locked_here,
+                            sector=sector,
+                            maximum=smax,
+                        ),
                     )
                 )
     return obstacles
@@ -542,7 +603,11 @@ def _region_obstacles(
                 Obstacle(
                     "tz_coverage",
                     f"constraints.tz_coverage.{region}",
-                    f"Nobody eligible for any role works {region.upper()} hours.",
+                    Said(
+                        ObstacleCode.REGION_UNCOVERED,
+                        f"Nobody eligible for any role works {region.upper()} hours.",
+                        region=region,
+                    ),
                     _closest_in_group(index, roles, blocked, index.region_code == code),
                 )
             )
@@ -552,8 +617,14 @@ def _region_obstacles(
                 Obstacle(
                     "role_tz",
                     f"roles[{r}].tz_regions",
-                    f"Role '{role.label}' must cover {len(role.tz_regions)} regions with "
-                    f"{role.seats} seat(s).",
+                    Said(
+                        ObstacleCode.ROLE_REGIONS,
+                        f"Role '{role.label}' must cover {len(role.tz_regions)} regions with "
+                        f"{role.seats} seat(s).",
+                        role=role.label,
+                        regions=len(role.tz_regions),
+                        seats=role.seats,
+                    ),
                 )
             )
         for region in sorted(role.tz_regions):
@@ -563,7 +634,13 @@ def _region_obstacles(
                     Obstacle(
                         "role_tz",
                         f"roles[{r}].tz_regions.{region}",
-                        f"Nobody eligible for role '{role.label}' works {region.upper()} hours.",
+                        Said(
+                            ObstacleCode.ROLE_REGION_UNCOVERED,
+                            f"Nobody eligible for role '{role.label}' works {region.upper()} "
+                            "hours.",
+                            role=role.label,
+                            region=region,
+                        ),
                         closest_for_role(index, role, blocked | (index.region_code != code)),
                     )
                 )
@@ -590,9 +667,15 @@ def _budget_obstacles(
             Obstacle(
                 "budget",
                 "constraints.budget",
-                f"The cheapest possible team costs {_money(cheapest)} over "
-                f"{constraints.weeks:g} weeks, above the budget of "
-                f"{_money(constraints.budget)}.",
+                Said(
+                    ObstacleCode.BUDGET,
+                    f"The cheapest possible team costs {_money(cheapest)} over "
+                    f"{constraints.weeks:g} weeks, above the budget of "
+                    f"{_money(constraints.budget)}.",
+                    cost=cheapest,
+                    weeks=float(constraints.weeks),
+                    budget=float(constraints.budget),
+                ),
             )
         ]
     return []
@@ -628,7 +711,7 @@ def describe_relaxed_team(
     team: IntArray,
     kind: str,
     constraints: Constraints,
-) -> tuple[str, tuple[ClosestActor, ...]]:
+) -> tuple[Said | None, tuple[ClosestActor, ...]]:
     """How the best team without constraint family ``kind`` breaks it, and its members."""
     members = model.a_actor[team]
     rows = model.pool_rows[members]
@@ -641,33 +724,45 @@ def describe_relaxed_team(
         )
         for r, a in zip(rows.tolist(), team.tolist(), strict=True)
     )
-    detail = ""
+    return _relaxed_detail(index, model, team, kind, constraints), closest
+
+
+def _relaxed_detail(
+    index: CandidateIndex, model: TeamModel, team: IntArray, kind: str, constraints: Constraints
+) -> Said | None:
+    """What the closest team without family ``kind`` says about it (None: nothing to add)."""
+    rows = model.pool_rows[model.a_actor[team]].tolist()
     if kind == "budget" and constraints.budget is not None:
-        detail = (
-            f"the closest team costs {_money(float(model.cost[team].sum()))} against a "
+        cost = float(model.cost[team].sum())
+        text = (
+            f"the closest team costs {_money(cost)} against a "
             f"budget of {_money(constraints.budget)}"
         )
-    elif kind == "sector_mix":
+        return Said(DetailCode.BUDGET, text, cost=cost, budget=float(constraints.budget))
+    if kind == "sector_mix":
         counts: dict[str, int] = {}
-        for r in rows.tolist():
-            s = index.candidates[r].sector or "unknown"
+        for r in rows:
+            s = index.candidates[r].sector or ""
             counts[s] = counts.get(s, 0) + 1
-        detail = "the closest team has " + _join(
-            [f"{c} from {s}" for s, c in sorted(counts.items())]
-        )
-    elif kind in ("tz_coverage", "role_tz"):
-        covered = sorted({index.candidates[r].tz_region or "unknown" for r in rows.tolist()})
-        detail = "the closest team covers " + _join([c.upper() for c in covered])
-    elif kind == "max_per_org":
-        detail = "the closest team has too many members from one organisation"
-    elif kind == "conflicts":
-        detail = "the closest team seats a declared conflicting pair together"
-    elif kind == "locked_in":
+        ordered = sorted(counts.items())
+        text = "the closest team has " + _join([f"{c} from {s or 'unknown'}" for s, c in ordered])
+        return Said(DetailCode.SECTORS, text, counts=[[s or None, c] for s, c in ordered])
+    if kind in ("tz_coverage", "role_tz"):
+        covered = sorted({index.candidates[r].tz_region or "" for r in rows})
+        text = "the closest team covers " + _join([(c or "unknown").upper() for c in covered])
+        return Said(DetailCode.REGIONS, text, regions=[c or None for c in covered])
+    if kind == "max_per_org":
+        text = "the closest team has too many members from one organisation"
+        return Said(DetailCode.ORG_CAP, text)
+    if kind == "conflicts":
+        text = "the closest team seats a declared conflicting pair together"
+        return Said(DetailCode.CONFLICT, text)
+    if kind == "locked_in":
         missing = [a for a in constraints.locked_in if a not in set(index.actor_ids[rows])]
-        detail = "the closest team leaves out locked-in " + _join(
-            [index.candidates[index.row_of[a]].name or f"#{a}" for a in missing]
-        )
-    return detail, closest
+        names = [index.candidates[index.row_of[a]].name or f"#{a}" for a in missing]
+        text = "the closest team leaves out locked-in " + _join(names)
+        return Said(DetailCode.LOCKED_OUT, text, names=names)
+    return None
 
 
 def family_field(kind: str) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
 from coalition.domain import Region
+from coalition.engines.formation.reasons import InputCode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from coalition.engines.formation.candidates import CandidateIndex
@@ -67,12 +68,20 @@ class FormationInputError(ValueError):
     """Input the engine refuses, with the ``field`` it concerns (the API answers 422).
 
     ``field`` is a dotted path into the problem, e.g. ``"weights.fit"``,
-    ``"roles[2].requirements.Learning design"`` or ``"constraints.budget"``.
+    ``"roles[2].requirements.Learning design"`` or ``"constraints.budget"``; ``code`` (an
+    :class:`~coalition.engines.formation.reasons.InputCode`) and ``values`` say what is wrong,
+    for a service to write in the reader's language; ``message`` is the English.
+
+    >>> e = FormationInputError("weights", InputCode.NO_POSITIVE_WEIGHT, "no weight above 0")
+    >>> str(e), e.code.value, dict(e.values)
+    ('weights: no weight above 0', 'no_positive_weight', {})
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, code: InputCode, message: str, **values: object) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.code = code
+        self.values: dict[str, object] = values
         self.message = message
 
 
@@ -88,13 +97,24 @@ def check_number(
     Booleans are refused; ``strict`` asks for ``> minimum``.
     """
     if not _real(value):
-        raise FormationInputError(field_name, f"must be a number, got {value!r}")
+        raise FormationInputError(
+            field_name, InputCode.NOT_A_NUMBER, f"must be a number, got {value!r}", value=str(value)
+        )
     number = float(value)  # type: ignore[arg-type]
     if not math.isfinite(number):
-        raise FormationInputError(field_name, f"must be finite, got {value!r}")
+        raise FormationInputError(
+            field_name, InputCode.NOT_FINITE, f"must be finite, got {value!r}", value=str(value)
+        )
     if minimum is not None and (number < minimum or (strict and number == minimum)):
         relation = "greater than" if strict else "at least"
-        raise FormationInputError(field_name, f"must be {relation} {minimum:g}, got {value!r}")
+        raise FormationInputError(
+            field_name,
+            InputCode.TOO_SMALL,
+            f"must be {relation} {minimum:g}, got {value!r}",
+            minimum=minimum,
+            value=number,
+            strict=strict,
+        )
 
 
 @dataclass(frozen=True)
@@ -204,7 +224,9 @@ class Weights:
         for f in fields(self):
             check_number(getattr(self, f.name), f"weights.{f.name}")
         if self.total() <= 0.0:
-            raise FormationInputError("weights", "at least one weight must be positive")
+            raise FormationInputError(
+                "weights", InputCode.NO_POSITIVE_WEIGHT, "at least one weight must be positive"
+            )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Weights:
@@ -217,7 +239,10 @@ class Weights:
             if name not in OBJECTIVES:
                 raise FormationInputError(
                     f"weights.{name}",
+                    InputCode.UNKNOWN_OBJECTIVE,
                     f"unknown objective {name!r}; expected one of {', '.join(OBJECTIVES)}",
+                    name=name,
+                    expected=list(OBJECTIVES),
                 )
         for name, value in values.items():
             check_number(value, f"weights.{name}")

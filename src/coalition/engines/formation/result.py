@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from coalition.engines.formation.reasons import Reason
+from coalition.engines.formation.reasons import Reason, Said
 
 __all__ = [
     "ClosestActor",
@@ -86,18 +86,22 @@ class Obstacle:
     ``"sector_mix"``, ``"max_per_org"``, ``"tz_coverage"``, ``"role_tz"``, ``"conflicts"``,
     ``"distinct_people"``); ``field`` points into the problem like
     :class:`~coalition.engines.formation.problem.FormationInputError`'s; ``message`` says it
-    in plain language; ``closest`` lists the actors who come closest.
+    in plain English, with its :class:`~coalition.engines.formation.reasons.ObstacleCode` and
+    values for a service to write in the reader's language; ``closest`` lists the actors who
+    come closest.
     """
 
     constraint: str
     field: str
-    message: str
+    message: Said
     closest: tuple[ClosestActor, ...] = ()
 
 
 @dataclass(frozen=True)
 class Infeasibility:
-    """Why no team was proposed: a one-line ``summary`` and the ``obstacles`` found."""
+    """Why no team was proposed: a one-line English ``summary`` (when nothing is proven, a
+    :class:`~coalition.engines.formation.reasons.Said` of ``NoteCode.NOT_PROVEN``) and the
+    ``obstacles`` found."""
 
     summary: str
     obstacles: tuple[Obstacle, ...]
@@ -121,7 +125,7 @@ class FormationResult:
     status: ResultStatus
     proposals: tuple[Proposal, ...] = ()
     infeasibility: Infeasibility | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Said, ...] = ()
     stats: Mapping[str, float] = field(default_factory=dict)
     fairness_off: Proposal | None = None
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError, Invalid, NotFound
-from ...i18n import _
+from ...i18n import _, lazy
 from ...schemas.formation import NamedActorOut, ProposalOut, ProposalRequest, ProposalSet
 from ...services import formation as service
 from ...services import gaps, invitations
@@ -31,15 +31,19 @@ router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 OBJECTIVES = ("fit", "purpose", "trust", "diversity", "fairness", "cost", "bridging")
 # Each objective's glossary entry (coalition/glossary.py).
 OBJECTIVE_TERMS = {o: o for o in OBJECTIVES} | {"bridging": "bridging_score"}
-OBJECTIVE_HINTS = {
-    "fit": "how far members exceed the levels each role needs",
-    "purpose": "how much members share the initiative's purpose",
-    "trust": "past collaborations and closeness in the tie network",
-    "diversity": "sectors, regions and kinds of actor represented",
-    "fairness": "opportunity for those who have had fewer chances recently than others who "
-    "qualify (the network's default weight unless you change it)",
-    "cost": "day rates shared with convenors, against the budget",
-    "bridging": "new connections: people from different sectors who have never worked together",
+OBJECTIVE_HINTS = {  # translated where shown
+    "fit": lazy("how far members exceed the levels each role needs"),
+    "purpose": lazy("how much members share the initiative's purpose"),
+    "trust": lazy("past collaborations and closeness in the tie network"),
+    "diversity": lazy("sectors, regions and kinds of actor represented"),
+    "fairness": lazy(
+        "opportunity for those who have had fewer chances recently than others who "
+        "qualify (the network's default weight unless you change it)"
+    ),
+    "cost": lazy("day rates shared with convenors, against the budget"),
+    "bridging": lazy(
+        "new connections: people from different sectors who have never worked together"
+    ),
 }
 
 

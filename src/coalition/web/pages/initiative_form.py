@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 
 from ...domain import Region, Sector
 from ...errors import Conflict, Invalid
-from ...i18n import _
+from ...i18n import _, lazy
 from ...schemas.initiatives import InitiativeIn, InitiativePreviewOut
 from ...services import initiatives
 from ...services.access import Caller, require_role
@@ -43,7 +43,13 @@ REGION_LABELS = {
     "emea": "Europe, Middle East and Africa",
     "apac": "Asia-Pacific",
 }
-LEVEL_LABELS = {1: "basic", 2: "working", 3: "proficient", 4: "advanced", 5: "expert"}
+LEVEL_LABELS = {  # translated where shown
+    1: lazy("basic"),
+    2: lazy("working"),
+    3: lazy("proficient"),
+    4: lazy("advanced"),
+    5: lazy("expert"),
+}
 BASICS = (
     "title",
     "kind",
