@@ -7,7 +7,9 @@ the vocabulary, purposes from members' own purpose texts), then times, for one m
 capabilities: the first call (it builds the network's basis - candidate index, each role's
 terms), then ``--repeat`` warm calls of ``services.opportunities.opportunities``, then
 ``--repeat`` calls each right after a committed write (another member offers for a role, a
-write that moves the network's data version), and the same number of directory searches (an
+write that moves the network's data version; the basis is rebuilt in the background at most
+every ``REFRESH_AFTER_S``, so these calls rank with the basis of the first call), and the same
+number of directory searches (an
 unfiltered first page and a capability filter). Prints a table and one JSON line; exits 1 when
 the warm or after-write p50 is above the floor (300 ms).
 

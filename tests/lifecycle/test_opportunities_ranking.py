@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from coalition.io.bundle import import_bundle
 from coalition.services import opportunities as opp
 from coalition.services.access import Caller
 from coalition.services.fairness import network_weight
+from coalition.services.formation import _CACHE as formation_cache
 from coalition.services.formation import network_index
 from coalition.services.networks import get_network
 from coalition.store.cache import bump_version
@@ -37,6 +39,16 @@ from coalition.store.tables import (
 
 OP = Caller.operator()
 SLUG = "oppnet"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """A wiped database gives the next test's network the same id: keep no basis behind."""
+    yield
+    opp._BASES.clear()
+    opp._ROLES.clear()
+    opp._CATALOGS.clear()
+    formation_cache.clear()
 
 
 def _world(db: Session, roles: int = 60) -> Network:
@@ -207,6 +219,7 @@ def test_a_large_network_rebuilds_its_basis_in_the_background(
     _shown(db, network, actor_id)  # the first call builds the basis
     db.commit()
     monkeypatch.setattr(opp, "SYNC_REBUILD_BELOW", 1)  # as if the network were large
+    monkeypatch.setattr(opp, "REFRESH_AFTER_S", 0.0)
     built_in: list[str] = []
     real = opp.network_index
 

@@ -19,8 +19,9 @@ roles are computed again, one role at a time.
 The basis is the index at the current data version whenever one is held. A small network
 (under :data:`SYNC_REBUILD_BELOW` candidates) rebuilds it in the request, which takes well
 under a second; a large one keeps answering from the newest basis this process holds while a
-background thread builds the current one (at 100,000 actors a full build takes minutes), so
-no page load waits for it. Eligibility, gaps, fit, capacity, languages and time zone are
+background thread builds the current one (at 100,000 actors a full build takes a minute or
+more; at most one every :data:`REFRESH_AFTER_S`, and on a new day), so no page load waits
+for it. Eligibility, gaps, fit, capacity, languages and time zone are
 always exact at the current version; only the two network-wide normalisers may lag a write
 until that build lands. Every key carries the database's identity and the network's stored
 ``data_version``, so several processes sharing one database never mix their data.
@@ -29,6 +30,7 @@ until that build lands. Every key carries the database's identity and the networ
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -71,6 +73,7 @@ from .formation_text import for_reader, render
 
 __all__ = [
     "OPEN_OFFERS",
+    "REFRESH_AFTER_S",
     "SYNC_REBUILD_BELOW",
     "TAKING_OFFERS",
     "opportunities",
@@ -79,6 +82,9 @@ __all__ = [
 
 #: Networks with fewer candidates rebuild the basis in the request (well under a second).
 SYNC_REBUILD_BELOW = 2_000
+#: A larger network's basis is rebuilt (in the background) at most this often: a full build
+#: at 100,000 actors is a minute of one core, not to be spent after every write.
+REFRESH_AFTER_S = 300.0
 #: Statuses in which an initiative takes offers for its open roles.
 TAKING_OFFERS = (InitiativeStatus.forming.value, InitiativeStatus.active.value)
 OPEN_OFFERS = [s.value for s in OPEN_OFFER_STATUSES]
@@ -93,6 +99,7 @@ class _Basis:
     day: date
     index: CandidateIndex
     terms: dict[Hashable, RoleTerms] = field(default_factory=dict)
+    built_at: float = field(default_factory=time.monotonic)
 
 
 _BASES: dict[Hashable, _Basis] = {}
@@ -153,7 +160,8 @@ def _basis(db: Session, network: Network, day: date, roles: list[OpenRole]) -> _
     if held is None or len(held.index) < SYNC_REBUILD_BELOW:
         index = built[0] if built is not None else network_index(db, network, day)[0]
         return _remember(where, network.data_version, day, index, roles)
-    _build_later(db, network, where, day)
+    if time.monotonic() - held.built_at >= REFRESH_AFTER_S or held.day != day:
+        _build_later(db, network, where, day)
     return held
 
 
