@@ -199,10 +199,11 @@ def _open_roles(db: Session, network: Network) -> tuple[list[OpenRole], dict[int
         .where(*where)
     ):
         needs.setdefault(role_id, {})[term] = level
-    taken = dict(
+    taken = dict(  # seats held, counted over the initiatives taking offers only
         db.execute(
             select(Engagement.role_id, func.count())
-            .where(Engagement.network_id == network.id, Engagement.status == "active")
+            .join(Initiative, Initiative.id == Engagement.initiative_id)
+            .where(where[0], where[1], Engagement.status == "active")
             .group_by(Engagement.role_id)
         ).all()
     )
