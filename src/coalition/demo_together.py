@@ -3,7 +3,10 @@
 On an active initiative: the demo member is invited to a seat by its convenor and accepts
 (consent, through the invitations service), then the team keeps a team-only kick-off thread and a
 network-wide call for ideas, and decides: one consent decision blocked, then amended and
-passed, and one open consent decision (the member has not voted on it yet). Everything goes
+passed, a charter adopted through a consent decision (services/charters.py), and one open
+consent decision (the member has not voted on it yet). The invitation to the seat carries a
+short message thread between convenor and member before it is accepted
+(services/invitation_threads.py). Everything goes
 through the services, so the demo obeys the rules real use does. Idempotent: a network with
 threads already is left as it is.
 """
@@ -15,8 +18,15 @@ from sqlalchemy.orm import Session
 
 from .errors import CoalitionError
 from .schemas.invitations import AnswerIn, InviteIn
-from .schemas.together import CloseIn, DecisionIn, PostIn, ThreadIn, VoteIn
-from .services import decisions, invitations, threads
+from .schemas.together import (
+    CloseIn,
+    DecisionIn,
+    InvitationMessageIn,
+    PostIn,
+    ThreadIn,
+    VoteIn,
+)
+from .services import decisions, invitation_threads, invitations, threads
 from .services.access import Caller
 from .services.identity import caller_for_account
 from .services.outcomes import initiative_member_ids
@@ -48,9 +58,21 @@ def _seat_for_member(db: Session, convenor: Caller, member: Caller, initiative: 
                     {"seats": [{"actor_id": member_actor, "role_id": role.id, "hours": 1.0}]}
                 ),
             )
+            _messages(db, convenor, member, invitation.id)
             invitations.answer(db, member, invitation.id, AnswerIn(answer="accept"))
     except CoalitionError:
         return
+
+
+def _messages(db: Session, convenor: Caller, member: Caller, invitation_id: int) -> None:
+    """The short conversation on the invitation that settles it (the member asks, the
+    convenor answers)."""
+    for who, body in (
+        (convenor, "We'd love your help with the stakeholder map: an hour a week is plenty."),
+        (member, "Happy to. Could I start after the 15th? I'm travelling until then."),
+        (convenor, "Of course: the first call is on the 17th, see you there."),
+    ):
+        invitation_threads.write(db, who, invitation_id, InvitationMessageIn(body=body))
 
 
 def _actors(db: Session, network_id: int) -> list[int]:
@@ -162,6 +184,7 @@ def _decide(db: Session, convenor: Caller, member: Caller, initiative: Initiativ
     )
     decisions.vote(db, member, second.id, VoteIn(position="agree", reason="Works for me."))
     decisions.close(db, convenor, second.id, CloseIn(outcome="Adopted: Mondays at 10:00."))
+    _charter(db, convenor, member, initiative)
     decisions.propose(
         db,
         convenor,
@@ -173,3 +196,25 @@ def _decide(db: Session, convenor: Caller, member: Caller, initiative: Initiativ
         ),
         initiative_id=initiative.id,
     )
+
+
+CHARTER = """## How we work together
+
+- We decide by consent: a proposal passes unless someone blocks it with a reason.
+- Everyone says how many hours they can give, and nobody is asked for more.
+- What we write is shared in the knowledge commons under CC BY 4.0.
+- Disagreements are raised in the team thread first, kindly and early.
+"""
+
+
+def _charter(db: Session, convenor: Caller, member: Caller, initiative: Initiative) -> None:
+    """The team adopts its charter through a consent decision (both agree; it passes)."""
+    charter = decisions.propose(
+        db,
+        convenor,
+        DecisionIn(kind="charter", title="Adopt our team charter", details=CHARTER),
+        initiative_id=initiative.id,
+    )
+    decisions.vote(db, member, charter.id, VoteIn(position="agree", reason="Clear and fair."))
+    decisions.vote(db, convenor, charter.id, VoteIn(position="agree"))
+    decisions.close(db, convenor, charter.id, CloseIn(outcome="Adopted as our charter."))

@@ -42,6 +42,12 @@ SAMPLES: dict[ReasonCode, dict[str, object]] = {
     ReasonCode.GAP_CAPACITY: {"free": 1.5, "needs": 4.0},
     ReasonCode.GAP_CAPACITY_UNSHARED: {"needs": 4.0},
     ReasonCode.GAP_LANGUAGE: {"language": "fr"},
+    ReasonCode.YOUR_LEVELS: {"capabilities": [["Facilitation", 4, 3]]},
+    ReasonCode.SHARES_YOUR_PURPOSE: {"terms": ["youth employment", "housing"]},
+    ReasonCode.YOUR_HOURS: {"needs": 4.0},
+    ReasonCode.YOUR_ZONE: {"region": "emea"},
+    ReasonCode.YOU_SPEAK: {"languages": ["en", "fr"]},
+    ReasonCode.YOUR_FEWER_CHANCES: {},
 }
 ENGLISH_WORDS = re.compile(r"\b(the|team|has|with|covers|needs|free|since|rate|level)\b")
 

@@ -90,29 +90,37 @@ def set_weight(
     return get_weight(db, caller, network)
 
 
-def _chance_dates(db: Session, network_id: int, since: date | None) -> list[tuple[int, date]]:
-    """(actor, date) of every chance in the network: engagements (by start, else creation)
-    and, where the invitations area is installed, invitations (by creation)."""
+def _chance_dates(
+    db: Session, network_id: int, since: date | None, actor_id: int | None = None
+) -> list[tuple[int, date]]:
+    """(actor, date) of every chance in the network (or of one actor): engagements (by start,
+    else creation) and, where the invitations area is installed, invitations (by creation)."""
     stmt = select(Engagement.actor_id, Engagement.start_date, Engagement.created_at).where(
         Engagement.network_id == network_id
     )
+    if actor_id is not None:
+        stmt = stmt.where(Engagement.actor_id == actor_id)
     if since is not None:
         stmt = stmt.where(or_(Engagement.start_date >= since, Engagement.created_at >= since))
     out = [(a, s or c.date()) for a, s, c in db.execute(stmt)]
     table = Base.metadata.tables.get("invitations")
     if table is not None and {"actor_id", "network_id", "created_at"} <= set(table.c.keys()):
         inv = select(table.c.actor_id, table.c.created_at).where(table.c.network_id == network_id)
+        if actor_id is not None:
+            inv = inv.where(table.c.actor_id == actor_id)
         if since is not None:
             inv = inv.where(table.c.created_at >= datetime.combine(since, time.min))
         out.extend((a, c.date()) for a, c in db.execute(inv))
     return out
 
 
-def exposure_by_actor(db: Session, network_id: int, today: date) -> dict[int, float]:
-    """Each member's time-decayed count of recent chances as of ``today``
+def exposure_by_actor(
+    db: Session, network_id: int, today: date, actor_id: int | None = None
+) -> dict[int, float]:
+    """Each member's (or one member's) time-decayed count of recent chances as of ``today``
     (:func:`~coalition.engines.formation.fairness.decayed_exposure`, summed per member)."""
     horizon = today - timedelta(days=int(EXPOSURE_HALF_LIFE_DAYS * _HORIZON_HALF_LIVES))
-    events = _chance_dates(db, network_id, horizon)
+    events = _chance_dates(db, network_id, horizon, actor_id)
     if not events:
         return {}
     actors = np.fromiter((a for a, _ in events), dtype=np.int64, count=len(events))

@@ -207,6 +207,13 @@ def network_index(
     return _CACHE.get(version_key(db, network, day), lambda: _network_data(db, network, day))
 
 
+def held_network_index(
+    db: Session, network: Network, today: date
+) -> tuple[CandidateIndex, TieGraph] | None:
+    """The index :func:`network_index` keeps for ``network`` as it is now, if built already."""
+    return _CACHE.peek(version_key(db, network, today))
+
+
 def seats_taken(db: Session, initiative: Initiative) -> tuple[dict[int, int], frozenset[int]]:
     """Seats already held in ``initiative`` (active engagements per role) and who holds them."""
     rows = db.execute(

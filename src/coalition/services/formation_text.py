@@ -119,7 +119,43 @@ def _cost(v: ReasonData) -> str:
     }
 
 
+def _your_levels(v: ReasonData) -> str:
+    items = [
+        _("%(capability)s %(level)s (needs %(needed)s)")
+        % {"capability": term, "level": number(have), "needed": number(need)}
+        for term, have, need in v["capabilities"]
+    ]
+    return _("your levels: %(capabilities)s") % {"capabilities": ", ".join(items)}
+
+
+def _you_speak(v: ReasonData) -> str:
+    names = [_language(code) for code in v["languages"]]
+    if _english():
+        return "you speak " + " and ".join(names)
+    return _("you speak %(languages)s") % {"languages": _join(names)}
+
+
+_OPPORTUNITY: dict[ReasonCode, Callable[[ReasonData], str]] = {
+    ReasonCode.YOUR_LEVELS: _your_levels,
+    ReasonCode.SHARES_YOUR_PURPOSE: lambda v: (
+        _("shares your purpose: %(terms)s")
+        % {"terms": ", ".join(_("'%(term)s'") % {"term": t} for t in v["terms"])}
+    ),
+    ReasonCode.YOUR_HOURS: lambda v: (
+        _("you have the %(needs)s h/week it asks free") % {"needs": _hours(v["needs"])}
+    ),
+    ReasonCode.YOUR_ZONE: lambda v: (
+        _("your time zone (%(region)s) is one it needs")
+        % {"region": str(v["region"]) if _english() else vocab(v["region"])}
+    ),
+    ReasonCode.YOU_SPEAK: _you_speak,
+    ReasonCode.YOUR_FEWER_CHANCES: lambda v: (
+        _("you have had fewer chances lately than others who qualify")
+    ),
+}
+
 _RENDER: dict[ReasonCode, Callable[[ReasonData], str]] = {
+    **_OPPORTUNITY,
     ReasonCode.LOCKED_IN: lambda v: _("locked in by the convenor"),
     ReasonCode.COVERS: _covers,
     ReasonCode.WORKED_WITH: _worked_with,

@@ -12,18 +12,13 @@ accepting; nobody is engaged by one side alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .. import clock
 from ..clock import utcnow
-from ..domain import OPEN_OFFER_STATUSES, InitiativeStatus
-from ..engines.formation.opportunities import OpenRole, RoleCatalog, rank_opportunities
-from ..engines.formation.problem import RoleSpec, Weights
-from ..engines.formation.reasons import Reason
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..i18n import _, phrase
 from ..schemas.lifecycle import (
@@ -31,24 +26,18 @@ from ..schemas.lifecycle import (
     OfferIn,
     OfferOut,
     OpenCallIn,
-    OpportunitiesOut,
-    OpportunityOut,
 )
-from ..store.cache import ProcessCache, bump_version, version_key
-from ..store.tables import Actor, Engagement, Initiative, Network, Role
+from ..store.cache import bump_version
+from ..store.tables import Actor, Engagement, Initiative, Role
 from ..store.tables_lifecycle import Offer
 from .access import Caller, load_readable
 from .engagements import capacity_visible, engagement_view, open_engagement, record, reserve
-from .fairness import network_weight
-from .formation import network_index
-from .formation_text import for_reader, render
 from .initiatives import initiative_view, load_initiative, require_convenor
 from .lifecycle import by_of, locked_role, record_change
 from .notifications import notify
+from .opportunities import OPEN_OFFERS, TAKING_OFFERS, opportunities, role_catalog
 
-#: Statuses in which an initiative takes offers for its open roles.
-TAKING_OFFERS = (InitiativeStatus.forming.value, InitiativeStatus.active.value)
-_OPEN = [s.value for s in OPEN_OFFER_STATUSES]
+_OPEN = OPEN_OFFERS
 
 
 # -- open calls ------------------------------------------------------------------------------
@@ -82,146 +71,6 @@ def set_open_call(
         bump_version(db, initiative.network_id)
         db.flush()
     return initiative_view(db, initiative)
-
-
-# -- opportunities -----------------------------------------------------------------------------
-
-
-def _open_roles(db: Session, network: Network) -> list[OpenRole]:
-    rows = db.execute(
-        select(Role, Initiative)
-        .join(Initiative, Initiative.id == Role.initiative_id)
-        .where(
-            Initiative.network_id == network.id,
-            Initiative.status.in_(TAKING_OFFERS),
-            Role.open_call == 1,
-            Role.retired_at.is_(None),
-        )
-        .order_by(Role.id)
-    ).all()
-    taken = dict(
-        db.execute(
-            select(Engagement.role_id, func.count())
-            .where(Engagement.network_id == network.id, Engagement.status == "active")
-            .group_by(Engagement.role_id)
-        ).all()
-    )
-    out = []
-    for role, initiative in rows:
-        seats = role.seats - int(taken.get(role.id, 0))
-        if seats <= 0:
-            continue
-        out.append(
-            OpenRole(
-                role_id=role.id,
-                initiative_id=initiative.id,
-                spec=RoleSpec(
-                    key=str(role.id),
-                    title=role.title,
-                    requirements={q.capability.term: q.min_level for q in role.requirements},
-                    seats=seats,
-                    hours_per_week=role.hours_per_week,
-                    languages=frozenset(role.languages or []),
-                    tz_regions=frozenset(role.timezone_regions or []),
-                ),
-                purpose_text=" . ".join([initiative.purpose, *(initiative.purpose_tags or [])]),
-                seats_open=seats,
-            )
-        )
-    return out
-
-
-_CATALOGS: ProcessCache[tuple[RoleCatalog, dict[int, tuple[str, str]]]] = ProcessCache(8)
-
-
-def role_catalog(
-    db: Session, network: Network, today: date | None = None
-) -> tuple[RoleCatalog, dict[int, tuple[str, str]]]:
-    """The network's open roles prepared for ranking, with (role title, initiative title) by
-    role id; cached per data version and day, like the candidate index it is built on."""
-    day = today or clock.today()
-
-    def build() -> tuple[RoleCatalog, dict[int, tuple[str, str]]]:
-        index, _graph = network_index(db, network, day)
-        roles = _open_roles(db, network)
-        titles = dict(
-            db.execute(
-                select(Initiative.id, Initiative.title).where(
-                    Initiative.id.in_({r.initiative_id for r in roles})
-                )
-            ).all()
-        )
-        names = {r.role_id: (r.spec.title, titles[r.initiative_id]) for r in roles}
-        return RoleCatalog(index, roles), names
-
-    return _CATALOGS.get(version_key(db, network, day, "open-roles"), build)
-
-
-def opportunities(
-    db: Session, caller: Caller, *, network_slug: str | None = None, limit: int = 30
-) -> OpportunitiesOut:
-    """Open roles that fit the caller's profile, best first, with the reasons and any gaps."""
-    if not caller.authenticated:
-        raise Unauthorized(_("sign in first"))
-    stmt = select(Actor, Network).join(Network, Network.id == Actor.network_id)
-    stmt = stmt.where(Actor.id.in_(sorted(caller.actor_ids)), Actor.anonymised == 0)
-    if network_slug:
-        stmt = stmt.where(Network.slug == network_slug)
-    found = db.execute(stmt.order_by(Actor.id)).first()
-    if found is None:
-        return OpportunitiesOut(
-            actor_id=None, network=network_slug, free_hours=None, opportunities=[]
-        )
-    actor, network = found
-    catalog, names = role_catalog(db, network)
-    skip = set(
-        db.scalars(
-            select(Role.id)
-            .join(Initiative, Initiative.id == Role.initiative_id)
-            .where(
-                Initiative.network_id == network.id,
-                (Initiative.convenor_id == actor.id)
-                | Initiative.id.in_(
-                    select(Engagement.initiative_id).where(
-                        Engagement.actor_id == actor.id, Engagement.status == "active"
-                    )
-                ),
-            )
-        )
-    )
-    offered = set(
-        db.scalars(select(Offer.role_id).where(Offer.actor_id == actor.id, Offer.status.in_(_OPEN)))
-    )
-    weights = Weights(fairness=network_weight(network))
-    ranked = rank_opportunities(
-        catalog, actor.id, weights=weights, limit=limit, skip=frozenset(skip)
-    )
-    seats = {r.role_id: r for r in catalog.roles}
-    return OpportunitiesOut(
-        actor_id=actor.id,
-        network=network.slug,
-        free_hours=round(actor.capacity_hours - actor.committed_hours, 4),
-        opportunities=[
-            OpportunityOut(
-                role_id=o.role_id,
-                role_title=names[o.role_id][0],
-                initiative_id=o.initiative_id,
-                initiative_title=names[o.role_id][1],
-                network=network.slug,
-                hours_per_week=seats[o.role_id].spec.hours_per_week,
-                seats_open=seats[o.role_id].seats_open,
-                score=o.score,
-                fit=o.fit,
-                purpose=o.purpose,
-                fairness=o.fairness,
-                eligible=o.eligible,
-                reasons=list(o.reasons),
-                gaps=[render(for_reader(g)) if isinstance(g, Reason) else g for g in o.gaps],
-                offered=o.role_id in offered,
-            )
-            for o in ranked
-        ],
-    )
 
 
 # -- offers ------------------------------------------------------------------------------------

@@ -433,9 +433,24 @@ class CandidateIndex:
         Bigrams are preferred to the words they contain ("youth employment" rather than
         "youth" and "employment").
         """
+        return self.shared_terms(self.purpose_matrix[row], query, top)
+
+    def document_vector(self, candidate: Candidate) -> sp.csr_matrix:
+        """The TF-IDF row of ``candidate``'s purpose document under this index's fitted
+        vocabulary: the row :attr:`purpose_matrix` holds for a candidate of the index, and the
+        same transform for one read afresh (an empty row when nothing matches)."""
+        width = self.purpose_matrix.shape[1]
+        if self._vectorizer is None:
+            return sp.csr_matrix((1, width))
+        text = _purpose_document(candidate.purpose_text, candidate.purpose_tags)
+        return sp.csr_matrix(self._vectorizer.transform([text]))
+
+    def shared_terms(
+        self, vec: sp.csr_matrix, query: sp.csr_matrix | None, top: int = 2
+    ) -> list[str]:
+        """:meth:`shared_purpose_terms` for a purpose vector given as such (one row)."""
         if query is None:
             return []
-        vec = self.purpose_matrix[row]
         q = dict(zip(query.indices.tolist(), query.data.tolist(), strict=True))
         shared = [
             (value * q[col], str(self._terms[col]))

@@ -244,7 +244,11 @@ def _mix_reasons(
 
 def describe_gaps(index: CandidateIndex, row: int, role: RoleSpec) -> tuple[Reason, ...]:
     """What the actor at ``row`` lacks to take ``role`` (empty when nothing is missing)."""
-    cand = index.candidates[row]
+    return gaps_for(index.candidates[row], role)
+
+
+def gaps_for(cand: Candidate, role: RoleSpec) -> tuple[Reason, ...]:
+    """What ``cand`` lacks to take ``role`` (empty when nothing is missing)."""
     gaps: list[Reason] = []
     for term, need in role.requirements.items():
         have = int(cand.capabilities.get(term, 0))

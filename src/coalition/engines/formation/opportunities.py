@@ -13,9 +13,13 @@ may take come first, by the weighted mean of the terms with the engine's default
 (:class:`~.problem.Weights`; time-zone match weighs as the diversity term does), then roles
 they nearly meet, with what is missing.
 
-A :class:`RoleCatalog` is built once per data version (query vectors, the requirement table,
-each role's reference exposure) so that ranking one member against thousands of roles is a
-few vectorised operations.
+Only two of these terms look beyond the member and the role: the purpose similarity is
+weighed by the network's document frequencies (the TF-IDF model the candidate index fits) and
+the fair-spread score is relative to the mean exposure of those eligible for the role. So a
+:class:`RoleCatalog` holds, per open role, its requirement table, its purpose query vector and
+its reference exposure (:func:`role_terms`, computed once per role against an index), and one
+member is ranked from their own :class:`~.problem.Candidate` - read afresh - against it: a few
+vectorised operations over the roles, whatever the size of the network.
 """
 
 from __future__ import annotations
@@ -28,15 +32,23 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .candidates import CandidateIndex
-from .explain import describe_gaps
+from .explain import gaps_for
 from .fairness import fairness_across_roles, fewer_chances, role_reference
 from .model import FIT_AT_MINIMUM
-from .problem import MAX_LEVEL, RoleSpec, Weights
+from .problem import MAX_LEVEL, Candidate, RoleSpec, Weights
+from .reasons import Reason, ReasonCode
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-__all__ = ["OpenRole", "Opportunity", "RoleCatalog", "rank_opportunities"]
+__all__ = [
+    "OpenRole",
+    "Opportunity",
+    "RoleCatalog",
+    "RoleTerms",
+    "rank_opportunities",
+    "role_terms",
+]
 
 
 @dataclass(frozen=True)
@@ -59,43 +71,77 @@ class Opportunity:
     purpose: float
     fairness: float
     eligible: bool
-    reasons: tuple[str, ...]
-    gaps: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    gaps: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class RoleTerms:
+    """What ranking needs of one role beyond its spec: the TF-IDF query vector of its
+    initiative's purpose (None when nothing matches) and its reference exposure."""
+
+    query: sp.csr_matrix | None
+    reference: float
+
+
+def role_terms(index: CandidateIndex, role: OpenRole) -> RoleTerms:
+    """The role's purpose query and reference exposure (the mean exposure of the actors of
+    ``index`` eligible for it, :func:`~.fairness.role_reference`)."""
+    blocked = np.zeros(len(index), dtype=bool)
+    return RoleTerms(
+        query=index.query_vector(role.purpose_text),
+        reference=role_reference(index.exposure, index.eligible(role.spec, blocked)),
+    )
+
+
+def _stack(rows: Sequence[sp.csr_matrix | None], width: int) -> sp.csr_matrix:
+    """One CSR matrix of single-row vectors (an empty row for None), without vstack's cost."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    for i, row in enumerate(rows):
+        indptr[i + 1] = indptr[i] + (row.nnz if row is not None else 0)
+    present = [r for r in rows if r is not None and r.nnz]
+    indices = np.concatenate([r.indices for r in present]) if present else np.empty(0, np.int64)
+    data = np.concatenate([r.data for r in present]) if present else np.empty(0)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
 class RoleCatalog:
-    """Open roles prepared for ranking against any one actor of ``index``."""
+    """Open roles prepared for ranking any one actor: ``terms`` are each role's
+    :class:`RoleTerms` (in the order of ``roles``) and ``purposes`` the index whose TF-IDF
+    model they were computed with (it vectorises the member's purpose the same way)."""
 
-    def __init__(self, index: CandidateIndex, roles: Sequence[OpenRole]) -> None:
-        self.index = index
+    def __init__(
+        self, purposes: CandidateIndex, roles: Sequence[OpenRole], terms: Sequence[RoleTerms]
+    ) -> None:
+        self.purposes = purposes
         self.roles = tuple(roles)
         n = len(self.roles)
-        terms: dict[str, int] = {}
+        vocab: dict[str, int] = {}
         req_term: list[int] = []
         req_min: list[int] = []
         starts = np.zeros(n, dtype=np.int64)
         for i, role in enumerate(self.roles):
             starts[i] = len(req_term)
             for term, level in sorted(role.spec.requirements.items()):
-                req_term.append(terms.setdefault(term, len(terms)))
+                req_term.append(vocab.setdefault(term, len(vocab)))
                 req_min.append(int(level))
-        self.terms = terms
+        self.terms = vocab
         self.req_term: IntArray = np.asarray(req_term, dtype=np.int64)
         self.req_min: IntArray = np.asarray(req_min, dtype=np.int64)
         self.starts: IntArray = starts
         self.counts: IntArray = np.diff(np.append(starts, len(req_term)))
         self.hours: FloatArray = np.array([r.spec.hours_per_week for r in self.roles])
-        blocked = np.zeros(len(index), dtype=bool)
-        self.reference: FloatArray = np.array(
-            [role_reference(index.exposure, index.eligible(r.spec, blocked)) for r in self.roles]
+        self.reference: FloatArray = np.array([t.reference for t in terms], dtype=np.float64)
+        self.queries: sp.csr_matrix = _stack(
+            [t.query for t in terms], purposes.purpose_matrix.shape[1]
         )
-        rows = [index.query_vector(r.purpose_text) for r in self.roles]
-        width = index.purpose_matrix.shape[1]
-        self.queries: sp.csr_matrix = sp.csr_matrix(
-            sp.vstack([q if q is not None else sp.csr_matrix((1, width)) for q in rows])
-            if rows
-            else sp.csr_matrix((0, width))
-        )
+        self.languages = [r.spec.languages for r in self.roles]
+        self.zones = [r.spec.tz_regions for r in self.roles]
+
+    @classmethod
+    def from_index(cls, index: CandidateIndex, roles: Sequence[OpenRole]) -> RoleCatalog:
+        """Every role's terms computed against ``index``."""
+        return cls(index, roles, [role_terms(index, r) for r in roles])
 
     def __len__(self) -> int:
         return len(self.roles)
@@ -123,38 +169,31 @@ def _per_role_fit(catalog: RoleCatalog, caps: dict[str, int]) -> tuple[FloatArra
 
 def rank_opportunities(
     catalog: RoleCatalog,
-    actor_id: int,
+    member: Candidate,
     *,
     weights: Weights | None = None,
     limit: int = 30,
     skip: frozenset[int] = frozenset(),
     near_misses: int = 1,
 ) -> list[Opportunity]:
-    """The open roles for ``actor_id``, best first: eligible roles (every hard filter of the
+    """The open roles for ``member``, best first: eligible roles (every hard filter of the
     engine met) by score, then roles with at most ``near_misses`` gaps. ``skip``: role ids
     never to show (the actor's own initiatives). At most ``limit`` items."""
-    index = catalog.index
-    row = index.row_of.get(actor_id)
-    if row is None or not len(catalog):
+    if not len(catalog):
         return []
     w = weights or Weights()
-    cand = index.candidates[row]
-    fit, meets = _per_role_fit(catalog, dict(cand.capabilities))
-    free = float(index.capacity[row])
+    fit, meets = _per_role_fit(catalog, dict(member.capabilities))
+    free = float(member.capacity_left_hours)
     enough = free >= catalog.hours - 1e-9
-    spoken = {lang.lower() for lang in cand.languages}
-    speaks = np.array(
-        [all(lang.lower() in spoken for lang in r.spec.languages) for r in catalog.roles]
-    )
-    zone = np.array(
-        [not r.spec.tz_regions or cand.tz_region in r.spec.tz_regions for r in catalog.roles]
-    )
-    vec = index.purpose_matrix[row]
+    spoken = {lang.lower() for lang in member.languages}
+    speaks = np.array([all(x.lower() in spoken for x in langs) for langs in catalog.languages])
+    zone = np.array([not zs or member.tz_region in zs for zs in catalog.zones])
+    vec = catalog.purposes.document_vector(member)
     purpose = np.clip(np.asarray((catalog.queries @ vec.T).todense()).ravel(), 0.0, 1.0)
+    seen = float(member.recent_engagements if member.exposure is None else member.exposure)
     fair = fairness_across_roles(
-        float(index.exposure[row]), int(index.recent[row]), bool(index.newcomer[row]),
-        catalog.reference,
-    )  # fmt: skip
+        seen, int(member.recent_engagements), bool(member.is_newcomer), catalog.reference
+    )
     total = w.fit + w.purpose + w.fairness + w.diversity
     score = (w.fit * fit + w.purpose * purpose + w.fairness * fair + w.diversity * zone) / total
     eligible = meets & enough & speaks
@@ -174,33 +213,45 @@ def rank_opportunities(
                 purpose=round(float(purpose[i]), 4),
                 fairness=round(float(fair[i]), 4),
                 eligible=bool(eligible[i]),
-                reasons=_reasons(catalog, i, row, bool(zone[i])),
-                gaps=() if eligible[i] else describe_gaps(index, row, role.spec),
+                reasons=_reasons(catalog, i, member, vec, seen, bool(zone[i])),
+                gaps=() if eligible[i] else gaps_for(member, role.spec),
             )
         )
     return out
 
 
-def _reasons(catalog: RoleCatalog, i: int, row: int, zone: bool) -> tuple[str, ...]:
-    index, role = catalog.index, catalog.roles[i]
-    cand = index.candidates[row]
+def _reasons(
+    catalog: RoleCatalog, i: int, member: Candidate, vec: sp.csr_matrix, seen: float, zone: bool
+) -> tuple[Reason, ...]:
+    """Why the role suits the member, each a :class:`~.reasons.Reason` (code and values)."""
+    role = catalog.roles[i]
     reasons = []
     held = [
-        f"{term} {cand.capabilities[term]} (needs {need})"
+        [term, int(member.capabilities[term]), int(need)]
         for term, need in sorted(role.spec.requirements.items())
-        if cand.capabilities.get(term, 0) >= need
+        if member.capabilities.get(term, 0) >= need
     ]
     if held:
-        reasons.append("your levels: " + ", ".join(held))
-    shared = index.shared_purpose_terms(row, catalog.queries[i] if catalog.queries[i].nnz else None)
+        text = "your levels: " + ", ".join(f"{t} {h} (needs {n})" for t, h, n in held)
+        reasons.append(Reason(ReasonCode.YOUR_LEVELS, text, capabilities=held))
+    query = catalog.queries[i]
+    shared = catalog.purposes.shared_terms(vec, query if query.nnz else None)
     if shared:
-        reasons.append("shares your purpose: " + ", ".join(f"'{t}'" for t in shared))
-    if index.capacity[row] >= role.spec.hours_per_week - 1e-9:
-        reasons.append(f"you have the {role.spec.hours_per_week:g} h/week it asks free")
+        text = "shares your purpose: " + ", ".join(f"'{t}'" for t in shared)
+        reasons.append(Reason(ReasonCode.SHARES_YOUR_PURPOSE, text, terms=list(shared)))
+    hours = float(role.spec.hours_per_week)
+    if member.capacity_left_hours >= hours - 1e-9:
+        text = f"you have the {hours:g} h/week it asks free"
+        reasons.append(Reason(ReasonCode.YOUR_HOURS, text, needs=hours))
     if role.spec.tz_regions and zone:
-        reasons.append(f"your time zone ({cand.tz_region}) is one it needs")
+        text = f"your time zone ({member.tz_region}) is one it needs"
+        reasons.append(Reason(ReasonCode.YOUR_ZONE, text, region=member.tz_region))
     if role.spec.languages:
-        reasons.append("you speak " + " and ".join(sorted(role.spec.languages)))
-    if fewer_chances(float(index.exposure[row]), float(catalog.reference[i])):
-        reasons.append("you have had fewer chances lately than others who qualify")
+        langs = sorted(role.spec.languages)
+        reasons.append(
+            Reason(ReasonCode.YOU_SPEAK, "you speak " + " and ".join(langs), languages=langs)
+        )
+    if fewer_chances(seen, float(catalog.reference[i])):
+        text = "you have had fewer chances lately than others who qualify"
+        reasons.append(Reason(ReasonCode.YOUR_FEWER_CHANCES, text))
     return tuple(reasons)

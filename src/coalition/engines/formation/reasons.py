@@ -56,6 +56,13 @@ class ReasonCode(StrEnum):
     GAP_CAPACITY = "gap_capacity"  # free, needs
     GAP_CAPACITY_UNSHARED = "gap_capacity_unshared"  # needs
     GAP_LANGUAGE = "gap_language"  # language
+    # Opportunities, addressed to the member: why an open role suits them.
+    YOUR_LEVELS = "your_levels"  # capabilities: [[term, level, needed], ...]
+    SHARES_YOUR_PURPOSE = "shares_your_purpose"  # terms
+    YOUR_HOURS = "your_hours"  # needs (hours per week)
+    YOUR_ZONE = "your_zone"  # region
+    YOU_SPEAK = "you_speak"  # languages
+    YOUR_FEWER_CHANCES = "your_fewer_chances"
 
 
 class ObstacleCode(StrEnum):
