@@ -185,6 +185,16 @@ class ThreadVisibility(StrEnum):
     network = "network"
 
 
+class PickKind(StrEnum):
+    """What a picker finds by name (services/pickers.py): profiles of the network (invite, lock
+    in, exclude, credit), its profiles no account owns yet (a steward's invitation to the
+    network), or the assets of its knowledge commons (attachments)."""
+
+    members = "members"
+    profiles = "profiles"
+    assets = "assets"
+
+
 class InvitationSide(StrEnum):
     """Who wrote a message on an invitation: the invited member, or the initiative's convenor."""
 

@@ -155,6 +155,7 @@ def values(live: Any) -> dict[str, Any]:
                 "job_id": job.id,
                 "role_id": db.scalar(select(func.min(Role.id)).where(Role.open_call == 1)),
                 "token": "no-such-reset-token",
+                "kind": "members",
                 "by_route": {
                     "/initiatives/{initiative_id}/outcomes": {"initiative_id": with_outcomes},
                 },

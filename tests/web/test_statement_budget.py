@@ -94,6 +94,7 @@ def _values(url: str) -> dict[str, Any]:
             "job_id": 2_000_000_000,  # none: the 404 path is counted
             "link_token": "no-such-link",
             "what": "outcomes",
+            "kind": "members",
             "token": "no-such-token",
         }
 

@@ -39,7 +39,7 @@ from .api import ties as ties_api
 from .api import together as together_api
 from .api import vocabulary as vocabulary_api
 from .api import voices as voices_api
-from .extensions import busy, locale, openapi, security, together
+from .extensions import busy, locale, openapi, pickers, security, together
 from .pages import auth as auth_pages
 from .pages import decisions as decisions_pages
 from .pages import deliberation as deliberation_pages
@@ -55,6 +55,7 @@ from .pages import jobs as jobs_pages
 from .pages import lifecycle as lifecycle_pages
 from .pages import networks as networks_pages
 from .pages import outcomes as outcomes_pages
+from .pages import pickers as pickers_pages
 from .pages import profile as profile_pages
 from .pages import profile_fields as profile_fields_pages
 from .pages import report as report_pages
@@ -97,6 +98,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     lifecycle_pages.router,
     networks_pages.router,
     outcomes_pages.router,
+    pickers_pages.router,
     first_run_pages.router,
     profile_pages.router,
     profile_fields_pages.router,
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app)
     security.install(app)
     together.install(app)
+    pickers.install(app)
     input_guard.install(app)
     locale.install(app)  # outermost: error pages from every layer are in the reader's language
     return app
