@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import formatting as fmt
 from ..i18n import _, lazy
 from ..services.access import Caller
 
@@ -71,3 +72,8 @@ def wrote(path: Any, detail: str = "") -> str:
     """The line said after writing a file: "wrote PATH" and, if given, what it holds."""
     said = _("wrote %(path)s") % {"path": path}
     return f"{said} ({detail})" if detail else said
+
+
+def counted(text: str, n: float) -> str:
+    """``text`` (``ngettext`` chosen for ``n``) with ``n`` for the locale: "1,200 ties"."""
+    return text % {"n": fmt.number(n)}
