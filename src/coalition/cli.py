@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import formatting as fmt
+from .commands.common import OPTION_LABELS
 from .commands.language import LANG_HELP, LocalizedGroup, choose_language
 from .config import load_settings
 from .errors import CoalitionError
@@ -120,7 +121,7 @@ def parse_input(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise fail(" ".join(sentences(exc.errors()))) from None
+        raise fail(" ".join(sentences(exc.errors(), OPTION_LABELS))) from None
 
 
 @db_app.command("upgrade", help=lazy("Create or migrate the schema to the latest revision."))

@@ -19,6 +19,27 @@ AsOpt = Annotated[int, typer.Option("--as", help=lazy("Act as this member (actor
 NetworkOpt = Annotated[str, typer.Option("--network", "-n", help=lazy("The network's slug."))]
 OP = Caller.operator()
 
+# How validation messages name the fields the commands take that the pages' labels
+# (coalition.web.messages.LABELS) do not name; cli.parse_input passes them.
+OPTION_LABELS: dict[str, str] = {
+    "visibility": lazy("Visibility"),
+    "join_policy": lazy("Join policy"),
+    "purpose": lazy("Purpose"),
+    "welcome_text": lazy("Welcome text"),
+    "default_privacy": lazy("Privacy of new members"),
+    "term": lazy("Term"),
+    "esco_uri": lazy("ESCO URI"),
+    "key": lazy("Key"),
+    "label": lazy("Label"),
+    "choices": lazy("Choices"),
+    "help": lazy("Help text"),
+    "default_visibility": lazy("Default audience"),
+    "values": lazy("Values"),
+    "weight": lazy("Fairness weight"),
+    "alternatives": lazy("Alternatives"),
+    "weights": lazy("Weights"),
+}
+
 
 def acting_as(db: Session, actor_id: int) -> Caller:
     """The console acting as one member: that actor's rights in its network, nothing more."""

@@ -43,6 +43,8 @@ def _privacy(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def _print_settings(out: Any, as_json: bool) -> None:
+    from ..web.pages.networks import FIELD_LABELS
+
     cli = _cli()
     if as_json:
         cli.emit_json(out.model_dump(mode="json"))
@@ -55,7 +57,8 @@ def _print_settings(out: Any, as_json: bool) -> None:
     shown.add_row(_("join policy"), vocab(out.join_policy))
     shown.add_row(_("welcome text"), out.welcome_text)
     for field, audience in out.default_privacy.items():
-        shown.add_row(_("new members' %(field)s") % {"field": field}, vocab(audience))
+        named = _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+        shown.add_row(_("new members' privacy: %(field)s") % {"field": named}, vocab(audience))
     shown.add_row(_("logo"), out.logo_url or _("none"))
     cli.console.print(shown)
 
