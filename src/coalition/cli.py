@@ -18,10 +18,12 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from . import formatting as fmt
+from .commands.common import OPTION_LABELS
 from .commands.language import LANG_HELP, LocalizedGroup, choose_language
 from .config import load_settings
 from .errors import CoalitionError
-from .i18n import _, lazy
+from .i18n import _, lazy, ngettext
 from .services.access import Caller
 from .web.messages import sentences
 
@@ -91,7 +93,9 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            raise fail(f"{option} takes KEY=VALUE: {item!r}")
+            raise fail(
+                _("%(option)s takes KEY=VALUE: %(item)s") % {"option": option, "item": repr(item)}
+            )
         out[key.strip()] = value.strip()
     return out
 
@@ -112,15 +116,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse_input(model: type[M], data: dict[str, Any]) -> M:
-    """Options validated by their input model; every problem, named, ends the command."""
+    """Options validated by their input model; every problem, a sentence in the CLI's language
+    that names the field, ends the command."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise fail(
-            "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
-            )
-        ) from None
+        raise fail(" ".join(sentences(exc.errors(), OPTION_LABELS))) from None
 
 
 @db_app.command("upgrade", help=lazy("Create or migrate the schema to the latest revision."))
@@ -128,7 +129,7 @@ def db_upgrade(revision: str = "heads") -> None:
     from .store.migrate import upgrade
 
     upgrade(database_url(), revision)
-    console.print(f"schema at {revision} on {_safe_url()}")
+    console.print(_schema_at(revision))
 
 
 @db_app.command(
@@ -138,7 +139,11 @@ def db_downgrade(revision: str = "base") -> None:
     from .store.migrate import downgrade
 
     downgrade(database_url(), revision)
-    console.print(f"schema at {revision} on {_safe_url()}")
+    console.print(_schema_at(revision))
+
+
+def _schema_at(revision: str) -> str:
+    return _("schema at %(revision)s on %(url)s") % {"revision": revision, "url": _safe_url()}
 
 
 def _safe_url() -> str:
@@ -171,9 +176,10 @@ def demo(
             if if_missing:
                 return "exists"
             raise CoalitionError(_("a network called '%(slug)s' exists already") % {"slug": slug})
-        with console.status(f"generating {actors:,} actors…"):
+        making = ngettext("generating %(n)s actor…", "generating %(n)s actors…", actors)
+        with console.status(making % {"n": fmt.number(actors)}):
             bundle = build_demo_bundle(actors=actors, seed=seed, slug=slug)
-        with console.status("loading…"):
+        with console.status(_("loading…")):
             import_bundle(db, OPERATOR, bundle)
             _after_demo(db, slug)
         return "loaded"
@@ -181,9 +187,16 @@ def demo(
     outcome = run_service(load)
     took = time.perf_counter() - started
     if outcome == "exists":
-        console.print(f"network '{slug}' is there already")
+        console.print(_("network '%(slug)s' is there already") % {"slug": slug})
     else:
-        console.print(f"demo network '{slug}' with {actors:,} actors loaded in {took:.1f} s")
+        loaded = ngettext(
+            "demo network '%(slug)s' with %(n)s actor loaded in %(took)s s",
+            "demo network '%(slug)s' with %(n)s actors loaded in %(took)s s",
+            actors,
+        )
+        console.print(
+            loaded % {"slug": slug, "n": fmt.number(actors), "took": fmt.decimal(took, 1)}
+        )
 
 
 def _after_demo(db: Any, slug: str) -> None:
@@ -222,19 +235,23 @@ def serve(
         raise typer.Exit(1) from None
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise fail(
-            "--workers above 1 needs PostgreSQL (COALITION_DATABASE_URL=postgresql://…): "
-            "SQLite is one process's database, and its jobs run inside that process"
+            _(
+                "--workers above 1 needs PostgreSQL (COALITION_DATABASE_URL=postgresql://…): "
+                "SQLite is one process's database, and its jobs run inside that process"
+            )
         )
     if workers > 1 and reload:
-        raise fail("--reload runs one process: leave out --workers")
+        raise fail(_("--reload runs one process: leave out --workers"))
 
     from .store.migrate import upgrade
 
     upgrade(database_url(), "heads")
-    console.print(
-        f"Coalition on http://{host}:{port}  (database: {_safe_url()}, "
-        f"{workers} process{'es' if workers > 1 else ''})"
+    serving = ngettext(
+        "Coalition on %(url)s  (database: %(database)s, %(n)s process)",
+        "Coalition on %(url)s  (database: %(database)s, %(n)s processes)",
+        workers,
     )
+    console.print(serving % {"url": f"http://{host}:{port}", "database": _safe_url(), "n": workers})
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
     # the app reads it only from COALITION_TRUSTED_PROXIES (web/extensions/security.py).
     uvicorn.run(
@@ -272,16 +289,22 @@ def worker(
     url = database_url()
     if runner_for(url) == "local":
         console.print(
-            "No worker is needed here: with this database "
-            f"({_safe_url()}) the app runs background jobs itself, on its own threads. "
-            "Workers are for PostgreSQL (COALITION_DATABASE_URL=postgresql://…)."
+            _(
+                "No worker is needed here: with this database (%(database)s) the app runs "
+                "background jobs itself, on its own threads. Workers are for PostgreSQL "
+                "(COALITION_DATABASE_URL=postgresql://…)."
+            )
+            % {"database": _safe_url()}
         )
         return
     from .jobs.queue import run_worker
     from .store.migrate import upgrade
 
     upgrade(url, "heads")
-    console.print(f"worker on {_safe_url()} (concurrency {concurrency}); Ctrl-C stops it")
+    console.print(
+        _("worker on %(database)s (concurrency %(n)s); Ctrl-C stops it")
+        % {"database": _safe_url(), "n": concurrency}
+    )
     run_worker(url, concurrency)
 
 
@@ -293,6 +316,7 @@ def export_bundle_cmd(
         bool, typer.Option(help=lazy("A full backup with private fields (operator only)."))
     ] = False,
 ) -> None:
+    from .commands.common import counted, wrote
     from .services.portability import export_bundle
 
     data = run_service(
@@ -301,7 +325,12 @@ def export_bundle_cmd(
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        err.print(f"wrote {output} ({len(data['actors'])} actors, {len(data['ties'])} ties)")
+        actors, ties = len(data["actors"]), len(data["ties"])
+        held = (
+            counted(ngettext("%(n)s actor", "%(n)s actors", actors), actors),
+            counted(ngettext("%(n)s tie", "%(n)s ties", ties), ties),
+        )
+        err.print(wrote(output, ", ".join(held)))
     else:
         sys.stdout.write(text + "\n")
 
@@ -325,12 +354,12 @@ def import_bundle_cmd(
         # a full backup may carry many files: the operator's own, so a larger limit
         data = load_json(path.read_bytes(), "JSON bundle", max_chars=MAX_BLOB_CHARS, limit=2**30)
     except OSError as exc:
-        raise fail(f"{path}: {exc.strerror}") from None
+        raise fail(f"{path}: {exc.strerror or exc}") from None
     except FormatError as exc:  # encoding, nesting, NaN, syntax: with the line
         raise fail(f"{path}: {exc.message}") from None
     upgrade(database_url(), "heads")
     network = run_service(lambda db: import_bundle(db, OPERATOR, data, slug=slug))
-    console.print(f"imported network '{network.slug}'")
+    console.print(_("imported network '%(slug)s'") % {"slug": network.slug})
 
 
 @actors_app.command("search")

@@ -102,6 +102,25 @@ LABELS: dict[str, str] = {
     "boolean": lazy("yes or no"),
     # background jobs, re-confirmations
     "superseded": lazy("superseded"),
+    # conversations: how a statement stands, moderation
+    "agree": lazy("agree"),
+    "disagree": lazy("disagree"),
+    "awaiting": lazy("awaiting"),
+    "meta": lazy("meta"),
+    "strict": lazy("strict"),
+    # the map's communities from one period to the next
+    "merged": lazy("merged"),
+    "split": lazy("split"),
+    "formed": lazy("formed"),
+    "dissolved": lazy("dissolved"),
+    # fairness: the groups compared
+    "sector": lazy("sector"),
+    "region": lazy("region"),
+    "tenure": lazy("tenure"),
+    # proposed teams
+    "optimal": lazy("optimal"),
+    "feasible": lazy("feasible"),
+    "infeasible": lazy("infeasible"),
 }
 
 

@@ -150,7 +150,7 @@ def test_cli_import_export_round_trip(
     out = runner.invoke(app, args)
     assert out.exit_code == 0, out.output
     said = " ".join(out.output.split())  # rich wraps long lines
-    assert "204 participants, 5303 votes in" in said and "replayed" not in said
+    assert "204 participants, 5,303 votes in" in said and "replayed" not in said
     with session_scope(clean_url) as db:
         [conv] = svc.list_conversations(db, OP, "cli")
         assert db.scalar(select(func.count()).select_from(GroundHistory)) == 0

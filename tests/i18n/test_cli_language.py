@@ -151,3 +151,175 @@ def test_every_help_text_is_translated(locale: str) -> None:
         catalog = read_po(handle, locale=locale)
     untranslated = [t for t in english if not (catalog.get(t) and catalog.get(t).string)]
     assert not untranslated, untranslated[:10]
+
+
+# -- every area's output: English by default, and no English left in Spanish ---------------
+
+
+def both(line: str, env: dict[str, str], english: tuple[str, ...], spanish: tuple[str, ...]) -> str:
+    """Run ``line`` in English (the default) and in Spanish: each has its own words, and none
+    of the English ones is left in the Spanish output. Returns the Spanish output."""
+    en, es = cli(line, NEUTRAL | env), cli(line, SPANISH | env)
+    assert en.exit_code == 0 and es.exit_code == 0, (en.output, es.output)
+    in_english, in_spanish = said(en), said(es)
+    assert [e for e in english if e not in in_english] == [], in_english
+    assert [s for s in spanish if s not in in_spanish] == [], in_spanish
+    assert [e for e in english if e in in_spanish] == [], in_spanish
+    return in_spanish
+
+
+@pytest.fixture
+def small(clean_url: str) -> dict[str, str]:
+    from coalition.io.bundle import import_bundle
+    from tests.conftest import small_bundle
+
+    with session_scope(clean_url) as db:
+        import_bundle(db, small_bundle())
+    return {"COALITION_DATABASE_URL": clean_url}
+
+
+@pytest.mark.usefixtures("wide")
+def test_networks_vocabulary_and_fields_in_spanish(small: dict[str, str]) -> None:
+    both(
+        "networks settings -n small",
+        small,
+        ("settings of 'small'", "join policy", "approval", "new members' privacy: Day rate"),
+        ("configuración de «small»", "política de admisión", "con aprobación",
+         "privacidad de los nuevos miembros: Tarifa diaria", "privado"),
+    )  # fmt: skip
+    both(
+        "vocabulary list -n small",
+        small,
+        ("89 terms", "category", "profiles"),
+        ("89 términos", "categoría", "perfiles"),
+    )
+    r = cli("networks settings -n small --visibility secret", SPANISH | small)
+    assert r.exit_code == 1 and "El campo «Visibilidad» debe ser uno de" in said(r), r.output
+    r = cli("fields add depth Depth --kind number -n small", SPANISH | small)
+    assert r.exit_code == 0 and "campo «depth» añadido (número)" in said(r), r.output
+    both(
+        "fields list -n small",
+        small,
+        ("1 field", "default audience", "number", "network"),
+        ("1 campo", "público por defecto", "número", "red"),
+    )
+
+
+@pytest.mark.usefixtures("wide")
+def test_map_and_fairness_in_spanish(small: dict[str, str]) -> None:
+    text = both(
+        "map analyze -n small --top 3",
+        small,
+        ("actors", "linked pairs", "density", "Most central actors", "betweenness", "community"),
+        ("actores", "pares vinculados", "densidad", "Actores más centrales", "intermediación"),
+    )
+    assert "0," in text and "0." not in text  # decimals for the locale
+    both(
+        "map changes -n small",
+        small,
+        ("the map by year", "rose in PageRank", "communities: formed"),
+        ("el mapa por año", "suben en PageRank", "comunidades: nuevas"),
+    )
+    text = both(
+        "fairness report small",
+        small,
+        ("Gini of opportunity", "over time", "Opportunity by group", "share engaged", "newcomer"),
+        ("Gini de oportunidades", "a lo largo del tiempo", "Oportunidades por grupo",
+         "proporción comprometida", "recién llegado/a", "antigüedad"),
+    )  # fmt: skip
+    assert formatting.date(dt.date.today(), locale="es") in text
+    both(
+        "settle --today 2026-01-01",
+        small,
+        ("0 engagements ended; their hours are free again",),
+        ("0 compromisos terminados; sus horas vuelven a estar libres",),
+    )
+
+
+@pytest.mark.usefixtures("wide")
+def test_conversations_in_spanish(clean_url: str) -> None:
+    from coalition.schemas.deliberation import ConversationIn, StatementIn
+    from coalition.services import conversations
+    from tests.factories import deliberation_world
+
+    with session_scope(clean_url) as db:
+        w = deliberation_world(db)
+        convenor = w.caller(w.cleo, "convenor")
+        cid = conversations.create_conversation(db, convenor, w.slug, ConversationIn(topic="T")).id
+        sids = [
+            conversations.submit_statement(db, w.caller(w.ada), cid, StatementIn(text=text)).id
+            for text in ("Meet on Sundays", "Share the minutes")
+        ]
+    env = {
+        "COALITION_DATABASE_URL": clean_url,
+        "COALITION_DEVELOPMENT": "1",
+        "COALITION_SECRET_KEY": "x" * 40,
+    }
+    both(
+        f"moderation queue {cid}",
+        env,
+        ("2 awaiting moderation (open moderation)", "statement", "awaiting", "reason"),
+        ("2 pendientes de moderación (moderación abierta)", "afirmación", "motivo"),
+    )
+    r = cli(f"moderation decide {sids[0]} meta", SPANISH | env)
+    assert r.exit_code == 0 and "marcada como meta" in said(r), r.output
+    assert cli(f"conversation link create {cid} --label Flyer", env).exit_code == 0
+    both(
+        f"conversation link list {cid}",
+        env,
+        ("1 link", "participants", "expires", "open"),
+        ("1 enlace", "participantes", "caduca", "abierta"),
+    )
+    r = cli(f"conversation link revoke {cid} 1", SPANISH | env)
+    assert r.exit_code == 0 and "enlace 1 retirado" in said(r), r.output
+
+
+GML = """graph [
+  node [ id 0 label "a" skills "policy,data" ]
+  node [ id 1 label "b" skills "design" ]
+  node [ id 2 label "c" skills "data" ]
+  edge [ source 0 target 1 cc 2 ]
+  edge [ source 1 target 2 cc 1 ]
+]
+"""
+
+
+def test_formation_in_spanish(clean_url: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    graph = Path(str(tmp_path)) / "experts.gml"
+    graph.write_text(GML, encoding="utf-8")
+    env = {"COALITION_DATABASE_URL": clean_url}
+    r = cli(f"import graph {graph} --network experts", SPANISH | env)
+    assert r.exit_code == 0, r.output
+    assert "importado en «experts»: 3 personas, 2 vínculos, 3 competencias" in said(r)
+    both(
+        "form --network experts --skills policy,design",
+        env,
+        ("a team of 2: a, b", "cost 1 (", "least possible"),
+        ("un equipo de 2: a, b", "policy → a", "coste 1 (", "menor posible"),
+    )
+
+
+def test_foundation_lines_in_spanish(tmp_path: object) -> None:
+    """db, worker, bundles: on a database of its own (the worker line needs SQLite)."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    env = {"COALITION_DATABASE_URL": f"sqlite:///{folder / 'own.db'}"}
+    both("db upgrade", env, ("schema at heads on",), ("esquema en heads en",))
+    both(
+        "worker",
+        env,
+        ("No worker is needed here", "background jobs"),
+        ("Aquí no hace falta ningún worker", "tareas en segundo plano"),
+    )
+    with session_scope(env["COALITION_DATABASE_URL"]) as db:
+        from coalition.io.bundle import import_bundle
+        from tests.conftest import small_bundle
+
+        import_bundle(db, small_bundle())
+    r = cli(f"export bundle -n small -o {folder / 'b.json'}", SPANISH | env)
+    assert r.exit_code == 0 and "escrito: " in said(r) and "40 actores" in said(r), r.output
+    r = cli(f"import bundle {folder / 'b.json'} --slug copia", SPANISH | env)
+    assert r.exit_code == 0 and "red «copia» importada" in said(r), r.output

@@ -52,7 +52,7 @@ def test_cli_creates_a_network_and_changes_its_settings(
     notes = tmp_path / "notes.txt"  # type: ignore[operator]
     notes.write_text("not a logo")
     for bad, why in (
-        (["--visibility", "secret"], "visibility"),
+        (["--visibility", "secret"], "Visibility must be one of"),
         (["--privacy", "contact"], "FIELD=AUDIENCE"),
         (["--logo", str(notes)], "not an image"),
     ):

@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import formatting as fmt
 from ..i18n import _, lazy
 from ..services.access import Caller
 
@@ -17,6 +18,27 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=lazy("Print JSON instead o
 AsOpt = Annotated[int, typer.Option("--as", help=lazy("Act as this member (actor id)."))]
 NetworkOpt = Annotated[str, typer.Option("--network", "-n", help=lazy("The network's slug."))]
 OP = Caller.operator()
+
+# How validation messages name the fields the commands take that the pages' labels
+# (coalition.web.messages.LABELS) do not name; cli.parse_input passes them.
+OPTION_LABELS: dict[str, str] = {
+    "visibility": lazy("Visibility"),
+    "join_policy": lazy("Join policy"),
+    "purpose": lazy("Purpose"),
+    "welcome_text": lazy("Welcome text"),
+    "default_privacy": lazy("Privacy of new members"),
+    "term": lazy("Term"),
+    "esco_uri": lazy("ESCO URI"),
+    "key": lazy("Key"),
+    "label": lazy("Label"),
+    "choices": lazy("Choices"),
+    "help": lazy("Help text"),
+    "default_visibility": lazy("Default audience"),
+    "values": lazy("Values"),
+    "weight": lazy("Fairness weight"),
+    "alternatives": lazy("Alternatives"),
+    "weights": lazy("Weights"),
+}
 
 
 def acting_as(db: Session, actor_id: int) -> Caller:
@@ -71,3 +93,8 @@ def wrote(path: Any, detail: str = "") -> str:
     """The line said after writing a file: "wrote PATH" and, if given, what it holds."""
     said = _("wrote %(path)s") % {"path": path}
     return f"{said} ({detail})" if detail else said
+
+
+def counted(text: str, n: float) -> str:
+    """``text`` (``ngettext`` chosen for ``n``) with ``n`` for the locale: "1,200 ties"."""
+    return text % {"n": fmt.number(n)}

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ..i18n import _, lazy
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 
 def import_polis(
@@ -52,7 +54,7 @@ def import_polis(
     from ..jobs import runner_for, start
 
     if not directory.is_dir():
-        raise fail(f"{directory}: not a directory")
+        raise fail(_("%(path)s: not a directory") % {"path": directory})
     payload = {
         "network": network,
         "directory": str(directory.resolve()),
@@ -63,9 +65,11 @@ def import_polis(
     job_id = run_service(lambda db: start(db, JobKind.polis_import, payload).id)
     url = database_url()
     if not wait:
-        console.print(f"job {job_id} started: follow it at /jobs/{job_id}")
+        console.print(
+            _("job %(id)s started: follow it at %(url)s") % {"id": job_id, "url": f"/jobs/{job_id}"}
+        )
         if runner_for(url) == "local":
-            console.print("(SQLite: this process runs it before it exits)")
+            console.print(_("(SQLite: this process runs it before it exits)"))
         return
     # Waiting: this process runs the job itself unless a worker has claimed it already (the
     # claim is once only), so --wait needs no worker and never waits for one.
@@ -99,26 +103,53 @@ def _follow(url: str, job_id: int, replay: bool) -> None:
     with Progress(
         "[progress.description]{task.description}", *columns, console=console, transient=True
     ) as bar:
-        task = bar.add_task(f"job {job_id}: waiting for a worker", total=None)
+        waiting = _("job %(id)s: waiting for a worker") % {"id": job_id}
+        task = bar.add_task(waiting, total=None)
         while True:
             with session_factory(url)() as db:
                 job = get_job(db, OPERATOR, job_id)
             if job.state == "running":
-                label = "replaying votes" if replay else "importing"
-                bar.update(task, description=f"job {job_id}: {label}")
+                running = _("job %(id)s: replaying votes") if replay else _("job %(id)s: importing")
+                bar.update(task, description=running % {"id": job_id})
             bar.update(task, completed=job.done, total=job.total)
             if job.state in JOB_FINAL_STATES:
                 break
             time.sleep(0.2)
     if job.state == "failed":
-        raise fail(f"job {job_id} failed: {job.error}")
+        raise fail(_("job %(id)s failed: %(error)s") % {"id": job_id, "error": job.error})
     out = job.result or {}
-    console.print(
-        f"conversation {out.get('id')} '{out.get('topic')}': {out.get('n_statements')} "
-        f"statements, {out.get('n_participants')} participants, {out.get('n_votes')} votes"
-        + (" (vote log replayed)" if replay else "")
-        + f" in {time.perf_counter() - started:.1f} s (job {job_id})"
+    statements, people, votes = (
+        int(out.get(key) or 0) for key in ("n_statements", "n_participants", "n_votes")
     )
+    said = (
+        _(
+            "conversation %(id)s '%(topic)s': %(statements)s, %(participants)s, %(votes)s "
+            "(vote log replayed) in %(took)s s (job %(job)s)"
+        )
+        if replay
+        else _(
+            "conversation %(id)s '%(topic)s': %(statements)s, %(participants)s, %(votes)s "
+            "in %(took)s s (job %(job)s)"
+        )
+    )
+    console.print(
+        said
+        % {
+            "id": out.get("id"),
+            "topic": out.get("topic"),
+            "statements": counted(
+                ngettext("%(n)s statement", "%(n)s statements", statements), statements
+            ),
+            "participants": _participants(people),
+            "votes": counted(ngettext("%(n)s vote", "%(n)s votes", votes), votes),
+            "took": fmt.decimal(time.perf_counter() - started, 1),
+            "job": job_id,
+        }
+    )
+
+
+def _participants(n: int) -> str:
+    return counted(ngettext("%(n)s participant", "%(n)s participants", n), n)
 
 
 def export_polis(
@@ -129,7 +160,12 @@ def export_polis(
     from ..services.polis_exchange import export_polis as service
 
     n = run_service(lambda db: service(db, OPERATOR, conversation, output))
-    console.print(f"conversation {conversation}: {n} votes written to {output}")
+    written = ngettext(
+        "conversation %(id)s: %(n)s vote written to %(path)s",
+        "conversation %(id)s: %(n)s votes written to %(path)s",
+        n,
+    )
+    console.print(written % {"id": conversation, "n": fmt.number(n), "path": output})
 
 
 def ground(
@@ -146,17 +182,19 @@ def ground(
     if as_json:
         emit_json(res.model_dump(mode="json"))
         return
-    console.print(f"{len(res.participants)} participants, {res.k} group(s)")
+    groups = counted(ngettext("%(n)s group", "%(n)s groups", res.k), res.k)
+    console.print(f"{_participants(len(res.participants))}, {groups}")
     for g in res.groups:
-        table = Table(title=f"group {g.id + 1}: {g.n_members} members")
-        for column in ("statement", "stands", "agree", "disagree"):
-            table.add_column(column)
+        title = ngettext(
+            "group %(id)s: %(n)s member", "group %(id)s: %(n)s members", g.n_members
+        ) % {"id": g.id + 1, "n": fmt.number(g.n_members)}
+        shown = table(title, (_("statement"), _("stands"), _("agree"), _("disagree")))
         for r in g.representative:
-            table.add_row(r.text, r.repful, f"{r.agree:.0%}", f"{r.disagree:.0%}")
-        console.print(table)
+            shown.add_row(r.text, vocab(r.repful), fmt.percent(r.agree), fmt.percent(r.disagree))
+        console.print(shown)
     consensus = [s for s in res.statements if s.consensus_agree]
     if consensus:
-        console.print("[bold]consensus:[/]")
+        console.print(f"[bold]{_('consensus:')}[/]")
         for s in consensus:
             console.print(f"  - {s.text}")
     if res.attribution:
@@ -176,14 +214,27 @@ def moderation_queue(
     if as_json:
         emit_json(queue.model_dump(mode="json"))
         return
-    mode = "strict" if queue.strict_moderation else "open"
-    table = Table(title=f"{len(queue.pending)} awaiting moderation ({mode} moderation)")
-    for column in ("id", "statement", "status", "reason"):
-        table.add_column(column)
+    n = len(queue.pending)
+    title = (
+        ngettext(
+            "%(n)s awaiting moderation (strict moderation)",
+            "%(n)s awaiting moderation (strict moderation)",
+            n,
+        )
+        if queue.strict_moderation
+        else ngettext(
+            "%(n)s awaiting moderation (open moderation)",
+            "%(n)s awaiting moderation (open moderation)",
+            n,
+        )
+    )
+    shown = table(counted(title, n), (_("id"), _("statement"), _("status"), _("reason")))
     for s in queue.pending + queue.decided:
         status = {1: "accepted", -1: "rejected", 0: "awaiting"}[s.moderation]
-        table.add_row(str(s.id), s.text, "meta" if s.is_meta else status, s.moderation_reason)
-    console.print(table)
+        shown.add_row(
+            str(s.id), s.text, vocab("meta" if s.is_meta else status), s.moderation_reason
+        )
+    console.print(shown)
 
 
 def moderate(
@@ -205,7 +256,13 @@ def moderate(
         return moderate_statement(db, OPERATOR, statement, data)
 
     run_service(act)
-    console.print(f"statement {statement}: {action}")
+    said = {
+        "accept": _("statement %(id)s: accepted"),
+        "reject": _("statement %(id)s: rejected"),
+        "meta": _("statement %(id)s: marked as meta"),
+        "unmoderated": _("statement %(id)s: awaiting moderation again"),
+    }[action]
+    console.print(said % {"id": statement})
 
 
 def moderation_mode(
@@ -225,7 +282,12 @@ def moderation_mode(
         )
 
     run_service(act)
-    console.print(f"conversation {conversation}: {mode} moderation")
+    said = (
+        _("conversation %(id)s: strict moderation")
+        if mode == "strict"
+        else _("conversation %(id)s: open moderation")
+    )
+    console.print(said % {"id": conversation})
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from ..i18n import _, lazy
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 fairness_app = typer.Typer(
     help=lazy("Fair spread of opportunity: the network's default weight, and who gets asked."),
@@ -29,9 +31,7 @@ def weight(
         float | None, typer.Option("--set", help=lazy("New default weight (0 turns it off)."))
     ] = None,
 ) -> None:
-    from pydantic import ValidationError
-
-    from ..cli import OPERATOR, console, fail, run_service
+    from ..cli import OPERATOR, console, parse_input, run_service
     from ..schemas.outcomes import FairnessWeightIn
     from ..services import fairness
     from ..services.networks import get_network
@@ -41,15 +41,16 @@ def weight(
             lambda db: fairness.get_weight(db, OPERATOR, get_network(db, OPERATOR, network))
         )
     else:
-        try:
-            data = FairnessWeightIn(weight=set_to)
-        except ValidationError as exc:
-            raise fail(_("--set: %(msg)s") % {"msg": exc.errors()[0]["msg"]}) from None
+        data = parse_input(FairnessWeightIn, {"weight": set_to})
         out = run_service(
             lambda db: fairness.set_weight(db, OPERATOR, get_network(db, OPERATOR, network), data)
         )
-    note = " (the platform's default)" if out.default else ""
-    console.print(f"fairness weight of '{out.network}': {out.weight:g}{note}")
+    said = (
+        _("fairness weight of '%(network)s': %(weight)s (the platform's default)")
+        if out.default
+        else _("fairness weight of '%(network)s': %(weight)s")
+    )
+    console.print(said % {"network": out.network, "weight": fmt.decimal(out.weight, 3)})
 
 
 @fairness_app.command(
@@ -76,23 +77,34 @@ def report(
         emit_json(out.model_dump(mode="json"))
         return
     console.print(
-        f"'{out.network}' on {out.on}: Gini of opportunity {out.gini_opportunity:.3f}, "
-        f"of engagements {out.gini_engagements:.3f}; default fairness weight {out.weight:g}"
-    )
-    console.print("over time: " + ", ".join(f"{p.on} {p.gini:.3f}" for p in out.over_time))
-    table = Table(title="Opportunity by group")
-    for col in ("dimension", "group", "actors", "engaged", "share engaged", "Gini"):
-        table.add_column(col)
-    for g in out.groups:
-        table.add_row(
-            g.dimension,
-            g.group,
-            str(g.actors),
-            str(g.engaged),
-            f"{g.share_engaged:.0%}",
-            f"{g.gini_opportunity:.3f}",
+        _(
+            "'%(network)s' on %(on)s: Gini of opportunity %(opportunity)s, of engagements "
+            "%(engagements)s; default fairness weight %(weight)s"
         )
-    console.print(table)
+        % {
+            "network": out.network,
+            "on": fmt.date(out.on),
+            "opportunity": fmt.fixed(out.gini_opportunity, 3),
+            "engagements": fmt.fixed(out.gini_engagements, 3),
+            "weight": fmt.decimal(out.weight, 3),
+        }
+    )
+    course = ", ".join(f"{fmt.date(p.on)} {fmt.fixed(p.gini, 3)}" for p in out.over_time)
+    console.print(_("over time: %(course)s") % {"course": course})
+    shown = table(
+        _("Opportunity by group"),
+        (_("dimension"), _("group"), _("actors"), _("engaged"), _("share engaged"), _("Gini")),
+    )
+    for g in out.groups:
+        shown.add_row(
+            vocab(g.dimension),
+            vocab(g.group),
+            fmt.number(g.actors),
+            fmt.number(g.engaged),
+            fmt.percent(g.share_engaged),
+            fmt.fixed(g.gini_opportunity, 3),
+        )
+    console.print(shown)
 
 
 def settle(
@@ -108,7 +120,12 @@ def settle(
     except ValueError:
         raise fail(_("--today: not a date: %(today)s") % {"today": repr(today)}) from None
     ended = run_service(lambda db: settle_ended(db, today=day))
-    console.print(f"{ended} engagement(s) ended; their hours are free again")
+    said = ngettext(
+        "%(n)s engagement ended; its hours are free again",
+        "%(n)s engagements ended; their hours are free again",
+        ended,
+    )
+    console.print(counted(said, ended))
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
+from .. import formatting as fmt
 from ..choices import is_choice
-from ..i18n import _, lazy
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 if TYPE_CHECKING:
     from ..schemas.formation import ProposalSet
@@ -64,7 +66,16 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 db, path, network, skills_attr=skills_attr, weight_attr=weight_attr
             )
         )
-        console.print(summary)
+        actors, ties, skills = summary["actors"], summary["ties"], summary["skills"]
+        console.print(
+            _("imported into '%(network)s': %(actors)s, %(ties)s, %(skills)s")
+            % {
+                "network": network,
+                "actors": counted(ngettext("%(n)s person", "%(n)s people", actors), actors),
+                "ties": counted(ngettext("%(n)s tie", "%(n)s ties", ties), ties),
+                "skills": counted(ngettext("%(n)s skill", "%(n)s skills", skills), skills),
+            }
+        )
 
 
 def _classic_task(
@@ -90,29 +101,49 @@ def _classic_task(
     if as_json:
         emit_json(out)
     else:
-        console.print(out)
+        console.print(_classic_said(out))
+
+
+def _classic_said(out: dict[str, Any]) -> str:
+    """The classic task's team in words: who, covering which skill, at what cost."""
+    if out["missing"]:
+        return _("No team: nobody in '%(network)s' has %(skills)s") % {
+            "network": out["network"],
+            "skills": ", ".join(out["missing"]),
+        }
+    if out["cost"] is None:
+        return _("No team: the people who hold these skills are not connected in '%(network)s'") % {
+            "network": out["network"]
+        }
+    n = len(out["members"])
+    team = ngettext("a team of %(n)s: %(members)s", "a team of %(n)s: %(members)s", n) % {
+        "n": fmt.number(n),
+        "members": ", ".join(out["members"]),
+    }
+    covers = "; ".join(f"{skill} → {who}" for skill, who in out["covers"].items())
+    cost = (
+        _("cost %(cost)s (the least possible)")
+        if out["optimal"]
+        else _("cost %(cost)s (not proven the least possible)")
+    )
+    return f"{team}\n{covers}\n{cost % {'cost': fmt.decimal(out['cost'], 3)}}"
 
 
 def _initiative_teams(
     initiative: int, alternatives: int, weights: str | None, seed: int, as_json: bool
 ) -> None:
     """`coalition form INITIATIVE`: propose teams and print them (or why there is none)."""
-    from pydantic import ValidationError
-
-    from ..cli import OPERATOR, emit_json, fail, run_service
+    from ..cli import OPERATOR, emit_json, fail, parse_input, run_service
     from ..schemas.formation import ProposalRequest
     from ..services.formation import propose_team
 
     try:
-        request = ProposalRequest.model_validate(
-            {
-                "alternatives": alternatives,
-                "seed": seed,
-                "weights": json.loads(weights) if weights else {},
-            }
-        )
-    except (ValidationError, json.JSONDecodeError) as exc:
-        raise fail(str(exc)) from None
+        chosen = json.loads(weights) if weights else {}
+    except json.JSONDecodeError as exc:
+        raise fail(_("--weights is not valid JSON: %(error)s") % {"error": exc}) from None
+    request = parse_input(
+        ProposalRequest, {"alternatives": alternatives, "seed": seed, "weights": chosen}
+    )
     result = run_service(lambda db: propose_team(db, OPERATOR, initiative, request))
     if as_json:
         emit_json(result.model_dump(mode="json"))
@@ -143,9 +174,23 @@ def _print_proposals(result: ProposalSet) -> None:
     from ..cli import console
 
     for p in result.proposals:
-        table = Table(title=f"#{p.rank} score {p.total_score:.3f} (gap {p.gap:.1%}, {p.status})")
-        for col in (_("role"), _("member"), _("h/wk"), _("why")):
-            table.add_column(col)
+        if p.gap > 0.0005:
+            optimality = _("within %(pct)s of the best possible") % {
+                "pct": fmt.percent(p.gap, 1 if p.gap < 0.1 else 0)
+            }
+        elif p.rank == 1:
+            optimality = _("as good as the best possible team")
+        else:
+            optimality = _("the best possible team unlike those before it")
+        title = _("#%(rank)s score %(score)s (%(optimality)s, %(status)s)") % {
+            "rank": p.rank,
+            "score": fmt.fixed(p.total_score, 3),
+            "optimality": optimality,
+            "status": vocab(p.status),
+        }
+        shown = table(title, (_("role"), _("member"), _("h/wk"), _("why")))
         for m in p.members:
-            table.add_row(m.role_title, m.name, f"{m.hours_per_week:g}", "; ".join(m.reasons[:3]))
-        console.print(table)
+            shown.add_row(
+                m.role_title, m.name, fmt.hours(m.hours_per_week), "; ".join(m.reasons[:3])
+            )
+        console.print(shown)

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.table import Table
 
+from .. import formatting as fmt
 from ..choices import is_choice
-from ..i18n import _, lazy
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table, wrote
 
 if TYPE_CHECKING:
     from ..services.interdependence import MapQuery
@@ -80,33 +82,59 @@ def analyze(
     if as_json:
         emit_json(result)
         return
-    net = result["network"]
-    console.print(
-        f"[bold]{network}[/]: {net['n_actors']:,} actors, {net['n_edges']:,} linked pairs, "
-        f"density {net['density']:.4f}, {net['n_components']} components, "
-        f"{net['n_communities']} communities (modularity {net['modularity']:.3f}), "
-        f"sector assortativity {_num(net['assortativity'])}"
-    )
+    console.print(f"[bold]{network}[/]: {_summary(result['network'])}")
     cols = result["actors"]
     order = sorted(range(len(cols["id"])), key=lambda i: -(cols["pagerank"][i] or 0.0))[:top]
-    table = Table(title="Most central actors (PageRank)")
-    for col in ("actor", "sector", "degree", "pagerank", "betweenness", "liaison", "community"):
-        table.add_column(col)
+    shown = table(
+        _("Most central actors (PageRank)"),
+        (
+            _("actor"),
+            _("sector"),
+            _("degree"),
+            _("PageRank"),
+            _("betweenness"),
+            _("liaison"),
+            _("community"),
+        ),
+    )
     for i in order:
-        table.add_row(
+        shown.add_row(
             cols["name"][i],
-            cols["sector"][i],
-            str(cols["degree"][i]),
+            vocab(cols["sector"][i]),
+            fmt.number(cols["degree"][i]),
             _num(cols["pagerank"][i]),
             _num(cols["betweenness"][i]),
             _num(cols["liaison"][i]),
             str(cols["community"][i]),
         )
-    console.print(table)
+    console.print(shown)
+
+
+def _summary(net: dict[str, Any]) -> str:
+    """The network's size and shape in one line, numbers for the locale."""
+    actors, pairs = net["n_actors"], net["n_edges"]
+    components, communities = net["n_components"], net["n_communities"]
+    return _(
+        "%(actors)s, %(pairs)s, density %(density)s, %(components)s, %(communities)s "
+        "(modularity %(modularity)s), sector assortativity %(assortativity)s"
+    ) % {
+        "actors": counted(ngettext("%(n)s actor", "%(n)s actors", actors), actors),
+        "pairs": counted(ngettext("%(n)s linked pair", "%(n)s linked pairs", pairs), pairs),
+        "density": fmt.fixed(net["density"], 4),
+        "components": counted(
+            ngettext("%(n)s component", "%(n)s components", components), components
+        ),
+        "communities": counted(
+            ngettext("%(n)s community", "%(n)s communities", communities), communities
+        ),
+        "modularity": fmt.fixed(net["modularity"], 3),
+        "assortativity": _num(net["assortativity"]),
+    }
 
 
 def _num(value: Any) -> str:
-    return "–" if value is None else f"{value:.4g}"
+    """A metric to four decimals at most, for the locale; a dash where it is undefined."""
+    return "–" if value is None else fmt.decimal(value, 4)
 
 
 @map_app.command(
@@ -130,25 +158,43 @@ def changes(
     if as_json:
         emit_json(result)
         return
-    table = Table(title=f"{network}: the map by {freq}")
-    for col in ("period", "actors", "pairs", "density", "communities", "cross-sector"):
-        table.add_column(col)
+    title = (
+        _("%(network)s: the map by year")
+        if freq == "year"
+        else _("%(network)s: the map by quarter")
+    )
+    shown = table(
+        title % {"network": network},
+        (
+            _("period"),
+            _("actors"),
+            _("pairs"),
+            _("density"),
+            _("communities"),
+            _("cross-sector"),
+        ),
+    )
     for s in result["snapshots"]:
-        table.add_row(
+        shown.add_row(
             s["label"],
-            str(s["n_actors"]),
-            str(s["n_edges"]),
+            fmt.number(s["n_actors"]),
+            fmt.number(s["n_edges"]),
             _num(s["density"]),
-            str(s["n_communities"]),
-            _num(s["cross_sector_share"]),
+            fmt.number(s["n_communities"]),
+            fmt.percent(s["cross_sector_share"]) if s["cross_sector_share"] is not None else "–",
         )
-    console.print(table)
+    console.print(shown)
     for ch in result["changes"]:
         risers = [r.get("name") or r["id"] for r in ch["centrality"][0]["risers"][:3]]
-        events = [e["kind"] for e in ch["communities"] if e["kind"] != "continued"]
+        events = [vocab(e["kind"]) for e in ch["communities"] if e["kind"] != "continued"]
         console.print(
-            f"{ch['from']} → {ch['to']}: rose in PageRank: {', '.join(risers) or 'nobody'}; "
-            f"communities: {', '.join(events) or 'unchanged'}"
+            _("%(from)s → %(to)s: rose in PageRank: %(risers)s; communities: %(events)s")
+            % {
+                "from": ch["from"],
+                "to": ch["to"],
+                "risers": ", ".join(map(str, risers)) or _("nobody"),
+                "events": ", ".join(events) or _("unchanged"),
+            }
         )
 
 
@@ -173,7 +219,10 @@ def export(
         sys.stdout.buffer.write(content)
         return
     output.write_bytes(content)
-    console.print(f"wrote {output} ({len(content):,} bytes; suggested name {filename})")
+    size = counted(ngettext("%(n)s byte", "%(n)s bytes", len(content)), len(content))
+    console.print(
+        wrote(output, _("%(size)s; suggested name %(name)s") % {"size": size, "name": filename})
+    )
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -209,7 +258,16 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 _("cannot read %(path)s: %(strerror)s") % {"path": path, "strerror": exc.strerror}
             ) from None
         report = run_service(lambda db: service_import(db, OPERATOR, network, chosen, content))
+        created, matched = report["actors_created"], report["actors_matched"]
+        ties = report["ties_created"]
         console.print(
-            f"imported into '{report['network']}': {report['actors_created']} new actors, "
-            f"{report['actors_matched']} matched, {report['ties_created']} ties"
+            _("imported into '%(network)s': %(created)s, %(matched)s, %(ties)s")
+            % {
+                "network": report["network"],
+                "created": counted(
+                    ngettext("%(n)s new actor", "%(n)s new actors", created), created
+                ),
+                "matched": counted(ngettext("%(n)s matched", "%(n)s matched", matched), matched),
+                "ties": counted(ngettext("%(n)s tie", "%(n)s ties", ties), ties),
+            }
         )

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import _, lazy
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 networks_app = typer.Typer(
     help=lazy("Networks: create them, their settings and logo, requests to join."),
@@ -41,17 +43,24 @@ def _privacy(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def _print_settings(out: Any, as_json: bool) -> None:
+    from ..web.pages.networks import FIELD_LABELS
+
     cli = _cli()
     if as_json:
         cli.emit_json(out.model_dump(mode="json"))
         return
-    table = Table(title=f"settings of '{out.slug}'", show_header=False)
-    for name in ("name", "purpose", "description", "visibility", "join_policy", "welcome_text"):
-        table.add_row(name, str(getattr(out, name)))
+    shown = table(_("settings of '%(slug)s'") % {"slug": out.slug}, ("", ""), show_header=False)
+    shown.add_row(_("name"), out.name)
+    shown.add_row(_("purpose"), out.purpose)
+    shown.add_row(_("description"), out.description)
+    shown.add_row(_("visibility"), vocab(out.visibility))
+    shown.add_row(_("join policy"), vocab(out.join_policy))
+    shown.add_row(_("welcome text"), out.welcome_text)
     for field, audience in out.default_privacy.items():
-        table.add_row(f"new members' {field}", audience)
-    table.add_row("logo", out.logo_url or "none")
-    cli.console.print(table)
+        named = _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+        shown.add_row(_("new members' privacy: %(field)s") % {"field": named}, vocab(audience))
+    shown.add_row(_("logo"), out.logo_url or _("none"))
+    cli.console.print(shown)
 
 
 @networks_app.command(
@@ -65,19 +74,20 @@ def networks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     if as_json:
         cli.emit_json([i.model_dump(mode="json") for i in items])
         return
-    table = Table()
-    for column in ("slug", "name", "visibility", "join policy", "members", "profiles"):
-        table.add_column(column)
+    shown = table(
+        None,
+        (_("slug"), _("name"), _("visibility"), _("join policy"), _("members"), _("profiles")),
+    )
     for i in items:
-        table.add_row(
+        shown.add_row(
             i.slug,
             i.name,
-            i.visibility,
-            i.join_policy,
-            str(i.counts.members),
-            str(i.counts.actors),
+            vocab(i.visibility),
+            vocab(i.join_policy),
+            fmt.number(i.counts.members),
+            fmt.number(i.counts.actors),
         )
-    cli.console.print(table)
+    cli.console.print(shown)
 
 
 @networks_app.command(
@@ -95,23 +105,17 @@ def networks_create(
         typer.Option(help=lazy("E-mail of an existing account to make its first steward.")),
     ] = None,
 ) -> None:
-    from pydantic import ValidationError
-
     from ..schemas.directory import NetworkIn
     from ..schemas.networks import NetworkSettingsPatch
     from ..services import memberships, network_settings, networks
     from .auth import _find_account
 
     cli = _cli()
-    try:
-        data = NetworkIn(slug=slug, name=name)
-        patch = NetworkSettingsPatch.model_validate(
-            {"purpose": purpose, "visibility": visibility, "join_policy": join_policy}
-        )
-    except ValidationError as exc:
-        raise cli.fail(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
+    data = cli.parse_input(NetworkIn, {"slug": slug, "name": name})
+    patch = cli.parse_input(
+        NetworkSettingsPatch,
+        {"purpose": purpose, "visibility": visibility, "join_policy": join_policy},
+    )
 
     def create(db: Session) -> Any:
         network = networks.create_network(db, cli.OPERATOR, data)
@@ -149,8 +153,6 @@ def networks_settings(
     no_logo: Annotated[bool, typer.Option("--no-logo", help=lazy("Remove the logo."))] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    from pydantic import ValidationError
-
     from ..schemas.networks import NetworkSettingsPatch
     from ..services import network_settings
     from ..services.networks import get_network
@@ -165,14 +167,7 @@ def networks_settings(
         "welcome_text": welcome,
         "default_privacy": _privacy(privacy),
     }
-    try:
-        patch = NetworkSettingsPatch.model_validate(
-            {k: v for k, v in given.items() if v is not None}
-        )
-    except ValidationError as exc:
-        raise cli.fail(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
+    patch = cli.parse_input(NetworkSettingsPatch, {k: v for k, v in given.items() if v is not None})
     image = None
     if logo is not None:
         try:
@@ -217,20 +212,21 @@ def networks_requests(
             joining.decide(db, cli.OPERATOR, found, request_id, approve=False, base_url=base_url)
         return joining.list_join_requests(db, cli.OPERATOR, found)
 
-    table = Table(title="requests to join waiting for a decision")
-    for column in ("id", "name", "e-mail", "as", "message", "since"):
-        # an address is copied from here: never cut or folded
-        table.add_column(column, no_wrap=column == "e-mail")
+    shown = table(
+        _("requests to join waiting for a decision"),
+        (_("id"), _("name"), _("e-mail"), _("as"), _("message"), _("since")),
+    )
+    shown.columns[2].no_wrap = True  # an address is copied from here: never cut or folded
     for r in cli.run_service(run):
-        table.add_row(
+        shown.add_row(
             str(r.id),
             r.display_name,
             r.email or "",
-            f"{r.kind}, {r.sector}",
+            f"{vocab(r.kind)}, {vocab(r.sector)}",
             r.message,
-            f"{r.created_at:%Y-%m-%d %H:%M}",
+            fmt.datetime(r.created_at),
         )
-    cli.console.print(table)
+    cli.console.print(shown)
 
 
 @networks_app.command(
@@ -255,12 +251,14 @@ def networks_onboarding(
     if as_json:
         cli.emit_json(rows)
         return
-    table = Table(title=f"{len(rows)} profile(s)")
-    for column in ("id", "name", "complete"):
-        table.add_column(column)
+    n = len(rows)
+    shown = table(
+        counted(ngettext("%(n)s profile", "%(n)s profiles", n), n),
+        (_("id"), _("name"), _("complete")),
+    )
     for r in rows:
-        table.add_row(str(r["actor_id"]), r["name"], f"{r['completeness']}%")
-    cli.console.print(table)
+        shown.add_row(str(r["actor_id"]), r["name"], fmt.percent(r["completeness"] / 100))
+    cli.console.print(shown)
 
 
 vocabulary_app = typer.Typer(
@@ -301,12 +299,16 @@ def vocabulary_list(
     if as_json:
         cli.emit_json([t.model_dump(mode="json") for t in terms])
         return
-    table = Table(title=f"{len(terms)} term(s)")
-    for column in ("id", "term", "category", "profiles", "roles"):
-        table.add_column(column)
+    n = len(terms)
+    shown = table(
+        counted(ngettext("%(n)s term", "%(n)s terms", n), n),
+        (_("id"), _("term"), _("category"), _("profiles"), _("roles")),
+    )
     for t in terms:
-        table.add_row(str(t.id), t.term, t.category, str(t.actors), str(t.requirements))
-    cli.console.print(table)
+        shown.add_row(
+            str(t.id), t.term, t.category, fmt.number(t.actors), fmt.number(t.requirements)
+        )
+    cli.console.print(shown)
 
 
 @vocabulary_app.command("edit", help=lazy("Rename or describe a term."))
@@ -317,27 +319,20 @@ def vocabulary_edit(
     description: str | None = None,
     esco_uri: Annotated[str | None, typer.Option("--esco-uri")] = None,
 ) -> None:
-    from pydantic import ValidationError
-
     from ..schemas.networks import CapabilityPatch
     from ..services import vocabulary
     from ..services.networks import get_network
 
     cli = _cli()
     given = {"term": rename, "description": description, "esco_uri": esco_uri}
-    try:
-        patch = CapabilityPatch.model_validate({k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        raise cli.fail(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
+    patch = cli.parse_input(CapabilityPatch, {k: v for k, v in given.items() if v is not None})
 
     def run(db: Session) -> str:
         found = get_network(db, cli.OPERATOR, network)
         row = vocabulary.update_term(db, cli.OPERATOR, found, _term_id(db, found, term), patch)
         return str(row.term)
 
-    cli.console.print(f"saved '{cli.run_service(run)}'")
+    cli.console.print(_("saved '%(name)s'") % {"name": cli.run_service(run)})
 
 
 @vocabulary_app.command(
@@ -360,10 +355,39 @@ def vocabulary_merge(
         return vocabulary.merge_terms(db, cli.OPERATOR, found, source, target)
 
     out = cli.run_service(run)
+    moved = counted(
+        ngettext("%(n)s profile moved", "%(n)s profiles moved", out.actors_moved),
+        out.actors_moved,
+    )
+    raised = counted(
+        ngettext(
+            "%(n)s profile raised to a higher level",
+            "%(n)s profiles raised to a higher level",
+            out.actors_raised,
+        ),
+        out.actors_raised,
+    )
+    repointed = counted(
+        ngettext(
+            "%(n)s role requirement re-pointed",
+            "%(n)s role requirements re-pointed",
+            out.requirements_moved,
+        ),
+        out.requirements_moved,
+    )
     cli.console.print(
-        f"merged '{out.merged}' into '{out.into}': {out.actors_moved} profile(s) moved, "
-        f"{out.actors_raised} raised, {out.requirements_moved} role requirement(s) re-pointed "
-        f"(undo: coalition vocabulary undo {out.merge_id} -n {network})"
+        _(
+            "merged '%(merged)s' into '%(into)s': %(moved)s, %(raised)s, %(repointed)s "
+            "(undo: %(undo)s)"
+        )
+        % {
+            "merged": out.merged,
+            "into": out.into,
+            "moved": moved,
+            "raised": raised,
+            "repointed": repointed,
+            "undo": f"coalition vocabulary undo {out.merge_id} -n {network}",
+        }
     )
 
 
@@ -383,7 +407,7 @@ def vocabulary_retire(
         vocabulary.retire_term(db, cli.OPERATOR, found, _term_id(db, found, term))
 
     cli.run_service(run)
-    cli.console.print(f"retired '{term}'")
+    cli.console.print(_("retired '%(term)s'") % {"term": term})
 
 
 @vocabulary_app.command(
@@ -400,21 +424,23 @@ def vocabulary_merges(network: Annotated[str, typer.Option("--network", "-n")] =
             db, cli.OPERATOR, get_network(db, cli.OPERATOR, network)
         )
     )
-    table = Table(title=f"{len(rows)} merge(s)")
-    for column in ("id", "merged", "into", "profiles", "roles", "when", "state"):
-        table.add_column(column)
+    n = len(rows)
+    shown = table(
+        counted(ngettext("%(n)s merge", "%(n)s merges", n), n),
+        (_("id"), _("merged term"), _("into"), _("profiles"), _("roles"), _("when"), _("state")),
+    )
     for r in rows:
-        state = "undone" if r.undone_at else ("undoable" if r.undoable else "kept")
-        table.add_row(
+        state = _("undone") if r.undone_at else (_("undoable") if r.undoable else _("kept"))
+        shown.add_row(
             str(r.id),
             r.merged,
             r.into,
-            str(r.actors),
-            str(r.requirements),
-            f"{r.merged_at:%Y-%m-%d %H:%M}",
+            fmt.number(r.actors),
+            fmt.number(r.requirements),
+            fmt.datetime(r.merged_at),
             state,
         )
-    cli.console.print(table)
+    cli.console.print(shown)
 
 
 @vocabulary_app.command(
@@ -433,7 +459,10 @@ def vocabulary_undo(
             db, cli.OPERATOR, get_network(db, cli.OPERATOR, network), merge_id
         )
     )
-    cli.console.print(f"undid the merge of '{out.merged}' into '{out.into}'")
+    cli.console.print(
+        _("undid the merge of '%(merged)s' into '%(into)s'")
+        % {"merged": out.merged, "into": out.into}
+    )
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ..i18n import lazy
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 fields_app = typer.Typer(
     help=lazy("A network's custom profile fields: list, add, edit, remove; set a member's values."),
@@ -23,17 +24,6 @@ def _cli() -> Any:
     from .. import cli
 
     return cli
-
-
-def _validated(model: Any, data: dict[str, Any]) -> Any:
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise _cli().fail(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
 
 
 def _choices(text: str | None) -> list[str] | None:
@@ -58,12 +48,16 @@ def fields_list(
     if as_json:
         cli.emit_json([i.model_dump(mode="json") for i in items])
         return
-    table = Table(title=f"{len(items)} field(s)")
-    for column in ("key", "label", "type", "choices", "default audience"):
-        table.add_column(column)
+    n = len(items)
+    shown = table(
+        counted(ngettext("%(n)s field", "%(n)s fields", n), n),
+        (_("key"), _("label"), _("type"), _("choices"), _("default audience")),
+    )
     for i in items:
-        table.add_row(i.key, i.label, i.kind, ", ".join(i.choices), i.default_visibility)
-    cli.console.print(table)
+        shown.add_row(
+            i.key, i.label, vocab(i.kind), ", ".join(i.choices), vocab(i.default_visibility)
+        )
+    cli.console.print(shown)
 
 
 @fields_app.command("add", help=lazy("Add a typed field to every profile of the network."))
@@ -86,7 +80,7 @@ def fields_add(
     from ..services.networks import get_network
 
     cli = _cli()
-    data = _validated(
+    data = cli.parse_input(
         ProfileFieldIn,
         {
             "key": key,
@@ -102,7 +96,9 @@ def fields_add(
             db, cli.OPERATOR, get_network(db, cli.OPERATOR, network), data
         )
     )
-    cli.console.print(f"added field '{out.key}' ({out.kind})")
+    cli.console.print(
+        _("added field '%(key)s' (%(kind)s)") % {"key": out.key, "kind": vocab(out.kind)}
+    )
 
 
 @fields_app.command(
@@ -127,14 +123,14 @@ def fields_edit(
         "help": help_text,
         "default_visibility": default_visibility,
     }
-    patch = _validated(ProfileFieldPatch, {k: v for k, v in given.items() if v is not None})
+    patch = cli.parse_input(ProfileFieldPatch, {k: v for k, v in given.items() if v is not None})
 
     def run(db: Session) -> Any:
         found = get_network(db, cli.OPERATOR, network)
         field = profile_fields.field_by_key(db, found, key)
         return profile_fields.update_field(db, cli.OPERATOR, found, field.id, patch)
 
-    cli.console.print(f"saved '{cli.run_service(run).key}'")
+    cli.console.print(_("saved '%(name)s'") % {"name": cli.run_service(run).key})
 
 
 @fields_app.command("remove", help=lazy("Remove a field and every member's value of it."))
@@ -150,7 +146,7 @@ def fields_remove(key: str, network: Network = "demo") -> None:
         profile_fields.remove_field(db, cli.OPERATOR, found, field.id)
 
     cli.run_service(run)
-    cli.console.print(f"removed '{key}'")
+    cli.console.print(_("removed '%(key)s'") % {"key": key})
 
 
 @fields_app.command(
@@ -173,7 +169,7 @@ def fields_set(
     values: dict[str, Any] = {
         k: (v if v != "" else None) for k, v in cli._pairs(value or [], "--value").items()
     }
-    data = _validated(
+    data = cli.parse_input(
         FieldValuesIn, {"values": values, "visibility": cli._pairs(audience or [], "--audience")}
     )
     out = cli.run_service(lambda db: directory.set_field_values(db, cli.OPERATOR, actor_id, data))
@@ -181,7 +177,7 @@ def fields_set(
         cli.emit_json([f.model_dump(mode="json") for f in out.fields])
         return
     for f in out.fields:
-        cli.console.print(f"{f.label}: {f.text} ({f.visibility})")
+        cli.console.print(f"{f.label}: {f.text} ({vocab(f.visibility)})")
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ..i18n import lazy
+from .. import formatting as fmt
+from ..i18n import _, lazy, ngettext
+from ..labels import vocab
+from .common import counted, table
 
 
 def _secret() -> str:
@@ -57,20 +59,24 @@ def link_list(
     if as_json:
         emit_json([x.model_dump(mode="json") for x in links])
         return
-    table = Table(title=f"{len(links)} link(s)")
-    for column in ("id", "label", "participants", "expires", "state", "path"):
-        table.add_column(column, overflow="fold")
+    n = len(links)
+    shown = table(
+        counted(ngettext("%(n)s link", "%(n)s links", n), n),
+        (_("id"), _("label"), _("participants"), _("expires"), _("state"), _("path")),
+    )
+    for column in shown.columns:
+        column.overflow = "fold"
     for x in links:
         state = "withdrawn" if x.revoked_at else ("open" if x.active else "expired")
-        table.add_row(
+        shown.add_row(
             str(x.id),
             x.label,
-            f"{x.n_participants}/{x.max_participants}",
-            x.expires_at.strftime("%Y-%m-%d"),
-            state,
+            f"{fmt.number(x.n_participants)}/{fmt.number(x.max_participants)}",
+            fmt.date(x.expires_at),
+            vocab(state),
             x.path,
         )
-    console.print(table)
+    console.print(shown)
 
 
 def link_revoke(
@@ -81,7 +87,7 @@ def link_revoke(
     from ..services.voices import revoke_link
 
     run_service(lambda db: revoke_link(db, OPERATOR, conversation, link, _secret()))
-    console.print(f"link {link} withdrawn")
+    console.print(_("link %(id)s withdrawn") % {"id": link})
 
 
 def report(
@@ -89,7 +95,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=lazy("File to write (default: stdout)."))
     ] = None,
-    fmt: Annotated[
+    form: Annotated[
         str, typer.Option("--format", help=lazy("md or pdf (pdf needs --output)."))
     ] = "md",
 ) -> None:
@@ -97,12 +103,12 @@ def report(
     from ..io.report import report_markdown, report_pdf
     from ..services.conversation_report import build_report
 
-    if fmt not in ("md", "pdf"):
-        raise fail("--format must be md or pdf")
-    if fmt == "pdf" and output is None:
-        raise fail("a PDF needs --output")
+    if form not in ("md", "pdf"):
+        raise fail(_("--format must be md or pdf"))
+    if form == "pdf" and output is None:
+        raise fail(_("a PDF needs --output"))
     rep = run_service(lambda db: build_report(db, OPERATOR, conversation))
-    if fmt == "pdf":
+    if form == "pdf":
         assert output is not None
         output.write_bytes(report_pdf(rep))
     elif output is not None:
