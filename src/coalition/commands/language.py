@@ -90,8 +90,6 @@ class LocalizedGroup(TyperGroup):
         self._localize(ctx)
         super().format_help(ctx, formatter)
 
-    def resolve_command(
-        self, ctx: Context, args: list[str]
-    ) -> tuple[str | None, Any, list[str]]:
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         self._localize(ctx)
         return super().resolve_command(ctx, args)

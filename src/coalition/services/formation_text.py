@@ -149,8 +149,8 @@ _OPPORTUNITY: dict[ReasonCode, Callable[[ReasonData], str]] = {
         % {"region": str(v["region"]) if _english() else vocab(v["region"])}
     ),
     ReasonCode.YOU_SPEAK: _you_speak,
-    ReasonCode.YOUR_FEWER_CHANCES: lambda v: (
-        _("you have had fewer chances lately than others who qualify")
+    ReasonCode.YOUR_FEWER_CHANCES: lambda v: _(
+        "you have had fewer chances lately than others who qualify"
     ),
 }
 
