@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import CoalitionError, Invalid
 from ..services.access import Caller
@@ -18,7 +18,14 @@ from .messages import sentence, sentences
 
 M = TypeVar("M", bound=BaseModel)
 
+#: The configuration of a page's form model, a subclass of the API's strict input model read
+#: from a form or a query string (``Annotated[ThingForm, Form()]``): the text is parsed (numbers,
+#: dates), a field left empty takes its default, and the CSRF token and other names are
+#: ignored; everything else (bounds, validators) is the API model's own.
+FORM = ConfigDict(strict=False, extra="ignore")
+
 __all__ = [
+    "FORM",
     "act",
     "problems",
     "render",
