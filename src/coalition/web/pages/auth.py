@@ -6,11 +6,11 @@ also in the JSON API (web/api/auth.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ... import i18n
 from ...config import public_url
@@ -62,6 +62,40 @@ PRIVATE_FIELDS = [
 SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
+# The forms as typed (each field "" when left empty), kept to fill the form in again; the API's
+# strict models (schemas/auth.py) validate them.
+class LoginForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    next: str = ""
+
+
+class JoinForm(BaseModel):
+    """Asking to join a network: on the account page, or while registering."""
+
+    network: str = ""
+    message: str = ""
+    kind: str = "person"
+    sector: str = "independent"
+
+
+class RegisterForm(JoinForm):
+    email: str = ""
+    display_name: str = ""
+    password: str = ""
+    invite: str = ""
+
+
+class PrivacyForm(BaseModel):
+    """Who may see a profile, and each private field (its default when not sent)."""
+
+    visibility: str = "network"
+    day_rate: str = PRIVACY_DEFAULTS[PrivateField.day_rate].value
+    capacity: str = PRIVACY_DEFAULTS[PrivateField.capacity].value
+    contact: str = PRIVACY_DEFAULTS[PrivateField.contact].value
+    declines: str = PRIVACY_DEFAULTS[PrivateField.declines].value
+
+
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
     response = see_other(target)
     # A new session on every sign-in: a session cookie planted before it is worth nothing.
@@ -90,13 +124,11 @@ def login_submit(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    email: str = Form(""),
-    password: str = Form(""),
-    next: str = Form(""),
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
-    target = safe_next(next)
+    target = safe_next(form.next)
     try:
-        data = LoginIn.model_validate({"email": email, "password": password})
+        data = LoginIn.model_validate({"email": form.email, "password": form.password})
         account = accounts.authenticate(db, data.email, data.password, client_ip(request))
     except ValidationError:
         errors, status = ["Enter your e-mail address and password."], 422
@@ -104,8 +136,8 @@ def login_submit(
         errors, status = [exc.message], exc.status
     else:
         return _signed_in_redirect(request, db, account, target)
-    context = {"caller": caller, "next": target, "notice": "", "errors": errors, "email": email}
-    return render(request, "auth/login.html", context, status)
+    context = {"caller": caller, "next": target, "notice": "", "errors": errors}
+    return render(request, "auth/login.html", context | {"email": form.email}, status)
 
 
 @router.post("/logout")
@@ -162,27 +194,11 @@ def register_submit(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    email: str = Form(""),
-    display_name: str = Form(""),
-    password: str = Form(""),
-    invite: str = Form(""),
-    network: str = Form(""),
-    message: str = Form(""),
-    kind: str = Form("person"),
-    sector: str = Form("independent"),
+    form: Annotated[RegisterForm, Form()],
 ) -> Response:
-    form = {
-        "email": email,
-        "display_name": display_name,
-        "password": password,
-        "invite": invite or None,
-        "network": network or None,
-        "message": message,
-        "kind": kind,
-        "sector": sector,
-    }
+    given = form.model_dump() | {"invite": form.invite or None, "network": form.network or None}
     try:
-        data = RegisterIn.model_validate(form)
+        data = RegisterIn.model_validate(given)
         account = accounts.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
         errors, status = problems(exc), 422
@@ -191,8 +207,8 @@ def register_submit(
     else:
         target = f"/n/{data.network}" if data.network else "/welcome"
         return _signed_in_redirect(request, db, account, target)
-    shown = {k: v for k, v in form.items() if k != "password"}
-    context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
+    shown = {k: v for k, v in given.items() if k != "password"}
+    context = _register_context(request, db, caller, form.invite, errors=errors, form=shown)
     return render(request, "auth/register.html", context, status)
 
 
@@ -303,27 +319,14 @@ def account_privacy(
     actor_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    visibility: str = Form("network"),
-    day_rate: str = Form(PRIVACY_DEFAULTS[PrivateField.day_rate].value),
-    capacity: str = Form(PRIVACY_DEFAULTS[PrivateField.capacity].value),
-    contact: str = Form(PRIVACY_DEFAULTS[PrivateField.contact].value),
-    declines: str = Form(PRIVACY_DEFAULTS[PrivateField.declines].value),
+    form: Annotated[PrivacyForm, Form()],
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
     if caller.account_id is None:
         return to_login(request)
     try:
-        patch = ActorPatch.model_validate(
-            {
-                "visibility": visibility,
-                "privacy": {
-                    "day_rate": day_rate,
-                    "capacity": capacity,
-                    "contact": contact,
-                    "declines": declines,
-                },
-            }
-        )
+        privacy = form.model_dump(exclude={"visibility"})
+        patch = ActorPatch.model_validate({"visibility": form.visibility, "privacy": privacy})
         if not caller.owns(actor_id):
             raise NotFound(_("no profile %(actor_id)s of yours") % {"actor_id": actor_id})
         directory.update_actor(db, caller, actor_id, patch)
@@ -371,16 +374,13 @@ def account_join(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    network: str = Form(""),
-    message: str = Form(""),
-    kind: str = Form("person"),
-    sector: str = Form("independent"),
+    form: Annotated[JoinForm, Form()],
 ) -> Response:
     if caller.account_id is None:
         return to_login(request)
     try:
-        data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
-        joining.join(db, caller, get_network(db, caller, network), data)
+        data = JoinIn.model_validate(form.model_dump(exclude={"network"}))
+        joining.join(db, caller, get_network(db, caller, form.network), data)
     except (ValidationError, CoalitionError) as exc:
         return _account_error(request, db, caller, exc)
     return see_other("/account")
