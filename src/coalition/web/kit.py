@@ -31,6 +31,7 @@ __all__ = [
     "render",
     "see_other",
     "settings_act",
+    "settings_visitor",
     "signed_out",
     "to_login",
     "validated",
@@ -58,6 +59,14 @@ def to_login(request: Request) -> RedirectResponse:
 def signed_out(request: Request, caller: Caller) -> Response | None:
     """The way to sign in when nobody is signed in; None when someone is."""
     return None if caller.authenticated else to_login(request)
+
+
+def settings_visitor(caller: Caller, page: str) -> Response | None:
+    """A network's settings page (``page``, its URL) sends a visitor who is not signed in, and
+    not the system, to sign in and come back to it; None for everyone else."""
+    if caller.account_id is None and not caller.system:
+        return see_other(f"/login?next={page}")
+    return None
 
 
 def problems(exc: ValidationError) -> list[str]:
