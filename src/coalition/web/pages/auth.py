@@ -6,6 +6,7 @@ also in the JSON API (web/api/auth.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -84,6 +85,12 @@ class RegisterForm(JoinForm):
     display_name: str = ""
     password: str = ""
     invite: str = ""
+
+
+class TokenForm(BaseModel):
+    name: str = ""
+    scopes: list[str] = []
+    expires_in_days: str = ""
 
 
 class PrivacyForm(BaseModel):
@@ -261,13 +268,19 @@ def account_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return render(request, "auth/account.html", _account_context(db, caller))
 
 
-def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> Response:
-    if isinstance(exc, ValidationError):
+def _account_form(
+    request: Request, db: DB, caller: Caller, action: Callable[[], Response]
+) -> Response:
+    """A form of the account page: sign in first; ``action()`` answers, or its refusal rolls
+    back and shows the account page again with why."""
+    if caller.account_id is None:
+        return to_login(request)
+    try:
+        return action()
+    except ValidationError as exc:
         errors, status = problems(exc), 422
-    elif isinstance(exc, CoalitionError):
+    except CoalitionError as exc:
         errors, status = [exc.message], exc.status
-    else:  # pragma: no cover - only the two above are caught
-        raise exc
     db.rollback()
     context = _account_context(db, caller, errors=errors)
     return render(request, "auth/account.html", context, status)
@@ -281,17 +294,16 @@ def account_profile(
     display_name: str = Form(""),
     locale: str = Form("", max_length=10),
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def save() -> Response:
         name = MePatch.model_validate({"display_name": display_name}).display_name
         accounts.update_me(db, caller, name, locale)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    response = see_other("/account")
-    if locale:
-        set_language_cookie(response, request, locale)
-    return response
+        response = see_other("/account")
+        if locale:
+            set_language_cookie(response, request, locale)
+        return response
+
+    return _account_form(request, db, caller, save)
 
 
 @router.post("/language")
@@ -322,17 +334,16 @@ def account_privacy(
     form: Annotated[PrivacyForm, Form()],
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def save() -> Response:
         privacy = form.model_dump(exclude={"visibility"})
         patch = ActorPatch.model_validate({"visibility": form.visibility, "privacy": privacy})
         if not caller.owns(actor_id):
             raise NotFound(_("no profile %(actor_id)s of yours") % {"actor_id": actor_id})
         directory.update_actor(db, caller, actor_id, patch)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    return see_other("/account")
+        return see_other("/account")
+
+    return _account_form(request, db, caller, save)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -340,23 +351,20 @@ def account_new_token(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    name: str = Form(""),
-    scopes: list[str] = Form(default=[]),
-    expires_in_days: str = Form(""),
+    form: Annotated[TokenForm, Form()],
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
-        days = int(expires_in_days) if expires_in_days.strip() else None
-    except ValueError:
-        days = 0  # refused by the model below, with its message
-    try:
-        data = TokenIn.model_validate({"name": name, "scopes": scopes, "expires_in_days": days})
+
+    def create() -> Response:
+        try:
+            days = int(form.expires_in_days) if form.expires_in_days.strip() else None
+        except ValueError:
+            days = 0  # refused by the model below, with its message
+        data = TokenIn.model_validate(form.model_dump() | {"expires_in_days": days})
         created = tokens.create_token(db, caller, data)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    context = _account_context(db, caller, new_token=created)
-    return render(request, "auth/account.html", context, 201)
+        context = _account_context(db, caller, new_token=created)
+        return render(request, "auth/account.html", context, 201)
+
+    return _account_form(request, db, caller, create)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -376,14 +384,13 @@ def account_join(
     caller: CurrentCaller,
     form: Annotated[JoinForm, Form()],
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def join() -> Response:
         data = JoinIn.model_validate(form.model_dump(exclude={"network"}))
         joining.join(db, caller, get_network(db, caller, form.network), data)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    return see_other("/account")
+        return see_other("/account")
+
+    return _account_form(request, db, caller, join)
 
 
 @router.get("/account/export")
@@ -402,15 +409,14 @@ def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
 def account_delete(
     request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def delete() -> Response:
         portability.delete_account(db, caller, password)
-    except CoalitionError as exc:
-        return _account_error(request, db, caller, exc)
-    response = see_other("/?deleted=1")
-    clear_session_cookie(response, request)
-    return response
+        response = see_other("/?deleted=1")
+        clear_session_cookie(response, request)
+        return response
+
+    return _account_form(request, db, caller, delete)
 
 
 # ---------------------------------------------------------------- password reset
