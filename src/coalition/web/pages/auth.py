@@ -79,6 +79,10 @@ class JoinForm(BaseModel):
     kind: str = "person"
     sector: str = "independent"
 
+    def join_in(self) -> JoinIn:
+        """The request to join, checked (a ValidationError says what is wrong)."""
+        return JoinIn.model_validate(self.model_dump(include={"message", "kind", "sector"}))
+
 
 class RegisterForm(JoinForm):
     email: str = ""
@@ -386,8 +390,7 @@ def account_join(
 ) -> Response:
 
     def join() -> Response:
-        data = JoinIn.model_validate(form.model_dump(exclude={"network"}))
-        joining.join(db, caller, get_network(db, caller, form.network), data)
+        joining.join(db, caller, get_network(db, caller, form.network), form.join_in())
         return see_other("/account")
 
     return _account_form(request, db, caller, join)
