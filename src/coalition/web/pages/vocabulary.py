@@ -32,6 +32,11 @@ class TermForm(BaseModel):
     description: str = ""
     esco_uri: str = ""
 
+    def fields(self) -> dict[str, Any]:
+        """The term trimmed, and its ESCO address (None when left empty)."""
+        term, uri = self.term.strip(), self.esco_uri.strip() or None
+        return {"term": term, "description": self.description, "esco_uri": uri}
+
 
 class NewTermForm(TermForm):
     """A new term, with its category."""
@@ -82,14 +87,8 @@ def vocabulary_add(
     form: Annotated[NewTermForm, Form()],
 ) -> Response:
     def add(network: Network) -> str:
-        data = CapabilityIn.model_validate(
-            {
-                "term": form.term.strip(),
-                "category": form.category.strip(),
-                "description": form.description.strip(),
-                "esco_uri": form.esco_uri.strip() or None,
-            }
-        )
+        typed = {"category": form.category.strip(), "description": form.description.strip()}
+        data = CapabilityIn.model_validate(form.fields() | typed)
         service.add_term(db, caller, network, data)
         return _("Added '%(term)s'.") % {"term": data.term}
 
@@ -106,13 +105,7 @@ def vocabulary_edit(
     form: Annotated[TermForm, Form()],
 ) -> Response:
     def edit(network: Network) -> str:
-        data = CapabilityPatch.model_validate(
-            {
-                "term": form.term.strip(),
-                "description": form.description,
-                "esco_uri": form.esco_uri.strip() or None,
-            }
-        )
+        data = CapabilityPatch.model_validate(form.fields())
         row = service.update_term(db, caller, network, capability_id, data)
         return _("Saved '%(term)s'.") % {"term": row.term}
 
