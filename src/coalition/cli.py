@@ -6,9 +6,11 @@ module; this module holds the foundation: database, demo, serving, bundles, dire
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import time
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -362,55 +364,56 @@ def import_bundle_cmd(
     console.print(_("imported network '%(slug)s'") % {"slug": network.slug})
 
 
+def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with one option per directory filter (schemas/directory.py ``FILTERS``,
+    ``--min-level`` for ``min_level``), given as text the search model reads, with the filter's
+    description as help; the values reach ``command`` as keyword arguments."""
+    from .schemas.directory import FILTERS, LIST_FILTERS, ActorSearch
+
+    short = {"capability": ("-c",)}
+    own = inspect.signature(command, eval_str=True).parameters.values()
+    options = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                list[str] | None if name in LIST_FILTERS else str | None,
+                typer.Option(
+                    f"--{name.replace('_', '-')}",
+                    *short.get(name, ()),
+                    help=ActorSearch.model_fields[name].description,
+                ),
+            ],
+        )
+        for name in FILTERS
+    ]
+    kept = [p for p in own if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    command.__dict__["__signature__"] = inspect.Signature([*kept, *options])
+    return command
+
+
 @actors_app.command("search")
+@_filter_options
 def actors_search(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
-    q: str | None = None,
-    capability: Annotated[list[str] | None, typer.Option("--capability", "-c")] = None,
-    min_level: Annotated[int, typer.Option(min=1, max=5)] = 1,
-    purpose: str | None = None,
-    sector: str | None = None,
-    kind: str | None = None,
-    timezone: str | None = None,
-    region: str | None = None,
-    language: str | None = None,
-    min_free_hours: float | None = None,
-    min_completeness: Annotated[
-        int | None, typer.Option(help="Onboarding checklist done, at least (percent).")
-    ] = None,
     field: Annotated[
         list[str] | None,
         typer.Option("--field", "-f", help="A custom profile field: KEY=VALUE (repeatable)."),
     ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    **filters: str | list[str] | None,
 ) -> None:
     """Search the directory by capability, level, purpose, sector, time zone, language, capacity
     and custom profile fields."""
-    from pydantic import ValidationError
-
-    from .schemas.directory import ActorSearch
+    from .schemas.directory import ActorQuery
     from .services.directory import search_actors
     from .services.networks import get_network
 
+    given = filters | {"fields": _pairs(field or [], "--field"), "limit": limit}
     try:
-        query = ActorSearch.model_validate(
-            {
-                "q": q,
-                "capability": capability or [],
-                "min_level": min_level,
-                "purpose": purpose,
-                "sector": sector,
-                "kind": kind,
-                "timezone": timezone,
-                "region": region,
-                "language": language,
-                "min_free_hours": min_free_hours,
-                "min_completeness": min_completeness,
-                "fields": _pairs(field or [], "--field"),
-                "limit": limit,
-            }
-        )
+        query = ActorQuery.model_validate(given)
     except ValidationError as exc:
         raise fail(" ".join(sentences(exc.errors()))) from None
     page = run_service(

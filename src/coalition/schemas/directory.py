@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from ..domain import Visibility
 from .common import (
@@ -124,22 +125,102 @@ class ActorPatch(StrictModel):
 
 
 class ActorSearch(StrictModel):
-    q: Line | None = None
-    capability: list[Name] = Field(default=[], max_length=20)
-    min_level: Level = 1
-    purpose: Tag | None = None
-    sector: SectorName | None = None
-    kind: ActorKindName | None = None
-    timezone: Annotated[str, Field(max_length=64)] | None = None
-    region: RegionName | None = None
-    language: Annotated[str, Field(max_length=16)] | None = None
-    min_free_hours: Hours | None = None
+    """The directory's filters, declared once. The services take this strict model; the JSON
+    API and the directory page read it from a query string as ``ActorQuery``, and the CLI's
+    ``actors search`` has one option per name of ``FILTERS`` with its description as help."""
+
+    q: Line | None = Field(default=None, description="Name or headline contains this text.")
+    capability: list[Name] = Field(
+        default=[], max_length=20, description="Has this capability (repeatable: all of them)."
+    )
+    min_level: Level = Field(default=1, description="Capability level, at least (1 to 5).")
+    purpose: Tag | None = Field(default=None, description="Has this purpose tag.")
+    sector: SectorName | None = Field(default=None, description="In this sector.")
+    kind: ActorKindName | None = Field(default=None, description="A person or an organisation.")
+    timezone: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None, description="In this time zone (e.g. Europe/Paris)."
+    )
+    region: RegionName | None = Field(default=None, description="In this region.")
+    language: Annotated[str, Field(max_length=16)] | None = Field(
+        default=None, description="Speaks this language (a code, e.g. fr)."
+    )
+    min_free_hours: Hours | None = Field(default=None, description="Free hours per week, at least.")
     # Share of the onboarding checklist done, as far as the caller may see (services.onboarding).
-    min_completeness: int | None = Field(default=None, ge=0, le=100)
+    min_completeness: int | None = Field(
+        default=None, ge=0, le=100, description="Onboarding checklist done, at least (percent)."
+    )
     # Custom profile fields (services.profile_fields): ``field.<key>=value`` in a query string.
-    fields: dict[FieldKey, Line] = Field(default={}, max_length=10)
+    fields: dict[FieldKey, Line] = Field(
+        default={}, max_length=10, description="Custom profile fields, each as field.<key>=value."
+    )
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=MAX_COUNT)
+
+
+#: The filters a person sets (the page's form, the CLI's options); the rest is paging and the
+#: custom fields, given as ``field.<key>=value``.
+FILTERS: tuple[str, ...] = tuple(
+    name for name in ActorSearch.model_fields if name not in {"fields", "limit", "offset"}
+)
+#: The filters that take several values.
+LIST_FILTERS = frozenset(
+    name for name in FILTERS if ActorSearch.model_fields[name].annotation == list[Name]
+)
+CUSTOM_PREFIX = "field."
+
+
+def _given(value: Any) -> bool:
+    return not (value is None or (isinstance(value, str | list) and not value))
+
+
+class ActorQuery(ActorSearch):
+    """An ``ActorSearch`` read from text (a query string, the command line): numbers are
+    parsed, a value left empty means "any", one value of a list filter is a list of one, each
+    ``field.<key>=value`` is a custom-field filter, and other names are ignored.
+
+    >>> query = ActorQuery.model_validate(
+    ...     {"min_level": "3", "sector": " ", "capability": "Facilitation", "field.ward": "North"}
+    ... )
+    >>> query.min_level, query.sector, query.capability, query.fields
+    (3, None, ['Facilitation'], {'ward': 'North'})
+    """
+
+    model_config = ConfigDict(strict=False, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        given: dict[str, Any] = {}
+        custom: dict[str, Any] = dict(data.get("fields") or {})
+        for name, raw in data.items():
+            value = raw.strip() if isinstance(raw, str) else raw
+            if isinstance(value, list):
+                value = [v.strip() if isinstance(v, str) else v for v in value if v != ""]
+            if not _given(value) or name == "fields":
+                continue
+            if name.startswith(CUSTOM_PREFIX):
+                custom[name.removeprefix(CUSTOM_PREFIX)] = value
+            elif name in LIST_FILTERS and not isinstance(value, list):
+                given[name] = [value]
+            else:
+                given[name] = value
+        return given | ({"fields": custom} if custom else {})
+
+
+if TYPE_CHECKING:  # what the generated class below is, for the type checker
+
+    class DirectoryForm(BaseModel):
+        def __getattr__(self, name: str) -> str: ...
+
+else:
+    DirectoryForm = create_model(
+        "DirectoryForm",
+        __doc__='The directory page\'s filters as typed ("" when left empty), kept to fill the '
+        "form in again; ``ActorQuery`` reads them.",
+        **{name: (str, "") for name in FILTERS},
+    )
 
 
 class CapabilityLevelOut(OutModel):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import CoalitionError, Invalid
 from ..services.access import Caller
@@ -18,12 +18,20 @@ from .messages import sentence, sentences
 
 M = TypeVar("M", bound=BaseModel)
 
+#: The configuration of a page's form model, a subclass of the API's strict input model read
+#: from a form or a query string (``Annotated[ThingForm, Form()]``): the text is parsed (numbers,
+#: dates), a field left empty takes its default, and the CSRF token and other names are
+#: ignored; everything else (bounds, validators) is the API model's own.
+FORM = ConfigDict(strict=False, extra="ignore")
+
 __all__ = [
+    "FORM",
     "act",
     "problems",
     "render",
     "see_other",
     "settings_act",
+    "settings_visitor",
     "signed_out",
     "to_login",
     "validated",
@@ -51,6 +59,14 @@ def to_login(request: Request) -> RedirectResponse:
 def signed_out(request: Request, caller: Caller) -> Response | None:
     """The way to sign in when nobody is signed in; None when someone is."""
     return None if caller.authenticated else to_login(request)
+
+
+def settings_visitor(caller: Caller, page: str) -> Response | None:
+    """A network's settings page (``page``, its URL) sends a visitor who is not signed in, and
+    not the system, to sign in and come back to it; None for everyone else."""
+    if caller.account_id is None and not caller.system:
+        return see_other(f"/login?next={page}")
+    return None
 
 
 def problems(exc: ValidationError) -> list[str]:

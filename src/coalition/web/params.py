@@ -7,7 +7,6 @@ declared once, in schemas/common.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Form, Path, Query
@@ -35,22 +34,3 @@ def form_id(text: str) -> int | None:
     """An optional id typed in a form field: None when left empty or not a whole number."""
     value = form_int(text)
     return value if isinstance(value, int) else None
-
-
-def custom_filters(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """The ``field.<key>=value`` pairs of a query string (custom profile fields), checked by
-    the search model (at most ten, keys and values of bounded length): a 422, never a 500."""
-    from pydantic import ValidationError
-
-    from ..errors import Invalid
-    from ..schemas.directory import ActorSearch
-
-    found = {k[6:]: v for k, v in items if k.startswith("field.") and v.strip()}
-    if not found:
-        return {}
-    try:
-        return ActorSearch.model_validate({"fields": found}).fields
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise Invalid(f"{where}: {first['msg']}", field="fields") from None

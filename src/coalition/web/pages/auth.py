@@ -6,11 +6,12 @@ also in the JSON API (web/api/auth.py).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ... import i18n
 from ...config import public_url
@@ -62,6 +63,50 @@ PRIVATE_FIELDS = [
 SECTORS = [s.value for s in SECTOR_CHOICES]
 
 
+# The forms as typed (each field "" when left empty), kept to fill the form in again; the API's
+# strict models (schemas/auth.py) validate them.
+class LoginForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    next: str = ""
+
+
+class JoinForm(BaseModel):
+    """Asking to join a network: on the account page, or while registering."""
+
+    network: str = ""
+    message: str = ""
+    kind: str = "person"
+    sector: str = "independent"
+
+    def join_in(self) -> JoinIn:
+        """The request to join, checked (a ValidationError says what is wrong)."""
+        return JoinIn.model_validate(self.model_dump(include={"message", "kind", "sector"}))
+
+
+class RegisterForm(JoinForm):
+    email: str = ""
+    display_name: str = ""
+    password: str = ""
+    invite: str = ""
+
+
+class TokenForm(BaseModel):
+    name: str = ""
+    scopes: list[str] = []
+    expires_in_days: str = ""
+
+
+class PrivacyForm(BaseModel):
+    """Who may see a profile, and each private field (its default when not sent)."""
+
+    visibility: str = "network"
+    day_rate: str = PRIVACY_DEFAULTS[PrivateField.day_rate].value
+    capacity: str = PRIVACY_DEFAULTS[PrivateField.capacity].value
+    contact: str = PRIVACY_DEFAULTS[PrivateField.contact].value
+    declines: str = PRIVACY_DEFAULTS[PrivateField.declines].value
+
+
 def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> Response:
     response = see_other(target)
     # A new session on every sign-in: a session cookie planted before it is worth nothing.
@@ -90,13 +135,11 @@ def login_submit(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    email: str = Form(""),
-    password: str = Form(""),
-    next: str = Form(""),
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
-    target = safe_next(next)
+    target = safe_next(form.next)
     try:
-        data = LoginIn.model_validate({"email": email, "password": password})
+        data = LoginIn.model_validate({"email": form.email, "password": form.password})
         account = accounts.authenticate(db, data.email, data.password, client_ip(request))
     except ValidationError:
         errors, status = ["Enter your e-mail address and password."], 422
@@ -104,8 +147,8 @@ def login_submit(
         errors, status = [exc.message], exc.status
     else:
         return _signed_in_redirect(request, db, account, target)
-    context = {"caller": caller, "next": target, "notice": "", "errors": errors, "email": email}
-    return render(request, "auth/login.html", context, status)
+    context = {"caller": caller, "next": target, "notice": "", "errors": errors}
+    return render(request, "auth/login.html", context | {"email": form.email}, status)
 
 
 @router.post("/logout")
@@ -162,27 +205,11 @@ def register_submit(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    email: str = Form(""),
-    display_name: str = Form(""),
-    password: str = Form(""),
-    invite: str = Form(""),
-    network: str = Form(""),
-    message: str = Form(""),
-    kind: str = Form("person"),
-    sector: str = Form("independent"),
+    form: Annotated[RegisterForm, Form()],
 ) -> Response:
-    form = {
-        "email": email,
-        "display_name": display_name,
-        "password": password,
-        "invite": invite or None,
-        "network": network or None,
-        "message": message,
-        "kind": kind,
-        "sector": sector,
-    }
+    given = form.model_dump() | {"invite": form.invite or None, "network": form.network or None}
     try:
-        data = RegisterIn.model_validate(form)
+        data = RegisterIn.model_validate(given)
         account = accounts.register(db, caller, data, public_url(request.app.state.settings))
     except ValidationError as exc:
         errors, status = problems(exc), 422
@@ -191,8 +218,8 @@ def register_submit(
     else:
         target = f"/n/{data.network}" if data.network else "/welcome"
         return _signed_in_redirect(request, db, account, target)
-    shown = {k: v for k, v in form.items() if k != "password"}
-    context = _register_context(request, db, caller, invite or None, errors=errors, form=shown)
+    shown = {k: v for k, v in given.items() if k != "password"}
+    context = _register_context(request, db, caller, form.invite, errors=errors, form=shown)
     return render(request, "auth/register.html", context, status)
 
 
@@ -245,13 +272,19 @@ def account_page(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return render(request, "auth/account.html", _account_context(db, caller))
 
 
-def _account_error(request: Request, db: DB, caller: Caller, exc: Exception) -> Response:
-    if isinstance(exc, ValidationError):
+def _account_form(
+    request: Request, db: DB, caller: Caller, action: Callable[[], Response]
+) -> Response:
+    """A form of the account page: sign in first; ``action()`` answers, or its refusal rolls
+    back and shows the account page again with why."""
+    if caller.account_id is None:
+        return to_login(request)
+    try:
+        return action()
+    except ValidationError as exc:
         errors, status = problems(exc), 422
-    elif isinstance(exc, CoalitionError):
+    except CoalitionError as exc:
         errors, status = [exc.message], exc.status
-    else:  # pragma: no cover - only the two above are caught
-        raise exc
     db.rollback()
     context = _account_context(db, caller, errors=errors)
     return render(request, "auth/account.html", context, status)
@@ -265,17 +298,16 @@ def account_profile(
     display_name: str = Form(""),
     locale: str = Form("", max_length=10),
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def save() -> Response:
         name = MePatch.model_validate({"display_name": display_name}).display_name
         accounts.update_me(db, caller, name, locale)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    response = see_other("/account")
-    if locale:
-        set_language_cookie(response, request, locale)
-    return response
+        response = see_other("/account")
+        if locale:
+            set_language_cookie(response, request, locale)
+        return response
+
+    return _account_form(request, db, caller, save)
 
 
 @router.post("/language")
@@ -303,33 +335,19 @@ def account_privacy(
     actor_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    visibility: str = Form("network"),
-    day_rate: str = Form(PRIVACY_DEFAULTS[PrivateField.day_rate].value),
-    capacity: str = Form(PRIVACY_DEFAULTS[PrivateField.capacity].value),
-    contact: str = Form(PRIVACY_DEFAULTS[PrivateField.contact].value),
-    declines: str = Form(PRIVACY_DEFAULTS[PrivateField.declines].value),
+    form: Annotated[PrivacyForm, Form()],
 ) -> Response:
     """Each member chooses, per field, who may see it; the directory applies it everywhere."""
-    if caller.account_id is None:
-        return to_login(request)
-    try:
-        patch = ActorPatch.model_validate(
-            {
-                "visibility": visibility,
-                "privacy": {
-                    "day_rate": day_rate,
-                    "capacity": capacity,
-                    "contact": contact,
-                    "declines": declines,
-                },
-            }
-        )
+
+    def save() -> Response:
+        privacy = form.model_dump(exclude={"visibility"})
+        patch = ActorPatch.model_validate({"visibility": form.visibility, "privacy": privacy})
         if not caller.owns(actor_id):
             raise NotFound(_("no profile %(actor_id)s of yours") % {"actor_id": actor_id})
         directory.update_actor(db, caller, actor_id, patch)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    return see_other("/account")
+        return see_other("/account")
+
+    return _account_form(request, db, caller, save)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -337,23 +355,20 @@ def account_new_token(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    name: str = Form(""),
-    scopes: list[str] = Form(default=[]),
-    expires_in_days: str = Form(""),
+    form: Annotated[TokenForm, Form()],
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
-        days = int(expires_in_days) if expires_in_days.strip() else None
-    except ValueError:
-        days = 0  # refused by the model below, with its message
-    try:
-        data = TokenIn.model_validate({"name": name, "scopes": scopes, "expires_in_days": days})
+
+    def create() -> Response:
+        try:
+            days = int(form.expires_in_days) if form.expires_in_days.strip() else None
+        except ValueError:
+            days = 0  # refused by the model below, with its message
+        data = TokenIn.model_validate(form.model_dump() | {"expires_in_days": days})
         created = tokens.create_token(db, caller, data)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    context = _account_context(db, caller, new_token=created)
-    return render(request, "auth/account.html", context, 201)
+        context = _account_context(db, caller, new_token=created)
+        return render(request, "auth/account.html", context, 201)
+
+    return _account_form(request, db, caller, create)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -371,19 +386,14 @@ def account_join(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    network: str = Form(""),
-    message: str = Form(""),
-    kind: str = Form("person"),
-    sector: str = Form("independent"),
+    form: Annotated[JoinForm, Form()],
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
-        data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
-        joining.join(db, caller, get_network(db, caller, network), data)
-    except (ValidationError, CoalitionError) as exc:
-        return _account_error(request, db, caller, exc)
-    return see_other("/account")
+
+    def join() -> Response:
+        joining.join(db, caller, get_network(db, caller, form.network), form.join_in())
+        return see_other("/account")
+
+    return _account_form(request, db, caller, join)
 
 
 @router.get("/account/export")
@@ -402,15 +412,14 @@ def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
 def account_delete(
     request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
 ) -> Response:
-    if caller.account_id is None:
-        return to_login(request)
-    try:
+
+    def delete() -> Response:
         portability.delete_account(db, caller, password)
-    except CoalitionError as exc:
-        return _account_error(request, db, caller, exc)
-    response = see_other("/?deleted=1")
-    clear_session_cookie(response, request)
-    return response
+        response = see_other("/?deleted=1")
+        clear_session_cookie(response, request)
+        return response
+
+    return _account_form(request, db, caller, delete)
 
 
 # ---------------------------------------------------------------- password reset

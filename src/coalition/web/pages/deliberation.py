@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import field_validator
 
 from ...errors import Invalid
 from ...i18n import _
@@ -20,7 +20,6 @@ from ...schemas.deliberation import (
     ConversationIn,
     ModerationIn,
     ModerationModeIn,
-    ModerationName,
     ResultsOut,
     StatementIn,
     VoteIn,
@@ -28,9 +27,10 @@ from ...schemas.deliberation import (
 from ...services import conversation_analysis, conversations, deliberation_moderation
 from ...services.access import require_role
 from ...services.networks import get_network
+from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import render, see_other
-from ..params import FormId, PathId, form_id
+from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -41,13 +41,29 @@ MAP_SIZE = 320
 MAP_PAD = 16
 
 
-def _valid(model: Any, data: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or None
-        raise Invalid(str(first.get("msg", "invalid")), field=where) from None
+class ConversationForm(ConversationIn):
+    model_config = kit.FORM
+
+
+class VoteForm(VoteIn):
+    model_config = kit.FORM
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        """The vote as the form sends it ("-1", "0", "1"): a number for the model's choices."""
+        text = value.strip() if isinstance(value, str) else ""
+        return int(text) if text in {"-1", "0", "1"} else value
+
+
+class StatementForm(StatementIn):
+    model_config = kit.FORM
+
+
+class ModerationForm(ModerationIn):
+    model_config = kit.FORM
+    #: "queue": go back to the moderation queue, else to the conversation.
+    back: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,17 +130,10 @@ def open_conversation_form(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    topic: Annotated[str, Form()],
-    description: Annotated[str, Form()] = "",
-    initiative_id: Annotated[str, Form()] = "",
+    data: Annotated[ConversationForm, Form()],
 ) -> Response:
     network = get_network(db, caller, slug)
     require_role(caller, network, "member")
-    initiative = form_id(initiative_id)
-    data = _valid(
-        ConversationIn,
-        {"topic": topic, "description": description, "initiative_id": initiative},
-    )
     out = conversations.create_conversation(db, caller, slug, data)
     return see_other(f"/conversations/{out.id}")
 
@@ -158,19 +167,17 @@ def vote_form(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    statement_id: FormId,
-    value: Annotated[int, Form(ge=-1, le=1)],
+    data: Annotated[VoteForm, Form()],
 ) -> Response:
-    data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
     conversations.cast_vote(db, caller, conversation_id, data)
     return see_other(f"/conversations/{conversation_id}#vote")
 
 
 @router.post("/conversations/{conversation_id}/statements/new")
 def statement_form(
-    conversation_id: PathId, db: DB, caller: CurrentCaller, text: Annotated[str, Form()]
+    conversation_id: PathId, db: DB, caller: CurrentCaller, data: Annotated[StatementForm, Form()]
 ) -> Response:
-    conversations.submit_statement(db, caller, conversation_id, _valid(StatementIn, {"text": text}))
+    conversations.submit_statement(db, caller, conversation_id, data)
     return see_other(f"/conversations/{conversation_id}#statements")
 
 
@@ -180,13 +187,11 @@ def moderation_form(
     statement_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    action: Annotated[ModerationName, Form()],
-    reason: Annotated[str, Form()] = "",
-    back: Annotated[str, Form()] = "",
+    form: Annotated[ModerationForm, Form()],
 ) -> Response:
-    data = _valid(ModerationIn, {"action": action, "reason": reason})
+    data = ModerationIn.model_validate(form.model_dump(exclude={"back"}))
     conversations.moderate_statement(db, caller, statement_id, data)
-    if back == "queue":
+    if form.back == "queue":
         return see_other(f"/conversations/{conversation_id}/moderation#queue")
     return see_other(f"/conversations/{conversation_id}#statements")
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ...errors import CoalitionError
-from ...schemas.directory import ActorPage, ActorSearch
+from ...schemas.directory import CUSTOM_PREFIX, ActorPage, ActorQuery, DirectoryForm
 from ...services import directory, initiatives
 from ...services.networks import get_network, list_capabilities, network_counts
 from ...services.profile_fields import list_fields
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, see_other
-from ..messages import sentences
+from ..kit import problems, render, see_other
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -32,29 +31,7 @@ def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return render(request, "home.html", {"networks": networks, "caller": caller})
 
 
-def _search_query(
-    params: dict[str, str], page: int, fields: dict[str, str] | None = None
-) -> ActorSearch:
-    """The directory form's query: empty fields mean "any"; the rest is validated strictly."""
-    given = {name: value.strip() for name, value in params.items() if value and value.strip()}
-    data: dict[str, Any] = {
-        name: given[name]
-        for name in ("q", "purpose", "sector", "kind", "timezone", "region", "language")
-        if name in given
-    }
-    if "capability" in given:
-        data["capability"] = [given["capability"]]
-    for name, kind in (("min_level", int), ("min_free_hours", float), ("min_completeness", int)):
-        if name in given:
-            try:
-                data[name] = kind(given[name])
-            except ValueError:
-                data[name] = given[name]  # refused below with the field's own message
-    if fields:
-        data["fields"] = fields
-    data["limit"] = 30
-    data["offset"] = (page - 1) * 30
-    return ActorSearch.model_validate(data)
+PAGE_SIZE = 30
 
 
 @router.get("/n/{slug}/directory", response_class=HTMLResponse)
@@ -63,56 +40,40 @@ def directory_page(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    q: str = "",
-    capability: str = "",
-    min_level: str = "",
-    purpose: str = "",
-    sector: str = "",
-    kind: str = "",
-    region: str = "",
-    timezone: str = "",
-    language: str = "",
-    min_free_hours: str = "",
-    min_completeness: str = "",
-    page: int = Query(1, ge=1, le=100_000),
+    form: Annotated[DirectoryForm, Query()],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    """The directory's search form and its results; a filter left empty means "any", and a
+    refused one is named in a sentence above the form as typed (422)."""
     network = get_network(db, caller, slug)
-    params = {
-        "q": q,
-        "capability": capability,
-        "min_level": min_level,
-        "purpose": purpose,
-        "sector": sector,
-        "kind": kind,
-        "region": region,
-        "timezone": timezone,
-        "language": language,
-        "min_free_hours": min_free_hours,
-        "min_completeness": min_completeness,
+    custom = {
+        k.removeprefix(CUSTOM_PREFIX): v
+        for k, v in request.query_params.multi_items()
+        if k.startswith(CUSTOM_PREFIX)
     }
     errors: list[str] = []
-    custom = {k[6:]: v for k, v in request.query_params.multi_items() if k.startswith("field.")}
+    paging = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
     try:
-        query = _search_query(params, page, {k: v for k, v in custom.items() if v.strip()})
+        query = ActorQuery.model_validate(form.model_dump() | {"fields": custom} | paging)
         results = directory.search_actors(db, caller, network, query)
     except ValidationError as exc:
-        errors = sentences(exc.errors(include_url=False))
+        errors = problems(exc)
     except CoalitionError as exc:
         errors = [exc.message]
     if errors:
-        query = ActorSearch.model_construct()
+        query = ActorQuery.model_construct()
         results = ActorPage(total=0, items=[])
     context = {
         "network": network,
         "results": results,
         "query": query,
-        "params": params,
+        "params": form,
         "errors": errors,
         "capabilities": list_capabilities(db, caller, network),
         "custom_fields": list_fields(db, caller, network),
         "custom": custom,
         "page": page,
-        "pages": max(1, (results.total + 29) // 30),
+        "pages": max(1, (results.total + PAGE_SIZE - 1) // PAGE_SIZE),
         "caller": caller,
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):

@@ -3,9 +3,11 @@ the first steward's account and the first network, signs them in, and is gone af
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ...errors import CoalitionError, NotFound
 from ...i18n import _
@@ -14,9 +16,22 @@ from ...services import accounts
 from ...services.first_run import first_run, is_fresh
 from ..deps import DB, CommitFirstRoute
 from ..extensions.security import SESSION_COOKIE, set_session_cookie
-from ..kit import render, see_other
+from ..kit import problems, render, see_other
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
+
+
+class FirstRunForm(BaseModel):
+    """The first steward and the first network, as typed."""
+
+    email: str = Field("", max_length=400)
+    display_name: str = Field("", max_length=400)
+    password: str = Field("", max_length=400)
+    slug: str = Field("", max_length=200)
+    name: str = Field("", max_length=400)
+    purpose: str = Field("", max_length=6000)
+    visibility: str = Field("public", max_length=40)
+    join_policy: str = Field("approval", max_length=40)
 
 
 def _page(request: Request, form: dict[str, str], errors: list[str], status: int) -> Response:
@@ -35,36 +50,20 @@ def first_run_page(request: Request, db: DB) -> Response:
 def first_run_submit(
     request: Request,
     db: DB,
-    email: str = Form("", max_length=400),
-    display_name: str = Form("", max_length=400),
-    password: str = Form("", max_length=400),
-    slug: str = Form("", max_length=200),
-    name: str = Form("", max_length=400),
-    purpose: str = Form("", max_length=6000),
-    visibility: str = Form("public", max_length=40),
-    join_policy: str = Form("approval", max_length=40),
+    typed: Annotated[FirstRunForm, Form()],
 ) -> Response:
     if not is_fresh(db):
         raise NotFound(_("this server is set up already: sign in instead"))
     form = {
-        "email": email.strip(),
-        "display_name": display_name.strip(),
-        "slug": slug.strip(),
-        "name": name.strip(),
-        "purpose": purpose.strip(),
-        "visibility": visibility,
-        "join_policy": join_policy,
+        name: value.strip() if name not in ("visibility", "join_policy") else value
+        for name, value in typed.model_dump(exclude={"password"}).items()
     }
     try:
-        data = FirstRunIn.model_validate({**form, "password": password})
+        data = FirstRunIn.model_validate({**form, "password": typed.password})
         account, network = first_run(db, data)
     except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
         db.rollback()
-        return _page(request, form, errors, 422)
+        return _page(request, form, problems(exc), 422)
     except CoalitionError as exc:
         db.rollback()
         return _page(request, form, [exc.message], exc.status)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ...errors import CoalitionError, Invalid, NotFound
 from ...i18n import _, lazy
@@ -143,37 +143,36 @@ def proposals_page(
     return _latest(request, db, caller, initiative_id)
 
 
+class RunForm(BaseModel):
+    """The formation form as typed: a weight per objective, how many alternatives, who is
+    locked in or left out ("actor:role"), and a requirement to lower first."""
+
+    fit: str = "1.0"
+    purpose: str = "0.8"
+    trust: str = "0.6"
+    diversity: str = "0.4"
+    fairness: str = "0.3"
+    cost: str = "0.3"
+    bridging: str = "0"
+    alternatives: str = "3"
+    lock: list[str] = []
+    exclude: list[str] = []
+    lower: str = Field("", max_length=40)
+
+
 @router.post("/initiatives/{initiative_id}/proposals/run")
 def run_formation(
     request: Request,
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    fit: Annotated[str, Form()] = "1.0",
-    purpose: Annotated[str, Form()] = "0.8",
-    trust: Annotated[str, Form()] = "0.6",
-    diversity: Annotated[str, Form()] = "0.4",
-    fairness: Annotated[str, Form()] = "0.3",
-    cost: Annotated[str, Form()] = "0.3",
-    bridging: Annotated[str, Form()] = "0",
-    alternatives: Annotated[str, Form()] = "3",
-    lock: Annotated[list[str] | None, Form()] = None,
-    exclude: Annotated[list[str] | None, Form()] = None,
-    lower: Annotated[str, Form(max_length=40)] = "",
+    form: Annotated[RunForm, Form()],
 ) -> Response:
     """Run formation with the weights, locks and exclusions of the form; the new run shows.
 
     ``lower`` ("role:capability:level", the gap report's button) first lowers one of a role's
     capability levels."""
-    typed = {
-        "fit": fit,
-        "purpose": purpose,
-        "trust": trust,
-        "diversity": diversity,
-        "fairness": fairness,
-        "cost": cost,
-        "bridging": bridging,
-    }
+    typed = form.model_dump(exclude={"alternatives", "lock", "exclude", "lower"})
     try:
         weights: dict[str, Any] = {}
         for name, text in typed.items():
@@ -184,11 +183,11 @@ def run_formation(
                     _("weight '%(name)s': give a number from 0 to 100") % {"name": name}
                 ) from None
         try:
-            count: Any = int(alternatives)
+            count: Any = int(form.alternatives)
         except ValueError:
-            count = alternatives
-        locks = {actor: role for actor, role in _ids(lock or [], "lock")}
-        excluded = sorted({actor for actor, _ in _ids(exclude or [], "exclude")})
+            count = form.alternatives
+        locks = {actor: role for actor, role in _ids(form.lock, "lock")}
+        excluded = sorted({actor for actor, _ in _ids(form.exclude, "exclude")})
         try:
             req = ProposalRequest.model_validate(
                 {
@@ -202,8 +201,8 @@ def run_formation(
             raise Invalid(" ".join(sentences(exc.errors(include_url=False)))) from None
         if set(locks) & set(excluded):
             raise Invalid(_("a member cannot be both locked in and excluded"), field="lock")
-        if lower:
-            _lower(db, caller, initiative_id, lower)
+        if form.lower:
+            _lower(db, caller, initiative_id, form.lower)
         result = service.propose_team(db, caller, initiative_id, req)
     except Invalid as exc:
         db.rollback()

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from ... import glossary
 from ...choices import is_choice
@@ -60,20 +61,28 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return f"{value:.{digits}g}" if abs(value) < 1e-3 and value else f"{value:,.{digits}f}"
 
 
+class MapControls(BaseModel):
+    """The map page's controls: tie types shown, the period's slot, what sizes and colours the
+    nodes, and the table's filter."""
+
+    types: list[str] = []
+    slot: int | None = Field(default=None, ge=0, le=10_000)
+    size: str = Field(default="pagerank", max_length=40)
+    colour: str = Field(default="sector", max_length=20)
+    q: str = Field(default="", max_length=200)
+
+
 @router.get("/n/{slug}/map")
 def map_page(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    types: Annotated[list[str] | None, Query()] = None,
-    slot: Annotated[int | None, Query(ge=0, le=10_000)] = None,
-    size: Annotated[str, Query(max_length=40)] = "pagerank",
-    colour: Annotated[str, Query(max_length=20)] = "sector",
-    q: Annotated[str, Query(max_length=200)] = "",
+    controls: Annotated[MapControls, Query()],
 ) -> Response:
     """The map, its controls, patterns, a table of actors, and downloads."""
     network = get_network(db, caller, slug, public_ok=False)
+    size, colour, q, slot = controls.size, controls.colour, controls.q, controls.slot
     if size not in SIZE_METRICS:
         raise Invalid(
             _("size is one of %(SIZE_METRICS)s") % {"SIZE_METRICS": ", ".join(SIZE_METRICS)},
@@ -86,7 +95,7 @@ def map_page(
     period = None
     if slot is not None and slot < len(periods):
         period = periods[slot]["label"]
-    query = map_query(types, None, None, period)
+    query = map_query(controls.types or None, None, None, period)
     view = all_time if query == service.MapQuery() else service.map_view(db, caller, slug, query)
     nodes = view["nodes"]
     rows, shown = _table(nodes, size, q)

@@ -9,10 +9,11 @@ JSON API (web/api/invitations.py), from the same service calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from ...i18n import lazy, translated_map
 from ...io import team_page
@@ -85,6 +86,24 @@ def _inbox(request: Request, db: DB, caller: Caller, errors: list[str], status: 
     )
 
 
+class AnswerForm(BaseModel):
+    """An answer as typed: accept, counter (with hours), decline (with a reason)."""
+
+    answer: str = ""
+    hours: str = ""
+    reason: str = ""
+    listed: str = ""
+
+
+class InviteForm(BaseModel):
+    """One seat offered as typed: who, which role, how many hours, and a message."""
+
+    actor_id: str = ""
+    role_id: str = ""
+    hours: str = ""
+    message: str = ""
+
+
 @router.get("/me/invitations", response_class=HTMLResponse)
 def inbox(request: Request, db: DB, caller: CurrentCaller) -> Response:
     return signed_out(request, caller) or _inbox(request, db, caller, [], 200)
@@ -96,21 +115,18 @@ def answer_form(
     invitation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    answer: str = Form(""),
-    hours: str = Form(""),
-    reason: str = Form(""),
-    listed: str = Form(""),
+    form: Annotated[AnswerForm, Form()],
 ) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
     ttl = int(request.app.state.settings.invitation_ttl_days)
 
     def action() -> object:
-        data: dict[str, Any] = {"answer": answer, "listed": bool(listed)}
-        if answer == "counter":
-            data["hours"] = _number(hours)
-        if answer == "decline" and reason.strip():
-            data["reason"] = reason.strip()
+        data: dict[str, Any] = {"answer": form.answer, "listed": bool(form.listed)}
+        if form.answer == "counter":
+            data["hours"] = _number(form.hours)
+        if form.answer == "decline" and form.reason.strip():
+            data["reason"] = form.reason.strip()
         return invitations.answer(
             db, caller, invitation_id, AnswerIn.model_validate(data), ttl_days=ttl
         )
@@ -248,10 +264,7 @@ def invite_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    actor_id: str = Form(""),
-    role_id: str = Form(""),
-    hours: str = Form(""),
-    message: str = Form(""),
+    form: Annotated[InviteForm, Form()],
 ) -> Response:
     if (out := signed_out(request, caller)) is not None:
         return out
@@ -259,12 +272,12 @@ def invite_form(
 
     def action() -> object:
         seat: dict[str, Any] = {
-            "actor_id": form_int(actor_id),
-            "role_id": form_int(role_id),
+            "actor_id": form_int(form.actor_id),
+            "role_id": form_int(form.role_id),
         }
-        if (h := _number(hours)) is not None:
+        if (h := _number(form.hours)) is not None:
             seat["hours"] = h
-        data = InviteIn.model_validate({"seats": [seat], "message": message.strip()})
+        data = InviteIn.model_validate({"seats": [seat], "message": form.message.strip()})
         return invitations.invite(db, caller, initiative_id, data, ttl_days=ttl)
 
     back = f"/initiatives/{initiative_id}/invitations"

@@ -6,7 +6,7 @@ Their data is in the JSON API too (web/api/network_settings.py, web/api/auth.py'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +16,6 @@ from starlette.datastructures import UploadFile
 from ...domain import PROFILE_PRIVACY_DEFAULTS, JoinPolicy, NetworkVisibility, Visibility
 from ...errors import CoalitionError, NotFound
 from ...i18n import _, lazy, translated_map
-from ...schemas.auth import JoinIn
 from ...schemas.networks import NetworkSettingsPatch
 from ...services import joining, onboarding
 from ...services import network_settings as service
@@ -26,6 +25,7 @@ from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import problems, render, see_other
+from .auth import JoinForm
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -141,17 +141,14 @@ def network_join(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    message: str = Form(""),
-    kind: str = Form("person"),
-    sector: str = Form("independent"),
+    form: Annotated[JoinForm, Form()],
 ) -> Response:
     """Join by the network's policy; someone signed out first creates an account."""
     network = get_network(db, caller, slug)
     if caller.account_id is None:
         return see_other(f"/register?network={network.slug}")
     try:
-        data = JoinIn.model_validate({"message": message, "kind": kind, "sector": sector})
-        result = joining.join(db, caller, network, data)
+        result = joining.join(db, caller, network, form.join_in())
     except ValidationError as exc:
         return _network_error(request, db, caller, network, problems(exc), 422)
     except CoalitionError as exc:

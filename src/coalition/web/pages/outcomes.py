@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from ... import clock, formatting
 from ...errors import CoalitionError, Conflict, Invalid
@@ -28,8 +27,6 @@ from ...schemas.outcomes import (
     AssetIn,
     ConfirmIn,
     ContributionIn,
-    ContributionKindName,
-    DirectionName,
     FairnessOut,
     FairnessWeightIn,
     HealthCheckIn,
@@ -47,10 +44,9 @@ from ...store.tables import Network
 from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import see_other
-from ..params import FormId, PathId, form_id, form_int
+from ..params import PathId, form_id, form_int
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
-M = TypeVar("M", bound=BaseModel)
 
 STATUS_LABELS = {
     "on_track": lazy("On track"),
@@ -69,19 +65,32 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return kit.render(request, template, context, status)
 
 
-def _model(model: type[M], data: dict[str, Any]) -> M:
-    """Validate form data with the API's own model; its complaints become a 422 page."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or None
-        message = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())) or 'input'}: "
-            f"{str(e.get('msg', 'invalid')).removeprefix('Value error, ')}"
-            for e in exc.errors()
-        )
-        raise Invalid(message, field=where) from None
+class OutcomeForm(OutcomeIn):
+    model_config = kit.FORM
+
+
+class MeasurementForm(MeasurementIn):
+    model_config = kit.FORM
+
+
+class ContributionForm(ContributionIn):
+    model_config = kit.FORM
+
+
+class ConfirmForm(ConfirmIn):
+    model_config = kit.FORM
+
+
+class HealthCheckForm(HealthCheckIn):
+    model_config = kit.FORM
+
+
+class ReuseForm(ReuseIn):
+    model_config = kit.FORM
+
+
+class FairnessWeightForm(FairnessWeightIn):
+    model_config = kit.FORM
 
 
 # ---------------------------------------------------------------- charts
@@ -366,28 +375,8 @@ def add_outcome_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    name: Annotated[str, Form()],
-    unit: Annotated[str, Form()],
-    baseline: Annotated[float, Form()],
-    baseline_date: Annotated[date, Form()],
-    target: Annotated[float, Form()],
-    direction: Annotated[DirectionName, Form()],
-    due_date: Annotated[date, Form()],
-    description: Annotated[str, Form()] = "",
+    data: Annotated[OutcomeForm, Form()],
 ) -> Response:
-    data = _model(
-        OutcomeIn,
-        {
-            "name": name,
-            "unit": unit,
-            "baseline": baseline,
-            "baseline_date": baseline_date,
-            "target": target,
-            "direction": direction,
-            "due_date": due_date,
-            "description": description,
-        },
-    )
     try:
         out = outcomes.add_outcome(db, caller, initiative_id, data)
     except Conflict as exc:
@@ -406,19 +395,8 @@ def add_outcome_form(
 
 @router.post("/outcomes/{outcome_id}/measurements/new")
 def measure_form(
-    outcome_id: PathId,
-    db: DB,
-    caller: CurrentCaller,
-    value: Annotated[float, Form()],
-    unit: Annotated[str, Form()],
-    measured_on: Annotated[date, Form()],
-    source: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
+    outcome_id: PathId, db: DB, caller: CurrentCaller, data: Annotated[MeasurementForm, Form()]
 ) -> Response:
-    data = _model(
-        MeasurementIn,
-        {"value": value, "unit": unit, "measured_on": measured_on, "source": source, "note": note},
-    )
     out = outcomes.record_measurement(db, caller, outcome_id, data)
     return see_other(_initiative_url(out.initiative_id, f"outcome-{out.id}"))
 
@@ -428,51 +406,25 @@ def contribution_form(
     initiative_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    contributor_id: FormId,
-    kind: Annotated[ContributionKindName, Form()],
-    amount: Annotated[float, Form()],
-    unit: Annotated[str, Form()],
-    contributed_on: Annotated[date, Form()],
-    description: Annotated[str, Form()] = "",
+    data: Annotated[ContributionForm, Form()],
 ) -> Response:
-    data = _model(
-        ContributionIn,
-        {
-            "contributor_id": contributor_id,
-            "kind": kind,
-            "amount": amount,
-            "unit": unit,
-            "contributed_on": contributed_on,
-            "description": description,
-        },
-    )
     contributions.record_contribution(db, caller, initiative_id, data)
     return see_other(_initiative_url(initiative_id, "contributions"))
 
 
 @router.post("/contributions/{contribution_id}/confirm")
 def confirm_form(
-    contribution_id: PathId,
-    db: DB,
-    caller: CurrentCaller,
-    confirmer_id: FormId,
+    contribution_id: PathId, db: DB, caller: CurrentCaller, data: Annotated[ConfirmForm, Form()]
 ) -> Response:
-    checked = _model(ConfirmIn, {"confirmer_id": confirmer_id})
-    out = contributions.confirm_contribution(db, caller, contribution_id, checked.confirmer_id)
+    out = contributions.confirm_contribution(db, caller, contribution_id, data.confirmer_id)
     return see_other(_initiative_url(out.initiative_id, "contributions"))
 
 
 @router.post("/initiatives/{initiative_id}/health-checks/new")
 def open_check_form(
-    initiative_id: PathId,
-    db: DB,
-    caller: CurrentCaller,
-    held_on: Annotated[date, Form()],
-    label: Annotated[str, Form()] = "",
+    initiative_id: PathId, db: DB, caller: CurrentCaller, data: Annotated[HealthCheckForm, Form()]
 ) -> Response:
-    health.open_check(
-        db, caller, initiative_id, _model(HealthCheckIn, {"held_on": held_on, "label": label})
-    )
+    health.open_check(db, caller, initiative_id, data)
     return see_other(_initiative_url(initiative_id, "health"))
 
 
@@ -493,7 +445,7 @@ async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentC
     if not isinstance(actor, int):
         raise Invalid(_("say which of your actors rates"), field="actor_id")
     out = health.rate(
-        db, caller, check_id, _model(RatingsIn, {"actor_id": actor, "ratings": ratings})
+        db, caller, check_id, kit.validated(RatingsIn, {"actor_id": actor, "ratings": ratings})
     )
     return see_other(_initiative_url(out.initiative_id, "health"))
 
@@ -587,7 +539,7 @@ async def share_form(
             "media_type": file.content_type or "application/octet-stream",
             "content_base64": base64.b64encode(content).decode(),
         }
-    data = _model(
+    data = kit.validated(
         AssetIn,
         {
             "title": title,
@@ -626,23 +578,8 @@ def asset_page(request: Request, asset_id: PathId, db: DB, caller: CurrentCaller
 
 @router.post("/assets/{asset_id}/reuses/new")
 def reuse_form(
-    asset_id: PathId,
-    db: DB,
-    caller: CurrentCaller,
-    initiative_id: FormId,
-    recorded_by_id: Annotated[str, Form()] = "",
-    reused_on: Annotated[date | None, Form()] = None,
-    note: Annotated[str, Form()] = "",
+    asset_id: PathId, db: DB, caller: CurrentCaller, data: Annotated[ReuseForm, Form()]
 ) -> Response:
-    data = _model(
-        ReuseIn,
-        {
-            "initiative_id": initiative_id,
-            "recorded_by_id": form_id(recorded_by_id),
-            "reused_on": reused_on,
-            "note": note,
-        },
-    )
     commons.record_reuse(db, caller, asset_id, data)
     return see_other(f"/assets/{asset_id}")
 
@@ -681,9 +618,9 @@ def fairness_page(
 
 @router.post("/n/{slug}/fairness/weight")
 def fairness_weight_form(
-    slug: str, db: DB, caller: CurrentCaller, weight: Annotated[float, Form()]
+    slug: str, db: DB, caller: CurrentCaller, data: Annotated[FairnessWeightForm, Form()]
 ) -> Response:
     """Stewards set the network's default weight of fairness in proposals."""
     network = get_network(db, caller, slug)
-    fairness.set_weight(db, caller, network, _model(FairnessWeightIn, {"weight": weight}))
+    fairness.set_weight(db, caller, network, data)
     return see_other(f"/n/{network.slug}/fairness#weight")

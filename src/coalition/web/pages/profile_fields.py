@@ -5,11 +5,11 @@ datalist works without it)."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field
 
 from ...i18n import _
 from ...locales import search_timezones, timezone_options
@@ -19,7 +19,7 @@ from ...services.access import Caller, require_role
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, see_other, settings_act
+from ..kit import render, settings_act, settings_visitor
 from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
@@ -45,27 +45,39 @@ def _page(
     return render(request, "networks/fields.html", context, status)
 
 
-def _field_errors(exc: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-        for e in exc.errors(include_url=False)
-    ]
+class FieldForm(BaseModel):
+    """A custom field as typed: relabelled, its choices (one a line or comma-separated), help
+    and default audience changed on its row."""
+
+    label: str = Field("", max_length=400)
+    choices: str = Field("", max_length=5000)
+    help: str = Field("", max_length=5000)
+    default_visibility: str = Field("network", max_length=40)
+
+
+class NewFieldForm(FieldForm):
+    """A new field, with its key and kind."""
+
+    key: str = Field("", max_length=200)
+    kind: str = Field("", max_length=40)
+
+
+def _url(network: Network) -> str:
+    return f"/n/{network.slug}/fields"
 
 
 def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any, form: Any) -> Response:
     network = get_network(db, caller, slug)
-    if caller.account_id is None and not caller.system:
-        return see_other(f"/login?next=/n/{network.slug}/fields")
     page = partial(_page, request, db, caller, network)
-    return settings_act(db, lambda: action(network), page, _field_errors, form=form)
+    return settings_visitor(caller, _url(network)) or settings_act(
+        db, lambda: action(network), page, form=form
+    )
 
 
 @router.get("/n/{slug}/fields", response_class=HTMLResponse)
 def fields_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
-    if caller.account_id is None and not caller.system:
-        return see_other(f"/login?next=/n/{network.slug}/fields")
-    return _page(request, db, caller, network)
+    return settings_visitor(caller, _url(network)) or _page(request, db, caller, network)
 
 
 @router.post("/n/{slug}/fields", response_class=HTMLResponse)
@@ -74,31 +86,23 @@ def fields_add(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    key: str = Form("", max_length=200),
-    label: str = Form("", max_length=400),
-    kind: str = Form("", max_length=40),
-    choices: str = Form("", max_length=5000),
-    help: str = Form("", max_length=5000),
-    default_visibility: str = Form("network", max_length=40),
+    form: Annotated[NewFieldForm, Form()],
 ) -> Response:
-    form = {"key": key, "label": label, "kind": kind, "choices": choices, "help": help}
-    form["default_visibility"] = default_visibility
-
     def add(network: Network) -> str:
         data = ProfileFieldIn.model_validate(
             {
-                "key": key.strip(),
-                "label": label.strip(),
-                "kind": kind,
-                "choices": _choices(choices),
-                "help": help.strip(),
-                "default_visibility": default_visibility,
+                "key": form.key.strip(),
+                "label": form.label.strip(),
+                "kind": form.kind,
+                "choices": _choices(form.choices),
+                "help": form.help.strip(),
+                "default_visibility": form.default_visibility,
             }
         )
         service.add_field(db, caller, network, data)
         return _("Added the field '%(label)s'.") % {"label": data.label}
 
-    return _act(request, db, caller, slug, add, form)
+    return _act(request, db, caller, slug, add, form.model_dump())
 
 
 @router.post("/n/{slug}/fields/{field_id}/edit", response_class=HTMLResponse)
@@ -108,19 +112,16 @@ def fields_edit(
     field_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    label: str = Form("", max_length=400),
-    choices: str = Form("", max_length=5000),
-    help: str = Form("", max_length=5000),
-    default_visibility: str = Form("network", max_length=40),
+    form: Annotated[FieldForm, Form()],
 ) -> Response:
     def edit(network: Network) -> str:
         sent: dict[str, Any] = {
-            "label": label.strip(),
-            "help": help.strip(),
-            "default_visibility": default_visibility,
+            "label": form.label.strip(),
+            "help": form.help.strip(),
+            "default_visibility": form.default_visibility,
         }
-        if choices.strip():
-            sent["choices"] = _choices(choices)
+        if form.choices.strip():
+            sent["choices"] = _choices(form.choices)
         out = service.update_field(
             db, caller, network, field_id, ProfileFieldPatch.model_validate(sent)
         )

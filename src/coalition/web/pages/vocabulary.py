@@ -4,10 +4,11 @@ merge and retire (the same services as web/api/vocabulary.py)."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from ...i18n import _
 from ...schemas.directory import CapabilityIn
@@ -18,10 +19,33 @@ from ...services.access import Caller
 from ...services.networks import get_network
 from ...store.tables import Network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
-from ..kit import render, see_other, settings_act
+from ..kit import render, settings_act, settings_visitor
 from ..params import PathId, form_id
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
+
+
+class TermForm(BaseModel):
+    """A capability term as typed: renamed or described on its row."""
+
+    term: str = ""
+    description: str = ""
+    esco_uri: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """The term trimmed, and its ESCO address (None when left empty)."""
+        term, uri = self.term.strip(), self.esco_uri.strip() or None
+        return {"term": term, "description": self.description, "esco_uri": uri}
+
+
+class NewTermForm(TermForm):
+    """A new term, with its category."""
+
+    category: str = ""
+
+
+def _url(network: Network) -> str:
+    return f"/n/{network.slug}/capabilities"
 
 
 def _page(
@@ -42,18 +66,16 @@ def _page(
 def _act(request: Request, db: DB, caller: Caller, slug: str, action: Any) -> Response:
     """Run ``action(network)``; a problem re-renders the page with it, else back with a notice."""
     network = get_network(db, caller, slug)
-    if caller.account_id is None and not caller.system:
-        return see_other(f"/login?next=/n/{network.slug}/capabilities")
     page = partial(_page, request, db, caller, network)
-    return settings_act(db, lambda: action(network), page)
+    return settings_visitor(caller, _url(network)) or settings_act(
+        db, lambda: action(network), page
+    )
 
 
 @router.get("/n/{slug}/capabilities", response_class=HTMLResponse)
 def vocabulary_page(request: Request, slug: str, db: DB, caller: CurrentCaller) -> Response:
     network = get_network(db, caller, slug)
-    if caller.account_id is None and not caller.system:
-        return see_other(f"/login?next=/n/{network.slug}/capabilities")
-    return _page(request, db, caller, network)
+    return settings_visitor(caller, _url(network)) or _page(request, db, caller, network)
 
 
 @router.post("/n/{slug}/capabilities", response_class=HTMLResponse)
@@ -62,20 +84,11 @@ def vocabulary_add(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    term: str = Form(""),
-    category: str = Form(""),
-    description: str = Form(""),
-    esco_uri: str = Form(""),
+    form: Annotated[NewTermForm, Form()],
 ) -> Response:
     def add(network: Network) -> str:
-        data = CapabilityIn.model_validate(
-            {
-                "term": term.strip(),
-                "category": category.strip(),
-                "description": description.strip(),
-                "esco_uri": esco_uri.strip() or None,
-            }
-        )
+        typed = {"category": form.category.strip(), "description": form.description.strip()}
+        data = CapabilityIn.model_validate(form.fields() | typed)
         service.add_term(db, caller, network, data)
         return _("Added '%(term)s'.") % {"term": data.term}
 
@@ -89,14 +102,10 @@ def vocabulary_edit(
     capability_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    term: str = Form(""),
-    description: str = Form(""),
-    esco_uri: str = Form(""),
+    form: Annotated[TermForm, Form()],
 ) -> Response:
     def edit(network: Network) -> str:
-        data = CapabilityPatch.model_validate(
-            {"term": term.strip(), "description": description, "esco_uri": esco_uri.strip() or None}
-        )
+        data = CapabilityPatch.model_validate(form.fields())
         row = service.update_term(db, caller, network, capability_id, data)
         return _("Saved '%(term)s'.") % {"term": row.term}
 

@@ -8,20 +8,32 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
 
 from ...schemas.deliberation import VoteIn
 from ...schemas.voices import LinkIn
 from ...services import conversations, voices
+from .. import kit
 from ..api.voices import Token, remember_voice, secret
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..extensions.security import client_ip
 from ..kit import render, see_other
-from ..params import FormId, PathId, form_int
-from .deliberation import _valid
+from ..params import PathId
+from .deliberation import VoteForm
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 Xid = Annotated[str, Query(max_length=200)]
+
+
+class OutsideVoteForm(VoteForm):
+    """A vote from outside, with the participant id the embedding site gave (``xid``)."""
+
+    xid: str = Field("", max_length=200)
+
+
+class LinkForm(LinkIn):
+    model_config = kit.FORM
 
 
 def _outside_url(token: str, xid: str) -> str:
@@ -47,14 +59,13 @@ def outside_vote_form(
     request: Request,
     link_token: Token,
     db: DB,
-    statement_id: FormId,
-    value: Annotated[int, Form(ge=-1, le=1)],
-    xid: Annotated[str, Form(max_length=200)] = "",
+    form: Annotated[OutsideVoteForm, Form()],
 ) -> Response:
+    xid = form.xid
     key = secret(request)
     link = voices.open_link(db, key, link_token)
     voice = request.cookies.get(voices.voice_cookie(link.conversation_id))
-    data = _valid(VoteIn, {"statement_id": statement_id, "value": value})
+    data = VoteIn.model_validate(form.model_dump(exclude={"xid"}))
     _, cookie = voices.outside_vote(
         db, key, link_token, voice, xid or None, client_ip(request), data
     )
@@ -82,18 +93,8 @@ def new_link_form(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    label: Annotated[str, Form()] = "",
-    max_participants: Annotated[str, Form()] = "500",
-    expires_in_days: Annotated[str, Form()] = "30",
+    data: Annotated[LinkForm, Form()],
 ) -> Response:
-    data = _valid(
-        LinkIn,
-        {
-            "label": label,
-            "max_participants": form_int(max_participants),
-            "expires_in_days": form_int(expires_in_days),
-        },
-    )
     voices.create_link(db, caller, conversation_id, data, secret(request))
     return see_other(f"/conversations/{conversation_id}/links")
 
