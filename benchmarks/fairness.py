@@ -24,7 +24,7 @@ on the same state; the share never engaged at least halved; nobody busier than t
 member with fairness off. Absolute times are this machine's (2 cores, shared).
 
     .venv/bin/python benchmarks/fairness.py [--quick] [--sizes 300,1000] [--initiatives 200]
-        [--weight W] [--strict]
+        [--weight W] [--budget-on objective|fit] [--strict]
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ import numpy as np
 from sqlalchemy import select
 
 from coalition.demo import DEMO_TODAY, build_demo_bundle
+from coalition.domain import BudgetBasis
 from coalition.engines.outcomes import gini
 from coalition.errors import CoalitionError
 from coalition.io.bundle import import_bundle
@@ -128,6 +129,7 @@ def _step(
     run: Run,
     fairness: float | None,
     contrast: bool,
+    budget_on: BudgetBasis = BudgetBasis.objective,
 ) -> int | None:
     """One initiative: propose, invite the best team, everyone accepts; returns its id."""
     day = DEMO_TODAY + step * STEP
@@ -135,7 +137,7 @@ def _step(
     created = initiatives.create_initiative(db, OP, network, _initiative_in(template, step, day))
     run.drawn.append(created.id)
     request = (
-        ProposalRequest()
+        ProposalRequest(fairness_budget_on=budget_on)
         if fairness is None
         else ProposalRequest(weights=WeightsIn(fairness=fairness))
     )
@@ -186,6 +188,7 @@ def simulate(
     on: bool,
     contrast: bool,
     weight: float | None = None,
+    budget_on: BudgetBasis = BudgetBasis.objective,
 ) -> tuple[Run, set[int], float]:
     """Run the network through ``templates`` with fairness on (default weight) or off."""
     run = Run()
@@ -208,7 +211,9 @@ def simulate(
                         db, OP, initiative_id, InitiativePatch(status="completed")
                     )
                     open_ids.remove((due, initiative_id))
-                made = _step(db, network, template, step, run, None if on else 0.0, contrast)
+                made = _step(
+                    db, network, template, step, run, None if on else 0.0, contrast, budget_on
+                )
                 if made is not None:
                     ids.append(made)
                     open_ids.append((step + DURATION_STEPS, made))
@@ -239,10 +244,17 @@ def measure(run: Run, qualifying: set[int]) -> dict[str, float]:
     }
 
 
-def one_size(actors: int, n_initiatives: int, weight: float | None) -> dict[str, Any]:
+def one_size(
+    actors: int,
+    n_initiatives: int,
+    weight: float | None,
+    budget_on: BudgetBasis = BudgetBasis.objective,
+) -> dict[str, Any]:
     bundle = build_demo_bundle(actors=actors, seed=SEED)
     templates = _templates(bundle, n_initiatives, SEED)
-    on, qualifying, weight = simulate(bundle, templates, on=True, contrast=True, weight=weight)
+    on, qualifying, weight = simulate(
+        bundle, templates, on=True, contrast=True, weight=weight, budget_on=budget_on
+    )
     off, _, _ = simulate(bundle, templates, on=False, contrast=False)
     m_on, m_off = measure(on, qualifying), measure(off, qualifying)
     loss = 1.0 - sum(on.value_on) / sum(on.value_off) if on.value_off else 0.0
@@ -251,6 +263,7 @@ def one_size(actors: int, n_initiatives: int, weight: float | None) -> dict[str,
         "actors": actors,
         "initiatives": n_initiatives,
         "weight": weight,
+        "budget_on": str(budget_on),
         "on": m_on,
         "off": m_off,
         "objective_loss": loss,
@@ -313,13 +326,24 @@ def main() -> None:
     parser.add_argument(
         "--weight", type=float, default=None, help="a steward's default weight (to explore)"
     )
+    parser.add_argument(
+        "--budget-on",
+        choices=[b.value for b in BudgetBasis],
+        default=BudgetBasis.objective.value,
+        help="what the 2 %% budget is a share of: every other objective (default) or fit alone",
+    )
     args = parser.parse_args()
     sizes = [300] if args.quick else [int(s) for s in args.sizes.split(",")]
     n = 40 if args.quick else args.initiatives
     started = time.perf_counter()
-    results = [one_size(size, n, args.weight) for size in sizes]
+    basis = BudgetBasis(args.budget_on)
+    results = [one_size(size, n, args.weight, basis) for size in sizes]
     print(f"Fairness benchmark: {n} initiatives, one a week, each done after {DURATION_STEPS}")
-    print(f"(fairness on = the network's default weight {results[0]['weight']:g}; off = 0)")
+    of = "capability fit alone" if basis == BudgetBasis.fit else "every other objective"
+    print(
+        f"(fairness on = the network's default weight {results[0]['weight']:g}, its 2 % "
+        f"budget a share of {of}; off = 0)"
+    )
     print()
     _table(results)
     print()
@@ -356,6 +380,7 @@ def main() -> None:
             {
                 "benchmark": "fairness",
                 "initiatives": n,
+                "budget_on": basis.value,
                 "results": results,
                 "floors": {str(r["actors"]): floors(r) for r in results},
             }

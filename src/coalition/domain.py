@@ -118,6 +118,15 @@ STATUS_MOVES: dict[InitiativeStatus, frozenset[InitiativeStatus]] = {
 }
 
 
+class BudgetBasis(StrEnum):
+    """What a fairness budget is a share of: the value of every objective but fairness
+    (``objective``: fit, purpose, trust, diversity, cost, bridging), or capability fit alone
+    (``fit``)."""
+
+    objective = "objective"
+    fit = "fit"
+
+
 class Region(StrEnum):
     """Working-hours regions used for time-zone coverage."""
 

@@ -8,11 +8,13 @@ import html
 from datetime import date, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from coalition.config import Settings
+from coalition.domain import BudgetBasis
 from coalition.errors import Forbidden, NotFound
 from coalition.io.bundle import export_bundle, import_bundle
 from coalition.schemas.formation import ProposalRequest, WeightsIn
@@ -105,6 +107,26 @@ def test_the_budget_caps_what_fairness_costs(db: Session) -> None:
     assert {m.actor_id for m in best.members} == set(members[:2])
     assert best.fairness is not None and best.fairness.loss <= 0.02
     assert best.fairness.seats_changed == 0 and "changed nobody" in best.fairness.summary
+
+
+def test_a_budget_on_capability_fit_alone_caps_fit_loss(db: Session) -> None:
+    """The budget a share of capability fit alone: the members with fewer chances fit 10 %
+    less (level 4 against 5), so 15 % of fit lets fairness choose both, 4 % neither (one costs 5 %);
+    the summary says what the budget is a share of, and an unknown basis is refused."""
+    w, _, members = _world(db)
+    weights = WeightsIn(fairness=3.0)
+    loose = ProposalRequest(
+        weights=weights, alternatives=0, fairness_budget=0.15, fairness_budget_on=BudgetBasis.fit
+    )
+    best = formation.propose_team(db, OP, w.initiative_id, loose).proposals[0]
+    assert {m.actor_id for m in best.members} == set(members[2:])
+    assert best.fairness is not None and best.fairness.fit_on >= 0.85 * best.fairness.fit_off
+    assert "of capability fit here" in best.fairness.summary
+    tight = loose.model_copy(update={"fairness_budget": 0.04})
+    best = formation.propose_team(db, OP, w.initiative_id, tight).proposals[0]
+    assert {m.actor_id for m in best.members} == set(members[:2])
+    with pytest.raises(ValidationError):
+        ProposalRequest.model_validate({"fairness_budget_on": "trust"})
 
 
 def test_fairness_off_changes_nothing_and_says_nothing(db: Session) -> None:

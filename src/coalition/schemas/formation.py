@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from ..domain import BudgetBasis
 from .common import MAX_COUNT, Id, OutModel, StrictModel, Timestamp
 
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
@@ -37,6 +38,8 @@ class ProposalRequest(StrictModel):
     time_limit_s: float = Field(default=1.0, gt=0, le=60)
     # The most fairness may cost the best team on every other objective (a share).
     fairness_budget: float = Field(default=0.02, ge=0, lt=1, allow_inf_nan=False)
+    # What the budget is a share of: every other objective, or capability fit alone.
+    fairness_budget_on: BudgetBasis = BudgetBasis.objective
 
 
 class ProposedMember(OutModel):

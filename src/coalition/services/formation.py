@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..domain import BudgetBasis
 from ..engines.formation import (
     Candidate,
     CandidateIndex,
@@ -297,6 +298,7 @@ def build_problem(
         k_alternatives=request.alternatives,
         time_limit_s=request.time_limit_s,
         fairness_budget=request.fairness_budget,
+        fairness_budget_on=request.fairness_budget_on,
     )
 
 
@@ -542,7 +544,10 @@ def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
         )
         budget = (row.request or {}).get("fairness_budget")
         if isinstance(budget, int | float):
-            summary += f" Fairness may cost at most {100 * float(budget):g} % here."
+            of_fit = (row.request or {}).get("fairness_budget_on") == BudgetBasis.fit
+            summary += f" Fairness may cost at most {100 * float(budget):g} % " + (
+                "of capability fit here." if of_fit else "here."
+            )
     return FairnessContrastOut(
         weight=float(weights["fairness"]),
         seats_changed=len(extra),

@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coalition.domain import BudgetBasis
 from coalition.engines.formation import (
     Candidate,
     CandidateIndex,
@@ -78,6 +79,33 @@ def test_the_fairest_team_within_the_budget_is_found(seed: int, budget: float) -
     slack = TIE_BREAK * (max(values) - min(values))
     assert float(model.fair[outcome.team].mean()) >= fairest - slack - 1e-6
     assert outcome.value == team_value(model, outcome.team)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), budget=st.sampled_from([0.0, 0.02, 0.05, 0.2]))
+def test_a_budget_on_fit_alone_bounds_fit_and_is_spent_on_fairness(
+    seed: int, budget: float
+) -> None:
+    """With the budget a share of capability fit alone (enumerated against every team): the
+    answer's mean fit is within the budget of the fairness-off team's, no team within it is
+    fairer (but for the tie-break on every other objective); the default basis still holds
+    every other objective within the budget."""
+    model = _model(_people(seed), Weights(fairness=0.3))
+    plain = model.without_fairness()
+    teams = [np.array(t) for t in itertools.combinations(range(model.n_assignments), 3)]
+    best_plain = max(teams, key=lambda t: team_value(plain, t))
+    fit_floor = (1 - budget) * float(model.fit[best_plain].mean())
+    allowed = [t for t in teams if float(model.fit[t].mean()) >= fit_floor - 1e-12]
+    fairest = max(float(model.fair[t].mean()) for t in allowed)
+    on_fit = fairest_within(model, best_plain, budget, time_limit=None, basis=BudgetBasis.fit)
+    on_all = fairest_within(model, best_plain, budget, time_limit=None)
+    assert on_fit is not None and on_all is not None
+    assert float(model.fit[on_fit.team].mean()) >= fit_floor - 1e-9
+    values = [team_value(plain, t) for t in allowed]
+    slack = TIE_BREAK * (max(values) - min(values))
+    assert float(model.fair[on_fit.team].mean()) >= fairest - slack - 1e-6
+    # The default basis is unchanged: every other objective within the budget.
+    assert team_value(plain, on_all.team) >= (1 - budget) * team_value(plain, best_plain) - 1e-9
 
 
 def test_the_budget_is_spent_on_fairness_even_at_a_small_weight() -> None:

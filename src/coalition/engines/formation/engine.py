@@ -741,7 +741,8 @@ def _fairest_within_budget(
     model: TeamModel, off: SolveOutcome, problem: FormationProblem, time_limit: float | None
 ) -> SolveOutcome:
     """Stage two of the epsilon-constraint: the fairest team whose value on every objective
-    but fairness is within ``problem.fairness_budget`` of the fairness-off team ``off``
+    but fairness (or, ``problem.fairness_budget_on`` fit, whose capability fit) is within
+    ``problem.fairness_budget`` of the fairness-off team ``off``
     (:func:`~coalition.engines.formation.lexicographic.fairest_within`), else ``off``.
 
     Its value is read on ``model`` (the weights as asked). Its bound is a proven bound on that
@@ -750,7 +751,12 @@ def _fairest_within_budget(
     """
     assert off.team is not None and problem.fairness_budget is not None
     chosen = fairest_within(
-        model, off.team, problem.fairness_budget, time_limit=time_limit, seed=problem.seed
+        model,
+        off.team,
+        problem.fairness_budget,
+        time_limit=time_limit,
+        seed=problem.seed,
+        basis=problem.fairness_budget_on,
     ) or replace(off, method=off.method + "+budget")
     assert chosen.team is not None
     value = team_value(model, chosen.team)

@@ -36,6 +36,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
+from coalition.domain import BudgetBasis
 from coalition.engines.formation.model import TeamModel, team_value, violation
 from coalition.engines.formation.solver import (
     SolveOutcome,
@@ -65,10 +66,15 @@ def fairest_within(
     *,
     time_limit: float | None,
     seed: int = 0,
+    basis: BudgetBasis = BudgetBasis.objective,
 ) -> SolveOutcome | None:
     """The team of ``model`` with the highest fair-spread score whose value on every other
     objective is at least ``(1 - budget)`` times that of ``best_plain`` (the best team with
     fairness off), by the epsilon-constraint method (see the module notes).
+
+    ``basis`` says what the budget is a share of: the value of every other objective (the
+    default) or capability fit alone (:class:`~coalition.domain.BudgetBasis`); either way
+    the tie-break among equally fair teams is the value of every other objective.
 
     Starts HiGHS from ``best_plain`` (which meets the floor), so a team is always at hand;
     returns None only when HiGHS returns nothing usable. The outcome's value is read on
@@ -77,9 +83,15 @@ def fairest_within(
     """
     start = time.perf_counter()
     plain = model.without_fairness()
-    floor = (1.0 - budget) * team_value(plain, best_plain)
+    on_fit = BudgetBasis(basis) == BudgetBasis.fit
+    base = plain.fit_only() if on_fit else plain
+    floor = (1.0 - budget) * team_value(base, best_plain)
+    base_lin = base.lin if on_fit else None
     ascent = max(
-        (_fair_ascent(plain, model.fair, best_plain, floor, by_ratio) for by_ratio in (0, 1)),
+        (
+            _fair_ascent(plain, model.fair, best_plain, floor, by_ratio, base_lin)
+            for by_ratio in (0, 1)
+        ),
         key=lambda team: _stage_two(model, plain, team),
     )
     mip = _build_mip(plain)
@@ -87,8 +99,16 @@ def fairest_within(
     lp = h.getLp()
     cost = np.asarray(lp.col_cost_, dtype=np.float64)
     offset = float(lp.offset_)
-    nz = np.flatnonzero(cost)
-    h.addRow(floor - offset - _TOLERANCE, highspy.kHighsInf, len(nz), nz.astype(np.int32), cost[nz])
+    if on_fit:  # the floor on mean fit: linear in the assignment columns alone
+        row = np.zeros(len(cost))
+        row[: mip.n_x] = base.lin
+        row_offset = 0.0
+    else:
+        row, row_offset = cost, offset
+    nz = np.flatnonzero(row)
+    h.addRow(
+        floor - row_offset - _TOLERANCE, highspy.kHighsInf, len(nz), nz.astype(np.int32), row[nz]
+    )
     fair = np.zeros(len(cost))
     fair[: mip.n_x] = model.fair / max(model.n, 1)
     stage2 = fair + TIE_BREAK * cost
@@ -109,7 +129,7 @@ def fairest_within(
         found = _canonical(model, np.flatnonzero(x > 0.5).astype(np.int64))
         if _stage_two(model, plain, found) > _stage_two(model, plain, team) + 1e-12:
             team = found
-    if violation(model, team) > 1e-6 or team_value(plain, team) < floor - 1e-9:
+    if violation(model, team) > 1e-6 or team_value(base, team) < floor - 1e-9:
         return None
     value = team_value(model, team)
     return SolveOutcome(
@@ -123,22 +143,31 @@ def _stage_two(model: TeamModel, plain: TeamModel, team: IntArray) -> float:
 
 
 def _fair_ascent(
-    plain: TeamModel, fair: npt.NDArray[np.float64], team: IntArray, floor: float, by_ratio: int
+    plain: TeamModel,
+    fair: npt.NDArray[np.float64],
+    team: IntArray,
+    floor: float,
+    by_ratio: int,
+    base_lin: npt.NDArray[np.float64] | None = None,
 ) -> IntArray:
     """Ascent on the second stage's objective by single-seat replacements that keep every
     hard constraint and the floor: a fast start for HiGHS, and the answer when HiGHS has no
     time to improve on it (deterministic).
 
-    Each step takes the replacement with the largest gain, or (``by_ratio``) the largest gain
-    per unit of the budget it spends - the greedy rule for a knapsack, which leaves budget
-    for more seats where one large gain would have spent it all; replacements that cost
-    nothing come first either way. The caller keeps the better of the two ascents.
+    The floor is on ``plain``'s value, or, given ``base_lin`` (a linear value per
+    assignment, such as mean fit), on ``base_lin``'s sum over the team. Each step takes the
+    replacement with the largest gain, or (``by_ratio``) the largest gain per unit of the
+    budget it spends - the greedy rule for a knapsack, which leaves budget for more seats
+    where one large gain would have spent it all; replacements that cost nothing come first
+    either way. The caller keeps the better of the two ascents.
     """
     search = _Search(plain, np.random.default_rng(0))
     search.reset(np.asarray(team, dtype=np.int64))
     per_seat = 1.0 / max(plain.n, 1)
+    seated = search.team[search.team >= 0]
+    held = float(base_lin[seated].sum()) if base_lin is not None else search.value
     for _ in range(4 * plain.n):
-        best: tuple[float, int, int] | None = None
+        best: tuple[float, int, int, float] | None = None
         for seat in range(plain.n):
             a = int(search.team[seat])
             if search.locked_seats[seat] or a < 0:
@@ -147,15 +176,17 @@ def _fair_ascent(
             if len(cand) == 0:
                 continue
             viol, dv = search._deltas(seat, cand)
+            spent = dv if base_lin is None else base_lin[cand] - base_lin[a]
             gain = (fair[cand] - fair[a]) * per_seat + TIE_BREAK * dv
-            ok = (viol <= search.viol + 1e-9) & (search.value + dv >= floor) & (gain > 1e-12)
+            ok = (viol <= search.viol + 1e-9) & (held + spent >= floor) & (gain > 1e-12)
             if not ok.any():
                 continue
-            key = gain / np.maximum(-dv, _TOLERANCE) if by_ratio else gain
+            key = gain / np.maximum(-spent, _TOLERANCE) if by_ratio else gain
             k = int(np.flatnonzero(ok)[np.argmax(key[ok])])
             if best is None or key[k] > best[0]:
-                best = (float(key[k]), seat, int(cand[k]))
+                best = (float(key[k]), seat, int(cand[k]), float(spent[k]))
         if best is None:
             break
         search._apply(best[1], best[2])
+        held = held + best[3] if base_lin is not None else search.value
     return np.asarray(search.team, dtype=np.int64)

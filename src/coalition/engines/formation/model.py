@@ -194,6 +194,17 @@ class TeamModel:
         """:meth:`with_fairness_scaled` at 0: the objective of everything but fairness."""
         return self.with_fairness_scaled(0.0)
 
+    def fit_only(self) -> TeamModel:
+        """A copy whose value is the team's mean capability fit alone (0..1): the basis of a
+        fairness budget stated on fit (:class:`~coalition.domain.BudgetBasis`)."""
+        return replace(
+            self,
+            lin=self.fit / max(self.n, 1),
+            const=0.0,
+            pair=np.zeros_like(self.pair),
+            group_w=np.zeros_like(self.group_w),
+        )
+
     def without_kind(self, kind: str) -> TeamModel:
         """A copy without the constraint family ``kind`` (rows, conflicts or locks)."""
         if kind == "conflicts":

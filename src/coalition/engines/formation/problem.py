@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
-from coalition.domain import Region
+from coalition.domain import BudgetBasis, Region
 from coalition.engines.formation.reasons import InputCode
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -283,7 +283,9 @@ class FormationProblem:
     budget is not used). None (the default): the best team is the optimum of the weighted
     objective; the services pass the request's budget (2 % unless it says otherwise).
     This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
-    1971): as much fair spread as a stated loss allows.
+    1971): as much fair spread as a stated loss allows. ``fairness_budget_on`` says what the
+    budget is a share of: the value of every other objective (the default) or capability fit
+    alone (:class:`~coalition.domain.BudgetBasis`).
     """
 
     roles: Sequence[RoleSpec]
@@ -300,3 +302,4 @@ class FormationProblem:
     pool_per_role: int = 40
     vocabulary: frozenset[str] | None = None
     fairness_budget: float | None = None
+    fairness_budget_on: BudgetBasis = BudgetBasis.objective
