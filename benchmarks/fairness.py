@@ -129,7 +129,7 @@ def _step(
     run: Run,
     fairness: float | None,
     contrast: bool,
-    budget_on: BudgetBasis = BudgetBasis.objective,
+    budget_on: BudgetBasis = BudgetBasis.fit,
 ) -> int | None:
     """One initiative: propose, invite the best team, everyone accepts; returns its id."""
     day = DEMO_TODAY + step * STEP
@@ -188,7 +188,7 @@ def simulate(
     on: bool,
     contrast: bool,
     weight: float | None = None,
-    budget_on: BudgetBasis = BudgetBasis.objective,
+    budget_on: BudgetBasis = BudgetBasis.fit,
 ) -> tuple[Run, set[int], float]:
     """Run the network through ``templates`` with fairness on (default weight) or off."""
     run = Run()
@@ -248,7 +248,7 @@ def one_size(
     actors: int,
     n_initiatives: int,
     weight: float | None,
-    budget_on: BudgetBasis = BudgetBasis.objective,
+    budget_on: BudgetBasis = BudgetBasis.fit,
 ) -> dict[str, Any]:
     bundle = build_demo_bundle(actors=actors, seed=SEED)
     templates = _templates(bundle, n_initiatives, SEED)
@@ -329,8 +329,8 @@ def main() -> None:
     parser.add_argument(
         "--budget-on",
         choices=[b.value for b in BudgetBasis],
-        default=BudgetBasis.objective.value,
-        help="what the 2 %% budget is a share of: every other objective (default) or fit alone",
+        default=BudgetBasis.fit.value,
+        help="what the 2 %% budget is a share of: capability fit (default) or all else",
     )
     args = parser.parse_args()
     sizes = [300] if args.quick else [int(s) for s in args.sizes.split(",")]

@@ -82,7 +82,7 @@ def test_each_proposal_shows_what_fairness_changed(db: Session) -> None:
     assert effect is not None and effect.seats_changed == 2 and effect.seats == 2
     assert {a.actor_id for a in effect.instead_of} == set(members[:2])
     assert effect.fit_off > effect.fit_on and effect.loss > 0
-    assert "changed 2 of 2 seats" in effect.summary and "Member 0" in effect.summary
+    assert "gave 2 of 2 seats" in effect.summary and "Member 0" in effect.summary
     for m in best.members:
         assert "has had fewer chances recently" in m.reasons
         assert not any("engagement" in r for r in m.reasons)  # no counts, to anyone

@@ -39,7 +39,7 @@ class ProposalRequest(StrictModel):
     # The most fairness may cost the best team on every other objective (a share).
     fairness_budget: float = Field(default=0.02, ge=0, lt=1, allow_inf_nan=False)
     # What the budget is a share of: every other objective, or capability fit alone.
-    fairness_budget_on: BudgetBasis = BudgetBasis.objective
+    fairness_budget_on: BudgetBasis = BudgetBasis.fit
 
 
 class ProposedMember(OutModel):

@@ -62,6 +62,7 @@ from ..store.tables_formation import Proposal
 from .access import Caller
 from .engagements import settle_ended
 from .fairness import exposure_by_actor, network_weight
+from .fairness_text import contrast_summary
 from .formation_obstacles import input_message, note, obstacle, summary
 from .formation_text import for_reader, render, render_all
 from .initiatives import load_initiative, require_convenor
@@ -506,11 +507,6 @@ def _value_without_fairness(scores: Mapping[str, float], weights: Mapping[str, f
     return sum(w * float(scores[k]) for k, w in others.items()) / total if total > 0 else 0.0
 
 
-def _names(members: list[dict[str, Any]]) -> str:
-    names = [str(m.get("name") or f"#{m.get('actor_id')}") for m in members]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
     """What fairness changed in proposal ``row`` against ``off``, the best team with fairness
     off on the same pool: seats that differ, and the cost on every other objective (the
@@ -529,25 +525,16 @@ def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
     loss = max(value_off - value_on, 0.0) / value_off if value_off > 0 else 0.0
     fit_on, fit_off = float(row.scores.get("fit", 0.0)), float(off.scores.get("fit", 0.0))
     n = len(row.members)
-    if not extra:
-        summary = (
-            f"Fairness (weight {weights['fairness']:g}) changed nobody: this is also the best "
-            "team with fairness off."
-        )
-    else:
-        summary = (
-            f"Fairness (weight {weights['fairness']:g}) changed {len(extra)} of {n} seats: "
-            f"{_names(extra)} rather than {_names(instead)}, who would be proposed with "
-            f"fairness off. On every other objective this team scores {value_on:.3f} "
-            f"against {value_off:.3f} ({_percent(loss)}); capability fit "
-            f"{fit_on:.2f} against {fit_off:.2f}."
-        )
-        budget = (row.request or {}).get("fairness_budget")
-        if isinstance(budget, int | float):
-            of_fit = (row.request or {}).get("fairness_budget_on") == BudgetBasis.fit
-            summary += f" Fairness may cost at most {100 * float(budget):g} % " + (
-                "of capability fit here." if of_fit else "here."
-            )
+    budget = (row.request or {}).get("fairness_budget")
+    summary = contrast_summary(
+        extra,
+        instead,
+        n,
+        max(fit_off - fit_on, 0.0) / fit_off if fit_off > 0 else 0.0,
+        loss,
+        float(budget) if isinstance(budget, int | float) else None,
+        (row.request or {}).get("fairness_budget_on") == BudgetBasis.fit,
+    )
     return FairnessContrastOut(
         weight=float(weights["fairness"]),
         seats_changed=len(extra),
@@ -563,10 +550,6 @@ def contrast(row: Proposal, off: Proposal) -> FairnessContrastOut:
         fit_off=round(fit_off, 6),
         summary=summary,
     )
-
-
-def _percent(share: float) -> str:
-    return "no lower" if share < 0.0005 else f"{100 * share:.1f} % lower"
 
 
 def _proposal_out(row: Proposal, off: Proposal | None = None) -> ProposalOut:

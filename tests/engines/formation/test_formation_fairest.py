@@ -71,7 +71,9 @@ def test_the_fairest_team_within_the_budget_is_found(seed: int, budget: float) -
     floor = (1 - budget) * team_value(plain, best_plain)
     allowed = [t for t in teams if team_value(plain, t) >= floor]
     fairest = max(float(model.fair[t].mean()) for t in allowed)
-    outcome = fairest_within(model, best_plain, budget, time_limit=None)
+    outcome = fairest_within(
+        model, best_plain, budget, time_limit=None, basis=BudgetBasis.objective
+    )
     assert outcome is not None and outcome.team is not None
     assert team_value(plain, outcome.team) >= floor - 1e-9
     # Only the tie-break may cost fairness: at most TIE_BREAK times the spread of the values.
@@ -88,8 +90,8 @@ def test_a_budget_on_fit_alone_bounds_fit_and_is_spent_on_fairness(
 ) -> None:
     """With the budget a share of capability fit alone (enumerated against every team): the
     answer's mean fit is within the budget of the fairness-off team's, no team within it is
-    fairer (but for the tie-break on every other objective); the default basis still holds
-    every other objective within the budget."""
+    fairer (but for the tie-break on every other objective); the other basis holds every
+    other objective within the budget."""
     model = _model(_people(seed), Weights(fairness=0.3))
     plain = model.without_fairness()
     teams = [np.array(t) for t in itertools.combinations(range(model.n_assignments), 3)]
@@ -97,14 +99,14 @@ def test_a_budget_on_fit_alone_bounds_fit_and_is_spent_on_fairness(
     fit_floor = (1 - budget) * float(model.fit[best_plain].mean())
     allowed = [t for t in teams if float(model.fit[t].mean()) >= fit_floor - 1e-12]
     fairest = max(float(model.fair[t].mean()) for t in allowed)
-    on_fit = fairest_within(model, best_plain, budget, time_limit=None, basis=BudgetBasis.fit)
-    on_all = fairest_within(model, best_plain, budget, time_limit=None)
+    on_fit = fairest_within(model, best_plain, budget, time_limit=None)  # the default basis
+    on_all = fairest_within(model, best_plain, budget, time_limit=None, basis=BudgetBasis.objective)
     assert on_fit is not None and on_all is not None
     assert float(model.fit[on_fit.team].mean()) >= fit_floor - 1e-9
     values = [team_value(plain, t) for t in allowed]
     slack = TIE_BREAK * (max(values) - min(values))
     assert float(model.fair[on_fit.team].mean()) >= fairest - slack - 1e-6
-    # The default basis is unchanged: every other objective within the budget.
+    # The objective basis: every other objective within the budget.
     assert team_value(plain, on_all.team) >= (1 - budget) * team_value(plain, best_plain) - 1e-9
 
 

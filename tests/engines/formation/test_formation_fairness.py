@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coalition.domain import BudgetBasis
 from coalition.engines.formation import (
     Candidate,
     CandidateIndex,
@@ -212,12 +213,14 @@ def test_bridging_asks_for_new_connections_across_sectors() -> None:
     fairness_weight=st.floats(0.5, 10.0),
     budget=st.sampled_from([0.0, 0.01, 0.02, 0.05]),
     seed=st.integers(0, 10_000),
+    basis=st.sampled_from(list(BudgetBasis)),
 )
 def test_fairness_never_costs_more_than_its_budget(
-    fairness_weight: float, budget: float, seed: int
+    fairness_weight: float, budget: float, seed: int, basis: BudgetBasis
 ) -> None:
-    """The best team's value on every objective but fairness stays within the budget of the
-    fairness-off team's, whatever the weight (the epsilon-constraint)."""
+    """The best team's capability fit (the default basis), or its value on every objective
+    but fairness (the other basis), stays within the budget of the fairness-off team's,
+    whatever the weight (the epsilon-constraint)."""
     rng = np.random.default_rng(seed)
     people = [
         Candidate(
@@ -240,9 +243,14 @@ def test_fairness_never_costs_more_than_its_budget(
             k_alternatives=0,
             mode="exact",
             fairness_budget=budget,
+            fairness_budget_on=basis,
         )
     )
     assert result.best is not None and result.fairness_off is not None
+    if basis == BudgetBasis.fit:
+        fit_on, fit_off = result.best.scores["fit"], result.fairness_off.scores["fit"]
+        assert fit_on >= (1 - budget) * fit_off - 1e-9
+        return
     w = {k: v for k, v in weights.as_dict().items() if k != "fairness"}
 
     def value(scores: object) -> float:

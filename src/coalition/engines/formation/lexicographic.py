@@ -66,14 +66,15 @@ def fairest_within(
     *,
     time_limit: float | None,
     seed: int = 0,
-    basis: BudgetBasis = BudgetBasis.objective,
+    basis: BudgetBasis = BudgetBasis.fit,
 ) -> SolveOutcome | None:
     """The team of ``model`` with the highest fair-spread score whose value on every other
     objective is at least ``(1 - budget)`` times that of ``best_plain`` (the best team with
     fairness off), by the epsilon-constraint method (see the module notes).
 
-    ``basis`` says what the budget is a share of: the value of every other objective (the
-    default) or capability fit alone (:class:`~coalition.domain.BudgetBasis`); either way
+    ``basis`` says what the budget is a share of: capability fit alone (the default, the
+    "fit objective" of issue #21's floors) or the value of every other objective
+    (:class:`~coalition.domain.BudgetBasis`); either way
     the tie-break among equally fair teams is the value of every other objective.
 
     Starts HiGHS from ``best_plain`` (which meets the floor), so a team is always at hand;

@@ -284,8 +284,8 @@ class FormationProblem:
     objective; the services pass the request's budget (2 % unless it says otherwise).
     This is the epsilon-constraint view of a two-objective trade-off (Haimes, Lasdon & Wismer
     1971): as much fair spread as a stated loss allows. ``fairness_budget_on`` says what the
-    budget is a share of: the value of every other objective (the default) or capability fit
-    alone (:class:`~coalition.domain.BudgetBasis`).
+    budget is a share of: capability fit alone (the default) or the value of every other
+    objective (:class:`~coalition.domain.BudgetBasis`).
     """
 
     roles: Sequence[RoleSpec]
@@ -302,4 +302,4 @@ class FormationProblem:
     pool_per_role: int = 40
     vocabulary: frozenset[str] | None = None
     fairness_budget: float | None = None
-    fairness_budget_on: BudgetBasis = BudgetBasis.objective
+    fairness_budget_on: BudgetBasis = BudgetBasis.fit
