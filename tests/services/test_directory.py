@@ -130,6 +130,23 @@ def test_count_stops_past_the_cap(db: Session, monkeypatch: pytest.MonkeyPatch) 
     assert page(limit=10) == (7, False, ids)
 
 
+def test_facets_follow_every_change(db: Session) -> None:
+    """The filters' choices are kept per data version and audience: a new profile, a profile
+    made private and another audience each see what they may, never a stale list."""
+    net = _network(db)
+    anon = Caller.anonymous()
+    _actor(db, net, timezone="Europe/Paris", languages=["fr"])
+    assert directory.facets(db, anon, net) == {  # type: ignore[arg-type]
+        "timezones": ["Europe/Paris"],
+        "languages": ["fr"],
+    }
+    bola = _actor(db, net, name="Bola", timezone="Africa/Lagos", languages=["yo"])
+    assert directory.facets(db, anon, net)["timezones"] == ["Africa/Lagos", "Europe/Paris"]  # type: ignore[arg-type]
+    directory.update_actor(db, OP, bola, ActorPatch(visibility="private"))
+    assert directory.facets(db, anon, net)["languages"] == ["fr"]  # type: ignore[arg-type]
+    assert directory.facets(db, OP, net)["languages"] == ["fr", "yo"]  # type: ignore[arg-type]
+
+
 def test_text_search_takes_wildcards_literally(db: Session) -> None:
     net = _network(db)
     percent = _actor(db, net, name="100% Solar")

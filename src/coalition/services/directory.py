@@ -27,7 +27,7 @@ from ..schemas.directory import (
     CapabilityLevelOut,
 )
 from ..schemas.fields import FieldValueOut
-from ..store.cache import bump_version
+from ..store.cache import ProcessCache, bump_version, version_key
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import (
     Caller,
@@ -225,8 +225,21 @@ def may_edit(db: Session, caller: Caller, actor_id: int) -> bool:
     return network_id is not None and caller.has_role(network_id, "steward")
 
 
+#: The search filters' choices per network version and audience (see :func:`facets`).
+_FACETS: ProcessCache[dict[str, list[str]]] = ProcessCache(64)
+
+
 def facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]]:
-    """The time zones and languages of the profiles the caller may see, for search filters."""
+    """The time zones and languages of the profiles the caller may see, for search filters.
+
+    They read every profile of the network, so they are kept per data version (any change to
+    a profile moves it) and per audience: what :func:`access.readable_actors` depends on."""
+    audience = (network.visibility, caller.system, network.id in caller.roles, caller.actor_ids)
+    key = version_key(db, network, *audience)
+    return _FACETS.get(key, lambda: _facets(db, caller, network))
+
+
+def _facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]]:
     base = (Actor.network_id == network.id, readable_actors(caller))
     zones = db.scalars(
         select(Actor.timezone).where(*base, Actor.timezone.is_not(None)).distinct()
