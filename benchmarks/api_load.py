@@ -368,7 +368,7 @@ def _route_values(url: str) -> dict[str, Any]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from coalition.store.tables import Initiative, Network
+    from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_formation import Proposal
@@ -400,6 +400,9 @@ def _route_values(url: str) -> dict[str, Any]:
             "proposal_id": first(Proposal.id),
             "invitation_id": first(Invitation.id),
             "outcome_id": first(Outcome.id),
+            "role_id": first(Role.id),
+            "job_id": 2_000_000_000,  # none: the 404 path is timed
+            "link_token": "no-such-link",
         }
     engine_for(url).dispose()
     return values
