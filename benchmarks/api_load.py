@@ -18,8 +18,9 @@ Three parts, in one run:
    (votes in the conversation, answers to the member's open invitations while there are any).
 
 Prints tables (absolute times are this machine's: 2 cores, shared, the load generator on the
-same cores as the servers and PostgreSQL), the ratio of 2 processes to 1, the issue's floors
-with a verdict each, and ends with one JSON line.
+same cores as the servers and PostgreSQL; beside them the app processes' CPU time per request,
+which other load on the machine hardly moves), the ratio of 2 processes to 1, the issue's
+floors with a verdict each, and ends with one JSON line.
 
     .venv/bin/python benchmarks/api_load.py [--quick] [--actors 300] [--connections 30]
         [--duration 20] [--workers 1,2] [--search-actors 100000]
@@ -319,6 +320,28 @@ class Server:
                 self.process.wait()
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
 def _sign_in(client: httpx.Client | httpx.AsyncClient, email: str) -> Any:
     return client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
 
@@ -345,7 +368,7 @@ def _route_values(url: str) -> dict[str, Any]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from coalition.store.tables import Initiative, Network
+    from coalition.store.tables import Initiative, Network, Role
     from coalition.store.tables_auth import Account, Membership
     from coalition.store.tables_deliberation import Conversation
     from coalition.store.tables_formation import Proposal
@@ -377,6 +400,9 @@ def _route_values(url: str) -> dict[str, Any]:
             "proposal_id": first(Proposal.id),
             "invitation_id": first(Invitation.id),
             "outcome_id": first(Outcome.id),
+            "role_id": first(Role.id),
+            "job_id": 2_000_000_000,  # none: the 404 path is timed
+            "link_token": "no-such-link",
         }
     engine_for(url).dispose()
     return values
@@ -447,6 +473,7 @@ def _operations(ids: dict[str, Any], rng: random.Random) -> dict[str, Callable[[
 async def _load(base: str, ids: dict[str, Any], connections: int, duration: float) -> Any:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     records: list[tuple[str, float, int]] = []
+    sent = [0]  # every request, the warm-up's too (the servers' CPU time covers them)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         signed = await _sign_in(client, MEMBER)
         signed.raise_for_status()
@@ -470,13 +497,14 @@ async def _load(base: str, ids: dict[str, Any], connections: int, duration: floa
                     status = r.status_code
                 except httpx.HTTPError:
                     status = 599
+                sent[0] += 1
                 if started >= warm_until:
                     records.append((name, time.perf_counter() - started, status))
 
         cpu = time.process_time()
         await asyncio.gather(*(user(i) for i in range(connections)))
         cpu = time.process_time() - cpu
-    return records, duration, cpu
+    return records, duration, cpu, sent[0]
 
 
 def _summary(records: list[tuple[str, float, int]], duration: float) -> dict[str, Any]:
@@ -537,10 +565,16 @@ def run_load_and_routes(args: argparse.Namespace, skip: set[str]) -> dict[str, A
                 with httpx.Client(base_url=server.base, timeout=60) as client:
                     _sign_in(client, MEMBER).raise_for_status()
                     ids = _demo_ids(client)
-                records, duration, cpu = asyncio.run(
+                server_cpu = _tree_cpu_s(server.process.pid)
+                records, duration, cpu, sent = asyncio.run(
                     _load(server.base, ids, args.connections, args.duration)
                 )
-                out["load"][workers] = _summary(records, duration) | {"load_generator_cpu_s": cpu}
+                server_cpu = _tree_cpu_s(server.process.pid) - server_cpu
+                out["load"][workers] = _summary(records, duration) | {
+                    "load_generator_cpu_s": cpu,
+                    # CPU time of the app processes per request: insensitive to other load.
+                    "server_cpu_ms_per_request": server_cpu / max(sent, 1) * 1e3,
+                }
             finally:
                 server.stop()
                 _pg_drop(name)
@@ -595,7 +629,8 @@ def _print(results: dict[str, Any], args: argparse.Namespace) -> None:
         table = Table(
             title=f"Mixed load, {args.connections} connections, {args.duration:g} s ({machine})"
         )
-        for col in ("processes", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
+        columns = ("processes", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "server CPU/req")
+        for col in (*columns, "errors"):
             table.add_column(col)
         for workers, r in load.items():
             table.add_row(
@@ -605,6 +640,7 @@ def _print(results: dict[str, Any], args: argparse.Namespace) -> None:
                 f"{r['p50_ms']:.1f}",
                 f"{r['p95_ms']:.1f}",
                 f"{r['p99_ms']:.1f}",
+                f"{r['server_cpu_ms_per_request']:.1f} ms",
                 f"{r['errors']} {', '.join(r['error_kinds'][:3])}",
             )
         console.print(table)

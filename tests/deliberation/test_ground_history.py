@@ -299,3 +299,41 @@ def test_history_row_is_plain_json(db: Session) -> None:
     db.execute(delete(Conversation).where(Conversation.id == cid))
     db.flush()
     assert db.scalar(select(func.count()).select_from(GroundHistory)) == 0
+
+
+def test_a_stored_analysis_being_replaced_does_not_queue_the_next(
+    db: Session, clean_url: str
+) -> None:
+    """While another transaction holds the history row and the cached result (it is storing
+    its own analysis), a request of a newer version computes and answers without waiting for
+    it: the rows it could not lock are left to their holder (PostgreSQL; SQLite serialises
+    writers anyway)."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    from sqlalchemy import text
+
+    from coalition.store.session import session_factory
+    from coalition.store.tables_deliberation import GroundCache
+
+    w = deliberation_world(db)
+    cid = _planted(db, w, seed=4)
+    cleo, ada = w.caller(w.cleo, "convenor"), w.caller(w.ada)
+    first = analysis.results(db, cleo, cid)
+    db.commit()
+    with session_factory(clean_url)() as other:
+        other.execute(
+            select(GroundHistory).where(GroundHistory.conversation_id == cid).with_for_update()
+        )
+        other.execute(
+            select(GroundCache).where(GroundCache.conversation_id == cid).with_for_update()
+        )
+        svc.cast_vote(
+            db, ada, cid, VoteIn(statement_id=svc.list_statements(db, cleo, cid)[0].id, value=-1)
+        )
+        db.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting would fail the test
+        newer = analysis.results(db, cleo, cid)
+        assert newer.data_version == first.data_version + 1
+        version, _ = _stored(db, cid)
+        assert version == first.data_version  # the holder's row stays; the next one updates it
+        other.rollback()
+    db.commit()

@@ -108,6 +108,45 @@ def test_text_search_ranks_by_relevance(db: Session) -> None:
     assert names == sorted(names)
 
 
+def test_count_stops_past_the_cap(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past COUNT_CAP matches beyond the page's start the total is that bound, flagged; at or
+    under it the count is exact. The page itself is the same either way."""
+    net = _network(db)
+    ids = [_actor(db, net, name=f"Member {i:02d}") for i in range(7)]
+    db.commit()
+    monkeypatch.setattr(directory, "COUNT_CAP", 3)
+
+    def page(**kw: object) -> tuple[int, bool, list[int]]:
+        found = directory.search_actors(db, OP, net, ActorSearch.model_validate(kw))  # type: ignore[arg-type]
+        return found.total, found.total_capped, [x.id for x in found.items]
+
+    assert page(limit=2) == (3, True, ids[:2])
+    # The cap counts from the page's start: page 3 of 2 still sees more, page 4 the last row.
+    assert page(limit=2, offset=2) == (5, True, ids[2:4])
+    assert page(limit=2, offset=4) == (7, False, ids[4:6])
+    total, capped, found = page(q="member 0", limit=10)
+    assert (total, capped, sorted(found)) == (3, True, ids)
+    monkeypatch.setattr(directory, "COUNT_CAP", 7)
+    assert page(limit=10) == (7, False, ids)
+
+
+def test_facets_follow_every_change(db: Session) -> None:
+    """The filters' choices are kept per data version and audience: a new profile, a profile
+    made private and another audience each see what they may, never a stale list."""
+    net = _network(db)
+    anon = Caller.anonymous()
+    _actor(db, net, timezone="Europe/Paris", languages=["fr"])
+    assert directory.facets(db, anon, net) == {  # type: ignore[arg-type]
+        "timezones": ["Europe/Paris"],
+        "languages": ["fr"],
+    }
+    bola = _actor(db, net, name="Bola", timezone="Africa/Lagos", languages=["yo"])
+    assert directory.facets(db, anon, net)["timezones"] == ["Africa/Lagos", "Europe/Paris"]  # type: ignore[arg-type]
+    directory.update_actor(db, OP, bola, ActorPatch(visibility="private"))
+    assert directory.facets(db, anon, net)["languages"] == ["fr"]  # type: ignore[arg-type]
+    assert directory.facets(db, OP, net)["languages"] == ["fr", "yo"]  # type: ignore[arg-type]
+
+
 def test_text_search_takes_wildcards_literally(db: Session) -> None:
     net = _network(db)
     percent = _actor(db, net, name="100% Solar")

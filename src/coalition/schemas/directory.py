@@ -268,5 +268,10 @@ class ActorOut(OutModel):
 
 
 class ActorPage(OutModel):
+    """One page of a directory search. Counting stops a fixed number of matches past the
+    page's start (``services.directory.COUNT_CAP``): past it, ``total`` is that bound and
+    ``total_capped`` says there are more."""
+
     total: int
     items: list[ActorOut]
+    total_capped: bool = False

@@ -7,6 +7,7 @@ Secrets, password hashes and who a caller is live in :mod:`.identity`; API token
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -30,7 +31,7 @@ from . import login_limit
 from .access import Caller
 from .identity import (
     _DUMMY_HASH,
-    caller_for_account,
+    account_caller,
     digest,
     hash_password,
     needs_rehash,
@@ -64,12 +65,33 @@ KEEP_LOCALE = "keep"  # update_me: leave the account's language as it is
 
 def caller_for_session(db: Session, token: str) -> Caller | None:
     """The caller of a session cookie, or None when it is unknown, tampered with or expired."""
-    account_id = db.scalar(
-        select(AuthSession.account_id).where(
-            AuthSession.token_hash == digest(token), AuthSession.expires_at > clock.utcnow()
-        )
-    )
-    return None if account_id is None else caller_for_account(db, account_id)
+    found = session_caller(db, token)
+    return None if found is None else found.caller
+
+
+@dataclass(frozen=True)
+class SessionCaller:
+    """Who a session cookie is, with what every page shows of them: the account's name and
+    language, and (slug, name) of its networks."""
+
+    caller: Caller
+    display_name: str
+    locale: str | None
+    networks: list[tuple[str, str]]
+
+
+def session_caller(db: Session, token: str) -> SessionCaller | None:
+    """The caller of a session cookie and its account's name, language and networks (two
+    statements), or None when the session is unknown, tampered with or expired."""
+    row = db.execute(
+        select(AuthSession.account_id, Account.display_name, Account.locale)
+        .join(Account, Account.id == AuthSession.account_id)
+        .where(AuthSession.token_hash == digest(token), AuthSession.expires_at > clock.utcnow())
+    ).first()
+    if row is None:
+        return None
+    caller, networks = account_caller(db, row.account_id)
+    return SessionCaller(caller, row.display_name, row.locale, networks)
 
 
 # ---------------------------------------------------------------- accounts and sign-in

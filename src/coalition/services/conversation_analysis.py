@@ -265,10 +265,15 @@ def _store_history(
         "history": data,
         "updated_at": clock.utcnow(),
     }
-    exists = db.scalar(
-        select(GroundHistory.data_version).where(GroundHistory.conversation_id == conv.id)
-    )
-    if exists is None:
+    mine = GroundHistory.conversation_id == conv.id
+    locked = db.execute(
+        select(GroundHistory.data_version).where(mine).with_for_update(skip_locked=True)
+    ).first()
+    if locked is None and db.scalar(select(GroundHistory.data_version).where(mine)) is not None:
+        # Another request is storing its history now (PostgreSQL: the row is locked): its, or
+        # the next one, is as valid a warm start; waiting for it would queue every request.
+        return
+    if locked is None:
         try:
             with db.begin_nested():
                 db.execute(insert(GroundHistory).values(conversation_id=conv.id, **values))

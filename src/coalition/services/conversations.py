@@ -388,30 +388,31 @@ def record_vote(
     A member's second vote replaces the first; with ``once`` (an outside voice, who cannot be
     told apart from a newcomer) a second vote is refused (409), even when two arrive at once.
     """
-    vote = db.scalars(
-        select(Vote).where(Vote.participant_id == participant.id, Vote.statement_id == statement_id)
-    ).first()
+    mine = select(Vote).where(
+        Vote.participant_id == participant.id, Vote.statement_id == statement_id
+    )
+    vote = db.scalars(mine).first()
     if vote is not None and once:
         raise Conflict(_("you have already voted on this statement"))
+    if vote is None:
+        try:
+            with db.begin_nested():  # two first votes at once (two tabs, two devices)
+                db.add(
+                    Vote(
+                        conversation_id=conv.id,
+                        participant_id=participant.id,
+                        statement_id=statement_id,
+                        value=value,
+                        ts_ms=_now_ms(),
+                    )
+                )
+        except IntegrityError:
+            if once:  # an outside voice: one of them wins
+                raise Conflict(_("you have already voted on this statement")) from None
+            vote = db.scalars(mine).one()  # a member: the later vote replaces the first
     if vote is not None:
         vote.value = value
         vote.ts_ms = max(_now_ms(), vote.ts_ms + 1)
-    else:
-        new = Vote(
-            conversation_id=conv.id,
-            participant_id=participant.id,
-            statement_id=statement_id,
-            value=value,
-            ts_ms=_now_ms(),
-        )
-        if not once:
-            db.add(new)
-        else:
-            try:
-                with db.begin_nested():  # the same voice voting twice at once: one of them wins
-                    db.add(new)
-            except IntegrityError:
-                raise Conflict(_("you have already voted on this statement")) from None
     _bump(db, conv)
     return VoteOut(
         statement_id=statement_id,

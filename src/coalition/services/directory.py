@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import PrivateField, region_of
@@ -27,7 +27,7 @@ from ..schemas.directory import (
     CapabilityLevelOut,
 )
 from ..schemas.fields import FieldValueOut
-from ..store.cache import bump_version
+from ..store.cache import ProcessCache, bump_version, version_key
 from ..store.tables import Actor, ActorCapability, ActorPurpose, Affiliation, Network
 from .access import (
     Caller,
@@ -41,6 +41,10 @@ from .directory_search import text_match
 from .networks import capability_ids
 
 PRIVACY_FIELDS = {f.value: f.column for f in PrivateField}
+#: A search counts its matches up to this many past the page's start, then says "more than":
+#: an exact count of a common word at 100,000 actors reads most of the table (measured:
+#: 90 ms of the 100 ms of a two-letter search on PostgreSQL), a capped one stops early.
+COUNT_CAP = 1000
 
 
 def _privacy_columns(privacy: Mapping[Any, str]) -> dict[str, str]:
@@ -221,8 +225,21 @@ def may_edit(db: Session, caller: Caller, actor_id: int) -> bool:
     return network_id is not None and caller.has_role(network_id, "steward")
 
 
+#: The search filters' choices per network version and audience (see :func:`facets`).
+_FACETS: ProcessCache[dict[str, list[str]]] = ProcessCache(64)
+
+
 def facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]]:
-    """The time zones and languages of the profiles the caller may see, for search filters."""
+    """The time zones and languages of the profiles the caller may see, for search filters.
+
+    They read every profile of the network, so they are kept per data version (any change to
+    a profile moves it) and per audience: what :func:`access.readable_actors` depends on."""
+    audience = (network.visibility, caller.system, network.id in caller.roles, caller.actor_ids)
+    key = version_key(db, network, *audience)
+    return _FACETS.get(key, lambda: _facets(db, caller, network))
+
+
+def _facets(db: Session, caller: Caller, network: Network) -> dict[str, list[str]]:
     base = (Actor.network_id == network.id, readable_actors(caller))
     zones = db.scalars(
         select(Actor.timezone).where(*base, Actor.timezone.is_not(None)).distinct()
@@ -370,11 +387,20 @@ def search_actors(db: Session, caller: Caller, network: Network, query: ActorSea
         from .profile_fields import filter_clauses
 
         stmt = stmt.where(*filter_clauses(db, caller, network, query.fields))
-    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total, capped = _capped_count(db, stmt, query.offset + COUNT_CAP)
     rank = () if match is None or match.rank is None else (match.rank.desc(),)
     order = (*rank, Actor.name, Actor.id)
     rows = db.scalars(stmt.order_by(*order).limit(query.limit).offset(query.offset)).all()
-    return ActorPage(total=total, items=actor_views(db, caller, rows, slug=network.slug))
+    items = actor_views(db, caller, rows, slug=network.slug)
+    return ActorPage(total=total, items=items, total_capped=capped)
+
+
+def _capped_count(db: Session, stmt: Select[Actor], cap: int) -> tuple[int, bool]:
+    """How many rows ``stmt`` selects, counted up to ``cap`` (and whether there are more): the
+    count reads ids only, unordered, and stops at the first row past the cap."""
+    ids = stmt.with_only_columns(Actor.id).order_by(None).limit(cap + 1).subquery()
+    found = db.scalar(select(func.count()).select_from(ids)) or 0
+    return (cap, True) if found > cap else (found, False)
 
 
 def actor_views(

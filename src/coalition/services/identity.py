@@ -14,13 +14,13 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..errors import Forbidden, Unauthorized
 from ..i18n import _
-from ..store.tables import Affiliation
+from ..store.tables import Affiliation, Network
 from ..store.tables_auth import Account, Membership
 from .access import Caller
 
@@ -68,19 +68,40 @@ def caller_for_account(
     db: Session, account_id: int, scopes: frozenset[str] | None = None
 ) -> Caller:
     """The caller an account is: roles from its memberships, actors it owns or represents."""
-    rows = db.execute(
-        select(Membership.network_id, Membership.role, Membership.actor_id).where(
-            Membership.account_id == account_id
-        )
-    ).all()
-    roles = {network_id: role for network_id, role, _ in rows}
-    own = {actor_id for _, _, actor_id in rows if actor_id is not None}
-    return Caller(
-        account_id=account_id,
-        actor_ids=frozenset(own | represented(db, own)),
-        roles=roles,
-        scopes=scopes,
+    return account_caller(db, account_id, scopes)[0]
+
+
+def account_caller(
+    db: Session, account_id: int, scopes: frozenset[str] | None = None
+) -> tuple[Caller, list[tuple[str, str]]]:
+    """The caller an account is, and (slug, name) of its networks by name (the navigation's
+    choices), read in one statement: each membership with its network and the organisations
+    its actor represents today (one row per such organisation)."""
+    today = clock.today()
+    represents = and_(
+        Affiliation.actor_id == Membership.actor_id,
+        Affiliation.representative == 1,
+        or_(Affiliation.end_date.is_(None), Affiliation.end_date >= today),
     )
+    rows = db.execute(
+        select(
+            Membership.network_id,
+            Membership.role,
+            Membership.actor_id,
+            Network.slug,
+            Network.name,
+            Affiliation.organisation_id,
+        )
+        .join(Network, Network.id == Membership.network_id)
+        .outerjoin(Affiliation, represents)
+        .where(Membership.account_id == account_id)
+    ).all()
+    roles = {row.network_id: row.role for row in rows}
+    actors = {row.actor_id for row in rows if row.actor_id is not None}
+    actors |= {row.organisation_id for row in rows if row.organisation_id is not None}
+    networks = sorted({(row.slug, row.name) for row in rows}, key=lambda n: (n[1], n[0]))
+    caller = Caller(account_id=account_id, actor_ids=frozenset(actors), roles=roles, scopes=scopes)
+    return caller, networks
 
 
 def represented(db: Session, own: set[int]) -> set[int]:

@@ -55,7 +55,10 @@ def store_result(
     of any other version go. A concurrent request that stored the same row first wins: same
     version, same result."""
     scope = [getattr(table, column) == value for column, value in owner.items()]
-    db.execute(delete(table).where(*scope, table.data_version != version))
+    # Rows another request is dropping or replacing right now are left to it (SKIP LOCKED on
+    # PostgreSQL): waiting for its commit would queue every request that computes a version.
+    stale = select(table.id).where(*scope, table.data_version != version)
+    db.execute(delete(table).where(table.id.in_(stale.with_for_update(skip_locked=True))))
     try:
         with db.begin_nested():
             db.add(table(**owner, **columns, data_version=version, result=result))

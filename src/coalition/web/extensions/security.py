@@ -93,19 +93,30 @@ def resolve_caller(request: Request, db: Session) -> Caller:
             raise Forbidden(_("this API token lacks the '%(scope)s' scope") % {"scope": scope})
     else:
         session = request.cookies.get(SESSION_COOKIE)
-        found = accounts.caller_for_session(db, session) if session else None
-        caller = found or Caller.anonymous()
+        found = accounts.session_caller(db, session) if session else None
+        if found is None:
+            request.state.caller = Caller.anonymous()
+            request.state.my_networks = []
+            return request.state.caller
+        _signed_in(request, found.caller, found.display_name, found.locale)
+        request.state.my_networks = found.networks
+        return found.caller
     if caller.account_id is not None:
         row = db.execute(
             select(Account.display_name, Account.locale).where(Account.id == caller.account_id)
         ).first()
-        request.state.account_name = row.display_name if row else None
-        if row and row.locale:  # the account's own choice wins over cookie and browser
-            i18n.set_locale(row.locale)
+        _signed_in(request, caller, row.display_name if row else None, row.locale if row else None)
     request.state.caller = caller
     # The navigation offers the caller's own networks, and never falls back to another one.
     request.state.my_networks = my_networks(db, caller)
     return caller
+
+
+def _signed_in(request: Request, caller: Caller, name: str | None, locale: str | None) -> None:
+    request.state.caller = caller
+    request.state.account_name = name
+    if locale:  # the account's own choice wins over cookie and browser
+        i18n.set_locale(locale)
 
 
 # ---------------------------------------------------------------- CSRF
