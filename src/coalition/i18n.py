@@ -160,7 +160,7 @@ class Later:
 
     >>> from coalition.formatting import decimal
     >>> phrase("%(h)s h/week", h=Later(decimal, 7.5)).render("fr")
-    '7,5 h/week'
+    '7,5 h/semaine'
     """
 
     write: Callable[[object], str]
