@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -154,10 +154,28 @@ _ = gettext
 
 
 @dataclass(frozen=True)
+class Later:
+    """A value of a :class:`Phrase` written when the phrase is: ``write(value)`` in the
+    reader's locale (a date or a number formatted by coalition.formatting, say).
+
+    >>> from coalition.formatting import decimal
+    >>> phrase("%(h)s h/week", h=Later(decimal, 7.5)).render("fr")
+    '7,5 h/semaine'
+    """
+
+    write: Callable[[object], str]
+    value: object
+
+    def __str__(self) -> str:
+        return self.write(self.value)
+
+
+@dataclass(frozen=True)
 class Phrase:
     """A message to be read by someone else, in *their* language: the msgid and its values,
     translated only when :meth:`render` is given the reader's locale (a notification or an
-    e-mail is written in the recipient's language, not the language of whoever caused it)."""
+    e-mail is written in the recipient's language, not the language of whoever caused it).
+    A value given as :class:`Later` (or as another Phrase) is written in that locale too."""
 
     message: str
     values: Mapping[str, object] = field(default_factory=dict)

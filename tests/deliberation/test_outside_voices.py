@@ -5,6 +5,7 @@ stuffing; the page a link opens may be framed, and no other."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -289,6 +290,13 @@ def test_cli_links_and_report(
     assert outside.get(f"/api{path}").status_code == 410
     md = runner.invoke(app, ["conversation", "report", str(cid)])
     assert md.exit_code == 0 and md.output.startswith("# Report:")
+    # --lang es: the report's words, numbers, percentages and dates in Spanish
+    es = runner.invoke(app, ["--lang", "es", "conversation", "report", str(cid)])
+    assert es.exit_code == 0 and es.output.startswith("# Informe:"), es.output
+    assert "## Quién participó" in es.output and "15 personas emitieron 190 votos" in es.output
+    assert "Who took part" not in es.output and "% agree" not in es.output
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", es.output)  # no ISO dates
+    assert re.search(r"\d+\u00a0% de acuerdo", es.output)  # "30 %", as Spanish writes it
     pdf = tmp_path / "report.pdf"
     out = runner.invoke(
         app, ["conversation", "report", str(cid), "--format", "pdf", "-o", str(pdf)]

@@ -63,3 +63,37 @@ def test_the_button_lowers_the_level_and_asks_again(settings: Settings) -> None:
         assert req.min_level == 4
     refused = client.post(url, data={"alternatives": "0", "lower": f"{w.roles[0]}:1:9"})
     assert refused.status_code in (404, 422)
+
+
+def test_the_advice_counts_people_in_every_language() -> None:
+    """One person is one person: "Only 1 person … has", "1 person has", "1 seat", in each
+    language with its own plural forms (French counts 0 and 1 as singular)."""
+    from coalition.engines.formation.reasons import ObstacleCode, Said
+    from coalition.i18n import use_locale
+    from coalition.services.formation_obstacles import obstacle
+
+    def advice(holders: int, after: int, seats: int) -> gaps.Relaxation:
+        return gaps.Relaxation(1, "Lead", 1, "Facilitation", 4, holders, 0, 3, after, seats)
+
+    with use_locale("en"):
+        one = advice(1, 1, 1).message
+        assert one.startswith("Only 1 person in the network has Facilitation at level 4;"), one
+        assert "lower it to 3 and 1 person has every" in one and "(it has 1 seat)" in one
+        many = advice(2, 1200, 3).message
+        assert "Only 2 people in the network have" in many and "1,200 people have" in many
+        short = Said(ObstacleCode.SECTOR_SHORT, "", minimum=2, sector="health", have=1)
+        assert "only 1 of those who qualify is in that sector" in obstacle(short)
+        pool = Said(ObstacleCode.DISTINCT_PEOPLE, "", needed=3, qualify=1)
+        assert "only 1 person qualifies for any role" in obstacle(pool)
+    with use_locale("es"):
+        one = advice(1, 1, 1).message
+        assert "Solo 1 persona de la red tiene" in one and "1 persona tendrá" in one, one
+        assert "1 plaza)" in one and "personas" not in one
+        assert "1.200 personas tendrán" in advice(2, 1200, 3).message
+        assert "solo 1 de quienes cumplen los requisitos es de ese sector" in obstacle(short)
+    with use_locale("fr"):
+        one = advice(1, 1, 1).message
+        assert "Seule 1 personne du réseau a" in one and "1 personne aura" in one, one
+        assert "personnes" not in one
+        zero = Said(ObstacleCode.SECTOR_SHORT, "", minimum=2, sector="health", have=0)
+        assert "0 seulement est de ce secteur" in obstacle(zero)

@@ -43,7 +43,10 @@ def test_cli_offer_accept_edit_close(clean_url: str, monkeypatch: pytest.MonkeyP
     assert ask["status"] == "forming"
     closed = json.loads(_ok(["initiative-life", "act", i, "close", "--as", conv]))
     assert closed["engagements_ended"] == 1
-    assert "role.hours_per_week" in _ok(["initiative-life", "history", i])
+    assert "role.hours_per_week" in _ok(["initiative-life", "history", i, "--json"])
+    told = _ok(["--lang", "es", "initiative-life", "history", i])
+    assert "Horas por semana" in told and "role.hours_per_week" not in told
+    assert "5 h/semana" in told and "en formación" in told  # the status by its label
 
 
 def test_api_and_pages_offer_to_engagement(settings, clean_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -85,6 +85,37 @@ def test_reminders_go_to_who_has_not_voted_once_per_12_hours(db: Session) -> Non
         decision_reminders.remind(db, t.as_(t.convenor), d)
 
 
+def test_reminders_write_times_for_the_reader(db: Session) -> None:
+    """The reminder is in the voter's language, its closing time by Babel (not
+    "2026-12-04 16:20"); the proposer told "reminded already" reads the times in theirs."""
+    from coalition import formatting
+    from coalition.i18n import use_locale
+    from coalition.store.tables_auth import Account, Membership
+
+    t = team_world(db, slug="tog-es")
+    account = Account(email="ben@example.org", password_hash="x", locale="es")
+    db.add(account)
+    db.flush()
+    db.add(Membership(account_id=account.id, network_id=t.network_id, actor_id=t.ben))
+    d = _propose(db, t)
+    closes = db.get_one(Decision, d).closes_at
+    with use_locale("en"):
+        decision_reminders.remind(db, t.as_(t.convenor), d)
+    told = {
+        n.recipient_id: n.text
+        for n in db.scalars(select(Notification).where(Notification.kind == "decision_reminder"))
+    }
+    assert formatting.datetime(closes, locale="es") in told[t.ben], told[t.ben]
+    assert f"{closes:%Y-%m-%d}" not in told[t.ben] and "vote is still" not in told[t.ben]
+    assert formatting.datetime(closes, locale="en") in told[t.ana]
+    with use_locale("fr"), pytest.raises(Conflict) as refused:
+        decision_reminders.remind(db, t.as_(t.convenor), d)
+    last = db.scalar(select(DecisionEvent.at).where(DecisionEvent.action == "reminded"))
+    assert last is not None
+    assert formatting.datetime(last, locale="fr") in refused.value.message
+    assert f"{last:%Y-%m-%d}" not in refused.value.message
+
+
 def test_due_reminders_for_decisions_closing_soon(db: Session) -> None:
     t = team_world(db)
     soon = _propose(db, t, closes_in_hours=6)

@@ -55,7 +55,9 @@ def act(initiative: int, action: str, as_actor: AsOpt) -> None:
     "history", help=lazy("Every change of the initiative and its roles, newest first.")
 )
 def history(initiative: int, as_json: JsonOpt = False) -> None:
+    from ..labels import vocab
     from ..services import lifecycle
+    from ..services.history_text import field_label, value_text
 
     items = run(lambda db: dump(lifecycle.history(db, OP, initiative)))
     n = len(items)
@@ -64,8 +66,9 @@ def history(initiative: int, as_json: JsonOpt = False) -> None:
         (_("at"), _("who"), _("what"), _("before"), _("after")),
     )
     for c in items:
-        who = c["by_name"] or c["by_role"]
-        out.add_row(fmt.datetime(c["at"]), who, c["field"], str(c["before"]), str(c["after"]))
+        field, who = c["field"], c["by_name"] or vocab(c["by_role"])
+        before, after = value_text(field, c["before"]), value_text(field, c["after"])
+        out.add_row(fmt.datetime(c["at"]), who, field_label(field), before, after)
     show(items, as_json, out)
 
 

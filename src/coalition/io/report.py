@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..formatting import date, number, percent
 from ..i18n import _
 from ..schemas.report import Bar, ReportOut, ReportStatement
 
@@ -30,7 +31,7 @@ def _md_statement(s: ReportStatement) -> list[str]:
     lines = [
         f"- **#{s.external_id}** {s.text} — "
         + _("%(a)s agree, %(d)s disagree of %(n)s voters")
-        % {"a": f"{round(s.agree * 100)}%", "d": f"{round(s.disagree * 100)}%", "n": s.seen}
+        % {"a": percent(s.agree), "d": percent(s.disagree), "n": number(s.seen)}
     ]
     for b in s.bars:
         lines.append(
@@ -38,9 +39,9 @@ def _md_statement(s: ReportStatement) -> list[str]:
             + _("group %(g)s: %(a)s agree, %(d)s disagree (%(n)s saw it)")
             % {
                 "g": b.group + 1,
-                "a": f"{round(b.agree * 100)}%",
-                "d": f"{round(b.disagree * 100)}%",
-                "n": b.seen,
+                "a": percent(b.agree),
+                "d": percent(b.disagree),
+                "n": number(b.seen),
             }
         )
     return lines
@@ -56,7 +57,11 @@ def report_markdown(rep: ReportOut) -> str:
     out += [s.text for s in rep.participation] + [""]
     if rep.timeline:
         out += [f"| {_('From')} | {_('New')} | {_('In all')} |", "|---|---:|---:|"]
-        out += [f"| {p.start} | {p.new} | {p.total} |" for p in rep.timeline if p.new] + [""]
+        out += [
+            f"| {date(p.start)} | {number(p.new)} | {number(p.total)} |"
+            for p in rep.timeline
+            if p.new
+        ] + [""]
     out += [f"## {_('Opinion groups')}", ""]
     if not rep.groups:
         out += [_("Too few people have voted for opinion groups to form."), ""]
@@ -135,9 +140,9 @@ class _Writer:
             self.pdf.set_font(self.family, "", 8)
             label = _("group %(g)s: %(a)s agree, %(d)s disagree (%(n)s saw it)") % {
                 "g": b.group + 1,
-                "a": f"{round(b.agree * 100)}%",
-                "d": f"{round(b.disagree * 100)}%",
-                "n": b.seen,
+                "a": percent(b.agree),
+                "d": percent(b.disagree),
+                "n": number(b.seen),
             }
             self.pdf.cell(0, 5, self._clean(label), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(2)

@@ -24,7 +24,9 @@ from ..engines.common_ground.report import (
     participation_over_time,
     statement_topics,
 )
-from ..i18n import _
+from ..formatting import date as format_date
+from ..formatting import number, percent
+from ..i18n import _, ngettext
 from ..schemas.deliberation import ResultsOut, StatementResult
 from ..schemas.report import (
     Bar,
@@ -47,8 +49,9 @@ MIN_SEEN = 3
 
 
 def pct(share: float) -> str:
-    """A share as a whole percentage, the way every sentence of the report writes it."""
-    return f"{round(share * 100)}%"
+    """A share as a whole percentage, the way every sentence of the report writes it, in the
+    reader's locale: "33%" (en), "33 %" (es, fr)."""
+    return percent(share)
 
 
 def _day(ms: int) -> date:
@@ -104,11 +107,20 @@ def _participation(db: Session, conversation_id: int) -> tuple[list[Sentence], l
     first, last = _day(min(firsts)), _day(max(firsts))
     sentences = [
         Sentence(
-            text=_(
-                "%(voters)s people cast %(votes)s votes; "
-                "the first joined on %(first)s, the last on %(last)s."
+            text=ngettext(
+                "%(num)s person cast %(votes)s; the first joined on %(first)s, the last on "
+                "%(last)s.",
+                "%(num)s people cast %(votes)s; the first joined on %(first)s, the last on "
+                "%(last)s.",
+                len(firsts),
             )
-            % {"voters": len(firsts), "votes": n_votes, "first": first, "last": last},
+            % {
+                "num": number(len(firsts)),
+                "votes": ngettext("%(num)s vote", "%(num)s votes", n_votes)
+                % {"num": number(n_votes)},
+                "first": format_date(first),
+                "last": format_date(last),
+            },
             cites=[],
             figures={"voters": len(firsts), "votes": n_votes},
         )
@@ -118,7 +130,7 @@ def _participation(db: Session, conversation_id: int) -> tuple[list[Sentence], l
         sentences.append(
             Sentence(
                 text=_("Most people joined in the period from %(start)s: %(new)s of them.")
-                % {"start": _day(busiest.start_ms), "new": busiest.new},
+                % {"start": format_date(_day(busiest.start_ms)), "new": number(busiest.new)},
                 cites=[],
                 figures={"new": busiest.new},
             )

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..domain import DecisionStatus
 from ..errors import Conflict, Forbidden
-from ..i18n import _
+from ..formatting import datetime as format_datetime
+from ..i18n import Later, _, phrase
 from ..schemas.together import ReminderOut
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
 from .access import Caller
@@ -46,8 +47,11 @@ def _send(db: Session, decision: Decision, by: int | None) -> int:
             db,
             actor,
             "decision_reminder",
-            _("Your vote is still awaited on '%(title)s'; it closes %(when)s UTC")
-            % {"title": decision.title, "when": f"{decision.closes_at:%Y-%m-%d %H:%M}"},
+            phrase(
+                "Your vote is still awaited on '%(title)s'; it closes %(when)s UTC",
+                title=decision.title,
+                when=Later(format_datetime, decision.closes_at),
+            ),
             link=f"/decisions/{decision.id}",
             network_id=decision.network_id,
         )
@@ -67,10 +71,7 @@ def remind(db: Session, caller: Caller, decision_id: int) -> ReminderOut:
     if last is not None and last + REMIND_EVERY > clock.utcnow():
         raise Conflict(
             _("reminded already at %(when)s UTC; again after %(next)s UTC")
-            % {
-                "when": f"{last:%Y-%m-%d %H:%M}",
-                "next": f"{last + REMIND_EVERY:%Y-%m-%d %H:%M}",
-            }
+            % {"when": format_datetime(last), "next": format_datetime(last + REMIND_EVERY)}
         )
     return ReminderOut(decision_id=decision.id, reminded=_send(db, decision, decision.proposer_id))
 

@@ -29,7 +29,7 @@ from ..glossary import entry
 from ..i18n import _, lazy, ngettext, translated_map
 from ..labels import vocab
 
-__all__ = ["input_message", "note", "obstacle", "summary"]
+__all__ = ["input_message", "note", "obstacle", "people_phrase", "seats_phrase", "summary"]
 
 Values = Mapping[str, Any]
 
@@ -48,11 +48,11 @@ def _sector(code: Any) -> str:
     return vocab(code) if code else _("no sector")
 
 
-def _seats(n: int) -> str:
+def seats_phrase(n: int) -> str:
     return ngettext("%(num)s seat", "%(num)s seats", n) % {"num": number(n)}
 
 
-def _people(n: int) -> str:
+def people_phrase(n: int) -> str:
     return ngettext("%(num)s person", "%(num)s people", n) % {"num": number(n)}
 
 
@@ -85,7 +85,7 @@ def _funnel(v: Values) -> str:
     ]
     return _("Role “%(role)s” needs %(seats)s; eligible people: %(steps)s.") % {
         "role": v["role"],
-        "seats": _seats(v["seats"]),
+        "seats": seats_phrase(v["seats"]),
         "steps": _(", then ").join(steps),
     }
 
@@ -172,7 +172,7 @@ _OBSTACLE: dict[ObstacleCode, Callable[[Values], str]] = {
             "%(num)s people are locked in but the team has %(seats)s.",
             v["locked"],
         )
-        % {"num": number(v["locked"]), "seats": _seats(v["seats"])}
+        % {"num": number(v["locked"]), "seats": seats_phrase(v["seats"])}
     ),
     ObstacleCode.LOCKED_BLOCKED: lambda v: (
         _("%(name)s is locked in but excluded or affiliated with a competing bidder.")
@@ -184,7 +184,7 @@ _OBSTACLE: dict[ObstacleCode, Callable[[Values], str]] = {
             "%(num)s people are locked into role “%(role)s”, which has %(seats)s.",
             v["locked"],
         )
-        % {"num": number(v["locked"]), "role": v["role"], "seats": _seats(v["seats"])}
+        % {"num": number(v["locked"]), "role": v["role"], "seats": seats_phrase(v["seats"])}
     ),
     ObstacleCode.LOCKED_CONFLICT: lambda v: (
         _("%(names)s are both locked in but declared in conflict: they cannot sit together.")
@@ -195,26 +195,43 @@ _OBSTACLE: dict[ObstacleCode, Callable[[Values], str]] = {
             "%(count)s of the locked-in people belong to organisation %(organisation)s, above "
             "the cap of %(cap)s."
         )
-        % {"count": number(v["count"]), "organisation": v["organisation"], "cap": v["cap"]}
+        % {"count": number(v["count"]), "organisation": v["organisation"], "cap": number(v["cap"])}
     ),
     ObstacleCode.DISTINCT_PEOPLE: lambda v: (
-        _("The roles need %(needed)s different people but only %(qualify)s qualify for any role.")
-        % {"needed": number(v["needed"]), "qualify": _people(v["qualify"])}
+        ngettext(
+            "The roles need %(needed)s different people but only %(num)s person qualifies for "
+            "any role.",
+            "The roles need %(needed)s different people but only %(num)s people qualify for any "
+            "role.",
+            v["qualify"],
+        )
+        % {"needed": number(v["needed"]), "num": number(v["qualify"])}
     ),
     ObstacleCode.SECTOR_MINIMUMS: lambda v: (
         _("The sector minimums add up to %(total)s but the team has %(seats)s.")
-        % {"total": _people(v["total"]), "seats": _seats(v["seats"])}
+        % {"total": people_phrase(v["total"]), "seats": seats_phrase(v["seats"])}
     ),
     ObstacleCode.SECTOR_SHORT: lambda v: (
-        _(
-            "The sector mix asks for at least %(minimum)s from %(sector)s, but only "
-            "%(have)s of those who qualify are in that sector."
+        ngettext(
+            "The sector mix asks for at least %(minimum)s from %(sector)s, but only %(num)s of "
+            "those who qualify is in that sector.",
+            "The sector mix asks for at least %(minimum)s from %(sector)s, but only %(num)s of "
+            "those who qualify are in that sector.",
+            v["have"],
         )
-        % {"minimum": _people(v["minimum"]), "sector": _sector(v["sector"]), "have": v["have"]}
+        % {
+            "minimum": people_phrase(v["minimum"]),
+            "sector": _sector(v["sector"]),
+            "num": number(v["have"]),
+        }
     ),
     ObstacleCode.LOCKED_SECTOR_MAX: lambda v: (
-        _("%(locked)s of the locked-in people are from %(sector)s, above its maximum of %(max)s.")
-        % {"locked": number(v["locked"]), "sector": _sector(v["sector"]), "max": v["maximum"]}
+        ngettext(
+            "%(num)s of the locked-in people is from %(sector)s, above its maximum of %(max)s.",
+            "%(num)s of the locked-in people are from %(sector)s, above its maximum of %(max)s.",
+            v["locked"],
+        )
+        % {"num": number(v["locked"]), "sector": _sector(v["sector"]), "max": number(v["maximum"])}
     ),
     ObstacleCode.REGION_UNCOVERED: lambda v: (
         _("No one who qualifies for any role works %(region)s hours.")
@@ -222,7 +239,7 @@ _OBSTACLE: dict[ObstacleCode, Callable[[Values], str]] = {
     ),
     ObstacleCode.ROLE_REGIONS: lambda v: (
         _("Role “%(role)s” must cover %(regions)s regions with %(seats)s.")
-        % {"role": v["role"], "regions": number(v["regions"]), "seats": _seats(v["seats"])}
+        % {"role": v["role"], "regions": number(v["regions"]), "seats": seats_phrase(v["seats"])}
     ),
     ObstacleCode.ROLE_REGION_UNCOVERED: lambda v: (
         _("No one who qualifies for role “%(role)s” works %(region)s hours.")
@@ -288,10 +305,13 @@ def note(said: Said) -> str:
     if said.code is NoteCode.WIDENED:
         return _("The first pool of candidates admitted no team; the search was widened.")
     if said.code is NoteCode.EXACT_POOL:
-        return _(
-            "%(qualify)s qualify; even the exact search kept only the best %(keep)s per role, "
-            "so “best possible” holds for that pool."
-        ) % {"qualify": _people(v["qualify"]), "keep": number(v["keep"])}
+        return ngettext(
+            "%(num)s person qualifies; even the exact search kept only the best %(keep)s per "
+            "role, so “best possible” holds for that pool.",
+            "%(num)s people qualify; even the exact search kept only the best %(keep)s per role, "
+            "so “best possible” holds for that pool.",
+            v["qualify"],
+        ) % {"num": number(v["qualify"]), "keep": number(v["keep"])}
     if said.code is NoteCode.FEW_ALTERNATIVES:
         found = ngettext("Only %(num)s alternative", "Only %(num)s alternatives", v["found"]) % {
             "num": number(v["found"])

@@ -17,10 +17,12 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid, NotFound
-from ..i18n import _
+from ..formatting import number
+from ..i18n import _, ngettext
 from ..store.cache import bump_version
 from ..store.tables import Actor, ActorCapability, Role, RoleRequirement
 from .access import Caller
+from .formation_obstacles import seats_phrase
 from .initiatives import load_initiative, require_convenor
 
 
@@ -39,27 +41,31 @@ class Relaxation:
 
     @property
     def message(self) -> str:
+        """What to change, in the current locale: "No one in the network has Climate finance
+        at level 4; lower it to 3 and 5 people have every capability role 'Lead' asks for (it
+        has 2 seats)."."""
+        values = {"capability": self.capability, "level": number(self.level)}
         if self.holders == 0:
-            head = _("No one in the network has %(capability)s at level %(level)s") % {
-                "capability": self.capability,
-                "level": self.level,
-            }
+            head = _("No one in the network has %(capability)s at level %(level)s") % values
         else:
-            head = _("Only %(n)s people in the network have %(capability)s at level %(level)s") % {
-                "n": self.holders,
-                "capability": self.capability,
-                "level": self.level,
-            }
-        tail = _(
-            "lower it to %(lower)s and %(n)s people have every capability role "
-            "'%(role)s' asks for (it has %(seats)s seats)"
+            head = ngettext(
+                "Only %(num)s person in the network has %(capability)s at level %(level)s",
+                "Only %(num)s people in the network have %(capability)s at level %(level)s",
+                self.holders,
+            ) % {**values, "num": number(self.holders)}
+        tail = ngettext(
+            "lower it to %(lower)s and %(num)s person has every capability role '%(role)s' "
+            "asks for (it has %(seats)s)",
+            "lower it to %(lower)s and %(num)s people have every capability role '%(role)s' "
+            "asks for (it has %(seats)s)",
+            self.qualify_after,
         ) % {
-            "lower": self.lower_to,
-            "n": self.qualify_after,
+            "lower": number(self.lower_to),
+            "num": number(self.qualify_after),
             "role": self.role_title,
-            "seats": self.seats,
+            "seats": seats_phrase(self.seats),
         }
-        return f"{head}; {tail}."
+        return _("%(sentence)s; %(detail)s.") % {"sentence": head, "detail": tail}
 
 
 def _qualifying(db: Session, network_id: int, levels: Sequence[tuple[int, int]]) -> int:

@@ -117,7 +117,7 @@ def _replacement(
         sector=actor.sector,
         headline=actor.headline,
         fit=int(score or 0),
-        why=why or "meets the role's needs",
+        why=why or _("meets the role's needs"),
     )
 
 

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from .. import glossary, i18n, locales
 from ..config import Settings, check_settings, load_settings
 from ..domain import FieldKind, Region, Sector, Visibility
+from ..services import history_text
 from . import errors, input_guard
 from .api import actors as actors_api
 from .api import auth as auth_api
@@ -137,6 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals["region_names"] = [r.value for r in Region]
     # Languages by name and time zones by city (coalition.locales), in the request's locale.
     templates.env.globals["language_name"] = locales.language_name
+    # An initiative's history: fields by their labels, values in words (services/history_text).
+    templates.env.globals["change_field"] = history_text.field_label
+    templates.env.globals["change_value"] = history_text.value_text
     templates.env.globals["field_kinds"] = [k.value for k in FieldKind]
     templates.env.globals["visibility_names"] = [v.value for v in Visibility]
     app.state.templates = templates

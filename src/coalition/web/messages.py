@@ -7,10 +7,16 @@ field as the page labels it (LABELS, or the field's name made readable).
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..i18n import _, lazy
+from babel.lists import format_list
+
+from ..formatting import decimal
+from ..i18n import _, current_locale, lazy
+from ..labels import vocab
 
 # How the pages label the fields the forms post (the name in the form → the label people see).
 LABELS: dict[str, str] = {
@@ -81,6 +87,36 @@ DEFAULT_SENTENCE = lazy("%(field)s is not valid.")
 VALUE_ERROR = lazy("%(field)s: %(problem)s")
 
 
+# One choice of Pydantic's "'public', 'unlisted' or 'private'" (or "1, 2 or 3").
+_CHOICE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?\d+(?:\.\d+)?")
+
+
+def choices(expected: Any) -> str:
+    """Pydantic's list of the values a field takes, as the reader reads it: each code by its
+    label, joined with the language's "or".
+
+    >>> from coalition.i18n import use_locale
+    >>> with use_locale("es"):
+    ...     choices("'business', 'government' or 'funder'")
+    'empresa, gobierno o financiador'
+    """
+    found = _CHOICE.findall(str(expected))
+    if not found:
+        return str(expected)
+    labels = []
+    for token in found:
+        value = ast.literal_eval(token)
+        labels.append(vocab(value) if isinstance(value, str) else decimal(value))
+    return format_list(labels, style="or", locale=current_locale())
+
+
+def _bound(value: Any) -> Any:
+    """A bound (ge, le, …) written for the reader: 10000 → "10,000" (en), "10.000" (es)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return decimal(value)
+    return value
+
+
 def field_label(location: Iterable[Any], labels: Mapping[str, str] | None = None) -> str:
     """The label of the field at ``location`` (Pydantic's ``loc``), in the reader's language."""
     names = [str(p) for p in location if not isinstance(p, int) and p not in ("body", "query")]
@@ -101,8 +137,9 @@ def sentence(error: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
     kind = str(error.get("type", ""))
     context = dict(error.get("ctx") or {})
     values: dict[str, Any] = {"field": field_label(error.get("loc", ()), labels)}
-    for key in ("min_length", "max_length", "ge", "gt", "le", "lt", "expected"):
-        values[key] = context.get(key, "")
+    for key in ("min_length", "max_length", "ge", "gt", "le", "lt"):
+        values[key] = _bound(context.get(key, ""))
+    values["expected"] = choices(context.get("expected", ""))
     if kind in ("string_too_short", "too_short") and context.get("min_length") == 1:
         kind = "missing"  # "at least 1 characters" says "required" badly
     if kind == "value_error":
