@@ -59,6 +59,7 @@ def check_report(rep: ReportOut, statement_ids: dict[int, int]) -> None:
         allowed = {round(v * 100) for v in s.figures.values()}
         assert set(shown) <= allowed, s
         words = DATE.sub("", s.text)  # dates as the reader writes them ("May 28, 2026")
+        words = re.sub(r"(?<=\d)[,.\u00a0\u202f](?=\d{3}\b)", "", words)  # "5,303" is 5303
         numbers = {int(n) for n in re.findall(r"(?<![#\d-])\b(\d+)\b(?!%)", words)}
         numbers -= {statement_ids[c] for c in s.cites}
         numbers -= set(range(1, 10))  # group numbers

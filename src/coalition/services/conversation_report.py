@@ -272,14 +272,22 @@ def _topics(res: ResultsOut) -> list[TopicOut]:
         members = [pool[i] for i in topic.members]
         ids = ", ".join(f"#{s.external_id}" for s in members)
         if topic.terms:
-            text = _("%(n)s statement(s) speak of %(terms)s: %(ids)s.") % {
-                "n": len(members),
+            text = ngettext(
+                "%(n)s statement speaks of %(terms)s: %(ids)s.",
+                "%(n)s statements speak of %(terms)s: %(ids)s.",
+                len(members),
+            ) % {
+                "n": number(len(members)),
                 "terms": ", ".join(topic.terms),
                 "ids": ids,
             }
         else:
-            text = _("%(n)s statement(s) share no distinctive words: %(ids)s.") % {
-                "n": len(members),
+            text = ngettext(
+                "%(n)s statement shares no distinctive words: %(ids)s.",
+                "%(n)s statements share no distinctive words: %(ids)s.",
+                len(members),
+            ) % {
+                "n": number(len(members)),
                 "ids": ids,
             }
         out.append(

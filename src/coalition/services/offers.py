@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from ..i18n import _, phrase
+from ..formatting import hours as format_hours
+from ..i18n import Later, _, phrase
 from ..schemas.lifecycle import (
     OfferDecisionIn,
     OfferIn,
@@ -204,7 +205,7 @@ def make_offer(
         initiative.convenor_id,
         "offer_made",
         phrase("%(name)s offers %(h)s h/week to be %(role)s in '%(title)s'.", name=actor.name,
-               h=f"{data.hours_per_week:g}", role=role.title, title=initiative.title),
+               h=Later(format_hours, data.hours_per_week), role=role.title, title=initiative.title),
         link=f"/initiatives/{initiative.id}/offers",
         network_id=initiative.network_id,
     )  # fmt: skip
