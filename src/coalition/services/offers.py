@@ -42,7 +42,7 @@ from .engagements import capacity_visible, engagement_view, open_engagement, rec
 from .fairness import network_weight
 from .formation import network_index
 from .formation_text import for_reader, render
-from .initiatives import initiative_view, load_initiative, require_convenor
+from .initiatives import initiative_titles, initiative_view, load_initiative, require_convenor
 from .lifecycle import by_of, locked_role, record_change
 from .notifications import notify
 
@@ -144,13 +144,7 @@ def role_catalog(
     def build() -> tuple[RoleCatalog, dict[int, tuple[str, str]]]:
         index, _graph = network_index(db, network, day)
         roles = _open_roles(db, network)
-        titles = dict(
-            db.execute(
-                select(Initiative.id, Initiative.title).where(
-                    Initiative.id.in_({r.initiative_id for r in roles})
-                )
-            ).all()
-        )
+        titles = initiative_titles(db, {r.initiative_id for r in roles})
         names = {r.role_id: (r.spec.title, titles[r.initiative_id]) for r in roles}
         return RoleCatalog(index, roles), names
 
