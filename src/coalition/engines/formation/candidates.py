@@ -35,11 +35,9 @@ from coalition.engines.formation.problem import (
     RoleSpec,
 )
 
-__all__ = ["CandidateIndex", "FunnelStep", "prune"]
+from ..arrays import BoolArray, FloatArray, IntArray
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+__all__ = ["CandidateIndex", "FunnelStep", "prune"]
 
 
 @dataclass(frozen=True)

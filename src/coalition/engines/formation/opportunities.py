@@ -27,14 +27,12 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..arrays import FloatArray, IntArray
 from .candidates import CandidateIndex
 from .explain import describe_gaps
 from .fairness import fairness_across_roles, fewer_chances, role_reference
 from .model import FIT_AT_MINIMUM
 from .problem import MAX_LEVEL, RoleSpec, Weights
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 __all__ = ["OpenRole", "Opportunity", "RoleCatalog", "rank_opportunities"]
 
