@@ -38,7 +38,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -556,14 +556,16 @@ def replay(
             batch_ms=batch_ms,
             zeroed=zeroed,
             seed=seed,
-            settings=UpdateSettings(
-                min_votes=int(options.get("min_votes", DEFAULT_SETTINGS.min_votes)),
-                base_k=int(options.get("base_k", DEFAULT_SETTINGS.base_k)),
-                max_k=int(options.get("max_k", DEFAULT_SETTINGS.max_k)),
-            ),
+            settings=_update_settings(options),
             progress=progress,
         )
         return _analyze_with_defaults(final, seed, moderated_out, meta, options, history)
+
+
+def _update_settings(options: dict[str, Any]) -> UpdateSettings:
+    """The update knobs among :func:`analyze`'s ``options`` (Polis's for those not given)."""
+    given = {k: int(options[k]) for k in ("min_votes", "base_k", "max_k") if k in options}
+    return replace(DEFAULT_SETTINGS, **given)
 
 
 def _analyze_with_defaults(
