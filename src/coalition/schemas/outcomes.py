@@ -7,7 +7,7 @@ import base64
 import binascii
 from datetime import date
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -32,15 +32,7 @@ BlockName = Literal[
 ExportName = Literal["outcomes", "measurements", "contributions", "assets", "health"]
 
 #: The standard building blocks of a partnership health check, in the order they are shown.
-BLOCKS: tuple[BlockName, ...] = (
-    "shared_purpose",
-    "trust",
-    "communication",
-    "fair_value",
-    "decision_making",
-    "accountability",
-    "learning",
-)
+BLOCKS: tuple[BlockName, ...] = get_args(BlockName)
 BLOCK_LABELS: dict[str, str] = {
     "shared_purpose": lazy("Shared purpose"),
     "trust": lazy("Trust"),

@@ -23,11 +23,11 @@ from ..schemas.outcomes import (
     ReuseIn,
     ReuseOut,
 )
-from ..store.tables import Actor, Initiative, Network
+from ..store.tables import Actor, Network
 from ..store.tables_outcomes import AssetAuthor, AssetReuse, KnowledgeAsset
 from .access import Caller, load_readable, require_role
 from .directory import ensure_same_network, get_actor_row
-from .initiatives import load_initiative, require_convenor
+from .initiatives import initiative_titles, load_initiative, require_convenor
 from .outcomes import initiative_member_ids, visible_names
 
 
@@ -58,13 +58,7 @@ def _reuse_views(db: Session, caller: Caller, rows: list[AssetReuse]) -> list[Re
             select(KnowledgeAsset.id, KnowledgeAsset.title).where(KnowledgeAsset.id.in_(asset_ids))
         ).all()
     )
-    initiatives = dict(
-        db.execute(
-            select(Initiative.id, Initiative.title).where(
-                Initiative.id.in_({r.initiative_id for r in rows})
-            )
-        ).all()
-    )
+    initiatives = initiative_titles(db, {r.initiative_id for r in rows})
     authors = _authors(db, caller, asset_ids)
     return [
         ReuseOut(

@@ -26,7 +26,7 @@ from ..store.cache import bump_version
 from ..store.tables import Initiative, Network, Tie
 from ..store.tables_outcomes import Contribution
 from .access import Caller, load_readable, readable_networks, require_role
-from .initiatives import load_initiative
+from .initiatives import initiative_titles, load_initiative
 from .outcomes import initiative_member_ids, visible_names
 
 #: The tie each kind of contribution creates once it is confirmed.
@@ -46,13 +46,7 @@ def _views(db: Session, caller: Caller, rows: list[Contribution]) -> list[Contri
         caller,
         [r.contributor_id for r in rows] + [r.confirmed_by_id for r in rows if r.confirmed_by_id],
     )
-    titles = dict(
-        db.execute(
-            select(Initiative.id, Initiative.title).where(
-                Initiative.id.in_({r.initiative_id for r in rows})
-            )
-        ).all()
-    )
+    titles = initiative_titles(db, {r.initiative_id for r in rows})
     return [
         ContributionOut(
             id=r.id,

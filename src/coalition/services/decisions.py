@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -42,7 +42,7 @@ from ..schemas.together import (
     VoteOut,
 )
 from ..store.cache import bump_version
-from ..store.tables import Initiative, Network, Tie
+from ..store.tables import Initiative, Network
 from ..store.tables_auth import Membership
 from ..store.tables_together import Decision, DecisionEvent, DecisionVote
 from . import charters, decision_log, markup
@@ -52,6 +52,7 @@ from .networks import get_network
 from .notifications import notify
 from .outcomes import initiative_member_ids
 from .threads import author_for
+from .ties import tie_once
 
 
 def _now() -> datetime:
@@ -133,33 +134,13 @@ def _tie_voters(db: Session, decision: Decision, votes: list[DecisionVote]) -> N
         return
     initiative = db.get_one(Initiative, decision.initiative_id)
     proposer = decision.proposer_id
+    note, today = f"decided together in '{initiative.title}'", _now().date()
     added = False
     for vote in votes:
-        other = vote.actor_id
-        if other == proposer:
-            continue
-        pair = or_(
-            (Tie.source_id == proposer) & (Tie.target_id == other),
-            (Tie.source_id == other) & (Tie.target_id == proposer),
-        )
-        found = db.scalar(
-            select(Tie.id).where(Tie.initiative_id == initiative.id, Tie.origin == "decision", pair)
-        )
-        if found is None:
-            db.add(
-                Tie(
-                    network_id=initiative.network_id,
-                    source_id=other,
-                    target_id=proposer,
-                    kind="collaborated",
-                    weight=0.5,
-                    start_date=_now().date(),
-                    note=f"decided together in '{initiative.title}'",
-                    origin="decision",
-                    initiative_id=initiative.id,
-                )
+        if vote.actor_id != proposer:
+            added |= tie_once(
+                db, initiative, vote.actor_id, proposer, origin="decision", note=note, on=today
             )
-            added = True
     if added:
         db.flush()
         bump_version(db, initiative.network_id)

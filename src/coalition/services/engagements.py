@@ -36,6 +36,7 @@ from ..store.tables_publications import Publication
 from .access import Caller, field_visible, readable_actors
 from .initiatives import load_initiative, published_initiative, readable_initiatives
 from .notifications import notify
+from .ties import collaborated
 
 # Engagements that count on team pages and calendars; only "active" ones hold capacity.
 CURRENT = ("active", "completed")
@@ -163,6 +164,39 @@ def open_engagement(
     return engagement
 
 
+def _leave(
+    db: Session,
+    engagement: Engagement,
+    to_status: str,
+    values: dict[str, object],
+    *,
+    now: datetime,
+    by: tuple[int | None, str],
+) -> bool:
+    """Move a still-active engagement to ``to_status`` (setting ``values`` too), give its hours
+    back and log the move; False, and nothing done, when it is no longer active."""
+    result = db.execute(
+        update(Engagement)
+        .where(Engagement.id == engagement.id, Engagement.status == "active")
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    release(db, engagement.actor_id, engagement.hours_per_week)
+    record(
+        db,
+        network_id=engagement.network_id,
+        engagement_id=engagement.id,
+        at=now,
+        by=by,
+        from_status="active",
+        to_status=to_status,
+        hours=engagement.hours_per_week,
+    )
+    return True
+
+
 def _end(
     db: Session,
     engagements: Iterable[Engagement],
@@ -180,28 +214,9 @@ def _end(
     ended = 0
     for engagement in engagements:
         end = on if engagement.end_date is None or engagement.end_date > on else None
-        values: dict[str, object] = {"status": "completed"}
-        if end is not None:
-            values["end_date"] = end
-        result = db.execute(
-            update(Engagement)
-            .where(Engagement.id == engagement.id, Engagement.status == "active")
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
+        values: dict[str, object] = {} if end is None else {"end_date": end}
+        if not _leave(db, engagement, "completed", values, now=now, by=by):
             continue  # ended meanwhile (stepped back, or another request)
-        release(db, engagement.actor_id, engagement.hours_per_week)
-        record(
-            db,
-            network_id=engagement.network_id,
-            engagement_id=engagement.id,
-            at=now,
-            by=by,
-            from_status="active",
-            to_status="completed",
-            hours=engagement.hours_per_week,
-        )
         db.expire(engagement, ["status", "end_date"])
         ended += 1
     return ended
@@ -289,18 +304,10 @@ def _tie_co_members(db: Session, initiative: Initiative, actor_id: int, today: d
     start = initiative.start_date or today
     end = initiative.end_date if initiative.end_date and initiative.end_date >= start else None
     for other in sorted(others - already):
+        note = f"co-members of '{initiative.title}'"
         db.add(
-            Tie(
-                network_id=initiative.network_id,
-                source_id=actor_id,
-                target_id=other,
-                kind="collaborated",
-                weight=1.0,
-                start_date=start,
-                end_date=end,
-                note=f"co-members of '{initiative.title}'",
-                origin="invitation",
-                initiative_id=initiative.id,
+            collaborated(
+                initiative, actor_id, other, "invitation", note, weight=1.0, start=start, end=end
             )
         )
 
@@ -424,32 +431,15 @@ def step_back(
     now = now or utcnow()
     engagement = _own_engagement(db, caller, engagement_id)
     with db.begin_nested():
-        result = db.execute(
-            update(Engagement)
-            .where(Engagement.id == engagement.id, Engagement.status == "active")
-            .values(status="withdrawn", end_date=now.date())
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
+        by = (None, "operator") if caller.system else (engagement.actor_id, "invitee")
+        if not _leave(db, engagement, "withdrawn", {"end_date": now.date()}, now=now, by=by):
             raise Conflict(
                 _("this engagement is %(status)s already, not active")
                 % {"status": engagement.status}
             )
-        release(db, engagement.actor_id, engagement.hours_per_week)
-        by = (None, "operator") if caller.system else (engagement.actor_id, "invitee")
         invitation = db.scalars(
             select(Invitation).where(Invitation.engagement_id == engagement.id)
         ).first()
-        record(
-            db,
-            network_id=engagement.network_id,
-            engagement_id=engagement.id,
-            at=now,
-            by=by,
-            from_status="active",
-            to_status="withdrawn",
-            hours=engagement.hours_per_week,
-        )
         if invitation is not None and invitation.status == "accepted":
             from .invitations import transition  # the state machine builds on this module
 

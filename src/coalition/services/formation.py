@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -83,6 +83,9 @@ def _network_data(db: Session, network: Network, today: date) -> tuple[Candidate
     return index, _tie_graph(db, network)
 
 
+_V = TypeVar("_V")
+
+
 def _capabilities(db: Session, network: Network) -> dict[int, dict[str, int]]:
     """Each actor's capability levels, by term."""
     caps: dict[int, dict[str, int]] = defaultdict(dict)
@@ -95,28 +98,32 @@ def _capabilities(db: Session, network: Network) -> dict[int, dict[str, int]]:
     return caps
 
 
+def _by_actor(db: Session, pairs: Select[int, _V]) -> dict[int, list[_V]]:
+    """The ``(actor id, value)`` rows of ``pairs``, as each actor's list of values."""
+    out: dict[int, list[_V]] = defaultdict(list)
+    for actor_id, value in db.execute(pairs):
+        out[actor_id].append(value)
+    return out
+
+
 def _purpose_tags(db: Session, network: Network) -> dict[int, list[str]]:
     """Each actor's purpose tags."""
-    tags: dict[int, list[str]] = defaultdict(list)
-    for actor_id, tag in db.execute(
+    return _by_actor(
+        db,
         select(ActorPurpose.actor_id, ActorPurpose.tag)
         .join(Actor, Actor.id == ActorPurpose.actor_id)
-        .where(Actor.network_id == network.id)
-    ):
-        tags[actor_id].append(tag)
-    return tags
+        .where(Actor.network_id == network.id),
+    )
 
 
 def _organisations(db: Session, network: Network) -> dict[int, list[int]]:
     """The organisations each actor is affiliated with."""
-    orgs: dict[int, list[int]] = defaultdict(list)
-    for actor_id, org_id in db.execute(
+    return _by_actor(
+        db,
         select(Affiliation.actor_id, Affiliation.organisation_id)
         .join(Actor, Actor.id == Affiliation.actor_id)
-        .where(Actor.network_id == network.id)
-    ):
-        orgs[actor_id].append(org_id)
-    return orgs
+        .where(Actor.network_id == network.id),
+    )
 
 
 def _recent_engagements(db: Session, network: Network, today: date) -> dict[int, int]:

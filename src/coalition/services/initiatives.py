@@ -359,6 +359,12 @@ def can_convene(db: Session, caller: Caller, initiative_id: int) -> bool:
 # -- publishing the team (or coalition) page ----------------------------------------------
 
 
+def initiative_titles(db: Session, ids: set[int]) -> dict[int, str]:
+    """The title of each initiative in ``ids``, by id."""
+    rows = db.execute(select(Initiative.id, Initiative.title).where(Initiative.id.in_(ids)))
+    return {i: title for i, title in rows}
+
+
 def published_initiative(db: Session, initiative_id: int) -> Initiative | None:
     """The initiative if its team page is published (then anyone may read that page)."""
     return db.scalars(

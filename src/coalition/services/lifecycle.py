@@ -11,8 +11,9 @@ old hours until they confirm (capacity permitting) or step back.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -124,24 +125,40 @@ def lifecycle(db: Session, caller: Caller, initiative_id: int) -> LifecycleOut:
     )
 
 
+_Open = TypeVar("_Open", Invitation, Offer)
+
+
+def _withdrawn(
+    db: Session,
+    model: type[_Open],
+    open_statuses: Sequence[str],
+    initiative: Initiative,
+    role_id: int | None,
+    values: dict[str, object],
+) -> Iterator[_Open]:
+    """Move each open ``model`` row of the initiative (or of one role) to ``withdrawn``,
+    setting ``values`` too, and yield it; a row another request moved meanwhile is skipped.
+    Each move is conditional and runs when the previous row has been dealt with."""
+    still_open = model.status.in_(list(open_statuses))
+    stmt = select(model).where(model.initiative_id == initiative.id, still_open)
+    if role_id is not None:
+        stmt = stmt.where(model.role_id == role_id)
+    for row in db.scalars(stmt.order_by(model.id)).all():
+        moved = db.execute(
+            update(model)
+            .where(model.id == row.id, still_open)
+            .values(status="withdrawn", **values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(moved, "rowcount", 0) == 1:
+            yield row
+
+
 def _withdraw_open_invitations(
     db: Session, initiative: Initiative, by: By, now: datetime, role_id: int | None = None
 ) -> int:
-    stmt = select(Invitation).where(
-        Invitation.initiative_id == initiative.id, Invitation.status.in_(list(OPEN_STATUSES))
-    )
-    if role_id is not None:
-        stmt = stmt.where(Invitation.role_id == role_id)
     count = 0
-    for invitation in db.scalars(stmt.order_by(Invitation.id)).all():
-        moved = db.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.status.in_(list(OPEN_STATUSES)))
-            .values(status="withdrawn")
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(moved, "rowcount", 0) != 1:
-            continue
+    for invitation in _withdrawn(db, Invitation, OPEN_STATUSES, initiative, role_id, {}):
         record(
             db,
             network_id=invitation.network_id,
@@ -171,19 +188,8 @@ def withdraw_open_offers(
     db: Session, initiative: Initiative, now: datetime, role_id: int | None = None
 ) -> int:
     """Pending offers on the initiative (or one role) are withdrawn; each member is told."""
-    stmt = select(Offer).where(Offer.initiative_id == initiative.id, Offer.status.in_(_OPEN_OFFERS))
-    if role_id is not None:
-        stmt = stmt.where(Offer.role_id == role_id)
     count = 0
-    for offer in db.scalars(stmt.order_by(Offer.id)).all():
-        moved = db.execute(
-            update(Offer)
-            .where(Offer.id == offer.id, Offer.status.in_(_OPEN_OFFERS))
-            .values(status="withdrawn", answered_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(moved, "rowcount", 0) != 1:
-            continue
+    for offer in _withdrawn(db, Offer, _OPEN_OFFERS, initiative, role_id, {"answered_at": now}):
         db.expire(offer, ["status", "answered_at"])
         notify(
             db,

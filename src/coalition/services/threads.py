@@ -32,14 +32,15 @@ from ..schemas.together import (
     ThreadVisibilityName,
 )
 from ..store.cache import bump_version
-from ..store.tables import Actor, Initiative, Network, Tie
+from ..store.tables import Actor, Initiative, Network
 from ..store.tables_outcomes import KnowledgeAsset
 from ..store.tables_together import Post, PostEdit, Thread, ThreadRead
 from . import markup
 from .access import Caller, load_readable, readable_actors, readable_threads
-from .initiatives import load_initiative
+from .initiatives import initiative_titles, load_initiative
 from .notifications import notify
 from .outcomes import initiative_member_ids
+from .ties import tie_once
 
 
 def _now() -> datetime:
@@ -204,28 +205,9 @@ def _tie_reply(db: Session, thread: Thread, initiative: Initiative, author: int)
     starter = thread.author_id
     if starter is None or starter == author:
         return
-    pair = or_(
-        (Tie.source_id == author) & (Tie.target_id == starter),
-        (Tie.source_id == starter) & (Tie.target_id == author),
-    )
-    exists = db.scalar(
-        select(Tie.id).where(Tie.initiative_id == initiative.id, Tie.origin == "thread", pair)
-    )
-    if exists is not None:
+    note = f"discussed in '{initiative.title}'"
+    if not tie_once(db, initiative, author, starter, origin="thread", note=note, on=_now().date()):
         return
-    db.add(
-        Tie(
-            network_id=initiative.network_id,
-            source_id=author,
-            target_id=starter,
-            kind="collaborated",
-            weight=0.5,
-            start_date=_now().date(),
-            note=f"discussed in '{initiative.title}'",
-            origin="thread",
-            initiative_id=initiative.id,
-        )
-    )
     db.flush()
     bump_version(db, initiative.network_id)
 
@@ -318,13 +300,7 @@ def _thread_views(db: Session, caller: Caller, threads: list[Thread]) -> list[Th
     unread = _unread_by_thread(db, caller, ids)
     names = _names(db, caller, [t.author_id for t in threads])
     slugs = dict(db.execute(select(Network.id, Network.slug)).all())
-    titles = dict(
-        db.execute(
-            select(Initiative.id, Initiative.title).where(
-                Initiative.id.in_({t.initiative_id for t in threads if t.initiative_id})
-            )
-        ).all()
-    )
+    titles = initiative_titles(db, {t.initiative_id for t in threads if t.initiative_id})
     return [
         ThreadOut(
             id=t.id,

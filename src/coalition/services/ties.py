@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..schemas.initiatives import TieIn, TieOut
 from ..store.cache import bump_version
-from ..store.tables import Actor, Network, Tie
+from ..store.tables import Actor, Initiative, Network, Tie
 from .access import Caller, readable_tie_ends, require_role
 from .directory import ensure_same_network
 
@@ -25,6 +25,61 @@ def record_tie(db: Session, caller: Caller, network: Network, data: TieIn) -> Ti
     db.flush()
     bump_version(db, network.id)
     return TieOut.model_validate(tie)
+
+
+def tie_once(
+    db: Session,
+    initiative: Initiative,
+    source_id: int,
+    target_id: int,
+    *,
+    origin: str,
+    note: str,
+    on: date,
+) -> bool:
+    """Record that two actors worked together in ``initiative`` (``collaborated``, weight 0.5,
+    from ``on``) unless a tie of this ``origin`` joins them there already, either way round.
+
+    True when a tie was added; the caller flushes and bumps the data version.
+    """
+    pair = or_(
+        (Tie.source_id == source_id) & (Tie.target_id == target_id),
+        (Tie.source_id == target_id) & (Tie.target_id == source_id),
+    )
+    found = db.scalar(
+        select(Tie.id).where(Tie.initiative_id == initiative.id, Tie.origin == origin, pair)
+    )
+    if found is not None:
+        return False
+    db.add(collaborated(initiative, source_id, target_id, origin, note, weight=0.5, start=on))
+    return True
+
+
+def collaborated(
+    initiative: Initiative,
+    source_id: int,
+    target_id: int,
+    origin: str,
+    note: str,
+    *,
+    weight: float,
+    start: date,
+    end: date | None = None,
+) -> Tie:
+    """A ``collaborated`` tie that working together in ``initiative`` made (``origin`` says
+    how: an invitation, a decision, a thread)."""
+    return Tie(
+        network_id=initiative.network_id,
+        source_id=source_id,
+        target_id=target_id,
+        kind="collaborated",
+        weight=weight,
+        start_date=start,
+        end_date=end,
+        note=note,
+        origin=origin,
+        initiative_id=initiative.id,
+    )
 
 
 def active_between(since: date | None, until: date | None) -> list[ColumnElement[bool]]:

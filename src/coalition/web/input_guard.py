@@ -80,8 +80,8 @@ async def form_problems(request: Request) -> list[dict[str, str]]:
     return found
 
 
-async def _read(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or None as soon as it passes ``limit`` bytes."""
+async def read_body(receive: Receive, limit: int | None = None) -> bytes | None:
+    """The whole body, or None as soon as it passes ``limit`` bytes (never without a limit)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -90,7 +90,7 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -98,7 +98,8 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def replay(body: bytes) -> Receive:
+    """A ``receive`` that hands the app ``body`` again (read once by a middleware)."""
     sent = False
 
     async def receive() -> MutableMapping[str, Any]:
@@ -136,21 +137,20 @@ class InputGuard:
         if scope["method"] in _BODY_METHODS:
             limit = body_limit(scope.get("path", ""))
             declared = _declared_length(request)
-            body = (
-                None if declared is not None and declared > limit else await _read(receive, limit)
-            )
+            too_long = declared is not None and declared > limit
+            body = None if too_long else await read_body(receive, limit)
             if body is None:
                 message = f"the request body is larger than {limit // (1024 * 1024)} MiB"
                 response = errors.error_response(request, 413, message, {"detail": message})
-                await response(scope, _replay(b""), send)
+                await response(scope, replay(b""), send)
                 return
             content_type = request.headers.get("content-type", "").lower()
             if content_type.startswith(_FORMS):
-                problems = await form_problems(Request(scope, _replay(body)))
+                problems = await form_problems(Request(scope, replay(body)))
                 if problems:
                     await self._invalid(request, problems, scope, send)
                     return
-            receive = _replay(body)
+            receive = replay(body)
         await self.app(scope, receive, send)
 
     @staticmethod
@@ -159,7 +159,7 @@ class InputGuard:
     ) -> None:
         message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         response = errors.error_response(request, 422, message, {"detail": problems})
-        await response(scope, _replay(b""), send)
+        await response(scope, replay(b""), send)
 
 
 def install(app: FastAPI) -> None:

@@ -38,7 +38,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -56,8 +56,10 @@ from coalition.engines.common_ground.consensus import (
     next_statement_from,
 )
 from coalition.engines.common_ground.incremental import (
+    DEFAULT_SETTINGS,
     History,
     KMeansClusters,
+    UpdateSettings,
     polis_update,
 )
 from coalition.engines.common_ground.matrix import VoteMatrix
@@ -322,9 +324,9 @@ class _Options:
     """The keywords of :func:`analyze` that reach the analysis itself, with their defaults."""
 
     keep_participants: Collection[int] = ()
-    min_votes: int = 7
-    base_k: int = 100
-    max_k: int = 5
+    min_votes: int = DEFAULT_SETTINGS.min_votes
+    base_k: int = DEFAULT_SETTINGS.base_k
+    max_k: int = DEFAULT_SETTINGS.max_k
     force_k: int | None = None
     pick_max: int = 5
     confidence: float = 0.90
@@ -351,9 +353,9 @@ def _analyze(
             history,
             zeroed=zeroed,
             seed=seed,
-            min_votes=options.min_votes,
-            base_k=options.base_k,
-            max_k=options.max_k,
+            settings=UpdateSettings(
+                min_votes=options.min_votes, base_k=options.base_k, max_k=options.max_k
+            ),
             force_k=options.force_k,
             keep_participants=options.keep_participants,
         )
@@ -554,12 +556,16 @@ def replay(
             batch_ms=batch_ms,
             zeroed=zeroed,
             seed=seed,
-            min_votes=int(options.get("min_votes", 7)),
-            base_k=int(options.get("base_k", 100)),
-            max_k=int(options.get("max_k", 5)),
+            settings=_update_settings(options),
             progress=progress,
         )
         return _analyze_with_defaults(final, seed, moderated_out, meta, options, history)
+
+
+def _update_settings(options: dict[str, Any]) -> UpdateSettings:
+    """The update knobs among :func:`analyze`'s ``options`` (Polis's for those not given)."""
+    given = {k: int(options[k]) for k in ("min_votes", "base_k", "max_k") if k in options}
+    return replace(DEFAULT_SETTINGS, **given)
 
 
 def _analyze_with_defaults(

@@ -80,6 +80,7 @@ __all__ = [
     "History",
     "KMeansClusters",
     "PolisUpdate",
+    "DEFAULT_SETTINGS",
     "UpdateSettings",
     "UpdateStep",
     "VoteLog",
@@ -229,7 +230,19 @@ class PolisUpdate:
 
 @dataclass(frozen=True)
 class UpdateSettings:
-    """The knobs of one Polis update, with Polis's values (see :func:`polis_update`)."""
+    """The knobs of one Polis update, with Polis's values (see :func:`polis_update`).
+
+    Attributes
+    ----------
+    min_votes, greedy_n : int
+        ``in-conv`` rule (7 votes, or the 15 most active).
+    base_k, max_k : int
+        Base clusters (100) and most groups tried (5).
+    base_iters, group_iters, pca_iters : int
+        Iteration caps: 100 Lloyd steps for base clusters, 20 for groups, 100 power iterations.
+    k_buffer : int
+        Updates in a row a new best k must win before groups switch to it (4).
+    """
 
     min_votes: int = 7
     greedy_n: int = 15
@@ -241,20 +254,17 @@ class UpdateSettings:
     k_buffer: int = 4
 
 
+DEFAULT_SETTINGS = UpdateSettings()
+"""Polis's own knobs."""
+
+
 def polis_update(
     matrix: VoteMatrix,
     history: History | None,
     *,
     zeroed: Collection[int] | BoolArray = (),
     seed: int = 0,
-    min_votes: int = 7,
-    greedy_n: int = 15,
-    base_k: int = 100,
-    max_k: int = 5,
-    base_iters: int = 100,
-    group_iters: int = 20,
-    pca_iters: int = 100,
-    k_buffer: int = 4,
+    settings: UpdateSettings = DEFAULT_SETTINGS,
     keep_participants: Collection[int] = (),
     force_k: int | None = None,
 ) -> PolisUpdate:
@@ -272,14 +282,8 @@ def polis_update(
         Moderated-out and meta statements.
     seed : int
         Seed of the random power-iteration start of the first update (Polis: ``rand``).
-    min_votes, greedy_n : int
-        ``in-conv`` rule (7 votes, or the 15 most active).
-    base_k, max_k : int
-        Base clusters (100) and most groups tried (5).
-    base_iters, group_iters, pca_iters : int
-        Iteration caps: 100 Lloyd steps for base clusters, 20 for groups, 100 power iterations.
-    k_buffer : int
-        Updates in a row a new best k must win before groups switch to it (4).
+    settings : UpdateSettings
+        The update's knobs (Polis's values by default).
     keep_participants : collection of int
         Participants to put in clustering in addition to the sticky ones.
     force_k : int, optional
@@ -301,9 +305,6 @@ def polis_update(
     >>> second.clustering.k, second.history.updates
     (2, 2)
     """
-    settings = UpdateSettings(
-        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
-    )
     step = _polis_step(matrix, history, zeroed, seed, settings, keep_participants)
     h = step.history
     k = force_k if force_k in step.assigns else h.smoothed_k
@@ -608,14 +609,7 @@ def replay_history(
     zeroed: Collection[int] | BoolArray = (),
     seed: int = 0,
     stop_before_last: bool = True,
-    min_votes: int = 7,
-    greedy_n: int = 15,
-    base_k: int = 100,
-    max_k: int = 5,
-    base_iters: int = 100,
-    group_iters: int = 20,
-    pca_iters: int = 100,
-    k_buffer: int = 4,
+    settings: UpdateSettings = DEFAULT_SETTINGS,
     n_threads: int | None = 1,
 ) -> tuple[History | None, int]:
     """Run Polis's updates over a timestamped vote log, as its math worker ran them.
@@ -634,7 +628,7 @@ def replay_history(
         Seed of the first update's power-iteration start.
     stop_before_last : bool
         Leave the last batch to the caller (a full ``analyze(..., history=)``), else run all.
-    min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer : int
+    settings : UpdateSettings
         As for :func:`polis_update`.
     n_threads : int or None
         Threads the native pools may use (as for ``analyze``; tiny eigenproblems want one).
@@ -654,9 +648,6 @@ def replay_history(
     >>> n, history.updates, history.smoothed_k
     (80, 79, 2)
     """
-    settings = UpdateSettings(
-        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
-    )
 
     def step(log: VoteLog, begin: int, end: int, history: History | None) -> History:
         matrix = VoteMatrix.from_arrays(

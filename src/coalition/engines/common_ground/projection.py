@@ -241,6 +241,16 @@ def _centre(
     return active, zero_mask, center, matrix.csr(data), votes_live
 
 
+def _live_columns(
+    centred: sp.csr_matrix, live: BoolArray
+) -> tuple[sp.csr_matrix, IntArray, FloatArray, FloatArray]:
+    """The centred matrix on its live columns (itself when all are), those columns, and the
+    empty two components and explained variances to fill in."""
+    cols = np.flatnonzero(live)
+    sub = centred[:, cols] if cols.size < centred.shape[1] else centred
+    return sub, cols, np.zeros((2, centred.shape[1])), np.zeros(2)
+
+
 def _power_components(
     centred: sp.csr_matrix,
     live: BoolArray,
@@ -254,13 +264,9 @@ def _power_components(
     when the eigenvalue (the norm before normalising) repeats exactly; ``factor-matrix``
     removes the found component from the data before the next one.
     """
-    n_s = centred.shape[1]
-    cols = np.flatnonzero(live)
-    sub = centred[:, cols] if cols.size < n_s else centred
+    sub, cols, components, explained = _live_columns(centred, live)
     n_rows, n_cols = sub.shape
     k = min(2, n_cols, n_rows)
-    components = np.zeros((2, n_s))
-    explained = np.zeros(2)
     starts = None if start_components is None else np.asarray(start_components, dtype=np.float64)
     rng = np.random.default_rng(seed)
     # XᵀX v, as Polis's xtxr sums (row · v) row over rows: through the Gram matrix when it is
@@ -382,13 +388,9 @@ def _leading_components(
     svd_solver: Literal["auto", "arpack", "randomized"],
 ) -> tuple[FloatArray, FloatArray]:
     """Top-2 right singular vectors of the centred matrix restricted to live columns."""
-    n_s = centred.shape[1]
-    cols = np.flatnonzero(live)
-    sub = centred[:, cols] if cols.size < n_s else centred
+    sub, cols, components, explained = _live_columns(centred, live)
     n_rows, n_cols = sub.shape
     k = min(2, n_cols, n_rows)
-    components = np.zeros((2, n_s))
-    explained = np.zeros(2)
     if k == 0 or sub.nnz == 0:
         # Nothing varies (no votes left after centring): no direction to project on.
         return components, explained

@@ -248,27 +248,21 @@ def group_stats(matrix: VoteMatrix, labels: npt.ArrayLike, k: int) -> GroupStats
 
 def _finalize(stats: GroupStats, g: int, s: int, *, best_agree: bool = False) -> RepStatement:
     """Polis's ``finalize-cmt-stats``: report the direction with the larger repness test."""
-    if stats.rat[g, s] > stats.rdt[g, s]:
-        return RepStatement(
-            statement=s,
-            repful_for="agree",
-            n_success=int(stats.na[g, s]),
-            n_trials=int(stats.ns[g, s]),
-            p_success=float(stats.pa[g, s]),
-            p_test=float(stats.pat[g, s]),
-            repness=float(stats.ra[g, s]),
-            repness_test=float(stats.rat[g, s]),
-            best_agree=best_agree,
-        )
+    agree = bool(stats.rat[g, s] > stats.rdt[g, s])
+    n, p, pt, r, rt = (
+        (stats.na, stats.pa, stats.pat, stats.ra, stats.rat)
+        if agree
+        else (stats.nd, stats.pd, stats.pdt, stats.rd, stats.rdt)
+    )
     return RepStatement(
         statement=s,
-        repful_for="disagree",
-        n_success=int(stats.nd[g, s]),
+        repful_for="agree" if agree else "disagree",
+        n_success=int(n[g, s]),
         n_trials=int(stats.ns[g, s]),
-        p_success=float(stats.pd[g, s]),
-        p_test=float(stats.pdt[g, s]),
-        repness=float(stats.rd[g, s]),
-        repness_test=float(stats.rdt[g, s]),
+        p_success=float(p[g, s]),
+        p_test=float(pt[g, s]),
+        repness=float(r[g, s]),
+        repness_test=float(rt[g, s]),
         best_agree=best_agree,
     )
 

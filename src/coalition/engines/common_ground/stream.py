@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coalition.engines.common_ground.incremental import (
+    DEFAULT_SETTINGS,
     History,
     UpdateSettings,
     VoteLog,
@@ -211,14 +212,7 @@ def replay_stream(
     zeroed: Collection[int] | BoolArray = (),
     seed: int = 0,
     stop_before_last: bool = True,
-    min_votes: int = 7,
-    greedy_n: int = 15,
-    base_k: int = 100,
-    max_k: int = 5,
-    base_iters: int = 100,
-    group_iters: int = 20,
-    pca_iters: int = 100,
-    k_buffer: int = 4,
+    settings: UpdateSettings = DEFAULT_SETTINGS,
     n_threads: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[History | None, int]:
@@ -238,9 +232,6 @@ def replay_stream(
     >>> n, history.updates, history.smoothed_k
     (80, 79, 2)
     """
-    settings = UpdateSettings(
-        min_votes, greedy_n, base_k, max_k, base_iters, group_iters, pca_iters, k_buffer
-    )
     stream = VoteStream(n_participants, n_statements, zeroed)
 
     def step(log: VoteLog, begin: int, end: int, history: History | None) -> History:

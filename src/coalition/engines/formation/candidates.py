@@ -36,11 +36,9 @@ from coalition.engines.formation.problem import (
 )
 from coalition.engines.formation.reasons import FunnelCode, InputCode, Said
 
-__all__ = ["CandidateIndex", "FunnelStep", "prune"]
+from ..arrays import BoolArray, FloatArray, IntArray
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+__all__ = ["CandidateIndex", "FunnelStep", "prune"]
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,10 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import FloatArray, IntArray
+
 __all__ = ["ClassicTeam", "communication_cost", "solve_classic", "team_cost"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 Objective = Literal["sum", "diameter"]
 Distance = Literal["hops", "weight"]
 

@@ -33,7 +33,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.formation.candidates import CandidateIndex, FunnelStep, prune
@@ -74,11 +73,10 @@ from coalition.engines.formation.solver import SolveOutcome, find_feasible, solv
 from coalition.engines.formation.ties import pool_closeness, pool_tied
 from coalition.engines.formation.validate import validate_problem
 
+from ..arrays import BoolArray, FloatArray, IntArray
+
 __all__ = ["propose", "validate_problem"]
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Below this many (actor, role) pairs in all, the whole eligible set goes to the solver.
 NO_PRUNING_BELOW = 1500

@@ -33,6 +33,8 @@ from coalition.engines.formation.reasons import (
 from coalition.engines.formation.result import ClosestActor, Obstacle
 from coalition.engines.formation.ties import TieGraph
 
+from ..arrays import BoolArray, IntArray
+
 __all__ = [
     "FAMILY_WORDS",
     "closest_for_role",
@@ -42,9 +44,6 @@ __all__ = [
     "member_reasons",
     "quick_obstacles",
 ]
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def _money(x: float) -> str:

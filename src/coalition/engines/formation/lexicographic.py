@@ -46,9 +46,10 @@ from coalition.engines.formation.solver import (
     _warm_values,
 )
 
+from ..arrays import IntArray
+
 __all__ = ["TIE_BREAK", "fairest_within"]
 
-IntArray = npt.NDArray[np.int64]
 
 #: Weight of the value of every other objective in the second stage, against the mean
 #: fair-spread score (both 0..1): among equally fair teams, the better one. Small, so that it

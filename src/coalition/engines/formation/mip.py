@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from coalition.engines.formation.model import TeamModel
+
+from ..arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "MAX_PAIR_VARIABLES",
@@ -36,10 +37,6 @@ __all__ = [
     "build_mip",
     "warm_values",
 ]
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.formation.candidates import CandidateIndex
 from coalition.engines.formation.fairness import fairness_scores, role_reference
@@ -35,6 +34,8 @@ from coalition.engines.formation.problem import (
     RoleSpec,
     Weights,
 )
+
+from ..arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "FIT_AT_MINIMUM",
@@ -50,9 +51,6 @@ __all__ = [
     "violation",
 ]
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Capability fit of a requirement met at exactly its minimum level (the most, at level 5, is 1).
 FIT_AT_MINIMUM = 0.8

@@ -31,15 +31,13 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..arrays import FloatArray, IntArray
 from .candidates import CandidateIndex
 from .explain import gaps_for
 from .fairness import fairness_across_roles, fewer_chances, role_reference
 from .model import FIT_AT_MINIMUM
 from .problem import MAX_LEVEL, Candidate, RoleSpec, Weights
 from .reasons import Reason, ReasonCode
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 __all__ = [
     "OpenRole",

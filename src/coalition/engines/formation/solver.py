@@ -35,10 +35,11 @@ from typing import Literal
 
 import highspy
 import numpy as np
-import numpy.typing as npt
 
 from coalition.engines.formation.mip import MipModel, build_mip, warm_values
 from coalition.engines.formation.model import TeamModel, team_value, violation
+
+from ..arrays import FloatArray, IntArray
 
 __all__ = ["SolveOutcome", "find_feasible", "local_search_team", "lp_bound", "solve_model"]
 
@@ -48,9 +49,6 @@ _Mip = MipModel
 _build_mip = build_mip
 _warm_values = warm_values
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 _EPS = 1e-9
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]

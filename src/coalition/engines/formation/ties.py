@@ -12,20 +12,33 @@ hops (a shared collaborator) and ``A_P A A_P^T`` three.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..arrays import FloatArray, IntArray
+
 __all__ = ["CLOSENESS_BY_HOPS", "TieGraph", "pool_closeness", "pool_tied"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Closeness credited to a pair at 1, 2 and 3 hops; further apart (or disconnected) is 0.
 CLOSENESS_BY_HOPS: tuple[float, float, float] = (1.0, 0.5, 0.25)
 
 _NO_YEAR = np.iinfo(np.int32).max
+
+
+def _along(
+    src: IntArray, values: npt.ArrayLike | None, name: str, dtype: type, fill: float
+) -> npt.NDArray[Any]:
+    """``values`` flat, one per tie of ``src`` (all ``fill`` when None)."""
+    if values is None:
+        return np.full(src.shape, fill, dtype=dtype)
+    out: npt.NDArray[Any] = np.asarray(values, dtype=dtype).ravel()
+    if out.shape != src.shape:
+        raise ValueError(f"{name} must have the same length as source")
+    return out
 
 
 class TieGraph:
@@ -60,20 +73,8 @@ class TieGraph:
         dst = np.asarray(target, dtype=np.int64).ravel()
         if src.shape != dst.shape:
             raise ValueError("source and target must have the same length")
-        yrs = (
-            np.zeros(src.shape, dtype=np.int64)
-            if year is None
-            else np.asarray(year, dtype=np.int64).ravel()
-        )
-        if yrs.shape != src.shape:
-            raise ValueError("year must have the same length as source")
-        power = (
-            np.ones(src.shape, dtype=np.float64)
-            if strength is None
-            else np.asarray(strength, dtype=np.float64).ravel()
-        )
-        if power.shape != src.shape:
-            raise ValueError("strength must have the same length as source")
+        yrs: IntArray = _along(src, year, "year", np.int64, 0)
+        power: FloatArray = _along(src, strength, "strength", np.float64, 1.0)
         if not np.all(np.isfinite(power) & (power > 0) & (power <= 1)):
             raise ValueError("strength must lie in (0, 1]")
         keep = src != dst

@@ -151,9 +151,29 @@ def _request_into(b: Any, ctx: Importing) -> list[list[Any]]:
     ]
 
 
+def _each(
+    request: dict[str, Any],
+    key: str,
+    check: Callable[[str, Any], Iterator[tuple[str, str]]],
+    kind: type | None = None,
+    what: str = "",
+) -> Iterator[tuple[str, str]]:
+    """The problems of the list ``request[key]``: not a list, an entry not a ``kind`` (``what``
+    says so), or what ``check(where, entry)`` finds in an entry."""
+    values = request.get(key, [])
+    if not isinstance(values, list):
+        yield f"request.{key}", "must be a list"
+        return
+    for m, value in enumerate(values):
+        where = f"request.{key}[{m}]"
+        if kind is not None and not isinstance(value, kind):
+            yield where, what
+            continue
+        yield from check(where, value)
+
+
 def _request_check(x: Any, ctx: Checking) -> Iterator[tuple[str, str]]:
     """A proposal's request: every actor number a ref of the bundle (or none), roles too."""
-    at = "request"
     request, of = x["request"], x["initiative"]
     actors, initiatives, roles = ctx.keys["actors"], ctx.keys["initiatives"], ctx.keys["roles"]
 
@@ -161,35 +181,20 @@ def _request_check(x: Any, ctx: Checking) -> Iterator[tuple[str, str]]:
         if value is not None and (type(value) is not int or value not in actors):
             yield where, f"no actor with ref {value!r}"
 
-    locked = request.get("locked_in", [])
-    if not isinstance(locked, list):
-        yield f"{at}.locked_in", "must be a list"
-        locked = []
-    for m, lock in enumerate(locked):
-        if not isinstance(lock, dict):
-            yield f"{at}.locked_in[{m}]", "must be an object"
-            continue
-        yield from ref(f"{at}.locked_in[{m}].actor_id", lock.get("actor_id"))
-        r = lock.get("role_id")
+    def lock(where: str, value: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        yield from ref(f"{where}.actor_id", value.get("actor_id"))
+        r = value.get("role_id")
         if r is not None and (type(r) is not int or (of in initiatives and (of, r) not in roles)):
-            yield f"{at}.locked_in[{m}].role_id", f"no role {r!r} in that initiative"
+            yield f"{where}.role_id", f"no role {r!r} in that initiative"
+
+    def pair(where: str, value: list[Any]) -> Iterator[tuple[str, str]]:
+        for end, one in enumerate(value):
+            yield from ref(f"{where}[{end}]", one)
+
+    yield from _each(request, "locked_in", lock, dict, "must be an object")
     for key in ("excluded", "competing_organisations"):
-        values = request.get(key, [])
-        if not isinstance(values, list):
-            yield f"{at}.{key}", "must be a list"
-            continue
-        for m, value in enumerate(values):
-            yield from ref(f"{at}.{key}[{m}]", value)
-    pairs = request.get("conflicts", [])
-    if not isinstance(pairs, list):
-        yield f"{at}.conflicts", "must be a list"
-        pairs = []
-    for m, pair in enumerate(pairs):
-        if not isinstance(pair, list):
-            yield f"{at}.conflicts[{m}]", "must be a pair of refs"
-            continue
-        for end, value in enumerate(pair):
-            yield from ref(f"{at}.conflicts[{m}][{end}]", value)
+        yield from _each(request, key, ref)
+    yield from _each(request, "conflicts", pair, list, "must be a pair of refs")
 
 
 Int32 = Annotated[int, Spec(ge=-(2**31), le=2**31 - 1)]

@@ -23,7 +23,7 @@ import hmac
 import ipaddress
 import re
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,6 +39,7 @@ from ...services import accounts, tokens
 from ...services.access import Caller
 from ...services.network_settings import my_networks
 from ...store.tables_auth import Account
+from ..input_guard import read_body, replay
 
 SESSION_COOKIE = "coalition_session"
 CSRF_COOKIE = "coalition_csrf"
@@ -144,38 +145,13 @@ def _is_json(content_type: str) -> bool:
     return main == "application/json" or main.endswith("+json")
 
 
-async def _read_body(receive: Callable[[], Awaitable[MutableMapping[str, Any]]]) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Callable[[], Awaitable[MutableMapping[str, Any]]]:
-    sent = False
-
-    async def receive() -> MutableMapping[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
 async def _submitted_token(request: Request, body: bytes) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form_request = Request(request.scope, _replay(body))
+        form_request = Request(request.scope, replay(body))
         try:
             form = await form_request.form()
         except Exception:  # a malformed form carries no token either
@@ -267,14 +243,14 @@ class SecurityMiddleware:
                 )
 
         if scope["method"] not in SAFE_METHODS and self._enforced():
-            body = await _read_body(receive)
+            body = await read_body(receive) or b""
             problem = await csrf_problem(request, body, seed)
             if problem is not None:
                 response = _refusal(request, problem)
                 decorate(response.headers)
-                await response(scope, _replay(b""), send)
+                await response(scope, replay(b""), send)
                 return
-            receive = _replay(body)
+            receive = replay(body)
 
         async def send_wrapper(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
