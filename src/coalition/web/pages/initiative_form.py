@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData
 
 from ...domain import Region, Sector
@@ -394,15 +394,22 @@ def new_initiative(request: Request, slug: str, db: DB, caller: CurrentCaller) -
     return _render(request, db, caller, network, Draft(), "basics")
 
 
+class RoleFragmentQuery(BaseModel):
+    """Which role of the form the fragment is (its fields' names are numbered by it)."""
+
+    index: int = Field(0, ge=0, lt=1000)
+
+
 @router.get("/n/{slug}/initiatives/new/role", response_class=HTMLResponse)
 def role_fragment(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    index: int = Query(0, ge=0, lt=1000),
+    query: Annotated[RoleFragmentQuery, Query()],
 ) -> Response:
     """One empty role's fields (htmx appends it), and the "add" button for the next one."""
+    index = query.index
     network = get_network(db, caller, slug)
     if (out := _may_create(request, caller, network)) is not None:
         return out
