@@ -367,7 +367,8 @@ def import_bundle_cmd(
 def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
     """``command`` with one option per directory filter (schemas/directory.py ``FILTERS``,
     ``--min-level`` for ``min_level``), given as text the search model reads, with the filter's
-    description as help; the values reach ``command`` as keyword arguments."""
+    description as help (marked with ``lazy``: translated with the rest of the tree, see
+    commands/language.py); the values reach ``command`` as keyword arguments."""
     from .schemas.directory import FILTERS, LIST_FILTERS, ActorSearch
 
     short = {"capability": ("-c",)}
@@ -393,20 +394,24 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-@actors_app.command("search")
+@actors_app.command(
+    "search",
+    help=lazy(
+        "Search the directory by capability, level, purpose, sector, time zone, language, "
+        "capacity and custom profile fields."
+    ),
+)
 @_filter_options
 def actors_search(
     network: Annotated[str, typer.Option("--network", "-n")] = "demo",
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", "-f", help="A custom profile field: KEY=VALUE (repeatable)."),
+        typer.Option("--field", "-f", help=lazy("A custom profile field: KEY=VALUE (repeatable).")),
     ] = None,
     limit: int = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     **filters: str | list[str] | None,
 ) -> None:
-    """Search the directory by capability, level, purpose, sector, time zone, language, capacity
-    and custom profile fields."""
     from .schemas.directory import ActorQuery
     from .services.directory import search_actors
     from .services.networks import get_network

@@ -445,3 +445,50 @@ def test_publish_the_team_page(settings: Settings, db: Session) -> None:
     assert r.status_code == 200 and r.json()["published"] is False
     assert anonymous.get(f"/api/initiatives/{w.initiative_id}/team").status_code == 404
     assert outsider.get(f"/initiatives/{w.initiative_id}/team", headers=HTML).status_code == 404
+
+
+def test_the_summary_names_the_fields_in_the_readers_language(settings: Settings) -> None:
+    """The list of problems above the form says which field each is about, in Spanish too."""
+    w = _world(settings)
+    client = make_client(settings, w.convenor_caller)
+    spanish = HTML | {"accept-language": "es"}
+
+    def summary(data: dict[str, Any], headers: dict[str, str]) -> list[str]:
+        r = client.post(
+            f"/n/{w.slug}/initiatives/new", data=data, headers=headers, follow_redirects=False
+        )
+        assert r.status_code == 422
+        links = _doc(r.text).xpath("//div[@id='problems']//a")
+        return [" ".join(a.text_content().split()) for a in links]
+
+    basics = {
+        **BASICS,
+        "title": "",
+        "sector_min_business": "3",
+        "sector_max_business": "1",
+        "action": "to_roles",
+    }
+    english = summary(basics, HTML)
+    assert any(s.startswith("Title: ") for s in english), english
+    assert any(s.startswith("Sector mix, business: ") for s in english), english
+    es = summary(basics, spanish)
+    assert any(s.startswith("Título: ") for s in es), es
+    assert any(s.startswith("Combinación de sectores, empresa: ") for s in es), es
+    early = {**BASICS, "end_date": "2026-01-01", "action": "to_roles"}
+    assert [s for s in summary(early, HTML) if s.startswith("Ends on: ")]
+    assert [s for s in summary(early, spanish) if s.startswith("Termina el: ")]
+
+    roles = {**ROLES, "role-0-seats": "two", "role-1-cap-0": ""}
+    data = {**BASICS, **roles, "step": "roles", "action": "to_review"}
+    english = summary(data, HTML)
+    assert any(s.startswith("Role 1, seats: ") for s in english), english
+    assert any(s.startswith("Role 2, capabilities: ") for s in english), english
+    es = summary(data, spanish)
+    assert any(s.startswith("Rol 1, plazas: ") for s in es), es
+    assert any(s.startswith("Rol 2, competencias: Elige al menos una") for s in es), es
+    r = client.post(
+        f"/n/{w.slug}/initiatives/new",
+        data={**BASICS, "step": "roles", "action": "to_review"},
+        headers=spanish,
+    )
+    assert r.status_code == 422 and "Añada al menos un rol" in r.text

@@ -139,3 +139,46 @@ def test_who_may_search_and_bad_input(pages: Pages) -> None:
         r = pages.convenor.get("/n/pick/pick/members", params=bad)
         assert r.status_code == 422, bad
     assert pages.convenor.get("/n/pick/pick/everyone").status_code == 422
+
+
+def _fields_before_the_picker(page: str) -> list[str]:
+    """In each form with a picker, the names of the fields a person fills in before the first
+    picker: what the search without script (a page of its own) would lose on the way back."""
+    from lxml import html as lxml_html
+
+    before: list[str] = []
+    for form in lxml_html.fromstring(page).xpath("//form[.//*[@data-picker]]"):
+        for el in form.iter():
+            if el.get("data-picker") is not None:
+                break
+            typed = el.tag in ("textarea", "select") or (
+                el.tag == "input" and el.get("type") not in ("hidden", "submit")
+            )
+            if typed and el.get("name") and not el.get("form"):
+                before.append(el.get("name"))
+    return before
+
+
+def test_without_script_nothing_typed_before_a_picker_is_lost(
+    pages: Pages, settings: Settings
+) -> None:
+    """Each form that uses a picker has it first: the search without script leaves the page,
+    and whatever was typed in the fields above it would not come back with the choice."""
+    t = pages.team
+    steward = make_client(settings, f.caller(t.network_id, t.convenor, "steward", 1000))
+    thread = pages.convenor.post(
+        f"/api/initiatives/{t.initiative_id}/threads", json={"title": "Plan", "body": "Hello"}
+    )
+    assert thread.status_code == 201, thread.text
+    checked = {
+        "/n/pick/members": steward,
+        "/n/pick/commons": pages.convenor,
+        _back(t): pages.convenor,
+        f"/initiatives/{t.initiative_id}/threads": pages.convenor,
+        f"/threads/{thread.json()['id']}": pages.convenor,
+        f"/initiatives/{t.initiative_id}/proposals": pages.convenor,
+    }
+    for url, client in checked.items():
+        r = client.get(url)
+        assert r.status_code == 200 and "data-picker" in r.text, (url, r.status_code)
+        assert _fields_before_the_picker(r.text) == [], url

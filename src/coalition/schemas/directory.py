@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from ..domain import Visibility
+from ..i18n import lazy
 from .common import (
     MAX_COUNT,
     ActorKindName,
@@ -127,31 +128,43 @@ class ActorPatch(StrictModel):
 class ActorSearch(StrictModel):
     """The directory's filters, declared once. The services take this strict model; the JSON
     API and the directory page read it from a query string as ``ActorQuery``, and the CLI's
-    ``actors search`` has one option per name of ``FILTERS`` with its description as help."""
+    ``actors search`` has one option per name of ``FILTERS`` with its description as help (each
+    marked with ``lazy``: the CLI shows it in the reader's language)."""
 
-    q: Line | None = Field(default=None, description="Name or headline contains this text.")
+    q: Line | None = Field(default=None, description=lazy("Name or headline contains this text."))
     capability: list[Name] = Field(
-        default=[], max_length=20, description="Has this capability (repeatable: all of them)."
+        default=[],
+        max_length=20,
+        description=lazy("Has this capability (repeatable: all of them)."),
     )
-    min_level: Level = Field(default=1, description="Capability level, at least (1 to 5).")
-    purpose: Tag | None = Field(default=None, description="Has this purpose tag.")
-    sector: SectorName | None = Field(default=None, description="In this sector.")
-    kind: ActorKindName | None = Field(default=None, description="A person or an organisation.")
+    min_level: Level = Field(default=1, description=lazy("Capability level, at least (1 to 5)."))
+    purpose: Tag | None = Field(default=None, description=lazy("Has this purpose tag."))
+    sector: SectorName | None = Field(default=None, description=lazy("In this sector."))
+    kind: ActorKindName | None = Field(
+        default=None, description=lazy("A person or an organisation.")
+    )
     timezone: Annotated[str, Field(max_length=64)] | None = Field(
-        default=None, description="In this time zone (e.g. Europe/Paris)."
+        default=None, description=lazy("In this time zone (e.g. Europe/Paris).")
     )
-    region: RegionName | None = Field(default=None, description="In this region.")
+    region: RegionName | None = Field(default=None, description=lazy("In this region."))
     language: Annotated[str, Field(max_length=16)] | None = Field(
-        default=None, description="Speaks this language (a code, e.g. fr)."
+        default=None, description=lazy("Speaks this language (a code, e.g. fr).")
     )
-    min_free_hours: Hours | None = Field(default=None, description="Free hours per week, at least.")
+    min_free_hours: Hours | None = Field(
+        default=None, description=lazy("Free hours per week, at least.")
+    )
     # Share of the onboarding checklist done, as far as the caller may see (services.onboarding).
     min_completeness: int | None = Field(
-        default=None, ge=0, le=100, description="Onboarding checklist done, at least (percent)."
+        default=None,
+        ge=0,
+        le=100,
+        description=lazy("Onboarding checklist done, at least (percent)."),
     )
     # Custom profile fields (services.profile_fields): ``field.<key>=value`` in a query string.
     fields: dict[FieldKey, Line] = Field(
-        default={}, max_length=10, description="Custom profile fields, each as field.<key>=value."
+        default={},
+        max_length=10,
+        description=lazy("Custom profile fields, each as field.<key>=value."),
     )
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=MAX_COUNT)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ... import i18n
 from ...config import public_url
@@ -29,6 +29,7 @@ from ...schemas.auth import (
     RoleIn,
     TokenIn,
 )
+from ...schemas.common import MAX_COUNT
 from ...schemas.directory import ActorPatch
 from ...services import accounts, directory, joining, memberships, portability, tokens
 from ...services.access import Caller
@@ -43,8 +44,8 @@ from ..extensions.security import (
     safe_next,
     set_session_cookie,
 )
-from ..kit import problems, render, see_other, to_login, validated
-from ..params import PathId, QueryCount, form_id
+from ..kit import FORM, problems, render, see_other, to_login
+from ..params import PathId
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -65,6 +66,20 @@ SECTORS = [s.value for s in SECTOR_CHOICES]
 
 # The forms as typed (each field "" when left empty), kept to fill the form in again; the API's
 # strict models (schemas/auth.py) validate them.
+class LoginQuery(BaseModel):
+    """Where to go after signing in, and whether the password was just reset."""
+
+    next: str | None = None
+    reset: int = Field(0, ge=0, le=MAX_COUNT)
+
+
+class RegisterQuery(BaseModel):
+    """An invitation's token, or the network whose Join button sent the visitor here."""
+
+    invite: str | None = None
+    network: str | None = None
+
+
 class LoginForm(BaseModel):
     email: str = ""
     password: str = ""
@@ -97,6 +112,43 @@ class TokenForm(BaseModel):
     expires_in_days: str = ""
 
 
+class ProfileForm(BaseModel):
+    display_name: str = ""
+    locale: str = Field("", max_length=10)
+
+
+class LanguageForm(BaseModel):
+    """The language switcher of every page."""
+
+    lang: str = Field("", max_length=10)
+    next: str = Field("/", max_length=2000)
+
+
+class InviteTokenForm(BaseModel):
+    invite: str = ""
+
+
+class EmailForm(BaseModel):
+    email: str = ""
+
+
+class PasswordForm(BaseModel):
+    password: str = ""
+
+
+# A steward's forms on the members page: the API's strict models, a refusal a 422 page.
+class RoleForm(RoleIn):
+    model_config = FORM
+
+
+class DecisionForm(DecisionIn):
+    model_config = FORM
+
+
+class NetworkInviteForm(NetworkInviteIn):
+    model_config = FORM
+
+
 class PrivacyForm(BaseModel):
     """Who may see a profile, and each private field (its default when not sent)."""
 
@@ -120,13 +172,14 @@ def _signed_in_redirect(request: Request, db: DB, account: Any, target: str) -> 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, caller: CurrentCaller, next: str | None = None, reset: QueryCount = 0
+    request: Request, caller: CurrentCaller, query: Annotated[LoginQuery, Query()]
 ) -> Response:
+    reset = query.reset
     notice = i18n.gettext("Your password was changed; sign in with the new one.") if reset else ""
     return render(
         request,
         "auth/login.html",
-        {"caller": caller, "next": safe_next(next), "notice": notice, "errors": []},
+        {"caller": caller, "next": safe_next(query.next), "notice": notice, "errors": []},
     )
 
 
@@ -192,11 +245,11 @@ def register_page(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    invite: str | None = None,
-    network: str | None = None,
+    query: Annotated[RegisterQuery, Query()],
 ) -> Response:
     # ``network``: the Join button of a network's page sends people here to open an account.
-    context = _register_context(request, db, caller, invite, form={"network": network})
+    form = {"network": query.network}
+    context = _register_context(request, db, caller, query.invite, form=form)
     return render(request, "auth/register.html", context, 401 if context["invite_error"] else 200)
 
 
@@ -225,11 +278,11 @@ def register_submit(
 
 @router.post("/register/accept")
 def accept_invite(
-    request: Request, db: DB, caller: CurrentCaller, invite: str = Form("")
+    request: Request, db: DB, caller: CurrentCaller, form: Annotated[InviteTokenForm, Form()]
 ) -> Response:
     if not caller.authenticated:
         return to_login(request)
-    membership = joining.accept_invite(db, caller, invite)
+    membership = joining.accept_invite(db, caller, form.invite)
     return see_other(f"/n/{membership.network}/members")
 
 
@@ -295,16 +348,15 @@ def account_profile(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    display_name: str = Form(""),
-    locale: str = Form("", max_length=10),
+    form: Annotated[ProfileForm, Form()],
 ) -> Response:
 
     def save() -> Response:
-        name = MePatch.model_validate({"display_name": display_name}).display_name
-        accounts.update_me(db, caller, name, locale)
+        name = MePatch.model_validate({"display_name": form.display_name}).display_name
+        accounts.update_me(db, caller, name, form.locale)
         response = see_other("/account")
-        if locale:
-            set_language_cookie(response, request, locale)
+        if form.locale:
+            set_language_cookie(response, request, form.locale)
         return response
 
     return _account_form(request, db, caller, save)
@@ -315,12 +367,11 @@ def choose_language(
     request: Request,
     db: DB,
     caller: CurrentCaller,
-    lang: str = Form("", max_length=10),
-    next: str = Form("/", max_length=2000),
+    form: Annotated[LanguageForm, Form()],
 ) -> Response:
     """The switcher of every page: the cookie, and the account's setting when signed in."""
-    chosen = i18n.supported(lang)
-    response = see_other(safe_next(next, "/"))
+    chosen = i18n.supported(form.lang)
+    response = see_other(safe_next(form.next, "/"))
     if chosen is None:
         return response
     if caller.account_id is not None:
@@ -410,11 +461,11 @@ def account_export(request: Request, db: DB, caller: CurrentCaller) -> Response:
 
 @router.post("/account/delete")
 def account_delete(
-    request: Request, db: DB, caller: CurrentCaller, password: str = Form("")
+    request: Request, db: DB, caller: CurrentCaller, form: Annotated[PasswordForm, Form()]
 ) -> Response:
 
     def delete() -> Response:
-        portability.delete_account(db, caller, password)
+        portability.delete_account(db, caller, form.password)
         response = see_other("/?deleted=1")
         clear_session_cookie(response, request)
         return response
@@ -432,10 +483,10 @@ def reset_page(request: Request, caller: CurrentCaller) -> Response:
 
 @router.post("/reset", response_class=HTMLResponse)
 def reset_request(
-    request: Request, db: DB, caller: CurrentCaller, email: str = Form("")
+    request: Request, db: DB, caller: CurrentCaller, form: Annotated[EmailForm, Form()]
 ) -> Response:
-    if "@" in email:
-        accounts.request_reset(db, email, public_url(request.app.state.settings))
+    if "@" in form.email:
+        accounts.request_reset(db, form.email, public_url(request.app.state.settings))
     return render(request, "auth/reset_request.html", {"caller": caller, "sent": True})
 
 
@@ -451,10 +502,14 @@ def reset_form(request: Request, token: str, db: DB, caller: CurrentCaller) -> R
 
 @router.post("/reset/{token}", response_class=HTMLResponse)
 def reset_submit(
-    request: Request, token: str, db: DB, caller: CurrentCaller, password: str = Form("")
+    request: Request,
+    token: str,
+    db: DB,
+    caller: CurrentCaller,
+    form: Annotated[PasswordForm, Form()],
 ) -> Response:
     try:
-        data = ResetIn.model_validate({"password": password})
+        data = ResetIn.model_validate(form.model_dump())
         accounts.reset_password(db, token, data.password)
     except ValidationError as exc:
         context = {"caller": caller, "token": token, "errors": problems(exc)}
@@ -496,11 +551,10 @@ def members_role(
     account_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    role: str = Form(""),
+    form: Annotated[RoleForm, Form()],
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = validated(RoleIn, {"role": role})
-    memberships.change_role(db, caller, network, account_id, data.role)
+    memberships.change_role(db, caller, network, account_id, form.role)
     return see_other(f"/n/{slug}/members")
 
 
@@ -521,12 +575,11 @@ def members_approve(
     request_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    role: str = Form("member"),
+    form: Annotated[DecisionForm, Form()],
 ) -> Response:
     network = get_network(db, caller, slug)
-    data = validated(DecisionIn, {"role": role})
     base_url = public_url(request.app.state.settings)
-    joining.decide(db, caller, network, request_id, approve=True, role=data.role, base_url=base_url)
+    joining.decide(db, caller, network, request_id, approve=True, role=form.role, base_url=base_url)
     return see_other(f"/n/{slug}/members")
 
 
@@ -546,14 +599,10 @@ def members_invite(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    email: str = Form(""),
-    role: str = Form("member"),
-    actor_id: str = Form(""),
+    form: Annotated[NetworkInviteForm, Form()],
 ) -> Response:
     network = get_network(db, caller, slug)
-    actor = form_id(actor_id)
-    data = validated(NetworkInviteIn, {"email": email, "role": role, "actor_id": actor})
-    joining.invite_to_network(db, caller, network, data, public_url(request.app.state.settings))
+    joining.invite_to_network(db, caller, network, form, public_url(request.app.state.settings))
     return see_other(f"/n/{slug}/members")
 
 

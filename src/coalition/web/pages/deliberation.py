@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from ...errors import Invalid
 from ...i18n import _
@@ -58,6 +58,17 @@ class VoteForm(VoteIn):
 
 class StatementForm(StatementIn):
     model_config = kit.FORM
+
+
+class ModeForm(BaseModel):
+    """A conversation's moderation: "strict" or "open"."""
+
+    mode: str
+
+    def mode_in(self) -> ModerationModeIn:
+        if self.mode not in ("strict", "open"):
+            raise Invalid(_("mode must be strict or open"), field="mode")
+        return ModerationModeIn(strict=self.mode == "strict")
 
 
 class ModerationForm(ModerationIn):
@@ -207,11 +218,9 @@ def moderation_page(
 
 @router.post("/conversations/{conversation_id}/moderation/mode")
 def moderation_mode_form(
-    conversation_id: PathId, db: DB, caller: CurrentCaller, mode: Annotated[str, Form()]
+    conversation_id: PathId, db: DB, caller: CurrentCaller, form: Annotated[ModeForm, Form()]
 ) -> Response:
-    if mode not in ("strict", "open"):
-        raise Invalid(_("mode must be strict or open"), field="mode")
-    data = ModerationModeIn(strict=mode == "strict")
+    data = form.mode_in()
     deliberation_moderation.set_moderation_mode(db, caller, conversation_id, data)
     return see_other(f"/conversations/{conversation_id}/moderation")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from ...errors import CoalitionError
 from ...schemas.directory import CUSTOM_PREFIX, ActorPage, ActorQuery, DirectoryForm
@@ -34,14 +34,19 @@ def home(request: Request, db: DB, caller: CurrentCaller) -> Response:
 PAGE_SIZE = 30
 
 
+class DirectoryPage(DirectoryForm):
+    """The directory page's query: the filters as typed, and the page of results."""
+
+    page: int = Field(1, ge=1, le=100_000)
+
+
 @router.get("/n/{slug}/directory", response_class=HTMLResponse)
 def directory_page(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    form: Annotated[DirectoryForm, Query()],
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    form: Annotated[DirectoryPage, Query()],
 ) -> Response:
     """The directory's search form and its results; a filter left empty means "any", and a
     refused one is named in a sentence above the form as typed (422)."""
@@ -52,9 +57,11 @@ def directory_page(
         if k.startswith(CUSTOM_PREFIX)
     }
     errors: list[str] = []
+    page = form.page
     paging = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    filters = form.model_dump(exclude={"page"})
     try:
-        query = ActorQuery.model_validate(form.model_dump() | {"fields": custom} | paging)
+        query = ActorQuery.model_validate(filters | {"fields": custom} | paging)
         results = directory.search_actors(db, caller, network, query)
     except ValidationError as exc:
         errors = problems(exc)

@@ -143,6 +143,12 @@ def proposals_page(
     return _latest(request, db, caller, initiative_id)
 
 
+class TeamInviteForm(BaseModel):
+    """The message sent with a proposal's invitations (refused beyond 4,000 characters)."""
+
+    message: str = ""
+
+
 class RunForm(BaseModel):
     """The formation form as typed: a weight per objective, how many alternatives, who is
     locked in or left out ("actor:role"), and a requirement to lower first."""
@@ -240,15 +246,15 @@ def invite_team(
     proposal_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    message: Annotated[str, Form()] = "",
+    form: Annotated[TeamInviteForm, Form()],
 ) -> Response:
     """Invite every member of the proposal to their proposed seat, then follow the answers."""
     ttl = int(request.app.state.settings.invitation_ttl_days)
     try:
-        if len(message) > 4000:
+        if len(form.message) > 4000:
             raise Invalid(_("the message is longer than 4,000 characters"), field="message")
         sent = invitations.invite_proposal(
-            db, caller, proposal_id, message.strip(), ttl_days=ttl, initiative_id=initiative_id
+            db, caller, proposal_id, form.message.strip(), ttl_days=ttl, initiative_id=initiative_id
         )
     except NotFound:
         raise

@@ -15,16 +15,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData
 
 from ...domain import Region, Sector
 from ...errors import Conflict, Invalid
 from ...i18n import _, lazy
+from ...labels import vocab
 from ...schemas.initiatives import InitiativeIn, InitiativePreviewOut
 from ...services import initiatives
 from ...services.access import Caller, require_role
@@ -254,7 +255,7 @@ def _validated(
     """Check the draft as creating it would; complaints go to ``problems`` by field."""
     payload, where = draft.payload(with_roles)
     if with_roles and not payload["roles"]:
-        problems.add("roles", "Add at least one role, with the capabilities it needs.")
+        problems.add("roles", _("Add at least one role, with the capabilities it needs."))
     try:
         data = InitiativeIn.model_validate(payload)
     except ValidationError as exc:
@@ -284,19 +285,30 @@ def _validated(
     return data, preview
 
 
+#: What the error summary calls each field of the first step (translated where shown).
 LABELS = {
-    "title": "Title",
-    "kind": "Kind",
-    "purpose": "Purpose",
-    "purpose_tags": "Purpose tags",
-    "start_date": "Start",
-    "end_date": "End",
-    "budget": "Budget",
-    "max_per_organisation": "At most per organisation",
-    "timezone_coverage": "Time-zone coverage",
-    "sector_mix": "Sector mix",
-    "roles": "Roles",
-    "form": "The form",
+    "title": lazy("Title"),
+    "kind": lazy("Kind"),
+    "purpose": lazy("Purpose"),
+    "purpose_tags": lazy("Purpose tags"),
+    "start_date": lazy("Starts on"),  # as the page labels the field
+    "end_date": lazy("Ends on"),
+    "budget": lazy("Budget"),
+    "max_per_organisation": lazy("At most per organisation"),
+    "timezone_coverage": lazy("Time-zone coverage"),
+    "sector_mix": lazy("Sector mix"),
+    "roles": lazy("Roles"),
+    "form": lazy("The form"),
+}
+#: What the error summary calls each part of a role (by the part of its fields' names).
+ROLE_PARTS = {
+    "": lazy("role"),
+    "title": lazy("title"),
+    "seats": lazy("seats"),
+    "hours": lazy("hours"),
+    "languages": lazy("languages"),
+    "regions": lazy("time-zone regions"),
+    "requirements": lazy("capabilities"),
 }
 
 
@@ -305,17 +317,18 @@ def _position(draft: Draft, key: int) -> int:
 
 
 def field_label(draft: Draft, name: str) -> str:
-    """What the error summary calls a field."""
+    """What the error summary calls a field, in the reader's language."""
     if name in LABELS:
-        return LABELS[name]
+        return _(LABELS[name])
     if name.startswith("sector-"):
-        return f"Sector mix, {name[7:].replace('_', ' ')}"
+        return _("Sector mix, %(sector)s") % {"sector": vocab(name[7:])}
     if m := re.fullmatch(r"role-(\d+)(?:-(\w+?))?(?:-(\d+))?", name):
-        where = f"Role {_position(draft, int(m[1]))}"
+        where = _("Role %(position)s") % {"position": _position(draft, int(m[1]))}
         if m[2] == "req" and m[3] is not None:
-            return f"{where}, capability {int(m[3]) + 1}"
-        words = {"requirements": "capabilities", "regions": "time-zone regions"}
-        return f"{where}, {words.get(m[2] or '', m[2] or 'role')}"
+            return _("%(role)s, capability %(number)s") % {"role": where, "number": int(m[3]) + 1}
+        part = m[2] or ""
+        label = _(ROLE_PARTS[part]) if part in ROLE_PARTS else part
+        return _("%(role)s, %(part)s") % {"role": where, "part": label}
     return name
 
 
@@ -394,15 +407,22 @@ def new_initiative(request: Request, slug: str, db: DB, caller: CurrentCaller) -
     return _render(request, db, caller, network, Draft(), "basics")
 
 
+class RoleFragmentQuery(BaseModel):
+    """Which role of the form the fragment is (its fields' names are numbered by it)."""
+
+    index: int = Field(0, ge=0, lt=1000)
+
+
 @router.get("/n/{slug}/initiatives/new/role", response_class=HTMLResponse)
 def role_fragment(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    index: int = Query(0, ge=0, lt=1000),
+    query: Annotated[RoleFragmentQuery, Query()],
 ) -> Response:
     """One empty role's fields (htmx appends it), and the "add" button for the next one."""
+    index = query.index
     network = get_network(db, caller, slug)
     if (out := _may_create(request, caller, network)) is not None:
         return out

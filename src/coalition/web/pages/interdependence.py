@@ -188,15 +188,22 @@ def _mixing_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+class ChangesQuery(BaseModel):
+    """The changes page's step: "year" or "quarter"."""
+
+    freq: str = Field("year", max_length=10)
+
+
 @router.get("/n/{slug}/map/changes")
 def changes_page(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    freq: Annotated[str, Query(max_length=10)] = "year",
+    query: Annotated[ChangesQuery, Query()],
 ) -> Response:
     """What changed from one year (or quarter) to the next."""
+    freq = query.freq
     network = get_network(db, caller, slug, public_ok=False)
     if not is_choice(freq, FREQS):
         raise Invalid(_("freq is year or quarter"), field="freq")

@@ -95,6 +95,18 @@ class AnswerForm(BaseModel):
     listed: str = ""
 
 
+class ListedForm(BaseModel):
+    """A checkbox: listed on the team page when sent (any value), else not."""
+
+    listed: str = ""
+
+
+class CounterForm(BaseModel):
+    """The convenor's answer to a counter-proposal, as typed (the API's model checks it)."""
+
+    decision: str = ""
+
+
 class InviteForm(BaseModel):
     """One seat offered as typed: who, which role, how many hours, and a message."""
 
@@ -187,14 +199,18 @@ def step_back_form(
 
 @router.post("/engagements/{engagement_id}/listed")
 def listed_form(
-    request: Request, engagement_id: PathId, db: DB, caller: CurrentCaller, listed: str = Form("")
+    request: Request,
+    engagement_id: PathId,
+    db: DB,
+    caller: CurrentCaller,
+    form: Annotated[ListedForm, Form()],
 ) -> Response:
     return _commitment_action(
         request,
         db,
         caller,
         lambda: engagements.set_listed(
-            db, caller, engagement_id, EngagementPatch(listed=bool(listed))
+            db, caller, engagement_id, EngagementPatch(listed=bool(form.listed))
         ),
     )
 
@@ -318,7 +334,7 @@ def counter_form(
     invitation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    decision: str = Form(""),
+    form: Annotated[CounterForm, Form()],
 ) -> Response:
     return _convenor_action(
         request,
@@ -326,7 +342,7 @@ def counter_form(
         caller,
         invitation_id,
         lambda: invitations.decide_counter(
-            db, caller, invitation_id, CounterDecisionIn.model_validate({"decision": decision})
+            db, caller, invitation_id, CounterDecisionIn.model_validate(form.model_dump())
         ),
     )
 

@@ -8,13 +8,15 @@ answered with a redirect (post/redirect/get); their data is the JSON API's too.
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, model_validator
 
 from ... import clock, formatting
 from ...errors import CoalitionError, Conflict, Invalid
@@ -91,6 +93,77 @@ class ReuseForm(ReuseIn):
 
 class FairnessWeightForm(FairnessWeightIn):
     model_config = kit.FORM
+
+
+class RatingsForm(BaseModel):
+    """A health check's ratings as typed: one field per block (left empty: not rated) and the
+    actor who rates."""
+
+    actor_id: str = ""
+    ratings: dict[str, str] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blocks(cls, data: Any) -> Any:
+        """The blocks' fields gathered into ``ratings`` (a block sent twice: the last)."""
+        if not isinstance(data, dict):
+            return data
+        ratings = {b: data[b] for b in BLOCKS if b in data}
+        ratings = {b: v[-1] if isinstance(v, list) else v for b, v in ratings.items()}
+        return {"actor_id": data.get("actor_id", ""), "ratings": ratings}
+
+    def ratings_in(self) -> RatingsIn:
+        """The ratings checked: each from 1 to 5, and one of the caller's actors named."""
+        ratings: dict[str, int] = {}
+        for block, raw in self.ratings.items():
+            if raw.strip():
+                if raw.strip() not in {"1", "2", "3", "4", "5"}:
+                    label = BLOCK_LABELS[block]
+                    raise Invalid(_("%(value)s: rate from 1 to 5") % {"value": label}, field=block)
+                ratings[block] = int(raw)
+        actor = form_int(self.actor_id)
+        if not isinstance(actor, int):
+            raise Invalid(_("say which of your actors rates"), field="actor_id")
+        return kit.validated(RatingsIn, {"actor_id": actor, "ratings": ratings})
+
+
+class ShareForm(BaseModel):
+    """An asset shared in the commons, as typed: a link or an uploaded file, and its authors'
+    ids separated by commas."""
+
+    title: str
+    licence: str
+    authors: str
+    description: str = ""
+    link: str = ""
+    shared_by_id: str = ""
+    file: UploadFile | None = None
+
+    async def asset_in(self) -> AssetIn:
+        """The asset checked, the upload read (refused beyond ``MAX_UPLOAD_BYTES``)."""
+        upload = None
+        if self.file is not None and self.file.filename:
+            content = await self.file.read(MAX_UPLOAD_BYTES + 1)
+            if len(content) > MAX_UPLOAD_BYTES:
+                raise Invalid(
+                    _("uploads are kept in the database up to 2 MB; share a link"), field="file"
+                )
+            upload = {
+                "name": self.file.filename.replace("/", "_").replace("\\", "_")[:200],
+                "media_type": self.file.content_type or "application/octet-stream",
+                "content_base64": base64.b64encode(content).decode(),
+            }
+        fields = self.model_dump(include={"title", "description", "licence"})
+        return kit.validated(
+            AssetIn,
+            fields
+            | {
+                "link": self.link.strip() or None,
+                "file": upload,
+                "authors": _ids(self.authors, "authors"),
+                "shared_by_id": form_id(self.shared_by_id),
+            },
+        )
 
 
 # ---------------------------------------------------------------- charts
@@ -429,24 +502,10 @@ def open_check_form(
 
 
 @router.post("/health-checks/{check_id}/ratings")
-async def rate_form(request: Request, check_id: PathId, db: DB, caller: CurrentCaller) -> Response:
-    form = await request.form()
-    ratings: dict[str, int] = {}
-    for block in BLOCKS:
-        raw = form.get(block)
-        if isinstance(raw, str) and raw.strip():
-            if raw.strip() not in {"1", "2", "3", "4", "5"}:
-                raise Invalid(
-                    _("%(value)s: rate from 1 to 5") % {"value": BLOCK_LABELS[block]}, field=block
-                )
-            ratings[block] = int(raw)
-    raw_actor = form.get("actor_id")
-    actor = form_int(raw_actor) if isinstance(raw_actor, str) else ""
-    if not isinstance(actor, int):
-        raise Invalid(_("say which of your actors rates"), field="actor_id")
-    out = health.rate(
-        db, caller, check_id, kit.validated(RatingsIn, {"actor_id": actor, "ratings": ratings})
-    )
+def rate_form(
+    check_id: PathId, db: DB, caller: CurrentCaller, form: Annotated[RatingsForm, Form()]
+) -> Response:
+    out = health.rate(db, caller, check_id, form.ratings_in())
     return see_other(_initiative_url(out.initiative_id, "health"))
 
 
@@ -513,45 +572,10 @@ def _ids(text: str, field: str) -> list[int]:
 
 @router.post("/n/{slug}/commons/new")
 async def share_form(
-    slug: str,
-    db: DB,
-    caller: CurrentCaller,
-    title: Annotated[str, Form()],
-    licence: Annotated[str, Form()],
-    authors: Annotated[str, Form()],
-    description: Annotated[str, Form()] = "",
-    link: Annotated[str, Form()] = "",
-    shared_by_id: Annotated[str, Form()] = "",
-    file: Annotated[UploadFile | None, File()] = None,
+    slug: str, db: DB, caller: CurrentCaller, form: Annotated[ShareForm, Form()]
 ) -> Response:
-    import base64
-
     network = get_network(db, caller, slug)
-    upload = None
-    if file is not None and file.filename:
-        content = await file.read(MAX_UPLOAD_BYTES + 1)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise Invalid(
-                _("uploads are kept in the database up to 2 MB; share a link"), field="file"
-            )
-        upload = {
-            "name": file.filename.replace("/", "_").replace("\\", "_")[:200],
-            "media_type": file.content_type or "application/octet-stream",
-            "content_base64": base64.b64encode(content).decode(),
-        }
-    data = kit.validated(
-        AssetIn,
-        {
-            "title": title,
-            "description": description,
-            "link": link.strip() or None,
-            "file": upload,
-            "licence": licence,
-            "authors": _ids(authors, "authors"),
-            "shared_by_id": form_id(shared_by_id),
-        },
-    )
-    asset = commons.share_asset(db, caller, network, data)
+    asset = commons.share_asset(db, caller, network, await form.asset_in())
     return see_other(f"/assets/{asset.id}")
 
 
@@ -593,16 +617,22 @@ def credits_page(request: Request, actor_id: PathId, db: DB, caller: CurrentCall
 # ---------------------------------------------------------------- fairness
 
 
+class FairnessQuery(BaseModel):
+    """The day the report is as of (today when not given)."""
+
+    on: date | None = None
+
+
 @router.get("/n/{slug}/fairness", response_class=HTMLResponse)
 def fairness_page(
     request: Request,
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    on: Annotated[date | None, Query()] = None,
+    query: Annotated[FairnessQuery, Query()],
 ) -> Response:
     network = get_network(db, caller, slug)
-    report = fairness.fairness_report(db, caller, network, on)
+    report = fairness.fairness_report(db, caller, network, query.on)
     return render(
         request,
         "outcomes/fairness.html",

@@ -141,15 +141,19 @@ def fields_remove(
     return _act(request, db, caller, slug, remove, {})
 
 
+class TimezoneQuery(BaseModel):
+    q: str = Field("", max_length=100)
+    timezone: str = Field("", max_length=100)
+
+
 @router.get("/timezones", response_class=HTMLResponse)
 def timezones(
     request: Request,
-    q: str = Query("", max_length=100),
-    timezone: str = Query("", max_length=100),
+    query: Annotated[TimezoneQuery, Query()],
 ) -> Response:
     """Time zones whose city matches ``q`` (or ``timezone``, the profile form's own field, which
     htmx sends as typed), as options; without a query, every zone (the datalist as the page
     first sends it)."""
-    q = q or timezone
+    q = query.q or query.timezone
     zones = search_timezones(q) if q.strip() else list(timezone_options())
     return render(request, "_timezone_options.html", {"zones": zones})

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from ...io.report import report_markdown, report_pdf
 from ...services.conversation_report import build_report
@@ -17,7 +18,11 @@ from .deliberation import PALETTE
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-Format = Annotated[Literal["html", "md", "pdf"], Query()]
+
+class ReportQuery(BaseModel):
+    """The report's format: the page, Markdown or PDF."""
+
+    format: Literal["html", "md", "pdf"] = "html"
 
 
 @router.get("/conversations/{conversation_id}/report", response_class=HTMLResponse)
@@ -26,8 +31,9 @@ def report_page(
     conversation_id: PathId,
     db: DB,
     caller: CurrentCaller,
-    format: Format = "html",
+    query: Annotated[ReportQuery, Query()],
 ) -> Response:
+    format = query.format
     rep = build_report(db, caller, conversation_id)
     if format == "md":
         return markdown_response(report_markdown(rep), conversation_id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from ...errors import Invalid
 from ...i18n import _
 from ...schemas.directory import CapabilityIn
 from ...schemas.networks import CapabilityPatch
@@ -42,6 +43,20 @@ class NewTermForm(TermForm):
     """A new term, with its category."""
 
     category: str = ""
+
+
+class MergeForm(BaseModel):
+    """Two terms chosen by id: the one merged, and the one kept."""
+
+    source: str = ""
+    into: str = ""
+
+    def ids(self) -> tuple[int, int]:
+        """The two ids; refused, naming the form, when either is missing or not a number."""
+        source_id, into_id = form_id(self.source), form_id(self.into)
+        if source_id is None or into_id is None:
+            raise Invalid(_("choose the term to merge and the term to keep"), field="source")
+        return source_id, into_id
 
 
 def _url(network: Network) -> str:
@@ -118,16 +133,10 @@ def vocabulary_merge(
     slug: str,
     db: DB,
     caller: CurrentCaller,
-    source: str = Form(""),
-    into: str = Form(""),
+    form: Annotated[MergeForm, Form()],
 ) -> Response:
     def merge(network: Network) -> str:
-        source_id, into_id = form_id(source), form_id(into)
-        if source_id is None or into_id is None:
-            from ...errors import Invalid
-
-            raise Invalid(_("choose the term to merge and the term to keep"), field="source")
-        out = service.merge_terms(db, caller, network, source_id, into_id)
+        out = service.merge_terms(db, caller, network, *form.ids())
         return _(
             "Merged '%(merged)s' into '%(into)s': %(moved)s profile(s) moved, %(raised)s raised "
             "to a higher level, %(requirements)s role requirement(s) re-pointed."

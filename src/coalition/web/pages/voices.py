@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ...schemas.deliberation import VoteIn
 from ...schemas.voices import LinkIn
@@ -23,7 +23,11 @@ from .deliberation import VoteForm
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
-Xid = Annotated[str, Query(max_length=200)]
+
+class OutsideQuery(BaseModel):
+    """The participant id the embedding site gave, if any."""
+
+    xid: str = Field("", max_length=200)
 
 
 class OutsideVoteForm(VoteForm):
@@ -41,8 +45,11 @@ def _outside_url(token: str, xid: str) -> str:
 
 
 @router.get("/c/{link_token}", response_class=HTMLResponse)
-def outside_page(request: Request, link_token: Token, db: DB, xid: Xid = "") -> Response:
+def outside_page(
+    request: Request, link_token: Token, db: DB, query: Annotated[OutsideQuery, Query()]
+) -> Response:
     """Vote on a conversation without an account (anti-herding: tallies after one's vote)."""
+    xid = query.xid
     key = secret(request)
     link = voices.open_link(db, key, link_token)
     voice = request.cookies.get(voices.voice_cookie(link.conversation_id))
