@@ -19,8 +19,8 @@ from .helpers import (
     language,
     login,
     no_horizontal_scroll,
+    plural_re,
     t,
-    t_re,
 )
 
 pytestmark = pytest.mark.journey
@@ -76,9 +76,8 @@ def test_the_report_renders_downloads_and_leads_to_the_charter(
     page.get_by_role("link", name=t("Report"), exact=True).click()
     expect(page).to_have_url(re.compile(rf"/conversations/{cid}/report$"))
     expect(page.locator("#groups h3").first).to_be_visible()
-    cast = t_re(
-        "%(voters)s people cast %(votes)s votes; "
-        "the first joined on %(first)s, the last on %(last)s."
+    cast = plural_re(
+        "%(num)s person cast %(votes)s; the first joined on %(first)s, the last on %(last)s."
     )
     expect(page.locator("#participation")).to_contain_text(cast)
     fits(page)
