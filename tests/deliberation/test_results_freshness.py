@@ -6,6 +6,7 @@ without waiting. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -21,16 +22,18 @@ from coalition.schemas.deliberation import ConversationIn, ResultsOut, Statement
 from coalition.services import conversation_analysis as analysis
 from coalition.services import conversations as svc
 from coalition.services.access import Caller
-from coalition.store.session import session_factory
+from coalition.store.session import session_factory, session_scope
 from coalition.store.tables_deliberation import GroundCache
+from tests.conftest import make_client
 from tests.factories import DeliberationWorld, deliberation_world
 
 WINDOW_S = 30.0
 
 
 def _voted(db: Session) -> tuple[DeliberationWorld, int, list[int]]:
-    """A conversation with two statements and Ada's vote on the first; window of 30 s."""
-    db.info["settings"] = Settings(results_freshness_s=WINDOW_S)
+    """A conversation with two statements and Ada's vote on the first; window of 30 s unless
+    the session has settings."""
+    db.info.setdefault("settings", Settings(results_freshness_s=WINDOW_S))
     w = deliberation_world(db)
     cleo = w.caller(w.cleo, "convenor")
     cid = svc.create_conversation(db, cleo, w.slug, ConversationIn(topic="Warm homes?")).id
@@ -165,3 +168,24 @@ def test_a_reader_never_waits_for_the_one_recomputing(
         thread.join(20)
     assert served == before  # the stored analysis, not a second recompute
     assert len(calls) == 1 and first == [2]
+
+
+def test_the_results_page_says_how_old_the_analysis_is(clean_url: str) -> None:
+    settings = Settings(database_url=clean_url, secret_key="test-secret", results_freshness_s=60)
+    with session_scope(clean_url) as db:
+        db.info["settings"] = settings
+        w, cid, ids = _voted(db)
+        cleo = w.caller(w.cleo, "convenor")
+        analysis.results(db, cleo, cid)
+        svc.cast_vote(db, w.caller(w.bola), cid, VoteIn(statement_id=ids[1], value=-1))
+    client = make_client(settings, cleo)
+    page = client.get(f"/conversations/{cid}/results")
+    assert page.status_code == 200
+    age = " ".join(page.text.split('id="analysis-age">')[1].split("</p>")[0].split())
+    assert re.fullmatch(r"Updated \d+ seconds? ago · 1 vote counted", age), age
+    api = client.get(f"/api/conversations/{cid}/results").json()
+    assert api["votes"] == 1 and api["computed_at"]
+    with session_scope(clean_url) as db:
+        _age(db, cid, 3600)
+    again = client.get(f"/conversations/{cid}/results").text
+    assert "2 votes counted" in again and "Updated" in again
