@@ -3,7 +3,11 @@ as the :mod:`coalition.engines.common_ground` engine finds them in the votes, th
 to show a voter, and the charter of what every group agrees on.
 
 A result is cached per data version of the conversation (see
-:mod:`coalition.services.conversations`), so it is never older than the votes it is shown with.
+:mod:`coalition.services.conversations`). The live analysis (the default seed) is recomputed as
+Polis recomputes its math, periodically and not per vote: after a vote, the stored analysis is
+served for a short freshness window (the ``results_freshness_s`` setting), then ONE request
+recomputes it while the others go on serving the stored one (:func:`_live`); a result says
+which data version it analysed, when, and from how many votes.
 The analysis evolves as Polis's does (see :mod:`coalition.engines.common_ground.incremental`):
 each new data version is ONE warm-started update from the history of the conversation's latest
 analysis (table ``ground_history``), so opinion groups stay put as votes arrive instead of
@@ -360,7 +364,11 @@ def _live(db: Session, conv: Conversation) -> dict[str, Any]:
     stored row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite runs one transaction at a
     time); any other request meanwhile serves the stored analysis instead of waiting. Only a
     conversation with no stored analysis yet has every reader compute (nothing to serve).
+    A window of 0 serves only the current data version, which any reader computes.
     """
+    window = freshness_s(db)
+    if window <= 0:
+        return _cached(db, conv, DEFAULT_SEED)
     mine = (GroundCache.conversation_id == conv.id, GroundCache.seed == DEFAULT_SEED)
     row = db.execute(
         select(GroundCache.id, GroundCache.data_version, GroundCache.created_at, GroundCache.result)
@@ -375,7 +383,7 @@ def _live(db: Session, conv: Conversation) -> dict[str, Any]:
     if row.data_version >= conv.data_version:
         return stored
     age = (clock.utcnow() - row.created_at).total_seconds()
-    if age < freshness_s(db):
+    if age < window:
         return stored
     claimed = db.execute(
         select(GroundCache.id).where(GroundCache.id == row.id).with_for_update(skip_locked=True)
