@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coalition import clock
-from coalition.config import Settings
+from coalition.config import ConfigurationError, Settings, load_settings
 from coalition.schemas.deliberation import ConversationIn, ResultsOut, StatementIn, VoteIn
 from coalition.services import conversation_analysis as analysis
 from coalition.services import conversations as svc
@@ -189,3 +189,14 @@ def test_the_results_page_says_how_old_the_analysis_is(clean_url: str) -> None:
         _age(db, cid, 3600)
     again = client.get(f"/conversations/{cid}/results").text
     assert "2 votes counted" in again and "Updated" in again
+
+
+def test_the_window_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COALITION_RESULTS_FRESHNESS")
+    assert load_settings().results_freshness_s == 5.0
+    for raw, seconds in (("0", 0.0), ("2.5", 2.5)):
+        monkeypatch.setenv("COALITION_RESULTS_FRESHNESS", raw)
+        assert load_settings().results_freshness_s == seconds
+    monkeypatch.setenv("COALITION_RESULTS_FRESHNESS", "soon")
+    with pytest.raises(ConfigurationError, match="COALITION_RESULTS_FRESHNESS"):
+        load_settings()
