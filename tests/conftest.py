@@ -25,6 +25,10 @@ from coalition.store.tables import Base
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared/data beside the checkout; COALITION_SHARED_DATA points elsewhere (a git worktree)
 SHARED_DATA = Path(os.environ.get("COALITION_SHARED_DATA", ROOT.parent / "shared" / "data"))
+# Tests read the analysis of the votes they just cast: the live analysis is recomputed on the
+# first read after every vote, not once per freshness window (its own tests set a window:
+# tests/deliberation/test_results_freshness.py). Inherited by the servers tests start.
+os.environ.setdefault("COALITION_RESULTS_FRESHNESS", "0")
 PG_ADMIN = os.environ.get(
     "COALITION_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -116,7 +120,7 @@ def db(clean_url: str) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(clean_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=clean_url, secret_key="test-secret")
+    return Settings(database_url=clean_url, secret_key="test-secret", results_freshness_s=0.0)
 
 
 def make_client(settings: Settings, caller: Caller | None = None) -> TestClient:

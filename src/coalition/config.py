@@ -37,6 +37,10 @@ class Settings:
     # Who runs background jobs: "auto" (procrastinate workers on PostgreSQL, a thread of the
     # app on SQLite), "queue" or "local" (coalition.jobs).
     jobs: str = "auto"
+    # How long a conversation's stored analysis is served after a vote before the next read
+    # recomputes it (COALITION_RESULTS_FRESHNESS; 0: recompute on the first read after every
+    # vote). Polis recomputes its math periodically, not per vote.
+    results_freshness_s: float = 5.0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -91,6 +95,14 @@ def _seconds(name: str, default: float) -> float:
     return value
 
 
+def _window(name: str, default: float) -> float:
+    """A number of seconds that may be 0 (a window switched off)."""
+    raw = os.environ.get(name, "").strip()
+    if raw in ("0", "0.0"):
+        return 0.0
+    return _seconds(name, default)
+
+
 def load_settings() -> Settings:
     """Settings from COALITION_* environment variables, with embedded-SQLite defaults."""
     url = os.environ.get("COALITION_DATABASE_URL", DEFAULT_SQLITE)
@@ -112,4 +124,5 @@ def load_settings() -> Settings:
         lock_timeout_s=_seconds("COALITION_LOCK_TIMEOUT", 5.0),
         statement_timeout_s=_seconds("COALITION_STATEMENT_TIMEOUT", 30.0),
         jobs=os.environ.get("COALITION_JOBS", "auto").strip().lower() or "auto",
+        results_freshness_s=_window("COALITION_RESULTS_FRESHNESS", 5.0),
     )

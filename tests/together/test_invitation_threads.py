@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -15,8 +15,8 @@ from coalition.cli import app
 from coalition.config import Settings
 from coalition.errors import Forbidden, Invalid, NotFound, Unauthorized
 from coalition.schemas.invitations import AnswerIn, InviteIn
-from coalition.schemas.together import InvitationMessageIn
-from coalition.services import invitation_threads, invitations
+from coalition.schemas.together import InvitationMessageIn, ThreadIn
+from coalition.services import invitation_threads, invitations, threads, unread
 from coalition.services.access import Caller
 from coalition.store.session import session_factory
 from coalition.store.tables import Actor, Role
@@ -166,3 +166,30 @@ def test_cli_show_and_write(clean_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     assert r.exit_code == 0 and json.loads(r.output)["items"][0]["body"] == "Two hours?"
     r = runner.invoke(app, ["invitation-messages", "show", str(inv), "--as", str(t.convenor)])
     assert json.loads(r.output)["unread"] == 1
+
+
+def test_the_navigation_counts_both_in_one_statement(db: Session) -> None:
+    t = team_world(db)
+    inv = _invite(db, t)
+    convenor = t.as_(t.convenor)
+    assert unread.navigation_counts(db, convenor) == (0, {})
+    _say(db, t.as_(t.carl), inv, "Why this role?")
+    _say(db, t.as_(t.carl), inv, "And from when?")
+    data = ThreadIn(title="Budget", visibility="team", body="Who pays?")  # type: ignore[arg-type]
+    threads.start_thread(db, t.as_(t.ana), t.initiative_id, data)
+    statements: list[str] = []
+    engine = db.get_bind().engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        counts = unread.navigation_counts(db, convenor)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert counts == (1, {inv: 2})
+    assert counts == (
+        threads.unread_total(db, convenor),
+        invitation_threads.unread_by_invitation(db, convenor),
+    )
+    assert len(statements) == 1
+    assert unread.navigation_counts(db, t.as_(t.carl)) == (0, {})  # his own messages
+    assert unread.navigation_counts(db, Caller.operator()) == (0, {})

@@ -144,6 +144,10 @@ class ResultsOut(OutModel):
     statements: list[StatementResult]
     groups: list[GroupOut]
     consensus: list[int]
+    # When the analysis was computed (UTC) and from how many votes: it is recomputed at most
+    # once per freshness window, so it may lag the latest votes by a few seconds.
+    computed_at: Timestamp | None = None
+    votes: int | None = None
 
 
 class ImportProblem(OutModel):

@@ -3,7 +3,11 @@ as the :mod:`coalition.engines.common_ground` engine finds them in the votes, th
 to show a voter, and the charter of what every group agrees on.
 
 A result is cached per data version of the conversation (see
-:mod:`coalition.services.conversations`), so it is never older than the votes it is shown with.
+:mod:`coalition.services.conversations`). The live analysis (the default seed) is recomputed as
+Polis recomputes its math, periodically and not per vote: after a vote, the stored analysis is
+served for a short freshness window (the ``results_freshness_s`` setting), then ONE request
+recomputes it while the others go on serving the stored one (:func:`_live`); a result says
+which data version it analysed, when, and from how many votes.
 The analysis evolves as Polis's does (see :mod:`coalition.engines.common_ground.incremental`):
 each new data version is ONE warm-started update from the history of the conversation's latest
 analysis (table ``ground_history``), so opinion groups stay put as votes arrive instead of
@@ -20,11 +24,12 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..config import load_settings
 from ..engines.common_ground import (
     GroundResult,
     Group,
@@ -299,21 +304,26 @@ def _store(
     result: GroundResult,
     statements: list[Statement],
     participants: list[Participant],
+    votes: int | None = None,
 ) -> dict[str, Any]:
-    """Cache ``result`` for the current data version and seed (dropping other versions) and,
-    for the live seed, keep its history; returns the cached JSON."""
+    """Cache ``result`` (of ``votes`` votes: counted when not given) for the current data
+    version and seed, dropping other versions, and, for the live seed, keep its history;
+    returns the cached JSON, which says when it was computed and from how many votes."""
+    if votes is None:
+        votes = db.scalar(select(func.count()).where(Vote.conversation_id == conv.id)) or 0
+    computed_at = clock.utcnow()
     data = _result_json(conv, result, statements, participants)
+    data.update(computed_at=computed_at.isoformat(), votes=votes)
     owner = {"conversation_id": conv.id}
-    store_result(db, GroundCache, conv.data_version, data, owner, seed=seed)
+    store_result(db, GroundCache, conv.data_version, data, owner, seed=seed, created_at=computed_at)
     if seed == DEFAULT_SEED and result.history is not None:
         _store_history(db, conv, result.history, statements, participants)
     return data
 
 
-def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
-    hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
-    if hit is not None:
-        return hit
+def _compute(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
+    """Analyse the conversation's votes now (the live seed: one update from its history) and
+    store the result."""
     matrix, statements, participants = _matrix(db, conv)
     moderated_out = [j for j, s in enumerate(statements) if s.moderation == int(Moderation.out)]
     meta = [j for j, s in enumerate(statements) if s.is_meta]
@@ -329,24 +339,78 @@ def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
         attribution=conv.attribution or None,
         history=previous,
     )
-    return _store(db, conv, seed, result, statements, participants)
+    return _store(db, conv, seed, result, statements, participants, votes=matrix.nnz)
+
+
+def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
+    """The analysis of the conversation's current data version with ``seed``, computed when
+    it is not stored yet."""
+    hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
+    return hit if hit is not None else _compute(db, conv, seed)
+
+
+def freshness_s(db: Session) -> float:
+    """How long a stored live analysis is served after the votes moved on (a setting)."""
+    settings = db.info.get("settings") or load_settings()
+    return float(settings.results_freshness_s)
+
+
+def _live(db: Session, conv: Conversation) -> dict[str, Any]:
+    """The conversation's live analysis as Polis serves it: recomputed at most once per
+    freshness window, not after every vote.
+
+    The latest stored analysis is served when it is of the current data version, or younger
+    than :func:`freshness_s`. Otherwise ONE request recomputes it: the one that locks the
+    stored row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite runs one transaction at a
+    time); any other request meanwhile serves the stored analysis instead of waiting. Only a
+    conversation with no stored analysis yet has every reader compute (nothing to serve).
+    A window of 0 serves only the current data version, which any reader computes.
+    """
+    window = freshness_s(db)
+    if window <= 0:
+        return _cached(db, conv, DEFAULT_SEED)
+    mine = (GroundCache.conversation_id == conv.id, GroundCache.seed == DEFAULT_SEED)
+    row = db.execute(
+        select(GroundCache.id, GroundCache.data_version, GroundCache.created_at, GroundCache.result)
+        .where(*mine)
+        .order_by(GroundCache.data_version.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return _compute(db, conv, DEFAULT_SEED)
+    stored = dict(row.result)
+    stored.setdefault("computed_at", row.created_at.isoformat())
+    if row.data_version >= conv.data_version:
+        return stored
+    age = (clock.utcnow() - row.created_at).total_seconds()
+    if age < window:
+        return stored
+    claimed = db.execute(
+        select(GroundCache.id).where(GroundCache.id == row.id).with_for_update(skip_locked=True)
+    ).first()
+    if claimed is None:  # another request is recomputing (or just replaced it)
+        return stored
+    return _compute(db, conv, DEFAULT_SEED)
 
 
 def results(
     db: Session, caller: Caller, conversation_id: int, seed: int = DEFAULT_SEED
 ) -> ResultsOut:
-    """Opinion groups, representative statements and consensus, cached per data version.
+    """Opinion groups, representative statements and consensus, and when they were computed.
 
     With the default seed (:data:`DEFAULT_SEED`, what the pages show) the result is the
     conversation's live, Polis-like analysis: ONE warm-started update from the history of its
     previous analysis (or of the import's replay), so groups carry over as votes arrive; from
     scratch, seeded with the default seed, when there is no usable history yet (the first
-    analysis, or participants or statements were removed since). Any other seed gives a
-    from-scratch analysis of the current votes with that seed — reproducible from the votes
-    alone, and it neither reads nor moves the live history.
+    analysis, or participants or statements were removed since). Like Polis's, it is
+    recomputed periodically, not per vote (:func:`_live`): within the freshness window after
+    a vote, the previous analysis is served, and its ``data_version``, ``computed_at`` and
+    ``votes`` say what it reflects. Any other seed gives a from-scratch analysis of the
+    current votes with that seed — reproducible from the votes alone, always of the current
+    data version, and it neither reads nor moves the live history.
     """
     conv = load_conversation(db, caller, conversation_id)
-    data = _cached(db, conv, seed)
+    data = _live(db, conv) if seed == DEFAULT_SEED else _cached(db, conv, seed)
     return ResultsOut.model_validate({k: v for k, v in data.items() if k != "priorities"})
 
 
@@ -373,8 +437,10 @@ def next_statement(db: Session, conv: Conversation, voted: Collection[int], who:
     """The next statement for the voter ``who`` (an actor, or an outside participant), who
     voted on the statements ``voted`` (ids): Polis's priority-weighted draw among those shown
     to voters, seeded by conversation, voter and data version. The statement comes without
-    its tallies (anti-herding: the voter has not voted on it)."""
-    data = _cached(db, conv, DEFAULT_SEED)
+    its tallies (anti-herding: the voter has not voted on it). The priorities are those of
+    the live analysis, which may be up to a freshness window old: a statement added since
+    has the priority of a new one."""
+    data = _live(db, conv)
     statements = list(
         db.scalars(
             select(Statement)

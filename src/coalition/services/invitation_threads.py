@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import InvitationSide
@@ -203,13 +203,14 @@ def _on_my_side(mine: list[int]) -> ColumnElement[bool]:
     )
 
 
-def unread_by_invitation(
-    db: Session, caller: Caller, invitation_ids: list[int] | None = None
-) -> dict[int, int]:
-    """Messages by the other side, newer than the caller has read, per invitation."""
+def unread_statement(
+    caller: Caller, invitation_ids: list[int] | None = None
+) -> Select[int, int] | None:
+    """(invitation id, messages by the other side newer than the caller has read) per
+    invitation, as one statement; None when the caller has no actor."""
     mine = sorted(caller.actor_ids)
     if not caller.authenticated or caller.system or not mine:
-        return {}
+        return None
     seen = (
         select(func.max(InvitationMessageRead.last_message_id))
         .where(
@@ -232,6 +233,16 @@ def unread_by_invitation(
         stmt = stmt.where(
             InvitationMessage.invitation_id.in_(invitation_ids) if invitation_ids else false()
         )
+    return stmt
+
+
+def unread_by_invitation(
+    db: Session, caller: Caller, invitation_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Messages by the other side, newer than the caller has read, per invitation."""
+    stmt = unread_statement(caller, invitation_ids)
+    if stmt is None:
+        return {}
     return {int(i): int(n) for i, n in db.execute(stmt).all()}
 
 

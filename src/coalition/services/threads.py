@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -319,10 +319,14 @@ def _thread_views(db: Session, caller: Caller, threads: list[Thread]) -> list[Th
     ]
 
 
-def _unread_by_thread(db: Session, caller: Caller, thread_ids: list[int] | None) -> dict[int, int]:
+def unread_statement(
+    caller: Caller, thread_ids: list[int] | None = None
+) -> Select[int, int] | None:
+    """(thread id, posts by others newer than the caller has read) per thread they read, as
+    one statement; None when the caller has no actor."""
     mine = list(caller.actor_ids)
     if not mine:
-        return {}
+        return None
     seen = (
         select(func.max(ThreadRead.last_post_id))
         .where(ThreadRead.thread_id == Post.thread_id, ThreadRead.actor_id.in_(mine))
@@ -340,6 +344,13 @@ def _unread_by_thread(db: Session, caller: Caller, thread_ids: list[int] | None)
     )
     if thread_ids is not None:
         stmt = stmt.where(Post.thread_id.in_(thread_ids))
+    return stmt
+
+
+def _unread_by_thread(db: Session, caller: Caller, thread_ids: list[int] | None) -> dict[int, int]:
+    stmt = unread_statement(caller, thread_ids)
+    if stmt is None:
+        return {}
     return {int(t): int(n) for t, n in db.execute(stmt).all()}
 
 

@@ -36,6 +36,7 @@ def get_db(request: Request) -> Iterator[Session]:
         settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
     )
     session = make()
+    session.info["settings"] = settings  # what services read of them (mail, analysis windows)
     # Kept for what a page's chrome reads with the request's own session (the unread count):
     # a second session would wait on this one's write lock under SQLite's immediate transactions.
     request.state.db = session

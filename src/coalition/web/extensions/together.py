@@ -13,13 +13,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from ...services import invitation_threads, threads
+from ...services import unread
 
 log = logging.getLogger("coalition.together")
 
 
 def _counts(request: Request, caller: Any) -> tuple[int, dict[int, int]]:
-    """Both of the navigation's counts, in one savepoint, once per request."""
+    """Both of the navigation's counts, in one statement, once per request.
+
+    On PostgreSQL the statement runs in a savepoint: a failed statement would abort the
+    request's transaction. SQLite only undoes the failed statement, so it needs none."""
     cached = getattr(request.state, "unread_counts", None)
     if cached is not None:
         return cached
@@ -28,11 +31,11 @@ def _counts(request: Request, caller: Any) -> tuple[int, dict[int, int]]:
     if caller is None or db is None or not caller.actor_ids:
         return counts
     try:
-        with db.begin_nested():
-            counts = (
-                threads.unread_total(db, caller),
-                invitation_threads.unread_by_invitation(db, caller),
-            )
+        if db.get_bind().dialect.name == "sqlite":
+            counts = unread.navigation_counts(db, caller)
+        else:
+            with db.begin_nested():
+                counts = unread.navigation_counts(db, caller)
     except Exception as exc:  # noqa: BLE001 - a count must never break the page it decorates
         log.warning("unread counts not computed (%s)", type(exc).__name__)
     request.state.unread_counts = counts

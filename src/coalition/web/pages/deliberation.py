@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, field_validator
 
+from ... import clock
 from ...errors import Invalid
 from ...i18n import _
 from ...schemas.deliberation import (
@@ -245,6 +246,10 @@ def results_page(
             "size": MAP_SIZE,
             "palette": PALETTE,
             "consensus": conversation_analysis.charter_statements(res),
+            # the analysis is recomputed once per freshness window: say how old it is
+            "updated_s": None
+            if res.computed_at is None
+            else max(0, int((clock.now() - res.computed_at).total_seconds())),
         },
     )
 
