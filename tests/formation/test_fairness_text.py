@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coalition.engines.formation.lexicographic import PURPOSE_BUDGET
 from coalition.i18n import use_locale
 from coalition.services.fairness_text import contrast_summary
 
@@ -16,6 +17,8 @@ def test_the_summary_names_the_swap_the_fit_cost_and_the_budget() -> None:
     assert "2 of 5 seats" in text and "Ana and Bo rather than Cy and Di" in text
     assert "3.1% less well" in text and "12% lower" in text
     assert "at most 5% of capability fit" in text
+    kept = round(100 * (1 - PURPOSE_BUDGET))  # the purpose floor (lexicographic)
+    assert f"at least {kept}% of the shared purpose of the team proposed" in text
     same = contrast_summary(CHOSEN, INSTEAD, 5, 0.0, 0.0, None, on_fit=True)
     assert "as well" in same and "lower" not in same and "at most" not in same
     assert "changed nobody" in contrast_summary([], [], 5, 0.0, 0.0, 0.02, on_fit=True)

@@ -10,6 +10,7 @@ from typing import Any
 from babel.lists import format_list
 
 from .. import formatting
+from ..engines.formation.lexicographic import PURPOSE_BUDGET
 from ..i18n import _, current_locale, ngettext
 
 #: Shares below this read as "no lower" (rounding noise of the solver's scores).
@@ -76,4 +77,12 @@ def contrast_summary(
             else _("Fairness may cost at most %(budget)s of the team's value here.")
             % {"budget": share}
         )
+        if on_fit:
+            parts.append(
+                _(
+                    "The team keeps at least %(kept)s of the shared purpose of the team "
+                    "proposed with fairness off."
+                )
+                % {"kept": formatting.percent(1.0 - PURPOSE_BUDGET, 0)}
+            )
     return " ".join(parts)

@@ -19,7 +19,7 @@ from coalition.engines.formation import (
     propose,
 )
 from coalition.engines.formation.engine import _select_pool
-from coalition.engines.formation.lexicographic import TIE_BREAK, fairest_within
+from coalition.engines.formation.lexicographic import PURPOSE_BUDGET, TIE_BREAK, fairest_within
 from coalition.engines.formation.model import build_model, team_value
 
 ROLE = RoleSpec("trio", "Trio", {"Facilitation": 2}, seats=3, hours_per_week=4)
@@ -41,7 +41,7 @@ def _people(seed: int, n: int = 9) -> list[Candidate]:
     ]
 
 
-def _model(people: list[Candidate], weights: Weights):  # type: ignore[no-untyped-def]
+def _model(people: list[Candidate], weights: Weights, sim: object = None):  # type: ignore[no-untyped-def]
     index = CandidateIndex(people)
     rows = index.eligible(ROLE, np.zeros(len(index), dtype=bool))
     return build_model(
@@ -51,7 +51,7 @@ def _model(people: list[Candidate], weights: Weights):  # type: ignore[no-untype
         weights,
         rows,
         [rows],
-        np.zeros(len(rows)),
+        np.zeros(len(rows)) if sim is None else np.asarray(sim, dtype=np.float64),
         np.zeros((len(rows), len(rows))),
         cost_ref=0.0,
         sector_denominator=3,
@@ -108,6 +108,77 @@ def test_a_budget_on_fit_alone_bounds_fit_and_is_spent_on_fairness(
     assert float(model.fair[on_fit.team].mean()) >= fairest - slack - 1e-6
     # The objective basis: every other objective within the budget.
     assert team_value(plain, on_all.team) >= (1 - budget) * team_value(plain, best_plain) - 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    budget=st.sampled_from([0.0, 0.02, 0.2]),
+    purpose_budget=st.sampled_from([0.0, 0.25, PURPOSE_BUDGET, 0.5, 1.0]),
+)
+def test_a_budget_on_fit_keeps_a_share_of_shared_purpose(
+    seed: int, budget: float, purpose_budget: float
+) -> None:
+    """The second, looser floor (enumerated against every team): the answer keeps mean fit
+    within the budget and mean shared purpose within ``purpose_budget`` of the fairness-off
+    team's, and no team meeting both floors is fairer (but for the tie-break)."""
+    people = _people(seed)
+    sim = np.random.default_rng(seed + 1).random(len(people)) ** 2
+    model = _model(people, Weights(fairness=0.3), sim)
+    plain = model.without_fairness()
+    teams = [np.array(t) for t in itertools.combinations(range(model.n_assignments), 3)]
+    best_plain = max(teams, key=lambda t: team_value(plain, t))
+
+    def purpose(t: np.ndarray) -> float:
+        return float(model.sim[model.a_actor[t]].mean())
+
+    fit_floor = (1 - budget) * float(model.fit[best_plain].mean())
+    purpose_floor = (1 - purpose_budget) * purpose(best_plain)
+    allowed = [
+        t
+        for t in teams
+        if float(model.fit[t].mean()) >= fit_floor - 1e-12 and purpose(t) >= purpose_floor - 1e-12
+    ]
+    fairest = max(float(model.fair[t].mean()) for t in allowed)
+    out = fairest_within(model, best_plain, budget, time_limit=None, purpose_budget=purpose_budget)
+    assert out is not None and out.team is not None
+    assert float(model.fit[out.team].mean()) >= fit_floor - 1e-9
+    assert purpose(out.team) >= purpose_floor - 1e-9
+    values = [team_value(plain, t) for t in allowed]
+    slack = TIE_BREAK * (max(values) - min(values))
+    assert float(model.fair[out.team].mean()) >= fairest - slack - 1e-6
+
+
+def test_the_purpose_floor_keeps_the_member_who_shares_the_purpose() -> None:
+    """Two members alike in fit: the one with no recent chances shares none of the purpose.
+    With the budget on fit alone and no purpose floor, fairness takes them; the default floor
+    keeps the member who shares the purpose (a team of one: the floor is all of it)."""
+    role = RoleSpec("trio", "Trio", {"Facilitation": 2}, seats=1, hours_per_week=4)
+    shares = Candidate(1, "Shares", {"Facilitation": 4}, 10, exposure=6.0)
+    fresh = Candidate(2, "Fresh", {"Facilitation": 4}, 10, exposure=0.0)
+    index = CandidateIndex([shares, fresh])
+    rows = index.eligible(role, np.zeros(len(index), dtype=bool))
+    sim = np.where(index.actor_ids[rows] == 1, 0.8, 0.0)
+    model = build_model(
+        index,
+        [role],
+        Constraints(),
+        Weights(fairness=0.3),
+        rows,
+        [rows],
+        sim,
+        np.zeros((len(rows), len(rows))),
+        cost_ref=0.0,
+        sector_denominator=1,
+        region_denominator=1,
+    )
+    best_plain = np.array([int(np.flatnonzero(index.actor_ids[rows[model.a_actor]] == 1)[0])])
+    loose = fairest_within(model, best_plain, 0.02, time_limit=None, purpose_budget=1.0)
+    kept = fairest_within(model, best_plain, 0.02, time_limit=None)
+    assert loose is not None and kept is not None
+    actor = index.actor_ids[rows]
+    assert int(actor[model.a_actor[loose.team]][0]) == 2
+    assert int(actor[model.a_actor[kept.team]][0]) == 1
 
 
 def test_the_budget_is_spent_on_fairness_even_at_a_small_weight() -> None:
