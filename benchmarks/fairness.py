@@ -6,7 +6,8 @@ mix, organisation cap and time-zone coverage), one a week. For each: propose wit
 request, invite the best team, every invitee accepts (within capacity: the services refuse
 anything else), the initiative becomes active, and five weeks later it completes - its
 engagements end and their hours return. Run A uses the network's default fairness weight
-(fairness on; the request's default fairness budget of 2 % applies); run B the same with
+(fairness on; the request's default fairness budget applies: at most 2 % of capability fit,
+and at least 50 % of the fairness-off team's shared purpose kept); run B the same with
 fairness 0 (off). Baseline: run B, in the same process.
 
 Measured among the actors who qualify for at least one role drawn, as formation reads it
@@ -19,8 +20,9 @@ hours within capacity, members formation may propose):
   solved with fairness 0, and the teams compared on the weighted objective of everything but
   fairness (fit, purpose, trust, diversity, cost) and on capability fit alone.
 
-Floors (both sizes): Gini at least 30 % lower on than off; at most 2 % loss of the objective
-on the same state; the share never engaged at least halved; nobody busier than the busiest
+Floors (both sizes): Gini at least 30 % lower on than off; at most 2 % loss of capability
+fit on the same state (issue #21's "fit objective"; the loss on everything but fairness is
+printed beside it); the share never engaged at least halved; nobody busier than the busiest
 member with fairness off. Absolute times are this machine's (2 cores, shared).
 
     .venv/bin/python benchmarks/fairness.py [--quick] [--sizes 300,1000] [--initiatives 200]
@@ -291,7 +293,9 @@ def floors(r: dict[str, Any]) -> dict[str, bool]:
     on, off = r["on"], r["off"]
     return {
         "gini_30pct_lower": on["gini"] <= (1 - FLOORS["gini_drop"]) * off["gini"],
-        "objective_loss_le_2pct": r["objective_loss"] <= FLOORS["objective_loss"],
+        # The budget's own basis: capability fit (the default) or everything but fairness.
+        "fit_loss_le_2pct": r["fit_loss" if r["budget_on"] == "fit" else "objective_loss"]
+        <= FLOORS["objective_loss"],
         "never_engaged_halved": on["never"] <= FLOORS["never_ratio"] * off["never"],
         "busiest_not_above_off": on["busiest"] <= off["busiest"],
     }
@@ -356,8 +360,9 @@ def main() -> None:
         print(
             f"  {r['actors']:,} actors: Gini {on['gini'] / off['gini']:.2f} (<= 0.70), "
             f"never engaged {on['never'] / off['never']:.2f} (<= 0.50), busiest "
-            f"{on['busiest']:.0f} vs {off['busiest']:.0f} (<=), objective loss "
-            f"{r['objective_loss']:.2%} (<= 2 %), capability fit loss {r['fit_loss']:.2%}; "
+            f"{on['busiest']:.0f} vs {off['busiest']:.0f} (<=), capability fit loss "
+            f"{r['fit_loss']:.2%}, loss on everything but fairness {r['objective_loss']:.2%} "
+            f"(<= 2 % on the budget's basis, {r['budget_on']}); "
             + ("all floors hold" if all(passed.values()) else "MISSED: ")
             + ", ".join(k for k, v in passed.items() if not v)
         )
