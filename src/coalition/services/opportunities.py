@@ -29,6 +29,7 @@ until that build lands. Every key carries the database's identity and the networ
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Hashable
@@ -88,6 +89,7 @@ REFRESH_AFTER_S = 300.0
 #: Statuses in which an initiative takes offers for its open roles.
 TAKING_OFFERS = (InitiativeStatus.forming.value, InitiativeStatus.active.value)
 OPEN_OFFERS = [s.value for s in OPEN_OFFER_STATUSES]
+_SERIALS = itertools.count(1)
 
 
 @dataclass
@@ -100,6 +102,8 @@ class _Basis:
     index: CandidateIndex
     terms: dict[Hashable, RoleTerms] = field(default_factory=dict)
     built_at: float = field(default_factory=time.monotonic)
+    #: This basis among all built in the process (``id()`` of a freed index can come back).
+    serial: int = field(default_factory=lambda: next(_SERIALS))
 
 
 _BASES: dict[Hashable, _Basis] = {}
@@ -250,7 +254,7 @@ def role_catalog(
             terms.append(hit)
         return RoleCatalog(basis.index, roles, terms)
 
-    return _CATALOGS.get((*key, basis.version, basis.day, id(basis.index)), build), names
+    return _CATALOGS.get((*key, basis.version, basis.day, basis.serial), build), names
 
 
 def _member(db: Session, network: Network, actor: Actor, day: date) -> Candidate | None:

@@ -14,6 +14,7 @@ by hand: a new version simply misses.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -73,6 +74,17 @@ def version_key(db: Session, network: Network, *extra: Hashable) -> tuple[Hashab
     return (where, network.id, network.created_at, network.data_version, *extra)
 
 
+#: Every process cache, so that :func:`clear_process_caches` reaches them all.
+_CACHES: weakref.WeakSet[ProcessCache[Any]] = weakref.WeakSet()
+
+
+def clear_process_caches() -> None:
+    """Forget every value kept in this process (a test that wipes its database and rebuilds
+    the deterministic demo gets the same keys again: ids, creation times and versions)."""
+    for cache in list(_CACHES):
+        cache.clear()
+
+
 class ProcessCache(Generic[V]):
     """The ``size`` most recently used values in this process, safe across request threads.
 
@@ -84,6 +96,7 @@ class ProcessCache(Generic[V]):
         self.size = size
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        _CACHES.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], V]) -> V:
         """The value kept for ``key``, computed and kept when missing."""
