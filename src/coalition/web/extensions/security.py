@@ -82,7 +82,6 @@ HEADERS = {
 
 def resolve_caller(request: Request, db: Session) -> Caller:
     """The caller of ``request``: API token, session cookie, or anonymous."""
-    db.info["settings"] = request.app.state.settings
     authorization = request.headers.get("authorization")
     if authorization is not None:
         scheme, _unused, token = authorization.partition(" ")
