@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvloop
+from _http import Connection
 from sqlalchemy import text
 
 from coalition.cli import _after_demo
@@ -471,20 +473,25 @@ def _operations(ids: dict[str, Any], rng: random.Random) -> dict[str, Callable[[
 
 
 async def _load(base: str, ids: dict[str, Any], connections: int, duration: float) -> Any:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    """``connections`` users, each on its own keep-alive connection (benchmarks/_http.py),
+    signed in as the member, send the mix for ``duration`` seconds after a short warm-up."""
+    with httpx.Client(base_url=base, timeout=30) as signer:
+        signed = _sign_in(signer, MEMBER)
+        signed.raise_for_status()
+        cookie = "; ".join(f"{name}={value}" for name, value in signer.cookies.items())
+        headers = {"cookie": cookie, "x-csrf-token": signed.json()["csrf_token"]}
+    host, port = base.removeprefix("http://").rsplit(":", 1)
     records: list[tuple[str, float, int]] = []
     sent = [0]  # every request, the warm-up's too (the servers' CPU time covers them)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        signed = await _sign_in(client, MEMBER)
-        signed.raise_for_status()
-        client.headers["x-csrf-token"] = signed.json()["csrf_token"]
-        names, weights = list(MIX), list(MIX.values())
-        warm_until = time.perf_counter() + min(3.0, duration / 5)
-        stop_at = warm_until + duration
+    names, weights = list(MIX), list(MIX.values())
+    warm_until = time.perf_counter() + min(3.0, duration / 5)
+    stop_at = warm_until + duration
 
-        async def user(seed: int) -> None:
-            rng = random.Random(seed)
-            ops = _operations(ids, rng)
+    async def user(seed: int) -> None:
+        rng = random.Random(seed)
+        ops = _operations(ids, rng)
+        connection = Connection(host, int(port), headers)
+        try:
             while time.perf_counter() < stop_at:
                 name = rng.choices(names, weights)[0]
                 request = ops[name]()
@@ -492,18 +499,16 @@ async def _load(base: str, ids: dict[str, Any], connections: int, duration: floa
                     continue
                 method, path, body = request
                 started = time.perf_counter()
-                try:
-                    r = await client.request(method, path, json=body)
-                    status = r.status_code
-                except httpx.HTTPError:
-                    status = 599
+                status = await connection.request(method, path, body)
                 sent[0] += 1
                 if started >= warm_until:
                     records.append((name, time.perf_counter() - started, status))
+        finally:
+            await connection.close()
 
-        cpu = time.process_time()
-        await asyncio.gather(*(user(i) for i in range(connections)))
-        cpu = time.process_time() - cpu
+    cpu = time.process_time()
+    await asyncio.gather(*(user(i) for i in range(connections)))
+    cpu = time.process_time() - cpu
     return records, duration, cpu, sent[0]
 
 
@@ -566,7 +571,7 @@ def run_load_and_routes(args: argparse.Namespace, skip: set[str]) -> dict[str, A
                     _sign_in(client, MEMBER).raise_for_status()
                     ids = _demo_ids(client)
                 server_cpu = _tree_cpu_s(server.process.pid)
-                records, duration, cpu, sent = asyncio.run(
+                records, duration, cpu, sent = uvloop.run(
                     _load(server.base, ids, args.connections, args.duration)
                 )
                 server_cpu = _tree_cpu_s(server.process.pid) - server_cpu

@@ -41,6 +41,11 @@ class Settings:
     # recomputes it (COALITION_RESULTS_FRESHNESS; 0: recompute on the first read after every
     # vote). Polis recomputes its math periodically, not per vote.
     results_freshness_s: float = 5.0
+    # How long an answer to a GET is kept for the same browser while the data it was read from
+    # is unchanged (COALITION_READ_CACHE_TTL; 0: off), and the memory it may take per app
+    # process (COALITION_READ_CACHE_MB). See web/read_cache.py.
+    read_cache_ttl_s: float = 5.0
+    read_cache_mb: int = 64
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -103,6 +108,17 @@ def _window(name: str, default: float) -> float:
     return _seconds(name, default)
 
 
+def _megabytes(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65_536:
+        raise ConfigurationError(
+            f"{name} must be a whole number of MiB from 1 to 65536, not {raw!r}"
+        )
+    return int(raw)
+
+
 def load_settings() -> Settings:
     """Settings from COALITION_* environment variables, with embedded-SQLite defaults."""
     url = os.environ.get("COALITION_DATABASE_URL", DEFAULT_SQLITE)
@@ -125,4 +141,6 @@ def load_settings() -> Settings:
         statement_timeout_s=_seconds("COALITION_STATEMENT_TIMEOUT", 30.0),
         jobs=os.environ.get("COALITION_JOBS", "auto").strip().lower() or "auto",
         results_freshness_s=_window("COALITION_RESULTS_FRESHNESS", 5.0),
+        read_cache_ttl_s=_window("COALITION_READ_CACHE_TTL", 5.0),
+        read_cache_mb=_megabytes("COALITION_READ_CACHE_MB", 64),
     )

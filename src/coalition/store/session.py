@@ -227,3 +227,8 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# Every session moves the change stamps of what it writes (store/stamps.py): imported here, so
+# that whatever opens a session (the app, the CLI, a job, a test) has the hooks installed.
+from . import stamps as _stamps  # noqa: E402,F401

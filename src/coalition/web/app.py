@@ -21,7 +21,7 @@ from .. import glossary, i18n, locales
 from ..config import Settings, check_settings, load_settings
 from ..domain import FieldKind, Region, Sector, Visibility
 from ..services import history_text
-from . import errors, input_guard
+from . import errors, input_guard, read_cache
 from .api import actors as actors_api
 from .api import auth as auth_api
 from .api import deliberation as deliberation_api
@@ -151,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     busy.install(app)
     openapi.install(app)
+    read_cache.install(app)  # inside the security layer: its headers go on kept answers too
     security.install(app)
     together.install(app)
     pickers.install(app)

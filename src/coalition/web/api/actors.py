@@ -11,11 +11,13 @@ from ...services import directory as service
 from ...services.networks import get_network
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
+from ..read_cache import kept
 
 router = APIRouter(tags=["directory"], route_class=CommitFirstRoute)
 
 
 @router.get("/api/networks/{slug}/actors")
+@kept(ignores=("votes", "analysis"))
 def search_actors(
     slug: str, query: Annotated[ActorQuery, Query()], db: DB, caller: CurrentCaller
 ) -> ActorPage:

@@ -26,6 +26,7 @@ from ...schemas.interdependence import (
 from ...services import interdependence as service
 from ...services import map_exchange
 from ..deps import DB, CommitFirstRoute, CurrentCaller
+from ..read_cache import kept
 
 router = APIRouter(tags=["map"], route_class=CommitFirstRoute)
 
@@ -87,6 +88,7 @@ def map_analysis(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Map
     response_class=Response,
     responses={200: {"model": MapViewOut, "description": "the map's drawing data"}},
 )
+@kept(ignores=("votes", "analysis"))
 def map_view(slug: str, db: DB, caller: CurrentCaller, query: Query_) -> Response:
     """What the map page draws: actors with positions and metrics, linked pairs, periods."""
     return Response(service.map_view_json(db, caller, slug, query), media_type="application/json")

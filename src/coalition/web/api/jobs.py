@@ -14,11 +14,13 @@ from ...services.jobs import get_job
 from ...store.session import engine_for
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..params import PathId
+from ..read_cache import never_kept
 
 router = APIRouter(route_class=CommitFirstRoute, tags=["jobs"])
 
 
 @router.get("/api/jobs/{job_id}")
+@never_kept
 def job(job_id: PathId, db: DB, caller: CurrentCaller) -> JobOut:
     """A background job: state, progress, result link and error (for whoever started it and
     the network's stewards; 404 for anyone else)."""
@@ -26,12 +28,14 @@ def job(job_id: PathId, db: DB, caller: CurrentCaller) -> JobOut:
 
 
 @router.get("/healthz")
+@never_kept
 def healthz() -> dict[str, str]:
     """The process is alive (no database work)."""
     return {"status": "ok"}
 
 
 @router.get("/readyz", responses={503: {"description": "the database or job queue is down"}})
+@never_kept
 def readyz(request: Request) -> JSONResponse:
     """Ready for traffic: the database answers, and on PostgreSQL the job queue's tables."""
     url = request.app.state.settings.database_url

@@ -32,6 +32,7 @@ from .. import kit
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import render, see_other
 from ..params import PathId
+from ..read_cache import kept, within_freshness
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -227,6 +228,7 @@ def moderation_mode_form(
 
 
 @router.get("/conversations/{conversation_id}/results", response_class=HTMLResponse)
+@kept(ignores=("votes",), when=within_freshness)
 def results_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:
@@ -255,6 +257,7 @@ def results_page(
 
 
 @router.get("/conversations/{conversation_id}/charter", response_class=HTMLResponse)
+@kept(ignores=("votes",), when=within_freshness)
 def charter_page(
     request: Request, conversation_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:

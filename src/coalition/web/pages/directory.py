@@ -16,6 +16,7 @@ from ...services.profile_fields import list_fields
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import problems, render, see_other
 from ..params import PathId
+from ..read_cache import kept
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -41,6 +42,7 @@ class DirectoryPage(DirectoryForm):
 
 
 @router.get("/n/{slug}/directory", response_class=HTMLResponse)
+@kept(ignores=("votes", "analysis"))
 def directory_page(
     request: Request,
     slug: str,
@@ -112,6 +114,7 @@ def initiatives_page(request: Request, slug: str, db: DB, caller: CurrentCaller)
 
 
 @router.get("/initiatives/{initiative_id}", response_class=HTMLResponse)
+@kept(ignores=("votes", "analysis"))
 def initiative_page(
     request: Request, initiative_id: PathId, db: DB, caller: CurrentCaller
 ) -> Response:

@@ -28,6 +28,7 @@ from ...services.networks import get_network
 from ..api.interdependence import map_query
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import render
+from ..read_cache import kept
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
@@ -73,6 +74,7 @@ class MapControls(BaseModel):
 
 
 @router.get("/n/{slug}/map")
+@kept(ignores=("votes", "analysis"))
 def map_page(
     request: Request,
     slug: str,

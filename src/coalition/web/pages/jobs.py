@@ -12,11 +12,13 @@ from ...services.jobs import get_job
 from ..deps import DB, CommitFirstRoute, CurrentCaller
 from ..kit import render, to_login
 from ..params import PathId
+from ..read_cache import never_kept
 
 router = APIRouter(include_in_schema=False, route_class=CommitFirstRoute)
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
+@never_kept
 def job_page(request: Request, job_id: PathId, db: DB, caller: CurrentCaller) -> Response:
     if not caller.authenticated:
         return to_login(request)
