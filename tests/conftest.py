@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from coalition.config import Settings
 from coalition.services.access import Caller
 from coalition.store.migrate import upgrade
 from coalition.store.session import engine_for, session_factory
+from coalition.store.stamps import ChangeStamp, initial_rows
 from coalition.store.tables import Base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,9 @@ def _wipe(url: str) -> None:
         else:
             for name in names:
                 conn.execute(text(f'DELETE FROM "{name}"'))
+        # the change stamps a migrated database starts with (a new epoch: kept answers of the
+        # previous test's data never match)
+        conn.execute(insert(ChangeStamp), initial_rows())
 
 
 @pytest.fixture

@@ -306,3 +306,30 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written(
         (conv,) = db.scalars(select(Conversation)).all()
         votes = db.scalar(select(func.count()).select_from(Vote))
     assert done.result is not None and votes == done.result["n_votes"] and conv.id > 0
+
+
+def test_answers_kept_by_one_app_process_follow_writes_made_on_the_other(
+    procs: Processes, pg_url: str
+) -> None:
+    """The read cache of each process is keyed by the change stamps in the database: a member
+    reads the directory on A (kept there), edits their profile on B, and A shows the edit."""
+    demo = procs.start("demo", "--actors", "24")
+    assert demo.wait(timeout=180) == 0, procs.tails()
+    a, b = procs.app(), procs.app()
+    client = httpx.Client(timeout=20)
+    body = {"email": "member@example.org", "password": "coalition-demo"}
+    r = client.post(f"{a}/api/auth/login", json=body, headers={"x-csrf-token": _csrf(client, a)})
+    assert r.status_code == 200, r.text
+    token = r.json()["csrf_token"]
+    me = client.get(f"{b}/api/me").json()
+    actor = next(m["actor_id"] for m in me["memberships"] if m["network"] == "demo")
+    hits = [client.get(f"{a}/n/demo/directory").headers.get("x-read-cache") for _ in range(2)]
+    assert hits == [None, "hit"], hits
+    r = client.patch(
+        f"{b}/api/actors/{actor}", json={"name": "Edited On B"}, headers={"x-csrf-token": token}
+    )
+    assert r.status_code == 200, r.text
+    page = client.get(f"{a}/n/demo/directory?q=Edited")
+    assert "Edited On B" in page.text
+    again = client.get(f"{a}/api/actors/{actor}")
+    assert again.headers.get("x-read-cache") is None and again.json()["name"] == "Edited On B"

@@ -29,7 +29,7 @@ from ..schemas.deliberation import (
     VoteIn,
     VoteOut,
 )
-from ..store.stamps import SCOPE_OPTION
+from ..store.stamps import COUNTED, SCOPE_OPTION
 from ..store.tables import Actor, Initiative, Network
 from ..store.tables_deliberation import Conversation, Participant, Statement, Vote
 from .access import Caller, load_readable, readable_conversations, require_role
@@ -57,15 +57,15 @@ def _require_moderator(db: Session, caller: Caller, conv: Conversation) -> Netwo
 def _bump(db: Session, conv: Conversation) -> None:
     """Move the conversation's data version on, in one statement that returns the new value:
     the row is locked only from here to the commit, and no writer reads it first. The counter
-    moves the ``votes`` change stamp only (store/stamps.py): what else the transaction writes
-    (a statement, a participant) moves its own."""
+    is the ``votes`` change stamp (store/stamps.py: read as the counters' sum); what else the
+    transaction writes (a statement, a participant) moves its own."""
     db.flush()
     version = db.execute(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(data_version=Conversation.data_version + 1)
         .returning(Conversation.data_version)
-        .execution_options(synchronize_session=False, **{SCOPE_OPTION: "votes"})
+        .execution_options(synchronize_session=False, **{SCOPE_OPTION: COUNTED})
     ).scalar_one()
     set_committed_value(conv, "data_version", version)
 

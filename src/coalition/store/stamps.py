@@ -11,7 +11,12 @@ deadlock and holds the stamp's row only for the commit itself.
 Kinds (:data:`SCOPES`): ``votes`` (a vote is the most frequent write, and only views of a
 conversation's votes read them), ``analysis`` (a conversation's stored results), the rest of
 ``deliberation``, and ``site`` (everything else). Bookkeeping that no answer shows as data
-(derived caches, sign-in failures, jobs, an API token's last use) moves nothing.
+(derived caches, sign-in failures, job progress) moves nothing.
+
+A vote moves its conversation's ``data_version`` already (services/conversations.py), in the
+statement that takes the conversation's row lock; the ``votes`` stamp read is that row's
+counter summed over conversations beside the stamp's own row, so a vote that moved its
+conversation's counter (:data:`COUNTED`) adds no second row lock to the busiest write there is.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, String, event, select, update
+from sqlalchemy import BigInteger, Engine, String, event, func, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from .tables import Base
+from .tables_deliberation import Conversation
 
 #: The kinds of data that carry a stamp, in the order a key lists them.
 SCOPES: tuple[str, ...] = ("site", "deliberation", "analysis", "votes")
@@ -37,16 +43,19 @@ TABLE_SCOPES: dict[str, str | None] = {
     "statements": "deliberation",
     "conversation_links": "deliberation",
     "link_participants": "deliberation",
-    # bookkeeping: shown as data nowhere, or only on routes that are never kept
+    # bookkeeping: shown as data nowhere, or only on routes that are never kept (a job's
+    # progress is read on its own page; an API token's last use moves at most once a minute
+    # and is site data like the rest of the token)
     "change_stamps": None,
     "map_cache": None,
     "login_failures": None,
     "jobs": None,
-    "api_tokens": None,
 }
 #: An execution option that names the scope of one DML statement, for a statement whose
 #: table's scope is wider than what it changes (a conversation's vote counter moves ``votes``).
 SCOPE_OPTION = "coalition_scope"
+#: The scope a conversation's vote counter moves: ``votes``, read as the sum of the counters.
+COUNTED = "votes:counted"
 _NOTED = "coalition_written_scopes"
 
 
@@ -108,10 +117,14 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()  # what is still pending is written now, so its tables are noted
     scopes = session.info.pop(_NOTED, None)
-    if scopes:
+    if scopes and COUNTED in scopes:  # the counters' sum moved: the votes row need not
+        scopes -= {COUNTED, "votes"}
+    # One statement a scope, always in the same order: two transactions that write the same
+    # scopes lock their rows in the same order, so they queue and never deadlock.
+    for scope in sorted(scopes or ()):
         session.execute(
             update(ChangeStamp)
-            .where(ChangeStamp.scope.in_(sorted(scopes)))
+            .where(ChangeStamp.scope == scope)
             .values(version=ChangeStamp.version + 1)
         )
 
@@ -126,6 +139,7 @@ event.listen(Session, "before_commit", _before_commit)
 event.listen(Session, "after_rollback", _forget)
 
 _READ = select(ChangeStamp.scope, ChangeStamp.version, ChangeStamp.epoch)
+_COUNTERS = select(func.coalesce(func.sum(Conversation.data_version), 0)).scalar_subquery()
 
 
 def read_stamps(engine: Engine) -> tuple[Any, ...] | None:
@@ -138,12 +152,14 @@ def read_stamps(engine: Engine) -> tuple[Any, ...] | None:
         options = {"isolation_level": "AUTOCOMMIT"}
     with engine.connect().execution_options(**options) as connection:
         try:
-            rows = {r.scope: r for r in connection.execute(_READ)}
+            rows = {r.scope: r for r in connection.execute(_READ.add_columns(_COUNTERS))}
         except Exception:  # noqa: BLE001 - a database not yet migrated keeps nothing
             return None
     if len(rows) < len(SCOPES):
         return None
-    return (*(rows[s].version for s in SCOPES), rows["site"].epoch)
+    votes = rows["votes"]
+    stamps = [(votes.version, int(votes[-1])) if s == "votes" else rows[s].version for s in SCOPES]
+    return (*stamps, rows["site"].epoch)
 
 
 def ensure_rows(session: Session) -> None:

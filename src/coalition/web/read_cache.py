@@ -32,7 +32,8 @@ from typing import Any, TypeVar
 
 import anyio
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
+from starlette.routing import compile_path
 
 from .. import i18n
 from ..config import Settings
@@ -160,7 +161,7 @@ class ReadCache:
             settings = self.fastapi_app.state.settings
             self._routes = [
                 (regex, getattr(route.endpoint, _POLICY, _EVERYTHING).scopes(settings))
-                for regex, route in _get_routes(self.fastapi_app.router.routes, "")
+                for regex, route in _get_routes(self.fastapi_app.routes)
             ]
         scopes = next((p for regex, p in self._routes if regex.match(path)), None)
         if len(self._by_path) > 10_000:
@@ -252,20 +253,12 @@ class ReadCache:
         await self.app(scope, receive, capture)
 
 
-def _get_routes(routes: Iterable[Any], prefix: str) -> Iterator[tuple[re.Pattern[str], APIRoute]]:
-    """Every GET route, in the order the router tries them, with the pattern of its whole path
-    (FastAPI keeps an included router as one entry that holds its routes)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            if "GET" in (route.methods or ()):
-                pattern = route.path_regex
-                if prefix:
-                    pattern = re.compile("^" + re.escape(prefix) + pattern.pattern[1:])
-                yield pattern, route
-        elif hasattr(route, "original_router"):
-            context = getattr(route, "include_context", None)
-            inner = prefix + str(getattr(context, "prefix", "") or "")
-            yield from _get_routes(route.original_router.routes, inner)
+def _get_routes(routes: Any) -> Iterator[tuple[re.Pattern[str], Any]]:
+    """Every GET route, in the order the router tries them, with the pattern of its whole
+    path (FastAPI keeps an included router as one entry that holds its routes)."""
+    for route in iter_route_contexts(routes):
+        if route.path and route.endpoint is not None and "GET" in (route.methods or ()):
+            yield compile_path(route.path)[0], route
 
 
 def _keepable(start: MutableMapping[str, Any]) -> bool:
