@@ -49,7 +49,7 @@ from ..schemas.deliberation import (
     ResultsOut,
     StatementResult,
 )
-from ..store.cache import cached_result, store_result
+from ..store.cache import ProcessCache, cached_result, store_result
 from ..store.tables import Network
 from ..store.tables_deliberation import (
     Conversation,
@@ -344,9 +344,19 @@ def _compute(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
 
 def _cached(db: Session, conv: Conversation, seed: int) -> dict[str, Any]:
     """The analysis of the conversation's current data version with ``seed``, computed when
-    it is not stored yet."""
-    hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
-    return hit if hit is not None else _compute(db, conv, seed)
+    it is not stored yet, by one request of this process at a time (the others wait for it)."""
+
+    def load() -> dict[str, Any]:
+        hit = cached_result(db, GroundCache, conv.data_version, conversation_id=conv.id, seed=seed)
+        return hit if hit is not None else _compute(db, conv, seed)
+
+    where = db.get_bind().engine.url.render_as_string(hide_password=True)
+    return _ANALYSES.get((where, conv.id, conv.created_at, conv.data_version, seed), load)
+
+
+#: One computation per version and seed at a time in this process; nothing is kept (size 0:
+#: the table keeps results, and a wiped test database reuses ids, times and versions).
+_ANALYSES: ProcessCache[dict[str, Any]] = ProcessCache(0)
 
 
 def freshness_s(db: Session) -> float:
@@ -377,7 +387,7 @@ def _live(db: Session, conv: Conversation) -> dict[str, Any]:
         .limit(1)
     ).first()
     if row is None:
-        return _compute(db, conv, DEFAULT_SEED)
+        return _cached(db, conv, DEFAULT_SEED)
     stored = dict(row.result)
     stored.setdefault("computed_at", row.created_at.isoformat())
     if row.data_version >= conv.data_version:

@@ -336,12 +336,24 @@ def _engine_tables(db: Session, data: MapData, query: MapQuery) -> tuple[Any, An
 def cached_map(
     db: Session, network: Network, key: str, compute: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    hit = cached_result(db, MapCache, network.data_version, network_id=network.id, key=key)
-    if hit is not None:
-        return hit
-    result = compute()
-    store_result(db, MapCache, network.data_version, result, {"network_id": network.id}, key=key)
-    return result
+    """The map result ``key`` of the network as it is now: kept in ``map_cache`` by data version,
+    and computed by one request of this process at a time (the others wait for it)."""
+
+    def load() -> dict[str, Any]:
+        hit = cached_result(db, MapCache, network.data_version, network_id=network.id, key=key)
+        if hit is not None:
+            return hit
+        result = compute()
+        owner = {"network_id": network.id}
+        store_result(db, MapCache, network.data_version, result, owner, key=key)
+        return result
+
+    return _MAPS.get(version_key(db, network, "map", key), load)
+
+
+#: One computation per key at a time in this process; nothing is kept (size 0: the table
+#: keeps results).
+_MAPS: ProcessCache[dict[str, Any]] = ProcessCache(0)
 
 
 def member_network(db: Session, caller: Caller, slug: str) -> Network:

@@ -17,7 +17,8 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -85,30 +86,63 @@ def clear_process_caches() -> None:
         cache.clear()
 
 
+@dataclass
+class _Pending:
+    """A value being computed by one thread while others wait for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    failed: bool = False
+
+
 class ProcessCache(Generic[V]):
     """The ``size`` most recently used values in this process, safe across request threads.
 
-    Two threads that miss the same key both compute it; the value is the same, so the last one
-    simply replaces the first (no lock is held while computing).
+    Single flight: threads that miss a key another thread is computing wait for its value
+    instead of computing it too (a cold start under load would otherwise compute a network's
+    map once per waiting request). A waiter that has waited :data:`WAIT_S` (or whose owner
+    failed) computes the value itself, so a wait can never hang a request. With ``size`` 0
+    nothing is kept: only the single flight (callers that keep results elsewhere).
     """
+
+    WAIT_S = 60.0
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self._pending: dict[Hashable, _Pending] = {}
         self._lock = threading.Lock()
         _CACHES.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], V]) -> V:
-        """The value kept for ``key``, computed and kept when missing."""
+        """The value kept for ``key``, computed (by one thread at a time) and kept when missing."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            pending = self._pending.get(key)
+            owner = pending is None
+            if pending is None:
+                pending = self._pending[key] = _Pending()
+        if not owner:
+            if pending.done.wait(self.WAIT_S) and not pending.failed:
+                return cast(V, pending.value)
+            return compute()
+        try:
+            value = compute()
+        except BaseException:
+            pending.failed = True
+            raise
+        else:
+            pending.value = value
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+            pending.done.set()
         return value
 
     def peek(self, key: Hashable) -> V | None:

@@ -10,6 +10,7 @@ URL can be followed from this file to its handler, its service and its query.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.router.on_startup.append(_preload)
     _install_jobs(app, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # {{ _("…") }} in every template: the request's locale (coalition.i18n), new-style gettext.
@@ -167,6 +169,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     input_guard.install(app)
     locale.install(app)  # outermost: error pages from every layer are in the reader's language
     return app
+
+
+#: What the first requests would import (the analyses and their numeric libraries): imported
+#: as the process starts, so that the first requests under load do not queue on the import
+#: lock one behind the other (seen: seconds of a cold start spent in ``_find_and_load``).
+PRELOAD = (
+    "sklearn.cluster",
+    "sklearn.metrics",
+    "sklearn.decomposition",
+    "sklearn.feature_extraction.text",
+    "coalition.engines.common_ground",
+    "coalition.engines.formation",
+    "coalition.engines.network",
+    "coalition.engines.network.layout",
+    "coalition.engines.network.timeline",
+)
+
+
+def _preload() -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def _install_jobs(app: FastAPI, settings: Settings) -> None:
