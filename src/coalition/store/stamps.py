@@ -57,6 +57,7 @@ SCOPE_OPTION = "coalition_scope"
 #: The scope a conversation's vote counter moves: ``votes``, read as the sum of the counters.
 COUNTED = "votes:counted"
 _NOTED = "coalition_written_scopes"
+_BOOKKEEPING = "bookkeeping"  # noted, so that a write is known, but moves no stamp
 
 
 class ChangeStamp(Base):
@@ -81,9 +82,14 @@ def scope_of(table: str) -> str | None:
 
 
 def note(session: Session, scopes: Iterable[str | None]) -> None:
-    """Remember that this transaction of ``session`` writes ``scopes``."""
+    """Remember that this transaction of ``session`` writes ``scopes`` (None: bookkeeping)."""
     noted: set[str] = session.info.setdefault(_NOTED, set())
-    noted.update(s for s in scopes if s is not None)
+    noted.update(s if s is not None else _BOOKKEEPING for s in scopes)
+
+
+def wrote(session: Session) -> bool:
+    """Whether this transaction of ``session`` has written anything so far (bookkeeping too)."""
+    return bool(session.info.get(_NOTED)) or bool(session.new or session.dirty or session.deleted)
 
 
 def _tables(objects: Iterable[Any]) -> set[str | None]:
@@ -119,6 +125,8 @@ def _before_commit(session: Session) -> None:
     scopes = session.info.pop(_NOTED, None)
     if scopes and COUNTED in scopes:  # the counters' sum moved: the votes row need not
         scopes -= {COUNTED, "votes"}
+    if scopes:
+        scopes -= {_BOOKKEEPING}
     # One statement a scope, always in the same order: two transactions that write the same
     # scopes lock their rows in the same order, so they queue and never deadlock.
     for scope in sorted(scopes or ()):

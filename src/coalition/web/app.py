@@ -121,7 +121,6 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     settings = settings or load_settings()
     check_settings(settings)  # e.g. no default secret outside development
     app = FastAPI(
@@ -133,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.router.on_startup.append(_preload)
+    app.router.on_startup.append(_serving)
     _install_jobs(app, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # {{ _("…") }} in every template: the request's locale (coalition.i18n), new-style gettext.
@@ -187,7 +186,10 @@ PRELOAD = (
 )
 
 
-def _preload() -> None:
+def _serving() -> None:
+    """What a serving process sets as it starts (not an app built in a test without its
+    lifespan): the GIL's switch interval, and the modules of :data:`PRELOAD`."""
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     for name in PRELOAD:
         importlib.import_module(name)
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..services.access import Caller
 from ..store.session import session_factory
+from ..store.stamps import wrote
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -64,8 +65,10 @@ def get_caller(request: Request, db: DB) -> Caller:
     caller: Caller = resolver(request, db)
     # End the transaction here: the endpoint runs on another worker thread, and a lock held
     # across that hop (a token's row, SQLite's write lock) could wait for a thread that every
-    # other request, waiting for the lock, is holding.
-    db.commit()
+    # other request, waiting for the lock, is holding. On PostgreSQL a transaction that only
+    # read holds no such lock and goes on (two round trips fewer on every request).
+    if db.get_bind().dialect.name != "postgresql" or wrote(db):
+        db.commit()
     return caller
 
 
