@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -152,6 +153,18 @@ def _search_queries(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _time_searches(url: str, queries: dict[str, dict[str, Any]], repeat: int) -> dict[str, Any]:
+    # What this process built to load the network (the bundle: millions of objects) is frozen
+    # out of the garbage collector's passes, as an app process freezes what it loaded at start
+    # (web/app.py): else a full collection over it lands in one timed search now and then.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _timed_searches(url, queries, repeat)
+    finally:
+        gc.unfreeze()
+
+
+def _timed_searches(url: str, queries: dict[str, dict[str, Any]], repeat: int) -> dict[str, Any]:
     out = {}
     with session_factory(url)() as db:
         network = get_network(db, OP, "bench")
@@ -456,6 +469,7 @@ def _route_values(url: str) -> dict[str, Any]:
             "slug": "demo",
             "actor_id": steward,
             "what": "outcomes",
+            "kind": "members",
             "token": "no-such-token",
             "initiative_id": first(Initiative.id),
             "conversation_id": first(Conversation.id),
@@ -494,6 +508,10 @@ def run_routes(server: Server, url: str, repeat: int) -> dict[str, Any]:
     with httpx.Client(base_url=server.base, timeout=60) as client:
         _sign_in(client, STEWARD).raise_for_status()
         for path in paths:
+            missing = set(PARAM.findall(path)) - set(values)
+            if missing:  # a route added since the sweep learnt its parameters: say so
+                print(f"  skipped {path}: no value for {', '.join(sorted(missing))}")
+                continue
             filled = PARAM.sub(lambda m: str(values[m.group(1)]), path)
             started = time.perf_counter()
             client.get(filled)  # warm

@@ -10,6 +10,7 @@ URL can be followed from this file to its handler, its service and its query.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -188,10 +189,16 @@ PRELOAD = (
 
 def _serving() -> None:
     """What a serving process sets as it starts (not an app built in a test without its
-    lifespan): the GIL's switch interval, and the modules of :data:`PRELOAD`."""
+    lifespan): the GIL's switch interval, the modules of :data:`PRELOAD`, and its start-up
+    heap frozen out of the garbage collector's passes."""
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     for name in PRELOAD:
         importlib.import_module(name)
+    # What the process loaded to start (modules, tables, templates) lives as long as it does:
+    # out of the garbage collector's passes, a full collection no longer walks it in the middle
+    # of a request.
+    gc.collect()
+    gc.freeze()
 
 
 def _install_jobs(app: FastAPI, settings: Settings) -> None:

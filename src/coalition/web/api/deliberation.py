@@ -4,7 +4,7 @@ the coalition charter."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from ...schemas.deliberation import (
     ConversationIn,
@@ -66,10 +66,13 @@ def moderate_statement(
     return conversations.moderate_statement(db, caller, statement_id, data)
 
 
-@router.post("/api/conversations/{conversation_id}/votes")
-def cast_vote(conversation_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> VoteOut:
+@router.post("/api/conversations/{conversation_id}/votes", response_model=VoteOut)
+def cast_vote(conversation_id: PathId, data: VoteIn, db: DB, caller: CurrentCaller) -> Response:
     """Record the caller's vote; voting again on a statement replaces the earlier vote."""
-    return conversations.cast_vote(db, caller, conversation_id, data)
+    vote = conversations.cast_vote(db, caller, conversation_id, data)
+    # The answer as JSON here, on the endpoint's thread: the most frequent write does not wait
+    # for one more worker thread to check a model the service has just built.
+    return Response(vote.model_dump_json(), media_type="application/json")
 
 
 @router.get("/api/conversations/{conversation_id}/next")
