@@ -63,38 +63,38 @@ def test_dml_statements_move_the_scope_of_their_table(db: Session) -> None:
     assert after["site"] == middle["site"], "a conversation is deliberation, not site"
 
 
-def test_a_statement_can_name_a_narrower_scope(db: Session) -> None:
-    network = _network(db)
-    conv = Conversation(network_id=network.id, topic="T", description="")
+def _conversation(db: Session) -> Conversation:
+    conv = Conversation(network_id=_network(db).id, topic="T", description="")
     db.add(conv)
     db.commit()
-    before = _stamps(db)
+    return conv
+
+
+def _count_a_vote(db: Session, conv: Conversation, scope: str) -> None:
+    """Move the conversation's counter as a vote does, naming the statement's scope."""
     db.execute(
         update(Conversation)
         .where(Conversation.id == conv.id)
         .values(data_version=Conversation.data_version + 1)
-        .execution_options(**{SCOPE_OPTION: "votes"})
+        .execution_options(**{SCOPE_OPTION: scope})
     )
     db.commit()
+
+
+def test_a_statement_can_name_a_narrower_scope(db: Session) -> None:
+    conv = _conversation(db)
+    before = _stamps(db)
+    _count_a_vote(db, conv, "votes")
     after = _stamps(db)
     assert after["votes"] == (before["votes"][0] + 1, before["votes"][1] + 1)
     assert after["deliberation"] == before["deliberation"]
 
 
 def test_a_vote_counter_is_the_votes_stamp_without_a_second_row_lock(db: Session) -> None:
-    network = _network(db)
-    conv = Conversation(network_id=network.id, topic="T", description="")
-    db.add(conv)
-    db.commit()
+    conv = _conversation(db)
     before = _stamps(db)
     for _ in range(2):
-        db.execute(
-            update(Conversation)
-            .where(Conversation.id == conv.id)
-            .values(data_version=Conversation.data_version + 1)
-            .execution_options(**{SCOPE_OPTION: COUNTED})
-        )
-        db.commit()
+        _count_a_vote(db, conv, COUNTED)
     after = _stamps(db)
     assert after["votes"] == (before["votes"][0], before["votes"][1] + 2), "the counters' sum"
     assert {s: after[s] for s in SCOPES if s != "votes"} == {
@@ -133,3 +133,11 @@ def test_reads_move_nothing(db: Session) -> None:
 )  # fmt: skip
 def test_scope_of_a_table(table: str, scope: str | None) -> None:
     assert scope_of(table) == scope
+
+
+def test_a_database_that_does_not_answer_has_no_stamps() -> None:
+    """The kept answers then stand aside and the route itself says the database is down."""
+    from sqlalchemy import create_engine
+
+    down = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert read_stamps(down) is None

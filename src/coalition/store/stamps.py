@@ -152,17 +152,18 @@ _COUNTERS = select(func.coalesce(func.sum(Conversation.data_version), 0)).scalar
 
 def read_stamps(engine: Engine) -> tuple[Any, ...] | None:
     """Every scope's stamp, in :data:`SCOPES` order and then the epoch, read on a connection of
-    its own outside any transaction (None where the table is missing: an old database)."""
+    its own outside any transaction (None where it cannot be read: a database without the
+    table, or one that does not answer; the caller then keeps nothing)."""
     from .session import READ_ONLY
 
     options: dict[str, Any] = {READ_ONLY: True}
     if engine.dialect.name == "postgresql":
         options = {"isolation_level": "AUTOCOMMIT"}
-    with engine.connect().execution_options(**options) as connection:
-        try:
+    try:
+        with engine.connect().execution_options(**options) as connection:
             rows = {r.scope: r for r in connection.execute(_READ.add_columns(_COUNTERS))}
-        except Exception:  # noqa: BLE001 - a database not yet migrated keeps nothing
-            return None
+    except Exception:  # noqa: BLE001 - not migrated yet, or down: the route says so itself
+        return None
     if len(rows) < len(SCOPES):
         return None
     votes = rows["votes"]
