@@ -93,12 +93,8 @@ def wrote(session: Session) -> bool:
 
 
 def _tables(objects: Iterable[Any]) -> set[str | None]:
-    return {scope_of(t.name) for o in objects for t in _mapped_tables(o)}
-
-
-def _mapped_tables(obj: Any) -> list[Any]:
-    table = getattr(type(obj), "__table__", None)
-    return [] if table is None else [table]
+    tables = (getattr(type(o), "__table__", None) for o in objects)
+    return {scope_of(t.name) for t in tables if t is not None}
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -171,19 +167,10 @@ def read_stamps(engine: Engine) -> tuple[Any, ...] | None:
     return (*stamps, rows["site"].epoch)
 
 
-def ensure_rows(session: Session) -> None:
-    """Create the rows a database without them lacks (a database made by ``create_all``)."""
-    have = set(session.scalars(select(ChangeStamp.scope)))
-    for row in initial_rows():
-        if row["scope"] not in have:
-            session.add(ChangeStamp(**row))
-
-
 __all__ = [
     "SCOPES",
     "SCOPE_OPTION",
     "ChangeStamp",
-    "ensure_rows",
     "note",
     "read_stamps",
     "scope_of",
