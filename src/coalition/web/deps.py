@@ -8,19 +8,27 @@ waits for a free worker thread, and under load every worker thread can be a requ
 those very locks: the server freezes. It also means a 201 could reach the client before the row
 is committed, so a GET right after would not find it. :class:`CommitFirstRoute` commits as the
 endpoint returns, on the endpoint's own thread, so a response is only ever sent for work that
-is stored, and locks are released before any other thread is needed. For the same reason
-``get_caller`` commits what resolving the caller did before the endpoint's thread is sought.
+is stored, and locks are released before any other thread is needed.
+
+Why so few threads: each hop between the event loop and a worker thread is a wait in a queue
+on a busy process (for a free thread, then for the GIL). ``get_db`` opens its session on the
+event loop (a session touches no database until it is used) and closes it there when the
+endpoint left nothing open; a sync endpoint's caller is resolved on the endpoint's own thread,
+just before it runs, with the same session. A request that runs its route therefore makes one
+hop, where it made four (the session, the caller, the endpoint, the session's close).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+import typing
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
@@ -29,7 +37,16 @@ from ..store.session import session_factory
 from ..store.stamps import wrote
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def _off_loop(work: Callable[[], Any]) -> None:
+    """Run database work on a thread of its own, finished even when the request is cancelled.
+
+    Not on the shared worker threads: they may all be requests waiting for the very lock that
+    this rollback or commit releases (SQLite's write lock, a row's lock)."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(work, limiter=anyio.CapacityLimiter(1))
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session per request: committed as the endpoint returns (see CommitFirstRoute), rolled
     back on error, and closed before the response is sent."""
     settings = request.app.state.settings
@@ -43,14 +60,19 @@ def get_db(request: Request) -> Iterator[Session]:
     request.state.db = session
     try:
         yield session
-        session.commit()  # work done after the endpoint (rare: a lazy load while rendering)
+        if session.in_transaction():  # work done after the endpoint (rare: a lazy load)
+            await _off_loop(session.commit)
     except BaseException:
-        session.rollback()
+        if session.in_transaction():
+            await _off_loop(session.rollback)
         raise
     finally:
         # An error page rendered after this point must not open a new transaction on it.
         request.state.db = None
-        session.close()
+        if session.in_transaction():
+            await _off_loop(session.close)
+        else:
+            session.close()  # nothing open: no database work, no thread
 
 
 # scope="function": closed once the response is rendered, before it is sent, so no connection
@@ -58,15 +80,23 @@ def get_db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def get_caller(request: Request, db: DB) -> Caller:
+def caller_of(request: Request, db: Session) -> Caller:
+    """Who sent ``request`` (the app's resolver: session cookie or API token; else anonymous)."""
     resolver = getattr(request.app.state, "resolve_caller", None)
     if resolver is None:
         return Caller.anonymous()
     caller: Caller = resolver(request, db)
-    # End the transaction here: the endpoint runs on another worker thread, and a lock held
-    # across that hop (a token's row, SQLite's write lock) could wait for a thread that every
-    # other request, waiting for the lock, is holding. On PostgreSQL a transaction that only
-    # read holds no such lock and goes on (two round trips fewer on every request).
+    return caller
+
+
+def get_caller(request: Request, db: DB) -> Caller:
+    """The caller, as a dependency of its own: for async endpoints (a sync endpoint resolves
+    it on its own thread, see :func:`commit_before_response`)."""
+    caller = caller_of(request, db)
+    # End the transaction here: the endpoint runs elsewhere, and a lock held across that hop
+    # (a token's row, SQLite's write lock) could wait for a thread that every other request,
+    # waiting for the lock, is holding. On PostgreSQL a transaction that only read holds no
+    # such lock and goes on.
     if db.get_bind().dialect.name != "postgresql" or wrote(db):
         db.commit()
     return caller
@@ -75,21 +105,35 @@ def get_caller(request: Request, db: DB) -> Caller:
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 _SESSION_PARAM = "_request_session"
+_REQUEST_PARAM = "_request"
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+def _is_caller(annotation: Any) -> bool:
+    """Whether a parameter's annotation is :data:`CurrentCaller` (or another ``get_caller``)."""
+    if typing.get_origin(annotation) is not Annotated:
+        return False
+    return any(
+        isinstance(m, DependsParam) and m.dependency is get_caller
+        for m in typing.get_args(annotation)[1:]
+    )
 
 
 def commit_before_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """``endpoint``, committing the request's session when it returns, on the same thread.
 
-    The request's session (the same object the endpoint and ``get_caller`` get: dependencies
-    are cached per request) is added to the signature as one more dependency. An exception
-    leaves the session uncommitted; ``get_db`` rolls it back.
+    The request's session (the same object the endpoint gets: dependencies are cached per
+    request) is added to the signature as one more dependency. A sync endpoint's
+    :data:`CurrentCaller` parameters are resolved on its own thread with that session (the
+    request is added to the signature instead). An exception leaves the session uncommitted;
+    ``get_db`` rolls it back.
     """
     signature = inspect.signature(endpoint, eval_str=True)
-    extra = inspect.Parameter(_SESSION_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=DB)
-    params = list(signature.parameters.values())
     if _SESSION_PARAM in signature.parameters:
         return endpoint
     wrapper: Callable[..., Any]
+    params = list(signature.parameters.values())
+    extra = [inspect.Parameter(_SESSION_PARAM, _KEYWORD, annotation=DB)]
     if inspect.iscoroutinefunction(endpoint):
 
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -102,9 +146,19 @@ def commit_before_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
         wrapper = async_wrapper
     else:
+        callers = [p.name for p in params if _is_caller(p.annotation)]
+        # FastAPI fills one parameter with the request: the endpoint's own, if it has one.
+        own = next((p.name for p in params if p.annotation is Request), None)
+        if callers:
+            params = [p for p in params if p.name not in callers]
+            if own is None:
+                extra.append(inspect.Parameter(_REQUEST_PARAM, _KEYWORD, annotation=Request))
 
         def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
             session: Session = kwargs.pop(_SESSION_PARAM)
+            if callers:
+                request = kwargs[own] if own is not None else kwargs.pop(_REQUEST_PARAM)
+                kwargs.update(dict.fromkeys(callers, caller_of(request, session)))
             result = endpoint(*args, **kwargs)
             session.commit()
             return result
@@ -113,7 +167,7 @@ def commit_before_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     functools.update_wrapper(wrapper, endpoint)
     # FastAPI must read the signature below, not follow __wrapped__ to the endpoint's.
     vars(wrapper).pop("__wrapped__", None)
-    vars(wrapper)["__signature__"] = signature.replace(parameters=[*params, extra])
+    vars(wrapper)["__signature__"] = signature.replace(parameters=[*params, *extra])
     return wrapper
 
 

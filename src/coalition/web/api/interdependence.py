@@ -63,7 +63,7 @@ def map_query(
     )
 
 
-def query_params(
+async def query_params(
     types: Types = None,
     at: At = None,
     since: Since = None,
