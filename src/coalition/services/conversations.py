@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, and_, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engines.common_ground import Moderation, VoteRefused, validate_vote
@@ -232,16 +233,23 @@ def list_statements(db: Session, caller: Caller, conversation_id: int) -> list[S
     ]
 
 
-def _my_actor(db: Session, caller: Caller, network: Network) -> int:
+def _own_actor(caller: Caller, network: Network) -> ScalarSelect[int | None]:
+    """The caller's first actor in ``network``, as a subquery (NULL: they have none there)."""
     if not caller.actor_ids:
         raise Invalid(_("only a member's actor may take part in a conversation"), field="caller")
-    actor = db.scalar(
-        select(func.min(Actor.id)).where(
-            Actor.id.in_(list(caller.actor_ids)), Actor.network_id == network.id
-        )
-    )
+    ids = list(caller.actor_ids)
+    mine = select(func.min(Actor.id)).where(Actor.id.in_(ids), Actor.network_id == network.id)
+    return mine.scalar_subquery()
+
+
+def _no_profile(network: Network) -> Forbidden:
+    return Forbidden(_("you have no profile in network '%(slug)s'") % {"slug": network.slug})
+
+
+def _my_actor(db: Session, caller: Caller, network: Network) -> int:
+    actor = db.scalar(select(_own_actor(caller, network)))
     if actor is None:
-        raise Forbidden(_("you have no profile in network '%(slug)s'") % {"slug": network.slug})
+        raise _no_profile(network)
     return int(actor)
 
 
@@ -349,24 +357,57 @@ def _now_ms() -> int:
 
 
 def cast_vote(db: Session, caller: Caller, conversation_id: int, data: VoteIn) -> VoteOut:
-    """Record the caller's vote; a second vote on the same statement replaces the first."""
-    conv = load_conversation(db, caller, conversation_id)
-    network = db.get_one(Network, conv.network_id)
+    """Record the caller's vote; a second vote on the same statement replaces the first.
+
+    The busiest write there is, in four statements once the voter takes part: the conversation
+    with its network, the voter with the statement's state, the vote, the counter."""
+    with_network = (joinedload(Conversation.network),)
+    conv = load_readable(db, caller, Conversation, conversation_id, options=with_network)
+    network = db.get_one(Network, conv.network_id)  # loaded with it: no statement
     require_role(caller, network, "member")
-    actor_id = _my_actor(db, caller, network)
-    value = checked_vote(db, conv, data)
-    participant = _participant_for(db, conv, actor_id)
+    actor_id, participant, state = _voter(db, caller, conv, network, data.statement_id)
+    value = vote_value(conv, state, data)
+    if participant is None:
+        participant = _participant_for(db, conv, actor_id)
     return record_vote(db, conv, participant, data.statement_id, value)
 
 
+def _voter(
+    db: Session, caller: Caller, conv: Conversation, network: Network, statement_id: int
+) -> tuple[int, Participant | None, int | None]:
+    """In one statement: the caller's actor in ``network`` (as :func:`_my_actor`), its
+    participant in ``conv`` if it has voted or written there, and the moderation state of
+    statement ``statement_id`` (None: not one of the conversation's)."""
+    actor = _own_actor(caller, network)
+    state = select(Statement.moderation).where(
+        Statement.id == statement_id, Statement.conversation_id == conv.id
+    )
+    one = select(literal(1).label("one")).subquery()
+    joined = and_(Participant.conversation_id == conv.id, Participant.actor_id == actor)
+    row = db.execute(
+        select(actor.label("actor_id"), state.scalar_subquery().label("state"), Participant)
+        .select_from(one)
+        .outerjoin(Participant, joined)
+    ).one()
+    if row.actor_id is None:
+        raise _no_profile(network)
+    return int(row.actor_id), row.Participant, row.state
+
+
 def checked_vote(db: Session, conv: Conversation, data: VoteIn) -> int:
-    """The value of ``data`` once its statement may take a vote: one of the conversation's,
-    not moderated out, and accepted under strict moderation (else 422 on the field at fault)."""
+    """The value of ``data`` once its statement may take a vote (see :func:`vote_value`)."""
     state = db.scalar(
         select(Statement.moderation).where(
             Statement.id == data.statement_id, Statement.conversation_id == conv.id
         )
     )
+    return vote_value(conv, state, data)
+
+
+def vote_value(conv: Conversation, state: int | None, data: VoteIn) -> int:
+    """The value of ``data`` if its statement, in moderation ``state`` (None: not one of the
+    conversation's), may take a vote: not moderated out, and accepted under strict moderation
+    (else 422 on the field at fault)."""
     try:
         value = validate_vote(state, data.value)
     except VoteRefused as exc:
@@ -388,34 +429,28 @@ def record_vote(
 ) -> VoteOut:
     """Store ``participant``'s vote on a statement and move the data version on.
 
-    A member's second vote replaces the first; with ``once`` (an outside voice, who cannot be
-    told apart from a newcomer) a second vote is refused (409), even when two arrive at once.
+    One statement, whoever else votes at once (INSERT … ON CONFLICT on the vote's unique key):
+    a member's second vote replaces the first, its time moved on by at least a millisecond;
+    with ``once`` (an outside voice, who cannot be told apart from a newcomer) a second vote is
+    refused (409), even when two arrive at once.
     """
-    mine = select(Vote).where(
-        Vote.participant_id == participant.id, Vote.statement_id == statement_id
+    postgres = db.get_bind().dialect.name == "postgresql"
+    insert = (pg_insert if postgres else sqlite_insert)(Vote).values(
+        conversation_id=conv.id,
+        participant_id=participant.id,
+        statement_id=statement_id,
+        value=value,
+        ts_ms=_now_ms(),
     )
-    vote = db.scalars(mine).first()
-    if vote is not None and once:
-        raise Conflict(_("you have already voted on this statement"))
-    if vote is None:
-        try:
-            with db.begin_nested():  # two first votes at once (two tabs, two devices)
-                db.add(
-                    Vote(
-                        conversation_id=conv.id,
-                        participant_id=participant.id,
-                        statement_id=statement_id,
-                        value=value,
-                        ts_ms=_now_ms(),
-                    )
-                )
-        except IntegrityError:
-            if once:  # an outside voice: one of them wins
-                raise Conflict(_("you have already voted on this statement")) from None
-            vote = db.scalars(mine).one()  # a member: the later vote replaces the first
-    if vote is not None:
-        vote.value = value
-        vote.ts_ms = max(_now_ms(), vote.ts_ms + 1)
+    key = [Vote.participant_id, Vote.statement_id]
+    if once:
+        stored = db.scalar(insert.on_conflict_do_nothing(index_elements=key).returning(Vote.id))
+        if stored is None:
+            raise Conflict(_("you have already voted on this statement"))
+    else:
+        later = func.greatest if postgres else func.max  # SQLite's max() of two is a scalar
+        replace = {"value": value, "ts_ms": later(insert.excluded.ts_ms, Vote.ts_ms + 1)}
+        db.execute(insert.on_conflict_do_update(index_elements=key, set_=replace))
     _bump(db, conv)
     return VoteOut(
         statement_id=statement_id,

@@ -20,9 +20,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .tables import Base, _now
+from .tables import Base, Network, _now
 
 
 class Conversation(Base):
@@ -44,6 +44,8 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     # Polis's strict moderation: only accepted statements are shown (open: all but rejected)
     strict_moderation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Read-only: for loading a conversation with its network in one statement (joinedload).
+    network: Mapped[Network] = relationship(viewonly=True)
 
 
 class Participant(Base):
