@@ -201,6 +201,26 @@ def engine_for(
     return make_engine(url, lock_timeout_s, statement_timeout_s)
 
 
+@lru_cache(maxsize=16)
+def stamps_engine(
+    url: str, lock_timeout_s: float | None = None, statement_timeout_s: float | None = None
+) -> Engine:
+    """The engine the change stamps are read on before every kept answer (web/read_cache.py):
+    on PostgreSQL a small pool of its own, without the ping before each checkout (a round trip
+    per read; a connection found dead fails that one read, which then keeps nothing, and
+    SQLAlchemy replaces it); on SQLite the usual engine (no network, nothing to spare)."""
+    if normalise_url(url).startswith("sqlite"):
+        return engine_for(url, lock_timeout_s, statement_timeout_s)
+    timeout = statement_timeout_s or 0
+    return create_engine(
+        normalise_url(url),
+        pool_size=1,
+        max_overflow=4,
+        pool_timeout=POOL_TIMEOUT_S,
+        connect_args={"options": f"-c statement_timeout={int(timeout * 1000)}"},
+    )
+
+
 def session_factory(
     url: str, lock_timeout_s: float | None = None, statement_timeout_s: float | None = None
 ) -> sessionmaker[Session]:

@@ -4,7 +4,8 @@ answered from this process's memory without running its route.
 What an answer depends on is in its key:
 
 - **the data**: the change stamps (store/stamps.py) read *before* the route runs, on a
-  connection of their own. Every committed write moves its stamp in its own transaction, so a
+  connection of their own, by a read that started after the request arrived (requests that
+  arrive together share one: web/stamp_reader.py). Every committed write moves its stamp in its own transaction, so a
   write in any process makes every process miss from then on; an answer built while a write
   commits is at worst newer than its key, never older. A route declares the scopes it never
   shows (:func:`kept`): the directory does not show votes, so a vote does not push it out;
@@ -22,6 +23,7 @@ apps whose caller is not read from the session (tests that stand a caller in), r
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -30,15 +32,15 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import anyio
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import compile_path
 
 from .. import i18n
 from ..config import Settings
-from ..store.session import engine_for
+from ..store.session import stamps_engine
 from ..store.stamps import SCOPES, read_stamps
+from .stamp_reader import StampReader
 
 F = TypeVar("F", bound=Callable[..., Any])
 _POLICY = "__read_cache__"
@@ -152,6 +154,10 @@ class ReadCache:
         self._routes: list[tuple[re.Pattern[str], tuple[int, ...] | None]] | None = None
         self._by_path: dict[str, tuple[int, ...] | None] = {}
         self.hits = self.misses = 0
+        engine = stamps_engine(
+            settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
+        )
+        self.reader = StampReader(functools.partial(read_stamps, engine))
 
     def _scopes(self, path: str) -> tuple[int, ...] | None:
         """The stamps the answers of ``path`` are keyed by (None: not kept), by its route."""
@@ -205,11 +211,7 @@ class ReadCache:
         if scopes is None:
             await self.app(scope, receive, send)
             return
-        settings = self.fastapi_app.state.settings
-        engine = engine_for(
-            settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
-        )
-        stamps = await anyio.to_thread.run_sync(read_stamps, engine)
+        stamps = await self.reader.stamps()
         if stamps is None:
             await self.app(scope, receive, send)
             return
