@@ -178,3 +178,36 @@ def test_an_answer_is_kept_for_its_time_only(settings: Settings, world: dict[str
     for client, _token in _client(off):
         _get(client, "/n/small/directory")
         assert not _get(client, "/n/small/directory")[0], "0 switches the cache off"
+
+
+def test_requests_that_miss_together_share_one_route_run(member: tuple[TestClient, str]) -> None:
+    """Twenty requests of one browser for the same page at once: one runs the route, the
+    others wait for its answer (an answer expiring under load is made once)."""
+    import asyncio
+
+    import httpx
+
+    from coalition.web.read_cache import ReadCache
+
+    client, _token = member
+    _get(client, "/api/networks")  # builds the middleware stack
+    layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, ReadCache):
+        layer = layer.app
+    runs_before = layer.misses
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+    async def twenty() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url)) as ac:
+            asks = [
+                ac.get("/n/small/directory", headers={"cookie": cookie, "accept": "text/html"})
+                for _ in range(20)
+            ]
+            return await asyncio.gather(*asks)
+
+    answers = asyncio.run(twenty())
+    assert {r.status_code for r in answers} == {200}
+    assert len({r.text for r in answers}) == 1, "every one of them got the same page"
+    assert layer.misses - runs_before == 1, "the route ran once for the twenty"
+    assert sum(r.headers.get("x-read-cache") == "hit" for r in answers) == 19

@@ -5,10 +5,11 @@ What an answer depends on is in its key:
 
 - **the data**: the change stamps (store/stamps.py) read *before* the route runs, on a
   connection of their own, by a read that started after the request arrived (requests that
-  arrive together share one: web/stamp_reader.py). Every committed write moves its stamp in its own transaction, so a
-  write in any process makes every process miss from then on; an answer built while a write
-  commits is at worst newer than its key, never older. A route declares the scopes it never
-  shows (:func:`kept`): the directory does not show votes, so a vote does not push it out;
+  arrive together share one: web/stamp_reader.py). Every committed write moves its stamp in
+  its own transaction, so a write in any process makes every process miss from then on; an
+  answer built while a write commits is at worst newer than its key, never older. A route
+  declares the scopes it never shows (:func:`kept`): the directory does not show votes, so a
+  vote does not push it out;
 - **the reader**: the whole Cookie header (session, language, the browser's CSRF seed, whose
   token pages carry), the CSRF seed the security layer chose for this request, Accept,
   Accept-Language and every ``HX-*`` header (htmx asks for fragments), the host and scheme;
@@ -19,10 +20,13 @@ what moves with the clock alone ("updated 3 seconds ago", a deadline passing) is
 at most. Only a 200 without a cookie to set is kept, up to 2 MiB; requests with an API token,
 apps whose caller is not read from the session (tests that stand a caller in), routes marked
 :func:`never_kept` (job progress, health checks) and server-sent events always run their route.
+Requests that miss on the same key while its answer is being made wait for that answer instead
+of running the route each (an answer expiring under load is made once, not thirty times).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import threading
@@ -154,6 +158,8 @@ class ReadCache:
         self._routes: list[tuple[re.Pattern[str], tuple[int, ...] | None]] | None = None
         self._by_path: dict[str, tuple[int, ...] | None] = {}
         self.hits = self.misses = 0
+        # the answers being made, by key, with the event loop whose requests may wait for them
+        self._making: dict[Any, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
         engine = stamps_engine(
             settings.database_url, settings.lock_timeout_s, settings.statement_timeout_s
         )
@@ -217,6 +223,8 @@ class ReadCache:
             return
         key = self._key(scope, stamps, scopes)
         answer = self.answers.get(key, time.monotonic())
+        if answer is None:
+            answer = await self._being_made(key)
         if answer is not None:
             self.hits += 1
             headers = [*answer.start["headers"], (b"x-read-cache", b"hit")]
@@ -226,14 +234,36 @@ class ReadCache:
         self.misses += 1
         await self._run_and_keep(scope, receive, send, key)
 
+    async def _being_made(self, key: Any) -> _Answer | None:
+        """The answer another request of this process is making for the same key, once made
+        (None: none is being made, or it could not be kept). Its stamps are this request's,
+        read after this request arrived, so it is as fresh as a kept one: when a kept answer
+        expires, the browsers that ask at once wait for one route run, not run it each."""
+        loop = asyncio.get_running_loop()
+        making = self._making.get(key)
+        if making is None or making[0] is not loop:
+            return None
+        return await asyncio.shield(making[1])
+
     async def _run_and_keep(
         self, scope: MutableMapping[str, Any], receive: Any, send: Any, key: Any
     ) -> None:
-        """Run the route, passing its answer on as it comes, and keep a copy when it may be."""
+        """Run the route, passing its answer on as it comes, and keep a copy when it may be;
+        requests that ask for the same key meanwhile get the copy (or run the route themselves
+        when it may not be kept)."""
         started = time.monotonic()
         start: dict[str, Any] = {}
         parts: list[bytes] = []
         keep = [True]
+        loop = asyncio.get_running_loop()
+        made: asyncio.Future[_Answer | None] = loop.create_future()
+        self._making[key] = (loop, made)
+
+        def done(answer: _Answer | None) -> None:
+            if self._making.get(key, (None, None))[1] is made:
+                del self._making[key]
+            if not made.done():
+                made.set_result(answer)
 
         async def capture(message: MutableMapping[str, Any]) -> None:
             if keep[0]:
@@ -247,12 +277,17 @@ class ReadCache:
                         keep[0] = False
                         parts.clear()
                     elif not message.get("more_body", False):
-                        body = b"".join(parts)
-                        expires = started + self.ttl
-                        self.answers.put(key, _Answer(start, body, expires))
+                        answer = _Answer(start, b"".join(parts), started + self.ttl)
+                        self.answers.put(key, answer)
+                        done(answer)  # before it is sent: a slow client keeps no one waiting
+                if not keep[0]:
+                    done(None)
             await send(message)
 
-        await self.app(scope, receive, capture)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            done(None)  # an error, or an answer that may not be kept: the waiters run it
 
 
 def _get_routes(routes: Any) -> Iterator[tuple[re.Pattern[str], Any]]:
