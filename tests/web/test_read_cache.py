@@ -189,6 +189,8 @@ def test_requests_that_miss_together_share_one_route_run(member: tuple[TestClien
 
     from coalition.web.read_cache import ReadCache
 
+    from ..aio import run
+
     client, _token = member
     _get(client, "/api/networks")  # builds the middleware stack
     layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
@@ -206,7 +208,7 @@ def test_requests_that_miss_together_share_one_route_run(member: tuple[TestClien
             ]
             return await asyncio.gather(*asks)
 
-    answers = asyncio.run(twenty())
+    answers = run(twenty())
     assert {r.status_code for r in answers} == {200}
     assert len({r.text for r in answers}) == 1, "every one of them got the same page"
     assert layer.misses - runs_before == 1, "the route ran once for the twenty"

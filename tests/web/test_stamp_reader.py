@@ -11,6 +11,8 @@ import pytest
 
 from coalition.web.stamp_reader import StampReader
 
+from ..aio import run
+
 
 class Database:
     """A counter that writers move; a read returns it as it was when the read started."""
@@ -57,7 +59,7 @@ def test_each_request_sees_every_write_committed_before_it() -> None:
         seen, _ = await asyncio.gather(requests(), writer())
         return seen
 
-    seen = asyncio.run(main())
+    seen = run(main())
     assert len(seen) == 200
     stale = [(before, got) for before, got in seen if got < before]
     assert not stale, f"stamps older than a write committed before the request: {stale[:3]}"
@@ -76,7 +78,7 @@ def test_a_request_that_arrives_during_a_read_waits_for_the_next() -> None:
         second = await _request(reader, db)
         return await first, second
 
-    (before_1, got_1), (before_2, got_2) = asyncio.run(main())
+    (before_1, got_1), (before_2, got_2) = run(main())
     assert (before_1, got_1) == (0, 0)
     assert (before_2, got_2) == (7, 7), "the second request must not share the older read"
     assert db.reads == 2
@@ -95,7 +97,7 @@ def test_a_request_that_goes_away_does_not_cancel_the_shared_read() -> None:
             await quitter
         return await stayer
 
-    assert asyncio.run(main()) == (0,)
+    assert run(main()) == (0,)
     assert db.reads == 1
 
 
@@ -109,5 +111,5 @@ def test_a_failing_read_answers_none_and_the_next_read_runs() -> None:
         return (1,)
 
     reader = StampReader(read)
-    assert asyncio.run(reader.stamps()) is None
-    assert asyncio.run(reader.stamps()) == (1,)
+    assert run(reader.stamps()) is None
+    assert run(reader.stamps()) == (1,)
