@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import ScalarSelect, and_, func, literal, select, update
+from sqlalchemy import ScalarSelect, Select, and_, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -379,13 +379,11 @@ def _voter(
     participant in ``conv`` if it has voted or written there, and the moderation state of
     statement ``statement_id`` (None: not one of the conversation's)."""
     actor = _own_actor(caller, network)
-    state = select(Statement.moderation).where(
-        Statement.id == statement_id, Statement.conversation_id == conv.id
-    )
+    state = _statement_state(conv, statement_id).scalar_subquery()
     one = select(literal(1).label("one")).subquery()
     joined = and_(Participant.conversation_id == conv.id, Participant.actor_id == actor)
     row = db.execute(
-        select(actor.label("actor_id"), state.scalar_subquery().label("state"), Participant)
+        select(actor.label("actor_id"), state.label("state"), Participant)
         .select_from(one)
         .outerjoin(Participant, joined)
     ).one()
@@ -396,12 +394,15 @@ def _voter(
 
 def checked_vote(db: Session, conv: Conversation, data: VoteIn) -> int:
     """The value of ``data`` once its statement may take a vote (see :func:`vote_value`)."""
-    state = db.scalar(
-        select(Statement.moderation).where(
-            Statement.id == data.statement_id, Statement.conversation_id == conv.id
-        )
-    )
+    state = db.scalar(_statement_state(conv, data.statement_id))
     return vote_value(conv, state, data)
+
+
+def _statement_state(conv: Conversation, statement_id: int) -> Select[int]:
+    """The moderation state of statement ``statement_id`` if it is one of ``conv``'s."""
+    return select(Statement.moderation).where(
+        Statement.id == statement_id, Statement.conversation_id == conv.id
+    )
 
 
 def vote_value(conv: Conversation, state: int | None, data: VoteIn) -> int:

@@ -167,13 +167,21 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
 
 
 def make_engine(
-    url: str, lock_timeout_s: float | None = None, statement_timeout_s: float | None = None
+    url: str,
+    lock_timeout_s: float | None = None,
+    statement_timeout_s: float | None = None,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = WORKER_THREADS + POOL_MARGIN - 10,
+    pre_ping: bool = True,
 ) -> Engine:
     """A SQLAlchemy engine for ``url`` with the settings each backend needs.
 
     ``lock_timeout_s`` bounds how long a statement waits for a lock (PostgreSQL's
     ``lock_timeout``; SQLite's busy timeout), ``statement_timeout_s`` how long one statement may
     run (PostgreSQL only). None leaves them unbounded, as the CLI and long jobs need.
+    ``pool_size``, ``max_overflow`` and ``pre_ping`` shape a PostgreSQL pool (SQLite's is
+    sized by the worker threads).
     """
     url = normalise_url(url)
     if url.startswith("sqlite"):
@@ -186,9 +194,9 @@ def make_engine(
     connect_args = {"options": " ".join(options)} if options else {}
     return create_engine(
         url,
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=WORKER_THREADS + POOL_MARGIN - 10,
+        pool_pre_ping=pre_ping,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_timeout=POOL_TIMEOUT_S,
         connect_args=connect_args,
     )
@@ -211,13 +219,8 @@ def stamps_engine(
     SQLAlchemy replaces it); on SQLite the usual engine (no network, nothing to spare)."""
     if normalise_url(url).startswith("sqlite"):
         return engine_for(url, lock_timeout_s, statement_timeout_s)
-    timeout = statement_timeout_s or 0
-    return create_engine(
-        normalise_url(url),
-        pool_size=1,
-        max_overflow=4,
-        pool_timeout=POOL_TIMEOUT_S,
-        connect_args={"options": f"-c statement_timeout={int(timeout * 1000)}"},
+    return make_engine(
+        url, lock_timeout_s, statement_timeout_s, pool_size=1, max_overflow=4, pre_ping=False
     )
 
 

@@ -139,9 +139,7 @@ def commit_before_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
             session: Session = kwargs.pop(_SESSION_PARAM)
             result = await endpoint(*args, **kwargs)
-            # Off the event loop, and not on the shared worker threads (they may all be busy
-            # waiting for the locks this commit releases).
-            await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
+            await _off_loop(session.commit)
             return result
 
         wrapper = async_wrapper
