@@ -224,6 +224,18 @@ def serve(
         ),
     ] = 1,
     reload: bool = False,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            envvar="COALITION_KEEP_ALIVE",
+            min=1,
+            max=3600,
+            help=lazy(
+                "Seconds an idle connection stays open for its next request; longer than any "
+                "proxy's or client's own idle timeout, so that they close first."
+            ),
+        ),
+    ] = 75,
 ) -> None:
     import uvicorn
 
@@ -264,6 +276,10 @@ def serve(
         reload=reload,
         workers=workers if workers > 1 else None,
         proxy_headers=False,
+        # uvicorn's default of 5 s closes idle connections that a proxy or a keep-alive client
+        # still holds; a request sent on one as it closes is lost (ECONNRESET). Nginx keeps
+        # upstream connections 60 s: the app waits longer, so the side that reuses closes first.
+        timeout_keep_alive=keep_alive,
     )
 
 
