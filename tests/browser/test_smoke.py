@@ -35,40 +35,27 @@ def test_an_idle_connection_outlives_five_seconds(live: Any) -> None:
     """`coalition serve` keeps an idle keep-alive connection open past uvicorn's default 5 s
     (COALITION_KEEP_ALIVE, 75 s): a client that reuses it after a pause is answered, not reset
     (the browser sweep lost a request so, sent as the server closed the connection)."""
-    import socket
+    import http.client
     import time
     from urllib.parse import urlsplit
 
     where = urlsplit(live.url)
-    ask = f"GET /healthz HTTP/1.1\r\nHost: {where.netloc}\r\n\r\n".encode()
-
-    def answer(conn: socket.socket) -> bytes:
-        """One request and its whole answer (head, then Content-Length bytes of body)."""
-        conn.sendall(ask)
-        got = b""
-        while b"\r\n\r\n" not in got:
-            chunk = conn.recv(4096)
-            if not chunk:
-                return got
-            got += chunk
-        head, _, body = got.partition(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        while len(body) < length:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            body += chunk
-        return got
-
-    with socket.create_connection((where.hostname, where.port), timeout=10) as conn:
-        assert answer(conn).startswith(b"HTTP/1.1 200")
+    conn = http.client.HTTPConnection(where.hostname or "", where.port, timeout=10)
+    try:
+        conn.request("GET", "/healthz")
+        first = conn.getresponse()
+        first.read()
+        assert first.status == 200
+        held = conn.sock
         time.sleep(6)
-        try:
-            again = answer(conn)
-        except OSError as exc:  # reset or broken pipe: the server closed it
-            again = repr(exc).encode()
-        assert again.startswith(b"HTTP/1.1 200"), again[:200]
+        try:  # http.client sends on the same socket and does not retry when it was closed
+            conn.request("GET", "/healthz")
+            again = conn.getresponse()
+            again.read()
+            outcome = str(again.status)
+        except (http.client.HTTPException, OSError) as exc:
+            outcome = repr(exc)
+        assert outcome == "200", outcome
+        assert conn.sock is held, "the answer came on a new connection"
+    finally:
+        conn.close()
